@@ -1,0 +1,81 @@
+# cctsa front end. `make run` and `make test` are the two commands a fresh Debian 12 machine needs.
+#   make deps      install missing Debian packages (apt-get; needs root) and npm test peers
+#   make build     release build in build/            make asan   ASan+UBSan build in build-asan/
+#   make test      deps + both builds + every test (ctest) + short fuzz runs
+#   make run       deps + build + start what exists (see README)
+#   make bench     run the benchmarks in bench/ (ratios against baselines measured in the same run)
+#   make fuzz      longer fuzz runs (FUZZ_SECONDS per target, default 60)
+SHELL := /bin/bash
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+CTEST_ARGS ?=
+FUZZ_SECONDS ?= 60
+CI_FUZZ_SECONDS ?= 15
+
+DEB_PACKAGES := build-essential cmake pkg-config clang libclang-rt-14-dev libssl-dev openssl \
+  libjansson-dev nettle-dev libmicrohttpd-dev libcurl4-openssl-dev valgrind nodejs npm chrony \
+  ca-certificates
+
+.PHONY: all deps build asan fuzz-build test test-build test-asan test-fuzz run bench fuzz clean help
+
+all: build
+
+help:
+	@sed -n '1,8p' Makefile | sed 's/^# \{0,1\}//'
+
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then :; else \
+	  missing=$$(echo "$$missing" | tr ' ' '\n' | grep -vx -e nodejs -e npm | tr '\n' ' '); fi; \
+	if [ -n "$$(echo $$missing)" ]; then \
+	  echo "deps: installing Debian packages:$$missing"; \
+	  if [ "$$(id -u)" != 0 ]; then echo "deps: need root to install:$$missing" >&2; exit 1; fi; \
+	  export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing; \
+	else echo "deps: all Debian packages present"; fi
+	@if [ -f tests/interop/package.json ]; then \
+	  if [ ! -d tests/interop/node_modules ] || [ tests/interop/package-lock.json -nt tests/interop/node_modules ]; then \
+	    echo "deps: npm ci in tests/interop"; (cd tests/interop && npm ci --no-audit --no-fund --loglevel=error); \
+	  fi; fi
+
+build: deps
+	cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	cmake --build build -j$(JOBS)
+
+asan: deps
+	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCCTSA_SANITIZE=ON -DCMAKE_C_FLAGS_DEBUG="-O1 -g" >/dev/null
+	cmake --build build-asan -j$(JOBS)
+
+fuzz-build: deps
+	CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DCCTSA_FUZZ=ON -DCMAKE_C_FLAGS_DEBUG="-O1 -g" >/dev/null
+	cmake --build build-fuzz -j$(JOBS)
+
+test-build: build
+	cd build && ctest --output-on-failure -j$(JOBS) $(CTEST_ARGS)
+
+test-asan: asan
+	cd build-asan && CCTSA_SANITIZED=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j$(JOBS) $(CTEST_ARGS)
+
+test-fuzz: fuzz-build
+	@set -e; for f in build-fuzz/bin/fuzz_*; do [ -x "$$f" ] || continue; \
+	  corpus=fuzz/corpus/$$(basename $$f | sed 's/^fuzz_//'); mkdir -p build-fuzz/corpus; \
+	  echo "fuzz: $$f for $(CI_FUZZ_SECONDS)s"; \
+	  "$$f" -max_total_time=$(CI_FUZZ_SECONDS) -max_len=65536 -print_final_stats=0 $$( [ -d $$corpus ] && echo $$corpus ) 2>build-fuzz/$$(basename $$f).log \
+	    || { tail -50 build-fuzz/$$(basename $$f).log; exit 1; }; \
+	  grep -E '^(Done|INFO: Done)' build-fuzz/$$(basename $$f).log || true; done
+
+test: test-build test-asan test-fuzz
+	@echo "make test: release tests, sanitizer tests and fuzz runs all passed"
+
+run: build
+	@tools/run-local.sh
+
+bench: build
+	@for b in build/bin/bench_*; do [ -x "$$b" ] && "$$b"; done
+
+fuzz: fuzz-build
+	$(MAKE) test-fuzz CI_FUZZ_SECONDS=$(FUZZ_SECONDS)
+
+clean:
+	rm -rf build build-asan build-fuzz
