@@ -59,11 +59,12 @@ test-asan: asan
 
 test-fuzz: fuzz-build
 	@set -e; for f in build-fuzz/bin/fuzz_*; do [ -x "$$f" ] || continue; \
-	  corpus=fuzz/corpus/$$(basename $$f | sed 's/^fuzz_//'); mkdir -p build-fuzz/corpus; \
-	  echo "fuzz: $$f for $(CI_FUZZ_SECONDS)s"; \
-	  "$$f" -max_total_time=$(CI_FUZZ_SECONDS) -max_len=65536 -print_final_stats=0 $$( [ -d $$corpus ] && echo $$corpus ) 2>build-fuzz/$$(basename $$f).log \
-	    || { tail -50 build-fuzz/$$(basename $$f).log; exit 1; }; \
-	  grep -E '^(Done|INFO: Done)' build-fuzz/$$(basename $$f).log || true; done
+	  name=$$(basename $$f | sed 's/^fuzz_//'); work=build-fuzz/corpus/$$name; mkdir -p $$work; \
+	  [ -d fuzz/corpus/$$name ] && cp -n fuzz/corpus/$$name/* $$work/ 2>/dev/null || true; \
+	  echo "fuzz: $$name for $(CI_FUZZ_SECONDS)s"; \
+	  "$$f" -max_total_time=$(CI_FUZZ_SECONDS) -max_len=65536 -timeout=10 $$work >build-fuzz/$$name.log 2>&1 \
+	    || { tail -60 build-fuzz/$$name.log; echo "fuzz: $$name FAILED"; exit 1; }; \
+	  grep -E '^Done [0-9]+ runs' build-fuzz/$$name.log || true; done
 
 test: test-build test-asan test-fuzz
 	@echo "make test: release tests, sanitizer tests and fuzz runs all passed"

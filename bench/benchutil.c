@@ -1,0 +1,37 @@
+/* benchutil.c: timing helpers for the benchmarks. */
+#include "benchutil.h"
+
+#include <stdio.h>
+#include <time.h>
+
+static double clock_seconds(clockid_t id)
+{
+    struct timespec ts;
+    clock_gettime(id, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+double bench_cpu_seconds(void) { return clock_seconds(CLOCK_PROCESS_CPUTIME_ID); }
+double bench_wall_seconds(void) { return clock_seconds(CLOCK_MONOTONIC); }
+
+double bench_ops_per_sec(void (*op)(void *), void *arg, double min_seconds, unsigned min_iters)
+{
+    unsigned n = 0;
+    double start = bench_cpu_seconds(), elapsed;
+    do {
+        op(arg);
+        n++;
+        elapsed = bench_cpu_seconds() - start;
+    } while (elapsed < min_seconds || n < min_iters);
+    return n / elapsed;
+}
+
+void bench_report(const char *label, double ops_per_sec)
+{
+    printf("  %-40s %12.1f ops/s  %10.3f ms/op\n", label, ops_per_sec, 1e3 / ops_per_sec);
+}
+
+void bench_ratio(const char *label, double a, double b)
+{
+    printf("  %-40s %12.2fx\n", label, b > 0 ? a / b : 0.0);
+}

@@ -1,0 +1,19 @@
+/* benchutil.h: timing helpers for bench/ programs: process CPU time and wall time, and a runner
+ * that repeats an operation for a minimum duration and reports operations per second. */
+#ifndef CCTSA_BENCH_BENCHUTIL_H
+#define CCTSA_BENCH_BENCHUTIL_H
+
+#include <stdint.h>
+
+double bench_cpu_seconds(void);   /* CPU time of this process (CLOCK_PROCESS_CPUTIME_ID) */
+double bench_wall_seconds(void);  /* monotonic wall clock */
+
+/* Run op(arg) repeatedly for at least min_seconds of CPU time (and at least min_iters times);
+ * returns operations per CPU second. */
+double bench_ops_per_sec(void (*op)(void *), void *arg, double min_seconds, unsigned min_iters);
+
+/* Print "label: value unit" aligned, and a ratio line "  ratio a/b = x". */
+void bench_report(const char *label, double ops_per_sec);
+void bench_ratio(const char *label, double a, double b);
+
+#endif

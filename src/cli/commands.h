@@ -1,0 +1,15 @@
+/* commands.h: the `cctsa` command-line tool's subcommands. Each subcommand lives in its own
+ * cli_<name>.c and has the signature below (argv[0] is the subcommand name); main.c holds the table. */
+#ifndef CCTSA_CLI_COMMANDS_H
+#define CCTSA_CLI_COMMANDS_H
+
+typedef int (*cli_command_fn)(int argc, char **argv);
+
+int cli_version(int argc, char **argv);
+int cli_mldsa(int argc, char **argv);
+
+/* Shared helpers for subcommands (cli_util.c). */
+int cli_wants_help(int argc, char **argv);           /* any -h/--help among the arguments */
+void cli_error(const char *fmt, ...);                /* "cctsa: ..." on stderr */
+
+#endif
