@@ -54,7 +54,13 @@ void der_put_printable(der_writer *w, const char *s);
 void der_put_gentime(der_writer *w, time_t secs, unsigned millis);
 /* UTCTime for years 1950..2049, GeneralizedTime otherwise (RFC 5280 4.1.2.5). */
 void der_put_x509_time(der_writer *w, time_t secs);
-/* Hand over the encoding (caller frees); -1 if any error occurred or elements are still open. */
+/* Additions (not in the first API draft). */
+void der_put_ia5(der_writer *w, const char *s);                       /* IA5String (ASCII) */
+/* BIT STRING as a named bit list (X.690 11.2.2, e.g. KeyUsage): flag bit i = named bit i;
+ * trailing zero bits are dropped as DER requires. */
+void der_put_bit_flags(der_writer *w, uint32_t flags);
+/* Hand over the encoding (caller frees); -1 if any error occurred or elements are still open.
+ * Either way the writer is released afterwards (calling der_writer_free again is harmless). */
 int der_writer_finish(der_writer *w, uint8_t **out, size_t *outlen);
 
 /* ---------------- reader ---------------- */
@@ -86,11 +92,32 @@ int der_enter(der_reader *r, unsigned tag, der_reader *inner);
 /* Contents decoders (strict DER), each on an element already read. */
 int der_get_bool(const der_elem *e, int *v);
 int der_get_uint(const der_elem *e, uint64_t *v);       /* non-negative, fits in 64 bits */
-/* Non-negative INTEGER magnitude: *mag points into the input, leading 00 removed. */
+/* Non-negative INTEGER magnitude: *mag points into the input, leading 00 removed (zero gives the
+ * single octet 00). */
 int der_get_uint_bytes(const der_elem *e, const uint8_t **mag, size_t *n);
 int der_get_bits(const der_elem *e, const uint8_t **p, size_t *n); /* BIT STRING, 0 unused bits */
 int der_oid_equals(const der_elem *e, const uint8_t *oid_val, size_t n);
 int der_get_gentime(const der_elem *e, time_t *secs, unsigned *millis);
 int der_get_x509_time(const der_elem *e, time_t *secs); /* UTCTime or GeneralizedTime */
+
+/* Additions (not in the first API draft). */
+/* Why the last reader/decoder call on this thread returned DER_ERR (static string). */
+const char *der_error_reason(void);
+/* Validate a whole encoding: exactly one element, no trailing bytes, constructed contents parse
+ * completely up to DER_MAX_DEPTH levels, universal primitive types follow their DER rules. */
+int der_check_tree(const uint8_t *p, size_t len);
+int der_get_int(const der_elem *e, int64_t *v);         /* signed INTEGER that fits in 64 bits */
+/* Any DER BIT STRING: unused bits 0..7, zero when empty, and the unused bits themselves zero. */
+int der_get_bitstring(const der_elem *e, const uint8_t **p, size_t *n, unsigned *unused);
+/* Named bit list (at most 32 bits, no trailing zero bits) into flags, bit i = named bit i. */
+int der_get_bit_flags(const der_elem *e, uint32_t *flags);
+/* Character-set checks: 1 if valid. UTF-8 must be well-formed (shortest form, no NUL). */
+int der_utf8_valid(const uint8_t *s, size_t n);
+int der_printable_valid(const uint8_t *s, size_t n);
+int der_ia5_valid(const uint8_t *s, size_t n);
+/* OID contents: 1 if non-empty, minimal subidentifiers (no leading 0x80), each below 2^63. */
+int der_oid_valid(const uint8_t *oid_val, size_t n);
+/* OID contents as dotted decimal ("1.2.840.10045.4.3.3"); -1 if malformed or cap too small. */
+int der_oid_to_string(const uint8_t *oid_val, size_t n, char *out, size_t cap);
 
 #endif

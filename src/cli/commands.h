@@ -7,9 +7,13 @@ typedef int (*cli_command_fn)(int argc, char **argv);
 
 int cli_version(int argc, char **argv);
 int cli_mldsa(int argc, char **argv);
+int cli_ca(int argc, char **argv);
+int cli_stamp(int argc, char **argv);
+int cli_verify(int argc, char **argv);
+int cli_inspect(int argc, char **argv);
 
 /* Shared helpers for subcommands (cli_util.c). */
 int cli_wants_help(int argc, char **argv);           /* any -h/--help among the arguments */
-void cli_error(const char *fmt, ...);                /* "cctsa: ..." on stderr */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2))); /* "cctsa: ..." on stderr */
 
 #endif
