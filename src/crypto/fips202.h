@@ -39,6 +39,8 @@ void cc_keccak_wipe(cc_keccak_ctx *ctx);
 void cc_shake128(uint8_t *out, size_t outlen, const uint8_t *in, size_t inlen);
 void cc_shake256(uint8_t *out, size_t outlen, const uint8_t *in, size_t inlen);
 void cc_sha3_256(uint8_t out[32], const uint8_t *in, size_t inlen);
+/* Added: SHA3-224 (for the HashML-DSA pre-hash). */
+void cc_sha3_224(uint8_t out[28], const uint8_t *in, size_t inlen);
 void cc_sha3_384(uint8_t out[48], const uint8_t *in, size_t inlen);
 void cc_sha3_512(uint8_t out[64], const uint8_t *in, size_t inlen);
 

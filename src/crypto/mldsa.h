@@ -24,6 +24,8 @@ enum {
     CC_MLDSA_EKEY = -2,     /* malformed key encoding (e.g. s1/s2 coefficient out of range) */
     CC_MLDSA_ESIG = -3,     /* signature does not verify or is malformed */
     CC_MLDSA_EHASH = -4,    /* unsupported pre-hash algorithm */
+    CC_MLDSA_ENOMEM = -5,   /* added: allocation failed (signer/verifier objects only) */
+    CC_MLDSA_ERNG = -6,     /* added: the OS random generator failed (cc_mldsa65_keygen) */
 };
 
 /* Pre-hash algorithms for HashML-DSA (FIPS 204 section 5.4). */
@@ -73,5 +75,36 @@ int cc_mldsa65_mu(uint8_t mu[CC_MLDSA65_MUBYTES], const uint8_t pk[CC_MLDSA65_PK
                   const uint8_t *msg, size_t msglen, const uint8_t *ctx, size_t ctxlen);
 /* pk from an expanded secret key (checks consistency of the encoding). */
 int cc_mldsa65_pk_from_sk(uint8_t pk[CC_MLDSA65_PKBYTES], const uint8_t sk[CC_MLDSA65_SKBYTES]);
+
+/* --- added beyond the original contract (all additive) ---
+ * Reusable keys: decode and expand a key once (ExpandA, NTT of s1/s2/t0 or of t1 * 2^d), then
+ * sign or verify many messages with it; this saves about a quarter of the signing time and half
+ * of the verification time. The objects are immutable after creation, so one object may be used
+ * by several threads at once. Freed objects are wiped. Signing with a signer gives exactly the
+ * same signatures as the one-shot functions. Stack use of any call here: below 100 KiB. */
+typedef struct cc_mldsa65_signer cc_mldsa65_signer;
+typedef struct cc_mldsa65_verifier cc_mldsa65_verifier;
+
+/* CC_MLDSA_EKEY for an out-of-range s1/s2 encoding, CC_MLDSA_ENOMEM if allocation fails. */
+int cc_mldsa65_signer_new(cc_mldsa65_signer **out, const uint8_t sk[CC_MLDSA65_SKBYTES]);
+void cc_mldsa65_signer_free(cc_mldsa65_signer *signer);
+int cc_mldsa65_signer_sign(const cc_mldsa65_signer *signer, uint8_t sig[CC_MLDSA65_SIGBYTES],
+                           const uint8_t *msg, size_t msglen, const uint8_t *ctx, size_t ctxlen,
+                           const uint8_t *rnd);
+int cc_mldsa65_signer_sign_prehash(const cc_mldsa65_signer *signer, uint8_t sig[CC_MLDSA65_SIGBYTES],
+                                   const uint8_t *msg, size_t msglen, const uint8_t *ctx, size_t ctxlen,
+                                   cc_prehash_alg ph, const uint8_t *rnd);
+int cc_mldsa65_signer_sign_mu(const cc_mldsa65_signer *signer, uint8_t sig[CC_MLDSA65_SIGBYTES],
+                              const uint8_t mu[CC_MLDSA65_MUBYTES], const uint8_t *rnd);
+
+int cc_mldsa65_verifier_new(cc_mldsa65_verifier **out, const uint8_t pk[CC_MLDSA65_PKBYTES]);
+void cc_mldsa65_verifier_free(cc_mldsa65_verifier *verifier);
+int cc_mldsa65_verifier_verify(const cc_mldsa65_verifier *verifier, const uint8_t *sig, size_t siglen,
+                               const uint8_t *msg, size_t msglen, const uint8_t *ctx, size_t ctxlen);
+int cc_mldsa65_verifier_verify_prehash(const cc_mldsa65_verifier *verifier, const uint8_t *sig, size_t siglen,
+                                       const uint8_t *msg, size_t msglen, const uint8_t *ctx, size_t ctxlen,
+                                       cc_prehash_alg ph);
+int cc_mldsa65_verifier_verify_mu(const cc_mldsa65_verifier *verifier, const uint8_t *sig, size_t siglen,
+                                  const uint8_t mu[CC_MLDSA65_MUBYTES]);
 
 #endif

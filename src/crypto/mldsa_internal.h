@@ -98,4 +98,28 @@ void mldsa_pack_sig(uint8_t *sig, const uint8_t ctilde[MLDSA_CTILDEBYTES], const
 int mldsa_unpack_sig(uint8_t ctilde[MLDSA_CTILDEBYTES], mldsa_polyvecl *z, mldsa_polyveck *h,
                      const uint8_t *sig);
 
+/* --- added beyond the original contract (all additive) --- */
+void mldsa_polyvecl_invntt_tomont(mldsa_polyvecl *v);
+void mldsa_polyvecl_reduce(mldsa_polyvecl *v);
+void mldsa_polyveck_shiftl(mldsa_polyveck *v);
+/* 1 if some coefficient of the vector has |coeff| >= bound (same contract as poly_chknorm). */
+int mldsa_polyvecl_chknorm(const mldsa_polyvecl *v, int32_t bound);
+int mldsa_polyveck_chknorm(const mldsa_polyveck *v, int32_t bound);
+/* r[i] = a * v[i] pointwise in the NTT domain (Montgomery product). */
+void mldsa_polyvecl_pointwise_poly(mldsa_polyvecl *r, const mldsa_poly *a, const mldsa_polyvecl *v);
+void mldsa_polyveck_pointwise_poly(mldsa_polyveck *r, const mldsa_poly *a, const mldsa_polyveck *v);
+void mldsa_polyt1_pack(uint8_t r[MLDSA_POLYT1_PACKEDBYTES], const mldsa_poly *a);
+void mldsa_polyt1_unpack(mldsa_poly *r, const uint8_t a[MLDSA_POLYT1_PACKEDBYTES]);
+void mldsa_polyt0_pack(uint8_t r[MLDSA_POLYT0_PACKEDBYTES], const mldsa_poly *a);
+void mldsa_polyt0_unpack(mldsa_poly *r, const uint8_t a[MLDSA_POLYT0_PACKEDBYTES]);
+void mldsa_polyeta_pack(uint8_t r[MLDSA_POLYETA_PACKEDBYTES], const mldsa_poly *a);
+/* Returns 0, or -1 if some coefficient is outside [-eta, eta] (constant time; values still written). */
+int mldsa_polyeta_unpack(mldsa_poly *r, const uint8_t a[MLDSA_POLYETA_PACKEDBYTES]);
+/* skEncode / skDecode (rho, K, tr, s1, s2, t0); unpack returns -1 if s1 or s2 is out of range. */
+void mldsa_pack_sk(uint8_t *sk, const uint8_t rho[MLDSA_SEEDBYTES], const uint8_t key[MLDSA_SEEDBYTES],
+                   const uint8_t tr[MLDSA_TRBYTES], const mldsa_polyvecl *s1, const mldsa_polyveck *s2,
+                   const mldsa_polyveck *t0);
+int mldsa_unpack_sk(uint8_t rho[MLDSA_SEEDBYTES], uint8_t key[MLDSA_SEEDBYTES], uint8_t tr[MLDSA_TRBYTES],
+                    mldsa_polyvecl *s1, mldsa_polyveck *s2, mldsa_polyveck *t0, const uint8_t *sk);
+
 #endif

@@ -1,0 +1,33 @@
+/* mldsa_arith.h: inline scalar arithmetic mod q (private to src/crypto), so the NTT and the
+ * coefficient loops need no function call per coefficient. mldsa_reduce.c exports the same
+ * operations under the names declared in mldsa_internal.h. */
+#ifndef CCTSA_CRYPTO_MLDSA_ARITH_H
+#define CCTSA_CRYPTO_MLDSA_ARITH_H
+
+#include <stdint.h>
+
+#include "crypto/mldsa_internal.h"
+
+#define MLDSA_QINV 58728449 /* q^-1 mod 2^32 */
+
+/* a * 2^-32 mod q for |a| < 2^31 q, result in (-q, q). */
+static inline int32_t mont_reduce(int64_t a)
+{
+    /* m = a * q^-1 mod 2^32 (as a signed value); a - m*q is divisible by 2^32. */
+    int32_t m = (int32_t)(uint32_t)((uint64_t)a * (uint64_t)MLDSA_QINV);
+    return (int32_t)((a - (int64_t)m * MLDSA_Q) >> 32);
+}
+
+/* q = 2^23 - 2^13 + 1: subtracting round(a / 2^23) * q leaves |result| <= 6283008. */
+static inline int32_t reduce32(int32_t a)
+{
+    int32_t t = (a + (1 << 22)) >> 23;
+    return a - t * MLDSA_Q;
+}
+
+static inline int32_t caddq(int32_t a)
+{
+    return a + ((a >> 31) & MLDSA_Q);
+}
+
+#endif
