@@ -1,0 +1,358 @@
+/* test_tmldsa_malicious.c: threshold ML-DSA signing against malicious signers and a malicious
+ * network. Each case must abort with the documented error, name the culprit and leave the output
+ * signature all-zero (no invalid signature is ever released):
+ *   wrong round-1 commitment, w not matching its hash, echo mismatch, w coefficient >= q behind a
+ *   consistent commitment, a signer signing another message, wrong lengths in every round,
+ *   messages replayed from another session / attempt / key / signer set / round, garbage
+ *   responses (out of range) and subtly wrong responses (caught by the public blame check);
+ * plus the state machine: out-of-order calls refused, masks wiped after round 3, never reused. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "crypto/ct.h"
+#include "crypto/mldsa.h"
+#include "testutil.h"
+#include "threshold/tmldsa_ctfloat.h"
+#include "threshold/tmldsa_driver.h"
+
+static tmldsa_share *g_sh[TMLDSA_PARTIES];
+static const uint8_t g_msg[] = "time-stamp token TBS bytes";
+#define SET 0x0B /* parties 1, 2, 4 */
+#define MSGLEN 9 /* direct API runs sign the first 9 bytes */
+
+static int all_zero(const uint8_t *p, size_t n)
+{
+    uint8_t acc = 0;
+    for (size_t i = 0; i < n; i++) acc |= p[i];
+    return acc == 0;
+}
+
+static void copy_msg(tmldsa_msg *dst, const tmldsa_msg *src)
+{
+    dst->data = malloc(src->len);
+    memcpy(dst->data, src->data, src->len);
+    dst->len = src->len;
+}
+
+/* ---- driver-level tampering ---- */
+typedef struct {
+    int step;
+    unsigned sender;
+    enum { FLIP, TRUNC, EXTEND, REPLACE, GARBAGE_Z, SUBTLE_Z, REPLAY_ATTEMPT } action;
+    size_t offset;
+    tmldsa_msg replacement;
+    int done;
+    const tmldsa_msg *r3[TMLDSA_THRESHOLD]; /* SUBTLE_Z: round-3 messages seen in this attempt */
+    unsigned nr3;
+} tamper_spec;
+
+static size_t bitmap_len(unsigned K) { return (K + 7) / 8; }
+
+static void subtle_z(tamper_spec *t, tmldsa_msg *m, unsigned K)
+{
+    /* runs when the third round-3 message is out: find the first slot all three accepted and
+     * change one coefficient of the target's response there by one */
+    const uint8_t *bm[TMLDSA_THRESHOLD];
+    for (unsigned j = 0; j < TMLDSA_THRESHOLD; j++) bm[j] = t->r3[j]->data + TMLDSA_HDRBYTES;
+    unsigned rank = 0;
+    for (unsigned k = 0; k < K; k++) {
+        int mine = bm[2][k / 8] >> (k % 8) & 1;
+        if (mine && (bm[0][k / 8] >> (k % 8) & 1) && (bm[1][k / 8] >> (k % 8) & 1)) {
+            m->data[TMLDSA_HDRBYTES + bitmap_len(K) + (size_t)rank * TMLDSA_VECL_PACKED + 3] ^= 0x01;
+            t->done = 1;
+            return;
+        }
+        rank += (unsigned)mine;
+    }
+}
+
+static void tamper(void *arg, int step, unsigned sender, unsigned receiver, uint32_t attempt, tmldsa_msg *m)
+{
+    tamper_spec *t = arg;
+    (void)receiver;
+    if (t->action == SUBTLE_Z && step == TMLDSA_STEP_SIGN3 && !t->done) {
+        if (t->nr3 == TMLDSA_THRESHOLD) t->nr3 = 0;
+        t->r3[t->nr3++] = m;
+        if (t->nr3 == TMLDSA_THRESHOLD && sender == t->sender) subtle_z(t, m, TMLDSA_K_DEFAULT);
+        return;
+    }
+    if (t->done || step != t->step || sender != t->sender) return;
+    switch (t->action) {
+    case FLIP: m->data[t->offset] ^= 0x01; break;
+    case TRUNC: m->len--; break;
+    case EXTEND: {
+        uint8_t *d = realloc(m->data, m->len + 1);
+        if (!d) abort();
+        d[m->len++] = 0;
+        m->data = d;
+        break;
+    }
+    case REPLACE:
+        free(m->data);
+        copy_msg(m, &t->replacement);
+        break;
+    case GARBAGE_Z: {
+        size_t off = TMLDSA_HDRBYTES + bitmap_len(TMLDSA_K_DEFAULT);
+        if (m->len <= off) return; /* nothing accepted: try the next attempt */
+        cc_randombytes(m->data + off, m->len - off);
+        break;
+    }
+    case REPLAY_ATTEMPT:
+        if (attempt == 0) {
+            if (!t->replacement.data) copy_msg(&t->replacement, m);
+            return;
+        }
+        free(m->data);
+        copy_msg(m, &t->replacement);
+        break;
+    case SUBTLE_Z: return;
+    }
+    t->done = 1;
+}
+
+static int run(unsigned mask, unsigned K, const uint8_t sid[TMLDSA_SIDBYTES], tamper_spec *t, uint8_t sig[TMLDSA_SIGBYTES],
+               tmldsa_error *err)
+{
+    return tmldsa_driver_sign(g_sh, mask, K, sid, g_msg, sizeof g_msg, NULL, 0, sig, t ? tamper : NULL, t, NULL, err);
+}
+
+static void expect_abort(const char *name, tamper_spec *t, unsigned K, int code1, int code2, unsigned culprit)
+{
+    uint8_t sid[TMLDSA_SIDBYTES], sig[TMLDSA_SIGBYTES];
+    tmldsa_error err = {0};
+    cc_randombytes(sid, sizeof sid);
+    memset(sig, 0xAA, sizeof sig);
+    int rc = run(SET, K, sid, t, sig, &err);
+    CHECK_MSG(t->done, "%s: tamper hook never fired (rc %d)", name, rc);
+    CHECK_MSG(rc == code1 || rc == code2, "%s: got %d (%s)", name, rc, err.reason);
+    CHECK_MSG(err.culprit == culprit, "%s: culprit %u, expected %u (%s)", name, err.culprit, culprit, err.reason);
+    CHECK_MSG(all_zero(sig, sizeof sig), "%s: signature buffer not cleared", name);
+    printf("%-46s -> %s (party %u): %s\n", name, tmldsa_strerror(rc), err.culprit, err.reason);
+}
+
+static void capture(void *arg, int step, unsigned sender, unsigned receiver, uint32_t attempt, tmldsa_msg *m)
+{
+    tamper_spec *t = arg;
+    (void)receiver;
+    (void)attempt;
+    if (step == t->step && sender == t->sender && !t->replacement.data) copy_msg(&t->replacement, m);
+}
+
+static tamper_spec *spec(tamper_spec *t, int step, unsigned sender, int action, size_t off)
+{
+    memset(t, 0, sizeof *t);
+    t->step = step;
+    t->sender = sender;
+    t->action = action;
+    t->offset = off;
+    return t;
+}
+
+static void test_driver_cases(void)
+{
+    const size_t H = TMLDSA_HDRBYTES;
+    tamper_spec t;
+#define SPEC(st_, snd_, act_, off_) spec(&t, st_, snd_, act_, off_)
+    expect_abort("wrong round-1 commitment", SPEC(TMLDSA_STEP_SIGN1, 2, FLIP, H + 7), 62, TMLDSA_E_COMMIT, TMLDSA_E_INCONSISTENT, 2);
+    expect_abort("w not matching its commitment", SPEC(TMLDSA_STEP_SIGN2, 4, FLIP, H + TMLDSA_HASHBYTES + 5000), 62, TMLDSA_E_COMMIT, TMLDSA_E_COMMIT, 4);
+    expect_abort("round-2 echo of round 1 altered", SPEC(TMLDSA_STEP_SIGN2, 2, FLIP, H + 1), 62, TMLDSA_E_INCONSISTENT, TMLDSA_E_INCONSISTENT, 2);
+    expect_abort("round-1 message one byte long", SPEC(TMLDSA_STEP_SIGN1, 4, EXTEND, 0), 62, TMLDSA_E_FORMAT, TMLDSA_E_FORMAT, 4);
+    expect_abort("round-2 message one byte short", SPEC(TMLDSA_STEP_SIGN2, 4, TRUNC, 0), 62, TMLDSA_E_FORMAT, TMLDSA_E_FORMAT, 4);
+    expect_abort("round-3 message one byte long", SPEC(TMLDSA_STEP_SIGN3, 2, EXTEND, 0), 62, TMLDSA_E_FORMAT, TMLDSA_E_FORMAT, 2);
+    expect_abort("round-3 message one byte short", SPEC(TMLDSA_STEP_SIGN3, 1, TRUNC, 0), 62, TMLDSA_E_FORMAT, TMLDSA_E_FORMAT, 1);
+    expect_abort("garbage responses", SPEC(TMLDSA_STEP_SIGN3, 2, GARBAGE_Z, 0), 62, TMLDSA_E_RANGE, TMLDSA_E_RESPONSE, 2);
+    expect_abort("response off by one (blame check)", SPEC(TMLDSA_STEP_SIGN3, 4, SUBTLE_Z, 0), 62, TMLDSA_E_RESPONSE, TMLDSA_E_RESPONSE, 4);
+    {
+        /* round-3 bitmap claiming one more accepted slot than responses sent */
+        tamper_spec *s = SPEC(TMLDSA_STEP_SIGN3, 2, FLIP, H + 7);
+        expect_abort("round-3 bitmap inconsistent with length", s, 62, TMLDSA_E_FORMAT, TMLDSA_E_FORMAT, 2);
+    }
+
+    /* replays */
+    uint8_t sid[TMLDSA_SIDBYTES], sig[TMLDSA_SIGBYTES];
+    tmldsa_error err;
+    cc_randombytes(sid, sizeof sid);
+    SPEC(TMLDSA_STEP_SIGN1, 2, REPLACE, 0);
+    CHECK(tmldsa_driver_sign(g_sh, SET, 62, sid, g_msg, sizeof g_msg, NULL, 0, sig, capture, &t, NULL, &err) == TMLDSA_OK);
+    t.done = 0;
+    expect_abort("round-1 message from another session", &t, 62, TMLDSA_E_BINDING, TMLDSA_E_BINDING, 2);
+    tmldsa_msg_free(&t.replacement);
+
+    /* same session id, other signer set: the signer-set field does not match */
+    SPEC(TMLDSA_STEP_SIGN1, 2, REPLACE, 0);
+    CHECK(tmldsa_driver_sign(g_sh, 0x07, 62, sid, g_msg, sizeof g_msg, NULL, 0, sig, capture, &t, NULL, &err) == TMLDSA_OK);
+    {
+        tmldsa_error e2 = {0};
+        int rc = tmldsa_driver_sign(g_sh, SET, 62, sid, g_msg, sizeof g_msg, NULL, 0, sig, tamper, &t, NULL, &e2);
+        CHECK_MSG(rc == TMLDSA_E_BINDING && e2.culprit == 2 && strstr(e2.reason, "signer set"), "other signer set: %s", e2.reason);
+        CHECK(all_zero(sig, sizeof sig));
+    }
+    tmldsa_msg_free(&t.replacement);
+
+    /* a round-1 message delivered as round 2 */
+    SPEC(TMLDSA_STEP_SIGN1, 4, REPLACE, 0);
+    CHECK(tmldsa_driver_sign(g_sh, SET, 62, sid, g_msg, sizeof g_msg, NULL, 0, sig, capture, &t, NULL, &err) == TMLDSA_OK);
+    t.step = TMLDSA_STEP_SIGN2;
+    {
+        tmldsa_error e2 = {0};
+        int rc = tmldsa_driver_sign(g_sh, SET, 62, sid, g_msg, sizeof g_msg, NULL, 0, sig, tamper, &t, NULL, &e2);
+        CHECK_MSG(rc == TMLDSA_E_BINDING && e2.culprit == 4, "round-1 as round-2: %d %s", rc, e2.reason);
+        CHECK(all_zero(sig, sizeof sig));
+    }
+    tmldsa_msg_free(&t.replacement);
+
+    /* a message of another key (another DKG), same session id and signer set */
+    tmldsa_share *other[TMLDSA_PARTIES];
+    CHECK(tmldsa_driver_dkg(sid, other, NULL, NULL, NULL, &err) == TMLDSA_OK);
+    SPEC(TMLDSA_STEP_SIGN1, 1, REPLACE, 0);
+    CHECK(tmldsa_driver_sign(other, SET, 62, sid, g_msg, sizeof g_msg, NULL, 0, sig, capture, &t, NULL, &err) == TMLDSA_OK);
+    {
+        tmldsa_error e2 = {0};
+        int rc = tmldsa_driver_sign(g_sh, SET, 62, sid, g_msg, sizeof g_msg, NULL, 0, sig, tamper, &t, NULL, &e2);
+        CHECK_MSG(rc == TMLDSA_E_BINDING && e2.culprit == 1 && strstr(e2.reason, "key id"), "other key: %s", e2.reason);
+    }
+    tmldsa_msg_free(&t.replacement);
+    for (unsigned p = 0; p < TMLDSA_PARTIES; p++) tmldsa_share_free(other[p]);
+
+    /* round-1 message of attempt 0 replayed in attempt 1 (K = 1 so attempt 0 almost surely fails) */
+    for (int tries = 0; tries < 5; tries++) {
+        SPEC(TMLDSA_STEP_SIGN1, 4, REPLAY_ATTEMPT, 0);
+        tmldsa_error e2 = {0};
+        cc_randombytes(sid, sizeof sid);
+        int rc = run(SET, 1, sid, &t, sig, &e2);
+        tmldsa_msg_free(&t.replacement);
+        if (!t.done) continue; /* attempt 0 produced a signature (p ~ 1%): try again */
+        CHECK_MSG(rc == TMLDSA_E_BINDING && e2.culprit == 4 && strstr(e2.reason, "attempt"), "replay attempt: %d %s", rc, e2.reason);
+        CHECK(all_zero(sig, sizeof sig));
+        printf("%-46s -> %s (party %u): %s\n", "round-1 message of attempt 0 in attempt 1", tmldsa_strerror(rc), e2.culprit, e2.reason);
+        break;
+    }
+    CHECK(t.done);
+#undef SPEC
+}
+
+/* ---- direct API runs (malicious signer computing its own messages) ---- */
+typedef struct {
+    tmldsa_sign *st[TMLDSA_THRESHOLD];
+    tmldsa_msg m1[TMLDSA_THRESHOLD], m2[TMLDSA_THRESHOLD], m3[TMLDSA_THRESHOLD];
+} session;
+
+static int open_session(session *s, const uint8_t sid[TMLDSA_SIDBYTES], const uint8_t *const msgs[TMLDSA_THRESHOLD])
+{
+    static const unsigned ids[TMLDSA_THRESHOLD] = {1, 2, 4};
+    tmldsa_error err;
+    memset(s, 0, sizeof *s);
+    for (unsigned j = 0; j < TMLDSA_THRESHOLD; j++)
+        if (tmldsa_sign_new(&s->st[j], g_sh[ids[j] - 1], sid, SET, 62, msgs[j], MSGLEN, NULL, 0, &err)) return -1;
+    return 0;
+}
+
+static void close_session(session *s)
+{
+    for (unsigned j = 0; j < TMLDSA_THRESHOLD; j++) {
+        tmldsa_sign_free(s->st[j]);
+        tmldsa_msg_free(&s->m1[j]);
+        tmldsa_msg_free(&s->m2[j]);
+        tmldsa_msg_free(&s->m3[j]);
+    }
+}
+
+static void test_other_message(void)
+{
+    uint8_t sid[TMLDSA_SIDBYTES];
+    const uint8_t *msgs[TMLDSA_THRESHOLD] = {(const uint8_t *)"message A", (const uint8_t *)"message A", (const uint8_t *)"message B"};
+    session s;
+    tmldsa_error err = {0};
+    cc_randombytes(sid, sizeof sid);
+    CHECK(open_session(&s, sid, msgs) == 0);
+    for (unsigned j = 0; j < 3; j++) CHECK(tmldsa_sign_round1(s.st[j], &s.m1[j], &err) == 0);
+    for (unsigned j = 0; j < 3; j++) CHECK(tmldsa_sign_round2(s.st[j], s.m1, &s.m2[j], &err) == 0);
+    int rc = tmldsa_sign_round3(s.st[0], s.m2, &s.m3[0], &err);
+    CHECK_MSG(rc == TMLDSA_E_COMMIT && err.culprit == 4, "signer 4 on another message: %d %s", rc, err.reason);
+    printf("%-46s -> %s (party %u): %s\n", "signer 4 signs another message", tmldsa_strerror(rc), err.culprit, err.reason);
+    close_session(&s);
+}
+
+static void test_w_out_of_range(void)
+{
+    /* party 4 is malicious: it commits to a w with a coefficient >= q, consistently */
+    uint8_t sid[TMLDSA_SIDBYTES];
+    const uint8_t *msgs[TMLDSA_THRESHOLD] = {g_msg, g_msg, g_msg};
+    session s;
+    tmldsa_error err = {0};
+    cc_randombytes(sid, sizeof sid);
+    CHECK(open_session(&s, sid, msgs) == 0);
+    for (unsigned j = 0; j < 3; j++) CHECK(tmldsa_sign_round1(s.st[j], &s.m1[j], &err) == 0);
+    uint8_t *w = s.st[2]->w_own + 3 * TMLDSA_VECK_PACKED; /* slot 3, first coefficient */
+    w[0] = 0xFF;
+    w[1] = 0xFF;
+    w[2] |= 0x7F;
+    tmldsa_sign_w_commitment(s.st[2], s.m1[2].data + TMLDSA_HDRBYTES, 4, s.st[2]->w_own);
+    memcpy(s.st[2]->cmt[2], s.m1[2].data + TMLDSA_HDRBYTES, TMLDSA_HASHBYTES);
+    for (unsigned j = 0; j < 3; j++) CHECK(tmldsa_sign_round2(s.st[j], s.m1, &s.m2[j], &err) == 0);
+    int rc = tmldsa_sign_round3(s.st[0], s.m2, &s.m3[0], &err);
+    CHECK_MSG(rc == TMLDSA_E_RANGE && err.culprit == 4, "w >= q: %d %s", rc, err.reason);
+    printf("%-46s -> %s (party %u): %s\n", "w coefficient >= q, consistent commitment", tmldsa_strerror(rc), err.culprit, err.reason);
+    close_session(&s);
+}
+
+static void test_state_machine(void)
+{
+    uint8_t sid[TMLDSA_SIDBYTES], sig[TMLDSA_SIGBYTES];
+    const uint8_t *msgs[TMLDSA_THRESHOLD] = {g_msg, g_msg, g_msg};
+    session s;
+    tmldsa_error err = {0};
+    tmldsa_msg extra = {0};
+    cc_randombytes(sid, sizeof sid);
+    CHECK(open_session(&s, sid, msgs) == 0);
+    CHECK(tmldsa_sign_round2(s.st[0], s.m1, &extra, &err) == TMLDSA_E_STATE);
+    CHECK(tmldsa_sign_combine(s.st[0], s.m3, sig, NULL, &err) == TMLDSA_E_STATE);
+    CHECK(tmldsa_sign_next_attempt(s.st[0], &err) == TMLDSA_E_STATE);
+    for (unsigned j = 0; j < 3; j++) CHECK(tmldsa_sign_round1(s.st[j], &s.m1[j], &err) == 0);
+    CHECK(tmldsa_sign_round1(s.st[0], &extra, &err) == TMLDSA_E_STATE); /* no second round 1 */
+    CHECK(tmldsa_sign_round3(s.st[0], s.m2, &extra, &err) == TMLDSA_E_STATE);
+    for (unsigned j = 0; j < 3; j++) CHECK(tmldsa_sign_round2(s.st[j], s.m1, &s.m2[j], &err) == 0);
+    for (unsigned j = 0; j < 3; j++) CHECK(tmldsa_sign_round3(s.st[j], s.m2, &s.m3[j], &err) == 0);
+    /* the masks are wiped as soon as round 3 is done */
+    CHECK(all_zero((const uint8_t *)s.st[0]->y, (size_t)62 * TMLDSA_HB_DIM * sizeof(double)));
+    CHECK(tmldsa_sign_round3(s.st[0], s.m2, &extra, &err) == TMLDSA_E_STATE); /* no second response */
+    uint8_t cmt0[TMLDSA_HASHBYTES];
+    memcpy(cmt0, s.m1[0].data + TMLDSA_HDRBYTES, sizeof cmt0);
+    int rc = tmldsa_sign_combine(s.st[0], s.m3, sig, NULL, &err);
+    CHECK(rc == TMLDSA_OK || rc == TMLDSA_E_RETRY);
+    if (rc == TMLDSA_OK) {
+        CHECK(cc_mldsa65_verify(sig, sizeof sig, g_msg, MSGLEN, NULL, 0, tmldsa_share_pk(g_sh[0])) == 0);
+        CHECK(tmldsa_sign_combine(s.st[0], s.m3, sig, NULL, &err) == TMLDSA_E_STATE); /* finished */
+    }
+    /* a new attempt draws new masks: a different commitment */
+    CHECK(tmldsa_sign_next_attempt(s.st[1], &err) == TMLDSA_OK);
+    CHECK(tmldsa_sign_attempt(s.st[1]) == 1);
+    tmldsa_msg_free(&extra);
+    CHECK(tmldsa_sign_round1(s.st[1], &extra, &err) == TMLDSA_OK);
+    CHECK(memcmp(extra.data + TMLDSA_HDRBYTES, s.m1[1].data + TMLDSA_HDRBYTES, TMLDSA_HASHBYTES) != 0);
+    tmldsa_msg_free(&extra);
+    /* after an error the state is dead */
+    tmldsa_msg bad[TMLDSA_THRESHOLD] = {{0}};
+    CHECK(tmldsa_sign_round2(s.st[1], bad, &extra, &err) == TMLDSA_E_FORMAT);
+    CHECK(tmldsa_sign_round2(s.st[1], s.m1, &extra, &err) == TMLDSA_E_STATE);
+    CHECK(tmldsa_sign_next_attempt(s.st[1], &err) == TMLDSA_E_STATE);
+    close_session(&s);
+}
+
+int main(void)
+{
+    uint8_t sid[TMLDSA_SIDBYTES];
+    tmldsa_error err;
+    cc_randombytes(sid, sizeof sid);
+    if (tmldsa_driver_dkg(sid, g_sh, NULL, NULL, NULL, &err) != TMLDSA_OK) {
+        CHECK_MSG(0, "dkg: %s", err.reason);
+        return check_summary("test_tmldsa_malicious");
+    }
+    test_driver_cases();
+    test_other_message();
+    test_w_out_of_range();
+    test_state_machine();
+    for (unsigned p = 0; p < TMLDSA_PARTIES; p++) tmldsa_share_free(g_sh[p]);
+    return check_summary("test_tmldsa_malicious");
+}

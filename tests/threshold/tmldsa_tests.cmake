@@ -1,0 +1,16 @@
+# Shell tests of threshold ML-DSA (include from tests/threshold/CMakeLists.txt after the test
+# programs are defined):
+#   test_tmldsa_noble:   every threshold signature verified by @noble/post-quantum (Node)
+#   test_tmldsa_ctgrind: the mask sampler has no secret-dependent branch/address (valgrind;
+#                        skipped in sanitizer builds, valgrind cannot run ASan binaries)
+if(TARGET test_tmldsa_sign)
+  add_test(NAME test_tmldsa_noble
+           COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/tmldsa_noble.sh $<TARGET_FILE:test_tmldsa_sign>
+                   ${CMAKE_SOURCE_DIR}/tests/interop)
+  set_tests_properties(test_tmldsa_noble PROPERTIES TIMEOUT 600 LABELS interop)
+endif()
+if(TARGET test_tmldsa_ctfloat AND NOT CCTSA_SANITIZE)
+  add_test(NAME test_tmldsa_ctgrind
+           COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/tmldsa_ctgrind.sh $<TARGET_FILE:test_tmldsa_ctfloat>)
+  set_tests_properties(test_tmldsa_ctgrind PROPERTIES TIMEOUT 300)
+endif()
