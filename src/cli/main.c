@@ -11,6 +11,10 @@ static const struct {
 } commands[] = {
     {"version", cli_version, "print the version and build information"},
     {"mldsa", cli_mldsa, "ML-DSA-65 keygen | sign | verify (FIPS 204)"},
+    {"ca", cli_ca, "development CA: init | sign | req | verify (local use only)"},
+    {"stamp", cli_stamp, "get an RFC 3161 time-stamp token for a file from a TSA over HTTP"},
+    {"verify", cli_verify, "verify a time-stamp token (signatures, chain, imprint, profile)"},
+    {"inspect", cli_inspect, "print the contents of a time-stamp token or response"},
 };
 
 static void usage(FILE *out)

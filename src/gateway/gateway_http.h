@@ -1,0 +1,29 @@
+/* gateway_http.h: the HTTP front end of the TSA (libmicrohttpd): POST
+ * application/timestamp-query on /tsa (default profile) and /tsa/<profile>, answered with
+ * application/timestamp-reply by the RFC 3161 engine; GET /health. Request bodies are bounded;
+ * every request is logged on one line. The engine (and so the signers) is passed in: the dev
+ * signers today, the threshold cluster later. */
+#ifndef CCTSA_GATEWAY_HTTP_H
+#define CCTSA_GATEWAY_HTTP_H
+
+#include <netinet/in.h>
+#include <stddef.h>
+
+#include "tsp/tsp_engine.h"
+
+typedef struct gateway_http gateway_http;
+
+typedef struct {
+    struct sockaddr_in listen;
+    size_t max_body;        /* larger bodies get HTTP 413 */
+    tsp_engine *engine;     /* borrowed */
+    tsp_profile default_profile;
+    unsigned profiles_mask; /* bit per profile this gateway can serve (for /health) */
+} gateway_http_config;
+
+/* Start serving (own threads). NULL with a message on stderr if the socket cannot be bound. */
+gateway_http *gateway_http_start(const gateway_http_config *cfg);
+unsigned gateway_http_port(const gateway_http *g); /* the bound port (useful with port 0) */
+void gateway_http_stop(gateway_http *g);           /* waits for in-flight requests */
+
+#endif

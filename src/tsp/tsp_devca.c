@@ -1,0 +1,73 @@
+/* tsp_devca.c: certify ephemeral TSA keys with the development CA's roots. */
+#include "tsp/tsp_devca.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "x509/cert.h"
+#include "x509/keyfile.h"
+#include "x509/name.h"
+#include "x509/pem.h"
+
+static int issue_one(const char *dir, const char *tag, int alg, tsp_local_keys *k, const uint8_t *measurement,
+                     char *err, size_t errlen)
+{
+    char key_path[4096], cert_path[4096], subject[128];
+    uint8_t *root_der = NULL, *name = NULL, *der = NULL;
+    size_t root_len = 0, name_len = 0, len = 0;
+    x509_keypair root_key = {0};
+    x509_cert root;
+    int rc = -1;
+    snprintf(key_path, sizeof key_path, "%s/root-%s.key", dir, tag);
+    snprintf(cert_path, sizeof cert_path, "%s/root-%s.pem", dir, tag);
+    if (access(key_path, R_OK) != 0 || access(cert_path, R_OK) != 0) return 1; /* this root was not created */
+    if (x509_read_pem_or_der(cert_path, "CERTIFICATE", &root_der, &root_len) != 0 ||
+        x509_cert_parse(&root, root_der, root_len) != 0 || x509_keypair_load(&root_key, key_path) != 0 ||
+        root_key.alg != alg || root.key_alg != alg) {
+        snprintf(err, errlen, "dev CA %s: cannot load the %s root (key %s, certificate %s)", dir, tag, key_path, cert_path);
+        goto out;
+    }
+    const x509_signer *tsa = alg == X509_ALG_ECDSA_P384 ? &k->ec_signer : &k->ml_signer;
+    snprintf(subject, sizeof subject, "CN=cctsa development TSA (%s),O=cctsa development",
+             alg == X509_ALG_ECDSA_P384 ? "ECDSA P-384" : "ML-DSA-65");
+    x509_tcbinfo tcb = {.vendor = "AMD", .model = "SEV-SNP", .svn = -1};
+    if (measurement) memcpy(tcb.measurement, measurement, sizeof tcb.measurement);
+    time_t now = time(NULL);
+    if (x509_name_from_string(subject, &name, &name_len) != 0) goto out;
+    x509_cert_template t = {.profile = X509_PROFILE_TSA, .issuer = root.subject.p, .issuer_len = root.subject.len,
+                            .subject = name, .subject_len = name_len, .not_before = now - 300,
+                            .not_after = now + (time_t)TSP_DEVCA_CERT_DAYS * 86400, .subject_alg = alg,
+                            .subject_pub = tsa->pub, .subject_publen = tsa->publen, .issuer_key_id = root.ski.p,
+                            .issuer_key_id_len = root.ski.len, .path_len = -1, .tcbinfo = measurement ? &tcb : NULL};
+    if (x509_cert_build(&t, &root_key.signer, &der, &len) != 0 || tsp_local_keys_set_cert(k, alg, der, len) != 0) {
+        snprintf(err, errlen, "dev CA %s: cannot issue the %s TSA certificate: %s", dir, tag, x509_error_reason());
+        goto out;
+    }
+    rc = 0;
+out:
+    x509_keypair_free(&root_key);
+    free(root_der);
+    free(name);
+    free(der);
+    return rc;
+}
+
+int tsp_devca_issue(const char *dir, tsp_local_keys *k, const uint8_t *measurement, unsigned *issued, char *err,
+                    size_t errlen)
+{
+    *issued = 0;
+    int e = issue_one(dir, "ecdsa", X509_ALG_ECDSA_P384, k, measurement, err, errlen);
+    if (e < 0) return -1;
+    int m = issue_one(dir, "mldsa", X509_ALG_MLDSA65, k, measurement, err, errlen);
+    if (m < 0) return -1;
+    if (e == 0) *issued |= 1u << X509_ALG_ECDSA_P384;
+    if (m == 0) *issued |= 1u << X509_ALG_MLDSA65;
+    if (!*issued) {
+        snprintf(err, errlen, "dev CA %s: no root-ecdsa.{key,pem} or root-mldsa.{key,pem} (run cctsa ca init --dir %s)", dir, dir);
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,21 @@
+/* tsp_devca.h: development-mode TSA certificates. Given a dev CA folder made by `cctsa ca init`
+ * (root-ecdsa.{key,pem}, root-mldsa.{key,pem}), certify the ephemeral in-memory TSA keys of a
+ * tsp_local_keys: ECDSA key by the ECDSA root, ML-DSA key by the ML-DSA root. Root keys are
+ * loaded, used once and wiped; nothing is written. */
+#ifndef CCTSA_TSP_DEVCA_H
+#define CCTSA_TSP_DEVCA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tsp/tsp_signer.h"
+
+#define TSP_DEVCA_CERT_DAYS 7
+
+/* Issue what the folder's roots allow (at least one). measurement: 48 bytes for the TcbInfo
+ * extension, or NULL. *issued gets a bit per algorithm certified (1 << X509_ALG_*). 0 or -1
+ * with err. */
+int tsp_devca_issue(const char *dir, tsp_local_keys *k, const uint8_t *measurement, unsigned *issued, char *err,
+                    size_t errlen);
+
+#endif

@@ -1,0 +1,112 @@
+/* tsp_engine.c: request -> response. */
+#include "tsp/tsp_engine.h"
+
+#include <stdlib.h>
+
+#include "tsp/tsp_req.h"
+#include "tsp/tsp_token.h"
+#include "tsp/tsp_tstinfo.h"
+#include "x509/cert.h"
+
+struct tsp_engine {
+    tsp_engine_config cfg;
+    tsp_issuer_state issuer;
+};
+
+tsp_engine *tsp_engine_new(const tsp_engine_config *cfg)
+{
+    tsp_engine *e = calloc(1, sizeof *e);
+    if (!e) return NULL;
+    e->cfg = *cfg;
+    if ((unsigned)cfg->default_profile >= TSP_PROFILE_COUNT || !cfg->time.now ||
+        tsp_issuer_state_init(&e->issuer) != 0) {
+        free(e);
+        return NULL;
+    }
+    return e;
+}
+
+void tsp_engine_free(tsp_engine *e)
+{
+    if (!e) return;
+    tsp_issuer_state_destroy(&e->issuer);
+    free(e);
+}
+
+static int profile_available(const tsp_engine *e, tsp_profile p)
+{
+    int need_ec = p != TSP_PROFILE_PQ, need_ml = p != TSP_PROFILE_CLASSIC;
+    const tsp_identity *ec = e->cfg.ec, *ml = e->cfg.ml;
+    return (!need_ec || (ec && ec->cert && ec->signer && ec->signer->alg == X509_ALG_ECDSA_P384)) &&
+           (!need_ml || (ml && ml->cert && ml->signer && ml->signer->alg == X509_ALG_MLDSA65));
+}
+
+/* Pick the profile from the path and reqPolicy; -1 if the policy is not acceptable. */
+static int choose_profile(const tsp_engine *e, const tsp_req *req, int path_profile)
+{
+    int by_policy = req->policy ? tsp_profile_from_policy(req->policy, req->policy_len) : -2;
+    if (by_policy == -1) return -1;
+    if (path_profile == TSP_PATH_DEFAULT) return by_policy >= 0 ? by_policy : (int)e->cfg.default_profile;
+    if (by_policy >= 0 && by_policy != path_profile) return -1;
+    return path_profile;
+}
+
+static int reject(tsp_fail bit, const char *why, uint8_t **resp, size_t *resp_len, tsp_engine_result *res)
+{
+    res->status = TSP_STATUS_REJECTION;
+    res->fail = (int)bit;
+    res->why = why;
+    return tsp_resp_reject(bit, why, resp, resp_len);
+}
+
+int tsp_engine_respond(tsp_engine *e, const uint8_t *reqder, size_t len, int path_profile, uint8_t **resp,
+                       size_t *resp_len, tsp_engine_result *res)
+{
+    tsp_req req;
+    tsp_fail fail;
+    const char *why = NULL;
+    tsp_engine_result ignored;
+    if (!res) res = &ignored;
+    res->profile = -1;
+    if (tsp_req_parse(reqder, len, &req, &fail, &why) != 0) return reject(fail, why, resp, resp_len, res);
+    int profile = choose_profile(e, &req, path_profile);
+    if (profile < 0) return reject(TSP_FAIL_UNACCEPTED_POLICY, "requested policy is not offered here", resp, resp_len, res);
+    res->profile = profile;
+    if (!profile_available(e, (tsp_profile)profile))
+        return reject(TSP_FAIL_UNACCEPTED_POLICY, "profile not configured on this TSA", resp, resp_len, res);
+
+    const tsp_identity *name_from = profile == TSP_PROFILE_PQ ? e->cfg.ml : e->cfg.ec;
+    x509_cert id;
+    if (x509_cert_parse(&id, name_from->cert, name_from->cert_len) != 0)
+        return reject(TSP_FAIL_SYSTEM_FAILURE, "TSA certificate unusable", resp, resp_len, res);
+
+    uint8_t serial[TSP_SERIAL_BYTES];
+    tsp_tstinfo_in in = {0};
+    if (tsp_issuer_next(&e->issuer, &e->cfg.time, &in.gen_sec, &in.gen_ms, serial) != 0)
+        return reject(TSP_FAIL_TIME_NOT_AVAILABLE, "trusted time is not available", resp, resp_len, res);
+    in.policy = tsp_profile_policy((tsp_profile)profile, &in.policy_len);
+    in.imprint_tlv = req.imprint_tlv;
+    in.imprint_tlv_len = req.imprint_tlv_len;
+    in.serial = serial;
+    in.serial_len = sizeof serial;
+    in.nonce_tlv = req.nonce_tlv;
+    in.nonce_tlv_len = req.nonce_tlv_len;
+    in.tsa_name = id.subject.p;
+    in.tsa_name_len = id.subject.len;
+
+    uint8_t *tst = NULL, *token = NULL;
+    size_t tst_len = 0, token_len = 0;
+    int rc;
+    if (tsp_tstinfo_encode(&in, &tst, &tst_len) != 0 ||
+        tsp_token_build(tst, tst_len, (tsp_profile)profile, e->cfg.ec, e->cfg.ml, req.cert_req, &token, &token_len) != 0) {
+        rc = reject(TSP_FAIL_SYSTEM_FAILURE, "signing failed", resp, resp_len, res);
+    } else {
+        res->status = TSP_STATUS_GRANTED;
+        res->fail = -1;
+        res->why = NULL;
+        rc = tsp_resp_granted(token, token_len, resp, resp_len);
+    }
+    free(tst);
+    free(token);
+    return rc;
+}

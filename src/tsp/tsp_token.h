@@ -1,0 +1,24 @@
+/* tsp_token.h: building a TimeStampToken: a CMS ContentInfo/SignedData (RFC 5652) wrapping a
+ * TSTInfo, with one SignerInfo per signer of the profile. Each SignerInfo has the signed
+ * attributes contentType, messageDigest and signingCertificateV2 (RFC 5035, ESSCertIDv2 with
+ * SHA-256 and issuerSerial); the compat profile adds the ML-DSA companion SignerInfo as an
+ * unsigned attribute of the ECDSA SignerInfo (see docs/token-profiles.md). */
+#ifndef CCTSA_TSP_TOKEN_H
+#define CCTSA_TSP_TOKEN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tsp/tsp_profile.h"
+#include "tsp/tsp_signer.h"
+
+/* Sign tstinfo for the profile. ec is needed by classic, hybrid and compat, ml by pq, hybrid and
+ * compat; their certificates are included when include_certs. 0 on success, -1 on any failure
+ * (missing signer or certificate, signer error). */
+int tsp_token_build(const uint8_t *tstinfo, size_t tstinfo_len, tsp_profile profile, const tsp_identity *ec,
+                    const tsp_identity *ml, int include_certs, uint8_t **token, size_t *token_len);
+
+/* TimeStampResp { status granted, token }. */
+int tsp_resp_granted(const uint8_t *token, size_t token_len, uint8_t **out, size_t *outlen);
+
+#endif

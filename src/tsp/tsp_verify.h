@@ -1,0 +1,45 @@
+/* tsp_verify.h: full verification of a time-stamp token (bare ContentInfo or inside a
+ * TimeStampResp): message imprint against the data, every SignerInfo's signature (ECDSA P-384
+ * and ML-DSA-65, including the compat companion), signedAttrs consistency (contentType,
+ * messageDigest, ESSCertIDv2), the TSA certificate's EKU, the chain to the given roots at genTime,
+ * the profile's shape against its policy (no stripped signer), the tsa name, and optionally the
+ * TcbInfo launch measurement. Fails closed: any signature present that does not verify fails. */
+#ifndef CCTSA_TSP_VERIFY_H
+#define CCTSA_TSP_VERIFY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum { TSP_REQUIRE_ANY, TSP_REQUIRE_CLASSIC, TSP_REQUIRE_PQ, TSP_REQUIRE_BOTH } tsp_require;
+
+#define TSP_VERIFY_MAX_ROOTS 8
+
+typedef struct {
+    const uint8_t *roots[TSP_VERIFY_MAX_ROOTS]; /* DER trust anchors */
+    size_t root_lens[TSP_VERIFY_MAX_ROOTS];
+    int nroots;
+    const uint8_t *extra_certs[TSP_VERIFY_MAX_ROOTS]; /* DER certificates not in the token (certReq false) */
+    size_t extra_lens[TSP_VERIFY_MAX_ROOTS];
+    int nextra;
+    tsp_require require;
+    const uint8_t *data; /* the time-stamped data, or ... */
+    size_t data_len;
+    const char *data_path; /* ... a file holding it (takes precedence when set) */
+    const uint8_t *measurement; /* expected 48-byte TcbInfo measurement, or NULL */
+    size_t measurement_len;
+} tsp_verify_opts;
+
+#define TSP_REPORT_LINES 40
+
+typedef struct {
+    char lines[TSP_REPORT_LINES][200]; /* what was checked, against what */
+    int nlines;
+    int ecdsa_ok, mldsa_ok;            /* valid signatures of each kind */
+    int profile;                       /* tsp_profile of the policy, -1 if not one of ours */
+    char error[256];                   /* first failure */
+} tsp_verify_report;
+
+/* 0 only if every check passes and the require level is met. */
+int tsp_verify(const uint8_t *der, size_t len, const tsp_verify_opts *opts, tsp_verify_report *rep);
+
+#endif

@@ -1,0 +1,23 @@
+/* tsp_verify_signer.h: verification of one SignerInfo of a time-stamp token (internal to the
+ * verifier): signer certificate lookup, signed attributes, signature, TSA certificate profile and
+ * chain. */
+#ifndef CCTSA_TSP_VERIFY_SIGNER_H
+#define CCTSA_TSP_VERIFY_SIGNER_H
+
+#include "tsp/tsp_parse.h"
+#include "tsp/tsp_verify.h"
+#include "x509/cert.h"
+
+/* Verify si over the token t. On success *key_alg is the X509_ALG_* of the signer and *cert the
+ * parsed signer certificate. 0 or -1 with rep->error set. */
+int tsp_verify_signer(const tsp_parsed *t, const tsp_signer_info *si, const tsp_verify_opts *o,
+                      tsp_verify_report *rep, int *key_alg, x509_cert *cert);
+
+/* The commonName of a Name TLV, for messages ("?" if none; non-printable bytes kept as is). */
+void tsp_subject_cn(const uint8_t *name, size_t len, char *out, size_t cap);
+/* Append a line to the report (printf-style). */
+void tsp_report_line(tsp_verify_report *rep, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Set rep->error (first failure wins) and return -1. */
+int tsp_report_fail(tsp_verify_report *rep, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

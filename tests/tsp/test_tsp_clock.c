@@ -1,0 +1,160 @@
+/* test_tsp_clock.c: genTime never goes backwards (monotonic clamp, also across threads), has
+ * millisecond precision without trailing zeros in the DER, and serial numbers are unique,
+ * positive, at most 160 bits, and differ between two engines ("boots") without coordination. */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "asn1/der.h"
+#include "check.h"
+#include "tsp/tsp_clock.h"
+#include "tsp/tsp_parse.h"
+#include "tsp/tsp_req.h"
+#include "tsp_fixture.h"
+
+/* A scripted clock: successive calls return the next (sec, ms). */
+typedef struct {
+    const long (*script)[2];
+    int n, i;
+} scripted;
+
+static int scripted_now(void *ctx, struct timespec *now, int *trusted)
+{
+    scripted *s = ctx;
+    int k = s->i < s->n ? s->i++ : s->n - 1;
+    now->tv_sec = s->script[k][0];
+    now->tv_nsec = s->script[k][1] * 1000000L + 999; /* sub-millisecond part is dropped */
+    *trusted = 1;
+    return 0;
+}
+
+/* Raw GeneralizedTime text of the TSTInfo in a response. */
+static int gentime_text(const uint8_t *resp, size_t len, char *out, size_t cap, tsp_tstinfo *ti)
+{
+    tsp_parsed t;
+    char err[128];
+    if (tsp_parse(resp, len, &t, err, sizeof err) != 0 || !t.token.p) return -1;
+    *ti = t.tstinfo;
+    const uint8_t *p = t.tstinfo_der.p;
+    for (size_t i = 0; i + 2 < t.tstinfo_der.n; i++)
+        if (p[i] == DER_GENERALIZED_TIME && p[i + 1] >= 15 && p[i + 1] <= 19 && p[i + 2] == '2') {
+            snprintf(out, cap, "%.*s", (int)p[i + 1], (const char *)p + i + 2);
+            return 0;
+        }
+    return -1;
+}
+
+static void scripted_engine(fx_pki *fx)
+{
+    static const long script[][2] = {
+        {1700000000, 500}, {1699999999, 0}, {1700000000, 499}, {1700000000, 501}, {1700000100, 0}, {1700000100, 120},
+    };
+    static const char *expect[] = {"20231114221320.5Z", "20231114221320.5Z", "20231114221320.5Z",
+                                   "20231114221320.501Z", "20231114221500Z", "20231114221500.12Z"};
+    scripted s = {script, 6, 0};
+    tsp_engine_config cfg = {TSP_PROFILE_CLASSIC, {scripted_now, &s}, &fx->keys.ec, &fx->keys.ml};
+    tsp_engine *eng = tsp_engine_new(&cfg);
+    uint8_t digest[32] = {1}, *req = NULL;
+    size_t req_len = 0;
+    CHECK(eng && tsp_req_encode(TSP_HASH_SHA256, digest, NULL, 0, NULL, 0, 0, &req, &req_len) == 0);
+    for (int i = 0; i < 6 && eng; i++) {
+        uint8_t *resp = NULL;
+        size_t resp_len = 0;
+        char text[32] = "";
+        tsp_tstinfo ti;
+        CHECK(tsp_engine_respond(eng, req, req_len, TSP_PATH_DEFAULT, &resp, &resp_len, NULL) == 0);
+        CHECK_MSG(gentime_text(resp, resp_len, text, sizeof text, &ti) == 0 && !strcmp(text, expect[i]),
+                  "step %d: genTime %s, expected %s", i, text, expect[i]);
+        free(resp);
+    }
+    free(req);
+    tsp_engine_free(eng);
+}
+
+#define THREADS 4
+#define PER_THREAD 500
+
+typedef struct {
+    tsp_issuer_state *st;
+    tsp_time_source ts;
+    uint8_t serial[PER_THREAD][TSP_SERIAL_BYTES];
+    time_t sec[PER_THREAD];
+    unsigned ms[PER_THREAD];
+    int ok;
+} worker;
+
+/* A clock that jitters backwards and forwards by up to 50 ms around the real time. */
+static int jittery_now(void *ctx, struct timespec *now, int *trusted)
+{
+    (void)ctx;
+    clock_gettime(CLOCK_REALTIME, now);
+    long jitter = (long)(rand() % 100 - 50) * 1000000L;
+    now->tv_nsec += jitter;
+    if (now->tv_nsec < 0) now->tv_nsec += 1000000000L, now->tv_sec--;
+    if (now->tv_nsec >= 1000000000L) now->tv_nsec -= 1000000000L, now->tv_sec++;
+    *trusted = 1;
+    return 0;
+}
+
+static void *work(void *arg)
+{
+    worker *w = arg;
+    w->ok = 1;
+    for (int i = 0; i < PER_THREAD; i++)
+        if (tsp_issuer_next(w->st, &w->ts, &w->sec[i], &w->ms[i], w->serial[i]) != 0) w->ok = 0;
+    return NULL;
+}
+
+static uint64_t counter_of(const uint8_t *serial)
+{
+    uint64_t c = 0;
+    for (int i = TSP_SERIAL_PREFIX_BYTES; i < TSP_SERIAL_BYTES; i++) c = c << 8 | serial[i];
+    return c;
+}
+
+static void concurrent_issuer(void)
+{
+    static worker w[THREADS];
+    static int64_t when_by_counter[THREADS * PER_THREAD + 1];
+    tsp_issuer_state st, other;
+    pthread_t th[THREADS];
+    CHECK(tsp_issuer_state_init(&st) == 0 && tsp_issuer_state_init(&other) == 0);
+    CHECK_MSG(memcmp(st.prefix, other.prefix, TSP_SERIAL_PREFIX_BYTES) != 0, "two boots drew the same serial prefix");
+    for (int t = 0; t < THREADS; t++) {
+        w[t].st = &st;
+        w[t].ts.now = jittery_now;
+        pthread_create(&th[t], NULL, work, &w[t]);
+    }
+    for (int t = 0; t < THREADS; t++) pthread_join(th[t], NULL);
+    int unique = 1, positive = 1, monotonic = 1, in_range = 1;
+    memset(when_by_counter, 0xff, sizeof when_by_counter);
+    for (int t = 0; t < THREADS; t++) {
+        CHECK(w[t].ok);
+        for (int i = 0; i < PER_THREAD; i++) {
+            uint64_t c = counter_of(w[t].serial[i]);
+            positive &= (w[t].serial[i][0] & 0x80) == 0 && w[t].serial[i][0] != 0;
+            in_range &= c >= 1 && c <= THREADS * PER_THREAD;
+            if (c >= 1 && c <= THREADS * PER_THREAD) {
+                unique &= when_by_counter[c] < 0;
+                when_by_counter[c] = (int64_t)w[t].sec[i] * 1000 + w[t].ms[i];
+            }
+            unique &= memcmp(w[t].serial[i], st.prefix, TSP_SERIAL_PREFIX_BYTES) == 0;
+        }
+    }
+    for (int c = 2; c <= THREADS * PER_THREAD; c++) monotonic &= when_by_counter[c] >= when_by_counter[c - 1];
+    CHECK_MSG(unique && in_range, "serial numbers are not unique");
+    CHECK_MSG(positive, "a serial number is not a positive 127-bit value");
+    CHECK_MSG(monotonic, "genTime went backwards in issue order");
+    tsp_issuer_state_destroy(&st);
+    tsp_issuer_state_destroy(&other);
+}
+
+int main(void)
+{
+    fx_pki fx;
+    if (fx_init(&fx) != 0) return 1;
+    scripted_engine(&fx);
+    concurrent_issuer();
+    fx_free(&fx);
+    return check_summary("test_tsp_clock");
+}

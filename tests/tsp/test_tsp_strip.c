@@ -1,0 +1,128 @@
+/* test_tsp_strip.c: downgrade attempts that keep every remaining signature valid must still be
+ * refused because the signer set no longer matches the token's policy: a hybrid token with its
+ * ML-DSA (or ECDSA) SignerInfo removed, a compat token with its companion attribute removed.
+ * Checked with our verifier and the Node verifier (argv[1] = tests/interop); OpenSSL, which does
+ * not know our policies, is measured to accept the ECDSA-only remains. Also: a rejection response
+ * is reported as such. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "asn1/der.h"
+#include "asn1/oids.h"
+#include "check.h"
+#include "tsp/tsp_hash.h"
+#include "tsp/tsp_parse.h"
+#include "tsp/tsp_verify.h"
+#include "tsp_fixture.h"
+
+static const uint8_t data[] = "downgrade me";
+
+/* Re-assemble a token from t with only signer `keep` (stripped of unsignedAttrs if asked). */
+static int rebuild(const tsp_parsed *t, int keep, int drop_unsigned, uint8_t **out, size_t *out_len)
+{
+    const tsp_signer_info *si = &t->signers[keep];
+    size_t hdr = 2 + ((si->tlv.p[1] & 0x80) ? (si->tlv.p[1] & 0x7Fu) : 0);
+    der_writer w;
+    der_writer_init(&w);
+    der_begin(&w, DER_SEQUENCE);
+    der_put_oid(&w, OID_ARG(OID_CMS_SIGNED_DATA));
+    der_begin(&w, DER_CTX(0));
+    der_begin(&w, DER_SEQUENCE);
+    der_put_uint(&w, 3);
+    der_begin(&w, DER_SET);
+    der_begin(&w, DER_SEQUENCE);
+    der_put_oid(&w, si->digest_oid.p, si->digest_oid.n);
+    der_end(&w);
+    der_end(&w);
+    der_begin(&w, DER_SEQUENCE);
+    der_put_oid(&w, OID_ARG(OID_CT_TSTINFO));
+    der_begin(&w, DER_CTX(0));
+    der_put_octets(&w, t->tstinfo_der.p, t->tstinfo_der.n);
+    der_end(&w);
+    der_end(&w);
+    der_begin(&w, DER_CTX(0));
+    for (int i = 0; i < t->ncerts; i++) der_put_raw(&w, t->certs[i].p, t->certs[i].n);
+    der_end(&w);
+    der_begin(&w, DER_SET);
+    if (drop_unsigned && si->unsigned_attrs.p) {
+        der_begin(&w, DER_SEQUENCE);
+        der_put_raw(&w, si->tlv.p + hdr, (size_t)(si->unsigned_attrs.p - (si->tlv.p + hdr)));
+        der_end(&w);
+    } else {
+        der_put_raw(&w, si->tlv.p, si->tlv.n);
+    }
+    der_end(&w);
+    der_end(&w);
+    der_end(&w);
+    der_end(&w);
+    return der_writer_finish(&w, out, out_len);
+}
+
+static int own(fx_pki *fx, const uint8_t *tok, size_t len, tsp_require req, tsp_verify_report *rep)
+{
+    tsp_verify_opts o = {0};
+    o.roots[0] = fx->ca_der;
+    o.root_lens[0] = fx->ca_der_len;
+    o.nroots = 1;
+    o.data = data;
+    o.data_len = sizeof data;
+    o.require = req;
+    return tsp_verify(tok, len, &o, rep) == 0;
+}
+
+static void attempt(fx_pki *fx, const char *interop, const char *data_path, tsp_profile p, int keep, int drop, const char *what)
+{
+    uint8_t *tok = NULL, *stripped = NULL;
+    size_t len = 0, slen = 0;
+    tsp_parsed t;
+    char err[200], cmd[1024];
+    tsp_verify_report rep;
+    int status;
+    CHECK(fx_stamp(fx, p, data, sizeof data, &tok, &len) == 0);
+    CHECK(tok && tsp_parse(tok, len, &t, err, sizeof err) == 0);
+    CHECK(rebuild(&t, keep, drop, &stripped, &slen) == 0);
+    CHECK_MSG(!own(fx, stripped, slen, TSP_REQUIRE_ANY, &rep), "%s: our verifier accepts it", what);
+    CHECK_MSG(strstr(rep.error, "shape") != NULL, "%s: refused for another reason: %s", what, rep.error);
+    snprintf(cmd, sizeof cmd, "node '%s/tsp_verify.mjs' '%s' --data '%s' --ca '%s'", interop,
+             fx_write(fx, "stripped.tst", stripped, slen), data_path, fx->ca_pem);
+    char *out = fx_run(cmd, &status);
+    CHECK_MSG(status != 0 && out && strstr(out, "do not match policy"), "%s: node says %s", what, out ? out : "");
+    printf("%-40s cctsa: %s | node: %s", what, rep.error, out ? out : "\n");
+    free(out);
+    /* OpenSSL knows nothing of our policies: a stripped token whose remaining signer is ECDSA looks
+     * like any classic token to it. Measured and documented (docs/token-profiles.md). */
+    if (t.signers[keep].digest_oid.n == OID_LEN(OID_SHA384) && !memcmp(t.signers[keep].digest_oid.p, OID_SHA384, OID_LEN(OID_SHA384))) {
+        snprintf(cmd, sizeof cmd, "openssl ts -verify -token_in -in '%s/stripped.tst' -data '%s' -CAfile '%s'", fx->dir, data_path,
+                 fx->ca_pem);
+        out = fx_run(cmd, &status);
+        int accepted = status == 0 && out && strstr(out, "Verification: OK");
+        printf("%-40s openssl ts -verify: %s (policy-unaware)\n", what, accepted ? "accepts" : "rejects");
+        CHECK_MSG(accepted, "%s: openssl now rejects it: update docs/token-profiles.md", what);
+        free(out);
+    }
+    free(tok);
+    free(stripped);
+}
+
+int main(int argc, char **argv)
+{
+    fx_pki fx;
+    const char *interop = argc > 1 ? argv[1] : "tests/interop";
+    if (fx_init(&fx) != 0) return 1;
+    char *data_path = strdup(fx_write(&fx, "data.bin", data, sizeof data));
+    /* hybrid signerInfos are DER-sorted; find which index is which by trying both. */
+    attempt(&fx, interop, data_path, TSP_PROFILE_HYBRID, 0, 0, "hybrid minus one SignerInfo");
+    attempt(&fx, interop, data_path, TSP_PROFILE_HYBRID, 1, 0, "hybrid minus the other SignerInfo");
+    attempt(&fx, interop, data_path, TSP_PROFILE_COMPAT, 0, 1, "compat minus its companion");
+
+    /* Rejection responses are reported as refusals, with the failure. */
+    uint8_t *rej = NULL;
+    size_t rej_len = 0;
+    tsp_verify_report rep;
+    CHECK(tsp_resp_reject(TSP_FAIL_BAD_ALG, "weak hash", &rej, &rej_len) == 0);
+    CHECK(!own(&fx, rej, rej_len, TSP_REQUIRE_ANY, &rep) && strstr(rep.error, "badAlg") && strstr(rep.error, "weak hash"));
+    free(rej);
+    free(data_path);
+    fx_free(&fx);
+    return check_summary("test_tsp_strip");
+}
