@@ -115,7 +115,9 @@ int der_get_bit_flags(const der_elem *e, uint32_t *flags);
 int der_utf8_valid(const uint8_t *s, size_t n);
 int der_printable_valid(const uint8_t *s, size_t n);
 int der_ia5_valid(const uint8_t *s, size_t n);
-/* OID contents: 1 if non-empty, minimal subidentifiers (no leading 0x80), each below 2^63. */
+/* OID contents: 1 if non-empty, minimal subidentifiers (no leading 0x80), each at most
+ * DER_OID_MAX_ARC_BYTES base-128 digits (161 bits: room for 2.25.<128-bit UUID> arcs). */
+#define DER_OID_MAX_ARC_BYTES 23
 int der_oid_valid(const uint8_t *oid_val, size_t n);
 /* OID contents as dotted decimal ("1.2.840.10045.4.3.3"); -1 if malformed or cap too small. */
 int der_oid_to_string(const uint8_t *oid_val, size_t n, char *out, size_t cap);

@@ -207,7 +207,7 @@ int der_oid_valid(const uint8_t *oid_val, size_t n)
     for (size_t i = 0; i < n; i++) {
         if (at_start && oid_val[i] == 0x80) return 0; /* non-minimal subidentifier */
         run++;
-        if (run > 9) return 0;                         /* beyond 63 bits */
+        if (run > DER_OID_MAX_ARC_BYTES) return 0;     /* arc beyond 161 bits */
         at_start = !(oid_val[i] & 0x80);
         if (at_start) run = 0;
     }

@@ -77,8 +77,8 @@ const char *tmldsa_strerror(int code);
 /* ---- key share (result of key generation) ---- */
 typedef struct tmldsa_share tmldsa_share;
 
-/* Fixed-size encoding of a share: magic, party, pk, key id, the six subset seeds (SECRET: store
- * it encrypted/sealed), the ten public t_I. Import re-derives pk and the key id from the t_I and
+/* Fixed-size encoding of a share: magic, party, pk, key id, the six subset seeds (SECRET: in
+ * memory only; cctsa never writes a share to disk or a sealed blob), the ten public t_I. Import re-derives pk and the key id from the t_I and
  * each own t_I from its seed, and refuses anything inconsistent. */
 #define TMLDSA_SHARE_BYTES 46537
 

@@ -302,6 +302,16 @@ static void test_strings_oids(void)
     CHECK(!der_oid_valid(BYTES(0x80, 0x01)));
     CHECK(!der_oid_valid(BYTES(0x2A, 0x86)));
     CHECK(!der_oid_valid(NULL, 0));
+    {   /* arcs up to DER_OID_MAX_ARC_BYTES base-128 digits, not one more */
+        uint8_t arc[DER_OID_MAX_ARC_BYTES + 2];
+        memset(arc, 0x81, sizeof arc);
+        arc[0] = 0x2A;
+        arc[DER_OID_MAX_ARC_BYTES] = 0x01;
+        CHECK(der_oid_valid(arc, DER_OID_MAX_ARC_BYTES + 1));
+        arc[DER_OID_MAX_ARC_BYTES] = 0x81;
+        arc[DER_OID_MAX_ARC_BYTES + 1] = 0x01;
+        CHECK(!der_oid_valid(arc, DER_OID_MAX_ARC_BYTES + 2));
+    }
     char s[64];
     CHECK(der_oid_to_string(OID_ARG(OID_ECDSA_SHA384), s, sizeof s) == 0 && !strcmp(s, "1.2.840.10045.4.3.3"));
     CHECK(der_oid_to_string(OID_ARG(OID_ML_DSA_65), s, sizeof s) == 0 && !strcmp(s, "2.16.840.1.101.3.4.3.18"));

@@ -106,6 +106,15 @@ static void test_oids(void)
                   "%s", oid_table[i].name);
         ASN1_OBJECT_free(o);
     }
+    /* A 128-bit arc (2.25.<UUID>, as our policy OIDs use): OpenSSL's encoding, our dotted form. */
+    const char *uuid_oid = "2.25.104622740930165808608618531222640864576.1.4";
+    ASN1_OBJECT *o = OBJ_txt2obj(uuid_oid, 1);
+    const unsigned char *data = o ? OBJ_get0_data(o) : NULL;
+    size_t len = o ? OBJ_length(o) : 0;
+    char s[128];
+    CHECK(data && der_oid_valid(data, len));
+    CHECK_MSG(data && der_oid_to_string(data, len, s, sizeof s) == 0 && !strcmp(s, uuid_oid), "got %s", s);
+    ASN1_OBJECT_free(o);
 }
 
 static void test_integers(void)

@@ -1,0 +1,131 @@
+/* tecdsa.h: public API of the 3-of-5 threshold ECDSA P-384 scheme (DKLs23, eprint 2023/765).
+ * Transport-agnostic and message-in/message-out: every call takes the messages received in the
+ * previous round (indexed by sender id) and returns the messages to send (indexed by receiver
+ * id). Parties are numbered 1..5; their ids are also the Shamir x-coordinates.
+ *
+ *   DKG:      tecdsa_dkg_new, then tecdsa_dkg_step 8 times (the 8th returns TECDSA_DONE), then
+ *             tecdsa_dkg_take_keyshare.
+ *   Presign:  tecdsa_presign_new for a signer set of 3, tecdsa_presign_step 4 times (the 4th
+ *             returns TECDSA_DONE), tecdsa_presign_take -> a single-use in-memory presignature.
+ *   Sign:     each signer calls tecdsa_sign_share(presig, digest) (one round trip from the
+ *             coordinator); the coordinator calls tecdsa_combine, which returns a low-s DER
+ *             signature only after OpenSSL has verified it.
+ *
+ * Channels between parties are assumed authenticated and confidential (the node mesh); every
+ * message is still length-, range- and context-checked (key id, session id, sender, receiver,
+ * round). Errors carry a code and, where attributable, the id of the culprit party, nothing
+ * secret. A failed pairwise check (OT, VOLE, Gamma, commitment) bans that peer in the local key
+ * share for the life of the key (which is the life of the process: shares are never persisted).
+ * Thread safety: a key share is mutated by presigning (bans, used sessions); callers serialise the
+ * sessions that use one key share and keep it alive while they run. */
+#ifndef CCTSA_THRESHOLD_TECDSA_H
+#define CCTSA_THRESHOLD_TECDSA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TECDSA_N 5
+#define TECDSA_T 3
+#define TECDSA_ID_BYTES 48
+#define TECDSA_DIGEST_BYTES 48
+#define TECDSA_PUB_BYTES 97      /* uncompressed SEC1 point */
+#define TECDSA_SIG_MAX_DER 104   /* 30 66 02 31 <49> 02 31 <49> */
+
+typedef enum {
+    TECDSA_OK = 0,
+    TECDSA_DONE = 1,          /* protocol finished: take the result */
+    TECDSA_ERR_ARG = -1,      /* bad API argument (caller bug) */
+    TECDSA_ERR_STATE = -2,    /* call out of order, or object already failed */
+    TECDSA_ERR_FORMAT = -3,   /* message missing, wrong length, version or round */
+    TECDSA_ERR_CONTEXT = -4,  /* wrong key id, session id, sender or receiver */
+    TECDSA_ERR_POINT = -5,    /* invalid point encoding, off-curve or identity */
+    TECDSA_ERR_SCALAR = -6,   /* scalar not < n */
+    TECDSA_ERR_COMMIT = -7,   /* a commitment did not open */
+    TECDSA_ERR_PROOF = -8,    /* Schnorr proof of knowledge failed */
+    TECDSA_ERR_SHARE = -9,    /* VSS share or public share inconsistent with commitments */
+    TECDSA_ERR_QUAL = -10,    /* fewer than 3 qualified dealers remain */
+    TECDSA_ERR_ECHO = -11,    /* broadcast equivocation detected by the echo hashes */
+    TECDSA_ERR_OT = -12,      /* OT-extension consistency check failed (peer banned) */
+    TECDSA_ERR_VOLE = -13,    /* multiplication (VOLE) check failed (peer banned) */
+    TECDSA_ERR_GAMMA = -14,   /* DKLs23 Gamma consistency check failed (peer banned) */
+    TECDSA_ERR_PKSUM = -15,   /* sum of signers' public key shares is not the public key */
+    TECDSA_ERR_BANNED = -16,  /* the signer set contains a banned peer */
+    TECDSA_ERR_REPLAY = -17,  /* session id already used */
+    TECDSA_ERR_USED = -18,    /* presignature already consumed */
+    TECDSA_ERR_VERIFY = -19,  /* combined signature failed verification: nothing released */
+    TECDSA_ERR_RNG = -20,     /* random source failed */
+    TECDSA_ERR_INTERNAL = -21 /* OpenSSL or allocation failure */
+} tecdsa_err;
+
+const char *tecdsa_strerror(int code);
+
+/* One protocol message (heap buffer owned by whoever holds it). */
+typedef struct {
+    uint8_t *data;
+    size_t len;
+} tecdsa_msg;
+void tecdsa_msg_free(tecdsa_msg *m);
+/* Free every message of an array indexed 0..TECDSA_N. */
+void tecdsa_msgs_free(tecdsa_msg msgs[TECDSA_N + 1]);
+
+typedef struct tecdsa_keyshare tecdsa_keyshare;
+typedef struct tecdsa_dkg tecdsa_dkg;
+typedef struct tecdsa_presign tecdsa_presign;
+typedef struct tecdsa_presig tecdsa_presig;
+
+/* ---- DKG ---- */
+/* ceremony_nonce: 32 bytes agreed out of band (e.g. chosen by the operator). */
+tecdsa_dkg *tecdsa_dkg_new(int self_id, const uint8_t ceremony_nonce[32]);
+/* in: messages of the previous round by sender id (ignored on the first call); out: messages
+ * to send by receiver id (the caller frees them). Returns TECDSA_OK, TECDSA_DONE or an error. */
+int tecdsa_dkg_step(tecdsa_dkg *d, const tecdsa_msg in[TECDSA_N + 1], tecdsa_msg out[TECDSA_N + 1]);
+int tecdsa_dkg_culprit(const tecdsa_dkg *d); /* 0 if none attributable */
+tecdsa_keyshare *tecdsa_dkg_take_keyshare(tecdsa_dkg *d);
+void tecdsa_dkg_free(tecdsa_dkg *d);
+
+/* ---- Key share ---- */
+void tecdsa_keyshare_free(tecdsa_keyshare *ks);
+int tecdsa_keyshare_id(const tecdsa_keyshare *ks);
+void tecdsa_keyshare_key_id(const tecdsa_keyshare *ks, uint8_t out[TECDSA_ID_BYTES]);
+int tecdsa_keyshare_pubkey(const tecdsa_keyshare *ks, uint8_t out[TECDSA_PUB_BYTES]);
+int tecdsa_keyshare_is_banned(const tecdsa_keyshare *ks, int peer);
+/* Bit m set: dealer m was excluded from QUAL during the DKG (its contribution was dropped). */
+unsigned tecdsa_keyshare_disqualified(const tecdsa_keyshare *ks);
+
+/* Serialise a key share into memory (SECRET: for in-process hand-over and tests only; cctsa never
+ * writes a share to disk, a KMS or a sealed blob, so bans last as long as the key). The
+ * used-session ring is not included. Returns the length written
+ * to out (TECDSA_KEYSHARE_BYTES), or 0 on error. */
+#define TECDSA_KEYSHARE_BYTES 123653
+size_t tecdsa_keyshare_serialize(const tecdsa_keyshare *ks, uint8_t *out, size_t out_len);
+/* Strict parse: exact length, version, ids, canonical scalars and points, X_self = x*G.
+ * Returns TECDSA_OK with *ks set, or an error code. */
+int tecdsa_keyshare_parse(const uint8_t *in, size_t len, tecdsa_keyshare **ks);
+
+/* ---- Presigning (message independent) ---- */
+/* signers: 3 distinct ids in increasing order including the key share's own id; batch_id: 48
+ * bytes chosen by the coordinator (freshness still comes from every signer's nonce). */
+tecdsa_presign *tecdsa_presign_new(tecdsa_keyshare *ks, const int signers[TECDSA_T],
+                                   const uint8_t batch_id[TECDSA_ID_BYTES]);
+int tecdsa_presign_step(tecdsa_presign *p, const tecdsa_msg in[TECDSA_N + 1], tecdsa_msg out[TECDSA_N + 1]);
+int tecdsa_presign_culprit(const tecdsa_presign *p);
+tecdsa_presig *tecdsa_presign_take(tecdsa_presign *p);
+void tecdsa_presign_free(tecdsa_presign *p);
+
+/* ---- Online signing ---- */
+/* Produce this signer's share for `digest` (SHA-384 of the to-be-signed bytes) addressed to the
+ * coordinator. Consumes the presignature: it is wiped first, and any second use fails with
+ * TECDSA_ERR_USED. */
+int tecdsa_sign_share(tecdsa_presig *ps, const uint8_t digest[TECDSA_DIGEST_BYTES], int coordinator,
+                      tecdsa_msg *out);
+void tecdsa_presig_free(tecdsa_presig *ps);
+/* Combine 3 shares (any order) into a low-s DER signature; verifies it with OpenSSL against pub
+ * before returning. der must hold TECDSA_SIG_MAX_DER bytes. Each share must have arrived over the
+ * authenticated channel of the signer its header names (the combiner cannot check that itself);
+ * shares must agree on session, signer set, R and digest. On TECDSA_ERR_VERIFY discard the
+ * presignatures of that set and retry with another presignature, never the same one. */
+int tecdsa_combine(const uint8_t key_id[TECDSA_ID_BYTES], const uint8_t pub[TECDSA_PUB_BYTES],
+                   const uint8_t digest[TECDSA_DIGEST_BYTES], int coordinator,
+                   const tecdsa_msg shares[TECDSA_T], uint8_t *der, size_t *der_len, int *culprit);
+
+#endif

@@ -1,0 +1,201 @@
+/* tecdsa_ec.c: P-384 point helpers over OpenSSL 3.0 (see tecdsa_ec.h). */
+#include "threshold/tecdsa_ec.h"
+
+#include <openssl/bn.h>
+#include <openssl/err.h>
+#include <openssl/obj_mac.h>
+#include <pthread.h>
+#include <string.h>
+
+#include "crypto/ct.h"
+#include "threshold/tecdsa_hash.h"
+
+static EC_GROUP *g_group;
+static pthread_once_t g_once = PTHREAD_ONCE_INIT;
+
+static void group_init(void) { g_group = EC_GROUP_new_by_curve_name(NID_secp384r1); }
+
+const EC_GROUP *tec_group(void)
+{
+    pthread_once(&g_once, group_init);
+    return g_group;
+}
+
+/* Workspace for one operation: a BN_CTX and up to three points. */
+typedef struct {
+    BN_CTX *bn;
+    EC_POINT *a, *b, *r;
+} ws;
+
+static int ws_open(ws *w)
+{
+    const EC_GROUP *g = tec_group();
+    memset(w, 0, sizeof *w);
+    if (!g) return -1;
+    w->bn = BN_CTX_new();
+    w->a = EC_POINT_new(g);
+    w->b = EC_POINT_new(g);
+    w->r = EC_POINT_new(g);
+    return (w->bn && w->a && w->b && w->r) ? 0 : -1;
+}
+
+static void ws_close(ws *w)
+{
+    EC_POINT_clear_free(w->a);
+    EC_POINT_clear_free(w->b);
+    EC_POINT_clear_free(w->r);
+    BN_CTX_free(w->bn);
+}
+
+/* Encode a point (failing on infinity): uncompressed, and compressed derived from it. */
+static int put_point(tpt *out, const EC_POINT *p, BN_CTX *bn)
+{
+    const EC_GROUP *g = tec_group();
+    if (EC_POINT_is_at_infinity(g, p)) return -1;
+    if (EC_POINT_point2oct(g, p, POINT_CONVERSION_UNCOMPRESSED, out->u, sizeof out->u, bn) != sizeof out->u)
+        return -1;
+    out->b[0] = (uint8_t)(2 | (out->u[96] & 1));
+    memcpy(out->b + 1, out->u + 1, TPT_BYTES - 1);
+    return 0;
+}
+
+static int get_point(EC_POINT *p, const tpt *in, BN_CTX *bn)
+{
+    return EC_POINT_oct2point(tec_group(), p, in->u, sizeof in->u, bn) == 1 ? 0 : -1;
+}
+
+/* A constant-time BIGNUM holding k (< n), freed with BN_clear_free. */
+static BIGNUM *secret_bn(const tsc *k)
+{
+    uint8_t buf[TSC_BYTES];
+    tsc_to_bytes(buf, k);
+    BIGNUM *b = BN_secure_new();
+    if (b) {
+        BN_set_flags(b, BN_FLG_CONSTTIME);
+        if (!BN_bin2bn(buf, sizeof buf, b)) {
+            BN_clear_free(b);
+            b = NULL;
+        }
+    }
+    cc_memzero(buf, sizeof buf);
+    return b;
+}
+
+static int decode_strict(tpt *out, const uint8_t *in, size_t len)
+{
+    ws w;
+    int rc = -1;
+    if (len != TPT_BYTES && len != 97) return -1;
+    if (len == TPT_BYTES && in[0] != 2 && in[0] != 3) return -1;
+    if (len == 97 && in[0] != 4) return -1;
+    if (ws_open(&w) != 0) goto done;
+    if (EC_POINT_oct2point(tec_group(), w.a, in, len, w.bn) != 1) goto done;
+    if (EC_POINT_is_on_curve(tec_group(), w.a, w.bn) != 1) goto done;
+    if (put_point(out, w.a, w.bn) != 0) goto done;
+    /* canonical: re-encoding gives the input back (x < p, y < p) */
+    if (memcmp(len == TPT_BYTES ? out->b : out->u, in, len) != 0) goto done;
+    rc = 0;
+done:
+    if (rc != 0) ERR_clear_error();
+    ws_close(&w);
+    return rc;
+}
+
+int tec_decode(tpt *out, const uint8_t in[TPT_BYTES]) { return decode_strict(out, in, TPT_BYTES); }
+int tec_decode_uncompressed(tpt *out, const uint8_t in[97]) { return decode_strict(out, in, 97); }
+
+int tec_encode_uncompressed(uint8_t out[97], const tpt *p)
+{
+    memcpy(out, p->u, sizeof p->u);
+    return 0;
+}
+
+int tec_mul_g(tpt *out, const tsc *k)
+{
+    ws w;
+    int rc = -1;
+    BIGNUM *kb = secret_bn(k);
+    if (kb && ws_open(&w) == 0) {
+        /* single-term k*G: OpenSSL 3.0 takes the constant-time ladder */
+        if (EC_POINT_mul(tec_group(), w.r, kb, NULL, NULL, w.bn) == 1) rc = put_point(out, w.r, w.bn);
+    }
+    if (kb) ws_close(&w);
+    BN_clear_free(kb);
+    return rc;
+}
+
+int tec_mul(tpt *out, const tpt *p, const tsc *k)
+{
+    ws w;
+    int rc = -1;
+    BIGNUM *kb = secret_bn(k);
+    if (kb && ws_open(&w) == 0 && get_point(w.a, p, w.bn) == 0) {
+        /* single-term k*P: constant-time ladder */
+        if (EC_POINT_mul(tec_group(), w.r, NULL, w.a, kb, w.bn) == 1) rc = put_point(out, w.r, w.bn);
+    }
+    if (kb) ws_close(&w);
+    BN_clear_free(kb);
+    return rc;
+}
+
+static int add_or_sub(tpt *out, const tpt *a, const tpt *b, int negate_b)
+{
+    ws w;
+    int rc = -1;
+    if (ws_open(&w) == 0 && get_point(w.a, a, w.bn) == 0 && get_point(w.b, b, w.bn) == 0 &&
+        (!negate_b || EC_POINT_invert(tec_group(), w.b, w.bn) == 1) &&
+        EC_POINT_add(tec_group(), w.r, w.a, w.b, w.bn) == 1)
+        rc = put_point(out, w.r, w.bn);
+    ws_close(&w);
+    return rc;
+}
+
+int tec_add(tpt *out, const tpt *a, const tpt *b) { return add_or_sub(out, a, b, 0); }
+int tec_sub(tpt *out, const tpt *a, const tpt *b) { return add_or_sub(out, a, b, 1); }
+
+static BIGNUM *public_bn(const tsc *k)
+{
+    uint8_t buf[TSC_BYTES];
+    tsc_to_bytes(buf, k);
+    return BN_bin2bn(buf, sizeof buf, NULL);
+}
+
+int tec_lincomb_pub(tpt *out, const tsc *a, const tpt *p, const tsc *b)
+{
+    ws w;
+    int rc = -1;
+    BIGNUM *ab = a ? public_bn(a) : NULL, *bb = public_bn(b);
+    if ((a && !ab) || !bb) goto done;
+    if (ws_open(&w) == 0 && get_point(w.a, p, w.bn) == 0 &&
+        EC_POINT_mul(tec_group(), w.r, ab, w.a, bb, w.bn) == 1)
+        rc = put_point(out, w.r, w.bn);
+    ws_close(&w);
+done:
+    BN_free(ab);
+    BN_free(bb);
+    return rc;
+}
+
+int tec_x_mod_n(tsc *out, const tpt *p)
+{
+    tsc_from_wide(out, p->u + 1, TSC_BYTES); /* affine x, reduced mod n */
+    return 0;
+}
+
+int tec_hash_to_curve(tpt *out, const char *label, const uint8_t *in, size_t len)
+{
+    for (uint32_t ctr = 0; ctr < 256; ctr++) {
+        uint8_t enc[TPT_BYTES];
+        th_ctx h;
+        th_init(&h, "hash-to-curve");
+        th_var(&h, label, strlen(label));
+        th_var(&h, in, len);
+        th_u32(&h, ctr);
+        th_out(&h, enc, TPT_BYTES);
+        enc[0] = (uint8_t)(2 | (enc[0] & 1)); /* both y parities, so the point is uniform */
+        if (decode_strict(out, enc, TPT_BYTES) == 0) return 0;
+    }
+    return -1; /* probability 2^-256 */
+}
+
+int tec_eq(const tpt *a, const tpt *b) { return memcmp(a->b, b->b, TPT_BYTES) == 0; }

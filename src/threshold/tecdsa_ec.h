@@ -1,0 +1,46 @@
+/* tecdsa_ec.h: P-384 group operations for the threshold ECDSA code over OpenSSL 3.0.
+ * Points travel as validated 49-byte SEC1 compressed encodings (never the identity) and rest as
+ * both that encoding (hashed, compared, sent) and the uncompressed one (decoded without a square
+ * root by every operation).
+ * Secret scalars go only through the single-term EC_POINT_mul forms (Montgomery ladder);
+ * the two-term (wNAF, variable-time) form is used only on public values (tec_lincomb_pub). */
+#ifndef CCTSA_THRESHOLD_TECDSA_EC_H
+#define CCTSA_THRESHOLD_TECDSA_EC_H
+
+#include <openssl/ec.h>
+#include <stdint.h>
+
+#include "threshold/tecdsa_scalar.h"
+
+#define TPT_BYTES 49
+
+typedef struct {
+    uint8_t b[TPT_BYTES]; /* canonical compressed encoding */
+    uint8_t u[97];        /* the same point uncompressed */
+} tpt;
+
+/* The shared P-384 group (created once, thread-safe); NULL only if OpenSSL fails. */
+const EC_GROUP *tec_group(void);
+
+/* All functions return 0 on success, -1 on failure: invalid encoding, a result at infinity, or
+ * an OpenSSL error. Inputs of type tpt must come from tec_decode or another tec_ function. */
+/* Strict decode: prefix 02/03, x < p, on the curve, canonical; never the identity. */
+int tec_decode(tpt *out, const uint8_t in[TPT_BYTES]);
+/* Uncompressed 04||X||Y (97 bytes) strict decode / encode. */
+int tec_decode_uncompressed(tpt *out, const uint8_t in[97]);
+int tec_encode_uncompressed(uint8_t out[97], const tpt *p);
+
+int tec_mul_g(tpt *out, const tsc *k);                 /* k*G, k secret (ladder) */
+int tec_mul(tpt *out, const tpt *p, const tsc *k);     /* k*P, k secret (ladder) */
+int tec_add(tpt *out, const tpt *a, const tpt *b);     /* a + b */
+int tec_sub(tpt *out, const tpt *a, const tpt *b);     /* a - b */
+/* a*G + b*P with a, b PUBLIC (variable time); a may be NULL (b*P). */
+int tec_lincomb_pub(tpt *out, const tsc *a, const tpt *p, const tsc *b);
+/* x-coordinate reduced mod n. */
+int tec_x_mod_n(tsc *out, const tpt *p);
+/* Try-and-increment hash to the curve of public data (variable time, public inputs only). */
+int tec_hash_to_curve(tpt *out, const char *label, const uint8_t *in, size_t len);
+/* 1 if equal encodings (encodings are canonical). Public values only. */
+int tec_eq(const tpt *a, const tpt *b);
+
+#endif

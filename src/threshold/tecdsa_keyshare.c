@@ -1,0 +1,99 @@
+/* tecdsa_keyshare.c: key share lifetime and accessors, the used-session ring, Lagrange
+ * coefficients and error strings. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto/ct.h"
+#include "threshold/tecdsa_internal.h"
+
+const char *tecdsa_strerror(int code)
+{
+    switch (code) {
+    case TECDSA_OK: return "ok";
+    case TECDSA_DONE: return "done";
+    case TECDSA_ERR_ARG: return "bad argument";
+    case TECDSA_ERR_STATE: return "call out of order or object failed";
+    case TECDSA_ERR_FORMAT: return "malformed message";
+    case TECDSA_ERR_CONTEXT: return "message for another key, session, sender or receiver";
+    case TECDSA_ERR_POINT: return "invalid point";
+    case TECDSA_ERR_SCALAR: return "scalar out of range";
+    case TECDSA_ERR_COMMIT: return "commitment does not open";
+    case TECDSA_ERR_PROOF: return "proof of knowledge invalid";
+    case TECDSA_ERR_SHARE: return "share inconsistent with commitments";
+    case TECDSA_ERR_QUAL: return "too few qualified dealers";
+    case TECDSA_ERR_ECHO: return "broadcast equivocation";
+    case TECDSA_ERR_OT: return "OT extension check failed";
+    case TECDSA_ERR_VOLE: return "multiplication check failed";
+    case TECDSA_ERR_GAMMA: return "Gamma consistency check failed";
+    case TECDSA_ERR_PKSUM: return "public key shares do not sum to the key";
+    case TECDSA_ERR_BANNED: return "signer set contains a banned peer";
+    case TECDSA_ERR_REPLAY: return "session replayed";
+    case TECDSA_ERR_USED: return "presignature already used";
+    case TECDSA_ERR_VERIFY: return "signature failed verification";
+    case TECDSA_ERR_RNG: return "random source failed";
+    case TECDSA_ERR_INTERNAL: return "internal error";
+    default: return "unknown error";
+    }
+}
+
+tecdsa_keyshare *tk_new(int self)
+{
+    tecdsa_keyshare *ks = calloc(1, sizeof *ks);
+    if (ks) ks->self = self;
+    return ks;
+}
+
+void tecdsa_keyshare_free(tecdsa_keyshare *ks)
+{
+    if (!ks) return;
+    cc_memzero(ks, sizeof *ks);
+    free(ks);
+}
+
+int tecdsa_keyshare_id(const tecdsa_keyshare *ks) { return ks->self; }
+
+void tecdsa_keyshare_key_id(const tecdsa_keyshare *ks, uint8_t out[TECDSA_ID_BYTES])
+{
+    memcpy(out, ks->key_id, TECDSA_ID_BYTES);
+}
+
+int tecdsa_keyshare_pubkey(const tecdsa_keyshare *ks, uint8_t out[TECDSA_PUB_BYTES])
+{
+    return tec_encode_uncompressed(out, &ks->pk) == 0 ? TECDSA_OK : TECDSA_ERR_INTERNAL;
+}
+
+int tecdsa_keyshare_is_banned(const tecdsa_keyshare *ks, int peer)
+{
+    return peer >= 1 && peer <= TECDSA_N && ks->banned[peer];
+}
+
+unsigned tecdsa_keyshare_disqualified(const tecdsa_keyshare *ks) { return ks->disqualified; }
+
+int tk_use_sid(tecdsa_keyshare *ks, const uint8_t sid[TECDSA_ID_BYTES])
+{
+    size_t n = ks->used_count < TK_USED_SIDS ? ks->used_count : TK_USED_SIDS;
+    for (size_t i = 0; i < n; i++)
+        if (memcmp(ks->used_sid[i], sid, TECDSA_ID_BYTES) == 0) return TECDSA_ERR_REPLAY;
+    memcpy(ks->used_sid[ks->used_count % TK_USED_SIDS], sid, TECDSA_ID_BYTES);
+    ks->used_count++;
+    return TECDSA_OK;
+}
+
+void tk_lagrange(tsc *out, int i, const int signers[TECDSA_T])
+{
+    tsc num, den, t, xi;
+    tsc_set_u64(&num, 1);
+    tsc_set_u64(&den, 1);
+    tsc_set_u64(&xi, (uint64_t)i);
+    for (int k = 0; k < TECDSA_T; k++) {
+        int j = signers[k];
+        if (j == i) continue;
+        tsc xj;
+        tsc_set_u64(&xj, (uint64_t)j);
+        tsc_mul(&num, &num, &xj);
+        tsc_sub(&t, &xj, &xi);
+        tsc_mul(&den, &den, &t);
+    }
+    tsc_inv(&den, &den);
+    tsc_mul(out, &num, &den);
+}

@@ -1,0 +1,49 @@
+/* tecdsa_scalar.h: constant-time arithmetic modulo the P-384 group order n on fixed 6x64-bit
+ * limbs (Montgomery multiplication, Fermat inversion). Owns every operation on secret scalars of
+ * the threshold ECDSA code; nothing here branches on or indexes memory by secret data. */
+#ifndef CCTSA_THRESHOLD_TECDSA_SCALAR_H
+#define CCTSA_THRESHOLD_TECDSA_SCALAR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TSC_BYTES 48
+
+/* A scalar in canonical form: little-endian limbs, value always < n. */
+typedef struct {
+    uint64_t v[6];
+} tsc;
+
+void tsc_zero(tsc *r);
+void tsc_set_u64(tsc *r, uint64_t x);
+/* Big-endian 48 bytes; returns 0 if the value is < n, -1 otherwise (r then set to 0). The
+ * accept/reject outcome is public (a malformed message); the value itself is handled in
+ * constant time. */
+int tsc_from_bytes(tsc *r, const uint8_t in[TSC_BYTES]);
+void tsc_to_bytes(uint8_t out[TSC_BYTES], const tsc *a);
+/* Reduce a big-endian string of up to 96 bytes modulo n (hash-to-scalar with 64 bytes gives a
+ * bias below 2^-128). */
+void tsc_from_wide(tsc *r, const uint8_t *in, size_t len);
+/* Uniform non-zero scalar from the OS random source; returns 0, or -1 on RNG failure. */
+int tsc_random(tsc *r);
+
+void tsc_add(tsc *r, const tsc *a, const tsc *b);
+void tsc_sub(tsc *r, const tsc *a, const tsc *b);
+void tsc_neg(tsc *r, const tsc *a);
+void tsc_mul(tsc *r, const tsc *a, const tsc *b);
+/* r = a^-1 (a^(n-2)); the inverse of 0 is 0. */
+void tsc_inv(tsc *r, const tsc *a);
+/* r = bit ? a : r, bit in {0,1}, branch-free. */
+void tsc_cmov(tsc *r, const tsc *a, uint64_t bit);
+/* r += bit * a, branch-free. */
+void tsc_add_masked(tsc *r, const tsc *a, uint64_t bit);
+
+/* All-ones (as 1) when zero / equal, else 0; constant time. */
+uint64_t tsc_is_zero(const tsc *a);
+uint64_t tsc_eq(const tsc *a, const tsc *b);
+/* 1 if a > (n-1)/2 (the "high-s" half), constant time. */
+uint64_t tsc_is_high(const tsc *a);
+
+void tsc_wipe(tsc *a);
+
+#endif

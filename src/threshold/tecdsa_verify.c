@@ -1,0 +1,118 @@
+/* tecdsa_verify.c: strict ECDSA P-384 signature verification through OpenSSL's EVP interface
+ * (see tecdsa_verify.h). */
+#include "threshold/tecdsa_verify.h"
+
+#include <openssl/core_names.h>
+#include <openssl/ecdsa.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/param_build.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "threshold/tecdsa_ec.h"
+#include "threshold/tecdsa_scalar.h"
+
+static EVP_PKEY *pkey_from_pub(const uint8_t pub[TECDSA_PUB_BYTES])
+{
+    OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
+    OSSL_PARAM *params = NULL;
+    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
+    EVP_PKEY *pkey = NULL;
+    if (bld && ctx && OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, "secp384r1", 0) &&
+        OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, pub, TECDSA_PUB_BYTES) &&
+        (params = OSSL_PARAM_BLD_to_param(bld)) != NULL && EVP_PKEY_fromdata_init(ctx) == 1 &&
+        EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) != 1)
+        pkey = NULL;
+    OSSL_PARAM_free(params);
+    OSSL_PARAM_BLD_free(bld);
+    EVP_PKEY_CTX_free(ctx);
+    return pkey;
+}
+
+/* r, s as 48-byte big-endian values in [1, n-1]. */
+static int range_ok(const uint8_t r[48], const uint8_t s[48])
+{
+    tsc a, b;
+    if (tsc_from_bytes(&a, r) != 0 || tsc_from_bytes(&b, s) != 0) return 0;
+    return !tsc_is_zero(&a) && !tsc_is_zero(&b);
+}
+
+static int bn_to_48(const BIGNUM *b, uint8_t out[48])
+{
+    return !BN_is_negative(b) && BN_num_bytes(b) <= 48 && BN_bn2binpad(b, out, 48) == 48;
+}
+
+size_t tecdsa_der_encode(const uint8_t r[48], const uint8_t s[48], uint8_t *out)
+{
+    ECDSA_SIG *sig = ECDSA_SIG_new();
+    BIGNUM *br = BN_bin2bn(r, 48, NULL), *bs = BN_bin2bn(s, 48, NULL);
+    size_t len = 0;
+    if (sig && br && bs && ECDSA_SIG_set0(sig, br, bs) == 1) {
+        br = bs = NULL; /* owned by sig */
+        int n = i2d_ECDSA_SIG(sig, NULL);
+        if (n > 0 && n <= TECDSA_SIG_MAX_DER) {
+            uint8_t *p = out;
+            if (i2d_ECDSA_SIG(sig, &p) == n) len = (size_t)n;
+        }
+    }
+    BN_free(br);
+    BN_free(bs);
+    ECDSA_SIG_free(sig);
+    return len;
+}
+
+static int verify_canonical_der(const uint8_t pub[TECDSA_PUB_BYTES], const uint8_t digest[TECDSA_DIGEST_BYTES],
+                                const uint8_t *der, size_t der_len)
+{
+    tpt check;
+    if (tec_decode_uncompressed(&check, pub) != 0) return TECDSA_ERR_POINT;
+    EVP_PKEY *pkey = pkey_from_pub(pub);
+    EVP_PKEY_CTX *ctx = pkey ? EVP_PKEY_CTX_new(pkey, NULL) : NULL;
+    int rc = TECDSA_ERR_INTERNAL;
+    if (ctx && EVP_PKEY_verify_init(ctx) == 1)
+        rc = EVP_PKEY_verify(ctx, der, der_len, digest, TECDSA_DIGEST_BYTES) == 1 ? TECDSA_OK : TECDSA_ERR_VERIFY;
+    else if (!pkey)
+        rc = TECDSA_ERR_POINT;
+    EVP_PKEY_CTX_free(ctx);
+    EVP_PKEY_free(pkey);
+    ERR_clear_error();
+    return rc;
+}
+
+int tecdsa_verify_der(const uint8_t pub[TECDSA_PUB_BYTES], const uint8_t digest[TECDSA_DIGEST_BYTES],
+                      const uint8_t *sig, size_t sig_len)
+{
+    if (!pub || !digest || !sig || sig_len == 0 || sig_len > TECDSA_SIG_MAX_DER) return TECDSA_ERR_FORMAT;
+    const uint8_t *p = sig;
+    ECDSA_SIG *es = d2i_ECDSA_SIG(NULL, &p, (long)sig_len);
+    uint8_t r[48], s[48], re[TECDSA_SIG_MAX_DER];
+    int rc = TECDSA_ERR_FORMAT;
+    if (!es || p != sig + sig_len) goto done; /* unparsable or trailing data */
+    if (!bn_to_48(ECDSA_SIG_get0_r(es), r) || !bn_to_48(ECDSA_SIG_get0_s(es), s)) {
+        rc = TECDSA_ERR_SCALAR;
+        goto done;
+    }
+    if (!range_ok(r, s)) {
+        rc = TECDSA_ERR_SCALAR;
+        goto done;
+    }
+    size_t n = tecdsa_der_encode(r, s, re);
+    if (n != sig_len || memcmp(re, sig, n) != 0) goto done; /* BER or non-minimal */
+    rc = verify_canonical_der(pub, digest, sig, sig_len);
+done:
+    ECDSA_SIG_free(es);
+    ERR_clear_error();
+    return rc;
+}
+
+int tecdsa_verify_p1363(const uint8_t pub[TECDSA_PUB_BYTES], const uint8_t digest[TECDSA_DIGEST_BYTES],
+                        const uint8_t *sig, size_t sig_len)
+{
+    uint8_t der[TECDSA_SIG_MAX_DER];
+    if (!pub || !digest || !sig || sig_len != TECDSA_P1363_BYTES) return TECDSA_ERR_FORMAT;
+    if (!range_ok(sig, sig + 48)) return TECDSA_ERR_SCALAR;
+    size_t n = tecdsa_der_encode(sig, sig + 48, der);
+    if (n == 0) return TECDSA_ERR_INTERNAL;
+    return verify_canonical_der(pub, digest, der, n);
+}

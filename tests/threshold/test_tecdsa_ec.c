@@ -1,0 +1,280 @@
+/* test_tecdsa_ec.c: the group layer and small building blocks of the threshold ECDSA code:
+ *  - strict point decoding: wrong prefixes, x >= p, x not on the curve, identity, off-curve and
+ *    inconsistent uncompressed encodings are refused; valid points round-trip;
+ *  - k*G, k*P, a*G + b*P, x mod n and hash-to-curve agree with OpenSSL computed independently;
+ *  - Schnorr proofs verify, and fail for another session, party, index, label or statement;
+ *  - Lagrange coefficients interpolate a random degree-2 polynomial at 0 for all 10 triples;
+ *  - the used-session ring refuses repeats;
+ *  - API misuse (bad ids, signer sets, NULLs, calls out of order) fails with an error, never a crash. */
+#include <openssl/bn.h>
+#include <openssl/ec.h>
+#include <openssl/obj_mac.h>
+#include <openssl/rand.h>
+#include <string.h>
+
+#include "check.h"
+#include "testutil.h"
+#include "threshold/tecdsa_ec.h"
+#include "threshold/tecdsa_internal.h"
+
+static EC_GROUP *g;
+static BN_CTX *bn;
+
+/* OpenSSL's own k*G (BIGNUM k) as a compressed encoding. */
+static void ossl_mul(uint8_t out[49], const uint8_t k[48], const EC_POINT *P)
+{
+    BIGNUM *b = BN_bin2bn(k, 48, NULL);
+    EC_POINT *r = EC_POINT_new(g);
+    if (P)
+        EC_POINT_mul(g, r, NULL, P, b, bn);
+    else
+        EC_POINT_mul(g, r, b, NULL, NULL, bn);
+    EC_POINT_point2oct(g, r, POINT_CONVERSION_COMPRESSED, out, 49, bn);
+    EC_POINT_free(r);
+    BN_free(b);
+}
+
+static void decoding(void)
+{
+    uint8_t enc[97], k[48];
+    tpt P, Q;
+    tsc s;
+    tsc_random(&s);
+    tsc_to_bytes(k, &s);
+    CHECK(tec_mul_g(&P, &s) == 0);
+    CHECK(tec_decode(&Q, P.b) == 0 && tec_eq(&P, &Q) && memcmp(P.u, Q.u, 97) == 0);
+    CHECK(tec_encode_uncompressed(enc, &P) == 0 && tec_decode_uncompressed(&Q, enc) == 0 && tec_eq(&P, &Q));
+    /* wrong prefixes */
+    memcpy(enc, P.b, 49);
+    for (int pre = 0; pre < 8; pre++) {
+        if (pre == 2 || pre == 3) continue;
+        enc[0] = (uint8_t)pre;
+        CHECK_MSG(tec_decode(&Q, enc) != 0, "prefix %d accepted", pre);
+    }
+    /* identity (all zero), x = p, x = 2^384 - 1 */
+    memset(enc, 0, 49);
+    CHECK(tec_decode(&Q, enc) != 0);
+    BIGNUM *p = BN_new();
+    EC_GROUP_get_curve(g, p, NULL, NULL, bn);
+    enc[0] = 2;
+    BN_bn2binpad(p, enc + 1, 48);
+    CHECK(tec_decode(&Q, enc) != 0);
+    memset(enc + 1, 0xff, 48);
+    CHECK(tec_decode(&Q, enc) != 0);
+    /* an x with no point: find one by trying small x */
+    int off_curve_found = 0;
+    for (int x = 1; x < 64 && !off_curve_found; x++) {
+        memset(enc, 0, 49);
+        enc[0] = 2;
+        enc[48] = (uint8_t)x;
+        EC_POINT *t = EC_POINT_new(g);
+        int exists = EC_POINT_oct2point(g, t, enc, 49, bn) == 1;
+        EC_POINT_free(t);
+        if (!exists) {
+            CHECK(tec_decode(&Q, enc) != 0);
+            off_curve_found = 1;
+        }
+    }
+    CHECK(off_curve_found);
+    /* uncompressed: flipped y (off curve), wrong prefix, 49-byte vs 97-byte confusion */
+    tec_encode_uncompressed(enc, &P);
+    enc[96] ^= 1;
+    CHECK(tec_decode_uncompressed(&Q, enc) != 0);
+    enc[96] ^= 1;
+    enc[0] = 6;
+    CHECK(tec_decode_uncompressed(&Q, enc) != 0);
+    enc[0] = 2;
+    CHECK(tec_decode_uncompressed(&Q, enc) != 0);
+    BN_free(p);
+}
+
+static void arithmetic(void)
+{
+    for (int i = 0; i < 8; i++) {
+        tsc a, b;
+        uint8_t ka[48], kb[48], expect[49];
+        tpt A, B, C;
+        tsc_random(&a);
+        tsc_random(&b);
+        tsc_to_bytes(ka, &a);
+        tsc_to_bytes(kb, &b);
+        CHECK(tec_mul_g(&A, &a) == 0);
+        ossl_mul(expect, ka, NULL);
+        CHECK_MEM(A.b, expect, 49);
+        EC_POINT *Ap = EC_POINT_new(g);
+        EC_POINT_oct2point(g, Ap, A.b, 49, bn);
+        CHECK(tec_mul(&B, &A, &b) == 0);
+        ossl_mul(expect, kb, Ap);
+        CHECK_MEM(B.b, expect, 49);
+        /* a*G + b*A = (a + a*b)*G */
+        tsc ab, sum;
+        tsc_mul(&ab, &a, &b);
+        tsc_add(&sum, &a, &ab);
+        CHECK(tec_lincomb_pub(&C, &a, &A, &b) == 0);
+        CHECK(tec_mul_g(&B, &sum) == 0 && tec_eq(&B, &C));
+        CHECK(tec_add(&C, &A, &A) == 0 && tec_sub(&C, &C, &A) == 0 && tec_eq(&C, &A));
+        CHECK(tec_sub(&C, &A, &A) != 0); /* infinity is never produced */
+        /* x mod n */
+        BIGNUM *x = BN_new(), *n = BN_new();
+        EC_POINT_get_affine_coordinates(g, Ap, x, NULL, bn);
+        EC_GROUP_get_order(g, n, bn);
+        BN_mod(x, x, n, bn);
+        tsc xs;
+        uint8_t xb[48], eb[48];
+        CHECK(tec_x_mod_n(&xs, &A) == 0);
+        tsc_to_bytes(xb, &xs);
+        BN_bn2binpad(x, eb, 48);
+        CHECK_MEM(xb, eb, 48);
+        BN_free(x);
+        BN_free(n);
+        EC_POINT_free(Ap);
+    }
+    /* hash to curve: deterministic, label- and input-separated, valid */
+    tpt H1, H2, H3;
+    CHECK(tec_hash_to_curve(&H1, "a", (const uint8_t *)"xyz", 3) == 0);
+    CHECK(tec_hash_to_curve(&H2, "a", (const uint8_t *)"xyz", 3) == 0 && tec_eq(&H1, &H2));
+    CHECK(tec_hash_to_curve(&H3, "b", (const uint8_t *)"xyz", 3) == 0 && !tec_eq(&H1, &H3));
+    CHECK(tec_hash_to_curve(&H3, "a", (const uint8_t *)"xyw", 3) == 0 && !tec_eq(&H1, &H3));
+    EC_POINT *t = EC_POINT_new(g);
+    CHECK(EC_POINT_oct2point(g, t, H1.b, 49, bn) == 1 && EC_POINT_is_on_curve(g, t, bn) == 1);
+    EC_POINT_free(t);
+    /* both y parities occur */
+    int odd = 0;
+    for (uint8_t i = 0; i < 32; i++) {
+        CHECK(tec_hash_to_curve(&H3, "parity", &i, 1) == 0);
+        odd += H3.b[0] == 3;
+    }
+    CHECK(odd > 4 && odd < 28);
+}
+
+static void proofs(void)
+{
+    uint8_t sid[48], sid2[48], proof[TK_POK_BYTES];
+    tsc x;
+    tpt X, Y;
+    memset(sid, 7, sizeof sid);
+    memset(sid2, 8, sizeof sid2);
+    tsc_random(&x);
+    tec_mul_g(&X, &x);
+    tec_mul_g(&Y, &x);
+    CHECK(tec_add(&Y, &Y, &X) == 0);
+    CHECK(tk_pok_prove(proof, &x, &X, "test", sid, 2, 1) == TECDSA_OK);
+    CHECK(tk_pok_verify(proof, &X, "test", sid, 2, 1) == TECDSA_OK);
+    CHECK(tk_pok_verify(proof, &X, "test", sid2, 2, 1) == TECDSA_ERR_PROOF);
+    CHECK(tk_pok_verify(proof, &X, "test", sid, 3, 1) == TECDSA_ERR_PROOF);
+    CHECK(tk_pok_verify(proof, &X, "test", sid, 2, 0) == TECDSA_ERR_PROOF);
+    CHECK(tk_pok_verify(proof, &X, "tesT", sid, 2, 1) == TECDSA_ERR_PROOF);
+    CHECK(tk_pok_verify(proof, &Y, "test", sid, 2, 1) == TECDSA_ERR_PROOF);
+    memset(proof + 48, 0xff, 48); /* z >= n */
+    CHECK(tk_pok_verify(proof, &X, "test", sid, 2, 1) == TECDSA_ERR_PROOF);
+}
+
+static void lagrange(void)
+{
+    tsc coef[3], f[6], secret;
+    for (int k = 0; k < 3; k++) tsc_random(&coef[k]);
+    for (int i = 1; i <= 5; i++) {
+        tsc xi, t;
+        tsc_set_u64(&xi, (uint64_t)i);
+        tsc_mul(&t, &coef[2], &xi);
+        tsc_add(&t, &t, &coef[1]);
+        tsc_mul(&t, &t, &xi);
+        tsc_add(&f[i], &t, &coef[0]);
+    }
+    secret = coef[0];
+    int triples = 0;
+    for (int a = 1; a <= 5; a++)
+        for (int b = a + 1; b <= 5; b++)
+            for (int c = b + 1; c <= 5; c++) {
+                int S[3] = {a, b, c};
+                tsc acc, l, t;
+                tsc_zero(&acc);
+                for (int k = 0; k < 3; k++) {
+                    tk_lagrange(&l, S[k], S);
+                    tsc_mul(&t, &l, &f[S[k]]);
+                    tsc_add(&acc, &acc, &t);
+                }
+                CHECK_MSG(tsc_eq(&acc, &secret), "triple %d%d%d", a, b, c);
+                triples++;
+            }
+    CHECK(triples == 10);
+}
+
+static void used_sessions(void)
+{
+    tecdsa_keyshare *ks = tk_new(1);
+    uint8_t sid[48] = {0};
+    CHECK(tk_use_sid(ks, sid) == TECDSA_OK);
+    CHECK(tk_use_sid(ks, sid) == TECDSA_ERR_REPLAY);
+    sid[47] = 1;
+    CHECK(tk_use_sid(ks, sid) == TECDSA_OK);
+    tecdsa_keyshare_free(ks);
+}
+
+
+static void api_misuse(void)
+{
+    uint8_t nonce[32] = {0}, batch[48] = {0}, digest[48] = {0}, der[TECDSA_SIG_MAX_DER], pub[97] = {4};
+    tecdsa_msg out[TECDSA_N + 1], in[TECDSA_N + 1];
+    memset(in, 0, sizeof in);
+    CHECK(tecdsa_dkg_new(0, nonce) == NULL);
+    CHECK(tecdsa_dkg_new(6, nonce) == NULL);
+    CHECK(tecdsa_dkg_new(1, NULL) == NULL);
+    tecdsa_dkg *d = tecdsa_dkg_new(1, nonce);
+    CHECK(d != NULL);
+    CHECK(tecdsa_dkg_step(d, NULL, NULL) == TECDSA_ERR_ARG);
+    CHECK(tecdsa_dkg_take_keyshare(d) == NULL); /* not finished */
+    CHECK(tecdsa_dkg_step(d, NULL, out) == TECDSA_OK);
+    tecdsa_msgs_free(out);
+    CHECK(tecdsa_dkg_step(d, NULL, out) == TECDSA_ERR_ARG);      /* round 2 needs input */
+    CHECK(tecdsa_dkg_step(d, in, out) == TECDSA_ERR_FORMAT);     /* messages missing */
+    CHECK(tecdsa_dkg_culprit(d) == 2);
+    CHECK(tecdsa_dkg_step(d, in, out) == TECDSA_ERR_STATE);      /* failed objects stay failed */
+    CHECK(tecdsa_dkg_take_keyshare(d) == NULL);
+    tecdsa_dkg_free(d);
+
+    tecdsa_keyshare *ks = tk_new(2);
+    int bad_sets[][3] = {{1, 1, 3}, {3, 2, 1}, {1, 3, 4}, {0, 2, 3}, {2, 3, 6}};
+    for (size_t i = 0; i < sizeof bad_sets / sizeof bad_sets[0]; i++)
+        CHECK_MSG(tecdsa_presign_new(ks, bad_sets[i], batch) == NULL, "signer set %zu accepted", i);
+    int good[3] = {1, 2, 3};
+    CHECK(tecdsa_presign_new(NULL, good, batch) == NULL);
+    tecdsa_presign *p = tecdsa_presign_new(ks, good, batch);
+    CHECK(p != NULL);
+    CHECK(tecdsa_presign_take(p) == NULL);
+    CHECK(tecdsa_presign_step(p, NULL, NULL) == TECDSA_ERR_ARG);
+    tecdsa_presign_free(p);
+    tecdsa_keyshare_free(ks);
+
+    tecdsa_msg m = {0}, shares[3] = {{0}};
+    size_t der_len = 1;
+    int culprit = -1;
+    CHECK(tecdsa_sign_share(NULL, digest, 1, &m) == TECDSA_ERR_ARG);
+    CHECK(tecdsa_combine(batch, pub, digest, 1, shares, der, &der_len, &culprit) == TECDSA_ERR_POINT);
+    CHECK(der_len == 0);
+    CHECK(tecdsa_combine(batch, NULL, digest, 1, shares, der, &der_len, &culprit) == TECDSA_ERR_ARG);
+    tecdsa_keyshare *parsed = (tecdsa_keyshare *)1;
+    CHECK(tecdsa_keyshare_parse(NULL, 0, &parsed) == TECDSA_ERR_ARG);
+    CHECK(tecdsa_keyshare_parse(nonce, sizeof nonce, &parsed) == TECDSA_ERR_FORMAT && parsed == NULL);
+    for (int code = TECDSA_DONE; code >= TECDSA_ERR_INTERNAL; code--) {
+        CHECK(tecdsa_strerror(code) != NULL);
+        for (int other = code - 1; other >= TECDSA_ERR_INTERNAL; other--)
+            CHECK_MSG(strcmp(tecdsa_strerror(code), tecdsa_strerror(other)) != 0, "codes %d and %d share a message",
+                      code, other);
+    }
+}
+
+int main(void)
+{
+    g = EC_GROUP_new_by_curve_name(NID_secp384r1);
+    bn = BN_CTX_new();
+    decoding();
+    arithmetic();
+    proofs();
+    lagrange();
+    used_sessions();
+    api_misuse();
+    EC_GROUP_free(g);
+    BN_CTX_free(bn);
+    return check_summary("test_tecdsa_ec");
+}

@@ -1,0 +1,142 @@
+/* test_tecdsa_ot.c: the pairwise multiplication layer on its own.
+ *  - base OT: the receiver's seed equals the sender's seed for its choice bit and differs from the
+ *    other one, for all 256 OTs; malformed receiver points are refused;
+ *  - OT extension + VOLE: c + d = chi * a for random a (checked with OpenSSL BIGNUM), chi equals
+ *    the gadget combination of Bob's choice bits; tampering with Bob's matrix U, his check values,
+ *    Alice's a~ or mu is detected (TECDSA_ERR_OT / TECDSA_ERR_VOLE); a different context gives
+ *    unrelated outputs (no reuse across sessions). */
+#include <openssl/bn.h>
+#include <openssl/ec.h>
+#include <openssl/obj_mac.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "testutil.h"
+#include "threshold/tecdsa.h"
+#include "threshold/tecdsa_ot.h"
+
+static tot_alice_setup g_alice;
+static tot_bob_setup g_bob;
+
+static void setup_pair(void)
+{
+    static tot_base_recv recv;
+    static uint8_t msg1[TOT_BASE_MSG1_BYTES];
+    uint8_t msg2[TOT_BASE_MSG2_BYTES], ctx[TOT_CTX_BYTES];
+    memset(ctx, 0x42, sizeof ctx);
+    CHECK(tot_base_recv_msg1(&recv, ctx, msg1) == TECDSA_OK);
+    /* a malformed point in message 1 is refused */
+    uint8_t saved = msg1[5 * TPT_BYTES];
+    msg1[5 * TPT_BYTES] = 0x04;
+    CHECK(tot_base_send(ctx, msg1, msg2, g_bob.seed) == TECDSA_ERR_POINT);
+    msg1[5 * TPT_BYTES] = saved;
+    CHECK(tot_base_send(ctx, msg1, msg2, g_bob.seed) == TECDSA_OK);
+    CHECK(tot_base_recv_finish(&recv, ctx, msg2, g_alice.delta, g_alice.seed) == TECDSA_OK);
+    int match = 0, other_differs = 0, ones = 0;
+    for (int j = 0; j < TOT_KAPPA; j++) {
+        int b = (g_alice.delta[j / 8] >> (j % 8)) & 1;
+        ones += b;
+        match += memcmp(g_alice.seed[j], g_bob.seed[j][b], TOT_SEED_BYTES) == 0;
+        other_differs += memcmp(g_alice.seed[j], g_bob.seed[j][1 - b], TOT_SEED_BYTES) != 0;
+    }
+    CHECK_MSG(match == TOT_KAPPA, "base OT: %d/%d chosen seeds match", match, TOT_KAPPA);
+    CHECK(other_differs == TOT_KAPPA);
+    CHECK(ones > 64 && ones < 192); /* the choice bits are random */
+}
+
+static int scalar_eq_bn(const tsc *a, const BIGNUM *b)
+{
+    uint8_t x[48], y[48];
+    tsc_to_bytes(x, a);
+    return BN_bn2binpad(b, y, 48) == 48 && memcmp(x, y, 48) == 0;
+}
+
+static void bn_of(BIGNUM *out, const tsc *a)
+{
+    uint8_t x[48];
+    tsc_to_bytes(x, a);
+    BN_bin2bn(x, 48, out);
+}
+
+enum { TAMPER_NONE, TAMPER_U, TAMPER_TT, TAMPER_XT, TAMPER_ATILDE, TAMPER_MU };
+
+/* One VOLE; returns the error of the side that detected tampering, or checks c + d = chi * a. */
+static int one_vole(int tamper, uint8_t ctx_byte)
+{
+    static uint8_t bob_msg[TOT_BOB_MSG_BYTES], alice_msg[TOT_ALICE_MSG_BYTES];
+    static tot_bob_state st;
+    uint8_t ctx[TOT_CTX_BYTES];
+    tsc a[2], c[2], d[2];
+    memset(ctx, ctx_byte, sizeof ctx);
+    tsc_random(&a[0]);
+    tsc_random(&a[1]);
+    CHECK(tot_bob_round1(&st, &g_bob, ctx, bob_msg) == TECDSA_OK);
+    if (tamper == TAMPER_U) bob_msg[1000] ^= 0x10;
+    if (tamper == TAMPER_XT) bob_msg[TOT_KAPPA * TOT_COL_BYTES] ^= 1;
+    if (tamper == TAMPER_TT) bob_msg[TOT_BOB_MSG_BYTES - 3] ^= 0x80;
+    int rc = tot_alice_round2(&g_alice, ctx, bob_msg, a, alice_msg, c);
+    if (rc != TECDSA_OK) {
+        tot_bob_state_wipe(&st);
+        return rc;
+    }
+    if (tamper == TAMPER_ATILDE) alice_msg[3 * 48 * 17 + 47] ^= 1; /* k = 17, first component, +-1 */
+    if (tamper == TAMPER_MU) alice_msg[TOT_ALICE_MSG_BYTES - 1] ^= 1;
+    rc = tot_bob_finish(&st, ctx, alice_msg, d);
+    if (rc != TECDSA_OK) return rc;
+    /* c + d = chi * a, checked with BIGNUM */
+    EC_GROUP *g = EC_GROUP_new_by_curve_name(NID_secp384r1);
+    BN_CTX *bn = BN_CTX_new();
+    BIGNUM *n = BN_new(), *chi = BN_new(), *x = BN_new(), *y = BN_new(), *z = BN_new();
+    EC_GROUP_get_order(g, n, bn);
+    bn_of(chi, &st.chi);
+    for (int m = 0; m < 2; m++) {
+        bn_of(x, &c[m]);
+        bn_of(y, &d[m]);
+        BN_mod_add(z, x, y, n, bn);
+        bn_of(x, &a[m]);
+        BN_mod_mul(y, chi, x, n, bn);
+        CHECK_MSG(BN_cmp(z, y) == 0, "VOLE correlation %d", m);
+    }
+    CHECK(!scalar_eq_bn(&st.chi, n) && !BN_is_zero(chi));
+    BN_free(n);
+    BN_free(chi);
+    BN_free(x);
+    BN_free(y);
+    BN_free(z);
+    BN_CTX_free(bn);
+    EC_GROUP_free(g);
+    tot_bob_state_wipe(&st);
+    return TECDSA_OK;
+}
+
+int main(void)
+{
+    setup_pair();
+    int runs = tu_sanitized() ? 2 : 5;
+    for (int i = 0; i < runs; i++) CHECK(one_vole(TAMPER_NONE, (uint8_t)i) == TECDSA_OK);
+    CHECK(one_vole(TAMPER_U, 7) == TECDSA_ERR_OT);
+    CHECK(one_vole(TAMPER_XT, 8) == TECDSA_ERR_OT);
+    CHECK(one_vole(TAMPER_TT, 9) == TECDSA_ERR_OT);
+    CHECK(one_vole(TAMPER_ATILDE, 10) == TECDSA_ERR_VOLE);
+    CHECK(one_vole(TAMPER_MU, 11) == TECDSA_ERR_VOLE);
+
+    /* Bob's extension output depends on the context: same setup, two contexts, different U */
+    static uint8_t m1[TOT_BOB_MSG_BYTES], m2[TOT_BOB_MSG_BYTES];
+    static tot_bob_state s1, s2;
+    uint8_t c1[TOT_CTX_BYTES], c2[TOT_CTX_BYTES];
+    memset(c1, 1, sizeof c1);
+    memset(c2, 2, sizeof c2);
+    CHECK(tot_bob_round1(&s1, &g_bob, c1, m1) == TECDSA_OK);
+    CHECK(tot_bob_round1(&s2, &g_bob, c2, m2) == TECDSA_OK);
+    CHECK(memcmp(m1, m2, 64) != 0);
+    /* Alice with the wrong context rejects (her view of the PRG columns differs) */
+    tsc a[2], c[2];
+    static uint8_t am[TOT_ALICE_MSG_BYTES];
+    tsc_random(&a[0]);
+    tsc_random(&a[1]);
+    CHECK(tot_alice_round2(&g_alice, c2, m1, a, am, c) == TECDSA_ERR_OT);
+    tot_bob_state_wipe(&s1);
+    tot_bob_state_wipe(&s2);
+    return check_summary("test_tecdsa_ot");
+}
