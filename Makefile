@@ -6,6 +6,7 @@
 #   make bench     run the benchmarks in bench/ (ratios against baselines measured in the same run)
 #   make fuzz      longer fuzz runs (FUZZ_SECONDS per target, default 60)
 SHELL := /bin/bash
+MAKEFLAGS += --no-print-directory
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CTEST_ARGS ?=
 FUZZ_SECONDS ?= 60
@@ -51,11 +52,12 @@ fuzz-build: deps
 	cmake --build build-fuzz -j$(JOBS)
 
 test-build: build
-	cd build && ctest --output-on-failure -j$(JOBS) $(CTEST_ARGS)
+	cd build && ctest --output-on-failure -j$(JOBS) $(CTEST_ARGS) | tee ctest-summary.log; exit $${PIPESTATUS[0]}
 
 test-asan: asan
 	cd build-asan && CCTSA_SANITIZED=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j$(JOBS) $(CTEST_ARGS)
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j$(JOBS) $(CTEST_ARGS) \
+	  | tee ctest-summary.log; exit $${PIPESTATUS[0]}
 
 test-fuzz: fuzz-build
 	@set -e; for f in build-fuzz/bin/fuzz_*; do [ -x "$$f" ] || continue; \
@@ -67,7 +69,9 @@ test-fuzz: fuzz-build
 	  grep -E '^Done [0-9]+ runs' build-fuzz/$$name.log || true; done
 
 test: test-build test-asan test-fuzz
-	@echo "make test: release tests, sanitizer tests and fuzz runs all passed"
+	@total=$$(cat build/ctest-summary.log build-asan/ctest-summary.log | sed -n 's/.* tests failed out of \([0-9]*\)/\1/p' | awk '{s+=$$1} END {print s+0}'); \
+	echo "make test: release and sanitizer test programs, then fuzz runs, all passed"; \
+	echo "tests: $$total passed, 0 failed"
 
 run: build
 	@tools/run-local.sh
