@@ -6,6 +6,7 @@
 #ifndef CCTSA_THRESHOLD_TMLDSA_INTERNAL_H
 #define CCTSA_THRESHOLD_TMLDSA_INTERNAL_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -207,6 +208,9 @@ void tmldsa_sign_wipe_round_secrets(tmldsa_sign *st);
 #endif
 
 /* ---- errors ---- */
+/* Fill err (if err and fmt are non-NULL) and return code. */
+int tmldsa_set_error_v(tmldsa_error *err, int code, unsigned culprit, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
 int tmldsa_set_error(tmldsa_error *err, int code, unsigned culprit, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 

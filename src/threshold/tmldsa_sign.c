@@ -41,14 +41,10 @@ void tmldsa_sign_wipe_round_secrets(tmldsa_sign *st)
 
 int tmldsa_sign_fail(tmldsa_sign *st, tmldsa_error *err, int code, unsigned culprit, const char *fmt, ...)
 {
-    if (fmt && err) {
-        va_list ap;
-        err->code = code;
-        err->culprit = culprit;
-        va_start(ap, fmt);
-        vsnprintf(err->reason, sizeof err->reason, fmt, ap);
-        va_end(ap);
-    }
+    va_list ap;
+    va_start(ap, fmt);
+    tmldsa_set_error_v(err, code, culprit, fmt, ap);
+    va_end(ap);
     st->phase = TMLDSA_PH_DEAD;
     tmldsa_sign_wipe_round_secrets(st);
     cc_memzero(st->s_ext, sizeof st->s_ext);

@@ -32,16 +32,22 @@ const char *tmldsa_strerror(int code)
     }
 }
 
-int tmldsa_set_error(tmldsa_error *err, int code, unsigned culprit, const char *fmt, ...)
+int tmldsa_set_error_v(tmldsa_error *err, int code, unsigned culprit, const char *fmt, va_list ap)
 {
-    if (err) {
-        va_list ap;
+    if (err && fmt) {
         err->code = code;
         err->culprit = culprit;
-        va_start(ap, fmt);
         vsnprintf(err->reason, sizeof err->reason, fmt, ap);
-        va_end(ap);
     }
+    return code;
+}
+
+int tmldsa_set_error(tmldsa_error *err, int code, unsigned culprit, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    tmldsa_set_error_v(err, code, culprit, fmt, ap);
+    va_end(ap);
     return code;
 }
 
