@@ -46,10 +46,15 @@ static const char *oid_name(const uint8_t *p, size_t n, char *buf, size_t cap)
     return buf;
 }
 
+/* Names come from the token (untrusted): control characters are shown as '?' so that a name
+ * cannot forge output lines or send escape sequences to the terminal. */
 static void print_name(const char *label, const uint8_t *p, size_t n)
 {
     char s[512];
-    printf("%s%s\n", label, x509_name_to_string(p, n, s, sizeof s) == 0 ? s : "(unprintable name)");
+    if (x509_name_to_string(p, n, s, sizeof s) != 0) snprintf(s, sizeof s, "(unprintable name)");
+    for (char *c = s; *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == 0x7F) *c = '?';
+    printf("%s%s\n", label, s);
 }
 
 static void print_signer(const tsp_signer_info *si, const char *indent)

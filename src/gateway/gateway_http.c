@@ -46,6 +46,19 @@ static void log_line(const char *fmt, ...)
     funlockfile(stderr);
 }
 
+/* Client-controlled text (method, URL: libmicrohttpd has already decoded %XX escapes) made safe
+ * for a one-line log record: control characters and DEL become '?', at most cap - 1 bytes (a
+ * longer value ends with "..."). Without this a URL holding %0a forges whole log lines, and
+ * terminal escape sequences reach whoever reads the log. */
+static const char *log_safe(const char *s, char *out, size_t cap)
+{
+    size_t n = 0;
+    for (; s && s[n] && n + 1 < cap; n++) out[n] = ((unsigned char)s[n] < 0x20 || s[n] == 0x7F) ? '?' : s[n];
+    out[n] = 0;
+    if (s && s[n] && cap > 4) memcpy(out + cap - 4, "...", 4);
+    return out;
+}
+
 static enum MHD_Result reply(struct MHD_Connection *c, unsigned code, const char *ctype, const void *body, size_t len,
                              int copy)
 {
@@ -60,7 +73,9 @@ static enum MHD_Result reply(struct MHD_Connection *c, unsigned code, const char
 
 static enum MHD_Result text(struct MHD_Connection *c, unsigned code, const char *method, const char *url, const char *msg)
 {
-    log_line("%s %s -> HTTP %u (%s)", method, url, code, msg);
+    char m[32], u[256];
+    log_line("%s %s -> HTTP %u (%.*s)", log_safe(method, m, sizeof m), log_safe(url, u, sizeof u), code,
+             (int)strcspn(msg, "\n"), msg);
     return reply(c, code, "text/plain; charset=utf-8", msg, strlen(msg), 0);
 }
 
@@ -79,6 +94,16 @@ static enum MHD_Result health(gateway_http *g, struct MHD_Connection *c)
     return reply(c, MHD_HTTP_OK, "application/json", body, n, 1);
 }
 
+/* Content-Type is application/timestamp-query (RFC 3161 3.4), case-insensitive, optionally
+ * followed by parameters: the media type must end there, not merely start the header value. */
+static int is_query_type(const char *ctype)
+{
+    static const char want[] = "application/timestamp-query";
+    if (!ctype || strncasecmp(ctype, want, sizeof want - 1) != 0) return 0;
+    char next = ctype[sizeof want - 1];
+    return next == '\0' || next == ';' || next == ' ' || next == '\t';
+}
+
 /* First call of a POST: route and content checks before any body is read. */
 static enum MHD_Result begin_post(gateway_http *g, struct MHD_Connection *c, const char *url, void **con_cls)
 {
@@ -86,7 +111,7 @@ static enum MHD_Result begin_post(gateway_http *g, struct MHD_Connection *c, con
     if (profile < 0) return text(c, MHD_HTTP_NOT_FOUND, "POST", url, "unknown path: use /tsa or /tsa/<classic|pq|hybrid|compat>\n");
     if (!strcmp(url, "/tsa") || !strcmp(url, "/tsa/")) profile = TSP_PATH_DEFAULT;
     const char *ctype = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
-    if (!ctype || strncasecmp(ctype, "application/timestamp-query", 27) != 0)
+    if (!is_query_type(ctype))
         return text(c, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "POST", url, "Content-Type must be application/timestamp-query\n");
     const char *clen = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
     if (clen && strtoull(clen, NULL, 10) > g->cfg.max_body)
@@ -113,11 +138,13 @@ static enum MHD_Result finish_post(gateway_http *g, struct MHD_Connection *c, co
         return text(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "POST", url, "cannot encode a response\n");
     clock_gettime(CLOCK_MONOTONIC, &end);
     double ms = (double)(end.tv_sec - u->start.tv_sec) * 1e3 + (double)(end.tv_nsec - u->start.tv_nsec) / 1e6;
+    char safe[256];
     if (res.status == TSP_STATUS_GRANTED)
-        log_line("POST %s -> granted, profile %s, %zu-byte reply, %.1f ms", url, tsp_profile_name((tsp_profile)res.profile),
-                 resp_len, ms);
+        log_line("POST %s -> granted, profile %s, %zu-byte reply, %.1f ms", log_safe(url, safe, sizeof safe),
+                 tsp_profile_name((tsp_profile)res.profile), resp_len, ms);
     else
-        log_line("POST %s -> rejected: %s (%s), %.1f ms", url, tsp_fail_name(res.fail), res.why ? res.why : "", ms);
+        log_line("POST %s -> rejected: %s (%s), %.1f ms", log_safe(url, safe, sizeof safe), tsp_fail_name(res.fail),
+                 res.why ? res.why : "", ms);
     enum MHD_Result rc = reply(c, MHD_HTTP_OK, "application/timestamp-reply", resp, resp_len, 1);
     free(resp);
     return rc;

@@ -108,8 +108,13 @@ static int parse_status(const der_elem *e, tsp_parsed *t, const char **why)
         while (!der_reader_done(&text)) {
             if (der_expect(&text, DER_UTF8_STRING, &s) != DER_OK || !der_utf8_valid(s.val, s.len))
                 BAD("PKIFreeText is not UTF8String");
-            if (!t->status_text[0])
+            if (!t->status_text[0]) {
+                /* The TSA's text ends up on terminals and in logs: no control characters (a
+                 * newline would forge output lines, ESC drives the terminal). */
                 snprintf(t->status_text, sizeof t->status_text, "%.*s", (int)(s.len < 255 ? s.len : 255), (const char *)s.val);
+                for (char *c = t->status_text; *c; c++)
+                    if ((unsigned char)*c < 0x20 || *c == 0x7F) *c = '?';
+            }
         }
     }
     if (der_optional(&r, DER_BIT_STRING, &f) == DER_OK && der_get_bit_flags(&f, &t->fail_bits) != DER_OK)

@@ -54,13 +54,17 @@ static int candidate(const tsp_parsed *t, const tsp_verify_opts *o, int i, x509_
     return i < o->nextra ? x509_cert_parse(c, o->extra_certs[i], o->extra_lens[i]) : -1;
 }
 
+/* Next candidate certificate, from *idx on, whose issuer and serial match the sid. The
+ * certificates of a token are not authenticated: several may carry the signer's issuer and serial
+ * (a decoy put in front of the real one), so the caller tries each match in turn. 0 or -1. */
 static int find_cert(const tsp_parsed *t, const tsp_verify_opts *o, const tsp_span *issuer, const tsp_span *serial_tlv,
-                     x509_cert *c)
+                     int *idx, x509_cert *c)
 {
     const uint8_t *mag;
     size_t n;
     if (serial_magnitude(serial_tlv, &mag, &n) != 0) return -1;
-    for (int i = 0; i < t->ncerts + o->nextra; i++) {
+    while (*idx < t->ncerts + o->nextra) {
+        int i = (*idx)++;
         if (candidate(t, o, i, c) != 0) continue;
         if (span_eq(c->issuer.p, c->issuer.len, issuer->p, issuer->n) && span_eq(c->serial.p, c->serial.len, mag, n))
             return 0;
@@ -146,6 +150,28 @@ static int parse_root(const tsp_verify_opts *o, int i, x509_cert *c)
     return x509_cert_parse(c, o->roots[i], o->root_lens[i]);
 }
 
+/* Issuer of cur among the roots (roots = 1) or the token's and extra certificates: a certificate
+ * named as cur's issuer, not cur itself, and, when signed_only, whose key verifies cur's
+ * signature. Names are not unique (a decoy in the token, a re-keyed root with the same name), so
+ * the first pass only takes an issuer that really signed cur; the second pass (name only) is kept
+ * so that a broken chain is reported by x509_chain_verify with its reason. 0 or -1. */
+static int find_issuer(const tsp_parsed *t, const tsp_verify_opts *o, const x509_cert *cur, int roots, int signed_only,
+                       x509_cert *out)
+{
+    int count = roots ? o->nroots : t->ncerts + o->nextra;
+    for (int i = 0; i < count; i++) {
+        x509_cert c;
+        if ((roots ? parse_root(o, i, &c) : candidate(t, o, i, &c)) != 0) continue;
+        if (!span_eq(c.subject.p, c.subject.len, cur->issuer.p, cur->issuer.len) ||
+            span_eq(c.der.p, c.der.len, cur->der.p, cur->der.len))
+            continue;
+        if (signed_only && x509_cert_verify_signed_by(cur, &c) != 0) continue;
+        *out = c;
+        return 0;
+    }
+    return -1;
+}
+
 /* Build leaf .. anchor from the token's certificates and the given roots, then verify it. */
 static int verify_chain(const tsp_parsed *t, const x509_cert *leaf, const tsp_verify_opts *o, tsp_verify_report *rep)
 {
@@ -155,26 +181,14 @@ static int verify_chain(const tsp_parsed *t, const x509_cert *leaf, const tsp_ve
     chain[0] = *leaf;
     while (!anchored && n < MAX_CHAIN) {
         const x509_cert *cur = &chain[n - 1];
-        int found = 0;
-        for (int i = 0; i < o->nroots && !found; i++) {
-            x509_cert root;
-            if (parse_root(o, i, &root) != 0) continue;
-            if (span_eq(root.subject.p, root.subject.len, cur->issuer.p, cur->issuer.len)) {
-                if (span_eq(root.der.p, root.der.len, cur->der.p, cur->der.len)) break; /* cur is the root */
-                chain[n++] = root;
-                found = anchored = 1;
-            }
-        }
-        for (int i = 0; i < t->ncerts + o->nextra && !found; i++) {
-            x509_cert c;
-            if (candidate(t, o, i, &c) != 0) continue;
-            if (!span_eq(c.subject.p, c.subject.len, cur->issuer.p, cur->issuer.len) ||
-                span_eq(c.der.p, c.der.len, cur->der.p, cur->der.len))
-                continue;
-            chain[n++] = c;
-            found = 1;
-        }
-        if (!found) break;
+        /* {among the roots, signed_only}: an issuer whose key signed cur (a root before the
+         * token's certificates), else one matching by name only, for the error report. */
+        static const int order[4][2] = {{1, 1}, {0, 1}, {1, 0}, {0, 0}};
+        int k = 0;
+        while (k < 4 && find_issuer(t, o, cur, order[k][0], order[k][1], &chain[n]) != 0) k++;
+        if (k == 4) break;
+        anchored = order[k][0];
+        n++;
     }
     if (!anchored) return tsp_report_fail(rep, "no certificate path from the TSA certificate to a given root");
     if (x509_chain_verify(chain, n, t->tstinfo.gen_sec) != 0)
@@ -199,12 +213,11 @@ void tsp_subject_cn(const uint8_t *name, size_t len, char *out, size_t cap)
         if ((unsigned char)*c < 0x20 || *c == 0x7F) *c = '?';
 }
 
-int tsp_verify_signer(const tsp_parsed *t, const tsp_signer_info *si, const tsp_verify_opts *o,
-                      tsp_verify_report *rep, int *key_alg, x509_cert *cert)
+/* Every check of si against one candidate signer certificate. */
+static int verify_with_cert(const tsp_parsed *t, const tsp_signer_info *si, const tsp_verify_opts *o,
+                            tsp_verify_report *rep, int *key_alg, const x509_cert *cert)
 {
     char cn[128];
-    if (find_cert(t, o, &si->sid_issuer, &si->sid_serial, cert) != 0)
-        return tsp_report_fail(rep, "the signer's certificate is neither in the token nor given (certReq, or --cert)");
     tsp_subject_cn(cert->subject.p, cert->subject.len, cn, sizeof cn);
     tsp_hash_alg h;
     const char *alg_name;
@@ -247,4 +260,23 @@ int tsp_verify_signer(const tsp_parsed *t, const tsp_signer_info *si, const tsp_
                          "EKU timeStamping, chain to a given root at genTime", alg_name, cn, tsp_hash_name(h));
     *key_alg = cert->key_alg;
     return 0;
+}
+
+int tsp_verify_signer(const tsp_parsed *t, const tsp_signer_info *si, const tsp_verify_opts *o,
+                      tsp_verify_report *rep, int *key_alg, x509_cert *cert)
+{
+    char before[sizeof rep->error];
+    int idx = 0, tried = 0;
+    memcpy(before, rep->error, sizeof before);
+    while (find_cert(t, o, &si->sid_issuer, &si->sid_serial, &idx, cert) == 0) {
+        int nlines = rep->nlines;
+        if (verify_with_cert(t, si, o, rep, key_alg, cert) == 0) {
+            memcpy(rep->error, before, sizeof before); /* an earlier candidate's failure does not count */
+            return 0;
+        }
+        rep->nlines = nlines;
+        tried = 1;
+    }
+    if (!tried) return tsp_report_fail(rep, "the signer's certificate is neither in the token nor given (certReq, or --cert)");
+    return -1;
 }

@@ -88,6 +88,12 @@ check "404" bash -c "node http.mjs '$URL/nope' POST application/timestamp-query 
 check "404 profile" bash -c "node http.mjs '$URL/tsa/rsa' POST application/timestamp-query 10 | grep -q '^404'"
 check "405" bash -c "node http.mjs '$URL/tsa' GET - 0 | grep -q '^405'"
 check "415" bash -c "node http.mjs '$URL/tsa' POST text/plain 10 | grep -q '^415'"
+# The media type must be exactly application/timestamp-query (parameters allowed), not a prefix.
+check "415 on a longer media type" bash -c "node http.mjs '$URL/tsa' POST application/timestamp-query-evil 10 | grep -q '^415'"
+check "415 on a media type suffix" bash -c "node http.mjs '$URL/tsa' POST application/timestamp-queryx 10 | grep -q '^415'"
+check "media type parameters accepted" bash -c "node http.mjs '$URL/tsa' POST 'application/timestamp-query; charset=binary' 7 | grep -q '^200 application/timestamp-reply'"
+# Client-controlled URL bytes (decoded %0a, ESC) must not forge log lines or reach the terminal.
+check "no log forging" bash -c "node http.mjs '$URL/nope%0aFORGED-LOG-LINE%1b%5b31m' POST application/timestamp-query 10 | grep -q '^404' && node http.mjs '$URL/tsa/x%0dFORGED-LOG-LINE' GET - 0 | grep -q '^404' && grep -q 'nope?FORGED-LOG-LINE' gw.err && ! grep -q '^FORGED-LOG-LINE' gw.err && ! grep -q \$'\\x1b' gw.err && ! grep -q \$'\\r' gw.err"
 check "413" bash -c "node http.mjs '$URL/tsa' POST application/timestamp-query 9000 | grep -q '^413'"
 check "garbage -> badDataFormat" bash -c "node http.mjs '$URL/tsa' POST application/timestamp-query 7 bad.tsr | grep -q '^200 application/timestamp-reply' && openssl ts -reply -in bad.tsr -text | grep -q 'the data submitted has the wrong format'"
 

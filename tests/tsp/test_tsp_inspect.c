@@ -1,0 +1,107 @@
+/* test_tsp_inspect.c: `cctsa inspect` (argv[1] = the cctsa binary) prints names taken from the
+ * token, which anyone can put there (SignedData.certificates is not authenticated): a certificate
+ * whose subject holds a newline and an ESC sequence must not forge output lines nor reach the
+ * terminal raw. */
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "asn1/der.h"
+#include "asn1/oids.h"
+#include "check.h"
+#include "tsp/tsp_parse.h"
+#include "tsp_fixture.h"
+
+static const uint8_t data[] = "inspect me";
+
+/* Self-signed P-384 certificate with subject CN=cn; DER out (malloc'd). */
+static uint8_t *cert_named(const char *cn, size_t *out_len)
+{
+    X509 *c = X509_new();
+    X509_NAME *name = X509_NAME_new();
+    EVP_PKEY *key = EVP_EC_gen("P-384");
+    unsigned char *der = NULL;
+    uint8_t *out = NULL;
+    int n = 0;
+    if (c && name && key && X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, (const unsigned char *)cn, -1, -1, 0) &&
+        X509_set_version(c, 2) && ASN1_INTEGER_set(X509_get_serialNumber(c), 7) && X509_set_subject_name(c, name) &&
+        X509_set_issuer_name(c, name) && X509_gmtime_adj(X509_getm_notBefore(c), -3600) &&
+        X509_gmtime_adj(X509_getm_notAfter(c), 86400L) && X509_set_pubkey(c, key) && X509_sign(c, key, EVP_sha384()) &&
+        (n = i2d_X509(c, &der)) > 0 && (out = malloc((size_t)n)) != NULL) {
+        memcpy(out, der, (size_t)n);
+        *out_len = (size_t)n;
+    }
+    OPENSSL_free(der);
+    X509_NAME_free(name);
+    X509_free(c);
+    EVP_PKEY_free(key);
+    return out;
+}
+
+/* t again with `extra` in front of its certificates. */
+static int with_cert(const tsp_parsed *t, const uint8_t *extra, size_t extra_len, uint8_t **out, size_t *out_len)
+{
+    der_writer w;
+    der_writer_init(&w);
+    der_begin(&w, DER_SEQUENCE);
+    der_put_oid(&w, OID_ARG(OID_CMS_SIGNED_DATA));
+    der_begin(&w, DER_CTX(0));
+    der_begin(&w, DER_SEQUENCE);
+    der_put_uint(&w, t->sd_version);
+    der_begin(&w, DER_SET);
+    for (int i = 0; i < t->ndigest_algs; i++) der_put_raw(&w, t->digest_algs[i].p, t->digest_algs[i].n);
+    der_end(&w);
+    der_begin(&w, DER_SEQUENCE);
+    der_put_oid(&w, OID_ARG(OID_CT_TSTINFO));
+    der_begin(&w, DER_CTX(0));
+    der_put_octets(&w, t->tstinfo_der.p, t->tstinfo_der.n);
+    der_end(&w);
+    der_end(&w);
+    der_begin(&w, DER_CTX(0));
+    der_put_raw(&w, extra, extra_len);
+    for (int i = 0; i < t->ncerts; i++) der_put_raw(&w, t->certs[i].p, t->certs[i].n);
+    der_end(&w);
+    der_begin(&w, DER_SET);
+    for (int i = 0; i < t->nsigners; i++) der_put_raw(&w, t->signers[i].tlv.p, t->signers[i].tlv.n);
+    der_end(&w);
+    der_end(&w);
+    der_end(&w);
+    der_end(&w);
+    return der_writer_finish(&w, out, out_len);
+}
+
+int main(int argc, char **argv)
+{
+    fx_pki fx;
+    if (argc < 2) {
+        fprintf(stderr, "usage: test_tsp_inspect CCTSA_BINARY\n");
+        return 2;
+    }
+    if (fx_init(&fx) != 0) return 1;
+    uint8_t *tok = NULL, *evil = NULL, *cert = NULL;
+    size_t len = 0, evil_len = 0, cert_len = 0;
+    tsp_parsed t;
+    char err[200], cmd[1024];
+    int status;
+    cert = cert_named("x\x1b[2J\nFORGED-OUTPUT-LINE", &cert_len);
+    CHECK(cert != NULL);
+    CHECK(fx_stamp(&fx, TSP_PROFILE_CLASSIC, data, sizeof data, &tok, &len) == 0);
+    CHECK(tok && tsp_parse(tok, len, &t, err, sizeof err) == 0);
+    if (cert && tok) {
+        CHECK(with_cert(&t, cert, cert_len, &evil, &evil_len) == 0);
+        snprintf(cmd, sizeof cmd, "'%s' inspect '%s'", argv[1], fx_write(&fx, "evil.tst", evil, evil_len));
+        char *out = fx_run(cmd, &status);
+        CHECK_MSG(out && status == 0 && strstr(out, "FORGED-OUTPUT-LINE"), "inspect failed: %s", out ? out : "");
+        CHECK_MSG(out && !strstr(out, "\nFORGED-OUTPUT-LINE") && !strchr(out, 0x1b), "inspect prints the name raw:\n%s",
+                  out ? out : "");
+        CHECK_MSG(out && strstr(out, "cctsa test TSA (ECDSA P-384)"), "the real names are gone:\n%s", out ? out : "");
+        free(out);
+    }
+    free(tok);
+    free(evil);
+    free(cert);
+    fx_free(&fx);
+    return check_summary("test_tsp_inspect");
+}
