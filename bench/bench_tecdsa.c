@@ -1,7 +1,9 @@
 /* bench_tecdsa.c: threshold ECDSA P-384 (DKLs23, 3-of-5) costs next to one plain OpenSSL ECDSA
  * P-384 signature measured in the same run: DKG CPU and bytes per party, presign CPU and bytes per
- * party per signature, online CPU per signer (presignature ready) and the combiner's CPU
- * (combine + OpenSSL verify). All parties run in this process through the in-process driver. */
+ * party per signature, online CPU per signer (presignature ready) and the coordinator's online CPU
+ * (its own share + combine + OpenSSL verify), each against the < 2 ms per party target (average
+ * over the runs; the worst run is shown too). All parties run in this process through the
+ * in-process driver. */
 #include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -77,7 +79,7 @@ int main(void)
     pre_cpu /= PRESIGNS * 3;
     pre_bytes /= PRESIGNS * 3;
 
-    double online_cpu = 0, combine_cpu = 0;
+    double online_cpu = 0, combine_cpu = 0, online_max = 0, combine_max = 0;
     size_t online_bytes = 0;
     int ok = 0;
     for (int k = 0; k < PRESIGNS; k++) {
@@ -90,6 +92,9 @@ int main(void)
         online_cpu += run.cpu_seconds[3] + run.cpu_seconds[5];
         online_bytes += run.bytes_sent[3] + run.bytes_sent[5];
         combine_cpu += run.cpu_seconds[1];
+        if (run.cpu_seconds[3] > online_max) online_max = run.cpu_seconds[3];
+        if (run.cpu_seconds[5] > online_max) online_max = run.cpu_seconds[5];
+        if (run.cpu_seconds[1] > combine_max) combine_max = run.cpu_seconds[1];
         for (int i = 1; i <= TECDSA_N; i++) tecdsa_presig_free(pool[k][i]);
     }
     online_cpu /= PRESIGNS * 2;
@@ -104,7 +109,10 @@ int main(void)
     bench_ratio("presign CPU per party / plain sign", pre_cpu * 1e3, plain_ms);
     bench_ratio("online CPU per signer / plain sign", online_cpu * 1e3, plain_ms);
     bench_ratio("coordinator online CPU / plain sign", combine_cpu * 1e3, plain_ms);
-    printf("  online target (< 2 ms CPU per signer): %s\n", online_cpu * 1e3 < 2.0 ? "met" : "MISSED");
+    printf("  online target (< 2 ms CPU per party): signer %.3f ms avg (worst %.3f) %s; coordinator %.3f ms avg"
+           " (worst %.3f) %s\n",
+           online_cpu * 1e3, online_max * 1e3, online_cpu * 1e3 < 2.0 ? "met" : "MISSED", combine_cpu * 1e3,
+           combine_max * 1e3, combine_cpu * 1e3 < 2.0 ? "met" : "MISSED");
     for (int i = 1; i <= TECDSA_N; i++) tecdsa_keyshare_free(ks[i]);
     EVP_PKEY_free(g_key);
     return ok == PRESIGNS ? 0 : 1;

@@ -122,7 +122,7 @@ void tecdsa_presig_free(tecdsa_presig *ps);
 /* Combine 3 shares (any order) into a low-s DER signature; verifies it with OpenSSL against pub
  * before returning. der must hold TECDSA_SIG_MAX_DER bytes. Each share must have arrived over the
  * authenticated channel of the signer its header names (the combiner cannot check that itself);
- * shares must agree on session, signer set, R and digest. On TECDSA_ERR_VERIFY discard the
+ * shares must agree on session, signer set, R, r and digest. On TECDSA_ERR_VERIFY discard the
  * presignatures of that set and retry with another presignature, never the same one. */
 int tecdsa_combine(const uint8_t key_id[TECDSA_ID_BYTES], const uint8_t pub[TECDSA_PUB_BYTES],
                    const uint8_t digest[TECDSA_DIGEST_BYTES], int coordinator,

@@ -176,6 +176,92 @@ done:
     return rc;
 }
 
+/* Fixed-base windowed table for PUBLIC scalars: g_comb[i][j] = (j+1) * 16^i * G as affine
+ * points (Z = 1, so every addition below is a mixed addition). A scalar < n < 2^384 is 96
+ * hexadecimal digits d_i, and a*G = sum_i g_comb[i][d_i - 1] over the non-zero digits: at most 96
+ * additions and no doubling, against 384 doublings for wNAF without precomputation. The digits
+ * select table entries and zero digits are skipped, so this is variable time: public scalars
+ * only. Built once per process (1440 points, about 0.4 MB, tens of milliseconds) when the first
+ * key share is created (tec_comb_prepare from tk_new), so online signing never pays for it. */
+#define COMB_W 4
+#define COMB_WINDOWS (8 * TSC_BYTES / COMB_W)
+#define COMB_ENTRIES ((1 << COMB_W) - 1)
+static EC_POINT *g_comb[COMB_WINDOWS][COMB_ENTRIES];
+static int g_comb_ready;
+static pthread_once_t g_comb_once = PTHREAD_ONCE_INIT;
+
+/* dst = src as an affine point (Z = 1). */
+static int to_affine(EC_POINT *dst, const EC_POINT *src, BIGNUM *x, BIGNUM *y, BN_CTX *bn)
+{
+    const EC_GROUP *g = tec_group();
+    return EC_POINT_get_affine_coordinates(g, src, x, y, bn) == 1 &&
+                   EC_POINT_set_affine_coordinates(g, dst, x, y, bn) == 1
+               ? 0
+               : -1;
+}
+
+static void comb_init(void)
+{
+    const EC_GROUP *g = tec_group();
+    BN_CTX *bn = BN_CTX_new();
+    BIGNUM *x = BN_new(), *y = BN_new();
+    EC_POINT *acc = g ? EC_POINT_new(g) : NULL, *base = g ? EC_POINT_new(g) : NULL; /* base = 16^i * G */
+    int ok = g && bn && x && y && acc && base && EC_POINT_copy(base, EC_GROUP_get0_generator(g)) == 1;
+    for (int i = 0; ok && i < COMB_WINDOWS; i++) {
+        for (int j = 0; ok && j < COMB_ENTRIES; j++)
+            ok = (j == 0 ? EC_POINT_copy(acc, base) == 1 : EC_POINT_add(g, acc, acc, g_comb[i][0], bn) == 1) &&
+                 (g_comb[i][j] = EC_POINT_new(g)) != NULL && to_affine(g_comb[i][j], acc, x, y, bn) == 0;
+        /* 16^(i+1) * G = 15 * 16^i * G + 16^i * G */
+        ok = ok && EC_POINT_add(g, base, acc, g_comb[i][0], bn) == 1;
+    }
+    if (!ok) {
+        for (int i = 0; i < COMB_WINDOWS; i++)
+            for (int j = 0; j < COMB_ENTRIES; j++) {
+                EC_POINT_free(g_comb[i][j]);
+                g_comb[i][j] = NULL;
+            }
+        ERR_clear_error();
+    }
+    g_comb_ready = ok;
+    EC_POINT_free(acc);
+    EC_POINT_free(base);
+    BN_free(x);
+    BN_free(y);
+    BN_CTX_free(bn);
+}
+
+int tec_comb_prepare(void)
+{
+    pthread_once(&g_comb_once, comb_init);
+    return g_comb_ready ? 0 : -1;
+}
+
+int tec_mul_g_add_pub(tpt *out, const tsc *a, const tpt *p)
+{
+    uint8_t k[TSC_BYTES];
+    ws w;
+    int rc = -1;
+    if (tec_comb_prepare() != 0) {
+        /* no table (allocation failed): OpenSSL's two-term wNAF, a*G + 1*P */
+        tsc one;
+        tsc_set_u64(&one, 1);
+        return tec_lincomb_pub(out, a, p, &one);
+    }
+    tsc_to_bytes(k, a);
+    if (ws_open(&w) == 0 && get_point(w.r, p, w.bn) == 0) {
+        rc = 0;
+        for (int i = 0; i < COMB_WINDOWS && rc == 0; i++) {
+            /* hexadecimal digit i (weight 16^i) of the big-endian scalar; public */
+            unsigned d = (k[TSC_BYTES - 1 - i / 2] >> (4 * (i & 1))) & 0xf;
+            if (d != 0 && EC_POINT_add(tec_group(), w.r, w.r, g_comb[i][d - 1], w.bn) != 1) rc = -1;
+        }
+        if (rc == 0) rc = put_point(out, w.r, w.bn); /* fails at infinity */
+    }
+    ws_close(&w);
+    if (rc != 0) ERR_clear_error();
+    return rc;
+}
+
 int tec_x_mod_n(tsc *out, const tpt *p)
 {
     tsc_from_wide(out, p->u + 1, TSC_BYTES); /* affine x, reduced mod n */

@@ -38,6 +38,9 @@ const char *tecdsa_strerror(int code)
 
 tecdsa_keyshare *tk_new(int self)
 {
+    /* message-independent, once per process: the fixed-base table used online (a failure only
+     * means the slower fallback) */
+    (void)tec_comb_prepare();
     tecdsa_keyshare *ks = calloc(1, sizeof *ks);
     if (ks) ks->self = self;
     return ks;

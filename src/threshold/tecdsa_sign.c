@@ -1,9 +1,19 @@
 /* tecdsa_sign.c: the online round of DKLs23 signing and the combiner (see tecdsa.h).
  * Each signer re-randomises its presignature for the message (Groth-Shoup): delta =
  * H(key, sid, R, digest, PK), R' = R + delta*G, r = x(R') mod n, and returns
- * u' = u + delta*phi and w = e*phi + r*v; the presignature is wiped before the share leaves.
- * The combiner computes s = sum w / sum u', normalises to low s, encodes DER and releases the
- * signature only after OpenSSL verifies it. */
+ * u' = u + delta*phi and w = e*phi + r*v, together with r; the presignature is wiped before the
+ * share leaves. The combiner checks that all three shares agree on the signer set, R, the digest
+ * and r, computes s = sum w / sum u', normalises to low s, encodes DER and releases the signature
+ * only after OpenSSL verifies it.
+ *
+ * Online cost. delta and r are public, so R' is computed with the fixed-base table
+ * (tec_mul_g_add_pub) instead of a generic two-term multiplication. When the coordinator is one of
+ * the signers (the normal case), the combiner takes r from the coordinator's own share, which its
+ * own tecdsa_sign_share computed from its own presignature and which reaches the combiner without
+ * crossing the network: recomputing R' there would only repeat the same public computation on
+ * the same inputs. The other two shares must carry the same r (a mismatch is a context error),
+ * and the OpenSSL verification of the final signature against the caller's public key remains the
+ * check that gates release. A coordinator that is not a signer recomputes R' itself. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,14 +23,14 @@
 #include "threshold/tecdsa_verify.h"
 #include "threshold/tecdsa_wire.h"
 
-#define SHARE_BYTES (TECDSA_T + TPT_BYTES + TECDSA_DIGEST_BYTES + 2 * TSC_BYTES)
+/* signer ids, R, digest, u', w, r */
+#define SHARE_BYTES (TECDSA_T + TPT_BYTES + TECDSA_DIGEST_BYTES + 3 * TSC_BYTES)
 
 /* delta and r = x(R + delta*G) mod n: public values both sides compute. */
 static int rerandomise(tsc *delta, tsc *r, const uint8_t key_id[TECDSA_ID_BYTES], const uint8_t sid[TECDSA_ID_BYTES],
                        const tpt *R, const uint8_t digest[TECDSA_DIGEST_BYTES], const tpt *pk)
 {
     th_ctx h;
-    tsc one;
     tpt Rp;
     th_init(&h, "sign/rerandomise");
     th_bytes(&h, key_id, TECDSA_ID_BYTES);
@@ -29,8 +39,7 @@ static int rerandomise(tsc *delta, tsc *r, const uint8_t key_id[TECDSA_ID_BYTES]
     th_bytes(&h, digest, TECDSA_DIGEST_BYTES);
     th_bytes(&h, pk->b, TPT_BYTES);
     th_out_scalar(&h, delta);
-    tsc_set_u64(&one, 1);
-    if (tec_lincomb_pub(&Rp, delta, R, &one) != 0 || tec_x_mod_n(r, &Rp) != 0) return TECDSA_ERR_POINT;
+    if (tec_mul_g_add_pub(&Rp, delta, R) != 0 || tec_x_mod_n(r, &Rp) != 0) return TECDSA_ERR_POINT;
     return tsc_is_zero(r) ? TECDSA_ERR_VERIFY : TECDSA_OK;
 }
 
@@ -69,6 +78,7 @@ int tecdsa_sign_share(tecdsa_presig *ps, const uint8_t digest[TECDSA_DIGEST_BYTE
             tw_put(&wr, digest, TECDSA_DIGEST_BYTES);
             tw_put_scalar(&wr, &u);
             tw_put_scalar(&wr, &w);
+            tw_put_scalar(&wr, &r);
         }
     }
     /* erase the presignature before the share is released */
@@ -86,16 +96,18 @@ int tecdsa_combine(const uint8_t key_id[TECDSA_ID_BYTES], const uint8_t pub[TECD
                    const uint8_t digest[TECDSA_DIGEST_BYTES], int coordinator,
                    const tecdsa_msg shares[TECDSA_T], uint8_t *der, size_t *der_len, int *culprit)
 {
-    const uint8_t *sid = NULL, *head = NULL;
+    const uint8_t *sid = NULL, *head = NULL, *rhead = NULL;
     tsc usum, wsum, x, delta, r, s;
     tpt pk, R;
     int seen[TECDSA_N + 1] = {0}, rc;
     if (culprit) *culprit = 0;
-    if (!key_id || !pub || !digest || !shares || !der || !der_len) return TECDSA_ERR_ARG;
+    if (!key_id || !pub || !digest || !shares || !der || !der_len || coordinator < 1 || coordinator > TECDSA_N)
+        return TECDSA_ERR_ARG;
     *der_len = 0;
     if (tec_decode_uncompressed(&pk, pub) != 0) return TECDSA_ERR_POINT;
     tsc_zero(&usum);
     tsc_zero(&wsum);
+    tsc_zero(&r);
     for (int k = 0; k < TECDSA_T; k++) {
         const tecdsa_msg *m = &shares[k];
         tw_reader rd;
@@ -116,11 +128,23 @@ int tecdsa_combine(const uint8_t key_id[TECDSA_ID_BYTES], const uint8_t pub[TECD
         tsc_add(&usum, &usum, &x);
         if ((rc = tw_get_scalar(&rd, &x)) != TECDSA_OK) return rc;
         tsc_add(&wsum, &wsum, &x);
+        const uint8_t *rb_in = rd.p; /* r: public, the same in every share */
+        if ((rc = tw_get_scalar(&rd, &x)) != TECDSA_OK) return rc;
+        if (!rhead) rhead = rb_in;
+        if (memcmp(rb_in, rhead, TSC_BYTES) != 0) return TECDSA_ERR_CONTEXT;
+        if (from == coordinator) r = x;
         seen[from] = 1;
     }
     if (culprit) *culprit = 0;
-    if (tec_decode(&R, head + TECDSA_T) != 0) return TECDSA_ERR_POINT;
-    if ((rc = rerandomise(&delta, &r, key_id, sid, &R, digest, &pk)) != TECDSA_OK) return rc;
+    if (!seen[coordinator]) {
+        /* not our own presignature among the shares: recompute R' from the agreed R */
+        if (tec_decode(&R, head + TECDSA_T) != 0) return TECDSA_ERR_POINT;
+        if ((rc = rerandomise(&delta, &r, key_id, sid, &R, digest, &pk)) != TECDSA_OK) return rc;
+        uint8_t rb_calc[TSC_BYTES];
+        tsc_to_bytes(rb_calc, &r);
+        if (memcmp(rb_calc, rhead, TSC_BYTES) != 0) return TECDSA_ERR_CONTEXT;
+    }
+    if (tsc_is_zero(&r)) return TECDSA_ERR_VERIFY;
     if (tsc_is_zero(&usum)) return TECDSA_ERR_VERIFY;
     tsc_inv(&s, &usum);
     tsc_mul(&s, &s, &wsum);

@@ -7,6 +7,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,6 +28,41 @@ static EVP_PKEY *pkey_from_pub(const uint8_t pub[TECDSA_PUB_BYTES])
     OSSL_PARAM_free(params);
     OSSL_PARAM_BLD_free(bld);
     EVP_PKEY_CTX_free(ctx);
+    return pkey;
+}
+
+/* One-entry cache of the last public key turned into an EVP_PKEY: a coordinator verifies every
+ * signature it releases against the same key, and building the key object (strict decode,
+ * parameter builder, provider import) is a measurable part of the online cost. Keyed by the exact
+ * 97 bytes that passed the strict decode; the verification itself is unchanged (EVP_PKEY_verify
+ * with a fresh EVP_PKEY_CTX per call). The cached object holds public data only and is shared by
+ * reference count; it lives until the process exits or another key replaces it. */
+static pthread_mutex_t g_pk_lock = PTHREAD_MUTEX_INITIALIZER;
+static uint8_t g_pk_pub[TECDSA_PUB_BYTES];
+static EVP_PKEY *g_pk;
+
+/* A reference to the EVP_PKEY for pub (the caller frees it), or NULL with *rc set. */
+static EVP_PKEY *pkey_get(const uint8_t pub[TECDSA_PUB_BYTES], int *rc)
+{
+    EVP_PKEY *pkey = NULL;
+    tpt check;
+    if (pthread_mutex_lock(&g_pk_lock) == 0) {
+        if (g_pk && memcmp(g_pk_pub, pub, TECDSA_PUB_BYTES) == 0 && EVP_PKEY_up_ref(g_pk) == 1) pkey = g_pk;
+        pthread_mutex_unlock(&g_pk_lock);
+    }
+    if (pkey) return pkey;
+    if (tec_decode_uncompressed(&check, pub) != 0 || (pkey = pkey_from_pub(pub)) == NULL) {
+        *rc = TECDSA_ERR_POINT;
+        return NULL;
+    }
+    if (pthread_mutex_lock(&g_pk_lock) == 0) {
+        if (EVP_PKEY_up_ref(pkey) == 1) {
+            EVP_PKEY_free(g_pk);
+            g_pk = pkey;
+            memcpy(g_pk_pub, pub, TECDSA_PUB_BYTES);
+        }
+        pthread_mutex_unlock(&g_pk_lock);
+    }
     return pkey;
 }
 
@@ -65,15 +101,13 @@ size_t tecdsa_der_encode(const uint8_t r[48], const uint8_t s[48], uint8_t *out)
 static int verify_canonical_der(const uint8_t pub[TECDSA_PUB_BYTES], const uint8_t digest[TECDSA_DIGEST_BYTES],
                                 const uint8_t *der, size_t der_len)
 {
-    tpt check;
-    if (tec_decode_uncompressed(&check, pub) != 0) return TECDSA_ERR_POINT;
-    EVP_PKEY *pkey = pkey_from_pub(pub);
-    EVP_PKEY_CTX *ctx = pkey ? EVP_PKEY_CTX_new(pkey, NULL) : NULL;
     int rc = TECDSA_ERR_INTERNAL;
+    EVP_PKEY *pkey = pkey_get(pub, &rc);
+    EVP_PKEY_CTX *ctx = pkey ? EVP_PKEY_CTX_new(pkey, NULL) : NULL;
     if (ctx && EVP_PKEY_verify_init(ctx) == 1)
         rc = EVP_PKEY_verify(ctx, der, der_len, digest, TECDSA_DIGEST_BYTES) == 1 ? TECDSA_OK : TECDSA_ERR_VERIFY;
-    else if (!pkey)
-        rc = TECDSA_ERR_POINT;
+    else if (pkey)
+        rc = TECDSA_ERR_INTERNAL;
     EVP_PKEY_CTX_free(ctx);
     EVP_PKEY_free(pkey);
     ERR_clear_error();

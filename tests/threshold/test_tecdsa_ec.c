@@ -2,6 +2,8 @@
  *  - strict point decoding: wrong prefixes, x >= p, x not on the curve, identity, off-curve and
  *    inconsistent uncompressed encodings are refused; valid points round-trip;
  *  - k*G, k*P, a*G + b*P, x mod n and hash-to-curve agree with OpenSSL computed independently;
+ *  - the fixed-base comb a*G + P (public a) agrees with OpenSSL's a*G + 1*P, including digit
+ *    patterns at the edges, a doubling and a passage through infinity, and refuses an identity result;
  *  - Schnorr proofs verify, and fail for another session, party, index, label or statement;
  *  - Lagrange coefficients interpolate a random degree-2 polynomial at 0 for all 10 triples;
  *  - the used-session ring refuses repeats;
@@ -147,6 +149,51 @@ static void arithmetic(void)
     CHECK(odd > 4 && odd < 28);
 }
 
+static void comb(void)
+{
+    tsc a, one, b;
+    tpt G, P, X, Y;
+    uint8_t k[48];
+    tsc_set_u64(&one, 1);
+    CHECK(tec_mul_g(&G, &one) == 0);
+    for (int i = 0; i < 64; i++) {
+        tsc_random(&a);
+        tsc_random(&b);
+        CHECK(tec_mul_g(&P, &b) == 0);
+        CHECK(tec_mul_g_add_pub(&X, &a, &P) == 0);
+        CHECK(tec_lincomb_pub(&Y, &a, &P, &one) == 0);
+        CHECK_MSG(tec_eq(&X, &Y) && memcmp(X.u, Y.u, 97) == 0, "comb differs from OpenSSL (run %d)", i);
+    }
+    /* edge digit patterns: 0, 1, top digit only, 0x0f repeated, mixed; then n-1 */
+    const uint8_t patterns[][2] = {{0x00, 0x00}, {0x00, 0x01}, {0xf0, 0x00}, {0x0f, 0x0f}, {0xa5, 0x5a}, {0x11, 0x88}};
+    tsc_random(&b);
+    CHECK(tec_mul_g(&P, &b) == 0);
+    for (size_t i = 0; i < sizeof patterns / sizeof patterns[0]; i++) {
+        memset(k, patterns[i][0], 48);
+        k[47] = patterns[i][1];
+        if (patterns[i][1] == 0x01 || patterns[i][0] == 0x00) memset(k, 0, 47);
+        if (patterns[i][0] == 0xf0) memset(k + 1, 0, 47); /* 0xf0 * 2^376 */
+        CHECK(tsc_from_bytes(&a, k) == 0);
+        CHECK(tec_mul_g_add_pub(&X, &a, &P) == 0 && tec_lincomb_pub(&Y, &a, &P, &one) == 0);
+        CHECK_MSG(tec_eq(&X, &Y), "comb differs from OpenSSL on pattern %zu", i);
+    }
+    tsc_neg(&a, &one); /* n - 1 */
+    CHECK(tec_mul_g_add_pub(&X, &a, &P) == 0 && tec_lincomb_pub(&Y, &a, &P, &one) == 0 && tec_eq(&X, &Y));
+    /* (n-1)*G + G is the identity: refused */
+    CHECK(tec_mul_g_add_pub(&X, &a, &G) != 0);
+    /* 1*G + G: the first addition is a doubling */
+    tsc two;
+    tsc_set_u64(&two, 2);
+    CHECK(tec_mul_g_add_pub(&X, &one, &G) == 0 && tec_mul_g(&Y, &two) == 0 && tec_eq(&X, &Y));
+    /* 17*G + (-G): the accumulator passes through infinity after the first digit, then 16*G */
+    tpt negG;
+    tsc s17, s16;
+    CHECK(tec_sub(&negG, &G, &Y) == 0); /* G - 2G */
+    tsc_set_u64(&s17, 17);
+    tsc_set_u64(&s16, 16);
+    CHECK(tec_mul_g_add_pub(&X, &s17, &negG) == 0 && tec_mul_g(&Y, &s16) == 0 && tec_eq(&X, &Y));
+}
+
 static void proofs(void)
 {
     uint8_t sid[48], sid2[48], proof[TK_POK_BYTES];
@@ -270,6 +317,7 @@ int main(void)
     bn = BN_CTX_new();
     decoding();
     arithmetic();
+    comb();
     proofs();
     lagrange();
     used_sessions();

@@ -182,9 +182,10 @@ static void cli_verify(EVP_PKEY *pkey, const uint8_t *msg, size_t msglen, const 
 #define P3_PK (P3_R + TPT_BYTES + 32)
 #define P3_GU (P3_PK + TPT_BYTES)
 #define P3_PSI (P3_GU + 2 * TPT_BYTES)
-/* sign share payload: signers | R | digest | u' | w */
+/* sign share payload: signers | R | digest | u' | w | r */
 #define SH_DIGEST (3 + TPT_BYTES)
 #define SH_W (SH_DIGEST + 48 + 48)
+#define SH_R (SH_W + 48)
 
 static tamper_plan g_plan;
 static int g_batch;
@@ -243,6 +244,47 @@ static int presign_and_sign(tecdsa_keyshare *ks[TECDSA_N + 1], int a, int b, int
     return rc;
 }
 
+/* Shares and combine called directly: a coordinator outside the signer set (it recomputes R'),
+ * and the same wrong r in all three shares (caught with or without the coordinator's own share). */
+static void online_coordinators(tecdsa_keyshare *ks[TECDSA_N + 1])
+{
+    uint8_t pub[TECDSA_PUB_BYTES], key_id[TECDSA_ID_BYTES], digest[48], der[TECDSA_SIG_MAX_DER];
+    size_t der_len;
+    int culprit;
+    tecdsa_keyshare_pubkey(ks[1], pub);
+    tecdsa_keyshare_key_id(ks[1], key_id);
+    EVP_PKEY *pkey = test_pkey(pub);
+    const int sets[2][3] = {{2, 3, 5}, {1, 3, 5}};
+    for (int t = 0; t < 2; t++) {
+        const int *S = sets[t], coord = 1; /* not a signer in the first set, a signer in the second */
+        tecdsa_presig *ps[TECDSA_N + 1] = {0};
+        tecdsa_msg sh[TECDSA_T] = {{0}}, bad[TECDSA_T] = {{0}};
+        memset(digest, 0x5c + t, sizeof digest);
+        CHECK(presign_and_sign(ks, S[0], S[1], S[2], ps) == TECDSA_OK);
+        for (int k = 0; k < TECDSA_T; k++) {
+            CHECK(tecdsa_sign_share(ps[S[k]], digest, coord, &sh[k]) == TECDSA_OK);
+            bad[k].len = sh[k].len;
+            bad[k].data = malloc(sh[k].len);
+            if (!bad[k].data || !sh[k].data) continue;
+            memcpy(bad[k].data, sh[k].data, sh[k].len);
+            bad[k].data[TW_HDR_BYTES + SH_R + 47] ^= 1; /* the same wrong r everywhere */
+        }
+        der_len = 1;
+        int rc = tecdsa_combine(key_id, pub, digest, coord, bad, der, &der_len, &culprit);
+        CHECK_MSG(rc == (t == 0 ? TECDSA_ERR_CONTEXT : TECDSA_ERR_VERIFY) && der_len == 0, "set %d, wrong r: %s", t,
+                  tecdsa_strerror(rc));
+        rc = tecdsa_combine(key_id, pub, digest, coord, sh, der, &der_len, &culprit);
+        CHECK_MSG(rc == TECDSA_OK && evp_verify(pkey, digest, der, der_len), "set %d: %s", t, tecdsa_strerror(rc));
+        for (int k = 0; k < TECDSA_T; k++) {
+            tecdsa_msg_free(&sh[k]);
+            tecdsa_msg_free(&bad[k]);
+        }
+        for (int i = 1; i <= TECDSA_N; i++) tecdsa_presig_free(ps[i]);
+    }
+    EVP_PKEY_free(pkey);
+    printf("coordinator outside / inside the signer set: signs; the same wrong r in all shares -> refused\n");
+}
+
 static void presign_attacks(tecdsa_keyshare *ks[TECDSA_N + 1])
 {
     int rc;
@@ -262,7 +304,17 @@ static void presign_attacks(tecdsa_keyshare *ks[TECDSA_N + 1])
     rc = presign_and_sign(ks, 1, 2, 4, NULL);
     CHECK_MSG(rc == TECDSA_ERR_CONTEXT, "other digest: %s", tecdsa_strerror(rc));
     plan_reset(&g_plan);
-    printf("wrong psi / wrong w / other digest        -> no signature released\n");
+    /* r disagreeing with the others: a signer's, or the coordinator's own (coordinator = 1) */
+    plan_add(&g_plan, (tamper_rule){TW_SIGN, 2, 0, OP_XOR, SH_R + 47, 0, 0, 1});
+    rc = presign_and_sign(ks, 1, 2, 4, NULL);
+    CHECK_MSG(rc == TECDSA_ERR_CONTEXT, "signer's r: %s", tecdsa_strerror(rc));
+    plan_reset(&g_plan);
+    plan_add(&g_plan, (tamper_rule){TW_SIGN, 1, 0, OP_XOR, SH_R + 47, 0, 0, 1});
+    rc = presign_and_sign(ks, 1, 2, 4, NULL);
+    CHECK_MSG(rc == TECDSA_ERR_CONTEXT, "coordinator's r: %s", tecdsa_strerror(rc));
+    plan_reset(&g_plan);
+    printf("wrong psi / wrong w / other digest / r    -> no signature released\n");
+    online_coordinators(ks);
 
     /* replays: capture P1 and P2 from one session, inject them into later sessions */
     plan_add(&g_plan, (tamper_rule){TW_PRE1, 3, 1, OP_CAPTURE, 0, 0, 0, 0});
