@@ -2,34 +2,16 @@
  * (see tecdsa_verify.h). */
 #include "threshold/tecdsa_verify.h"
 
-#include <openssl/core_names.h>
 #include <openssl/ecdsa.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
-#include <openssl/param_build.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "crypto/p384.h"
 #include "threshold/tecdsa_ec.h"
 #include "threshold/tecdsa_scalar.h"
-
-static EVP_PKEY *pkey_from_pub(const uint8_t pub[TECDSA_PUB_BYTES])
-{
-    OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
-    OSSL_PARAM *params = NULL;
-    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
-    EVP_PKEY *pkey = NULL;
-    if (bld && ctx && OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, "secp384r1", 0) &&
-        OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, pub, TECDSA_PUB_BYTES) &&
-        (params = OSSL_PARAM_BLD_to_param(bld)) != NULL && EVP_PKEY_fromdata_init(ctx) == 1 &&
-        EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) != 1)
-        pkey = NULL;
-    OSSL_PARAM_free(params);
-    OSSL_PARAM_BLD_free(bld);
-    EVP_PKEY_CTX_free(ctx);
-    return pkey;
-}
 
 /* One-entry cache of the last public key turned into an EVP_PKEY: a coordinator verifies every
  * signature it releases against the same key, and building the key object (strict decode,
@@ -51,7 +33,7 @@ static EVP_PKEY *pkey_get(const uint8_t pub[TECDSA_PUB_BYTES], int *rc)
         pthread_mutex_unlock(&g_pk_lock);
     }
     if (pkey) return pkey;
-    if (tec_decode_uncompressed(&check, pub) != 0 || (pkey = pkey_from_pub(pub)) == NULL) {
+    if (tec_decode_uncompressed(&check, pub) != 0 || (pkey = cc_p384_public_key(pub, TECDSA_PUB_BYTES)) == NULL) {
         *rc = TECDSA_ERR_POINT;
         return NULL;
     }

@@ -2,13 +2,13 @@
  * src/crypto) and one-shot signature verification for both algorithms. */
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
-#include <openssl/param_build.h>
 #include <openssl/rand.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "asn1/der.h"
 #include "crypto/ct.h"
+#include "crypto/p384.h"
 #include "x509/signer.h"
 
 static int is_p384(EVP_PKEY *pkey)
@@ -105,25 +105,6 @@ int x509_signer_sign(const x509_signer *s, const uint8_t *tbs, size_t len, uint8
     return -1;
 }
 
-/* EVP_PKEY for a P-384 public point (validated on the curve by OpenSSL). */
-static EVP_PKEY *p384_from_point(const uint8_t *pub, size_t publen)
-{
-    EVP_PKEY *pkey = NULL;
-    if (publen != X509_P384_PUBBYTES || pub[0] != 0x04) return NULL;
-    OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
-    OSSL_PARAM *params = NULL;
-    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
-    if (bld && ctx && OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, "secp384r1", 0) &&
-        OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, pub, publen) &&
-        (params = OSSL_PARAM_BLD_to_param(bld)) != NULL && EVP_PKEY_fromdata_init(ctx) == 1 &&
-        EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) != 1)
-        pkey = NULL;
-    OSSL_PARAM_free(params);
-    OSSL_PARAM_BLD_free(bld);
-    EVP_PKEY_CTX_free(ctx);
-    return pkey;
-}
-
 int x509_verify_raw(int alg, const uint8_t *pub, size_t publen, const uint8_t *msg, size_t msglen,
                     const uint8_t *sig, size_t siglen)
 {
@@ -133,7 +114,7 @@ int x509_verify_raw(int alg, const uint8_t *pub, size_t publen, const uint8_t *m
         return cc_mldsa65_verify(sig, siglen, msg, msglen, NULL, 0, pub) == CC_MLDSA_OK ? 0 : -1;
     }
     if (alg != X509_ALG_ECDSA_P384 || siglen > X509_ECDSA_MAX_SIGBYTES) return -1;
-    EVP_PKEY *pkey = p384_from_point(pub, publen);
+    EVP_PKEY *pkey = cc_p384_public_key(pub, publen);
     EVP_MD_CTX *md = EVP_MD_CTX_new();
     int ok = pkey && md && EVP_DigestVerifyInit(md, NULL, EVP_sha384(), NULL, pkey) == 1 &&
              EVP_DigestVerify(md, sig, siglen, msg, msglen) == 1;
