@@ -22,8 +22,11 @@ static const char usage_text[] =
     "messageDigest, ESSCertIDv2), TSA certificate EKU and chain to one of the given roots at genTime,\n"
     "the profile's signer set against its policy, the tsa name, and with --measurement the 48-byte\n"
     "TcbInfo launch measurement of every signer certificate. --require demands a classical, a\n"
-    "post-quantum or both kinds of valid signature. --cert supplies TSA or intermediate certificates\n"
-    "for tokens requested without certReq. Exit status: 0 valid, 1 invalid, 2 usage error.\n";
+    "post-quantum or both kinds of valid signature. An ML-DSA-65 signature gives post-quantum\n"
+    "assurance (counts for pq and both) only if every certificate signature on its chain, and the\n"
+    "trust anchor's key, is ML-DSA-65; one whose chain has an ECDSA link is valid but does not count.\n"
+    "--cert supplies TSA or intermediate certificates for tokens requested without certReq.\n"
+    "Exit status: 0 valid, 1 invalid, 2 usage error.\n";
 
 /* Load a --ca (anchor) or --cert (extra) certificate into the options. */
 static int load_cert(const char *path, int anchor, tsp_verify_opts *o, uint8_t **slot)
@@ -98,10 +101,15 @@ int cli_verify(int argc, char **argv)
     if (bad) {
         printf("verification FAILED: %s\n", rep.error);
     } else {
-        printf("profile: %s; valid signatures: %d ECDSA P-384, %d ML-DSA-65; required: %s\nverification OK\n",
+        printf("profile: %s; valid signatures: %d ECDSA P-384, %d ML-DSA-65 (%d with post-quantum assurance); "
+               "required: %s\n",
                rep.profile >= 0 ? tsp_profile_name((tsp_profile)rep.profile) : "foreign policy", rep.ecdsa_ok, rep.mldsa_ok,
-               o.require == TSP_REQUIRE_CLASSIC ? "classic" : o.require == TSP_REQUIRE_PQ ? "pq"
+               rep.mldsa_pq_ok, o.require == TSP_REQUIRE_CLASSIC ? "classic" : o.require == TSP_REQUIRE_PQ ? "pq"
                : o.require == TSP_REQUIRE_BOTH ? "both" : "any");
+        if (rep.mldsa_ok > rep.mldsa_pq_ok)
+            printf("warning: %d valid ML-DSA-65 signature(s) give NO post-quantum assurance: a classical (ECDSA) link "
+                   "in the certificate chain (see above)\n", rep.mldsa_ok - rep.mldsa_pq_ok);
+        printf("verification OK\n");
         rc = 0;
     }
 out:

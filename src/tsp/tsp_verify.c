@@ -1,6 +1,7 @@
 /* tsp_verify.c: token-level checks around the per-signer ones in tsp_verify_signer.c. */
 #include "tsp/tsp_verify.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "asn1/der.h"
@@ -58,19 +59,38 @@ static int check_imprint(const tsp_tstinfo *ti, const tsp_verify_opts *o, tsp_ve
     return 0;
 }
 
-static int check_require(const tsp_verify_opts *o, tsp_verify_report *rep)
+/* --require: classic needs a valid ECDSA signature; pq needs a valid ML-DSA-65 signature whose
+ * chain is ML-DSA-65 throughout (mldsa_pq_ok). classical_why describes the classical link of a
+ * valid ML-DSA signature that does not count, or is empty. */
+static int check_require(const tsp_verify_opts *o, tsp_verify_report *rep, const char *classical_why)
 {
     int need_ec = o->require == TSP_REQUIRE_CLASSIC || o->require == TSP_REQUIRE_BOTH;
     int need_pq = o->require == TSP_REQUIRE_PQ || o->require == TSP_REQUIRE_BOTH;
     if (need_ec && !rep->ecdsa_ok) return tsp_report_fail(rep, "a classical (ECDSA) signature is required but absent");
-    if (need_pq && !rep->mldsa_ok) return tsp_report_fail(rep, "a post-quantum (ML-DSA-65) signature is required but absent");
+    if (need_pq && !rep->mldsa_pq_ok && rep->mldsa_ok)
+        return tsp_report_fail(rep, "post-quantum assurance is required but absent: the ML-DSA-65 signature is valid, "
+                                    "but its certificate chain has a classical link (%.120s)", classical_why);
+    if (need_pq && !rep->mldsa_pq_ok) return tsp_report_fail(rep, "a post-quantum (ML-DSA-65) signature is required but absent");
     return 0;
+}
+
+/* Count a verified signature of algorithm alg; keep the first classical-chain reason. */
+static void count_signature(tsp_verify_report *rep, int alg, int pq, const char *why, char *classical_why, size_t cap)
+{
+    if (alg == X509_ALG_ECDSA_P384) {
+        rep->ecdsa_ok++;
+        return;
+    }
+    rep->mldsa_ok++;
+    if (pq) rep->mldsa_pq_ok++;
+    else if (!classical_why[0]) snprintf(classical_why, cap, "%s", why);
 }
 
 static int verify_token(const tsp_parsed *t, const tsp_verify_opts *o, tsp_verify_report *rep)
 {
-    int algs[TSP_MAX_SIGNERS] = {0}, has_companion = 0;
+    int algs[TSP_MAX_SIGNERS] = {0}, has_companion = 0, pq;
     x509_cert certs[TSP_MAX_SIGNERS];
+    char chain_why[200], classical_why[200] = "";
     if (t->sd_version != 3) return tsp_report_fail(rep, "SignedData version must be 3");
     if (t->has_crls) return tsp_report_fail(rep, "CRLs inside the token are not supported");
     if (!(t->econtent_type.n == OID_LEN(OID_CT_TSTINFO) && !memcmp(t->econtent_type.p, OID_CT_TSTINFO, t->econtent_type.n)))
@@ -78,8 +98,8 @@ static int verify_token(const tsp_parsed *t, const tsp_verify_opts *o, tsp_verif
     if (check_imprint(&t->tstinfo, o, rep) != 0) return -1;
     for (int i = 0; i < t->nsigners; i++) {
         const tsp_signer_info *si = &t->signers[i];
-        if (tsp_verify_signer(t, si, o, rep, &algs[i], &certs[i]) != 0) return -1;
-        if (algs[i] == X509_ALG_ECDSA_P384) rep->ecdsa_ok++; else rep->mldsa_ok++;
+        if (tsp_verify_signer(t, si, o, rep, &algs[i], &certs[i], &pq, chain_why, sizeof chain_why) != 0) return -1;
+        count_signature(rep, algs[i], pq, chain_why, classical_why, sizeof classical_why);
         if (si->companion.p) {
             tsp_signer_info comp;
             const char *why;
@@ -89,9 +109,9 @@ static int verify_token(const tsp_parsed *t, const tsp_verify_opts *o, tsp_verif
             if (tsp_parse_signer_info(si->companion.p, si->companion.n, &comp, 0, &why) != 0)
                 return tsp_report_fail(rep, "companion signature: %s", why);
             tsp_report_line(rep, "  compat companion attribute (%s):", TSP_ATTR_COMPANION_STR);
-            if (tsp_verify_signer(t, &comp, o, rep, &calg, &ccert) != 0) return -1;
+            if (tsp_verify_signer(t, &comp, o, rep, &calg, &ccert, &pq, chain_why, sizeof chain_why) != 0) return -1;
             if (calg != X509_ALG_MLDSA65) return tsp_report_fail(rep, "companion signature is not ML-DSA-65");
-            rep->mldsa_ok++;
+            count_signature(rep, calg, pq, chain_why, classical_why, sizeof classical_why);
             has_companion = 1;
         }
     }
@@ -111,7 +131,7 @@ static int verify_token(const tsp_parsed *t, const tsp_verify_opts *o, tsp_verif
         if (!match) return tsp_report_fail(rep, "tsa name does not match a signer certificate subject");
         tsp_report_line(rep, "tsa name matches the signer certificate subject");
     }
-    return check_require(o, rep);
+    return check_require(o, rep, classical_why);
 }
 
 int tsp_verify(const uint8_t *der, size_t len, const tsp_verify_opts *o, tsp_verify_report *rep)

@@ -3,7 +3,13 @@
  * and ML-DSA-65, including the compat companion), signedAttrs consistency (contentType,
  * messageDigest, ESSCertIDv2), the TSA certificate's EKU, the chain to the given roots at genTime,
  * the profile's shape against its policy (no stripped signer), the tsa name, and optionally the
- * TcbInfo launch measurement. Fails closed: any signature present that does not verify fails. */
+ * TcbInfo launch measurement. Fails closed: any signature present that does not verify fails.
+ *
+ * Post-quantum assurance: an ML-DSA-65 signature counts toward TSP_REQUIRE_PQ / _BOTH only if
+ * every certificate signature on its chain is ML-DSA-65 and the trust anchor's key is ML-DSA-65.
+ * One whose chain has a classical (ECDSA) link is still reported as a valid signature, but gives
+ * no post-quantum assurance: whoever forges ECDSA can issue such a TSA certificate for a key of
+ * their own. */
 #ifndef CCTSA_TSP_VERIFY_H
 #define CCTSA_TSP_VERIFY_H
 
@@ -35,6 +41,7 @@ typedef struct {
     char lines[TSP_REPORT_LINES][200]; /* what was checked, against what */
     int nlines;
     int ecdsa_ok, mldsa_ok;            /* valid signatures of each kind */
+    int mldsa_pq_ok;                   /* of mldsa_ok, those whose whole chain is ML-DSA-65 (PQ assurance) */
     int profile;                       /* tsp_profile of the policy, -1 if not one of ours */
     char error[256];                   /* first failure */
 } tsp_verify_report;

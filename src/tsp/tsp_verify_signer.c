@@ -172,8 +172,44 @@ static int find_issuer(const tsp_parsed *t, const tsp_verify_opts *o, const x509
     return -1;
 }
 
-/* Build leaf .. anchor from the token's certificates and the given roots, then verify it. */
-static int verify_chain(const tsp_parsed *t, const x509_cert *leaf, const tsp_verify_opts *o, tsp_verify_report *rep)
+static const char *alg_label(int alg)
+{
+    return alg == X509_ALG_MLDSA65 ? "ML-DSA-65" : alg == X509_ALG_ECDSA_P384 ? "ECDSA P-384" : "an unsupported algorithm";
+}
+
+/* Post-quantum assurance of a verified chain leaf .. anchor: the leaf's key, every certificate
+ * signature below the anchor and the anchor's key are ML-DSA-65. The anchor is trusted by
+ * configuration, so its self-signature adds nothing, but its key must be ML-DSA-65: whoever
+ * forges one classical (ECDSA) link can certify a key of their own below it. 1, or 0 with the
+ * first classical link described in why. */
+static int chain_is_pq(const x509_cert *chain, size_t n, char *why, size_t cap)
+{
+    char a[128], b[128];
+    why[0] = 0;
+    if (chain[0].key_alg != X509_ALG_MLDSA65) {
+        snprintf(why, cap, "the signer key is %s", alg_label(chain[0].key_alg));
+        return 0;
+    }
+    for (size_t i = 0; i + 1 < n; i++) {
+        if (chain[i].sig_alg == X509_ALG_MLDSA65 && chain[i + 1].key_alg == X509_ALG_MLDSA65) continue;
+        tsp_subject_cn(chain[i].subject.p, chain[i].subject.len, a, sizeof a);
+        tsp_subject_cn(chain[i + 1].subject.p, chain[i + 1].subject.len, b, sizeof b);
+        snprintf(why, cap, "\"%.60s\" is signed by \"%.60s\" with %s", a, b,
+                 alg_label(chain[i].sig_alg != X509_ALG_MLDSA65 ? chain[i].sig_alg : chain[i + 1].key_alg));
+        return 0;
+    }
+    if (chain[n - 1].key_alg != X509_ALG_MLDSA65) {
+        tsp_subject_cn(chain[n - 1].subject.p, chain[n - 1].subject.len, a, sizeof a);
+        snprintf(why, cap, "the trust anchor \"%.60s\" has a key of type %s", a, alg_label(chain[n - 1].key_alg));
+        return 0;
+    }
+    return 1;
+}
+
+/* Build leaf .. anchor from the token's certificates and the given roots, then verify it; on
+ * success *pq says whether the chain gives post-quantum assurance (chain_is_pq). */
+static int verify_chain(const tsp_parsed *t, const x509_cert *leaf, const tsp_verify_opts *o, tsp_verify_report *rep,
+                        int *pq, char *why, size_t why_cap)
 {
     x509_cert chain[MAX_CHAIN];
     size_t n = 1;
@@ -193,6 +229,7 @@ static int verify_chain(const tsp_parsed *t, const x509_cert *leaf, const tsp_ve
     if (!anchored) return tsp_report_fail(rep, "no certificate path from the TSA certificate to a given root");
     if (x509_chain_verify(chain, n, t->tstinfo.gen_sec) != 0)
         return tsp_report_fail(rep, "certificate chain invalid: %s", x509_error_reason());
+    *pq = chain_is_pq(chain, n, why, why_cap);
     return 0;
 }
 
@@ -215,7 +252,7 @@ void tsp_subject_cn(const uint8_t *name, size_t len, char *out, size_t cap)
 
 /* Every check of si against one candidate signer certificate. */
 static int verify_with_cert(const tsp_parsed *t, const tsp_signer_info *si, const tsp_verify_opts *o,
-                            tsp_verify_report *rep, int *key_alg, const x509_cert *cert)
+                            tsp_verify_report *rep, int *key_alg, const x509_cert *cert, int *pq, char *why, size_t why_cap)
 {
     char cn[128];
     tsp_subject_cn(cert->subject.p, cert->subject.len, cn, sizeof cn);
@@ -248,7 +285,7 @@ static int verify_with_cert(const tsp_parsed *t, const tsp_signer_info *si, cons
     if (bad) return tsp_report_fail(rep, "%s signature by \"%s\" does not verify", alg_name, cn);
     if (x509_cert_check_tsa(cert) != 0)
         return tsp_report_fail(rep, "certificate \"%s\" is not a TSA certificate: %s", cn, x509_error_reason());
-    if (verify_chain(t, cert, o, rep) != 0) return -1;
+    if (verify_chain(t, cert, o, rep, pq, why, why_cap) != 0) return -1;
     if (o->measurement) {
         uint8_t m[X509_MEASUREMENT_BYTES];
         if (x509_cert_measurement(cert, m) != 0) return tsp_report_fail(rep, "certificate \"%s\" has no TcbInfo measurement", cn);
@@ -258,19 +295,32 @@ static int verify_with_cert(const tsp_parsed *t, const tsp_signer_info *si, cons
     }
     tsp_report_line(rep, "  %s signature valid: signer \"%s\"; contentType, messageDigest (%s), ESSCertIDv2, "
                          "EKU timeStamping, chain to a given root at genTime", alg_name, cn, tsp_hash_name(h));
+    if (cert->key_alg == X509_ALG_MLDSA65) {
+        if (*pq) {
+            tsp_report_line(rep, "  post-quantum assurance: every signature on the chain of \"%s\", up to the trust "
+                                 "anchor's key, is ML-DSA-65", cn);
+        } else {
+            tsp_report_line(rep, "  NO post-quantum assurance from this ML-DSA-65 signature: its certificate chain has "
+                                 "a classical link, so an ECDSA forger could issue such a certificate:");
+            tsp_report_line(rep, "    %s", why);
+        }
+    }
     *key_alg = cert->key_alg;
     return 0;
 }
 
 int tsp_verify_signer(const tsp_parsed *t, const tsp_signer_info *si, const tsp_verify_opts *o,
-                      tsp_verify_report *rep, int *key_alg, x509_cert *cert)
+                      tsp_verify_report *rep, int *key_alg, x509_cert *cert, int *pq_chain,
+                      char *pq_chain_why, size_t why_cap)
 {
     char before[sizeof rep->error];
     int idx = 0, tried = 0;
     memcpy(before, rep->error, sizeof before);
     while (find_cert(t, o, &si->sid_issuer, &si->sid_serial, &idx, cert) == 0) {
         int nlines = rep->nlines;
-        if (verify_with_cert(t, si, o, rep, key_alg, cert) == 0) {
+        *pq_chain = 0;
+        if (why_cap) pq_chain_why[0] = 0;
+        if (verify_with_cert(t, si, o, rep, key_alg, cert, pq_chain, pq_chain_why, why_cap) == 0) {
             memcpy(rep->error, before, sizeof before); /* an earlier candidate's failure does not count */
             return 0;
         }

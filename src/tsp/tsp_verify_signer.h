@@ -8,10 +8,13 @@
 #include "tsp/tsp_verify.h"
 #include "x509/cert.h"
 
-/* Verify si over the token t. On success *key_alg is the X509_ALG_* of the signer and *cert the
- * parsed signer certificate. 0 or -1 with rep->error set. */
+/* Verify si over the token t. On success *key_alg is the X509_ALG_* of the signer, *cert the
+ * parsed signer certificate, and *pq_chain 1 if the signer key and every link of the verified
+ * chain up to and including the trust anchor's key are ML-DSA-65 (post-quantum assurance), else 0;
+ * pq_chain_why then says which link is classical (empty if pq_chain). 0 or -1 with rep->error set. */
 int tsp_verify_signer(const tsp_parsed *t, const tsp_signer_info *si, const tsp_verify_opts *o,
-                      tsp_verify_report *rep, int *key_alg, x509_cert *cert);
+                      tsp_verify_report *rep, int *key_alg, x509_cert *cert, int *pq_chain,
+                      char *pq_chain_why, size_t why_cap);
 
 /* The commonName of a Name TLV, for messages ("?" if none; non-printable bytes kept as is). */
 void tsp_subject_cn(const uint8_t *name, size_t len, char *out, size_t cap);

@@ -2,8 +2,9 @@
 # test_gateway.sh: cctsa-gateway end to end over HTTP on 127.0.0.1 (a free port picked by the
 # kernel): dev CA from `cctsa ca init`, openssl ts -query requests answered and accepted by
 # openssl ts -verify (classic, compat), `cctsa stamp` + `cctsa verify` for every profile with
-# --require levels, the TcbInfo measurement and --cert for a token without certificates, the Node
-# verifier on the ML-DSA-rooted pq, hybrid and compat tokens, HTTP errors (404/405/413/415), a
+# --require levels (pq: the all-ML-DSA chain gives post-quantum assurance), the TcbInfo
+# measurement and --cert for a token without certificates, the Node verifier on the
+# ML-DSA-rooted pq, hybrid and compat tokens, HTTP errors (404/405/413/415), a
 # garbage query answered with badDataFormat that openssl decodes, /health, and a clean exit on
 # SIGTERM.
 # usage: test_gateway.sh BIN_DIR INTEROP_DIR
@@ -59,6 +60,8 @@ done
 check "default path is hybrid" bash -c "'$BIN/cctsa' stamp data.bin --url '$URL/tsa' -o t.default.tsr && '$BIN/cctsa' inspect t.default.tsr | grep -q 'cctsa hybrid profile'"
 check "require both on hybrid" "$BIN/cctsa" verify t.hybrid.tsr --data data.bin "${ROOTS[@]}" --require both
 check "require pq on compat" "$BIN/cctsa" verify t.compat.tsr --data data.bin "${ROOTS[@]}" --require pq
+# The dev CA certifies the ML-DSA TSA key by its ML-DSA-65 root: post-quantum assurance.
+check "require pq on pq, all-ML-DSA chain" bash -c "'$BIN/cctsa' verify t.pq.tsr --data data.bin ${ROOTS[*]} --require pq | grep -q 'post-quantum assurance: every signature on the chain'"
 check "require pq on classic fails" bash -c "! '$BIN/cctsa' verify t.classic.tsr --data data.bin ${ROOTS[*]} --require pq"
 check "require classic on pq fails" bash -c "! '$BIN/cctsa' verify t.pq.tsr --data data.bin ${ROOTS[*]} --require classic"
 check "pq needs the ML-DSA root" bash -c "! '$BIN/cctsa' verify t.pq.tsr --data data.bin --ca ca/root-ecdsa.pem"

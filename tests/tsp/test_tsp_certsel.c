@@ -109,8 +109,8 @@ int main(void)
     uint8_t *decoy = decoy_of(fx.keys.ec.cert, fx.keys.ec.cert_len, 0, &decoy_len);
     uint8_t *droot = decoy_of(fx.ca_der, fx.ca_der_len, 1, &droot_len);
     CHECK(decoy && droot);
-    const uint8_t *real_root[1] = {fx.ca_der};
-    const size_t real_len[1] = {fx.ca_der_len};
+    const uint8_t *real_root[2] = {fx.ca_der, fx.ml_ca_der};
+    const size_t real_len[2] = {fx.ca_der_len, fx.ml_ca_der_len};
     tsp_verify_report rep;
     static const tsp_profile profiles[] = {TSP_PROFILE_CLASSIC, TSP_PROFILE_HYBRID, TSP_PROFILE_COMPAT};
     for (size_t k = 0; decoy && droot && k < sizeof profiles / sizeof profiles[0]; k++) {
@@ -122,23 +122,25 @@ int main(void)
         CHECK(fx_stamp(&fx, profiles[k], data, sizeof data, &tok, &len) == 0);
         CHECK(tok && tsp_parse(tok, len, &t, err, sizeof err) == 0);
         if (!tok) continue;
-        CHECK_MSG(verify(tok, len, real_root, real_len, 1, &rep), "%s: the plain token fails: %s", name, rep.error);
+        CHECK_MSG(verify(tok, len, real_root, real_len, 2, &rep), "%s: the plain token fails: %s", name, rep.error);
 
         /* (1) decoy TSA certificate (same issuer and serial, other key) in front of the real one. */
         CHECK(with_cert(&t, decoy, decoy_len, 1, &mixed, &mixed_len) == 0);
-        CHECK_MSG(mixed && verify(mixed, mixed_len, real_root, real_len, 1, &rep), "%s: a decoy certificate in front "
+        CHECK_MSG(mixed && verify(mixed, mixed_len, real_root, real_len, 2, &rep), "%s: a decoy certificate in front "
                   "of the real one makes the token fail: %s", name, rep.error);
         CHECK_MSG(rep.error[0] == 0, "%s: accepted, but with an error left in the report: %s", name, rep.error);
         CHECK(with_cert(&t, decoy, decoy_len, 0, &only, &only_len) == 0);
-        CHECK_MSG(only && !verify(only, only_len, real_root, real_len, 1, &rep), "%s: accepted with only the decoy", name);
+        CHECK_MSG(only && !verify(only, only_len, real_root, real_len, 2, &rep), "%s: accepted with only the decoy", name);
         CHECK_MSG(strstr(rep.error, "ESSCertIDv2") != NULL, "%s: refused for another reason: %s", name, rep.error);
 
-        /* (2) a root with the real root's subject but another key, given first. */
-        const uint8_t *two[2] = {droot, fx.ca_der};
-        const size_t two_len[2] = {droot_len, fx.ca_der_len};
-        CHECK_MSG(verify(tok, len, two, two_len, 2, &rep), "%s: a same-name root given first makes the token fail: %s",
+        /* (2) a root with the real root's subject but another key, given first (the ML-DSA root
+         * is given too, for the ML-DSA signers). */
+        const uint8_t *two[3] = {droot, fx.ml_ca_der, fx.ca_der};
+        const size_t two_len[3] = {droot_len, fx.ml_ca_der_len, fx.ca_der_len};
+        CHECK_MSG(verify(tok, len, two, two_len, 3, &rep), "%s: a same-name root given first makes the token fail: %s",
                   name, rep.error);
-        CHECK_MSG(!verify(tok, len, two, two_len, 1, &rep), "%s: accepted with only the same-name decoy root", name);
+        CHECK_MSG(!verify(tok, len, two, two_len, 2, &rep), "%s: accepted with only the same-name decoy root (and the "
+                  "ML-DSA root)", name);
         CHECK_MSG(strstr(rep.error, "chain invalid") != NULL, "%s: refused for another reason: %s", name, rep.error);
         free(tok), free(mixed), free(only);
     }

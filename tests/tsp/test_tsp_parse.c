@@ -71,7 +71,7 @@ int main(void)
         /* Random damage: 1..8 bytes overwritten at random positions. */
         tsp_verify_opts o = {0};
         tsp_verify_report rep;
-        o.roots[0] = fx.ca_der, o.root_lens[0] = fx.ca_der_len, o.nroots = 1, o.data = data, o.data_len = sizeof data;
+        fx_roots(&fx, &o), o.data = data, o.data_len = sizeof data;
         uint8_t *copy = malloc(len);
         int accepted = 0;
         for (int k = 0; k < 60; k++) {

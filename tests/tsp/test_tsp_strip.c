@@ -61,9 +61,7 @@ static int rebuild(const tsp_parsed *t, int keep, int drop_unsigned, uint8_t **o
 static int own(fx_pki *fx, const uint8_t *tok, size_t len, tsp_require req, tsp_verify_report *rep)
 {
     tsp_verify_opts o = {0};
-    o.roots[0] = fx->ca_der;
-    o.root_lens[0] = fx->ca_der_len;
-    o.nroots = 1;
+    fx_roots(fx, &o);
     o.data = data;
     o.data_len = sizeof data;
     o.require = req;
@@ -83,8 +81,8 @@ static void attempt(fx_pki *fx, const char *interop, const char *data_path, tsp_
     CHECK(rebuild(&t, keep, drop, &stripped, &slen) == 0);
     CHECK_MSG(!own(fx, stripped, slen, TSP_REQUIRE_ANY, &rep), "%s: our verifier accepts it", what);
     CHECK_MSG(strstr(rep.error, "shape") != NULL, "%s: refused for another reason: %s", what, rep.error);
-    snprintf(cmd, sizeof cmd, "node '%s/tsp_verify.mjs' '%s' --data '%s' --ca '%s'", interop,
-             fx_write(fx, "stripped.tst", stripped, slen), data_path, fx->ca_pem);
+    snprintf(cmd, sizeof cmd, "node '%s/tsp_verify.mjs' '%s' --data '%s' %s", interop,
+             fx_write(fx, "stripped.tst", stripped, slen), data_path, fx_ca_args(fx));
     char *out = fx_run(cmd, &status);
     CHECK_MSG(status != 0 && out && strstr(out, "do not match policy"), "%s: node says %s", what, out ? out : "");
     printf("%-40s cctsa: %s | node: %s", what, rep.error, out ? out : "\n");

@@ -22,9 +22,7 @@ static int own_accepts(fx_pki *fx, const uint8_t *tok, size_t len)
 {
     tsp_verify_opts o = {0};
     tsp_verify_report rep;
-    o.roots[0] = fx->ca_der;
-    o.root_lens[0] = fx->ca_der_len;
-    o.nroots = 1;
+    fx_roots(fx, &o);
     o.data = data;
     o.data_len = sizeof data;
     return tsp_verify(tok, len, &o, &rep) == 0;
@@ -64,9 +62,14 @@ static void tamper_profile(fx_pki *fx, tsp_profile p, const char *interop, const
     int status;
     snprintf(name, sizeof name, "%s.tst", tsp_profile_name(p));
     char *tok_path = strdup(fx_write(fx, name, tok, len));
-    snprintf(cmd, sizeof cmd, "node '%s/tsp_verify.mjs' '%s' --data '%s' --ca '%s' --tamper %d", interop, tok_path, data_path,
-             fx->ca_pem, p == TSP_PROFILE_CLASSIC ? 11 : 89);
+    snprintf(cmd, sizeof cmd, "node '%s/tsp_verify.mjs' '%s' --data '%s' %s", interop, tok_path, data_path, fx_ca_args(fx));
     char *out = fx_run(cmd, &status);
+    CHECK_MSG(status == 0 && out && strstr(out, "\"ok\":true"), "node rejects the untampered %s token: %s", tsp_profile_name(p),
+              out ? out : "");
+    free(out);
+    snprintf(cmd, sizeof cmd, "node '%s/tsp_verify.mjs' '%s' --data '%s' %s --tamper %d", interop, tok_path, data_path,
+             fx_ca_args(fx), p == TSP_PROFILE_CLASSIC ? 11 : 89);
+    out = fx_run(cmd, &status);
     CHECK_MSG(status == 0 && out && strstr(out, "\"accepted\":[]"), "node tamper on %s: %s", tsp_profile_name(p), out ? out : "");
     printf("%-8s node verifier: %s", tsp_profile_name(p), out ? out : "(no output)\n");
     free(out);

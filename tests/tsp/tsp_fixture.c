@@ -1,8 +1,12 @@
-/* tsp_fixture.c: OpenSSL-made test PKI (see tsp_fixture.h). */
+/* tsp_fixture.c: test PKI, ECDSA side made with OpenSSL, ML-DSA side with src/x509 (see
+ * tsp_fixture.h). */
 #include "tsp_fixture.h"
 
 #include "asn1/der.h"
 #include "tsp/tsp_req.h"
+#include "x509/cert.h"
+#include "x509/name.h"
+#include "x509/pem.h"
 
 #include <ctype.h>
 #include <openssl/evp.h>
@@ -14,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static int add_ext(X509 *cert, X509 *issuer, int nid, const char *value)
@@ -54,8 +59,10 @@ static X509 *make_root(const char *cn, EVP_PKEY *key)
     return c;
 }
 
-/* TSA certificate for a local signer: ECDSA keys through EVP, ML-DSA through a raw SPKI. */
-static int issue_tsa(tsp_local_keys *k, int alg, X509 *ca, EVP_PKEY *ca_key, const char *cn, long serial)
+/* TSA certificate (DER, malloc'd) for a local signer: ECDSA keys through EVP, ML-DSA through a raw
+ * SPKI, issued by an OpenSSL-made CA. */
+static int issue_tsa(tsp_local_keys *k, int alg, X509 *ca, EVP_PKEY *ca_key, const char *cn, long serial, uint8_t **out,
+                     size_t *out_len)
 {
     X509 *c = new_cert(cn, serial, ca);
     int ok = 0;
@@ -77,7 +84,11 @@ static int issue_tsa(tsp_local_keys *k, int alg, X509 *ca, EVP_PKEY *ca_key, con
         goto out;
     unsigned char *der = NULL;
     int n = i2d_X509(c, &der);
-    ok = n > 0 && tsp_local_keys_set_cert(k, alg, der, (size_t)n) == 0;
+    if (n > 0 && (*out = malloc((size_t)n)) != NULL) {
+        memcpy(*out, der, (size_t)n);
+        *out_len = (size_t)n;
+        ok = 1;
+    }
     OPENSSL_free(der);
 out:
     X509_free(c);
@@ -92,16 +103,70 @@ static int write_pem(const char *path, X509 *c)
     return ok ? 0 : -1;
 }
 
+static int write_pem_der(const char *path, const uint8_t *der, size_t len)
+{
+    char *pem = x509_pem_encode("CERTIFICATE", der, len);
+    FILE *f = pem ? fopen(path, "w") : NULL;
+    int ok = f && fputs(pem, f) >= 0;
+    if (f) ok &= fclose(f) == 0;
+    free(pem);
+    return ok ? 0 : -1;
+}
+
+int fx_x509_cert(int profile, const x509_signer *issuer, const uint8_t *issuer_der, size_t issuer_len,
+                 const char *subject_dn, int alg, const uint8_t *pub, size_t publen, uint8_t **der, size_t *len)
+{
+    uint8_t *name = NULL;
+    size_t name_len = 0;
+    x509_cert ic;
+    if (issuer_der && x509_cert_parse(&ic, issuer_der, issuer_len) != 0) return -1;
+    if (x509_name_from_string(subject_dn, &name, &name_len) != 0) return -1;
+    time_t now = time(NULL);
+    x509_cert_template t = {.profile = profile, .subject = name, .subject_len = name_len, .not_before = now - 3600,
+                            .not_after = now + 30L * 86400, .subject_alg = alg, .subject_pub = pub,
+                            .subject_publen = publen, .path_len = -1};
+    if (issuer_der) {
+        t.issuer = ic.subject.p, t.issuer_len = ic.subject.len;
+        t.issuer_key_id = ic.ski.len ? ic.ski.p : NULL, t.issuer_key_id_len = ic.ski.len;
+    }
+    int rc = x509_cert_build(&t, issuer, der, len);
+    free(name);
+    return rc;
+}
+
+int fx_use_ml_cert(fx_pki *fx, int under_ecdsa_root)
+{
+    return under_ecdsa_root ? tsp_local_keys_set_cert(&fx->keys, X509_ALG_MLDSA65, fx->ml_cert_ecroot, fx->ml_cert_ecroot_len)
+                            : tsp_local_keys_set_cert(&fx->keys, X509_ALG_MLDSA65, fx->ml_cert_mlroot, fx->ml_cert_mlroot_len);
+}
+
+void fx_roots(const fx_pki *fx, tsp_verify_opts *o)
+{
+    o->roots[0] = fx->ca_der, o->root_lens[0] = fx->ca_der_len;
+    o->roots[1] = fx->ml_ca_der, o->root_lens[1] = fx->ml_ca_der_len;
+    o->nroots = 2;
+}
+
+const char *fx_ca_args(const fx_pki *fx)
+{
+    static char buf[320];
+    snprintf(buf, sizeof buf, "--ca '%s' --ca '%s'", fx->ca_pem, fx->ml_ca_pem);
+    return buf;
+}
+
 int fx_init(fx_pki *fx)
 {
     memset(fx, 0, sizeof *fx);
     snprintf(fx->dir, sizeof fx->dir, "/tmp/cctsa-tsp-XXXXXX");
     if (!mkdtemp(fx->dir)) return -1;
     snprintf(fx->ca_pem, sizeof fx->ca_pem, "%s/root.pem", fx->dir);
+    snprintf(fx->ml_ca_pem, sizeof fx->ml_ca_pem, "%s/root-mldsa.pem", fx->dir);
     snprintf(fx->other_ca_pem, sizeof fx->other_ca_pem, "%s/other-root.pem", fx->dir);
     EVP_PKEY *ca_key = EVP_EC_gen("P-384"), *other_key = EVP_EC_gen("P-384");
     X509 *ca = ca_key ? make_root("cctsa test root", ca_key) : NULL;
     X509 *other = other_key ? make_root("cctsa unrelated root", other_key) : NULL;
+    uint8_t *ec_cert = NULL;
+    size_t ec_cert_len = 0;
     int rc = -1;
     if (!ca || !other || write_pem(fx->ca_pem, ca) || write_pem(fx->other_ca_pem, other)) goto out;
     unsigned char *der = NULL;
@@ -111,9 +176,22 @@ int fx_init(fx_pki *fx)
     memcpy(fx->ca_der, der, (size_t)n);
     fx->ca_der_len = (size_t)n;
     OPENSSL_free(der);
+    /* ECDSA TSA certificate, and an ML-DSA one for the negative cases, from the ECDSA root. */
     if (tsp_local_keys_generate(&fx->keys) != 0 ||
-        issue_tsa(&fx->keys, X509_ALG_ECDSA_P384, ca, ca_key, "cctsa test TSA (ECDSA P-384)", 0x1001) ||
-        issue_tsa(&fx->keys, X509_ALG_MLDSA65, ca, ca_key, "cctsa test TSA (ML-DSA-65)", 0x1002))
+        issue_tsa(&fx->keys, X509_ALG_ECDSA_P384, ca, ca_key, "cctsa test TSA (ECDSA P-384)", 0x1001, &ec_cert, &ec_cert_len) ||
+        tsp_local_keys_set_cert(&fx->keys, X509_ALG_ECDSA_P384, ec_cert, ec_cert_len) ||
+        issue_tsa(&fx->keys, X509_ALG_MLDSA65, ca, ca_key, "cctsa test TSA (ML-DSA-65)", 0x1002, &fx->ml_cert_ecroot,
+                  &fx->ml_cert_ecroot_len))
+        goto out;
+    /* ML-DSA-65 root (self-signed) and the ML-DSA TSA certificate it issues, with src/x509. */
+    if (x509_keypair_generate(&fx->ml_root, X509_ALG_MLDSA65) != 0 ||
+        fx_x509_cert(X509_PROFILE_ROOT_CA, &fx->ml_root.signer, NULL, 0, "CN=cctsa test root (ML-DSA-65),O=cctsa test",
+                     X509_ALG_MLDSA65, fx->ml_root.signer.pub, fx->ml_root.signer.publen, &fx->ml_ca_der, &fx->ml_ca_der_len) ||
+        write_pem_der(fx->ml_ca_pem, fx->ml_ca_der, fx->ml_ca_der_len) ||
+        fx_x509_cert(X509_PROFILE_TSA, &fx->ml_root.signer, fx->ml_ca_der, fx->ml_ca_der_len,
+                     "CN=cctsa test TSA (ML-DSA-65),O=cctsa test", X509_ALG_MLDSA65, fx->keys.ml_signer.pub,
+                     fx->keys.ml_signer.publen, &fx->ml_cert_mlroot, &fx->ml_cert_mlroot_len) ||
+        fx_use_ml_cert(fx, 0))
         goto out;
     tsp_engine_config cfg = {TSP_PROFILE_CLASSIC, tsp_time_source_system(), &fx->keys.ec, &fx->keys.ml};
     fx->engine = tsp_engine_new(&cfg);
@@ -123,6 +201,7 @@ out:
     X509_free(other);
     EVP_PKEY_free(ca_key);
     EVP_PKEY_free(other_key);
+    free(ec_cert);
     return rc;
 }
 
@@ -131,7 +210,11 @@ void fx_free(fx_pki *fx)
     char cmd[128];
     tsp_engine_free(fx->engine);
     tsp_local_keys_free(&fx->keys);
+    x509_keypair_free(&fx->ml_root);
     free(fx->ca_der);
+    free(fx->ml_ca_der);
+    free(fx->ml_cert_mlroot);
+    free(fx->ml_cert_ecroot);
     if (fx->dir[0] && strncmp(fx->dir, "/tmp/cctsa-tsp-", 15) == 0) {
         snprintf(cmd, sizeof cmd, "rm -rf '%s'", fx->dir);
         if (system(cmd) != 0) fprintf(stderr, "warning: could not remove %s\n", fx->dir);
