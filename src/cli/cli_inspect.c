@@ -42,7 +42,7 @@ static const char *oid_name(const uint8_t *p, size_t n, char *buf, size_t cap)
         snprintf(buf, cap, "%s (cctsa %s profile)", tsp_profile_policy_str((tsp_profile)prof), tsp_profile_name((tsp_profile)prof));
         return buf;
     }
-    if (der_oid_to_string(p, n, buf, cap) != 0) snprintf(buf, cap, "(OID with arcs beyond 63 bits)");
+    if (der_oid_to_string(p, n, buf, cap) != 0) snprintf(buf, cap, "(malformed OID)");
     return buf;
 }
 

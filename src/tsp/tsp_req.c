@@ -128,7 +128,7 @@ int tsp_req_encode(tsp_hash_alg hash, const uint8_t *digest, const uint8_t *poli
     der_end(&w);
     der_put_octets(&w, digest, tsp_hash_len(hash));
     der_end(&w);
-    if (policy) der_put_tlv(&w, DER_OID, policy, policy_len); /* UUID arcs exceed der_put_oid's 63-bit limit */
+    if (policy) der_put_oid(&w, policy, policy_len);
     if (nonce && nonce_len) der_put_uint_bytes(&w, nonce, nonce_len);
     if (cert_req) der_put_bool(&w, 1);
     der_end(&w);

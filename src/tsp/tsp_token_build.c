@@ -148,7 +148,7 @@ static int companion_attr(const tsp_identity *ml, const uint8_t *tstinfo, size_t
     der_writer w;
     der_writer_init(&w);
     der_begin(&w, DER_SEQUENCE);
-    der_put_tlv(&w, DER_OID, tsp_oid_attr_companion, tsp_oid_attr_companion_len); /* 2.25 UUID arc */
+    der_put_oid(&w, tsp_oid_attr_companion, tsp_oid_attr_companion_len);
     der_begin(&w, DER_SET);
     der_put_raw(&w, si, si_len);
     der_end(&w);

@@ -17,7 +17,7 @@ int tsp_tstinfo_encode(const tsp_tstinfo_in *in, uint8_t **out, size_t *outlen)
     der_writer_init(&w);
     der_begin(&w, DER_SEQUENCE);
     der_put_uint(&w, 1);
-    der_put_tlv(&w, DER_OID, in->policy, in->policy_len); /* our 2.25 UUID arc: subidentifiers over 63 bits */
+    der_put_oid(&w, in->policy, in->policy_len);
     der_put_raw(&w, in->imprint_tlv, in->imprint_tlv_len);
     der_put_uint_bytes(&w, in->serial, in->serial_len);
     der_put_gentime(&w, in->gen_sec, in->gen_ms);
