@@ -44,11 +44,11 @@ build: deps
 	cmake --build build -j$(JOBS)
 
 asan: deps
-	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCCTSA_SANITIZE=ON -DCMAKE_C_FLAGS_DEBUG="-O1 -g" >/dev/null
+	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCCTSA_SANITIZE=ON -DCCTSA_PORTABLE=ON -DCMAKE_C_FLAGS_DEBUG="-O1 -g" >/dev/null
 	cmake --build build-asan -j$(JOBS)
 
 fuzz-build: deps
-	CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DCCTSA_FUZZ=ON -DCMAKE_C_FLAGS_DEBUG="-O1 -g" >/dev/null
+	CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DCCTSA_FUZZ=ON -DCCTSA_PORTABLE=ON -DCMAKE_C_FLAGS_DEBUG="-O1 -g" >/dev/null
 	cmake --build build-fuzz -j$(JOBS)
 
 test-build: build

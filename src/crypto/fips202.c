@@ -12,6 +12,12 @@
 #define SUFFIX_SHAKE 0x1F
 #define SUFFIX_SHA3 0x06
 
+#if defined(__GNUC__)
+#define KECCAK_ALWAYS_INLINE __attribute__((always_inline))
+#else
+#define KECCAK_ALWAYS_INLINE
+#endif
+
 static const uint64_t round_constants[KECCAK_ROUNDS] = {
     0x0000000000000001ULL, 0x0000000000008082ULL, 0x800000000000808AULL, 0x8000000080008000ULL,
     0x000000000000808BULL, 0x0000000080000001ULL, 0x8000000080008081ULL, 0x8000000000008009ULL,
@@ -20,91 +26,6 @@ static const uint64_t round_constants[KECCAK_ROUNDS] = {
     0x8000000000008002ULL, 0x8000000000000080ULL, 0x000000000000800AULL, 0x800000008000000AULL,
     0x8000000080008081ULL, 0x8000000000008080ULL, 0x0000000080000001ULL, 0x8000000080008008ULL,
 };
-
-static inline uint64_t rol64(uint64_t v, unsigned n)
-{
-    return n ? (v << n) | (v >> (64 - n)) : v;
-}
-
-/* One round step for lane (x, y) = index i = x + 5y: theta-corrected lane rotated by rho and moved
- * by pi to position (y, 2x + 3y). Expanded by the macros below so every index is a constant and
- * the 25 lanes live in registers. */
-#define CHI_ROW(y)                                                           \
-    a##y##0 = b##y##0 ^ (~b##y##1 & b##y##2);                                \
-    a##y##1 = b##y##1 ^ (~b##y##2 & b##y##3);                                \
-    a##y##2 = b##y##2 ^ (~b##y##3 & b##y##4);                                \
-    a##y##3 = b##y##3 ^ (~b##y##4 & b##y##0);                                \
-    a##y##4 = b##y##4 ^ (~b##y##0 & b##y##1)
-
-void cc_keccak_f1600(uint64_t s[25])
-{
-    /* aYX holds lane x + 5y; bYX the permuted lanes before chi. */
-    uint64_t a00 = s[0], a01 = s[1], a02 = s[2], a03 = s[3], a04 = s[4];
-    uint64_t a10 = s[5], a11 = s[6], a12 = s[7], a13 = s[8], a14 = s[9];
-    uint64_t a20 = s[10], a21 = s[11], a22 = s[12], a23 = s[13], a24 = s[14];
-    uint64_t a30 = s[15], a31 = s[16], a32 = s[17], a33 = s[18], a34 = s[19];
-    uint64_t a40 = s[20], a41 = s[21], a42 = s[22], a43 = s[23], a44 = s[24];
-    uint64_t b00, b01, b02, b03, b04, b10, b11, b12, b13, b14, b20, b21, b22, b23, b24;
-    uint64_t b30, b31, b32, b33, b34, b40, b41, b42, b43, b44;
-    uint64_t c[5], d[5]; /* kept in registers; the caller wipes the state itself */
-
-    for (int round = 0; round < KECCAK_ROUNDS; round++) {
-        /* theta */
-        c[0] = a00 ^ a10 ^ a20 ^ a30 ^ a40;
-        c[1] = a01 ^ a11 ^ a21 ^ a31 ^ a41;
-        c[2] = a02 ^ a12 ^ a22 ^ a32 ^ a42;
-        c[3] = a03 ^ a13 ^ a23 ^ a33 ^ a43;
-        c[4] = a04 ^ a14 ^ a24 ^ a34 ^ a44;
-        d[0] = c[4] ^ rol64(c[1], 1);
-        d[1] = c[0] ^ rol64(c[2], 1);
-        d[2] = c[1] ^ rol64(c[3], 1);
-        d[3] = c[2] ^ rol64(c[4], 1);
-        d[4] = c[3] ^ rol64(c[0], 1);
-        /* rho and pi: lane (x, y) goes to (y, 2x + 3y mod 5); names are b<newy><newx>. */
-#define AXY(x, y) a##y##x
-#define TH(x, y) (AXY(x, y) ^ d[x])
-        b00 = rol64(TH(0, 0), 0);
-        b20 = rol64(TH(1, 0), 1);
-        b40 = rol64(TH(2, 0), 62);
-        b10 = rol64(TH(3, 0), 28);
-        b30 = rol64(TH(4, 0), 27);
-        b31 = rol64(TH(0, 1), 36);
-        b01 = rol64(TH(1, 1), 44);
-        b21 = rol64(TH(2, 1), 6);
-        b41 = rol64(TH(3, 1), 55);
-        b11 = rol64(TH(4, 1), 20);
-        b12 = rol64(TH(0, 2), 3);
-        b32 = rol64(TH(1, 2), 10);
-        b02 = rol64(TH(2, 2), 43);
-        b22 = rol64(TH(3, 2), 25);
-        b42 = rol64(TH(4, 2), 39);
-        b43 = rol64(TH(0, 3), 41);
-        b13 = rol64(TH(1, 3), 45);
-        b33 = rol64(TH(2, 3), 15);
-        b03 = rol64(TH(3, 3), 21);
-        b23 = rol64(TH(4, 3), 8);
-        b24 = rol64(TH(0, 4), 18);
-        b44 = rol64(TH(1, 4), 2);
-        b14 = rol64(TH(2, 4), 61);
-        b34 = rol64(TH(3, 4), 56);
-        b04 = rol64(TH(4, 4), 14);
-#undef TH
-#undef AXY
-        /* chi per row y over x; iota */
-        CHI_ROW(0);
-        CHI_ROW(1);
-        CHI_ROW(2);
-        CHI_ROW(3);
-        CHI_ROW(4);
-        a00 ^= round_constants[round];
-    }
-    s[0] = a00, s[1] = a01, s[2] = a02, s[3] = a03, s[4] = a04;
-    s[5] = a10, s[6] = a11, s[7] = a12, s[8] = a13, s[9] = a14;
-    s[10] = a20, s[11] = a21, s[12] = a22, s[13] = a23, s[14] = a24;
-    s[15] = a30, s[16] = a31, s[17] = a32, s[18] = a33, s[19] = a34;
-    s[20] = a40, s[21] = a41, s[22] = a42, s[23] = a43, s[24] = a44;
-}
-#undef CHI_ROW
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 static inline uint64_t load64_le(const uint8_t *p)
@@ -131,6 +52,198 @@ static inline void store64_le(uint8_t *p, uint64_t v)
     for (int i = 0; i < 8; i++) p[i] = (uint8_t)(v >> (8 * i));
 }
 #endif
+
+static inline uint64_t rol64(uint64_t v, unsigned n)
+{
+    return (v << (n & 63)) | (v >> ((64 - n) & 63));
+}
+
+/* Lanes are named <prefix><y><x> for lane x + 5y (FIPS 202 A[x, y]). */
+#define THETA_C(A)                                                                   \
+    c0 = A##00 ^ A##10 ^ A##20 ^ A##30 ^ A##40;                                      \
+    c1 = A##01 ^ A##11 ^ A##21 ^ A##31 ^ A##41;                                      \
+    c2 = A##02 ^ A##12 ^ A##22 ^ A##32 ^ A##42;                                      \
+    c3 = A##03 ^ A##13 ^ A##23 ^ A##33 ^ A##43;                                      \
+    c4 = A##04 ^ A##14 ^ A##24 ^ A##34 ^ A##44
+#define THETA_D()                                                                    \
+    d0 = c4 ^ rol64(c1, 1);                                                          \
+    d1 = c0 ^ rol64(c2, 1);                                                          \
+    d2 = c1 ^ rol64(c3, 1);                                                          \
+    d3 = c2 ^ rol64(c4, 1);                                                          \
+    d4 = c3 ^ rol64(c0, 1)
+/* chi on one output row from the five permuted lanes b0..b4 */
+#define CHI(E, y)                                                                    \
+    E##y##0 = b0 ^ (~b1 & b2);                                                       \
+    E##y##1 = b1 ^ (~b2 & b3);                                                       \
+    E##y##2 = b2 ^ (~b3 & b4);                                                       \
+    E##y##3 = b3 ^ (~b4 & b0);                                                       \
+    E##y##4 = b4 ^ (~b0 & b1)
+
+/* One round A -> E: theta, then for each output row Y the five lanes that rho and pi move there
+ * (B[X, Y] = rot(A[x, y] ^ D[x], r[x, y]) with X = y, Y = 2x + 3y mod 5), chi, iota. */
+#define ROUND(A, E, rc)                                                              \
+    THETA_C(A);                                                                      \
+    THETA_D();                                                                       \
+    b0 = A##00 ^ d0;                                                                 \
+    b1 = rol64(A##11 ^ d1, 44);                                                      \
+    b2 = rol64(A##22 ^ d2, 43);                                                      \
+    b3 = rol64(A##33 ^ d3, 21);                                                      \
+    b4 = rol64(A##44 ^ d4, 14);                                                      \
+    CHI(E, 0);                                                                       \
+    E##00 ^= (rc);                                                                   \
+    b0 = rol64(A##03 ^ d3, 28);                                                      \
+    b1 = rol64(A##14 ^ d4, 20);                                                      \
+    b2 = rol64(A##20 ^ d0, 3);                                                       \
+    b3 = rol64(A##31 ^ d1, 45);                                                      \
+    b4 = rol64(A##42 ^ d2, 61);                                                      \
+    CHI(E, 1);                                                                       \
+    b0 = rol64(A##01 ^ d1, 1);                                                       \
+    b1 = rol64(A##12 ^ d2, 6);                                                       \
+    b2 = rol64(A##23 ^ d3, 25);                                                      \
+    b3 = rol64(A##34 ^ d4, 8);                                                       \
+    b4 = rol64(A##40 ^ d0, 18);                                                      \
+    CHI(E, 2);                                                                       \
+    b0 = rol64(A##04 ^ d4, 27);                                                      \
+    b1 = rol64(A##10 ^ d0, 36);                                                      \
+    b2 = rol64(A##21 ^ d1, 10);                                                      \
+    b3 = rol64(A##32 ^ d2, 15);                                                      \
+    b4 = rol64(A##43 ^ d3, 56);                                                      \
+    CHI(E, 3);                                                                       \
+    b0 = rol64(A##02 ^ d2, 62);                                                      \
+    b1 = rol64(A##13 ^ d3, 55);                                                      \
+    b2 = rol64(A##24 ^ d4, 39);                                                      \
+    b3 = rol64(A##30 ^ d0, 41);                                                      \
+    b4 = rol64(A##41 ^ d1, 2);                                                       \
+    CHI(E, 4)
+
+/* XOR the first nlanes lanes of a block into the state lanes (nlanes is the public rate / 8). */
+#define XOR_LANE(i, lane)                                                            \
+    if (nlanes > (i)) lane ^= load64_le(in + 8 * (i))
+#define XOR_BLOCK()                                                                  \
+    XOR_LANE(0, a00); XOR_LANE(1, a01); XOR_LANE(2, a02); XOR_LANE(3, a03);          \
+    XOR_LANE(4, a04); XOR_LANE(5, a10); XOR_LANE(6, a11); XOR_LANE(7, a12);          \
+    XOR_LANE(8, a13); XOR_LANE(9, a14); XOR_LANE(10, a20); XOR_LANE(11, a21);        \
+    XOR_LANE(12, a22); XOR_LANE(13, a23); XOR_LANE(14, a24); XOR_LANE(15, a30);      \
+    XOR_LANE(16, a31); XOR_LANE(17, a32); XOR_LANE(18, a33); XOR_LANE(19, a34);      \
+    XOR_LANE(20, a40); XOR_LANE(21, a41); XOR_LANE(22, a42); XOR_LANE(23, a43);      \
+    XOR_LANE(24, a44)
+
+/* nblocks >= 1 times: XOR the next block of nlanes lanes from in into the state (nothing when
+ * nlanes is 0, the bare permutation), then the 24 rounds. The rounds go two per iteration
+ * (A -> E -> A) so no lane is copied; the 25 + 25 lanes, the theta parities and the five permuted
+ * lanes of the current row are all local scalars, and stay in registers or on the stack from one
+ * block to the next. The round constant index is the public loop counter. */
+static inline KECCAK_ALWAYS_INLINE void keccak_body(uint64_t s[25], const uint8_t *in, size_t nblocks,
+                                                    unsigned nlanes)
+{
+    uint64_t a00 = s[0], a01 = s[1], a02 = s[2], a03 = s[3], a04 = s[4];
+    uint64_t a10 = s[5], a11 = s[6], a12 = s[7], a13 = s[8], a14 = s[9];
+    uint64_t a20 = s[10], a21 = s[11], a22 = s[12], a23 = s[13], a24 = s[14];
+    uint64_t a30 = s[15], a31 = s[16], a32 = s[17], a33 = s[18], a34 = s[19];
+    uint64_t a40 = s[20], a41 = s[21], a42 = s[22], a43 = s[23], a44 = s[24];
+    uint64_t e00, e01, e02, e03, e04, e10, e11, e12, e13, e14, e20, e21, e22, e23, e24;
+    uint64_t e30, e31, e32, e33, e34, e40, e41, e42, e43, e44;
+    uint64_t b0, b1, b2, b3, b4, c0, c1, c2, c3, c4, d0, d1, d2, d3, d4;
+    do {
+        if (nlanes) {
+            XOR_BLOCK();
+            in += 8 * nlanes;
+        }
+        for (int round = 0; round < KECCAK_ROUNDS; round += 2) {
+            ROUND(a, e, round_constants[round]);
+            ROUND(e, a, round_constants[round + 1]);
+        }
+    } while (--nblocks > 0);
+    s[0] = a00, s[1] = a01, s[2] = a02, s[3] = a03, s[4] = a04;
+    s[5] = a10, s[6] = a11, s[7] = a12, s[8] = a13, s[9] = a14;
+    s[10] = a20, s[11] = a21, s[12] = a22, s[13] = a23, s[14] = a24;
+    s[15] = a30, s[16] = a31, s[17] = a32, s[18] = a33, s[19] = a34;
+    s[20] = a40, s[21] = a41, s[22] = a42, s[23] = a43, s[24] = a44;
+}
+#undef XOR_BLOCK
+#undef XOR_LANE
+#undef ROUND
+#undef CHI
+#undef THETA_D
+#undef THETA_C
+
+/* On x86-64 the same C is also compiled with BMI1/BMI2 (andn for chi's and-not, rorx for the
+ * rotations), chosen once at load time by an ifunc resolver from CPUID. Both versions execute the
+ * identical sequence of 64-bit operations, so their outputs are bit-identical; neither has a
+ * data-dependent branch or table index. Elsewhere there is only the portable version. */
+#if defined(__x86_64__) && defined(__GNUC__) && defined(__ELF__) && defined(__has_attribute) && \
+    !defined(CCTSA_PORTABLE)
+#if __has_attribute(ifunc) && __has_attribute(target)
+#define KECCAK_IFUNC 1
+#endif
+#endif
+
+#ifdef KECCAK_IFUNC
+static void keccak_f1600_portable(uint64_t s[25])
+{
+    keccak_body(s, NULL, 1, 0);
+}
+
+static void keccak_absorb_portable(uint64_t s[25], const uint8_t *in, size_t nblocks, unsigned nlanes)
+{
+    keccak_body(s, in, nblocks, nlanes);
+}
+
+__attribute__((target("bmi,bmi2"))) static void keccak_f1600_bmi(uint64_t s[25])
+{
+    keccak_body(s, NULL, 1, 0);
+}
+
+__attribute__((target("bmi,bmi2"))) static void keccak_absorb_bmi(uint64_t s[25], const uint8_t *in,
+                                                                   size_t nblocks, unsigned nlanes)
+{
+    keccak_body(s, in, nblocks, nlanes);
+}
+
+typedef void (*keccak_f1600_fn)(uint64_t s[25]);
+typedef void (*keccak_absorb_fn)(uint64_t s[25], const uint8_t *in, size_t nblocks, unsigned nlanes);
+
+/* The resolvers run while relocations are processed, before any sanitizer runtime is set up, so
+ * they must not be instrumented; they are referenced only through the ifunc attribute (unused
+ * keeps clang from warning). */
+#if __has_attribute(no_sanitize_address)
+#define KECCAK_RESOLVER_ATTR __attribute__((no_sanitize_address, unused))
+#else
+#define KECCAK_RESOLVER_ATTR __attribute__((unused))
+#endif
+
+static KECCAK_RESOLVER_ATTR int keccak_has_bmi(void)
+{
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2");
+}
+
+static KECCAK_RESOLVER_ATTR keccak_f1600_fn resolve_keccak_f1600(void)
+{
+    return keccak_has_bmi() ? keccak_f1600_bmi : keccak_f1600_portable;
+}
+
+static KECCAK_RESOLVER_ATTR keccak_absorb_fn resolve_keccak_absorb(void)
+{
+    return keccak_has_bmi() ? keccak_absorb_bmi : keccak_absorb_portable;
+}
+
+void cc_keccak_f1600(uint64_t s[25]) __attribute__((ifunc("resolve_keccak_f1600")));
+/* absorb nblocks >= 1 whole blocks of nlanes lanes and permute after each */
+static void keccak_absorb_blocks(uint64_t s[25], const uint8_t *in, size_t nblocks, unsigned nlanes)
+    __attribute__((ifunc("resolve_keccak_absorb")));
+#else
+void cc_keccak_f1600(uint64_t s[25])
+{
+    keccak_body(s, NULL, 1, 0);
+}
+
+static void keccak_absorb_blocks(uint64_t s[25], const uint8_t *in, size_t nblocks, unsigned nlanes)
+{
+    keccak_body(s, in, nblocks, nlanes);
+}
+#endif
+
 
 static void sponge_init(cc_keccak_ctx *ctx, unsigned rate, uint8_t suffix)
 {
@@ -160,10 +273,10 @@ void cc_keccak_absorb(cc_keccak_ctx *ctx, const uint8_t *in, size_t len)
     const unsigned rate = ctx->rate;
     while (len > 0) {
         if (ctx->pos == 0 && len >= rate) {
-            for (unsigned i = 0; i < rate / 8; i++) ctx->s[i] ^= load64_le(in + 8 * i);
-            cc_keccak_f1600(ctx->s);
-            in += rate;
-            len -= rate;
+            size_t nblocks = len / rate;
+            keccak_absorb_blocks(ctx->s, in, nblocks, rate / 8);
+            in += nblocks * rate;
+            len -= nblocks * rate;
             continue;
         }
         size_t take = rate - ctx->pos;

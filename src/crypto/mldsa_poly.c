@@ -102,15 +102,81 @@ void mldsa_polyveck_pointwise_poly(mldsa_polyveck *r, const mldsa_poly *a, const
 }
 
 /* Inner product of a matrix row with v: the products are accumulated in 64 bits and reduced
- * once (|A| < q, |v| < 9q: 5 * 9q^2 stays far below the 2^31 q Montgomery input bound). */
-void mldsa_matrix_mul(mldsa_polyveck *w, const mldsa_matrix *A, const mldsa_polyvecl *v)
+ * once (|A| < q, |v| < 9q: 5 * 9q^2 stays far below the 2^31 q Montgomery input bound). w never
+ * overlaps A or v (restrict lets the compiler vectorize despite -fno-strict-aliasing). */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline void matrix_mul_body(mldsa_polyveck *restrict w, const mldsa_matrix *restrict A,
+                                   const mldsa_polyvecl *restrict v)
 {
     for (unsigned r = 0; r < MLDSA_K; r++) {
         const mldsa_polyvecl *row = &A->row[r];
         for (unsigned i = 0; i < MLDSA_N; i++) {
             int64_t acc = 0;
             for (unsigned s = 0; s < MLDSA_L; s++) acc += (int64_t)row->v[s].c[i] * v->v[s].c[i];
-            w->v[r].c[i] = mont_reduce(acc);
+            w->v[r].c[i] = mont_reduce_hi(acc);
         }
     }
 }
+
+/* On x86-64 (GCC/clang, ELF) the product is also compiled for AVX2 and AVX-512 (F, VL, DQ;
+ * 256-bit vectors), chosen once at load time by an ifunc resolver from CPUID; the same integer
+ * arithmetic, so the same results, and no data-dependent branch or index in any version. */
+#if defined(__x86_64__) && defined(__GNUC__) && defined(__ELF__) && defined(__has_attribute) && \
+    !defined(CCTSA_PORTABLE)
+#if __has_attribute(ifunc) && __has_attribute(target)
+#define MATMUL_IFUNC 1
+#endif
+#endif
+
+#ifdef MATMUL_IFUNC
+/* 256-bit vectors only (GCC: prefer-vector-width; clang does not take it in the attribute) */
+#if defined(__clang__)
+#define MATMUL_AVX512 __attribute__((target("avx2,avx512f,avx512vl,avx512dq")))
+#else
+#define MATMUL_AVX512 __attribute__((target("avx2,avx512f,avx512vl,avx512dq,prefer-vector-width=256")))
+#endif
+
+typedef void (*matrix_mul_fn)(mldsa_polyveck *w, const mldsa_matrix *A, const mldsa_polyvecl *v);
+
+static void matrix_mul_default(mldsa_polyveck *w, const mldsa_matrix *A, const mldsa_polyvecl *v)
+{
+    matrix_mul_body(w, A, v);
+}
+
+__attribute__((target("avx2"))) static void matrix_mul_avx2(mldsa_polyveck *w, const mldsa_matrix *A,
+                                                             const mldsa_polyvecl *v)
+{
+    matrix_mul_body(w, A, v);
+}
+
+MATMUL_AVX512 static void
+matrix_mul_avx512(mldsa_polyveck *w, const mldsa_matrix *A, const mldsa_polyvecl *v)
+{
+    matrix_mul_body(w, A, v);
+}
+
+/* runs while relocations are processed, before any sanitizer runtime is set up: not instrumented;
+ * referenced only through the ifunc attribute (unused keeps clang from warning) */
+#if __has_attribute(no_sanitize_address)
+__attribute__((no_sanitize_address))
+#endif
+__attribute__((unused)) static matrix_mul_fn resolve_matrix_mul(void)
+{
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
+        __builtin_cpu_supports("avx512dq"))
+        return matrix_mul_avx512;
+    if (__builtin_cpu_supports("avx2")) return matrix_mul_avx2;
+    return matrix_mul_default;
+}
+
+void mldsa_matrix_mul(mldsa_polyveck *w, const mldsa_matrix *A, const mldsa_polyvecl *v)
+    __attribute__((ifunc("resolve_matrix_mul")));
+#else
+void mldsa_matrix_mul(mldsa_polyveck *w, const mldsa_matrix *A, const mldsa_polyvecl *v)
+{
+    matrix_mul_body(w, A, v);
+}
+#endif
