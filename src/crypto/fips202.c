@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "crypto/ct.h"
+#include "crypto/keccak_internal.h"
 
-#define KECCAK_ROUNDS 24
 #define SUFFIX_SHAKE 0x1F
 #define SUFFIX_SHA3 0x06
 
@@ -18,7 +18,7 @@
 #define KECCAK_ALWAYS_INLINE
 #endif
 
-static const uint64_t round_constants[KECCAK_ROUNDS] = {
+const uint64_t cc_keccak_round_constants[CC_KECCAK_ROUNDS] = {
     0x0000000000000001ULL, 0x0000000000008082ULL, 0x800000000000808AULL, 0x8000000080008000ULL,
     0x000000000000808BULL, 0x0000000080000001ULL, 0x8000000080008081ULL, 0x8000000000008009ULL,
     0x000000000000008AULL, 0x0000000000000088ULL, 0x0000000080008009ULL, 0x000000008000000AULL,
@@ -27,31 +27,6 @@ static const uint64_t round_constants[KECCAK_ROUNDS] = {
     0x8000000080008081ULL, 0x8000000000008080ULL, 0x0000000080000001ULL, 0x8000000080008008ULL,
 };
 
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-static inline uint64_t load64_le(const uint8_t *p)
-{
-    uint64_t v;
-    memcpy(&v, p, 8);
-    return v;
-}
-
-static inline void store64_le(uint8_t *p, uint64_t v)
-{
-    memcpy(p, &v, 8);
-}
-#else
-static inline uint64_t load64_le(const uint8_t *p)
-{
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--) v = (v << 8) | p[i];
-    return v;
-}
-
-static inline void store64_le(uint8_t *p, uint64_t v)
-{
-    for (int i = 0; i < 8; i++) p[i] = (uint8_t)(v >> (8 * i));
-}
-#endif
 
 static inline uint64_t rol64(uint64_t v, unsigned n)
 {
@@ -118,7 +93,7 @@ static inline uint64_t rol64(uint64_t v, unsigned n)
 
 /* XOR the first nlanes lanes of a block into the state lanes (nlanes is the public rate / 8). */
 #define XOR_LANE(i, lane)                                                            \
-    if (nlanes > (i)) lane ^= load64_le(in + 8 * (i))
+    if (nlanes > (i)) lane ^= cc_load64_le(in + 8 * (i))
 #define XOR_BLOCK()                                                                  \
     XOR_LANE(0, a00); XOR_LANE(1, a01); XOR_LANE(2, a02); XOR_LANE(3, a03);          \
     XOR_LANE(4, a04); XOR_LANE(5, a10); XOR_LANE(6, a11); XOR_LANE(7, a12);          \
@@ -149,9 +124,9 @@ static inline KECCAK_ALWAYS_INLINE void keccak_body(uint64_t s[25], const uint8_
             XOR_BLOCK();
             in += 8 * nlanes;
         }
-        for (int round = 0; round < KECCAK_ROUNDS; round += 2) {
-            ROUND(a, e, round_constants[round]);
-            ROUND(e, a, round_constants[round + 1]);
+        for (int round = 0; round < CC_KECCAK_ROUNDS; round += 2) {
+            ROUND(a, e, cc_keccak_round_constants[round]);
+            ROUND(e, a, cc_keccak_round_constants[round + 1]);
         }
     } while (--nblocks > 0);
     s[0] = a00, s[1] = a01, s[2] = a02, s[3] = a03, s[4] = a04;
@@ -311,7 +286,7 @@ void cc_keccak_squeeze(cc_keccak_ctx *ctx, uint8_t *out, size_t len)
             ctx->pos = 0;
         }
         if (ctx->pos == 0 && len >= rate) {
-            for (unsigned i = 0; i < rate / 8; i++) store64_le(out + 8 * i, ctx->s[i]);
+            for (unsigned i = 0; i < rate / 8; i++) cc_store64_le(out + 8 * i, ctx->s[i]);
             ctx->pos = rate;
             out += rate;
             len -= rate;

@@ -10,20 +10,13 @@
 
 #include "crypto/ct.h"
 #include "crypto/fips202.h"
+#include "crypto/keccak_internal.h"
 #include "threshold/tmldsa_internal.h"
 
 #define LANES 25
 #define WAYS 4
 #define RATE CC_SHAKE256_RATE
 
-static const uint64_t round_const[24] = {
-    0x0000000000000001ULL, 0x0000000000008082ULL, 0x800000000000808AULL, 0x8000000080008000ULL,
-    0x000000000000808BULL, 0x0000000080000001ULL, 0x8000000080008081ULL, 0x8000000000008009ULL,
-    0x000000000000008AULL, 0x0000000000000088ULL, 0x0000000080008009ULL, 0x000000008000000AULL,
-    0x000000008000808BULL, 0x800000000000008BULL, 0x8000000000008089ULL, 0x8000000000008003ULL,
-    0x8000000000008002ULL, 0x8000000000000080ULL, 0x000000000000800AULL, 0x800000008000000AULL,
-    0x8000000080008081ULL, 0x8000000000008080ULL, 0x0000000080000001ULL, 0x8000000080008008ULL,
-};
 #if !defined(__GNUC__) || defined(TMLDSA_SHAKE4_PORTABLE)
 /* lane index x + 5y */
 static const unsigned rho_off[LANES] = {0,  1,  62, 28, 27, 36, 44, 6,  55, 20, 3,  10, 43,
@@ -112,8 +105,8 @@ static inline TMLDSA_ALWAYS_INLINE void keccak4_body(state4 *s)
     v4 b0, b1, b2, b3, b4, c0, c1, c2, c3, c4, d0, d1, d2, d3, d4;
     /* two rounds per iteration (A -> E -> A); the round index is public */
     for (unsigned r = 0; r < 24; r += 2) {
-        K4_ROUND(a, e, round_const[r]);
-        K4_ROUND(e, a, round_const[r + 1]);
+        K4_ROUND(a, e, cc_keccak_round_constants[r]);
+        K4_ROUND(e, a, cc_keccak_round_constants[r + 1]);
     }
     K4_STORE(0, a00), K4_STORE(1, a01), K4_STORE(2, a02), K4_STORE(3, a03), K4_STORE(4, a04);
     K4_STORE(5, a10), K4_STORE(6, a11), K4_STORE(7, a12), K4_STORE(8, a13), K4_STORE(9, a14);
@@ -188,37 +181,11 @@ static void keccak4(state4 *s)
             for (unsigned x = 0; x < 5; x++)
                 for (unsigned j = 0; j < WAYS; j++)
                     s->st[y + x][j] = b[y + x][j] ^ (~b[y + (x + 1) % 5][j] & b[y + (x + 2) % 5][j]);
-        for (unsigned j = 0; j < WAYS; j++) s->st[0][j] ^= round_const[r];
+        for (unsigned j = 0; j < WAYS; j++) s->st[0][j] ^= cc_keccak_round_constants[r];
     }
 }
 #endif
 
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-/* little-endian host: a lane is the 8 bytes as they are (one load or store) */
-static inline uint64_t load64_le(const uint8_t *p)
-{
-    uint64_t v;
-    memcpy(&v, p, 8);
-    return v;
-}
-
-static inline void store64_le(uint8_t *p, uint64_t v)
-{
-    memcpy(p, &v, 8);
-}
-#else
-static inline uint64_t load64_le(const uint8_t *p)
-{
-    uint64_t v = 0;
-    for (unsigned i = 8; i-- > 0;) v = v << 8 | p[i];
-    return v;
-}
-
-static inline void store64_le(uint8_t *p, uint64_t v)
-{
-    for (unsigned i = 0; i < 8; i++, v >>= 8) p[i] = (uint8_t)v;
-}
-#endif
 
 static inline void xor_byte(state4 *s, unsigned j, unsigned pos, uint8_t v)
 {
@@ -232,12 +199,12 @@ void tmldsa_shake256x4(uint8_t *const out[4], size_t outlen, const uint8_t *cons
     size_t off = 0;
     for (; inlen - off >= RATE; off += RATE) {
         for (unsigned j = 0; j < WAYS; j++)
-            for (unsigned i = 0; i < RATE / 8; i++) s.st[i][j] ^= load64_le(in[j] + off + 8 * i);
+            for (unsigned i = 0; i < RATE / 8; i++) s.st[i][j] ^= cc_load64_le(in[j] + off + 8 * i);
         keccak4(&s);
     }
     for (unsigned j = 0; j < WAYS; j++) {
         unsigned pos = 0;
-        for (; pos + 8 <= inlen - off; pos += 8) s.st[pos / 8][j] ^= load64_le(in[j] + off + pos);
+        for (; pos + 8 <= inlen - off; pos += 8) s.st[pos / 8][j] ^= cc_load64_le(in[j] + off + pos);
         for (; pos < inlen - off; pos++) xor_byte(&s, j, pos, in[j][off + pos]);
         xor_byte(&s, j, (unsigned)(inlen - off), 0x1F); /* SHAKE domain bits and first pad bit */
         xor_byte(&s, j, RATE - 1, 0x80);
@@ -247,7 +214,7 @@ void tmldsa_shake256x4(uint8_t *const out[4], size_t outlen, const uint8_t *cons
         size_t take = outlen - done < RATE ? outlen - done : RATE;
         for (unsigned j = 0; j < WAYS; j++) {
             size_t pos = 0;
-            for (; pos + 8 <= take; pos += 8) store64_le(out[j] + done + pos, s.st[pos / 8][j]);
+            for (; pos + 8 <= take; pos += 8) cc_store64_le(out[j] + done + pos, s.st[pos / 8][j]);
             for (; pos < take; pos++) out[j][done + pos] = (uint8_t)(s.st[pos / 8][j] >> (8 * (pos % 8)));
         }
     }

@@ -58,38 +58,6 @@ out:
     return out;
 }
 
-/* The token t again, with `extra` put in front of its certificates (keep_real = 0: instead of). */
-static int with_cert(const tsp_parsed *t, const uint8_t *extra, size_t extra_len, int keep_real, uint8_t **out, size_t *out_len)
-{
-    der_writer w;
-    der_writer_init(&w);
-    der_begin(&w, DER_SEQUENCE);
-    der_put_oid(&w, OID_ARG(OID_CMS_SIGNED_DATA));
-    der_begin(&w, DER_CTX(0));
-    der_begin(&w, DER_SEQUENCE);
-    der_put_uint(&w, t->sd_version);
-    der_begin(&w, DER_SET);
-    for (int i = 0; i < t->ndigest_algs; i++) der_put_raw(&w, t->digest_algs[i].p, t->digest_algs[i].n);
-    der_end(&w);
-    der_begin(&w, DER_SEQUENCE);
-    der_put_oid(&w, OID_ARG(OID_CT_TSTINFO));
-    der_begin(&w, DER_CTX(0));
-    der_put_octets(&w, t->tstinfo_der.p, t->tstinfo_der.n);
-    der_end(&w);
-    der_end(&w);
-    der_begin(&w, DER_CTX(0));
-    der_put_raw(&w, extra, extra_len);
-    for (int i = 0; keep_real && i < t->ncerts; i++) der_put_raw(&w, t->certs[i].p, t->certs[i].n);
-    der_end(&w);
-    der_begin(&w, DER_SET);
-    for (int i = 0; i < t->nsigners; i++) der_put_raw(&w, t->signers[i].tlv.p, t->signers[i].tlv.n);
-    der_end(&w);
-    der_end(&w);
-    der_end(&w);
-    der_end(&w);
-    return der_writer_finish(&w, out, out_len);
-}
-
 static int verify(const uint8_t *tok, size_t len, const uint8_t *const *roots, const size_t *root_lens, int nroots,
                   tsp_verify_report *rep)
 {
@@ -125,11 +93,11 @@ int main(void)
         CHECK_MSG(verify(tok, len, real_root, real_len, 2, &rep), "%s: the plain token fails: %s", name, rep.error);
 
         /* (1) decoy TSA certificate (same issuer and serial, other key) in front of the real one. */
-        CHECK(with_cert(&t, decoy, decoy_len, 1, &mixed, &mixed_len) == 0);
+        CHECK(fx_token_with_cert(&t, decoy, decoy_len, 1, &mixed, &mixed_len) == 0);
         CHECK_MSG(mixed && verify(mixed, mixed_len, real_root, real_len, 2, &rep), "%s: a decoy certificate in front "
                   "of the real one makes the token fail: %s", name, rep.error);
         CHECK_MSG(rep.error[0] == 0, "%s: accepted, but with an error left in the report: %s", name, rep.error);
-        CHECK(with_cert(&t, decoy, decoy_len, 0, &only, &only_len) == 0);
+        CHECK(fx_token_with_cert(&t, decoy, decoy_len, 0, &only, &only_len) == 0);
         CHECK_MSG(only && !verify(only, only_len, real_root, real_len, 2, &rep), "%s: accepted with only the decoy", name);
         CHECK_MSG(strstr(rep.error, "ESSCertIDv2") != NULL, "%s: refused for another reason: %s", name, rep.error);
 

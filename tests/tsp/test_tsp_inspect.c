@@ -40,38 +40,6 @@ static uint8_t *cert_named(const char *cn, size_t *out_len)
     return out;
 }
 
-/* t again with `extra` in front of its certificates. */
-static int with_cert(const tsp_parsed *t, const uint8_t *extra, size_t extra_len, uint8_t **out, size_t *out_len)
-{
-    der_writer w;
-    der_writer_init(&w);
-    der_begin(&w, DER_SEQUENCE);
-    der_put_oid(&w, OID_ARG(OID_CMS_SIGNED_DATA));
-    der_begin(&w, DER_CTX(0));
-    der_begin(&w, DER_SEQUENCE);
-    der_put_uint(&w, t->sd_version);
-    der_begin(&w, DER_SET);
-    for (int i = 0; i < t->ndigest_algs; i++) der_put_raw(&w, t->digest_algs[i].p, t->digest_algs[i].n);
-    der_end(&w);
-    der_begin(&w, DER_SEQUENCE);
-    der_put_oid(&w, OID_ARG(OID_CT_TSTINFO));
-    der_begin(&w, DER_CTX(0));
-    der_put_octets(&w, t->tstinfo_der.p, t->tstinfo_der.n);
-    der_end(&w);
-    der_end(&w);
-    der_begin(&w, DER_CTX(0));
-    der_put_raw(&w, extra, extra_len);
-    for (int i = 0; i < t->ncerts; i++) der_put_raw(&w, t->certs[i].p, t->certs[i].n);
-    der_end(&w);
-    der_begin(&w, DER_SET);
-    for (int i = 0; i < t->nsigners; i++) der_put_raw(&w, t->signers[i].tlv.p, t->signers[i].tlv.n);
-    der_end(&w);
-    der_end(&w);
-    der_end(&w);
-    der_end(&w);
-    return der_writer_finish(&w, out, out_len);
-}
-
 int main(int argc, char **argv)
 {
     fx_pki fx;
@@ -90,7 +58,7 @@ int main(int argc, char **argv)
     CHECK(fx_stamp(&fx, TSP_PROFILE_CLASSIC, data, sizeof data, &tok, &len) == 0);
     CHECK(tok && tsp_parse(tok, len, &t, err, sizeof err) == 0);
     if (cert && tok) {
-        CHECK(with_cert(&t, cert, cert_len, &evil, &evil_len) == 0);
+        CHECK(fx_token_with_cert(&t, cert, cert_len, 1, &evil, &evil_len) == 0);
         snprintf(cmd, sizeof cmd, "'%s' inspect '%s'", argv[1], fx_write(&fx, "evil.tst", evil, evil_len));
         char *out = fx_run(cmd, &status);
         CHECK_MSG(out && status == 0 && strstr(out, "FORGED-OUTPUT-LINE"), "inspect failed: %s", out ? out : "");

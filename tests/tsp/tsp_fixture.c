@@ -3,6 +3,7 @@
 #include "tsp_fixture.h"
 
 #include "asn1/der.h"
+#include "asn1/oids.h"
 #include "tsp/tsp_req.h"
 #include "x509/cert.h"
 #include "x509/name.h"
@@ -298,4 +299,36 @@ int fx_contains_ci(const char *hay, const char *needle)
         if (i == n) return 1;
     }
     return 0;
+}
+
+/* The token t again, with `extra` put in front of its certificates (keep_real = 0: instead of). */
+int fx_token_with_cert(const tsp_parsed *t, const uint8_t *extra, size_t extra_len, int keep_real, uint8_t **out, size_t *out_len)
+{
+    der_writer w;
+    der_writer_init(&w);
+    der_begin(&w, DER_SEQUENCE);
+    der_put_oid(&w, OID_ARG(OID_CMS_SIGNED_DATA));
+    der_begin(&w, DER_CTX(0));
+    der_begin(&w, DER_SEQUENCE);
+    der_put_uint(&w, t->sd_version);
+    der_begin(&w, DER_SET);
+    for (int i = 0; i < t->ndigest_algs; i++) der_put_raw(&w, t->digest_algs[i].p, t->digest_algs[i].n);
+    der_end(&w);
+    der_begin(&w, DER_SEQUENCE);
+    der_put_oid(&w, OID_ARG(OID_CT_TSTINFO));
+    der_begin(&w, DER_CTX(0));
+    der_put_octets(&w, t->tstinfo_der.p, t->tstinfo_der.n);
+    der_end(&w);
+    der_end(&w);
+    der_begin(&w, DER_CTX(0));
+    der_put_raw(&w, extra, extra_len);
+    for (int i = 0; keep_real && i < t->ncerts; i++) der_put_raw(&w, t->certs[i].p, t->certs[i].n);
+    der_end(&w);
+    der_begin(&w, DER_SET);
+    for (int i = 0; i < t->nsigners; i++) der_put_raw(&w, t->signers[i].tlv.p, t->signers[i].tlv.n);
+    der_end(&w);
+    der_end(&w);
+    der_end(&w);
+    der_end(&w);
+    return der_writer_finish(&w, out, out_len);
 }

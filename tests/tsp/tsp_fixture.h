@@ -10,6 +10,7 @@
 #define CCTSA_TESTS_TSP_FIXTURE_H
 
 #include "tsp/tsp_engine.h"
+#include "tsp/tsp_parse.h"
 #include "tsp/tsp_signer.h"
 #include "tsp/tsp_verify.h"
 #include "x509/keyfile.h"
@@ -52,5 +53,10 @@ int fx_x509_cert(int profile, const x509_signer *issuer, const uint8_t *issuer_d
                  const char *subject_dn, int alg, const uint8_t *pub, size_t publen, uint8_t **der, size_t *len);
 /* Ask the engine for a token over data (sha256, certReq) on profile p; bare token out (malloc'd). */
 int fx_stamp(fx_pki *fx, tsp_profile p, const uint8_t *data, size_t len, uint8_t **token, size_t *token_len);
+
+/* The parsed token t re-encoded with the certificate(s) `extra` put in front of its certificates
+ * (keep_real = 0: instead of them); signatures untouched. Caller frees *out. */
+int fx_token_with_cert(const tsp_parsed *t, const uint8_t *extra, size_t extra_len, int keep_real, uint8_t **out,
+                       size_t *out_len);
 
 #endif
