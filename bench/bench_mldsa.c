@@ -107,8 +107,12 @@ static void op_ecdsa_verify(void *arg)
 #define BENCH_BUILD_NOTE "unoptimized build: ratios are not meaningful"
 #endif
 
-int main(void)
+int main(int argc, char **argv)
 {
+    int rc = bench_args(argc, argv,
+                        "usage: bench_mldsa\nML-DSA-65 keygen/sign/verify against OpenSSL ECDSA P-384 sign/verify measured in the same run,\nwith the targets (sign >= 1x, verify >= 2x ECDSA P-384). BENCH_SECONDS sets the duration of each\nmeasurement (default 1).\n",
+                        0);
+    if (rc >= 0) return rc;
     const char *env = getenv("BENCH_SECONDS");
     double secs = env ? atof(env) : 1.0;
     if (secs <= 0) secs = 1.0;

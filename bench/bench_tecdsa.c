@@ -29,8 +29,12 @@ static void plain_sign(void *arg)
     EVP_PKEY_CTX_free(ctx);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    int args_rc = bench_args(argc, argv,
+                        "usage: bench_tecdsa\nThreshold ECDSA P-384 (3-of-5): DKG, presign and online CPU and bytes per party next to one\nplain OpenSSL ECDSA P-384 signature measured in the same run (target: online < 2 ms per party).\n",
+                        0);
+    if (args_rc >= 0) return args_rc;
     printf("bench_tecdsa: threshold ECDSA P-384, DKLs23, 3-of-5 (all parties in one process)\n");
     memset(g_digest, 0x11, sizeof g_digest);
     g_key = EVP_EC_gen("P-384");

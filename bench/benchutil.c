@@ -2,6 +2,8 @@
 #include "benchutil.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 static double clock_seconds(clockid_t id)
@@ -34,4 +36,28 @@ void bench_report(const char *label, double ops_per_sec)
 void bench_ratio(const char *label, double a, double b)
 {
     printf("  %-40s %12.2fx\n", label, b > 0 ? a / b : 0.0);
+}
+
+int bench_args(int argc, char **argv, const char *usage, int max_args)
+{
+    int positional = 0;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            fputs(usage, stdout);
+            return 0;
+        }
+        if (argv[i][0] == '-' || ++positional > max_args) {
+            fprintf(stderr, "%s: unexpected argument '%s'\n", argv[0], argv[i]);
+            fputs(usage, stderr);
+            return 2;
+        }
+    }
+    return -1;
+}
+
+unsigned bench_count_arg(const char *s, unsigned max)
+{
+    char *end;
+    unsigned long v = strtoul(s, &end, 10);
+    return (*s && !*end && v >= 1 && v <= max) ? (unsigned)v : 0;
 }

@@ -12,6 +12,14 @@ double bench_wall_seconds(void);  /* monotonic wall clock */
  * returns operations per CPU second. */
 double bench_ops_per_sec(void (*op)(void *), void *arg, double min_seconds, unsigned min_iters);
 
+/* Command-line handling shared by the benchmarks: -h/--help prints `usage` to stdout (returns 0),
+ * more than max_args positional arguments or an unknown option prints it to stderr (returns 2);
+ * otherwise returns -1 and the benchmark runs. Callers: `int rc = bench_args(...); if (rc >= 0)
+ * return rc;`. */
+int bench_args(int argc, char **argv, const char *usage, int max_args);
+/* Parse a positive decimal count argument; 0 if malformed or out of 1..max. */
+unsigned bench_count_arg(const char *s, unsigned max);
+
 /* Print "label: value unit" aligned, and a ratio line "  ratio a/b = x". */
 void bench_report(const char *label, double ops_per_sec);
 void bench_ratio(const char *label, double a, double b);
