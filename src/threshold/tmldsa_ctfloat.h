@@ -27,8 +27,13 @@ double tmldsa_ct_log(double x);
 double tmldsa_ct_invsqrt(double x);
 /* sin and cos of 2*pi*t/2^52 for an integer t in [0, 2^52). */
 void tmldsa_ct_sincos_turn(uint64_t t, double *s, double *c);
-/* Round to the nearest integer (ties to even), |x| < 2^51. */
-double tmldsa_ct_round(double x);
+/* Round to the nearest integer (ties to even), |x| < 2^51. Inline: it runs once per mask
+ * coefficient in commit_w and respond_slot. */
+static inline double tmldsa_ct_round(double x)
+{
+    const double shifter = 6755399441055744.0; /* 2^52 + 2^51: forces rounding at the units place */
+    return (x + shifter) - shifter;
+}
 /* Two independent standard normal samples from two 52-bit uniforms (Box-Muller). */
 void tmldsa_ct_gauss_pair(uint64_t u1, uint64_t u2, double *g1, double *g2);
 

@@ -61,7 +61,12 @@ static void challenge(const tmldsa_sign *st, uint8_t ct[MLDSA_CTILDEBYTES], cons
     uint8_t packed[MLDSA_K * MLDSA_POLYW1_PACKEDBYTES];
     cc_keccak_ctx x;
     mldsa_polyveck_decompose(&w1, &w0, w);
-    mldsa_polyveck_pack_w1(packed, &w1);
+    /* w1Encode for gamma2 = (q-1)/32: 4-bit coefficients, two per byte, low nibble first (the
+     * same bytes as mldsa_polyveck_pack_w1, without its generic bit-stream loop) */
+    for (unsigned i = 0; i < MLDSA_K; i++)
+        for (unsigned j = 0; j < MLDSA_POLYW1_PACKEDBYTES; j++)
+            packed[i * MLDSA_POLYW1_PACKEDBYTES + j] =
+                (uint8_t)(((uint32_t)w1.v[i].c[2 * j] & 15u) | ((uint32_t)w1.v[i].c[2 * j + 1] & 15u) << 4);
     cc_shake256_init(&x);
     cc_keccak_absorb(&x, st->mu, MLDSA_CRHBYTES);
     cc_keccak_absorb(&x, packed, sizeof packed);

@@ -176,17 +176,25 @@ void tmldsa_hash_final(cc_keccak_ctx *x, uint8_t *out, size_t outlen)
     cc_keccak_wipe(x);
 }
 
-/* 8 coefficients of 23 bits = 184 bits = three little-endian words of 64, 64 and 56 bits. */
-static inline uint64_t load_le(const uint8_t *p, unsigned nbytes)
+/* 8 coefficients of 23 bits = 184 bits = three little-endian words of 64, 64 and 56 bits. The
+ * 56-bit word is accessed as the 64-bit word at byte 15 shifted by 8, so that every access is a
+ * whole 64-bit word (the unrolled byte expressions compile to single loads/stores). */
+static inline uint64_t load_le64(const uint8_t *p)
 {
-    uint64_t v = 0;
-    for (unsigned i = nbytes; i-- > 0;) v = v << 8 | p[i];
-    return v;
+    return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24 |
+           (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 | (uint64_t)p[6] << 48 | (uint64_t)p[7] << 56;
 }
 
-static inline void store_le(uint8_t *p, uint64_t v, unsigned nbytes)
+static inline void store_le64(uint8_t *p, uint64_t v)
 {
-    for (unsigned i = 0; i < nbytes; i++, v >>= 8) p[i] = (uint8_t)v;
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+    p[2] = (uint8_t)(v >> 16);
+    p[3] = (uint8_t)(v >> 24);
+    p[4] = (uint8_t)(v >> 32);
+    p[5] = (uint8_t)(v >> 40);
+    p[6] = (uint8_t)(v >> 48);
+    p[7] = (uint8_t)(v >> 56);
 }
 
 void tmldsa_pack23(uint8_t *out, const int32_t *v, size_t n)
@@ -195,9 +203,11 @@ void tmldsa_pack23(uint8_t *out, const int32_t *v, size_t n)
     for (size_t i = 0; i < n; i += 8, v += 8, out += 23) {
         uint64_t c[8];
         for (unsigned j = 0; j < 8; j++) c[j] = (uint64_t)(uint32_t)v[j] & M;
-        store_le(out, c[0] | c[1] << 23 | c[2] << 46, 8);
-        store_le(out + 8, c[2] >> 18 | c[3] << 5 | c[4] << 28 | c[5] << 51, 8);
-        store_le(out + 16, c[5] >> 13 | c[6] << 10 | c[7] << 33, 7);
+        uint64_t w1 = c[2] >> 18 | c[3] << 5 | c[4] << 28 | c[5] << 51;
+        uint64_t w2 = c[5] >> 13 | c[6] << 10 | c[7] << 33; /* 56 bits */
+        store_le64(out, c[0] | c[1] << 23 | c[2] << 46);
+        store_le64(out + 8, w1);
+        store_le64(out + 15, w2 << 8 | w1 >> 56); /* rewrites byte 15 with its own value */
     }
 }
 
@@ -205,7 +215,7 @@ void tmldsa_unpack23(int32_t *v, const uint8_t *in, size_t n)
 {
     const uint64_t M = 0x7FFFFF;
     for (size_t i = 0; i < n; i += 8, v += 8, in += 23) {
-        uint64_t w0 = load_le(in, 8), w1 = load_le(in + 8, 8), w2 = load_le(in + 16, 7);
+        uint64_t w0 = load_le64(in), w1 = load_le64(in + 8), w2 = load_le64(in + 15) >> 8;
         v[0] = (int32_t)(w0 & M);
         v[1] = (int32_t)(w0 >> 23 & M);
         v[2] = (int32_t)((w0 >> 46 | w1 << 18) & M);
