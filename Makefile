@@ -53,6 +53,9 @@ fuzz-build: deps
 
 test-build: build
 	cd build && ctest --output-on-failure -j$(JOBS) $(CTEST_ARGS) | tee ctest-summary.log; exit $${PIPESTATUS[0]}
+	@echo "Independent vectors and peers (release build, from build/Testing/Temporary/LastTest.log):"
+	@grep -E '^(SHAKE-|SHA3 vs|ML-DSA-|mldsa_65_|wycheproof/|ours -> noble|noble -> ours|tmldsa_noble:)' \
+	  build/Testing/Temporary/LastTest.log | sed 's/^/  /' || true
 
 test-asan: asan
 	cd build-asan && CCTSA_SANITIZED=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
