@@ -22,40 +22,28 @@ static int rebuild(const tsp_parsed *t, int keep, int drop_unsigned, uint8_t **o
 {
     const tsp_signer_info *si = &t->signers[keep];
     size_t hdr = 2 + ((si->tlv.p[1] & 0x80) ? (si->tlv.p[1] & 0x7Fu) : 0);
+    uint8_t *alg = NULL, *signer = NULL;
+    size_t alg_len = 0, signer_len = 0;
     der_writer w;
     der_writer_init(&w);
     der_begin(&w, DER_SEQUENCE);
-    der_put_oid(&w, OID_ARG(OID_CMS_SIGNED_DATA));
-    der_begin(&w, DER_CTX(0));
-    der_begin(&w, DER_SEQUENCE);
-    der_put_uint(&w, 3);
-    der_begin(&w, DER_SET);
-    der_begin(&w, DER_SEQUENCE);
     der_put_oid(&w, si->digest_oid.p, si->digest_oid.n);
     der_end(&w);
-    der_end(&w);
-    der_begin(&w, DER_SEQUENCE);
-    der_put_oid(&w, OID_ARG(OID_CT_TSTINFO));
-    der_begin(&w, DER_CTX(0));
-    der_put_octets(&w, t->tstinfo_der.p, t->tstinfo_der.n);
-    der_end(&w);
-    der_end(&w);
-    der_begin(&w, DER_CTX(0));
-    for (int i = 0; i < t->ncerts; i++) der_put_raw(&w, t->certs[i].p, t->certs[i].n);
-    der_end(&w);
-    der_begin(&w, DER_SET);
-    if (drop_unsigned && si->unsigned_attrs.p) {
+    int rc = der_writer_finish(&w, &alg, &alg_len);
+    tsp_span signer_span = si->tlv;
+    if (rc == 0 && drop_unsigned && si->unsigned_attrs.p) {
+        der_writer_init(&w);
         der_begin(&w, DER_SEQUENCE);
         der_put_raw(&w, si->tlv.p + hdr, (size_t)(si->unsigned_attrs.p - (si->tlv.p + hdr)));
         der_end(&w);
-    } else {
-        der_put_raw(&w, si->tlv.p, si->tlv.n);
+        rc = der_writer_finish(&w, &signer, &signer_len);
+        signer_span = (tsp_span){signer, signer_len};
     }
-    der_end(&w);
-    der_end(&w);
-    der_end(&w);
-    der_end(&w);
-    return der_writer_finish(&w, out, out_len);
+    tsp_span alg_span = {alg, alg_len};
+    if (rc == 0) rc = fx_signed_data(t, 3, &alg_span, 1, t->certs, t->ncerts, &signer_span, 1, out, out_len);
+    free(alg);
+    free(signer);
+    return rc;
 }
 
 static int own(fx_pki *fx, const uint8_t *tok, size_t len, tsp_require req, tsp_verify_report *rep)

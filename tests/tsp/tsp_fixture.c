@@ -302,7 +302,14 @@ int fx_contains_ci(const char *hay, const char *needle)
 }
 
 /* The token t again, with `extra` put in front of its certificates (keep_real = 0: instead of). */
-int fx_token_with_cert(const tsp_parsed *t, const uint8_t *extra, size_t extra_len, int keep_real, uint8_t **out, size_t *out_len)
+static void put_spans(der_writer *w, const tsp_span *s, int n)
+{
+    for (int i = 0; i < n; i++) der_put_raw(w, s[i].p, s[i].n);
+}
+
+int fx_signed_data(const tsp_parsed *t, uint64_t version, const tsp_span *digest_algs, int ndigest,
+                   const tsp_span *certs, int ncerts, const tsp_span *signers, int nsigners, uint8_t **out,
+                   size_t *out_len)
 {
     der_writer w;
     der_writer_init(&w);
@@ -310,9 +317,9 @@ int fx_token_with_cert(const tsp_parsed *t, const uint8_t *extra, size_t extra_l
     der_put_oid(&w, OID_ARG(OID_CMS_SIGNED_DATA));
     der_begin(&w, DER_CTX(0));
     der_begin(&w, DER_SEQUENCE);
-    der_put_uint(&w, t->sd_version);
+    der_put_uint(&w, version);
     der_begin(&w, DER_SET);
-    for (int i = 0; i < t->ndigest_algs; i++) der_put_raw(&w, t->digest_algs[i].p, t->digest_algs[i].n);
+    put_spans(&w, digest_algs, ndigest);
     der_end(&w);
     der_begin(&w, DER_SEQUENCE);
     der_put_oid(&w, OID_ARG(OID_CT_TSTINFO));
@@ -321,14 +328,25 @@ int fx_token_with_cert(const tsp_parsed *t, const uint8_t *extra, size_t extra_l
     der_end(&w);
     der_end(&w);
     der_begin(&w, DER_CTX(0));
-    der_put_raw(&w, extra, extra_len);
-    for (int i = 0; keep_real && i < t->ncerts; i++) der_put_raw(&w, t->certs[i].p, t->certs[i].n);
+    put_spans(&w, certs, ncerts);
     der_end(&w);
     der_begin(&w, DER_SET);
-    for (int i = 0; i < t->nsigners; i++) der_put_raw(&w, t->signers[i].tlv.p, t->signers[i].tlv.n);
+    put_spans(&w, signers, nsigners);
     der_end(&w);
     der_end(&w);
     der_end(&w);
     der_end(&w);
     return der_writer_finish(&w, out, out_len);
+}
+
+int fx_token_with_cert(const tsp_parsed *t, const uint8_t *extra, size_t extra_len, int keep_real, uint8_t **out,
+                       size_t *out_len)
+{
+    tsp_span certs[TSP_MAX_CERTS + 1] = {{extra, extra_len}};
+    int ncerts = 1;
+    for (int i = 0; keep_real && i < t->ncerts; i++) certs[ncerts++] = t->certs[i];
+    tsp_span signers[TSP_MAX_SIGNERS];
+    for (int i = 0; i < t->nsigners; i++) signers[i] = t->signers[i].tlv;
+    return fx_signed_data(t, t->sd_version, t->digest_algs, t->ndigest_algs, certs, ncerts, signers, t->nsigners,
+                          out, out_len);
 }

@@ -54,6 +54,11 @@ int fx_x509_cert(int profile, const x509_signer *issuer, const uint8_t *issuer_d
 /* Ask the engine for a token over data (sha256, certReq) on profile p; bare token out (malloc'd). */
 int fx_stamp(fx_pki *fx, tsp_profile p, const uint8_t *data, size_t len, uint8_t **token, size_t *token_len);
 
+/* A token (ContentInfo with SignedData) around t's TSTInfo with the given version, digestAlgorithms
+ * elements, certificates and SignerInfo elements (each a whole DER element). Caller frees *out. */
+int fx_signed_data(const tsp_parsed *t, uint64_t version, const tsp_span *digest_algs, int ndigest,
+                   const tsp_span *certs, int ncerts, const tsp_span *signers, int nsigners, uint8_t **out,
+                   size_t *out_len);
 /* The parsed token t re-encoded with the certificate(s) `extra` put in front of its certificates
  * (keep_real = 0: instead of them); signatures untouched. Caller frees *out. */
 int fx_token_with_cert(const tsp_parsed *t, const uint8_t *extra, size_t extra_len, int keep_real, uint8_t **out,
