@@ -5,6 +5,7 @@
 #   make run       deps + build + start what exists (see README)
 #   make bench     run the benchmarks in bench/ (ratios against baselines measured in the same run)
 #   make fuzz      longer fuzz runs (FUZZ_SECONDS per target, default 60)
+#   make reproducible-check   build the shipped binaries of HEAD twice in two folders, compare bytes
 SHELL := /bin/bash
 MAKEFLAGS += --no-print-directory
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
@@ -14,14 +15,15 @@ CI_FUZZ_SECONDS ?= 15
 
 DEB_PACKAGES := build-essential cmake pkg-config clang libclang-rt-14-dev libssl-dev openssl \
   libjansson-dev nettle-dev libmicrohttpd-dev libcurl4-openssl-dev valgrind nodejs npm chrony \
-  ca-certificates curl
+  ca-certificates curl git
 
-.PHONY: all deps build asan fuzz-build test test-build test-asan test-fuzz run bench fuzz clean help
+.PHONY: all deps build asan fuzz-build test test-build test-asan test-fuzz run bench fuzz clean help \
+  reproducible-check
 
 all: build
 
 help:
-	@sed -n '1,8p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '/^[^#]/q;p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	@missing=""; for p in $(DEB_PACKAGES); do \
@@ -71,7 +73,10 @@ test-fuzz: fuzz-build
 	    || { tail -60 build-fuzz/$$name.log; echo "fuzz: $$name FAILED"; exit 1; }; \
 	  grep -E '^Done [0-9]+ runs' build-fuzz/$$name.log || true; done
 
-test: test-build test-asan test-fuzz
+reproducible-check: deps
+	@tools/reproducible-check.sh
+
+test: test-build test-asan test-fuzz reproducible-check
 	@total=$$(cat build/ctest-summary.log build-asan/ctest-summary.log | sed -n 's/.* tests failed out of \([0-9]*\)/\1/p' | awk '{s+=$$1} END {print s+0}'); \
 	echo "make test: release and sanitizer test programs, then fuzz runs, all passed"; \
 	echo "tests: $$total passed, 0 failed"
