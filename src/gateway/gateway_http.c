@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "gateway/gateway_conn.h"
 #include "gateway/gateway_sign.h"
@@ -22,12 +23,14 @@
 #define HTTP_TOO_LARGE 413u /* named differently across libmicrohttpd versions */
 
 #define RETRY_AFTER_S "1"
+#define STOP_GRACE_MS 3000
 
 struct gateway_http {
     gateway_http_config cfg;
     struct MHD_Daemon *daemon;
     gw_signer *signer;
     gw_conn_registry *conns;
+    _Atomic unsigned awaiting; /* admitted to signing, reply not yet sent (for a graceful stop) */
 };
 
 /* One POST request. Once submitted, the job belongs to the signing pool until its callback
@@ -204,7 +207,9 @@ static enum MHD_Result submit_post(gateway_http *g, struct MHD_Connection *c, up
     gw_conn_set_phase(conn_of(c), GW_CONN_SIGNING);
     u->state = UP_SIGNING;
     MHD_suspend_connection(c);
+    atomic_fetch_add(&g->awaiting, 1);
     if (gw_signer_submit(g->signer, &u->job) != 0) {
+        atomic_fetch_sub(&g->awaiting, 1);
         u->state = UP_REFUSED; /* answered with 503 when the handler runs again */
         MHD_resume_connection(c);
     }
@@ -298,12 +303,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe)
 {
+    gateway_http *g = cls;
     upload *u = *con_cls;
-    (void)cls, (void)toe;
+    (void)toe;
     /* The next request on a kept-alive connection has the full deadline again. */
     gw_conn_set_phase(conn_of(c), GW_CONN_RECEIVING);
     if (u) {
-        if (u->state == UP_SIGNING && atomic_load(&u->signed_)) free(u->job.resp);
+        if (u->state == UP_SIGNING) {
+            free(u->job.resp);
+            atomic_fetch_sub(&g->awaiting, 1);
+        }
         free(u->body);
         free(u);
         *con_cls = NULL;
@@ -367,10 +376,14 @@ unsigned gateway_http_port(const gateway_http *g)
 void gateway_http_stop(gateway_http *g)
 {
     if (!g) return;
-    /* Every admitted request is signed and its connection resumed before the daemon stops
-     * (libmicrohttpd refuses to stop with suspended connections); new ones get 503. */
+    /* Stop accepting; sign every admitted request and resume its connection (libmicrohttpd
+     * refuses to stop with suspended connections; requests arriving meanwhile get 503); give
+     * the replies up to STOP_GRACE_MS to go out; then close everything. */
+    MHD_socket lfd = MHD_quiesce_daemon(g->daemon);
     gw_signer_stop(g->signer);
+    for (int i = 0; i < STOP_GRACE_MS / 10 && atomic_load(&g->awaiting); i++) nanosleep(&(struct timespec){0, 10000000L}, NULL);
     MHD_stop_daemon(g->daemon);
+    if (lfd != MHD_INVALID_SOCKET) close(lfd);
     log_line("stopped: %llu connections cut at the request deadline", (unsigned long long)gw_conn_reaped(g->conns));
     gw_conn_registry_free(g->conns);
     gw_signer_free(g->signer);

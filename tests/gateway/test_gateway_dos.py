@@ -9,14 +9,14 @@ Then: strict framing (duplicate/conflicting Content-Length, Content-Length with 
 Content-Length, unknown Transfer-Encoding, bad request lines) answered 400; an oversized chunked
 body cut off at the limit; the per-address connection limit; a full signing queue answered 503
 with Retry-After at once; hundreds of requests waiting on a slow signer all served by a handful
-of threads. Every loop is bounded in count and time; nothing leaves 127.0.0.0/8.
+of threads; SIGTERM while they wait answers them all and exits 0. Every loop is bounded in count and time; nothing leaves 127.0.0.0/8.
 
 usage: test_gateway_dos.py BIN_DIR [--gateway PATH] [--plain] [--only NAME[,NAME...]] [--seconds S]
   BIN_DIR       build/bin with cctsa (dev CA) and cctsa-gateway
   --gateway     another gateway binary (e.g. main's, to see the attacks succeed against it)
   --plain       start that gateway without the serving-limit options it may not know
   --only        run only these checks: slowloris, slowbody, slowreader, idle, strict, chunked,
-                perclient, queue, async
+                perclient, queue, async, sigterm
   --seconds     legitimate-client window per attack (default 6)
 """
 import argparse
@@ -413,7 +413,7 @@ def queue_full(bin_gw, ca, query, work):
         check(all(r[1].get("content-type") == "application/timestamp-reply" for r, _ in busy),
               "503 body is a TimeStampResp")
     finally:
-        gw.stop()
+        check(gw.stop() == 0, "queue gateway exits 0")
 
 
 def async_signing(bin_gw, ca, query, work):
@@ -429,7 +429,25 @@ def async_signing(bin_gw, ca, query, work):
         threads = len(os.listdir("/proc/%d/task" % gw.proc.pid))
         check(threads <= 12, "gateway threads: %d (no thread per waiting request)" % threads)
     finally:
-        gw.stop()
+        check(gw.stop() == 0, "async gateway exits 0")
+
+
+def sigterm_under_load(bin_gw, ca, query, work):
+    """SIGTERM while 200 requests wait on a 500 ms signer: every admitted request is still
+    answered, nothing hangs, and the gateway exits 0 promptly."""
+    gw = Gateway(bin_gw, ca, ["--sign-workers", "1", "--dev-sign-delay-ms", "500", "--max-per-client", "0"], work, "sigterm")
+    results = []
+    th = threading.Thread(target=lambda: results.extend(burst(gw.port, query, 200)), daemon=True)
+    th.start()
+    time.sleep(0.4)
+    t0 = time.monotonic()
+    rc = gw.stop()
+    took = time.monotonic() - t0
+    th.join(15)
+    good = sum(1 for r, _ in results if granted(r))
+    hung = [r for r, t in results if r[0] is None and t >= 7]
+    check(rc == 0 and took < 5, "SIGTERM with 200 requests waiting on the signer: exit %s after %.1f s" % (rc, took))
+    check(good >= 190 and not hung, "SIGTERM under load: %d of %d granted, %d hung" % (good, len(results), len(hung)))
 
 
 def main():
@@ -478,6 +496,8 @@ def main():
                 queue_full(bin_gw, ca, query, work)
             if want("async"):
                 async_signing(bin_gw, ca, query, work)
+            if want("sigterm"):
+                sigterm_under_load(bin_gw, ca, query, work)
     finally:
         if gw:
             gw.stop()
