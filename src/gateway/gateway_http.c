@@ -30,6 +30,7 @@ struct gateway_http {
     struct MHD_Daemon *daemon;
     gw_signer *signer;
     gw_conn_registry *conns;
+    struct MHD_Response *busy; /* the 503, shared by every refusal */
     _Atomic unsigned awaiting; /* admitted to signing, reply not yet sent (for a graceful stop) */
 };
 
@@ -79,29 +80,44 @@ static const char *log_safe(const char *s, char *out, size_t cap)
     return out;
 }
 
-/* libmicrohttpd's own messages (a client closing mid-request, connection limits reached) come
- * once per connection: under attack that is a flood, so at most LIB_LOG_PER_S lines a second
- * are written and the rest counted. */
-#define LIB_LOG_PER_S 10
+/* Messages that come once per connection or per refused request (libmicrohttpd's own, such as
+ * a client closing mid-request; 503s from a full signing queue) would flood the log under
+ * attack or overload: at most per_s of each kind are written a second, and how many were left
+ * out is logged when the next second begins. */
+typedef struct {
+    pthread_mutex_t mu;
+    const char *what;
+    unsigned per_s, lines, dropped;
+    time_t second;
+} log_limit;
+
+static int log_allowed(log_limit *l)
+{
+    pthread_mutex_lock(&l->mu);
+    time_t now = time(NULL);
+    unsigned dropped = 0;
+    if (now != l->second) {
+        dropped = l->dropped;
+        l->second = now, l->lines = l->dropped = 0;
+    }
+    int show = l->lines++ < l->per_s;
+    if (!show) l->dropped++;
+    pthread_mutex_unlock(&l->mu);
+    if (dropped) log_line("%u more %s not logged", dropped, l->what);
+    return show;
+}
+
+static log_limit lib_limit = {PTHREAD_MUTEX_INITIALIZER, "libmicrohttpd messages", 10, 0, 0, 0};
+static log_limit busy_limit = {PTHREAD_MUTEX_INITIALIZER, "503 answers (signing queue full)", 1, 0, 0, 0};
+
 static void lib_log(void *cls, const char *fmt, va_list ap)
 {
-    static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-    static time_t second;
-    static unsigned lines, dropped;
     char msg[512], safe[512];
     (void)cls;
+    if (!log_allowed(&lib_limit)) return;
     vsnprintf(msg, sizeof msg, fmt, ap);
     msg[strcspn(msg, "\n")] = 0;
-    pthread_mutex_lock(&mu);
-    time_t now = time(NULL);
-    if (now != second) {
-        if (dropped) log_line("libmicrohttpd: %u more messages suppressed", dropped);
-        second = now, lines = dropped = 0;
-    }
-    int show = lines++ < LIB_LOG_PER_S;
-    if (!show) dropped++;
-    pthread_mutex_unlock(&mu);
-    if (show) log_line("libmicrohttpd: %s", log_safe(msg, safe, sizeof safe));
+    log_line("libmicrohttpd: %s", log_safe(msg, safe, sizeof safe));
 }
 
 static gw_conn *conn_of(struct MHD_Connection *c)
@@ -110,27 +126,20 @@ static gw_conn *conn_of(struct MHD_Connection *c)
     return ci ? ci->socket_context : NULL;
 }
 
-/* Queue a response; an error status also closes the connection (part of a body may be unread).
- * Optionally one more header (name, value). */
-static enum MHD_Result reply_h(struct MHD_Connection *c, unsigned code, const char *ctype, const void *body, size_t len,
-                               int copy, const char *hname, const char *hvalue)
+/* Queue a response; a 4xx also closes the connection (part of a body may be unread; a 5xx
+ * comes after the whole request). */
+static enum MHD_Result reply(struct MHD_Connection *c, unsigned code, const char *ctype, const void *body, size_t len,
+                             int copy)
 {
     struct MHD_Response *r =
         MHD_create_response_from_buffer(len, (void *)body, copy ? MHD_RESPMEM_MUST_COPY : MHD_RESPMEM_PERSISTENT);
     if (!r) return MHD_NO;
     MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
-    if (hname) MHD_add_response_header(r, hname, hvalue);
-    if (code >= 400) MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+    if (code >= 400 && code < 500) MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
     enum MHD_Result rc = MHD_queue_response(c, code, r);
     MHD_destroy_response(r);
     gw_conn_set_phase(conn_of(c), GW_CONN_ANSWERED);
     return rc;
-}
-
-static enum MHD_Result reply(struct MHD_Connection *c, unsigned code, const char *ctype, const void *body, size_t len,
-                             int copy)
-{
-    return reply_h(c, code, ctype, body, len, copy, NULL, NULL);
 }
 
 static enum MHD_Result text(struct MHD_Connection *c, unsigned code, const char *method, const char *url, const char *msg)
@@ -217,20 +226,29 @@ static enum MHD_Result submit_post(gateway_http *g, struct MHD_Connection *c, up
 }
 
 /* Signing queue full or shutting down: 503 with Retry-After, and (as RFC 3161 clients expect a
- * TimeStampResp) a systemFailure rejection as the body. */
-static enum MHD_Result busy(struct MHD_Connection *c, const char *url)
+ * TimeStampResp) a systemFailure rejection as the body. Built once: under overload the refusal
+ * must cost next to nothing. */
+static struct MHD_Response *busy_response(void)
 {
-    uint8_t *resp = NULL;
+    uint8_t *der = NULL;
     size_t len = 0;
+    if (tsp_resp_reject(TSP_FAIL_SYSTEM_FAILURE, "signing queue full, retry later", &der, &len) != 0) return NULL;
+    struct MHD_Response *r = MHD_create_response_from_buffer(len, der, MHD_RESPMEM_MUST_COPY);
+    free(der);
+    if (r && (MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/timestamp-reply") != MHD_YES ||
+              MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, RETRY_AFTER_S) != MHD_YES)) {
+        MHD_destroy_response(r);
+        r = NULL;
+    }
+    return r;
+}
+
+static enum MHD_Result busy(gateway_http *g, struct MHD_Connection *c, const char *url)
+{
     char safe[256];
-    log_line("POST %s -> HTTP 503 (signing queue full)", log_safe(url, safe, sizeof safe));
-    if (tsp_resp_reject(TSP_FAIL_SYSTEM_FAILURE, "signing queue full, retry later", &resp, &len) != 0)
-        return reply_h(c, MHD_HTTP_SERVICE_UNAVAILABLE, "text/plain; charset=utf-8", "signing queue full\n", 19, 0,
-                       MHD_HTTP_HEADER_RETRY_AFTER, RETRY_AFTER_S);
-    enum MHD_Result rc = reply_h(c, MHD_HTTP_SERVICE_UNAVAILABLE, "application/timestamp-reply", resp, len, 1,
-                                 MHD_HTTP_HEADER_RETRY_AFTER, RETRY_AFTER_S);
-    free(resp);
-    return rc;
+    if (log_allowed(&busy_limit)) log_line("POST %s -> HTTP 503 (signing queue full)", log_safe(url, safe, sizeof safe));
+    gw_conn_set_phase(conn_of(c), GW_CONN_ANSWERED);
+    return MHD_queue_response(c, MHD_HTTP_SERVICE_UNAVAILABLE, g->busy);
 }
 
 static enum MHD_Result finish_post(struct MHD_Connection *c, const char *url, upload *u)
@@ -293,7 +311,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     case UP_RECEIVING:
         return *data_size ? take_body(g, c, url, u, data, data_size) : submit_post(g, c, u);
     case UP_REFUSED:
-        return busy(c, url);
+        return busy(g, c, url);
     case UP_SIGNING:
         break;
     }
@@ -343,15 +361,16 @@ gateway_http *gateway_http_start(const gateway_http_config *cfg)
     }
     g->conns = gw_conn_registry_new(l->request_deadline_ms);
     g->signer = gw_signer_new(cfg->engine, l->sign_workers, l->sign_queue, l->dev_sign_delay_ms);
-    if (g->conns && g->signer)
+    g->busy = busy_response();
+    if (g->conns && g->signer && g->busy)
         g->daemon = MHD_start_daemon(
             MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0, NULL, NULL,
-            on_request, g, MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)&g->cfg.listen, MHD_OPTION_NOTIFY_COMPLETED,
-            on_completed, g, MHD_OPTION_NOTIFY_CONNECTION, on_connection, g, MHD_OPTION_THREAD_POOL_SIZE,
-            l->http_threads, MHD_OPTION_CONNECTION_LIMIT, l->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-            l->max_per_client, MHD_OPTION_CONNECTION_TIMEOUT, l->idle_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-            (size_t)16384, MHD_OPTION_LISTEN_BACKLOG_SIZE, 4096u, MHD_OPTION_STRICT_FOR_CLIENT, 1,
-            MHD_OPTION_EXTERNAL_LOGGER, lib_log, g, MHD_OPTION_END);
+            on_request, g, MHD_OPTION_EXTERNAL_LOGGER, lib_log, g, MHD_OPTION_SOCK_ADDR,
+            (const struct sockaddr *)&g->cfg.listen, MHD_OPTION_NOTIFY_COMPLETED, on_completed, g,
+            MHD_OPTION_NOTIFY_CONNECTION, on_connection, g, MHD_OPTION_THREAD_POOL_SIZE, l->http_threads,
+            MHD_OPTION_CONNECTION_LIMIT, l->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT, l->max_per_client,
+            MHD_OPTION_CONNECTION_TIMEOUT, l->idle_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)16384,
+            MHD_OPTION_LISTEN_BACKLOG_SIZE, 4096u, MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_END);
     if (g->daemon)
         log_line("limits: %u connections (%u per client address), request deadline %u ms, idle timeout %u s, "
                  "signing queue %u, %u HTTP and %u signing threads",
@@ -361,6 +380,7 @@ gateway_http *gateway_http_start(const gateway_http_config *cfg)
         gw_signer_stop(g->signer);
         gw_signer_free(g->signer);
         gw_conn_registry_free(g->conns);
+        if (g->busy) MHD_destroy_response(g->busy);
         free(g);
         return NULL;
     }
@@ -387,5 +407,6 @@ void gateway_http_stop(gateway_http *g)
     log_line("stopped: %llu connections cut at the request deadline", (unsigned long long)gw_conn_reaped(g->conns));
     gw_conn_registry_free(g->conns);
     gw_signer_free(g->signer);
+    MHD_destroy_response(g->busy);
     free(g);
 }
