@@ -16,8 +16,9 @@ usage: test_gateway_dos.py BIN_DIR [--gateway PATH] [--plain] [--only NAME[,NAME
   --gateway     another gateway binary (e.g. main's, to see the attacks succeed against it)
   --plain       start that gateway without the serving-limit options it may not know
   --only        run only these checks: slowloris, slowbody, slowreader, idle, strict, chunked,
-                perclient, queue, async, sigterm
-  --seconds     legitimate-client window per attack (default 6)
+                perclient, queue, async, sigterm, options
+  --seconds     legitimate-client window per attack (default 6; the checks that attackers are
+                cut need more than the 5 s request deadline)
 """
 import argparse
 import os
@@ -42,10 +43,10 @@ def check(ok, what):
 
 
 class Gateway:
-    def __init__(self, binary, ca, args, work, name):
+    def __init__(self, binary, ca, args, work, name, preexec=None):
         self.log = open(os.path.join(work, name + ".err"), "wb")
         self.proc = subprocess.Popen([binary, "--dev-ca", ca, "--listen", "127.0.0.1:0"] + args,
-                                     stdout=subprocess.PIPE, stderr=self.log)
+                                     stdout=subprocess.PIPE, stderr=self.log, preexec_fn=preexec)
         self.port = None
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
@@ -455,6 +456,31 @@ def sigterm_under_load(bin_gw, ca, query, work):
           % (signed, good, len(results) - good - len(hung), len(hung)))
 
 
+def options_and_fds(bin_gw, ca, work):
+    """Limit options are range-checked, listed by --help, and the connection limit is fitted to
+    RLIMIT_NOFILE (soft raised to hard; lowered when even the hard limit is too small)."""
+    out = subprocess.run([bin_gw, "--help"], capture_output=True, text=True, timeout=10).stdout
+    check(all(o in out for o in ("--max-connections", "--max-per-client", "--request-deadline-ms", "--idle-timeout",
+                                 "--sign-queue")), "--help lists the serving limits")
+    for bad in (["--sign-queue", "0"], ["--idle-timeout", "x"], ["--max-connections", "-5"], ["--request-deadline-ms"]):
+        r = subprocess.run([bin_gw, "--dev-ca", ca] + bad, capture_output=True, text=True, timeout=10)
+        check(r.returncode == 2 and "cctsa-gateway:" in r.stderr, "%s refused (exit %d)" % (" ".join(bad), r.returncode))
+
+    def limited(soft, hard, name):
+        gw = Gateway(bin_gw, ca, [], work, name, preexec=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard)))
+        limits = open("/proc/%d/limits" % gw.proc.pid).read()
+        gw.stop()
+        return open(gw.log.name).read(), limits
+
+    err, limits = limited(100, 5000, "fds-raise")
+    soft = re.search(r"Max open files\s+(\d+)", limits)
+    check(soft and soft.group(1) == "5000" and "lowered" not in err,
+          "RLIMIT_NOFILE soft 100 raised to the hard 5000, 4096 connections fit")
+    err, _ = limited(300, 300, "fds-low")
+    check("--max-connections lowered from 4096 to 236" in err,
+          "RLIMIT_NOFILE 300: --max-connections lowered to 236")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("bin_dir")
@@ -503,6 +529,8 @@ def main():
                 async_signing(bin_gw, ca, query, work)
             if want("sigterm"):
                 sigterm_under_load(bin_gw, ca, query, work)
+            if want("options"):
+                options_and_fds(bin_gw, ca, work)
     finally:
         if gw:
             gw.stop()
