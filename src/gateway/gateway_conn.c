@@ -23,9 +23,9 @@ struct gw_conn_registry {
     pthread_mutex_t mu;
     pthread_cond_t tick;
     gw_conn *head;
-    unsigned deadline_ms;
+    unsigned deadline_ms, max_open, open;
     int stopping, have_thread;
-    _Atomic uint64_t reaped;
+    _Atomic uint64_t reaped, refused;
     pthread_t timer;
 };
 
@@ -36,10 +36,13 @@ static int64_t now_ms(void)
     return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
-void gw_conn_raw_answer(int fd, const char *status_line)
+void gw_conn_raw_answer(int fd, const char *status_line, const char *extra)
 {
-    char msg[160];
-    int n = snprintf(msg, sizeof msg, "HTTP/1.1 %s\r\nConnection: close\r\nContent-Length: 0\r\n\r\n", status_line);
+    char msg[256], sink[4096];
+    for (int i = 0; i < 16 && recv(fd, sink, sizeof sink, MSG_DONTWAIT) > 0; i++) {
+    }
+    int n = snprintf(msg, sizeof msg, "HTTP/1.1 %s\r\n%sConnection: close\r\nContent-Length: 0\r\n\r\n", status_line,
+                     extra);
     if (n > 0 && (size_t)n < sizeof msg) {
         ssize_t w;
         do w = send(fd, msg, (size_t)n, MSG_DONTWAIT | MSG_NOSIGNAL);
@@ -58,7 +61,7 @@ static void reap(gw_conn_registry *r)
         if (c->reaped || atomic_load(&c->phase) != GW_CONN_RECEIVING) continue;
         if (now - atomic_load(&c->since_ms) < (int64_t)r->deadline_ms) continue;
         c->reaped = 1;
-        gw_conn_raw_answer(c->fd, "408 Request Timeout");
+        gw_conn_raw_answer(c->fd, "408 Request Timeout", "");
         shutdown(c->fd, SHUT_RDWR);
         atomic_fetch_add(&r->reaped, 1);
     }
@@ -84,7 +87,7 @@ static void *timer_main(void *arg)
     return NULL;
 }
 
-gw_conn_registry *gw_conn_registry_new(unsigned deadline_ms)
+gw_conn_registry *gw_conn_registry_new(unsigned deadline_ms, unsigned max_open)
 {
     gw_conn_registry *r = calloc(1, sizeof *r);
     if (!r) return NULL;
@@ -95,6 +98,7 @@ gw_conn_registry *gw_conn_registry_new(unsigned deadline_ms)
     pthread_cond_init(&r->tick, &ca);
     pthread_condattr_destroy(&ca);
     r->deadline_ms = deadline_ms;
+    r->max_open = max_open;
     if (deadline_ms) {
         if (pthread_create(&r->timer, NULL, timer_main, r) != 0) {
             gw_conn_registry_free(r);
@@ -129,6 +133,13 @@ gw_conn *gw_conn_open(gw_conn_registry *r, int fd)
     pthread_mutex_lock(&r->mu);
     if ((c->next = r->head)) r->head->prev = c;
     r->head = c;
+    if (r->open++ >= r->max_open) {
+        /* Over the limit: say so and close, rather than leave the client in the accept queue. */
+        c->reaped = 1;
+        gw_conn_raw_answer(fd, "503 Service Unavailable", "Retry-After: 1\r\n");
+        shutdown(fd, SHUT_RDWR);
+        atomic_fetch_add(&r->refused, 1);
+    }
     pthread_mutex_unlock(&r->mu);
     return c;
 }
@@ -140,6 +151,7 @@ void gw_conn_close(gw_conn_registry *r, gw_conn *c)
     if (c->prev) c->prev->next = c->next;
     else r->head = c->next;
     if (c->next) c->next->prev = c->prev;
+    r->open--;
     pthread_mutex_unlock(&r->mu);
     free(c);
 }
@@ -151,7 +163,5 @@ void gw_conn_set_phase(gw_conn *c, gw_conn_phase p)
     atomic_store(&c->phase, (int)p);
 }
 
-uint64_t gw_conn_reaped(const gw_conn_registry *r)
-{
-    return atomic_load(&((gw_conn_registry *)r)->reaped);
-}
+uint64_t gw_conn_reaped(const gw_conn_registry *r) { return atomic_load(&((gw_conn_registry *)r)->reaped); }
+uint64_t gw_conn_refused(const gw_conn_registry *r) { return atomic_load(&((gw_conn_registry *)r)->refused); }

@@ -21,8 +21,9 @@ typedef enum {
 typedef struct gw_conn gw_conn;
 typedef struct gw_conn_registry gw_conn_registry;
 
-/* deadline_ms 0 disables the timer thread. NULL on allocation or thread failure. */
-gw_conn_registry *gw_conn_registry_new(unsigned deadline_ms);
+/* deadline_ms 0 disables the timer thread. A connection opened while max_open are open is
+ * answered 503 with Retry-After and shut down at once. NULL on allocation or thread failure. */
+gw_conn_registry *gw_conn_registry_new(unsigned deadline_ms, unsigned max_open);
 void gw_conn_registry_free(gw_conn_registry *r); /* stops the timer; call after the server stopped */
 
 /* Connection life (libmicrohttpd's connection notifications). */
@@ -30,12 +31,16 @@ gw_conn *gw_conn_open(gw_conn_registry *r, int fd);
 void gw_conn_close(gw_conn_registry *r, gw_conn *c);
 void gw_conn_set_phase(gw_conn *c, gw_conn_phase p); /* RECEIVING restarts the deadline */
 
-/* Counters for logs and tests. */
+/* Counters for logs: connections cut at the deadline, refused over max_open. */
 uint64_t gw_conn_reaped(const gw_conn_registry *r);
+uint64_t gw_conn_refused(const gw_conn_registry *r);
 
-/* Best-effort one-shot answer written straight to the socket, for the cases where the
- * server library cannot queue one (deadline expired, body cut off at the limit): a status line,
- * Connection: close and an empty body. status_line is e.g. "408 Request Timeout". */
-void gw_conn_raw_answer(int fd, const char *status_line);
+/* Best-effort one-shot answer written straight to the socket, for the cases where the server
+ * library cannot queue one (over the connection limit, deadline expired, body cut off at the
+ * limit): what the client sent so far is read and dropped (so that the close is a FIN, not a
+ * reset that would destroy the answer), then the status line, `extra` header lines (each
+ * ending in CRLF, or ""), Connection: close and an empty body. status_line is e.g.
+ * "408 Request Timeout". */
+void gw_conn_raw_answer(int fd, const char *status_line, const char *extra);
 
 #endif

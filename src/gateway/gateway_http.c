@@ -280,7 +280,7 @@ static enum MHD_Result take_body(gateway_http *g, struct MHD_Connection *c, cons
         log_line("POST %s -> HTTP 413 (body over %zu bytes, connection cut)", log_safe(url, safe, sizeof safe),
                  g->cfg.max_body);
         const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
-        if (ci) gw_conn_raw_answer(ci->connect_fd, "413 Content Too Large");
+        if (ci) gw_conn_raw_answer(ci->connect_fd, "413 Content Too Large", "");
         return MHD_NO;
     }
     memcpy(u->body + u->len, data, *data_size);
@@ -355,11 +355,15 @@ gateway_http *gateway_http_start(const gateway_http_config *cfg)
     if (!g) return NULL;
     g->cfg = *cfg;
     gateway_limits *l = &g->cfg.limits;
-    if (gateway_limits_fit_fds(l) != 0) {
+    unsigned accept_max = 0;
+    if (gateway_limits_fit_fds(l, &accept_max) != 0) {
         free(g);
         return NULL;
     }
-    g->conns = gw_conn_registry_new(l->request_deadline_ms);
+    /* libmicrohttpd stops accepting at its limit, leaving clients in the kernel's queue without
+     * an answer; so its limit is what the descriptors allow, and the registry answers 503 to a
+     * connection over --max-connections. */
+    g->conns = gw_conn_registry_new(l->request_deadline_ms, l->max_connections);
     g->signer = gw_signer_new(cfg->engine, l->sign_workers, l->sign_queue, l->dev_sign_delay_ms);
     g->busy = busy_response();
     if (g->conns && g->signer && g->busy)
@@ -368,7 +372,7 @@ gateway_http *gateway_http_start(const gateway_http_config *cfg)
             on_request, g, MHD_OPTION_EXTERNAL_LOGGER, lib_log, g, MHD_OPTION_SOCK_ADDR,
             (const struct sockaddr *)&g->cfg.listen, MHD_OPTION_NOTIFY_COMPLETED, on_completed, g,
             MHD_OPTION_NOTIFY_CONNECTION, on_connection, g, MHD_OPTION_THREAD_POOL_SIZE, l->http_threads,
-            MHD_OPTION_CONNECTION_LIMIT, l->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT, l->max_per_client,
+            MHD_OPTION_CONNECTION_LIMIT, accept_max, MHD_OPTION_PER_IP_CONNECTION_LIMIT, l->max_per_client,
             MHD_OPTION_CONNECTION_TIMEOUT, l->idle_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)16384,
             MHD_OPTION_LISTEN_BACKLOG_SIZE, 4096u, MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_END);
     if (g->daemon)
@@ -404,7 +408,8 @@ void gateway_http_stop(gateway_http *g)
     for (int i = 0; i < STOP_GRACE_MS / 10 && atomic_load(&g->awaiting); i++) nanosleep(&(struct timespec){0, 10000000L}, NULL);
     MHD_stop_daemon(g->daemon);
     if (lfd != MHD_INVALID_SOCKET) close(lfd);
-    log_line("stopped: %llu connections cut at the request deadline", (unsigned long long)gw_conn_reaped(g->conns));
+    log_line("stopped: %llu connections cut at the request deadline, %llu refused over the connection limit",
+             (unsigned long long)gw_conn_reaped(g->conns), (unsigned long long)gw_conn_refused(g->conns));
     gw_conn_registry_free(g->conns);
     gw_signer_free(g->signer);
     MHD_destroy_response(g->busy);

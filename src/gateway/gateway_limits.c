@@ -21,7 +21,7 @@ typedef struct {
 static const limit_opt opts[] = {
     {"--http-threads", L(http_threads), 2, 1, 64, "event-loop threads serving HTTP (epoll)"},
     {"--max-connections", L(max_connections), 4096, 16, 1000000,
-     "open HTTP connections in total; more are closed at accept (capped by RLIMIT_NOFILE)"},
+     "open HTTP connections in total; more get 503 and are closed at once (capped by RLIMIT_NOFILE)"},
     {"--max-per-client", L(max_per_client), 64, 0, 1000000,
      "open connections per client IP address, 0 = no limit (behind a proxy: 0 or its pool size)"},
     {"--request-deadline-ms", L(request_deadline_ms), 5000, 100, 600000,
@@ -71,7 +71,7 @@ void gateway_limits_usage(FILE *f)
     }
 }
 
-int gateway_limits_fit_fds(gateway_limits *l)
+int gateway_limits_fit_fds(gateway_limits *l, unsigned *accept_max)
 {
     struct rlimit rl;
     if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return -1;
@@ -81,15 +81,18 @@ int gateway_limits_fit_fds(gateway_limits *l)
         if (setrlimit(RLIMIT_NOFILE, &up) == 0) rl.rlim_cur = want;
     }
     /* Each connection holds one socket; a signing request later holds no extra descriptor. */
-    rlim_t room = rl.rlim_cur > FD_RESERVE + 16 ? rl.rlim_cur - FD_RESERVE : 0;
-    if (room < 16) {
+    rlim_t room = rl.rlim_cur > FD_RESERVE + 32 ? rl.rlim_cur - FD_RESERVE : 0;
+    if (room < 32) {
         fprintf(stderr, "cctsa-gateway: RLIMIT_NOFILE %llu leaves no room for connections\n", (unsigned long long)rl.rlim_cur);
         return -1;
     }
-    if (room < l->max_connections) {
-        fprintf(stderr, "cctsa-gateway: RLIMIT_NOFILE %llu: --max-connections lowered from %u to %llu\n",
-                (unsigned long long)rl.rlim_cur, l->max_connections, (unsigned long long)room);
-        l->max_connections = (unsigned)room;
+    if (room > 4000000) room = 4000000;
+    *accept_max = (unsigned)room;
+    unsigned fit = (unsigned)(room - room / 16);
+    if (fit < l->max_connections) {
+        fprintf(stderr, "cctsa-gateway: RLIMIT_NOFILE %llu: --max-connections lowered from %u to %u\n",
+                (unsigned long long)rl.rlim_cur, l->max_connections, fit);
+        l->max_connections = fit;
     }
     return 0;
 }

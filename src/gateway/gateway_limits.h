@@ -22,8 +22,10 @@ void gateway_limits_default(gateway_limits *l);
  * Return 0 for any other option name. */
 int gateway_limits_option(gateway_limits *l, const char *name, const char *value);
 void gateway_limits_usage(FILE *f);
-/* Raise RLIMIT_NOFILE's soft limit to its hard limit and lower max_connections if the
- * descriptors still do not suffice (a message says so). 0, or -1 if not even 16 fit. */
-int gateway_limits_fit_fds(gateway_limits *l);
+/* Raise RLIMIT_NOFILE's soft limit to its hard limit. *accept_max is how many connections the
+ * descriptors allow (the server library's hard limit); max_connections is lowered, with a
+ * message, to leave a sixteenth of that as room in which a connection over max_connections is
+ * accepted only to be answered 503 and closed. 0, or -1 if not even 16 connections fit. */
+int gateway_limits_fit_fds(gateway_limits *l, unsigned *accept_max);
 
 #endif

@@ -7,7 +7,7 @@ saves the gateway) and reconnect whenever the gateway closes one; meanwhile a le
 on 127.0.0.1 opens a new connection every 0.2 s and must receive at least 95 % of its tokens.
 Then: strict framing (duplicate/conflicting Content-Length, Content-Length with chunked, invalid
 Content-Length, unknown Transfer-Encoding, bad request lines) answered 400; an oversized chunked
-body cut off at the limit; the per-address connection limit; a full signing queue answered 503
+body cut off at the limit; the per-address and total connection limits; a full signing queue answered 503
 with Retry-After at once; hundreds of requests waiting on a slow signer all served by a handful
 of threads; SIGTERM while they wait answers them all and exits 0. Every loop is bounded in count and time; nothing leaves 127.0.0.0/8.
 
@@ -16,7 +16,7 @@ usage: test_gateway_dos.py BIN_DIR [--gateway PATH] [--plain] [--only NAME[,NAME
   --gateway     another gateway binary (e.g. main's, to see the attacks succeed against it)
   --plain       start that gateway without the serving-limit options it may not know
   --only        run only these checks: slowloris, slowbody, slowreader, idle, strict, chunked,
-                perclient, queue, async, sigterm, options
+                perclient, queue, async, sigterm, total, options
   --seconds     legitimate-client window per attack (default 6; the checks that attackers are
                 cut need more than the 5 s request deadline)
 """
@@ -362,26 +362,44 @@ def chunked_cutoff(port):
     check(sent < 256 * 1024, "chunked body over the limit: not read to the end")
 
 
-def per_client_limit(port, query, limit):
-    socks, closed = [], 0
-    for _ in range(limit + 30):
-        s = socket.create_connection(("127.0.0.1", port), timeout=2, source_address=("127.0.0.250", 0))
-        socks.append(s)
+def open_idle(port, n, addrs):
+    """Open n idle connections from the addresses in turn; return (sockets, how many the
+    gateway closed within half a second, how many of those it answered 503 with Retry-After)."""
+    socks, closed, busy = [], 0, 0
+    for i in range(n):
+        socks.append(socket.create_connection(("127.0.0.1", port), timeout=2, source_address=(addrs[i % len(addrs)], 0)))
     time.sleep(0.5)
     for s in socks:
         s.settimeout(0.02)
         try:
-            if s.recv(1) == b"":
-                closed += 1
+            data = s.recv(4096)
+            closed += 1 if data == b"" or data.startswith(b"HTTP/1.1 503") else 0
+            busy += 1 if data.startswith(b"HTTP/1.1 503") and b"Retry-After: 1" in data else 0
         except socket.timeout:
             pass
         except OSError:
             closed += 1
-    check(closed >= 30 and closed <= 30 + 2, "per-client limit %d: %d of %d extra connections from one address closed"
-          % (limit, closed, 30))
+    return socks, closed, busy
+
+
+def per_client_limit(port, query, limit):
+    socks, closed, _ = open_idle(port, limit + 30, ["127.0.0.250"])
+    check(30 <= closed <= 32, "per-client limit %d: %d of %d extra connections from one address closed" % (limit, closed, 30))
     check(granted(http_request(port, query)), "another address is still served while one is at its limit")
     for s in socks:
         s.close()
+
+
+def total_limit(bin_gw, ca, work):
+    gw = Gateway(bin_gw, ca, ["--max-connections", "100", "--max-per-client", "0"], work, "total")
+    try:
+        socks, closed, busy = open_idle(gw.port, 150, ["127.0.0.%d" % a for a in range(240, 245)])
+        check(48 <= closed <= 52 and busy == closed,
+              "--max-connections 100: %d of 50 extra connections answered 503 + Retry-After and closed" % busy)
+        for s in socks:
+            s.close()
+    finally:
+        check(gw.stop() == 0, "total-limit gateway exits 0")
 
 
 def burst(port, query, n, path="/tsa/classic"):
@@ -477,8 +495,8 @@ def options_and_fds(bin_gw, ca, work):
     check(soft and soft.group(1) == "5000" and "lowered" not in err,
           "RLIMIT_NOFILE soft 100 raised to the hard 5000, 4096 connections fit")
     err, _ = limited(300, 300, "fds-low")
-    check("--max-connections lowered from 4096 to 236" in err,
-          "RLIMIT_NOFILE 300: --max-connections lowered to 236")
+    check("--max-connections lowered from 4096 to 222" in err,
+          "RLIMIT_NOFILE 300: --max-connections lowered to 222 (236 descriptors less a sixteenth)")
 
 
 def main():
@@ -529,6 +547,8 @@ def main():
                 async_signing(bin_gw, ca, query, work)
             if want("sigterm"):
                 sigterm_under_load(bin_gw, ca, query, work)
+            if want("total"):
+                total_limit(bin_gw, ca, work)
             if want("options"):
                 options_and_fds(bin_gw, ca, work)
     finally:
