@@ -6,7 +6,8 @@ their connections from 127.0.0.2..127.0.0.51 (spread so that the per-address lim
 saves the gateway) and reconnect whenever the gateway closes one; meanwhile a legitimate client
 on 127.0.0.1 opens a new connection every 0.2 s and must receive at least 95 % of its tokens.
 Then: strict framing (duplicate/conflicting Content-Length, Content-Length with chunked, invalid
-Content-Length, unknown Transfer-Encoding, bad request lines) answered 400; an oversized chunked
+Content-Length, unknown Transfer-Encoding, bad request lines) answered 400; pipelining and
+keep-alive; an oversized chunked
 body cut off at the limit; the per-address and total connection limits; a full signing queue answered 503
 with Retry-After at once; hundreds of requests waiting on a slow signer all served by a handful
 of threads; SIGTERM while they wait answers them all and exits 0. Every loop is bounded in count and time; nothing leaves 127.0.0.0/8.
@@ -15,7 +16,7 @@ usage: test_gateway_dos.py BIN_DIR [--gateway PATH] [--plain] [--only NAME[,NAME
   BIN_DIR       build/bin with cctsa (dev CA) and cctsa-gateway
   --gateway     another gateway binary (e.g. main's, to see the attacks succeed against it)
   --plain       start that gateway without the serving-limit options it may not know
-  --only        run only these checks: slowloris, slowbody, slowreader, idle, strict, chunked,
+  --only        run only these checks: slowloris, slowbody, slowreader, idle, strict, keepalive, chunked,
                 perclient, queue, async, sigterm, total, options
   --seconds     legitimate-client window per attack (default 6; the checks that attackers are
                 cut need more than the 5 s request deadline)
@@ -330,6 +331,53 @@ def strict_checks(port, q):
     check(out.startswith(b"HTTP/1.1 413 "), "Content-Length beyond 64 bits -> 413")
 
 
+def read_responses(s, n, timeout=5.0):
+    """Read n HTTP responses (Content-Length framed) from socket s."""
+    buf, out, end = b"", [], time.monotonic() + timeout
+    s.settimeout(timeout)
+    while len(out) < n and time.monotonic() < end:
+        head, sep, rest = buf.partition(b"\r\n\r\n")
+        m = re.search(rb"(?i)\r\ncontent-length: *(\d+)", head + b"\r\n") if sep else None
+        if m and len(rest) >= int(m.group(1)):
+            k = int(m.group(1))
+            out.append(parse_response(head + b"\r\n\r\n" + rest[:k]))
+            buf = rest[k:]
+            continue
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        buf += chunk
+    return out
+
+
+def keepalive_and_pipelining(port, q):
+    """Three pipelined requests on one connection come back in order; a kept-alive connection
+    serves a request after 3 s of quiet (the deadline restarts after each response), and is
+    closed after the idle timeout."""
+    def post(profile, close=False):
+        return (b"POST /tsa/%s HTTP/1.1\r\nHost: x\r\nContent-Type: application/timestamp-query\r\n"
+                b"Content-Length: %d\r\n%s\r\n" % (profile, len(q), b"Connection: close\r\n" if close else b"")) + q
+
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+        s.sendall(post(b"pq") + post(b"classic") + post(b"hybrid"))
+        rs = read_responses(s, 3)
+        sizes = [len(r[2]) for r in rs]
+        check(len(rs) == 3 and all(granted(r) for r in rs) and sizes[0] > sizes[1] and sizes[2] > sizes[0],
+              "3 pipelined requests (pq, classic, hybrid) answered in order (%s bytes)" % sizes)
+        time.sleep(3)
+        s.sendall(post(b"classic"))
+        rs = read_responses(s, 1)
+        check(len(rs) == 1 and granted(rs[0]), "kept-alive connection serves a request after 3 s of quiet")
+        s.settimeout(8)
+        t0 = time.monotonic()
+        try:
+            gone = s.recv(1) == b""
+        except OSError:
+            gone = True
+        took = time.monotonic() - t0
+        check(gone and 4 <= took <= 7, "quiet kept-alive connection closed after %.1f s (deadline/idle timeout 5 s)" % took)
+
+
 def chunked_cutoff(port):
     """Stream a chunked body far past --max-request: the gateway must stop reading (413 or
     close) long before the client is done."""
@@ -533,6 +581,8 @@ def main():
                 run_attack(gw, query, kind, n, a.seconds, cut)
         if want("strict"):
             strict_checks(gw.port, query)
+        if want("keepalive"):
+            keepalive_and_pipelining(gw.port, query)
         if want("chunked"):
             chunked_cutoff(gw.port)
         if want("perclient"):
