@@ -7,10 +7,11 @@ saves the gateway) and reconnect whenever the gateway closes one; meanwhile a le
 on 127.0.0.1 opens a new connection every 0.2 s and must receive at least 95 % of its tokens.
 Then: strict framing (duplicate/conflicting Content-Length, Content-Length with chunked, invalid
 Content-Length, unknown Transfer-Encoding, bad request lines) answered 400; pipelining and
-keep-alive; an oversized chunked
-body cut off at the limit; the per-address and total connection limits; a full signing queue answered 503
-with Retry-After at once; hundreds of requests waiting on a slow signer all served by a handful
-of threads; SIGTERM while they wait answers them all and exits 0. Every loop is bounded in count and time; nothing leaves 127.0.0.0/8.
+keep-alive; an oversized chunked body cut off at the limit; the per-address and total connection
+limits; a full signing queue answered 503 with Retry-After at once; hundreds of requests waiting
+on a slow signer served by a handful of threads; SIGTERM while they wait delivers every signed
+reply and exits 0; option checks and the RLIMIT_NOFILE budget. Every loop is bounded in count
+and time; nothing leaves 127.0.0.0/8.
 
 usage: test_gateway_dos.py BIN_DIR [--gateway PATH] [--plain] [--only NAME[,NAME...]] [--seconds S]
   BIN_DIR       build/bin with cctsa (dev CA) and cctsa-gateway
@@ -548,7 +549,8 @@ def options_and_fds(bin_gw, ca, work):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
+                                 usage=argparse.SUPPRESS)
     ap.add_argument("bin_dir")
     ap.add_argument("--gateway")
     ap.add_argument("--plain", action="store_true")
