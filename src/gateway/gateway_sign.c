@@ -132,14 +132,6 @@ int gw_signer_submit(gw_signer *s, gw_sign_job *job)
     return ok ? 0 : -1;
 }
 
-unsigned gw_signer_inflight(gw_signer *s)
-{
-    pthread_mutex_lock(&s->mu);
-    unsigned n = s->inflight;
-    pthread_mutex_unlock(&s->mu);
-    return n;
-}
-
 void gw_signer_stop(gw_signer *s)
 {
     if (!s) return;

@@ -43,7 +43,6 @@ typedef struct gw_signer gw_signer;
 gw_signer *gw_signer_new(tsp_engine *engine, unsigned workers, unsigned max_inflight, unsigned delay_ms);
 /* 0: accepted, done() will be called; -1: full or stopping (done() is not called). */
 int gw_signer_submit(gw_signer *s, gw_sign_job *job);
-unsigned gw_signer_inflight(gw_signer *s);
 /* Refuse new jobs, finish (and call back) every accepted one, join the workers. */
 void gw_signer_stop(gw_signer *s);
 void gw_signer_free(gw_signer *s); /* after gw_signer_stop */
