@@ -539,10 +539,11 @@ def options_and_fds(bin_gw, ca, work):
         gw.stop()
         return open(gw.log.name).read(), limits
 
-    err, limits = limited(100, 5000, "fds-raise")
-    soft = re.search(r"Max open files\s+(\d+)", limits)
-    check(soft and soft.group(1) == "5000" and "lowered" not in err,
-          "RLIMIT_NOFILE soft 100 raised to the hard 5000, 4096 connections fit")
+    if resource.getrlimit(resource.RLIMIT_NOFILE)[1] >= 5000:
+        err, limits = limited(100, 5000, "fds-raise")
+        soft = re.search(r"Max open files\s+(\d+)", limits)
+        check(soft and soft.group(1) == "5000" and "lowered" not in err,
+              "RLIMIT_NOFILE soft 100 raised to the hard 5000, 4096 connections fit")
     err, _ = limited(300, 300, "fds-low")
     check("--max-connections lowered from 4096 to 222" in err,
           "RLIMIT_NOFILE 300: --max-connections lowered to 222 (236 descriptors less a sixteenth)")
