@@ -15,7 +15,7 @@ CI_FUZZ_SECONDS ?= 15
 
 DEB_PACKAGES := build-essential cmake pkg-config clang libclang-rt-14-dev libssl-dev openssl \
   libjansson-dev nettle-dev libmicrohttpd-dev libcurl4-openssl-dev valgrind nodejs npm chrony \
-  ca-certificates curl git
+  ca-certificates curl git wrk python3
 
 .PHONY: all deps build asan fuzz-build test test-build test-asan test-fuzz run bench fuzz clean help \
   reproducible-check
@@ -86,6 +86,7 @@ run: build
 
 bench: build
 	@for b in build/bin/bench_*; do [ -x "$$b" ] && "$$b"; done
+	@bench/bench_gateway.sh build/bin
 
 fuzz: fuzz-build
 	$(MAKE) test-fuzz CI_FUZZ_SECONDS=$(FUZZ_SECONDS)

@@ -1,30 +1,51 @@
-/* gateway_http.c: libmicrohttpd handlers for the time-stamp gateway. */
+/* gateway_http.c: libmicrohttpd handlers for the time-stamp gateway: routing, strict framing,
+ * bounded bodies, asynchronous signing through suspend/resume, and the daemon's limits. */
 #include "gateway/gateway_http.h"
 
 #include <microhttpd.h>
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "gateway/gateway_conn.h"
+#include "gateway/gateway_sign.h"
+#include "gateway/gateway_strict.h"
 #include "tsp/tsp_profile.h"
 #include "tsp/tsp_status.h"
 
 #define HTTP_TOO_LARGE 413u /* named differently across libmicrohttpd versions */
 
+#define RETRY_AFTER_S "1"
+#define STOP_GRACE_MS 3000
+
 struct gateway_http {
     gateway_http_config cfg;
     struct MHD_Daemon *daemon;
+    gw_signer *signer;
+    gw_conn_registry *conns;
+    struct MHD_Response *busy; /* the 503, shared by every refusal */
+    _Atomic unsigned awaiting; /* admitted to signing, reply not yet sent (for a graceful stop) */
 };
+
+/* One POST request. Once submitted, the job belongs to the signing pool until its callback
+ * has set `signed_` and resumed the connection. */
+typedef enum { UP_RECEIVING, UP_SIGNING, UP_REFUSED } upload_state;
 
 typedef struct {
     int profile; /* tsp_profile or TSP_PATH_DEFAULT */
     uint8_t *body;
     size_t len;
-    int too_big;
+    upload_state state;
+    _Atomic int signed_;
+    struct MHD_Connection *conn;
+    gw_sign_job job;
     struct timespec start;
 } upload;
 
@@ -59,6 +80,54 @@ static const char *log_safe(const char *s, char *out, size_t cap)
     return out;
 }
 
+/* Messages that come once per connection or per refused request (libmicrohttpd's own, such as
+ * a client closing mid-request; 503s from a full signing queue) would flood the log under
+ * attack or overload: at most per_s of each kind are written a second, and how many were left
+ * out is logged when the next second begins. */
+typedef struct {
+    pthread_mutex_t mu;
+    const char *what;
+    unsigned per_s, lines, dropped;
+    time_t second;
+} log_limit;
+
+static int log_allowed(log_limit *l)
+{
+    pthread_mutex_lock(&l->mu);
+    time_t now = time(NULL);
+    unsigned dropped = 0;
+    if (now != l->second) {
+        dropped = l->dropped;
+        l->second = now, l->lines = l->dropped = 0;
+    }
+    int show = l->lines++ < l->per_s;
+    if (!show) l->dropped++;
+    pthread_mutex_unlock(&l->mu);
+    if (dropped) log_line("%u more %s not logged", dropped, l->what);
+    return show;
+}
+
+static log_limit lib_limit = {PTHREAD_MUTEX_INITIALIZER, "libmicrohttpd messages", 10, 0, 0, 0};
+static log_limit busy_limit = {PTHREAD_MUTEX_INITIALIZER, "503 answers (signing queue full)", 1, 0, 0, 0};
+
+static void lib_log(void *cls, const char *fmt, va_list ap)
+{
+    char msg[512], safe[512];
+    (void)cls;
+    if (!log_allowed(&lib_limit)) return;
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    msg[strcspn(msg, "\n")] = 0;
+    log_line("libmicrohttpd: %s", log_safe(msg, safe, sizeof safe));
+}
+
+static gw_conn *conn_of(struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return ci ? ci->socket_context : NULL;
+}
+
+/* Queue a response; a 4xx also closes the connection (part of a body may be unread; a 5xx
+ * comes after the whole request). */
 static enum MHD_Result reply(struct MHD_Connection *c, unsigned code, const char *ctype, const void *body, size_t len,
                              int copy)
 {
@@ -66,8 +135,10 @@ static enum MHD_Result reply(struct MHD_Connection *c, unsigned code, const char
         MHD_create_response_from_buffer(len, (void *)body, copy ? MHD_RESPMEM_MUST_COPY : MHD_RESPMEM_PERSISTENT);
     if (!r) return MHD_NO;
     MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+    if (code >= 400 && code < 500) MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
     enum MHD_Result rc = MHD_queue_response(c, code, r);
     MHD_destroy_response(r);
+    gw_conn_set_phase(conn_of(c), GW_CONN_ANSWERED);
     return rc;
 }
 
@@ -113,6 +184,7 @@ static enum MHD_Result begin_post(gateway_http *g, struct MHD_Connection *c, con
     const char *ctype = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
     if (!is_query_type(ctype))
         return text(c, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "POST", url, "Content-Type must be application/timestamp-query\n");
+    /* libmicrohttpd has already answered an unparsable Content-Length with 400. */
     const char *clen = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
     if (clen && strtoull(clen, NULL, 10) > g->cfg.max_body)
         return text(c, HTTP_TOO_LARGE, "POST", url, "request too large\n");
@@ -122,32 +194,99 @@ static enum MHD_Result begin_post(gateway_http *g, struct MHD_Connection *c, con
         return MHD_NO;
     }
     u->profile = profile;
+    u->conn = c;
     clock_gettime(CLOCK_MONOTONIC, &u->start);
     *con_cls = u;
     return MHD_YES;
 }
 
-static enum MHD_Result finish_post(gateway_http *g, struct MHD_Connection *c, const char *url, upload *u)
+/* Signing pool callback (a worker thread): after MHD_resume_connection the upload is the HTTP
+ * thread's again, so nothing touches it afterwards. */
+static void signed_cb(gw_sign_job *job)
 {
-    uint8_t *resp = NULL;
-    size_t resp_len = 0;
-    tsp_engine_result res;
+    upload *u = job->arg;
+    atomic_store(&u->signed_, 1);
+    MHD_resume_connection(u->conn);
+}
+
+/* The whole body is in: hand it to the signing pool and suspend the connection. */
+static enum MHD_Result submit_post(gateway_http *g, struct MHD_Connection *c, upload *u)
+{
+    u->job = (gw_sign_job){.req = u->body, .req_len = u->len, .path_profile = u->profile, .done = signed_cb, .arg = u};
+    gw_conn_set_phase(conn_of(c), GW_CONN_SIGNING);
+    u->state = UP_SIGNING;
+    MHD_suspend_connection(c);
+    atomic_fetch_add(&g->awaiting, 1);
+    if (gw_signer_submit(g->signer, &u->job) != 0) {
+        atomic_fetch_sub(&g->awaiting, 1);
+        u->state = UP_REFUSED; /* answered with 503 when the handler runs again */
+        MHD_resume_connection(c);
+    }
+    return MHD_YES;
+}
+
+/* Signing queue full or shutting down: 503 with Retry-After, and (as RFC 3161 clients expect a
+ * TimeStampResp) a systemFailure rejection as the body. Built once: under overload the refusal
+ * must cost next to nothing. */
+static struct MHD_Response *busy_response(void)
+{
+    uint8_t *der = NULL;
+    size_t len = 0;
+    if (tsp_resp_reject(TSP_FAIL_SYSTEM_FAILURE, "signing queue full, retry later", &der, &len) != 0) return NULL;
+    struct MHD_Response *r = MHD_create_response_from_buffer(len, der, MHD_RESPMEM_MUST_COPY);
+    free(der);
+    if (r && (MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/timestamp-reply") != MHD_YES ||
+              MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, RETRY_AFTER_S) != MHD_YES)) {
+        MHD_destroy_response(r);
+        r = NULL;
+    }
+    return r;
+}
+
+static enum MHD_Result busy(gateway_http *g, struct MHD_Connection *c, const char *url)
+{
+    char safe[256];
+    if (log_allowed(&busy_limit)) log_line("POST %s -> HTTP 503 (signing queue full)", log_safe(url, safe, sizeof safe));
+    gw_conn_set_phase(conn_of(c), GW_CONN_ANSWERED);
+    return MHD_queue_response(c, MHD_HTTP_SERVICE_UNAVAILABLE, g->busy);
+}
+
+static enum MHD_Result finish_post(struct MHD_Connection *c, const char *url, upload *u)
+{
+    gw_sign_job *j = &u->job;
     struct timespec end;
-    if (u->too_big) return text(c, HTTP_TOO_LARGE, "POST", url, "request too large\n");
-    if (tsp_engine_respond(g->cfg.engine, u->body, u->len, u->profile, &resp, &resp_len, &res) != 0)
-        return text(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "POST", url, "cannot encode a response\n");
+    if (j->rc != 0) return text(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "POST", url, "cannot encode a response\n");
+    tsp_engine_result res = j->res;
     clock_gettime(CLOCK_MONOTONIC, &end);
     double ms = (double)(end.tv_sec - u->start.tv_sec) * 1e3 + (double)(end.tv_nsec - u->start.tv_nsec) / 1e6;
     char safe[256];
     if (res.status == TSP_STATUS_GRANTED)
         log_line("POST %s -> granted, profile %s, %zu-byte reply, %.1f ms", log_safe(url, safe, sizeof safe),
-                 tsp_profile_name((tsp_profile)res.profile), resp_len, ms);
+                 tsp_profile_name((tsp_profile)res.profile), j->resp_len, ms);
     else
         log_line("POST %s -> rejected: %s (%s), %.1f ms", log_safe(url, safe, sizeof safe), tsp_fail_name(res.fail),
                  res.why ? res.why : "", ms);
-    enum MHD_Result rc = reply(c, MHD_HTTP_OK, "application/timestamp-reply", resp, resp_len, 1);
-    free(resp);
-    return rc;
+    return reply(c, MHD_HTTP_OK, "application/timestamp-reply", j->resp, j->resp_len, 1);
+}
+
+/* More body. A chunked body past the limit is cut off here: libmicrohttpd cannot queue a
+ * response in the middle of an upload, so a bare 413 goes straight to the socket and the
+ * connection is closed without reading the rest. */
+static enum MHD_Result take_body(gateway_http *g, struct MHD_Connection *c, const char *url, upload *u, const char *data,
+                                 size_t *data_size)
+{
+    if (u->len + *data_size > g->cfg.max_body) {
+        char safe[256];
+        log_line("POST %s -> HTTP 413 (body over %zu bytes, connection cut)", log_safe(url, safe, sizeof safe),
+                 g->cfg.max_body);
+        const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        if (ci) gw_conn_raw_answer(ci->connect_fd, "413 Content Too Large", "");
+        return MHD_NO;
+    }
+    memcpy(u->body + u->len, data, *data_size);
+    u->len += *data_size;
+    *data_size = 0;
+    return MHD_YES;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
@@ -156,6 +295,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     gateway_http *g = cls;
     upload *u = *con_cls;
     (void)version;
+    if (!u) {
+        const char *bad = gw_strict_framing(c);
+        if (bad) return text(c, MHD_HTTP_BAD_REQUEST, method, url, bad);
+    }
     if (!strcmp(method, MHD_HTTP_METHOD_GET) || !strcmp(method, MHD_HTTP_METHOD_HEAD)) {
         if (!strcmp(url, "/health")) return health(g, c);
         if (tsp_profile_from_path(url, g->cfg.default_profile) >= 0)
@@ -164,23 +307,45 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     }
     if (strcmp(method, MHD_HTTP_METHOD_POST) != 0) return text(c, MHD_HTTP_METHOD_NOT_ALLOWED, method, url, "method not allowed\n");
     if (!u) return begin_post(g, c, url, con_cls);
-    if (*data_size) {
-        if (u->len + *data_size > g->cfg.max_body) u->too_big = 1;
-        else memcpy(u->body + u->len, data, *data_size), u->len += *data_size;
-        *data_size = 0;
-        return MHD_YES;
+    switch (u->state) {
+    case UP_RECEIVING:
+        return *data_size ? take_body(g, c, url, u, data, data_size) : submit_post(g, c, u);
+    case UP_REFUSED:
+        return busy(g, c, url);
+    case UP_SIGNING:
+        break;
     }
-    return finish_post(g, c, url, u);
+    if (!atomic_load(&u->signed_)) return MHD_YES; /* not expected: resumed before the pool finished */
+    return finish_post(c, url, u);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe)
 {
+    gateway_http *g = cls;
     upload *u = *con_cls;
-    (void)cls, (void)c, (void)toe;
+    (void)toe;
+    /* The next request on a kept-alive connection has the full deadline again. */
+    gw_conn_set_phase(conn_of(c), GW_CONN_RECEIVING);
     if (u) {
+        if (u->state == UP_SIGNING) {
+            free(u->job.resp);
+            atomic_fetch_sub(&g->awaiting, 1);
+        }
         free(u->body);
         free(u);
         *con_cls = NULL;
+    }
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context, enum MHD_ConnectionNotificationCode code)
+{
+    gateway_http *g = cls;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        *socket_context = ci ? gw_conn_open(g->conns, ci->connect_fd) : NULL;
+    } else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+        gw_conn_close(g->conns, *socket_context);
+        *socket_context = NULL;
     }
 }
 
@@ -189,11 +354,37 @@ gateway_http *gateway_http_start(const gateway_http_config *cfg)
     gateway_http *g = calloc(1, sizeof *g);
     if (!g) return NULL;
     g->cfg = *cfg;
-    g->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG,
-                                 0, NULL, NULL, on_request, g, MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)&g->cfg.listen,
-                                 MHD_OPTION_NOTIFY_COMPLETED, on_completed, g, MHD_OPTION_CONNECTION_LIMIT, 64u,
-                                 MHD_OPTION_CONNECTION_TIMEOUT, 10u, MHD_OPTION_END);
+    gateway_limits *l = &g->cfg.limits;
+    unsigned accept_max = 0;
+    if (gateway_limits_fit_fds(l, &accept_max) != 0) {
+        free(g);
+        return NULL;
+    }
+    /* libmicrohttpd stops accepting at its limit, leaving clients in the kernel's queue without
+     * an answer; so its limit is what the descriptors allow, and the registry answers 503 to a
+     * connection over --max-connections. */
+    g->conns = gw_conn_registry_new(l->request_deadline_ms, l->max_connections);
+    g->signer = gw_signer_new(cfg->engine, l->sign_workers, l->sign_queue, l->dev_sign_delay_ms);
+    g->busy = busy_response();
+    if (g->conns && g->signer && g->busy)
+        g->daemon = MHD_start_daemon(
+            MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+            on_request, g, MHD_OPTION_EXTERNAL_LOGGER, lib_log, g, MHD_OPTION_SOCK_ADDR,
+            (const struct sockaddr *)&g->cfg.listen, MHD_OPTION_NOTIFY_COMPLETED, on_completed, g,
+            MHD_OPTION_NOTIFY_CONNECTION, on_connection, g, MHD_OPTION_THREAD_POOL_SIZE, l->http_threads,
+            MHD_OPTION_CONNECTION_LIMIT, accept_max, MHD_OPTION_PER_IP_CONNECTION_LIMIT, l->max_per_client,
+            MHD_OPTION_CONNECTION_TIMEOUT, l->idle_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)16384,
+            MHD_OPTION_LISTEN_BACKLOG_SIZE, 4096u, MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_END);
+    if (g->daemon)
+        log_line("limits: %u connections (%u per client address), request deadline %u ms, idle timeout %u s, "
+                 "signing queue %u, %u HTTP and %u signing threads",
+                 l->max_connections, l->max_per_client, l->request_deadline_ms, l->idle_timeout_s, l->sign_queue,
+                 l->http_threads, l->sign_workers);
     if (!g->daemon) {
+        gw_signer_stop(g->signer);
+        gw_signer_free(g->signer);
+        gw_conn_registry_free(g->conns);
+        if (g->busy) MHD_destroy_response(g->busy);
         free(g);
         return NULL;
     }
@@ -209,6 +400,18 @@ unsigned gateway_http_port(const gateway_http *g)
 void gateway_http_stop(gateway_http *g)
 {
     if (!g) return;
+    /* Stop accepting; sign every admitted request and resume its connection (libmicrohttpd
+     * refuses to stop with suspended connections; requests arriving meanwhile get 503); give
+     * the replies up to STOP_GRACE_MS to go out; then close everything. */
+    MHD_socket lfd = MHD_quiesce_daemon(g->daemon);
+    gw_signer_stop(g->signer);
+    for (int i = 0; i < STOP_GRACE_MS / 10 && atomic_load(&g->awaiting); i++) nanosleep(&(struct timespec){0, 10000000L}, NULL);
     MHD_stop_daemon(g->daemon);
+    if (lfd != MHD_INVALID_SOCKET) close(lfd);
+    log_line("stopped: %llu connections cut at the request deadline, %llu refused over the connection limit",
+             (unsigned long long)gw_conn_reaped(g->conns), (unsigned long long)gw_conn_refused(g->conns));
+    gw_conn_registry_free(g->conns);
+    gw_signer_free(g->signer);
+    MHD_destroy_response(g->busy);
     free(g);
 }

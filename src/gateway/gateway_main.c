@@ -20,7 +20,7 @@
 
 static const char usage_text[] =
     "usage: cctsa-gateway --dev-ca DIR [--listen ADDR:PORT] [--default-profile P] [--max-request BYTES]\n"
-    "                     [--measurement HEX96]\n"
+    "                     [--measurement HEX96] [serving limits below]\n"
     "\n"
     "RFC 3161 time-stamp authority over HTTP (section 3.4):\n"
     "  POST /tsa            application/timestamp-query -> application/timestamp-reply, profile chosen\n"
@@ -42,6 +42,7 @@ static const char usage_text[] =
 typedef struct {
     const char *listen, *dev_ca, *default_profile, *measurement;
     long max_request;
+    gateway_limits limits;
 } gw_opts;
 
 static int parse_listen(const char *s, struct sockaddr_in *sa)
@@ -66,7 +67,8 @@ static int parse_args(int argc, char **argv, gw_opts *o)
     o->listen = DEFAULT_LISTEN;
     o->default_profile = "classic";
     o->max_request = TSP_REQ_MAX_LEN;
-    for (int i = 1; i < argc; i++) {
+    gateway_limits_default(&o->limits);
+    for (int i = 1, lim; i < argc; i++) {
         const char *a = argv[i];
         const char **slot = !strcmp(a, "--listen") ? &o->listen : !strcmp(a, "--dev-ca") ? &o->dev_ca
                           : !strcmp(a, "--default-profile") ? &o->default_profile
@@ -80,6 +82,9 @@ static int parse_args(int argc, char **argv, gw_opts *o)
             }
         } else if (slot && i + 1 < argc) {
             *slot = argv[++i];
+        } else if (i + 1 < argc && (lim = gateway_limits_option(&o->limits, a, argv[i + 1])) != 0) {
+            if (lim < 0) return -1;
+            i++;
         } else {
             fprintf(stderr, "cctsa-gateway: unexpected or incomplete argument '%s'\n", a);
             return -1;
@@ -112,9 +117,10 @@ int main(int argc, char **argv)
 {
     gw_opts o;
     for (int i = 1; i < argc; i++)
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) return fputs(usage_text, stdout), 0;
-    if (parse_args(argc, argv, &o) != 0) return fputs(usage_text, stderr), 2;
-    gateway_http_config hc = {.max_body = (size_t)o.max_request};
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+            return fputs(usage_text, stdout), gateway_limits_usage(stdout), 0;
+    if (parse_args(argc, argv, &o) != 0) return fputs(usage_text, stderr), gateway_limits_usage(stderr), 2;
+    gateway_http_config hc = {.max_body = (size_t)o.max_request, .limits = o.limits};
     int dflt = tsp_profile_from_name(o.default_profile);
     if (dflt < 0) return fprintf(stderr, "cctsa-gateway: unknown profile '%s'\n", o.default_profile), 2;
     if (parse_listen(o.listen, &hc.listen) != 0)
