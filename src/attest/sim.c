@@ -105,7 +105,7 @@ static int add_vcek_exts(X509 *x, const uint8_t chip_id[ATTEST_CHIP_ID_BYTES])
     int ok = add_amd_ext(x, "1", zero, 3) && add_amd_ext(x, "2", product, sizeof product) &&
              add_amd_int(x, "3.1", sim_tcb.bl) && add_amd_int(x, "3.2", sim_tcb.tee) && add_amd_int(x, "3.3", sim_tcb.snp);
     for (int i = 4; ok && i <= 7; i++) {
-        char s[8];
+        char s[16];
         snprintf(s, sizeof s, "3.%d", i);
         ok = add_amd_int(x, s, 0);
     }

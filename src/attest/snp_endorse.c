@@ -208,7 +208,7 @@ int snp_vcek_ext_parse(X509 *leaf, snp_vcek_ext *e)
     memset(e, 0, sizeof *e);
     if (ext_ia5(leaf, "2", &e->has_product, e->product, sizeof e->product) != 0) return -1;
     for (int i = 1; i <= 9; i++) {
-        char suffix[8];
+        char suffix[16];
         snprintf(suffix, sizeof suffix, "3.%d", i);
         if (ext_uint8(leaf, suffix, &e->has_tcb[i], &e->tcb[i]) != 0) return -1;
     }

@@ -39,7 +39,7 @@ static int make_world(world *w)
     binding_report_data(c->transcript_hash, binding);
     for (int i = 0; i < NODES; i++) {
         uint8_t chip[ATTEST_CHIP_ID_BYTES];
-        char label[16];
+        char label[24];
         snprintf(label, sizeof label, "node-%d", i + 1);
         if (attest_sim_chip_id(label, chip) || attest_sim_evidence(c->measurement, binding, chip, &w->ev[i])) return -1;
         c->nodes[i] = (binding_node){.chip_id = w->ev[i].report + 0x1A0, .chip_id_len = 64, .report = w->ev[i].report,
