@@ -6,26 +6,21 @@
 #include <string.h>
 
 #include "attest/attest.h"
+#include "fuzz_attest_sim.h"
 
-static attest_evidence ev;
-static int ready;
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (!ready) {
-        uint8_t m[ATTEST_MEASUREMENT_BYTES] = {1}, b[ATTEST_BINDING_BYTES] = {2}, chip[ATTEST_CHIP_ID_BYTES] = {3};
-        if (attest_sim_evidence(m, b, chip, &ev) != ATTEST_OK) abort();
-        ready = 1;
-    }
+    const attest_evidence *ev = fuzz_sim_evidence();
     size_t off = 0, len = size;
     if (attest_report_locate(data, size, &off) == 0) len = ATTEST_REPORT_BYTES;
     attest_policy p;
     attest_claims c;
     attest_result res;
     attest_policy_default(&p, ATTEST_PROVIDER_SIM);
-    attest_err e = attest_verify(data + off, len, ev.endorsements, ev.endorsements_len, &p, NULL, 0, &c, &res);
+    attest_err e = attest_verify(data + off, len, ev->endorsements, ev->endorsements_len, &p, NULL, 0, &c, &res);
     if ((e == ATTEST_OK) != (res.failed == 0)) abort();
-    if (e == ATTEST_OK && (len != ATTEST_REPORT_BYTES || memcmp(data + off, ev.report, ATTEST_REPORT_BYTES) != 0)) abort();
+    if (e == ATTEST_OK && (len != ATTEST_REPORT_BYTES || memcmp(data + off, ev->report, ATTEST_REPORT_BYTES) != 0)) abort();
     x509_tcbinfo t;
     attest_claims_tcbinfo(&c, &t);
     (void)attest_err_name(e);

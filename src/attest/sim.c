@@ -226,17 +226,26 @@ out:
     return rc;
 }
 
-/* Hash u64be(size) || bytes of one file into md, streaming. */
+static const char sim_measure_domain[] = "cctsa-sim-measurement-v1";
+
+/* u64be(n) into the measurement hash: frames each input, so bytes cannot move between them. */
+static int put_len(EVP_MD_CTX *md, uint64_t n)
+{
+    uint8_t b[8];
+    for (int i = 0; i < 8; i++) b[i] = (uint8_t)(n >> (56 - 8 * i));
+    return EVP_DigestUpdate(md, b, 8) == 1;
+}
+
+/* u64be(size) || bytes of one file, streaming. */
 static int hash_file(EVP_MD_CTX *md, const char *path)
 {
     FILE *f = fopen(path, "rb");
     struct stat st;
-    uint8_t buf[65536], len[8];
+    uint8_t buf[65536];
     if (!f) return -1;
     int ok = fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode);
     uint64_t size = ok ? (uint64_t)st.st_size : 0, seen = 0;
-    for (int i = 0; i < 8; i++) len[i] = (uint8_t)(size >> (56 - 8 * i));
-    ok = ok && EVP_DigestUpdate(md, len, 8) == 1;
+    ok = ok && put_len(md, size);
     size_t n;
     while (ok && (n = fread(buf, 1, sizeof buf, f)) > 0) ok = EVP_DigestUpdate(md, buf, n) == 1, seen += n;
     ok = ok && !ferror(f) && seen == size; /* a file that changed while being read is refused */
@@ -244,14 +253,20 @@ static int hash_file(EVP_MD_CTX *md, const char *path)
     return ok ? 0 : -1;
 }
 
-static const char sim_measure_domain[] = "cctsa-sim-measurement-v1";
+static EVP_MD_CTX *measure_begin(void)
+{
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    if (md && (EVP_DigestInit_ex(md, EVP_sha384(), NULL) != 1 ||
+               EVP_DigestUpdate(md, sim_measure_domain, sizeof sim_measure_domain - 1) != 1))
+        EVP_MD_CTX_free(md), md = NULL;
+    return md;
+}
 
 int attest_sim_measure(const char *exe_path, const char *config_path, uint8_t out[ATTEST_MEASUREMENT_BYTES])
 {
-    EVP_MD_CTX *md = EVP_MD_CTX_new();
-    int ok = md && EVP_DigestInit_ex(md, EVP_sha384(), NULL) == 1 &&
-             EVP_DigestUpdate(md, sim_measure_domain, sizeof sim_measure_domain - 1) == 1 &&
-             hash_file(md, exe_path) == 0 && hash_file(md, config_path) == 0 && EVP_DigestFinal_ex(md, out, NULL) == 1;
+    EVP_MD_CTX *md = measure_begin();
+    int ok = md && hash_file(md, exe_path) == 0 && hash_file(md, config_path) == 0 &&
+             EVP_DigestFinal_ex(md, out, NULL) == 1;
     EVP_MD_CTX_free(md);
     return ok ? 0 : -1;
 }
@@ -259,14 +274,9 @@ int attest_sim_measure(const char *exe_path, const char *config_path, uint8_t ou
 int attest_sim_measure_bytes(const uint8_t *exe, size_t exe_len, const uint8_t *cfg, size_t cfg_len,
                              uint8_t out[ATTEST_MEASUREMENT_BYTES])
 {
-    EVP_MD_CTX *md = EVP_MD_CTX_new();
-    uint8_t l1[8], l2[8];
-    for (int i = 0; i < 8; i++) l1[i] = (uint8_t)((uint64_t)exe_len >> (56 - 8 * i)), l2[i] = (uint8_t)((uint64_t)cfg_len >> (56 - 8 * i));
-    int ok = md && EVP_DigestInit_ex(md, EVP_sha384(), NULL) == 1 &&
-             EVP_DigestUpdate(md, sim_measure_domain, sizeof sim_measure_domain - 1) == 1 &&
-             EVP_DigestUpdate(md, l1, 8) == 1 && EVP_DigestUpdate(md, exe, exe_len) == 1 &&
-             EVP_DigestUpdate(md, l2, 8) == 1 && EVP_DigestUpdate(md, cfg, cfg_len) == 1 &&
-             EVP_DigestFinal_ex(md, out, NULL) == 1;
+    EVP_MD_CTX *md = measure_begin();
+    int ok = md && put_len(md, exe_len) && EVP_DigestUpdate(md, exe, exe_len) == 1 && put_len(md, cfg_len) &&
+             EVP_DigestUpdate(md, cfg, cfg_len) == 1 && EVP_DigestFinal_ex(md, out, NULL) == 1;
     EVP_MD_CTX_free(md);
     return ok ? 0 : -1;
 }
