@@ -4,6 +4,7 @@
  * pinned ARK fingerprints recomputed from the fixtures, both hwID encodings, the endorsement input
  * forms (PEM, DER, GHCB table), and one error code per failed check. */
 #include <openssl/evp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -445,8 +446,65 @@ static void test_structure(void)
     for (int e = 0; e < ATTEST_ERR_COUNT; e++) CHECK(strcmp(attest_err_name((attest_err)e), "unknown") != 0);
 }
 
+/* A certificate carrying just the given AMD extensions (suffix, DER contents), for parser tests. */
+static X509 *cert_with(const char *const *suffix, const uint8_t *const *val, const int *len, int n)
+{
+    X509 *x = X509_new();
+    for (int i = 0; x && i < n; i++) {
+        char oid[64];
+        snprintf(oid, sizeof oid, "1.3.6.1.4.1.3704.1.%s", suffix[i]);
+        ASN1_OBJECT *obj = OBJ_txt2obj(oid, 1);
+        ASN1_OCTET_STRING *os = ASN1_OCTET_STRING_new();
+        X509_EXTENSION *ext = NULL;
+        int ok = obj && os && ASN1_OCTET_STRING_set(os, val[i], len[i]) &&
+                 (ext = X509_EXTENSION_create_by_OBJ(NULL, obj, 0, os)) && X509_add_ext(x, ext, -1);
+        X509_EXTENSION_free(ext), ASN1_OCTET_STRING_free(os), ASN1_OBJECT_free(obj);
+        if (!ok) X509_free(x), x = NULL;
+    }
+    return x;
+}
+
+/* Turin: TCB byte layout fmc, bl, tee, snp, 0, 0, 0, ucode (the real Turin report's REPORTED_TCB
+ * 01 01 01 04 00 00 00 52, shared/notes 1), CPUID family 0x1A, an 8-byte hwID raw or wrapped. */
+static void test_turin_layout(void)
+{
+    attest_tcb t = snp_tcb_decode(0x5200000004010101ull, ATTEST_PRODUCT_TURIN);
+    CHECK(t.fmc == 1 && t.bl == 1 && t.tee == 1 && t.snp == 4 && t.ucode == 0x52);
+    t = snp_tcb_decode(0x7308000000000003ull, ATTEST_PRODUCT_MILAN); /* 03 00 00 00 00 00 08 73 */
+    CHECK(t.fmc == 0 && t.bl == 3 && t.tee == 0 && t.snp == 8 && t.ucode == 0x73);
+    snp_report r = {.version = 5, .cpuid_fam = 0x1A, .cpuid_mod = 0x02};
+    CHECK(snp_product_from_cpuid(&r) == ATTEST_PRODUCT_TURIN);
+    r.cpuid_fam = 0x19, r.cpuid_mod = 0xA1;
+    CHECK(snp_product_from_cpuid(&r) == ATTEST_PRODUCT_GENOA);
+    r.version = 2;
+    CHECK(snp_product_from_cpuid(&r) == ATTEST_PRODUCT_UNKNOWN);
+    CHECK(snp_product_from_name("Turin") == ATTEST_PRODUCT_TURIN && snp_product_from_name("Milan-B0") == ATTEST_PRODUCT_MILAN);
+    CHECK(snp_product_from_name("Milano") == ATTEST_PRODUCT_UNKNOWN);
+    static const uint8_t raw8[8] = {0x6b, 0xb1, 0x22, 0x9b, 0x76, 0x92, 0xb7, 0x10};
+    static const uint8_t wrapped8[10] = {0x04, 8, 0x6b, 0xb1, 0x22, 0x9b, 0x76, 0x92, 0xb7, 0x10};
+    static const uint8_t fmc[3] = {0x02, 1, 1}, csp[5] = {0x16, 3, 'a', 'w', 's'}, bad32[32] = {0};
+    const struct { const char *s[2]; const uint8_t *v[2]; int l[2]; int n, ok; size_t hwlen; } cases[] = {
+        {{"4", "3.9"}, {raw8, fmc}, {8, 3}, 2, 0, 8},
+        {{"4", "3.9"}, {wrapped8, fmc}, {10, 3}, 2, 0, 8},
+        {{"4"}, {bad32}, {32}, 1, -1, 0},
+        {{"4", "5"}, {raw8, csp}, {8, 5}, 2, -1, 0}, /* hwID and CSP_ID together */
+        {{"3.9"}, {csp}, {5}, 1, -1, 0},             /* an SPL that is not an INTEGER */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        X509 *x = cert_with(cases[i].s, cases[i].v, cases[i].l, cases[i].n);
+        snp_vcek_ext e;
+        CHECK(x != NULL);
+        if (!x) continue;
+        int rc = snp_vcek_ext_parse(x, &e);
+        CHECK_MSG(rc == cases[i].ok, "case %zu: %d", i, rc);
+        if (rc == 0) CHECK(e.hwid_len == cases[i].hwlen && !memcmp(e.hwid, raw8, 8) && e.has_tcb[9] && e.tcb[9] == 1);
+        X509_free(x);
+    }
+}
+
 int main(void)
 {
+    test_turin_layout();
     test_pins();
     test_verdicts();
     test_fields();
