@@ -67,7 +67,8 @@ attest_product snp_pinned_ark(X509 *x);
 /* SHA-256 of a certificate's DER. */
 int snp_cert_fingerprint(X509 *x, uint8_t out[32]);
 
-/* The simulation root certificate, rebuilt from its deterministic key; NULL on failure. */
+/* The simulation root certificate from its deterministic key (a new reference; X509_free it), or
+ * NULL on failure. */
 X509 *sim_root_cert(void);
 
 #endif

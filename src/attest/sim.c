@@ -11,6 +11,7 @@
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
 #include <openssl/x509v3.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,12 +141,21 @@ static X509 *make_cert(EVP_PKEY *key, const char *cn, X509 *issuer, EVP_PKEY *is
 
 static const char sim_root_cn[] = "cctsa SEV-SNP simulation root";
 
-X509 *sim_root_cert(void)
+static X509 *sim_root;
+static pthread_once_t sim_root_once = PTHREAD_ONCE_INIT;
+
+static void sim_root_build(void)
 {
     EVP_PKEY *k = derive_key("root", NULL, 0);
-    X509 *x = k ? make_cert(k, sim_root_cn, NULL, NULL, 1, NULL) : NULL;
+    sim_root = k ? make_cert(k, sim_root_cn, NULL, NULL, 1, NULL) : NULL;
     EVP_PKEY_free(k);
-    return x;
+}
+
+/* Built once per process (the key is fixed; the ECDSA signature need not be). */
+X509 *sim_root_cert(void)
+{
+    pthread_once(&sim_root_once, sim_root_build);
+    return sim_root && X509_up_ref(sim_root) == 1 ? sim_root : NULL;
 }
 
 static void put_le64(uint8_t *p, uint64_t v)
@@ -208,7 +218,7 @@ attest_err attest_sim_evidence(const uint8_t measurement[ATTEST_MEASUREMENT_BYTE
     X509 *root = NULL, *ask = NULL, *vcek = NULL;
     attest_err rc = ATTEST_ERR_INTERNAL;
     memset(ev, 0, sizeof *ev);
-    if (!root_key || !ask_key || !vcek_key || !(root = make_cert(root_key, sim_root_cn, NULL, NULL, 1, NULL)) ||
+    if (!root_key || !ask_key || !vcek_key || !(root = sim_root_cert()) ||
         !(ask = make_cert(ask_key, "cctsa SEV-SNP simulation ASK", root, root_key, 0, NULL)) ||
         !(vcek = make_cert(vcek_key, "SEV-VCEK", ask, ask_key, -1, chip_id)))
         goto out;
