@@ -98,6 +98,16 @@ static void test_round_trip(void)
     attest_claims_tcbinfo(&c, &t);
     CHECK(!strcmp(t.model, "SEV-SNP-SIM"));
     CHECK_MEM(t.measurement, m, 48);
+    /* ... and the claims encode into the certificate extension and parse back. */
+    der_writer w;
+    uint8_t *ext = NULL;
+    size_t ext_len = 0;
+    x509_tcbinfo_view tv;
+    der_writer_init(&w);
+    x509_tcbinfo_put(&w, &t);
+    CHECK(der_writer_finish(&w, &ext, &ext_len) == 0 && x509_tcbinfo_parse(ext, ext_len, &tv) == 0);
+    CHECK(tv.has_measurement && !memcmp(tv.measurement, m, 48) && tv.flags == 0 && tv.has_svn && tv.svn == 0);
+    free(ext);
     /* Measurement mismatch is refused, by its own code only. */
     p.measurement[47] ^= 1;
     CHECK(attest_verify(ev.report, sizeof ev.report, ev.endorsements, ev.endorsements_len, &p, binding, 0, &c, &res) ==
