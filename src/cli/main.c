@@ -15,6 +15,8 @@ static const struct {
     {"stamp", cli_stamp, "get an RFC 3161 time-stamp token for a file from a TSA over HTTP"},
     {"verify", cli_verify, "verify a time-stamp token (signatures, chain, imprint, profile)"},
     {"inspect", cli_inspect, "print the contents of a time-stamp token or response"},
+    {"attest", cli_attest, "attestation report | verify (SEV-SNP or the sim provider)"},
+    {"verify-binding", cli_verify_binding, "verify a binding record offline (reports, chains, keys)"},
 };
 
 static void usage(FILE *out)
