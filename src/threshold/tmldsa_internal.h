@@ -151,8 +151,7 @@ struct tmldsa_sign {
     int16_t s_ext[MLDSA_L + MLDSA_K][2 * MLDSA_N];
     double *y;             /* secret: K hyperball samples of TMLDSA_HB_DIM */
     uint8_t *w_own;        /* K packed w of this signer */
-    uint8_t cmt[TMLDSA_THRESHOLD][TMLDSA_HASHBYTES];
-    uint8_t echo1[TMLDSA_HASHBYTES];
+    uint8_t cmt[TMLDSA_THRESHOLD][TMLDSA_HASHBYTES]; /* round-1 commitments as received, echoed in round 2 */
     uint8_t *w_all;        /* 3 * K packed w, checked against the commitments */
     mldsa_polyveck *w_sum; /* K sums, [0, q) */
     uint8_t (*ctilde)[MLDSA_CTILDEBYTES];
@@ -161,6 +160,8 @@ struct tmldsa_sign {
 
 /* Common entry check of a signing step: state, phase, non-NULL message arguments. */
 int tmldsa_sign_enter(tmldsa_sign *st, int phase, const void *a, const void *b, tmldsa_error *err);
+/* Round-2 echo: the three round-1 commitments as received, in party order. */
+#define TMLDSA_SIGN_ECHOBYTES (TMLDSA_THRESHOLD * TMLDSA_HASHBYTES)
 /* Payload size of a round-2 message: echo + K packed w. */
 size_t tmldsa_sign_r2_payload(const tmldsa_sign *st);
 /* Header for a signing message of this state, sent by `sender` (0 for session-level hashes). */
@@ -208,6 +209,11 @@ void tmldsa_sign_wipe_round_secrets(tmldsa_sign *st);
 #endif
 
 /* ---- errors ---- */
+/* Replace the blame of err (see tmldsa_error): suspects is a party mask; one bit = a proven
+ * culprit, several = a suspect set (culprit 0). */
+void tmldsa_blame(tmldsa_error *err, unsigned suspects);
+/* Bit of party p in a party mask. */
+#define TMLDSA_BIT(p) (1u << ((p) - 1))
 /* Fill err (if err and fmt are non-NULL) and return code. */
 int tmldsa_set_error_v(tmldsa_error *err, int code, unsigned culprit, const char *fmt, va_list ap)
     __attribute__((format(printf, 4, 0)));
