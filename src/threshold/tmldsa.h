@@ -22,7 +22,26 @@
  * call made out of order or with NULL arguments, which leave the state unchanged.
  * Output messages are cleared ({NULL, 0}) on entry of every round function that gets past the
  * argument/state check, so callers can always release them with tmldsa_msg_free.
- * Secret-holding states (DKG, share, signing) are wiped when freed. */
+ * Secret-holding states (DKG, share, signing) are wiped when freed, and so is every message
+ * (tmldsa_msg_free zeroes it first: DKG private messages carry seed contributions).
+ *
+ * Beyond the paper's proof (the paper proves signing with a trusted dealer; see
+ * docs/threshold-mldsa.md for the argument behind each point, none of which is a proof):
+ *  - Dealerless key generation. The paper's keys come from a dealer; here the holders of each
+ *    3-subset I derive seed_I jointly (commit, then reveal) and nobody ever holds the whole key.
+ *    With at most 2 corrupt parties, the one all-honest subset keeps an honestly sampled share.
+ *  - Publishing t_I. Every partial public key t_I = A s1_I + s2_I is broadcast and kept in every
+ *    share (key id, blame check). Their sum is the full t, so t0, which FIPS 204 keeps in the
+ *    private key, is public: it is recoverable from signatures anyway and the Dilithium proof
+ *    gives it to the adversary, but the threshold proof does not cover it and it helps
+ *    side-channel attacks on s.
+ *  - Public-key bias. A rushing adversary sees the honest t_I (hence pk) in round 3 before it
+ *    sends its own messages; it cannot change pk (all its inputs are committed in round 1 and
+ *    checked), but it can abort, and a restart draws a fresh independent key. One run offers it
+ *    one key or none; with at most 3 restarts, at most 4 candidate keys, which costs at most
+ *    log2(4) = 2 bits of security. Nothing here counts restarts: the caller must cap them.
+ *  - The public blame check of signing responses (tmldsa_sign_combine) and the blame rule of
+ *    tmldsa_error are this project's additions. */
 #ifndef CCTSA_THRESHOLD_TMLDSA_H
 #define CCTSA_THRESHOLD_TMLDSA_H
 
