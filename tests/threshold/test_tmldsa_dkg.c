@@ -8,6 +8,9 @@
  *   t_I (holder and non-holder detection), t_I coefficient >= q, wrong lengths, messages replayed
  *   from another session or round, echo and confirmation mismatches: each aborts, names the
  *   culprit and releases no share;
+ * - blame that cannot be forged: two malicious co-holders agreeing on a wrong t_I, two parties
+ *   misreporting a third's broadcasts, a party equivocating its round-1/2 broadcasts (driven by
+ *   hand): no honest party's verdict ever names an honest party alone (tmldsa_test_blame.h);
  * - the state machine refuses out-of-order calls. */
 #include <stdlib.h>
 #include <string.h>
@@ -375,6 +378,67 @@ static void test_blame(void)
     expect_sound("two parties misreport a third's broadcasts", &c3, 3);
 }
 
+/* Party 5 equivocates rounds 1-2: a shadow state (same party id and session) makes a second,
+ * self-consistent set of commitments and reveals, shown to party 1 only. Every check of party 1
+ * passes until the round-3 echoes: then each honest party sees another honest party echo a
+ * different broadcast of party 5, and must name the pair {that party, 5}, never that party alone
+ * (a single echo hash, as before, could only name the echoing party). Driven by hand, since the
+ * driver delivers one copy of each broadcast to everybody. */
+static void test_equivocated_broadcast(void)
+{
+    enum { P = TMLDSA_PARTIES };
+    uint8_t sid[TMLDSA_SIDBYTES];
+    tmldsa_dkg *st[P] = {0}, *shadow = NULL;
+    tmldsa_msg b1[P] = {{0}}, b2[P] = {{0}}, b3[P] = {{0}}, b4[P] = {{0}}, priv[P][P] = {{{0}}};
+    tmldsa_msg s1 = {0}, s2 = {0}, spriv[P] = {{0}}, v[P], in_priv[P];
+    tmldsa_error err = {0}, verdict[P];
+    cc_randombytes(sid, sizeof sid);
+    for (unsigned p = 0; p < P; p++) CHECK(tmldsa_dkg_new(&st[p], p + 1, sid, &err) == 0 && tmldsa_dkg_round1(st[p], &b1[p], &err) == 0);
+    CHECK(tmldsa_dkg_new(&shadow, 5, sid, &err) == 0 && tmldsa_dkg_round1(shadow, &s1, &err) == 0);
+    for (unsigned p = 0; p < P; p++) {
+        memcpy(v, b1, sizeof v);
+        if (p == 0) v[4] = s1;
+        CHECK(tmldsa_dkg_round2(st[p], v, &b2[p], priv[p], &err) == 0);
+    }
+    memcpy(v, b1, sizeof v);
+    v[4] = s1;
+    CHECK(tmldsa_dkg_round2(shadow, v, &s2, spriv, &err) == 0);
+    for (unsigned p = 0; p < P; p++) {
+        memcpy(v, b2, sizeof v);
+        for (unsigned q = 0; q < P; q++) in_priv[q] = priv[q][p];
+        if (p == 0) {
+            v[4] = s2;
+            in_priv[4] = spriv[0];
+        }
+        CHECK_MSG(tmldsa_dkg_round3(st[p], v, in_priv, &b3[p], &err) == 0, "party %u round 3: %s", p + 1, err.reason);
+    }
+    unsigned failed = 0;
+    for (unsigned p = 0; p < P - 1; p++) { /* the honest parties 1..4 */
+        memset(&verdict[p], 0, sizeof verdict[p]);
+        int rc = tmldsa_dkg_round4(st[p], b3, &b4[p], &verdict[p]);
+        if (rc == TMLDSA_OK) continue;
+        verdict[p].code = rc;
+        failed++;
+        CHECK_MSG(tmldsa_verdict_sound(&verdict[p], TMLDSA_BIT(5)) && (verdict[p].suspects & TMLDSA_BIT(5)),
+                  "party %u: culprit %u suspects 0x%x: %s", p + 1, verdict[p].culprit, verdict[p].suspects, verdict[p].reason);
+        printf("%-44s party %u -> culprit %u, suspects 0x%02x: %s\n", "party 5 equivocates rounds 1-2 to party 1", p + 1,
+               verdict[p].culprit, verdict[p].suspects, verdict[p].reason);
+    }
+    CHECK(failed == P - 1);
+    for (unsigned p = 0; p < P; p++) {
+        tmldsa_msg_free(&b1[p]);
+        tmldsa_msg_free(&b2[p]);
+        tmldsa_msg_free(&b3[p]);
+        tmldsa_msg_free(&b4[p]);
+        tmldsa_msg_free(&spriv[p]);
+        for (unsigned q = 0; q < P; q++) tmldsa_msg_free(&priv[p][q]);
+        tmldsa_dkg_free(st[p]);
+    }
+    tmldsa_msg_free(&s1);
+    tmldsa_msg_free(&s2);
+    tmldsa_dkg_free(shadow);
+}
+
 /* A private message for party 1 delivered to party 2: its receiver field does not match. */
 static void misrouted(void *arg, int step, unsigned sender, unsigned receiver, uint32_t attempt, tmldsa_msg *m)
 {
@@ -423,6 +487,7 @@ int main(void)
     test_success();
     test_malicious();
     test_blame();
+    test_equivocated_broadcast();
     test_misrouted_and_state();
     return check_summary("test_tmldsa_dkg");
 }
