@@ -192,9 +192,11 @@ void tmldsa_sign_wipe_round_secrets(tmldsa_sign *st);
 #define TMLDSA_PUBLIC(p, n) ((void)(p), (void)(n))
 #endif
 
-/* ---- multiversioning: hot loops also compiled for AVX2 on x86-64 (GCC/clang, ELF), picked at
- * load time by the dynamic loader (ifunc); elsewhere plain functions ---- */
-#if defined(__x86_64__) && defined(__GNUC__) && defined(__ELF__) && defined(__has_attribute)
+/* ---- multiversioning: hot loops also compiled for AVX2 on x86-64 (GCC, ELF), picked at load
+ * time by the dynamic loader (ifunc); elsewhere plain functions. Not with clang (the fuzz build):
+ * clang names the resolver of an extern clone differently unless every declaration carries the
+ * attribute, so callers in other files (tmldsa_hyperball_sample) would not link. ---- */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__ELF__) && defined(__has_attribute)
 #if __has_attribute(target_clones)
 #define TMLDSA_MULTIVERSION __attribute__((target_clones("avx2", "default")))
 #endif
