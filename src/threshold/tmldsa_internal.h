@@ -66,7 +66,7 @@ void tmldsa_hdr_binding(uint8_t out[TMLDSA_BINDBYTES], const tmldsa_hdr *h);
 uint8_t *tmldsa_msg_alloc(tmldsa_msg *out, const tmldsa_hdr *h, size_t payload_len, tmldsa_error *err);
 /* Check a received message against the expected header. payload_len: the exact expected payload
  * size, or SIZE_MAX to accept any (the actual size is returned in *got_len). The culprit named on
- * failure is expect->sender. */
+ * failure is expect->sender, except for a missing message (m->data NULL), which blames nobody. */
 int tmldsa_msg_parse(const tmldsa_msg *m, const tmldsa_hdr *expect, size_t payload_len,
                      const uint8_t **payload, size_t *got_len, tmldsa_error *err);
 

@@ -148,8 +148,12 @@ int tmldsa_msg_parse(const tmldsa_msg *m, const tmldsa_hdr *expect, size_t paylo
     const unsigned who = expect->sender;
     const char *what = type_name(expect->type);
     uint8_t want[TMLDSA_BINDBYTES];
-    if (!m || !m->data || m->len < TMLDSA_HDRBYTES)
-        return tmldsa_set_error(err, TMLDSA_E_FORMAT, who, "%s message from party %u: missing or shorter than the header", what, who);
+    /* an absent message proves nothing about its sender (a refusing policy, a crash or a relay
+     * that drops it look the same), so nobody is blamed; a present one is the sender's own */
+    if (!m || !m->data)
+        return tmldsa_set_error(err, TMLDSA_E_FORMAT, 0, "%s message from party %u: missing (not sent or lost; nobody blamed)", what, who);
+    if (m->len < TMLDSA_HDRBYTES)
+        return tmldsa_set_error(err, TMLDSA_E_FORMAT, who, "%s message from party %u: shorter than the header", what, who);
     const uint8_t *d = m->data;
     if (memcmp(d, magic, 4) != 0 || d[4] != TMLDSA_VERSION || d[9] != 0)
         return tmldsa_set_error(err, TMLDSA_E_FORMAT, who, "%s message from party %u: bad magic, version or reserved byte", what, who);
