@@ -89,8 +89,9 @@ enum {
  *    deviated, and an honest party may be among them. E.g. party p's echo of sender s's broadcast
  *    differs from ours: p lies or s sent different broadcasts to p and to us -> {p, s}; the three
  *    holders of a subset disagree on t_I and we are not one of them -> all three holders.
- *  - culprit 0, suspects 0: nobody is blamed (bad argument, local failure, policy refusal, or a
- *    disagreement that the coordinator alone can cause, such as different messages to sign).
+ *  - culprit 0, suspects 0: nobody is blamed (bad argument, local failure, policy refusal, a
+ *    missing message, our own message coming back altered, or a disagreement that the
+ *    coordinator alone can cause, such as different messages to sign).
  * The verdicts hold under the stated channel model: messages are authenticated (a party's message
  * cannot be forged or altered by others) but broadcasts are not guaranteed consistent. */
 typedef struct {
