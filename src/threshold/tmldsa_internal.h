@@ -152,6 +152,7 @@ struct tmldsa_sign {
     double *y;             /* secret: K hyperball samples of TMLDSA_HB_DIM */
     uint8_t *w_own;        /* K packed w of this signer */
     uint8_t cmt[TMLDSA_THRESHOLD][TMLDSA_HASHBYTES]; /* round-1 commitments as received, echoed in round 2 */
+    uint8_t r3_own[TMLDSA_HASHBYTES];                /* SHAKE256 of our round-3 message, checked by combine */
     uint8_t *w_all;        /* 3 * K packed w, checked against the commitments */
     mldsa_polyveck *w_sum; /* K sums, [0, q) */
     uint8_t (*ctilde)[MLDSA_CTILDEBYTES];

@@ -209,6 +209,7 @@ int tmldsa_sign_round3(tmldsa_sign *st, const tmldsa_msg in[TMLDSA_THRESHOLD], t
     memcpy(p, bitmap, bitmap_len);
     memcpy(p + bitmap_len, zbuf, (size_t)naccept * TMLDSA_VECL_PACKED);
     free(zbuf);
+    cc_shake256(st->r3_own, sizeof st->r3_own, out->data, out->len);
     st->phase = TMLDSA_PH_R3;
     return TMLDSA_OK;
 }

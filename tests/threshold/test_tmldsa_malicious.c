@@ -457,6 +457,24 @@ static void test_state_machine(void)
     for (unsigned j = 0; j < 3; j++) CHECK(tmldsa_sign_round3(s.st[j], s.m2, &s.m3[j], &err) == 0);
     /* the masks are wiped as soon as round 3 is done */
     CHECK(all_zero((const uint8_t *)s.st[0]->y, (size_t)62 * TMLDSA_HB_DIM * sizeof(double)));
+    {
+        /* party 1's round-3 message altered in transit: party 2 blames party 1 (its message is
+         * malformed), party 1 itself does not blame itself (it knows what it sent) */
+        tmldsa_sign *c1 = s.st[0], *c2 = s.st[1];
+        tmldsa_msg r3[TMLDSA_THRESHOLD];
+        copy_msg(&r3[0], &s.m3[0]);
+        r3[1] = s.m3[1];
+        r3[2] = s.m3[2];
+        r3[0].data[TMLDSA_HDRBYTES] ^= 0x01; /* bitmap bit: one response more or less than sent */
+        tmldsa_sign saved1 = *c1, saved2 = *c2; /* combine kills the state on error: run it on copies */
+        tmldsa_error e1 = {0}, e2 = {0};
+        CHECK(tmldsa_sign_combine(c2, r3, sig, NULL, &e2) == TMLDSA_E_FORMAT && e2.culprit == 1);
+        CHECK_MSG(tmldsa_sign_combine(c1, r3, sig, NULL, &e1) == TMLDSA_E_INCONSISTENT && e1.culprit == 0 && e1.suspects == 0,
+                  "own altered round-3 message: culprit %u %s", e1.culprit, e1.reason);
+        *c1 = saved1;
+        *c2 = saved2;
+        tmldsa_msg_free(&r3[0]);
+    }
     CHECK(tmldsa_sign_round3(s.st[0], s.m2, &extra, &err) == TMLDSA_E_STATE); /* no second response */
     uint8_t cmt0[TMLDSA_HASHBYTES];
     memcpy(cmt0, s.m1[0].data + TMLDSA_HDRBYTES, sizeof cmt0);
