@@ -1,8 +1,9 @@
 /* tmldsa_driver.h: in-process driver of threshold ML-DSA for tests and benchmarks. Owned here:
  * running all parties of a key generation or of a signing session in one process, delivering
  * every message (broadcasts to all, private messages to their receiver), counting bytes sent and
- * CPU time per party, and an optional tamper hook through which tests play a malicious party or
- * network (modify, replace or replay any message before delivery). */
+ * CPU time per party, an optional tamper hook through which tests play a malicious party or
+ * network (modify, replace or replay any message before delivery), and every party's verdict
+ * when a session fails. */
 #ifndef CCTSA_THRESHOLD_TMLDSA_DRIVER_H
 #define CCTSA_THRESHOLD_TMLDSA_DRIVER_H
 
