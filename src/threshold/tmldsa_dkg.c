@@ -427,6 +427,9 @@ int tmldsa_dkg_finish(tmldsa_dkg *st, const tmldsa_msg in[TMLDSA_PARTIES], tmlds
         const uint8_t *pl;
         dkg_hdr(st, &h, TMLDSA_MSG_DKG4, p, 0);
         if ((rc = tmldsa_msg_parse(&in[p - 1], &h, D4_PAYLOAD, &pl, NULL, err))) return dkg_fail(st, err, rc, p, NULL);
+        /* proven: round 4 passed here, so every round-3 message we hold matched our echoes and the
+         * honest holders' t_I, i.e. it is what every honest party holds; a party confirming another
+         * transcript or pk lies about it */
         if (memcmp(pl, st->confirm, TMLDSA_HASHBYTES) != 0) {
             tmldsa_set_error(err, TMLDSA_E_INCONSISTENT, p, "dkg_finish: party %u confirmed a different public key or transcript", p);
             return dkg_fail(st, err, TMLDSA_E_INCONSISTENT, p, NULL);
