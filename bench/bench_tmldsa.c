@@ -75,7 +75,7 @@ int main(int argc, char **argv)
         cc_randombytes(msg, sizeof msg);
         cc_randombytes(sid, sizeof sid);
         unsigned mask = masks[i % 10];
-        if (tmldsa_driver_sign(shares, mask, K, sid, msg, sizeof msg, NULL, 0, sig, NULL, NULL, &st, &err)) {
+        if (tmldsa_driver_sign(shares, mask, K, sid, msg, sizeof msg, NULL, 0, tmldsa_driver_accept_all, NULL, sig, NULL, NULL, &st, &err)) {
             fprintf(stderr, "sign failed: %s\n", err.reason);
             return 1;
         }

@@ -16,14 +16,32 @@
  *                                  TMLDSA_E_RETRY (each attempt uses fresh round-1 randomness;
  *                                  the state machine refuses to reuse it).
  * Errors: every function returns TMLDSA_OK (0) or a negative TMLDSA_E_* code and, when `err` is
- * not NULL, fills it with the code, the culprit party (1..5, or 0 when nobody can be named) and a
- * human-readable reason. After an error caused by the inputs or the environment the state is dead
+ * not NULL, fills it with the code, the blame (see tmldsa_error) and a human-readable reason. After an error caused by the inputs or the environment the state is dead
  * (fail closed): every later call returns TMLDSA_E_STATE and only *_free is useful. Exceptions:
  * TMLDSA_E_RETRY (the attempt failed normally), and TMLDSA_E_STATE / TMLDSA_E_ARG returned for a
  * call made out of order or with NULL arguments, which leave the state unchanged.
  * Output messages are cleared ({NULL, 0}) on entry of every round function that gets past the
  * argument/state check, so callers can always release them with tmldsa_msg_free.
- * Secret-holding states (DKG, share, signing) are wiped when freed. */
+ * Secret-holding states (DKG, share, signing) are wiped when freed, and so is every message
+ * (tmldsa_msg_free zeroes it first: DKG private messages carry seed contributions).
+ *
+ * Beyond the paper's proof (the paper proves signing with a trusted dealer; see
+ * docs/threshold-mldsa.md for the argument behind each point, none of which is a proof):
+ *  - Dealerless key generation. The paper's keys come from a dealer; here the holders of each
+ *    3-subset I derive seed_I jointly (commit, then reveal) and nobody ever holds the whole key.
+ *    With at most 2 corrupt parties, the one all-honest subset keeps an honestly sampled share.
+ *  - Publishing t_I. Every partial public key t_I = A s1_I + s2_I is broadcast and kept in every
+ *    share (key id, blame check). Their sum is the full t, so t0, which FIPS 204 keeps in the
+ *    private key, is public: it is recoverable from signatures anyway and the Dilithium proof
+ *    gives it to the adversary, but the threshold proof does not cover it and it helps
+ *    side-channel attacks on s.
+ *  - Public-key bias. A rushing adversary sees the honest t_I (hence pk) in round 3 before it
+ *    sends its own messages; it cannot change pk (all its inputs are committed in round 1 and
+ *    checked), but it can abort, and a restart draws a fresh independent key. One run offers it
+ *    one key or none; with at most 3 restarts, at most 4 candidate keys, which costs at most
+ *    log2(4) = 2 bits of security. Nothing here counts restarts: the caller must cap them.
+ *  - The public blame check of signing responses (tmldsa_sign_combine) and the blame rule of
+ *    tmldsa_error are this project's additions. */
 #ifndef CCTSA_THRESHOLD_TMLDSA_H
 #define CCTSA_THRESHOLD_TMLDSA_H
 
@@ -57,11 +75,29 @@ enum {
     TMLDSA_E_NOMEM = -11,
     TMLDSA_E_VERIFY = -12,      /* combined signature rejected by the FIPS 204 verifier */
     TMLDSA_E_ATTEMPTS = -13,    /* TMLDSA_MAX_ATTEMPTS reached */
+    TMLDSA_E_POLICY = -14,      /* this party's signing policy refused the message */
 };
 
+/* Blame. A verdict is only as strong as its evidence, and the cluster excludes nodes on it, so
+ * an error never names one party unless that party's own authenticated messages prove it deviated:
+ *  - culprit (1..5): proven. The party sent two messages that contradict each other (a reveal not
+ *    matching its commitment, a w not matching its hash, a response failing the public blame
+ *    check), or a malformed / out-of-range / misbound message, or a value that differs from one
+ *    this party computed itself from the same inputs. suspects == 1 << (culprit - 1).
+ *  - culprit 0, suspects != 0: the evidence is a disagreement that an equivocating party can
+ *    provoke, so only a set is named: at least one party in `suspects` (bit p-1 for party p)
+ *    deviated, and an honest party may be among them. E.g. party p's echo of sender s's broadcast
+ *    differs from ours: p lies or s sent different broadcasts to p and to us -> {p, s}; the three
+ *    holders of a subset disagree on t_I and we are not one of them -> all three holders.
+ *  - culprit 0, suspects 0: nobody is blamed (bad argument, local failure, policy refusal, a
+ *    missing message, our own message coming back altered, or a disagreement that the
+ *    coordinator alone can cause, such as different messages to sign).
+ * The verdicts hold under the stated channel model: messages are authenticated (a party's message
+ * cannot be forged or altered by others) but broadcasts are not guaranteed consistent. */
 typedef struct {
     int code;
-    unsigned culprit;  /* 1..5, or 0 */
+    unsigned culprit;   /* 1..5: proven deviator; 0: none proven */
+    unsigned suspects;  /* bit p-1 for party p: at least one of them deviated; 0: nobody blamed */
     char reason[160];
 } tmldsa_error;
 
@@ -112,6 +148,17 @@ void tmldsa_dkg_free(tmldsa_dkg *st);
  * message included). The share must outlive the signing state. */
 typedef struct tmldsa_sign tmldsa_sign;
 
+/* Signing policy: every participant checks what it signs. tmldsa_sign_new hands the policy the
+ * exact to-be-signed bytes (for a time-stamp token: the DER signedAttrs) and the ML-DSA context,
+ * before any mask, commitment or message is produced. Return 0 to sign; anything else refuses,
+ * and the policy may write a short NUL-terminated reason into reason[0..reason_len-1].
+ * The message is bound at session start: mu = H(tr || 0 || |ctx| || ctx || M) is fixed there,
+ * every round-1 commitment is bound to it, and round 1 carries a hash of it that every signer
+ * compares, so a coordinator that gives one signer another message gets no signature (the
+ * session aborts in round 2, blaming nobody, since the coordinator is not a party). */
+typedef int (*tmldsa_policy_fn)(void *arg, unsigned party, const uint8_t *msg, size_t msglen, const uint8_t *ctx,
+                                size_t ctxlen, char *reason, size_t reason_len);
+
 /* Public per-attempt statistics filled by tmldsa_sign_combine (accept decisions are public). */
 typedef struct {
     unsigned slots;              /* K */
@@ -123,9 +170,13 @@ typedef struct {
     int slot_used;               /* slot that produced the signature, -1 if none */
 } tmldsa_attempt_stats;
 
+/* Start a signing session on msg (the to-be-signed bytes) with context ctx (<= 255 bytes). The
+ * policy (required, non-NULL) runs first: a refusal returns TMLDSA_E_POLICY with the policy's
+ * reason, creates no state and draws no randomness, so there is nothing to send. */
 int tmldsa_sign_new(tmldsa_sign **st, const tmldsa_share *share, const uint8_t sid[TMLDSA_SIDBYTES],
                     unsigned signer_mask, unsigned K, const uint8_t *msg, size_t msglen,
-                    const uint8_t *ctx, size_t ctxlen, tmldsa_error *err);
+                    const uint8_t *ctx, size_t ctxlen, tmldsa_policy_fn policy, void *policy_arg,
+                    tmldsa_error *err);
 int tmldsa_sign_round1(tmldsa_sign *st, tmldsa_msg *out, tmldsa_error *err);
 int tmldsa_sign_round2(tmldsa_sign *st, const tmldsa_msg in[TMLDSA_THRESHOLD], tmldsa_msg *out,
                        tmldsa_error *err);

@@ -44,6 +44,13 @@ static int parse_r3(tmldsa_sign *st, unsigned j, const tmldsa_msg *m, r3_view *v
     size_t len;
     int rc;
     tmldsa_sign_hdr(st, &h, TMLDSA_MSG_SIGN3, who);
+    if (j == st->me && m && m->data) {
+        /* our own response: a change is a transport fault, not something to blame ourselves for */
+        uint8_t d[TMLDSA_HASHBYTES];
+        cc_shake256(d, sizeof d, m->data, m->len);
+        if (memcmp(d, st->r3_own, sizeof d) != 0)
+            return tmldsa_sign_fail(st, err, TMLDSA_E_INCONSISTENT, 0, "combine: our own round-3 message came back altered (transport fault, nobody blamed)");
+    }
     if ((rc = tmldsa_msg_parse(m, &h, SIZE_MAX, &pl, &len, err))) return tmldsa_sign_fail(st, err, rc, who, NULL);
     if (len < bitmap_len)
         return tmldsa_sign_fail(st, err, TMLDSA_E_FORMAT, who, "combine: round-3 message from party %u is shorter than its bitmap", who);

@@ -4,8 +4,14 @@
  *   D2 broadcast: rho_j; private to each co-holder p: r_{j,I} for the three I containing j and p.
  *   local:        rho = H(rho_1..rho_5), seed_I = H(I, r_a, r_b, r_c), (s1_I, s2_I) = ExpandS(seed_I),
  *                 t_I = A s1_I + s2_I.
- *   D3 broadcast: echo of the D1/D2 broadcasts, the six t_I. Holders of each I must agree.
- *   D4 broadcast: H(pk, D3 transcript); everybody must agree, then the share is released. */
+ *   D3 broadcast: echo of the D1/D2 broadcasts (one hash per sender), the six t_I. Holders of
+ *                 each I must agree.
+ *   D4 broadcast: H(pk, D3 transcript); everybody must agree, then the share is released.
+ * Blame (see tmldsa_error): a contradiction inside one party's own messages, or with a value we
+ * computed ourselves, names that party; a disagreement an equivocating party could have caused
+ * names a suspect set: the pair {echoing party, sender} for an echo mismatch, all three holders
+ * when we are not a holder of a subset whose t_I the holders dispute (two malicious co-holders
+ * agreeing on a wrong t_I would otherwise outvote the honest one). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,7 +23,8 @@ enum { DKG_R1, DKG_R2, DKG_R3, DKG_R4, DKG_FINISH, DKG_DONE, DKG_DEAD };
 #define D1_PAYLOAD ((1 + TMLDSA_SUBSETS_PER_PARTY) * TMLDSA_HASHBYTES)
 #define D2_PAYLOAD 32
 #define D2P_PAYLOAD (3 * 32)
-#define D3_PAYLOAD (TMLDSA_HASHBYTES + TMLDSA_SUBSETS_PER_PARTY * TMLDSA_VECK_PACKED)
+#define D3_ECHO (TMLDSA_PARTIES * TMLDSA_HASHBYTES)
+#define D3_PAYLOAD (D3_ECHO + TMLDSA_SUBSETS_PER_PARTY * TMLDSA_VECK_PACKED)
 #define D4_PAYLOAD TMLDSA_HASHBYTES
 
 struct tmldsa_dkg {
@@ -29,8 +36,8 @@ struct tmldsa_dkg {
     uint8_t r_own[TMLDSA_SUBSETS_PER_PARTY][32];                   /* secret */
     uint8_t rho_cmt[TMLDSA_PARTIES][TMLDSA_HASHBYTES];
     uint8_t seed_cmt[TMLDSA_PARTIES][TMLDSA_SUBSETS_PER_PARTY][TMLDSA_HASHBYTES];
-    cc_keccak_ctx echo;                                           /* transcript of D1, D2 broadcasts */
-    uint8_t echo12[TMLDSA_HASHBYTES];
+    cc_keccak_ctx echo[TMLDSA_PARTIES];                           /* per sender: its D1, D2 broadcasts */
+    uint8_t echo12[TMLDSA_PARTIES][TMLDSA_HASHBYTES];
     uint8_t rho_all[TMLDSA_PARTIES][32];
     uint8_t r_recv[TMLDSA_SUBSETS_PER_PARTY][3][32];             /* secret: holders in id order */
     uint8_t t_packed[TMLDSA_SUBSETS_PER_PARTY][TMLDSA_VECK_PACKED];
@@ -52,7 +59,7 @@ static void dkg_wipe(tmldsa_dkg *st)
 {
     cc_memzero(st->r_own, sizeof st->r_own);
     cc_memzero(st->r_recv, sizeof st->r_recv);
-    cc_keccak_wipe(&st->echo);
+    for (unsigned p = 0; p < TMLDSA_PARTIES; p++) cc_keccak_wipe(&st->echo[p]);
     if (st->share) tmldsa_share_free(st->share);
     st->share = NULL;
 }
@@ -133,9 +140,11 @@ int tmldsa_dkg_round1(tmldsa_dkg *st, tmldsa_msg *out, tmldsa_error *err)
     rho_commit(st, p, st->party, st->rho_j);
     for (unsigned s = 0; s < TMLDSA_SUBSETS_PER_PARTY; s++)
         seed_commit(st, p + TMLDSA_HASHBYTES * (1 + s), st->party, st->my_sub[s], st->r_own[s]);
-    tmldsa_hdr eh;
-    dkg_hdr(st, &eh, TMLDSA_MSG_DKG3, 0, 0);
-    tmldsa_hash_init(&st->echo, "dkg-echo-r1-r2", &eh);
+    for (unsigned q = 1; q <= TMLDSA_PARTIES; q++) {
+        tmldsa_hdr eh;
+        dkg_hdr(st, &eh, TMLDSA_MSG_DKG3, q, 0);
+        tmldsa_hash_init(&st->echo[q - 1], "dkg-echo-r1-r2", &eh);
+    }
     st->phase = DKG_R2;
     return TMLDSA_OK;
 }
@@ -155,7 +164,7 @@ int tmldsa_dkg_round2(tmldsa_dkg *st, const tmldsa_msg in[TMLDSA_PARTIES], tmlds
         if ((rc = tmldsa_msg_parse(&in[p - 1], &h, D1_PAYLOAD, &pl, NULL, err))) return dkg_fail(st, err, rc, p, NULL);
         memcpy(st->rho_cmt[p - 1], pl, TMLDSA_HASHBYTES);
         memcpy(st->seed_cmt[p - 1], pl + TMLDSA_HASHBYTES, sizeof st->seed_cmt[0]);
-        cc_keccak_absorb(&st->echo, in[p - 1].data, in[p - 1].len);
+        cc_keccak_absorb(&st->echo[p - 1], in[p - 1].data, in[p - 1].len);
     }
     /* our own broadcast must have arrived unchanged */
     uint8_t c[TMLDSA_HASHBYTES];
@@ -165,7 +174,7 @@ int tmldsa_dkg_round2(tmldsa_dkg *st, const tmldsa_msg in[TMLDSA_PARTIES], tmlds
         seed_commit(st, c, st->party, st->my_sub[s], st->r_own[s]);
         own_bad |= (unsigned)cc_memcmp_ct(c, st->seed_cmt[st->party - 1][s], sizeof c);
     }
-    if (own_bad) return dkg_fail(st, err, TMLDSA_E_INCONSISTENT, st->party, "dkg_round2: our own round-1 broadcast was altered in transit");
+    if (own_bad) return dkg_fail(st, err, TMLDSA_E_INCONSISTENT, 0, "dkg_round2: our own round-1 broadcast came back altered (transport fault, nobody blamed)");
 
     tmldsa_hdr h;
     dkg_hdr(st, &h, TMLDSA_MSG_DKG2, st->party, 0);
@@ -219,9 +228,9 @@ int tmldsa_dkg_round3(tmldsa_dkg *st, const tmldsa_msg in[TMLDSA_PARTIES], const
             return dkg_fail(st, err, TMLDSA_E_COMMIT, p, NULL);
         }
         memcpy(st->rho_all[p - 1], pl, 32);
-        cc_keccak_absorb(&st->echo, in[p - 1].data, in[p - 1].len);
+        cc_keccak_absorb(&st->echo[p - 1], in[p - 1].data, in[p - 1].len);
+        tmldsa_hash_final(&st->echo[p - 1], st->echo12[p - 1], TMLDSA_HASHBYTES);
     }
-    tmldsa_hash_final(&st->echo, st->echo12, sizeof st->echo12);
     /* own contributions, then the co-holders' private reveals */
     for (unsigned s = 0; s < TMLDSA_SUBSETS_PER_PARTY; s++)
         memcpy(st->r_recv[s][holder_pos(tmldsa_subset_mask(st->my_sub[s]), st->party)], st->r_own[s], 32);
@@ -280,13 +289,16 @@ int tmldsa_dkg_round3(tmldsa_dkg *st, const tmldsa_msg in[TMLDSA_PARTIES], const
     dkg_hdr(st, &h, TMLDSA_MSG_DKG3, st->party, 0);
     uint8_t *p = tmldsa_msg_alloc(out, &h, D3_PAYLOAD, err);
     if (!p) return dkg_fail(st, err, TMLDSA_E_NOMEM, 0, NULL);
-    memcpy(p, st->echo12, TMLDSA_HASHBYTES);
-    memcpy(p + TMLDSA_HASHBYTES, st->t_packed, sizeof st->t_packed);
+    memcpy(p, st->echo12, D3_ECHO);
+    memcpy(p + D3_ECHO, st->t_packed, sizeof st->t_packed);
     st->phase = DKG_R4;
     return TMLDSA_OK;
 }
 
-/* Check that the three holders of every subset published the same t_I; name who deviates. */
+/* Check that the three holders of every subset published the same t_I. A holder knows the true
+ * t_I (it computed it from the committed contributions), so whoever published something else is
+ * proven wrong. A non-holder only sees a disagreement: a lone dissenter may be the honest holder
+ * outvoted by two malicious co-holders, so it names the three holders as suspects. */
 static int check_t_consistency(tmldsa_dkg *st, const uint8_t *t_of[TMLDSA_PARTIES], tmldsa_error *err)
 {
     for (unsigned idx = 0; idx < TMLDSA_SUBSETS; idx++) {
@@ -297,23 +309,44 @@ static int check_t_consistency(tmldsa_dkg *st, const uint8_t *t_of[TMLDSA_PARTIE
                 hold[n] = p;
                 v[n++] = t_of[p - 1] + (size_t)tmldsa_party_slot(p, idx) * TMLDSA_VECK_PACKED;
             }
-        int eq01 = memcmp(v[0], v[1], TMLDSA_VECK_PACKED) == 0, eq02 = memcmp(v[0], v[2], TMLDSA_VECK_PACKED) == 0;
-        int eq12 = memcmp(v[1], v[2], TMLDSA_VECK_PACKED) == 0;
-        if (eq01 && eq02) continue;
-        unsigned culprit = 0;
-        if (mask >> (st->party - 1) & 1) {
-            /* we computed t_I ourselves: whoever published something else is wrong (if that is
-             * our own copy, the broadcast was altered in transit) */
-            const uint8_t *mine = st->t_packed[tmldsa_party_slot(st->party, idx)];
-            for (unsigned k = 0; k < 3 && !culprit; k++)
-                if (memcmp(v[k], mine, TMLDSA_VECK_PACKED) != 0) culprit = hold[k];
-        } else {
-            culprit = eq12 ? hold[0] : eq02 ? hold[1] : eq01 ? hold[2] : 0;
+        if (memcmp(v[0], v[1], TMLDSA_VECK_PACKED) == 0 && memcmp(v[0], v[2], TMLDSA_VECK_PACKED) == 0) continue;
+        if (!(mask >> (st->party - 1) & 1)) {
+            tmldsa_set_error(err, TMLDSA_E_INCONSISTENT, 0,
+                             "dkg_round4: holders %u,%u,%u published different t_I for subset %u (suspects: all three)",
+                             hold[0], hold[1], hold[2], idx);
+            tmldsa_blame(err, mask);
+            return dkg_fail(st, err, TMLDSA_E_INCONSISTENT, 0, NULL);
         }
-        tmldsa_set_error(err, TMLDSA_E_INCONSISTENT, culprit,
-                         "dkg_round4: holders %u,%u,%u published different t_I for subset %u (deviating: party %u)",
-                         hold[0], hold[1], hold[2], idx, culprit);
-        return dkg_fail(st, err, TMLDSA_E_INCONSISTENT, culprit, NULL);
+        const uint8_t *mine = st->t_packed[tmldsa_party_slot(st->party, idx)];
+        unsigned wrong = 0;
+        for (unsigned k = 0; k < 3; k++)
+            if (memcmp(v[k], mine, TMLDSA_VECK_PACKED) != 0) wrong |= TMLDSA_BIT(hold[k]);
+        if (wrong & TMLDSA_BIT(st->party))
+            return dkg_fail(st, err, TMLDSA_E_INCONSISTENT, 0, "dkg_round4: our own t_I came back altered (transport fault, nobody blamed)");
+        unsigned first = 1;
+        while (!(wrong >> (first - 1) & 1)) first++;
+        tmldsa_set_error(err, TMLDSA_E_INCONSISTENT, first,
+                         "dkg_round4: t_I for subset %u published by holder(s) 0x%x differs from the one we computed (party %u proven)",
+                         idx, wrong, first);
+        return dkg_fail(st, err, TMLDSA_E_INCONSISTENT, first, NULL);
+    }
+    return TMLDSA_OK;
+}
+
+/* Party p's echo of the round-1/2 broadcasts against ours (see the blame rule at the top). */
+static int check_echo(tmldsa_dkg *st, unsigned p, const uint8_t *echo, tmldsa_error *err)
+{
+    for (unsigned s = 1; s <= TMLDSA_PARTIES; s++) {
+        if (memcmp(echo + (size_t)(s - 1) * TMLDSA_HASHBYTES, st->echo12[s - 1], TMLDSA_HASHBYTES) == 0) continue;
+        if (p == st->party)
+            return dkg_fail(st, err, TMLDSA_E_INCONSISTENT, 0, "dkg_round4: our own round-3 broadcast came back altered (transport fault, nobody blamed)");
+        int proven = s == p || s == st->party;
+        tmldsa_set_error(err, TMLDSA_E_INCONSISTENT, 0,
+                         proven ? "dkg_round4: party %u misreports the round-1/2 broadcasts of party %u (echo mismatch)"
+                                : "dkg_round4: party %u and we saw different round-1/2 broadcasts of party %u: one of the two equivocated",
+                         p, s);
+        tmldsa_blame(err, proven ? TMLDSA_BIT(p) : TMLDSA_BIT(p) | TMLDSA_BIT(s));
+        return dkg_fail(st, err, TMLDSA_E_INCONSISTENT, 0, NULL);
     }
     return TMLDSA_OK;
 }
@@ -337,12 +370,11 @@ int tmldsa_dkg_round4(tmldsa_dkg *st, const tmldsa_msg in[TMLDSA_PARTIES], tmlds
             cc_keccak_wipe(&tx);
             return dkg_fail(st, err, rc, p, NULL);
         }
-        if (memcmp(pl, st->echo12, TMLDSA_HASHBYTES) != 0) {
+        if ((rc = check_echo(st, p, pl, err))) {
             cc_keccak_wipe(&tx);
-            tmldsa_set_error(err, TMLDSA_E_INCONSISTENT, p, "dkg_round4: party %u saw different round-1/2 broadcasts (echo mismatch)", p);
-            return dkg_fail(st, err, TMLDSA_E_INCONSISTENT, p, NULL);
+            return rc;
         }
-        t_of[p - 1] = pl + TMLDSA_HASHBYTES;
+        t_of[p - 1] = pl + D3_ECHO;
         cc_keccak_absorb(&tx, in[p - 1].data, in[p - 1].len);
     }
     uint8_t thash[TMLDSA_HASHBYTES];
@@ -358,6 +390,8 @@ int tmldsa_dkg_round4(tmldsa_dkg *st, const tmldsa_msg in[TMLDSA_PARTIES], tmlds
             }
         }
     }
+    /* only now that every echo matched (all parties saw the same commitments, so every holder
+     * derived seed_I from the same contributions) is a t_I differing from ours proof of deviation */
     if ((rc = check_t_consistency(st, t_of, err))) return rc;
     for (unsigned idx = 0; idx < TMLDSA_SUBSETS; idx++) {
         unsigned mask = tmldsa_subset_mask(idx), first = 1;
@@ -393,6 +427,9 @@ int tmldsa_dkg_finish(tmldsa_dkg *st, const tmldsa_msg in[TMLDSA_PARTIES], tmlds
         const uint8_t *pl;
         dkg_hdr(st, &h, TMLDSA_MSG_DKG4, p, 0);
         if ((rc = tmldsa_msg_parse(&in[p - 1], &h, D4_PAYLOAD, &pl, NULL, err))) return dkg_fail(st, err, rc, p, NULL);
+        /* proven: round 4 passed here, so every round-3 message we hold matched our echoes and the
+         * honest holders' t_I, i.e. it is what every honest party holds; a party confirming another
+         * transcript or pk lies about it */
         if (memcmp(pl, st->confirm, TMLDSA_HASHBYTES) != 0) {
             tmldsa_set_error(err, TMLDSA_E_INCONSISTENT, p, "dkg_finish: party %u confirmed a different public key or transcript", p);
             return dkg_fail(st, err, TMLDSA_E_INCONSISTENT, p, NULL);

@@ -66,7 +66,7 @@ void tmldsa_hdr_binding(uint8_t out[TMLDSA_BINDBYTES], const tmldsa_hdr *h);
 uint8_t *tmldsa_msg_alloc(tmldsa_msg *out, const tmldsa_hdr *h, size_t payload_len, tmldsa_error *err);
 /* Check a received message against the expected header. payload_len: the exact expected payload
  * size, or SIZE_MAX to accept any (the actual size is returned in *got_len). The culprit named on
- * failure is expect->sender. */
+ * failure is expect->sender, except for a missing message (m->data NULL), which blames nobody. */
 int tmldsa_msg_parse(const tmldsa_msg *m, const tmldsa_hdr *expect, size_t payload_len,
                      const uint8_t **payload, size_t *got_len, tmldsa_error *err);
 
@@ -151,8 +151,8 @@ struct tmldsa_sign {
     int16_t s_ext[MLDSA_L + MLDSA_K][2 * MLDSA_N];
     double *y;             /* secret: K hyperball samples of TMLDSA_HB_DIM */
     uint8_t *w_own;        /* K packed w of this signer */
-    uint8_t cmt[TMLDSA_THRESHOLD][TMLDSA_HASHBYTES];
-    uint8_t echo1[TMLDSA_HASHBYTES];
+    uint8_t cmt[TMLDSA_THRESHOLD][TMLDSA_HASHBYTES]; /* round-1 commitments as received, echoed in round 2 */
+    uint8_t r3_own[TMLDSA_HASHBYTES];                /* SHAKE256 of our round-3 message, checked by combine */
     uint8_t *w_all;        /* 3 * K packed w, checked against the commitments */
     mldsa_polyveck *w_sum; /* K sums, [0, q) */
     uint8_t (*ctilde)[MLDSA_CTILDEBYTES];
@@ -161,6 +161,8 @@ struct tmldsa_sign {
 
 /* Common entry check of a signing step: state, phase, non-NULL message arguments. */
 int tmldsa_sign_enter(tmldsa_sign *st, int phase, const void *a, const void *b, tmldsa_error *err);
+/* Round-2 echo: the three round-1 commitments as received, in party order. */
+#define TMLDSA_SIGN_ECHOBYTES (TMLDSA_THRESHOLD * TMLDSA_HASHBYTES)
 /* Payload size of a round-2 message: echo + K packed w. */
 size_t tmldsa_sign_r2_payload(const tmldsa_sign *st);
 /* Header for a signing message of this state, sent by `sender` (0 for session-level hashes). */
@@ -191,9 +193,11 @@ void tmldsa_sign_wipe_round_secrets(tmldsa_sign *st);
 #define TMLDSA_PUBLIC(p, n) ((void)(p), (void)(n))
 #endif
 
-/* ---- multiversioning: hot loops also compiled for AVX2 on x86-64 (GCC/clang, ELF), picked at
- * load time by the dynamic loader (ifunc); elsewhere plain functions ---- */
-#if defined(__x86_64__) && defined(__GNUC__) && defined(__ELF__) && defined(__has_attribute)
+/* ---- multiversioning: hot loops also compiled for AVX2 on x86-64 (GCC, ELF), picked at load
+ * time by the dynamic loader (ifunc); elsewhere plain functions. Not with clang (the fuzz build):
+ * clang names the resolver of an extern clone differently unless every declaration carries the
+ * attribute, so callers in other files (tmldsa_hyperball_sample) would not link. ---- */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__ELF__) && defined(__has_attribute)
 #if __has_attribute(target_clones)
 #define TMLDSA_MULTIVERSION __attribute__((target_clones("avx2", "default")))
 #endif
@@ -208,6 +212,11 @@ void tmldsa_sign_wipe_round_secrets(tmldsa_sign *st);
 #endif
 
 /* ---- errors ---- */
+/* Replace the blame of err (see tmldsa_error): suspects is a party mask; one bit = a proven
+ * culprit, several = a suspect set (culprit 0). */
+void tmldsa_blame(tmldsa_error *err, unsigned suspects);
+/* Bit of party p in a party mask. */
+#define TMLDSA_BIT(p) (1u << ((p) - 1))
 /* Fill err (if err and fmt are non-NULL) and return code. */
 int tmldsa_set_error_v(tmldsa_error *err, int code, unsigned culprit, const char *fmt, va_list ap)
     __attribute__((format(printf, 4, 0)));

@@ -10,7 +10,31 @@
 #include "threshold/tmldsa_ctfloat.h"
 #include "threshold/tmldsa_internal.h"
 
-/* Check the three round-2 messages and build w_sum; names the sender of the first bad one. */
+/* Compare signer j's echo of the round-1 commitments with ours. A difference in sender s's entry
+ * proves j lied if s is j itself or us (we know what we received from j and what we sent); for a
+ * third sender s either j lies or s equivocated (sent different commitments to j and to us), so
+ * only the pair {j, s} is named. */
+static int check_echo(tmldsa_sign *st, unsigned j, const uint8_t *echo, tmldsa_error *err)
+{
+    const unsigned who = st->ids[j];
+    for (unsigned s = 0; s < TMLDSA_THRESHOLD; s++) {
+        if (memcmp(echo + s * TMLDSA_HASHBYTES, st->cmt[s], TMLDSA_HASHBYTES) == 0) continue;
+        if (j == st->me)
+            return tmldsa_sign_fail(st, err, TMLDSA_E_INCONSISTENT, 0, "sign_round3: our own round-2 message came back altered (transport fault, nobody blamed)");
+        unsigned other = st->ids[s];
+        int proven = s == j || s == st->me;
+        tmldsa_sign_fail(st, err, TMLDSA_E_INCONSISTENT, 0,
+                         proven ? "sign_round3: party %u misreports the round-1 commitment of party %u (echo mismatch)"
+                                : "sign_round3: party %u and we saw different round-1 commitments of party %u: one of the two equivocated",
+                         who, other);
+        tmldsa_blame(err, proven ? TMLDSA_BIT(who) : TMLDSA_BIT(who) | TMLDSA_BIT(other));
+        return TMLDSA_E_INCONSISTENT;
+    }
+    return TMLDSA_OK;
+}
+
+/* Check the three round-2 messages and build w_sum; names the sender of the first bad one (or a
+ * suspect pair, see check_echo). */
 static int collect_w(tmldsa_sign *st, const tmldsa_msg in[TMLDSA_THRESHOLD], tmldsa_error *err)
 {
     const size_t wlen = (size_t)st->K * TMLDSA_VECK_PACKED;
@@ -21,13 +45,12 @@ static int collect_w(tmldsa_sign *st, const tmldsa_msg in[TMLDSA_THRESHOLD], tml
         unsigned who = st->ids[j];
         tmldsa_sign_hdr(st, &h, TMLDSA_MSG_SIGN2, who);
         if ((rc = tmldsa_msg_parse(&in[j], &h, tmldsa_sign_r2_payload(st), &pl, NULL, err))) return tmldsa_sign_fail(st, err, rc, who, NULL);
-        if (memcmp(pl, st->echo1, TMLDSA_HASHBYTES) != 0)
-            return tmldsa_sign_fail(st, err, TMLDSA_E_INCONSISTENT, who, "sign_round3: party %u saw different round-1 commitments (echo mismatch)", who);
-        const uint8_t *wp = pl + TMLDSA_HASHBYTES;
+        if ((rc = check_echo(st, j, pl, err))) return rc;
+        const uint8_t *wp = pl + TMLDSA_SIGN_ECHOBYTES;
         uint64_t t0 = tmldsa_now_ns();
         if (j == st->me) {
             if (memcmp(wp, st->w_own, wlen) != 0)
-                return tmldsa_sign_fail(st, err, TMLDSA_E_INCONSISTENT, who, "sign_round3: our own round-2 message was altered in transit");
+                return tmldsa_sign_fail(st, err, TMLDSA_E_INCONSISTENT, 0, "sign_round3: our own round-2 message came back altered (transport fault, nobody blamed)");
         } else {
             uint8_t c[TMLDSA_HASHBYTES];
             if (tmldsa_sign_w_commitment(st, c, who, wp))
@@ -186,6 +209,7 @@ int tmldsa_sign_round3(tmldsa_sign *st, const tmldsa_msg in[TMLDSA_THRESHOLD], t
     memcpy(p, bitmap, bitmap_len);
     memcpy(p + bitmap_len, zbuf, (size_t)naccept * TMLDSA_VECL_PACKED);
     free(zbuf);
+    cc_shake256(st->r3_own, sizeof st->r3_own, out->data, out->len);
     st->phase = TMLDSA_PH_R3;
     return TMLDSA_OK;
 }

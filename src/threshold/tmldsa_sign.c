@@ -1,8 +1,12 @@
 /* tmldsa_sign.c: the signing state of one signer and rounds 1-2 of threshold ML-DSA (notes
  * section 5.3); round 3 is in tmldsa_respond.c, the public combination in tmldsa_combine.c.
+ *   new: the caller's policy checks the to-be-signed message first (nothing is drawn or sent if
+ *       it refuses); mu is fixed here.
  *   R1: K fresh hyperball samples y_k, w_k = A round(y1_k) + round(y2_k); send a hash commitment
- *       bound to the session header, tr and mu.
- *   R2: echo the three commitments, send the K packed w_k.
+ *       bound to the session header, tr and mu, and a hash of mu (every signer compares it, so a
+ *       signer given another message is detected as such, not as a bad commitment).
+ *   R2: echo the three commitments (in full, so a disagreement names the pair involved), send
+ *       the K packed w_k.
  *   R3: check every w_j (commitment, range), sum, derive the K FIPS 204 challenges, test
  *       ||(y1 + c s1)/nu||^2 + ||y2 + c s2||^2 <= r^2 per slot (the accept bit is public) and send
  *       z = round(y1) + c s1 for the accepted slots. The masks are wiped right after.
@@ -18,9 +22,9 @@
 #include "threshold/tmldsa_internal.h"
 #include "threshold/tmldsa_shake4.h"
 
-#define R1_PAYLOAD TMLDSA_HASHBYTES
+#define R1_PAYLOAD (2 * TMLDSA_HASHBYTES) /* commitment || message binding */
 
-size_t tmldsa_sign_r2_payload(const tmldsa_sign *st) { return TMLDSA_HASHBYTES + (size_t)st->K * TMLDSA_VECK_PACKED; }
+size_t tmldsa_sign_r2_payload(const tmldsa_sign *st) { return TMLDSA_SIGN_ECHOBYTES + (size_t)st->K * TMLDSA_VECK_PACKED; }
 
 void tmldsa_sign_hdr(const tmldsa_sign *st, tmldsa_hdr *h, uint8_t type, unsigned sender)
 {
@@ -104,18 +108,37 @@ static void load_partial_secret(tmldsa_sign *st)
     cc_memzero(&a2, sizeof a2);
 }
 
+/* Hash of mu bound to the session (sent in round 1; all signers must have the same). */
+static void message_binding(const tmldsa_sign *st, uint8_t out[TMLDSA_HASHBYTES])
+{
+    tmldsa_hdr h;
+    cc_keccak_ctx x;
+    tmldsa_sign_hdr(st, &h, TMLDSA_MSG_SIGN1, 0);
+    tmldsa_hash_init(&x, "sign-message", &h);
+    cc_keccak_absorb(&x, st->mu, MLDSA_CRHBYTES);
+    tmldsa_hash_final(&x, out, TMLDSA_HASHBYTES);
+}
+
 int tmldsa_sign_new(tmldsa_sign **out, const tmldsa_share *share, const uint8_t sid[TMLDSA_SIDBYTES],
                     unsigned signer_mask, unsigned K, const uint8_t *msg, size_t msglen,
-                    const uint8_t *ctx, size_t ctxlen, tmldsa_error *err)
+                    const uint8_t *ctx, size_t ctxlen, tmldsa_policy_fn policy, void *policy_arg,
+                    tmldsa_error *err)
 {
     unsigned ids[TMLDSA_THRESHOLD];
-    if (!out || !share || !sid || (!msg && msglen) || (!ctx && ctxlen))
-        return tmldsa_set_error(err, TMLDSA_E_ARG, 0, "sign_new: NULL argument");
+    if (!out || !share || !sid || (!msg && msglen) || (!ctx && ctxlen) || !policy)
+        return tmldsa_set_error(err, TMLDSA_E_ARG, 0, "sign_new: NULL argument (the policy is required)");
     *out = NULL;
     if (K < 1 || K > TMLDSA_K_MAX) return tmldsa_set_error(err, TMLDSA_E_ARG, 0, "sign_new: K=%u not in 1..%u", K, TMLDSA_K_MAX);
     if (ctxlen > CC_MLDSA_MAX_CTX) return tmldsa_set_error(err, TMLDSA_E_ARG, 0, "sign_new: context longer than 255 bytes");
     if (!tmldsa_signer_set(signer_mask, ids) || !(signer_mask >> (share->party - 1) & 1))
         return tmldsa_set_error(err, TMLDSA_E_ARG, 0, "sign_new: signer set 0x%x is not 3 parties including party %u", signer_mask, share->party);
+    /* the participant checks what it signs, before any secret is touched or anything is sent */
+    char why[112] = "";
+    if (policy(policy_arg, share->party, msg, msglen, ctx, ctxlen, why, sizeof why) != 0) {
+        why[sizeof why - 1] = 0;
+        return tmldsa_set_error(err, TMLDSA_E_POLICY, 0, "sign_new: party %u refuses to sign: %s", share->party,
+                                why[0] ? why : "(policy gave no reason)");
+    }
     tmldsa_sign *st = calloc(1, sizeof *st);
     if (!st) return tmldsa_set_error(err, TMLDSA_E_NOMEM, 0, "sign_new: out of memory");
     st->share = share;
@@ -297,6 +320,7 @@ int tmldsa_sign_round1(tmldsa_sign *st, tmldsa_msg *out, tmldsa_error *err)
     uint8_t *p = tmldsa_msg_alloc(out, &h, R1_PAYLOAD, err);
     if (!p) return tmldsa_sign_fail(st, err, TMLDSA_E_NOMEM, 0, NULL);
     memcpy(p, st->cmt[st->me], TMLDSA_HASHBYTES);
+    message_binding(st, p + TMLDSA_HASHBYTES);
     st->phase = TMLDSA_PH_R1;
     return TMLDSA_OK;
 }
@@ -306,28 +330,33 @@ int tmldsa_sign_round2(tmldsa_sign *st, const tmldsa_msg in[TMLDSA_THRESHOLD], t
     int rc = tmldsa_sign_enter(st, TMLDSA_PH_R1, in, out, err);
     if (rc) return rc;
     *out = (tmldsa_msg){NULL, 0};
-    uint8_t own[TMLDSA_HASHBYTES];
+    uint8_t own[TMLDSA_HASHBYTES], mb[TMLDSA_HASHBYTES];
     memcpy(own, st->cmt[st->me], sizeof own);
+    message_binding(st, mb);
     for (unsigned j = 0; j < TMLDSA_THRESHOLD; j++) {
         tmldsa_hdr h;
         const uint8_t *pl;
         tmldsa_sign_hdr(st, &h, TMLDSA_MSG_SIGN1, st->ids[j]);
         if ((rc = tmldsa_msg_parse(&in[j], &h, R1_PAYLOAD, &pl, NULL, err))) return tmldsa_sign_fail(st, err, rc, st->ids[j], NULL);
         memcpy(st->cmt[j], pl, TMLDSA_HASHBYTES);
+        if (j == st->me) {
+            if (memcmp(own, pl, sizeof own) != 0 || memcmp(pl + TMLDSA_HASHBYTES, mb, sizeof mb) != 0)
+                return tmldsa_sign_fail(st, err, TMLDSA_E_INCONSISTENT, 0, "sign_round2: our own round-1 message came back altered (transport fault, nobody blamed)");
+            continue;
+        }
+        /* another message or context: the coordinator gave the signers different requests (or
+         * that signer lies about its request); nobody can be blamed from here */
+        if (memcmp(pl + TMLDSA_HASHBYTES, mb, sizeof mb) != 0)
+            return tmldsa_sign_fail(st, err, TMLDSA_E_INCONSISTENT, 0,
+                                    "sign_round2: party %u is signing a different message or context than party %u (not blamed: the coordinator may have sent different requests)",
+                                    st->ids[j], st->share->party);
     }
-    if (memcmp(own, st->cmt[st->me], sizeof own) != 0)
-        return tmldsa_sign_fail(st, err, TMLDSA_E_INCONSISTENT, st->share->party, "sign_round2: our own round-1 message was altered in transit");
-    tmldsa_hdr eh, h;
-    cc_keccak_ctx x;
-    tmldsa_sign_hdr(st, &eh, TMLDSA_MSG_SIGN2, 0);
-    tmldsa_hash_init(&x, "sign-r1-echo", &eh);
-    cc_keccak_absorb(&x, &st->cmt[0][0], sizeof st->cmt);
-    tmldsa_hash_final(&x, st->echo1, sizeof st->echo1);
+    tmldsa_hdr h;
     tmldsa_sign_hdr(st, &h, TMLDSA_MSG_SIGN2, st->share->party);
     uint8_t *p = tmldsa_msg_alloc(out, &h, tmldsa_sign_r2_payload(st), err);
     if (!p) return tmldsa_sign_fail(st, err, TMLDSA_E_NOMEM, 0, NULL);
-    memcpy(p, st->echo1, TMLDSA_HASHBYTES);
-    memcpy(p + TMLDSA_HASHBYTES, st->w_own, (size_t)st->K * TMLDSA_VECK_PACKED);
+    memcpy(p, &st->cmt[0][0], TMLDSA_SIGN_ECHOBYTES);
+    memcpy(p + TMLDSA_SIGN_ECHOBYTES, st->w_own, (size_t)st->K * TMLDSA_VECK_PACKED);
     st->phase = TMLDSA_PH_R2;
     return TMLDSA_OK;
 }

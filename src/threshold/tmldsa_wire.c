@@ -28,6 +28,7 @@ const char *tmldsa_strerror(int code)
     case TMLDSA_E_NOMEM: return "out of memory";
     case TMLDSA_E_VERIFY: return "combined signature does not verify";
     case TMLDSA_E_ATTEMPTS: return "too many attempts";
+    case TMLDSA_E_POLICY: return "signing policy refused the message";
     default: return "unknown error";
     }
 }
@@ -37,6 +38,7 @@ int tmldsa_set_error_v(tmldsa_error *err, int code, unsigned culprit, const char
     if (err && fmt) {
         err->code = code;
         err->culprit = culprit;
+        err->suspects = culprit >= 1 && culprit <= TMLDSA_PARTIES ? 1u << (culprit - 1) : 0;
         vsnprintf(err->reason, sizeof err->reason, fmt, ap);
     }
     return code;
@@ -51,9 +53,23 @@ int tmldsa_set_error(tmldsa_error *err, int code, unsigned culprit, const char *
     return code;
 }
 
+void tmldsa_blame(tmldsa_error *err, unsigned suspects)
+{
+    if (!err) return;
+    suspects &= (1u << TMLDSA_PARTIES) - 1;
+    unsigned c = 0;
+    if (suspects && !(suspects & (suspects - 1))) /* exactly one party: proven */
+        for (c = 1; !(suspects >> (c - 1) & 1); c++) {}
+    err->suspects = suspects;
+    err->culprit = c;
+}
+
+/* Wiped before release: DKG private messages carry seed contributions r_{j,I}, and a caller's
+ * buffers may be reused by the allocator for anything. */
 void tmldsa_msg_free(tmldsa_msg *m)
 {
     if (!m) return;
+    if (m->data) cc_memzero(m->data, m->len);
     free(m->data);
     m->data = NULL;
     m->len = 0;
@@ -132,8 +148,12 @@ int tmldsa_msg_parse(const tmldsa_msg *m, const tmldsa_hdr *expect, size_t paylo
     const unsigned who = expect->sender;
     const char *what = type_name(expect->type);
     uint8_t want[TMLDSA_BINDBYTES];
-    if (!m || !m->data || m->len < TMLDSA_HDRBYTES)
-        return tmldsa_set_error(err, TMLDSA_E_FORMAT, who, "%s message from party %u: missing or shorter than the header", what, who);
+    /* an absent message proves nothing about its sender (a refusing policy, a crash or a relay
+     * that drops it look the same), so nobody is blamed; a present one is the sender's own */
+    if (!m || !m->data)
+        return tmldsa_set_error(err, TMLDSA_E_FORMAT, 0, "%s message from party %u: missing (not sent or lost; nobody blamed)", what, who);
+    if (m->len < TMLDSA_HDRBYTES)
+        return tmldsa_set_error(err, TMLDSA_E_FORMAT, who, "%s message from party %u: shorter than the header", what, who);
     const uint8_t *d = m->data;
     if (memcmp(d, magic, 4) != 0 || d[4] != TMLDSA_VERSION || d[9] != 0)
         return tmldsa_set_error(err, TMLDSA_E_FORMAT, who, "%s message from party %u: bad magic, version or reserved byte", what, who);

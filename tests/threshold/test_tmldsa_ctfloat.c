@@ -236,7 +236,7 @@ static int ct_sign(void)
     static const unsigned ids[3] = {2, 3, 5};
     int rc = tmldsa_driver_dkg(sid, sh, NULL, NULL, NULL, &err);
     for (unsigned j = 0; j < 3 && !rc; j++)
-        rc = tmldsa_sign_new(&st[j], sh[ids[j] - 1], sid, 0x16, 4, (const uint8_t *)"m", 1, NULL, 0, &err);
+        rc = tmldsa_sign_new(&st[j], sh[ids[j] - 1], sid, 0x16, 4, (const uint8_t *)"m", 1, NULL, 0, tmldsa_driver_accept_all, NULL, &err);
     for (unsigned j = 0; j < 3 && !rc; j++) rc = tmldsa_sign_round1(st[j], &m1[j], &err);
     for (unsigned j = 0; j < 3 && !rc; j++) rc = tmldsa_sign_round2(st[j], m1, &m2[j], &err);
     for (unsigned j = 0; j < 3 && !rc; j++) rc = tmldsa_sign_round3(st[j], m2, &m3[j], &err);

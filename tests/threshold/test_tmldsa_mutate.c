@@ -15,6 +15,7 @@
 #include "crypto/mldsa.h"
 #include "testutil.h"
 #include "threshold/tmldsa_driver.h"
+#include "tmldsa_test_blame.h"
 
 static cc_keccak_ctx g_rng;
 
@@ -82,7 +83,7 @@ static void hook(void *arg, int step, unsigned sender, unsigned receiver, uint32
 
 static int is_error_code(int rc)
 {
-    return rc <= TMLDSA_E_ARG && rc >= TMLDSA_E_ATTEMPTS;
+    return rc <= TMLDSA_E_ARG && rc >= TMLDSA_E_POLICY;
 }
 
 static void mutate_dkg(unsigned iters)
@@ -98,10 +99,20 @@ static void mutate_dkg(unsigned iters)
             while (t.receiver == t.sender);
         }
         cc_keccak_squeeze(&g_rng, sid, sizeof sid);
-        int rc = tmldsa_driver_dkg(sid, sh, hook, &t, NULL, &err);
+        tmldsa_run_stats st;
+        unsigned failed, unsound;
+        int rc = tmldsa_driver_dkg(sid, sh, hook, &t, &st, &err);
         CHECK(t.done);
         CHECK_MSG(rc != TMLDSA_OK && is_error_code(rc), "dkg corruption of step %d from %u undetected (rc %d)", t.step, t.sender, rc);
-        CHECK_MSG(err.culprit >= 1 && err.culprit <= TMLDSA_PARTIES && err.reason[0], "dkg error without culprit: %s", err.reason);
+        /* the corrupted sender is the one deviating party: some honest party aborts, and every
+         * honest verdict names it (alone or in a suspect set) and never an honest party alone */
+        tmldsa_verdicts(&st, TMLDSA_BIT(t.sender), &failed, &unsound);
+        CHECK_MSG(failed > 0 && unsound == 0, "dkg corruption of step %d from %u: %u honest aborts, %u unsound verdicts (%s)",
+                  t.step, t.sender, failed, unsound, err.reason);
+        for (unsigned p = 1; p <= TMLDSA_PARTIES; p++)
+            if (p != t.sender && st.verdict[p - 1].code)
+                CHECK_MSG(st.verdict[p - 1].suspects >> (t.sender - 1) & 1, "party %u does not suspect %u: %s", p, t.sender,
+                          st.verdict[p - 1].reason);
         for (unsigned p = 0; p < TMLDSA_PARTIES; p++) CHECK(sh[p] == NULL);
         if (rc < 0 && rc > -16) by_code[-rc]++;
     }
@@ -126,7 +137,7 @@ static void mutate_sign(tmldsa_share *const sh[TMLDSA_PARTIES], unsigned iters)
         cc_keccak_squeeze(&g_rng, msg, sizeof msg);
         int rc = TMLDSA_OK;
         for (unsigned j = 0; j < 3 && !rc; j++)
-            rc = tmldsa_sign_new(&st[j], sh[ids[j] - 1], sid, mask, 2, msg, sizeof msg, NULL, 0, &err);
+            rc = tmldsa_sign_new(&st[j], sh[ids[j] - 1], sid, mask, 2, msg, sizeof msg, NULL, 0, tmldsa_driver_accept_all, NULL, &err);
         CHECK(rc == TMLDSA_OK);
         for (unsigned r = 0; r < 3 && !rc; r++) {
             for (unsigned j = 0; j < 3 && !rc; j++) {
@@ -147,7 +158,12 @@ static void mutate_sign(tmldsa_share *const sh[TMLDSA_PARTIES], unsigned iters)
         } else {
             errors++;
             CHECK_MSG(is_error_code(rc) && rc != TMLDSA_E_VERIFY, "unexpected code %d: %s", rc, err.reason);
-            CHECK_MSG(err.culprit == 0 || (mask >> (err.culprit - 1) & 1), "culprit %u outside the signer set", err.culprit);
+            /* only the victim's message was corrupted (everyone, the victim too, received the
+             * corrupted bytes): nobody else may be named alone */
+            CHECK_MSG(err.culprit == 0 || err.culprit == ids[victim], "culprit %u is not the corrupted sender %u: %s", err.culprit,
+                      ids[victim], err.reason);
+            CHECK_MSG(err.suspects == 0 || (err.suspects >> (ids[victim] - 1) & 1), "suspects 0x%x miss the corrupted sender %u",
+                      err.suspects, ids[victim]);
             for (unsigned b = 0; b < sizeof sig; b++)
                 if (sig[b] != 0xAA && sig[b] != 0) {
                     CHECK_MSG(0, "signature buffer written on error");

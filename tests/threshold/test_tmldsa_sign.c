@@ -73,7 +73,7 @@ int main(int argc, char **argv)
         size_t ctxlen = sets % 3 == 0 ? 0 : sets % 3 == 1 ? 1 : 255;
         tmldsa_run_stats st;
         CHECK(cc_randombytes(sid, sizeof sid) == 0);
-        rc = tmldsa_driver_sign(shares, mask, TMLDSA_K_DEFAULT, sid, msg, msglen, ctx255, ctxlen, sig, NULL, NULL, &st, &err);
+        rc = tmldsa_driver_sign(shares, mask, TMLDSA_K_DEFAULT, sid, msg, msglen, ctx255, ctxlen, tmldsa_driver_accept_all, NULL, sig, NULL, NULL, &st, &err);
         CHECK_MSG(rc == TMLDSA_OK, "sign set 0x%x: %d %s (culprit %u)", mask, rc, err.reason, err.culprit);
         sets++;
         if (rc) continue;
@@ -114,7 +114,7 @@ int main(int argc, char **argv)
         int rcs[3] = {0}, done = 0;
         CHECK(cc_randombytes(sid, sizeof sid) == 0);
         for (unsigned j = 0; j < 3; j++)
-            CHECK(tmldsa_sign_new(&st[j], shares[ids[j] - 1], sid, 0x15, TMLDSA_K_DEFAULT, m, sizeof m, NULL, 0, &err) == 0);
+            CHECK(tmldsa_sign_new(&st[j], shares[ids[j] - 1], sid, 0x15, TMLDSA_K_DEFAULT, m, sizeof m, NULL, 0, tmldsa_driver_accept_all, NULL, &err) == 0);
         for (unsigned attempt = 0; attempt < 20 && !done; attempt++) {
             tmldsa_msg m1[3] = {{0}}, m2[3] = {{0}}, m3[3] = {{0}};
             for (unsigned j = 0; j < 3; j++) CHECK(tmldsa_sign_round1(st[j], &m1[j], &err) == 0);
@@ -143,10 +143,10 @@ int main(int argc, char **argv)
     /* argument validation */
     tmldsa_sign *bad_st = NULL;
     uint8_t m = 0;
-    CHECK(tmldsa_sign_new(&bad_st, shares[0], sid, 0x0E, 62, &m, 1, NULL, 0, &err) == TMLDSA_E_ARG); /* party 1 not in set */
-    CHECK(tmldsa_sign_new(&bad_st, shares[0], sid, 0x0F, 62, &m, 1, NULL, 0, &err) == TMLDSA_E_ARG); /* 4 signers */
-    CHECK(tmldsa_sign_new(&bad_st, shares[0], sid, 0x07, 0, &m, 1, NULL, 0, &err) == TMLDSA_E_ARG);  /* K = 0 */
-    CHECK(tmldsa_sign_new(&bad_st, shares[0], sid, 0x07, 62, &m, 1, ctx255, 256, &err) == TMLDSA_E_ARG);
+    CHECK(tmldsa_sign_new(&bad_st, shares[0], sid, 0x0E, 62, &m, 1, NULL, 0, tmldsa_driver_accept_all, NULL, &err) == TMLDSA_E_ARG); /* party 1 not in set */
+    CHECK(tmldsa_sign_new(&bad_st, shares[0], sid, 0x0F, 62, &m, 1, NULL, 0, tmldsa_driver_accept_all, NULL, &err) == TMLDSA_E_ARG); /* 4 signers */
+    CHECK(tmldsa_sign_new(&bad_st, shares[0], sid, 0x07, 0, &m, 1, NULL, 0, tmldsa_driver_accept_all, NULL, &err) == TMLDSA_E_ARG);  /* K = 0 */
+    CHECK(tmldsa_sign_new(&bad_st, shares[0], sid, 0x07, 62, &m, 1, ctx255, 256, tmldsa_driver_accept_all, NULL, &err) == TMLDSA_E_ARG);
     CHECK(bad_st == NULL);
     for (unsigned p = 0; p < TMLDSA_PARTIES; p++) tmldsa_share_free(shares[p]);
     if (emit) fclose(emit);

@@ -129,7 +129,13 @@ static void test_header(void)
     CHECK(m.len == TMLDSA_HDRBYTES + 5);
     CHECK(tmldsa_msg_parse(&m, &h, 5, &pl, &got, &err) == TMLDSA_OK && got == 5 && memcmp(pl, "hello", 5) == 0);
     CHECK(tmldsa_msg_parse(&m, &h, SIZE_MAX, &pl, &got, &err) == TMLDSA_OK && got == 5);
-    CHECK(tmldsa_msg_parse(&m, &h, 6, &pl, &got, &err) == TMLDSA_E_FORMAT && err.culprit == 2);
+    CHECK(tmldsa_msg_parse(&m, &h, 6, &pl, &got, &err) == TMLDSA_E_FORMAT && err.culprit == 2 && err.suspects == 0x02);
+    /* a message that is not there proves nothing against its sender (a refusing policy or a relay
+     * that drops it look the same): an error, but nobody blamed; a present short one is blamed */
+    tmldsa_msg none = {NULL, 0}, stub = {m.data, TMLDSA_HDRBYTES - 1};
+    CHECK(tmldsa_msg_parse(&none, &h, 5, &pl, &got, &err) == TMLDSA_E_FORMAT && err.culprit == 0 && err.suspects == 0 &&
+          strstr(err.reason, "missing"));
+    CHECK(tmldsa_msg_parse(&stub, &h, 5, &pl, &got, &err) == TMLDSA_E_FORMAT && err.culprit == 2);
     /* every binding field is checked */
     tmldsa_hdr e;
     static const char *fields[] = {"round/type", "sender", "receiver", "signer set", "K", "attempt", "key id", "session id"};

@@ -1,6 +1,7 @@
 # Shell tests of threshold ML-DSA (include from tests/threshold/CMakeLists.txt after the test
 # programs are defined):
 #   test_tmldsa_noble:   every threshold signature verified by @noble/post-quantum (Node)
+#   test_tmldsa_msgwipe: link option only (free() wrapped to check that messages are wiped)
 #   test_tmldsa_ctgrind: the mask sampler has no secret-dependent branch/address (valgrind;
 #                        skipped in sanitizer builds, valgrind cannot run ASan binaries)
 if(TARGET test_tmldsa_sign)
@@ -13,4 +14,8 @@ if(TARGET test_tmldsa_ctfloat AND NOT CCTSA_SANITIZE)
   add_test(NAME test_tmldsa_ctgrind
            COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/tmldsa_ctgrind.sh $<TARGET_FILE:test_tmldsa_ctfloat>)
   set_tests_properties(test_tmldsa_ctgrind PROPERTIES TIMEOUT 300)
+endif()
+# test_tmldsa_msgwipe observes the library's free() calls through the linker's --wrap.
+if(TARGET test_tmldsa_msgwipe)
+  target_link_options(test_tmldsa_msgwipe PRIVATE -Wl,--wrap=free)
 endif()
