@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "gateway/gateway_cert.h"
 #include "tsp/tsp_profile.h"
 #include "tsp/tsp_status.h"
 
@@ -81,17 +82,22 @@ static enum MHD_Result text(struct MHD_Connection *c, unsigned code, const char 
 
 static enum MHD_Result health(gateway_http *g, struct MHD_Connection *c)
 {
-    char body[256];
-    size_t n = (size_t)snprintf(body, sizeof body, "{\"status\":\"ok\",\"default_profile\":\"%s\",\"profiles\":[",
-                                tsp_profile_name(g->cfg.default_profile));
+    char body[512];
+    tsp_cert_status st;
+    tsp_engine_cert_status(g->cfg.engine, time(NULL), &st);
+    size_t n = (size_t)snprintf(body, sizeof body, "{\"status\":\"%s\",\"default_profile\":\"%s\",\"profiles\":[",
+                                gateway_cert_health(&st), tsp_profile_name(g->cfg.default_profile));
     const char *sep = "";
     for (int p = 0; p < TSP_PROFILE_COUNT; p++)
         if (g->cfg.profiles_mask & (1u << p)) {
             n += (size_t)snprintf(body + n, sizeof body - n, "%s\"%s\"", sep, tsp_profile_name((tsp_profile)p));
             sep = ",";
         }
-    n += (size_t)snprintf(body + n, sizeof body - n, "]}\n");
-    return reply(c, MHD_HTTP_OK, "application/json", body, n, 1);
+    n += (size_t)snprintf(body + n, sizeof body - n, "]");
+    n += gateway_cert_json(&st, body + n, sizeof body - n);
+    n += (size_t)snprintf(body + n, sizeof body - n, "}\n");
+    unsigned code = strcmp(gateway_cert_health(&st), "unavailable") ? MHD_HTTP_OK : MHD_HTTP_SERVICE_UNAVAILABLE;
+    return reply(c, code, "application/json", body, n, 1);
 }
 
 /* Content-Type is application/timestamp-query (RFC 3161 3.4), case-insensitive, optionally
@@ -145,7 +151,10 @@ static enum MHD_Result finish_post(gateway_http *g, struct MHD_Connection *c, co
     else
         log_line("POST %s -> rejected: %s (%s), %.1f ms", log_safe(url, safe, sizeof safe), tsp_fail_name(res.fail),
                  res.why ? res.why : "", ms);
-    enum MHD_Result rc = reply(c, MHD_HTTP_OK, "application/timestamp-reply", resp, resp_len, 1);
+    /* The rejection is in the body either way; 503 tells clients and balancers this TSA cannot
+     * sign right now (certificate outside its validity, no trusted time, signer failure). */
+    enum MHD_Result rc = reply(c, res.unavailable ? MHD_HTTP_SERVICE_UNAVAILABLE : MHD_HTTP_OK,
+                               "application/timestamp-reply", resp, resp_len, 1);
     free(resp);
     return rc;
 }
