@@ -30,16 +30,6 @@ typedef struct {
     size_t len;
 } cert;
 
-static int add_ext(X509 *c, X509 *issuer, int nid, const char *value)
-{
-    X509V3_CTX ctx;
-    X509V3_set_ctx(&ctx, issuer, c, NULL, NULL, 0);
-    X509_EXTENSION *e = X509V3_EXT_conf_nid(NULL, &ctx, nid, value);
-    int ok = e && X509_add_ext(c, e, -1);
-    X509_EXTENSION_free(e);
-    return ok ? 0 : -1;
-}
-
 /* A certificate for key `pub` named cn, issued by `issuer` (NULL: self-signed) with issuer_key,
  * valid from `from` to `to` days relative to now; ca or TSA extensions. */
 static cert make(const char *cn, EVP_PKEY *pub, const cert *issuer, EVP_PKEY *issuer_key, long serial, double from,
@@ -57,11 +47,11 @@ static cert make(const char *cn, EVP_PKEY *pub, const cert *issuer, EVP_PKEY *is
         !X509_set_issuer_name(c, issuer ? X509_get_subject_name(issuer->x) : name) ||
         !X509_gmtime_adj(X509_getm_notBefore(c), (long)(from * 86400)) ||
         !X509_gmtime_adj(X509_getm_notAfter(c), (long)(to * 86400)) || !X509_set_pubkey(c, pub) ||
-        add_ext(c, iss, NID_subject_key_identifier, "hash") ||
-        (issuer && add_ext(c, iss, NID_authority_key_identifier, "keyid:always")) ||
-        (ca ? add_ext(c, iss, NID_basic_constraints, "critical,CA:TRUE") || add_ext(c, iss, NID_key_usage, "critical,keyCertSign,cRLSign")
-            : add_ext(c, iss, NID_basic_constraints, "critical,CA:FALSE") || add_ext(c, iss, NID_key_usage, "critical,digitalSignature") ||
-                  add_ext(c, iss, NID_ext_key_usage, "critical,timeStamping")) ||
+        fx_add_ext(c, iss, NID_subject_key_identifier, "hash") ||
+        (issuer && fx_add_ext(c, iss, NID_authority_key_identifier, "keyid:always")) ||
+        (ca ? fx_add_ext(c, iss, NID_basic_constraints, "critical,CA:TRUE") || fx_add_ext(c, iss, NID_key_usage, "critical,keyCertSign,cRLSign")
+            : fx_add_ext(c, iss, NID_basic_constraints, "critical,CA:FALSE") || fx_add_ext(c, iss, NID_key_usage, "critical,digitalSignature") ||
+                  fx_add_ext(c, iss, NID_ext_key_usage, "critical,timeStamping")) ||
         !X509_sign(c, issuer_key, EVP_sha384()) || (n = i2d_X509(c, &der)) <= 0) {
         X509_free(c);
         X509_NAME_free(name);
