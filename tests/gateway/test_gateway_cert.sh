@@ -3,7 +3,8 @@
 # certificates (--dev-cert-seconds) instead of a fake clock:
 #   - a certificate with fewer than 30 days left: /health says "warning"/"expiring", the log warns;
 #   - once it has expired (--no-renew): requests get HTTP 503 with a systemFailure rejection
-#     ("TSA certificate expired", read by cctsa inspect and openssl ts -reply), /health 503;
+#     ("TSA certificate expired", read by cctsa inspect, cctsa stamp and openssl ts -reply),
+#     /health 503;
 #   - with renewal (the default in dev mode) the gateway re-certifies its keys from the dev CA
 #     before expiry and keeps granting tokens that verify;
 #   - a default (90-day) dev certificate: /health "ok".
@@ -65,6 +66,7 @@ check "short: openssl reads the rejection" bash -c "openssl ts -reply -in r2.tsr
 check "short: cctsa verify reports the refusal" bash -c "out=\$('$BIN/cctsa' verify r2.tsr --data data.bin --ca ca/root-ecdsa.pem); [ \$? = 1 ] && grep -q 'did not grant.*systemFailure' <<<\"\$out\""
 check "short: health 503, expired" bash -c "test \"\$(curl -s -o h2.json -w '%{http_code}' '$URL_short/health')\" = 503 && grep -q '\"state\":\"expired\"' h2.json"
 check "short: log says it refuses" grep -q 'ERROR: a TSA certificate expired' short.err
+check "short: cctsa stamp reports the rejection" bash -c "! '$BIN/cctsa' stamp data.bin --url '$URL_short/tsa/classic' -o x.tsr 2>err.txt && grep -q 'TSA certificate expired' err.txt"
 check "renew: log says renewed" grep -q 'renewed the TSA certificates from the dev CA' renew.err
 check "renew: still granted after the first certificate's expiry" test "$(post "$URL_renew" r3.tsr)" = 200
 check "renew: token verifies" "$BIN/cctsa" verify r3.tsr --data data.bin --ca ca/root-ecdsa.pem
