@@ -49,10 +49,7 @@ static int extend(path_search *ps, size_t n, size_t *len)
             if (c.subject.len != cur->issuer.len || memcmp(c.subject.p, cur->issuer.p, c.subject.len) != 0) continue;
             for (size_t k = 0; k < n; k++) loops |= same_der(&c, &ps->chain[k]);
             if (loops || (!roots && n + 1 >= TSP_CHAIN_MAX_DEPTH)) continue; /* an intermediate needs room above it */
-            if (ps->checks_left-- <= 0) {
-                note(ps, TSP_CHAIN_MAX_DEPTH, "path search gave up: too many candidate certificates");
-                return -1;
-            }
+            if (ps->checks_left-- <= 0) return -1; /* out of budget: tsp_verify_chain says so */
             if (x509_cert_verify_signed_by(cur, &c) != 0) {
                 note(ps, n, x509_error_reason());
                 continue;
@@ -115,6 +112,9 @@ int tsp_verify_chain(const tsp_parsed *t, const x509_cert *leaf, const tsp_verif
     ps.t = t, ps.o = o, ps.checks_left = TSP_CHAIN_MAX_CHECKS;
     ps.chain[0] = *leaf;
     if (extend(&ps, 1, &len) != 0) {
+        if (ps.checks_left <= 0)
+            return tsp_report_fail(rep, "no certificate path found within %d signature checks (too many candidate "
+                                        "certificates)", TSP_CHAIN_MAX_CHECKS);
         if (ps.reason[0]) return tsp_report_fail(rep, "certificate chain invalid: %s", ps.reason);
         return tsp_report_fail(rep, "no certificate path from the TSA certificate to a given root");
     }

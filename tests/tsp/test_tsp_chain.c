@@ -6,6 +6,7 @@
  *     token's certificates as listed, and DER-sorted for strict mode);
  *   - a root rollover: old root (expired) and new root under one name, given old first, with the
  *     intermediate certified by both;
+ *   - a search over thousands of dead-end paths stops at its bound and says so;
  *   - refusals name what failed (only the expired copy; a signer certificate that does not
  *     parse), and --ca/--cert PEM bundles load every certificate and say how many. */
 #include <openssl/evp.h>
@@ -254,6 +255,32 @@ static void root_reissued(fx_pki *fx, EVP_PKEY *kr, EVP_PKEY *ki)
     drop(&r_old), drop(&r_new), drop(&j), drop(&leaf);
 }
 
+/* Eight self-issued copies of one CA (same name and key, different serials) and no root for them:
+ * every path through them is a dead end, and there are thousands of such paths. The search stops
+ * at its bound and says so. */
+static void bounded(fx_pki *fx, EVP_PKEY *kx, EVP_PKEY *kr)
+{
+    cert copies[8], unrelated = make("unrelated root", kr, NULL, kr, 1, -1, 30, 1);
+    const cert *extra[8], *roots[1] = {&unrelated};
+    for (int i = 0; i < 8; i++) {
+        copies[i] = make("loop CA", kx, NULL, kx, 40 + i, -1, 30, 1);
+        extra[i] = &copies[i];
+        CHECK(copies[i].x != NULL);
+    }
+    cert leaf = make("loop TSA", fx->keys.ec_pkey, &copies[0], kx, 400, -0.1, 20, 0);
+    uint8_t *tok = NULL;
+    size_t len = 0;
+    tsp_verify_report rep;
+    CHECK(leaf.x && tsp_local_keys_set_cert(&fx->keys, X509_ALG_ECDSA_P384, leaf.der, leaf.len) == 0);
+    CHECK(fx_stamp(fx, TSP_PROFILE_CLASSIC, data, sizeof data, &tok, &len) == 0);
+    int ok = ours(tok, len, roots, 1, extra, 8, 1, &rep);
+    report("8 same-name CA copies, no path to a root", ok, &rep);
+    CHECK_MSG(!ok && strstr(rep.error, "too many candidate certificates"), "bounded search: %s", ok ? "accepted" : rep.error);
+    free(tok);
+    for (int i = 0; i < 8; i++) drop(&copies[i]);
+    drop(&unrelated), drop(&leaf);
+}
+
 int main(int argc, char **argv)
 {
     fx_pki fx;
@@ -269,6 +296,7 @@ int main(int argc, char **argv)
         reissued_intermediate(&fx, k1, ki);
         root_rollover(&fx, k1, k2, ki);
         root_reissued(&fx, k2, ki);
+        bounded(&fx, ki, k1);
     }
     EVP_PKEY_free(k1);
     EVP_PKEY_free(k2);
