@@ -16,7 +16,7 @@
 static const char usage_text[] =
     "usage: cctsa verify TOKEN --data FILE --ca ROOTS.pem [--ca ...] [--require pq|classic|both]\n"
     "                    [--measurement HEX96 [--allow-tcb-flags]] [--cert CERTS.pem ...]\n"
-    "                    [--at TIME] [--max-skew SECONDS] [--no-strict]\n"
+    "                    [--at TIME] [--max-skew SECONDS] [--strict | --no-strict]\n"
     "\n"
     "Verify a time-stamp token (a TimeStampResp or a bare CMS token, DER) for FILE: message imprint,\n"
     "every signature (ECDSA P-384, ML-DSA-65, the compat companion), signed attributes (contentType,\n"
@@ -36,8 +36,9 @@ static const char usage_text[] =
     "                      seconds since 1970: genTime may not be later than TIME + --max-skew\n"
     "                      (default: now). The chain is checked at genTime either way.\n"
     "  --max-skew SECONDS  tolerance for a genTime past the reference time (default 300)\n"
-    "  --no-strict         skip the strict checks, which are on by default: ECDSA high S, SETs not\n"
-    "                      in DER order, unsigned attributes no profile defines, granted with failInfo\n"
+    "  --strict            (the default) refuse ECDSA high S, SETs not in DER order, unsigned\n"
+    "                      attributes no profile defines, granted with failInfo\n"
+    "  --no-strict         skip those checks\n"
     "Exit status: 0 valid, 1 invalid, 2 usage error.\n";
 
 /* Load every certificate of a --ca (anchor) or --cert (extra) file, PEM bundle or one DER
@@ -131,8 +132,8 @@ int cli_verify(int argc, char **argv)
                 goto out;
             }
             i++;
-        } else if (!strcmp(a, "--no-strict")) {
-            o.no_strict = 1;
+        } else if (!strcmp(a, "--no-strict") || !strcmp(a, "--strict")) {
+            o.no_strict = !strcmp(a, "--no-strict"); /* the last one given wins */
         } else if (!strcmp(a, "--allow-tcb-flags")) {
             o.allow_tcb_flags = 1;
         } else if (!strcmp(a, "--require") && v) {

@@ -123,6 +123,15 @@ static void tstinfo_cases(fx_pki *fx)
         CHECK(tstinfo(pol, plen, now, ext, ext_len, &tst, &tst_len) == 0);
         tok = signed_tst(fx, tst, tst_len, &len);
         expect(fx, tok, len, 1, 0, ext_cases[i].ok, ext_cases[i].needle, ext_cases[i].what);
+        if (i < 2 && tok) { /* inspect counts them */
+            char cmd[512];
+            int status;
+            snprintf(cmd, sizeof cmd, "'%s' inspect '%s'", cctsa, fx_write(fx, "ext.tst", tok, len));
+            char *out = fx_run(cmd, &status);
+            const char *want = i == 0 ? "extensions: 1 (1 critical, 1 not understood)" : "extensions: 1 (0 critical, 0 not understood)";
+            CHECK_MSG(status == 0 && out && strstr(out, want), "inspect: %s", out ? out : "");
+            free(out);
+        }
         free(ext), free(tst), free(tok);
     }
     /* The classic policy with its second arc padded by a leading 0x80: same value, not DER. */
@@ -234,7 +243,7 @@ static void strict_cases(fx_pki *fx)
     char *out = fx_run(cmd, &status);
     CHECK_MSG(status == 1 && out && strstr(out, "high S"), "cctsa verify high S: %d %s", status, out ? out : "");
     free(out);
-    snprintf(cmd, sizeof cmd, "'%s' verify '%s' --data '%s' %s --no-strict", cctsa, tok_path, data_path, fx_ca_args(fx));
+    snprintf(cmd, sizeof cmd, "'%s' verify '%s' --data '%s' %s --strict --no-strict", cctsa, tok_path, data_path, fx_ca_args(fx));
     out = fx_run(cmd, &status);
     CHECK_MSG(status == 0 && out && strstr(out, "not strict"), "cctsa verify --no-strict high S: %d %s", status, out ? out : "");
     free(out);
