@@ -5,7 +5,8 @@
  *   - a policy OID with a non-minimal subidentifier is refused (before: a "foreign policy");
  *   - genTime in the future (tomorrow, 2099) is refused, within the tolerance or before --at not;
  *   - strict mode (default) refuses high-S ECDSA, SETs out of DER order (certificates,
- *     signerInfos, digestAlgorithms), an unknown unsigned attribute and granted + failInfo, and
+ *     signerInfos, digestAlgorithms, signedAttrs signed in that order), an unknown unsigned
+ *     attribute and granted + failInfo, and
  *     --no-strict accepts each; our signers emit low S; OpenSSL's verdict is printed beside ours;
  *   - --measurement refuses a TSA certificate whose TcbInfo has the debug flag unless
  *     --allow-tcb-flags, and inspect/verify print the flags. */
@@ -167,10 +168,11 @@ static void tstinfo_cases(fx_pki *fx)
     free(tst), free(tok);
 }
 
-/* SignerInfo si again, with its signature replaced (new_sig) and/or an unsigned attribute TLV
- * appended as unsignedAttrs [1]. */
-static int signer_with(const tsp_signer_info *si, const uint8_t *new_sig, size_t sig_len, const uint8_t *attr,
-                       size_t attr_len, uint8_t **out, size_t *len)
+/* SignerInfo si again, with its signedAttrs [0] replaced (new_attrs, a whole [0] TLV, or NULL),
+ * its signature replaced (new_sig, or NULL) and/or an unsigned attribute TLV appended as
+ * unsignedAttrs [1]. */
+static int signer_with(const tsp_signer_info *si, const uint8_t *new_attrs, size_t attrs_len, const uint8_t *new_sig,
+                       size_t sig_len, const uint8_t *attr, size_t attr_len, uint8_t **out, size_t *len)
 {
     der_reader top, r;
     der_elem e;
@@ -181,6 +183,7 @@ static int signer_with(const tsp_signer_info *si, const uint8_t *new_sig, size_t
     der_begin(&w, DER_SEQUENCE);
     while (der_read(&r, &e) == DER_OK) {
         if (e.tag == DER_OCTET_STRING && new_sig) der_put_octets(&w, new_sig, sig_len);
+        else if (e.tag == DER_CTX(0) && new_attrs) der_put_raw(&w, new_attrs, attrs_len);
         else der_put_raw(&w, e.tlv, e.tlvlen);
     }
     if (attr) {
@@ -212,6 +215,7 @@ static void strict_cases(fx_pki *fx)
     tsp_parsed t;
     char err[200];
     tsp_span signer;
+    der_writer w0;
 
     /* Our ECDSA signer emits low S every time (OpenSSL alone gives high S half of the time). */
     int low = 0;
@@ -228,7 +232,7 @@ static void strict_cases(fx_pki *fx)
     CHECK(fx_stamp(fx, TSP_PROFILE_CLASSIC, data, sizeof data, &tok, &len) == 0 && tsp_parse(tok, len, &t, err, sizeof err) == 0);
     CHECK(x509_ecdsa_sig_negate_s(t.signers[0].signature.p, t.signers[0].signature.n, high, &high_len) == 0);
     CHECK(x509_ecdsa_sig_is_low_s(high, high_len) == 0);
-    CHECK(signer_with(&t.signers[0], high, high_len, NULL, 0, &si, &si_len) == 0);
+    CHECK(signer_with(&t.signers[0], NULL, 0, high, high_len, NULL, 0, &si, &si_len) == 0);
     signer = (tsp_span){si, si_len};
     CHECK(fx_signed_data(&t, 3, t.digest_algs, t.ndigest_algs, t.certs, t.ncerts, &signer, 1, &crafted, &crafted_len) == 0);
     expect(fx, crafted, crafted_len, 1, 0, 0, "high S", "ECDSA high S (strict)");
@@ -249,9 +253,37 @@ static void strict_cases(fx_pki *fx)
     free(out);
     free(si), free(crafted);
 
+    /* signedAttrs out of DER order, signed that way by the TSA key: the signature is valid. */
+    {
+        der_reader top, r;
+        der_elem set, e, attrs[8];
+        int n = 0;
+        der_reader_init(&top, t.signers[0].signed_attrs.p, t.signers[0].signed_attrs.n);
+        CHECK(der_read(&top, &set) == DER_OK);
+        der_reader_init(&r, set.val, set.len);
+        while (n < 8 && der_read(&r, &e) == DER_OK) attrs[n++] = e;
+        CHECK(n == 3);
+        uint8_t *tbs = NULL, sig[X509_MAX_SIGBYTES];
+        size_t tbs_len = 0, sig_len = sizeof sig;
+        der_writer_init(&w0);
+        der_begin(&w0, DER_SET); /* not der_begin_set_of: keep the reversed order */
+        for (int k = n - 1; k >= 0; k--) der_put_raw(&w0, attrs[k].tlv, attrs[k].tlvlen);
+        der_end(&w0);
+        CHECK(der_writer_finish(&w0, &tbs, &tbs_len) == 0);
+        CHECK(tbs && x509_signer_sign(&fx->keys.ec_signer, tbs, tbs_len, sig, &sig_len) == 0);
+        if (tbs) tbs[0] = DER_CTX(0);
+        CHECK(signer_with(&t.signers[0], tbs, tbs_len, sig, sig_len, NULL, 0, &si, &si_len) == 0);
+        signer = (tsp_span){si, si_len};
+        CHECK(fx_signed_data(&t, 3, t.digest_algs, t.ndigest_algs, t.certs, t.ncerts, &signer, 1, &crafted, &crafted_len) == 0);
+        expect(fx, crafted, crafted_len, 1, 0, 0, "signedAttrs are not in DER", "signedAttrs out of DER order (strict)");
+        expect(fx, crafted, crafted_len, 0, 0, 1, NULL, "signedAttrs out of DER order (--no-strict)");
+        openssl_verdict(fx, crafted, crafted_len, "signedAttrs out of DER order");
+        free(tbs), free(si), free(crafted);
+    }
+
     /* An unsigned attribute no profile defines (1.2.3.4 = NULL). */
     static const uint8_t attr[] = {0x30, 0x09, 0x06, 0x03, 0x2A, 0x03, 0x04, 0x31, 0x02, 0x05, 0x00};
-    CHECK(signer_with(&t.signers[0], NULL, 0, attr, sizeof attr, &si, &si_len) == 0);
+    CHECK(signer_with(&t.signers[0], NULL, 0, NULL, 0, attr, sizeof attr, &si, &si_len) == 0);
     signer = (tsp_span){si, si_len};
     CHECK(fx_signed_data(&t, 3, t.digest_algs, t.ndigest_algs, t.certs, t.ncerts, &signer, 1, &crafted, &crafted_len) == 0);
     expect(fx, crafted, crafted_len, 1, 0, 0, "unsigned attribute 1.2.3.4", "unknown unsigned attribute (strict)");
