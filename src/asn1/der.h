@@ -1,7 +1,8 @@
 /* der.h: strict DER (X.690) writer and reader shared by the X.509, CMS and RFC 3161 code.
  * Owned here: tag constants, the growable writer with nested constructed elements, SET OF
  * sorting, and a reader that rejects every non-DER encoding (indefinite or non-minimal lengths,
- * non-minimal integers, BOOLEAN other than 00/FF, trailing bytes, lengths past the input).
+ * non-minimal integers, BOOLEAN other than 00/FF, trailing bytes, lengths past the input, and
+ * OBJECT IDENTIFIERs with non-minimal subidentifiers: der_read refuses those for every caller).
  * Only single-byte tags (tag numbers 0..30) are supported; anything else is a parse error. */
 #ifndef CCTSA_ASN1_DER_H
 #define CCTSA_ASN1_DER_H
@@ -119,6 +120,11 @@ int der_ia5_valid(const uint8_t *s, size_t n);
  * DER_OID_MAX_ARC_BYTES base-128 digits (161 bits: room for 2.25.<128-bit UUID> arcs). */
 #define DER_OID_MAX_ARC_BYTES 23
 int der_oid_valid(const uint8_t *oid_val, size_t n);
+/* X.690 11.6 SET OF order: compare two encodings as octet strings, the shorter one padded with
+ * trailing zeros (<0, 0, >0). der_set_of_sorted: 1 if the SET OF contents p (a run of elements)
+ * are in that order, 0 if not or if they do not parse. */
+int der_set_order_cmp(const uint8_t *a, size_t an, const uint8_t *b, size_t bn);
+int der_set_of_sorted(const uint8_t *p, size_t len);
 /* OID contents as dotted decimal ("1.2.840.10045.4.3.3"); -1 if malformed or cap too small. */
 int der_oid_to_string(const uint8_t *oid_val, size_t n, char *out, size_t cap);
 

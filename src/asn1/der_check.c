@@ -58,3 +58,16 @@ int der_check_tree(const uint8_t *p, size_t len)
     if (!der_reader_done(&r)) return der_fail("trailing data after the element");
     return check_level(p, len, 0);
 }
+
+int der_set_of_sorted(const uint8_t *p, size_t len)
+{
+    der_reader r;
+    der_elem prev, e;
+    int rc, have = 0;
+    der_reader_init(&r, p, len);
+    while ((rc = der_read(&r, &e)) == DER_OK) {
+        if (have && der_set_order_cmp(prev.tlv, prev.tlvlen, e.tlv, e.tlvlen) > 0) return 0;
+        prev = e, have = 1;
+    }
+    return rc == DER_EOF;
+}

@@ -1,5 +1,6 @@
 /* der_read.c: the strict DER reader: element framing (tag + definite minimal length) and the
- * contents decoders for BOOLEAN, INTEGER, BIT STRING and OBJECT IDENTIFIER. Every rejection
+ * contents decoders for BOOLEAN, INTEGER, BIT STRING and OBJECT IDENTIFIER. An OBJECT IDENTIFIER
+ * whose contents are not DER is refused while framing, so no caller sees one. Every rejection
  * records a reason readable with der_error_reason(). */
 #include <string.h>
 
@@ -61,6 +62,10 @@ static int parse_elem(const der_reader *r, der_elem *e)
         hdr = 2 + k;
     }
     if (n > avail - hdr) return der_fail("truncated: contents run past the end of the input");
+    /* Every OBJECT IDENTIFIER read anywhere is DER: a non-minimal subidentifier (leading 0x80)
+     * would let one OID have several encodings and slip past byte comparisons. */
+    if (p[0] == DER_OID && !der_oid_valid(p + hdr, n))
+        return der_fail("OBJECT IDENTIFIER not DER (empty, non-minimal or unterminated subidentifier)");
     e->tag = p[0];
     e->val = p + hdr;
     e->len = n;

@@ -134,14 +134,18 @@ typedef struct {
     size_t n;
 } span;
 
-/* X.690 11.6: order by encoding, as octet strings, the shorter one padded with trailing zeros. */
+int der_set_order_cmp(const uint8_t *a, size_t an, const uint8_t *b, size_t bn)
+{
+    size_t m = an < bn ? an : bn;
+    int c = memcmp(a, b, m);
+    if (c) return c;
+    return (an > bn) - (an < bn);
+}
+
 static int cmp_span(const void *a, const void *b)
 {
     const span *x = a, *y = b;
-    size_t m = x->n < y->n ? x->n : y->n;
-    int c = memcmp(x->p, y->p, m);
-    if (c) return c;
-    return (x->n > y->n) - (x->n < y->n);
+    return der_set_order_cmp(x->p, x->n, y->p, y->n);
 }
 
 static void sort_children(der_writer *w, size_t start)

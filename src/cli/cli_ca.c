@@ -37,13 +37,15 @@ static const char usage_text[] =
     "      Check the CSR's self-signature and issue a TSA certificate (critical EKU timeStamping,\n"
     "      keyUsage digitalSignature, CA:FALSE, SKI/AKI) for its subject and key, valid N days\n"
     "      (default 30). The launch measurement (TCG DICE TcbInfo, SHA-384) comes from --measurement\n"
-    "      or from the CSR's extensionRequest. The issuing root matches the CSR key's algorithm\n"
-    "      unless --issuer says otherwise.\n"
+    "      or from the CSR's extensionRequest. A CSR whose TcbInfo is malformed or carries any\n"
+    "      operational flag (debug, notSecure, notConfigured, ...) is refused. The issuing root\n"
+    "      matches the CSR key's algorithm unless --issuer says otherwise.\n"
     "  cctsa ca req --alg ecdsa|mldsa --key-out KEY --subject DN [--measurement HEX96] -o CSR\n"
     "      Generate a key (PKCS#8 PEM, mode 0600) and a CSR signed by it.\n"
-    "  cctsa ca verify --dir DIR --cert FILE [--at UNIX_TIME]\n"
-    "      Verify a TSA certificate against the root of its signature algorithm: chain, validity,\n"
-    "      TSA profile; prints the subject and the measurement.\n"
+    "  cctsa ca verify --dir DIR --cert FILE [--at TIME]\n"
+    "      Verify a TSA certificate against the root of its signature algorithm: chain, validity at\n"
+    "      TIME (RFC 3339 or seconds since 1970; default now), TSA profile; prints the subject, the\n"
+    "      measurement and the TcbInfo operational flags.\n"
     "\n"
     "DN syntax: CN=name,O=org,OU=unit,C=XX (backslash escapes ',' and '='). Files are PEM on output\n"
     "and PEM or DER on input.\n";
@@ -228,7 +230,8 @@ static const char *copy_field(char *buf, size_t cap, const uint8_t *p, size_t n)
     return buf;
 }
 
-/* The TcbInfo for the new certificate: --measurement wins, else the CSR's requested one. */
+/* The TcbInfo for the new certificate: --measurement wins, else the CSR's requested one. A CSR
+ * TcbInfo that is malformed or has operational flags is refused (-1); a bad --measurement is -2. */
 static int pick_tcbinfo(const ca_opts *o, const x509_csr *r, x509_tcbinfo *t, char vendor[64], char model[64],
                         int *have)
 {
@@ -236,16 +239,25 @@ static int pick_tcbinfo(const ca_opts *o, const x509_csr *r, x509_tcbinfo *t, ch
     memset(t, 0, sizeof *t);
     t->svn = -1;
     *have = 0;
-    if (r->tcbinfo.len && x509_tcbinfo_parse(r->tcbinfo.p, r->tcbinfo.len, &v) == 0 && v.has_measurement) {
+    if (r->tcbinfo.len && x509_tcbinfo_parse(r->tcbinfo.p, r->tcbinfo.len, &v) != 0) {
+        cli_error("ca sign: the CSR's TcbInfo is malformed (%s): refusing", x509_error_reason());
+        return -1;
+    }
+    if (r->tcbinfo.len && v.flags) {
+        char names[160];
+        cli_error("ca sign: the CSR's TcbInfo carries operational flags (%s): such a guest's key is not protected; "
+                  "refusing", x509_tcb_flags_str(v.flags, names, sizeof names));
+        return -1;
+    }
+    if (r->tcbinfo.len && v.has_measurement) {
         t->vendor = copy_field(vendor, 64, v.vendor, v.vendor_len);
         t->model = copy_field(model, 64, v.model, v.model_len);
         t->svn = v.has_svn ? v.svn : -1;
-        t->flags = v.flags;
         memcpy(t->measurement, v.measurement, X509_MEASUREMENT_BYTES);
         *have = 1;
     }
     if (o->measurement) {
-        if (parse_measurement(o->measurement, t)) return -1;
+        if (parse_measurement(o->measurement, t)) return -2;
         if (!*have) {
             t->vendor = "AMD";
             t->model = "SEV-SNP";
@@ -291,8 +303,9 @@ static int cmd_sign(const ca_opts *o)
     }
     x509_tcbinfo tcb;
     int have_tcb;
-    if (pick_tcbinfo(o, &r, &tcb, vendor, model, &have_tcb)) {
-        rc = 2;
+    int picked = pick_tcbinfo(o, &r, &tcb, vendor, model, &have_tcb);
+    if (picked) {
+        rc = picked == -2 ? 2 : 1; /* a bad --measurement is a usage error, a refused CSR is not */
         goto out;
     }
     time_t now = time(NULL);
@@ -358,13 +371,9 @@ static int cmd_verify(const ca_opts *o)
         return 2;
     }
     time_t at = time(NULL);
-    if (o->at) {
-        char *end;
-        at = (time_t)strtoll(o->at, &end, 10);
-        if (*end || !*o->at) {
-            cli_error("ca verify: --at must be seconds since 1970");
-            return 2;
-        }
+    if (o->at && cli_parse_time(o->at, &at) != 0) {
+        cli_error("ca verify: --at takes an RFC 3339 time (2026-12-04T08:00:00Z) or seconds since 1970");
+        return 2;
     }
     if (x509_read_pem_or_der(o->cert, "CERTIFICATE", &der, &len) || x509_cert_parse(&chain[0], der, len)) {
         cli_error("ca verify: cannot read certificate %s: %s", o->cert, x509_error_reason());
@@ -383,10 +392,13 @@ static int cmd_verify(const ca_opts *o)
     uint8_t m[X509_MEASUREMENT_BYTES];
     if (x509_name_to_string(chain[0].subject.p, chain[0].subject.len, subject, sizeof subject)) strcpy(subject, "?");
     printf("OK: %s (%s key, %s root)\n", subject, alg_file_tag(chain[0].key_alg), alg_file_tag(chain[0].sig_alg));
-    if (x509_cert_measurement(&chain[0], m) == 0) {
+    uint32_t flags;
+    char names[160];
+    if (x509_cert_measurement(&chain[0], m) == 0 && x509_cert_tcb_flags(&chain[0], &flags) == 0) {
         printf("measurement: ");
         for (size_t i = 0; i < sizeof m; i++) printf("%02x", m[i]);
-        printf("\n");
+        printf("\nTcbInfo flags: %s%s\n", x509_tcb_flags_str(flags, names, sizeof names),
+               flags ? " (NOT a protected production guest)" : "");
     }
     rc = 0;
 out:

@@ -76,6 +76,21 @@ static void print_signer(const tsp_signer_info *si, const char *indent)
            si->signature.n, si->signed_attrs.n);
 }
 
+/* The TcbInfo launch measurement and operational flags of a certificate, if it has one. */
+static void print_tcbinfo(const x509_cert *c)
+{
+    uint8_t m[X509_MEASUREMENT_BYTES];
+    uint32_t flags;
+    char names[160];
+    if (!c->tcbinfo.len) return;
+    if (x509_cert_measurement(c, m) != 0 || x509_cert_tcb_flags(c, &flags) != 0) {
+        printf("  TcbInfo: (malformed: %s)\n", x509_error_reason());
+        return;
+    }
+    print_hex("  TcbInfo measurement: ", m, sizeof m);
+    printf("  TcbInfo flags: %s\n", x509_tcb_flags_str(flags, names, sizeof names));
+}
+
 static void print_tstinfo(const tsp_tstinfo *ti)
 {
     char buf[160], when[64];
@@ -94,7 +109,8 @@ static void print_tstinfo(const tsp_tstinfo *ti)
     if (ti->nonce) print_hex("  nonce: ", ti->nonce, ti->nonce_len);
     if (ti->tsa_name) print_name("  tsa: ", ti->tsa_name, ti->tsa_name_len);
     if (ti->tsa_other) printf("  tsa: (a GeneralName other than directoryName)\n");
-    if (ti->has_extensions) printf("  extensions: present\n");
+    if (ti->has_extensions)
+        printf("  extensions: %d (%d critical, %d not understood)\n", ti->n_extensions, ti->n_critical, ti->unknown_critical);
 }
 
 int cli_inspect(int argc, char **argv)
@@ -133,6 +149,7 @@ int cli_inspect(int argc, char **argv)
             print_name("  subject: ", c.subject.p, c.subject.len);
             print_name("  issuer: ", c.issuer.p, c.issuer.len);
             printf("  key: %s\n", c.key_alg == X509_ALG_ECDSA_P384 ? "ECDSA P-384" : c.key_alg == X509_ALG_MLDSA65 ? "ML-DSA-65" : "other");
+            print_tcbinfo(&c);
         }
         for (int i = 0; i < t.nsigners; i++) {
             print_signer(&t.signers[i], "");

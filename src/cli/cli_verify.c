@@ -14,36 +14,92 @@
 #include "x509/pem.h"
 
 static const char usage_text[] =
-    "usage: cctsa verify TOKEN --data FILE --ca ROOT.pem [--ca ROOT2.pem ...] [--require pq|classic|both]\n"
-    "                    [--measurement HEX96] [--cert TSA.pem ...]\n"
+    "usage: cctsa verify TOKEN --data FILE --ca ROOTS.pem [--ca ...] [--require pq|classic|both]\n"
+    "                    [--measurement HEX96 [--allow-tcb-flags]] [--cert CERTS.pem ...]\n"
+    "                    [--at TIME] [--max-skew SECONDS] [--strict | --no-strict]\n"
     "\n"
     "Verify a time-stamp token (a TimeStampResp or a bare CMS token, DER) for FILE: message imprint,\n"
     "every signature (ECDSA P-384, ML-DSA-65, the compat companion), signed attributes (contentType,\n"
     "messageDigest, ESSCertIDv2), TSA certificate EKU and chain to one of the given roots at genTime,\n"
-    "the profile's signer set against its policy, the tsa name, and with --measurement the 48-byte\n"
-    "TcbInfo launch measurement of every signer certificate. --require demands a classical, a\n"
-    "post-quantum or both kinds of valid signature. An ML-DSA-65 signature gives post-quantum\n"
-    "assurance (counts for pq and both) only if every certificate signature on its chain, and the\n"
-    "trust anchor's key, is ML-DSA-65; one whose chain has an ECDSA link is valid but does not count.\n"
-    "--cert supplies TSA or intermediate certificates for tokens requested without certReq.\n"
+    "the profile's signer set against its policy, the tsa name, no critical TSTInfo extension, and a\n"
+    "genTime not in the future. --require demands a classical, a post-quantum or both kinds of valid\n"
+    "signature. An ML-DSA-65 signature gives post-quantum assurance (counts for pq and both) only if\n"
+    "every certificate signature on its chain, and the trust anchor's key, is ML-DSA-65; one whose\n"
+    "chain has an ECDSA link is valid but does not count.\n"
+    "  --ca FILE           trust anchors: every certificate in a PEM bundle (or one DER certificate)\n"
+    "  --cert FILE         TSA or intermediate certificates for tokens requested without certReq\n"
+    "                      (PEM bundle or DER); the chain search tries every candidate\n"
+    "  --measurement HEX96 every signer certificate's TcbInfo launch measurement must be this, and its\n"
+    "                      operational flags (debug, notSecure, notConfigured, ...) clear\n"
+    "  --allow-tcb-flags   with --measurement: accept set TcbInfo flags (they are printed)\n"
+    "  --at TIME           reference time for archival checks, RFC 3339 (2026-12-04T08:00:00Z) or\n"
+    "                      seconds since 1970: genTime may not be later than TIME + --max-skew\n"
+    "                      (default: now). The chain is checked at genTime either way.\n"
+    "  --max-skew SECONDS  tolerance for a genTime past the reference time (default 300)\n"
+    "  --strict            (the default) refuse ECDSA high S, SETs not in DER order, unsigned\n"
+    "                      attributes no profile defines, granted with failInfo\n"
+    "  --no-strict         skip those checks\n"
     "Exit status: 0 valid, 1 invalid, 2 usage error.\n";
 
-/* Load a --ca (anchor) or --cert (extra) certificate into the options. */
-static int load_cert(const char *path, int anchor, tsp_verify_opts *o, uint8_t **slot)
+/* Load every certificate of a --ca (anchor) or --cert (extra) file, PEM bundle or one DER
+ * certificate, into the options; bufs[] keeps the buffers for freeing. 0 or -1. */
+static int load_certs(const char *path, int anchor, tsp_verify_opts *o, uint8_t **bufs)
 {
-    size_t len = 0;
-    x509_cert c;
-    char name[256];
-    int *count = anchor ? &o->nroots : &o->nextra;
-    if (*count == TSP_VERIFY_MAX_ROOTS) return cli_error("verify: at most %d of --ca and of --cert", TSP_VERIFY_MAX_ROOTS), -1;
-    if (x509_read_pem_or_der(path, "CERTIFICATE", slot, &len) != 0 || x509_cert_parse(&c, *slot, len) != 0)
-        return cli_error("verify: %s is not a certificate (PEM or DER)", path), -1;
-    if (x509_name_to_string(c.subject.p, c.subject.len, name, sizeof name) != 0) snprintf(name, sizeof name, "?");
-    printf("%s: %s (%s)\n", anchor ? "trust anchor" : "extra certificate", name, path);
-    if (anchor) o->roots[*count] = *slot, o->root_lens[*count] = len;
-    else o->extra_certs[*count] = *slot, o->extra_lens[*count] = len;
-    (*count)++;
-    return 0;
+    uint8_t *file = NULL;
+    size_t file_len = 0, off = 0;
+    int *count = anchor ? &o->nroots : &o->nextra, loaded = 0, rc = -1;
+    const char *what = anchor ? "--ca" : "--cert";
+    if (tsp_read_file(path, TSP_MAX_INPUT, &file, &file_len) != 0)
+        return cli_error("verify: cannot read %s %s", what, path), -1;
+    static const char begin[] = "-----BEGIN CERTIFICATE-----";
+    int pem = 0;
+    for (size_t i = 0; !pem && i + sizeof begin - 1 <= file_len; i++) pem = !memcmp(file + i, begin, sizeof begin - 1);
+    for (;;) {
+        uint8_t *der = NULL;
+        size_t len = 0;
+        x509_cert c;
+        char name[256];
+        if (pem) {
+            int k = x509_pem_decode_next((const char *)file, file_len, "CERTIFICATE", &off, &der, &len);
+            if (k == 1) break;
+            if (k < 0) {
+                cli_error("verify: %s %s: certificate %d is malformed PEM", what, path, loaded + 1);
+                goto out;
+            }
+        } else if (loaded) {
+            break;
+        } else if ((der = malloc(file_len ? file_len : 1)) != NULL) {
+            memcpy(der, file, file_len), len = file_len;
+        }
+        if (!der || x509_cert_parse(&c, der, len) != 0) {
+            cli_error("verify: %s %s: certificate %d is not a certificate (%s)", what, path, loaded + 1,
+                      der ? x509_error_reason() : "out of memory");
+            free(der);
+            goto out;
+        }
+        if (*count == TSP_VERIFY_MAX_ROOTS) {
+            cli_error("verify: at most %d certificates each for --ca and --cert", TSP_VERIFY_MAX_ROOTS);
+            free(der);
+            goto out;
+        }
+        if (x509_name_to_string(c.subject.p, c.subject.len, name, sizeof name) != 0) snprintf(name, sizeof name, "?");
+        for (char *ch = name; *ch; ch++)
+            if ((unsigned char)*ch < 0x20 || *ch == 0x7F) *ch = '?';
+        printf("%s: %s (%s)\n", anchor ? "trust anchor" : "extra certificate", name, path);
+        bufs[*count] = der;
+        if (anchor) o->roots[*count] = der, o->root_lens[*count] = len;
+        else o->extra_certs[*count] = der, o->extra_lens[*count] = len;
+        (*count)++, loaded++;
+    }
+    if (!loaded) {
+        cli_error("verify: %s %s holds no certificate", what, path);
+        goto out;
+    }
+    printf("%s: %d certificate(s) loaded from %s\n", what, loaded, path);
+    rc = 0;
+out:
+    free(file);
+    return rc;
 }
 
 int cli_verify(int argc, char **argv)
@@ -58,12 +114,28 @@ int cli_verify(int argc, char **argv)
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "--data") && v) {
             o.data_path = v, i++;
-        } else if (!strcmp(a, "--ca") && v) {
-            if (load_cert(v, 1, &o, &roots[o.nroots < TSP_VERIFY_MAX_ROOTS ? o.nroots : 0]) != 0) goto out;
+        } else if ((!strcmp(a, "--ca") || !strcmp(a, "--cert")) && v) {
+            int anchor = !strcmp(a, "--ca");
+            if (load_certs(v, anchor, &o, anchor ? roots : extras) != 0) goto out;
             i++;
-        } else if (!strcmp(a, "--cert") && v) {
-            if (load_cert(v, 0, &o, &extras[o.nextra < TSP_VERIFY_MAX_ROOTS ? o.nextra : 0]) != 0) goto out;
+        } else if (!strcmp(a, "--at") && v) {
+            if (cli_parse_time(v, &o.at) != 0 || o.at == 0) {
+                cli_error("verify: --at takes an RFC 3339 time (2026-12-04T08:00:00Z) or seconds since 1970");
+                goto out;
+            }
             i++;
+        } else if (!strcmp(a, "--max-skew") && v) {
+            char *end;
+            o.max_skew = strtol(v, &end, 10);
+            if (*end || end == v || o.max_skew < 1 || o.max_skew > 86400L * 366) {
+                cli_error("verify: --max-skew takes 1..31622400 seconds");
+                goto out;
+            }
+            i++;
+        } else if (!strcmp(a, "--no-strict") || !strcmp(a, "--strict")) {
+            o.no_strict = !strcmp(a, "--no-strict"); /* the last one given wins */
+        } else if (!strcmp(a, "--allow-tcb-flags")) {
+            o.allow_tcb_flags = 1;
         } else if (!strcmp(a, "--require") && v) {
             o.require = !strcmp(v, "classic") ? TSP_REQUIRE_CLASSIC : !strcmp(v, "pq") ? TSP_REQUIRE_PQ
                       : !strcmp(v, "both") ? TSP_REQUIRE_BOTH : (tsp_require)-1;
@@ -85,6 +157,10 @@ int cli_verify(int argc, char **argv)
             goto out;
         }
     }
+    if (o.allow_tcb_flags && !o.measurement) {
+        cli_error("verify: --allow-tcb-flags only makes sense with --measurement");
+        goto out;
+    }
     if (!token_path || !o.data_path || o.nroots == 0) {
         fputs(usage_text, stderr);
         goto out;
@@ -96,7 +172,8 @@ int cli_verify(int argc, char **argv)
     }
     tsp_verify_report rep;
     int bad = tsp_verify(token, token_len, &o, &rep);
-    printf("token: %s\ndata: %s\n", token_path, o.data_path);
+    printf("token: %s\ndata: %s\nmode: %s\n", token_path, o.data_path,
+           o.no_strict ? "not strict (--no-strict)" : "strict (low-S ECDSA, DER SET order, defined unsigned attributes only)");
     for (int i = 0; i < rep.nlines; i++) printf("%s\n", rep.lines[i]);
     if (bad) {
         printf("verification FAILED: %s\n", rep.error);

@@ -3,6 +3,8 @@
 #ifndef CCTSA_CLI_COMMANDS_H
 #define CCTSA_CLI_COMMANDS_H
 
+#include <time.h>
+
 typedef int (*cli_command_fn)(int argc, char **argv);
 
 int cli_version(int argc, char **argv);
@@ -17,5 +19,8 @@ int cli_verify_binding(int argc, char **argv);
 /* Shared helpers for subcommands (cli_util.c). */
 int cli_wants_help(int argc, char **argv);           /* any -h/--help among the arguments */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2))); /* "cctsa: ..." on stderr */
+/* A time given on the command line: RFC 3339 (2026-12-04T08:00:00Z, 2026-12-04T09:00:00.5+01:00;
+ * fractions dropped) or seconds since 1970. 0, or -1 if malformed. */
+int cli_parse_time(const char *s, time_t *out);
 
 #endif

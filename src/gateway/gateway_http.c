@@ -17,6 +17,7 @@
 #include "gateway/gateway_conn.h"
 #include "gateway/gateway_sign.h"
 #include "gateway/gateway_strict.h"
+#include "gateway/gateway_cert.h"
 #include "tsp/tsp_profile.h"
 #include "tsp/tsp_status.h"
 
@@ -152,17 +153,22 @@ static enum MHD_Result text(struct MHD_Connection *c, unsigned code, const char 
 
 static enum MHD_Result health(gateway_http *g, struct MHD_Connection *c)
 {
-    char body[256];
-    size_t n = (size_t)snprintf(body, sizeof body, "{\"status\":\"ok\",\"default_profile\":\"%s\",\"profiles\":[",
-                                tsp_profile_name(g->cfg.default_profile));
+    char body[512];
+    tsp_cert_status st;
+    tsp_engine_cert_status(g->cfg.engine, time(NULL), &st);
+    size_t n = (size_t)snprintf(body, sizeof body, "{\"status\":\"%s\",\"default_profile\":\"%s\",\"profiles\":[",
+                                gateway_cert_health(&st), tsp_profile_name(g->cfg.default_profile));
     const char *sep = "";
     for (int p = 0; p < TSP_PROFILE_COUNT; p++)
         if (g->cfg.profiles_mask & (1u << p)) {
             n += (size_t)snprintf(body + n, sizeof body - n, "%s\"%s\"", sep, tsp_profile_name((tsp_profile)p));
             sep = ",";
         }
-    n += (size_t)snprintf(body + n, sizeof body - n, "]}\n");
-    return reply(c, MHD_HTTP_OK, "application/json", body, n, 1);
+    n += (size_t)snprintf(body + n, sizeof body - n, "]");
+    n += gateway_cert_json(&st, body + n, sizeof body - n);
+    n += (size_t)snprintf(body + n, sizeof body - n, "}\n");
+    unsigned code = strcmp(gateway_cert_health(&st), "unavailable") ? MHD_HTTP_OK : MHD_HTTP_SERVICE_UNAVAILABLE;
+    return reply(c, code, "application/json", body, n, 1);
 }
 
 /* Content-Type is application/timestamp-query (RFC 3161 3.4), case-insensitive, optionally
@@ -266,7 +272,10 @@ static enum MHD_Result finish_post(struct MHD_Connection *c, const char *url, up
     else
         log_line("POST %s -> rejected: %s (%s), %.1f ms", log_safe(url, safe, sizeof safe), tsp_fail_name(res.fail),
                  res.why ? res.why : "", ms);
-    return reply(c, MHD_HTTP_OK, "application/timestamp-reply", j->resp, j->resp_len, 1);
+    /* The rejection is in the body either way; 503 tells clients and balancers this TSA cannot
+     * sign right now (certificate outside its validity, no trusted time, signer failure). */
+    return reply(c, res.unavailable ? MHD_HTTP_SERVICE_UNAVAILABLE : MHD_HTTP_OK, "application/timestamp-reply",
+                 j->resp, j->resp_len, 1);
 }
 
 /* More body. A chunked body past the limit is cut off here: libmicrohttpd cannot queue a

@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "gateway/gateway_cert.h"
 #include "gateway/gateway_http.h"
 #include "tsp/tsp_devca.h"
 #include "tsp/tsp_engine.h"
@@ -20,7 +22,8 @@
 
 static const char usage_text[] =
     "usage: cctsa-gateway --dev-ca DIR [--listen ADDR:PORT] [--default-profile P] [--max-request BYTES]\n"
-    "                     [--measurement HEX96] [serving limits below]\n"
+    "                     [--measurement HEX96] [--dev-cert-seconds N] [--no-renew]\n"
+    "                     [serving limits below]\n"
     "\n"
     "RFC 3161 time-stamp authority over HTTP (section 3.4):\n"
     "  POST /tsa            application/timestamp-query -> application/timestamp-reply, profile chosen\n"
@@ -37,11 +40,18 @@ static const char usage_text[] =
     "  --default-profile P    profile for /tsa: classic (default), pq, hybrid or compat\n"
     "  --max-request BYTES    largest accepted request body (default 8192)\n"
     "  --measurement HEX96    dev mode: put this SHA-384 launch measurement into the TSA certificates\n"
-    "The genTime comes from the host clock in development mode. SIGTERM or SIGINT stops it cleanly.\n";
+    "  --dev-cert-seconds N   dev mode: TSA certificates valid N seconds (default 90 days; short ones\n"
+    "                         are for testing expiry and renewal)\n"
+    "  --no-renew             dev mode: do not re-certify the keys when a third of the lifetime is left\n"
+    "The genTime comes from the host clock in development mode. Outside its TSA certificates'\n"
+    "validity the gateway refuses to sign (systemFailure, HTTP 503); with fewer than 30 days left it\n"
+    "warns in /health and the log. SIGTERM or SIGINT stops it cleanly.\n";
 
 typedef struct {
     const char *listen, *dev_ca, *default_profile, *measurement;
-    long max_request;
+    long max_request, cert_seconds;
+    int no_renew;
+    uint8_t m[48];
     gateway_limits limits;
 } gw_opts;
 
@@ -67,6 +77,7 @@ static int parse_args(int argc, char **argv, gw_opts *o)
     o->listen = DEFAULT_LISTEN;
     o->default_profile = "classic";
     o->max_request = TSP_REQ_MAX_LEN;
+    o->cert_seconds = (long)TSP_DEVCA_CERT_DAYS * 86400;
     gateway_limits_default(&o->limits);
     for (int i = 1, lim; i < argc; i++) {
         const char *a = argv[i];
@@ -80,6 +91,15 @@ static int parse_args(int argc, char **argv, gw_opts *o)
                 fprintf(stderr, "cctsa-gateway: --max-request takes 64..1048576\n");
                 return -1;
             }
+        } else if (!strcmp(a, "--dev-cert-seconds") && i + 1 < argc) {
+            char *end;
+            o->cert_seconds = strtol(argv[++i], &end, 10);
+            if (*end || o->cert_seconds < 1 || o->cert_seconds > 3650L * 86400) {
+                fprintf(stderr, "cctsa-gateway: --dev-cert-seconds takes 1..315360000\n");
+                return -1;
+            }
+        } else if (!strcmp(a, "--no-renew")) {
+            o->no_renew = 1;
         } else if (slot && i + 1 < argc) {
             *slot = argv[++i];
         } else if (i + 1 < argc && (lim = gateway_limits_option(&o->limits, a, argv[i + 1])) != 0) {
@@ -94,11 +114,10 @@ static int parse_args(int argc, char **argv, gw_opts *o)
 }
 
 /* The signing seam: development signers with dev-CA certificates. */
-static int make_dev_signers(const gw_opts *o, tsp_local_keys *keys, unsigned *issued)
+static int make_dev_signers(gw_opts *o, tsp_local_keys *keys, unsigned *issued)
 {
-    uint8_t m[48];
     char err[512];
-    if (o->measurement && tsp_hex_decode(o->measurement, m, sizeof m) != 0) {
+    if (o->measurement && tsp_hex_decode(o->measurement, o->m, sizeof o->m) != 0) {
         fprintf(stderr, "cctsa-gateway: --measurement takes 96 hex digits\n");
         return -1;
     }
@@ -106,7 +125,7 @@ static int make_dev_signers(const gw_opts *o, tsp_local_keys *keys, unsigned *is
         fprintf(stderr, "cctsa-gateway: cannot generate the ephemeral TSA keys\n");
         return -1;
     }
-    if (tsp_devca_issue(o->dev_ca, keys, o->measurement ? m : NULL, issued, err, sizeof err) != 0) {
+    if (tsp_devca_issue(o->dev_ca, keys, o->measurement ? o->m : NULL, o->cert_seconds, issued, err, sizeof err) != 0) {
         fprintf(stderr, "cctsa-gateway: %s\n", err);
         return -1;
     }
@@ -162,8 +181,17 @@ int main(int argc, char **argv)
            gateway_http_port(g), tsp_profile_name((tsp_profile)dflt), have_ec ? "yes" : "no", have_ml ? "yes" : "no");
     fflush(stdout);
 
+    /* Wait for a stop signal, looking at the certificates' validity every second (warnings, and
+     * renewal in development mode). */
+    gateway_cert_watch watch = {.engine = hc.engine, .dev_ca = o.dev_ca, .keys = &keys,
+                                .measurement = o.measurement ? o.m : NULL, .lifetime = o.cert_seconds,
+                                .renew = !o.no_renew, .last = TSP_CERT_OK};
+    const struct timespec tick = {1, 0};
     int sig = 0;
-    while (sigwait(&stop, &sig) != 0) {
+    for (;;) {
+        gateway_cert_check(&watch, time(NULL));
+        sig = sigtimedwait(&stop, NULL, &tick);
+        if (sig > 0) break;
     }
     fprintf(stderr, "cctsa-gateway: signal %d: shutting down\n", sig);
     gateway_http_stop(g);

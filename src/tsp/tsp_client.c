@@ -64,7 +64,10 @@ int tsp_http_post(const char *url, const uint8_t *req, size_t len, uint8_t **res
     }
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
     curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ctype);
-    if (code != 200) {
+    /* 503 with a timestamp-reply carries the TSA's rejection (e.g. its certificate expired):
+     * hand it on so that the caller reports the status and text. */
+    int reply = ctype && strncmp(ctype, "application/timestamp-reply", 27) == 0;
+    if (code != 200 && !(code == 503 && reply)) {
         snprintf(err, errlen, "%s: HTTP status %ld", url, code);
         goto out;
     }

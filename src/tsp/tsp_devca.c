@@ -13,7 +13,7 @@
 #include "x509/pem.h"
 
 static int issue_one(const char *dir, const char *tag, int alg, tsp_local_keys *k, const uint8_t *measurement,
-                     char *err, size_t errlen)
+                     long lifetime, char *err, size_t errlen)
 {
     char key_path[4096], cert_path[4096], subject[128];
     uint8_t *root_der = NULL, *name = NULL, *der = NULL;
@@ -39,9 +39,10 @@ static int issue_one(const char *dir, const char *tag, int alg, tsp_local_keys *
     if (x509_name_from_string(subject, &name, &name_len) != 0) goto out;
     x509_cert_template t = {.profile = X509_PROFILE_TSA, .issuer = root.subject.p, .issuer_len = root.subject.len,
                             .subject = name, .subject_len = name_len, .not_before = now - 300,
-                            .not_after = now + (time_t)TSP_DEVCA_CERT_DAYS * 86400, .subject_alg = alg,
+                            .not_after = now + (time_t)lifetime, .subject_alg = alg,
                             .subject_pub = tsa->pub, .subject_publen = tsa->publen, .issuer_key_id = root.ski.p,
                             .issuer_key_id_len = root.ski.len, .path_len = -1, .tcbinfo = measurement ? &tcb : NULL};
+    if (t.not_after > root.not_after) t.not_after = root.not_after; /* never outlive the root */
     if (x509_cert_build(&t, &root_key.signer, &der, &len) != 0 || tsp_local_keys_set_cert(k, alg, der, len) != 0) {
         snprintf(err, errlen, "dev CA %s: cannot issue the %s TSA certificate: %s", dir, tag, x509_error_reason());
         goto out;
@@ -55,13 +56,14 @@ out:
     return rc;
 }
 
-int tsp_devca_issue(const char *dir, tsp_local_keys *k, const uint8_t *measurement, unsigned *issued, char *err,
-                    size_t errlen)
+int tsp_devca_issue(const char *dir, tsp_local_keys *k, const uint8_t *measurement, long lifetime, unsigned *issued,
+                    char *err, size_t errlen)
 {
     *issued = 0;
-    int e = issue_one(dir, "ecdsa", X509_ALG_ECDSA_P384, k, measurement, err, errlen);
+    if (lifetime < 1) lifetime = (long)TSP_DEVCA_CERT_DAYS * 86400;
+    int e = issue_one(dir, "ecdsa", X509_ALG_ECDSA_P384, k, measurement, lifetime, err, errlen);
     if (e < 0) return -1;
-    int m = issue_one(dir, "mldsa", X509_ALG_MLDSA65, k, measurement, err, errlen);
+    int m = issue_one(dir, "mldsa", X509_ALG_MLDSA65, k, measurement, lifetime, err, errlen);
     if (m < 0) return -1;
     if (e == 0) *issued |= 1u << X509_ALG_ECDSA_P384;
     if (m == 0) *issued |= 1u << X509_ALG_MLDSA65;

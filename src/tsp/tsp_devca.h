@@ -10,12 +10,13 @@
 
 #include "tsp/tsp_signer.h"
 
-#define TSP_DEVCA_CERT_DAYS 7
+#define TSP_DEVCA_CERT_DAYS 90 /* default lifetime; the gateway renews when a third is left */
 
-/* Issue what the folder's roots allow (at least one). measurement: 48 bytes for the TcbInfo
- * extension, or NULL. *issued gets a bit per algorithm certified (1 << X509_ALG_*). 0 or -1
- * with err. */
-int tsp_devca_issue(const char *dir, tsp_local_keys *k, const uint8_t *measurement, unsigned *issued, char *err,
-                    size_t errlen);
+/* Issue what the folder's roots allow (at least one), valid from 5 minutes ago until lifetime
+ * seconds from now (never past the root's notAfter). measurement: 48 bytes for the TcbInfo
+ * extension, or NULL. Calling it again replaces the certificates (renewal). *issued gets a bit
+ * per algorithm certified (1 << X509_ALG_*). 0 or -1 with err. */
+int tsp_devca_issue(const char *dir, tsp_local_keys *k, const uint8_t *measurement, long lifetime, unsigned *issued,
+                    char *err, size_t errlen);
 
 #endif

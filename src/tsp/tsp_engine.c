@@ -1,6 +1,7 @@
 /* tsp_engine.c: request -> response. */
 #include "tsp/tsp_engine.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 
 #include "tsp/tsp_req.h"
@@ -11,6 +12,7 @@
 struct tsp_engine {
     tsp_engine_config cfg;
     tsp_issuer_state issuer;
+    pthread_rwlock_t lock; /* read: answering a request; write: tsp_engine_update */
 };
 
 tsp_engine *tsp_engine_new(const tsp_engine_config *cfg)
@@ -23,6 +25,11 @@ tsp_engine *tsp_engine_new(const tsp_engine_config *cfg)
         free(e);
         return NULL;
     }
+    if (pthread_rwlock_init(&e->lock, NULL) != 0) {
+        tsp_issuer_state_destroy(&e->issuer);
+        free(e);
+        return NULL;
+    }
     return e;
 }
 
@@ -30,7 +37,59 @@ void tsp_engine_free(tsp_engine *e)
 {
     if (!e) return;
     tsp_issuer_state_destroy(&e->issuer);
+    pthread_rwlock_destroy(&e->lock);
     free(e);
+}
+
+static const tsp_identity *identity(const tsp_engine *e, int i)
+{
+    return i == 0 ? e->cfg.ec : e->cfg.ml;
+}
+
+/* Of the certificates the profile signs with (all configured ones for profile -1), the state at
+ * `at`; *st gets the bounds. Unparsable certificates count as expired. */
+static tsp_cert_state cert_state(const tsp_engine *e, int profile, time_t at, tsp_cert_status *st)
+{
+    int any = 0, need[2] = {profile != TSP_PROFILE_PQ, profile != TSP_PROFILE_CLASSIC};
+    st->state = TSP_CERT_OK;
+    st->not_before = 0;
+    st->not_after = 0;
+    for (int i = 0; i < 2; i++) {
+        const tsp_identity *id = identity(e, i);
+        x509_cert c;
+        if (!id || !id->cert || (profile >= 0 && !need[i])) continue;
+        if (x509_cert_parse(&c, id->cert, id->cert_len) != 0) c.not_before = c.not_after = 0;
+        if (!any || c.not_after < st->not_after) st->not_after = c.not_after;
+        if (!any || c.not_before > st->not_before) st->not_before = c.not_before;
+        any = 1;
+    }
+    st->seconds_left = (long long)st->not_after - (long long)at;
+    if (!any) st->state = TSP_CERT_NONE;
+    else if (at < st->not_before) st->state = TSP_CERT_NOT_YET_VALID;
+    else if (at > st->not_after) st->state = TSP_CERT_EXPIRED;
+    else if (st->seconds_left < (long long)TSP_CERT_WARN_DAYS * 86400) st->state = TSP_CERT_EXPIRING;
+    return st->state;
+}
+
+void tsp_engine_cert_status(tsp_engine *e, time_t now, tsp_cert_status *st)
+{
+    pthread_rwlock_rdlock(&e->lock);
+    cert_state(e, -1, now, st);
+    pthread_rwlock_unlock(&e->lock);
+}
+
+const char *tsp_cert_state_name(tsp_cert_state s)
+{
+    static const char *const names[] = {"ok", "expiring", "expired", "not_yet_valid", "none"};
+    return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "?";
+}
+
+int tsp_engine_update(tsp_engine *e, int (*fn)(void *arg), void *arg)
+{
+    pthread_rwlock_wrlock(&e->lock);
+    int rc = fn(arg);
+    pthread_rwlock_unlock(&e->lock);
+    return rc;
 }
 
 static int profile_available(const tsp_engine *e, tsp_profile p)
@@ -54,13 +113,14 @@ static int choose_profile(const tsp_engine *e, const tsp_req *req, int path_prof
 static int reject(tsp_fail bit, const char *why, uint8_t **resp, size_t *resp_len, tsp_engine_result *res)
 {
     res->status = TSP_STATUS_REJECTION;
+    res->unavailable = bit == TSP_FAIL_TIME_NOT_AVAILABLE || bit == TSP_FAIL_SYSTEM_FAILURE;
     res->fail = (int)bit;
     res->why = why;
     return tsp_resp_reject(bit, why, resp, resp_len);
 }
 
-int tsp_engine_respond(tsp_engine *e, const uint8_t *reqder, size_t len, int path_profile, uint8_t **resp,
-                       size_t *resp_len, tsp_engine_result *res)
+static int respond(tsp_engine *e, const uint8_t *reqder, size_t len, int path_profile, uint8_t **resp,
+                   size_t *resp_len, tsp_engine_result *res)
 {
     tsp_req req;
     tsp_fail fail;
@@ -68,6 +128,7 @@ int tsp_engine_respond(tsp_engine *e, const uint8_t *reqder, size_t len, int pat
     tsp_engine_result ignored;
     if (!res) res = &ignored;
     res->profile = -1;
+    res->unavailable = 0;
     if (tsp_req_parse(reqder, len, &req, &fail, &why) != 0) return reject(fail, why, resp, resp_len, res);
     int profile = choose_profile(e, &req, path_profile);
     if (profile < 0) return reject(TSP_FAIL_UNACCEPTED_POLICY, "requested policy is not offered here", resp, resp_len, res);
@@ -84,6 +145,12 @@ int tsp_engine_respond(tsp_engine *e, const uint8_t *reqder, size_t len, int pat
     tsp_tstinfo_in in = {0};
     if (tsp_issuer_next(&e->issuer, &e->cfg.time, &in.gen_sec, &in.gen_ms, serial) != 0)
         return reject(TSP_FAIL_TIME_NOT_AVAILABLE, "trusted time is not available", resp, resp_len, res);
+    tsp_cert_status st;
+    switch (cert_state(e, profile, in.gen_sec, &st)) {
+    case TSP_CERT_EXPIRED: return reject(TSP_FAIL_SYSTEM_FAILURE, "TSA certificate expired", resp, resp_len, res);
+    case TSP_CERT_NOT_YET_VALID: return reject(TSP_FAIL_SYSTEM_FAILURE, "TSA certificate not yet valid", resp, resp_len, res);
+    default: break;
+    }
     in.policy = tsp_profile_policy((tsp_profile)profile, &in.policy_len);
     in.imprint_tlv = req.imprint_tlv;
     in.imprint_tlv_len = req.imprint_tlv_len;
@@ -108,5 +175,14 @@ int tsp_engine_respond(tsp_engine *e, const uint8_t *reqder, size_t len, int pat
     }
     free(tst);
     free(token);
+    return rc;
+}
+
+int tsp_engine_respond(tsp_engine *e, const uint8_t *req, size_t len, int path_profile, uint8_t **resp,
+                       size_t *resp_len, tsp_engine_result *res)
+{
+    pthread_rwlock_rdlock(&e->lock);
+    int rc = respond(e, req, len, path_profile, resp, resp_len, res);
+    pthread_rwlock_unlock(&e->lock);
     return rc;
 }

@@ -1,7 +1,11 @@
 /* tsp_engine.h: the RFC 3161 engine: DER TimeStampReq bytes in, DER TimeStampResp bytes out.
  * It chooses the profile (URL path and reqPolicy), takes genTime and the serial number from the
  * issuer state, builds TSTInfo and asks the configured signers for signatures. Every failure,
- * including a signer failure, becomes a well-formed rejection response. Thread-safe. */
+ * including a signer failure, becomes a well-formed rejection response. It refuses to sign
+ * (systemFailure, "TSA certificate expired" / "not yet valid") when genTime lies outside the
+ * validity of a certificate the profile needs, and reports how long the certificates remain valid
+ * (tsp_engine_cert_status). Certificates can be swapped while serving (tsp_engine_update).
+ * Thread-safe. */
 #ifndef CCTSA_TSP_ENGINE_H
 #define CCTSA_TSP_ENGINE_H
 
@@ -28,7 +32,20 @@ typedef struct {
     int fail;         /* failure bit, -1 when granted */
     int profile;      /* profile used, -1 if none was chosen */
     const char *why;  /* static explanation of a rejection, NULL when granted */
+    int unavailable;  /* 1 if the TSA cannot serve right now (certificate outside its validity,
+                         no trusted time): HTTP front ends answer 503 */
 } tsp_engine_result;
+
+#define TSP_CERT_WARN_DAYS 30 /* fewer days of validity left than this: warn */
+
+typedef enum { TSP_CERT_OK, TSP_CERT_EXPIRING, TSP_CERT_EXPIRED, TSP_CERT_NOT_YET_VALID, TSP_CERT_NONE } tsp_cert_state;
+
+typedef struct {
+    tsp_cert_state state;  /* of the configured certificate that is worst off */
+    time_t not_before;     /* latest notBefore of the configured certificates */
+    time_t not_after;      /* earliest notAfter */
+    long long seconds_left; /* not_after - now (negative once expired) */
+} tsp_cert_status;
 
 #define TSP_PATH_DEFAULT (-1) /* request arrived on /tsa: profile from reqPolicy or the default */
 
@@ -38,5 +55,12 @@ void tsp_engine_free(tsp_engine *e);
  * response (granted or rejection) in *resp (malloc'd); -1 only if no response could be encoded. */
 int tsp_engine_respond(tsp_engine *e, const uint8_t *req, size_t len, int path_profile, uint8_t **resp,
                        size_t *resp_len, tsp_engine_result *res);
+
+/* Validity of the configured TSA certificates at now. */
+void tsp_engine_cert_status(tsp_engine *e, time_t now, tsp_cert_status *st);
+const char *tsp_cert_state_name(tsp_cert_state s); /* "ok", "expiring", "expired", "not_yet_valid", "none" */
+/* Run fn(arg) while no request is being answered, e.g. to replace the certificates behind the
+ * configured identities; returns fn's result. */
+int tsp_engine_update(tsp_engine *e, int (*fn)(void *arg), void *arg);
 
 #endif

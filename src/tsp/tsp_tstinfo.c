@@ -75,6 +75,34 @@ static int parse_tsa_name(const der_elem *e, tsp_tstinfo *ti)
     return 0;
 }
 
+/* Extensions ::= SEQUENCE SIZE (1..MAX) OF Extension, here [1] IMPLICIT;
+ * Extension ::= SEQUENCE { extnID OID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING }. */
+static int parse_extensions(const der_elem *e, tsp_tstinfo *ti, const char **why)
+{
+    der_reader r, ext;
+    der_elem id, f, seen[TSP_TSTINFO_MAX_EXTENSIONS];
+    der_reader_init(&r, e->val, e->len);
+    ti->has_extensions = 1;
+    if (der_reader_done(&r)) BAD("TSTInfo extensions empty (SIZE 1..MAX)");
+    while (!der_reader_done(&r)) {
+        int critical = 0;
+        if (ti->n_extensions == TSP_TSTINFO_MAX_EXTENSIONS) BAD("TSTInfo has too many extensions");
+        if (der_enter(&r, DER_SEQUENCE, &ext) != DER_OK || der_expect(&ext, DER_OID, &id) != DER_OK)
+            BAD("TSTInfo extension malformed");
+        if (der_optional(&ext, DER_BOOLEAN, &f) == DER_OK && (der_get_bool(&f, &critical) != DER_OK || !critical))
+            BAD("TSTInfo extension critical malformed (FALSE must be omitted)");
+        if (der_expect(&ext, DER_OCTET_STRING, &f) != DER_OK || !der_reader_done(&ext))
+            BAD("TSTInfo extension malformed");
+        if (der_check_tree(f.val, f.len) != DER_OK) BAD("TSTInfo extension value is not one DER element");
+        for (int i = 0; i < ti->n_extensions; i++)
+            if (der_oid_equals(&seen[i], id.val, id.len)) BAD("TSTInfo extension repeated");
+        seen[ti->n_extensions++] = id;
+        ti->n_critical += critical;
+        ti->unknown_critical += critical; /* none is understood yet */
+    }
+    return 0;
+}
+
 int tsp_tstinfo_parse(const uint8_t *der, size_t len, tsp_tstinfo *ti, const char **why)
 {
     der_reader top, r, mi, alg;
@@ -86,7 +114,7 @@ int tsp_tstinfo_parse(const uint8_t *der, size_t len, tsp_tstinfo *ti, const cha
     if (der_enter(&top, DER_SEQUENCE, &r) != DER_OK || !der_reader_done(&top)) BAD("TSTInfo is not one DER SEQUENCE");
     if (der_expect(&r, DER_INTEGER, &e) != DER_OK || der_get_uint(&e, &v) != DER_OK || v != 1)
         BAD("TSTInfo version is not 1");
-    if (der_expect(&r, DER_OID, &e) != DER_OK || e.len == 0) BAD("TSTInfo policy missing");
+    if (der_expect(&r, DER_OID, &e) != DER_OK || e.len == 0) BAD("TSTInfo policy missing or not a DER OBJECT IDENTIFIER");
     ti->policy = e.val;
     ti->policy_len = e.len;
     if (der_enter(&r, DER_SEQUENCE, &mi) != DER_OK || der_enter(&mi, DER_SEQUENCE, &alg) != DER_OK ||
@@ -113,7 +141,7 @@ int tsp_tstinfo_parse(const uint8_t *der, size_t len, tsp_tstinfo *ti, const cha
     if (der_optional(&r, DER_INTEGER, &e) == DER_OK && der_get_uint_bytes(&e, &ti->nonce, &ti->nonce_len) != DER_OK)
         BAD("TSTInfo nonce malformed");
     if (der_optional(&r, DER_CTX(0), &e) == DER_OK && parse_tsa_name(&e, ti) != 0) BAD("TSTInfo tsa name malformed");
-    if (der_optional(&r, DER_CTX(1), &e) == DER_OK) ti->has_extensions = 1;
+    if (der_optional(&r, DER_CTX(1), &e) == DER_OK && parse_extensions(&e, ti, why) != 0) return -1;
     if (!der_reader_done(&r)) BAD("TSTInfo has trailing fields");
     return 0;
 }

@@ -47,9 +47,16 @@ typedef struct {
     size_t tsa_name_len;
     int tsa_other;
     int has_extensions;
+    int n_extensions, n_critical; /* Extension elements, and those marked critical */
+    int unknown_critical;        /* critical ones nobody here understands (the verifier refuses them) */
 } tsp_tstinfo;
 
-/* Parse DER TSTInfo; pointers point into der. 0 on success, -1 with *why set otherwise. */
+#define TSP_TSTINFO_MAX_EXTENSIONS 16
+
+/* Parse DER TSTInfo; pointers point into der. 0 on success, -1 with *why set otherwise.
+ * extensions [1] are parsed strictly (RFC 5280 4.1 Extension): at least one, each extnID once,
+ * critical present only as TRUE, extnValue a complete DER element; no TSTInfo extension is
+ * understood yet, so every critical one counts in unknown_critical. */
 int tsp_tstinfo_parse(const uint8_t *der, size_t len, tsp_tstinfo *ti, const char **why);
 
 #endif

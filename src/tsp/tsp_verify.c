@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "asn1/der.h"
 #include "asn1/oids.h"
@@ -11,6 +12,7 @@
 #include "tsp/tsp_profile.h"
 #include "tsp/tsp_status.h"
 #include "tsp/tsp_verify_signer.h"
+#include "tsp/tsp_verify_strict.h"
 
 /* Profile shape actually present, from the signers' key algorithms. */
 static int shape_of(int nsigners, const int *algs, int has_companion)
@@ -86,6 +88,25 @@ static void count_signature(tsp_verify_report *rep, int alg, int pq, const char 
     else if (!classical_why[0]) snprintf(classical_why, cap, "%s", why);
 }
 
+/* genTime may not lie in the future: past the reference time (--at, else the clock) plus the
+ * tolerance. The chain is checked at genTime, so a post-dated token would otherwise be judged by
+ * certificates that are not valid yet, or stay "valid" after its certificate expired. */
+static int check_gentime(const tsp_tstinfo *ti, const tsp_verify_opts *o, tsp_verify_report *rep)
+{
+    time_t ref = o->at ? o->at : time(NULL);
+    long skew = o->max_skew > 0 ? o->max_skew : TSP_VERIFY_DEFAULT_SKEW;
+    char g[32], r[32];
+    struct tm tm;
+    if (!gmtime_r(&ti->gen_sec, &tm) || !strftime(g, sizeof g, "%Y-%m-%dT%H:%M:%SZ", &tm)) snprintf(g, sizeof g, "?");
+    if (!gmtime_r(&ref, &tm) || !strftime(r, sizeof r, "%Y-%m-%dT%H:%M:%SZ", &tm)) snprintf(r, sizeof r, "?");
+    if (ti->gen_sec > ref && ti->gen_sec - ref > skew)
+        return tsp_report_fail(rep, "genTime %s is in the future: later than the %s %s plus %ld s", g,
+                               o->at ? "reference time" : "verifier's clock", r, skew);
+    tsp_report_line(rep, "genTime %s is not later than the %s %s plus %ld s", g, o->at ? "reference time (--at)" : "verifier's clock",
+                    r, skew);
+    return 0;
+}
+
 static int verify_token(const tsp_parsed *t, const tsp_verify_opts *o, tsp_verify_report *rep)
 {
     int algs[TSP_MAX_SIGNERS] = {0}, has_companion = 0, pq;
@@ -95,7 +116,11 @@ static int verify_token(const tsp_parsed *t, const tsp_verify_opts *o, tsp_verif
     if (t->has_crls) return tsp_report_fail(rep, "CRLs inside the token are not supported");
     if (!(t->econtent_type.n == OID_LEN(OID_CT_TSTINFO) && !memcmp(t->econtent_type.p, OID_CT_TSTINFO, t->econtent_type.n)))
         return tsp_report_fail(rep, "eContentType is not id-ct-TSTInfo");
-    if (check_imprint(&t->tstinfo, o, rep) != 0) return -1;
+    if (t->tstinfo.unknown_critical)
+        return tsp_report_fail(rep, "TSTInfo carries %d critical extension(s) this verifier does not understand",
+                               t->tstinfo.unknown_critical);
+    if (!o->no_strict && tsp_strict_check_token(t, rep) != 0) return -1;
+    if (check_imprint(&t->tstinfo, o, rep) != 0 || check_gentime(&t->tstinfo, o, rep) != 0) return -1;
     for (int i = 0; i < t->nsigners; i++) {
         const tsp_signer_info *si = &t->signers[i];
         if (tsp_verify_signer(t, si, o, rep, &algs[i], &certs[i], &pq, chain_why, sizeof chain_why) != 0) return -1;

@@ -2,8 +2,15 @@
  * TimeStampResp): message imprint against the data, every SignerInfo's signature (ECDSA P-384
  * and ML-DSA-65, including the compat companion), signedAttrs consistency (contentType,
  * messageDigest, ESSCertIDv2), the TSA certificate's EKU, the chain to the given roots at genTime,
- * the profile's shape against its policy (no stripped signer), the tsa name, and optionally the
- * TcbInfo launch measurement. Fails closed: any signature present that does not verify fails.
+ * the profile's shape against its policy (no stripped signer), the tsa name, a genTime not in the
+ * future (reference time + tolerance), no critical TSTInfo extension, the strict-mode checks
+ * (tsp_verify_strict.h) unless turned off, and optionally the TcbInfo launch measurement with clear
+ * operational flags. Fails closed: any signature present that does not verify fails.
+ *
+ * Certificate paths: every combination of the token's certificates, the extra ones and the roots
+ * is tried (depth-first, bounded in depth and in signature checks); the first path that passes
+ * every check at genTime wins, so an expired copy of a re-issued certificate listed first does
+ * not hide the valid one.
  *
  * Post-quantum assurance: an ML-DSA-65 signature counts toward TSP_REQUIRE_PQ / _BOTH only if
  * every certificate signature on its chain is ML-DSA-65 and the trust anchor's key is ML-DSA-65.
@@ -15,10 +22,12 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 typedef enum { TSP_REQUIRE_ANY, TSP_REQUIRE_CLASSIC, TSP_REQUIRE_PQ, TSP_REQUIRE_BOTH } tsp_require;
 
-#define TSP_VERIFY_MAX_ROOTS 8
+#define TSP_VERIFY_MAX_ROOTS 16
+#define TSP_VERIFY_DEFAULT_SKEW 300 /* seconds a genTime may lie past the reference time */
 
 typedef struct {
     const uint8_t *roots[TSP_VERIFY_MAX_ROOTS]; /* DER trust anchors */
@@ -33,6 +42,11 @@ typedef struct {
     const char *data_path; /* ... a file holding it (takes precedence when set) */
     const uint8_t *measurement; /* expected 48-byte TcbInfo measurement, or NULL */
     size_t measurement_len;
+    int allow_tcb_flags;  /* with measurement: accept TcbInfo operational flags (debug, notSecure, ...);
+                             by default any set flag fails, since such a guest's key is not protected */
+    int no_strict;        /* 0 (default): strict mode, tsp_verify_strict.h; 1: skip those checks */
+    time_t at;            /* reference time: genTime may not lie past at + max_skew; 0: the system clock */
+    long max_skew;        /* seconds; 0: TSP_VERIFY_DEFAULT_SKEW */
 } tsp_verify_opts;
 
 #define TSP_REPORT_LINES 40

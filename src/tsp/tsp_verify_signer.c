@@ -9,8 +9,7 @@
 #include "asn1/der.h"
 #include "asn1/oids.h"
 #include "tsp/tsp_hash.h"
-
-#define MAX_CHAIN 5
+#include "tsp/tsp_verify_strict.h"
 
 void tsp_report_line(tsp_verify_report *rep, const char *fmt, ...)
 {
@@ -45,9 +44,7 @@ static int serial_magnitude(const tsp_span *tlv, const uint8_t **mag, size_t *n)
     return der_expect(&r, DER_INTEGER, &e) == DER_OK && der_get_uint_bytes(&e, mag, n) == DER_OK ? 0 : -1;
 }
 
-/* Candidate certificate i: the token's own, then the caller's extra ones. 0 or -1 past the end
- * or if it does not parse. */
-static int candidate(const tsp_parsed *t, const tsp_verify_opts *o, int i, x509_cert *c)
+int tsp_candidate_cert(const tsp_parsed *t, const tsp_verify_opts *o, int i, x509_cert *c)
 {
     if (i < t->ncerts) return x509_cert_parse(c, t->certs[i].p, t->certs[i].n);
     i -= t->ncerts;
@@ -56,16 +53,22 @@ static int candidate(const tsp_parsed *t, const tsp_verify_opts *o, int i, x509_
 
 /* Next candidate certificate, from *idx on, whose issuer and serial match the sid. The
  * certificates of a token are not authenticated: several may carry the signer's issuer and serial
- * (a decoy put in front of the real one), so the caller tries each match in turn. 0 or -1. */
+ * (a decoy put in front of the real one), so the caller tries each match in turn. Certificates
+ * that do not parse are counted in *unparsable (the first reason kept in bad_why). 0 or -1. */
 static int find_cert(const tsp_parsed *t, const tsp_verify_opts *o, const tsp_span *issuer, const tsp_span *serial_tlv,
-                     int *idx, x509_cert *c)
+                     int *idx, x509_cert *c, int *unparsable, char *bad_why, size_t bad_cap)
 {
     const uint8_t *mag;
     size_t n;
     if (serial_magnitude(serial_tlv, &mag, &n) != 0) return -1;
     while (*idx < t->ncerts + o->nextra) {
         int i = (*idx)++;
-        if (candidate(t, o, i, c) != 0) continue;
+        if (tsp_candidate_cert(t, o, i, c) != 0) {
+            if (!(*unparsable)++)
+                snprintf(bad_why, bad_cap, "%s %d: %s", i < t->ncerts ? "token certificate" : "--cert certificate",
+                         (i < t->ncerts ? i : i - t->ncerts) + 1, x509_error_reason());
+            continue;
+        }
         if (span_eq(c->issuer.p, c->issuer.len, issuer->p, issuer->n) && span_eq(c->serial.p, c->serial.len, mag, n))
             return 0;
     }
@@ -145,94 +148,6 @@ static int check_signed_attrs(const tsp_parsed *t, const tsp_signer_info *si, ts
     return 0;
 }
 
-static int parse_root(const tsp_verify_opts *o, int i, x509_cert *c)
-{
-    return x509_cert_parse(c, o->roots[i], o->root_lens[i]);
-}
-
-/* Issuer of cur among the roots (roots = 1) or the token's and extra certificates: a certificate
- * named as cur's issuer, not cur itself, and, when signed_only, whose key verifies cur's
- * signature. Names are not unique (a decoy in the token, a re-keyed root with the same name), so
- * the first pass only takes an issuer that really signed cur; the second pass (name only) is kept
- * so that a broken chain is reported by x509_chain_verify with its reason. 0 or -1. */
-static int find_issuer(const tsp_parsed *t, const tsp_verify_opts *o, const x509_cert *cur, int roots, int signed_only,
-                       x509_cert *out)
-{
-    int count = roots ? o->nroots : t->ncerts + o->nextra;
-    for (int i = 0; i < count; i++) {
-        x509_cert c;
-        if ((roots ? parse_root(o, i, &c) : candidate(t, o, i, &c)) != 0) continue;
-        if (!span_eq(c.subject.p, c.subject.len, cur->issuer.p, cur->issuer.len) ||
-            span_eq(c.der.p, c.der.len, cur->der.p, cur->der.len))
-            continue;
-        if (signed_only && x509_cert_verify_signed_by(cur, &c) != 0) continue;
-        *out = c;
-        return 0;
-    }
-    return -1;
-}
-
-static const char *alg_label(int alg)
-{
-    return alg == X509_ALG_MLDSA65 ? "ML-DSA-65" : alg == X509_ALG_ECDSA_P384 ? "ECDSA P-384" : "an unsupported algorithm";
-}
-
-/* Post-quantum assurance of a verified chain leaf .. anchor: the leaf's key, every certificate
- * signature below the anchor and the anchor's key are ML-DSA-65. The anchor is trusted by
- * configuration, so its self-signature adds nothing, but its key must be ML-DSA-65: whoever
- * forges one classical (ECDSA) link can certify a key of their own below it. 1, or 0 with the
- * first classical link described in why. */
-static int chain_is_pq(const x509_cert *chain, size_t n, char *why, size_t cap)
-{
-    char a[128], b[128];
-    why[0] = 0;
-    if (chain[0].key_alg != X509_ALG_MLDSA65) {
-        snprintf(why, cap, "the signer key is %s", alg_label(chain[0].key_alg));
-        return 0;
-    }
-    for (size_t i = 0; i + 1 < n; i++) {
-        if (chain[i].sig_alg == X509_ALG_MLDSA65 && chain[i + 1].key_alg == X509_ALG_MLDSA65) continue;
-        tsp_subject_cn(chain[i].subject.p, chain[i].subject.len, a, sizeof a);
-        tsp_subject_cn(chain[i + 1].subject.p, chain[i + 1].subject.len, b, sizeof b);
-        snprintf(why, cap, "\"%.60s\" is signed by \"%.60s\" with %s", a, b,
-                 alg_label(chain[i].sig_alg != X509_ALG_MLDSA65 ? chain[i].sig_alg : chain[i + 1].key_alg));
-        return 0;
-    }
-    if (chain[n - 1].key_alg != X509_ALG_MLDSA65) {
-        tsp_subject_cn(chain[n - 1].subject.p, chain[n - 1].subject.len, a, sizeof a);
-        snprintf(why, cap, "the trust anchor \"%.60s\" has a key of type %s", a, alg_label(chain[n - 1].key_alg));
-        return 0;
-    }
-    return 1;
-}
-
-/* Build leaf .. anchor from the token's certificates and the given roots, then verify it; on
- * success *pq says whether the chain gives post-quantum assurance (chain_is_pq). */
-static int verify_chain(const tsp_parsed *t, const x509_cert *leaf, const tsp_verify_opts *o, tsp_verify_report *rep,
-                        int *pq, char *why, size_t why_cap)
-{
-    x509_cert chain[MAX_CHAIN];
-    size_t n = 1;
-    int anchored = 0;
-    chain[0] = *leaf;
-    while (!anchored && n < MAX_CHAIN) {
-        const x509_cert *cur = &chain[n - 1];
-        /* {among the roots, signed_only}: an issuer whose key signed cur (a root before the
-         * token's certificates), else one matching by name only, for the error report. */
-        static const int order[4][2] = {{1, 1}, {0, 1}, {1, 0}, {0, 0}};
-        int k = 0;
-        while (k < 4 && find_issuer(t, o, cur, order[k][0], order[k][1], &chain[n]) != 0) k++;
-        if (k == 4) break;
-        anchored = order[k][0];
-        n++;
-    }
-    if (!anchored) return tsp_report_fail(rep, "no certificate path from the TSA certificate to a given root");
-    if (x509_chain_verify(chain, n, t->tstinfo.gen_sec) != 0)
-        return tsp_report_fail(rep, "certificate chain invalid: %s", x509_error_reason());
-    *pq = chain_is_pq(chain, n, why, why_cap);
-    return 0;
-}
-
 /* The subject's commonName, for reports ("?" if it has none). */
 void tsp_subject_cn(const uint8_t *name, size_t len, char *out, size_t cap)
 {
@@ -248,6 +163,26 @@ void tsp_subject_cn(const uint8_t *name, size_t len, char *out, size_t cap)
                 snprintf(out, cap, "%.*s", (int)(value.len < 100 ? value.len : 100), (const char *)value.val);
     for (char *c = out; *c; c++)
         if ((unsigned char)*c < 0x20 || *c == 0x7F) *c = '?';
+}
+
+/* --measurement: the TcbInfo measurement matches and, unless allow_tcb_flags, no operational flag
+ * (debug, notSecure, ...) is set: such a guest's key is not protected. The flags are reported. */
+static int check_measurement(const x509_cert *cert, const char *cn, const tsp_verify_opts *o, tsp_verify_report *rep)
+{
+    uint8_t m[X509_MEASUREMENT_BYTES];
+    uint32_t flags;
+    char names[160];
+    if (x509_cert_measurement(cert, m) != 0 || x509_cert_tcb_flags(cert, &flags) != 0)
+        return tsp_report_fail(rep, "certificate \"%s\" has no TcbInfo measurement", cn);
+    if (o->measurement_len != sizeof m || memcmp(m, o->measurement, sizeof m) != 0)
+        return tsp_report_fail(rep, "TcbInfo measurement of \"%s\" differs from the expected one", cn);
+    x509_tcb_flags_str(flags, names, sizeof names);
+    if (flags && !o->allow_tcb_flags)
+        return tsp_report_fail(rep, "TcbInfo of \"%s\" has operational flags set (%s): the key is not protected "
+                                    "(--allow-tcb-flags accepts it)", cn, names);
+    tsp_report_line(rep, "  TcbInfo launch measurement of \"%s\" matches; operational flags: %s%s", cn, names,
+                    flags ? " (ACCEPTED by --allow-tcb-flags)" : "");
+    return 0;
 }
 
 /* Every check of si against one candidate signer certificate. */
@@ -283,16 +218,11 @@ static int verify_with_cert(const tsp_parsed *t, const tsp_signer_info *si, cons
                               si->signature.n);
     free(tbs);
     if (bad) return tsp_report_fail(rep, "%s signature by \"%s\" does not verify", alg_name, cn);
+    if (!o->no_strict && tsp_strict_check_signature(cert->key_alg, &si->signature, rep) != 0) return -1;
     if (x509_cert_check_tsa(cert) != 0)
         return tsp_report_fail(rep, "certificate \"%s\" is not a TSA certificate: %s", cn, x509_error_reason());
-    if (verify_chain(t, cert, o, rep, pq, why, why_cap) != 0) return -1;
-    if (o->measurement) {
-        uint8_t m[X509_MEASUREMENT_BYTES];
-        if (x509_cert_measurement(cert, m) != 0) return tsp_report_fail(rep, "certificate \"%s\" has no TcbInfo measurement", cn);
-        if (o->measurement_len != sizeof m || memcmp(m, o->measurement, sizeof m) != 0)
-            return tsp_report_fail(rep, "TcbInfo measurement of \"%s\" differs from the expected one", cn);
-        tsp_report_line(rep, "  TcbInfo launch measurement of \"%s\" matches", cn);
-    }
+    if (tsp_verify_chain(t, cert, o, rep, pq, why, why_cap) != 0) return -1;
+    if (o->measurement && check_measurement(cert, cn, o, rep) != 0) return -1;
     tsp_report_line(rep, "  %s signature valid: signer \"%s\"; contentType, messageDigest (%s), ESSCertIDv2, "
                          "EKU timeStamping, chain to a given root at genTime", alg_name, cn, tsp_hash_name(h));
     if (cert->key_alg == X509_ALG_MLDSA65) {
@@ -313,10 +243,10 @@ int tsp_verify_signer(const tsp_parsed *t, const tsp_signer_info *si, const tsp_
                       tsp_verify_report *rep, int *key_alg, x509_cert *cert, int *pq_chain,
                       char *pq_chain_why, size_t why_cap)
 {
-    char before[sizeof rep->error];
-    int idx = 0, tried = 0;
+    char before[sizeof rep->error], bad_why[160] = "";
+    int idx = 0, tried = 0, unparsable = 0;
     memcpy(before, rep->error, sizeof before);
-    while (find_cert(t, o, &si->sid_issuer, &si->sid_serial, &idx, cert) == 0) {
+    while (find_cert(t, o, &si->sid_issuer, &si->sid_serial, &idx, cert, &unparsable, bad_why, sizeof bad_why) == 0) {
         int nlines = rep->nlines;
         *pq_chain = 0;
         if (why_cap) pq_chain_why[0] = 0;
@@ -327,6 +257,11 @@ int tsp_verify_signer(const tsp_parsed *t, const tsp_signer_info *si, const tsp_
         rep->nlines = nlines;
         tried = 1;
     }
-    if (!tried) return tsp_report_fail(rep, "the signer's certificate is neither in the token nor given (certReq, or --cert)");
+    if (!tried && unparsable)
+        return tsp_report_fail(rep, "no usable signer certificate: %d certificate(s) do not parse (%s) and no other one "
+                                    "matches the SignerInfo's issuer and serial", unparsable, bad_why);
+    if (!tried)
+        return tsp_report_fail(rep, "no certificate in the token (%d) or given with --cert (%d) matches the SignerInfo's "
+                                    "issuer and serial (a token requested without certReq needs --cert)", t->ncerts, o->nextra);
     return -1;
 }

@@ -87,6 +87,9 @@ int x509_cert_check_tsa(const x509_cert *c);
 int x509_chain_verify(const x509_cert *certs, size_t n, time_t at);
 /* The 48-byte SHA-384 launch measurement from the certificate's TcbInfo; 0, or -1 if absent. */
 int x509_cert_measurement(const x509_cert *c, uint8_t out[X509_MEASUREMENT_BYTES]);
+/* The TcbInfo's OperationalFlags (X509_TCB_*, 0 when the field is absent); 0, or -1 if the
+ * certificate has no (parsable) TcbInfo. */
+int x509_cert_tcb_flags(const x509_cert *c, uint32_t *flags);
 
 /* Why the last x509 call failed on this thread (static string). */
 const char *x509_error_reason(void);

@@ -208,3 +208,12 @@ int x509_cert_measurement(const x509_cert *c, uint8_t out[X509_MEASUREMENT_BYTES
     memcpy(out, v.measurement, X509_MEASUREMENT_BYTES);
     return 0;
 }
+
+int x509_cert_tcb_flags(const x509_cert *c, uint32_t *flags)
+{
+    x509_tcbinfo_view v;
+    if (!c->tcbinfo.len) return x509_fail("certificate has no TcbInfo extension");
+    if (x509_tcbinfo_parse(c->tcbinfo.p, c->tcbinfo.len, &v)) return -1;
+    *flags = v.flags;
+    return 0;
+}

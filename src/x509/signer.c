@@ -43,6 +43,12 @@ static int ecdsa_sign(void *ctx, const uint8_t *tbs, size_t len, uint8_t *sig, s
     int ok = md && EVP_DigestSignInit(md, NULL, EVP_sha384(), NULL, k->pkey) == 1 &&
              EVP_DigestSign(md, sig, siglen, tbs, len) == 1;
     EVP_MD_CTX_free(md);
+    if (ok && x509_ecdsa_sig_is_low_s(sig, *siglen) == 0) { /* OpenSSL does not normalise: emit low S */
+        uint8_t low[X509_ECDSA_MAX_SIGBYTES];
+        size_t n = sizeof low;
+        ok = x509_ecdsa_sig_negate_s(sig, *siglen, low, &n) == 0;
+        if (ok) memcpy(sig, low, n), *siglen = n;
+    }
     return ok ? 0 : -1;
 }
 

@@ -65,6 +65,12 @@ int x509_verify_raw(int alg, const uint8_t *pub, size_t publen, const uint8_t *m
 int x509_ecdsa_sig_to_der(const uint8_t rs[96], uint8_t *der, size_t *derlen);
 int x509_ecdsa_sig_from_der(const uint8_t *der, size_t derlen, uint8_t rs[96]);
 
+/* Malleability (ecdsa_low_s.c): 1 if the DER signature's s is at most n/2 (the low-S form), 0 if
+ * it is above, -1 if malformed. negate_s writes (r, n - s), the other valid form, into out
+ * (*outlen: capacity in, length out); 0 or -1. The local ECDSA signer always emits low S. */
+int x509_ecdsa_sig_is_low_s(const uint8_t *der, size_t len);
+int x509_ecdsa_sig_negate_s(const uint8_t *der, size_t len, uint8_t *out, size_t *outlen);
+
 /* Sign with s, checking the result is plausible for the algorithm; 0 or -1. */
 int x509_signer_sign(const x509_signer *s, const uint8_t *tbs, size_t len, uint8_t *sig, size_t *siglen);
 

@@ -3,6 +3,7 @@
  * fwids [6] SEQUENCE OF FWID, flags [7] OperationalFlags, vendorInfo [8] OCTET STRING,
  * type [9] OCTET STRING, ... } with IMPLICIT tags, all OPTIONAL; FWID ::= SEQUENCE {
  * hashAlg OBJECT IDENTIFIER, digest OCTET STRING } (TCG DICE Attestation Architecture). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -132,4 +133,23 @@ int x509_tcbinfo_parse(const uint8_t *der, size_t len, x509_tcbinfo_view *v)
     }
     if (!der_reader_done(&s) || !der_reader_done(&r)) return x509_fail("TcbInfo: trailing data");
     return 0;
+}
+
+const char *x509_tcb_flags_str(uint32_t flags, char *buf, size_t cap)
+{
+    static const char *const names[] = {"notConfigured", "notSecure", "recovery", "debug", "notReplayProtected",
+                                        "notIntegrityProtected", "notRuntimeMeasured", "notImmutable", "notTcb",
+                                        "fixedWidth"};
+    size_t n = 0;
+    if (!cap) return buf;
+    buf[0] = 0;
+    if (!flags) return snprintf(buf, cap, "none"), buf;
+    for (unsigned i = 0; i < 32; i++) {
+        if (!(flags & (UINT32_C(1) << i))) continue;
+        int k = i < sizeof names / sizeof names[0] ? snprintf(buf + n, cap - n, "%s%s", n ? "," : "", names[i])
+                                                   : snprintf(buf + n, cap - n, "%sbit%u", n ? "," : "", i);
+        if (k < 0 || (size_t)k >= cap - n) break;
+        n += (size_t)k;
+    }
+    return buf;
 }

@@ -11,9 +11,15 @@
 
 #define X509_MEASUREMENT_BYTES 48
 
-/* OperationalFlags named bits (TCG DICE). */
+/* OperationalFlags named bits (TCG DICE). Every one of them, when set, says the TCB is not in
+ * its protected production state (debug: the host can read the guest's memory). */
 enum { X509_TCB_NOT_CONFIGURED = 1u << 0, X509_TCB_NOT_SECURE = 1u << 1, X509_TCB_RECOVERY = 1u << 2,
-       X509_TCB_DEBUG = 1u << 3 };
+       X509_TCB_DEBUG = 1u << 3, X509_TCB_NOT_REPLAY_PROTECTED = 1u << 4, X509_TCB_NOT_INTEGRITY_PROTECTED = 1u << 5,
+       X509_TCB_NOT_RUNTIME_MEASURED = 1u << 6, X509_TCB_NOT_IMMUTABLE = 1u << 7, X509_TCB_NOT_TCB = 1u << 8,
+       X509_TCB_FIXED_WIDTH = 1u << 9 };
+
+/* The flags as "none" or comma-separated TCG names ("debug,notSecure"; unnamed bits as "bitN"). */
+const char *x509_tcb_flags_str(uint32_t flags, char *buf, size_t cap);
 
 typedef struct {
     const char *vendor; /* e.g. "AMD"; NULL to omit */

@@ -327,6 +327,14 @@ static void test_strings_oids(void)
           der_oid_equals(&e, OID_ARG(OID_SECP384R1)));
     CHECK(read_one(BYTES(0x04, 0x05, 0x2B, 0x81, 0x04, 0x00, 0x22), &e) == DER_OK &&
           !der_oid_equals(&e, OID_ARG(OID_SECP384R1))); /* right bytes, wrong tag */
+    /* The reader itself refuses a non-DER OID, so no caller can compare one byte-wise and take it
+     * for a different (foreign) identifier: 1.3.132.0.34 with its arc 132 padded by a leading 0x80. */
+    CHECK(read_one(BYTES(0x06, 0x06, 0x2B, 0x80, 0x81, 0x04, 0x00, 0x22), &e) == DER_ERR);
+    CHECK(strstr(der_error_reason(), "OBJECT IDENTIFIER") != NULL);
+    CHECK(read_one(BYTES(0x06, 0x00), &e) == DER_ERR);                  /* empty */
+    CHECK(read_one(BYTES(0x06, 0x02, 0x2B, 0x81), &e) == DER_ERR);      /* unterminated */
+    CHECK(read_one(BYTES(0x06, 0x02, 0x80, 0x2B), &e) == DER_ERR);      /* padded first subidentifier */
+    CHECK(read_one(BYTES(0x86, 0x02, 0x80, 0x2B), &e) == DER_OK);       /* [6] IMPLICIT: not an OID tag */
 }
 
 static void test_set_of_sorting(void)

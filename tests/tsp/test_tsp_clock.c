@@ -11,6 +11,8 @@
 #include "tsp/tsp_parse.h"
 #include "tsp/tsp_req.h"
 #include "tsp_fixture.h"
+#include "x509/cert.h"
+#include "x509/name.h"
 
 /* A scripted clock: successive calls return the next (sec, ms). */
 typedef struct {
@@ -52,7 +54,21 @@ static void scripted_engine(fx_pki *fx)
     static const char *expect[] = {"20231114221320.5Z", "20231114221320.5Z", "20231114221320.5Z",
                                    "20231114221320.501Z", "20231114221500Z", "20231114221500.12Z"};
     scripted s = {script, 6, 0};
-    tsp_engine_config cfg = {TSP_PROFILE_CLASSIC, {scripted_now, &s}, &fx->keys.ec, &fx->keys.ml};
+    /* The engine refuses to sign outside its certificate's validity: certify the ECDSA key for
+     * the scripted days of November 2023 (by the ML-DSA test root; no chain is checked here). */
+    uint8_t *name = NULL, *cert = NULL;
+    size_t name_len = 0, cert_len = 0;
+    x509_cert root;
+    CHECK(x509_cert_parse(&root, fx->ml_ca_der, fx->ml_ca_der_len) == 0 &&
+          x509_name_from_string("CN=cctsa test TSA 2023,O=cctsa test", &name, &name_len) == 0);
+    x509_cert_template t = {.profile = X509_PROFILE_TSA, .issuer = root.subject.p, .issuer_len = root.subject.len,
+                            .subject = name, .subject_len = name_len, .not_before = 1699990000,
+                            .not_after = 1700100000, .subject_alg = X509_ALG_ECDSA_P384,
+                            .subject_pub = fx->keys.ec_signer.pub, .subject_publen = fx->keys.ec_signer.publen,
+                            .path_len = -1};
+    CHECK(x509_cert_build(&t, &fx->ml_root.signer, &cert, &cert_len) == 0);
+    tsp_identity ec2023 = {&fx->keys.ec_signer, cert, cert_len};
+    tsp_engine_config cfg = {TSP_PROFILE_CLASSIC, {scripted_now, &s}, &ec2023, &fx->keys.ml};
     tsp_engine *eng = tsp_engine_new(&cfg);
     uint8_t digest[32] = {1}, *req = NULL;
     size_t req_len = 0;
@@ -68,6 +84,8 @@ static void scripted_engine(fx_pki *fx)
         free(resp);
     }
     free(req);
+    free(name);
+    free(cert);
     tsp_engine_free(eng);
 }
 

@@ -22,7 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static int add_ext(X509 *cert, X509 *issuer, int nid, const char *value)
+int fx_add_ext(X509 *cert, X509 *issuer, int nid, const char *value)
 {
     X509V3_CTX ctx;
     X509V3_set_ctx(&ctx, issuer, cert, NULL, NULL, 0);
@@ -52,8 +52,8 @@ static X509 *make_root(const char *cn, EVP_PKEY *key)
 {
     X509 *c = new_cert(cn, 1, NULL);
     X509_set_pubkey(c, key);
-    if (add_ext(c, c, NID_basic_constraints, "critical,CA:TRUE") || add_ext(c, c, NID_key_usage, "critical,keyCertSign,cRLSign") ||
-        add_ext(c, c, NID_subject_key_identifier, "hash") || !X509_sign(c, key, EVP_sha384())) {
+    if (fx_add_ext(c, c, NID_basic_constraints, "critical,CA:TRUE") || fx_add_ext(c, c, NID_key_usage, "critical,keyCertSign,cRLSign") ||
+        fx_add_ext(c, c, NID_subject_key_identifier, "hash") || !X509_sign(c, key, EVP_sha384())) {
         X509_free(c);
         return NULL;
     }
@@ -78,10 +78,10 @@ static int issue_tsa(tsp_local_keys *k, int alg, X509 *ca, EVP_PKEY *ca_key, con
             goto out;
         }
     }
-    if (add_ext(c, ca, NID_basic_constraints, "critical,CA:FALSE") ||
-        add_ext(c, ca, NID_key_usage, "critical,digitalSignature") ||
-        add_ext(c, ca, NID_ext_key_usage, "critical,timeStamping") ||
-        add_ext(c, ca, NID_authority_key_identifier, "keyid:always") || !X509_sign(c, ca_key, EVP_sha384()))
+    if (fx_add_ext(c, ca, NID_basic_constraints, "critical,CA:FALSE") ||
+        fx_add_ext(c, ca, NID_key_usage, "critical,digitalSignature") ||
+        fx_add_ext(c, ca, NID_ext_key_usage, "critical,timeStamping") ||
+        fx_add_ext(c, ca, NID_authority_key_identifier, "keyid:always") || !X509_sign(c, ca_key, EVP_sha384()))
         goto out;
     unsigned char *der = NULL;
     int n = i2d_X509(c, &der);

@@ -9,6 +9,8 @@
 #ifndef CCTSA_TESTS_TSP_FIXTURE_H
 #define CCTSA_TESTS_TSP_FIXTURE_H
 
+#include <openssl/x509.h>
+
 #include "tsp/tsp_engine.h"
 #include "tsp/tsp_parse.h"
 #include "tsp/tsp_signer.h"
@@ -51,6 +53,9 @@ const char *fx_ca_args(const fx_pki *fx);
  * itself). Valid from an hour ago for 30 days. *der malloc'd. 0 on success. */
 int fx_x509_cert(int profile, const x509_signer *issuer, const uint8_t *issuer_der, size_t issuer_len,
                  const char *subject_dn, int alg, const uint8_t *pub, size_t publen, uint8_t **der, size_t *len);
+/* Add the extension nid = value (OpenSSL config syntax, e.g. "critical,CA:TRUE") to cert, with
+ * issuer as the issuer for keyid lookups. 0 or -1. */
+int fx_add_ext(X509 *cert, X509 *issuer, int nid, const char *value);
 /* Ask the engine for a token over data (sha256, certReq) on profile p; bare token out (malloc'd). */
 int fx_stamp(fx_pki *fx, tsp_profile p, const uint8_t *data, size_t len, uint8_t **token, size_t *token_len);
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test_ca.sh: round trip of the development CA CLI (build/bin/cctsa ca ...), checked with the
 # openssl command line as the independent verifier: roots, ECDSA and ML-DSA TSA certificates,
-# CSRs from our `ca req` and from `openssl req`, the measurement, tampering and error exits.
+# CSRs from our `ca req` and from `openssl req`, the measurement, CSRs whose TcbInfo carries
+# operational flags (refused), tampering and error exits.
 # usage: test_ca.sh /path/to/cctsa
 set -u
 CCTSA=$(realpath "${1:?usage: test_ca.sh /path/to/cctsa}")
@@ -67,6 +68,32 @@ check "sign openssl csr" "$CCTSA" ca sign --dir ca --csr o.csr --measurement "$M
 check "openssl verify openssl-csr cert" openssl verify -x509_strict -purpose timestampsign -CAfile ca/root-ecdsa.pem o.pem
 check "our verify" "$CCTSA" ca verify --dir ca --cert o.pem
 contains out "measurement: $M2"
+
+# CSRs made by openssl req with a TcbInfo extension (DER built here): operational flags (debug,
+# notConfigured+notSecure) are refused even with --measurement, a malformed TcbInfo too; clear
+# flags are issued and `ca verify` prints them (also with --at in RFC 3339).
+tcb() { # tcb FLAGS_FIELD_HEX: DiceTcbInfo { vendor "AMD", fwids { sha384 M1 }, flags } as hex
+    local body="8003414d44a63f303d0609608648016503040202""0430$M1$1"
+    printf '30%02x%s' $(( ${#body} / 2 )) "$body"
+}
+REQ=(openssl req -new -key o.key -sha384)
+check "csr debug" "${REQ[@]}" -subj "/CN=debug tsa" -addext "2.23.133.5.4.1=DER:$(tcb 87020410)" -out dbg.csr
+refuse "sign csr with debug flag" 1 "$CCTSA" ca sign --dir ca --csr dbg.csr -o dbg.pem
+contains out "operational flags (debug)"
+refuse "sign csr with debug flag and --measurement" 1 "$CCTSA" ca sign --dir ca --csr dbg.csr --measurement "$M2" -o dbg.pem
+[ -e dbg.pem ] && fail "a certificate was written for the debug CSR" || ok
+check "csr notSecure" "${REQ[@]}" -subj "/CN=insecure tsa" -addext "2.23.133.5.4.1=DER:$(tcb 870206c0)" -out ns.csr
+refuse "sign csr with notConfigured,notSecure" 1 "$CCTSA" ca sign --dir ca --csr ns.csr -o ns.pem
+contains out "notConfigured,notSecure"
+check "csr bad flags" "${REQ[@]}" -subj "/CN=bad flags tsa" -addext "2.23.133.5.4.1=DER:$(tcb 87020800)" -out bad.csr
+refuse "sign csr with malformed TcbInfo" 1 "$CCTSA" ca sign --dir ca --csr bad.csr -o bad.pem
+contains out "TcbInfo"
+check "csr clear flags" "${REQ[@]}" -subj "/CN=clear tsa" -addext "2.23.133.5.4.1=DER:$(tcb "")" -out clear.csr
+check "sign csr with clear flags" "$CCTSA" ca sign --dir ca --csr clear.csr -o clear.pem
+check "verify clear" "$CCTSA" ca verify --dir ca --cert clear.pem --at "$(date -u -d '+1 day' +%Y-%m-%dT%H:%M:%SZ)"
+contains out "measurement: $M1"
+contains out "TcbInfo flags: none"
+refuse "bad --at" 2 "$CCTSA" ca verify --dir ca --cert clear.pem --at "tomorrow"
 
 # ML-DSA-65 TSA certificate: OpenSSL 3.0 parses it (unknown key algorithm); we verify it.
 check "req mldsa" "$CCTSA" ca req --alg mldsa --key-out ml.key --subject "CN=tsa pq,O=cctsa" -o ml.csr
