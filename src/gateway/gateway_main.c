@@ -136,8 +136,8 @@ int main(int argc, char **argv)
     unsigned issued = 0;
     if (make_dev_signers(&o, &keys, &issued) != 0) return 1;
     int have_ec = !!(issued & (1u << X509_ALG_ECDSA_P384)), have_ml = !!(issued & (1u << X509_ALG_MLDSA65));
-    tsp_engine_config ec = {(tsp_profile)dflt, tsp_time_source_system(), have_ec ? &keys.ec : NULL,
-                            have_ml ? &keys.ml : NULL};
+    tsp_engine_config ec = {.default_profile = (tsp_profile)dflt, .time = tsp_time_source_system(),
+                            .ec = have_ec ? &keys.ec : NULL, .ml = have_ml ? &keys.ml : NULL};
     hc.engine = tsp_engine_new(&ec);
     hc.default_profile = (tsp_profile)dflt;
     hc.profiles_mask = (have_ec ? 1u << TSP_PROFILE_CLASSIC : 0) | (have_ml ? 1u << TSP_PROFILE_PQ : 0) |

@@ -1,6 +1,7 @@
 /* tsp_verify.h: full verification of a time-stamp token (bare ContentInfo or inside a
  * TimeStampResp): message imprint against the data, every SignerInfo's signature (ECDSA P-384
- * and ML-DSA-65, including the compat companion), signedAttrs consistency (contentType,
+ * and ML-DSA-65, including the compat profile's ML-DSA-65 countersignature of the ECDSA signature,
+ * RFC 5652 11.4), signedAttrs consistency (contentType,
  * messageDigest, ESSCertIDv2), the TSA certificate's EKU, the chain to the given roots at genTime,
  * the profile's shape against its policy (no stripped signer), the tsa name, and optionally the
  * TcbInfo launch measurement. Fails closed: any signature present that does not verify fails.
@@ -15,6 +16,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "tsp/tsp_profile.h"
 
 typedef enum { TSP_REQUIRE_ANY, TSP_REQUIRE_CLASSIC, TSP_REQUIRE_PQ, TSP_REQUIRE_BOTH } tsp_require;
 
@@ -33,6 +36,7 @@ typedef struct {
     const char *data_path; /* ... a file holding it (takes precedence when set) */
     const uint8_t *measurement; /* expected 48-byte TcbInfo measurement, or NULL */
     size_t measurement_len;
+    const tsp_policies *policies; /* the TSA's policy OID per profile; NULL: the development defaults */
 } tsp_verify_opts;
 
 #define TSP_REPORT_LINES 40

@@ -1,6 +1,8 @@
 /* test_tsp_strip.c: downgrade attempts that keep every remaining signature valid must still be
  * refused because the signer set no longer matches the token's policy: a hybrid token with its
- * ML-DSA (or ECDSA) SignerInfo removed, a compat token with its companion attribute removed.
+ * ML-DSA (or ECDSA) SignerInfo removed, a compat token with its countersignature removed. A valid
+ * countersignature moved from one compat token onto another one's ECDSA SignerInfo must fail (it
+ * covers the other ECDSA signature value), with the post-quantum reason under --require pq.
  * Checked with our verifier and the Node verifier (argv[1] = tests/interop); OpenSSL, which does
  * not know our policies, is measured to accept the ECDSA-only remains. Also: a rejection response
  * is reported as such. */
@@ -90,6 +92,50 @@ static void attempt(fx_pki *fx, const char *interop, const char *data_path, tsp_
     free(stripped);
 }
 
+/* Token b with the unsignedAttrs (the countersignature) of token a: every signature is a real one
+ * made by the TSA keys, but a's countersignature covers a's ECDSA signature value, not b's. */
+static void transplant(fx_pki *fx, const char *interop, const char *data_path)
+{
+    uint8_t *a = NULL, *b = NULL, *signer = NULL, *mixed = NULL;
+    size_t alen = 0, blen = 0, signer_len = 0, mlen = 0;
+    tsp_parsed ta, tb;
+    tsp_verify_report rep;
+    char err[200], cmd[1024];
+    int status;
+    CHECK(fx_stamp(fx, TSP_PROFILE_COMPAT, data, sizeof data, &a, &alen) == 0 &&
+          fx_stamp(fx, TSP_PROFILE_COMPAT, data, sizeof data, &b, &blen) == 0);
+    CHECK(a && b && tsp_parse(a, alen, &ta, err, sizeof err) == 0 && tsp_parse(b, blen, &tb, err, sizeof err) == 0);
+    const tsp_signer_info *sb = &tb.signers[0];
+    size_t hdr = 2 + ((sb->tlv.p[1] & 0x80) ? (sb->tlv.p[1] & 0x7Fu) : 0);
+    der_writer w;
+    der_writer_init(&w);
+    der_begin(&w, DER_SEQUENCE);
+    der_put_raw(&w, sb->tlv.p + hdr, (size_t)(sb->unsigned_attrs.p - (sb->tlv.p + hdr)));
+    der_put_raw(&w, ta.signers[0].unsigned_attrs.p, ta.signers[0].unsigned_attrs.n);
+    der_end(&w);
+    CHECK(der_writer_finish(&w, &signer, &signer_len) == 0);
+    tsp_span sspan = {signer, signer_len};
+    CHECK(fx_signed_data(&tb, 3, tb.digest_algs, tb.ndigest_algs, tb.certs, tb.ncerts, &sspan, 1, &mixed, &mlen) == 0);
+    CHECK_MSG(own(fx, b, blen, TSP_REQUIRE_BOTH, &rep), "the untouched compat token fails: %s", rep.error);
+    CHECK_MSG(!own(fx, mixed, mlen, TSP_REQUIRE_ANY, &rep) &&
+                  strstr(rep.error, "messageDigest attribute does not match the sha512 of the countersigned signature value"),
+              "transplanted countersignature: %s", rep.error);
+    CHECK_MSG(!own(fx, mixed, mlen, TSP_REQUIRE_PQ, &rep) &&
+                  strstr(rep.error, "post-quantum assurance is required but the ML-DSA-65 countersignature is invalid"),
+              "transplanted countersignature, --require pq: %s", rep.error);
+    printf("%-40s cctsa --require pq: %s\n", "countersignature transplanted", rep.error);
+    snprintf(cmd, sizeof cmd, "node '%s/tsp_verify.mjs' '%s' --data '%s' %s", interop,
+             fx_write(fx, "transplanted.tst", mixed, mlen), data_path, fx_ca_args(fx));
+    char *out = fx_run(cmd, &status);
+    CHECK_MSG(status != 0 && out && strstr(out, "messageDigest mismatch"), "transplant: node says %s", out ? out : "");
+    printf("%-40s node: %s", "countersignature transplanted", out ? out : "\n");
+    free(out);
+    free(a);
+    free(b);
+    free(signer);
+    free(mixed);
+}
+
 int main(int argc, char **argv)
 {
     fx_pki fx;
@@ -99,7 +145,8 @@ int main(int argc, char **argv)
     /* hybrid signerInfos are DER-sorted; find which index is which by trying both. */
     attempt(&fx, interop, data_path, TSP_PROFILE_HYBRID, 0, 0, "hybrid minus one SignerInfo");
     attempt(&fx, interop, data_path, TSP_PROFILE_HYBRID, 1, 0, "hybrid minus the other SignerInfo");
-    attempt(&fx, interop, data_path, TSP_PROFILE_COMPAT, 0, 1, "compat minus its companion");
+    attempt(&fx, interop, data_path, TSP_PROFILE_COMPAT, 0, 1, "compat minus its countersignature");
+    transplant(&fx, interop, data_path);
 
     /* Rejection responses are reported as refusals, with the failure. */
     uint8_t *rej = NULL;
