@@ -15,17 +15,20 @@
 
 static const char usage_text[] =
     "usage: cctsa verify TOKEN --data FILE --ca ROOT.pem [--ca ROOT2.pem ...] [--require pq|classic|both]\n"
-    "                    [--measurement HEX96] [--cert TSA.pem ...]\n"
+    "                    [--measurement HEX96] [--cert TSA.pem ...] [--policy PROFILE=OID ...]\n"
     "\n"
     "Verify a time-stamp token (a TimeStampResp or a bare CMS token, DER) for FILE: message imprint,\n"
-    "every signature (ECDSA P-384, ML-DSA-65, the compat companion), signed attributes (contentType,\n"
-    "messageDigest, ESSCertIDv2), TSA certificate EKU and chain to one of the given roots at genTime,\n"
-    "the profile's signer set against its policy, the tsa name, and with --measurement the 48-byte\n"
+    "every signature (ECDSA P-384, ML-DSA-65, the compat profile's ML-DSA-65 countersignature), signed\n"
+    "attributes (contentType, messageDigest, ESSCertIDv2), TSA certificate EKU and chain to one of the\n"
+    "given roots at genTime, the profile's signer set against its policy, the tsa name, and with\n"
+    "--measurement the 48-byte\n"
     "TcbInfo launch measurement of every signer certificate. --require demands a classical, a\n"
     "post-quantum or both kinds of valid signature. An ML-DSA-65 signature gives post-quantum\n"
     "assurance (counts for pq and both) only if every certificate signature on its chain, and the\n"
     "trust anchor's key, is ML-DSA-65; one whose chain has an ECDSA link is valid but does not count.\n"
     "--cert supplies TSA or intermediate certificates for tokens requested without certReq.\n"
+    "--policy names the TSA's policy OID of a profile (as configured on the gateway; default: the\n"
+    "development OIDs " TSP_DEV_ARC ".1 to .4), so that the signer set is checked against it.\n"
     "Exit status: 0 valid, 1 invalid, 2 usage error.\n";
 
 /* Load a --ca (anchor) or --cert (extra) certificate into the options. */
@@ -49,6 +52,8 @@ static int load_cert(const char *path, int anchor, tsp_verify_opts *o, uint8_t *
 int cli_verify(int argc, char **argv)
 {
     tsp_verify_opts o = {0};
+    tsp_policies policies;
+    tsp_policies_default(&policies);
     uint8_t *roots[TSP_VERIFY_MAX_ROOTS] = {0}, *extras[TSP_VERIFY_MAX_ROOTS] = {0}, measurement[X509_MEASUREMENT_BYTES], *token = NULL;
     const char *token_path = NULL;
     size_t token_len = 0;
@@ -78,6 +83,12 @@ int cli_verify(int argc, char **argv)
                 goto out;
             }
             o.measurement = measurement, o.measurement_len = sizeof measurement, i++;
+        } else if (!strcmp(a, "--policy") && v) {
+            if (tsp_policies_set_arg(&policies, v) < 0) {
+                cli_error("verify: --policy takes PROFILE=OID (classic, pq, hybrid or compat; dotted OID)");
+                goto out;
+            }
+            o.policies = &policies, i++;
         } else if (a[0] != '-' && !token_path) {
             token_path = a;
         } else {

@@ -68,20 +68,6 @@ static int parse_listen(const char *s, struct sockaddr_in *sa)
     return inet_pton(AF_INET, host, &sa->sin_addr) == 1 ? 0 : -1;
 }
 
-/* --policy PROFILE=OID */
-static int parse_policy(const char *arg, gw_opts *o)
-{
-    char name[16];
-    const char *eq = strchr(arg, '=');
-    if (!eq || (size_t)(eq - arg) >= sizeof name) return -1;
-    memcpy(name, arg, (size_t)(eq - arg));
-    name[eq - arg] = 0;
-    int p = tsp_profile_from_name(name);
-    if (p < 0 || tsp_policies_set(&o->policies, (tsp_profile)p, eq + 1) != 0) return -1;
-    o->custom_policy[p] = 1;
-    return 0;
-}
-
 static int parse_args(int argc, char **argv, gw_opts *o)
 {
     memset(o, 0, sizeof *o);
@@ -104,11 +90,13 @@ static int parse_args(int argc, char **argv, gw_opts *o)
                 return -1;
             }
         } else if (!strcmp(a, "--policy") && i + 1 < argc) {
-            if (parse_policy(argv[++i], o) != 0) {
+            int p = tsp_policies_set_arg(&o->policies, argv[++i]);
+            if (p < 0) {
                 fprintf(stderr, "cctsa-gateway: --policy takes PROFILE=OID (classic, pq, hybrid or compat; dotted "
                                 "OID), got '%s'\n", argv[i]);
                 return -1;
             }
+            o->custom_policy[p] = 1;
         } else if (slot && i + 1 < argc) {
             *slot = argv[++i];
         } else {

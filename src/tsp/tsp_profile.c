@@ -143,6 +143,17 @@ int tsp_policies_set(tsp_policies *pol, tsp_profile p, const char *s)
     return 0;
 }
 
+int tsp_policies_set_arg(tsp_policies *pol, const char *arg)
+{
+    char name[16];
+    const char *eq = strchr(arg, '=');
+    if (!eq || (size_t)(eq - arg) >= sizeof name) return -1;
+    memcpy(name, arg, (size_t)(eq - arg));
+    name[eq - arg] = 0;
+    int p = tsp_profile_from_name(name);
+    return p >= 0 && tsp_policies_set(pol, (tsp_profile)p, eq + 1) == 0 ? p : -1;
+}
+
 unsigned tsp_oid_max_arc_bits(const uint8_t *oid, size_t n)
 {
     unsigned best = 0, digits = 0, lead = 0;

@@ -45,8 +45,12 @@ typedef struct {
 
 void tsp_policies_default(tsp_policies *pol);
 /* Set profile p's policy from dotted decimal (at least two arcs, first 0..2, second < 40 under 0
- * and 1, each arc at most 160 bits). 0, or -1 if malformed or too long (pol unchanged). */
+ * and 1, each subidentifier at most 161 bits as in asn1/der.h). 0, or -1 if malformed or too long
+ * (pol unchanged). */
 int tsp_policies_set(tsp_policies *pol, tsp_profile p, const char *dotted);
+/* "PROFILE=OID" (e.g. "compat=1.3.6.1.4.1.32473.3161.4", as --policy takes it): sets that
+ * profile's policy; returns the profile, or -1 if malformed (pol unchanged). */
+int tsp_policies_set_arg(tsp_policies *pol, const char *arg);
 /* Profile whose policy is oid, or -1. pol NULL means the development defaults. */
 int tsp_policies_find(const tsp_policies *pol, const uint8_t *oid, size_t n);
 /* Number of bits of the largest subidentifier of OID contents (the first one combines the two
