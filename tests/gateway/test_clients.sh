@@ -155,6 +155,8 @@ done
 ./tsverify roots.pem data.bin r.arc.tsr r.ms.tsr >go2.txt 2>&1
 expect go2.txt "r.arc.tsr: REFUSED: asn1: structure error: base 128 integer too large"
 expect go2.txt "r.ms.tsr: REFUSED: asn1: time did not serialize back to the original value"
+check "cctsa verify --policy names the configured policy" bash -c "'$BIN/cctsa' verify r.arc.tsr --data data.bin --ca ca/root-ecdsa.pem --policy classic=$UUID_ARC.1 | grep -q 'profile: classic;'"
+check "without --policy it is a foreign policy" bash -c "'$BIN/cctsa' verify r.arc.tsr --data data.bin --ca ca/root-ecdsa.pem | grep -q 'profile: foreign policy;'"
 check "cctsa verifies the ms token" "$BIN/cctsa" verify r.ms.tsr --data data.bin --ca ca/root-ecdsa.pem --ca ca/root-mldsa.pem \
   --require both
 
