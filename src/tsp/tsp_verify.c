@@ -86,6 +86,38 @@ static void count_signature(tsp_verify_report *rep, int alg, int pq, const char 
     else if (!classical_why[0]) snprintf(classical_why, cap, "%s", why);
 }
 
+/* The compat profile's ML-DSA-65 countersignature (RFC 5652 11.4) of si's signature value: no
+ * unsigned attributes of its own, then every check of a SignerInfo with messageDigest over the
+ * countersigned signature value and no contentType. Fails closed; when post-quantum assurance is
+ * required, the failure says that the countersignature is what failed. */
+static int verify_countersignature(const tsp_parsed *t, const tsp_signer_info *si, const tsp_verify_opts *o,
+                                   tsp_verify_report *rep, char *classical_why, size_t cap)
+{
+    tsp_signer_info cs;
+    const char *why;
+    x509_cert cert;
+    char chain_why[200];
+    int alg, pq;
+    if (tsp_parse_signer_info(si->companion.p, si->companion.n, &cs, 0, &why) != 0)
+        return tsp_report_fail(rep, "countersignature: %s", why);
+    if (cs.unsigned_attrs.p) return tsp_report_fail(rep, "countersignature has unsigned attributes");
+    cs.countersigned = si->signature;
+    tsp_report_line(rep, "  countersignature (id-countersignature, RFC 5652 11.4) of the ECDSA signature:");
+    if (tsp_verify_signer(t, &cs, o, rep, &alg, &cert, &pq, chain_why, sizeof chain_why) != 0) {
+        if (o->require == TSP_REQUIRE_PQ || o->require == TSP_REQUIRE_BOTH) {
+            char inner[sizeof rep->error];
+            memcpy(inner, rep->error, sizeof inner);
+            rep->error[0] = 0;
+            tsp_report_fail(rep, "post-quantum assurance is required but the ML-DSA-65 countersignature is invalid: %.180s",
+                            inner);
+        }
+        return -1;
+    }
+    if (alg != X509_ALG_MLDSA65) return tsp_report_fail(rep, "countersignature is not ML-DSA-65");
+    count_signature(rep, alg, pq, chain_why, classical_why, cap);
+    return 0;
+}
+
 static int verify_token(const tsp_parsed *t, const tsp_verify_opts *o, tsp_verify_report *rep)
 {
     int algs[TSP_MAX_SIGNERS] = {0}, has_companion = 0, pq;
@@ -101,28 +133,8 @@ static int verify_token(const tsp_parsed *t, const tsp_verify_opts *o, tsp_verif
         if (tsp_verify_signer(t, si, o, rep, &algs[i], &certs[i], &pq, chain_why, sizeof chain_why) != 0) return -1;
         count_signature(rep, algs[i], pq, chain_why, classical_why, sizeof classical_why);
         if (si->companion.p) {
-            tsp_signer_info cs;
-            const char *why;
-            x509_cert cscert;
-            int csalg;
             if (algs[i] != X509_ALG_ECDSA_P384) return tsp_report_fail(rep, "countersignature on a non-ECDSA SignerInfo");
-            if (tsp_parse_signer_info(si->companion.p, si->companion.n, &cs, 0, &why) != 0)
-                return tsp_report_fail(rep, "countersignature: %s", why);
-            if (cs.unsigned_attrs.p) return tsp_report_fail(rep, "countersignature has unsigned attributes");
-            cs.countersigned = si->signature;
-            tsp_report_line(rep, "  countersignature (id-countersignature, RFC 5652 11.4) of the ECDSA signature:");
-            if (tsp_verify_signer(t, &cs, o, rep, &csalg, &cscert, &pq, chain_why, sizeof chain_why) != 0) {
-                if (o->require == TSP_REQUIRE_PQ || o->require == TSP_REQUIRE_BOTH) {
-                    char inner[sizeof rep->error];
-                    memcpy(inner, rep->error, sizeof inner);
-                    rep->error[0] = 0;
-                    tsp_report_fail(rep, "post-quantum assurance is required but the ML-DSA-65 countersignature is "
-                                         "invalid: %.180s", inner);
-                }
-                return -1;
-            }
-            if (csalg != X509_ALG_MLDSA65) return tsp_report_fail(rep, "countersignature is not ML-DSA-65");
-            count_signature(rep, csalg, pq, chain_why, classical_why, sizeof classical_why);
+            if (verify_countersignature(t, si, o, rep, classical_why, sizeof classical_why) != 0) return -1;
             has_companion = 1;
         }
     }
