@@ -300,10 +300,12 @@ static int verify_with_cert(const tsp_parsed *t, const tsp_signer_info *si, cons
             return tsp_report_fail(rep, "TcbInfo measurement of \"%s\" differs from the expected one", cn);
         tsp_report_line(rep, "  TcbInfo launch measurement of \"%s\" matches", cn);
     }
-    tsp_report_line(rep, "  %s %s valid: signer \"%s\"; %s (%s)%s, ESSCertIDv2, EKU timeStamping, chain to a "
-                         "given root at genTime", alg_name, si->countersigned.p ? "countersignature" : "signature", cn,
-                    si->countersigned.p ? "no contentType, messageDigest" : "contentType, messageDigest", tsp_hash_name(h),
-                    si->countersigned.p ? " of the ECDSA signature value" : "");
+    if (si->countersigned.p)
+        tsp_report_line(rep, "  %s countersignature valid: signer \"%.60s\"; messageDigest (%s) of the ECDSA signature "
+                             "value, ESSCertIDv2, EKU, chain at genTime", alg_name, cn, tsp_hash_name(h));
+    else
+        tsp_report_line(rep, "  %s signature valid: signer \"%s\"; contentType, messageDigest (%s), ESSCertIDv2, "
+                             "EKU timeStamping, chain to a given root at genTime", alg_name, cn, tsp_hash_name(h));
     if (cert->key_alg == X509_ALG_MLDSA65) {
         if (*pq) {
             tsp_report_line(rep, "  post-quantum assurance: every signature on the chain of \"%s\", up to the trust "

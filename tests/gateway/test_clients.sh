@@ -157,6 +157,10 @@ expect go2.txt "r.arc.tsr: REFUSED: asn1: structure error: base 128 integer too 
 expect go2.txt "r.ms.tsr: REFUSED: asn1: time did not serialize back to the original value"
 check "cctsa verify --policy names the configured policy" bash -c "'$BIN/cctsa' verify r.arc.tsr --data data.bin --ca ca/root-ecdsa.pem --policy classic=$UUID_ARC.1 | grep -q 'profile: classic;'"
 check "without --policy it is a foreign policy" bash -c "'$BIN/cctsa' verify r.arc.tsr --data data.bin --ca ca/root-ecdsa.pem | grep -q 'profile: foreign policy;'"
+NODE_VERIFY="node $CLIENTS/../../interop/tsp_verify.mjs r.arc.tsr --data data.bin --ca ca/root-ecdsa.pem"
+check "node --policy names the configured policy" bash -c "$NODE_VERIFY --policy classic=$UUID_ARC.1 | grep -q '\"profile\":\"classic\"'"
+check "node without --policy: foreign policy" bash -c "$NODE_VERIFY | grep -q '\"profile\":\"$UUID_ARC.1\"'"
+check "node --policy refuses a malformed one" bash -c "! $NODE_VERIFY --policy classic=1.02 2>/dev/null"
 check "cctsa verifies the ms token" "$BIN/cctsa" verify r.ms.tsr --data data.bin --ca ca/root-ecdsa.pem --ca ca/root-mldsa.pem \
   --require both
 
