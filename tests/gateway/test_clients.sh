@@ -157,6 +157,17 @@ expect go2.txt "r.arc.tsr: REFUSED: asn1: structure error: base 128 integer too 
 expect go2.txt "r.ms.tsr: REFUSED: asn1: time did not serialize back to the original value"
 check "cctsa verify --policy names the configured policy" bash -c "'$BIN/cctsa' verify r.arc.tsr --data data.bin --ca ca/root-ecdsa.pem --policy classic=$UUID_ARC.1 | grep -q 'profile: classic;'"
 check "without --policy it is a foreign policy" bash -c "'$BIN/cctsa' verify r.arc.tsr --data data.bin --ca ca/root-ecdsa.pem | grep -q 'profile: foreign policy;'"
+# Configuration errors: exit status 2 with the reason.
+gw_refuses() { # gw_refuses "expected message" ARGS...
+  local want=$1
+  shift
+  "$BIN/cctsa-gateway" --dev-ca ca --listen 127.0.0.1:0 "$@" >/dev/null 2>gwbad.err
+  [ $? = 2 ] && grep -qF -- "$want" gwbad.err
+}
+check "malformed --policy refused" gw_refuses "--policy takes PROFILE=OID" --policy classic=1.02
+check "unknown profile in --policy refused" gw_refuses "--policy takes PROFILE=OID" --policy rsa=1.2.3
+check "shared policy OID refused" gw_refuses "two profiles with the same policy OID" --policy classic=1.2.3 --policy pq=1.2.3
+check "bad --gentime-precision refused" gw_refuses "--gentime-precision takes s or ms" --gentime-precision us
 NODE_VERIFY="node $CLIENTS/../../interop/tsp_verify.mjs r.arc.tsr --data data.bin --ca ca/root-ecdsa.pem"
 check "node --policy names the configured policy" bash -c "$NODE_VERIFY --policy classic=$UUID_ARC.1 | grep -q '\"profile\":\"classic\"'"
 check "node without --policy: foreign policy" bash -c "$NODE_VERIFY | grep -q '\"profile\":\"$UUID_ARC.1\"'"
