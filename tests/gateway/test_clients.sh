@@ -148,6 +148,8 @@ start_gateway gw2 --gentime-precision ms --policy classic=$UUID_ARC.1
 expect gw2.err "warning: the classic policy OID $UUID_ARC.1 has a 127-bit arc"
 expect gw2.out "policy compat  $DEV.4 (DEVELOPMENT DEFAULT"
 check "stamp long arc" "$BIN/cctsa" stamp --request q.tsq --url "$URL/tsa/classic" -o r.arc.tsr
+check "cctsa stamp --policy asks for the configured OID" bash -c "'$BIN/cctsa' stamp data.bin --url '$URL/tsa' --policy $UUID_ARC.1 -o p.tsr && '$BIN/cctsa' inspect p.tsr | grep -q 'policy: $UUID_ARC.1'"
+check "cctsa stamp --profile asks for the development OID, refused here" bash -c "! '$BIN/cctsa' stamp data.bin --url '$URL/tsa' --profile classic -o x.tsr 2>err.txt && grep -q unacceptedPolicy err.txt"
 for i in 1 2 3; do # a whole second (1 in 1000) has no fraction: try again
   "$BIN/cctsa" stamp --request q.tsq --url "$URL/tsa/compat" -o r.ms.tsr >>log 2>&1
   openssl ts -reply -in r.ms.tsr -text 2>/dev/null | grep -q 'Time stamp: .*:[0-9][0-9]\.[0-9]' && break
