@@ -1,6 +1,6 @@
 /* test_tsp_tamper.c: flipping one bit of a single byte of a real token makes every verifier
  * reject it. Our verifier: every byte of the classic token, every 19th byte of the others (they
- * are ~7 KB and each verification costs milliseconds; sparser under the sanitizers). Node
+ * are ~10 KB and each verification costs milliseconds; sparser under the sanitizers). Node
  * verifier: every 11th (classic) / 89th byte. openssl ts -verify (classic and compat, the
  * profiles it accepts): every 17th byte OUTSIDE the parts OpenSSL does not authenticate: the
  * ML-DSA countersignature attribute and ML-DSA certificate (only ML-DSA-aware verifiers check them; ours
