@@ -76,6 +76,8 @@
 #define OID_ATTR_MESSAGE_DIGEST          "\x2A\x86\x48\x86\xF7\x0D\x01\x09\x04"
 /* 1.2.840.113549.1.9.5 id-signingTime */
 #define OID_ATTR_SIGNING_TIME            "\x2A\x86\x48\x86\xF7\x0D\x01\x09\x05"
+/* 1.2.840.113549.1.9.6 id-countersignature (RFC 5652 section 11.4) */
+#define OID_ATTR_COUNTERSIGNATURE        "\x2A\x86\x48\x86\xF7\x0D\x01\x09\x06"
 /* 1.2.840.113549.1.9.16.2.12 id-aa-signingCertificate (RFC 2634) */
 #define OID_ATTR_SIGNING_CERT            "\x2A\x86\x48\x86\xF7\x0D\x01\x09\x10\x02\x0C"
 /* 1.2.840.113549.1.9.16.2.47 id-aa-signingCertificateV2 (RFC 5035) */

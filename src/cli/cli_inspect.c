@@ -154,11 +154,12 @@ int cli_inspect(int argc, char **argv)
         for (int i = 0; i < t.nsigners; i++) {
             print_signer(&t.signers[i], "");
             if (t.signers[i].companion.p) {
-                tsp_signer_info comp;
+                tsp_signer_info cs;
                 const char *why;
-                printf("  compat companion signature (attribute %s):\n", TSP_ATTR_COMPANION_STR);
-                if (tsp_parse_signer_info(t.signers[i].companion.p, t.signers[i].companion.n, &comp, 0, &why) == 0)
-                    print_signer(&comp, "  ");
+                printf("  countersignature of this signer's signature value (unsigned attribute id-countersignature "
+                       "1.2.840.113549.1.9.6, RFC 5652 11.4):\n");
+                if (tsp_parse_signer_info(t.signers[i].companion.p, t.signers[i].companion.n, &cs, 0, &why) == 0)
+                    print_signer(&cs, "  ");
                 else
                     printf("    (malformed: %s)\n", why);
             }

@@ -14,18 +14,20 @@
 #include "tsp/tsp_req.h"
 
 static const char usage_text[] =
-    "usage: cctsa stamp FILE --url URL [--profile classic|pq|hybrid|compat] [--hash ALG] [--no-cert] [-o OUT]\n"
+    "usage: cctsa stamp FILE --url URL [--profile classic|pq|hybrid|compat | --policy OID] [--hash ALG] [--no-cert]\n"
+    "                   [-o OUT]\n"
     "       cctsa stamp --request REQ.tsq --url URL -o OUT\n"
     "\n"
     "Hash FILE (ALG: sha256 (default), sha384, sha512, sha3-256, sha3-384, sha3-512), send a time-stamp\n"
     "request with a fresh 64-bit nonce to the TSA at URL (e.g. http://127.0.0.1:8318/tsa), check that the\n"
     "reply is granted and matches the request (imprint, nonce, policy), and write the TimeStampResp to\n"
-    "OUT (default FILE.tsr). --profile asks for that profile's policy OID; --no-cert omits certReq.\n"
+    "OUT (default FILE.tsr). --profile asks for that profile's development-default policy OID, --policy for\n"
+    "the given one (a TSA's own, dotted); --no-cert omits certReq.\n"
     "--request sends an already encoded request (e.g. from openssl ts -query) and saves the reply as is.\n"
     "Exit status: 0 granted and consistent, 1 refused or inconsistent, 2 usage error.\n";
 
 typedef struct {
-    const char *file, *url, *profile, *hash, *out, *request;
+    const char *file, *url, *profile, *policy, *hash, *out, *request;
     int no_cert;
 } stamp_opts;
 
@@ -36,6 +38,7 @@ static int parse_args(int argc, char **argv, stamp_opts *o)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char **slot = !strcmp(a, "--url") ? &o->url : !strcmp(a, "--profile") ? &o->profile
+                          : !strcmp(a, "--policy") ? &o->policy
                           : !strcmp(a, "--hash") ? &o->hash : !strcmp(a, "-o") ? &o->out
                           : !strcmp(a, "--request") ? &o->request : NULL;
         if (slot) {
@@ -49,6 +52,14 @@ static int parse_args(int argc, char **argv, stamp_opts *o)
         } else {
             o->file = a;
         }
+    }
+    if (o->profile && o->policy) {
+        cli_error("stamp: --profile and --policy both name the policy: give one");
+        return -1;
+    }
+    if (o->request && (o->profile || o->policy)) {
+        cli_error("stamp: with --request the request already names its policy");
+        return -1;
     }
     return o->url && (o->file || (o->request && o->out)) ? 0 : -1;
 }
@@ -107,6 +118,14 @@ int cli_stamp(int argc, char **argv)
     uint8_t digest[TSP_HASH_MAX_LEN], nonce[8], *req = NULL, *resp = NULL;
     size_t req_len = 0, resp_len = 0, policy_len = 0;
     const uint8_t *policy = profile >= 0 ? tsp_profile_policy((tsp_profile)profile, &policy_len) : NULL;
+    tsp_policies own; /* --policy: one slot holds the encoded OID */
+    if (o.policy) {
+        tsp_policies_default(&own);
+        if (tsp_policies_set(&own, TSP_PROFILE_CLASSIC, o.policy) != 0)
+            return cli_error("stamp: --policy takes a dotted OID, got '%s'", o.policy), 2;
+        policy = own.oid[TSP_PROFILE_CLASSIC];
+        policy_len = own.len[TSP_PROFILE_CLASSIC];
+    }
     char err[300], out_path[4096];
     if (tsp_hash_file((tsp_hash_alg)h, o.file, digest) != 0) return cli_error("stamp: cannot read %s", o.file), 1;
     if (RAND_bytes(nonce, sizeof nonce) != 1) return cli_error("stamp: no randomness for the nonce"), 1;

@@ -16,11 +16,11 @@
 static const char usage_text[] =
     "usage: cctsa verify TOKEN --data FILE --ca ROOTS.pem [--ca ...] [--require pq|classic|both]\n"
     "                    [--measurement HEX96 [--allow-tcb-flags]] [--cert CERTS.pem ...]\n"
-    "                    [--at TIME] [--max-skew SECONDS] [--strict | --no-strict]\n"
+    "                    [--at TIME] [--max-skew SECONDS] [--strict | --no-strict] [--policy PROFILE=OID ...]\n"
     "\n"
     "Verify a time-stamp token (a TimeStampResp or a bare CMS token, DER) for FILE: message imprint,\n"
-    "every signature (ECDSA P-384, ML-DSA-65, the compat companion), signed attributes (contentType,\n"
-    "messageDigest, ESSCertIDv2), TSA certificate EKU and chain to one of the given roots at genTime,\n"
+    "every signature (ECDSA P-384, ML-DSA-65, the compat profile's ML-DSA-65 countersignature), signed\n"
+    "attributes (contentType, messageDigest, ESSCertIDv2), TSA certificate EKU and chain to one of the given roots at genTime,\n"
     "the profile's signer set against its policy, the tsa name, no critical TSTInfo extension, and a\n"
     "genTime not in the future. --require demands a classical, a post-quantum or both kinds of valid\n"
     "signature. An ML-DSA-65 signature gives post-quantum assurance (counts for pq and both) only if\n"
@@ -39,6 +39,8 @@ static const char usage_text[] =
     "  --strict            (the default) refuse ECDSA high S, SETs not in DER order, unsigned\n"
     "                      attributes no profile defines, granted with failInfo\n"
     "  --no-strict         skip those checks\n"
+    "  --policy PROFILE=OID the TSA's policy OID of a profile (as configured on the gateway; default: the\n"
+    "                      development OIDs " TSP_DEV_ARC ".1 to .4), so the signer set is checked against it\n"
     "Exit status: 0 valid, 1 invalid, 2 usage error.\n";
 
 /* Load every certificate of a --ca (anchor) or --cert (extra) file, PEM bundle or one DER
@@ -105,6 +107,8 @@ out:
 int cli_verify(int argc, char **argv)
 {
     tsp_verify_opts o = {0};
+    tsp_policies policies;
+    tsp_policies_default(&policies);
     uint8_t *roots[TSP_VERIFY_MAX_ROOTS] = {0}, *extras[TSP_VERIFY_MAX_ROOTS] = {0}, measurement[X509_MEASUREMENT_BYTES], *token = NULL;
     const char *token_path = NULL;
     size_t token_len = 0;
@@ -150,6 +154,12 @@ int cli_verify(int argc, char **argv)
                 goto out;
             }
             o.measurement = measurement, o.measurement_len = sizeof measurement, i++;
+        } else if (!strcmp(a, "--policy") && v) {
+            if (tsp_policies_set_arg(&policies, v) < 0) {
+                cli_error("verify: --policy takes PROFILE=OID (classic, pq, hybrid or compat; dotted OID)");
+                goto out;
+            }
+            o.policies = &policies, i++;
         } else if (a[0] != '-' && !token_path) {
             token_path = a;
         } else {

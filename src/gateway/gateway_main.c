@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "asn1/der.h"
 #include "gateway/gateway_cert.h"
 #include "gateway/gateway_http.h"
 #include "tsp/tsp_devca.h"
@@ -22,8 +23,8 @@
 
 static const char usage_text[] =
     "usage: cctsa-gateway --dev-ca DIR [--listen ADDR:PORT] [--default-profile P] [--max-request BYTES]\n"
-    "                     [--measurement HEX96] [--dev-cert-seconds N] [--no-renew]\n"
-    "                     [serving limits below]\n"
+    "                     [--measurement HEX96] [--policy PROFILE=OID ...] [--gentime-precision s|ms]\n"
+    "                     [--dev-cert-seconds N] [--no-renew] [serving limits below]\n"
     "\n"
     "RFC 3161 time-stamp authority over HTTP (section 3.4):\n"
     "  POST /tsa            application/timestamp-query -> application/timestamp-reply, profile chosen\n"
@@ -31,18 +32,23 @@ static const char usage_text[] =
     "  POST /tsa/classic    ECDSA P-384 token (openssl ts -verify accepts it)\n"
     "  POST /tsa/pq         ML-DSA-65 token (RFC 9882)\n"
     "  POST /tsa/hybrid     ECDSA and ML-DSA-65 SignerInfos\n"
-    "  POST /tsa/compat     ECDSA token carrying the ML-DSA-65 signature as an unsigned attribute\n"
+    "  POST /tsa/compat     ECDSA token whose signature carries an ML-DSA-65 countersignature\n"
     "  GET  /health         JSON status\n"
     "\n"
     "  --listen ADDR:PORT     IPv4 address and port (default " DEFAULT_LISTEN "; port 0 = any free port)\n"
     "  --dev-ca DIR           DEVELOPMENT MODE: ephemeral TSA keys in memory, certified by the dev CA in\n"
     "                         DIR (cctsa ca init --dir DIR); nothing secret is written to disk\n"
-    "  --default-profile P    profile for /tsa: classic (default), pq, hybrid or compat\n"
+    "  --default-profile P    profile for /tsa without reqPolicy: compat (default), classic, pq or hybrid\n"
     "  --max-request BYTES    largest accepted request body (default 8192)\n"
     "  --measurement HEX96    dev mode: put this SHA-384 launch measurement into the TSA certificates\n"
     "  --dev-cert-seconds N   dev mode: TSA certificates valid N seconds (default 90 days; short ones\n"
     "                         are for testing expiry and renewal)\n"
     "  --no-renew             dev mode: do not re-certify the keys when a third of the lifetime is left\n"
+    "  --policy PROFILE=OID   TSA policy OID of a profile (repeatable), under the operator's own registered\n"
+    "                         arc. Without it the DEVELOPMENT defaults " TSP_DEV_ARC ".1 (classic),\n"
+    "                         .2 (pq), .3 (hybrid), .4 (compat) are used (IANA's documentation arc)\n"
+    "  --gentime-precision s|ms  genTime in whole seconds (default: every tested verifier accepts it) or\n"
+    "                         milliseconds (Go's encoding/asn1 refuses fractional seconds)\n"
     "The genTime comes from the host clock in development mode. Outside its TSA certificates'\n"
     "validity the gateway refuses to sign (systemFailure, HTTP 503); with fewer than 30 days left it\n"
     "warns in /health and the log. SIGTERM or SIGINT stops it cleanly.\n";
@@ -53,6 +59,9 @@ typedef struct {
     int no_renew;
     uint8_t m[48];
     gateway_limits limits;
+    const char *precision;
+    tsp_policies policies;
+    int custom_policy[TSP_PROFILE_COUNT];
 } gw_opts;
 
 static int parse_listen(const char *s, struct sockaddr_in *sa)
@@ -74,8 +83,10 @@ static int parse_listen(const char *s, struct sockaddr_in *sa)
 static int parse_args(int argc, char **argv, gw_opts *o)
 {
     memset(o, 0, sizeof *o);
+    tsp_policies_default(&o->policies);
     o->listen = DEFAULT_LISTEN;
-    o->default_profile = "classic";
+    o->default_profile = "compat";
+    o->precision = "s";
     o->max_request = TSP_REQ_MAX_LEN;
     o->cert_seconds = (long)TSP_DEVCA_CERT_DAYS * 86400;
     gateway_limits_default(&o->limits);
@@ -83,7 +94,8 @@ static int parse_args(int argc, char **argv, gw_opts *o)
         const char *a = argv[i];
         const char **slot = !strcmp(a, "--listen") ? &o->listen : !strcmp(a, "--dev-ca") ? &o->dev_ca
                           : !strcmp(a, "--default-profile") ? &o->default_profile
-                          : !strcmp(a, "--measurement") ? &o->measurement : NULL;
+                          : !strcmp(a, "--measurement") ? &o->measurement
+                          : !strcmp(a, "--gentime-precision") ? &o->precision : NULL;
         if (!strcmp(a, "--max-request") && i + 1 < argc) {
             char *end;
             o->max_request = strtol(argv[++i], &end, 10);
@@ -100,6 +112,14 @@ static int parse_args(int argc, char **argv, gw_opts *o)
             }
         } else if (!strcmp(a, "--no-renew")) {
             o->no_renew = 1;
+        } else if (!strcmp(a, "--policy") && i + 1 < argc) {
+            int p = tsp_policies_set_arg(&o->policies, argv[++i]);
+            if (p < 0) {
+                fprintf(stderr, "cctsa-gateway: --policy takes PROFILE=OID (classic, pq, hybrid or compat; dotted "
+                                "OID), got '%s'\n", argv[i]);
+                return -1;
+            }
+            o->custom_policy[p] = 1;
         } else if (slot && i + 1 < argc) {
             *slot = argv[++i];
         } else if (i + 1 < argc && (lim = gateway_limits_option(&o->limits, a, argv[i + 1])) != 0) {
@@ -110,7 +130,29 @@ static int parse_args(int argc, char **argv, gw_opts *o)
             return -1;
         }
     }
+    if (strcmp(o->precision, "s") != 0 && strcmp(o->precision, "ms") != 0) {
+        fprintf(stderr, "cctsa-gateway: --gentime-precision takes s or ms\n");
+        return -1;
+    }
     return 0;
+}
+
+/* Say which policy OIDs are in use: development defaults are labelled, and an arc too large for
+ * common parsers is warned about (Go's encoding/asn1 and cryptobyte take at most 31 bits). */
+static void announce_policies(const gw_opts *o)
+{
+    for (int p = 0; p < TSP_PROFILE_COUNT; p++) {
+        char dotted[200];
+        if (der_oid_to_string(o->policies.oid[p], o->policies.len[p], dotted, sizeof dotted) != 0)
+            snprintf(dotted, sizeof dotted, "(unprintable)");
+        printf("cctsa-gateway: policy %-7s %s%s\n", tsp_profile_name((tsp_profile)p), dotted,
+               o->custom_policy[p] ? "" : " (DEVELOPMENT DEFAULT: configure your own with --policy)");
+        unsigned bits = tsp_oid_max_arc_bits(o->policies.oid[p], o->policies.len[p]);
+        if (bits > TSP_OID_GO_MAX_BITS)
+            fprintf(stderr, "cctsa-gateway: warning: the %s policy OID %s has a %u-bit arc; Go's encoding/asn1 "
+                            "(and so every Go RFC 3161 verifier) refuses arcs over %d bits and cannot read these "
+                            "tokens\n", tsp_profile_name((tsp_profile)p), dotted, bits, TSP_OID_GO_MAX_BITS);
+    }
 }
 
 /* The signing seam: development signers with dev-CA certificates. */
@@ -161,13 +203,20 @@ int main(int argc, char **argv)
     unsigned issued = 0;
     if (make_dev_signers(&o, &keys, &issued) != 0) return 1;
     int have_ec = !!(issued & (1u << X509_ALG_ECDSA_P384)), have_ml = !!(issued & (1u << X509_ALG_MLDSA65));
-    tsp_engine_config ec = {(tsp_profile)dflt, tsp_time_source_system(), have_ec ? &keys.ec : NULL,
-                            have_ml ? &keys.ml : NULL};
+    tsp_engine_config ec = {.default_profile = (tsp_profile)dflt, .time = tsp_time_source_system(),
+                            .ec = have_ec ? &keys.ec : NULL, .ml = have_ml ? &keys.ml : NULL,
+                            .policies = &o.policies,
+                            .precision = !strcmp(o.precision, "ms") ? TSP_GENTIME_MILLIS : TSP_GENTIME_SECONDS};
     hc.engine = tsp_engine_new(&ec);
+    if (!hc.engine) {
+        fprintf(stderr, "cctsa-gateway: unusable engine configuration (two profiles with the same policy OID?)\n");
+        tsp_local_keys_free(&keys);
+        return 2;
+    }
     hc.default_profile = (tsp_profile)dflt;
     hc.profiles_mask = (have_ec ? 1u << TSP_PROFILE_CLASSIC : 0) | (have_ml ? 1u << TSP_PROFILE_PQ : 0) |
                        (have_ec && have_ml ? (1u << TSP_PROFILE_HYBRID) | (1u << TSP_PROFILE_COMPAT) : 0);
-    gateway_http *g = hc.engine ? gateway_http_start(&hc) : NULL;
+    gateway_http *g = gateway_http_start(&hc);
     if (!g) {
         fprintf(stderr, "cctsa-gateway: cannot listen on %s\n", o.listen);
         tsp_engine_free(hc.engine);
@@ -177,8 +226,10 @@ int main(int argc, char **argv)
     char addr[INET_ADDRSTRLEN];
     inet_ntop(AF_INET, &hc.listen.sin_addr, addr, sizeof addr);
     printf("cctsa-gateway: DEVELOPMENT MODE (ephemeral keys, dev CA %s, host clock)\n", o.dev_ca);
-    printf("cctsa-gateway: listening on http://%s:%u (default profile %s; ECDSA %s, ML-DSA-65 %s)\n", addr,
-           gateway_http_port(g), tsp_profile_name((tsp_profile)dflt), have_ec ? "yes" : "no", have_ml ? "yes" : "no");
+    printf("cctsa-gateway: listening on http://%s:%u (default profile %s; ECDSA %s, ML-DSA-65 %s; genTime in %s)\n",
+           addr, gateway_http_port(g), tsp_profile_name((tsp_profile)dflt), have_ec ? "yes" : "no",
+           have_ml ? "yes" : "no", !strcmp(o.precision, "ms") ? "milliseconds" : "whole seconds");
+    announce_policies(&o);
     fflush(stdout);
 
     /* Wait for a stop signal, looking at the certificates' validity every second (warnings, and

@@ -38,7 +38,7 @@ int tsp_issuer_next(tsp_issuer_state *st, const tsp_time_source *ts, time_t *sec
     int trusted = 0;
     if (ts->now(ts->ctx, &now, &trusted) != 0 || !trusted || now.tv_sec < 0) return 1;
     time_t s = now.tv_sec;
-    unsigned m = (unsigned)(now.tv_nsec / 1000000);
+    unsigned m = st->precision == TSP_GENTIME_MILLIS ? (unsigned)(now.tv_nsec / 1000000) : 0;
     pthread_mutex_lock(&st->lock);
     if (s < st->last_sec || (s == st->last_sec && m < st->last_ms)) {
         s = st->last_sec;

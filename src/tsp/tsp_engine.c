@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 
+#include "asn1/der.h"
 #include "tsp/tsp_req.h"
 #include "tsp/tsp_token.h"
 #include "tsp/tsp_tstinfo.h"
@@ -13,6 +14,7 @@ struct tsp_engine {
     tsp_engine_config cfg;
     tsp_issuer_state issuer;
     pthread_rwlock_t lock; /* read: answering a request; write: tsp_engine_update */
+    tsp_policies policies;
 };
 
 tsp_engine *tsp_engine_new(const tsp_engine_config *cfg)
@@ -30,6 +32,16 @@ tsp_engine *tsp_engine_new(const tsp_engine_config *cfg)
         free(e);
         return NULL;
     }
+    e->issuer.precision = cfg->precision == TSP_GENTIME_MILLIS ? TSP_GENTIME_MILLIS : TSP_GENTIME_SECONDS;
+    if (cfg->policies) e->policies = *cfg->policies;
+    else tsp_policies_default(&e->policies);
+    e->cfg.policies = NULL; /* only the copy is used */
+    for (int p = 0; p < TSP_PROFILE_COUNT; p++) /* valid, and distinct: a policy names one profile */
+        if (e->policies.len[p] > TSP_POLICY_MAX || !der_oid_valid(e->policies.oid[p], e->policies.len[p]) ||
+            tsp_policies_find(&e->policies, e->policies.oid[p], e->policies.len[p]) != p) {
+            tsp_engine_free(e);
+            return NULL;
+        }
     return e;
 }
 
@@ -103,7 +115,7 @@ static int profile_available(const tsp_engine *e, tsp_profile p)
 /* Pick the profile from the path and reqPolicy; -1 if the policy is not acceptable. */
 static int choose_profile(const tsp_engine *e, const tsp_req *req, int path_profile)
 {
-    int by_policy = req->policy ? tsp_profile_from_policy(req->policy, req->policy_len) : -2;
+    int by_policy = req->policy ? tsp_policies_find(&e->policies, req->policy, req->policy_len) : -2;
     if (by_policy == -1) return -1;
     if (path_profile == TSP_PATH_DEFAULT) return by_policy >= 0 ? by_policy : (int)e->cfg.default_profile;
     if (by_policy >= 0 && by_policy != path_profile) return -1;
@@ -151,7 +163,8 @@ static int respond(tsp_engine *e, const uint8_t *reqder, size_t len, int path_pr
     case TSP_CERT_NOT_YET_VALID: return reject(TSP_FAIL_SYSTEM_FAILURE, "TSA certificate not yet valid", resp, resp_len, res);
     default: break;
     }
-    in.policy = tsp_profile_policy((tsp_profile)profile, &in.policy_len);
+    in.policy = e->policies.oid[profile];
+    in.policy_len = e->policies.len[profile];
     in.imprint_tlv = req.imprint_tlv;
     in.imprint_tlv_len = req.imprint_tlv_len;
     in.serial = serial;

@@ -22,6 +22,8 @@ typedef struct {
     tsp_time_source time;
     const tsp_identity *ec; /* ECDSA P-384 signer with certificate (borrowed), or NULL */
     const tsp_identity *ml; /* ML-DSA-65 signer with certificate (borrowed), or NULL */
+    const tsp_policies *policies; /* policy OID per profile (copied), NULL: the development defaults */
+    tsp_gentime_precision precision; /* genTime: whole seconds (default) or milliseconds */
 } tsp_engine_config;
 
 typedef struct tsp_engine tsp_engine;
@@ -49,6 +51,7 @@ typedef struct {
 
 #define TSP_PATH_DEFAULT (-1) /* request arrived on /tsa: profile from reqPolicy or the default */
 
+/* NULL if the configuration is unusable (no time source, bad profile, an invalid or repeated policy OID). */
 tsp_engine *tsp_engine_new(const tsp_engine_config *cfg);
 void tsp_engine_free(tsp_engine *e);
 /* Answer one request. path_profile is a tsp_profile or TSP_PATH_DEFAULT. Returns 0 with a

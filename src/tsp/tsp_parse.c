@@ -7,7 +7,6 @@
 
 #include "asn1/der.h"
 #include "asn1/oids.h"
-#include "tsp/tsp_profile.h"
 
 #define BAD(text)      \
     do {               \
@@ -42,7 +41,7 @@ static int parse_alg(der_reader *r, tsp_span *oid, int *has_params)
     return der_reader_done(&a) ? 0 : -1;
 }
 
-/* Find the companion SignerInfo among the unsigned attributes (exactly one value). */
+/* Find the countersignature SignerInfo among the unsigned attributes (one attribute, one value). */
 static int find_companion(const der_elem *ua, tsp_span *companion)
 {
     der_reader r, attr, values;
@@ -53,7 +52,7 @@ static int find_companion(const der_elem *ua, tsp_span *companion)
         if (der_enter(&r, DER_SEQUENCE, &attr) != DER_OK || der_expect(&attr, DER_OID, &type) != DER_OK ||
             der_enter(&attr, DER_SET, &values) != DER_OK || !der_reader_done(&attr))
             return -1;
-        if (!der_oid_equals(&type, tsp_oid_attr_companion, tsp_oid_attr_companion_len)) continue;
+        if (!der_oid_equals(&type, OID_ARG(OID_ATTR_COUNTERSIGNATURE))) continue;
         if (companion->p) return -1; /* the attribute appears twice */
         if (der_expect(&values, DER_SEQUENCE, &value) != DER_OK || !der_reader_done(&values)) return -1;
         *companion = span_of(&value);
@@ -87,7 +86,7 @@ int tsp_parse_signer_info(const uint8_t *tlv, size_t len, tsp_signer_info *si, i
     if (der_optional(&r, DER_CTX(1), &e) == DER_OK) {
         si->unsigned_attrs = span_of(&e);
         if (find_companion(&e, &si->companion) != 0) BAD("SignerInfo unsignedAttrs malformed");
-        if (si->companion.p && !allow_companion) BAD("nested companion signature");
+        if (si->companion.p && !allow_companion) BAD("nested countersignature");
     }
     if (!der_reader_done(&r)) BAD("SignerInfo has trailing fields");
     return 0;

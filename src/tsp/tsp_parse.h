@@ -30,7 +30,10 @@ struct tsp_signer_info {
     int sig_params;            /* 1 if signatureAlgorithm carries parameters */
     tsp_span signature;        /* OCTET STRING contents */
     tsp_span unsigned_attrs;   /* the [1] TLV, or empty */
-    tsp_span companion;        /* compat: SignerInfo TLV found in unsignedAttrs, or empty */
+    tsp_span companion;        /* compat: the countersignature SignerInfo TLV (RFC 5652 11.4) found in
+                                  unsignedAttrs (id-countersignature), or empty */
+    tsp_span countersigned;    /* set by the verifier on a countersignature: the countersigned
+                                  SignerInfo's signature value, which its messageDigest covers */
 };
 
 typedef struct {
@@ -55,7 +58,7 @@ typedef struct {
 /* 0 on success; -1 with a message in err otherwise. A rejection response parses successfully
  * (has_resp = 1, token empty). */
 int tsp_parse(const uint8_t *der, size_t len, tsp_parsed *out, char *err, size_t errlen);
-/* Parse one SignerInfo TLV (also used for the compat companion). 0 or -1 with *why. */
+/* Parse one SignerInfo TLV (also used for the compat countersignature). 0 or -1 with *why. */
 int tsp_parse_signer_info(const uint8_t *tlv, size_t len, tsp_signer_info *si, int allow_companion, const char **why);
 
 #endif

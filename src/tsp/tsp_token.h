@@ -1,8 +1,9 @@
 /* tsp_token.h: building a TimeStampToken: a CMS ContentInfo/SignedData (RFC 5652) wrapping a
  * TSTInfo, with one SignerInfo per signer of the profile. Each SignerInfo has the signed
  * attributes contentType, messageDigest and signingCertificateV2 (RFC 5035, ESSCertIDv2 with
- * SHA-256 and issuerSerial); the compat profile adds the ML-DSA companion SignerInfo as an
- * unsigned attribute of the ECDSA SignerInfo (see docs/token-profiles.md). */
+ * SHA-256 and issuerSerial); in the compat profile the ECDSA SignerInfo carries an ML-DSA-65
+ * countersignature (RFC 5652 section 11.4) of its signature value as an unsigned attribute (see
+ * docs/token-profiles.md). */
 #ifndef CCTSA_TSP_TOKEN_H
 #define CCTSA_TSP_TOKEN_H
 

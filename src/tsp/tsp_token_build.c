@@ -3,8 +3,10 @@
  *       encapContentInfo { id-ct-TSTInfo, [0] EXPLICIT OCTET STRING }, certificates [0] IMPLICIT
  *       OPTIONAL, signerInfos SET OF SignerInfo }
  *   SignerInfo ::= SEQUENCE { version 1, sid IssuerAndSerialNumber, digestAlgorithm,
- *       signedAttrs [0] IMPLICIT, signatureAlgorithm, signature OCTET STRING, unsignedAttrs [1] IMPLICIT OPTIONAL } */
+ *       signedAttrs [0] IMPLICIT, signatureAlgorithm, signature OCTET STRING, unsignedAttrs [1] IMPLICIT OPTIONAL }
+ *   compat: the ECDSA SignerInfo's unsignedAttrs hold an ML-DSA-65 countersignature (RFC 5652 11.4). */
 #include <stdlib.h>
+#include <string.h>
 
 #include "asn1/der.h"
 #include "x509/cert.h"
@@ -63,20 +65,24 @@ static void put_issuer_serial(der_writer *w, const x509_cert *id, int general_na
     der_end(w);
 }
 
-/* DER of the signedAttrs as a SET (tag 0x31), which is what gets signed (RFC 5652 5.4). */
-static int signed_attrs(const tsp_identity *s, const x509_cert *id, const uint8_t *tstinfo, size_t len,
-                        uint8_t **out, size_t *outlen)
+/* DER of the signedAttrs as a SET (tag 0x31), which is what gets signed (RFC 5652 5.4). content is
+ * what messageDigest digests: the eContent (TSTInfo), or for a countersignature (RFC 5652 11.4) the
+ * contents octets of the countersigned SignerInfo's signature, and then contentType is absent. */
+static int signed_attrs(const tsp_identity *s, const x509_cert *id, const uint8_t *content, size_t len,
+                        int countersig, uint8_t **out, size_t *outlen)
 {
     uint8_t md[TSP_HASH_MAX_LEN], cert_hash[32];
     tsp_hash_alg h = signer_digest(s);
-    if (tsp_hash(h, tstinfo, len, md) != 0 || tsp_hash(TSP_HASH_SHA256, s->cert, s->cert_len, cert_hash) != 0)
+    if (tsp_hash(h, content, len, md) != 0 || tsp_hash(TSP_HASH_SHA256, s->cert, s->cert_len, cert_hash) != 0)
         return -1;
     der_writer w;
     der_writer_init(&w);
     der_begin_set_of(&w);
-    begin_attr(&w, OID_ARG(OID_ATTR_CONTENT_TYPE));
-    der_put_oid(&w, OID_ARG(OID_CT_TSTINFO));
-    end_attr(&w);
+    if (!countersig) {
+        begin_attr(&w, OID_ARG(OID_ATTR_CONTENT_TYPE));
+        der_put_oid(&w, OID_ARG(OID_CT_TSTINFO));
+        end_attr(&w);
+    }
     begin_attr(&w, OID_ARG(OID_ATTR_MESSAGE_DIGEST));
     der_put_octets(&w, md, tsp_hash_len(h));
     end_attr(&w);
@@ -102,59 +108,94 @@ static void put_set_as(der_writer *w, unsigned tag, uint8_t *set, size_t n)
     set[0] = DER_SET;
 }
 
-static int signer_info(const tsp_identity *s, const uint8_t *tstinfo, size_t len, const uint8_t *unsigned_attr,
-                       size_t unsigned_len, uint8_t **out, size_t *outlen)
-{
+/* One signer's signed part: its certificate, the DER signedAttrs (as a SET) and the signature. */
+typedef struct {
     x509_cert id;
-    uint8_t *attrs = NULL, *sig = NULL;
-    size_t attrs_len = 0, sig_len = 0;
-    if (!s || !s->signer || !s->cert || x509_cert_parse(&id, s->cert, s->cert_len) != 0) return -1;
-    if (signed_attrs(s, &id, tstinfo, len, &attrs, &attrs_len) != 0) return -1;
-    sig_len = X509_MAX_SIGBYTES;
-    if (!(sig = malloc(sig_len)) || x509_signer_sign(s->signer, attrs, attrs_len, sig, &sig_len) != 0) {
-        free(attrs);
-        free(sig);
+    uint8_t *attrs, *sig;
+    size_t attrs_len, sig_len;
+} signed_part;
+
+static void signed_part_free(signed_part *p)
+{
+    free(p->attrs);
+    free(p->sig);
+}
+
+static int sign_part(const tsp_identity *s, const uint8_t *content, size_t len, int countersig, signed_part *p)
+{
+    memset(p, 0, sizeof *p);
+    if (!s || !s->signer || !s->cert || x509_cert_parse(&p->id, s->cert, s->cert_len) != 0) return -1;
+    if (signed_attrs(s, &p->id, content, len, countersig, &p->attrs, &p->attrs_len) != 0) return -1;
+    p->sig_len = X509_MAX_SIGBYTES;
+    if (!(p->sig = malloc(p->sig_len)) || x509_signer_sign(s->signer, p->attrs, p->attrs_len, p->sig, &p->sig_len) != 0) {
+        signed_part_free(p);
         return -1;
     }
+    return 0;
+}
+
+/* SignerInfo from a signed part, with unsignedAttrs [1] holding unsigned_attr when given. */
+static int encode_signer_info(const tsp_identity *s, signed_part *p, const uint8_t *unsigned_attr, size_t unsigned_len,
+                              uint8_t **out, size_t *outlen)
+{
     der_writer w;
     der_writer_init(&w);
     der_begin(&w, DER_SEQUENCE);
     der_put_uint(&w, 1);
-    put_issuer_serial(&w, &id, 0);
+    put_issuer_serial(&w, &p->id, 0);
     put_digest_alg(&w, signer_digest(s));
-    put_set_as(&w, DER_CTX(0), attrs, attrs_len);
+    put_set_as(&w, DER_CTX(0), p->attrs, p->attrs_len);
     if (s->signer->alg == X509_ALG_MLDSA65)
         put_alg(&w, OID_ARG(OID_ML_DSA_65)); /* parameters absent (RFC 9882) */
     else
         put_alg(&w, OID_ARG(OID_ECDSA_SHA384)); /* parameters absent (RFC 5758) */
-    der_put_octets(&w, sig, sig_len);
+    der_put_octets(&w, p->sig, p->sig_len);
     if (unsigned_attr) {
         der_begin(&w, DER_CTX(1));
         der_put_raw(&w, unsigned_attr, unsigned_len);
         der_end(&w);
     }
     der_end(&w);
-    free(attrs);
-    free(sig);
     return der_writer_finish(&w, out, outlen);
 }
 
-/* The compat attribute: Attribute { cctsa-mldsaCompanion, SET { SignerInfo (ML-DSA) } }. */
-static int companion_attr(const tsp_identity *ml, const uint8_t *tstinfo, size_t len, uint8_t **out, size_t *outlen)
+/* The compat ECDSA SignerInfo: signed over the TSTInfo, with unsignedAttrs = { Attribute {
+ * id-countersignature, SET { SignerInfo (ML-DSA-65) } } } countersigning its signature value. */
+static int compat_signer_info(const tsp_identity *ec, const tsp_identity *ml, const uint8_t *tstinfo, size_t len,
+                              uint8_t **out, size_t *outlen)
 {
-    uint8_t *si = NULL;
-    size_t si_len = 0;
-    if (signer_info(ml, tstinfo, len, NULL, 0, &si, &si_len) != 0) return -1;
-    der_writer w;
-    der_writer_init(&w);
-    der_begin(&w, DER_SEQUENCE);
-    der_put_oid(&w, tsp_oid_attr_companion, tsp_oid_attr_companion_len);
-    der_begin(&w, DER_SET);
-    der_put_raw(&w, si, si_len);
-    der_end(&w);
-    der_end(&w);
-    free(si);
-    return der_writer_finish(&w, out, outlen);
+    signed_part ep, mp;
+    uint8_t *cs = NULL, *attr = NULL;
+    size_t cs_len = 0, attr_len = 0;
+    int rc = -1;
+    if (sign_part(ec, tstinfo, len, 0, &ep) != 0) return -1;
+    if (sign_part(ml, ep.sig, ep.sig_len, 1, &mp) != 0) {
+        signed_part_free(&ep);
+        return -1;
+    }
+    if (encode_signer_info(ml, &mp, NULL, 0, &cs, &cs_len) == 0) {
+        der_writer w;
+        der_writer_init(&w);
+        begin_attr(&w, OID_ARG(OID_ATTR_COUNTERSIGNATURE));
+        der_put_raw(&w, cs, cs_len);
+        end_attr(&w);
+        if (der_writer_finish(&w, &attr, &attr_len) == 0)
+            rc = encode_signer_info(ec, &ep, attr, attr_len, out, outlen);
+    }
+    signed_part_free(&ep);
+    signed_part_free(&mp);
+    free(cs);
+    free(attr);
+    return rc;
+}
+
+static int signer_info(const tsp_identity *s, const uint8_t *tstinfo, size_t len, uint8_t **out, size_t *outlen)
+{
+    signed_part p;
+    if (sign_part(s, tstinfo, len, 0, &p) != 0) return -1;
+    int rc = encode_signer_info(s, &p, NULL, 0, out, outlen);
+    signed_part_free(&p);
+    return rc;
 }
 
 #define MAX_SIGNERS 2
@@ -163,8 +204,8 @@ int tsp_token_build(const uint8_t *tstinfo, size_t tstinfo_len, tsp_profile prof
                     const tsp_identity *ml, int include_certs, uint8_t **token, size_t *token_len)
 {
     const tsp_identity *signers[MAX_SIGNERS] = {0}, *certs[MAX_SIGNERS] = {0};
-    uint8_t *infos[MAX_SIGNERS] = {0}, *extra = NULL, *set = NULL;
-    size_t info_len[MAX_SIGNERS] = {0}, extra_len = 0, set_len = 0, n = 0;
+    uint8_t *infos[MAX_SIGNERS] = {0}, *set = NULL;
+    size_t info_len[MAX_SIGNERS] = {0}, set_len = 0, n = 0;
     int rc = -1;
     switch (profile) {
     case TSP_PROFILE_CLASSIC: signers[0] = certs[0] = ec; break;
@@ -175,9 +216,10 @@ int tsp_token_build(const uint8_t *tstinfo, size_t tstinfo_len, tsp_profile prof
     }
     for (int i = 0; i < MAX_SIGNERS; i++)
         if ((signers[i] || certs[i]) && !(certs[i] && certs[i]->cert)) return -1;
-    if (profile == TSP_PROFILE_COMPAT && companion_attr(ml, tstinfo, tstinfo_len, &extra, &extra_len) != 0) return -1;
     for (n = 0; n < MAX_SIGNERS && signers[n]; n++)
-        if (signer_info(signers[n], tstinfo, tstinfo_len, extra, extra_len, &infos[n], &info_len[n]) != 0) goto out;
+        if ((profile == TSP_PROFILE_COMPAT ? compat_signer_info(ec, ml, tstinfo, tstinfo_len, &infos[n], &info_len[n])
+                                           : signer_info(signers[n], tstinfo, tstinfo_len, &infos[n], &info_len[n])) != 0)
+            goto out;
 
     der_writer w;
     der_writer_init(&w);
@@ -217,7 +259,6 @@ int tsp_token_build(const uint8_t *tstinfo, size_t tstinfo_len, tsp_profile prof
     rc = der_writer_finish(&w, token, token_len);
 out:
     for (int i = 0; i < MAX_SIGNERS; i++) free(infos[i]);
-    free(extra);
     free(set);
     return rc;
 }

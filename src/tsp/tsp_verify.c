@@ -107,6 +107,38 @@ static int check_gentime(const tsp_tstinfo *ti, const tsp_verify_opts *o, tsp_ve
     return 0;
 }
 
+/* The compat profile's ML-DSA-65 countersignature (RFC 5652 11.4) of si's signature value: no
+ * unsigned attributes of its own, then every check of a SignerInfo with messageDigest over the
+ * countersigned signature value and no contentType. Fails closed; when post-quantum assurance is
+ * required, the failure says that the countersignature is what failed. */
+static int verify_countersignature(const tsp_parsed *t, const tsp_signer_info *si, const tsp_verify_opts *o,
+                                   tsp_verify_report *rep, char *classical_why, size_t cap)
+{
+    tsp_signer_info cs;
+    const char *why;
+    x509_cert cert;
+    char chain_why[200];
+    int alg, pq;
+    if (tsp_parse_signer_info(si->companion.p, si->companion.n, &cs, 0, &why) != 0)
+        return tsp_report_fail(rep, "countersignature: %s", why);
+    if (cs.unsigned_attrs.p) return tsp_report_fail(rep, "countersignature has unsigned attributes");
+    cs.countersigned = si->signature;
+    tsp_report_line(rep, "  countersignature (id-countersignature, RFC 5652 11.4) of the ECDSA signature:");
+    if (tsp_verify_signer(t, &cs, o, rep, &alg, &cert, &pq, chain_why, sizeof chain_why) != 0) {
+        if (o->require == TSP_REQUIRE_PQ || o->require == TSP_REQUIRE_BOTH) {
+            char inner[sizeof rep->error];
+            memcpy(inner, rep->error, sizeof inner);
+            rep->error[0] = 0;
+            tsp_report_fail(rep, "post-quantum assurance is required but the ML-DSA-65 countersignature is invalid: %.180s",
+                            inner);
+        }
+        return -1;
+    }
+    if (alg != X509_ALG_MLDSA65) return tsp_report_fail(rep, "countersignature is not ML-DSA-65");
+    count_signature(rep, alg, pq, chain_why, classical_why, cap);
+    return 0;
+}
+
 static int verify_token(const tsp_parsed *t, const tsp_verify_opts *o, tsp_verify_report *rep)
 {
     int algs[TSP_MAX_SIGNERS] = {0}, has_companion = 0, pq;
@@ -126,23 +158,14 @@ static int verify_token(const tsp_parsed *t, const tsp_verify_opts *o, tsp_verif
         if (tsp_verify_signer(t, si, o, rep, &algs[i], &certs[i], &pq, chain_why, sizeof chain_why) != 0) return -1;
         count_signature(rep, algs[i], pq, chain_why, classical_why, sizeof classical_why);
         if (si->companion.p) {
-            tsp_signer_info comp;
-            const char *why;
-            x509_cert ccert;
-            int calg;
-            if (algs[i] != X509_ALG_ECDSA_P384) return tsp_report_fail(rep, "companion signature on a non-ECDSA SignerInfo");
-            if (tsp_parse_signer_info(si->companion.p, si->companion.n, &comp, 0, &why) != 0)
-                return tsp_report_fail(rep, "companion signature: %s", why);
-            tsp_report_line(rep, "  compat companion attribute (%s):", TSP_ATTR_COMPANION_STR);
-            if (tsp_verify_signer(t, &comp, o, rep, &calg, &ccert, &pq, chain_why, sizeof chain_why) != 0) return -1;
-            if (calg != X509_ALG_MLDSA65) return tsp_report_fail(rep, "companion signature is not ML-DSA-65");
-            count_signature(rep, calg, pq, chain_why, classical_why, sizeof classical_why);
+            if (algs[i] != X509_ALG_ECDSA_P384) return tsp_report_fail(rep, "countersignature on a non-ECDSA SignerInfo");
+            if (verify_countersignature(t, si, o, rep, classical_why, sizeof classical_why) != 0) return -1;
             has_companion = 1;
         }
     }
     if (check_digest_algs(t, algs, rep) != 0) return -1;
     int shape = shape_of(t->nsigners, algs, has_companion);
-    int policy = tsp_profile_from_policy(t->tstinfo.policy, t->tstinfo.policy_len);
+    int policy = tsp_policies_find(o->policies, t->tstinfo.policy, t->tstinfo.policy_len);
     rep->profile = policy;
     if (policy >= 0 && shape != policy)
         return tsp_report_fail(rep, "token policy says profile %s but its signatures do not have that shape",

@@ -1,6 +1,7 @@
 /* tsp_verify.h: full verification of a time-stamp token (bare ContentInfo or inside a
  * TimeStampResp): message imprint against the data, every SignerInfo's signature (ECDSA P-384
- * and ML-DSA-65, including the compat companion), signedAttrs consistency (contentType,
+ * and ML-DSA-65, including the compat profile's ML-DSA-65 countersignature of the ECDSA signature,
+ * RFC 5652 11.4), signedAttrs consistency (contentType,
  * messageDigest, ESSCertIDv2), the TSA certificate's EKU, the chain to the given roots at genTime,
  * the profile's shape against its policy (no stripped signer), the tsa name, a genTime not in the
  * future (reference time + tolerance), no critical TSTInfo extension, the strict-mode checks
@@ -23,6 +24,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
+
+#include "tsp/tsp_profile.h"
 
 typedef enum { TSP_REQUIRE_ANY, TSP_REQUIRE_CLASSIC, TSP_REQUIRE_PQ, TSP_REQUIRE_BOTH } tsp_require;
 
@@ -47,6 +50,7 @@ typedef struct {
     int no_strict;        /* 0 (default): strict mode, tsp_verify_strict.h; 1: skip those checks */
     time_t at;            /* reference time: genTime may not lie past at + max_skew; 0: the system clock */
     long max_skew;        /* seconds; 0: TSP_VERIFY_DEFAULT_SKEW */
+    const tsp_policies *policies; /* the TSA's policy OID per profile; NULL: the development defaults */
 } tsp_verify_opts;
 
 #define TSP_REPORT_LINES 40

@@ -113,7 +113,9 @@ static int check_ess_cert_id(const der_elem *value, const x509_cert *cert, tsp_v
 }
 
 /* signedAttrs: each type once; contentType = id-ct-TSTInfo = eContentType; messageDigest =
- * digest(eContent); signingCertificateV2 names the signer certificate. */
+ * digest(eContent); signingCertificateV2 names the signer certificate. A countersignature (RFC
+ * 5652 11.4: si->countersigned set) must not have contentType, and its messageDigest is the digest
+ * of the countersigned signature value. */
 static int check_signed_attrs(const tsp_parsed *t, const tsp_signer_info *si, tsp_hash_alg h, const x509_cert *cert,
                               tsp_verify_report *rep)
 {
@@ -121,7 +123,8 @@ static int check_signed_attrs(const tsp_parsed *t, const tsp_signer_info *si, ts
     der_elem type, value;
     int have_ct = 0, have_md = 0, have_sc = 0;
     uint8_t md[TSP_HASH_MAX_LEN];
-    if (tsp_hash(h, t->tstinfo_der.p, t->tstinfo_der.n, md) != 0) return tsp_report_fail(rep, "hashing failed");
+    const tsp_span *content = si->countersigned.p ? &si->countersigned : &t->tstinfo_der;
+    if (tsp_hash(h, content->p, content->n, md) != 0) return tsp_report_fail(rep, "hashing failed");
     der_reader_init(&outer, si->signed_attrs.p, si->signed_attrs.n);
     if (der_enter(&outer, DER_CTX(0), &r) != DER_OK) return tsp_report_fail(rep, "signedAttrs malformed");
     while (!der_reader_done(&r)) {
@@ -130,12 +133,15 @@ static int check_signed_attrs(const tsp_parsed *t, const tsp_signer_info *si, ts
             return tsp_report_fail(rep, "signedAttrs attribute malformed");
         int single = der_reader_done(&values);
         if (der_oid_equals(&type, OID_ARG(OID_ATTR_CONTENT_TYPE))) {
+            if (si->countersigned.p)
+                return tsp_report_fail(rep, "countersignature signedAttrs contain contentType (RFC 5652 11.4 forbids it)");
             if (have_ct++ || !single || value.tag != DER_OID || !der_oid_equals(&value, OID_ARG(OID_CT_TSTINFO)) ||
                 !span_eq(value.val, value.len, t->econtent_type.p, t->econtent_type.n))
                 return tsp_report_fail(rep, "contentType attribute is not id-ct-TSTInfo or differs from eContentType");
         } else if (der_oid_equals(&type, OID_ARG(OID_ATTR_MESSAGE_DIGEST))) {
             if (have_md++ || !single || value.tag != DER_OCTET_STRING || !span_eq(value.val, value.len, md, tsp_hash_len(h)))
-                return tsp_report_fail(rep, "messageDigest attribute does not match the %s of the TSTInfo", tsp_hash_name(h));
+                return tsp_report_fail(rep, "messageDigest attribute does not match the %s of the %s", tsp_hash_name(h),
+                                       si->countersigned.p ? "countersigned signature value" : "TSTInfo");
         } else if (der_oid_equals(&type, OID_ARG(OID_ATTR_SIGNING_CERT_V2))) {
             if (have_sc++ || !single) return tsp_report_fail(rep, "signingCertificateV2 repeated");
             if (check_ess_cert_id(&value, cert, rep) != 0) return -1;
@@ -143,8 +149,9 @@ static int check_signed_attrs(const tsp_parsed *t, const tsp_signer_info *si, ts
             return tsp_report_fail(rep, "signingCertificate (v1, SHA-1) is not accepted");
         }
     }
-    if (!have_ct || !have_md || !have_sc)
-        return tsp_report_fail(rep, "signedAttrs lack contentType, messageDigest or signingCertificateV2");
+    if ((!have_ct && !si->countersigned.p) || !have_md || !have_sc)
+        return tsp_report_fail(rep, "signedAttrs lack %smessageDigest or signingCertificateV2",
+                               si->countersigned.p ? "" : "contentType, ");
     return 0;
 }
 
@@ -223,8 +230,12 @@ static int verify_with_cert(const tsp_parsed *t, const tsp_signer_info *si, cons
         return tsp_report_fail(rep, "certificate \"%s\" is not a TSA certificate: %s", cn, x509_error_reason());
     if (tsp_verify_chain(t, cert, o, rep, pq, why, why_cap) != 0) return -1;
     if (o->measurement && check_measurement(cert, cn, o, rep) != 0) return -1;
-    tsp_report_line(rep, "  %s signature valid: signer \"%s\"; contentType, messageDigest (%s), ESSCertIDv2, "
-                         "EKU timeStamping, chain to a given root at genTime", alg_name, cn, tsp_hash_name(h));
+    if (si->countersigned.p)
+        tsp_report_line(rep, "  %s countersignature valid: signer \"%.60s\"; messageDigest (%s) of the ECDSA signature "
+                             "value, ESSCertIDv2, EKU, chain at genTime", alg_name, cn, tsp_hash_name(h));
+    else
+        tsp_report_line(rep, "  %s signature valid: signer \"%s\"; contentType, messageDigest (%s), ESSCertIDv2, "
+                             "EKU timeStamping, chain to a given root at genTime", alg_name, cn, tsp_hash_name(h));
     if (cert->key_alg == X509_ALG_MLDSA65) {
         if (*pq) {
             tsp_report_line(rep, "  post-quantum assurance: every signature on the chain of \"%s\", up to the trust "

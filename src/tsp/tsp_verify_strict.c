@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "asn1/der.h"
+#include "asn1/oids.h"
 #include "tsp/tsp_profile.h"
 #include "tsp/tsp_status.h"
 #include "tsp/tsp_verify_signer.h"
@@ -12,7 +13,8 @@
 
 int tsp_strict_unsigned_attr_known(const uint8_t *oid, size_t n)
 {
-    return n == tsp_oid_attr_companion_len && !memcmp(oid, tsp_oid_attr_companion, n);
+    /* compat: the ML-DSA-65 countersignature of the ECDSA signature (RFC 5652 11.4) */
+    return n == sizeof OID_ATTR_COUNTERSIGNATURE - 1 && !memcmp(oid, OID_ATTR_COUNTERSIGNATURE, n);
 }
 
 /* Consecutive elements a[0..n-1] of one SET OF are in DER order. */
@@ -57,7 +59,7 @@ static int check_signer(const tsp_signer_info *si, tsp_verify_report *rep)
         tsp_signer_info comp;
         const char *why;
         if (tsp_parse_signer_info(si->companion.p, si->companion.n, &comp, 0, &why) != 0)
-            return tsp_report_fail(rep, "companion signature: %s", why);
+            return tsp_report_fail(rep, "countersignature: %s", why);
         return check_signer(&comp, rep);
     }
     return 0;

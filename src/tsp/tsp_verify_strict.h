@@ -16,7 +16,7 @@
 #include "tsp/tsp_verify.h"
 
 /* The allow-list of unsigned attribute types: 1 if a profile defines attribute type oid (OID
- * contents). Today that is only the compat profile's ML-DSA companion signature. */
+ * contents). Today that is only the compat profile's ML-DSA-65 countersignature (id-countersignature). */
 int tsp_strict_unsigned_attr_known(const uint8_t *oid, size_t n);
 
 /* Token-wide checks (SET order, unsigned attributes, status). 0 or -1 with rep->error. */

@@ -2,13 +2,15 @@
 // code with the C verifier: CMS structure from @peculiar/asn1-cms, certificates from
 // @peculiar/asn1-x509, ML-DSA-65 from @noble/post-quantum, ECDSA and hashes from node:crypto.
 // Checks: response status, SignedData version 3, eContentType TSTInfo, message imprint against
-// the data, for every SignerInfo (and the compat companion SignerInfo in the unsigned attribute
-// 2.25.104622740930165808608618531222640864576.2.1): signer certificate by issuer+serial, digest
-// algorithm, contentType and messageDigest attributes, ESSCertIDv2 hash and issuerSerial, the
-// signature, EKU timeStamping, signature of the TSA certificate by a given root, and that the
-// signer shape matches the cctsa policy OID (no stripped signer).
+// the data, for every SignerInfo (and the compat profile's ML-DSA-65 countersignature, RFC 5652
+// 11.4, in the ECDSA SignerInfo's unsigned attribute id-countersignature): signer certificate by
+// issuer+serial, digest algorithm, contentType and messageDigest attributes (a countersignature:
+// no contentType, messageDigest over the countersigned signature value), ESSCertIDv2 hash and
+// issuerSerial, the signature, EKU timeStamping, signature of the TSA certificate by a given root,
+// and that the signer shape matches the profile of the policy OID (no stripped signer): the
+// development-default policies, or those given with --policy PROFILE=OID.
 //
-// usage: node tsp_verify.mjs TOKEN --data FILE --ca ROOT.pem [--ca ...] [--tamper STRIDE]
+// usage: node tsp_verify.mjs TOKEN --data FILE --ca ROOT.pem [--ca ...] [--policy PROFILE=OID ...] [--tamper STRIDE]
 // prints one JSON line: {"ok":true,"ecdsa":1,"mldsa":0,"profile":"classic"} or {"ok":false,"error":...}
 // With --tamper STRIDE: flips one bit in every STRIDE-th byte of TOKEN (stride 1 = every byte),
 // verifies each variant and prints {"positions":N,"accepted":[...offsets accepted...]}.
@@ -25,11 +27,11 @@ const OID = {
   contentType: '1.2.840.113549.1.9.3', messageDigest: '1.2.840.113549.1.9.4',
   signingCertV2: '1.2.840.113549.1.9.16.2.47', ecdsaSha384: '1.2.840.10045.4.3.3',
   mldsa65: '2.16.840.1.101.3.4.3.18', ecPublicKey: '1.2.840.10045.2.1', timeStamping: '1.3.6.1.5.5.7.3.8',
-  eku: '2.5.29.37',
+  eku: '2.5.29.37', countersignature: '1.2.840.113549.1.9.6',
 };
-const ARC = '2.25.104622740930165808608618531222640864576';
-const COMPANION = `${ARC}.2.1`;
-const PROFILES = { [`${ARC}.1.1`]: 'classic', [`${ARC}.1.2`]: 'pq', [`${ARC}.1.3`]: 'hybrid', [`${ARC}.1.4`]: 'compat' };
+// Development-default policy OIDs (src/tsp/tsp_profile.h); --policy replaces them.
+const DEV_ARC = '1.3.6.1.4.1.32473.3161';
+const PROFILES = { [`${DEV_ARC}.1`]: 'classic', [`${DEV_ARC}.2`]: 'pq', [`${DEV_ARC}.3`]: 'hybrid', [`${DEV_ARC}.4`]: 'compat' };
 const HASHES = {
   '2.16.840.1.101.3.4.2.1': 'sha256', '2.16.840.1.101.3.4.2.2': 'sha384', '2.16.840.1.101.3.4.2.3': 'sha512',
   '2.16.840.1.101.3.4.2.8': 'sha3-256', '2.16.840.1.101.3.4.2.9': 'sha3-384', '2.16.840.1.101.3.4.2.10': 'sha3-512',
@@ -46,8 +48,8 @@ function ber(bytes) {
   return r.result;
 }
 const raw = (block) => new Uint8Array(block.valueBeforeDecodeView);
-// Dotted OID from an asn1js ObjectIdentifier block, with BigInt arcs (asn1js prints the 128-bit
-// UUID arcs of 2.25 in hex braces).
+// Dotted OID from an asn1js ObjectIdentifier block, with BigInt arcs (asn1js prints arcs beyond
+// 2^53 in hex braces).
 function oidOf(block) {
   const v = new Uint8Array(block.valueBlock.valueBeforeDecodeView ?? []);
   const bytes = v.length ? v : raw(block).subarray(2);
@@ -142,7 +144,9 @@ function checkEss(value, c) {
   }
 }
 
-function verifySignerInfo(siBytes, eContent, eType, certs, roots) {
+// content is what messageDigest covers: the eContent, or for a countersignature (countersig true)
+// the countersigned signature value, and then contentType must be absent (RFC 5652 11.4).
+function verifySignerInfo(siBytes, content, eType, certs, roots, countersig = false) {
   const si = parseDer(siBytes, SignerInfo);
   const sid = si.sid.issuerAndSerialNumber ?? fail('sid is not issuerAndSerialNumber');
   if (si.version !== 1) fail('SignerInfo version');
@@ -161,14 +165,16 @@ function verifySignerInfo(siBytes, eContent, eType, certs, roots) {
     if (a.attrValues.length !== 1) fail('attribute with several values');
     const v = new Uint8Array(a.attrValues[0]);
     if (a.attrType === OID.contentType) {
+      if (countersig) fail('countersignature with a contentType attribute');
       if (ber(v).valueBlock.toString() !== OID.tstInfo || eType !== OID.tstInfo) fail('contentType');
     } else if (a.attrType === OID.messageDigest) {
-      if (!eq(ber(v).valueBlock.valueHexView, digest(wantDigest, eContent))) fail('messageDigest mismatch');
+      if (!eq(ber(v).valueBlock.valueHexView, digest(wantDigest, content))) fail('messageDigest mismatch');
     } else if (a.attrType === OID.signingCertV2) {
       checkEss(v, c);
     }
   }
-  for (const t of [OID.contentType, OID.messageDigest, OID.signingCertV2]) if (!seen.has(t)) fail(`missing ${t}`);
+  const required = countersig ? [OID.messageDigest, OID.signingCertV2] : [OID.contentType, OID.messageDigest, OID.signingCertV2];
+  for (const t of required) if (!seen.has(t)) fail(`missing ${t}`);
   const tbs = rawSignedAttrs(siBytes).slice();
   tbs[0] = 0x31;
   if (!verifySig(si.signatureAlgorithm.algorithm, c.keyAlg, c.spki, c.pub, tbs, new Uint8Array(si.signature.buffer)))
@@ -178,25 +184,14 @@ function verifySignerInfo(siBytes, eContent, eType, certs, roots) {
   if (!ekuExt.critical || eku.length !== 1 || eku[0] !== OID.timeStamping) fail('EKU is not critical timeStamping only');
   const root = roots.find((r) => eq(r.subject, c.issuer)) ?? fail('issuer is not a given root');
   if (!verifySig(c.sigAlg, root.keyAlg, root.spki, root.pub, c.tbsRaw, c.sig)) fail('TSA certificate not signed by the root');
-  return isEc ? 'ecdsa' : 'mldsa';
+  return { kind: isEc ? 'ecdsa' : 'mldsa', signature: new Uint8Array(si.signature.buffer) };
 }
 
 // DER check by round trip: the schema's re-encoding must reproduce the input exactly (catches
 // wrong universal tags, non-minimal encodings and anything else the BER parser tolerates).
-// asn1js cannot re-encode the 128-bit arc of the companion attribute OID, so for the round trip
-// that exact OID TLV is swapped for a same-length stand-in (2.25 followed by 21 arcs of 1).
-const COMPANION_TLV = Uint8Array.from(Buffer.from('0616' + '69819db5cdd8bbebba98c7a989d5cdb7dbfcda400201', 'hex'));
-const STANDIN_TLV = Uint8Array.from([0x06, 0x16, 0x69, ...new Array(21).fill(1)]);
-function withStandIn(bytes) {
-  const out = u8(bytes).slice();
-  const hay = Buffer.from(out);
-  for (let i = hay.indexOf(COMPANION_TLV); i !== -1; i = hay.indexOf(COMPANION_TLV, i + 1)) out.set(STANDIN_TLV, i);
-  return out;
-}
 function parseDer(bytes, type) {
   const value = AsnConvert.parse(bytes, type);
-  const check = withStandIn(bytes);
-  if (!eq(AsnConvert.serialize(AsnConvert.parse(check, type)), check)) fail(`${type.name} is not DER`);
+  if (!eq(AsnConvert.serialize(value), bytes)) fail(`${type.name} is not DER`);
   return value;
 }
 
@@ -217,15 +212,15 @@ export function verifyToken(input, data, roots) {
   const shape = [];
   if (parts.signerInfos.length !== sd.signerInfos.length) fail('signerInfos');
   for (const siBytes of parts.signerInfos) {
-    const kind = verifySignerInfo(siBytes, eContent, eType, certs, roots);
+    const { kind, signature } = verifySignerInfo(siBytes, eContent, eType, certs, roots);
     count[kind]++;
-    const comp = unsignedAttrs(siBytes).filter((a) => a.type === COMPANION);
-    if (comp.length > 1 || comp.some((a) => a.values.length !== 1)) fail('companion attribute malformed');
-    if (comp.length) {
-      if (kind !== 'ecdsa') fail('companion on a non-ECDSA signer');
-      const csiBytes = comp[0].values[0];
-      if (unsignedAttrs(csiBytes).length) fail('companion with unsigned attributes');
-      if (verifySignerInfo(csiBytes, eContent, eType, certs, roots) !== 'mldsa') fail('companion is not ML-DSA');
+    const cs = unsignedAttrs(siBytes).filter((a) => a.type === OID.countersignature);
+    if (cs.length > 1 || cs.some((a) => a.values.length !== 1)) fail('countersignature attribute malformed');
+    if (cs.length) {
+      if (kind !== 'ecdsa') fail('countersignature on a non-ECDSA signer');
+      const csiBytes = cs[0].values[0];
+      if (unsignedAttrs(csiBytes).length) fail('countersignature with unsigned attributes');
+      if (verifySignerInfo(csiBytes, signature, eType, certs, roots, true).kind !== 'mldsa') fail('countersignature is not ML-DSA');
       count.mldsa++;
       shape.push('compat');
     } else {
@@ -241,16 +236,28 @@ export function verifyToken(input, data, roots) {
 }
 
 function main(argv) {
-  const args = { ca: [] };
+  const args = { ca: [], policies: [] };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--data') args.data = argv[++i];
     else if (argv[i] === '--ca') args.ca.push(argv[++i]);
     else if (argv[i] === '--tamper') args.tamper = Number(argv[++i]);
+    else if (argv[i] === '--policy') args.policies.push(argv[++i] ?? '');
     else args.token = argv[i];
   }
   if (!args.token || !args.data || !args.ca.length) {
-    process.stderr.write('usage: node tsp_verify.mjs TOKEN --data FILE --ca ROOT.pem [--tamper STRIDE]\n');
+    process.stderr.write('usage: node tsp_verify.mjs TOKEN --data FILE --ca ROOT.pem [--policy PROFILE=OID] [--tamper STRIDE]\n');
     process.exit(2);
+  }
+  if (args.policies.length) {
+    for (const k of Object.keys(PROFILES)) delete PROFILES[k];
+    for (const p of args.policies) {
+      const [name, oid] = p.split('=');
+      if (!['classic', 'pq', 'hybrid', 'compat'].includes(name) || !/^[0-2](\.(0|[1-9][0-9]*))+$/.test(oid ?? '')) {
+        process.stderr.write(`tsp_verify.mjs: --policy takes PROFILE=OID, got '${p}'\n`);
+        process.exit(2);
+      }
+      PROFILES[oid] = name;
+    }
   }
   const roots = args.ca.map((p) => certInfo(new Uint8Array(new X509Certificate(readFileSync(p)).raw)));
   const token = new Uint8Array(readFileSync(args.token));

@@ -1,5 +1,6 @@
-/* test_tsp_clock.c: genTime never goes backwards (monotonic clamp, also across threads), has
- * millisecond precision without trailing zeros in the DER, and serial numbers are unique,
+/* test_tsp_clock.c: genTime never goes backwards (monotonic clamp, also across threads), in both
+ * precisions: whole seconds (the default) or milliseconds without trailing zeros in the DER; serial
+ * numbers are unique,
  * positive, at most 160 bits, and differ between two engines ("boots") without coordination. */
 #include <pthread.h>
 #include <stdlib.h>
@@ -46,13 +47,18 @@ static int gentime_text(const uint8_t *resp, size_t len, char *out, size_t cap, 
     return -1;
 }
 
-static void scripted_engine(fx_pki *fx)
+/* The scripted clock through the engine in both precisions: the clamp holds, and milliseconds
+ * appear only when configured (trailing fractional zeros removed). */
+static void scripted_engine(fx_pki *fx, tsp_gentime_precision precision)
 {
     static const long script[][2] = {
         {1700000000, 500}, {1699999999, 0}, {1700000000, 499}, {1700000000, 501}, {1700000100, 0}, {1700000100, 120},
     };
-    static const char *expect[] = {"20231114221320.5Z", "20231114221320.5Z", "20231114221320.5Z",
-                                   "20231114221320.501Z", "20231114221500Z", "20231114221500.12Z"};
+    static const char *expect_ms[] = {"20231114221320.5Z", "20231114221320.5Z", "20231114221320.5Z",
+                                      "20231114221320.501Z", "20231114221500Z", "20231114221500.12Z"};
+    static const char *expect_s[] = {"20231114221320Z", "20231114221320Z", "20231114221320Z",
+                                     "20231114221320Z", "20231114221500Z", "20231114221500Z"};
+    const char **expect = precision == TSP_GENTIME_MILLIS ? expect_ms : expect_s;
     scripted s = {script, 6, 0};
     /* The engine refuses to sign outside its certificate's validity: certify the ECDSA key for
      * the scripted days of November 2023 (by the ML-DSA test root; no chain is checked here). */
@@ -68,19 +74,23 @@ static void scripted_engine(fx_pki *fx)
                             .path_len = -1};
     CHECK(x509_cert_build(&t, &fx->ml_root.signer, &cert, &cert_len) == 0);
     tsp_identity ec2023 = {&fx->keys.ec_signer, cert, cert_len};
-    tsp_engine_config cfg = {TSP_PROFILE_CLASSIC, {scripted_now, &s}, &ec2023, &fx->keys.ml};
+    tsp_engine_config cfg = {.default_profile = TSP_PROFILE_CLASSIC, .time = {scripted_now, &s}, .ec = &ec2023,
+                             .ml = &fx->keys.ml, .precision = precision};
     tsp_engine *eng = tsp_engine_new(&cfg);
-    uint8_t digest[32] = {1}, *req = NULL;
+    uint8_t digest[32] = {1}, *req = NULL, last_serial[20] = {0};
     size_t req_len = 0;
     CHECK(eng && tsp_req_encode(TSP_HASH_SHA256, digest, NULL, 0, NULL, 0, 0, &req, &req_len) == 0);
     for (int i = 0; i < 6 && eng; i++) {
         uint8_t *resp = NULL;
         size_t resp_len = 0;
         char text[32] = "";
-        tsp_tstinfo ti;
+        tsp_tstinfo ti = {0};
         CHECK(tsp_engine_respond(eng, req, req_len, TSP_PATH_DEFAULT, &resp, &resp_len, NULL) == 0);
         CHECK_MSG(gentime_text(resp, resp_len, text, sizeof text, &ti) == 0 && !strcmp(text, expect[i]),
-                  "step %d: genTime %s, expected %s", i, text, expect[i]);
+                  "%s step %d: genTime %s, expected %s", precision ? "ms" : "s", i, text, expect[i]);
+        CHECK_MSG(ti.serial_len == TSP_SERIAL_BYTES && memcmp(ti.serial, last_serial, TSP_SERIAL_BYTES) != 0,
+                  "step %d: serial number repeated", i);
+        if (ti.serial_len == TSP_SERIAL_BYTES) memcpy(last_serial, ti.serial, TSP_SERIAL_BYTES);
         free(resp);
     }
     free(req);
@@ -130,7 +140,7 @@ static uint64_t counter_of(const uint8_t *serial)
     return c;
 }
 
-static void concurrent_issuer(void)
+static void concurrent_issuer(tsp_gentime_precision precision)
 {
     static worker w[THREADS];
     static int64_t when_by_counter[THREADS * PER_THREAD + 1];
@@ -138,19 +148,21 @@ static void concurrent_issuer(void)
     pthread_t th[THREADS];
     CHECK(tsp_issuer_state_init(&st) == 0 && tsp_issuer_state_init(&other) == 0);
     CHECK_MSG(memcmp(st.prefix, other.prefix, TSP_SERIAL_PREFIX_BYTES) != 0, "two boots drew the same serial prefix");
+    st.precision = precision;
     for (int t = 0; t < THREADS; t++) {
         w[t].st = &st;
         w[t].ts.now = jittery_now;
         pthread_create(&th[t], NULL, work, &w[t]);
     }
     for (int t = 0; t < THREADS; t++) pthread_join(th[t], NULL);
-    int unique = 1, positive = 1, monotonic = 1, in_range = 1;
+    int unique = 1, positive = 1, monotonic = 1, in_range = 1, whole = 1;
     memset(when_by_counter, 0xff, sizeof when_by_counter);
     for (int t = 0; t < THREADS; t++) {
         CHECK(w[t].ok);
         for (int i = 0; i < PER_THREAD; i++) {
             uint64_t c = counter_of(w[t].serial[i]);
             positive &= (w[t].serial[i][0] & 0x80) == 0 && w[t].serial[i][0] != 0;
+            whole &= precision == TSP_GENTIME_MILLIS || w[t].ms[i] == 0;
             in_range &= c >= 1 && c <= THREADS * PER_THREAD;
             if (c >= 1 && c <= THREADS * PER_THREAD) {
                 unique &= when_by_counter[c] < 0;
@@ -163,6 +175,7 @@ static void concurrent_issuer(void)
     CHECK_MSG(unique && in_range, "serial numbers are not unique");
     CHECK_MSG(positive, "a serial number is not a positive 127-bit value");
     CHECK_MSG(monotonic, "genTime went backwards in issue order");
+    CHECK_MSG(whole, "whole-second mode issued a genTime with milliseconds");
     tsp_issuer_state_destroy(&st);
     tsp_issuer_state_destroy(&other);
 }
@@ -171,8 +184,10 @@ int main(void)
 {
     fx_pki fx;
     if (fx_init(&fx) != 0) return 1;
-    scripted_engine(&fx);
-    concurrent_issuer();
+    scripted_engine(&fx, TSP_GENTIME_MILLIS);
+    scripted_engine(&fx, TSP_GENTIME_SECONDS);
+    concurrent_issuer(TSP_GENTIME_MILLIS);
+    concurrent_issuer(TSP_GENTIME_SECONDS);
     fx_free(&fx);
     return check_summary("test_tsp_clock");
 }

@@ -1,7 +1,7 @@
 /* test_tsp_inspect.c: `cctsa inspect` (argv[1] = the cctsa binary) prints names taken from the
  * token, which anyone can put there (SignedData.certificates is not authenticated): a certificate
  * whose subject holds a newline and an ESC sequence must not forge output lines nor reach the
- * terminal raw. */
+ * terminal raw. A compat token shows its ML-DSA-65 countersignature. */
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 #include <stdio.h>
@@ -67,6 +67,20 @@ int main(int argc, char **argv)
         CHECK_MSG(out && strstr(out, "cctsa test TSA (ECDSA P-384)"), "the real names are gone:\n%s", out ? out : "");
         free(out);
     }
+    /* A compat token shows its ML-DSA countersignature under the ECDSA signer. */
+    uint8_t *compat = NULL;
+    size_t compat_len = 0;
+    CHECK(fx_stamp(&fx, TSP_PROFILE_COMPAT, data, sizeof data, &compat, &compat_len) == 0);
+    if (compat) {
+        snprintf(cmd, sizeof cmd, "'%s' inspect '%s'", argv[1], fx_write(&fx, "compat.tst", compat, compat_len));
+        char *out = fx_run(cmd, &status);
+        const char *cs = out ? strstr(out, "countersignature of this signer's signature value (unsigned attribute "
+                                           "id-countersignature 1.2.840.113549.1.9.6") : NULL;
+        CHECK_MSG(status == 0 && cs && strstr(cs, "signature: id-ml-dsa-65") && strstr(out, "(cctsa compat profile)"),
+                  "inspect does not show the countersignature:\n%s", out ? out : "");
+        free(out);
+    }
+    free(compat);
     free(tok);
     free(evil);
     free(cert);

@@ -27,7 +27,8 @@ int main(void)
     fx_pki fx;
     if (fx_init(&fx) != 0) return 1;
     time_t now = time(NULL);
-    tsp_engine_config cfg = {TSP_PROFILE_CLASSIC, {fixed_now, NULL}, &fx.keys.ec, &fx.keys.ml};
+    tsp_engine_config cfg = {.default_profile = TSP_PROFILE_CLASSIC, .time = {fixed_now, NULL}, .ec = &fx.keys.ec,
+                             .ml = &fx.keys.ml};
     tsp_engine *eng = tsp_engine_new(&cfg);
     uint8_t digest[32] = {7}, *req = NULL;
     size_t req_len = 0;

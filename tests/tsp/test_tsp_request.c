@@ -225,7 +225,8 @@ int main(void)
     /* Clock not trusted / unavailable: timeNotAvailable (bit 14). */
     tsp_time_source bad_sources[2] = {{untrusted_now, NULL}, {no_time, NULL}};
     for (int i = 0; i < 2; i++) {
-        tsp_engine_config cfg = {TSP_PROFILE_CLASSIC, bad_sources[i], &fx.keys.ec, &fx.keys.ml};
+        tsp_engine_config cfg = {.default_profile = TSP_PROFILE_CLASSIC, .time = bad_sources[i], .ec = &fx.keys.ec,
+                                 .ml = &fx.keys.ml};
         tsp_engine *eng = tsp_engine_new(&cfg);
         expect(&fx, eng, good, len, TSP_PATH_DEFAULT, TSP_FAIL_TIME_NOT_AVAILABLE, i ? "no time" : "untrusted time");
         tsp_engine_free(eng);
@@ -239,7 +240,7 @@ int main(void)
     free(rej);
 
     /* A profile whose key is missing is unacceptedPolicy, not a crash. */
-    tsp_engine_config ec_only = {TSP_PROFILE_CLASSIC, tsp_time_source_system(), &fx.keys.ec, NULL};
+    tsp_engine_config ec_only = {.default_profile = TSP_PROFILE_CLASSIC, .time = tsp_time_source_system(), .ec = &fx.keys.ec};
     tsp_engine *eng = tsp_engine_new(&ec_only);
     expect(&fx, eng, good, len, TSP_PROFILE_PQ, TSP_FAIL_UNACCEPTED_POLICY, "pq without an ML-DSA key");
     expect(&fx, eng, good, len, TSP_PROFILE_CLASSIC, -1, "classic with only an EC key");

@@ -1,9 +1,9 @@
 /* test_tsp_tamper.c: flipping one bit of a single byte of a real token makes every verifier
  * reject it. Our verifier: every byte of the classic token, every 19th byte of the others (they
- * are ~7 KB and each verification costs milliseconds; sparser under the sanitizers). Node
+ * are ~10 KB and each verification costs milliseconds; sparser under the sanitizers). Node
  * verifier: every 11th (classic) / 89th byte. openssl ts -verify (classic and compat, the
  * profiles it accepts): every 17th byte OUTSIDE the parts OpenSSL does not authenticate: the
- * ML-DSA companion attribute and ML-DSA certificate (only ML-DSA-aware verifiers check them; ours
+ * ML-DSA countersignature attribute and ML-DSA certificate (only ML-DSA-aware verifiers check them; ours
  * and Node's do), the ECDSA signatureAlgorithm OID (OpenSSL hashes with digestAlgorithm and only
  * checks the key type) and the SignedData and SignerInfo version numbers: an exhaustive run over
  * every byte found exactly these (docs/token-profiles.md). argv[1] = tests/interop folder. */
@@ -75,7 +75,7 @@ static void tamper_profile(fx_pki *fx, tsp_profile p, const char *interop, const
     free(out);
 
     if (p == TSP_PROFILE_CLASSIC || p == TSP_PROFILE_COMPAT) {
-        /* Spans OpenSSL does not authenticate: the companion attribute and the ML-DSA certificate. */
+        /* Spans OpenSSL does not authenticate: the countersignature attribute and the ML-DSA certificate. */
         tsp_parsed t;
         char err[200];
         tsp_span skip[5] = {{0}, {0}, {0}, {0}, {0}};

@@ -194,7 +194,8 @@ int fx_init(fx_pki *fx)
                      fx->keys.ml_signer.publen, &fx->ml_cert_mlroot, &fx->ml_cert_mlroot_len) ||
         fx_use_ml_cert(fx, 0))
         goto out;
-    tsp_engine_config cfg = {TSP_PROFILE_CLASSIC, tsp_time_source_system(), &fx->keys.ec, &fx->keys.ml};
+    tsp_engine_config cfg = {.default_profile = TSP_PROFILE_CLASSIC, .time = tsp_time_source_system(),
+                             .ec = &fx->keys.ec, .ml = &fx->keys.ml};
     fx->engine = tsp_engine_new(&cfg);
     rc = fx->engine ? 0 : -1;
 out:
