@@ -16,6 +16,7 @@
 
 #include "check.h"
 #include "testutil.h"
+#include "threshold/tecdsa_driver.h"
 #include "threshold/tecdsa_ec.h"
 #include "threshold/tecdsa_internal.h"
 
@@ -296,7 +297,7 @@ static void api_misuse(void)
     tecdsa_msg m = {0}, shares[3] = {{0}};
     size_t der_len = 1;
     int culprit = -1;
-    CHECK(tecdsa_sign_share(NULL, digest, 1, &m) == TECDSA_ERR_ARG);
+    CHECK(tecdsa_sign_share(NULL, digest, sizeof digest, tecdsa_policy_accept_any, NULL, 1, &m) == TECDSA_ERR_ARG);
     CHECK(tecdsa_combine(batch, pub, digest, 1, shares, der, &der_len, &culprit) == TECDSA_ERR_POINT);
     CHECK(der_len == 0);
     CHECK(tecdsa_combine(batch, NULL, digest, 1, shares, der, &der_len, &culprit) == TECDSA_ERR_ARG);
