@@ -104,7 +104,14 @@ tecdsa_dkg *tecdsa_dkg_new(int self_id, const uint8_t ceremony_nonce[32]);
 /* in: messages of the previous round by sender id (ignored on the first call); out: messages
  * to send by receiver id (the caller frees them). Returns TECDSA_OK, TECDSA_DONE or an error. */
 int tecdsa_dkg_step(tecdsa_dkg *d, const tecdsa_msg in[TECDSA_N + 1], tecdsa_msg out[TECDSA_N + 1]);
-int tecdsa_dkg_culprit(const tecdsa_dkg *d); /* 0 if none attributable */
+int tecdsa_dkg_culprit(const tecdsa_dkg *d); /* 0 if none attributable to ONE party */
+/* Blame that cannot be forged. Bit m set: party m may have caused the failure. One bit: the
+ * culprit (as tecdsa_*_culprit). Several bits, culprit 0: an equivocation (a broadcast or the
+ * round that fixes the session id) that this party cannot pin on one of them: a malicious
+ * broadcaster that told parties different things and a malicious peer that misreports what it
+ * received look the same, so the set holds both and at least one of them cheated. A caller may
+ * exclude a single culprit, never a member of a larger set on that evidence alone. */
+unsigned tecdsa_dkg_suspects(const tecdsa_dkg *d);
 tecdsa_keyshare *tecdsa_dkg_take_keyshare(tecdsa_dkg *d);
 void tecdsa_dkg_free(tecdsa_dkg *d);
 
@@ -138,6 +145,7 @@ tecdsa_presign *tecdsa_presign_new(tecdsa_keyshare *ks, const int signers[TECDSA
                                    const uint8_t batch_id[TECDSA_ID_BYTES]);
 int tecdsa_presign_step(tecdsa_presign *p, const tecdsa_msg in[TECDSA_N + 1], tecdsa_msg out[TECDSA_N + 1]);
 int tecdsa_presign_culprit(const tecdsa_presign *p);
+unsigned tecdsa_presign_suspects(const tecdsa_presign *p); /* see tecdsa_dkg_suspects */
 tecdsa_presig *tecdsa_presign_take(tecdsa_presign *p);
 void tecdsa_presign_free(tecdsa_presign *p);
 

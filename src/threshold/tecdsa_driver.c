@@ -78,6 +78,7 @@ int tecdsa_drive_dkg(tecdsa_keyshare *ks[TECDSA_N + 1], const uint8_t nonce[32],
     rc = run_rounds(obj, ids, TECDSA_N, 8, dkg_step, tamper, arg, run);
     for (int i = 1; i <= TECDSA_N; i++) {
         run->culprit[i] = tecdsa_dkg_culprit(obj[i]);
+        run->suspects[i] = tecdsa_dkg_suspects(obj[i]);
         if (rc == TECDSA_OK) ks[i] = tecdsa_dkg_take_keyshare(obj[i]);
     }
 done:
@@ -101,6 +102,7 @@ int tecdsa_drive_presign(tecdsa_keyshare *ks[TECDSA_N + 1], const int signers[TE
     for (int k = 0; k < TECDSA_T; k++) {
         int i = signers[k];
         run->culprit[i] = tecdsa_presign_culprit(obj[i]);
+        run->suspects[i] = tecdsa_presign_suspects(obj[i]);
         if (rc == TECDSA_OK) out[i] = tecdsa_presign_take(obj[i]);
     }
 done:

@@ -18,6 +18,7 @@ typedef struct {
     double cpu_seconds[TECDSA_N + 1];
     int error[TECDSA_N + 1];   /* per party: 0 or the error it reported */
     int culprit[TECDSA_N + 1]; /* per party: the culprit it named */
+    unsigned suspects[TECDSA_N + 1]; /* per party: tecdsa_*_suspects (bit m: party m suspect) */
     int rounds;                /* rounds completed */
 } tecdsa_run;
 

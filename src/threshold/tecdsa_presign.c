@@ -28,6 +28,7 @@ struct tecdsa_presign {
     tecdsa_keyshare *ks;
     int self, round, failed, culprit;
     int holds_slots; /* counted in ks->active[] for every peer */
+    unsigned suspects; /* set when culprit is 0: see tecdsa_dkg_suspects */
     int signers[TECDSA_T];
     uint8_t pre_sid[TECDSA_ID_BYTES], sid[TECDSA_ID_BYTES];
     tsc r, phi, sk;
@@ -102,6 +103,27 @@ void tecdsa_presign_free(tecdsa_presign *p)
 }
 
 int tecdsa_presign_culprit(const tecdsa_presign *p) { return p ? p->culprit : 0; }
+
+unsigned tecdsa_presign_suspects(const tecdsa_presign *p)
+{
+    if (!p) return 0;
+    return p->culprit ? 1u << p->culprit : p->suspects;
+}
+
+/* Peer j's message of round `type` did not open. j is to blame, unless only the session id
+ * differs: then j lies, or the third signer equivocated its P1 (nonce or commitment) so that j
+ * and we derived different session ids; the two peers are suspect and nobody is named alone. */
+static void blame_open(tecdsa_presign *p, const tecdsa_msg *m, uint8_t type, int j, size_t len)
+{
+    if (!tw_only_sid_differs(m, type, j, p->self, p->ks->key_id, p->sid, len)) {
+        p->culprit = j;
+        return;
+    }
+    p->culprit = 0;
+    p->suspects = 0;
+    for (int k = 0; k < TECDSA_T; k++)
+        if (p->signers[k] != p->self) p->suspects |= 1u << p->signers[k];
+}
 
 tecdsa_presig *tecdsa_presign_take(tecdsa_presign *p)
 {
@@ -261,7 +283,7 @@ static int p3(tecdsa_presign *p, const tecdsa_msg in[TECDSA_N + 1], tecdsa_msg o
         uint8_t ctx[TOT_CTX_BYTES];
         if (j == p->self) continue;
         if ((rc = tw_open(&in[j], TW_PRE2, j, p->self, p->ks->key_id, p->sid, P2_BYTES, &r)) != TECDSA_OK) {
-            p->culprit = j;
+            blame_open(p, &in[j], TW_PRE2, j, P2_BYTES);
             goto done;
         }
         if ((rc = tw_new(&out[j], TW_PRE3, p->self, j, p->ks->key_id, p->sid, P3_BYTES, &w)) != TECDSA_OK) goto done;
@@ -315,7 +337,10 @@ static int p3_in(tecdsa_presign *p, const tecdsa_msg *m, int j, tpt *Rsum, tpt *
     tsc d[2], psi;
     tpt Rj, pkj, gu, gv;
     int rc;
-    if ((rc = tw_open(m, TW_PRE3, j, p->self, p->ks->key_id, p->sid, P3_BYTES, &r)) != TECDSA_OK) return rc;
+    if ((rc = tw_open(m, TW_PRE3, j, p->self, p->ks->key_id, p->sid, P3_BYTES, &r)) != TECDSA_OK) {
+        blame_open(p, m, TW_PRE3, j, P3_BYTES);
+        return rc;
+    }
     ote_ctx(ctx, p, j, p->self);
     rc = tot_bob_finish(p->bob[j], ctx, tw_get(&r, TOT_ALICE_MSG_BYTES), d);
     if (rc == TECDSA_ERR_VOLE) return ban(p, j, rc);
@@ -359,7 +384,7 @@ static int p_finish(tecdsa_presign *p, const tecdsa_msg in[TECDSA_N + 1])
         int j = p->signers[k];
         if (j == p->self) continue;
         rc = p3_in(p, &in[j], j, &Rsum, &pksum, &psisum, &usum, &vsum);
-        if (rc != TECDSA_OK) p->culprit = j;
+        if (rc != TECDSA_OK && !p->suspects) p->culprit = j;
     }
     if (rc == TECDSA_OK && !tec_eq(&pksum, &p->ks->pk)) rc = TECDSA_ERR_PKSUM;
     if (rc == TECDSA_OK && !(p->result = calloc(1, sizeof *p->result))) rc = TECDSA_ERR_INTERNAL;
