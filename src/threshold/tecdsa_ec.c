@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "crypto/ct.h"
+#include "threshold/tecdsa_ctgrind.h"
 #include "threshold/tecdsa_hash.h"
 
 static EC_GROUP *g_group;
@@ -51,7 +52,9 @@ static void ws_close(ws *w)
 static int put_point(tpt *out, const EC_POINT *p, BN_CTX *bn)
 {
     const EC_GROUP *g = tec_group();
-    if (EC_POINT_is_at_infinity(g, p)) return -1;
+    int inf = EC_POINT_is_at_infinity(g, p);
+    TEC_DECLASSIFY(&inf, sizeof inf); /* a failure outcome: public */
+    if (inf) return -1;
     if (EC_POINT_point2oct(g, p, POINT_CONVERSION_UNCOMPRESSED, out->u, sizeof out->u, bn) != sizeof out->u)
         return -1;
     out->b[0] = (uint8_t)(2 | (out->u[96] & 1));
@@ -266,22 +269,6 @@ int tec_x_mod_n(tsc *out, const tpt *p)
 {
     tsc_from_wide(out, p->u + 1, TSC_BYTES); /* affine x, reduced mod n */
     return 0;
-}
-
-int tec_hash_to_curve(tpt *out, const char *label, const uint8_t *in, size_t len)
-{
-    for (uint32_t ctr = 0; ctr < 256; ctr++) {
-        uint8_t enc[TPT_BYTES];
-        th_ctx h;
-        th_init(&h, "hash-to-curve");
-        th_var(&h, label, strlen(label));
-        th_var(&h, in, len);
-        th_u32(&h, ctr);
-        th_out(&h, enc, TPT_BYTES);
-        enc[0] = (uint8_t)(2 | (enc[0] & 1)); /* both y parities, so the point is uniform */
-        if (decode_strict(out, enc, TPT_BYTES) == 0) return 0;
-    }
-    return -1; /* probability 2^-256 */
 }
 
 int tec_eq(const tpt *a, const tpt *b) { return memcmp(a->b, b->b, TPT_BYTES) == 0; }

@@ -45,8 +45,15 @@ int tec_mul_g_add_pub(tpt *out, const tsc *a, const tpt *p);
 int tec_comb_prepare(void);
 /* x-coordinate reduced mod n. */
 int tec_x_mod_n(tsc *out, const tpt *p);
-/* Try-and-increment hash to the curve of public data (variable time, public inputs only). */
+/* ---- Constant time, no OpenSSL (tecdsa_h2c.c) ---- */
+/* RFC 9380 P384_XMD:SHA-384_SSWU_RO_ hash to the curve with DST dst (1..255 bytes): the same
+ * operations for every input (straight-line SSWU), so it may hash values whose identity or order
+ * is secret (the base-OT receiver). Fails only with probability 2^-384. */
+int tec_hash_to_curve_dst(tpt *out, const uint8_t *dst, size_t dst_len, const uint8_t *msg, size_t len);
+/* The same with DST "cctsa/tecdsa/dkls23/p384/v1/" label "/P384_XMD:SHA-384_SSWU_RO_". */
 int tec_hash_to_curve(tpt *out, const char *label, const uint8_t *in, size_t len);
+/* a - b in constant time (affine, complete except a = b, which fails). */
+int tec_sub_ct(tpt *out, const tpt *a, const tpt *b);
 /* 1 if equal encodings (encodings are canonical). Public values only. */
 int tec_eq(const tpt *a, const tpt *b);
 
