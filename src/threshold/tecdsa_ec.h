@@ -2,7 +2,8 @@
  * Points travel as validated 49-byte SEC1 compressed encodings (never the identity) and rest as
  * both that encoding (hashed, compared, sent) and the uncompressed one (decoded without a square
  * root by every operation).
- * Secret scalars go only through the single-term EC_POINT_mul forms (Montgomery ladder);
+ * Secret scalars go only through the single-term EC_POINT_mul forms (Montgomery ladder), handed
+ * over as 48 significant bytes (tec_secret_scalar_bytes);
  * the two-term (wNAF, variable-time) form is used only on public values (tec_lincomb_pub). */
 #ifndef CCTSA_THRESHOLD_TECDSA_EC_H
 #define CCTSA_THRESHOLD_TECDSA_EC_H
@@ -54,6 +55,12 @@ int tec_hash_to_curve_dst(tpt *out, const uint8_t *dst, size_t dst_len, const ui
 int tec_hash_to_curve(tpt *out, const char *label, const uint8_t *in, size_t len);
 /* a - b in constant time (affine, complete except a = b, which fails). */
 int tec_sub_ct(tpt *out, const tpt *a, const tpt *b);
+/* p = bit ? -p : p, constant time (bit in {0,1}). */
+void tec_cneg_ct(tpt *p, uint64_t bit);
+/* The bytes handed to OpenSSL's BN_bin2bn for a secret scalar k: k, or n - k when k < 2^376 (then
+ * *negate = 1 and the product must be negated), so the first byte is never 0 and BN_bin2bn's
+ * leading-zero skip and word count are the same for every k. Constant time. */
+void tec_secret_scalar_bytes(uint8_t out[TSC_BYTES], uint64_t *negate, const tsc *k);
 /* 1 if equal encodings (encodings are canonical). Public values only. */
 int tec_eq(const tpt *a, const tpt *b);
 

@@ -263,6 +263,17 @@ int tec_hash_to_curve(tpt *out, const char *label, const uint8_t *in, size_t len
     return tec_hash_to_curve_dst(out, dst, sizeof pre - 1 + l + sizeof suf - 1, in, len);
 }
 
+void tec_cneg_ct(tpt *p, uint64_t bit)
+{
+    static const uint64_t zero[6] = {0};
+    uint64_t y[6], ny[6], mask = 0 - (bit & 1);
+    tm_load_be(y, p->u + 49);
+    tm_sub(ny, zero, y, P); /* p - y (y != 0 on P-384) */
+    for (int i = 0; i < 6; i++) y[i] ^= (y[i] ^ ny[i]) & mask;
+    tm_store_be(p->u + 49, y);
+    p->b[0] = (uint8_t)(2 | (y[0] & 1));
+}
+
 int tec_sub_ct(tpt *out, const tpt *a, const tpt *b)
 {
     fe ax, ay, bx, by, x, y;

@@ -91,6 +91,38 @@ static void decoding(void)
     BN_free(p);
 }
 
+/* Secret scalars with leading zero bytes (k < 2^376, handed to OpenSSL as n - k and negated back):
+ * products still match OpenSSL's, and BN_bin2bn never sees a leading zero byte. */
+static void small_scalars(void)
+{
+    tpt G, A;
+    tsc one, k;
+    uint8_t kb[48], fed[48], expect[49];
+    uint64_t neg;
+    tsc_set_u64(&one, 1);
+    CHECK(tec_mul_g(&G, &one) == 0);
+    EC_POINT *Gp = EC_POINT_new(g);
+    EC_POINT_oct2point(g, Gp, G.b, 49, bn);
+    for (int i = 0; i < 48; i++) {
+        tsc_random(&k);
+        tsc_to_bytes(kb, &k);
+        memset(kb, 0, (size_t)i); /* i leading zero bytes */
+        if (i == 47) kb[47] = (uint8_t)(1 + (kb[47] % 200));
+        CHECK(tsc_from_bytes(&k, kb) == 0);
+        tec_secret_scalar_bytes(fed, &neg, &k);
+        CHECK_MSG(fed[0] != 0 && neg == (i > 0), "scalar with %d leading zero bytes fed as %02x..", i, fed[0]);
+        CHECK(tec_mul_g(&A, &k) == 0);
+        ossl_mul(expect, kb, NULL);
+        CHECK_MSG(memcmp(A.b, expect, 49) == 0 && memcmp(A.u + 1, expect + 1, 48) == 0, "k*G, %d zero bytes", i);
+        CHECK(tec_mul(&A, &G, &k) == 0);
+        ossl_mul(expect, kb, Gp);
+        CHECK_MSG(memcmp(A.b, expect, 49) == 0, "k*P, %d zero bytes", i);
+        tpt D;
+        CHECK(tec_decode(&D, A.b) == 0 && memcmp(D.u, A.u, 97) == 0); /* both encodings consistent */
+    }
+    EC_POINT_free(Gp);
+}
+
 static void arithmetic(void)
 {
     for (int i = 0; i < 8; i++) {
@@ -361,9 +393,10 @@ static void api_misuse(void)
 
 int main(void)
 {
-    h2c_vectors();
     g = EC_GROUP_new_by_curve_name(NID_secp384r1);
     bn = BN_CTX_new();
+    h2c_vectors();
+    small_scalars();
     decoding();
     arithmetic();
     comb();
