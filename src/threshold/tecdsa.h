@@ -39,7 +39,33 @@
  * Thread safety: bans, the session cap and the used-session ring are safe for concurrent sessions
  * on one key share (atomics and mutexes inside it). One session object or presignature is used
  * by one thread at a time. The key share must outlive every session and presignature made from
- * it (they refer to it). */
+ * it (they refer to it).
+ *
+ * Randomness. Every coin of a presign session (r_i, phi_i, the commitment salt, the session
+ * nonce, the OT-extension choice bits that make chi, the VOLE check mask) is hedged: SHAKE256
+ * over the OS RNG output, a secret per-share seed, a per-share counter and the session transcript
+ * (domain-separated), so a failed or repeating OS RNG alone neither repeats nor predicts them.
+ * (The DKG's coefficients, seeds and base-OT keys still come from the OS RNG directly.)
+ *
+ * Blame. tecdsa_*_culprit names one party only when the failure is attributable to it alone;
+ * equivocation (echo mismatches in the DKG, diverging session ids in the DKG or presign) yields a
+ * suspect set (tecdsa_*_suspects) and culprit 0. Verdicts are local evidence, not proofs others can
+ * check (DKLs23 has no identifiable abort).
+ *
+ * Where this goes beyond DKLs23's proof (eprint 2023/765), which assumes an ideal key-setup and
+ * uniformly random local coins:
+ *   - the key generation (Feldman VSS with hash commitments, Schnorr PoKs, complaint/reveal, echo
+ *     hashes, then pairwise base OTs and zero-sharing seeds) is this project's composition, not a
+ *     protocol proven in that paper;
+ *   - the base OT is Masny-Rindal endemic OT with RFC 9380 hashing to P-384, and the OT extension
+ *     uses a SoftSpokenOT (k = 1) style 128-bit universal-hash check with 256 padding columns:
+ *     parameters chosen here, not the paper's instantiation; its selective-failure leak (at most
+ *     one failed check per peer, a few bits of Delta before it with probability halving per bit)
+ *     is bounded by the bans above, as in the implementations the notes cite;
+ *   - hedged instead of uniform coins (indistinguishable in the random-oracle model while either
+ *     the OS RNG or the share's seed is good);
+ *   - each presignature is re-randomised with the message (Groth-Shoup, eprint 2021/1330) at
+ *     signing; that paper's analysis is of generic presignature ECDSA, not DKLs23 in particular. */
 #ifndef CCTSA_THRESHOLD_TECDSA_H
 #define CCTSA_THRESHOLD_TECDSA_H
 

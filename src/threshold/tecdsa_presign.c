@@ -224,6 +224,15 @@ static void zero_share(tsc *zeta, const tecdsa_presign *p)
     }
 }
 
+/* Hedged coins for this session's VOLE side towards peer j. */
+static int vole_coins(tecdsa_presign *p, const char *label, int j, uint8_t coins[TOT_COINS_BYTES])
+{
+    uint8_t t[TECDSA_ID_BYTES + 1];
+    memcpy(t, p->sid, TECDSA_ID_BYTES);
+    t[TECDSA_ID_BYTES] = (uint8_t)j;
+    return tk_hedge(p->ks, label, t, sizeof t, coins, TOT_COINS_BYTES);
+}
+
 static int p2(tecdsa_presign *p, const tecdsa_msg in[TECDSA_N + 1], tecdsa_msg out[TECDSA_N + 1])
 {
     int rc;
@@ -266,7 +275,11 @@ static int p2(tecdsa_presign *p, const tecdsa_msg in[TECDSA_N + 1], tecdsa_msg o
         if (!p->bob[j]) return TECDSA_ERR_INTERNAL;
         if (tw_new(&out[j], TW_PRE2, p->self, j, p->ks->key_id, p->sid, P2_BYTES, &w)) return TECDSA_ERR_INTERNAL;
         ote_ctx(ctx, p, j, p->self);
-        if ((rc = tot_bob_round1(p->bob[j], &p->ks->bob[j], ctx, tw_reserve(&w, P2_BYTES))) != TECDSA_OK) return rc;
+        uint8_t coins[TOT_COINS_BYTES];
+        if ((rc = vole_coins(p, "presign/vole-bob", j, coins)) == TECDSA_OK)
+            rc = tot_bob_round1(p->bob[j], &p->ks->bob[j], ctx, coins, tw_reserve(&w, P2_BYTES));
+        cc_memzero(coins, sizeof coins);
+        if (rc != TECDSA_OK) return rc;
     }
     return TECDSA_OK;
 }
@@ -294,8 +307,11 @@ static int p3(tecdsa_presign *p, const tecdsa_msg in[TECDSA_N + 1], tecdsa_msg o
             p->culprit = j;
             rc = TECDSA_ERR_BANNED;
         } else {
-            rc = tot_alice_round2(&p->ks->alice[j], ctx, tw_get(&r, P2_BYTES), a,
-                                  tw_reserve(&w, TOT_ALICE_MSG_BYTES), c);
+            uint8_t coins[TOT_COINS_BYTES];
+            if ((rc = vole_coins(p, "presign/vole-alice", j, coins)) == TECDSA_OK)
+                rc = tot_alice_round2(&p->ks->alice[j], ctx, tw_get(&r, P2_BYTES), a, coins,
+                                      tw_reserve(&w, TOT_ALICE_MSG_BYTES), c);
+            cc_memzero(coins, sizeof coins);
             if (rc == TECDSA_ERR_OT) rc = ban(p, j, rc);
         }
         pthread_mutex_unlock(&p->ks->check_lock[j]);

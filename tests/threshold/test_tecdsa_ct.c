@@ -80,10 +80,13 @@ static void ot_workload(void)
     SECRET(&g_alice, sizeof g_alice);
     SECRET(&g_bob, sizeof g_bob);
     SECRET(a, sizeof a);
-    int rc = tot_bob_round1(&g_st, &g_bob, ctx, g_bmsg);
+    uint8_t coins[TOT_COINS_BYTES];
+    memset(coins, 0x3c, sizeof coins);
+    SECRET(coins, sizeof coins);
+    int rc = tot_bob_round1(&g_st, &g_bob, ctx, coins, g_bmsg);
     PUBLIC(g_bmsg, sizeof g_bmsg); /* sent */
     CHECK(rc == TECDSA_OK);
-    rc = tot_alice_round2(&g_alice, ctx, g_bmsg, a, g_amsg, c);
+    rc = tot_alice_round2(&g_alice, ctx, g_bmsg, a, coins, g_amsg, c);
     PUBLIC(g_amsg, sizeof g_amsg); /* sent */
     CHECK(rc == TECDSA_OK);
     rc = tot_bob_finish(&g_st, ctx, g_amsg, d);
