@@ -2,7 +2,7 @@
  * tecdsa_ec.h), on fixed-width Montgomery arithmetic modulo p (tecdsa_mont.h).
  * Hash to curve is RFC 9380's P384_XMD:SHA-384_SSWU_RO_: expand_message_xmd with SHA-384 to 144
  * bytes, two field elements (72 bytes each, reduced mod p), the simplified SWU map of each
- * (Z = -12, straight-line: both square roots are computed and one selected), and their sum
+ * (Z = -12, straight-line: one exponentiation gives both candidate roots, one is selected), and their sum
  * (P-384 has cofactor 1). Every step runs the same operations on every input, so neither the
  * value hashed nor the order of several hashes shows in the sequence or timing of operations.
  * OpenSSL is used only for SHA-384. */
@@ -29,8 +29,9 @@ static const uint64_t R3[6] = {0xfffffffc00000002ULL, 0x0000000300000002ULL, 0xf
 static const uint64_t B_STD[6] = {0x2a85c8edd3ec2aefULL, 0xc656398d8a2ed19dULL, 0x0314088f5013875aULL,
                                   0x181d9c6efe814112ULL, 0x988e056be3f82d19ULL, 0xb3312fa7e23ee7e4ULL};
 
-/* Montgomery constants, derived once: A = -3, B, Z = -12, -B/A, B/(Z*A); exponents p-2, (p+1)/4. */
-static fe g_a, g_b, g_z, g_c1, g_c2;
+/* Montgomery constants, derived once: A = -3, B, Z = -12, -B/A, B/(Z*A), sqrt(-Z^3); exponents
+ * p-2, (p+1)/4. */
+static fe g_a, g_b, g_z, g_c1, g_c2, g_c3;
 static uint64_t g_e_inv[6], g_e_sqrt[6];
 static pthread_once_t g_once = PTHREAD_ONCE_INIT;
 
@@ -100,6 +101,8 @@ static void consts_init(void)
     from_u64(t, 36); /* B/(Z*A) = B/36 */
     finv(t, t);
     fmul(g_c2, g_b, t);
+    from_u64(t, 1728); /* -Z^3, a square since Z is not and -1 is not (p = 3 mod 4) */
+    tm_pow(g_c3, t, g_e_sqrt, R1, P, P0);
 }
 
 /* y^2 = x^3 + A x + B, right-hand side. */
@@ -115,7 +118,7 @@ static void curve_rhs(fe r, const fe x)
 /* RFC 9380 section 6.6.2, straight-line. */
 static void map_sswu(fe x, fe y, const fe u)
 {
-    fe u2, tv, tv1, x1, x2, gx1, gx2, y1, y2, t, one;
+    fe u2, tv, tv1, x1, x2, gx1, y1, y2, t, one;
     uint64_t cu[6], cy[6];
     memcpy(one, R1, sizeof one);
     fmul(u2, u, u);
@@ -127,10 +130,12 @@ static void map_sswu(fe x, fe y, const fe u)
     fmul(x1, g_c1, t);
     fcmov(x1, g_c2, fis_zero(tv1));
     curve_rhs(gx1, x1);
-    fmul(x2, tv, x1);
-    curve_rhs(gx2, x2);
+    fmul(x2, tv, x1); /* g(x2) = Z^3 u^6 g(x1) */
     tm_pow(y1, gx1, g_e_sqrt, R1, P, P0);
-    tm_pow(y2, gx2, g_e_sqrt, R1, P, P0);
+    /* if g(x1) is not a square, y1^2 = -g(x1), and y2 = y1 sqrt(-Z^3) u^3 is a root of g(x2) */
+    fmul(t, u2, u);
+    fmul(y2, y1, t);
+    fmul(y2, y2, g_c3);
     fmul(t, y1, y1);
     uint64_t square = feq(t, gx1);
     memcpy(x, x2, sizeof x2);
