@@ -1,4 +1,6 @@
-/* tecdsa_ec.h: P-384 group operations for the threshold ECDSA code over OpenSSL 3.0.
+/* tecdsa_ec.h: P-384 group operations for the threshold ECDSA code: over OpenSSL 3.0
+ * (tecdsa_ec.c), except hashing to the curve, the constant-time subtraction and negation, which are
+ * our own constant-time code (tecdsa_h2c.c).
  * Points travel as validated 49-byte SEC1 compressed encodings (never the identity) and rest as
  * both that encoding (hashed, compared, sent) and the uncompressed one (decoded without a square
  * root by every operation).
