@@ -7,7 +7,9 @@
  *    are refused (TECDSA_ERR_BUSY); exactly one OT check fails; after it no session with party 3
  *    runs another check or completes any step (TECDSA_ERR_BANNED, no message out); no attacked
  *    session yields a presignature; presignatures made with party 3 BEFORE the attack can no
- *    longer sign and stay unused; the honest triple {1,2,4} still signs.
+ *    longer sign and stay unused; the honest triple {1,2,4} still signs. Then parties 4 and 5 run
+ *    the check round of CAP such sessions (every check would fail) on two threads: still exactly
+ *    one failed check each, the rest refused as banned (the per-peer check lock).
  *  - signing policy (part 3): a refusing policy gets TECDSA_ERR_POLICY and leaves the presignature
  *    unused; the policy sees exactly the to-be-signed bytes; the signature is over SHA-384(tbs).
  *  - atomic single use (part 5): two threads meet inside the policy callback (both have passed the
@@ -282,6 +284,54 @@ static void inflight_ban(tecdsa_keyshare *ks[TECDSA_N + 1])
            presigs);
 }
 
+/* Threads: CAP sessions of {3,4,5} with every attacked column a 1-bit of the victim's Delta, so
+ * every check would fail; the victims' third round runs on two threads at once. The per-peer check
+ * lock must still let exactly one check fail per victim. */
+typedef struct {
+    session *sess;
+    int first, count;
+} worker;
+
+static void *round2_worker(void *arg)
+{
+    worker *w = arg;
+    for (int n = w->first; n < w->count; n += 2) session_round(&w->sess[n], 2, NULL, NULL);
+    return NULL;
+}
+
+static void threaded_ban(tecdsa_keyshare *ks[TECDSA_N + 1])
+{
+    static session sess[CAP];
+    static attack a;
+    const int S[TECDSA_T] = {ADV, 4, 5};
+    a.ks = ks;
+    for (int h = 4; h <= 5; h++)
+        for (int c = 0, n = 0; c < TOT_KAPPA && n < CAP; c++)
+            if (delta_bit(ks[h], ADV, c)) a.col[n++][h] = c;
+    for (int n = 0; n < CAP; n++) session_open(&sess[n], ks, S, 0x50, n);
+    for (int round = 0; round < 2; round++)
+        for (int n = 0; n < CAP; n++) {
+            a.idx = n;
+            session_round(&sess[n], round, attack_route, &a);
+        }
+    pthread_t th[2];
+    worker w[2] = {{sess, 0, CAP}, {sess, 1, CAP}};
+    for (int k = 0; k < 2; k++) pthread_create(&th[k], NULL, round2_worker, &w[k]);
+    for (int k = 0; k < 2; k++) pthread_join(th[k], NULL);
+    int fails[TECDSA_N + 1] = {0}, banned[TECDSA_N + 1] = {0};
+    for (int n = 0; n < CAP; n++)
+        for (int h = 4; h <= 5; h++) {
+            fails[h] += sess[n].rc[h] == TECDSA_ERR_OT;
+            banned[h] += sess[n].rc[h] == TECDSA_ERR_BANNED;
+        }
+    for (int n = 0; n < CAP; n++) session_close(&sess[n]);
+    for (int h = 4; h <= 5; h++)
+        CHECK_MSG(fails[h] == 1 && banned[h] == CAP - 1, "two threads: party %d: %d failed checks, %d refused", h,
+                  fails[h], banned[h]);
+    printf("two threads, %d sessions whose every check would fail: failed checks %d/%d, refused as banned %d/%d\n",
+           CAP, fails[4], fails[5], banned[4], banned[5]);
+}
+
 /* ---- part 3: the signer's policy ---- */
 typedef struct {
     int refuse;
@@ -456,6 +506,7 @@ int main(void)
     hedged_nonces(ks);
     presign_blame(ks);
     inflight_ban(ks);
+    threaded_ban(ks);
     for (int i = 1; i <= TECDSA_N; i++) tecdsa_keyshare_free(ks[i]);
     return check_summary("test_tecdsa_inflight");
 }
