@@ -121,27 +121,36 @@ static void session_open(session *s, tecdsa_keyshare *ks[TECDSA_N + 1], const in
     for (int k = 0; k < TECDSA_T; k++) s->p[S[k]] = tecdsa_presign_new(ks[S[k]], S, batch);
 }
 
-/* One round of every party of s that has not failed; messages of this round are delivered (after
- * `route`) for the next. */
+/* Step party i of s (unless it failed); its messages go to next[to][i] (after `route`). */
+static void session_step(session *s, int i, int round, tecdsa_msg next[TECDSA_N + 1][TECDSA_N + 1], route_fn route,
+                         void *arg)
+{
+    tecdsa_msg out[TECDSA_N + 1];
+    s->sent[i] = 0;
+    if (s->rc[i] < 0) return;
+    s->rc[i] = tecdsa_presign_step(s->p[i], s->inbox[i], out);
+    for (int j = 1; j <= TECDSA_N; j++) {
+        if (!out[j].data) continue;
+        s->sent[i]++;
+        if (route) route(arg, s, round, i, j, &out[j]);
+        next[j][i] = out[j];
+    }
+}
+
+/* Deliver the messages of this round for the next. */
+static void session_deliver(session *s, tecdsa_msg next[TECDSA_N + 1][TECDSA_N + 1])
+{
+    for (int i = 0; i <= TECDSA_N; i++) tecdsa_msgs_free(s->inbox[i]);
+    memcpy(s->inbox, next, sizeof s->inbox);
+}
+
+/* One round of every party of s that has not failed. */
 static void session_round(session *s, int round, route_fn route, void *arg)
 {
     tecdsa_msg next[TECDSA_N + 1][TECDSA_N + 1];
     memset(next, 0, sizeof next);
-    for (int k = 0; k < TECDSA_T; k++) {
-        int i = s->S[k];
-        tecdsa_msg out[TECDSA_N + 1];
-        s->sent[i] = 0;
-        if (s->rc[i] < 0) continue;
-        s->rc[i] = tecdsa_presign_step(s->p[i], s->inbox[i], out);
-        for (int j = 1; j <= TECDSA_N; j++) {
-            if (!out[j].data) continue;
-            s->sent[i]++;
-            if (route) route(arg, s, round, i, j, &out[j]);
-            next[j][i] = out[j];
-        }
-    }
-    for (int i = 0; i <= TECDSA_N; i++) tecdsa_msgs_free(s->inbox[i]);
-    memcpy(s->inbox, next, sizeof next);
+    for (int k = 0; k < TECDSA_T; k++) session_step(s, s->S[k], round, next, route, arg);
+    session_deliver(s, next);
 }
 
 static void session_close(session *s)
@@ -285,17 +294,23 @@ static void inflight_ban(tecdsa_keyshare *ks[TECDSA_N + 1])
 }
 
 /* Threads: CAP sessions of {3,4,5} with every attacked column a 1-bit of the victim's Delta, so
- * every check would fail; the victims' third round runs on two threads at once. The per-peer check
- * lock must still let exactly one check fail per victim. */
-typedef struct {
-    session *sess;
-    int first, count;
-} worker;
+ * every check would fail; the victims' check round runs for two sessions at once on two threads
+ * that start each victim's step together (after its start-of-step ban test, before any ban). The
+ * per-peer check lock must still let exactly one check fail per victim. */
+static pthread_barrier_t g_step_barrier;
 
+/* One session's check round, the victims' steps started together with the other thread's. */
 static void *round2_worker(void *arg)
 {
-    worker *w = arg;
-    for (int n = w->first; n < w->count; n += 2) session_round(&w->sess[n], 2, NULL, NULL);
+    session *s = arg;
+    tecdsa_msg next[TECDSA_N + 1][TECDSA_N + 1];
+    memset(next, 0, sizeof next);
+    session_step(s, ADV, 2, next, NULL, NULL);
+    for (int h = 4; h <= 5; h++) {
+        pthread_barrier_wait(&g_step_barrier);
+        session_step(s, h, 2, next, NULL, NULL);
+    }
+    session_deliver(s, next);
     return NULL;
 }
 
@@ -314,10 +329,13 @@ static void threaded_ban(tecdsa_keyshare *ks[TECDSA_N + 1])
             a.idx = n;
             session_round(&sess[n], round, attack_route, &a);
         }
-    pthread_t th[2];
-    worker w[2] = {{sess, 0, CAP}, {sess, 1, CAP}};
-    for (int k = 0; k < 2; k++) pthread_create(&th[k], NULL, round2_worker, &w[k]);
-    for (int k = 0; k < 2; k++) pthread_join(th[k], NULL);
+    for (int n = 0; n + 1 < CAP; n += 2) { /* pairs of sessions on two threads */
+        pthread_t th[2];
+        pthread_barrier_init(&g_step_barrier, NULL, 2);
+        for (int k = 0; k < 2; k++) pthread_create(&th[k], NULL, round2_worker, &sess[n + k]);
+        for (int k = 0; k < 2; k++) pthread_join(th[k], NULL);
+        pthread_barrier_destroy(&g_step_barrier);
+    }
     int fails[TECDSA_N + 1] = {0}, banned[TECDSA_N + 1] = {0};
     for (int n = 0; n < CAP; n++)
         for (int h = 4; h <= 5; h++) {
