@@ -6,6 +6,7 @@
 #ifndef CCTSA_THRESHOLD_TECDSA_MONT_H
 #define CCTSA_THRESHOLD_TECDSA_MONT_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -85,17 +86,25 @@ static inline void tm_sub(uint64_t r[6], const uint64_t a[6], const uint64_t b[6
     }
 }
 
-/* r = a^e in the Montgomery domain (a and r Montgomery forms, one = 2^384 mod m); e PUBLIC. */
+/* r = a^e in the Montgomery domain (a and r Montgomery forms, one = 2^384 mod m); e PUBLIC: a fixed
+ * 4-bit window (the table index and the skipped multiplications follow e only). The table of
+ * powers of a is wiped before returning. */
 static inline void tm_pow(uint64_t r[6], const uint64_t a[6], const uint64_t e[6], const uint64_t one[6],
                           const uint64_t m[6], uint64_t m0)
 {
-    uint64_t x[6];
+    uint64_t tab[16][6], x[6];
+    memcpy(tab[0], one, sizeof tab[0]);
+    memcpy(tab[1], a, sizeof tab[1]);
+    for (int i = 2; i < 16; i++) tm_mul(tab[i], tab[i - 1], a, m, m0);
     memcpy(x, one, sizeof x);
-    for (int bit = 383; bit >= 0; bit--) {
-        tm_mul(x, x, x, m, m0);
-        if ((e[bit / 64] >> (bit % 64)) & 1) tm_mul(x, x, a, m, m0);
+    for (int w = 95; w >= 0; w--) {
+        for (int k = 0; k < 4; k++) tm_mul(x, x, x, m, m0);
+        unsigned nib = (unsigned)(e[w / 16] >> (4 * (w % 16))) & 15;
+        if (nib) tm_mul(x, x, tab[nib], m, m0);
     }
     memcpy(r, x, sizeof x);
+    volatile uint64_t *v = &tab[0][0];
+    for (size_t i = 0; i < sizeof tab / sizeof tab[0][0]; i++) v[i] = 0;
 }
 
 /* Big-endian 48 bytes <-> little-endian limbs. */
