@@ -90,7 +90,8 @@ int main(int argc, char **argv)
         uint8_t der[TECDSA_SIG_MAX_DER];
         size_t der_len;
         g_digest[0] = (uint8_t)k;
-        rc = tecdsa_drive_sign(pool[k], S, key_id, pub, g_digest, der, &der_len, NULL, NULL, &run);
+        rc = tecdsa_drive_sign(pool[k], S, key_id, pub, g_digest, sizeof g_digest, tecdsa_policy_accept_any, NULL,
+                               der, &der_len, NULL, NULL, &run);
         ok += rc == TECDSA_OK;
         /* signers 3 and 5 only make their share; signer 1 also combines and verifies */
         online_cpu += run.cpu_seconds[3] + run.cpu_seconds[5];

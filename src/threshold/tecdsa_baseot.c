@@ -2,7 +2,11 @@
  * tecdsa_ot.h). Receiver with choice b: key pair (sk, pk = sk*G), a random point s, slot 1-b =
  * s and slot b = pk - H(s); the sender derives pk_0 = r_0 + H(r_1), pk_1 = r_1 + H(r_0) and the
  * keys H(y*pk_0), H(y*pk_1) with y*G sent back; only pk_b has a discrete log the receiver knows.
- * The receiver hashes both slots (one result discarded) so its hashing work does not depend on b. */
+ * The receiver's work is one fixed sequence whatever b is: sk*G (OpenSSL's ladder), the random
+ * point s, H(s), pk - H(s), then a constant-time swap into the two slots. Hashing to the curve
+ * (RFC 9380 SSWU) and the subtraction are our constant-time code (tecdsa_h2c.c), so an observer of
+ * the receiver's operations learns nothing about which slot holds s; nothing else touches b but
+ * masked selects and the key derivation's hash input. */
 #include <string.h>
 
 #include "crypto/ct.h"
@@ -50,16 +54,14 @@ int tot_base_recv_msg1(tot_base_recv *st, const uint8_t ctx[TOT_CTX_BYTES], uint
     for (uint32_t j = 0; j < TOT_KAPPA; j++) {
         uint8_t b = (uint8_t)((st->choice[j / 8] >> (j % 8)) & 1);
         uint8_t rho[32];
-        tpt pk, s, hs, rb, dummy;
+        tpt pk, s, hs, rb;
         if (tsc_random(&st->sk[j]) != 0 || cc_randombytes(rho, sizeof rho) != 0) {
             rc = TECDSA_ERR_RNG;
             goto fail;
         }
         if (tec_mul_g(&pk, &st->sk[j]) != 0 || tec_hash_to_curve(&s, "baseot/random", rho, sizeof rho) != 0 ||
-            feistel_hash(&hs, ctx, j, &s) != 0 || tec_sub(&rb, &pk, &hs) != 0)
+            feistel_hash(&hs, ctx, j, &s) != 0 || tec_sub_ct(&rb, &pk, &hs) != 0)
             goto fail;
-        /* balance the sender-visible hashing work: also hash slot b, discard the result */
-        if (feistel_hash(&dummy, ctx, j, &rb) != 0) goto fail;
         tpt r0, r1;
         ct_select_point(&r0, &rb, &s, b); /* b = 1: slot 0 is the random point */
         ct_select_point(&r1, &s, &rb, b); /* b = 1: slot 1 is pk - H(s) */

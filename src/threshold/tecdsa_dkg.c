@@ -32,6 +32,7 @@
 
 struct tecdsa_dkg {
     int self, round, failed, culprit;
+    unsigned suspects; /* set when culprit is 0: see tecdsa_dkg_suspects */
     uint8_t cer_id[TECDSA_ID_BYTES], sid[TECDSA_ID_BYTES];
     tsc coef[3];
     tpt C[TECDSA_N + 1][3];
@@ -78,6 +79,12 @@ void tecdsa_dkg_free(tecdsa_dkg *d)
 
 int tecdsa_dkg_culprit(const tecdsa_dkg *d) { return d ? d->culprit : 0; }
 
+unsigned tecdsa_dkg_suspects(const tecdsa_dkg *d)
+{
+    if (!d) return 0;
+    return d->culprit ? 1u << d->culprit : d->suspects;
+}
+
 tecdsa_keyshare *tecdsa_dkg_take_keyshare(tecdsa_dkg *d)
 {
     if (!d || d->failed || d->round != 8) return NULL;
@@ -102,15 +109,17 @@ static void echo_snapshot(tecdsa_dkg *d, uint8_t out[ECHO_BYTES])
     memcpy(d->echo_sent, out, ECHO_BYTES);
 }
 
-/* Compare j's echo vector with ours; on mismatch name the broadcaster whose view differs. Slots
- * of j itself and of ourselves carry no information over authenticated channels (a sender cannot
- * be misquoted to itself) and are skipped; every other broadcaster's slot is compared by at least
- * three receivers, so an equivocation to any subset is seen. */
+/* Compare j's echo vector with ours. Slots of j itself and of ourselves carry no information over
+ * authenticated channels (a sender cannot be misquoted to itself) and are skipped; every other
+ * broadcaster's slot is compared by at least three receivers, so an equivocation to any subset is
+ * seen. On a mismatch in m's slot either m equivocated or j misreports what m sent: the pair
+ * {m, j} is suspect and nobody is named alone. */
 static int echo_check(tecdsa_dkg *d, const uint8_t *echo, int j)
 {
     for (int m = 1; m <= TECDSA_N; m++)
         if (m != j && m != d->self && memcmp(echo + (m - 1) * TECDSA_ID_BYTES, d->echo_sent + (m - 1) * TECDSA_ID_BYTES, TECDSA_ID_BYTES)) {
-            d->culprit = m;
+            d->culprit = 0;
+            d->suspects = (1u << m) | (1u << j);
             return TECDSA_ERR_ECHO;
         }
     return TECDSA_OK;
@@ -175,7 +184,13 @@ static int open_from(tecdsa_dkg *d, const tecdsa_msg in[TECDSA_N + 1], int j, ui
 {
     const uint8_t *sid = type == TW_DKG1 ? d->cer_id : d->sid;
     int rc = tw_open(&in[j], type, j, d->self, d->cer_id, sid, len, r);
-    if (rc != TECDSA_OK) d->culprit = j;
+    if (rc != TECDSA_OK && type != TW_DKG1 && tw_only_sid_differs(&in[j], type, j, d->self, d->cer_id, sid, len)) {
+        /* j's session id is not ours: j lies, or anyone equivocated its D1 nonce or commitment */
+        d->culprit = 0;
+        d->suspects = 0x3Eu & ~(1u << d->self);
+    } else if (rc != TECDSA_OK) {
+        d->culprit = j;
+    }
     return rc;
 }
 
@@ -528,10 +543,12 @@ int tecdsa_dkg_step(tecdsa_dkg *d, const tecdsa_msg in[TECDSA_N + 1], tecdsa_msg
         tecdsa_msgs_free(out);
         /* wipe every secret the failed ceremony holds, keep only the culprit */
         int culprit = d->culprit, self = d->self;
+        unsigned suspects = d->suspects;
         tecdsa_keyshare_free(d->ks);
         cc_memzero(d, sizeof *d);
         d->failed = 1;
         d->culprit = culprit;
+        d->suspects = suspects;
         d->self = self;
         return rc;
     }

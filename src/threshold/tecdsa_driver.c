@@ -78,6 +78,7 @@ int tecdsa_drive_dkg(tecdsa_keyshare *ks[TECDSA_N + 1], const uint8_t nonce[32],
     rc = run_rounds(obj, ids, TECDSA_N, 8, dkg_step, tamper, arg, run);
     for (int i = 1; i <= TECDSA_N; i++) {
         run->culprit[i] = tecdsa_dkg_culprit(obj[i]);
+        run->suspects[i] = tecdsa_dkg_suspects(obj[i]);
         if (rc == TECDSA_OK) ks[i] = tecdsa_dkg_take_keyshare(obj[i]);
     }
 done:
@@ -101,6 +102,7 @@ int tecdsa_drive_presign(tecdsa_keyshare *ks[TECDSA_N + 1], const int signers[TE
     for (int k = 0; k < TECDSA_T; k++) {
         int i = signers[k];
         run->culprit[i] = tecdsa_presign_culprit(obj[i]);
+        run->suspects[i] = tecdsa_presign_suspects(obj[i]);
         if (rc == TECDSA_OK) out[i] = tecdsa_presign_take(obj[i]);
     }
 done:
@@ -108,18 +110,29 @@ done:
     return rc;
 }
 
+int tecdsa_policy_accept_any(void *arg, const uint8_t *tbs, size_t tbs_len)
+{
+    (void)arg;
+    (void)tbs;
+    (void)tbs_len;
+    return 0;
+}
+
 int tecdsa_drive_sign(tecdsa_presig *ps[TECDSA_N + 1], const int signers[TECDSA_T],
                       const uint8_t key_id[TECDSA_ID_BYTES], const uint8_t pub[TECDSA_PUB_BYTES],
-                      const uint8_t digest[TECDSA_DIGEST_BYTES], uint8_t *der, size_t *der_len,
-                      tecdsa_tamper_fn tamper, void *arg, tecdsa_run *run)
+                      const uint8_t *tbs, size_t tbs_len, tecdsa_policy_fn policy, void *policy_arg, uint8_t *der,
+                      size_t *der_len, tecdsa_tamper_fn tamper, void *arg, tecdsa_run *run)
 {
     tecdsa_msg shares[TECDSA_T] = {{0}};
-    int coord = signers[0], rc = TECDSA_OK;
+    uint8_t digest[TECDSA_DIGEST_BYTES];
+    int coord = signers[0], rc;
     memset(run, 0, sizeof *run);
+    *der_len = 0;
+    if ((rc = tecdsa_tbs_digest(tbs, tbs_len, digest)) != TECDSA_OK) return rc;
     for (int k = 0; k < TECDSA_T; k++) {
         int i = signers[k];
         double t0 = thread_cpu();
-        int s = tecdsa_sign_share(ps[i], digest, coord, &shares[k]);
+        int s = tecdsa_sign_share(ps[i], tbs, tbs_len, policy, policy_arg, coord, &shares[k]);
         run->cpu_seconds[i] += thread_cpu() - t0;
         if (s != TECDSA_OK) {
             run->error[i] = s;
@@ -127,7 +140,7 @@ int tecdsa_drive_sign(tecdsa_presig *ps[TECDSA_N + 1], const int signers[TECDSA_
             continue;
         }
         run->bytes_sent[i] += shares[k].len;
-        if (i != coord) run->bytes_sent[coord] += TW_HDR_BYTES + TECDSA_DIGEST_BYTES; /* the request */
+        if (i != coord) run->bytes_sent[coord] += TW_HDR_BYTES + tbs_len; /* the request */
         if (tamper) tamper(arg, TW_SIGN, i, coord, &shares[k]);
     }
     if (rc == TECDSA_OK) {

@@ -18,6 +18,7 @@ typedef struct {
     double cpu_seconds[TECDSA_N + 1];
     int error[TECDSA_N + 1];   /* per party: 0 or the error it reported */
     int culprit[TECDSA_N + 1]; /* per party: the culprit it named */
+    unsigned suspects[TECDSA_N + 1]; /* per party: tecdsa_*_suspects (bit m: party m suspect) */
     int rounds;                /* rounds completed */
 } tecdsa_run;
 
@@ -30,10 +31,13 @@ int tecdsa_drive_dkg(tecdsa_keyshare *ks[TECDSA_N + 1], const uint8_t nonce[32],
 int tecdsa_drive_presign(tecdsa_keyshare *ks[TECDSA_N + 1], const int signers[TECDSA_T],
                          const uint8_t batch_id[TECDSA_ID_BYTES], tecdsa_presig *out[TECDSA_N + 1],
                          tecdsa_tamper_fn tamper, void *arg, tecdsa_run *run);
-/* Online round: every signer's share to signers[0], who combines. */
+/* Online round: every signer checks tbs with `policy` and sends its share to signers[0], who
+ * combines over SHA-384(tbs). */
 int tecdsa_drive_sign(tecdsa_presig *ps[TECDSA_N + 1], const int signers[TECDSA_T],
                       const uint8_t key_id[TECDSA_ID_BYTES], const uint8_t pub[TECDSA_PUB_BYTES],
-                      const uint8_t digest[TECDSA_DIGEST_BYTES], uint8_t *der, size_t *der_len,
-                      tecdsa_tamper_fn tamper, void *arg, tecdsa_run *run);
+                      const uint8_t *tbs, size_t tbs_len, tecdsa_policy_fn policy, void *policy_arg, uint8_t *der,
+                      size_t *der_len, tecdsa_tamper_fn tamper, void *arg, tecdsa_run *run);
+/* A policy that accepts any content: for tests and benchmarks only, never for a node. */
+int tecdsa_policy_accept_any(void *arg, const uint8_t *tbs, size_t tbs_len);
 
 #endif

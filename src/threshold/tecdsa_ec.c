@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "crypto/ct.h"
+#include "threshold/tecdsa_ctgrind.h"
 #include "threshold/tecdsa_hash.h"
 
 static EC_GROUP *g_group;
@@ -51,7 +52,9 @@ static void ws_close(ws *w)
 static int put_point(tpt *out, const EC_POINT *p, BN_CTX *bn)
 {
     const EC_GROUP *g = tec_group();
-    if (EC_POINT_is_at_infinity(g, p)) return -1;
+    int inf = EC_POINT_is_at_infinity(g, p);
+    TEC_DECLASSIFY(&inf, sizeof inf); /* a failure outcome: public */
+    if (inf) return -1;
     if (EC_POINT_point2oct(g, p, POINT_CONVERSION_UNCOMPRESSED, out->u, sizeof out->u, bn) != sizeof out->u)
         return -1;
     out->b[0] = (uint8_t)(2 | (out->u[96] & 1));
@@ -64,11 +67,25 @@ static int get_point(EC_POINT *p, const tpt *in, BN_CTX *bn)
     return EC_POINT_oct2point(tec_group(), p, in->u, sizeof in->u, bn) == 1 ? 0 : -1;
 }
 
-/* A constant-time BIGNUM holding k (< n), freed with BN_clear_free. */
-static BIGNUM *secret_bn(const tsc *k)
+void tec_secret_scalar_bytes(uint8_t out[TSC_BYTES], uint64_t *negate, const tsc *k)
+{
+    tsc nk, kk = *k;
+    tsc_to_bytes(out, k);
+    uint64_t small = ((uint64_t)out[0] - 1) >> 63; /* 1 iff the first byte is 0, i.e. k < 2^376 */
+    tsc_neg(&nk, k);                                /* n - k > n - 2^376: first byte 0xff */
+    tsc_cmov(&kk, &nk, small);
+    tsc_to_bytes(out, &kk);
+    *negate = small;
+    tsc_wipe(&nk);
+    tsc_wipe(&kk);
+}
+
+/* A BN_FLG_CONSTTIME BIGNUM for the secret scalar k, from tec_secret_scalar_bytes (48 significant
+ * bytes whatever k is); *negate tells the caller to negate the product. Freed with BN_clear_free. */
+static BIGNUM *secret_bn(const tsc *k, uint64_t *negate)
 {
     uint8_t buf[TSC_BYTES];
-    tsc_to_bytes(buf, k);
+    tec_secret_scalar_bytes(buf, negate, k);
     BIGNUM *b = BN_secure_new();
     if (b) {
         BN_set_flags(b, BN_FLG_CONSTTIME);
@@ -114,11 +131,13 @@ int tec_mul_g(tpt *out, const tsc *k)
 {
     ws w;
     int rc = -1;
-    BIGNUM *kb = secret_bn(k);
+    uint64_t neg;
+    BIGNUM *kb = secret_bn(k, &neg);
     if (kb && ws_open(&w) == 0) {
         /* single-term k*G: OpenSSL 3.0 takes the constant-time ladder */
         if (EC_POINT_mul(tec_group(), w.r, kb, NULL, NULL, w.bn) == 1) rc = put_point(out, w.r, w.bn);
     }
+    if (rc == 0) tec_cneg_ct(out, neg);
     if (kb) ws_close(&w);
     BN_clear_free(kb);
     return rc;
@@ -128,11 +147,13 @@ int tec_mul(tpt *out, const tpt *p, const tsc *k)
 {
     ws w;
     int rc = -1;
-    BIGNUM *kb = secret_bn(k);
+    uint64_t neg;
+    BIGNUM *kb = secret_bn(k, &neg);
     if (kb && ws_open(&w) == 0 && get_point(w.a, p, w.bn) == 0) {
         /* single-term k*P: constant-time ladder */
         if (EC_POINT_mul(tec_group(), w.r, NULL, w.a, kb, w.bn) == 1) rc = put_point(out, w.r, w.bn);
     }
+    if (rc == 0) tec_cneg_ct(out, neg);
     if (kb) ws_close(&w);
     BN_clear_free(kb);
     return rc;
@@ -266,22 +287,6 @@ int tec_x_mod_n(tsc *out, const tpt *p)
 {
     tsc_from_wide(out, p->u + 1, TSC_BYTES); /* affine x, reduced mod n */
     return 0;
-}
-
-int tec_hash_to_curve(tpt *out, const char *label, const uint8_t *in, size_t len)
-{
-    for (uint32_t ctr = 0; ctr < 256; ctr++) {
-        uint8_t enc[TPT_BYTES];
-        th_ctx h;
-        th_init(&h, "hash-to-curve");
-        th_var(&h, label, strlen(label));
-        th_var(&h, in, len);
-        th_u32(&h, ctr);
-        th_out(&h, enc, TPT_BYTES);
-        enc[0] = (uint8_t)(2 | (enc[0] & 1)); /* both y parities, so the point is uniform */
-        if (decode_strict(out, enc, TPT_BYTES) == 0) return 0;
-    }
-    return -1; /* probability 2^-256 */
 }
 
 int tec_eq(const tpt *a, const tpt *b) { return memcmp(a->b, b->b, TPT_BYTES) == 0; }

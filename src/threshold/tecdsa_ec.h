@@ -1,8 +1,11 @@
-/* tecdsa_ec.h: P-384 group operations for the threshold ECDSA code over OpenSSL 3.0.
+/* tecdsa_ec.h: P-384 group operations for the threshold ECDSA code: over OpenSSL 3.0
+ * (tecdsa_ec.c), except hashing to the curve, the constant-time subtraction and negation, which are
+ * our own constant-time code (tecdsa_h2c.c).
  * Points travel as validated 49-byte SEC1 compressed encodings (never the identity) and rest as
  * both that encoding (hashed, compared, sent) and the uncompressed one (decoded without a square
  * root by every operation).
- * Secret scalars go only through the single-term EC_POINT_mul forms (Montgomery ladder);
+ * Secret scalars go only through the single-term EC_POINT_mul forms (Montgomery ladder), handed
+ * over as 48 significant bytes (tec_secret_scalar_bytes);
  * the two-term (wNAF, variable-time) form is used only on public values (tec_lincomb_pub). */
 #ifndef CCTSA_THRESHOLD_TECDSA_EC_H
 #define CCTSA_THRESHOLD_TECDSA_EC_H
@@ -45,8 +48,21 @@ int tec_mul_g_add_pub(tpt *out, const tsc *a, const tpt *p);
 int tec_comb_prepare(void);
 /* x-coordinate reduced mod n. */
 int tec_x_mod_n(tsc *out, const tpt *p);
-/* Try-and-increment hash to the curve of public data (variable time, public inputs only). */
+/* ---- Constant time, no OpenSSL (tecdsa_h2c.c) ---- */
+/* RFC 9380 P384_XMD:SHA-384_SSWU_RO_ hash to the curve with DST dst (1..255 bytes): the same
+ * operations for every input (straight-line SSWU), so it may hash values whose identity or order
+ * is secret (the base-OT receiver). Fails only with probability 2^-384. */
+int tec_hash_to_curve_dst(tpt *out, const uint8_t *dst, size_t dst_len, const uint8_t *msg, size_t len);
+/* The same with DST "cctsa/tecdsa/dkls23/p384/v1/" label "/P384_XMD:SHA-384_SSWU_RO_". */
 int tec_hash_to_curve(tpt *out, const char *label, const uint8_t *in, size_t len);
+/* a - b in constant time (affine, complete except a = b, which fails). */
+int tec_sub_ct(tpt *out, const tpt *a, const tpt *b);
+/* p = bit ? -p : p, constant time (bit in {0,1}). */
+void tec_cneg_ct(tpt *p, uint64_t bit);
+/* The bytes handed to OpenSSL's BN_bin2bn for a secret scalar k: k, or n - k when k < 2^376 (then
+ * *negate = 1 and the product must be negated), so the first byte is never 0 and BN_bin2bn's
+ * leading-zero skip and word count are the same for every k. Constant time. */
+void tec_secret_scalar_bytes(uint8_t out[TSC_BYTES], uint64_t *negate, const tsc *k);
 /* 1 if equal encodings (encodings are canonical). Public values only. */
 int tec_eq(const tpt *a, const tpt *b);
 

@@ -4,6 +4,10 @@
 #ifndef CCTSA_THRESHOLD_TECDSA_INTERNAL_H
 #define CCTSA_THRESHOLD_TECDSA_INTERNAL_H
 
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+
 #include "threshold/tecdsa.h"
 #include "threshold/tecdsa_ec.h"
 #include "threshold/tecdsa_ot.h"
@@ -12,6 +16,7 @@
 #define TK_USED_SIDS 256
 #define TK_ZERO_SEED_BYTES 32
 #define TK_POK_BYTES (2 * TSC_BYTES)
+#define TK_HEDGE_SEED_BYTES 32
 
 struct tecdsa_keyshare {
     int self;
@@ -23,14 +28,24 @@ struct tecdsa_keyshare {
     uint8_t zero_seed[TECDSA_N + 1][TK_ZERO_SEED_BYTES];
     tot_alice_setup alice[TECDSA_N + 1];              /* self as VOLE sender towards j */
     tot_bob_setup bob[TECDSA_N + 1];                  /* self as VOLE receiver towards j */
-    uint8_t banned[TECDSA_N + 1];
+    /* Ban rule (see tecdsa.h): set-once atomic flags, never cleared; read at every presign step and
+     * by tecdsa_sign_share. check_lock[j] serialises the OT-extension check with peer j together
+     * with the ban it may set, so no check with j starts while another runs or after a failure. */
+    atomic_int banned[TECDSA_N + 1];
+    atomic_int active[TECDSA_N + 1];                  /* in-flight presign sessions with each peer */
+    pthread_mutex_t check_lock[TECDSA_N + 1];
     unsigned disqualified;                            /* bit m: dealer m left QUAL in the DKG */
+    uint8_t hedge_seed[TK_HEDGE_SEED_BYTES];          /* secret, per share: hedges the presign RNG */
+    atomic_uint_fast64_t hedge_ctr;                   /* makes every hedge input unique */
+    pthread_mutex_t sid_lock;                         /* guards the used-session ring */
     uint8_t used_sid[TK_USED_SIDS][TECDSA_ID_BYTES];  /* recent presign sessions (ring) */
     size_t used_count;
 };
 
+/* A presignature refers to its key share (ban checks at signing): free it before the share. */
 struct tecdsa_presig {
-    int consumed;
+    atomic_bool consumed;                             /* test-and-set by tecdsa_sign_share */
+    const tecdsa_keyshare *ks;
     int self;
     int signers[TECDSA_T];
     uint8_t key_id[TECDSA_ID_BYTES];
@@ -42,6 +57,16 @@ struct tecdsa_presig {
 tecdsa_keyshare *tk_new(int self);
 /* TECDSA_ERR_REPLAY if sid was used before with this key share, else records it. */
 int tk_use_sid(tecdsa_keyshare *ks, const uint8_t sid[TECDSA_ID_BYTES]);
+/* Ban peer j for the life of the key share (idempotent). */
+void tk_ban(tecdsa_keyshare *ks, int j);
+/* The first banned peer among signers (0 if none). */
+int tk_banned_among(const tecdsa_keyshare *ks, const int signers[TECDSA_T]);
+/* Hedged randomness: out = SHAKE256(tag, "hedge/v1", label, the share's secret hedge seed, a
+ * per-share call counter, transcript, 32 fresh OS random bytes). Unpredictable if either the OS
+ * RNG or the seed is; never repeats for one share even if the OS RNG repeats. A failed OS RNG
+ * still fails closed (TECDSA_ERR_RNG). */
+int tk_hedge(tecdsa_keyshare *ks, const char *label, const uint8_t *transcript, size_t tlen, uint8_t *out,
+             size_t outlen);
 /* lambda_i^S = prod_{j in S, j != i} j / (j - i). */
 void tk_lagrange(tsc *out, int i, const int signers[TECDSA_T]);
 

@@ -1,4 +1,5 @@
 /* tecdsa_keystore.c: versioned, strictly parsed serialisation of a key share (see tecdsa.h).
+ * TEST-ONLY: built into cctsa_tecdsa_testonly, never into the shipped cctsa_tecdsa.
  * Layout: magic "TECDSAK1", self id, key id, DKG session id, PK, X_1..X_5, x, zero seeds for
  * peers 1..5, Alice setups (Delta, seeds) and Bob setups (seed pairs) for peers 1..5 (all-zero
  * for self), ban flags for 1..5, disqualified-dealer mask. */
@@ -37,7 +38,10 @@ size_t tecdsa_keyshare_serialize(const tecdsa_keyshare *ks, uint8_t *out, size_t
         tw_put(&w, ks->alice[j].seed, TOT_KAPPA * TOT_SEED_BYTES);
     }
     for (int j = 1; j <= TECDSA_N; j++) tw_put(&w, ks->bob[j].seed, BOB_BYTES);
-    for (int j = 1; j <= TECDSA_N; j++) tw_put(&w, &ks->banned[j], 1);
+    for (int j = 1; j <= TECDSA_N; j++) {
+        uint8_t b = (uint8_t)tecdsa_keyshare_is_banned(ks, j);
+        tw_put(&w, &b, 1);
+    }
     tw_put(&w, &disq, 1);
     return TECDSA_KEYSHARE_BYTES;
 }
@@ -69,8 +73,9 @@ int tecdsa_keyshare_parse(const uint8_t *in, size_t len, tecdsa_keyshare **out)
     for (int j = 1; j <= TECDSA_N; j++) memcpy(ks->bob[j].seed, tw_get(&r, BOB_BYTES), BOB_BYTES);
     rc = TECDSA_ERR_FORMAT;
     for (int j = 1; j <= TECDSA_N; j++) {
-        ks->banned[j] = *tw_get(&r, 1);
-        if (ks->banned[j] > 1 || (j == self && ks->banned[j])) goto fail;
+        uint8_t b = *tw_get(&r, 1);
+        if (b > 1 || (j == self && b)) goto fail;
+        if (b) tk_ban(ks, j);
     }
     ks->disqualified = *tw_get(&r, 1);
     if (ks->disqualified & ~0x3Eu) goto fail;

@@ -26,6 +26,7 @@
 #define TOT_ROW_BYTES (TOT_KAPPA / 8)
 #define TOT_CHK_BYTES 16              /* 128-bit universal hash */
 #define TOT_CTX_BYTES 48
+#define TOT_COINS_BYTES 32            /* the caller's (hedged) coins for one VOLE side */
 
 #define TOT_BASE_MSG1_BYTES (TOT_KAPPA * 2 * TPT_BYTES)
 #define TOT_BASE_MSG2_BYTES TPT_BYTES
@@ -65,14 +66,15 @@ typedef struct {
     tsc chi;
 } tot_bob_state;
 
-/* Bob, round 1: random choice bits, correction matrix and check values; st->chi is his input. */
+/* Bob, round 1: choice bits expanded from `coins` and ctx (secret coins, fresh per call: the
+ * presign derives them with tk_hedge), correction matrix and check values; st->chi is his input. */
 int tot_bob_round1(tot_bob_state *st, const tot_bob_setup *setup, const uint8_t ctx[TOT_CTX_BYTES],
-                   uint8_t out[TOT_BOB_MSG_BYTES]);
+                   const uint8_t coins[TOT_COINS_BYTES], uint8_t out[TOT_BOB_MSG_BYTES]);
 /* Alice: checks Bob's message (TECDSA_ERR_OT), then writes her VOLE message for inputs a[2];
  * c[2] are her output shares. */
 int tot_alice_round2(const tot_alice_setup *setup, const uint8_t ctx[TOT_CTX_BYTES],
-                     const uint8_t in[TOT_BOB_MSG_BYTES], const tsc a[2], uint8_t out[TOT_ALICE_MSG_BYTES],
-                     tsc c[2]);
+                     const uint8_t in[TOT_BOB_MSG_BYTES], const tsc a[2], const uint8_t coins[TOT_COINS_BYTES],
+                     uint8_t out[TOT_ALICE_MSG_BYTES], tsc c[2]);
 /* Bob, finish: d[2] with c + d = chi * a, or TECDSA_ERR_SCALAR / TECDSA_ERR_VOLE. Wipes st except
  * st->chi, which the caller still needs for the Gamma checks and then wipes. */
 int tot_bob_finish(tot_bob_state *st, const uint8_t ctx[TOT_CTX_BYTES], const uint8_t in[TOT_ALICE_MSG_BYTES],
@@ -82,7 +84,7 @@ void tot_bob_state_wipe(tot_bob_state *st);
 /* ---- Internal to the OT module (tecdsa_ote.c <-> tecdsa_vole.c) ---- */
 /* Bob's extension message (U, x~, t~); fills st->beta and st->rows. */
 int tot_ote_bob(tot_bob_state *st, const tot_bob_setup *setup, const uint8_t ctx[TOT_CTX_BYTES],
-                uint8_t out[TOT_BOB_MSG_BYTES]);
+                const uint8_t coins[TOT_COINS_BYTES], uint8_t out[TOT_BOB_MSG_BYTES]);
 /* Alice: check Bob's message and return the rows q_k (k < TOT_XI), q_k = t_k ^ beta_k * Delta. */
 int tot_ote_alice(const tot_alice_setup *setup, const uint8_t ctx[TOT_CTX_BYTES],
                   const uint8_t in[TOT_BOB_MSG_BYTES], uint8_t rows[TOT_XI][TOT_ROW_BYTES]);

@@ -79,17 +79,18 @@ static void transpose(uint8_t rows[TOT_XI][TOT_ROW_BYTES], const uint8_t *cols)
 }
 
 int tot_ote_bob(tot_bob_state *st, const tot_bob_setup *setup, const uint8_t ctx[TOT_CTX_BYTES],
-                uint8_t out[TOT_BOB_MSG_BYTES])
+                const uint8_t coins[TOT_COINS_BYTES], uint8_t out[TOT_BOB_MSG_BYTES])
 {
     uint8_t *t0 = malloc(U_BYTES);
     uint8_t t1[TOT_COL_BYTES];
     uint64_t(*chal)[2] = NULL, v[2];
     int rc = TECDSA_ERR_INTERNAL;
     if (!t0) goto done;
-    if (cc_randombytes(st->beta, sizeof st->beta) != 0) {
-        rc = TECDSA_ERR_RNG;
-        goto done;
-    }
+    th_ctx h;
+    th_init(&h, "ote/beta");
+    th_bytes(&h, coins, TOT_COINS_BYTES);
+    th_bytes(&h, ctx, TOT_CTX_BYTES);
+    th_out(&h, st->beta, sizeof st->beta);
     for (uint32_t c = 0; c < TOT_KAPPA; c++) {
         uint8_t *col0 = t0 + (size_t)c * TOT_COL_BYTES, *u = out + (size_t)c * TOT_COL_BYTES;
         prg_column(col0, setup->seed[c][0], ctx, c);

@@ -7,11 +7,15 @@
  *       sum pk = PK; presignature (R, u_i, v_i, phi_i) with
  *       u_i = r_i (phi_i + sum psi_ji) + sum (c_u + d_u), v_i likewise with sk_i.
  * sk_i = lambda_i x_i + zeta_i with zeta from the pairwise zero-sharing seeds. A failed OT, VOLE,
- * opening or Gamma check bans the peer in the key share for the life of the key. */
+ * opening or Gamma check bans the peer in the key share for the life of the key; every step
+ * first re-reads the bans of its signer set, the OT check runs under the peer's check lock, and
+ * a session holds one of the TECDSA_MAX_SESSIONS_PER_PEER slots per peer from its first step to
+ * its end (see tecdsa.h). r_i, phi_i, the commitment salt and the nonce are hedged (tk_hedge). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "crypto/ct.h"
+#include "threshold/tecdsa_ctgrind.h"
 #include "threshold/tecdsa_hash.h"
 #include "threshold/tecdsa_internal.h"
 #include "threshold/tecdsa_wire.h"
@@ -23,6 +27,8 @@
 struct tecdsa_presign {
     tecdsa_keyshare *ks;
     int self, round, failed, culprit;
+    int holds_slots; /* counted in ks->active[] for every peer */
+    unsigned suspects; /* set when culprit is 0: see tecdsa_dkg_suspects */
     int signers[TECDSA_T];
     uint8_t pre_sid[TECDSA_ID_BYTES], sid[TECDSA_ID_BYTES];
     tsc r, phi, sk;
@@ -58,27 +64,66 @@ tecdsa_presign *tecdsa_presign_new(tecdsa_keyshare *ks, const int signers[TECDSA
     return p;
 }
 
-static void presig_free_secret(tecdsa_presig *ps)
+/* Take one in-flight slot per peer (all or none). */
+static int acquire_slots(tecdsa_presign *p)
 {
-    if (!ps) return;
-    cc_memzero(ps, sizeof *ps);
-    free(ps);
+    for (int k = 0; k < TECDSA_T; k++) {
+        int j = p->signers[k];
+        if (j == p->self) continue;
+        if (atomic_fetch_add(&p->ks->active[j], 1) >= TECDSA_MAX_SESSIONS_PER_PEER) {
+            for (int m = 0; m <= k; m++)
+                if (p->signers[m] != p->self) atomic_fetch_sub(&p->ks->active[p->signers[m]], 1);
+            return TECDSA_ERR_BUSY; /* not a cheat: nobody is named */
+        }
+    }
+    p->holds_slots = 1;
+    return TECDSA_OK;
+}
+
+static void release_slots(tecdsa_presign *p)
+{
+    if (!p->holds_slots) return;
+    for (int k = 0; k < TECDSA_T; k++)
+        if (p->signers[k] != p->self) atomic_fetch_sub(&p->ks->active[p->signers[k]], 1);
+    p->holds_slots = 0;
 }
 
 void tecdsa_presign_free(tecdsa_presign *p)
 {
     if (!p) return;
+    release_slots(p);
     for (int j = 0; j <= TECDSA_N; j++)
         if (p->bob[j]) {
             tot_bob_state_wipe(p->bob[j]);
             free(p->bob[j]);
         }
-    presig_free_secret(p->result);
+    tecdsa_presig_free(p->result);
     cc_memzero(p, sizeof *p);
     free(p);
 }
 
 int tecdsa_presign_culprit(const tecdsa_presign *p) { return p ? p->culprit : 0; }
+
+unsigned tecdsa_presign_suspects(const tecdsa_presign *p)
+{
+    if (!p) return 0;
+    return p->culprit ? 1u << p->culprit : p->suspects;
+}
+
+/* Peer j's message of round `type` did not open. j is to blame, unless only the session id
+ * differs: then j lies, or the third signer equivocated its P1 (nonce or commitment) so that j
+ * and we derived different session ids; the two peers are suspect and nobody is named alone. */
+static void blame_open(tecdsa_presign *p, const tecdsa_msg *m, uint8_t type, int j, size_t len)
+{
+    if (!tw_only_sid_differs(m, type, j, p->self, p->ks->key_id, p->sid, len)) {
+        p->culprit = j;
+        return;
+    }
+    p->culprit = 0;
+    p->suspects = 0;
+    for (int k = 0; k < TECDSA_T; k++)
+        if (p->signers[k] != p->self) p->suspects |= 1u << p->signers[k];
+}
 
 tecdsa_presig *tecdsa_presign_take(tecdsa_presign *p)
 {
@@ -114,22 +159,36 @@ static void ote_ctx(uint8_t out[TOT_CTX_BYTES], const tecdsa_presign *p, int ali
 
 static int ban(tecdsa_presign *p, int j, int rc)
 {
-    p->ks->banned[j] = 1;
+    tk_ban(p->ks, j);
     p->culprit = j;
+    return rc;
+}
+
+/* r_i, phi_i, salt and nonce: OS randomness hedged with the share's seed and this session. */
+static int p1_secrets(tecdsa_presign *p)
+{
+    uint8_t t[TECDSA_ID_BYTES + 1], buf[64 + 64 + 32 + 32];
+    memcpy(t, p->pre_sid, TECDSA_ID_BYTES);
+    t[TECDSA_ID_BYTES] = (uint8_t)p->self;
+    int rc = tk_hedge(p->ks, "presign/p1", t, sizeof t, buf, sizeof buf);
+    if (rc == TECDSA_OK) {
+        tsc_from_wide(&p->r, buf, 64);
+        tsc_from_wide(&p->phi, buf + 64, 64);
+        memcpy(p->salt, buf + 128, 32);
+        memcpy(p->nonce[p->self], buf + 160, 32);
+        uint64_t zero = tsc_is_zero(&p->r) | tsc_is_zero(&p->phi);
+        TEC_DECLASSIFY(&zero, sizeof zero); /* probability 2^-383: the outcome is public */
+        if (zero) rc = TECDSA_ERR_RNG;
+    }
+    cc_memzero(buf, sizeof buf);
     return rc;
 }
 
 static int p1_out(tecdsa_presign *p, tecdsa_msg out[TECDSA_N + 1])
 {
     uint8_t payload[P1_BYTES];
-    for (int k = 0; k < TECDSA_T; k++)
-        if (p->ks->banned[p->signers[k]]) {
-            p->culprit = p->signers[k];
-            return TECDSA_ERR_BANNED;
-        }
-    if (tsc_random(&p->r) != 0 || tsc_random(&p->phi) != 0 || cc_randombytes(p->salt, 32) != 0 ||
-        cc_randombytes(p->nonce[p->self], 32) != 0)
-        return TECDSA_ERR_RNG;
+    int rc;
+    if ((rc = acquire_slots(p)) != TECDSA_OK || (rc = p1_secrets(p)) != TECDSA_OK) return rc;
     if (tec_mul_g(&p->R, &p->r) != 0) return TECDSA_ERR_INTERNAL;
     commit_R(p->commit[p->self], p, p->self, &p->R, p->salt);
     memcpy(payload, p->nonce[p->self], 32);
@@ -163,6 +222,15 @@ static void zero_share(tsc *zeta, const tecdsa_presign *p)
             tsc_sub(zeta, zeta, &t);
         tsc_wipe(&t);
     }
+}
+
+/* Hedged coins for this session's VOLE side towards peer j. */
+static int vole_coins(tecdsa_presign *p, const char *label, int j, uint8_t coins[TOT_COINS_BYTES])
+{
+    uint8_t t[TECDSA_ID_BYTES + 1];
+    memcpy(t, p->sid, TECDSA_ID_BYTES);
+    t[TECDSA_ID_BYTES] = (uint8_t)j;
+    return tk_hedge(p->ks, label, t, sizeof t, coins, TOT_COINS_BYTES);
 }
 
 static int p2(tecdsa_presign *p, const tecdsa_msg in[TECDSA_N + 1], tecdsa_msg out[TECDSA_N + 1])
@@ -207,7 +275,11 @@ static int p2(tecdsa_presign *p, const tecdsa_msg in[TECDSA_N + 1], tecdsa_msg o
         if (!p->bob[j]) return TECDSA_ERR_INTERNAL;
         if (tw_new(&out[j], TW_PRE2, p->self, j, p->ks->key_id, p->sid, P2_BYTES, &w)) return TECDSA_ERR_INTERNAL;
         ote_ctx(ctx, p, j, p->self);
-        if ((rc = tot_bob_round1(p->bob[j], &p->ks->bob[j], ctx, tw_reserve(&w, P2_BYTES))) != TECDSA_OK) return rc;
+        uint8_t coins[TOT_COINS_BYTES];
+        if ((rc = vole_coins(p, "presign/vole-bob", j, coins)) == TECDSA_OK)
+            rc = tot_bob_round1(p->bob[j], &p->ks->bob[j], ctx, coins, tw_reserve(&w, P2_BYTES));
+        cc_memzero(coins, sizeof coins);
+        if (rc != TECDSA_OK) return rc;
     }
     return TECDSA_OK;
 }
@@ -224,13 +296,25 @@ static int p3(tecdsa_presign *p, const tecdsa_msg in[TECDSA_N + 1], tecdsa_msg o
         uint8_t ctx[TOT_CTX_BYTES];
         if (j == p->self) continue;
         if ((rc = tw_open(&in[j], TW_PRE2, j, p->self, p->ks->key_id, p->sid, P2_BYTES, &r)) != TECDSA_OK) {
-            p->culprit = j;
+            blame_open(p, &in[j], TW_PRE2, j, P2_BYTES);
             goto done;
         }
         if ((rc = tw_new(&out[j], TW_PRE3, p->self, j, p->ks->key_id, p->sid, P3_BYTES, &w)) != TECDSA_OK) goto done;
         ote_ctx(ctx, p, p->self, j);
-        rc = tot_alice_round2(&p->ks->alice[j], ctx, tw_get(&r, P2_BYTES), a, tw_reserve(&w, TOT_ALICE_MSG_BYTES), c);
-        if (rc == TECDSA_ERR_OT) rc = ban(p, j, rc);
+        /* check + ban atomic per peer: no check with j overlaps this one or follows a failure */
+        pthread_mutex_lock(&p->ks->check_lock[j]);
+        if (tecdsa_keyshare_is_banned(p->ks, j)) {
+            p->culprit = j;
+            rc = TECDSA_ERR_BANNED;
+        } else {
+            uint8_t coins[TOT_COINS_BYTES];
+            if ((rc = vole_coins(p, "presign/vole-alice", j, coins)) == TECDSA_OK)
+                rc = tot_alice_round2(&p->ks->alice[j], ctx, tw_get(&r, P2_BYTES), a, coins,
+                                      tw_reserve(&w, TOT_ALICE_MSG_BYTES), c);
+            cc_memzero(coins, sizeof coins);
+            if (rc == TECDSA_ERR_OT) rc = ban(p, j, rc);
+        }
+        pthread_mutex_unlock(&p->ks->check_lock[j]);
         if (rc != TECDSA_OK) goto done;
         p->c_u[j] = c[0];
         p->c_v[j] = c[1];
@@ -269,7 +353,10 @@ static int p3_in(tecdsa_presign *p, const tecdsa_msg *m, int j, tpt *Rsum, tpt *
     tsc d[2], psi;
     tpt Rj, pkj, gu, gv;
     int rc;
-    if ((rc = tw_open(m, TW_PRE3, j, p->self, p->ks->key_id, p->sid, P3_BYTES, &r)) != TECDSA_OK) return rc;
+    if ((rc = tw_open(m, TW_PRE3, j, p->self, p->ks->key_id, p->sid, P3_BYTES, &r)) != TECDSA_OK) {
+        blame_open(p, m, TW_PRE3, j, P3_BYTES);
+        return rc;
+    }
     ote_ctx(ctx, p, j, p->self);
     rc = tot_bob_finish(p->bob[j], ctx, tw_get(&r, TOT_ALICE_MSG_BYTES), d);
     if (rc == TECDSA_ERR_VOLE) return ban(p, j, rc);
@@ -313,7 +400,7 @@ static int p_finish(tecdsa_presign *p, const tecdsa_msg in[TECDSA_N + 1])
         int j = p->signers[k];
         if (j == p->self) continue;
         rc = p3_in(p, &in[j], j, &Rsum, &pksum, &psisum, &usum, &vsum);
-        if (rc != TECDSA_OK) p->culprit = j;
+        if (rc != TECDSA_OK && !p->suspects) p->culprit = j;
     }
     if (rc == TECDSA_OK && !tec_eq(&pksum, &p->ks->pk)) rc = TECDSA_ERR_PKSUM;
     if (rc == TECDSA_OK && !(p->result = calloc(1, sizeof *p->result))) rc = TECDSA_ERR_INTERNAL;
@@ -327,6 +414,8 @@ static int p_finish(tecdsa_presign *p, const tecdsa_msg in[TECDSA_N + 1])
         ps->phi = p->phi;
         ps->R = Rsum;
         ps->pk = p->ks->pk;
+        ps->ks = p->ks;
+        atomic_init(&ps->consumed, false);
         ps->self = p->self;
         memcpy(ps->signers, p->signers, sizeof ps->signers);
         memcpy(ps->key_id, p->ks->key_id, TECDSA_ID_BYTES);
@@ -346,14 +435,21 @@ int tecdsa_presign_step(tecdsa_presign *p, const tecdsa_msg in[TECDSA_N + 1], te
     if (!p || !out || (p->round > 0 && !in)) return TECDSA_ERR_ARG;
     if (p->failed || p->round > 3) return TECDSA_ERR_STATE;
     for (int j = 0; j <= TECDSA_N; j++) out[j] = (tecdsa_msg){NULL, 0};
-    switch (p->round) {
-    case 0: rc = p1_out(p, out); break;
-    case 1: rc = p2(p, in, out); break;
-    case 2: rc = p3(p, in, out); break;
-    default: rc = p_finish(p, in); break;
+    int banned = tk_banned_among(p->ks, p->signers); /* at every step: bans reach sessions in flight */
+    if (banned) {
+        p->culprit = banned;
+        rc = TECDSA_ERR_BANNED;
+    } else {
+        switch (p->round) {
+        case 0: rc = p1_out(p, out); break;
+        case 1: rc = p2(p, in, out); break;
+        case 2: rc = p3(p, in, out); break;
+        default: rc = p_finish(p, in); break;
+        }
     }
     if (rc < 0) p->failed = 1;
     if (rc < 0 || rc == TECDSA_DONE) {
+        release_slots(p);
         /* the presignature (if any) lives on alone: wipe every other secret now */
         if (rc < 0) tecdsa_msgs_free(out);
         for (int j = 0; j <= TECDSA_N; j++)

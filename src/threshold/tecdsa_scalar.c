@@ -8,8 +8,9 @@
 #include <string.h>
 
 #include "crypto/ct.h"
+#include "threshold/tecdsa_ctgrind.h"
+#include "threshold/tecdsa_mont.h"
 
-__extension__ typedef unsigned __int128 u128;
 
 static const uint64_t N[6] = {0xecec196accc52973ULL, 0x581a0db248b0a77aULL, 0xc7634d81f4372ddfULL,
                               0xffffffffffffffffULL, 0xffffffffffffffffULL, 0xffffffffffffffffULL};
@@ -22,55 +23,9 @@ static const uint64_t HALF[6] = {0x76760cb5666294b9ULL, 0xac0d06d9245853bdULL, 0
                                  0xffffffffffffffffULL, 0xffffffffffffffffULL, 0x7fffffffffffffffULL};
 static const uint64_t N0 = 0x6ed46089e88fdc45ULL; /* -n^-1 mod 2^64 */
 
-/* d = a - b over 6 limbs; returns the final borrow (0 or 1). */
-static uint64_t sub6(uint64_t d[6], const uint64_t a[6], const uint64_t b[6])
-{
-    uint64_t borrow = 0;
-    for (int i = 0; i < 6; i++) {
-        u128 t = (u128)a[i] - b[i] - borrow;
-        d[i] = (uint64_t)t;
-        borrow = (uint64_t)(t >> 64) & 1;
-    }
-    return borrow;
-}
-
-/* r = (hi:a) mod n for a value hi*2^384 + a < 2n, hi in {0,1}: subtract n unless that underflows. */
-static void reduce_once(uint64_t r[6], const uint64_t a[6], uint64_t hi)
-{
-    uint64_t d[6];
-    uint64_t borrow = sub6(d, a, N);
-    uint64_t keep = 0 - (borrow & (hi ^ 1)); /* all-ones: a < n, keep a */
-    for (int i = 0; i < 6; i++) r[i] = (a[i] & keep) | (d[i] & ~keep);
-}
-
-/* r = a * b / R mod n for a, b < n. */
-static void mont_mul(uint64_t r[6], const uint64_t a[6], const uint64_t b[6])
-{
-    uint64_t t[8] = {0};
-    for (int i = 0; i < 6; i++) {
-        u128 c = 0;
-        for (int j = 0; j < 6; j++) {
-            c += (u128)a[j] * b[i] + t[j];
-            t[j] = (uint64_t)c;
-            c >>= 64;
-        }
-        c += t[6];
-        t[6] = (uint64_t)c;
-        t[7] = (uint64_t)(c >> 64);
-        uint64_t m = t[0] * N0;
-        c = (u128)m * N[0] + t[0];
-        c >>= 64;
-        for (int j = 1; j < 6; j++) {
-            c += (u128)m * N[j] + t[j];
-            t[j - 1] = (uint64_t)c;
-            c >>= 64;
-        }
-        c += t[6];
-        t[5] = (uint64_t)c;
-        t[6] = t[7] + (uint64_t)(c >> 64);
-    }
-    reduce_once(r, t, t[6]);
-}
+static uint64_t sub6(uint64_t d[6], const uint64_t a[6], const uint64_t b[6]) { return tm_sub6(d, a, b); }
+static void reduce_once(uint64_t r[6], const uint64_t a[6], uint64_t hi) { tm_reduce_once(r, a, hi, N); }
+static void mont_mul(uint64_t r[6], const uint64_t a[6], const uint64_t b[6]) { tm_mul(r, a, b, N, N0); }
 
 void tsc_zero(tsc *r) { memset(r->v, 0, sizeof r->v); }
 
@@ -80,14 +35,7 @@ void tsc_set_u64(tsc *r, uint64_t x)
     r->v[0] = x; /* every u64 is < n */
 }
 
-static void load_be(uint64_t out[6], const uint8_t in[48])
-{
-    for (int i = 0; i < 6; i++) {
-        uint64_t w = 0;
-        for (int k = 0; k < 8; k++) w = (w << 8) | in[(5 - i) * 8 + k];
-        out[i] = w;
-    }
-}
+static void load_be(uint64_t out[6], const uint8_t in[48]) { tm_load_be(out, in); }
 
 int tsc_from_bytes(tsc *r, const uint8_t in[TSC_BYTES])
 {
@@ -102,11 +50,7 @@ int tsc_from_bytes(tsc *r, const uint8_t in[TSC_BYTES])
     return 0;
 }
 
-void tsc_to_bytes(uint8_t out[TSC_BYTES], const tsc *a)
-{
-    for (int i = 0; i < 6; i++)
-        for (int k = 0; k < 8; k++) out[(5 - i) * 8 + k] = (uint8_t)(a->v[i] >> (56 - 8 * k));
-}
+void tsc_to_bytes(uint8_t out[TSC_BYTES], const tsc *a) { tm_store_be(out, a->v); }
 
 void tsc_from_wide(tsc *r, const uint8_t *in, size_t len)
 {
@@ -134,39 +78,23 @@ void tsc_from_wide(tsc *r, const uint8_t *in, size_t len)
 int tsc_random(tsc *r)
 {
     uint8_t buf[64];
+    uint64_t zero;
     do {
         if (cc_randombytes(buf, sizeof buf) != 0) {
             tsc_zero(r);
             return -1;
         }
         tsc_from_wide(r, buf, sizeof buf);
-    } while (tsc_is_zero(r)); /* probability 2^-384: the outcome reveals nothing usable */
+        zero = tsc_is_zero(r);
+        TEC_DECLASSIFY(&zero, sizeof zero); /* probability 2^-384: the outcome reveals nothing usable */
+    } while (zero);
     cc_memzero(buf, sizeof buf);
     return 0;
 }
 
-void tsc_add(tsc *r, const tsc *a, const tsc *b)
-{
-    uint64_t s[6], carry = 0;
-    for (int i = 0; i < 6; i++) {
-        u128 t = (u128)a->v[i] + b->v[i] + carry;
-        s[i] = (uint64_t)t;
-        carry = (uint64_t)(t >> 64);
-    }
-    reduce_once(r->v, s, carry);
-}
+void tsc_add(tsc *r, const tsc *a, const tsc *b) { tm_add(r->v, a->v, b->v, N); }
 
-void tsc_sub(tsc *r, const tsc *a, const tsc *b)
-{
-    uint64_t d[6];
-    uint64_t borrow = sub6(d, a->v, b->v);
-    uint64_t mask = 0 - borrow, carry = 0;
-    for (int i = 0; i < 6; i++) {
-        u128 t = (u128)d[i] + (N[i] & mask) + carry;
-        r->v[i] = (uint64_t)t;
-        carry = (uint64_t)(t >> 64);
-    }
-}
+void tsc_sub(tsc *r, const tsc *a, const tsc *b) { tm_sub(r->v, a->v, b->v, N); }
 
 void tsc_neg(tsc *r, const tsc *a)
 {
@@ -189,11 +117,7 @@ void tsc_inv(tsc *r, const tsc *a)
     uint64_t two[6] = {2, 0, 0, 0, 0, 0};
     sub6(e, N, two);
     mont_mul(am, a->v, R2);
-    memcpy(x, R1, sizeof x);
-    for (int bit = 383; bit >= 0; bit--) {
-        mont_mul(x, x, x);
-        if ((e[bit / 64] >> (bit % 64)) & 1) mont_mul(x, x, am);
-    }
+    tm_pow(x, am, e, R1, N, N0);
     mont_mul(r->v, x, one);
     cc_memzero(am, sizeof am);
     cc_memzero(x, sizeof x);

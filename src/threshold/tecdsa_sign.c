@@ -14,6 +14,7 @@
  * the same inputs. The other two shares must carry the same r (a mismatch is a context error),
  * and the OpenSSL verification of the final signature against the caller's public key remains the
  * check that gates release. A coordinator that is not a signer recomputes R' itself. */
+#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,20 +47,37 @@ static int rerandomise(tsc *delta, tsc *r, const uint8_t key_id[TECDSA_ID_BYTES]
 void tecdsa_presig_free(tecdsa_presig *ps)
 {
     if (!ps) return;
-    cc_memzero(ps, sizeof *ps);
+    cc_memzero(ps, sizeof *ps); /* no other thread may hold it any more */
     free(ps);
 }
 
-int tecdsa_sign_share(tecdsa_presig *ps, const uint8_t digest[TECDSA_DIGEST_BYTES], int coordinator,
-                      tecdsa_msg *out)
+int tecdsa_tbs_digest(const uint8_t *tbs, size_t tbs_len, uint8_t digest[TECDSA_DIGEST_BYTES])
 {
+    unsigned int n = 0;
+    if ((!tbs && tbs_len) || !digest) return TECDSA_ERR_ARG;
+    if (EVP_Digest(tbs ? tbs : (const uint8_t *)"", tbs_len, digest, &n, EVP_sha384(), NULL) != 1 ||
+        n != TECDSA_DIGEST_BYTES)
+        return TECDSA_ERR_INTERNAL;
+    return TECDSA_OK;
+}
+
+int tecdsa_sign_share(tecdsa_presig *ps, const uint8_t *tbs, size_t tbs_len, tecdsa_policy_fn policy,
+                      void *policy_arg, int coordinator, tecdsa_msg *out)
+{
+    uint8_t digest[TECDSA_DIGEST_BYTES];
     tsc delta, r, e, u, w, t;
     tw_writer wr;
     int rc;
-    if (!ps || !digest || !out || coordinator < 1 || coordinator > TECDSA_N) return TECDSA_ERR_ARG;
+    if (!ps || (!tbs && tbs_len) || !policy || !out || coordinator < 1 || coordinator > TECDSA_N)
+        return TECDSA_ERR_ARG;
     *out = (tecdsa_msg){NULL, 0};
-    if (ps->consumed) return TECDSA_ERR_USED;
-    ps->consumed = 1; /* single use, whatever happens below */
+    if (atomic_load(&ps->consumed)) return TECDSA_ERR_USED;
+    /* a presignature made with a peer banned since is never used (the ban may postdate it) */
+    if (tk_banned_among(ps->ks, ps->signers)) return TECDSA_ERR_BANNED;
+    /* the signer's own check of the content, before anything is consumed */
+    if (policy(policy_arg, tbs, tbs_len) != 0) return TECDSA_ERR_POLICY;
+    if ((rc = tecdsa_tbs_digest(tbs, tbs_len, digest)) != TECDSA_OK) return rc;
+    if (atomic_exchange(&ps->consumed, true)) return TECDSA_ERR_USED; /* single use, whatever follows */
     rc = rerandomise(&delta, &r, ps->key_id, ps->sid, &ps->R, digest, &ps->pk);
     if (rc == TECDSA_OK) {
         tsc_from_wide(&e, digest, TECDSA_DIGEST_BYTES);
@@ -81,11 +99,10 @@ int tecdsa_sign_share(tecdsa_presig *ps, const uint8_t digest[TECDSA_DIGEST_BYTE
             tw_put_scalar(&wr, &r);
         }
     }
-    /* erase the presignature before the share is released */
-    int consumed_self = ps->self;
-    cc_memzero(ps, sizeof *ps);
-    ps->consumed = 1;
-    ps->self = consumed_self;
+    /* erase the presignature's secrets before the share is released (the flag stays set) */
+    tsc_wipe(&ps->u);
+    tsc_wipe(&ps->v);
+    tsc_wipe(&ps->phi);
     tsc_wipe(&u);
     tsc_wipe(&w);
     tsc_wipe(&t);

@@ -70,10 +70,10 @@ static void combine_theta(tsc *out, const tsc x[3], const tsc theta[2])
 void tot_bob_state_wipe(tot_bob_state *st) { cc_memzero(st, sizeof *st); }
 
 int tot_bob_round1(tot_bob_state *st, const tot_bob_setup *setup, const uint8_t ctx[TOT_CTX_BYTES],
-                   uint8_t out[TOT_BOB_MSG_BYTES])
+                   const uint8_t coins[TOT_COINS_BYTES], uint8_t out[TOT_BOB_MSG_BYTES])
 {
     const tsc *g = gadget();
-    int rc = tot_ote_bob(st, setup, ctx, out);
+    int rc = tot_ote_bob(st, setup, ctx, coins, out);
     if (rc != TECDSA_OK) {
         tot_bob_state_wipe(st);
         return rc;
@@ -84,8 +84,8 @@ int tot_bob_round1(tot_bob_state *st, const tot_bob_setup *setup, const uint8_t 
 }
 
 int tot_alice_round2(const tot_alice_setup *setup, const uint8_t ctx[TOT_CTX_BYTES],
-                     const uint8_t in[TOT_BOB_MSG_BYTES], const tsc a[2], uint8_t out[TOT_ALICE_MSG_BYTES],
-                     tsc c[2])
+                     const uint8_t in[TOT_BOB_MSG_BYTES], const tsc a[2], const uint8_t coins[TOT_COINS_BYTES],
+                     uint8_t out[TOT_ALICE_MSG_BYTES], tsc c[2])
 {
     const tsc *g = gadget();
     uint8_t(*rows)[TOT_ROW_BYTES] = malloc(sizeof(uint8_t[TOT_ROW_BYTES]) * TOT_XI);
@@ -97,10 +97,11 @@ int tot_alice_round2(const tot_alice_setup *setup, const uint8_t ctx[TOT_CTX_BYT
     if (rc != TECDSA_OK) goto done;
     in3[0] = a[0];
     in3[1] = a[1];
-    if (tsc_random(&in3[2]) != 0) {
-        rc = TECDSA_ERR_RNG;
-        goto done;
-    }
+    th_ctx h; /* eta: the check mask, from the caller's coins */
+    th_init(&h, "vole/eta");
+    th_bytes(&h, coins, TOT_COINS_BYTES);
+    th_bytes(&h, ctx, TOT_CTX_BYTES);
+    th_out_scalar(&h, &in3[2]);
     for (int m = 0; m < 3; m++) tsc_zero(&c3[m]);
     for (uint32_t k = 0; k < TOT_XI; k++) {
         for (int i = 0; i < TOT_ROW_BYTES; i++) row1[i] = rows[k][i] ^ setup->delta[i];

@@ -80,6 +80,14 @@ int tw_open(const tecdsa_msg *m, uint8_t type, int from, int to, const uint8_t c
 
 const uint8_t *tw_sid(const tecdsa_msg *m) { return m->data + 52; }
 
+int tw_only_sid_differs(const tecdsa_msg *m, uint8_t type, int from, int to, const uint8_t ctx[TECDSA_ID_BYTES],
+                        const uint8_t sid[TECDSA_ID_BYTES], size_t payload_len)
+{
+    tw_reader r;
+    return tw_open(m, type, from, to, ctx, NULL, payload_len, &r) == TECDSA_OK &&
+           memcmp(tw_sid(m), sid, TECDSA_ID_BYTES) != 0;
+}
+
 const uint8_t *tw_get(tw_reader *r, size_t n)
 {
     if (n > r->left) return NULL;

@@ -53,6 +53,10 @@ uint8_t *tw_reserve(tw_writer *w, size_t n);
  * (sid_out). Returns TECDSA_OK, TECDSA_ERR_FORMAT or TECDSA_ERR_CONTEXT. */
 int tw_open(const tecdsa_msg *m, uint8_t type, int from, int to, const uint8_t ctx[TECDSA_ID_BYTES],
             const uint8_t *sid, size_t payload_len, tw_reader *r);
+/* 1 if m passes every tw_open check except the session id (which differs from sid): the sender
+ * and we disagree on the session, e.g. because a third party equivocated the round that fixed it. */
+int tw_only_sid_differs(const tecdsa_msg *m, uint8_t type, int from, int to, const uint8_t ctx[TECDSA_ID_BYTES],
+                        const uint8_t sid[TECDSA_ID_BYTES], size_t payload_len);
 /* The session id of a message whose header tw_open accepted. */
 const uint8_t *tw_sid(const tecdsa_msg *m);
 const uint8_t *tw_get(tw_reader *r, size_t n); /* NULL if fewer than n bytes remain */

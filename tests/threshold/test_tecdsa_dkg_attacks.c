@@ -24,6 +24,7 @@
 
 static tamper_plan g_plan;
 static int g_case;
+static tecdsa_run g_last; /* the last ceremony's per-party results */
 
 static void free_shares(tecdsa_keyshare *ks[TECDSA_N + 1])
 {
@@ -51,7 +52,23 @@ static void expect_abort_ex(const char *name, unsigned who, unsigned ignore, int
         }
     }
     printf("%-34s -> %s, culprit %d (after %d rounds)\n", name, tecdsa_strerror(code), culprit, run.rounds);
+    g_last = run;
     free_shares(ks);
+}
+
+/* Blame that cannot be forged: in the last ceremony, no party outside `cheaters` (bitmask) named
+ * an honest party alone, and every honest party that failed counts a cheater among its suspects. */
+static void no_honest_named_alone(const char *name, unsigned cheaters)
+{
+    for (int i = 1; i <= TECDSA_N; i++) {
+        if (cheaters & (1u << i) || g_last.error[i] == 0) continue;
+        int c = g_last.culprit[i];
+        CHECK_MSG(c == 0 || (cheaters & (1u << c)), "%s: party %d named honest party %d alone", name, i, c);
+        CHECK_MSG(g_last.suspects[i] & cheaters, "%s: party %d suspects 0x%x, no cheater among them", name, i,
+                  g_last.suspects[i]);
+        CHECK_MSG(c != 0 || __builtin_popcount(g_last.suspects[i]) >= 2, "%s: party %d: suspects 0x%x", name, i,
+                  g_last.suspects[i]);
+    }
 }
 
 #define ALL_BUT(x) (0x3Eu & ~(1u << (x)))
@@ -108,7 +125,23 @@ int main(void)
     /* equivocation: party 2 tells only party 5 that it complains about dealer 3 */
     plan_reset(&g_plan);
     plan_add(&g_plan, (tamper_rule){TW_DKG3, 2, 5, OP_XOR, 0, 0, 0, 1u << 3});
-    expect_abort("equivocated complaint (2 -> 5)", ALL_BUT(2), TECDSA_ERR_ECHO, 2);
+    expect_abort("equivocated complaint (2 -> 5)", ALL_BUT(2), TECDSA_ERR_ECHO, 0);
+    no_honest_named_alone("equivocated complaint (2 -> 5)", 1u << 2);
+
+    /* the other side of the same evidence: 5 misquotes honest party 1's D2 in its echo to 3.
+     * Party 3 cannot tell this from 1 equivocating: it must suspect {1, 5}, never name 1 alone */
+    plan_reset(&g_plan);
+    plan_add(&g_plan, (tamper_rule){TW_DKG3, 5, 3, OP_XOR, 1, 0, 0, 0x01});
+    expect_abort_ex("echo misquoting party 1 (5 -> 3)", 1u << 3, 1u << 5, TECDSA_ERR_ECHO, 0);
+    CHECK_MSG(g_last.suspects[3] == ((1u << 1) | (1u << 5)), "echo lie: party 3 suspects 0x%x", g_last.suspects[3]);
+    no_honest_named_alone("echo misquoting party 1 (5 -> 3)", 1u << 5);
+
+    /* D1 equivocation: 4 sends party 1 another nonce, so 1 derives another session id and every
+     * D2 between 1 and the others carries a "wrong" sid: nobody may be named alone for it */
+    plan_reset(&g_plan);
+    plan_add(&g_plan, (tamper_rule){TW_DKG1, 4, 1, OP_XOR, 0, 0, 0, 0x01});
+    expect_abort_ex("D1 nonce equivocated (4 -> 1)", 0, 0x3Eu, TECDSA_ERR_CONTEXT, 0);
+    no_honest_named_alone("D1 nonce equivocated (4 -> 1)", 1u << 4);
 
     /* message addressed to another receiver */
     plan_reset(&g_plan);

@@ -16,6 +16,7 @@
 
 #include "check.h"
 #include "testutil.h"
+#include "threshold/tecdsa_driver.h"
 #include "threshold/tecdsa_ec.h"
 #include "threshold/tecdsa_internal.h"
 
@@ -90,6 +91,38 @@ static void decoding(void)
     BN_free(p);
 }
 
+/* Secret scalars with leading zero bytes (k < 2^376, handed to OpenSSL as n - k and negated back):
+ * products still match OpenSSL's, and BN_bin2bn never sees a leading zero byte. */
+static void small_scalars(void)
+{
+    tpt G, A;
+    tsc one, k;
+    uint8_t kb[48], fed[48], expect[49];
+    uint64_t neg;
+    tsc_set_u64(&one, 1);
+    CHECK(tec_mul_g(&G, &one) == 0);
+    EC_POINT *Gp = EC_POINT_new(g);
+    EC_POINT_oct2point(g, Gp, G.b, 49, bn);
+    for (int i = 0; i < 48; i++) {
+        tsc_random(&k);
+        tsc_to_bytes(kb, &k);
+        memset(kb, 0, (size_t)i); /* i leading zero bytes */
+        if (i == 47) kb[47] = (uint8_t)(1 + (kb[47] % 200));
+        CHECK(tsc_from_bytes(&k, kb) == 0);
+        tec_secret_scalar_bytes(fed, &neg, &k);
+        CHECK_MSG(fed[0] != 0 && neg == (i > 0), "scalar with %d leading zero bytes fed as %02x..", i, fed[0]);
+        CHECK(tec_mul_g(&A, &k) == 0);
+        ossl_mul(expect, kb, NULL);
+        CHECK_MSG(memcmp(A.b, expect, 49) == 0 && memcmp(A.u + 1, expect + 1, 48) == 0, "k*G, %d zero bytes", i);
+        CHECK(tec_mul(&A, &G, &k) == 0);
+        ossl_mul(expect, kb, Gp);
+        CHECK_MSG(memcmp(A.b, expect, 49) == 0, "k*P, %d zero bytes", i);
+        tpt D;
+        CHECK(tec_decode(&D, A.b) == 0 && memcmp(D.u, A.u, 97) == 0); /* both encodings consistent */
+    }
+    EC_POINT_free(Gp);
+}
+
 static void arithmetic(void)
 {
     for (int i = 0; i < 8; i++) {
@@ -147,6 +180,53 @@ static void arithmetic(void)
         odd += H3.b[0] == 3;
     }
     CHECK(odd > 4 && odd < 28);
+}
+
+/* RFC 9380 P384_XMD:SHA-384_SSWU_RO_ vectors: from the CFRG reference implementation's vector file
+ * (poc/vectors/P384_XMD:SHA-384_SSWU_RO_.json, whose DST ends in "-"), and the RFC's appendix J.3.1
+ * (DST without it). */
+static void h2c_vectors(void)
+{
+    static const struct {
+        const char *dst, *msg, *x, *y;
+    } v[] = {
+        {"QUUX-V01-CS02-with-P384_XMD:SHA-384_SSWU_RO_-", "",
+         "1a62e440ccce7e5d2d596efad87ca4efd761981cc48e8abcbd9fd095653af0853d920b0679417c1b54d1a29d6ac23321",
+         "153066d9acedd9ef0bd13b7f8a5bf28eb000c057902cfd8448a72f284e9bf6b5efd47df5f26907d9fb4267b54d132a86"},
+        {"QUUX-V01-CS02-with-P384_XMD:SHA-384_SSWU_RO_-", "abc",
+         "929766f12a828188bc7b1aaf0fc9a080c0d497ca07f4908527cb9530d7623a11c0afd484297ca2ec5d3ab7b516e10089",
+         "9b68be809e730a1acb4ef79e1249aa6c4450681d310ae1b12301ca607342b8a779fd39949899f30d93436df9c4231b34"},
+        {"QUUX-V01-CS02-with-P384_XMD:SHA-384_SSWU_RO_-", "abcdef0123456789",
+         "e2a1217eabd29ad730110899a34cfca42b0232c20e3ef228031854b81f61080c83cc2f3c4abe74338d8b28ad1a7303bb",
+         "549869060197674cbed53b6099aee4588acf4eafb0bec71e4d942283595e7359662248184446f3c1cac4d327a68500bb"},
+        {"QUUX-V01-CS02-with-P384_XMD:SHA-384_SSWU_RO_", "",
+         "eb9fe1b4f4e14e7140803c1d99d0a93cd823d2b024040f9c067a8eca1f5a2eeac9ad604973527a356f3fa3aeff0e4d83",
+         "0c21708cff382b7f4643c07b105c2eaec2cead93a917d825601e63c8f21f6abd9abc22c93c2bed6f235954b25048bb1a"},
+    };
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        tpt H, D;
+        uint8_t x[48], y[48];
+        tu_hex_to(x, 48, v[i].x);
+        tu_hex_to(y, 48, v[i].y);
+        CHECK(tec_hash_to_curve_dst(&H, (const uint8_t *)v[i].dst, strlen(v[i].dst), (const uint8_t *)v[i].msg,
+                                    strlen(v[i].msg)) == 0);
+        CHECK_MSG(memcmp(H.u + 1, x, 48) == 0 && memcmp(H.u + 49, y, 48) == 0, "RFC 9380 vector %zu", i);
+        CHECK(tec_decode(&D, H.b) == 0 && memcmp(D.u, H.u, 97) == 0); /* OpenSSL agrees on both encodings */
+    }
+    /* the constant-time subtraction against OpenSSL's, including a - (-a) = 2a and a - a */
+    tsc k;
+    tpt A, B, C1, C2, negA;
+    for (int i = 0; i < 64; i++) {
+        tsc_random(&k);
+        CHECK(tec_mul_g(&A, &k) == 0);
+        tsc_random(&k);
+        CHECK(tec_mul_g(&B, &k) == 0);
+        CHECK(tec_sub_ct(&C1, &A, &B) == 0 && tec_sub(&C2, &A, &B) == 0);
+        CHECK(memcmp(C1.u, C2.u, 97) == 0 && memcmp(C1.b, C2.b, TPT_BYTES) == 0);
+    }
+    CHECK(tec_sub(&negA, &B, &A) == 0 && tec_sub(&negA, &negA, &B) == 0); /* -A */
+    CHECK(tec_sub_ct(&C1, &A, &negA) == 0 && tec_add(&C2, &A, &A) == 0 && tec_eq(&C1, &C2));
+    CHECK(tec_sub_ct(&C1, &A, &A) != 0); /* the identity is never produced */
 }
 
 static void comb(void)
@@ -296,7 +376,7 @@ static void api_misuse(void)
     tecdsa_msg m = {0}, shares[3] = {{0}};
     size_t der_len = 1;
     int culprit = -1;
-    CHECK(tecdsa_sign_share(NULL, digest, 1, &m) == TECDSA_ERR_ARG);
+    CHECK(tecdsa_sign_share(NULL, digest, sizeof digest, tecdsa_policy_accept_any, NULL, 1, &m) == TECDSA_ERR_ARG);
     CHECK(tecdsa_combine(batch, pub, digest, 1, shares, der, &der_len, &culprit) == TECDSA_ERR_POINT);
     CHECK(der_len == 0);
     CHECK(tecdsa_combine(batch, NULL, digest, 1, shares, der, &der_len, &culprit) == TECDSA_ERR_ARG);
@@ -315,6 +395,8 @@ int main(void)
 {
     g = EC_GROUP_new_by_curve_name(NID_secp384r1);
     bn = BN_CTX_new();
+    h2c_vectors();
+    small_scalars();
     decoding();
     arithmetic();
     comb();

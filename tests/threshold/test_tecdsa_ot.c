@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "crypto/ct.h"
 #include "testutil.h"
 #include "threshold/tecdsa.h"
 #include "threshold/tecdsa_ot.h"
@@ -71,11 +72,14 @@ static int one_vole(int tamper, uint8_t ctx_byte)
     memset(ctx, ctx_byte, sizeof ctx);
     tsc_random(&a[0]);
     tsc_random(&a[1]);
-    CHECK(tot_bob_round1(&st, &g_bob, ctx, bob_msg) == TECDSA_OK);
+    uint8_t coins[TOT_COINS_BYTES];
+    cc_randombytes(coins, sizeof coins);
+    CHECK(tot_bob_round1(&st, &g_bob, ctx, coins, bob_msg) == TECDSA_OK);
     if (tamper == TAMPER_U) bob_msg[1000] ^= 0x10;
     if (tamper == TAMPER_XT) bob_msg[TOT_KAPPA * TOT_COL_BYTES] ^= 1;
     if (tamper == TAMPER_TT) bob_msg[TOT_BOB_MSG_BYTES - 3] ^= 0x80;
-    int rc = tot_alice_round2(&g_alice, ctx, bob_msg, a, alice_msg, c);
+    cc_randombytes(coins, sizeof coins);
+    int rc = tot_alice_round2(&g_alice, ctx, bob_msg, a, coins, alice_msg, c);
     if (rc != TECDSA_OK) {
         tot_bob_state_wipe(&st);
         return rc;
@@ -127,15 +131,16 @@ int main(void)
     uint8_t c1[TOT_CTX_BYTES], c2[TOT_CTX_BYTES];
     memset(c1, 1, sizeof c1);
     memset(c2, 2, sizeof c2);
-    CHECK(tot_bob_round1(&s1, &g_bob, c1, m1) == TECDSA_OK);
-    CHECK(tot_bob_round1(&s2, &g_bob, c2, m2) == TECDSA_OK);
+    static const uint8_t coins[TOT_COINS_BYTES] = {9}; /* the same coins: only the context differs */
+    CHECK(tot_bob_round1(&s1, &g_bob, c1, coins, m1) == TECDSA_OK);
+    CHECK(tot_bob_round1(&s2, &g_bob, c2, coins, m2) == TECDSA_OK);
     CHECK(memcmp(m1, m2, 64) != 0);
     /* Alice with the wrong context rejects (her view of the PRG columns differs) */
     tsc a[2], c[2];
     static uint8_t am[TOT_ALICE_MSG_BYTES];
     tsc_random(&a[0]);
     tsc_random(&a[1]);
-    CHECK(tot_alice_round2(&g_alice, c2, m1, a, am, c) == TECDSA_ERR_OT);
+    CHECK(tot_alice_round2(&g_alice, c2, m1, a, coins, am, c) == TECDSA_ERR_OT);
     tot_bob_state_wipe(&s1);
     tot_bob_state_wipe(&s2);
     return check_summary("test_tecdsa_ot");

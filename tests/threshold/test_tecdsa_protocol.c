@@ -27,31 +27,8 @@
 #include "threshold/tecdsa.h"
 #include "threshold/tecdsa_driver.h"
 #include "threshold/tecdsa_internal.h"
+#include "tecdsa_test_ossl.h"
 #include "tecdsa_test_tamper.h"
-
-static EVP_PKEY *test_pkey(const uint8_t pub[TECDSA_PUB_BYTES])
-{
-    OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
-    OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, "secp384r1", 0);
-    OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, pub, TECDSA_PUB_BYTES);
-    OSSL_PARAM *params = OSSL_PARAM_BLD_to_param(bld);
-    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
-    EVP_PKEY *pkey = NULL;
-    if (EVP_PKEY_fromdata_init(ctx) != 1 || EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) != 1)
-        pkey = NULL;
-    EVP_PKEY_CTX_free(ctx);
-    OSSL_PARAM_free(params);
-    OSSL_PARAM_BLD_free(bld);
-    return pkey;
-}
-
-static int evp_verify(EVP_PKEY *pkey, const uint8_t digest[48], const uint8_t *sig, size_t len)
-{
-    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new(pkey, NULL);
-    int ok = ctx && EVP_PKEY_verify_init(ctx) == 1 && EVP_PKEY_verify(ctx, sig, len, digest, 48) == 1;
-    EVP_PKEY_CTX_free(ctx);
-    return ok;
-}
 
 /* 1 if the DER signature has s <= (n-1)/2. */
 static int is_low_s(const uint8_t *sig, size_t len)
@@ -213,6 +190,8 @@ static void presign_attack(tecdsa_keyshare *ks[TECDSA_N + 1], const char *name, 
     CHECK_MSG(run.error[victim] == code && run.culprit[victim] == culprit, "%s: party %d: %s culprit %d", name, victim,
               tecdsa_strerror(run.error[victim]), run.culprit[victim]);
     CHECK_MSG(tecdsa_keyshare_is_banned(ks[victim], culprit) == expect_ban, "%s: ban state", name);
+    unsigned others = (1u << a | 1u << b | 1u << c) & ~(1u << victim);
+    CHECK_MSG(culprit || run.suspects[victim] == others, "%s: suspects 0x%x", name, run.suspects[victim]);
     no_presigs(ps, name);
     printf("%-40s -> party %d: %s, culprit %d%s\n", name, victim, tecdsa_strerror(run.error[victim]), culprit,
            expect_ban ? " (banned)" : "");
@@ -224,20 +203,21 @@ static int presign_and_sign(tecdsa_keyshare *ks[TECDSA_N + 1], int a, int b, int
 {
     int S[3] = {a, b, c};
     tecdsa_presig *ps[TECDSA_N + 1] = {0};
-    uint8_t batch[TECDSA_ID_BYTES] = {0xcc, (uint8_t)++g_batch}, digest[48], der[TECDSA_SIG_MAX_DER];
+    uint8_t batch[TECDSA_ID_BYTES] = {0xcc, (uint8_t)++g_batch}, tbs[48], der[TECDSA_SIG_MAX_DER];
     uint8_t pub[TECDSA_PUB_BYTES], key_id[TECDSA_ID_BYTES];
     size_t der_len = 0;
     tecdsa_run run;
     tecdsa_keyshare_pubkey(ks[a], pub);
     tecdsa_keyshare_key_id(ks[a], key_id);
-    memset(digest, 0x33 + g_batch, sizeof digest);
+    memset(tbs, 0x33 + g_batch, sizeof tbs);
     int rc = tecdsa_drive_presign(ks, S, batch, ps, tamper_apply, &g_plan, &run);
     if (rc == TECDSA_OK && keep) {
         for (int i = 1; i <= TECDSA_N; i++) keep[i] = ps[i];
         return TECDSA_OK;
     }
     if (rc == TECDSA_OK) {
-        rc = tecdsa_drive_sign(ps, S, key_id, pub, digest, der, &der_len, tamper_apply, &g_plan, &run);
+        rc = tecdsa_drive_sign(ps, S, key_id, pub, tbs, sizeof tbs, tecdsa_policy_accept_any, NULL, der, &der_len,
+                               tamper_apply, &g_plan, &run);
         if (rc != TECDSA_OK) CHECK_MSG(der_len == 0, "a signature was released after an error");
     }
     for (int i = 1; i <= TECDSA_N; i++) tecdsa_presig_free(ps[i]);
@@ -248,7 +228,7 @@ static int presign_and_sign(tecdsa_keyshare *ks[TECDSA_N + 1], int a, int b, int
  * and the same wrong r in all three shares (caught with or without the coordinator's own share). */
 static void online_coordinators(tecdsa_keyshare *ks[TECDSA_N + 1])
 {
-    uint8_t pub[TECDSA_PUB_BYTES], key_id[TECDSA_ID_BYTES], digest[48], der[TECDSA_SIG_MAX_DER];
+    uint8_t pub[TECDSA_PUB_BYTES], key_id[TECDSA_ID_BYTES], tbs[48], digest[48], der[TECDSA_SIG_MAX_DER];
     size_t der_len;
     int culprit;
     tecdsa_keyshare_pubkey(ks[1], pub);
@@ -259,10 +239,12 @@ static void online_coordinators(tecdsa_keyshare *ks[TECDSA_N + 1])
         const int *S = sets[t], coord = 1; /* not a signer in the first set, a signer in the second */
         tecdsa_presig *ps[TECDSA_N + 1] = {0};
         tecdsa_msg sh[TECDSA_T] = {{0}}, bad[TECDSA_T] = {{0}};
-        memset(digest, 0x5c + t, sizeof digest);
+        memset(tbs, 0x5c + t, sizeof tbs);
+        CHECK(tecdsa_tbs_digest(tbs, sizeof tbs, digest) == TECDSA_OK);
         CHECK(presign_and_sign(ks, S[0], S[1], S[2], ps) == TECDSA_OK);
         for (int k = 0; k < TECDSA_T; k++) {
-            CHECK(tecdsa_sign_share(ps[S[k]], digest, coord, &sh[k]) == TECDSA_OK);
+            CHECK(tecdsa_sign_share(ps[S[k]], tbs, sizeof tbs, tecdsa_policy_accept_any, NULL, coord, &sh[k]) ==
+                  TECDSA_OK);
             bad[k].len = sh[k].len;
             bad[k].data = malloc(sh[k].len);
             if (!bad[k].data || !sh[k].data) continue;
@@ -328,7 +310,9 @@ static void presign_attacks(tecdsa_keyshare *ks[TECDSA_N + 1])
     presign_attack(ks, "P1 replayed from an earlier session", 1, 3, 5, 1, TECDSA_ERR_CONTEXT, 3, 0);
     g_plan.slots[1] = p2;
     plan_add(&g_plan, (tamper_rule){TW_PRE2, 3, 1, OP_REPLACE, 0, 1, 0, 0});
-    presign_attack(ks, "P2 replayed from an earlier session", 1, 3, 5, 1, TECDSA_ERR_CONTEXT, 3, 0);
+    /* only the session id differs, which a third signer's equivocated P1 could also cause: a
+     * suspect pair {3, 5}, nobody named alone */
+    presign_attack(ks, "P2 replayed from an earlier session", 1, 3, 5, 1, TECDSA_ERR_CONTEXT, 0, 0);
     plan_add(&g_plan, (tamper_rule){TW_PRE2, 5, 1, OP_SHRINK, 0, 0, 1, 0});
     presign_attack(ks, "truncated P2", 1, 3, 5, 1, TECDSA_ERR_FORMAT, 5, 0);
     plan_add(&g_plan, (tamper_rule){TW_PRE3, 3, 5, OP_HEADER_XOR, 2, 0, 0, 0x02});
@@ -453,7 +437,8 @@ int main(void)
                 snprintf((char *)msg, sizeof msg, "time-stamp token %d%d%d", a, b, c);
                 SHA384(msg, sizeof msg, digest);
                 if (rc == TECDSA_OK) {
-                    rc = tecdsa_drive_sign(ps, S, key_id, pub, digest, der, &der_len, NULL, NULL, &run);
+                    rc = tecdsa_drive_sign(ps, S, key_id, pub, msg, sizeof msg, tecdsa_policy_accept_any, NULL, der,
+                                           &der_len, NULL, NULL, &run);
                     CHECK_MSG(rc == TECDSA_OK, "sign %d%d%d: %s", a, b, c, tecdsa_strerror(rc));
                     CHECK(evp_verify(pkey, digest, der, der_len));
                     CHECK(is_low_s(der, der_len));
@@ -467,7 +452,9 @@ int main(void)
                     }
                     /* the presignatures are spent: a second use is refused */
                     tecdsa_msg m = {0};
-                    CHECK(tecdsa_sign_share(ps[a], digest, a, &m) == TECDSA_ERR_USED && m.data == NULL);
+                    CHECK(tecdsa_sign_share(ps[a], msg, sizeof msg, tecdsa_policy_accept_any, NULL, a, &m) ==
+                              TECDSA_ERR_USED &&
+                          m.data == NULL);
                 }
                 for (int i = 1; i <= TECDSA_N; i++) tecdsa_presig_free(ps[i]);
             }

@@ -1,0 +1,126 @@
+/* tecdsa_mont.h: constant-time 6x64-bit Montgomery arithmetic modulo a 384-bit odd modulus m with
+ * its top limb non-zero, shared by the scalar module (m = n, the P-384 order) and the field module
+ * (m = p, the P-384 prime). Header-only static inline functions, so each caller's constant modulus
+ * is folded in. Nothing here branches on or indexes memory by operand values; exponents given to
+ * tm_pow are public. */
+#ifndef CCTSA_THRESHOLD_TECDSA_MONT_H
+#define CCTSA_THRESHOLD_TECDSA_MONT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+__extension__ typedef unsigned __int128 tm_u128;
+
+/* d = a - b over 6 limbs; returns the final borrow (0 or 1). */
+static inline uint64_t tm_sub6(uint64_t d[6], const uint64_t a[6], const uint64_t b[6])
+{
+    uint64_t borrow = 0;
+    for (int i = 0; i < 6; i++) {
+        tm_u128 t = (tm_u128)a[i] - b[i] - borrow;
+        d[i] = (uint64_t)t;
+        borrow = (uint64_t)(t >> 64) & 1;
+    }
+    return borrow;
+}
+
+/* r = (hi:a) mod m for a value hi*2^384 + a < 2m, hi in {0,1}: subtract m unless that underflows. */
+static inline void tm_reduce_once(uint64_t r[6], const uint64_t a[6], uint64_t hi, const uint64_t m[6])
+{
+    uint64_t d[6];
+    uint64_t borrow = tm_sub6(d, a, m);
+    uint64_t keep = 0 - (borrow & (hi ^ 1)); /* all-ones: a < m, keep a */
+    for (int i = 0; i < 6; i++) r[i] = (a[i] & keep) | (d[i] & ~keep);
+}
+
+/* r = a * b / 2^384 mod m for a, b < m (CIOS); m0 = -m^-1 mod 2^64. */
+static inline void tm_mul(uint64_t r[6], const uint64_t a[6], const uint64_t b[6], const uint64_t m[6], uint64_t m0)
+{
+    uint64_t t[8] = {0};
+    for (int i = 0; i < 6; i++) {
+        tm_u128 c = 0;
+        for (int j = 0; j < 6; j++) {
+            c += (tm_u128)a[j] * b[i] + t[j];
+            t[j] = (uint64_t)c;
+            c >>= 64;
+        }
+        c += t[6];
+        t[6] = (uint64_t)c;
+        t[7] = (uint64_t)(c >> 64);
+        uint64_t q = t[0] * m0;
+        c = (tm_u128)q * m[0] + t[0];
+        c >>= 64;
+        for (int j = 1; j < 6; j++) {
+            c += (tm_u128)q * m[j] + t[j];
+            t[j - 1] = (uint64_t)c;
+            c >>= 64;
+        }
+        c += t[6];
+        t[5] = (uint64_t)c;
+        t[6] = t[7] + (uint64_t)(c >> 64);
+    }
+    tm_reduce_once(r, t, t[6], m);
+}
+
+/* r = a + b mod m (a, b < m). */
+static inline void tm_add(uint64_t r[6], const uint64_t a[6], const uint64_t b[6], const uint64_t m[6])
+{
+    uint64_t s[6], carry = 0;
+    for (int i = 0; i < 6; i++) {
+        tm_u128 t = (tm_u128)a[i] + b[i] + carry;
+        s[i] = (uint64_t)t;
+        carry = (uint64_t)(t >> 64);
+    }
+    tm_reduce_once(r, s, carry, m);
+}
+
+/* r = a - b mod m (a, b < m). */
+static inline void tm_sub(uint64_t r[6], const uint64_t a[6], const uint64_t b[6], const uint64_t m[6])
+{
+    uint64_t d[6];
+    uint64_t mask = 0 - tm_sub6(d, a, b), carry = 0;
+    for (int i = 0; i < 6; i++) {
+        tm_u128 t = (tm_u128)d[i] + (m[i] & mask) + carry;
+        r[i] = (uint64_t)t;
+        carry = (uint64_t)(t >> 64);
+    }
+}
+
+/* r = a^e in the Montgomery domain (a and r Montgomery forms, one = 2^384 mod m); e PUBLIC: a fixed
+ * 4-bit window (the table index and the skipped multiplications follow e only). The table of
+ * powers of a is wiped before returning. */
+static inline void tm_pow(uint64_t r[6], const uint64_t a[6], const uint64_t e[6], const uint64_t one[6],
+                          const uint64_t m[6], uint64_t m0)
+{
+    uint64_t tab[16][6], x[6];
+    memcpy(tab[0], one, sizeof tab[0]);
+    memcpy(tab[1], a, sizeof tab[1]);
+    for (int i = 2; i < 16; i++) tm_mul(tab[i], tab[i - 1], a, m, m0);
+    memcpy(x, one, sizeof x);
+    for (int w = 95; w >= 0; w--) {
+        for (int k = 0; k < 4; k++) tm_mul(x, x, x, m, m0);
+        unsigned nib = (unsigned)(e[w / 16] >> (4 * (w % 16))) & 15;
+        if (nib) tm_mul(x, x, tab[nib], m, m0);
+    }
+    memcpy(r, x, sizeof x);
+    volatile uint64_t *v = &tab[0][0];
+    for (size_t i = 0; i < sizeof tab / sizeof tab[0][0]; i++) v[i] = 0;
+}
+
+/* Big-endian 48 bytes <-> little-endian limbs. */
+static inline void tm_load_be(uint64_t out[6], const uint8_t in[48])
+{
+    for (int i = 0; i < 6; i++) {
+        uint64_t w = 0;
+        for (int k = 0; k < 8; k++) w = (w << 8) | in[(5 - i) * 8 + k];
+        out[i] = w;
+    }
+}
+
+static inline void tm_store_be(uint8_t out[48], const uint64_t a[6])
+{
+    for (int i = 0; i < 6; i++)
+        for (int k = 0; k < 8; k++) out[(5 - i) * 8 + k] = (uint8_t)(a[i] >> (56 - 8 * k));
+}
+
+#endif
