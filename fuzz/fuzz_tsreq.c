@@ -28,7 +28,7 @@ static void setup(void)
     if (x509_cert_build(&t, &keys.ec_signer, &der, &len) != 0 ||
         tsp_local_keys_set_cert(&keys, X509_ALG_ECDSA_P384, der, len) != 0)
         abort();
-    tsp_engine_config cfg = {TSP_PROFILE_CLASSIC, tsp_time_source_system(), &keys.ec, NULL};
+    tsp_engine_config cfg = {.default_profile = TSP_PROFILE_CLASSIC, .time = tsp_time_source_system(), .ec = &keys.ec};
     engine = tsp_engine_new(&cfg);
     if (!engine) abort();
     free(name);

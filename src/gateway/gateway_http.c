@@ -111,7 +111,8 @@ static int log_allowed(log_limit *l)
 static log_limit lib_limit = {PTHREAD_MUTEX_INITIALIZER, "libmicrohttpd messages", 10, 0, 0, 0};
 static log_limit busy_limit = {PTHREAD_MUTEX_INITIALIZER, "503 answers (signing queue full)", 1, 0, 0, 0};
 
-static void lib_log(void *cls, const char *fmt, va_list ap)
+/* libmicrohttpd's error logger: fmt is the library's own format string. */
+__attribute__((format(printf, 2, 0))) static void lib_log(void *cls, const char *fmt, va_list ap)
 {
     char msg[512], safe[512];
     (void)cls;
