@@ -21,8 +21,8 @@ static void usage(FILE *out)
             "(Marzullo, n - f agreeing), one line per source and one for the combined reading.\n"
             "  --server HOST[:PORT]  NTS-KE server (port 4460 by default); repeat for more\n"
             "  --ca PEM              CA roots the servers' certificates must chain to\n"
-            "  --config FILE         take time.nts_server / time.nts_ca / time.max_falsetickers from\n"
-            "                        a measured configuration file instead\n"
+            "  --config FILE         take the time.* settings (servers, CA roots, max_falsetickers,\n"
+            "                        require_hardware_clock) from a measured configuration file\n"
             "  --max-faulty F        sources allowed to be wrong (default (n - 1) / 3)\n"
             "  --samples N           rounds of exchanges (default 1; 3 or more measure rates)\n"
             "  --interval-ms MS      pause between rounds (default 1000)\n"
@@ -105,6 +105,11 @@ static int time_query(int argc, char **argv)
     for (int i = 0; i < n; i++)
         if (!(src[i] = nts_source_new(&o.cfg.servers[i]))) goto out;
     if (!e) goto out;
+    if (o.cfg.require_hardware_clock) {
+        time_clock_report rep;
+        time_clock_report_read(&rep);
+        time_engine_require_hardware_clock(e, &rep);
+    }
     int64_t d = realtime_minus_mono();
     for (int round = 0; round < o.samples; round++) {
         if (round) usleep((useconds_t)o.interval_ms * 1000);

@@ -179,6 +179,13 @@ int time_engine_now(time_engine *e, time_reading *out)
     return -1;
 }
 
+void time_engine_require_hardware_clock(time_engine *e, const time_clock_report *r)
+{
+    if (r->hardware_protected) return;
+    e->clock_bad = 1, e->anchored = 0;
+    time_fmt(e->fail_reason, sizeof e->fail_reason, "time.require_hardware_clock: %s", r->detail);
+}
+
 void time_engine_set_excluded(time_engine *e, int excluded, const char *why)
 {
     e->excluded = excluded != 0;

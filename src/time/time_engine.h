@@ -128,7 +128,8 @@ time_engine *time_engine_new(time_interval_clock clock, int n_sources, int max_f
 void time_engine_free(time_engine *e);
 
 /* Record a sample from source i, or a failed exchange (s == NULL, why says what went wrong).
- * Samples failing time_sample_check are recorded as rejected. */
+ * Samples failing time_sample_check, or whose server time went backwards against the source's
+ * previous accepted sample, are recorded as rejected. */
 void time_engine_add_sample(time_engine *e, int source, const time_sample *s, const char *why);
 
 /* Select from every source's latest sample: rate check, Marzullo, then a new anchor. 0 if a
@@ -144,14 +145,19 @@ void time_engine_set_excluded(time_engine *e, int excluded, const char *why);
 
 void time_engine_status(time_engine *e, time_status *out);
 
+typedef struct time_clock_report time_clock_report;
+/* time.require_hardware_clock = true: unless the report says the interval clock is
+ * hardware-protected, the engine refuses every reading (reason: the report's detail), for good. */
+void time_engine_require_hardware_clock(time_engine *e, const time_clock_report *r);
+
 /* ---------- clock source report ---------- */
-typedef struct {
+struct time_clock_report {
     int hardware_protected; /* SecureTSC active and the kernel's clocksource is the TSC */
     int securetsc;          /* SEV status says SecureTSC */
     int sev_snp;            /* SEV-SNP guest */
     char clocksource[32];   /* current clocksource ("tsc", "kvm-clock", ...) or "" */
     char detail[160];
-} time_clock_report;
+};
 /* From the kernel's clocksource (the text of clocksource0/current_clocksource) and its SEV status
  * line ("Memory Encryption Features active: AMD SEV SEV-ES SEV-SNP ..." from the boot log; NULL
  * or "" if unavailable). Pure. */

@@ -77,6 +77,12 @@ void time_engine_add_sample(time_engine *e, int source, const time_sample *s, co
         sl->has_latest = -1;
         return;
     }
+    if (sl->nhist && s->utc_ns < sl->hist[sl->nhist - 1].utc_ns) {
+        sl->has_latest = -1;
+        time_fmt(sl->latest_why, sizeof sl->latest_why, "server timestamps went backwards by %.6f s",
+                 (double)(sl->hist[sl->nhist - 1].utc_ns - s->utc_ns) / 1e9);
+        return;
+    }
     sl->latest = *s;
     sl->has_latest = 1;
     if (sl->nhist == TIME_SOURCE_HISTORY) {

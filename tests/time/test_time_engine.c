@@ -258,6 +258,35 @@ static void test_calibration(void)
     time_engine_free(e);
 }
 
+static void test_backwards_and_hardware(void)
+{
+    fake_clock c = {10 * S, 0};
+    time_engine *e = time_engine_new((time_interval_clock){fake_now, &c}, 1, 0);
+    time_sample s = sample(&c, 0);
+    time_engine_add_sample(e, 0, &s, NULL);
+    CHECK(time_engine_select(e) == 0);
+    c.mono += S;
+    s = sample(&c, -2 * S); /* the server's time runs backwards by a second */
+    time_engine_add_sample(e, 0, &s, NULL);
+    CHECK(time_engine_select(e) != 0);
+    time_status st;
+    time_engine_status(e, &st);
+    CHECK(st.sources[0].verdict == TIME_SRC_REJECTED && strstr(st.sources[0].reason, "backwards"));
+    time_reading r;
+    time_clock_report rep;
+    time_clock_report_from("tsc", " SEV SEV-ES SEV-SNP SecureTSC", &rep);
+    time_engine_require_hardware_clock(e, &rep); /* protected: no effect */
+    CHECK(time_engine_now(e, &r) == 0);
+    time_clock_report_from("kvm-clock", NULL, &rep);
+    time_engine_require_hardware_clock(e, &rep);
+    CHECK(time_engine_now(e, &r) != 0 && strstr(r.reason, "require_hardware_clock"));
+    s = sample(&c, 0);
+    time_engine_add_sample(e, 0, &s, NULL);
+    time_engine_select(e);
+    CHECK(time_engine_now(e, &r) != 0); /* for good */
+    time_engine_free(e);
+}
+
 static void test_clock_report(void)
 {
     time_clock_report r;
@@ -284,6 +313,7 @@ int main(void)
     test_leap();
     test_excluded_and_peer_window();
     test_calibration();
+    test_backwards_and_hardware();
     test_clock_report();
     return check_summary("test_time_engine");
 }

@@ -59,6 +59,16 @@ def t_offset(tmp):
         check(all(abs(offset(l)) < 0.01 for l in sources(out)), "every source's offset is ~0")
         check("state=SYNCED" in out and "agreeing=4/4" in out and abs(offset(out.splitlines()[-1])) < 0.01,
               "SYNCED, 4/4, combined offset ~0")
+        # the same servers from a measured configuration; this machine has no SecureTSC
+        for hw, want in (("false", 0), ("true", 3)):
+            conf = os.path.join(tmp, "node-%s.conf" % hw)
+            with open(conf, "w") as f:
+                f.write("attest.provider = sim\n" + "".join("time.nts_server = %s\n" % x for x in srv) +
+                        "time.nts_ca = %s\ntime.require_hardware_clock = %s\n" % (ca, hw))
+            p = subprocess.run([CCTSA, "time", "query", "--config", conf], capture_output=True, text=True, timeout=60)
+            print(p.stdout + p.stderr)
+            check(p.returncode == want and (hw == "false" or "require_hardware_clock" in p.stdout),
+                  "--config with time.require_hardware_clock = %s" % hw)
     with_servers(tmp, [None] * 4, run)
 
 
