@@ -120,6 +120,7 @@ static int time_query(int argc, char **argv)
                 time_engine_add_sample(e, i, &s, NULL);
                 last[i] = s, have[i] = 1;
             } else {
+                fprintf(stderr, "exchange %s:%d round %d: %s\n", o.cfg.servers[i].host, o.cfg.servers[i].port, round + 1, why);
                 time_engine_add_sample(e, i, NULL, why);
                 have[i] = 0;
             }

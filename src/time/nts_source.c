@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "time/nts.h"
@@ -111,7 +112,15 @@ static int ke_session(SSL *ssl, const nts_source_config *cfg, nts_keys *keys, nt
     if (!buf) FAIL("out of memory");
     size_t len = 0;
     int rc = 1;
+    struct timespec t0, t;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     while (rc == 1) {
+        clock_gettime(CLOCK_MONOTONIC, &t);
+        if ((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000 > timeout_ms(cfg)) {
+            time_fmt(why, whylen, "NTS-KE response not complete within %d ms", timeout_ms(cfg)); /* a trickling server */
+            rc = -1;
+            break;
+        }
         int n = SSL_read(ssl, buf + len, (int)(NTS_KE_MAX_BYTES + 1 - len));
         if (n <= 0) {
             time_fmt(why, whylen, "NTS-KE connection closed before End of Message (%zu bytes)", len);

@@ -20,7 +20,7 @@ def query(servers, ca, *extra):
     p = subprocess.run(args + list(extra), capture_output=True, text=True, timeout=60)
     print(" ".join(args + list(extra)))
     print(p.stdout + p.stderr)
-    return p.returncode, p.stdout
+    return p.returncode, p.stdout + p.stderr
 
 
 def sources(out):
@@ -131,6 +131,9 @@ def t_proxy(tmp, mode, expect, samples="1"):
         finally:
             proxy.stop()
         check(rc == 3 and expect in sources(out)[0], "%s: sample rejected (%s)" % (mode, expect))
+        if mode == "cookie":
+            check("round 1: NTS NAK" in out and "re-keying is rate-limited" in out,
+                  "after the NAK the jar is dropped and the re-key waits (rate limit)")
     with_servers(tmp, [None], run, ntp_server="127.0.0.2")
 
 
@@ -146,7 +149,7 @@ def t_fake_ke(tmp, answer, expect):
 
 def t_reject(tmp):
     t_wrong_ca(tmp)
-    t_proxy(tmp, "cookie", "NTS NAK")
+    t_proxy(tmp, "cookie", "rate-limited", samples="2")
     t_proxy(tmp, "replay", "origin timestamp does not match", samples="2")
     t_proxy(tmp, "tamper", "does not verify")
     t_proxy(tmp, "delay", "round trip")
