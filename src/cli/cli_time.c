@@ -92,6 +92,17 @@ static int parse_query(int argc, char **argv, query_opts *o)
     return 0;
 }
 
+typedef struct {
+    const time_config *cfg;
+    int round;
+} round_log;
+
+static void log_failure(void *ctx, int i, const char *why)
+{
+    const round_log *l = ctx;
+    fprintf(stderr, "exchange %s:%d round %d: %s\n", l->cfg->servers[i].host, l->cfg->servers[i].port, l->round + 1, why);
+}
+
 static int time_query(int argc, char **argv)
 {
     query_opts o;
@@ -100,8 +111,7 @@ static int time_query(int argc, char **argv)
     time_interval_clock clock = time_clock_monotonic_raw();
     time_engine *e = time_engine_new(clock, n, o.cfg.max_falsetickers);
     nts_source *src[TIME_MAX_SOURCES] = {0};
-    time_sample last[TIME_MAX_SOURCES];
-    int have[TIME_MAX_SOURCES] = {0};
+    time_sample last[TIME_MAX_SOURCES] = {0};
     for (int i = 0; i < n; i++)
         if (!(src[i] = nts_source_new(&o.cfg.servers[i]))) goto out;
     if (!e) goto out;
@@ -111,20 +121,10 @@ static int time_query(int argc, char **argv)
         time_engine_require_hardware_clock(e, &rep);
     }
     int64_t d = realtime_minus_mono();
-    for (int round = 0; round < o.samples; round++) {
-        if (round) usleep((useconds_t)o.interval_ms * 1000);
-        for (int i = 0; i < n; i++) {
-            char why[160];
-            time_sample s;
-            if (nts_source_sample(src[i], clock, &s, why, sizeof why) == 0) {
-                time_engine_add_sample(e, i, &s, NULL);
-                last[i] = s, have[i] = 1;
-            } else {
-                fprintf(stderr, "exchange %s:%d round %d: %s\n", o.cfg.servers[i].host, o.cfg.servers[i].port, round + 1, why);
-                time_engine_add_sample(e, i, NULL, why);
-                have[i] = 0;
-            }
-        }
+    round_log log = {&o.cfg, 0};
+    for (; log.round < o.samples; log.round++) {
+        if (log.round) usleep((useconds_t)o.interval_ms * 1000);
+        nts_poll_round(e, src, n, clock, log_failure, &log, last);
     }
     time_engine_select(e);
     time_status st;
@@ -132,7 +132,7 @@ static int time_query(int argc, char **argv)
     for (int i = 0; i < n; i++) {
         const time_source_status *ss = &st.sources[i];
         printf("source %s:%d verdict=%s", o.cfg.servers[i].host, o.cfg.servers[i].port, time_verdict_name(ss->verdict));
-        if (have[i])
+        if (last[i].flags)
             printf(" offset=%+.6f rtt=%.6f stratum=%u", (double)(last[i].utc_ns - last[i].mono_ns - d) / 1e9,
                    (double)last[i].rtt_ns / 1e9, last[i].stratum);
         if (ss->rate_ppb) printf(" rate_ppm=%+.1f", (double)ss->rate_ppb / 1000);

@@ -260,3 +260,23 @@ int nts_source_sample(nts_source *s, time_interval_clock clock, time_sample *out
     out->flags = TIME_SAMPLE_AUTHENTICATED;
     return 0;
 }
+
+int nts_poll_round(time_engine *e, nts_source *const *src, int n, time_interval_clock clock,
+                   void (*on_fail)(void *ctx, int source, const char *why), void *ctx, time_sample *last)
+{
+    int good = 0;
+    for (int i = 0; i < n; i++) {
+        char why[160];
+        time_sample s;
+        if (nts_source_sample(src[i], clock, &s, why, sizeof why) == 0) {
+            time_engine_add_sample(e, i, &s, NULL);
+            if (last) last[i] = s;
+            good++;
+        } else {
+            if (on_fail) on_fail(ctx, i, why);
+            time_engine_add_sample(e, i, NULL, why);
+            if (last) memset(&last[i], 0, sizeof last[i]);
+        }
+    }
+    return good;
+}
