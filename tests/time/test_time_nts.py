@@ -109,8 +109,8 @@ def t_rate(tmp):
         check("verdict=falseticker" in s[3] and "reason=\"rate +" in s[3], "the +2s x1.001 server is caught by its rate")
         m = re.search(r"rate_ppm=([-+0-9.]+)", s[3])
         check(m and 700 < float(m.group(1)) < 1300, "its measured rate is ~+1000 ppm")
-        check(all(abs(float(re.search(r"rate_ppm=([-+0-9.]+)", l).group(1))) < 300 for l in s[:3]),
-              "the honest sources' rates are far below it")
+        check(all("verdict=truechimer" in l for l in s[:3]),
+              "the honest sources pass the rate check (their rate is within the bound plus their error)")
     with_servers(tmp, [None, None, None, "+0 x1.001"], run_plain)
     with_servers(os.path.join(tmp, "b"), [None, None, None, "+2s x1.001"], run_rate)
 
