@@ -6,7 +6,12 @@
  * no reading within 2 s of an announced leap second) and the status counters. It never reads
  * CLOCK_REALTIME. Samples come from NTS sources (nts.h) or, in tests, from anywhere; the engine
  * itself does no I/O, so it is deterministic under an injected interval clock.
- * Not thread-safe: the caller serialises calls on one engine. */
+ * Not thread-safe: the caller serialises calls on one engine.
+ *
+ * How a node uses it: load time_config (time_config.h), create one nts_source per server and an
+ * engine with (nservers, max_falsetickers); if time.require_hardware_clock, pass it
+ * time_clock_report_read()'s report. Every 64 s (jittered): nts_poll_round, then
+ * time_engine_select. For every token: time_engine_now; on -1 answer timeNotAvailable. */
 #ifndef CCTSA_TIME_ENGINE_H
 #define CCTSA_TIME_ENGINE_H
 

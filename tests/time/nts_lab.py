@@ -59,6 +59,12 @@ class Chrony:
     def __init__(self, tmp, idx, key, crt, faketime=None, ntp_server=None):
         self.dir = os.path.join(tmp, "chrony%d" % idx)
         os.makedirs(os.path.join(self.dir, "nts"), exist_ok=True)
+        for _ in range(3):  # another process may take a probed port before chronyd binds it
+            if self.start(key, crt, faketime, ntp_server):
+                return
+        raise RuntimeError("chronyd did not start; see " + self.dir)
+
+    def start(self, key, crt, faketime, ntp_server):
         self.ntp_port, self.ke_port = free_port(), free_port()
         conf = os.path.join(self.dir, "chrony.conf")
         lines = ["bindaddress 127.0.0.1", "port %d" % self.ntp_port, "ntsport %d" % self.ke_port,
@@ -72,9 +78,19 @@ class Chrony:
         cmd = ["chronyd", "-4", "-x", "-d", "-u", "root", "-f", conf]
         if faketime:
             cmd = ["faketime", "-f", faketime] + cmd
-        self.log = open(os.path.join(self.dir, "log"), "w")
+        logname = os.path.join(self.dir, "log")
+        self.log = open(logname, "w")
         self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT)
-        wait_tcp(self.ke_port)
+        try:
+            wait_tcp(self.ke_port)
+        except RuntimeError:
+            pass
+        with open(logname) as f:
+            bad = "Could not" in f.read()
+        if self.proc.poll() is None and not bad:
+            return True
+        self.stop()
+        return False
 
     def stop(self):
         self.proc.terminate()
