@@ -2,6 +2,7 @@
  * source's offset, round trip and verdict and the combined reading) and `cctsa time clock` (the
  * clock source report). Offsets are printed against the system clock for the operator's
  * information only; the engine itself never reads CLOCK_REALTIME. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,16 @@ static void fmt_utc(int64_t ns, char *buf, size_t n)
     snprintf(buf, n, "%s.%09lldZ", d, (long long)(ns % TIME_NS_PER_S));
 }
 
+static int parse_int(const char *s, long min, long max, int *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < min || v > max) return -1;
+    *out = (int)v;
+    return 0;
+}
+
 typedef struct {
     time_config cfg;
     int samples, interval_ms;
@@ -69,11 +80,15 @@ static int parse_query(int argc, char **argv, query_opts *o)
                 return cli_error("bad --server %s (HOST[:PORT], at most %d)", v, TIME_MAX_SOURCES), -1;
         } else if (!strcmp(a, "--ca")) ca = v;
         else if (!strcmp(a, "--config")) config = v;
-        else if (!strcmp(a, "--max-faulty")) faulty = atoi(v);
-        else if (!strcmp(a, "--samples")) o->samples = atoi(v);
-        else if (!strcmp(a, "--interval-ms")) o->interval_ms = atoi(v);
-        else if (!strcmp(a, "--timeout-ms")) timeout = atoi(v);
-        else return cli_error("unknown option %s", a), -1;
+        else if (!strcmp(a, "--max-faulty")) {
+            if (parse_int(v, 0, TIME_MAX_SOURCES - 1, &faulty) != 0) return cli_error("bad --max-faulty %s", v), -1;
+        } else if (!strcmp(a, "--samples")) {
+            if (parse_int(v, 1, 100, &o->samples) != 0) return cli_error("bad --samples %s (1..100)", v), -1;
+        } else if (!strcmp(a, "--interval-ms")) {
+            if (parse_int(v, 0, 60000, &o->interval_ms) != 0) return cli_error("bad --interval-ms %s (0..60000)", v), -1;
+        } else if (!strcmp(a, "--timeout-ms")) {
+            if (parse_int(v, 1, 60000, &timeout) != 0) return cli_error("bad --timeout-ms %s (1..60000)", v), -1;
+        } else return cli_error("unknown option %s", a), -1;
     }
     char why[160];
     if (config) {
@@ -86,8 +101,6 @@ static int parse_query(int argc, char **argv, query_opts *o)
     }
     if (faulty >= 0) o->cfg.max_falsetickers = faulty;
     if (o->cfg.max_falsetickers >= o->cfg.nservers) return cli_error("--max-faulty must be below the number of servers"), -1;
-    if (o->samples < 1 || o->samples > 100 || o->interval_ms < 0 || o->interval_ms > 60000 || timeout < 0)
-        return cli_error("bad --samples, --interval-ms or --timeout-ms"), -1;
     for (int i = 0; i < o->cfg.nservers; i++) o->cfg.servers[i].timeout_ms = timeout;
     return 0;
 }

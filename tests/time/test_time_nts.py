@@ -147,7 +147,17 @@ def t_fake_ke(tmp, answer, expect):
     check(rc == 3 and expect in out, "fake NTS-KE: %s" % expect)
 
 
+def t_usage():
+    p = subprocess.run([CCTSA, "time", "--help"], capture_output=True, text=True)
+    check(p.returncode == 0 and "cctsa time query" in p.stdout, "cctsa time --help")
+    for bad in (["--samples", "0"], ["--max-faulty", "x"], ["--bogus", "1"], ["--server", "h:99999"]):
+        p = subprocess.run([CCTSA, "time", "query", "--server", "localhost", "--ca", "x.pem"] + bad,
+                           capture_output=True, text=True)
+        check(p.returncode == 2 and "cctsa:" in p.stderr, "usage error for %s" % " ".join(bad))
+
+
 def t_reject(tmp):
+    t_usage()
     t_wrong_ca(tmp)
     t_proxy(tmp, "cookie", "rate-limited", samples="2")
     t_proxy(tmp, "replay", "origin timestamp does not match", samples="2")
