@@ -138,8 +138,8 @@ static int time_query(int argc, char **argv)
     for (; log.round < o.samples; log.round++) {
         if (log.round) usleep((useconds_t)o.interval_ms * 1000);
         nts_poll_round(e, src, n, clock, log_failure, &log, last);
+        time_engine_select(e); /* as a node does after every round */
     }
-    time_engine_select(e);
     time_status st;
     time_engine_status(e, &st);
     for (int i = 0; i < n; i++) {

@@ -90,13 +90,20 @@ void nts_source_free(nts_source *s);
  * more often than rekey_min_ns). 0 with a sample, or -1 with the reason. */
 int nts_source_sample(nts_source *s, time_interval_clock clock, time_sample *out, char *why, size_t whylen);
 
+/* Certificates of later NTS-KE exchanges are checked for validity at this UTC time (seconds);
+ * 0 (the default) checks no validity dates. The engine's trusted time is used when it has one,
+ * never the host's CLOCK_REALTIME: at bootstrap the n - f agreement of the sources protects. */
+void nts_source_set_cert_time(nts_source *s, int64_t unix_s);
+
 /* One polling round, what a node runs every 64 s (jittered) before time_engine_select: one
  * exchange with each of the n sources, each result (sample or failure) given to the engine as
- * source i. on_fail, if not NULL, hears each failure. Returns the number of good samples. */
+ * source i; certificate dates are checked at the engine's time if it has a trusted one. on_fail, if
+ * not NULL, hears each failure. Returns the number of good samples. */
 int nts_poll_round(time_engine *e, nts_source *const *src, int n, time_interval_clock clock,
                    void (*on_fail)(void *ctx, int source, const char *why), void *ctx, time_sample *last);
 
-/* NTS-KE alone (used by nts_source_sample; exposed for tests and the CLI). */
-int nts_ke_exchange(const nts_source_config *cfg, nts_keys *keys, nts_ke_result *res, char *why, size_t whylen);
+/* NTS-KE alone (used by nts_source_sample): certificate dates checked at cert_time_s, or not if 0. */
+int nts_ke_exchange(const nts_source_config *cfg, int64_t cert_time_s, nts_keys *keys, nts_ke_result *res, char *why,
+                    size_t whylen);
 
 #endif

@@ -32,7 +32,13 @@ struct nts_source {
     int ntp_port;
     int keyed;
     int64_t last_rekey;
+    int64_t cert_time_s; /* when to check certificate validity; 0: not at all (no trusted time yet) */
 };
+
+void nts_source_set_cert_time(nts_source *s, int64_t unix_s)
+{
+    s->cert_time_s = unix_s > 0 ? unix_s : 0;
+}
 
 static int timeout_ms(const nts_source_config *c)
 {
@@ -93,8 +99,12 @@ static SSL_CTX *ke_ctx(const nts_source_config *cfg, char *why, size_t whylen)
 }
 
 /* TLS handshake with host checks and ALPN, request sent, response read and parsed, keys exported. */
-static int ke_session(SSL *ssl, const nts_source_config *cfg, nts_keys *keys, nts_ke_result *res, char *why, size_t whylen)
+static int ke_session(SSL *ssl, const nts_source_config *cfg, int64_t cert_time_s, nts_keys *keys, nts_ke_result *res,
+                      char *why, size_t whylen)
 {
+    X509_VERIFY_PARAM *vp = SSL_get0_param(ssl);
+    if (cert_time_s > 0) X509_VERIFY_PARAM_set_time(vp, (time_t)cert_time_s);
+    else X509_VERIFY_PARAM_set_flags(vp, X509_V_FLAG_NO_CHECK_TIME);
     ASN1_OCTET_STRING *ip = a2i_IPADDRESS(cfg->host);
     int ok = ip ? X509_VERIFY_PARAM_set1_ip(SSL_get0_param(ssl), ASN1_STRING_get0_data(ip), (size_t)ASN1_STRING_length(ip))
                 : SSL_set_tlsext_host_name(ssl, cfg->host) && SSL_set1_host(ssl, cfg->host);
@@ -141,14 +151,15 @@ static int ke_session(SSL *ssl, const nts_source_config *cfg, nts_keys *keys, nt
     return 0;
 }
 
-int nts_ke_exchange(const nts_source_config *cfg, nts_keys *keys, nts_ke_result *res, char *why, size_t whylen)
+int nts_ke_exchange(const nts_source_config *cfg, int64_t cert_time_s, nts_keys *keys, nts_ke_result *res, char *why,
+                    size_t whylen)
 {
     SSL_CTX *ctx = ke_ctx(cfg, why, whylen);
     if (!ctx) return -1;
     int fd = dial(cfg->host, cfg->port ? cfg->port : NTS_KE_PORT, SOCK_STREAM, timeout_ms(cfg), why, whylen);
     SSL *ssl = fd >= 0 ? SSL_new(ctx) : NULL;
     int rc = -1;
-    if (ssl && SSL_set_fd(ssl, fd) == 1) rc = ke_session(ssl, cfg, keys, res, why, whylen);
+    if (ssl && SSL_set_fd(ssl, fd) == 1) rc = ke_session(ssl, cfg, cert_time_s, keys, res, why, whylen);
     else if (fd >= 0) tls_error(why, whylen, "NTS-KE TLS setup", NULL);
     SSL_free(ssl);
     if (fd >= 0) close(fd);
@@ -184,9 +195,10 @@ static int rekey(nts_source *s, int64_t now, char *why, size_t whylen)
     int64_t min = s->cfg.rekey_min_ns > 0 ? s->cfg.rekey_min_ns : NTS_REKEY_MIN_NS;
     if (s->keyed && now - s->last_rekey < min)
         FAIL("no cookies left and re-keying is rate-limited (next NTS-KE in %.1f s)", (double)(min - (now - s->last_rekey)) / 1e9);
-    s->keyed = 1, s->last_rekey = now, s->ncookies = 0;
+    s->last_rekey = now, s->ncookies = 0;
     nts_ke_result res;
-    if (nts_ke_exchange(&s->cfg, &s->keys, &res, why, whylen) != 0) return -1;
+    if (nts_ke_exchange(&s->cfg, s->cert_time_s, &s->keys, &res, why, whylen) != 0) return -1;
+    s->keyed = 1; /* until a first success, every poll may try (a poll is at most every 64 s) */
     jar_add(s, (const uint8_t(*)[NTS_KE_MAX_RECORD])res.cookies, res.cookie_len, res.ncookies);
     snprintf(s->ntp_host, sizeof s->ntp_host, "%s", res.server[0] ? res.server : s->cfg.host);
     s->ntp_port = res.port ? res.port : 123;
@@ -265,9 +277,12 @@ int nts_poll_round(time_engine *e, nts_source *const *src, int n, time_interval_
                    void (*on_fail)(void *ctx, int source, const char *why), void *ctx, time_sample *last)
 {
     int good = 0;
+    time_reading r;
+    int64_t cert_time = time_engine_peek(e, &r) == 0 ? r.utc_ns / TIME_NS_PER_S : 0;
     for (int i = 0; i < n; i++) {
         char why[160];
         time_sample s;
+        nts_source_set_cert_time(src[i], cert_time);
         if (nts_source_sample(src[i], clock, &s, why, sizeof why) == 0) {
             time_engine_add_sample(e, i, &s, NULL);
             if (last) last[i] = s;

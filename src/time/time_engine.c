@@ -179,6 +179,18 @@ int time_engine_now(time_engine *e, time_reading *out)
     return -1;
 }
 
+int time_engine_peek(time_engine *e, time_reading *out)
+{
+    int64_t mono;
+    time_refusal why;
+    memset(out, 0, sizeof *out);
+    if (e->clock.now_ns(e->clock.ctx, &mono) != 0 || evaluate(e, mono, out, &why) != 0) {
+        refused(out);
+        return -1;
+    }
+    return 0;
+}
+
 void time_engine_require_hardware_clock(time_engine *e, const time_clock_report *r)
 {
     if (r->hardware_protected) return;

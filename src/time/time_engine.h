@@ -145,6 +145,10 @@ int time_engine_select(time_engine *e);
  * not near a leap second), else -1 with state and reason set, and the refusal counted. */
 int time_engine_now(time_engine *e, time_reading *out);
 
+/* The same reading without counting a refusal (for the engine's own users, e.g. certificate
+ * dates in NTS-KE; never for tokens). */
+int time_engine_peek(time_engine *e, time_reading *out);
+
 /* Part 2 seam: the cluster excludes (1) or readmits (0) this node. */
 void time_engine_set_excluded(time_engine *e, int excluded, const char *why);
 

@@ -33,9 +33,12 @@ def free_port():
     raise RuntimeError("no free port")
 
 
-def make_cert(tmp, name):
+def make_cert(tmp, name, days_ago=None):
+    """A self-signed CA certificate for localhost; days_ago: made by a clock that many days behind
+    (valid for 2 days from then, so expired when days_ago > 2)."""
     key, crt = os.path.join(tmp, name + ".key"), os.path.join(tmp, name + ".crt")
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+    fake = ["faketime", "-f", "-%dd" % days_ago] if days_ago else []
+    subprocess.run(fake + ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
                     "-days", "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
                     "-addext", "basicConstraints=critical,CA:TRUE", "-keyout", key, "-out", crt],
                    check=True, capture_output=True)
@@ -158,8 +161,8 @@ class UdpProxy:
 class FakeKe:
     """A TLS 1.3 ntske/1 server that answers every request with fixed bytes and closes."""
 
-    def __init__(self, key, crt, answer):
-        self.port = free_port()
+    def __init__(self, key, crt, answer, port=None):
+        self.port = port or free_port()
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.minimum_version = ssl.TLSVersion.TLSv1_3
         ctx.load_cert_chain(crt, key)

@@ -6,6 +6,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import nts_lab  # noqa: E402
@@ -130,7 +131,11 @@ def t_proxy(tmp, mode, expect, samples="1"):
             rc, out = query(srv, ca, "--samples", samples, "--interval-ms", "100")
         finally:
             proxy.stop()
-        check(rc == 3 and expect in sources(out)[0], "%s: sample rejected (%s)" % (mode, expect))
+        if samples == "1" or mode == "cookie":
+            check(rc == 3 and expect in sources(out)[0], "%s: sample rejected (%s)" % (mode, expect))
+        else:  # a good first round, then the bad one: HOLDOVER on the first round's anchor
+            check(rc == 0 and "state=HOLDOVER" in out and expect in sources(out)[0],
+                  "%s: second sample rejected (%s), the engine holds over" % (mode, expect))
         if mode == "cookie":
             check("round 1: NTS NAK" in out and "re-keying is rate-limited" in out,
                   "after the NAK the jar is dropped and the re-key waits (rate limit)")
@@ -156,8 +161,43 @@ def t_usage():
         check(p.returncode == 2 and "cctsa:" in p.stderr, "usage error for %s" % " ".join(bad))
 
 
+def t_cert_time(tmp):
+    """Certificate dates are checked at the engine's trusted time, never the host clock's: without
+    a trusted time (first round) an expired certificate passes the handshake (and the server's
+    Error record is what fails); once the engine has time, the same certificate is refused."""
+    key, crt = nts_lab.make_cert(tmp, "expired", days_ago=30)
+    ke = nts_lab.FakeKe(key, crt, bytes.fromhex("800100020000800200020001" "80000000"))
+    try:
+        rc, out = query(["localhost:%d" % ke.port], crt)
+    finally:
+        ke.stop()
+    check(rc == 3 and "Error record" in out, "no trusted time yet: an expired certificate's dates are not checked")
+
+    def run(srv, ca, servers, _key):
+        late = nts_lab.free_port()
+        args = [CCTSA, "time", "query", "--ca", ca, "--server", srv[0], "--server", "localhost:%d" % late,
+                "--max-faulty", "1", "--samples", "2", "--interval-ms", "1500"]
+        # the second CA file trusts both certificates
+        both = os.path.join(tmp, "both.pem")
+        with open(both, "w") as f:
+            f.write(open(ca).read() + open(crt).read())
+        args[4] = both
+        p = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(0.7)  # round 1 is over: the engine is SYNCED from the chronyd source
+        ke2 = nts_lab.FakeKe(key, crt, bytes.fromhex("800100020000800200020001" "80000000"), port=late)
+        try:
+            out, err = p.communicate(timeout=30)
+        finally:
+            ke2.stop()
+        print(out + err)
+        check("round 1: cannot connect" in err and "round 2: NTS-KE handshake: certificate verify failed: certificate has expired" in err,
+              "with the engine's time, the expired certificate is refused")
+    with_servers(os.path.join(tmp, "c"), [None], run)
+
+
 def t_reject(tmp):
     t_usage()
+    t_cert_time(tmp)
     t_wrong_ca(tmp)
     t_proxy(tmp, "cookie", "rate-limited", samples="2")
     t_proxy(tmp, "replay", "origin timestamp does not match", samples="2")
