@@ -140,6 +140,9 @@ static void test_holdover_and_recovery(void)
     time_status st;
     time_engine_status(e, &st);
     CHECK(st.refusals[TIME_REFUSE_HOLDOVER] == 1 && st.sync_age_ns == 601 * S);
+    CHECK(time_engine_peek(e, &r) != 0 && r.utc_ns == 0); /* peeking refuses too, but is not counted */
+    time_engine_status(e, &st);
+    CHECK(st.refusals[TIME_REFUSE_HOLDOVER] == 1 && st.state == TIME_UNSYNCED);
     feed(e, &c, ok, 3); /* recovery */
     CHECK(time_engine_select(e) == 0);
     CHECK(time_engine_now(e, &r) == 0 && r.state == TIME_SYNCED && r.reason[0] == 0);
