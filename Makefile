@@ -14,7 +14,7 @@ FUZZ_SECONDS ?= 60
 CI_FUZZ_SECONDS ?= 15
 
 DEB_PACKAGES := build-essential cmake pkg-config clang libclang-rt-14-dev libssl-dev openssl \
-  libjansson-dev nettle-dev libmicrohttpd-dev libcurl4-openssl-dev valgrind nodejs npm chrony \
+  libjansson-dev nettle-dev libmicrohttpd-dev libcurl4-openssl-dev valgrind nodejs npm chrony faketime \
   ca-certificates curl git wrk python3 \
   default-jdk-headless libbcpkix-java osslsigncode golang-go golang-github-fullsailor-pkcs7-dev
 

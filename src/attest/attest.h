@@ -156,6 +156,13 @@ int attest_sim_chip_id(const char *label, uint8_t chip_id[ATTEST_CHIP_ID_BYTES])
  * 0, or -1 with a message in why. */
 int attest_config_parse(const char *text, size_t len, attest_policy *p, char *why, size_t whylen);
 int attest_config_load(const char *path, attest_policy *p, char *why, size_t whylen);
+/* The same line format for any component's settings (time.* uses it): apply(ctx, key, value) is
+ * called for each key starting with prefix and returns 0, -1 (bad value) or -2 (unknown key). */
+typedef int (*attest_config_apply_fn)(void *ctx, const char *key, const char *val);
+int attest_config_each(const char *text, size_t len, const char *prefix, attest_config_apply_fn fn, void *ctx,
+                       char *why, size_t whylen);
+int attest_config_load_each(const char *path, const char *prefix, attest_config_apply_fn fn, void *ctx, char *why,
+                            size_t whylen);
 
 /* Endorsement input: a PEM bundle of CERTIFICATE blocks, concatenated DER certificates, or a GHCB
  * certificate table (as SNP_GET_EXT_REPORT and configfs-tsm auxblob return it), at most

@@ -88,12 +88,14 @@ static int apply(attest_policy *p, const char *key, const char *val)
     return 0;
 }
 
-int attest_config_parse(const char *text, size_t len, attest_policy *p, char *why, size_t whylen)
+/* Every "key = value" line whose key starts with prefix goes to apply (0 ok, -1 bad value,
+ * -2 unknown key); other components' keys are skipped. */
+int attest_config_each(const char *text, size_t len, const char *prefix, attest_config_apply_fn fn, void *ctx,
+                       char *why, size_t whylen)
 {
-    attest_policy_default(p, ATTEST_PROVIDER_SEV_SNP);
     if (len > CONFIG_MAX_BYTES) return config_fail(why, whylen, "configuration larger than %d bytes", CONFIG_MAX_BYTES);
     if (memchr(text, 0, len)) return config_fail(why, whylen, "configuration contains a NUL byte");
-    size_t pos = 0;
+    size_t pos = 0, plen = strlen(prefix);
     for (int lineno = 1; pos < len; lineno++) {
         const char *nl = memchr(text + pos, '\n', len - pos);
         size_t n = nl ? (size_t)(nl - (text + pos)) : len - pos;
@@ -109,15 +111,16 @@ int attest_config_parse(const char *text, size_t len, attest_policy *p, char *wh
         if (!eq) return config_fail(why, whylen, "line %d: expected key = value", lineno);
         *eq = 0;
         char *key = trim(s), *val = trim(eq + 1);
-        if (strncmp(key, "attest.", 7) != 0) continue; /* other components' settings */
-        int rc = apply(p, key, val);
+        if (strncmp(key, prefix, plen) != 0) continue; /* other components' settings */
+        int rc = fn(ctx, key, val);
         if (rc == -2) return config_fail(why, whylen, "line %d: unknown setting %s", lineno, key);
         if (rc != 0) return config_fail(why, whylen, "line %d: bad value for %s", lineno, key);
     }
     return 0;
 }
 
-int attest_config_load(const char *path, attest_policy *p, char *why, size_t whylen)
+int attest_config_load_each(const char *path, const char *prefix, attest_config_apply_fn fn, void *ctx, char *why,
+                            size_t whylen)
 {
     FILE *f = fopen(path, "rb");
     if (!f) return config_fail(why, whylen, "cannot open %s", path);
@@ -125,7 +128,24 @@ int attest_config_load(const char *path, attest_policy *p, char *why, size_t why
     size_t n = buf ? fread(buf, 1, CONFIG_MAX_BYTES + 1, f) : 0;
     int err = !buf || ferror(f);
     fclose(f);
-    int rc = err ? config_fail(why, whylen, "cannot read %s", path) : attest_config_parse(buf, n, p, why, whylen);
+    int rc = err ? config_fail(why, whylen, "cannot read %s", path) : attest_config_each(buf, n, prefix, fn, ctx, why, whylen);
     free(buf);
     return rc;
+}
+
+static int apply_cb(void *ctx, const char *key, const char *val)
+{
+    return apply(ctx, key, val);
+}
+
+int attest_config_parse(const char *text, size_t len, attest_policy *p, char *why, size_t whylen)
+{
+    attest_policy_default(p, ATTEST_PROVIDER_SEV_SNP);
+    return attest_config_each(text, len, "attest.", apply_cb, p, why, whylen);
+}
+
+int attest_config_load(const char *path, attest_policy *p, char *why, size_t whylen)
+{
+    attest_policy_default(p, ATTEST_PROVIDER_SEV_SNP);
+    return attest_config_load_each(path, "attest.", apply_cb, p, why, whylen);
 }

@@ -17,6 +17,7 @@ static const struct {
     {"inspect", cli_inspect, "print the contents of a time-stamp token or response"},
     {"attest", cli_attest, "attestation report | verify (SEV-SNP or the sim provider)"},
     {"verify-binding", cli_verify_binding, "verify a binding record offline (reports, chains, keys)"},
+    {"time", cli_time, "trusted time: query NTS servers through the time engine | clock source"},
 };
 
 static void usage(FILE *out)
