@@ -3,6 +3,7 @@
 
 #include <pthread.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "asn1/der.h"
 #include "tsp/tsp_req.h"
@@ -90,12 +91,6 @@ void tsp_engine_cert_status(tsp_engine *e, time_t now, tsp_cert_status *st)
     pthread_rwlock_unlock(&e->lock);
 }
 
-const char *tsp_cert_state_name(tsp_cert_state s)
-{
-    static const char *const names[] = {"ok", "expiring", "expired", "not_yet_valid", "none"};
-    return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "?";
-}
-
 int tsp_engine_update(tsp_engine *e, int (*fn)(void *arg), void *arg)
 {
     pthread_rwlock_wrlock(&e->lock);
@@ -113,36 +108,44 @@ static int profile_available(const tsp_engine *e, tsp_profile p)
 }
 
 /* Pick the profile from the path and reqPolicy; -1 if the policy is not acceptable. */
-static int choose_profile(const tsp_engine *e, const tsp_req *req, int path_profile)
+static int choose_profile(const tsp_engine *e, const tsp_issue_req *req)
 {
     int by_policy = req->policy ? tsp_policies_find(&e->policies, req->policy, req->policy_len) : -2;
     if (by_policy == -1) return -1;
-    if (path_profile == TSP_PATH_DEFAULT) return by_policy >= 0 ? by_policy : (int)e->cfg.default_profile;
-    if (by_policy >= 0 && by_policy != path_profile) return -1;
-    return path_profile;
+    if (req->path_profile == TSP_PATH_DEFAULT) return by_policy >= 0 ? by_policy : (int)e->cfg.default_profile;
+    if (by_policy >= 0 && by_policy != req->path_profile) return -1;
+    return req->path_profile;
 }
 
-static int reject(tsp_fail bit, const char *why, uint8_t **resp, size_t *resp_len, tsp_engine_result *res)
+static int reject_kind(tsp_fail bit, tsp_outcome_kind kind, const char *why, uint8_t **resp, size_t *resp_len,
+                       tsp_engine_result *res)
 {
     res->status = TSP_STATUS_REJECTION;
     res->unavailable = bit == TSP_FAIL_TIME_NOT_AVAILABLE || bit == TSP_FAIL_SYSTEM_FAILURE;
+    res->kind = (int)kind;
     res->fail = (int)bit;
     res->why = why;
     return tsp_resp_reject(bit, why, resp, resp_len);
 }
 
-static int respond(tsp_engine *e, const uint8_t *reqder, size_t len, int path_profile, uint8_t **resp,
-                   size_t *resp_len, tsp_engine_result *res)
+static int reject(tsp_fail bit, const char *why, uint8_t **resp, size_t *resp_len, tsp_engine_result *res)
 {
-    tsp_req req;
-    tsp_fail fail;
-    const char *why = NULL;
-    tsp_engine_result ignored;
-    if (!res) res = &ignored;
+    return reject_kind(bit, TSP_OUTCOME_FINAL, why, resp, resp_len, res);
+}
+
+static double ms_since(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) * 1e3 + (double)(t.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+static int issue(tsp_engine *e, const tsp_issue_req *req, uint8_t **resp, size_t *resp_len, tsp_engine_result *res)
+{
+    int profile = choose_profile(e, req);
     res->profile = -1;
     res->unavailable = 0;
-    if (tsp_req_parse(reqder, len, &req, &fail, &why) != 0) return reject(fail, why, resp, resp_len, res);
-    int profile = choose_profile(e, &req, path_profile);
+    res->kind = TSP_OUTCOME_FINAL;
     if (profile < 0) return reject(TSP_FAIL_UNACCEPTED_POLICY, "requested policy is not offered here", resp, resp_len, res);
     res->profile = profile;
     if (!profile_available(e, (tsp_profile)profile))
@@ -151,51 +154,100 @@ static int respond(tsp_engine *e, const uint8_t *reqder, size_t len, int path_pr
     const tsp_identity *name_from = profile == TSP_PROFILE_PQ ? e->cfg.ml : e->cfg.ec;
     x509_cert id;
     if (x509_cert_parse(&id, name_from->cert, name_from->cert_len) != 0)
-        return reject(TSP_FAIL_SYSTEM_FAILURE, "TSA certificate unusable", resp, resp_len, res);
+        return reject_kind(TSP_FAIL_SYSTEM_FAILURE, TSP_OUTCOME_UNAVAILABLE, "TSA certificate unusable", resp, resp_len, res);
 
-    uint8_t serial[TSP_SERIAL_BYTES];
-    tsp_tstinfo_in in = {0};
-    if (tsp_issuer_next(&e->issuer, &e->cfg.time, &in.gen_sec, &in.gen_ms, serial) != 0)
-        return reject(TSP_FAIL_TIME_NOT_AVAILABLE, "trusted time is not available", resp, resp_len, res);
-    tsp_cert_status st;
-    switch (cert_state(e, profile, in.gen_sec, &st)) {
-    case TSP_CERT_EXPIRED: return reject(TSP_FAIL_SYSTEM_FAILURE, "TSA certificate expired", resp, resp_len, res);
-    case TSP_CERT_NOT_YET_VALID: return reject(TSP_FAIL_SYSTEM_FAILURE, "TSA certificate not yet valid", resp, resp_len, res);
-    default: break;
-    }
-    in.policy = e->policies.oid[profile];
-    in.policy_len = e->policies.len[profile];
-    in.imprint_tlv = req.imprint_tlv;
-    in.imprint_tlv_len = req.imprint_tlv_len;
-    in.serial = serial;
-    in.serial_len = sizeof serial;
-    in.nonce_tlv = req.nonce_tlv;
-    in.nonce_tlv_len = req.nonce_tlv_len;
-    in.tsa_name = id.subject.p;
-    in.tsa_name_len = id.subject.len;
+    for (int attempt = 0;; attempt++) {
+        uint8_t serial[TSP_SERIAL_BYTES];
+        tsp_tstinfo_in in = {0};
+        struct timespec t0;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        if (tsp_issuer_next(&e->issuer, &e->cfg.time, &in.gen_sec, &in.gen_ms, serial) != 0)
+            return reject_kind(TSP_FAIL_TIME_NOT_AVAILABLE, TSP_OUTCOME_RETRY_ELSEWHERE, "trusted time is not available",
+                               resp, resp_len, res);
+        tsp_cert_status st;
+        switch (cert_state(e, profile, in.gen_sec, &st)) {
+        case TSP_CERT_EXPIRED:
+            return reject_kind(TSP_FAIL_SYSTEM_FAILURE, TSP_OUTCOME_UNAVAILABLE, "TSA certificate expired", resp, resp_len, res);
+        case TSP_CERT_NOT_YET_VALID:
+            return reject_kind(TSP_FAIL_SYSTEM_FAILURE, TSP_OUTCOME_UNAVAILABLE, "TSA certificate not yet valid", resp,
+                               resp_len, res);
+        default: break;
+        }
+        in.policy = e->policies.oid[profile];
+        in.policy_len = e->policies.len[profile];
+        in.imprint_tlv = req->imprint_tlv;
+        in.imprint_tlv_len = req->imprint_tlv_len;
+        in.serial = serial;
+        in.serial_len = sizeof serial;
+        in.nonce_tlv = req->nonce_tlv;
+        in.nonce_tlv_len = req->nonce_tlv_len;
+        in.tsa_name = id.subject.p;
+        in.tsa_name_len = id.subject.len;
 
-    uint8_t *tst = NULL, *token = NULL;
-    size_t tst_len = 0, token_len = 0;
-    int rc;
-    if (tsp_tstinfo_encode(&in, &tst, &tst_len) != 0 ||
-        tsp_token_build(tst, tst_len, (tsp_profile)profile, e->cfg.ec, e->cfg.ml, req.cert_req, &token, &token_len) != 0) {
-        rc = reject(TSP_FAIL_SYSTEM_FAILURE, "signing failed", resp, resp_len, res);
-    } else {
-        res->status = TSP_STATUS_GRANTED;
-        res->fail = -1;
-        res->why = NULL;
-        rc = tsp_resp_granted(token, token_len, resp, resp_len);
+        uint8_t *tst = NULL, *token = NULL;
+        size_t tst_len = 0, token_len = 0;
+        int rc, built = tsp_tstinfo_encode(&in, &tst, &tst_len) == 0 &&
+                        tsp_token_build(tst, tst_len, (tsp_profile)profile, e->cfg.ec, e->cfg.ml, req->cert_req, &token,
+                                        &token_len) == 0;
+        int late = built && ms_since(&t0) > TSP_SIGN_LATE_MS;
+        if (!built) {
+            rc = reject_kind(TSP_FAIL_SYSTEM_FAILURE, TSP_OUTCOME_RETRY_ELSEWHERE, "signing failed", resp, resp_len, res);
+        } else if (late && attempt < 2) {
+            free(tst);
+            free(token);
+            continue; /* genTime no longer close to the signing time: discard, take a new one */
+        } else if (late) {
+            rc = reject_kind(TSP_FAIL_SYSTEM_FAILURE, TSP_OUTCOME_RETRY_ELSEWHERE, "signing took longer than 500 ms",
+                             resp, resp_len, res);
+        } else {
+            res->status = TSP_STATUS_GRANTED;
+            res->fail = -1;
+            res->why = NULL;
+            rc = tsp_resp_granted(token, token_len, resp, resp_len);
+        }
+        free(tst);
+        free(token);
+        return rc;
     }
-    free(tst);
-    free(token);
+}
+
+static int respond(tsp_engine *e, const uint8_t *reqder, size_t len, int path_profile, uint8_t **resp,
+                   size_t *resp_len, tsp_engine_result *res)
+{
+    tsp_req req;
+    tsp_fail fail;
+    const char *why = NULL;
+    res->profile = -1;
+    res->unavailable = 0;
+    res->kind = TSP_OUTCOME_FINAL;
+    if (tsp_req_parse(reqder, len, &req, &fail, &why) != 0) return reject(fail, why, resp, resp_len, res);
+    tsp_issue_req ir = {.path_profile = path_profile, .policy = req.policy, .policy_len = req.policy_len,
+                        .imprint_tlv = req.imprint_tlv, .imprint_tlv_len = req.imprint_tlv_len,
+                        .nonce_tlv = req.nonce_tlv, .nonce_tlv_len = req.nonce_tlv_len, .cert_req = req.cert_req};
+    return issue(e, &ir, resp, resp_len, res);
+}
+
+int tsp_engine_issue(tsp_engine *e, const tsp_issue_req *r, uint8_t **resp, size_t *resp_len, tsp_engine_result *res)
+{
+    tsp_engine_result ignored;
+    pthread_rwlock_rdlock(&e->lock);
+    int rc = issue(e, r, resp, resp_len, res ? res : &ignored);
+    pthread_rwlock_unlock(&e->lock);
     return rc;
+}
+
+const uint8_t *tsp_engine_policy(tsp_engine *e, tsp_profile p, size_t *len)
+{
+    *len = e->policies.len[p];
+    return e->policies.oid[p];
 }
 
 int tsp_engine_respond(tsp_engine *e, const uint8_t *req, size_t len, int path_profile, uint8_t **resp,
                        size_t *resp_len, tsp_engine_result *res)
 {
+    tsp_engine_result ignored;
     pthread_rwlock_rdlock(&e->lock);
-    int rc = respond(e, req, len, path_profile, resp, resp_len, res);
+    int rc = respond(e, req, len, path_profile, resp, resp_len, res ? res : &ignored);
     pthread_rwlock_unlock(&e->lock);
     return rc;
 }
