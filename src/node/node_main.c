@@ -176,11 +176,15 @@ int main(int argc, char **argv)
                             .ec = have_ec ? &keys.ec : NULL, .ml = have_ml ? &keys.ml : NULL, .policies = &o.policies,
                             .precision = !strcmp(o.precision, "ms") ? TSP_GENTIME_MILLIS : TSP_GENTIME_SECONDS};
     tsp_engine *engine = tsp_engine_new(&ec);
-    struct event_base *base = engine ? event_base_new() : NULL;
+    if (!engine) {
+        fprintf(stderr, "cctsa-node: unusable engine configuration (two profiles with the same policy OID?)\n");
+        tsp_local_keys_free(&keys);
+        return 2;
+    }
+    struct event_base *base = event_base_new();
     int lfd = base ? node_addr_listen(&addr) : -1;
-    if (!engine || !base || lfd < 0) {
-        if (!engine) fprintf(stderr, "cctsa-node: unusable engine configuration (two profiles with the same policy OID?)\n");
-        else if (base) fprintf(stderr, "cctsa-node: cannot listen on %s: %s\n", o.listen, strerror(errno));
+    if (!base || lfd < 0) {
+        fprintf(stderr, "cctsa-node: cannot listen on %s: %s\n", o.listen, strerror(errno));
         if (base) event_base_free(base);
         tsp_engine_free(engine);
         tsp_local_keys_free(&keys);
