@@ -190,14 +190,12 @@ int main(int argc, char **argv)
         tsp_local_keys_free(&keys);
         return 1;
     }
-    node_server_config sc = {.engine = engine, .keys = &keys, .sign_delay_ms = (unsigned)o.delay_ms,
+    node_server_config sc = {.engine = engine, .keys = &keys, .time = ec.time, .sign_delay_ms = (unsigned)o.delay_ms,
                              .measurement = o.measurement ? o.m : NULL};
     if (RAND_bytes(sc.base.node_id, sizeof sc.base.node_id) != 1 ||
         RAND_bytes(sc.base.boot_id, sizeof sc.base.boot_id) != 1)
         return fprintf(stderr, "cctsa-node: RNG failure\n"), 1;
-    sc.base.time_state = PROTO_TIME_SYNCED;
-    sc.base.flags = PROTO_STATUS_DEV_CLOCK | PROTO_STATUS_DEV_KEYS;
-    sc.base.eps_ns = 1000000000ull; /* the advertised accuracy: 1 s */
+    sc.base.flags = PROTO_STATUS_DEV_KEYS; /* time state, eps and the development-clock flag: per reading */
     sc.base.default_profile = (uint8_t)dflt;
     sc.base.profiles_mask = (uint8_t)((have_ec ? 1u << TSP_PROFILE_CLASSIC : 0) | (have_ml ? 1u << TSP_PROFILE_PQ : 0) |
                                       (have_ec && have_ml ? (1u << TSP_PROFILE_HYBRID) | (1u << TSP_PROFILE_COMPAT) : 0));

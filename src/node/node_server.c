@@ -213,6 +213,11 @@ static int do_status(conn *c, uint32_t id)
     st.granted = s->granted;
     st.refused = s->refused;
     st.quorum_available = cs.state == TSP_CERT_OK || cs.state == TSP_CERT_EXPIRING;
+    tsp_time_reading tr;
+    tsp_time_read(&s->cfg.time, &tr);
+    st.time_state = (uint8_t)tr.state;
+    st.eps_ns = tr.eps_ns;
+    st.flags = (uint8_t)((st.flags & ~PROTO_STATUS_DEV_CLOCK) | (tr.development ? PROTO_STATUS_DEV_CLOCK : 0));
     st.node_state = PROTO_NODE_SERVING; /* it holds keys; outside their validity it refuses (unavailable) */
     uint8_t b[PROTO_STATUS_LEN];
     proto_status_encode(&st, b);

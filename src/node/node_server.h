@@ -19,6 +19,7 @@
 typedef struct {
     tsp_engine *engine;     /* borrowed */
     tsp_local_keys *keys;   /* borrowed: certificates for CERTS */
+    tsp_time_source time;   /* the engine's, for the time state in STATUS */
     unsigned sign_delay_ms; /* development: answer SIGN this much later (a remote signer's latency) */
     const uint8_t *measurement; /* 48 bytes for sim ATTEST, or NULL (ATTEST not available) */
     proto_status base;      /* node id, boot id, flags, profiles, default profile */

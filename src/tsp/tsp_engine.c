@@ -23,7 +23,7 @@ tsp_engine *tsp_engine_new(const tsp_engine_config *cfg)
     tsp_engine *e = calloc(1, sizeof *e);
     if (!e) return NULL;
     e->cfg = *cfg;
-    if ((unsigned)cfg->default_profile >= TSP_PROFILE_COUNT || !cfg->time.now ||
+    if ((unsigned)cfg->default_profile >= TSP_PROFILE_COUNT || (!cfg->time.now && !cfg->time.read) ||
         tsp_issuer_state_init(&e->issuer) != 0) {
         free(e);
         return NULL;
@@ -161,8 +161,11 @@ static int issue(tsp_engine *e, const tsp_issue_req *req, uint8_t **resp, size_t
         tsp_tstinfo_in in = {0};
         struct timespec t0;
         clock_gettime(CLOCK_MONOTONIC, &t0);
-        if (tsp_issuer_next(&e->issuer, &e->cfg.time, &in.gen_sec, &in.gen_ms, serial) != 0)
-            return reject_kind(TSP_FAIL_TIME_NOT_AVAILABLE, TSP_OUTCOME_RETRY_ELSEWHERE, "trusted time is not available",
+        int t = tsp_issuer_next(&e->issuer, &e->cfg.time, &in.gen_sec, &in.gen_ms, serial);
+        if (t != 0)
+            return reject_kind(TSP_FAIL_TIME_NOT_AVAILABLE, TSP_OUTCOME_RETRY_ELSEWHERE,
+                               t == TSP_ISSUE_BACKWARDS ? "clock went back by more than its error bound"
+                                                        : "trusted time is not available",
                                resp, resp_len, res);
         tsp_cert_status st;
         switch (cert_state(e, profile, in.gen_sec, &st)) {
