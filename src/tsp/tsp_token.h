@@ -19,6 +19,15 @@
 int tsp_token_build(const uint8_t *tstinfo, size_t tstinfo_len, tsp_profile profile, const tsp_identity *ec,
                     const tsp_identity *ml, int include_certs, uint8_t **token, size_t *token_len);
 
+/* The exact signedAttrs DER (a SET, the bytes a SignerInfo's signature covers) for a signer of
+ * algorithm alg (X509_ALG_ECDSA_P384: SHA-384 messageDigest, X509_ALG_MLDSA65: SHA-512) with
+ * certificate cert, over content: the TSTInfo DER, or with countersig the countersigned
+ * signature value (contentType then absent). A threshold participant rebuilds these bytes from
+ * the TSTInfo and the certificate and compares them byte for byte with what it is asked to sign.
+ * 0, or -1 (unknown alg, unparsable certificate). */
+int tsp_signed_attrs_encode(int alg, const uint8_t *cert, size_t cert_len, const uint8_t *content, size_t len,
+                            int countersig, uint8_t **out, size_t *outlen);
+
 /* TimeStampResp { status granted, token }. */
 int tsp_resp_granted(const uint8_t *token, size_t token_len, uint8_t **out, size_t *outlen);
 

@@ -15,9 +15,9 @@
 #include "tsp/tsp_status.h"
 #include "tsp/tsp_token.h"
 
-static tsp_hash_alg signer_digest(const tsp_identity *s)
+static tsp_hash_alg alg_digest(int alg)
 {
-    return s->signer->alg == X509_ALG_MLDSA65 ? TSP_HASH_SHA512 : TSP_HASH_SHA384;
+    return alg == X509_ALG_MLDSA65 ? TSP_HASH_SHA512 : TSP_HASH_SHA384;
 }
 
 static void put_alg(der_writer *w, const uint8_t *oid, size_t n)
@@ -68,12 +68,12 @@ static void put_issuer_serial(der_writer *w, const x509_cert *id, int general_na
 /* DER of the signedAttrs as a SET (tag 0x31), which is what gets signed (RFC 5652 5.4). content is
  * what messageDigest digests: the eContent (TSTInfo), or for a countersignature (RFC 5652 11.4) the
  * contents octets of the countersigned SignerInfo's signature, and then contentType is absent. */
-static int signed_attrs(const tsp_identity *s, const x509_cert *id, const uint8_t *content, size_t len,
-                        int countersig, uint8_t **out, size_t *outlen)
+static int signed_attrs(int alg, const uint8_t *cert, size_t cert_len, const x509_cert *id, const uint8_t *content,
+                        size_t len, int countersig, uint8_t **out, size_t *outlen)
 {
     uint8_t md[TSP_HASH_MAX_LEN], cert_hash[32];
-    tsp_hash_alg h = signer_digest(s);
-    if (tsp_hash(h, content, len, md) != 0 || tsp_hash(TSP_HASH_SHA256, s->cert, s->cert_len, cert_hash) != 0)
+    tsp_hash_alg h = alg_digest(alg);
+    if (tsp_hash(h, content, len, md) != 0 || tsp_hash(TSP_HASH_SHA256, cert, cert_len, cert_hash) != 0)
         return -1;
     der_writer w;
     der_writer_init(&w);
@@ -98,6 +98,14 @@ static int signed_attrs(const tsp_identity *s, const x509_cert *id, const uint8_
     end_attr(&w);
     der_end(&w);
     return der_writer_finish(&w, out, outlen);
+}
+
+int tsp_signed_attrs_encode(int alg, const uint8_t *cert, size_t cert_len, const uint8_t *content, size_t len,
+                            int countersig, uint8_t **out, size_t *outlen)
+{
+    x509_cert id;
+    if ((alg != X509_ALG_ECDSA_P384 && alg != X509_ALG_MLDSA65) || x509_cert_parse(&id, cert, cert_len) != 0) return -1;
+    return signed_attrs(alg, cert, cert_len, &id, content, len, countersig, out, outlen);
 }
 
 /* Re-tag a finished SET OF (0x31) encoding as [n] IMPLICIT and append it. */
@@ -125,7 +133,9 @@ static int sign_part(const tsp_identity *s, const uint8_t *content, size_t len, 
 {
     memset(p, 0, sizeof *p);
     if (!s || !s->signer || !s->cert || x509_cert_parse(&p->id, s->cert, s->cert_len) != 0) return -1;
-    if (signed_attrs(s, &p->id, content, len, countersig, &p->attrs, &p->attrs_len) != 0) return -1;
+    if (signed_attrs(s->signer->alg, s->cert, s->cert_len, &p->id, content, len, countersig, &p->attrs,
+                     &p->attrs_len) != 0)
+        return -1;
     p->sig_len = X509_MAX_SIGBYTES;
     if (!(p->sig = malloc(p->sig_len)) || x509_signer_sign(s->signer, p->attrs, p->attrs_len, p->sig, &p->sig_len) != 0) {
         signed_part_free(p);
@@ -143,7 +153,7 @@ static int encode_signer_info(const tsp_identity *s, signed_part *p, const uint8
     der_begin(&w, DER_SEQUENCE);
     der_put_uint(&w, 1);
     put_issuer_serial(&w, &p->id, 0);
-    put_digest_alg(&w, signer_digest(s));
+    put_digest_alg(&w, alg_digest(s->signer->alg));
     put_set_as(&w, DER_CTX(0), p->attrs, p->attrs_len);
     if (s->signer->alg == X509_ALG_MLDSA65)
         put_alg(&w, OID_ARG(OID_ML_DSA_65)); /* parameters absent (RFC 9882) */
@@ -229,7 +239,7 @@ int tsp_token_build(const uint8_t *tstinfo, size_t tstinfo_len, tsp_profile prof
     der_begin(&w, DER_SEQUENCE); /* SignedData */
     der_put_uint(&w, 3);
     der_begin_set_of(&w);
-    for (size_t i = 0; i < n; i++) put_digest_alg(&w, signer_digest(signers[i]));
+    for (size_t i = 0; i < n; i++) put_digest_alg(&w, alg_digest(signers[i]->signer->alg));
     der_end(&w);
     der_begin(&w, DER_SEQUENCE); /* EncapsulatedContentInfo */
     der_put_oid(&w, OID_ARG(OID_CT_TSTINFO));
