@@ -110,6 +110,14 @@ static void complete_refusal(gw_signer *s, gw_sign_job *j, int fail, const char 
 
 static void close_link(gw_signer *s, node_link *n, const char *why);
 
+/* `up` and `st` are read by /health from HTTP threads: written under the lock. */
+static void set_up(gw_signer *s, node_link *n, int up)
+{
+    pthread_mutex_lock(&s->mu);
+    n->up = up;
+    pthread_mutex_unlock(&s->mu);
+}
+
 static void send_frame(gw_signer *s, node_link *n, uint8_t type, uint32_t id, const uint8_t *body, size_t len)
 {
     uint8_t h[PROTO_HEADER_LEN];
@@ -193,7 +201,8 @@ static void close_link(gw_signer *s, node_link *n, const char *why)
         bufferevent_free(n->bev);
     }
     n->bev = NULL;
-    n->connected = n->up = 0;
+    set_up(s, n, 0);
+    n->connected = 0;
     n->status_sent = 0;
     job_fifo orphans = n->inflight;
     n->inflight.head = n->inflight.tail = NULL;
@@ -342,7 +351,7 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
         if (n->bev && n->connected && n->status_sent && now - n->status_sent > NODE_STALL_MS)
             close_link(s, n, "STATUS unanswered: node stalled");
         else if (n->up && now - n->status_seen > NODE_STALL_MS)
-            n->up = 0;
+            set_up(s, n, 0);
     }
     if (now - s->last_health < HEALTH_MS) return;
     s->last_health = now;

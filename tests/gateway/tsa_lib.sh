@@ -1,6 +1,6 @@
 # tsa_lib.sh: sourced by the gateway tests. Starts the two processes of a development TSA:
 # cctsa-node (keys, dev CA) on a unix socket and cctsa-gateway (HTTP, no secret) in front of it.
-# Needs BIN and a PIDS array in the caller.
+# Needs BIN and a PIDS array in the caller (tsa_test_setup makes both, for new tests).
 #
 # start_tsa NAME CA_DIR [NODE ARGS...] [-- GATEWAY ARGS...]
 #   node:    logs NAME.node.out / NAME.node.err, socket NAME.sock (in the current folder)
@@ -33,4 +33,20 @@ start_node() {
   printf -v "NODE_PID_$name" '%s' "$!"
   for _ in $(seq 100); do grep -q 'listening on' "$name.node.out" 2>/dev/null && break; sleep 0.1; done
   grep -q 'listening on' "$name.node.out" || { echo "node $name did not start:"; cat "$name.node.err"; return 1; }
+}
+
+# tsa_test_setup BIN_DIR NAME: BIN, WORK (a fresh folder, removed on exit), PIDS (killed on exit),
+# the pass/fail counters and check "description" command... (output to $WORK/log).
+tsa_test_setup() {
+  BIN=$(cd "$1" && pwd)
+  WORK=$(mktemp -d "/tmp/cctsa-$2-XXXXXX")
+  PIDS=()
+  pass=0
+  fail=0
+  trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done; rm -rf "$WORK"' EXIT
+}
+check() {
+  local what=$1
+  shift
+  if "$@" >>"$WORK/log" 2>&1; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $what" >&2; fi
 }

@@ -12,9 +12,10 @@ command -v nm >/dev/null || { echo "test_gateway_symbols: nm is missing (binutil
 fail=0
 gw=$(nm "$BIN/cctsa-gateway" 2>&1 | grep -E "$PAT")
 if [ -n "$gw" ]; then echo "FAIL: cctsa-gateway links signing or key code:"; echo "$gw" | head -20; fail=1; fi
-n=$(nm "$BIN/cctsa-node" | grep -cE "$PAT")
+node_syms=$(nm "$BIN/cctsa-node")
+n=$(grep -cE "$PAT" <<<"$node_syms")
 for want in tsp_local_keys_generate tsp_devca_issue tsp_token_build cc_secure_alloc EVP_DigestSign; do
-  nm "$BIN/cctsa-node" | grep -q "$want" || { echo "FAIL: the pattern misses $want in cctsa-node"; fail=1; }
+  grep "$want" <<<"$node_syms" | grep -qE "$PAT" || { echo "FAIL: the pattern misses $want in cctsa-node"; fail=1; }
 done
 echo "test_gateway_symbols: gateway $( [ -z "$gw" ] && echo clean || echo DIRTY ); the pattern matches $n symbols of cctsa-node"
 exit $fail

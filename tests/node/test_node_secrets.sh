@@ -9,17 +9,8 @@
 #     32-byte piece of the secret key, in binary or hex.
 # usage: test_node_secrets.sh BIN_DIR
 set -uo pipefail
-BIN=$(cd "$1" && pwd)
-WORK=$(mktemp -d /tmp/cctsa-secrets-XXXXXX)
-PIDS=()
-pass=0
-fail=0
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-check() { local what=$1; shift; if "$@" >>"$WORK/log" 2>&1; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $what" >&2; fi; }
+. "$(dirname "$0")/../gateway/tsa_lib.sh"
+tsa_test_setup "$1" secrets
 cd "$WORK" || exit 1
 "$BIN/cctsa" ca init --dir ca >/dev/null || { echo "cctsa ca init failed"; exit 1; }
 chmod -R a+rX "$WORK"
