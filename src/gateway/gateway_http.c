@@ -35,7 +35,7 @@ struct gateway_http {
     _Atomic unsigned awaiting; /* admitted to signing, reply not yet sent (for a graceful stop) */
 };
 
-/* One POST request. Once submitted, the job belongs to the signing pool until its callback
+/* One POST request. Once submitted, the job belongs to the node client until its callback
  * has set `signed_` and resumed the connection. */
 typedef enum { UP_RECEIVING, UP_SIGNING, UP_REFUSED } upload_state;
 
@@ -218,7 +218,7 @@ static enum MHD_Result begin_post(gateway_http *g, struct MHD_Connection *c, con
     return MHD_YES;
 }
 
-/* Signing pool callback (a worker thread): after MHD_resume_connection the upload is the HTTP
+/* Node client callback (its thread): after MHD_resume_connection the upload is the HTTP
  * thread's again, so nothing touches it afterwards. */
 static void signed_cb(gw_sign_job *job)
 {
@@ -227,7 +227,7 @@ static void signed_cb(gw_sign_job *job)
     MHD_resume_connection(u->conn);
 }
 
-/* The whole body is in: hand it to the signing pool and suspend the connection. */
+/* The whole body is in: hand it to the node client and suspend the connection. */
 static enum MHD_Result submit_post(gateway_http *g, struct MHD_Connection *c, upload *u)
 {
     u->job = (gw_sign_job){.req = u->body, .req_len = u->len, .path_profile = u->profile, .done = signed_cb, .arg = u};

@@ -16,7 +16,37 @@ struct tsp_engine {
     tsp_issuer_state issuer;
     pthread_rwlock_t lock; /* read: answering a request; write: tsp_engine_update */
     tsp_policies policies;
+    /* The identities' certificates, parsed once (at creation and after each update), with the
+     * bytes they were parsed from; ok 0 if unparsable. */
+    struct {
+        const uint8_t *der;
+        size_t len;
+        int ok;
+        x509_cert c;
+    } parsed[2];
 };
+
+static const tsp_identity *identity(const tsp_engine *e, int i);
+
+static void parse_certs(tsp_engine *e)
+{
+    for (int i = 0; i < 2; i++) {
+        const tsp_identity *id = identity(e, i);
+        e->parsed[i].der = id ? id->cert : NULL;
+        e->parsed[i].len = id ? id->cert_len : 0;
+        e->parsed[i].ok = id && id->cert && x509_cert_parse(&e->parsed[i].c, id->cert, id->cert_len) == 0;
+    }
+}
+
+/* Identity i's certificate, parsed: the cached parse if the identity still holds those bytes,
+ * else parsed into *tmp (an identity changed without tsp_engine_update). NULL if unparsable. */
+static const x509_cert *cert_of(const tsp_engine *e, int i, x509_cert *tmp)
+{
+    const tsp_identity *id = identity(e, i);
+    if (!id || !id->cert) return NULL;
+    if (id->cert == e->parsed[i].der && id->cert_len == e->parsed[i].len) return e->parsed[i].ok ? &e->parsed[i].c : NULL;
+    return x509_cert_parse(tmp, id->cert, id->cert_len) == 0 ? tmp : NULL;
+}
 
 tsp_engine *tsp_engine_new(const tsp_engine_config *cfg)
 {
@@ -36,6 +66,7 @@ tsp_engine *tsp_engine_new(const tsp_engine_config *cfg)
     e->issuer.precision = cfg->precision == TSP_GENTIME_MILLIS ? TSP_GENTIME_MILLIS : TSP_GENTIME_SECONDS;
     if (cfg->policies) e->policies = *cfg->policies;
     else tsp_policies_default(&e->policies);
+    parse_certs(e);
     e->cfg.policies = NULL; /* only the copy is used */
     for (int p = 0; p < TSP_PROFILE_COUNT; p++) /* valid, and distinct: a policy names one profile */
         if (e->policies.len[p] > TSP_POLICY_MAX || !der_oid_valid(e->policies.oid[p], e->policies.len[p]) ||
@@ -69,11 +100,12 @@ static tsp_cert_state cert_state(const tsp_engine *e, int profile, time_t at, ts
     st->not_after = 0;
     for (int i = 0; i < 2; i++) {
         const tsp_identity *id = identity(e, i);
-        x509_cert c;
+        x509_cert tmp;
         if (!id || !id->cert || (profile >= 0 && !need[i])) continue;
-        if (x509_cert_parse(&c, id->cert, id->cert_len) != 0) c.not_before = c.not_after = 0;
-        if (!any || c.not_after < st->not_after) st->not_after = c.not_after;
-        if (!any || c.not_before > st->not_before) st->not_before = c.not_before;
+        const x509_cert *c = cert_of(e, i, &tmp);
+        time_t nb = c ? c->not_before : 0, na = c ? c->not_after : 0;
+        if (!any || na < st->not_after) st->not_after = na;
+        if (!any || nb > st->not_before) st->not_before = nb;
         any = 1;
     }
     st->seconds_left = (long long)st->not_after - (long long)at;
@@ -95,6 +127,7 @@ int tsp_engine_update(tsp_engine *e, int (*fn)(void *arg), void *arg)
 {
     pthread_rwlock_wrlock(&e->lock);
     int rc = fn(arg);
+    parse_certs(e); /* new certificates behind the same identities */
     pthread_rwlock_unlock(&e->lock);
     return rc;
 }
@@ -151,9 +184,9 @@ static int issue(tsp_engine *e, const tsp_issue_req *req, uint8_t **resp, size_t
     if (!profile_available(e, (tsp_profile)profile))
         return reject(TSP_FAIL_UNACCEPTED_POLICY, "profile not configured on this TSA", resp, resp_len, res);
 
-    const tsp_identity *name_from = profile == TSP_PROFILE_PQ ? e->cfg.ml : e->cfg.ec;
-    x509_cert id;
-    if (x509_cert_parse(&id, name_from->cert, name_from->cert_len) != 0)
+    x509_cert tmp;
+    const x509_cert *id = cert_of(e, profile == TSP_PROFILE_PQ ? 1 : 0, &tmp);
+    if (!id)
         return reject_kind(TSP_FAIL_SYSTEM_FAILURE, TSP_OUTCOME_UNAVAILABLE, "TSA certificate unusable", resp, resp_len, res);
 
     for (int attempt = 0;; attempt++) {
@@ -184,8 +217,8 @@ static int issue(tsp_engine *e, const tsp_issue_req *req, uint8_t **resp, size_t
         in.serial_len = sizeof serial;
         in.nonce_tlv = req->nonce_tlv;
         in.nonce_tlv_len = req->nonce_tlv_len;
-        in.tsa_name = id.subject.p;
-        in.tsa_name_len = id.subject.len;
+        in.tsa_name = id->subject.p;
+        in.tsa_name_len = id->subject.len;
 
         uint8_t *tst = NULL, *token = NULL;
         size_t tst_len = 0, token_len = 0;
