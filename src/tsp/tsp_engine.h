@@ -4,7 +4,7 @@
  * including a signer failure, becomes a well-formed rejection response. It refuses to sign
  * (systemFailure, "TSA certificate expired" / "not yet valid") when genTime lies outside the
  * validity of a certificate the profile needs, and reports how long the certificates remain valid
- * (tsp_engine_cert_status).  The certificates are parsed once and again after
+ * (tsp_engine_cert_status). The certificates are parsed once and again after
  * each swap: identities can change (a renewal, a new key epoch) while serving (tsp_engine_update).
  * Thread-safe. */
 #ifndef CCTSA_TSP_ENGINE_H

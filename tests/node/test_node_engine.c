@@ -2,7 +2,8 @@
  * from validated fields (tsp_engine_issue) equal in content what the DER request path gives;
  * the exported signedAttrs encoder rebuilds, from the TSTInfo and the certificate alone, the
  * exact bytes every SignerInfo of every profile signed (what a threshold participant checks);
- * and the three refusal kinds are kept apart (final: unaccepted policy; unavailable: certificate
+ * the three-phase token API (prepare, sign in any order, assemble); and the three refusal kinds
+ * are kept apart (final: unaccepted policy; unavailable: certificate
  * expired; retry elsewhere: no trusted time). */
 #include <stdlib.h>
 #include <string.h>
@@ -74,6 +75,63 @@ static void rebuild_signed_attrs(fx_pki *fx, tsp_engine *e, tsp_profile p)
     free(resp);
 }
 
+/* The three phases by hand: hybrid's two signatures are ready at once and signed in reverse
+ * order (as concurrent remote signers might finish); compat's countersignature becomes ready only
+ * once the ECDSA signature is in; nothing assembles before every signature is set. */
+static void phased(fx_pki *fx, tsp_engine *e)
+{
+    /* A real TSTInfo, from a token the engine issued (the plan itself does not parse it). */
+    uint8_t imprint[] = {0x30, 0x31, 0x30, 0x0D, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
+                         0x01, 0x05, 0x00, 0x04, 0x20, 9, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+                         17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32};
+    tsp_issue_req r = {.path_profile = TSP_PROFILE_CLASSIC, .imprint_tlv = imprint, .imprint_tlv_len = sizeof imprint};
+    uint8_t *resp = NULL, tst[512];
+    size_t resp_len = 0, tst_len = 0;
+    tsp_parsed issued;
+    char e0[128];
+    CHECK(tsp_engine_issue(e, &r, &resp, &resp_len, NULL) == 0 && tsp_parse(resp, resp_len, &issued, e0, sizeof e0) == 0 &&
+          issued.tstinfo_der.n <= sizeof tst);
+    if (issued.tstinfo_der.n <= sizeof tst) memcpy(tst, issued.tstinfo_der.p, tst_len = issued.tstinfo_der.n);
+    free(resp);
+    for (int p = TSP_PROFILE_HYBRID; p <= TSP_PROFILE_COMPAT; p++) {
+        tsp_token_plan *t = tsp_token_prepare(tst, tst_len, (tsp_profile)p, &fx->keys.ec, &fx->keys.ml, 1);
+        uint8_t *token = NULL;
+        size_t len, tl = 0;
+        int alg;
+        CHECK(t && tsp_token_parts(t) == 2);
+        if (!t) continue;
+        CHECK(tsp_token_to_sign(t, 0, &len, &alg) != NULL && alg == X509_ALG_ECDSA_P384);
+        CHECK((tsp_token_to_sign(t, 1, &len, &alg) != NULL) == (p == TSP_PROFILE_HYBRID));
+        CHECK(tsp_token_assemble(t, &token, &tl) != 0);
+        int order[2] = {p == TSP_PROFILE_HYBRID ? 1 : 0, p == TSP_PROFILE_HYBRID ? 0 : 1};
+        uint8_t *msgs[2] = {0};
+        size_t mlen[2] = {0};
+        for (int k = 0; k < 2; k++) {
+            int i = order[k];
+            const uint8_t *m = tsp_token_to_sign(t, i, &len, &alg);
+            const tsp_identity *id = alg == X509_ALG_ECDSA_P384 ? &fx->keys.ec : &fx->keys.ml;
+            uint8_t sig[X509_MAX_SIGBYTES];
+            size_t sl = sizeof sig;
+            CHECK(m && x509_signer_sign(id->signer, m, len, sig, &sl) == 0 && tsp_token_set_signature(t, i, sig, sl) == 0);
+            if (m && (msgs[i] = malloc(len))) memcpy(msgs[i], m, mlen[i] = len);
+            CHECK(tsp_token_set_signature(t, i, sig, sl) != 0); /* once only */
+        }
+        CHECK(tsp_token_assemble(t, &token, &tl) == 0);
+        tsp_parsed pt;
+        char err[128];
+        CHECK_MSG(tsp_parse(token, tl, &pt, err, sizeof err) == 0 && pt.nsigners == (p == TSP_PROFILE_HYBRID ? 2 : 1),
+                  "%s", err);
+        for (int i = 0; i < pt.nsigners; i++)
+            CHECK(msgs[i] && pt.signers[i].signed_attrs.n == mlen[i] &&
+                  !memcmp(pt.signers[i].signed_attrs.p + 1, msgs[i] + 1, mlen[i] - 1));
+        if (p == TSP_PROFILE_COMPAT) CHECK(pt.signers[0].companion.n > 0);
+        free(msgs[0]);
+        free(msgs[1]);
+        free(token);
+        tsp_token_plan_free(t);
+    }
+}
+
 int main(void)
 {
     fx_pki fx;
@@ -83,6 +141,7 @@ int main(void)
     tsp_engine *e = tsp_engine_new(&cfg);
     CHECK(e != NULL);
     for (int p = 0; p < TSP_PROFILE_COUNT && e; p++) rebuild_signed_attrs(&fx, e, (tsp_profile)p);
+    phased(&fx, e);
     uint8_t bad[4] = {0x30, 0x02, 0x05, 0x00};
     CHECK(tsp_signed_attrs_encode(X509_ALG_MLDSA65, bad, sizeof bad, bad, 1, 0, &(uint8_t *){NULL},
                                   &(size_t){0}) != 0);
