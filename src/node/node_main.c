@@ -5,6 +5,7 @@
  * STATUS). The threshold cluster replaces the local signer later, without touching the gateway. */
 #include <errno.h>
 #include <event2/event.h>
+#include <event2/thread.h>
 #include <openssl/rand.h>
 #include <signal.h>
 #include <stdio.h>
@@ -24,7 +25,7 @@
 static const char usage_text[] =
     "usage: cctsa-node --dev --dev-ca DIR --listen ENDPOINT [--default-profile P] [--measurement HEX96]\n"
     "                  [--policy PROFILE=OID ...] [--gentime-precision s|ms] [--dev-cert-seconds N]\n"
-    "                  [--no-renew] [--dev-sign-delay-ms MS]\n"
+    "                  [--no-renew] [--dev-sign-delay-ms MS] [--sign-workers N]\n"
     "\n"
     "The TSA node: issues RFC 3161 tokens for cctsa-gateway over the node protocol\n"
     "(docs/node-protocol.md). It holds the keys; the gateway holds none.\n"
@@ -41,12 +42,13 @@ static const char usage_text[] =
     "                         defaults " TSP_DEV_ARC ".1 (classic), .2 (pq), .3 (hybrid), .4 (compat)\n"
     "  --gentime-precision s|ms  genTime in whole seconds (default) or milliseconds\n"
     "  --dev-sign-delay-ms MS answer each SIGN MS later (simulated remote-signer latency; default 0)\n"
+    "  --sign-workers N       threads signing concurrently (default 2, at most 64)\n"
     "The process is made non-dumpable with core files off; secrets live in locked memory (it needs\n"
     "RLIMIT_MEMLOCK >= 1 MiB) and are wiped on SIGTERM or SIGINT, which stop it cleanly.\n";
 
 typedef struct {
     const char *listen, *dev_ca, *default_profile, *measurement, *precision;
-    long cert_seconds, delay_ms;
+    long cert_seconds, delay_ms, workers;
     int dev, no_renew;
     uint8_t m[48];
     tsp_policies policies;
@@ -72,6 +74,7 @@ static int parse_args(int argc, char **argv, node_opts *o)
     o->default_profile = "compat";
     o->precision = "s";
     o->cert_seconds = (long)TSP_DEVCA_CERT_DAYS * 86400;
+    o->workers = 2;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char **slot = !strcmp(a, "--listen") ? &o->listen : !strcmp(a, "--dev-ca") ? &o->dev_ca
@@ -84,6 +87,8 @@ static int parse_args(int argc, char **argv, node_opts *o)
             o->no_renew = 1;
         } else if (!strcmp(a, "--dev-cert-seconds") && i + 1 < argc) {
             if (parse_long(a, argv[++i], 1, 3650L * 86400, &o->cert_seconds) != 0) return -1;
+        } else if (!strcmp(a, "--sign-workers") && i + 1 < argc) {
+            if (parse_long(a, argv[++i], 1, NODE_MAX_SIGN_WORKERS, &o->workers) != 0) return -1;
         } else if (!strcmp(a, "--dev-sign-delay-ms") && i + 1 < argc) {
             if (parse_long(a, argv[++i], 0, 10000, &o->delay_ms) != 0) return -1;
         } else if (!strcmp(a, "--policy") && i + 1 < argc) {
@@ -181,7 +186,7 @@ int main(int argc, char **argv)
         tsp_local_keys_free(&keys);
         return 2;
     }
-    struct event_base *base = event_base_new();
+    struct event_base *base = evthread_use_pthreads() == 0 ? event_base_new() : NULL; /* workers wake the loop */
     int lfd = base ? node_addr_listen(&addr) : -1;
     if (!base || lfd < 0) {
         fprintf(stderr, "cctsa-node: cannot listen on %s: %s\n", o.listen, strerror(errno));
@@ -191,6 +196,7 @@ int main(int argc, char **argv)
         return 1;
     }
     node_server_config sc = {.engine = engine, .keys = &keys, .time = ec.time, .sign_delay_ms = (unsigned)o.delay_ms,
+                             .sign_workers = (unsigned)o.workers,
                              .measurement = o.measurement ? o.m : NULL};
     if (RAND_bytes(sc.base.node_id, sizeof sc.base.node_id) != 1 ||
         RAND_bytes(sc.base.boot_id, sizeof sc.base.boot_id) != 1)

@@ -5,6 +5,7 @@
 #include <event2/bufferevent.h>
 #include <event2/listener.h>
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,15 @@
 #define IDLE_SECONDS 60
 
 typedef struct conn conn;
+typedef struct sign_job {
+    uint64_t conn_id; /* the connection's cid: it may close while the job is signed */
+    uint32_t id;
+    proto_sign_req r;
+    int granted;
+    uint8_t *frame; /* the whole answer frame (SIGN result or ERROR) */
+    size_t frame_len;
+    struct sign_job *next;
+} sign_job;
 typedef struct delayed {
     struct event *ev;
     conn *c;
@@ -33,7 +43,8 @@ struct conn {
     struct bufferevent *bev;
     struct event *frame_timer;
     delayed *pending;
-    unsigned npending;
+    unsigned npending, njobs; /* answers waiting out the delay; requests with the workers */
+    uint64_t cid;
     conn *prev, *next;
 };
 
@@ -44,7 +55,15 @@ struct node_server {
     conn *conns;
     unsigned nconns;
     time_t started;
-    uint64_t granted, refused;
+    uint64_t granted, refused, next_cid;
+    /* signing workers: todo is theirs, done comes back to the loop through done_ev */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    sign_job *todo, *todo_tail, *done, *done_tail;
+    int stopping;
+    struct event *done_ev;
+    pthread_t workers[NODE_MAX_SIGN_WORKERS];
+    unsigned nworkers;
 };
 
 static void log_msg(const char *what, const char *why)
@@ -52,9 +71,12 @@ static void log_msg(const char *what, const char *why)
     fprintf(stderr, "cctsa-node: %s: %s\n", what, why);
 }
 
+static void drop_jobs(node_server *s, uint64_t cid);
+
 static void conn_close(conn *c)
 {
     node_server *s = c->s;
+    if (c->njobs) drop_jobs(s, c->cid); /* not signed yet: nobody will read the answer */
     while (c->pending) {
         delayed *d = c->pending;
         c->pending = d->next;
@@ -156,47 +178,140 @@ static uint8_t outcome_of(const tsp_engine_result *res)
     return res->kind == TSP_OUTCOME_RETRY_ELSEWHERE ? PROTO_RETRY_ELSEWHERE : PROTO_REJECTED;
 }
 
+/* Issue the token for one SIGN and encode the whole answer frame (a worker thread). */
+static void issue_frame(node_server *s, sign_job *j)
+{
+    const proto_sign_req *r = &j->r;
+    uint8_t imprint[PROTO_IMPRINT_MAX], nonce[2 + PROTO_NONCE_MAX];
+    size_t imprint_len = proto_imprint_build(r->imprint_template, r->digest, r->digest_len, imprint);
+    nonce[0] = 0x02;
+    nonce[1] = r->nonce_len;
+    memcpy(nonce + 2, r->nonce, r->nonce_len);
+    tsp_issue_req ir = {.path_profile = r->profile == PROTO_PROFILE_DEFAULT ? TSP_PATH_DEFAULT : r->profile,
+                        .policy = r->policy_len ? r->policy : NULL, .policy_len = r->policy_len,
+                        .imprint_tlv = imprint, .imprint_tlv_len = imprint_len,
+                        .nonce_tlv = r->nonce_len ? nonce : NULL, .nonce_tlv_len = r->nonce_len ? 2u + r->nonce_len : 0,
+                        .cert_req = r->cert_req};
+    uint8_t *der = NULL;
+    size_t der_len = 0;
+    tsp_engine_result res = {0};
+    const char *err = "cannot encode a response";
+    if (tsp_engine_issue(s->cfg.engine, &ir, &der, &der_len, &res) == 0) {
+        proto_sign_resp out = {.outcome = outcome_of(&res), .fail_bit = res.fail < 0 ? 0 : (uint8_t)res.fail,
+                               .profile = res.profile < 0 ? 0xFF : (uint8_t)res.profile};
+        if (out.outcome == PROTO_GRANTED) {
+            out.der = der;
+            out.der_len = (uint32_t)der_len;
+        } else {
+            snprintf(out.reason, sizeof out.reason, "%s", res.why ? res.why : "refused");
+        }
+        j->granted = out.outcome == PROTO_GRANTED;
+        err = proto_sign_resp_frame(&out, j->id, &j->frame, &j->frame_len) == 0 ? NULL : "answer too large";
+    }
+    free(der);
+    if (err && (j->frame = malloc(PROTO_HEADER_LEN + 2 + PROTO_REASON_MAX)))
+        j->frame_len = proto_error_frame(j->id, PROTO_ERR_INTERNAL, err, j->frame, PROTO_HEADER_LEN + 2 + PROTO_REASON_MAX);
+}
+
+static void job_push(sign_job **head, sign_job **tail, sign_job *j)
+{
+    j->next = NULL;
+    if (*tail) (*tail)->next = j;
+    else *head = j;
+    *tail = j;
+}
+
+static sign_job *job_pop(sign_job **head, sign_job **tail)
+{
+    sign_job *j = *head;
+    if (j && !(*head = j->next)) *tail = NULL;
+    return j;
+}
+
+/* Remove a closed connection's jobs that no worker has taken yet. */
+static void drop_jobs(node_server *s, uint64_t cid)
+{
+    pthread_mutex_lock(&s->mu);
+    sign_job *keep = NULL, *keep_tail = NULL;
+    for (sign_job *j; (j = job_pop(&s->todo, &s->todo_tail));) {
+        if (j->conn_id == cid) free(j);
+        else job_push(&keep, &keep_tail, j);
+    }
+    s->todo = keep;
+    s->todo_tail = keep_tail;
+    pthread_mutex_unlock(&s->mu);
+}
+
+static void *sign_worker(void *arg)
+{
+    node_server *s = arg;
+    pthread_mutex_lock(&s->mu);
+    for (;;) {
+        sign_job *j = job_pop(&s->todo, &s->todo_tail);
+        if (!j) {
+            if (s->stopping) break;
+            pthread_cond_wait(&s->cv, &s->mu);
+            continue;
+        }
+        pthread_mutex_unlock(&s->mu);
+        issue_frame(s, j);
+        pthread_mutex_lock(&s->mu);
+        job_push(&s->done, &s->done_tail, j);
+        event_active(s->done_ev, EV_READ, 0);
+    }
+    pthread_mutex_unlock(&s->mu);
+    return NULL;
+}
+
+/* Signed jobs back on the loop: to their connection if it is still open. */
+static void on_done(evutil_socket_t fd, short what, void *arg)
+{
+    node_server *s = arg;
+    (void)fd;
+    (void)what;
+    for (;;) {
+        pthread_mutex_lock(&s->mu);
+        sign_job *j = job_pop(&s->done, &s->done_tail);
+        pthread_mutex_unlock(&s->mu);
+        if (!j) break;
+        if (j->granted) s->granted++;
+        else s->refused++;
+        conn *c = s->conns;
+        while (c && c->cid != j->conn_id) c = c->next;
+        if (c && j->frame) {
+            c->njobs--;
+            send_later(c, j->frame, j->frame_len); /* takes the frame */
+        } else {
+            free(j->frame);
+        }
+        free(j);
+    }
+}
+
 static int do_sign(conn *c, uint32_t id, const uint8_t *body, size_t len)
 {
     node_server *s = c->s;
-    proto_sign_req r;
     const char *why = NULL;
-    if (proto_sign_req_parse(body, len, &r, &why) != 0) {
-        send_error(c, id, PROTO_ERR_BAD_REQUEST, why);
-        violation(c, why);
+    sign_job *j = calloc(1, sizeof *j);
+    if (!j || proto_sign_req_parse(body, len, &j->r, &why) != 0) {
+        free(j);
+        send_error(c, id, PROTO_ERR_BAD_REQUEST, why ? why : "out of memory");
+        violation(c, why ? why : "out of memory");
         return -1;
     }
-    uint8_t imprint[PROTO_IMPRINT_MAX], nonce[2 + PROTO_NONCE_MAX];
-    size_t imprint_len = proto_imprint_build(r.imprint_template, r.digest, r.digest_len, imprint);
-    nonce[0] = 0x02;
-    nonce[1] = r.nonce_len;
-    memcpy(nonce + 2, r.nonce, r.nonce_len);
-    tsp_issue_req ir = {.path_profile = r.profile == PROTO_PROFILE_DEFAULT ? TSP_PATH_DEFAULT : r.profile,
-                        .policy = r.policy_len ? r.policy : NULL, .policy_len = r.policy_len,
-                        .imprint_tlv = imprint, .imprint_tlv_len = imprint_len,
-                        .nonce_tlv = r.nonce_len ? nonce : NULL, .nonce_tlv_len = r.nonce_len ? 2u + r.nonce_len : 0,
-                        .cert_req = r.cert_req};
-    uint8_t *der = NULL, *frame = NULL;
-    size_t der_len = 0, frame_len = 0;
-    tsp_engine_result res = {0};
-    if (tsp_engine_issue(s->cfg.engine, &ir, &der, &der_len, &res) != 0) {
-        free(der);
-        return send_error(c, id, PROTO_ERR_INTERNAL, "cannot encode a response");
+    if (c->njobs + c->npending >= MAX_PENDING) {
+        free(j);
+        violation(c, "too many requests in flight");
+        return -1;
     }
-    proto_sign_resp out = {.outcome = outcome_of(&res), .fail_bit = res.fail < 0 ? 0 : (uint8_t)res.fail,
-                           .profile = res.profile < 0 ? 0xFF : (uint8_t)res.profile};
-    if (out.outcome == PROTO_GRANTED) {
-        out.der = der;
-        out.der_len = (uint32_t)der_len;
-        s->granted++;
-    } else {
-        snprintf(out.reason, sizeof out.reason, "%s", res.why ? res.why : "refused");
-        s->refused++;
-    }
-    int rc = proto_sign_resp_frame(&out, id, &frame, &frame_len);
-    free(der);
-    if (rc != 0) return send_error(c, id, PROTO_ERR_INTERNAL, "answer too large");
-    return send_later(c, frame, frame_len);
+    j->conn_id = c->cid;
+    j->id = id;
+    c->njobs++;
+    pthread_mutex_lock(&s->mu);
+    job_push(&s->todo, &s->todo_tail, j);
+    pthread_cond_signal(&s->cv);
+    pthread_mutex_unlock(&s->mu);
+    return 0;
 }
 
 static int do_status(conn *c, uint32_t id)
@@ -363,6 +478,7 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
         return;
     }
     c->s = s;
+    c->cid = ++s->next_cid;
     c->next = s->conns;
     if (c->next) c->next->prev = c;
     s->conns = c;
@@ -380,18 +496,40 @@ node_server *node_server_new(struct event_base *base, int listen_fd, const node_
     s->base = base;
     s->cfg = *cfg;
     s->started = time(NULL);
+    pthread_mutex_init(&s->mu, NULL);
+    pthread_cond_init(&s->cv, NULL);
+    unsigned want = cfg->sign_workers ? cfg->sign_workers : 1;
+    if (want > NODE_MAX_SIGN_WORKERS) want = NODE_MAX_SIGN_WORKERS;
     s->listener = evconnlistener_new(base, on_accept, s, LEV_OPT_CLOSE_ON_FREE, -1, listen_fd);
-    if (!s->listener) {
-        free(s);
+    s->done_ev = event_new(base, -1, 0, on_done, s);
+    if (!s->listener || !s->done_ev) {
+        node_server_free(s);
         return NULL;
     }
+    for (; s->nworkers < want; s->nworkers++)
+        if (pthread_create(&s->workers[s->nworkers], NULL, sign_worker, s) != 0) {
+            node_server_free(s);
+            return NULL;
+        }
     return s;
 }
 
 void node_server_free(node_server *s)
 {
     if (!s) return;
+    pthread_mutex_lock(&s->mu);
+    s->stopping = 1; /* workers finish what is queued, then leave */
+    pthread_cond_broadcast(&s->cv);
+    pthread_mutex_unlock(&s->mu);
+    for (unsigned i = 0; i < s->nworkers; i++) pthread_join(s->workers[i], NULL);
+    for (sign_job *j; (j = job_pop(&s->done, &s->done_tail));) {
+        free(j->frame);
+        free(j);
+    }
     while (s->conns) conn_close(s->conns);
-    evconnlistener_free(s->listener);
+    if (s->listener) evconnlistener_free(s->listener);
+    if (s->done_ev) event_free(s->done_ev);
+    pthread_mutex_destroy(&s->mu);
+    pthread_cond_destroy(&s->cv);
     free(s);
 }
