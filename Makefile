@@ -4,7 +4,7 @@
 #   make test      deps + both builds + every test (ctest) + short fuzz runs
 #   make run       deps + build + start what exists (see README)
 #   make bench     run the benchmarks in bench/ (ratios against baselines measured in the same run)
-#   make fuzz      longer fuzz runs (FUZZ_SECONDS per target, default 60)
+#   make fuzz      longer fuzz runs (FUZZ_SECONDS per target, default 60; fuzz/NAME.min_runs: at least that many runs)
 #   make reproducible-check   build the shipped binaries of HEAD twice in two folders, compare bytes
 SHELL := /bin/bash
 MAKEFLAGS += --no-print-directory
@@ -15,7 +15,7 @@ CI_FUZZ_SECONDS ?= 15
 
 DEB_PACKAGES := build-essential cmake pkg-config clang libclang-rt-14-dev libssl-dev openssl \
   libjansson-dev nettle-dev libmicrohttpd-dev libcurl4-openssl-dev valgrind nodejs npm chrony faketime \
-  ca-certificates curl git wrk python3 \
+  ca-certificates curl git wrk python3 libevent-dev \
   default-jdk-headless libbcpkix-java osslsigncode golang-go golang-github-fullsailor-pkcs7-dev
 
 .PHONY: all deps build asan fuzz-build test test-build test-asan test-fuzz run bench fuzz clean help \
@@ -69,6 +69,13 @@ test-fuzz: fuzz-build
 	@set -e; for f in build-fuzz/bin/fuzz_*; do [ -x "$$f" ] || continue; \
 	  name=$$(basename $$f | sed 's/^fuzz_//'); work=build-fuzz/corpus/$$name; mkdir -p $$work; \
 	  [ -d fuzz/corpus/$$name ] && cp -n fuzz/corpus/$$name/* $$work/ 2>/dev/null || true; \
+	  min=$$(cat fuzz/$$name.min_runs 2>/dev/null || echo 0); \
+	  if [ "$$min" -gt 0 ]; then echo "fuzz: $$name for at least $$min runs"; \
+	    "$$f" -runs=$$min -max_len=65536 -timeout=10 $$work >build-fuzz/$$name.runs.log 2>&1 \
+	      || { tail -60 build-fuzz/$$name.runs.log; echo "fuzz: $$name FAILED"; exit 1; }; \
+	    done_runs=$$(sed -n 's/^Done \([0-9]*\) runs.*/\1/p' build-fuzz/$$name.runs.log); \
+	    [ "$${done_runs:-0}" -ge "$$min" ] || { echo "fuzz: $$name ran $${done_runs:-0} < $$min runs"; exit 1; }; \
+	    echo "Done $$done_runs runs (minimum $$min)"; fi; \
 	  echo "fuzz: $$name for $(CI_FUZZ_SECONDS)s"; \
 	  "$$f" -max_total_time=$(CI_FUZZ_SECONDS) -max_len=65536 -timeout=10 $$work >build-fuzz/$$name.log 2>&1 \
 	    || { tail -60 build-fuzz/$$name.log; echo "fuzz: $$name FAILED"; exit 1; }; \

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# bench_gateway.sh: HTTP throughput and tail latency of the development gateway (cctsa-gateway
-# --dev-ca, local signers) under wrk at 16, 256 and 2048 connections, for GET /health (the
+# bench_gateway.sh: HTTP throughput and tail latency of the development TSA (cctsa-gateway in
+# front of cctsa-node --dev, local signers, over a unix socket) under wrk at 16, 256 and 2048 connections, for GET /health (the
 # baseline: the same server with no signing, measured in the same run), POST /tsa/classic and
 # POST /tsa/hybrid; ratios are against /health at the same connection count. The signing queue
 # is 4096 here so that every connection's request is admitted. Extra rows: 100 ms of simulated
-# signing latency (--dev-sign-delay-ms, holding no thread), the shape of a threshold cluster;
+# signing latency (cctsa-node --dev-sign-delay-ms, holding no thread), the shape of a threshold cluster;
 # and the default queue (1024) at 2048 connections, where wrk, which ignores Retry-After, gets 503s.
 # usage: bench/bench_gateway.sh [BIN_DIR] [--seconds S] [--conns "16 256 2048"] [--gateway PATH --plain]
 #   --plain  do not pass the serving-limit options (for a gateway binary that predates them)
@@ -28,8 +28,11 @@ BIN=$(cd "$BIN" && pwd)
 GW=${GW:-$BIN/cctsa-gateway}
 HERE=$(cd "$(dirname "$0")" && pwd)
 WORK=$(mktemp -d /tmp/cctsa-gwbench-XXXXXX)
-GW_PID=
-cleanup() { [ -n "$GW_PID" ] && kill "$GW_PID" 2>/dev/null && wait "$GW_PID" 2>/dev/null; rm -rf "$WORK"; }
+GW_PID= NODE_PID=
+cleanup() {
+  for p in $GW_PID $NODE_PID; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
+  rm -rf "$WORK"
+}
 trap cleanup EXIT
 ulimit -n "$(ulimit -Hn)" 2>/dev/null
 
@@ -37,16 +40,21 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null
 echo "cctsa gateway bench" >"$WORK/data"
 openssl ts -query -data "$WORK/data" -sha256 -cert -out "$WORK/q.tsq" 2>/dev/null || exit 1
 
-start_gw() { # extra gateway options...
+start_gw() { # extra gateway options... (node options in NODE_ARGS)
   local limits=()
   [ "$PLAIN" = 1 ] || limits=(--max-per-client 0 "$@")
-  "$GW" --dev-ca "$WORK/ca" --listen 127.0.0.1:0 "${limits[@]}" >"$WORK/gw.out" 2>/dev/null &
+  rm -f "$WORK/node.sock" "$WORK/node.out"
+  "$BIN/cctsa-node" --dev --dev-ca "$WORK/ca" --listen "unix:$WORK/node.sock" "${NODE_ARGS[@]}" >"$WORK/node.out" 2>/dev/null &
+  NODE_PID=$!
+  for _ in $(seq 100); do grep -q 'listening on' "$WORK/node.out" 2>/dev/null && break; sleep 0.1; done
+  "$GW" --node "unix:$WORK/node.sock" --listen 127.0.0.1:0 "${limits[@]}" >"$WORK/gw.out" 2>/dev/null &
   GW_PID=$!
   for _ in $(seq 100); do grep -q 'listening on' "$WORK/gw.out" 2>/dev/null && break; sleep 0.1; done
   PORT=$(grep -o 'http://127.0.0.1:[0-9]*' "$WORK/gw.out" | sed 's/.*://')
   [ -n "$PORT" ] || { echo "bench_gateway: gateway did not start"; exit 1; }
 }
-stop_gw() { kill "$GW_PID"; wait "$GW_PID" 2>/dev/null; GW_PID=; }
+stop_gw() { kill "$GW_PID" "$NODE_PID"; wait "$GW_PID" "$NODE_PID" 2>/dev/null; GW_PID= NODE_PID=; }
+NODE_ARGS=()
 
 run() { # conns path body-file -> "req/s p50 p99 non2xx errors"
   local c=$1 path=$2 body=$3
@@ -75,7 +83,9 @@ for c in $CONNS; do
 done
 stop_gw
 if [ "$PLAIN" = 0 ]; then
-  start_gw --sign-queue 4096 --dev-sign-delay-ms 100
+  NODE_ARGS=(--dev-sign-delay-ms 100)
+  start_gw --sign-queue 4096
+  NODE_ARGS=()
   for c in $CONNS; do
     [ "$c" -ge 256 ] || continue
     row "POST /tsa/classic, 100 ms signer" "$c" "$(run "$c" /tsa/classic "$WORK/q.tsq")"

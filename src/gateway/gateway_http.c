@@ -35,7 +35,7 @@ struct gateway_http {
     _Atomic unsigned awaiting; /* admitted to signing, reply not yet sent (for a graceful stop) */
 };
 
-/* One POST request. Once submitted, the job belongs to the signing pool until its callback
+/* One POST request. Once submitted, the job belongs to the node client until its callback
  * has set `signed_` and resumed the connection. */
 typedef enum { UP_RECEIVING, UP_SIGNING, UP_REFUSED } upload_state;
 
@@ -138,6 +138,7 @@ static enum MHD_Result reply(struct MHD_Connection *c, unsigned code, const char
     if (!r) return MHD_NO;
     MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
     if (code >= 400 && code < 500) MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+    if (code == MHD_HTTP_SERVICE_UNAVAILABLE) MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, RETRY_AFTER_S);
     enum MHD_Result rc = MHD_queue_response(c, code, r);
     MHD_destroy_response(r);
     gw_conn_set_phase(conn_of(c), GW_CONN_ANSWERED);
@@ -152,23 +153,34 @@ static enum MHD_Result text(struct MHD_Connection *c, unsigned code, const char 
     return reply(c, code, "text/plain; charset=utf-8", msg, strlen(msg), 0);
 }
 
+/* /health: the node's states under the design's field names, plus profiles and certificate. */
 static enum MHD_Result health(gateway_http *g, struct MHD_Connection *c)
 {
-    char body[512];
-    tsp_cert_status st;
-    tsp_engine_cert_status(g->cfg.engine, time(NULL), &st);
-    size_t n = (size_t)snprintf(body, sizeof body, "{\"status\":\"%s\",\"default_profile\":\"%s\",\"profiles\":[",
-                                gateway_cert_health(&st), tsp_profile_name(g->cfg.default_profile));
+    char body[1024], node_id[33];
+    gw_nodes_health h;
+    gw_signer_health(g->signer, &h);
+    for (int i = 0; i < 16; i++) snprintf(node_id + 2 * i, 3, "%02x", h.st.node_id[i]);
+    const char *status = h.up ? gateway_cert_health(&h.cert) : "unavailable";
+    size_t n = (size_t)snprintf(
+        body, sizeof body,
+        "{\"status\":\"%s\",\"node_id\":\"%s\",\"attested\":%s,\"time_synced\":%s,\"time_source\":\"%s\","
+        "\"quorum_available\":%s,\"uptime_seconds\":%llu,\"nodes_up\":%u,\"nodes\":%u,\"default_profile\":\"%s\","
+        "\"profiles\":[",
+        status, h.up ? node_id : "", h.st.attested ? "true" : "false",
+        h.up && h.st.time_state == PROTO_TIME_SYNCED ? "true" : "false",
+        !h.up ? "none" : h.st.flags & PROTO_STATUS_DEV_CLOCK ? "development" : "trusted", h.up && h.st.quorum_available ? "true" : "false",
+        (unsigned long long)h.st.uptime_s, h.nodes_up, h.nodes,
+        tsp_profile_name(h.up ? (tsp_profile)h.st.default_profile : g->cfg.default_profile));
     const char *sep = "";
     for (int p = 0; p < TSP_PROFILE_COUNT; p++)
-        if (g->cfg.profiles_mask & (1u << p)) {
+        if (h.st.profiles_mask & (1u << p)) {
             n += (size_t)snprintf(body + n, sizeof body - n, "%s\"%s\"", sep, tsp_profile_name((tsp_profile)p));
             sep = ",";
         }
     n += (size_t)snprintf(body + n, sizeof body - n, "]");
-    n += gateway_cert_json(&st, body + n, sizeof body - n);
+    if (h.up) n += gateway_cert_json(&h.cert, body + n, sizeof body - n);
     n += (size_t)snprintf(body + n, sizeof body - n, "}\n");
-    unsigned code = strcmp(gateway_cert_health(&st), "unavailable") ? MHD_HTTP_OK : MHD_HTTP_SERVICE_UNAVAILABLE;
+    unsigned code = strcmp(status, "unavailable") ? MHD_HTTP_OK : MHD_HTTP_SERVICE_UNAVAILABLE;
     return reply(c, code, "application/json", body, n, 1);
 }
 
@@ -207,7 +219,7 @@ static enum MHD_Result begin_post(gateway_http *g, struct MHD_Connection *c, con
     return MHD_YES;
 }
 
-/* Signing pool callback (a worker thread): after MHD_resume_connection the upload is the HTTP
+/* Node client callback (its thread): after MHD_resume_connection the upload is the HTTP
  * thread's again, so nothing touches it afterwards. */
 static void signed_cb(gw_sign_job *job)
 {
@@ -216,7 +228,7 @@ static void signed_cb(gw_sign_job *job)
     MHD_resume_connection(u->conn);
 }
 
-/* The whole body is in: hand it to the signing pool and suspend the connection. */
+/* The whole body is in: hand it to the node client and suspend the connection. */
 static enum MHD_Result submit_post(gateway_http *g, struct MHD_Connection *c, upload *u)
 {
     u->job = (gw_sign_job){.req = u->body, .req_len = u->len, .path_profile = u->profile, .done = signed_cb, .arg = u};
@@ -273,8 +285,9 @@ static enum MHD_Result finish_post(struct MHD_Connection *c, const char *url, up
     else
         log_line("POST %s -> rejected: %s (%s), %.1f ms", log_safe(url, safe, sizeof safe), tsp_fail_name(res.fail),
                  res.why ? res.why : "", ms);
-    /* The rejection is in the body either way; 503 tells clients and balancers this TSA cannot
-     * sign right now (certificate outside its validity, no trusted time, signer failure). */
+    /* The rejection is in the body either way; 503 (with Retry-After) tells clients and balancers
+     * this TSA cannot sign right now (no node can: down, stalled, certificate outside its
+     * validity, no trusted time). */
     return reply(c, res.unavailable ? MHD_HTTP_SERVICE_UNAVAILABLE : MHD_HTTP_OK, "application/timestamp-reply",
                  j->resp, j->resp_len, 1);
 }
@@ -374,7 +387,9 @@ gateway_http *gateway_http_start(const gateway_http_config *cfg)
      * an answer; so its limit is what the descriptors allow, and the registry answers 503 to a
      * connection over --max-connections. */
     g->conns = gw_conn_registry_new(l->request_deadline_ms, l->max_connections);
-    g->signer = gw_signer_new(cfg->engine, l->sign_workers, l->sign_queue, l->dev_sign_delay_ms);
+    g->cfg.nodes.max_inflight = l->sign_queue;
+    g->cfg.nodes.deadline_ms = l->node_deadline_ms;
+    g->signer = gw_signer_new(&g->cfg.nodes);
     g->busy = busy_response();
     if (g->conns && g->signer && g->busy)
         g->daemon = MHD_start_daemon(
@@ -387,9 +402,9 @@ gateway_http *gateway_http_start(const gateway_http_config *cfg)
             MHD_OPTION_LISTEN_BACKLOG_SIZE, 4096u, MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_END);
     if (g->daemon)
         log_line("limits: %u connections (%u per client address), request deadline %u ms, idle timeout %u s, "
-                 "signing queue %u, %u HTTP and %u signing threads",
+                 "signing queue %u, node deadline %u ms, %u HTTP threads, %u node(s)",
                  l->max_connections, l->max_per_client, l->request_deadline_ms, l->idle_timeout_s, l->sign_queue,
-                 l->http_threads, l->sign_workers);
+                 l->node_deadline_ms, l->http_threads, g->cfg.nodes.nnodes);
     if (!g->daemon) {
         gw_signer_stop(g->signer);
         gw_signer_free(g->signer);
@@ -399,6 +414,11 @@ gateway_http *gateway_http_start(const gateway_http_config *cfg)
         return NULL;
     }
     return g;
+}
+
+int gateway_http_nodes_ready(gateway_http *g, unsigned ms)
+{
+    return gw_signer_wait_ready(g->signer, ms);
 }
 
 unsigned gateway_http_port(const gateway_http *g)

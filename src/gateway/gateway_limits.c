@@ -29,9 +29,8 @@ static const limit_opt opts[] = {
      "                           later: 408 and the connection is closed"},
     {"--idle-timeout", L(idle_timeout_s), 5, 1, 3600, "seconds without a byte in either direction before a connection is closed"},
     {"--sign-queue", L(sign_queue), 1024, 1, 1000000, "requests admitted to signing at once; beyond: 503 with Retry-After"},
-    {"--sign-workers", L(sign_workers), 2, 1, 256, "signing threads"},
-    {"--dev-sign-delay-ms", L(dev_sign_delay_ms), 0, 0, 10000,
-     "development: add this signing latency (as a threshold cluster would), holding no thread"},
+    {"--node-deadline-ms", L(node_deadline_ms), 3000, 50, 60000,
+     "time the nodes have to sign one request (below the clients' HTTP timeout); later: 503"},
 };
 #undef L
 #define NOPTS (sizeof opts / sizeof opts[0])

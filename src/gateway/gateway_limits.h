@@ -13,8 +13,7 @@ typedef struct {
     unsigned request_deadline_ms; /* --request-deadline-ms: whole request (headers + body), default 5000 */
     unsigned idle_timeout_s;      /* --idle-timeout: seconds without a byte either way, default 5 */
     unsigned sign_queue;          /* --sign-queue: requests admitted to signing at once, default 1024 */
-    unsigned sign_workers;        /* --sign-workers: signing threads, default 2 */
-    unsigned dev_sign_delay_ms;   /* --dev-sign-delay-ms: simulated signing latency, default 0 */
+    unsigned node_deadline_ms;    /* --node-deadline-ms: time the nodes have per request, default 3000 */
 } gateway_limits;
 
 void gateway_limits_default(gateway_limits *l);

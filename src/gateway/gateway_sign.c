@@ -1,24 +1,63 @@
-/* gateway_sign.c: the bounded asynchronous signing pool (see gateway_sign.h). */
+/* gateway_sign.c: the node client (see gateway_sign.h). */
 #include "gateway/gateway_sign.h"
 
+#include <errno.h>
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/thread.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tsp/tsp_req.h"
+
+#define TICK_MS 50
+#define HEALTH_MS 1000
+#define NODE_STALL_MS 3000          /* STATUS unanswered this long: the node is stalled, reconnect */
+#define NODE_MAX_UNSENT (1u << 20)  /* requests the node has not read: it is stalled */
 
 typedef struct {
     gw_sign_job *head, *tail;
 } job_fifo;
 
+typedef struct gw_signer gw_signer_t;
+typedef struct {
+    gw_signer_t *s;
+    node_addr addr;
+    struct bufferevent *bev;
+    int connected, up;
+    proto_status st;
+    uint64_t status_sent, status_seen; /* monotonic ms; status_sent 0 = none outstanding */
+    job_fifo inflight;
+} node_link;
+
 struct gw_signer {
-    tsp_engine *engine;
-    unsigned max_inflight, delay_ms, nworkers;
+    gw_signer_config cfg;
+    struct event_base *base;
+    struct event *wake, *tick, *stop_ev;
+    pthread_t thread;
+    int thread_started;
     pthread_mutex_t mu;
-    pthread_cond_t wake;
-    job_fifo todo;    /* waiting for a worker */
-    job_fifo delayed; /* signed, waiting for their due time (FIFO: a constant delay keeps it sorted) */
+    pthread_cond_t cv;
+    job_fifo submitted;
     unsigned inflight;
-    int stopping;
-    pthread_t *workers;
+    int stopping, ready;
+    uint32_t next_id;
+    unsigned rr;
+    uint64_t last_health;
+    node_link nodes[GW_MAX_NODES];
 };
+
+static uint64_t now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (uint64_t)t.tv_sec * 1000u + (uint64_t)t.tv_nsec / 1000000u;
+}
 
 static void fifo_push(job_fifo *f, gw_sign_job *j)
 {
@@ -35,119 +74,435 @@ static gw_sign_job *fifo_pop(job_fifo *f)
     return j;
 }
 
-static int due_now(const gw_sign_job *j, const struct timespec *now)
+/* Remove and return the job with this id, or NULL. */
+static gw_sign_job *fifo_take(job_fifo *f, uint32_t id)
 {
-    return now->tv_sec > j->due.tv_sec || (now->tv_sec == j->due.tv_sec && now->tv_nsec >= j->due.tv_nsec);
+    gw_sign_job *prev = NULL;
+    for (gw_sign_job *j = f->head; j; prev = j, j = j->next)
+        if (j->id == id) {
+            if (prev) prev->next = j->next;
+            else f->head = j->next;
+            if (f->tail == j) f->tail = prev;
+            return j;
+        }
+    return NULL;
 }
 
-/* Hand a finished job back (outside the lock: done() resumes the HTTP connection). */
-static void finish(gw_signer *s, gw_sign_job *j)
+static void complete(gw_signer *s, gw_sign_job *j)
 {
     pthread_mutex_lock(&s->mu);
     s->inflight--;
-    pthread_cond_broadcast(&s->wake); /* gw_signer_stop waits for inflight == 0 */
+    pthread_cond_broadcast(&s->cv);
     pthread_mutex_unlock(&s->mu);
     j->done(j);
 }
 
-static void *worker(void *arg)
+/* Complete with a rejection built here (the gateway needs no key for one). */
+static void complete_refusal(gw_signer *s, gw_sign_job *j, int fail, const char *why, int unavailable, int profile)
 {
-    gw_signer *s = arg;
+    snprintf(j->why, sizeof j->why, "%s", why);
+    j->res = (tsp_engine_result){.status = TSP_STATUS_REJECTION, .fail = fail, .profile = profile, .why = j->why,
+                                 .unavailable = unavailable,
+                                 .kind = unavailable ? TSP_OUTCOME_UNAVAILABLE : TSP_OUTCOME_FINAL};
+    j->rc = tsp_resp_reject((tsp_fail)fail, j->why, &j->resp, &j->resp_len);
+    complete(s, j);
+}
+
+static void close_link(gw_signer *s, node_link *n, const char *why);
+
+/* `up` and `st` are read by /health from HTTP threads: written under the lock. */
+static void set_up(gw_signer *s, node_link *n, int up)
+{
     pthread_mutex_lock(&s->mu);
+    n->up = up;
+    pthread_mutex_unlock(&s->mu);
+}
+
+static void send_frame(gw_signer *s, node_link *n, uint8_t type, uint32_t id, const uint8_t *body, size_t len)
+{
+    uint8_t h[PROTO_HEADER_LEN];
+    proto_header_write(h, type, id, (uint32_t)len);
+    if (bufferevent_write(n->bev, h, sizeof h) != 0 || (len && bufferevent_write(n->bev, body, len) != 0) ||
+        evbuffer_get_length(bufferevent_get_output(n->bev)) > NODE_MAX_UNSENT)
+        close_link(s, n, "node does not read its requests");
+}
+
+/* Send the job to the next node that is up and has not had it; none left: 503. */
+static void dispatch(gw_signer *s, gw_sign_job *j, const char *last_why, int last_fail)
+{
+    unsigned n = s->cfg.nnodes;
+    if (now_ms() >= j->deadline) {
+        complete_refusal(s, j, TSP_FAIL_SYSTEM_FAILURE, "no node answered in time, retry later", 1, -1);
+        return;
+    }
+    for (unsigned k = 0; k < n; k++) {
+        unsigned i = (s->rr + k) % n;
+        node_link *nl = &s->nodes[i];
+        if (!nl->up || !nl->connected || (j->tried & (1u << i))) continue;
+        s->rr = (i + 1) % n;
+        uint8_t body[256];
+        uint64_t left = j->deadline - now_ms();
+        j->sreq.deadline_ms = (uint16_t)(left > 65535 ? 65535 : left);
+        size_t len = proto_sign_req_encode(&j->sreq, body, sizeof body);
+        j->id = ++s->next_id;
+        j->node = (int)i;
+        j->tried |= 1u << i;
+        fifo_push(&nl->inflight, j);
+        send_frame(s, nl, PROTO_SIGN, j->id, body, len); /* on failure close_link re-dispatches j */
+        return;
+    }
+    if (last_why) complete_refusal(s, j, last_fail, last_why, 1, -1);
+    else complete_refusal(s, j, TSP_FAIL_SYSTEM_FAILURE, "signing quorum unavailable, retry later", 1, -1);
+}
+
+/* The TimeStampReq is parsed here; only its fields travel to the node. */
+static void prepare(gw_signer *s, gw_sign_job *j)
+{
+    tsp_req req;
+    tsp_fail fail;
+    const char *why = NULL;
+    j->tried = 0;
+    j->resp = NULL;
+    j->resp_len = 0;
+    if (tsp_req_parse(j->req, j->req_len, &req, &fail, &why) != 0) {
+        complete_refusal(s, j, fail, why, 0, -1);
+        return;
+    }
+    proto_sign_req *r = &j->sreq;
+    memset(r, 0, sizeof *r);
+    int tmpl = proto_imprint_template_of(req.imprint_tlv, req.imprint_tlv_len, (int)req.hash);
+    if (tmpl < 0 || req.hashed_len > PROTO_DIGEST_MAX) {
+        complete_refusal(s, j, TSP_FAIL_BAD_ALG, "unsupported MessageImprint encoding", 0, -1);
+        return;
+    }
+    if (req.policy_len > PROTO_POLICY_MAX) {
+        complete_refusal(s, j, TSP_FAIL_UNACCEPTED_POLICY, "requested policy is not offered here", 0, -1);
+        return;
+    }
+    r->profile = j->path_profile == TSP_PATH_DEFAULT ? PROTO_PROFILE_DEFAULT : (uint8_t)j->path_profile;
+    r->cert_req = req.cert_req ? 1 : 0;
+    r->imprint_template = (uint8_t)tmpl;
+    r->digest_len = (uint8_t)req.hashed_len;
+    memcpy(r->digest, req.hashed, req.hashed_len);
+    r->policy_len = (uint8_t)req.policy_len;
+    if (req.policy) memcpy(r->policy, req.policy, req.policy_len);
+    if (req.nonce_tlv) { /* short-form INTEGER of at most 21 content bytes (checked by the parser) */
+        r->nonce_len = req.nonce_tlv[1];
+        memcpy(r->nonce, req.nonce_tlv + 2, r->nonce_len);
+    }
+    j->deadline = now_ms() + s->cfg.deadline_ms;
+    dispatch(s, j, NULL, 0);
+}
+
+static void close_link(gw_signer *s, node_link *n, const char *why)
+{
+    if (n->bev) {
+        fprintf(stderr, "cctsa-gateway: node %s: %s\n", n->addr.text, why);
+        bufferevent_free(n->bev);
+    }
+    n->bev = NULL;
+    set_up(s, n, 0);
+    n->connected = 0;
+    n->status_sent = 0;
+    job_fifo orphans = n->inflight;
+    n->inflight.head = n->inflight.tail = NULL;
+    for (gw_sign_job *j; (j = fifo_pop(&orphans));) dispatch(s, j, NULL, 0);
+}
+
+static void on_sign_result(gw_signer *s, node_link *n, uint32_t id, const uint8_t *body, size_t len)
+{
+    gw_sign_job *j = fifo_take(&n->inflight, id);
+    proto_sign_resp r;
+    const char *why = NULL;
+    if (!j) return; /* answer after the job's deadline: already completed */
+    if (proto_sign_resp_parse(body, len, &r, &why) != 0) {
+        fifo_push(&n->inflight, j); /* close_link re-dispatches it */
+        close_link(s, n, why);
+        return;
+    }
+    int profile = r.profile < TSP_PROFILE_COUNT ? r.profile : -1;
+    switch (r.outcome) {
+    case PROTO_GRANTED:
+        j->resp = malloc(r.der_len);
+        j->rc = j->resp ? 0 : -1;
+        if (j->resp) memcpy(j->resp, r.der, r.der_len);
+        j->resp_len = r.der_len;
+        j->res = (tsp_engine_result){.status = TSP_STATUS_GRANTED, .fail = -1, .profile = profile};
+        complete(s, j);
+        break;
+    case PROTO_REJECTED:
+        complete_refusal(s, j, r.fail_bit, r.reason, 0, profile);
+        break;
+    default: /* retry elsewhere, or this node cannot sign now */
+        dispatch(s, j, r.reason, r.fail_bit);
+        break;
+    }
+}
+
+static void on_read(struct bufferevent *bev, void *arg)
+{
+    node_link *n = arg;
+    gw_signer *s = n->s;
+    struct evbuffer *in = bufferevent_get_input(bev);
     for (;;) {
-        struct timespec now;
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        gw_sign_job *j;
-        if (s->delayed.head && due_now(s->delayed.head, &now)) {
-            j = fifo_pop(&s->delayed);
-            pthread_mutex_unlock(&s->mu);
-            finish(s, j);
-            pthread_mutex_lock(&s->mu);
-        } else if ((j = fifo_pop(&s->todo))) {
-            pthread_mutex_unlock(&s->mu);
-            j->resp = NULL;
-            j->resp_len = 0;
-            j->rc = tsp_engine_respond(s->engine, j->req, j->req_len, j->path_profile, &j->resp, &j->resp_len, &j->res);
-            if (!s->delay_ms) {
-                finish(s, j);
-                pthread_mutex_lock(&s->mu);
-                continue;
+        uint8_t hb[PROTO_HEADER_LEN];
+        proto_header h;
+        const char *why = NULL;
+        size_t avail = evbuffer_get_length(in);
+        if (avail < PROTO_HEADER_LEN) return;
+        evbuffer_copyout(in, hb, sizeof hb);
+        if (proto_header_parse(hb, 0, &h, &why) != 0) {
+            close_link(s, n, why);
+            return;
+        }
+        if (avail < PROTO_HEADER_LEN + (size_t)h.body_len) return;
+        evbuffer_drain(in, PROTO_HEADER_LEN);
+        const uint8_t *body = h.body_len ? evbuffer_pullup(in, h.body_len) : (const uint8_t *)"";
+        if (!body) {
+            close_link(s, n, "out of memory");
+            return;
+        }
+        if (h.type == (PROTO_SIGN | PROTO_RESPONSE)) {
+            on_sign_result(s, n, h.id, body, h.body_len);
+        } else if (h.type == (PROTO_STATUS | PROTO_RESPONSE)) {
+            proto_status st;
+            if (proto_status_parse(body, h.body_len, &st, &why) != 0) {
+                close_link(s, n, why);
+                return;
             }
-            clock_gettime(CLOCK_MONOTONIC, &j->due);
-            j->due.tv_nsec += (long)(s->delay_ms % 1000) * 1000000L;
-            j->due.tv_sec += (time_t)(s->delay_ms / 1000) + j->due.tv_nsec / 1000000000L;
-            j->due.tv_nsec %= 1000000000L;
             pthread_mutex_lock(&s->mu);
-            fifo_push(&s->delayed, j);
-            pthread_cond_broadcast(&s->wake);
-        } else if (s->stopping && !s->inflight) {
-            break;
-        } else if (s->delayed.head) {
-            pthread_cond_timedwait(&s->wake, &s->mu, &s->delayed.head->due);
+            n->st = st;
+            n->up = st.node_state == PROTO_NODE_SERVING;
+            n->status_sent = 0;
+            n->status_seen = now_ms();
+            s->ready = 1;
+            pthread_cond_broadcast(&s->cv);
+            pthread_mutex_unlock(&s->mu);
+        } else if (h.type == PROTO_ERROR) {
+            uint16_t code;
+            char reason[PROTO_REASON_MAX + 1];
+            gw_sign_job *j = fifo_take(&n->inflight, h.id);
+            if (proto_error_parse(body, h.body_len, &code, reason) != 0) snprintf(reason, sizeof reason, "node error");
+            if (j) dispatch(s, j, reason, TSP_FAIL_SYSTEM_FAILURE);
         } else {
-            pthread_cond_wait(&s->wake, &s->mu);
+            close_link(s, n, "unexpected message type");
+            return;
+        }
+        if (!n->bev) return; /* closed while handling */
+        evbuffer_drain(in, h.body_len);
+    }
+}
+
+static void on_event(struct bufferevent *bev, short what, void *arg)
+{
+    node_link *n = arg;
+    (void)bev;
+    if (what & BEV_EVENT_CONNECTED) {
+        n->connected = 1;
+        fprintf(stderr, "cctsa-gateway: node %s: connected\n", n->addr.text);
+        send_frame(n->s, n, PROTO_STATUS, 0, NULL, 0);
+        n->status_sent = now_ms();
+    } else if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) {
+        if (!n->connected) { /* connect failed: quietly try again at the next health round */
+            bufferevent_free(n->bev);
+            n->bev = NULL;
+        } else {
+            close_link(n->s, n, what & BEV_EVENT_EOF ? "connection closed" : "connection error");
         }
     }
-    pthread_mutex_unlock(&s->mu);
+}
+
+static void connect_link(gw_signer *s, node_link *n)
+{
+    int fd = node_addr_socket(&n->addr);
+    if (fd < 0) return;
+    n->connected = 0;
+    if (!(n->bev = bufferevent_socket_new(s->base, fd, BEV_OPT_CLOSE_ON_FREE))) {
+        close(fd);
+        return;
+    }
+    bufferevent_setcb(n->bev, on_read, NULL, on_event, n);
+    if (bufferevent_socket_connect(n->bev, (struct sockaddr *)&n->addr.sa, (int)n->addr.len) != 0) {
+        bufferevent_free(n->bev);
+        n->bev = NULL;
+        return;
+    }
+    bufferevent_enable(n->bev, EV_READ | EV_WRITE);
+}
+
+/* Every TICK_MS: deadlines; every HEALTH_MS: STATUS to each node, reconnects, stall checks. */
+static void on_tick(evutil_socket_t fd, short what, void *arg)
+{
+    gw_signer *s = arg;
+    uint64_t now = now_ms();
+    (void)fd;
+    (void)what;
+    for (unsigned i = 0; i < s->cfg.nnodes; i++) {
+        node_link *n = &s->nodes[i];
+        /* Jobs past their deadline: the node is slow or stalled; answer 503 now. A late answer
+         * finds no job and is dropped. */
+        for (gw_sign_job *j = n->inflight.head, *next; j; j = next) {
+            next = j->next;
+            if (now >= j->deadline) {
+                fifo_take(&n->inflight, j->id);
+                complete_refusal(s, j, TSP_FAIL_SYSTEM_FAILURE, "node did not answer in time, retry later", 1, -1);
+            }
+        }
+        if (n->bev && n->connected && n->status_sent && now - n->status_sent > NODE_STALL_MS)
+            close_link(s, n, "STATUS unanswered: node stalled");
+        else if (n->up && now - n->status_seen > NODE_STALL_MS)
+            set_up(s, n, 0);
+    }
+    if (now - s->last_health < HEALTH_MS) return;
+    s->last_health = now;
+    for (unsigned i = 0; i < s->cfg.nnodes; i++) {
+        node_link *n = &s->nodes[i];
+        if (!n->bev) {
+            connect_link(s, n);
+        } else if (n->connected && !n->status_sent) {
+            n->status_sent = now;
+            send_frame(s, n, PROTO_STATUS, 0, NULL, 0);
+        }
+    }
+}
+
+static void on_wake(evutil_socket_t fd, short what, void *arg)
+{
+    gw_signer *s = arg;
+    (void)fd;
+    (void)what;
+    for (;;) {
+        pthread_mutex_lock(&s->mu);
+        gw_sign_job *j = fifo_pop(&s->submitted);
+        pthread_mutex_unlock(&s->mu);
+        if (!j) break;
+        prepare(s, j);
+    }
+}
+
+static void on_stop(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd;
+    (void)what;
+    event_base_loopbreak(((gw_signer *)arg)->base);
+}
+
+static void *loop(void *arg)
+{
+    gw_signer *s = arg;
+    event_base_dispatch(s->base);
     return NULL;
 }
 
-gw_signer *gw_signer_new(tsp_engine *engine, unsigned workers, unsigned max_inflight, unsigned delay_ms)
+gw_signer *gw_signer_new(const gw_signer_config *cfg)
 {
-    if (!engine || !workers || !max_inflight) return NULL;
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    if (!cfg->nnodes || cfg->nnodes > GW_MAX_NODES || !cfg->max_inflight || !cfg->deadline_ms) return NULL;
+    pthread_once(&once, (void (*)(void))evthread_use_pthreads);
     gw_signer *s = calloc(1, sizeof *s);
     if (!s) return NULL;
-    s->engine = engine;
-    s->max_inflight = max_inflight;
-    s->delay_ms = delay_ms;
+    s->cfg = *cfg;
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     pthread_mutex_init(&s->mu, NULL);
-    pthread_cond_init(&s->wake, &ca);
+    pthread_cond_init(&s->cv, &ca);
     pthread_condattr_destroy(&ca);
-    if (!(s->workers = calloc(workers, sizeof *s->workers))) {
+    for (unsigned i = 0; i < cfg->nnodes; i++) {
+        s->nodes[i].s = s;
+        s->nodes[i].addr = cfg->nodes[i];
+    }
+    struct timeval tick = {0, TICK_MS * 1000};
+    if (!(s->base = event_base_new()) || !(s->wake = event_new(s->base, -1, 0, on_wake, s)) ||
+        !(s->stop_ev = event_new(s->base, -1, 0, on_stop, s)) ||
+        !(s->tick = event_new(s->base, -1, EV_PERSIST, on_tick, s)) || event_add(s->tick, &tick) != 0) {
         gw_signer_free(s);
         return NULL;
     }
-    for (; s->nworkers < workers; s->nworkers++)
-        if (pthread_create(&s->workers[s->nworkers], NULL, worker, s) != 0) {
-            gw_signer_stop(s);
-            gw_signer_free(s);
-            return NULL;
-        }
+    for (unsigned i = 0; i < cfg->nnodes; i++) connect_link(s, &s->nodes[i]);
+    s->last_health = now_ms();
+    if (pthread_create(&s->thread, NULL, loop, s) != 0) {
+        gw_signer_free(s);
+        return NULL;
+    }
+    s->thread_started = 1;
     return s;
+}
+
+int gw_signer_wait_ready(gw_signer *s, unsigned ms)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    until.tv_sec += ms / 1000;
+    until.tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L) until.tv_sec++, until.tv_nsec -= 1000000000L;
+    pthread_mutex_lock(&s->mu);
+    while (!s->ready && pthread_cond_timedwait(&s->cv, &s->mu, &until) != ETIMEDOUT) {}
+    int r = s->ready;
+    pthread_mutex_unlock(&s->mu);
+    return r;
+}
+
+void gw_signer_health(gw_signer *s, gw_nodes_health *h)
+{
+    /* Read without the loop's cooperation: a torn read of one status is harmless for /health,
+     * but take the lock the STATUS handler takes so the copy is whole. */
+    memset(h, 0, sizeof *h);
+    h->cert.state = TSP_CERT_NONE;
+    pthread_mutex_lock(&s->mu);
+    h->nodes = s->cfg.nnodes;
+    for (unsigned i = 0; i < s->cfg.nnodes; i++) {
+        const node_link *n = &s->nodes[i];
+        if (!n->up) continue;
+        if (!h->up) {
+            h->up = 1;
+            h->st = n->st;
+        }
+        h->nodes_up++;
+    }
+    pthread_mutex_unlock(&s->mu);
+    if (h->up) {
+        h->cert.state = (tsp_cert_state)h->st.cert_state;
+        h->cert.not_after = (time_t)h->st.not_after;
+        h->cert.seconds_left = h->st.seconds_left;
+    }
 }
 
 int gw_signer_submit(gw_signer *s, gw_sign_job *job)
 {
     pthread_mutex_lock(&s->mu);
-    int ok = !s->stopping && s->inflight < s->max_inflight;
+    int ok = !s->stopping && s->inflight < s->cfg.max_inflight;
     if (ok) {
         s->inflight++;
-        fifo_push(&s->todo, job);
-        pthread_cond_signal(&s->wake);
+        fifo_push(&s->submitted, job);
     }
     pthread_mutex_unlock(&s->mu);
+    if (ok) event_active(s->wake, EV_READ, 0);
     return ok ? 0 : -1;
 }
 
 void gw_signer_stop(gw_signer *s)
 {
-    if (!s) return;
+    if (!s || !s->thread_started) return;
     pthread_mutex_lock(&s->mu);
     s->stopping = 1;
-    pthread_cond_broadcast(&s->wake);
+    while (s->inflight) pthread_cond_wait(&s->cv, &s->mu); /* every job ends by its deadline */
     pthread_mutex_unlock(&s->mu);
-    for (unsigned i = 0; i < s->nworkers; i++) pthread_join(s->workers[i], NULL);
-    s->nworkers = 0;
+    event_active(s->stop_ev, EV_READ, 0);
+    pthread_join(s->thread, NULL);
+    s->thread_started = 0;
 }
 
 void gw_signer_free(gw_signer *s)
 {
     if (!s) return;
+    for (unsigned i = 0; i < s->cfg.nnodes; i++)
+        if (s->nodes[i].bev) bufferevent_free(s->nodes[i].bev);
+    if (s->wake) event_free(s->wake);
+    if (s->stop_ev) event_free(s->stop_ev);
+    if (s->tick) event_free(s->tick);
+    if (s->base) event_base_free(s->base);
     pthread_mutex_destroy(&s->mu);
-    pthread_cond_destroy(&s->wake);
-    free(s->workers);
+    pthread_cond_destroy(&s->cv);
     free(s);
 }

@@ -1,20 +1,28 @@
-/* gateway_sign.h: asynchronous signing for the gateway. A request becomes a job on a bounded
- * queue; worker threads run the RFC 3161 engine and call the job's completion callback, which
- * resumes the suspended HTTP connection. No thread waits per request: the HTTP side only
- * submits and is called back. This is the seam the node client (issue 13) replaces: a job then
- * travels over the node socket and the callback fires when the node's answer arrives.
+/* gateway_sign.h: the gateway's node client. A request becomes a job; the gateway parses and
+ * checks the TimeStampReq itself (a malformed one is refused here, no node involved), turns it
+ * into a SIGN frame (docs/node-protocol.md) and sends it to a node; the node's answer completes
+ * the job through its callback, which resumes the suspended HTTP connection. No thread waits per
+ * request: one libevent thread multiplexes every job over one connection per node, answers
+ * matched by request id.
  *
- * Admission is bounded by the number of jobs in flight (queued, signing, or waiting out the
- * simulated signing latency); submit refuses at the bound or after stop so that the caller
- * answers 503 at once. */
+ * Nodes are health-checked with STATUS every second; a node that is down, stalls (no STATUS
+ * answer within NODE_STALL_MS) or answers retry-elsewhere / unavailable is skipped and the job
+ * goes to the next node (failover). A job has a deadline (--node-deadline-ms); past it, or when
+ * no node can sign, the job completes "unavailable" and the gateway answers 503 with
+ * Retry-After. Admission is bounded by the number of jobs in flight; submit refuses at the bound
+ * or after stop so that the caller answers 503 at once. The gateway holds no key and links no
+ * signing code. */
 #ifndef CCTSA_GATEWAY_SIGN_H
 #define CCTSA_GATEWAY_SIGN_H
 
 #include <stddef.h>
 #include <stdint.h>
-#include <time.h>
 
-#include "tsp/tsp_engine.h"
+#include "proto/node_addr.h"
+#include "proto/node_proto.h"
+#include "tsp/tsp_engine.h" /* tsp_engine_result, tsp_cert_status: types only */
+
+#define GW_MAX_NODES 16
 
 typedef struct gw_sign_job gw_sign_job;
 typedef void (*gw_sign_done_fn)(gw_sign_job *job);
@@ -24,26 +32,47 @@ struct gw_sign_job {
     const uint8_t *req;
     size_t req_len;
     int path_profile; /* tsp_profile or TSP_PATH_DEFAULT */
-    gw_sign_done_fn done; /* called once, from a worker thread; the job is the caller's again */
+    gw_sign_done_fn done; /* called once, from the client thread; the job is the caller's again */
     void *arg;
-    /* filled by the pool before done() */
-    int rc; /* tsp_engine_respond's return */
+    /* filled before done() */
+    int rc; /* 0, or -1 if no response could be encoded */
     uint8_t *resp; /* malloc'd TimeStampResp, the caller frees it */
     size_t resp_len;
-    tsp_engine_result res;
-    /* pool-private */
+    tsp_engine_result res; /* res.unavailable: answer 503 */
+    char why[PROTO_REASON_MAX + 1]; /* the refusal's reason (res.why points here) */
+    /* client-private */
     gw_sign_job *next;
-    struct timespec due;
+    proto_sign_req sreq;
+    uint32_t id;
+    int node;
+    unsigned tried; /* bit per node */
+    uint64_t deadline; /* monotonic ms */
 };
+
+typedef struct {
+    node_addr nodes[GW_MAX_NODES];
+    unsigned nnodes;
+    unsigned max_inflight;
+    unsigned deadline_ms;
+} gw_signer_config;
+
+/* What /health shows: the first node that answers STATUS. */
+typedef struct {
+    int up;     /* some node answers STATUS */
+    unsigned nodes_up, nodes;
+    proto_status st; /* of that node */
+    tsp_cert_status cert;
+} gw_nodes_health;
 
 typedef struct gw_signer gw_signer;
 
-/* workers threads sign; at most max_inflight jobs at once; delay_ms > 0 (development only)
- * completes each job that much later without holding a worker, like a remote signer would. */
-gw_signer *gw_signer_new(tsp_engine *engine, unsigned workers, unsigned max_inflight, unsigned delay_ms);
+gw_signer *gw_signer_new(const gw_signer_config *cfg);
+/* Wait up to ms for the first STATUS answer of some node; 1 if one came. */
+int gw_signer_wait_ready(gw_signer *s, unsigned ms);
+void gw_signer_health(gw_signer *s, gw_nodes_health *h);
 /* 0: accepted, done() will be called; -1: full or stopping (done() is not called). */
 int gw_signer_submit(gw_signer *s, gw_sign_job *job);
-/* Refuse new jobs, finish (and call back) every accepted one, join the workers. */
+/* Refuse new jobs, let every accepted one complete (answer or deadline), stop the thread. */
 void gw_signer_stop(gw_signer *s);
 void gw_signer_free(gw_signer *s); /* after gw_signer_stop */
 

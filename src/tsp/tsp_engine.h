@@ -4,7 +4,8 @@
  * including a signer failure, becomes a well-formed rejection response. It refuses to sign
  * (systemFailure, "TSA certificate expired" / "not yet valid") when genTime lies outside the
  * validity of a certificate the profile needs, and reports how long the certificates remain valid
- * (tsp_engine_cert_status). Certificates can be swapped while serving (tsp_engine_update).
+ * (tsp_engine_cert_status). The certificates are parsed once and again after
+ * each swap: identities can change (a renewal, a new key epoch) while serving (tsp_engine_update).
  * Thread-safe. */
 #ifndef CCTSA_TSP_ENGINE_H
 #define CCTSA_TSP_ENGINE_H
@@ -36,7 +37,27 @@ typedef struct {
     const char *why;  /* static explanation of a rejection, NULL when granted */
     int unavailable;  /* 1 if the TSA cannot serve right now (certificate outside its validity,
                          no trusted time): HTTP front ends answer 503 */
+    int kind;         /* tsp_outcome_kind of a rejection */
 } tsp_engine_result;
+
+/* The three kinds of refusal, kept apart: a final answer to the client (badAlg, unacceptedPolicy
+ * ...), one another node may not give (no trusted time here, a signer failed, signing too slow),
+ * and one no node can avoid right now (certificate outside its validity: HTTP 503). */
+typedef enum { TSP_OUTCOME_FINAL = 0, TSP_OUTCOME_RETRY_ELSEWHERE = 1, TSP_OUTCOME_UNAVAILABLE = 2 } tsp_outcome_kind;
+
+/* The fields of a validated request, as a node receives them (it never parses the request DER). */
+typedef struct {
+    int path_profile;           /* tsp_profile or TSP_PATH_DEFAULT */
+    const uint8_t *policy;      /* reqPolicy OID contents, NULL if absent */
+    size_t policy_len;
+    const uint8_t *imprint_tlv; /* MessageImprint DER, copied into TSTInfo */
+    size_t imprint_tlv_len;
+    const uint8_t *nonce_tlv;   /* nonce INTEGER DER, NULL if absent */
+    size_t nonce_tlv_len;
+    int cert_req;
+} tsp_issue_req;
+
+#define TSP_SIGN_LATE_MS 500 /* a token finished later than this after its time reading is discarded */
 
 #define TSP_CERT_WARN_DAYS 30 /* fewer days of validity left than this: warn */
 
@@ -58,6 +79,13 @@ void tsp_engine_free(tsp_engine *e);
  * response (granted or rejection) in *resp (malloc'd); -1 only if no response could be encoded. */
 int tsp_engine_respond(tsp_engine *e, const uint8_t *req, size_t len, int path_profile, uint8_t **resp,
                        size_t *resp_len, tsp_engine_result *res);
+
+/* Issue a token for already validated fields (the node's entry point); same contract as
+ * tsp_engine_respond. A token whose signing finished more than TSP_SIGN_LATE_MS after its time
+ * reading is discarded and issued again (twice at most, then a retry-elsewhere refusal). */
+int tsp_engine_issue(tsp_engine *e, const tsp_issue_req *r, uint8_t **resp, size_t *resp_len, tsp_engine_result *res);
+/* The policy OID contents of a profile (points into the engine). */
+const uint8_t *tsp_engine_policy(tsp_engine *e, tsp_profile p, size_t *len);
 
 /* Validity of the configured TSA certificates at now. */
 void tsp_engine_cert_status(tsp_engine *e, time_t now, tsp_cert_status *st);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crypto/secure_mem.h"
 #include "tsp/tsp_signer.h"
 
 int tsp_local_keys_generate(tsp_local_keys *k)
@@ -11,7 +12,7 @@ int tsp_local_keys_generate(tsp_local_keys *k)
     uint8_t seed[CC_MLDSA65_SEEDBYTES];
     memset(k, 0, sizeof *k);
     k->ec_pkey = x509_ecdsa_generate();
-    k->ml_key = calloc(1, sizeof *k->ml_key);
+    k->ml_key = cc_secure_alloc(sizeof *k->ml_key); /* locked, not dumped, wiped on free */
     int ok = k->ec_pkey && k->ml_key && x509_signer_ecdsa(&k->ec_signer, &k->ec_key, k->ec_pkey) == 0 &&
              RAND_priv_bytes(seed, sizeof seed) == 1 && x509_mldsa_key_from_seed(k->ml_key, seed) == 0 &&
              x509_signer_mldsa(&k->ml_signer, k->ml_key) == 0;
@@ -47,7 +48,7 @@ void tsp_local_keys_free(tsp_local_keys *k)
 {
     if (k->ml_key) {
         x509_mldsa_key_wipe(k->ml_key);
-        free(k->ml_key);
+        cc_secure_free(k->ml_key);
     }
     EVP_PKEY_free(k->ec_pkey);
     free(k->ec_cert);

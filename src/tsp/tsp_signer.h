@@ -24,7 +24,7 @@ typedef struct {
     EVP_PKEY *ec_pkey;
     x509_ecdsa_key ec_key;
     x509_signer ec_signer;
-    x509_mldsa_key *ml_key; /* heap, wiped on free */
+    x509_mldsa_key *ml_key; /* secure memory (cc_secure_alloc), wiped on free */
     x509_signer ml_signer;
     uint8_t *ec_cert, *ml_cert;
     size_t ec_cert_len, ml_cert_len;

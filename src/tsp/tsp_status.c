@@ -1,5 +1,6 @@
 /* tsp_status.c: PKIStatusInfo names and rejection responses. */
 #include "tsp/tsp_status.h"
+#include "tsp/tsp_engine.h"
 
 #include "asn1/der.h"
 
@@ -54,4 +55,11 @@ int tsp_resp_reject(tsp_fail bit, const char *text, uint8_t **out, size_t *outle
     der_end(&w);
     der_end(&w);
     return der_writer_finish(&w, out, outlen);
+}
+
+/* Declared in tsp_engine.h; here so that front ends can name states without the engine. */
+const char *tsp_cert_state_name(tsp_cert_state s)
+{
+    static const char *const names[] = {"ok", "expiring", "expired", "not_yet_valid", "none"};
+    return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "?";
 }

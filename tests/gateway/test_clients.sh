@@ -39,16 +39,9 @@ PKCS7=/usr/share/gocode/src/github.com/fullsailor/pkcs7
 [ -f /usr/share/java/bcpkix.jar ] || { echo "test_clients: libbcpkix-java is missing"; exit 1; }
 [ -d "$PKCS7" ] || { echo "test_clients: golang-github-fullsailor-pkcs7-dev is missing"; exit 1; }
 
-# start_gateway NAME ARGS...: sets URL
-start_gateway() {
-  local name=$1
-  shift
-  "$BIN/cctsa-gateway" --dev-ca "$WORK/ca" --listen 127.0.0.1:0 "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" &
-  PIDS+=($!)
-  for _ in $(seq 100); do grep -q 'listening on' "$WORK/$name.out" 2>/dev/null && break; sleep 0.1; done
-  URL=$(grep -o 'http://127.0.0.1:[0-9]*' "$WORK/$name.out")
-  [ -n "$URL" ] || { echo "gateway $name did not start:"; cat "$WORK/$name.err"; exit 1; }
-}
+. "$(dirname "$0")/tsa_lib.sh"
+# start_gateway NAME NODE-ARGS...: a node with the dev CA and a gateway in front; sets URL
+start_gateway() { pushd "$WORK" >/dev/null && { start_tsa "$1" "$WORK/ca" "${@:2}" || exit 1; } && popd >/dev/null; }
 
 cd "$WORK"
 "$BIN/cctsa" ca init --dir ca >/dev/null || { echo "cctsa ca init failed"; exit 1; }
@@ -145,8 +138,8 @@ done
 # policy, which the gateway warns about at startup).
 UUID_ARC=2.25.104622740930165808608618531222640864576
 start_gateway gw2 --gentime-precision ms --policy classic=$UUID_ARC.1
-expect gw2.err "warning: the classic policy OID $UUID_ARC.1 has a 127-bit arc"
-expect gw2.out "policy compat  $DEV.4 (DEVELOPMENT DEFAULT"
+expect gw2.node.err "warning: the classic policy OID $UUID_ARC.1 has a 127-bit arc"
+expect gw2.node.out "policy compat  $DEV.4 (DEVELOPMENT DEFAULT"
 check "stamp long arc" "$BIN/cctsa" stamp --request q.tsq --url "$URL/tsa/classic" -o r.arc.tsr
 check "cctsa stamp --policy asks for the configured OID" bash -c "'$BIN/cctsa' stamp data.bin --url '$URL/tsa' --policy $UUID_ARC.1 -o p.tsr && '$BIN/cctsa' inspect p.tsr | grep -q 'policy: $UUID_ARC.1'"
 check "cctsa stamp --profile asks for the development OID, refused here" bash -c "! '$BIN/cctsa' stamp data.bin --url '$URL/tsa' --profile classic -o x.tsr 2>err.txt && grep -q unacceptedPolicy err.txt"
@@ -159,11 +152,11 @@ expect go2.txt "r.arc.tsr: REFUSED: asn1: structure error: base 128 integer too 
 expect go2.txt "r.ms.tsr: REFUSED: asn1: time did not serialize back to the original value"
 check "cctsa verify --policy names the configured policy" bash -c "'$BIN/cctsa' verify r.arc.tsr --data data.bin --ca ca/root-ecdsa.pem --policy classic=$UUID_ARC.1 | grep -q 'profile: classic;'"
 check "without --policy it is a foreign policy" bash -c "'$BIN/cctsa' verify r.arc.tsr --data data.bin --ca ca/root-ecdsa.pem | grep -q 'profile: foreign policy;'"
-# Configuration errors: exit status 2 with the reason.
+# Configuration errors (of the node, which holds the policies): exit status 2 with the reason.
 gw_refuses() { # gw_refuses "expected message" ARGS...
   local want=$1
   shift
-  "$BIN/cctsa-gateway" --dev-ca ca --listen 127.0.0.1:0 "$@" >/dev/null 2>gwbad.err
+  "$BIN/cctsa-node" --dev --dev-ca ca --listen unix:"$WORK/bad.sock" "$@" >/dev/null 2>gwbad.err
   [ $? = 2 ] && grep -qF -- "$want" gwbad.err
 }
 check "malformed --policy refused" gw_refuses "--policy takes PROFILE=OID" --policy classic=1.02

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# test_gateway.sh: cctsa-gateway end to end over HTTP on 127.0.0.1 (a free port picked by the
-# kernel): dev CA from `cctsa ca init`, openssl ts -query requests answered and accepted by
+# test_gateway.sh: cctsa-gateway in front of a cctsa-node (two processes, a unix socket between
+# them) end to end over HTTP on 127.0.0.1 (a free port picked by the kernel): dev CA from `cctsa ca init`, openssl ts -query requests answered and accepted by
 # openssl ts -verify (classic, compat), `cctsa stamp` + `cctsa verify` for every profile with
 # --require levels (pq: the all-ML-DSA chain gives post-quantum assurance), the TcbInfo
 # measurement and --cert for a token without certificates, the Node verifier on the
@@ -12,13 +12,14 @@ set -uo pipefail
 BIN=$(cd "$1" && pwd)
 INTEROP=$(cd "$2" && pwd)
 WORK=$(mktemp -d /tmp/cctsa-gw-XXXXXX)
-GW_PID=
+PIDS=()
 pass=0
 fail=0
 cleanup() {
-  [ -n "$GW_PID" ] && kill "$GW_PID" 2>/dev/null && wait "$GW_PID" 2>/dev/null
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
   rm -rf "$WORK"
 }
+. "$(dirname "$0")/tsa_lib.sh"
 trap cleanup EXIT
 check() { # check "description" command...
   local what=$1
@@ -28,14 +29,9 @@ check() { # check "description" command...
 MEAS=$(printf 'ab%.0s' $(seq 48))
 
 "$BIN/cctsa" ca init --dir "$WORK/ca" >/dev/null || { echo "cctsa ca init failed"; exit 1; }
-"$BIN/cctsa-gateway" --dev-ca "$WORK/ca" --listen 127.0.0.1:0 --default-profile hybrid --measurement "$MEAS" \
-  >"$WORK/gw.out" 2>"$WORK/gw.err" &
-GW_PID=$!
-for _ in $(seq 100); do grep -q 'listening on' "$WORK/gw.out" 2>/dev/null && break; sleep 0.1; done
-PORT=$(grep -o 'http://127.0.0.1:[0-9]*' "$WORK/gw.out" | sed 's/.*://')
-[ -n "$PORT" ] || { echo "gateway did not start:"; cat "$WORK/gw.err"; exit 1; }
-URL=http://127.0.0.1:$PORT
 cd "$WORK"
+start_tsa gw "$WORK/ca" --default-profile hybrid --measurement "$MEAS" || exit 1
+GW_PID=$GW_PID_gw
 head -c 100000 /dev/urandom >data.bin
 ROOTS=(--ca ca/root-ecdsa.pem --ca ca/root-mldsa.pem)
 
@@ -104,7 +100,7 @@ check "garbage -> badDataFormat" bash -c "node http.mjs '$URL/tsa' POST applicat
 kill -TERM "$GW_PID"
 for _ in $(seq 50); do kill -0 "$GW_PID" 2>/dev/null || break; sleep 0.1; done
 if kill -0 "$GW_PID" 2>/dev/null; then fail=$((fail + 1)); echo "FAIL: gateway still running after SIGTERM" >&2; else
-  wait "$GW_PID"; rc=$?; GW_PID=
+  wait "$GW_PID"; rc=$?
   if [ "$rc" = 0 ] && grep -q 'stopped' gw.err; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: exit $rc after SIGTERM" >&2; fi
 fi
 [ "$fail" = 0 ] || { echo "--- gateway log"; cat gw.err; echo "--- command log"; tail -50 log; }

@@ -14,7 +14,7 @@ reply and exits 0; option checks and the RLIMIT_NOFILE budget. Every loop is bou
 and time; nothing leaves 127.0.0.0/8.
 
 usage: test_gateway_dos.py BIN_DIR [--gateway PATH] [--plain] [--only NAME[,NAME...]] [--seconds S]
-  BIN_DIR       build/bin with cctsa (dev CA) and cctsa-gateway
+  BIN_DIR       build/bin with cctsa (dev CA), cctsa-node and cctsa-gateway
   --gateway     another gateway binary (e.g. main's, to see the attacks succeed against it)
   --plain       start that gateway without the serving-limit options it may not know
   --only        run only these checks: slowloris, slowbody, slowreader, idle, strict, keepalive, chunked,
@@ -44,13 +44,33 @@ def check(ok, what):
     print(("ok   " if ok else "FAIL ") + what, flush=True)
 
 
+NODE_OPTS = {"--dev-sign-delay-ms"}  # options of cctsa-node (the signer); the rest go to the gateway
+NODE_BIN = None  # BIN_DIR/cctsa-node, set in main()
+
+
 class Gateway:
+    """A development TSA as two processes: cctsa-node (keys) on a unix socket and cctsa-gateway
+    (HTTP, no secret) in front of it. port is the gateway's."""
+
     def __init__(self, binary, ca, args, work, name, preexec=None):
+        node_args, gw_args, i = [], [], 0
+        while i < len(args):
+            (node_args if args[i] in NODE_OPTS else gw_args).extend(args[i:i + 2])
+            i += 2
+        sock = os.path.join(work, name + ".sock")
+        self.node_log = open(os.path.join(work, name + ".node.err"), "wb")
+        self.node = subprocess.Popen([NODE_BIN, "--dev", "--dev-ca", ca,
+                                      "--listen", "unix:" + sock] + node_args,
+                                     stdout=subprocess.PIPE, stderr=self.node_log)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            line = self.node.stdout.readline().decode(errors="replace")
+            if "listening on" in line or (not line and self.node.poll() is not None):
+                break
         self.log = open(os.path.join(work, name + ".err"), "wb")
-        self.proc = subprocess.Popen([binary, "--dev-ca", ca, "--listen", "127.0.0.1:0"] + args,
+        self.proc = subprocess.Popen([binary, "--node", "unix:" + sock, "--listen", "127.0.0.1:0"] + gw_args,
                                      stdout=subprocess.PIPE, stderr=self.log, preexec_fn=preexec)
         self.port = None
-        deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             line = self.proc.stdout.readline().decode(errors="replace")
             m = re.search(r"http://127\.0\.0\.1:(\d+)", line)
@@ -63,16 +83,24 @@ class Gateway:
             self.stop()
             raise SystemExit("gateway did not start: " + open(self.log.name, errors="replace").read())
 
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
+    @staticmethod
+    def _end(proc):
+        if proc.poll() is None:
+            proc.terminate()
             try:
-                self.proc.wait(timeout=15)
+                proc.wait(timeout=15)
             except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+                proc.kill()
+                proc.wait()
+        return proc.returncode
+
+    def stop(self):
+        """Stop the gateway, then the node; the gateway's exit status."""
+        rc = self._end(self.proc)
+        self._end(self.node)
         self.log.close()
-        return self.proc.returncode
+        self.node_log.close()
+        return rc
 
 
 def http_request(port, body, path="/tsa/classic", src="127.0.0.1", timeout=3.0):
@@ -469,7 +497,7 @@ def burst(port, query, n, path="/tsa/classic"):
 
 
 def queue_full(bin_gw, ca, query, work):
-    gw = Gateway(bin_gw, ca, ["--sign-queue", "4", "--sign-workers", "1", "--dev-sign-delay-ms", "800"], work, "queue")
+    gw = Gateway(bin_gw, ca, ["--sign-queue", "4", "--dev-sign-delay-ms", "800"], work, "queue")
     try:
         res = burst(gw.port, query, 40)
         ok = [r for r, _ in res if granted(r)]
@@ -485,9 +513,10 @@ def queue_full(bin_gw, ca, query, work):
 
 
 def async_signing(bin_gw, ca, query, work):
-    """300 requests, each waiting 300 ms on the (simulated) signer, served by 2 HTTP and 1
-    signing thread: with a thread per waiting request this would take 300 x 0.3 s."""
-    gw = Gateway(bin_gw, ca, ["--sign-workers", "1", "--dev-sign-delay-ms", "300", "--max-per-client", "0"], work, "async")
+    """300 requests, each waiting 300 ms on the (simulated) signer in the node, served by 2 HTTP
+    threads and one node-client thread: with a thread per waiting request this would take
+    300 x 0.3 s."""
+    gw = Gateway(bin_gw, ca, ["--dev-sign-delay-ms", "300", "--max-per-client", "0"], work, "async")
     try:
         t0 = time.monotonic()
         res = burst(gw.port, query, 300)
@@ -503,7 +532,7 @@ def async_signing(bin_gw, ca, query, work):
 def sigterm_under_load(bin_gw, ca, query, work):
     """SIGTERM while 200 requests wait on a 500 ms signer: every signed reply is delivered,
     nothing hangs, and the gateway exits 0 promptly."""
-    gw = Gateway(bin_gw, ca, ["--sign-workers", "1", "--dev-sign-delay-ms", "500", "--max-per-client", "0"], work, "sigterm")
+    gw = Gateway(bin_gw, ca, ["--dev-sign-delay-ms", "500", "--max-per-client", "0"], work, "sigterm")
     results = []
     th = threading.Thread(target=lambda: results.extend(burst(gw.port, query, 200)), daemon=True)
     th.start()
@@ -530,7 +559,7 @@ def options_and_fds(bin_gw, ca, work):
     check(all(o in out for o in ("--max-connections", "--max-per-client", "--request-deadline-ms", "--idle-timeout",
                                  "--sign-queue")), "--help lists the serving limits")
     for bad in (["--sign-queue", "0"], ["--idle-timeout", "x"], ["--max-connections", "-5"], ["--request-deadline-ms"]):
-        r = subprocess.run([bin_gw, "--dev-ca", ca] + bad, capture_output=True, text=True, timeout=10)
+        r = subprocess.run([bin_gw, "--node", "unix:" + os.path.join(work, "none.sock")] + bad, capture_output=True, text=True, timeout=10)
         check(r.returncode == 2 and "cctsa-gateway:" in r.stderr, "%s refused (exit %d)" % (" ".join(bad), r.returncode))
 
     def limited(soft, hard, name):
@@ -563,6 +592,8 @@ def main():
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     bin_dir = os.path.abspath(a.bin_dir)
+    global NODE_BIN
+    NODE_BIN = os.path.join(bin_dir, "cctsa-node")
     bin_gw = os.path.abspath(a.gateway) if a.gateway else os.path.join(bin_dir, "cctsa-gateway")
     work = tempfile.mkdtemp(prefix="cctsa-gwdos-")
     gw = None

@@ -1,4 +1,6 @@
-/* test_tsp_clock.c: genTime never goes backwards (monotonic clamp, also across threads), in both
+/* test_tsp_clock.c: genTime never goes backwards (a step back within the source's error bound is
+ * clamped, also across threads; one beyond it is refused with timeNotAvailable), time states
+ * that may not sign are refused, the host clock reads as development, in both
  * precisions: whole seconds (the default) or milliseconds without trailing zeros in the DER; serial
  * numbers are unique,
  * positive, at most 160 bits, and differ between two engines ("boots") without coordination. */
@@ -52,7 +54,7 @@ static int gentime_text(const uint8_t *resp, size_t len, char *out, size_t cap, 
 static void scripted_engine(fx_pki *fx, tsp_gentime_precision precision)
 {
     static const long script[][2] = {
-        {1700000000, 500}, {1699999999, 0}, {1700000000, 499}, {1700000000, 501}, {1700000100, 0}, {1700000100, 120},
+        {1700000000, 500}, {1700000000, 0}, {1700000000, 499}, {1700000000, 501}, {1700000100, 0}, {1700000100, 120},
     };
     static const char *expect_ms[] = {"20231114221320.5Z", "20231114221320.5Z", "20231114221320.5Z",
                                       "20231114221320.501Z", "20231114221500Z", "20231114221500.12Z"};
@@ -180,6 +182,86 @@ static void concurrent_issuer(tsp_gentime_precision precision)
     tsp_issuer_state_destroy(&other);
 }
 
+/* A reading-based source: successive readings from a table. */
+typedef struct {
+    const tsp_time_reading *r;
+    int n, i;
+} readings;
+
+static int table_read(void *ctx, tsp_time_reading *r)
+{
+    readings *t = ctx;
+    *r = t->r[t->i < t->n ? t->i++ : t->n - 1];
+    return 0;
+}
+
+static void eps_and_states(void)
+{
+    static const struct {
+        long sec, ms;
+        tsp_time_state state;
+        int want; /* expected tsp_issuer_next result */
+        long gen_sec;
+    } steps[] = {
+        {1700000100, 0, TSP_TIME_SYNCED, 0, 1700000100},
+        {1700000099, 950, TSP_TIME_SYNCED, 0, 1700000100},                 /* 50 ms back: clamped */
+        {1700000099, 500, TSP_TIME_SYNCED, TSP_ISSUE_BACKWARDS, 0},        /* 500 ms back > eps: refused */
+        {1700000100, 200, TSP_TIME_HOLDOVER, 0, 1700000100},               /* holdover may sign */
+        {1700000101, 0, TSP_TIME_UNSYNCED, TSP_ISSUE_NO_TIME, 0},
+        {1700000101, 0, TSP_TIME_EXCLUDED, TSP_ISSUE_NO_TIME, 0},
+        {1700000101, 0, TSP_TIME_SYNCED, 0, 1700000101},
+    };
+    enum { N = sizeof steps / sizeof steps[0] };
+    tsp_time_reading table[N];
+    for (int i = 0; i < N; i++)
+        table[i] = (tsp_time_reading){.utc = {steps[i].sec, steps[i].ms * 1000000L}, .eps_ns = 100000000ull,
+                                      .state = steps[i].state, .reason = "table"};
+    readings t = {table, N, 0};
+    tsp_time_source src = {.read = table_read, .ctx = &t};
+    tsp_issuer_state st;
+    CHECK(tsp_issuer_state_init(&st) == 0);
+    uint64_t issued = 0;
+    for (int i = 0; i < N; i++) {
+        time_t sec = 0;
+        unsigned ms = 0;
+        uint8_t serial[TSP_SERIAL_BYTES];
+        int rc = tsp_issuer_next(&st, &src, &sec, &ms, serial);
+        CHECK_MSG(rc == steps[i].want && (rc || sec == steps[i].gen_sec), "step %d: rc %d genTime %ld", i, rc, (long)sec);
+        issued += rc == 0;
+    }
+    CHECK(st.counter == issued); /* a refusal consumes no serial number */
+    tsp_issuer_state_destroy(&st);
+    tsp_time_reading r;
+    tsp_time_source sys = tsp_time_source_system();
+    CHECK(tsp_time_read(&sys, &r) == 0 && r.development && r.state == TSP_TIME_SYNCED && r.eps_ns > 0);
+}
+
+/* Through the engine: a step back beyond eps is a timeNotAvailable rejection, kind retry-elsewhere. */
+static void engine_refuses_backwards(fx_pki *fx)
+{
+    static const long script[][2] = {{0, 0}, {-5, 0}};
+    time_t now = time(NULL);
+    long s2[2][2] = {{now + script[0][0], 0}, {now + script[1][0], 0}};
+    scripted s = {(const long (*)[2])s2, 2, 0};
+    tsp_engine_config cfg = {.default_profile = TSP_PROFILE_CLASSIC, .time = {scripted_now, &s}, .ec = &fx->keys.ec};
+    tsp_engine *eng = tsp_engine_new(&cfg);
+    uint8_t digest[32] = {2}, *req = NULL;
+    size_t req_len = 0;
+    CHECK(eng && tsp_req_encode(TSP_HASH_SHA256, digest, NULL, 0, NULL, 0, 0, &req, &req_len) == 0);
+    tsp_engine_result res[2];
+    for (int i = 0; i < 2 && eng; i++) {
+        uint8_t *resp = NULL;
+        size_t resp_len = 0;
+        CHECK(tsp_engine_respond(eng, req, req_len, TSP_PATH_DEFAULT, &resp, &resp_len, &res[i]) == 0);
+        free(resp);
+    }
+    CHECK(res[0].status == TSP_STATUS_GRANTED);
+    CHECK(res[1].status == TSP_STATUS_REJECTION && res[1].fail == TSP_FAIL_TIME_NOT_AVAILABLE &&
+          res[1].kind == TSP_OUTCOME_RETRY_ELSEWHERE && res[1].why && strstr(res[1].why, "error bound"));
+    free(req);
+    tsp_engine_free(eng);
+}
+
 int main(void)
 {
     fx_pki fx;
@@ -188,6 +270,8 @@ int main(void)
     scripted_engine(&fx, TSP_GENTIME_SECONDS);
     concurrent_issuer(TSP_GENTIME_MILLIS);
     concurrent_issuer(TSP_GENTIME_SECONDS);
+    eps_and_states();
+    engine_refuses_backwards(&fx);
     fx_free(&fx);
     return check_summary("test_tsp_clock");
 }

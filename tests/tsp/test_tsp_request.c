@@ -223,7 +223,7 @@ int main(void)
     expect(&fx, fx.engine, buf, 0, TSP_PATH_DEFAULT, TSP_FAIL_BAD_DATA_FORMAT, "empty");
 
     /* Clock not trusted / unavailable: timeNotAvailable (bit 14). */
-    tsp_time_source bad_sources[2] = {{untrusted_now, NULL}, {no_time, NULL}};
+    tsp_time_source bad_sources[2] = {{untrusted_now, NULL, NULL}, {no_time, NULL, NULL}};
     for (int i = 0; i < 2; i++) {
         tsp_engine_config cfg = {.default_profile = TSP_PROFILE_CLASSIC, .time = bad_sources[i], .ec = &fx.keys.ec,
                                  .ml = &fx.keys.ml};

@@ -1,0 +1,242 @@
+/* node_main.c: `cctsa-node`, the measured core: time, TSTInfo, signing and the keys, behind the
+ * node protocol (docs/node-protocol.md). Development mode only so far: --dev-ca DIR makes
+ * ephemeral ECDSA P-384 and ML-DSA-65 keys in secure memory and has the dev CA in DIR certify
+ * them (nothing secret is written); genTime comes from the host clock (marked "development" in
+ * STATUS). The threshold cluster replaces the local signer later, without touching the gateway. */
+#include <errno.h>
+#include <event2/event.h>
+#include <event2/thread.h>
+#include <openssl/rand.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "asn1/der.h"
+#include "node/node_cert.h"
+#include "node/node_harden.h"
+#include "node/node_server.h"
+#include "proto/node_addr.h"
+#include <sys/un.h>
+#include "tsp/tsp_devca.h"
+#include "tsp/tsp_io.h"
+
+static const char usage_text[] =
+    "usage: cctsa-node --dev --dev-ca DIR --listen ENDPOINT [--default-profile P] [--measurement HEX96]\n"
+    "                  [--policy PROFILE=OID ...] [--gentime-precision s|ms] [--dev-cert-seconds N]\n"
+    "                  [--no-renew] [--dev-sign-delay-ms MS] [--sign-workers N]\n"
+    "\n"
+    "The TSA node: issues RFC 3161 tokens for cctsa-gateway over the node protocol\n"
+    "(docs/node-protocol.md). It holds the keys; the gateway holds none.\n"
+    "\n"
+    "  --listen ENDPOINT      unix:PATH, vsock:CID:PORT or tcp:HOST:PORT (tests)\n"
+    "  --dev                  DEVELOPMENT MODE (the only mode so far): local keys, host clock\n"
+    "  --dev-ca DIR           ephemeral TSA keys in locked memory, certified by the dev CA in DIR\n"
+    "                         (cctsa ca init --dir DIR); nothing secret is written to disk\n"
+    "  --default-profile P    profile for /tsa without reqPolicy: compat (default), classic, pq or hybrid\n"
+    "  --measurement HEX96    SHA-384 launch measurement for the TSA certificates and sim attestation\n"
+    "  --dev-cert-seconds N   TSA certificates valid N seconds (default 90 days)\n"
+    "  --no-renew             do not re-certify the keys when a third of the lifetime is left\n"
+    "  --policy PROFILE=OID   TSA policy OID of a profile (repeatable). Without it the DEVELOPMENT\n"
+    "                         defaults " TSP_DEV_ARC ".1 (classic), .2 (pq), .3 (hybrid), .4 (compat)\n"
+    "  --gentime-precision s|ms  genTime in whole seconds (default) or milliseconds\n"
+    "  --dev-sign-delay-ms MS answer each SIGN MS later (simulated remote-signer latency; default 0)\n"
+    "  --sign-workers N       threads signing concurrently (default 2, at most 64)\n"
+    "The process is made non-dumpable with core files off; secrets live in locked memory (it needs\n"
+    "RLIMIT_MEMLOCK >= 1 MiB) and are wiped on SIGTERM or SIGINT, which stop it cleanly.\n";
+
+typedef struct {
+    const char *listen, *dev_ca, *default_profile, *measurement, *precision;
+    long cert_seconds, delay_ms, workers;
+    int dev, no_renew;
+    uint8_t m[48];
+    tsp_policies policies;
+    int custom_policy[TSP_PROFILE_COUNT];
+} node_opts;
+
+static int parse_long(const char *opt, const char *v, long lo, long hi, long *out)
+{
+    char *end;
+    errno = 0;
+    *out = strtol(v, &end, 10);
+    if (*end || end == v || errno || *out < lo || *out > hi) {
+        fprintf(stderr, "cctsa-node: %s takes %ld..%ld\n", opt, lo, hi);
+        return -1;
+    }
+    return 0;
+}
+
+static int parse_args(int argc, char **argv, node_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    tsp_policies_default(&o->policies);
+    o->default_profile = "compat";
+    o->precision = "s";
+    o->cert_seconds = (long)TSP_DEVCA_CERT_DAYS * 86400;
+    o->workers = 2;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char **slot = !strcmp(a, "--listen") ? &o->listen : !strcmp(a, "--dev-ca") ? &o->dev_ca
+                          : !strcmp(a, "--default-profile") ? &o->default_profile
+                          : !strcmp(a, "--measurement") ? &o->measurement
+                          : !strcmp(a, "--gentime-precision") ? &o->precision : NULL;
+        if (!strcmp(a, "--dev")) {
+            o->dev = 1;
+        } else if (!strcmp(a, "--no-renew")) {
+            o->no_renew = 1;
+        } else if (!strcmp(a, "--dev-cert-seconds") && i + 1 < argc) {
+            if (parse_long(a, argv[++i], 1, 3650L * 86400, &o->cert_seconds) != 0) return -1;
+        } else if (!strcmp(a, "--sign-workers") && i + 1 < argc) {
+            if (parse_long(a, argv[++i], 1, NODE_MAX_SIGN_WORKERS, &o->workers) != 0) return -1;
+        } else if (!strcmp(a, "--dev-sign-delay-ms") && i + 1 < argc) {
+            if (parse_long(a, argv[++i], 0, 10000, &o->delay_ms) != 0) return -1;
+        } else if (!strcmp(a, "--policy") && i + 1 < argc) {
+            int p = tsp_policies_set_arg(&o->policies, argv[++i]);
+            if (p < 0) {
+                fprintf(stderr, "cctsa-node: --policy takes PROFILE=OID (classic, pq, hybrid or compat; dotted OID), "
+                                "got '%s'\n", argv[i]);
+                return -1;
+            }
+            o->custom_policy[p] = 1;
+        } else if (slot && i + 1 < argc) {
+            *slot = argv[++i];
+        } else {
+            fprintf(stderr, "cctsa-node: unexpected or incomplete argument '%s'\n", a);
+            return -1;
+        }
+    }
+    if (strcmp(o->precision, "s") != 0 && strcmp(o->precision, "ms") != 0)
+        return fprintf(stderr, "cctsa-node: --gentime-precision takes s or ms\n"), -1;
+    if (!o->listen) return fprintf(stderr, "cctsa-node: --listen ENDPOINT is required\n"), -1;
+    if (o->dev_ca) o->dev = 1;
+    if (!o->dev || !o->dev_ca)
+        return fprintf(stderr, "cctsa-node: no signer configured: only development mode (--dev --dev-ca DIR) exists so far\n"), -1;
+    if (o->measurement && tsp_hex_decode(o->measurement, o->m, sizeof o->m) != 0)
+        return fprintf(stderr, "cctsa-node: --measurement takes 96 hex digits\n"), -1;
+    return 0;
+}
+
+/* Say which policy OIDs are in use; warn about arcs Go's encoding/asn1 cannot read. */
+static void announce_policies(const node_opts *o)
+{
+    for (int p = 0; p < TSP_PROFILE_COUNT; p++) {
+        char dotted[200];
+        if (der_oid_to_string(o->policies.oid[p], o->policies.len[p], dotted, sizeof dotted) != 0)
+            snprintf(dotted, sizeof dotted, "(unprintable)");
+        printf("cctsa-node: policy %-7s %s%s\n", tsp_profile_name((tsp_profile)p), dotted,
+               o->custom_policy[p] ? "" : " (DEVELOPMENT DEFAULT: configure your own with --policy)");
+        unsigned bits = tsp_oid_max_arc_bits(o->policies.oid[p], o->policies.len[p]);
+        if (bits > TSP_OID_GO_MAX_BITS)
+            fprintf(stderr, "cctsa-node: warning: the %s policy OID %s has a %u-bit arc; Go's encoding/asn1 "
+                            "(and so every Go RFC 3161 verifier) refuses arcs over %d bits and cannot read these "
+                            "tokens\n", tsp_profile_name((tsp_profile)p), dotted, bits, TSP_OID_GO_MAX_BITS);
+    }
+}
+
+typedef struct {
+    struct event_base *base;
+    node_cert_watch *watch;
+} loop_ctx;
+
+static void on_stop(evutil_socket_t sig, short what, void *arg)
+{
+    (void)what;
+    fprintf(stderr, "cctsa-node: signal %d: wiping keys and stopping\n", (int)sig);
+    event_base_loopbreak(((loop_ctx *)arg)->base);
+}
+
+static void on_tick(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd;
+    (void)what;
+    node_cert_check(((loop_ctx *)arg)->watch, time(NULL));
+}
+
+int main(int argc, char **argv)
+{
+    node_opts o;
+    char err[512];
+    for (int i = 1; i < argc; i++)
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) return fputs(usage_text, stdout), 0;
+    if (parse_args(argc, argv, &o) != 0) return fputs(usage_text, stderr), 2;
+    int dflt = tsp_profile_from_name(o.default_profile);
+    node_addr addr;
+    if (dflt < 0) return fprintf(stderr, "cctsa-node: unknown profile '%s'\n", o.default_profile), 2;
+    if (node_addr_parse(o.listen, &addr) != 0)
+        return fprintf(stderr, "cctsa-node: --listen takes unix:PATH, vsock:CID:PORT or tcp:HOST:PORT\n"), 2;
+    if (node_harden(err, sizeof err) != 0) return fprintf(stderr, "cctsa-node: %s\n", err), 1;
+    signal(SIGPIPE, SIG_IGN);
+
+    tsp_local_keys keys;
+    unsigned issued = 0;
+    if (tsp_local_keys_generate(&keys) != 0) return fprintf(stderr, "cctsa-node: cannot generate the TSA keys\n"), 1;
+    if (tsp_devca_issue(o.dev_ca, &keys, o.measurement ? o.m : NULL, o.cert_seconds, &issued, err, sizeof err) != 0) {
+        fprintf(stderr, "cctsa-node: %s\n", err);
+        tsp_local_keys_free(&keys);
+        return 1;
+    }
+    int have_ec = !!(issued & (1u << X509_ALG_ECDSA_P384)), have_ml = !!(issued & (1u << X509_ALG_MLDSA65));
+    tsp_engine_config ec = {.default_profile = (tsp_profile)dflt, .time = tsp_time_source_system(),
+                            .ec = have_ec ? &keys.ec : NULL, .ml = have_ml ? &keys.ml : NULL, .policies = &o.policies,
+                            .precision = !strcmp(o.precision, "ms") ? TSP_GENTIME_MILLIS : TSP_GENTIME_SECONDS};
+    tsp_engine *engine = tsp_engine_new(&ec);
+    if (!engine) {
+        fprintf(stderr, "cctsa-node: unusable engine configuration (two profiles with the same policy OID?)\n");
+        tsp_local_keys_free(&keys);
+        return 2;
+    }
+    struct event_base *base = evthread_use_pthreads() == 0 ? event_base_new() : NULL; /* workers wake the loop */
+    int lfd = base ? node_addr_listen(&addr) : -1;
+    if (!base || lfd < 0) {
+        fprintf(stderr, "cctsa-node: cannot listen on %s: %s\n", o.listen, strerror(errno));
+        if (base) event_base_free(base);
+        tsp_engine_free(engine);
+        tsp_local_keys_free(&keys);
+        return 1;
+    }
+    node_server_config sc = {.engine = engine, .keys = &keys, .time = ec.time, .sign_delay_ms = (unsigned)o.delay_ms,
+                             .sign_workers = (unsigned)o.workers,
+                             .measurement = o.measurement ? o.m : NULL};
+    if (RAND_bytes(sc.base.node_id, sizeof sc.base.node_id) != 1 ||
+        RAND_bytes(sc.base.boot_id, sizeof sc.base.boot_id) != 1)
+        return fprintf(stderr, "cctsa-node: RNG failure\n"), 1;
+    sc.base.flags = PROTO_STATUS_DEV_KEYS; /* time state, eps and the development-clock flag: per reading */
+    sc.base.default_profile = (uint8_t)dflt;
+    sc.base.profiles_mask = (uint8_t)((have_ec ? 1u << TSP_PROFILE_CLASSIC : 0) | (have_ml ? 1u << TSP_PROFILE_PQ : 0) |
+                                      (have_ec && have_ml ? (1u << TSP_PROFILE_HYBRID) | (1u << TSP_PROFILE_COMPAT) : 0));
+    node_server *srv = node_server_new(base, lfd, &sc);
+    node_cert_watch watch = {.engine = engine, .dev_ca = o.dev_ca, .keys = &keys,
+                             .measurement = o.measurement ? o.m : NULL, .lifetime = o.cert_seconds,
+                             .renew = !o.no_renew, .last = TSP_CERT_OK};
+    loop_ctx lc = {base, &watch};
+    struct event *sigterm = evsignal_new(base, SIGTERM, on_stop, &lc), *sigint = evsignal_new(base, SIGINT, on_stop, &lc);
+    struct event *tick = event_new(base, -1, EV_PERSIST, on_tick, &lc);
+    struct timeval second = {1, 0};
+    if (!srv || !sigterm || !sigint || !tick || evsignal_add(sigterm, NULL) || evsignal_add(sigint, NULL) ||
+        event_add(tick, &second)) {
+        fprintf(stderr, "cctsa-node: cannot set up the event loop\n");
+        return 1;
+    }
+    node_cert_check(&watch, time(NULL));
+    char hex[33];
+    for (int i = 0; i < 16; i++) snprintf(hex + 2 * i, 3, "%02x", sc.base.node_id[i]);
+    printf("cctsa-node: DEVELOPMENT MODE (ephemeral keys in locked memory, dev CA %s, host clock)\n", o.dev_ca);
+    printf("cctsa-node: node %s listening on %s (default profile %s; ECDSA %s, ML-DSA-65 %s; genTime in %s)\n", hex,
+           o.listen, tsp_profile_name((tsp_profile)dflt), have_ec ? "yes" : "no", have_ml ? "yes" : "no",
+           !strcmp(o.precision, "ms") ? "milliseconds" : "whole seconds");
+    announce_policies(&o);
+    fflush(stdout);
+
+    event_base_dispatch(base);
+    node_server_free(srv);
+    event_free(sigterm);
+    event_free(sigint);
+    event_free(tick);
+    event_base_free(base);
+    tsp_engine_free(engine);
+    tsp_local_keys_free(&keys); /* wipes the private keys */
+    if (addr.family == AF_UNIX) remove(((struct sockaddr_un *)&addr.sa)->sun_path);
+    fprintf(stderr, "cctsa-node: stopped\n");
+    return 0;
+}

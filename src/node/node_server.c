@@ -1,0 +1,535 @@
+/* node_server.c: frames in, answers out, on libevent (see node_server.h). */
+#include "node/node_server.h"
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/listener.h>
+#include <openssl/evp.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "attest/attest.h"
+
+#define MAX_CONNS 64
+#define MAX_PENDING 4096             /* delayed answers per connection */
+#define MAX_UNREAD (8u << 20)         /* answers the peer has not read: cut beyond this */
+#define FRAME_SECONDS 1               /* a started frame must complete within this */
+#define IDLE_SECONDS 60
+
+typedef struct conn conn;
+typedef struct sign_job {
+    uint64_t conn_id; /* the connection's cid: it may close while the job is signed */
+    uint32_t id;
+    proto_sign_req r;
+    int granted;
+    uint8_t *frame; /* the whole answer frame (SIGN result or ERROR) */
+    size_t frame_len;
+    struct sign_job *next;
+} sign_job;
+typedef struct delayed {
+    struct event *ev;
+    conn *c;
+    uint8_t *frame;
+    size_t len;
+    struct delayed *prev, *next;
+} delayed;
+
+struct conn {
+    node_server *s;
+    struct bufferevent *bev;
+    struct event *frame_timer;
+    delayed *pending;
+    unsigned npending, njobs; /* answers waiting out the delay; requests with the workers */
+    uint64_t cid;
+    conn *prev, *next;
+};
+
+struct node_server {
+    struct event_base *base;
+    struct evconnlistener *listener;
+    node_server_config cfg;
+    conn *conns;
+    unsigned nconns;
+    time_t started;
+    uint64_t granted, refused, next_cid;
+    /* signing workers: todo is theirs, done comes back to the loop through done_ev */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    sign_job *todo, *todo_tail, *done, *done_tail;
+    int stopping;
+    struct event *done_ev;
+    pthread_t workers[NODE_MAX_SIGN_WORKERS];
+    unsigned nworkers;
+};
+
+static void log_msg(const char *what, const char *why)
+{
+    fprintf(stderr, "cctsa-node: %s: %s\n", what, why);
+}
+
+static void drop_jobs(node_server *s, uint64_t cid);
+
+static void conn_close(conn *c)
+{
+    node_server *s = c->s;
+    if (c->njobs) drop_jobs(s, c->cid); /* not signed yet: nobody will read the answer */
+    while (c->pending) {
+        delayed *d = c->pending;
+        c->pending = d->next;
+        event_free(d->ev);
+        free(d->frame);
+        free(d);
+    }
+    if (c->frame_timer) event_free(c->frame_timer);
+    bufferevent_free(c->bev);
+    if (c->prev) c->prev->next = c->next;
+    else s->conns = c->next;
+    if (c->next) c->next->prev = c->prev;
+    s->nconns--;
+    free(c);
+}
+
+static void violation(conn *c, const char *why)
+{
+    log_msg("closing a gateway connection", why);
+    conn_close(c);
+}
+
+/* Queue bytes to the peer; 0, or -1 if the connection was closed (peer not reading). */
+static int send_bytes(conn *c, const void *p, size_t n)
+{
+    if (bufferevent_write(c->bev, p, n) != 0 ||
+        evbuffer_get_length(bufferevent_get_output(c->bev)) > MAX_UNREAD) {
+        violation(c, "peer does not read its answers");
+        return -1;
+    }
+    return 0;
+}
+
+static int send_error(conn *c, uint32_t id, uint16_t code, const char *why)
+{
+    uint8_t f[PROTO_HEADER_LEN + 2 + PROTO_REASON_MAX];
+    size_t n = proto_error_frame(id, code, why, f, sizeof f);
+    return send_bytes(c, f, n);
+}
+
+static int send_frame(conn *c, uint8_t type, uint32_t id, const uint8_t *body, size_t len)
+{
+    uint8_t h[PROTO_HEADER_LEN];
+    proto_header_write(h, type, id, (uint32_t)len);
+    if (send_bytes(c, h, sizeof h) != 0) return -1;
+    return len ? send_bytes(c, body, len) : 0;
+}
+
+static void delayed_fire(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd;
+    (void)what;
+    delayed *d = arg;
+    conn *c = d->c;
+    if (d->prev) d->prev->next = d->next;
+    else c->pending = d->next;
+    if (d->next) d->next->prev = d->prev;
+    c->npending--;
+    uint8_t *f = d->frame;
+    size_t n = d->len;
+    event_free(d->ev);
+    free(d);
+    send_bytes(c, f, n);
+    free(f);
+}
+
+/* Send a whole frame now, or after the development signing delay. Takes f. */
+static int send_later(conn *c, uint8_t *f, size_t n)
+{
+    unsigned ms = c->s->cfg.sign_delay_ms;
+    if (!ms) {
+        int rc = send_bytes(c, f, n);
+        free(f);
+        return rc;
+    }
+    delayed *d = calloc(1, sizeof *d);
+    if (!d || c->npending >= MAX_PENDING || !(d->ev = evtimer_new(c->s->base, delayed_fire, d))) {
+        free(d);
+        free(f);
+        violation(c, "too many requests in flight");
+        return -1;
+    }
+    struct timeval tv = {ms / 1000, (long)(ms % 1000) * 1000};
+    d->c = c;
+    d->frame = f;
+    d->len = n;
+    d->next = c->pending;
+    if (d->next) d->next->prev = d;
+    c->pending = d;
+    c->npending++;
+    evtimer_add(d->ev, &tv);
+    return 0;
+}
+
+static uint8_t outcome_of(const tsp_engine_result *res)
+{
+    if (res->status == TSP_STATUS_GRANTED) return PROTO_GRANTED;
+    if (res->kind == TSP_OUTCOME_UNAVAILABLE) return PROTO_UNAVAILABLE;
+    return res->kind == TSP_OUTCOME_RETRY_ELSEWHERE ? PROTO_RETRY_ELSEWHERE : PROTO_REJECTED;
+}
+
+/* Issue the token for one SIGN and encode the whole answer frame (a worker thread). */
+static void issue_frame(node_server *s, sign_job *j)
+{
+    const proto_sign_req *r = &j->r;
+    uint8_t imprint[PROTO_IMPRINT_MAX], nonce[2 + PROTO_NONCE_MAX];
+    size_t imprint_len = proto_imprint_build(r->imprint_template, r->digest, r->digest_len, imprint);
+    nonce[0] = 0x02;
+    nonce[1] = r->nonce_len;
+    memcpy(nonce + 2, r->nonce, r->nonce_len);
+    tsp_issue_req ir = {.path_profile = r->profile == PROTO_PROFILE_DEFAULT ? TSP_PATH_DEFAULT : r->profile,
+                        .policy = r->policy_len ? r->policy : NULL, .policy_len = r->policy_len,
+                        .imprint_tlv = imprint, .imprint_tlv_len = imprint_len,
+                        .nonce_tlv = r->nonce_len ? nonce : NULL, .nonce_tlv_len = r->nonce_len ? 2u + r->nonce_len : 0,
+                        .cert_req = r->cert_req};
+    uint8_t *der = NULL;
+    size_t der_len = 0;
+    tsp_engine_result res = {0};
+    const char *err = "cannot encode a response";
+    if (tsp_engine_issue(s->cfg.engine, &ir, &der, &der_len, &res) == 0) {
+        proto_sign_resp out = {.outcome = outcome_of(&res), .fail_bit = res.fail < 0 ? 0 : (uint8_t)res.fail,
+                               .profile = res.profile < 0 ? 0xFF : (uint8_t)res.profile};
+        if (out.outcome == PROTO_GRANTED) {
+            out.der = der;
+            out.der_len = (uint32_t)der_len;
+        } else {
+            snprintf(out.reason, sizeof out.reason, "%s", res.why ? res.why : "refused");
+        }
+        j->granted = out.outcome == PROTO_GRANTED;
+        err = proto_sign_resp_frame(&out, j->id, &j->frame, &j->frame_len) == 0 ? NULL : "answer too large";
+    }
+    free(der);
+    if (err && (j->frame = malloc(PROTO_HEADER_LEN + 2 + PROTO_REASON_MAX)))
+        j->frame_len = proto_error_frame(j->id, PROTO_ERR_INTERNAL, err, j->frame, PROTO_HEADER_LEN + 2 + PROTO_REASON_MAX);
+}
+
+static void job_push(sign_job **head, sign_job **tail, sign_job *j)
+{
+    j->next = NULL;
+    if (*tail) (*tail)->next = j;
+    else *head = j;
+    *tail = j;
+}
+
+static sign_job *job_pop(sign_job **head, sign_job **tail)
+{
+    sign_job *j = *head;
+    if (j && !(*head = j->next)) *tail = NULL;
+    return j;
+}
+
+/* Remove a closed connection's jobs that no worker has taken yet. */
+static void drop_jobs(node_server *s, uint64_t cid)
+{
+    pthread_mutex_lock(&s->mu);
+    sign_job *keep = NULL, *keep_tail = NULL;
+    for (sign_job *j; (j = job_pop(&s->todo, &s->todo_tail));) {
+        if (j->conn_id == cid) free(j);
+        else job_push(&keep, &keep_tail, j);
+    }
+    s->todo = keep;
+    s->todo_tail = keep_tail;
+    pthread_mutex_unlock(&s->mu);
+}
+
+static void *sign_worker(void *arg)
+{
+    node_server *s = arg;
+    pthread_mutex_lock(&s->mu);
+    for (;;) {
+        sign_job *j = job_pop(&s->todo, &s->todo_tail);
+        if (!j) {
+            if (s->stopping) break;
+            pthread_cond_wait(&s->cv, &s->mu);
+            continue;
+        }
+        pthread_mutex_unlock(&s->mu);
+        issue_frame(s, j);
+        pthread_mutex_lock(&s->mu);
+        job_push(&s->done, &s->done_tail, j);
+        event_active(s->done_ev, EV_READ, 0);
+    }
+    pthread_mutex_unlock(&s->mu);
+    return NULL;
+}
+
+/* Signed jobs back on the loop: to their connection if it is still open. */
+static void on_done(evutil_socket_t fd, short what, void *arg)
+{
+    node_server *s = arg;
+    (void)fd;
+    (void)what;
+    for (;;) {
+        pthread_mutex_lock(&s->mu);
+        sign_job *j = job_pop(&s->done, &s->done_tail);
+        pthread_mutex_unlock(&s->mu);
+        if (!j) break;
+        if (j->granted) s->granted++;
+        else s->refused++;
+        conn *c = s->conns;
+        while (c && c->cid != j->conn_id) c = c->next;
+        if (c && j->frame) {
+            c->njobs--;
+            send_later(c, j->frame, j->frame_len); /* takes the frame */
+        } else {
+            free(j->frame);
+        }
+        free(j);
+    }
+}
+
+static int do_sign(conn *c, uint32_t id, const uint8_t *body, size_t len)
+{
+    node_server *s = c->s;
+    const char *why = NULL;
+    sign_job *j = calloc(1, sizeof *j);
+    if (!j || proto_sign_req_parse(body, len, &j->r, &why) != 0) {
+        free(j);
+        send_error(c, id, PROTO_ERR_BAD_REQUEST, why ? why : "out of memory");
+        violation(c, why ? why : "out of memory");
+        return -1;
+    }
+    if (c->njobs + c->npending >= MAX_PENDING) {
+        free(j);
+        violation(c, "too many requests in flight");
+        return -1;
+    }
+    j->conn_id = c->cid;
+    j->id = id;
+    c->njobs++;
+    pthread_mutex_lock(&s->mu);
+    job_push(&s->todo, &s->todo_tail, j);
+    pthread_cond_signal(&s->cv);
+    pthread_mutex_unlock(&s->mu);
+    return 0;
+}
+
+static int do_status(conn *c, uint32_t id)
+{
+    node_server *s = c->s;
+    proto_status st = s->cfg.base;
+    tsp_cert_status cs;
+    time_t now = time(NULL);
+    tsp_engine_cert_status(s->cfg.engine, now, &cs);
+    st.cert_state = (uint8_t)cs.state;
+    st.not_after = cs.not_after;
+    st.seconds_left = cs.seconds_left;
+    st.uptime_s = (uint64_t)(now - s->started);
+    st.granted = s->granted;
+    st.refused = s->refused;
+    st.quorum_available = cs.state == TSP_CERT_OK || cs.state == TSP_CERT_EXPIRING;
+    tsp_time_reading tr;
+    tsp_time_read(&s->cfg.time, &tr);
+    st.time_state = (uint8_t)tr.state;
+    st.eps_ns = tr.eps_ns;
+    st.flags = (uint8_t)((st.flags & ~PROTO_STATUS_DEV_CLOCK) | (tr.development ? PROTO_STATUS_DEV_CLOCK : 0));
+    st.node_state = PROTO_NODE_SERVING; /* it holds keys; outside their validity it refuses (unavailable) */
+    uint8_t b[PROTO_STATUS_LEN];
+    proto_status_encode(&st, b);
+    return send_frame(c, PROTO_STATUS | PROTO_RESPONSE, id, b, sizeof b);
+}
+
+static int do_certs(conn *c, uint32_t id)
+{
+    const tsp_local_keys *k = c->s->cfg.keys;
+    const uint8_t *certs[2] = {k->ec_cert, k->ml_cert};
+    size_t lens[2] = {k->ec_cert_len, k->ml_cert_len}, total = 1;
+    for (int i = 0; i < 2; i++) total += certs[i] ? 4 + lens[i] : 0;
+    uint8_t *b = malloc(total);
+    if (!b || total > proto_max_body(PROTO_CERTS | PROTO_RESPONSE)) {
+        free(b);
+        return send_error(c, id, PROTO_ERR_INTERNAL, "certificates do not fit");
+    }
+    size_t n = 1;
+    b[0] = 0;
+    for (int i = 0; i < 2; i++)
+        if (certs[i]) {
+            proto_put32(b + n, (uint32_t)lens[i]);
+            memcpy(b + n + 4, certs[i], lens[i]);
+            n += 4 + lens[i];
+            b[0]++;
+        }
+    int rc = send_frame(c, PROTO_CERTS | PROTO_RESPONSE, id, b, n);
+    free(b);
+    return rc;
+}
+
+/* ATTEST: sim evidence with REPORT_DATA = SHA-512("cctsa-node-attest-v1" || nonce). Body:
+ * report (1184 bytes) | u32 endorsements length | endorsements. */
+static int do_attest(conn *c, uint32_t id, const uint8_t *nonce, size_t len)
+{
+    static const char label[] = "cctsa-node-attest-v1";
+    uint8_t binding[ATTEST_BINDING_BYTES], chip[ATTEST_CHIP_ID_BYTES];
+    unsigned blen = 0;
+    if (len < PROTO_ATTEST_NONCE_MIN) {
+        send_error(c, id, PROTO_ERR_BAD_REQUEST, "ATTEST nonce shorter than 16 bytes");
+        violation(c, "short ATTEST nonce");
+        return -1;
+    }
+    if (!c->s->cfg.measurement) return send_error(c, id, PROTO_ERR_NOT_AVAILABLE, "attestation not available");
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    int ok = md && EVP_DigestInit_ex(md, EVP_sha512(), NULL) == 1 && EVP_DigestUpdate(md, label, sizeof label - 1) == 1 &&
+             EVP_DigestUpdate(md, nonce, len) == 1 && EVP_DigestFinal_ex(md, binding, &blen) == 1;
+    EVP_MD_CTX_free(md);
+    attest_evidence ev = {0};
+    if (!ok || attest_sim_chip_id("cctsa-node", chip) != 0 ||
+        attest_sim_evidence(c->s->cfg.measurement, binding, chip, &ev) != ATTEST_OK)
+        return attest_evidence_free(&ev), send_error(c, id, PROTO_ERR_INTERNAL, "attestation failed");
+    size_t n = ATTEST_REPORT_BYTES + 4 + ev.endorsements_len;
+    uint8_t *b = malloc(n);
+    int rc;
+    if (!b || n > proto_max_body(PROTO_ATTEST | PROTO_RESPONSE)) {
+        rc = send_error(c, id, PROTO_ERR_INTERNAL, "evidence too large");
+    } else {
+        memcpy(b, ev.report, ATTEST_REPORT_BYTES);
+        proto_put32(b + ATTEST_REPORT_BYTES, (uint32_t)ev.endorsements_len);
+        if (ev.endorsements_len) memcpy(b + ATTEST_REPORT_BYTES + 4, ev.endorsements, ev.endorsements_len);
+        rc = send_frame(c, PROTO_ATTEST | PROTO_RESPONSE, id, b, n);
+    }
+    free(b);
+    attest_evidence_free(&ev);
+    return rc;
+}
+
+static int dispatch(conn *c, const proto_header *h, const uint8_t *body)
+{
+    switch (h->type) {
+    case PROTO_SIGN: return do_sign(c, h->id, body, h->body_len);
+    case PROTO_STATUS: return do_status(c, h->id);
+    case PROTO_CERTS: return do_certs(c, h->id);
+    case PROTO_ATTEST: return do_attest(c, h->id, body, h->body_len);
+    case PROTO_BINDING: return send_error(c, h->id, PROTO_ERR_NOT_AVAILABLE, "binding not available before the cluster");
+    default: violation(c, "unexpected message type"); return -1;
+    }
+}
+
+static void frame_timeout(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd;
+    (void)what;
+    violation(arg, "frame not completed in time (stalled peer)");
+}
+
+static void on_read(struct bufferevent *bev, void *arg)
+{
+    conn *c = arg;
+    struct evbuffer *in = bufferevent_get_input(bev);
+    uint8_t hb[PROTO_HEADER_LEN], body[256];
+    for (;;) {
+        size_t avail = evbuffer_get_length(in);
+        if (avail < PROTO_HEADER_LEN) break;
+        proto_header h;
+        const char *why = NULL;
+        evbuffer_copyout(in, hb, sizeof hb);
+        if (proto_header_parse(hb, 1, &h, &why) != 0 || h.body_len > sizeof body) {
+            violation(c, why ? why : "body too large");
+            return;
+        }
+        if (avail < PROTO_HEADER_LEN + h.body_len) break;
+        evbuffer_drain(in, PROTO_HEADER_LEN);
+        evbuffer_remove(in, body, h.body_len);
+        if (dispatch(c, &h, body) != 0) return; /* closed */
+    }
+    if (evbuffer_get_length(in)) {
+        if (!evtimer_pending(c->frame_timer, NULL)) {
+            struct timeval tv = {FRAME_SECONDS, 0};
+            evtimer_add(c->frame_timer, &tv);
+        }
+    } else {
+        evtimer_del(c->frame_timer);
+    }
+}
+
+static void on_event(struct bufferevent *bev, short what, void *arg)
+{
+    (void)bev;
+    conn *c = arg;
+    if (what & BEV_EVENT_TIMEOUT) violation(c, "idle");
+    else if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) conn_close(c);
+}
+
+static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int salen, void *arg)
+{
+    (void)l;
+    (void)sa;
+    (void)salen;
+    node_server *s = arg;
+    if (s->nconns >= MAX_CONNS) {
+        log_msg("refusing a connection", "too many connections");
+        close(fd);
+        return;
+    }
+    conn *c = calloc(1, sizeof *c);
+    if (!c || !(c->bev = bufferevent_socket_new(s->base, fd, BEV_OPT_CLOSE_ON_FREE)) ||
+        !(c->frame_timer = evtimer_new(s->base, frame_timeout, c))) {
+        if (c && c->bev) bufferevent_free(c->bev);
+        else close(fd);
+        free(c);
+        return;
+    }
+    c->s = s;
+    c->cid = ++s->next_cid;
+    c->next = s->conns;
+    if (c->next) c->next->prev = c;
+    s->conns = c;
+    s->nconns++;
+    struct timeval idle = {IDLE_SECONDS, 0};
+    bufferevent_set_timeouts(c->bev, &idle, NULL);
+    bufferevent_setcb(c->bev, on_read, NULL, on_event, c);
+    bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+}
+
+node_server *node_server_new(struct event_base *base, int listen_fd, const node_server_config *cfg)
+{
+    node_server *s = calloc(1, sizeof *s);
+    if (!s) return NULL;
+    s->base = base;
+    s->cfg = *cfg;
+    s->started = time(NULL);
+    pthread_mutex_init(&s->mu, NULL);
+    pthread_cond_init(&s->cv, NULL);
+    unsigned want = cfg->sign_workers ? cfg->sign_workers : 1;
+    if (want > NODE_MAX_SIGN_WORKERS) want = NODE_MAX_SIGN_WORKERS;
+    s->listener = evconnlistener_new(base, on_accept, s, LEV_OPT_CLOSE_ON_FREE, -1, listen_fd);
+    s->done_ev = event_new(base, -1, 0, on_done, s);
+    if (!s->listener || !s->done_ev) {
+        node_server_free(s);
+        return NULL;
+    }
+    for (; s->nworkers < want; s->nworkers++)
+        if (pthread_create(&s->workers[s->nworkers], NULL, sign_worker, s) != 0) {
+            node_server_free(s);
+            return NULL;
+        }
+    return s;
+}
+
+void node_server_free(node_server *s)
+{
+    if (!s) return;
+    pthread_mutex_lock(&s->mu);
+    s->stopping = 1; /* workers finish what is queued, then leave */
+    pthread_cond_broadcast(&s->cv);
+    pthread_mutex_unlock(&s->mu);
+    for (unsigned i = 0; i < s->nworkers; i++) pthread_join(s->workers[i], NULL);
+    for (sign_job *j; (j = job_pop(&s->done, &s->done_tail));) {
+        free(j->frame);
+        free(j);
+    }
+    while (s->conns) conn_close(s->conns);
+    if (s->listener) evconnlistener_free(s->listener);
+    if (s->done_ev) event_free(s->done_ev);
+    pthread_mutex_destroy(&s->mu);
+    pthread_cond_destroy(&s->cv);
+    free(s);
+}

@@ -1,0 +1,316 @@
+/* node_proto.c: frame header, body limits, SIGN/STATUS/ERROR bodies (see node_proto.h). */
+#include "proto/node_proto.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+uint32_t proto_get32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+void proto_put32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
+}
+
+static uint64_t get64(const uint8_t *p)
+{
+    return (uint64_t)proto_get32(p) << 32 | proto_get32(p + 4);
+}
+
+static void put64(uint8_t *p, uint64_t v)
+{
+    proto_put32(p, (uint32_t)(v >> 32));
+    proto_put32(p + 4, (uint32_t)v);
+}
+
+uint32_t proto_max_body(uint8_t type)
+{
+    switch (type) {
+    case PROTO_SIGN: return 2 + 2 + PROTO_DIGEST_MAX + 1 + PROTO_POLICY_MAX + 1 + PROTO_NONCE_MAX + 2;
+    case PROTO_STATUS: case PROTO_BINDING: case PROTO_CERTS: return 0;
+    case PROTO_ATTEST: return PROTO_ATTEST_NONCE_MAX;
+    case PROTO_SIGN | PROTO_RESPONSE: return 4 + PROTO_REASON_MAX + 4 + (256u << 10);
+    case PROTO_STATUS | PROTO_RESPONSE: return PROTO_STATUS_LEN;
+    case PROTO_ATTEST | PROTO_RESPONSE: case PROTO_BINDING | PROTO_RESPONSE: return 72u << 10;
+    case PROTO_CERTS | PROTO_RESPONSE: return 128u << 10;
+    case PROTO_ERROR: return 2 + PROTO_REASON_MAX;
+    default: return 0;
+    }
+}
+
+static int known_type(uint8_t t, int requests_only)
+{
+    int req = t >= PROTO_SIGN && t <= PROTO_CERTS;
+    if (requests_only) return req;
+    return t == PROTO_ERROR || (t & PROTO_RESPONSE && (t & 0x7F) >= PROTO_SIGN && (t & 0x7F) <= PROTO_CERTS);
+}
+
+void proto_header_write(uint8_t out[PROTO_HEADER_LEN], uint8_t type, uint32_t id, uint32_t body_len)
+{
+    memcpy(out, PROTO_MAGIC, 4);
+    out[4] = PROTO_VERSION;
+    out[5] = type;
+    out[6] = out[7] = 0;
+    proto_put32(out + 8, id);
+    proto_put32(out + 12, body_len);
+}
+
+int proto_header_parse(const uint8_t in[PROTO_HEADER_LEN], int requests_only, proto_header *h, const char **why)
+{
+    const char *w = NULL;
+    h->type = in[5];
+    h->flags = (uint16_t)(in[6] << 8 | in[7]);
+    h->id = proto_get32(in + 8);
+    h->body_len = proto_get32(in + 12);
+    if (memcmp(in, PROTO_MAGIC, 4) != 0) w = "bad magic";
+    else if (in[4] != PROTO_VERSION) w = "unsupported protocol version";
+    else if (h->flags) w = "non-zero flags";
+    else if (!known_type(h->type, requests_only)) w = "unknown message type";
+    else if (h->body_len > proto_max_body(h->type)) w = "body larger than the type allows";
+    if (w && why) *why = w;
+    return w ? -1 : 0;
+}
+
+/* ---- imprint templates: index = tsp_hash_alg * 2 + (1 if parameters are NULL) ---- */
+static const uint8_t hash_oid_last[6] = {0x01, 0x02, 0x03, 0x08, 0x09, 0x0A};
+static const uint8_t hash_len[6] = {32, 48, 64, 32, 48, 64};
+static const uint8_t oid_prefix[8] = {0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02};
+
+size_t proto_imprint_build(int tmpl, const uint8_t *digest, size_t digest_len, uint8_t out[PROTO_IMPRINT_MAX])
+{
+    if (tmpl < 0 || tmpl >= PROTO_IMPRINT_TEMPLATES || digest_len != hash_len[tmpl / 2]) return 0;
+    int null = tmpl & 1;
+    size_t alg_len = 2 + 9 + (null ? 2 : 0), n = 0;
+    size_t inner = 2 + alg_len + 2 + digest_len;
+    out[n++] = 0x30;
+    out[n++] = (uint8_t)inner;
+    out[n++] = 0x30;
+    out[n++] = (uint8_t)alg_len;
+    out[n++] = 0x06;
+    out[n++] = 9;
+    memcpy(out + n, oid_prefix, sizeof oid_prefix);
+    n += sizeof oid_prefix;
+    out[n++] = hash_oid_last[tmpl / 2];
+    if (null) {
+        out[n++] = 0x05;
+        out[n++] = 0x00;
+    }
+    out[n++] = 0x04;
+    out[n++] = (uint8_t)digest_len;
+    memcpy(out + n, digest, digest_len);
+    return n + digest_len;
+}
+
+int proto_imprint_template_of(const uint8_t *imprint_tlv, size_t len, int hash_alg)
+{
+    uint8_t t[PROTO_IMPRINT_MAX];
+    if (hash_alg < 0 || hash_alg >= 6) return -1;
+    for (int null = 0; null < 2; null++) {
+        int tmpl = hash_alg * 2 + null;
+        size_t dl = hash_len[hash_alg];
+        if (len <= dl) return -1;
+        size_t n = proto_imprint_build(tmpl, imprint_tlv + (len - dl), dl, t);
+        if (n == len && !memcmp(t, imprint_tlv, n)) return tmpl;
+    }
+    return -1;
+}
+
+/* ---- SIGN request: profile u8 | cert_req u8 | template u8 | digest_len u8 | digest |
+ *      policy_len u8 | policy | nonce_len u8 | nonce | deadline_ms u16 ---- */
+size_t proto_sign_req_encode(const proto_sign_req *r, uint8_t *out, size_t cap)
+{
+    size_t n = 4 + (size_t)r->digest_len + 1 + r->policy_len + 1 + r->nonce_len + 2;
+    if (n > cap || r->digest_len > PROTO_DIGEST_MAX || r->policy_len > PROTO_POLICY_MAX || r->nonce_len > PROTO_NONCE_MAX)
+        return 0;
+    size_t i = 0;
+    out[i++] = r->profile;
+    out[i++] = r->cert_req;
+    out[i++] = r->imprint_template;
+    out[i++] = r->digest_len;
+    memcpy(out + i, r->digest, r->digest_len);
+    i += r->digest_len;
+    out[i++] = r->policy_len;
+    memcpy(out + i, r->policy, r->policy_len);
+    i += r->policy_len;
+    out[i++] = r->nonce_len;
+    memcpy(out + i, r->nonce, r->nonce_len);
+    i += r->nonce_len;
+    out[i++] = (uint8_t)(r->deadline_ms >> 8);
+    out[i++] = (uint8_t)r->deadline_ms;
+    return i;
+}
+
+/* A field of length prefix u8 with at most max bytes; -1 if it runs past the end. */
+static int take_field(const uint8_t *b, size_t len, size_t *i, uint8_t *dst, uint8_t *dst_len, size_t max)
+{
+    if (*i >= len) return -1;
+    size_t n = b[(*i)++];
+    if (n > max || n > len - *i) return -1;
+    memcpy(dst, b + *i, n);
+    *dst_len = (uint8_t)n;
+    *i += n;
+    return 0;
+}
+
+/* DER INTEGER contents: minimal (no redundant leading 0x00 / 0xFF) and non-negative. */
+static int integer_ok(const uint8_t *c, size_t n)
+{
+    if (!n || c[0] & 0x80) return 0;
+    return n == 1 || c[0] != 0 || (c[1] & 0x80);
+}
+
+int proto_sign_req_parse(const uint8_t *b, size_t len, proto_sign_req *r, const char **why)
+{
+    size_t i = 3;
+    const char *w = NULL;
+    memset(r, 0, sizeof *r);
+    if (len < 3) w = "SIGN body truncated";
+    else if ((r->profile = b[0]) >= 4 && r->profile != PROTO_PROFILE_DEFAULT) w = "unknown profile";
+    else if ((r->cert_req = b[1]) > 1) w = "certReq is not 0 or 1";
+    else if ((r->imprint_template = b[2]) >= PROTO_IMPRINT_TEMPLATES) w = "unknown imprint template";
+    else if (take_field(b, len, &i, r->digest, &r->digest_len, PROTO_DIGEST_MAX) != 0 ||
+             r->digest_len != hash_len[r->imprint_template / 2])
+        w = "digest length does not match the hash algorithm";
+    else if (take_field(b, len, &i, r->policy, &r->policy_len, PROTO_POLICY_MAX) != 0) w = "bad policy field";
+    else if (take_field(b, len, &i, r->nonce, &r->nonce_len, PROTO_NONCE_MAX) != 0) w = "bad nonce field";
+    else if (r->nonce_len && !integer_ok(r->nonce, r->nonce_len)) w = "nonce is not a minimal non-negative INTEGER";
+    else if (len - i != 2) w = "SIGN body length mismatch";
+    else r->deadline_ms = (uint16_t)(b[i] << 8 | b[i + 1]);
+    if (!w && r->policy_len && (r->policy[r->policy_len - 1] & 0x80)) w = "policy OID contents truncated";
+    if (w && why) *why = w;
+    return w ? -1 : 0;
+}
+
+/* ---- SIGN result: outcome u8 | fail_bit u8 | profile u8 | reason_len u8 | reason |
+ *      der_len u32 | der ---- */
+int proto_sign_resp_frame(const proto_sign_resp *r, uint32_t id, uint8_t **out, size_t *len)
+{
+    size_t rl = strnlen(r->reason, PROTO_REASON_MAX);
+    size_t body = 4 + rl + 4 + r->der_len;
+    if (body > proto_max_body(PROTO_SIGN | PROTO_RESPONSE)) return -1;
+    uint8_t *f = malloc(PROTO_HEADER_LEN + body);
+    if (!f) return -1;
+    proto_header_write(f, PROTO_SIGN | PROTO_RESPONSE, id, (uint32_t)body);
+    uint8_t *p = f + PROTO_HEADER_LEN;
+    p[0] = r->outcome;
+    p[1] = r->fail_bit;
+    p[2] = r->profile;
+    p[3] = (uint8_t)rl;
+    memcpy(p + 4, r->reason, rl);
+    proto_put32(p + 4 + rl, r->der_len);
+    if (r->der_len) memcpy(p + 8 + rl, r->der, r->der_len);
+    *out = f;
+    *len = PROTO_HEADER_LEN + body;
+    return 0;
+}
+
+static int printable(const uint8_t *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < 0x20 || s[i] > 0x7E) return 0;
+    return 1;
+}
+
+int proto_sign_resp_parse(const uint8_t *b, size_t len, proto_sign_resp *r, const char **why)
+{
+    const char *w = NULL;
+    memset(r, 0, sizeof *r);
+    size_t rl = len >= 4 ? b[3] : 0;
+    if (len < 8 || rl > PROTO_REASON_MAX || len - 8 < rl) w = "SIGN result truncated";
+    else if (b[0] > PROTO_UNAVAILABLE) w = "unknown outcome";
+    else if (!printable(b + 4, rl)) w = "reason is not printable ASCII";
+    else if (proto_get32(b + 4 + rl) != len - 8 - rl) w = "SIGN result length mismatch";
+    else if ((b[0] == PROTO_GRANTED) != (len - 8 - rl > 0)) w = "a TimeStampResp comes with, and only with, a grant";
+    if (w) {
+        if (why) *why = w;
+        return -1;
+    }
+    r->outcome = b[0];
+    r->fail_bit = b[1];
+    r->profile = b[2];
+    memcpy(r->reason, b + 4, rl);
+    r->reason[rl] = 0;
+    r->der_len = (uint32_t)(len - 8 - rl);
+    r->der = r->der_len ? b + 8 + rl : NULL;
+    return 0;
+}
+
+/* ---- STATUS: fixed 96 bytes ---- */
+void proto_status_encode(const proto_status *s, uint8_t o[PROTO_STATUS_LEN])
+{
+    memset(o, 0, PROTO_STATUS_LEN);
+    memcpy(o, s->node_id, 16);
+    memcpy(o + 16, s->boot_id, 16);
+    o[32] = s->node_state;
+    o[33] = s->attested;
+    o[34] = s->time_state;
+    o[35] = s->flags;
+    o[36] = s->profiles_mask;
+    o[37] = s->default_profile;
+    o[38] = s->cert_state;
+    o[39] = s->quorum_available;
+    put64(o + 40, s->eps_ns);
+    put64(o + 48, (uint64_t)s->not_after);
+    put64(o + 56, (uint64_t)s->seconds_left);
+    put64(o + 64, s->uptime_s);
+    put64(o + 72, s->granted);
+    put64(o + 80, s->refused);
+    /* 88..95 reserved, zero */
+}
+
+int proto_status_parse(const uint8_t *b, size_t len, proto_status *s, const char **why)
+{
+    static const uint8_t zero[8];
+    const char *w = NULL;
+    if (len != PROTO_STATUS_LEN) w = "STATUS body has the wrong length";
+    else if (b[32] > PROTO_NODE_FAILED || b[33] > 1 || b[34] > PROTO_TIME_EXCLUDED || b[35] > 3 || b[36] > 15 ||
+             b[37] > 3 || b[38] > 4 || b[39] > 1 || memcmp(b + 88, zero, 8) != 0)
+        w = "STATUS field out of range";
+    if (w) {
+        if (why) *why = w;
+        return -1;
+    }
+    memcpy(s->node_id, b, 16);
+    memcpy(s->boot_id, b + 16, 16);
+    s->node_state = b[32];
+    s->attested = b[33];
+    s->time_state = b[34];
+    s->flags = b[35];
+    s->profiles_mask = b[36];
+    s->default_profile = b[37];
+    s->cert_state = b[38];
+    s->quorum_available = b[39];
+    s->eps_ns = get64(b + 40);
+    s->not_after = (int64_t)get64(b + 48);
+    s->seconds_left = (int64_t)get64(b + 56);
+    s->uptime_s = get64(b + 64);
+    s->granted = get64(b + 72);
+    s->refused = get64(b + 80);
+    return 0;
+}
+
+/* ---- ERROR: code u16 | reason ---- */
+size_t proto_error_frame(uint32_t id, uint16_t code, const char *reason, uint8_t *out, size_t cap)
+{
+    size_t rl = strnlen(reason, PROTO_REASON_MAX);
+    if (cap < PROTO_HEADER_LEN + 2 + rl) return 0;
+    proto_header_write(out, PROTO_ERROR, id, (uint32_t)(2 + rl));
+    out[PROTO_HEADER_LEN] = (uint8_t)(code >> 8);
+    out[PROTO_HEADER_LEN + 1] = (uint8_t)code;
+    memcpy(out + PROTO_HEADER_LEN + 2, reason, rl);
+    return PROTO_HEADER_LEN + 2 + rl;
+}
+
+int proto_error_parse(const uint8_t *b, size_t len, uint16_t *code, char reason[PROTO_REASON_MAX + 1])
+{
+    if (len < 2 || len - 2 > PROTO_REASON_MAX || !printable(b + 2, len - 2)) return -1;
+    *code = (uint16_t)(b[0] << 8 | b[1]);
+    memcpy(reason, b + 2, len - 2);
+    reason[len - 2] = 0;
+    return 0;
+}

@@ -1,0 +1,218 @@
+/* test_node_proto.c: the node protocol's frame header and bodies (src/proto/node_proto.h):
+ * header checks (magic, version, flags, type, per-type size), SIGN request round trips and every
+ * rejection, imprint templates against MessageImprints our strict request parser accepted (both
+ * parameter encodings, each hash), SIGN results, STATUS and ERROR; and the secure allocator
+ * (locked, wiped, guard page). */
+#include <setjmp.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "check.h"
+#include "crypto/secure_mem.h"
+#include "proto/node_addr.h"
+#include "proto/node_proto.h"
+#include "tsp/tsp_hash.h"
+#include "tsp/tsp_req.h"
+
+static void test_header(void)
+{
+    uint8_t h[PROTO_HEADER_LEN];
+    proto_header ph;
+    const char *why = NULL;
+    proto_header_write(h, PROTO_SIGN, 0x01020304, 40);
+    CHECK(proto_header_parse(h, 1, &ph, &why) == 0 && ph.type == PROTO_SIGN && ph.id == 0x01020304 && ph.body_len == 40);
+    CHECK(!memcmp(h, "CCTN\x02\x01\x00\x00\x01\x02\x03\x04\x00\x00\x00\x28", 16));
+    uint8_t b[PROTO_HEADER_LEN];
+    memcpy(b, h, sizeof b);
+    b[0] = 'X';
+    CHECK(proto_header_parse(b, 1, &ph, &why) != 0 && !strcmp(why, "bad magic"));
+    memcpy(b, h, sizeof b);
+    b[4] = 1;
+    CHECK(proto_header_parse(b, 1, &ph, &why) != 0 && strstr(why, "version"));
+    memcpy(b, h, sizeof b);
+    b[7] = 1;
+    CHECK(proto_header_parse(b, 1, &ph, &why) != 0 && strstr(why, "flags"));
+    proto_header_write(b, 0x09, 1, 0);
+    CHECK(proto_header_parse(b, 1, &ph, &why) != 0 && strstr(why, "type"));
+    proto_header_write(b, PROTO_SIGN | PROTO_RESPONSE, 1, 10);
+    CHECK(proto_header_parse(b, 1, &ph, &why) != 0);   /* a node takes requests only */
+    CHECK(proto_header_parse(b, 0, &ph, &why) == 0);   /* the gateway takes answers */
+    proto_header_write(b, PROTO_SIGN, 1, proto_max_body(PROTO_SIGN) + 1);
+    CHECK(proto_header_parse(b, 1, &ph, &why) != 0 && strstr(why, "larger"));
+    proto_header_write(b, PROTO_STATUS, 1, 1);
+    CHECK(proto_header_parse(b, 1, &ph, &why) != 0); /* STATUS has no body */
+    proto_header_write(b, PROTO_SIGN | PROTO_RESPONSE, 1, 0x7FFFFFFF);
+    CHECK(proto_header_parse(b, 0, &ph, &why) != 0);
+}
+
+/* For each hash and both AlgorithmIdentifier encodings: the request parser accepts the imprint,
+ * the gateway finds its template, the node rebuilds exactly the same bytes. */
+static void test_imprint_templates(void)
+{
+    for (int h = 0; h < TSP_HASH_COUNT; h++)
+        for (int null = 0; null < 2; null++) {
+            size_t oid_len, dl = tsp_hash_len((tsp_hash_alg)h);
+            const uint8_t *oid = tsp_hash_oid((tsp_hash_alg)h, &oid_len);
+            uint8_t req[200], digest[64];
+            for (size_t i = 0; i < dl; i++) digest[i] = (uint8_t)(i * 7 + h);
+            size_t alg = 2 + oid_len + (null ? 2 : 0), mi = 2 + alg + 2 + dl, n = 0;
+            req[n++] = 0x30;
+            req[n++] = (uint8_t)(3 + 2 + mi);
+            req[n++] = 0x02, req[n++] = 0x01, req[n++] = 0x01; /* version 1 */
+            req[n++] = 0x30, req[n++] = (uint8_t)mi;
+            req[n++] = 0x30, req[n++] = (uint8_t)alg;
+            req[n++] = 0x06, req[n++] = (uint8_t)oid_len;
+            memcpy(req + n, oid, oid_len), n += oid_len;
+            if (null) req[n++] = 0x05, req[n++] = 0x00;
+            req[n++] = 0x04, req[n++] = (uint8_t)dl;
+            memcpy(req + n, digest, dl), n += dl;
+            tsp_req r;
+            tsp_fail fail;
+            const char *why;
+            CHECK_MSG(tsp_req_parse(req, n, &r, &fail, &why) == 0, "hash %d null %d: %s", h, null, why);
+            int t = proto_imprint_template_of(r.imprint_tlv, r.imprint_tlv_len, (int)r.hash);
+            CHECK(t == h * 2 + null);
+            uint8_t out[PROTO_IMPRINT_MAX];
+            size_t len = proto_imprint_build(t, r.hashed, r.hashed_len, out);
+            CHECK(len == r.imprint_tlv_len && !memcmp(out, r.imprint_tlv, len));
+            CHECK(proto_imprint_build(t, r.hashed, r.hashed_len - 1, out) == 0); /* wrong digest length */
+        }
+    CHECK(proto_imprint_build(PROTO_IMPRINT_TEMPLATES, (const uint8_t *)"", 0, (uint8_t[PROTO_IMPRINT_MAX]){0}) == 0);
+}
+
+static void test_sign_req(void)
+{
+    proto_sign_req r = {.profile = 2, .cert_req = 1, .imprint_template = 3, .digest_len = 48, .policy_len = 3,
+                        .policy = {0x2A, 0x03, 0x04}, .nonce_len = 2, .nonce = {0x00, 0x80}, .deadline_ms = 2500};
+    memset(r.digest, 0xAB, 48);
+    uint8_t b[256];
+    size_t n = proto_sign_req_encode(&r, b, sizeof b);
+    proto_sign_req p;
+    const char *why = NULL;
+    CHECK(n == 4 + 48 + 1 + 3 + 1 + 2 + 2);
+    CHECK(proto_sign_req_parse(b, n, &p, &why) == 0 && !memcmp(&p, &r, sizeof p));
+    CHECK(proto_sign_req_parse(b, n - 1, &p, &why) != 0);       /* truncated */
+    uint8_t longer[300];
+    memcpy(longer, b, n);
+    longer[n] = 0;
+    CHECK(proto_sign_req_parse(longer, n + 1, &p, &why) != 0);  /* trailing byte */
+    struct { size_t off; uint8_t v; const char *what; } bad[] = {
+        {0, 4, "profile"}, {1, 2, "certReq"}, {2, 12, "template"}, {3, 32, "digest"},
+        {4 + 48 + 1 + 3 + 1, 0x00, "nonce"}, /* 00 00: not minimal */
+        {4 + 48, 33, "policy"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        uint8_t c[256];
+        memcpy(c, b, n);
+        c[bad[i].off] = bad[i].v;
+        if (bad[i].off == 4 + 48 + 1 + 3 + 1) c[bad[i].off + 1] = 0x00;
+        CHECK_MSG(proto_sign_req_parse(c, n, &p, &why) != 0, "%s accepted", bad[i].what);
+    }
+    r.nonce_len = 1, r.nonce[0] = 0x80; /* negative */
+    n = proto_sign_req_encode(&r, b, sizeof b);
+    CHECK(proto_sign_req_parse(b, n, &p, &why) != 0);
+    r.nonce_len = 0, r.policy_len = 1, r.policy[0] = 0x81; /* unterminated OID arc */
+    n = proto_sign_req_encode(&r, b, sizeof b);
+    CHECK(proto_sign_req_parse(b, n, &p, &why) != 0);
+}
+
+static void test_sign_resp_status_error(void)
+{
+    uint8_t der[5] = {0x30, 0x03, 0x02, 0x01, 0x00}, *f;
+    size_t len;
+    proto_sign_resp r = {.outcome = PROTO_GRANTED, .profile = 1, .der = der, .der_len = sizeof der}, p;
+    const char *why;
+    proto_header h;
+    CHECK(proto_sign_resp_frame(&r, 7, &f, &len) == 0 && proto_header_parse(f, 0, &h, &why) == 0 && h.id == 7);
+    CHECK(proto_sign_resp_parse(f + PROTO_HEADER_LEN, len - PROTO_HEADER_LEN, &p, &why) == 0 && p.der_len == 5 &&
+          !memcmp(p.der, der, 5) && p.outcome == PROTO_GRANTED);
+    f[PROTO_HEADER_LEN] = PROTO_REJECTED; /* a rejection carrying a token: refused */
+    CHECK(proto_sign_resp_parse(f + PROTO_HEADER_LEN, len - PROTO_HEADER_LEN, &p, &why) != 0);
+    free(f);
+    proto_sign_resp rej = {.outcome = PROTO_RETRY_ELSEWHERE, .fail_bit = 14, .profile = 0xFF};
+    strcpy(rej.reason, "trusted time is not available");
+    CHECK(proto_sign_resp_frame(&rej, 8, &f, &len) == 0);
+    CHECK(proto_sign_resp_parse(f + PROTO_HEADER_LEN, len - PROTO_HEADER_LEN, &p, &why) == 0 && p.fail_bit == 14 &&
+          !strcmp(p.reason, rej.reason) && !p.der);
+    f[PROTO_HEADER_LEN + 5] = '\n'; /* control character in the reason */
+    CHECK(proto_sign_resp_parse(f + PROTO_HEADER_LEN, len - PROTO_HEADER_LEN, &p, &why) != 0);
+    free(f);
+
+    proto_status s = {.node_state = PROTO_NODE_SERVING, .time_state = PROTO_TIME_SYNCED, .flags = 3,
+                      .profiles_mask = 15, .cert_state = 1, .eps_ns = 1000000000, .not_after = 1900000000,
+                      .seconds_left = -5, .uptime_s = 9, .granted = 1ull << 40}, q;
+    s.node_id[0] = 0xAA;
+    uint8_t sb[PROTO_STATUS_LEN];
+    proto_status_encode(&s, sb);
+    CHECK(proto_status_parse(sb, sizeof sb, &q, &why) == 0 && !memcmp(&q, &s, sizeof q));
+    CHECK(proto_status_parse(sb, sizeof sb - 1, &q, &why) != 0);
+    sb[34] = 9;
+    CHECK(proto_status_parse(sb, sizeof sb, &q, &why) != 0);
+
+    uint8_t ef[PROTO_HEADER_LEN + 2 + PROTO_REASON_MAX];
+    uint16_t code;
+    char reason[PROTO_REASON_MAX + 1];
+    size_t en = proto_error_frame(3, PROTO_ERR_NOT_AVAILABLE, "binding not available", ef, sizeof ef);
+    CHECK(en && proto_error_parse(ef + PROTO_HEADER_LEN, en - PROTO_HEADER_LEN, &code, reason) == 0 &&
+          code == PROTO_ERR_NOT_AVAILABLE && !strcmp(reason, "binding not available"));
+}
+
+static void test_addr(void)
+{
+    node_addr a;
+    CHECK(node_addr_parse("unix:/tmp/x.sock", &a) == 0 && a.family == AF_UNIX);
+    CHECK(node_addr_parse("vsock:3:5000", &a) == 0 && a.family == 40 /* AF_VSOCK */);
+    CHECK(node_addr_parse("tcp:127.0.0.1:5000", &a) == 0 && a.family == AF_INET);
+    const char *bad[] = {"unix:", "tcp:localhost:5", "tcp:127.0.0.1:70000", "tcp:127.0.0.1:", "vsock:x:1",
+                         "vsock:3:-1", "http://x", "tcp:127.0.0.1:+5", ""};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) CHECK_MSG(node_addr_parse(bad[i], &a) != 0, "%s", bad[i]);
+}
+
+static sigjmp_buf fault;
+static void on_segv(int sig)
+{
+    (void)sig;
+    siglongjmp(fault, 1);
+}
+
+static void test_secure_mem(void)
+{
+    uint8_t *p = cc_secure_alloc(100);
+    CHECK(p != NULL && cc_secure_in_use() > 0);
+    if (!p) return;
+    int zero = 1;
+    for (int i = 0; i < 100; i++) zero &= p[i] == 0, p[i] = 0xC5;
+    CHECK(zero);
+    unsigned char vec[1] = {0};
+    long pg = 4096;
+    uintptr_t page = (uintptr_t)p & ~(uintptr_t)(pg - 1);
+    CHECK(mincore((void *)page, 1, vec) == 0 && (vec[0] & 1)); /* resident (locked) */
+    /* One byte past the end is the guard page. */
+    struct sigaction sa = {.sa_handler = on_segv}, old;
+    sigaction(SIGSEGV, &sa, &old);
+    volatile int faulted = 0;
+    if (sigsetjmp(fault, 1) == 0) {
+        volatile uint8_t x = p[100];
+        (void)x;
+    } else {
+        faulted = 1;
+    }
+    sigaction(SIGSEGV, &old, NULL);
+    CHECK_MSG(faulted, "no guard page after the block");
+    cc_secure_free(p);
+    CHECK(cc_secure_in_use() == 0);
+    cc_secure_free(NULL);
+}
+
+int main(void)
+{
+    test_header();
+    test_imprint_templates();
+    test_sign_req();
+    test_sign_resp_status_error();
+    test_addr();
+    test_secure_mem();
+    return check_summary("test_node_proto");
+}
