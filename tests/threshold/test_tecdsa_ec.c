@@ -16,9 +16,9 @@
 
 #include "check.h"
 #include "testutil.h"
-#include "threshold/tecdsa_driver.h"
-#include "threshold/tecdsa_ec.h"
-#include "threshold/tecdsa_internal.h"
+#include "threshold/ecdsa/tecdsa_driver.h"
+#include "threshold/ecdsa/tecdsa_ec.h"
+#include "threshold/ecdsa/tecdsa_internal.h"
 
 static EC_GROUP *g;
 static BN_CTX *bn;

@@ -24,9 +24,9 @@
 
 #include "check.h"
 #include "testutil.h"
-#include "threshold/tecdsa.h"
-#include "threshold/tecdsa_driver.h"
-#include "threshold/tecdsa_internal.h"
+#include "threshold/ecdsa/tecdsa.h"
+#include "threshold/ecdsa/tecdsa_driver.h"
+#include "threshold/ecdsa/tecdsa_internal.h"
 #include "tecdsa_test_ossl.h"
 #include "tecdsa_test_tamper.h"
 

@@ -2,7 +2,7 @@
  * ML-DSA against independent references written here in long double (plain series with argument
  * reduction by loops, no libm), plus statistical checks of the Gaussians and of the ellipsoid
  * samples. With `--ct-check` it instead runs the sampler on inputs marked undefined for valgrind
- * memcheck (tests/threshold/tmldsa_ctgrind.sh): any branch or memory index that depends on the
+ * memcheck (tests/threshold/mldsa/tmldsa_ctgrind.sh): any branch or memory index that depends on the
  * secret randomness is reported as an error. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,9 +11,9 @@
 #include "check.h"
 #include "crypto/fips202.h"
 #include "testutil.h"
-#include "threshold/tmldsa_ctfloat.h"
-#include "threshold/tmldsa_driver.h"
-#include "threshold/tmldsa_internal.h"
+#include "threshold/mldsa/tmldsa_ctfloat.h"
+#include "threshold/mldsa/tmldsa_driver.h"
+#include "threshold/mldsa/tmldsa_internal.h"
 
 #if defined(__has_include)
 #if __has_include(<valgrind/memcheck.h>)

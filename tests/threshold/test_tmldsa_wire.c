@@ -9,8 +9,8 @@
 #include "check.h"
 #include "crypto/ct.h"
 #include "testutil.h"
-#include "threshold/tmldsa_internal.h"
-#include "threshold/tmldsa_shake4.h"
+#include "threshold/mldsa/tmldsa_internal.h"
+#include "threshold/mldsa/tmldsa_shake4.h"
 
 static void ref_pack23(uint8_t *out, const int32_t *v, size_t n)
 {
