@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "crypto/ct.h"
+#include "crypto/p384.h"
 #include "threshold/ecdsa/tecdsa_hash.h"
 #include "threshold/ecdsa/tecdsa_internal.h"
 #include "threshold/ecdsa/tecdsa_verify.h"
@@ -171,8 +172,7 @@ int tecdsa_combine(const uint8_t key_id[TECDSA_ID_BYTES], const uint8_t pub[TECD
     uint8_t rb[48], sb[48];
     tsc_to_bytes(rb, &r);
     tsc_to_bytes(sb, &s);
-    size_t n = tecdsa_der_encode(rb, sb, der);
-    if (n == 0) return TECDSA_ERR_INTERNAL;
+    size_t n = cc_p384_sig_to_der(rb, sb, der);
     if (tecdsa_verify_der(pub, digest, der, n) != TECDSA_OK) {
         memset(der, 0, n);
         return TECDSA_ERR_VERIFY;

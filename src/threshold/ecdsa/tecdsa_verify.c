@@ -1,5 +1,5 @@
-/* tecdsa_verify.c: strict ECDSA P-384 signature verification through OpenSSL's EVP interface
- * (see tecdsa_verify.h). */
+/* tecdsa_verify.c: strict ECDSA P-384 signature verification, the threshold scheme's error codes
+ * over crypto/p384.h (see tecdsa_verify.h). */
 #include "threshold/ecdsa/tecdsa_verify.h"
 
 #include <openssl/ecdsa.h>
@@ -12,6 +12,8 @@
 #include "crypto/p384.h"
 #include "threshold/ecdsa/tecdsa_ec.h"
 #include "threshold/ecdsa/tecdsa_scalar.h"
+
+_Static_assert(TECDSA_SIG_MAX_DER == CC_P384_SIG_MAX_DER, "one DER signature bound");
 
 /* One-entry cache of the last public key turned into an EVP_PKEY: a coordinator verifies every
  * signature it releases against the same key, and building the key object (strict decode,
@@ -61,36 +63,15 @@ static int bn_to_48(const BIGNUM *b, uint8_t out[48])
     return !BN_is_negative(b) && BN_num_bytes(b) <= 48 && BN_bn2binpad(b, out, 48) == 48;
 }
 
-size_t tecdsa_der_encode(const uint8_t r[48], const uint8_t s[48], uint8_t *out)
-{
-    ECDSA_SIG *sig = ECDSA_SIG_new();
-    BIGNUM *br = BN_bin2bn(r, 48, NULL), *bs = BN_bin2bn(s, 48, NULL);
-    size_t len = 0;
-    if (sig && br && bs && ECDSA_SIG_set0(sig, br, bs) == 1) {
-        br = bs = NULL; /* owned by sig */
-        int n = i2d_ECDSA_SIG(sig, NULL);
-        if (n > 0 && n <= TECDSA_SIG_MAX_DER) {
-            uint8_t *p = out;
-            if (i2d_ECDSA_SIG(sig, &p) == n) len = (size_t)n;
-        }
-    }
-    BN_free(br);
-    BN_free(bs);
-    ECDSA_SIG_free(sig);
-    return len;
-}
-
 static int verify_canonical_der(const uint8_t pub[TECDSA_PUB_BYTES], const uint8_t digest[TECDSA_DIGEST_BYTES],
                                 const uint8_t *der, size_t der_len)
 {
     int rc = TECDSA_ERR_INTERNAL;
     EVP_PKEY *pkey = pkey_get(pub, &rc);
-    EVP_PKEY_CTX *ctx = pkey ? EVP_PKEY_CTX_new(pkey, NULL) : NULL;
-    if (ctx && EVP_PKEY_verify_init(ctx) == 1)
-        rc = EVP_PKEY_verify(ctx, der, der_len, digest, TECDSA_DIGEST_BYTES) == 1 ? TECDSA_OK : TECDSA_ERR_VERIFY;
-    else if (pkey)
-        rc = TECDSA_ERR_INTERNAL;
-    EVP_PKEY_CTX_free(ctx);
+    if (pkey) {
+        int ok = cc_p384_verify_digest(pkey, digest, der, der_len);
+        rc = ok == 1 ? TECDSA_OK : ok == 0 ? TECDSA_ERR_VERIFY : TECDSA_ERR_INTERNAL;
+    }
     EVP_PKEY_free(pkey);
     ERR_clear_error();
     return rc;
@@ -113,7 +94,7 @@ int tecdsa_verify_der(const uint8_t pub[TECDSA_PUB_BYTES], const uint8_t digest[
         rc = TECDSA_ERR_SCALAR;
         goto done;
     }
-    size_t n = tecdsa_der_encode(r, s, re);
+    size_t n = cc_p384_sig_to_der(r, s, re);
     if (n != sig_len || memcmp(re, sig, n) != 0) goto done; /* BER or non-minimal */
     rc = verify_canonical_der(pub, digest, sig, sig_len);
 done:
@@ -128,7 +109,6 @@ int tecdsa_verify_p1363(const uint8_t pub[TECDSA_PUB_BYTES], const uint8_t diges
     uint8_t der[TECDSA_SIG_MAX_DER];
     if (!pub || !digest || !sig || sig_len != TECDSA_P1363_BYTES) return TECDSA_ERR_FORMAT;
     if (!range_ok(sig, sig + 48)) return TECDSA_ERR_SCALAR;
-    size_t n = tecdsa_der_encode(sig, sig + 48, der);
-    if (n == 0) return TECDSA_ERR_INTERNAL;
+    size_t n = cc_p384_sig_to_der(sig, sig + 48, der);
     return verify_canonical_der(pub, digest, der, n);
 }

@@ -17,8 +17,5 @@ int tecdsa_verify_der(const uint8_t pub[TECDSA_PUB_BYTES], const uint8_t digest[
                       const uint8_t *sig, size_t sig_len);
 int tecdsa_verify_p1363(const uint8_t pub[TECDSA_PUB_BYTES], const uint8_t digest[TECDSA_DIGEST_BYTES],
                         const uint8_t *sig, size_t sig_len);
-/* Encode (r, s), both in [1, n-1], as minimal DER; returns the length, or 0 on error. out must
- * hold TECDSA_SIG_MAX_DER bytes. */
-size_t tecdsa_der_encode(const uint8_t r[48], const uint8_t s[48], uint8_t *out);
 
 #endif

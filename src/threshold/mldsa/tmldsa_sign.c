@@ -20,7 +20,7 @@
 #include "crypto/mldsa.h"
 #include "threshold/mldsa/tmldsa_ctfloat.h"
 #include "threshold/mldsa/tmldsa_internal.h"
-#include "threshold/mldsa/tmldsa_shake4.h"
+#include "crypto/fips202x4.h"
 
 #define R1_PAYLOAD (2 * TMLDSA_HASHBYTES) /* commitment || message binding */
 
@@ -194,7 +194,7 @@ static void commit_w(const tmldsa_sign *st, mldsa_polyveck *w, const double *y)
 }
 
 /* Commitment of `sender` to its packed w: a two-level hash. Leaves: SHAKE256(0x4C || k || w_k, 48)
- * per slot, four at a time (tmldsa_shake256x4); root: the header-bound, domain-separated hash of
+ * per slot, four at a time (cc_shake256x4); root: the header-bound, domain-separated hash of
  * tr, mu and the K leaves. A collision of the commitment needs a collision of the root or of a
  * leaf (192-bit security each). */
 #define LEAF_IN (3 + TMLDSA_VECK_PACKED)
@@ -215,7 +215,7 @@ static void w_leaves(uint8_t (*leaf)[TMLDSA_HASHBYTES], const uint8_t *wpacked, 
             in[j] = buf;
             outp[j] = k0 + j < K ? leaf[k0 + j] : dummy;
         }
-        tmldsa_shake256x4(outp, TMLDSA_HASHBYTES, in, LEAF_IN);
+        cc_shake256x4(outp, TMLDSA_HASHBYTES, in, LEAF_IN);
     }
 }
 
@@ -273,7 +273,7 @@ static void sample_slots(tmldsa_sign *st, const uint8_t rseed[64], uint8_t *rbuf
                 in[j] = seed_in[j];
                 outp[j] = rbuf + (size_t)j * TMLDSA_HB_RANDBYTES;
             }
-            tmldsa_shake256x4(outp, TMLDSA_HB_RANDBYTES, in, sizeof seed_in[0]);
+            cc_shake256x4(outp, TMLDSA_HB_RANDBYTES, in, sizeof seed_in[0]);
         }
         uint64_t t1 = tmldsa_now_ns();
         tmldsa_hyperball_sample(y, rbuf + (size_t)(k % 4) * TMLDSA_HB_RANDBYTES, TMLDSA_RPRIME, TMLDSA_NU);

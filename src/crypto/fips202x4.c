@@ -1,23 +1,38 @@
-/* tmldsa_shake4.c: four interleaved Keccak-f[1600] states (FIPS 202 section 3) and a one-shot
+/* fips202x4.c: four interleaved Keccak-f[1600] states (FIPS 202 section 3) and a one-shot
  * 4-way SHAKE256. The state is st[lane][instance]; every step loops over the four instances
  * innermost, so the compiler turns each step into 256-bit vector operations in the AVX2 and
  * AVX-512VL versions.
  * Rotation offsets, the pi permutation and the round constants follow the FIPS 202 definitions
  * (rho: offsets (t+1)(t+2)/2 along the walk (x, y) -> (y, 2x + 3y); iota: the rc LFSR). */
-#include "threshold/mldsa/tmldsa_shake4.h"
+#include "crypto/fips202x4.h"
 
 #include <string.h>
 
 #include "crypto/ct.h"
 #include "crypto/fips202.h"
 #include "crypto/keccak_internal.h"
-#include "threshold/mldsa/tmldsa_internal.h"
+
+/* Multiversioning: the permutation is also compiled for AVX2 on x86-64 (GCC, ELF), picked at load
+ * time by the dynamic loader (ifunc); elsewhere a plain function. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__ELF__) && defined(__has_attribute)
+#if __has_attribute(target_clones)
+#define X4_MULTIVERSION __attribute__((target_clones("avx2", "default")))
+#endif
+#endif
+#ifndef X4_MULTIVERSION
+#define X4_MULTIVERSION
+#endif
+#if defined(__GNUC__)
+#define X4_ALWAYS_INLINE __attribute__((always_inline))
+#else
+#define X4_ALWAYS_INLINE
+#endif
 
 #define LANES 25
 #define WAYS 4
 #define RATE CC_SHAKE256_RATE
 
-#if !defined(__GNUC__) || defined(TMLDSA_SHAKE4_PORTABLE)
+#if !defined(__GNUC__) || defined(CC_FIPS202X4_PORTABLE)
 /* lane index x + 5y */
 static const unsigned rho_off[LANES] = {0,  1,  62, 28, 27, 36, 44, 6,  55, 20, 3,  10, 43,
                                         25, 39, 41, 45, 15, 21, 8,  18, 2,  61, 56, 14};
@@ -30,7 +45,7 @@ typedef struct {
     uint64_t st[LANES][WAYS];
 } state4;
 
-#if defined(__GNUC__) && !defined(TMLDSA_SHAKE4_PORTABLE)
+#if defined(__GNUC__) && !defined(CC_FIPS202X4_PORTABLE)
 /* GCC/clang vector extension: one variable holds lane i of the four states; the AVX2 clone makes
  * each operation a single 256-bit instruction, the default clone two 128-bit ones. */
 typedef uint64_t v4 __attribute__((vector_size(32)));
@@ -88,7 +103,7 @@ typedef uint64_t v4 __attribute__((vector_size(32)));
     b4 = ROL(A##41 ^ d1, 2);                                                                       \
     K4_CHI(E, 4)
 
-static inline TMLDSA_ALWAYS_INLINE void keccak4_body(state4 *s)
+static inline X4_ALWAYS_INLINE void keccak4_body(state4 *s)
 {
     /* lane by lane (32-byte moves, so no wider registers than the 256-bit vectors are used) */
 #define K4_LOAD(v, i) memcpy(&(v), s->st[i], sizeof(v))
@@ -157,7 +172,7 @@ static keccak4_fn resolve_keccak4(void)
 
 static void keccak4(state4 *s) __attribute__((ifunc("resolve_keccak4")));
 #else
-static TMLDSA_MULTIVERSION void keccak4(state4 *s) { keccak4_body(s); }
+static X4_MULTIVERSION void keccak4(state4 *s) { keccak4_body(s); }
 #endif
 #else
 static inline uint64_t rotl(uint64_t v, unsigned n)
@@ -192,7 +207,7 @@ static inline void xor_byte(state4 *s, unsigned j, unsigned pos, uint8_t v)
     s->st[pos / 8][j] ^= (uint64_t)v << (8 * (pos % 8));
 }
 
-void tmldsa_shake256x4(uint8_t *const out[4], size_t outlen, const uint8_t *const in[4], size_t inlen)
+void cc_shake256x4(uint8_t *const out[4], size_t outlen, const uint8_t *const in[4], size_t inlen)
 {
     state4 s;
     memset(&s, 0, sizeof s);
