@@ -7,7 +7,7 @@
 #include "crypto/ct_declassify.h"
 #include "crypto/fips202.h"
 #include "crypto/mldsa.h"
-#include "crypto/mldsa_internal.h"
+#include "crypto/mldsa_blocks.h"
 
 static void compute_t(mldsa_polyveck *t, const mldsa_matrix *A, const mldsa_polyvecl *s1,
                       const mldsa_polyveck *s2)

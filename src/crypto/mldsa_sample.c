@@ -7,7 +7,7 @@
 #include "crypto/ct.h"
 #include "crypto/ct_declassify.h"
 #include "crypto/fips202.h"
-#include "crypto/mldsa_internal.h"
+#include "crypto/mldsa_blocks.h"
 
 /* RejNTTPoly: 3-byte little-endian candidates with the top bit cleared, kept when < q. */
 static void rej_ntt_poly(mldsa_poly *a, const uint8_t seed[MLDSA_SEEDBYTES + 2])

@@ -10,7 +10,7 @@
 #include "crypto/ct_declassify.h"
 #include "crypto/fips202.h"
 #include "crypto/mldsa.h"
-#include "crypto/mldsa_internal.h"
+#include "crypto/mldsa_blocks.h"
 #include "crypto/mldsa_message.h"
 
 /* 1000 rejection rounds: the expected count is about 5, so running out means a broken key. */

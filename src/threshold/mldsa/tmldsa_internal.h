@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #include "crypto/fips202.h"
-#include "crypto/mldsa_internal.h"
+#include "crypto/mldsa_blocks.h"
 #include "threshold/mldsa/tmldsa.h"
 
 /* ---- parameters for ML-DSA-65, (T, N) = (3, 5) (notes section 3.1) ---- */

@@ -1,10 +1,10 @@
-/* mldsa_internal.h: the ML-DSA-65 building blocks (FIPS 204 sections 7.1-7.6) shared by the
+/* mldsa_blocks.h: the public ML-DSA-65 building blocks (FIPS 204 sections 7.1-7.6) shared by the
  * single-party scheme (mldsa.c) and the threshold scheme (src/threshold/). Owned here: parameters,
  * polynomial arithmetic mod q, NTT, the expansion/sampling functions, rounding, hints, packing.
  * Coefficients are int32_t; functions state the range they accept and produce. Everything here is
  * constant time in the coefficient values unless its comment says otherwise. */
-#ifndef CCTSA_CRYPTO_MLDSA_INTERNAL_H
-#define CCTSA_CRYPTO_MLDSA_INTERNAL_H
+#ifndef CCTSA_CRYPTO_MLDSA_BLOCKS_H
+#define CCTSA_CRYPTO_MLDSA_BLOCKS_H
 
 #include <stddef.h>
 #include <stdint.h>
