@@ -11,12 +11,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/base.h"
 #include "asn1/der.h"
 #include "gateway/gateway_cert.h"
 #include "gateway/gateway_http.h"
 #include "tsp/tsp_devca.h"
 #include "tsp/tsp_engine.h"
-#include "tsp/tsp_io.h"
 #include "tsp/tsp_req.h"
 
 #define DEFAULT_LISTEN "127.0.0.1:8318"
@@ -159,7 +159,7 @@ static void announce_policies(const gw_opts *o)
 static int make_dev_signers(gw_opts *o, tsp_local_keys *keys, unsigned *issued)
 {
     char err[512];
-    if (o->measurement && tsp_hex_decode(o->measurement, o->m, sizeof o->m) != 0) {
+    if (o->measurement && cc_hex_decode_exact(o->measurement, o->m, sizeof o->m) != 0) {
         fprintf(stderr, "cctsa-gateway: --measurement takes 96 hex digits\n");
         return -1;
     }
