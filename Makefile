@@ -43,11 +43,11 @@ deps:
 	  fi; fi
 
 build: deps
-	cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCCTSA_CT_CHECKS=ON >/dev/null
 	cmake --build build -j$(JOBS)
 
 asan: deps
-	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCCTSA_SANITIZE=ON -DCCTSA_PORTABLE=ON -DCMAKE_C_FLAGS_DEBUG="-O1 -g" >/dev/null
+	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCCTSA_SANITIZE=ON -DCCTSA_PORTABLE=ON -DCCTSA_CT_CHECKS=ON -DCMAKE_C_FLAGS_DEBUG="-O1 -g" >/dev/null
 	cmake --build build-asan -j$(JOBS)
 
 fuzz-build: deps

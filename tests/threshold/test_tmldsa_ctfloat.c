@@ -15,13 +15,10 @@
 #include "threshold/mldsa/tmldsa_driver.h"
 #include "threshold/mldsa/tmldsa_internal.h"
 
-#if defined(__has_include)
-#if __has_include(<valgrind/memcheck.h>)
+/* the valgrind client requests only in the CCTSA_CT_CHECKS copy (test_tmldsa_ctfloat_ct) */
+#ifdef CCTSA_CT_CHECKS
 #include <valgrind/memcheck.h>
-#define HAVE_MEMCHECK 1
-#endif
-#endif
-#ifndef HAVE_MEMCHECK
+#else
 #define VALGRIND_MAKE_MEM_UNDEFINED(p, n) ((void)(p), (void)(n))
 #define VALGRIND_MAKE_MEM_DEFINED(p, n) ((void)(p), (void)(n))
 #define RUNNING_ON_VALGRIND 0

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "crypto/ct.h"
-#include "threshold/ecdsa/tecdsa_ctgrind.h"
+#include "crypto/ct_check.h"
 #include "threshold/ecdsa/tecdsa_hash.h"
 
 static EC_GROUP *g_group;
@@ -53,7 +53,7 @@ static int put_point(tpt *out, const EC_POINT *p, BN_CTX *bn)
 {
     const EC_GROUP *g = tec_group();
     int inf = EC_POINT_is_at_infinity(g, p);
-    TEC_DECLASSIFY(&inf, sizeof inf); /* a failure outcome: public */
+    CT_PUBLIC(&inf, sizeof inf); /* a failure outcome: public */
     if (inf) return -1;
     if (EC_POINT_point2oct(g, p, POINT_CONVERSION_UNCOMPRESSED, out->u, sizeof out->u, bn) != sizeof out->u)
         return -1;

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "crypto/ct.h"
-#include "threshold/ecdsa/tecdsa_ctgrind.h"
+#include "crypto/ct_check.h"
 #include "threshold/ecdsa/tecdsa_ec.h"
 #include "threshold/ecdsa/tecdsa_mont.h"
 
@@ -249,7 +249,7 @@ int tec_hash_to_curve_dst(tpt *out, const uint8_t *dst, size_t dst_len, const ui
     map_sswu(x0, y0, u0);
     map_sswu(x1, y1, u1);
     uint64_t inf = affine_add(x, y, x0, y0, x1, y1);
-    TEC_DECLASSIFY(&inf, sizeof inf); /* Q0 = -Q1: probability 2^-384 */
+    CT_PUBLIC(&inf, sizeof inf); /* Q0 = -Q1: probability 2^-384 */
     cc_memzero(bytes, sizeof bytes);
     if (inf) return -1;
     to_tpt(out, x, y);
@@ -287,7 +287,7 @@ int tec_sub_ct(tpt *out, const tpt *a, const tpt *b)
     from_tpt(bx, by, b);
     fneg(by, by);
     uint64_t inf = affine_add(x, y, ax, ay, bx, by);
-    TEC_DECLASSIFY(&inf, sizeof inf); /* a = b: a failure, probability 2^-384 for our inputs */
+    CT_PUBLIC(&inf, sizeof inf); /* a = b: a failure, probability 2^-384 for our inputs */
     if (inf) return -1;
     to_tpt(out, x, y);
     return 0;

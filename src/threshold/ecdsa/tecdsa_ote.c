@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "crypto/ct.h"
+#include "crypto/ct_check.h"
 #include "threshold/ecdsa/tecdsa.h"
-#include "threshold/ecdsa/tecdsa_ctgrind.h"
 #include "threshold/ecdsa/tecdsa_hash.h"
 #include "threshold/ecdsa/tecdsa_ot.h"
 
@@ -139,7 +139,7 @@ int tot_ote_alice(const tot_alice_setup *setup, const uint8_t ctx[TOT_CTX_BYTES]
         memcpy(&t[1], tt + 8, 8);
         diff |= (v[0] ^ t[0] ^ (xt[0] & m64)) | (v[1] ^ t[1] ^ (xt[1] & m64));
     }
-    TEC_DECLASSIFY(&diff, sizeof diff); /* the outcome is public: the caller bans the peer */
+    CT_PUBLIC(&diff, sizeof diff); /* the outcome is public: the caller bans the peer */
     if (diff != 0) {
         rc = TECDSA_ERR_OT;
         goto done;

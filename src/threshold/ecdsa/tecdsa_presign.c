@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "crypto/ct.h"
-#include "threshold/ecdsa/tecdsa_ctgrind.h"
+#include "crypto/ct_check.h"
 #include "threshold/ecdsa/tecdsa_hash.h"
 #include "threshold/ecdsa/tecdsa_internal.h"
 #include "threshold/ecdsa/tecdsa_wire.h"
@@ -177,7 +177,7 @@ static int p1_secrets(tecdsa_presign *p)
         memcpy(p->salt, buf + 128, 32);
         memcpy(p->nonce[p->self], buf + 160, 32);
         uint64_t zero = tsc_is_zero(&p->r) | tsc_is_zero(&p->phi);
-        TEC_DECLASSIFY(&zero, sizeof zero); /* probability 2^-383: the outcome is public */
+        CT_PUBLIC(&zero, sizeof zero); /* probability 2^-383: the outcome is public */
         if (zero) rc = TECDSA_ERR_RNG;
     }
     cc_memzero(buf, sizeof buf);

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "crypto/ct.h"
-#include "threshold/ecdsa/tecdsa_ctgrind.h"
+#include "crypto/ct_check.h"
 #include "threshold/ecdsa/tecdsa_mont.h"
 
 
@@ -86,7 +86,7 @@ int tsc_random(tsc *r)
         }
         tsc_from_wide(r, buf, sizeof buf);
         zero = tsc_is_zero(r);
-        TEC_DECLASSIFY(&zero, sizeof zero); /* probability 2^-384: the outcome reveals nothing usable */
+        CT_PUBLIC(&zero, sizeof zero); /* probability 2^-384: the outcome reveals nothing usable */
     } while (zero);
     cc_memzero(buf, sizeof buf);
     return 0;

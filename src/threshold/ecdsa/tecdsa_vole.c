@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "crypto/ct.h"
+#include "crypto/ct_check.h"
 #include "threshold/ecdsa/tecdsa.h"
-#include "threshold/ecdsa/tecdsa_ctgrind.h"
 #include "threshold/ecdsa/tecdsa_hash.h"
 #include "threshold/ecdsa/tecdsa_ot.h"
 
@@ -165,7 +165,7 @@ int tot_bob_finish(tot_bob_state *st, const uint8_t ctx[TOT_CTX_BYTES], const ui
     tsc_sub(&ct, &ct, &t);
     mu_of(ctx, &ct, mu);
     int mismatch = cc_memcmp_ct(mu, in + ATILDE_BYTES + TSC_BYTES, TSC_BYTES);
-    TEC_DECLASSIFY(&mismatch, sizeof mismatch); /* the outcome is public: the caller bans the peer */
+    CT_PUBLIC(&mismatch, sizeof mismatch); /* the outcome is public: the caller bans the peer */
     if (mismatch != 0) {
         rc = TECDSA_ERR_VOLE;
         goto done;

@@ -175,23 +175,10 @@ int tmldsa_sign_fail(tmldsa_sign *st, tmldsa_error *err, int code, unsigned culp
     __attribute__((format(printf, 5, 6)));
 void tmldsa_sign_wipe_round_secrets(tmldsa_sign *st);
 
-/* ---- constant-time audit hooks ----
- * TMLDSA_SECRET marks memory as secret and TMLDSA_PUBLIC declassifies a value at the point where
- * the protocol publishes it (w sent in round 2, accept bit and accepted z sent in round 3). Under
- * valgrind memcheck (tests/threshold/mldsa/tmldsa_ctgrind.sh) secret memory is "undefined", so any
- * branch or address computed from it is reported; outside valgrind these are a few no-op
- * instructions (or nothing when the valgrind headers are absent). */
-#if defined(__has_include)
-#if __has_include(<valgrind/memcheck.h>)
-#include <valgrind/memcheck.h>
-#define TMLDSA_SECRET(p, n) ((void)VALGRIND_MAKE_MEM_UNDEFINED((p), (n)))
-#define TMLDSA_PUBLIC(p, n) ((void)VALGRIND_MAKE_MEM_DEFINED((p), (n)))
-#endif
-#endif
-#ifndef TMLDSA_SECRET
-#define TMLDSA_SECRET(p, n) ((void)(p), (void)(n))
-#define TMLDSA_PUBLIC(p, n) ((void)(p), (void)(n))
-#endif
+/* ---- constant-time audit hooks: CT_SECRET marks the partial secrets and the mask seed secret,
+ * CT_PUBLIC declassifies what the protocol publishes (w sent in round 2, accept bit and accepted z
+ * sent in round 3); see crypto/ct_check.h (tests/threshold/tmldsa_ctgrind.sh runs the check). ---- */
+#include "crypto/ct_check.h"
 
 /* ---- multiversioning: hot loops also compiled for AVX2 on x86-64 (GCC, ELF), picked at load
  * time by the dynamic loader (ifunc); elsewhere plain functions. Not with clang (the fuzz build):

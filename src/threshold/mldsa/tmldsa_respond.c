@@ -162,11 +162,11 @@ static int respond_slot(tmldsa_sign *st, unsigned k, uint8_t zpacked[TMLDSA_VECL
         rej += tmldsa_now_ns() - b;
     }
     int accept = norm <= TMLDSA_R * TMLDSA_R;
-    TMLDSA_PUBLIC(&accept, sizeof accept); /* the decision is published in the round-3 bitmap */
+    CT_PUBLIC(&accept, sizeof accept); /* the decision is published in the round-3 bitmap */
     uint64_t a = tmldsa_now_ns();
     if (accept) {
         tmldsa_pack23(zpacked, zc, MLDSA_L * MLDSA_N);
-        TMLDSA_PUBLIC(zpacked, TMLDSA_VECL_PACKED); /* published in round 3 */
+        CT_PUBLIC(zpacked, TMLDSA_VECL_PACKED); /* published in round 3 */
     }
     st->prof.pack_ns += tmldsa_now_ns() - a;
     st->prof.ntt_ns += ntt;

@@ -170,7 +170,7 @@ int tmldsa_sign_new(tmldsa_sign **out, const tmldsa_share *share, const uint8_t 
     }
     mldsa_expand_a(&st->A, share->pk);
     load_partial_secret(st);
-    TMLDSA_SECRET(st->s_ext, sizeof st->s_ext);
+    CT_SECRET(st->s_ext, sizeof st->s_ext);
     st->phase = TMLDSA_PH_READY;
     *out = st;
     return TMLDSA_OK;
@@ -281,7 +281,7 @@ static void sample_slots(tmldsa_sign *st, const uint8_t rseed[64], uint8_t *rbuf
         commit_w(st, &w, y);
         uint64_t t3 = tmldsa_now_ns();
         tmldsa_pack_veck(st->w_own + (size_t)k * TMLDSA_VECK_PACKED, &w);
-        TMLDSA_PUBLIC(st->w_own + (size_t)k * TMLDSA_VECK_PACKED, TMLDSA_VECK_PACKED); /* sent in round 2 */
+        CT_PUBLIC(st->w_own + (size_t)k * TMLDSA_VECK_PACKED, TMLDSA_VECK_PACKED); /* sent in round 2 */
         cc_memzero(&w, sizeof w);
         uint64_t t4 = tmldsa_now_ns();
         st->prof.rand_ns += t1 - t0;
@@ -307,7 +307,7 @@ int tmldsa_sign_round1(tmldsa_sign *st, tmldsa_msg *out, tmldsa_error *err)
     }
     tmldsa_sign_hdr(st, &h, TMLDSA_MSG_SIGN1, st->share->party);
     mask_seed(st, &h, rnd, rseed);
-    TMLDSA_SECRET(rseed, sizeof rseed);
+    CT_SECRET(rseed, sizeof rseed);
     sample_slots(st, rseed, rbuf);
     cc_memzero(rbuf, 4 * (size_t)TMLDSA_HB_RANDBYTES);
     free(rbuf);
