@@ -11,7 +11,7 @@
 
 #include "benchutil.h"
 #include "threshold/ecdsa/tecdsa.h"
-#include "threshold/ecdsa/tecdsa_driver.h"
+#include "threshold/testkit/tecdsa_driver.h"
 
 #define PRESIGNS 16
 

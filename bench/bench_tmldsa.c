@@ -10,7 +10,7 @@
 #include "crypto/ct.h"
 #include "crypto/mldsa.h"
 #include "threshold/mldsa/tmldsa.h"
-#include "threshold/mldsa/tmldsa_driver.h"
+#include "threshold/testkit/tmldsa_driver.h"
 
 typedef struct {
     uint8_t sk[CC_MLDSA65_SKBYTES];

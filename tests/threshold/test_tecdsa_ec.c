@@ -16,7 +16,7 @@
 
 #include "check.h"
 #include "testutil.h"
-#include "threshold/ecdsa/tecdsa_driver.h"
+#include "threshold/testkit/tecdsa_driver.h"
 #include "threshold/ecdsa/tecdsa_ec.h"
 #include "threshold/ecdsa/tecdsa_internal.h"
 

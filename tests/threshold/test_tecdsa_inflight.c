@@ -32,7 +32,7 @@
 #include "threshold/ecdsa/tecdsa_wire.h"
 #include "testutil.h"
 #include "threshold/ecdsa/tecdsa.h"
-#include "threshold/ecdsa/tecdsa_driver.h"
+#include "threshold/testkit/tecdsa_driver.h"
 #include "threshold/ecdsa/tecdsa_hash.h"
 #include "threshold/ecdsa/tecdsa_internal.h"
 

@@ -25,7 +25,7 @@
 #include "check.h"
 #include "testutil.h"
 #include "threshold/ecdsa/tecdsa.h"
-#include "threshold/ecdsa/tecdsa_driver.h"
+#include "threshold/testkit/tecdsa_driver.h"
 #include "threshold/ecdsa/tecdsa_internal.h"
 #include "tecdsa_test_ossl.h"
 #include "tecdsa_test_tamper.h"

@@ -12,7 +12,7 @@
 #include "crypto/fips202.h"
 #include "testutil.h"
 #include "threshold/mldsa/tmldsa_ctfloat.h"
-#include "threshold/mldsa/tmldsa_driver.h"
+#include "threshold/testkit/tmldsa_driver.h"
 #include "threshold/mldsa/tmldsa_internal.h"
 
 /* the valgrind client requests only in the CCTSA_CT_CHECKS copy (test_tmldsa_ctfloat_ct) */

@@ -20,7 +20,7 @@
 #include "crypto/mldsa.h"
 #include "testutil.h"
 #include "threshold/mldsa/tmldsa_ctfloat.h"
-#include "threshold/mldsa/tmldsa_driver.h"
+#include "threshold/testkit/tmldsa_driver.h"
 #include "tmldsa_test_blame.h"
 
 static tmldsa_share *g_sh[TMLDSA_PARTIES];

@@ -12,7 +12,7 @@
 #include "crypto/mldsa.h"
 #include "testutil.h"
 #include "threshold/mldsa/tmldsa.h"
-#include "threshold/mldsa/tmldsa_driver.h"
+#include "threshold/testkit/tmldsa_driver.h"
 
 static void emit_line(FILE *f, const uint8_t *pk, const uint8_t *sig, const uint8_t *msg, size_t msglen,
                       const uint8_t *ctx, size_t ctxlen, const char *expect)

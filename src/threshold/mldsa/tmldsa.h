@@ -122,8 +122,12 @@ unsigned tmldsa_share_party(const tmldsa_share *sh);
 const uint8_t *tmldsa_share_pk(const tmldsa_share *sh);      /* TMLDSA_PKBYTES, FIPS 204 encoding */
 const uint8_t *tmldsa_share_key_id(const tmldsa_share *sh);  /* TMLDSA_KEYIDBYTES */
 void tmldsa_share_free(tmldsa_share *sh);
+#ifdef CCTSA_TMLDSA_TEST_IMPORT
+/* TEST-ONLY (tmldsa_share_io.c, in cctsa_tmldsa_testonly, which defines CCTSA_TMLDSA_TEST_IMPORT
+ * for its users): the shipped library and binaries cannot export or reload a share. */
 int tmldsa_share_export(const tmldsa_share *sh, uint8_t out[TMLDSA_SHARE_BYTES]);
 int tmldsa_share_import(tmldsa_share **sh, const uint8_t *in, size_t len, tmldsa_error *err);
+#endif
 
 /* ---- dealerless key generation: all five parties, four message rounds ----
  * Arrays of received messages are indexed by sender (in[p-1] from party p) and include the

@@ -1,7 +1,7 @@
 /* tmldsa_driver.c: runs every party of a threshold ML-DSA key generation or signing session in
  * this process (tests, benchmarks), with byte and CPU accounting, a tamper hook and per-party
  * verdicts. */
-#include "threshold/mldsa/tmldsa_driver.h"
+#include "threshold/testkit/tmldsa_driver.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /* tecdsa_driver.c: in-process message routing for all parties (see tecdsa_driver.h). */
-#include "threshold/ecdsa/tecdsa_driver.h"
+#include "threshold/testkit/tecdsa_driver.h"
 
 #include <string.h>
 #include <time.h>
