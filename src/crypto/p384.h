@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/base.h"
 #define CC_P384_PUBBYTES 97
 
 /* EVP_PKEY for an uncompressed P-384 point, or NULL if it is malformed or not on the curve.
@@ -28,10 +29,10 @@ size_t cc_p384_sig_to_der(const uint8_t r[CC_P384_SCALARBYTES], const uint8_t s[
 /* ECDSA verification of a DER signature over a SHA-384 digest with pkey (EVP_PKEY_verify, which
  * rejects non-canonical DER). Returns 1 if valid, 0 if not, -1 on an internal error. Clears the
  * OpenSSL error queue. */
-int cc_p384_verify_digest(EVP_PKEY *pkey, const uint8_t digest[CC_P384_DIGESTBYTES], const uint8_t *der,
+CC_MUST_CHECK int cc_p384_verify_digest(EVP_PKEY *pkey, const uint8_t digest[CC_P384_DIGESTBYTES], const uint8_t *der,
                           size_t derlen);
 
 /* The same over a message: digest = SHA-384(msg), then cc_p384_verify_digest. */
-int cc_p384_verify(EVP_PKEY *pkey, const uint8_t *msg, size_t msglen, const uint8_t *der, size_t derlen);
+CC_MUST_CHECK int cc_p384_verify(EVP_PKEY *pkey, const uint8_t *msg, size_t msglen, const uint8_t *der, size_t derlen);
 
 #endif
