@@ -377,6 +377,9 @@ static void keystore_roundtrip(tecdsa_keyshare *ks[TECDSA_N + 1])
         }
         CHECK(tecdsa_keyshare_parse(blob, sizeof blob, &back) == TECDSA_OK);
         if (!back) continue;
+        static uint8_t again[TECDSA_KEYSHARE_BYTES]; /* the encoding is canonical (fuzz_tecdsa_share) */
+        CHECK(tecdsa_keyshare_serialize(back, again, sizeof again) == TECDSA_KEYSHARE_BYTES &&
+              memcmp(again, blob, sizeof again) == 0);
         tecdsa_keyshare_free(ks[i]);
         ks[i] = back;
     }
