@@ -33,6 +33,19 @@ void cc_error_clear(cc_error *e);
 /* Fill e (NULL allowed) and return code, so a failure path is `return cc_error_set(e, ...)`. */
 int cc_error_set(cc_error *e, int code, unsigned culprit, const char *fmt, ...) CC_PRINTF(4, 5);
 
+/* ---- allocator hook: where a library puts long-lived secret state (key shares, DKG and signing
+ * states). alloc returns zeroed memory or NULL; free wipes the n bytes, then releases them (p may
+ * be NULL). A NULL allocator means cc_allocator_default: calloc, wipe, free. A node can pass one
+ * over locked, guarded memory instead. ---- */
+typedef struct cc_allocator {
+    void *(*alloc)(void *ctx, size_t n);
+    void (*free)(void *ctx, void *p, size_t n);
+    void *ctx;
+} cc_allocator;
+extern const cc_allocator cc_allocator_default;
+void *cc_alloc(const cc_allocator *a, size_t n);
+void cc_free(const cc_allocator *a, void *p, size_t n);
+
 /* ---- files ---- */
 /* Read the whole file, at most max bytes (a larger file is an error, errno EFBIG). *buf is
  * malloc'd with one extra NUL byte after the *len bytes (so text can be used as a C string); the

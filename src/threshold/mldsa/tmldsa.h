@@ -48,6 +48,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/base.h"
+
 #define TMLDSA_PARTIES 5
 #define TMLDSA_THRESHOLD 3
 #define TMLDSA_SUBSETS 10           /* 3-element subsets of {1..5} */
@@ -137,6 +139,11 @@ int tmldsa_share_import(tmldsa_share **sh, const uint8_t *in, size_t len, tmldsa
 typedef struct tmldsa_dkg tmldsa_dkg;
 
 int tmldsa_dkg_new(tmldsa_dkg **st, unsigned party, const uint8_t sid[TMLDSA_SIDBYTES], tmldsa_error *err);
+/* The same with an allocator hook (base.h; NULL: calloc, wipe, free) for the DKG state, the share it
+ * produces and every signing session of that share (state and secret masks). The allocator must
+ * outlive them all. */
+int tmldsa_dkg_new_alloc(tmldsa_dkg **st, unsigned party, const uint8_t sid[TMLDSA_SIDBYTES],
+                         const cc_allocator *alloc, tmldsa_error *err);
 int tmldsa_dkg_round1(tmldsa_dkg *st, tmldsa_msg *out, tmldsa_error *err);
 int tmldsa_dkg_round2(tmldsa_dkg *st, const tmldsa_msg in[TMLDSA_PARTIES], tmldsa_msg *out,
                       tmldsa_msg out_priv[TMLDSA_PARTIES], tmldsa_error *err);

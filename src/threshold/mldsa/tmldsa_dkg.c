@@ -28,6 +28,7 @@ enum { DKG_R1, DKG_R2, DKG_R3, DKG_R4, DKG_FINISH, DKG_DONE, DKG_DEAD };
 #define D4_PAYLOAD TMLDSA_HASHBYTES
 
 struct tmldsa_dkg {
+    const cc_allocator *alloc; /* this state and the share it makes (NULL: the default) */
     unsigned party;
     int phase;
     uint8_t sid[TMLDSA_SIDBYTES];
@@ -105,10 +106,17 @@ static void rho_commit(const tmldsa_dkg *st, uint8_t out[TMLDSA_HASHBYTES], unsi
 
 int tmldsa_dkg_new(tmldsa_dkg **out, unsigned party, const uint8_t sid[TMLDSA_SIDBYTES], tmldsa_error *err)
 {
+    return tmldsa_dkg_new_alloc(out, party, sid, NULL, err);
+}
+
+int tmldsa_dkg_new_alloc(tmldsa_dkg **out, unsigned party, const uint8_t sid[TMLDSA_SIDBYTES],
+                         const cc_allocator *alloc, tmldsa_error *err)
+{
     if (!out || !sid || party < 1 || party > TMLDSA_PARTIES)
         return tmldsa_set_error(err, TMLDSA_E_ARG, 0, "dkg_new: NULL argument or party id not in 1..5");
-    tmldsa_dkg *st = calloc(1, sizeof *st);
+    tmldsa_dkg *st = cc_alloc(alloc, sizeof *st);
     if (!st) return tmldsa_set_error(err, TMLDSA_E_NOMEM, 0, "dkg_new: out of memory");
+    st->alloc = alloc;
     st->party = party;
     st->phase = DKG_R1;
     memcpy(st->sid, sid, TMLDSA_SIDBYTES);
@@ -121,8 +129,7 @@ void tmldsa_dkg_free(tmldsa_dkg *st)
 {
     if (!st) return;
     dkg_wipe(st);
-    cc_memzero(st, sizeof *st);
-    free(st);
+    cc_free(st->alloc, st, sizeof *st); /* wipes */
 }
 
 int tmldsa_dkg_round1(tmldsa_dkg *st, tmldsa_msg *out, tmldsa_error *err)
@@ -262,7 +269,8 @@ int tmldsa_dkg_round3(tmldsa_dkg *st, const tmldsa_msg in[TMLDSA_PARTIES], const
     cc_keccak_absorb(&x, &st->rho_all[0][0], sizeof st->rho_all);
     tmldsa_hash_final(&x, rho, sizeof rho);
 
-    st->share = calloc(1, sizeof *st->share);
+    st->share = cc_alloc(st->alloc, sizeof *st->share);
+    if (st->share) st->share->alloc = st->alloc;
     mldsa_matrix *A = malloc(sizeof *A);
     if (!st->share || !A) {
         free(A);

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/base.h"
 #include "crypto/fips202.h"
 #include "crypto/mldsa_blocks.h"
 #include "threshold/mldsa/tmldsa.h"
@@ -101,6 +102,7 @@ int tmldsa_signer_set(unsigned signer_mask, unsigned ids[TMLDSA_THRESHOLD]);
 
 /* ---- key share ---- */
 struct tmldsa_share {
+    const cc_allocator *alloc; /* where this share lives (NULL: the default); its sessions too */
     unsigned party;
     uint8_t pk[TMLDSA_PKBYTES];
     uint8_t tr[MLDSA_TRBYTES];

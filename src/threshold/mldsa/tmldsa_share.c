@@ -13,8 +13,7 @@ const uint8_t *tmldsa_share_key_id(const tmldsa_share *sh) { return sh ? sh->key
 void tmldsa_share_free(tmldsa_share *sh)
 {
     if (!sh) return;
-    cc_memzero(sh, sizeof *sh);
-    free(sh);
+    cc_free(sh->alloc, sh, sizeof *sh); /* wipes */
 }
 
 void tmldsa_t_from_seed(mldsa_polyveck *t, const mldsa_matrix *A, const uint8_t seed[MLDSA_CRHBYTES])

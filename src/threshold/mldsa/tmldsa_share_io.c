@@ -39,7 +39,7 @@ int tmldsa_share_import(tmldsa_share **out, const uint8_t *in, size_t len, tmlds
     unsigned party = in[OFF_PARTY];
     if (party < 1 || party > TMLDSA_PARTIES)
         return tmldsa_set_error(err, TMLDSA_E_FORMAT, 0, "share_import: party %u not in 1..5", party);
-    tmldsa_share *sh = calloc(1, sizeof *sh);
+    tmldsa_share *sh = cc_alloc(NULL, sizeof *sh);
     mldsa_matrix *A = malloc(sizeof *A);
     int rc = TMLDSA_OK;
     if (!sh || !A) {

@@ -68,15 +68,15 @@ void tmldsa_sign_free(tmldsa_sign *st)
 {
     if (!st) return;
     tmldsa_sign_wipe_round_secrets(st);
-    free(st->y);
+    const cc_allocator *a = st->share ? st->share->alloc : NULL;
+    cc_free(a, st->y, st->y ? (size_t)st->K * TMLDSA_HB_DIM * sizeof(double) : 0);
     free(st->w_own);
     free(st->w_all);
     free(st->w_sum);
     free(st->ctilde);
     free(st->msg);
     free(st->ctx);
-    cc_memzero(st, sizeof *st);
-    free(st);
+    cc_free(a, st, sizeof *st); /* wipes */
 }
 
 unsigned tmldsa_sign_attempt(const tmldsa_sign *st) { return st ? st->attempt : 0; }
@@ -139,7 +139,7 @@ int tmldsa_sign_new(tmldsa_sign **out, const tmldsa_share *share, const uint8_t 
         return tmldsa_set_error(err, TMLDSA_E_POLICY, 0, "sign_new: party %u refuses to sign: %s", share->party,
                                 why[0] ? why : "(policy gave no reason)");
     }
-    tmldsa_sign *st = calloc(1, sizeof *st);
+    tmldsa_sign *st = cc_alloc(share->alloc, sizeof *st); /* the share's allocator */
     if (!st) return tmldsa_set_error(err, TMLDSA_E_NOMEM, 0, "sign_new: out of memory");
     st->share = share;
     st->signers = signer_mask;
@@ -151,7 +151,7 @@ int tmldsa_sign_new(tmldsa_sign **out, const tmldsa_share *share, const uint8_t 
     tmldsa_assign(signer_mask, st->owner);
     st->msg = malloc(msglen ? msglen : 1);
     st->ctx = malloc(ctxlen ? ctxlen : 1);
-    st->y = malloc((size_t)K * TMLDSA_HB_DIM * sizeof(double));
+    st->y = cc_alloc(share->alloc, (size_t)K * TMLDSA_HB_DIM * sizeof(double)); /* secret masks */
     st->w_own = malloc((size_t)K * TMLDSA_VECK_PACKED);
     st->w_all = malloc((size_t)TMLDSA_THRESHOLD * K * TMLDSA_VECK_PACKED);
     st->w_sum = malloc((size_t)K * sizeof(mldsa_polyveck));
