@@ -72,6 +72,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/base.h"
+
 #define TECDSA_N 5
 #define TECDSA_T 3
 #define TECDSA_ID_BYTES 48
@@ -127,6 +129,10 @@ typedef struct tecdsa_presig tecdsa_presig;
 /* ---- DKG ---- */
 /* ceremony_nonce: 32 bytes agreed out of band (e.g. chosen by the operator). */
 tecdsa_dkg *tecdsa_dkg_new(int self_id, const uint8_t ceremony_nonce[32]);
+/* The same with an allocator hook (base.h; NULL: calloc, wipe, free) for the DKG state, the key
+ * share it produces, and that share's presigning states and presignatures. The allocator must
+ * outlive them all. */
+tecdsa_dkg *tecdsa_dkg_new_alloc(int self_id, const uint8_t ceremony_nonce[32], const cc_allocator *alloc);
 /* in: messages of the previous round by sender id (ignored on the first call); out: messages
  * to send by receiver id (the caller frees them). Returns TECDSA_OK, TECDSA_DONE or an error. */
 int tecdsa_dkg_step(tecdsa_dkg *d, const tecdsa_msg in[TECDSA_N + 1], tecdsa_msg out[TECDSA_N + 1]);

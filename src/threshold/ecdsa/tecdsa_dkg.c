@@ -31,6 +31,7 @@
 #define D7_BYTES TOT_BASE_MSG2_BYTES
 
 struct tecdsa_dkg {
+    const cc_allocator *alloc;
     int self, round, failed, culprit;
     unsigned suspects; /* set when culprit is 0: see tecdsa_dkg_suspects */
     uint8_t cer_id[TECDSA_ID_BYTES], sid[TECDSA_ID_BYTES];
@@ -51,13 +52,19 @@ struct tecdsa_dkg {
 
 tecdsa_dkg *tecdsa_dkg_new(int self_id, const uint8_t ceremony_nonce[32])
 {
+    return tecdsa_dkg_new_alloc(self_id, ceremony_nonce, NULL);
+}
+
+tecdsa_dkg *tecdsa_dkg_new_alloc(int self_id, const uint8_t ceremony_nonce[32], const cc_allocator *alloc)
+{
     if (self_id < 1 || self_id > TECDSA_N || !ceremony_nonce) return NULL;
-    tecdsa_dkg *d = calloc(1, sizeof *d);
+    tecdsa_dkg *d = cc_alloc(alloc, sizeof *d);
     if (!d) return NULL;
+    d->alloc = alloc;
     d->self = self_id;
-    d->ks = tk_new(self_id);
+    d->ks = tk_new(self_id, alloc);
     if (!d->ks) {
-        free(d);
+        cc_free(alloc, d, sizeof *d);
         return NULL;
     }
     th_ctx h;
@@ -73,8 +80,7 @@ void tecdsa_dkg_free(tecdsa_dkg *d)
 {
     if (!d) return;
     tecdsa_keyshare_free(d->ks);
-    cc_memzero(d, sizeof *d);
-    free(d);
+    cc_free(d->alloc, d, sizeof *d); /* wipes */
 }
 
 int tecdsa_dkg_culprit(const tecdsa_dkg *d) { return d ? d->culprit : 0; }

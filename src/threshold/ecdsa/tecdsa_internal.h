@@ -19,6 +19,7 @@
 #define TK_HEDGE_SEED_BYTES 32
 
 struct tecdsa_keyshare {
+    const cc_allocator *alloc; /* where it lives (NULL: the default); its presignatures too */
     int self;
     uint8_t key_id[TECDSA_ID_BYTES];
     uint8_t sid_dkg[TECDSA_ID_BYTES];
@@ -44,6 +45,7 @@ struct tecdsa_keyshare {
 
 /* A presignature refers to its key share (ban checks at signing): free it before the share. */
 struct tecdsa_presig {
+    const cc_allocator *alloc;
     atomic_bool consumed;                             /* test-and-set by tecdsa_sign_share */
     const tecdsa_keyshare *ks;
     int self;
@@ -54,7 +56,7 @@ struct tecdsa_presig {
     tsc u, v, phi;
 };
 
-tecdsa_keyshare *tk_new(int self);
+tecdsa_keyshare *tk_new(int self, const cc_allocator *alloc);
 /* TECDSA_ERR_REPLAY if sid was used before with this key share, else records it. */
 int tk_use_sid(tecdsa_keyshare *ks, const uint8_t sid[TECDSA_ID_BYTES]);
 /* Ban peer j for the life of the key share (idempotent). */

@@ -39,13 +39,14 @@ const char *tecdsa_strerror(int code)
     }
 }
 
-tecdsa_keyshare *tk_new(int self)
+tecdsa_keyshare *tk_new(int self, const cc_allocator *alloc)
 {
     /* message-independent, once per process: the fixed-base table used online (a failure only
      * means the slower fallback) */
     (void)tec_comb_prepare();
-    tecdsa_keyshare *ks = calloc(1, sizeof *ks);
+    tecdsa_keyshare *ks = cc_alloc(alloc, sizeof *ks);
     if (!ks) return NULL;
+    ks->alloc = alloc;
     ks->self = self;
     for (int j = 0; j <= TECDSA_N; j++) {
         atomic_init(&ks->banned[j], 0);
@@ -66,8 +67,7 @@ void tecdsa_keyshare_free(tecdsa_keyshare *ks)
     if (!ks) return;
     for (int j = 0; j <= TECDSA_N; j++) pthread_mutex_destroy(&ks->check_lock[j]);
     pthread_mutex_destroy(&ks->sid_lock);
-    cc_memzero(ks, sizeof *ks);
-    free(ks);
+    cc_free(ks->alloc, ks, sizeof *ks); /* wipes */
 }
 
 int tecdsa_keyshare_id(const tecdsa_keyshare *ks) { return ks->self; }

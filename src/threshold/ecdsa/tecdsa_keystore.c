@@ -54,7 +54,7 @@ int tecdsa_keyshare_parse(const uint8_t *in, size_t len, tecdsa_keyshare **out)
     tw_reader r = {in + sizeof MAGIC, len - sizeof MAGIC};
     int self = *tw_get(&r, 1), rc = TECDSA_ERR_FORMAT;
     if (self < 1 || self > TECDSA_N) return TECDSA_ERR_FORMAT;
-    tecdsa_keyshare *ks = tk_new(self);
+    tecdsa_keyshare *ks = tk_new(self, NULL);
     if (!ks) return TECDSA_ERR_INTERNAL;
     tpt check;
     memcpy(ks->key_id, tw_get(&r, TECDSA_ID_BYTES), TECDSA_ID_BYTES);

@@ -50,7 +50,7 @@ tecdsa_presign *tecdsa_presign_new(tecdsa_keyshare *ks, const int signers[TECDSA
         if (signers[k] == ks->self) found = 1;
     }
     if (!found) return NULL;
-    tecdsa_presign *p = calloc(1, sizeof *p);
+    tecdsa_presign *p = cc_alloc(ks->alloc, sizeof *p); /* the key share's allocator */
     if (!p) return NULL;
     p->ks = ks;
     p->self = ks->self;
@@ -98,8 +98,7 @@ void tecdsa_presign_free(tecdsa_presign *p)
             free(p->bob[j]);
         }
     tecdsa_presig_free(p->result);
-    cc_memzero(p, sizeof *p);
-    free(p);
+    cc_free(p->ks->alloc, p, sizeof *p); /* wipes */
 }
 
 int tecdsa_presign_culprit(const tecdsa_presign *p) { return p ? p->culprit : 0; }
@@ -403,7 +402,8 @@ static int p_finish(tecdsa_presign *p, const tecdsa_msg in[TECDSA_N + 1])
         if (rc != TECDSA_OK && !p->suspects) p->culprit = j;
     }
     if (rc == TECDSA_OK && !tec_eq(&pksum, &p->ks->pk)) rc = TECDSA_ERR_PKSUM;
-    if (rc == TECDSA_OK && !(p->result = calloc(1, sizeof *p->result))) rc = TECDSA_ERR_INTERNAL;
+    if (rc == TECDSA_OK && !(p->result = cc_alloc(p->ks->alloc, sizeof *p->result))) rc = TECDSA_ERR_INTERNAL;
+    if (rc == TECDSA_OK) p->result->alloc = p->ks->alloc;
     if (rc == TECDSA_OK) {
         tecdsa_presig *ps = p->result;
         tsc_add(&psisum, &psisum, &p->phi);

@@ -48,8 +48,7 @@ static int rerandomise(tsc *delta, tsc *r, const uint8_t key_id[TECDSA_ID_BYTES]
 void tecdsa_presig_free(tecdsa_presig *ps)
 {
     if (!ps) return;
-    cc_memzero(ps, sizeof *ps); /* no other thread may hold it any more */
-    free(ps);
+    cc_free(ps->alloc, ps, sizeof *ps); /* wipes; no other thread may hold it any more */
 }
 
 int tecdsa_tbs_digest(const uint8_t *tbs, size_t tbs_len, uint8_t digest[TECDSA_DIGEST_BYTES])
