@@ -86,6 +86,6 @@ int cc_cursor_done(const cc_cursor *c);
 typedef enum { CC_LOG_DEBUG = 0, CC_LOG_INFO, CC_LOG_WARN, CC_LOG_ERROR } cc_log_level;
 void cc_log_set_level(cc_log_level min);
 void cc_log(cc_log_level level, const char *tag, const char *fmt, ...) CC_PRINTF(3, 4);
-void cc_vlog(cc_log_level level, const char *tag, const char *fmt, va_list ap);
+void cc_vlog(cc_log_level level, const char *tag, const char *fmt, va_list ap) CC_PRINTF(3, 0);
 
 #endif
