@@ -10,7 +10,7 @@
 
 #include "benchutil.h"
 #include "crypto/fips202.h"
-#include "crypto/mldsa_internal.h"
+#include "crypto/mldsa_blocks.h"
 
 #define BUFLEN (64 * 1024)
 #define ROUNDS 3

@@ -10,8 +10,8 @@
 #include <string.h>
 
 #include "benchutil.h"
-#include "threshold/tecdsa.h"
-#include "threshold/tecdsa_driver.h"
+#include "threshold/ecdsa/tecdsa.h"
+#include "threshold/testkit/tecdsa_driver.h"
 
 #define PRESIGNS 16
 

@@ -9,8 +9,8 @@
 #include "benchutil.h"
 #include "crypto/ct.h"
 #include "crypto/mldsa.h"
-#include "threshold/tmldsa.h"
-#include "threshold/tmldsa_driver.h"
+#include "threshold/mldsa/tmldsa.h"
+#include "threshold/testkit/tmldsa_driver.h"
 
 typedef struct {
     uint8_t sk[CC_MLDSA65_SKBYTES];

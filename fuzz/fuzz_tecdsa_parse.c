@@ -5,11 +5,11 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "threshold/tecdsa.h"
-#include "threshold/tecdsa_ec.h"
-#include "threshold/tecdsa_scalar.h"
-#include "threshold/tecdsa_verify.h"
-#include "threshold/tecdsa_wire.h"
+#include "threshold/ecdsa/tecdsa.h"
+#include "threshold/ecdsa/tecdsa_ec.h"
+#include "threshold/ecdsa/tecdsa_scalar.h"
+#include "threshold/ecdsa/tecdsa_verify.h"
+#include "threshold/ecdsa/tecdsa_wire.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "crypto/mldsa.h"
-#include "threshold/tmldsa_driver.h"
+#include "threshold/testkit/tmldsa_driver.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/base.h"
 #include "cli/cli_attest.h"
 #include "cli/commands.h"
-#include "tsp/tsp_io.h"
 
 static const char usage_text[] =
     "usage: cctsa attest report --nonce HEX [--provider sev-snp|sim] [--out FILE] [--certs-out FILE]\n"
@@ -39,7 +39,7 @@ static int parse_nonce(const char *hex, uint8_t out[ATTEST_BINDING_BYTES])
     size_t n = strlen(hex);
     memset(out, 0, ATTEST_BINDING_BYTES);
     if (n == 0 || n % 2 || n > 2 * ATTEST_BINDING_BYTES) return -1;
-    return tsp_hex_decode(hex, out, n / 2);
+    return cc_hex_decode_exact(hex, out, n / 2);
 }
 
 static int attest_report(int argc, char **argv)
@@ -75,8 +75,8 @@ static int attest_report(int argc, char **argv)
         return cli_error("attest report: --provider takes sev-snp or sim"), 2;
     }
     if (rc != ATTEST_OK) return fprintf(stderr, "%s\n", why), 1;
-    int bad = tsp_write_file(out, ev.report, sizeof ev.report) != 0 ||
-              (ev.endorsements_len && tsp_write_file(certs_out, ev.endorsements, ev.endorsements_len) != 0);
+    int bad = cc_file_write(out, ev.report, sizeof ev.report, 0) != 0 ||
+              (ev.endorsements_len && cc_file_write(certs_out, ev.endorsements, ev.endorsements_len, 0) != 0);
     if (bad) cli_error("attest report: cannot write %s or %s", out, certs_out);
     else printf("report (%s, %d bytes): %s\n%s", provider, ATTEST_REPORT_BYTES, out,
                 ev.endorsements_len ? "" : "no endorsement certificates from the platform\n");
@@ -107,7 +107,7 @@ static int attest_verify_cmd(int argc, char **argv)
         } else if (!strcmp(a, "--config")) {
             config = v, i++;
         } else if (!strcmp(a, "--measurement")) {
-            if (tsp_hex_decode(v, m, sizeof m) != 0) {
+            if (cc_hex_decode_exact(v, m, sizeof m) != 0) {
                 cli_error("attest verify: --measurement takes 96 hex digits (48 bytes)");
                 goto out;
             }
@@ -137,7 +137,7 @@ static int attest_verify_cmd(int argc, char **argv)
     if (cli_attest_policy(config, &p) != 0) goto out;
     if (has_m) p.check_measurement = 1, memcpy(p.measurement, m, sizeof m);
     rc = 1;
-    if (tsp_read_file(report_path, 1u << 20, &blob, &blob_len) != 0) {
+    if (cc_file_read(report_path, 1u << 20, &blob, &blob_len) != 0) {
         cli_error("attest verify: cannot read %s", report_path);
         goto out;
     }

@@ -4,9 +4,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "base/base.h"
 #include "cli/cli_attest.h"
 #include "cli/commands.h"
-#include "tsp/tsp_io.h"
 
 static int digits(const char *s, int n, int *v)
 {
@@ -53,7 +53,7 @@ static int add_file(const char *path, uint8_t **buf, size_t *len)
 {
     uint8_t *in = NULL, *der = NULL;
     size_t n = 0, dn = 0;
-    if (tsp_read_file(path, ATTEST_MAX_ENDORSEMENT_BYTES, &in, &n) != 0)
+    if (cc_file_read(path, ATTEST_MAX_ENDORSEMENT_BYTES, &in, &n) != 0)
         return cli_error("cannot read %s (missing, unreadable or larger than 64 KiB)", path), -1;
     int rc = attest_endorsements_normalize(in, n, &der, &dn);
     free(in);

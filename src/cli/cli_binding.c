@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/base.h"
 #include "attest/binding.h"
 #include "cli/cli_attest.h"
 #include "cli/commands.h"
-#include "tsp/tsp_io.h"
 #include "x509/pem.h"
 
 #define MAX_CA 8
@@ -55,7 +55,7 @@ int cli_verify_binding(int argc, char **argv)
     }
     if (cli_attest_policy(config, &p) != 0) goto out;
     rc = 1;
-    if (tsp_read_file(path, BINDING_MAX_BYTES, &rec, &rec_len) != 0) {
+    if (cc_file_read(path, BINDING_MAX_BYTES, &rec, &rec_len) != 0) {
         cli_error("verify-binding: cannot read %s (missing, unreadable or larger than 1 MiB)", path);
         goto out;
     }

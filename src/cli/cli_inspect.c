@@ -5,10 +5,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/base.h"
 #include "asn1/der.h"
 #include "asn1/oids.h"
 #include "cli/commands.h"
-#include "tsp/tsp_io.h"
 #include "tsp/tsp_parse.h"
 #include "tsp/tsp_profile.h"
 #include "tsp/tsp_status.h"
@@ -121,7 +121,7 @@ int cli_inspect(int argc, char **argv)
     size_t len = 0;
     char err[200];
     tsp_parsed t;
-    if (tsp_read_file(argv[1], TSP_MAX_INPUT, &buf, &len) != 0)
+    if (cc_file_read(argv[1], TSP_MAX_INPUT, &buf, &len) != 0)
         return cli_error("inspect: cannot read %s (missing, unreadable or larger than 1 MiB)", argv[1]), 1;
     if (tsp_parse(buf, len, &t, err, sizeof err) != 0) {
         cli_error("inspect: %s: %s", argv[1], err);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "base/base.h"
 #include "cli/commands.h"
 #include "crypto/ct.h"
 #include "crypto/mldsa.h"
@@ -50,67 +51,21 @@ static void bytes_free(bytes *b, int secret)
     b->len = 0;
 }
 
-static int hexdigit(int c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    c = tolower(c);
-    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /* Decode hex, ignoring whitespace; 0 on success. */
 static int hex_decode(bytes *out, const char *hex, size_t hexlen)
 {
     out->data = malloc(hexlen / 2 + 1);
     out->len = 0;
     if (!out->data) return -1;
-    int hi = -1;
-    for (size_t i = 0; i < hexlen; i++) {
-        if (isspace((unsigned char)hex[i])) continue;
-        int v = hexdigit((unsigned char)hex[i]);
-        if (v < 0) return -1;
-        if (hi < 0) {
-            hi = v;
-        } else {
-            out->data[out->len++] = (uint8_t)(hi << 4 | v);
-            hi = -1;
-        }
-    }
-    return hi < 0 ? 0 : -1;
+    return cc_hex_decode(hex, hexlen, out->data, hexlen / 2 + 1, &out->len, CC_HEX_SKIP_SPACE);
 }
 
+/* The whole file (it may hold a secret key: base reads unbuffered and wipes what it frees). */
 static int read_file(bytes *out, const char *path)
 {
-    FILE *f = fopen(path, "rb");
     out->data = NULL;
     out->len = 0;
-    if (!f) return -1;
-    setvbuf(f, NULL, _IONBF, 0); /* no stdio copy of a secret key left in a freed buffer */
-    size_t cap = 4096;
-    out->data = malloc(cap);
-    int rc = 0;
-    while (out->data) {
-        size_t got = fread(out->data + out->len, 1, cap - out->len, f);
-        out->len += got;
-        if (out->len < cap) break;
-        if (cap >= MAX_INPUT_BYTES) {
-            rc = -1;
-            break;
-        }
-        /* grow by copy and wipe (not realloc), since the file may hold a secret key */
-        uint8_t *bigger = malloc(cap * 2);
-        if (!bigger) {
-            rc = -1;
-            break;
-        }
-        memcpy(bigger, out->data, out->len);
-        cc_memzero(out->data, out->len);
-        free(out->data);
-        out->data = bigger;
-        cap *= 2;
-    }
-    if (!out->data || ferror(f)) rc = -1;
-    fclose(f);
-    return rc;
+    return cc_file_read(path, MAX_INPUT_BYTES, &out->data, &out->len);
 }
 
 static int is_regular_file(const char *path)

@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/base.h"
 #include "cli/commands.h"
 #include "tsp/tsp_client.h"
 #include "tsp/tsp_hash.h"
-#include "tsp/tsp_io.h"
 #include "tsp/tsp_parse.h"
 #include "tsp/tsp_profile.h"
 #include "tsp/tsp_req.h"
@@ -69,13 +69,13 @@ static int send_prepared(const stamp_opts *o)
     uint8_t *req = NULL, *resp = NULL;
     size_t req_len = 0, resp_len = 0;
     char err[300];
-    if (tsp_read_file(o->request, TSP_REQ_MAX_LEN, &req, &req_len) != 0) {
+    if (cc_file_read(o->request, TSP_REQ_MAX_LEN, &req, &req_len) != 0) {
         cli_error("stamp: cannot read request %s", o->request);
         return 1;
     }
     int rc = tsp_http_post(o->url, req, req_len, &resp, &resp_len, err, sizeof err);
     if (rc != 0) cli_error("stamp: %s", err);
-    else if (tsp_write_file(o->out, resp, resp_len) != 0) cli_error("stamp: cannot write %s", o->out), rc = -1;
+    else if (cc_file_write(o->out, resp, resp_len, 0) != 0) cli_error("stamp: cannot write %s", o->out), rc = -1;
     else printf("reply (%zu bytes) written to %s\n", resp_len, o->out);
     free(req);
     free(resp);
@@ -140,7 +140,7 @@ int cli_stamp(int argc, char **argv)
         cli_error("stamp: malformed reply: %s", err);
     } else if (check_reply(&t, (tsp_hash_alg)h, digest, nonce, sizeof nonce, policy, policy_len) == 0) {
         snprintf(out_path, sizeof out_path, "%s%s", o.out ? o.out : o.file, o.out ? "" : ".tsr");
-        if (tsp_write_file(out_path, resp, resp_len) != 0) {
+        if (cc_file_write(out_path, resp, resp_len, 0) != 0) {
             cli_error("stamp: cannot write %s", out_path);
         } else {
             int p = tsp_profile_from_policy(t.tstinfo.policy, t.tstinfo.policy_len);

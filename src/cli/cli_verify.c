@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/base.h"
 #include "cli/commands.h"
-#include "tsp/tsp_io.h"
 #include "tsp/tsp_parse.h"
 #include "tsp/tsp_profile.h"
 #include "tsp/tsp_verify.h"
@@ -51,7 +51,7 @@ static int load_certs(const char *path, int anchor, tsp_verify_opts *o, uint8_t 
     size_t file_len = 0, off = 0;
     int *count = anchor ? &o->nroots : &o->nextra, loaded = 0, rc = -1;
     const char *what = anchor ? "--ca" : "--cert";
-    if (tsp_read_file(path, TSP_MAX_INPUT, &file, &file_len) != 0)
+    if (cc_file_read(path, TSP_MAX_INPUT, &file, &file_len) != 0)
         return cli_error("verify: cannot read %s %s", what, path), -1;
     static const char begin[] = "-----BEGIN CERTIFICATE-----";
     int pem = 0;
@@ -149,7 +149,7 @@ int cli_verify(int argc, char **argv)
             }
             i++;
         } else if (!strcmp(a, "--measurement") && v) {
-            if (tsp_hex_decode(v, measurement, sizeof measurement) != 0) {
+            if (cc_hex_decode_exact(v, measurement, sizeof measurement) != 0) {
                 cli_error("verify: --measurement takes 96 hex digits (48 bytes)");
                 goto out;
             }
@@ -176,7 +176,7 @@ int cli_verify(int argc, char **argv)
         goto out;
     }
     rc = 1;
-    if (tsp_read_file(token_path, TSP_MAX_INPUT, &token, &token_len) != 0) {
+    if (cc_file_read(token_path, TSP_MAX_INPUT, &token, &token_len) != 0) {
         cli_error("verify: cannot read %s (missing, unreadable or larger than 1 MiB)", token_path);
         goto out;
     }

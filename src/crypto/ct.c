@@ -5,6 +5,13 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "crypto/ct_check.h"
+
+#ifdef CCTSA_CT_CHECKS
+/* present only in the instrumented copies (see ct_check.h) */
+const char cctsa_ct_checks_instrumented[] = "cctsa constant-time instrumentation: valgrind client requests";
+#endif
+
 /* A volatile function pointer the compiler cannot see through, so the wipe is never elided. */
 static void *(*const volatile memset_never_elided)(void *, int, size_t) = memset;
 

@@ -1,5 +1,5 @@
 /* keccak_internal.h: pieces of Keccak-f[1600] (FIPS 202 section 3) shared by the one-way sponge
- * (fips202.c) and the 4-way SHAKE of the threshold signer (src/threshold/tmldsa_shake4.c): the
+ * (fips202.c) and the 4-way SHAKE (fips202x4.c): the
  * iota round constants and little-endian lane loads/stores. */
 #ifndef CCTSA_CRYPTO_KECCAK_INTERNAL_H
 #define CCTSA_CRYPTO_KECCAK_INTERNAL_H

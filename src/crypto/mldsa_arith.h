@@ -1,12 +1,12 @@
 /* mldsa_arith.h: inline scalar arithmetic mod q (private to src/crypto), so the NTT and the
  * coefficient loops need no function call per coefficient. mldsa_reduce.c exports the same
- * operations under the names declared in mldsa_internal.h. */
+ * operations under the names declared in mldsa_blocks.h. */
 #ifndef CCTSA_CRYPTO_MLDSA_ARITH_H
 #define CCTSA_CRYPTO_MLDSA_ARITH_H
 
 #include <stdint.h>
 
-#include "crypto/mldsa_internal.h"
+#include "crypto/mldsa_blocks.h"
 
 #define MLDSA_QINV 58728449 /* q^-1 mod 2^32 */
 

@@ -4,10 +4,10 @@
 #include <string.h>
 
 #include "crypto/ct.h"
-#include "crypto/ct_declassify.h"
+#include "crypto/ct_check.h"
 #include "crypto/fips202.h"
 #include "crypto/mldsa.h"
-#include "crypto/mldsa_internal.h"
+#include "crypto/mldsa_blocks.h"
 
 static void compute_t(mldsa_polyveck *t, const mldsa_matrix *A, const mldsa_polyvecl *s1,
                       const mldsa_polyveck *s2)
@@ -32,7 +32,7 @@ int cc_mldsa65_keygen_seed(uint8_t pk[CC_MLDSA65_PKBYTES], uint8_t sk[CC_MLDSA65
     cc_shake256(expanded, sizeof expanded, input, sizeof input);
     const uint8_t *rho = expanded, *rhoprime = expanded + MLDSA_SEEDBYTES;
     const uint8_t *key = expanded + MLDSA_SEEDBYTES + MLDSA_CRHBYTES;
-    DECLASSIFY(expanded, MLDSA_SEEDBYTES); /* rho is part of the public key */
+    CT_PUBLIC(expanded, MLDSA_SEEDBYTES); /* rho is part of the public key */
 
     mldsa_matrix A;
     mldsa_polyvecl s1;

@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "crypto/mldsa.h"
-#include "crypto/mldsa_internal.h"
+#include "crypto/mldsa_blocks.h"
 #include "crypto/mldsa_prehash.h"
 
 /* M' as a header (domain byte, context length, context) and a body (M, OID || PH(M), or a raw

@@ -4,7 +4,7 @@
  * untrusted or secret input report malformed encodings instead of accepting them. */
 #include <string.h>
 
-#include "crypto/mldsa_internal.h"
+#include "crypto/mldsa_blocks.h"
 
 /* Each coefficient c is stored as base + sign * c in `bits` bits (sign is +1 or -1). */
 typedef struct {

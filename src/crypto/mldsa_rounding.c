@@ -1,7 +1,7 @@
 /* mldsa_rounding.c: Power2Round, Decompose (gamma2 = (q-1)/32), MakeHint and UseHint of FIPS 204
  * section 7.4. Power2Round, Decompose and MakeHint are branch-free (they run on secret-derived
  * values while signing); UseHint runs on public data only (verification). */
-#include "crypto/mldsa_internal.h"
+#include "crypto/mldsa_blocks.h"
 
 #define TWO_GAMMA2 (2 * MLDSA_GAMMA2) /* 523776 = 1023 * 2^9 */
 

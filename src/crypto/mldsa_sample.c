@@ -5,9 +5,9 @@
 #include <string.h>
 
 #include "crypto/ct.h"
-#include "crypto/ct_declassify.h"
+#include "crypto/ct_check.h"
 #include "crypto/fips202.h"
-#include "crypto/mldsa_internal.h"
+#include "crypto/mldsa_blocks.h"
 
 /* RejNTTPoly: 3-byte little-endian candidates with the top bit cleared, kept when < q. */
 static void rej_ntt_poly(mldsa_poly *a, const uint8_t seed[MLDSA_SEEDBYTES + 2])
@@ -56,8 +56,8 @@ static void rej_bounded_poly(mldsa_poly *a, const uint8_t rhoprime[MLDSA_CRHBYTE
         for (unsigned pos = 0; pos < CC_SHAKE256_RATE && n < MLDSA_N; pos++) {
             uint32_t lo = buf[pos] & 15, hi = buf[pos] >> 4;
             int take_lo = lo < 9, take_hi = hi < 9;
-            DECLASSIFY(&take_lo, sizeof take_lo); /* which nibbles are rejected is public */
-            DECLASSIFY(&take_hi, sizeof take_hi);
+            CT_PUBLIC(&take_lo, sizeof take_lo); /* which nibbles are rejected is public */
+            CT_PUBLIC(&take_hi, sizeof take_hi);
             if (take_lo) a->c[n++] = MLDSA_ETA - (int32_t)lo;
             if (take_hi && n < MLDSA_N) a->c[n++] = MLDSA_ETA - (int32_t)hi;
         }

@@ -1,16 +1,16 @@
 /* mldsa_sign.c: ML-DSA-65 signing: Sign_internal (FIPS 204 Alg. 7, deterministic when rnd is NULL,
  * hedged otherwise) and the pure, HashML-DSA, raw-M' and external-mu interfaces, one-shot or
  * through a reusable cc_mldsa65_signer. Constant time in K, s1, s2, t0 and rnd except for the
- * rejection decisions themselves; the DECLASSIFY points mark what becomes public (checked by
+ * rejection decisions themselves; the CT_PUBLIC points mark what becomes public (checked by
  * test_mldsa_ct under valgrind). Every secret intermediate is wiped before return. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "crypto/ct.h"
-#include "crypto/ct_declassify.h"
+#include "crypto/ct_check.h"
 #include "crypto/fips202.h"
 #include "crypto/mldsa.h"
-#include "crypto/mldsa_internal.h"
+#include "crypto/mldsa_blocks.h"
 #include "crypto/mldsa_message.h"
 
 /* 1000 rejection rounds: the expected count is about 5, so running out means a broken key. */
@@ -27,7 +27,7 @@ struct cc_mldsa65_signer {
 static int signer_load(cc_mldsa65_signer *k, const uint8_t sk[CC_MLDSA65_SKBYTES])
 {
     int bad = mldsa_unpack_sk(k->rho, k->key, k->tr, &k->s1hat, &k->s2hat, &k->t0hat, sk);
-    DECLASSIFY(&bad, sizeof bad); /* a malformed key is reported, not hidden */
+    CT_PUBLIC(&bad, sizeof bad); /* a malformed key is reported, not hidden */
     if (bad) return CC_MLDSA_EKEY;
     mldsa_polyvecl_ntt(&k->s1hat);
     mldsa_polyveck_ntt(&k->s2hat);
@@ -50,7 +50,7 @@ typedef struct {
  * coefficient failed. */
 static int rejected(int reject)
 {
-    DECLASSIFY(&reject, sizeof reject);
+    CT_PUBLIC(&reject, sizeof reject);
     return reject;
 }
 
@@ -78,7 +78,7 @@ static int sign_attempt_once(sign_attempt *s, const cc_mldsa65_signer *k, const 
     cc_keccak_absorb(&h, s->w1packed, sizeof s->w1packed);
     cc_keccak_squeeze(&h, s->ctilde, MLDSA_CTILDEBYTES);
     cc_keccak_wipe(&h);
-    DECLASSIFY(s->ctilde, sizeof s->ctilde);
+    CT_PUBLIC(s->ctilde, sizeof s->ctilde);
     mldsa_sample_in_ball(&s->c, s->ctilde);
     mldsa_poly_ntt(&s->c);
 
@@ -107,8 +107,8 @@ static int sign_attempt_once(sign_attempt *s, const cc_mldsa65_signer *k, const 
     if (rejected(mldsa_polyveck_make_hint(&s->h, &s->w, &s->w1) > MLDSA_OMEGA)) return 0;
 
     /* accepted: z and h become the public signature */
-    DECLASSIFY(&s->z, sizeof s->z);
-    DECLASSIFY(&s->h, sizeof s->h);
+    CT_PUBLIC(&s->z, sizeof s->z);
+    CT_PUBLIC(&s->h, sizeof s->h);
     return 1;
 }
 

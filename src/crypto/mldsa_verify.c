@@ -8,7 +8,7 @@
 #include "crypto/ct.h"
 #include "crypto/fips202.h"
 #include "crypto/mldsa.h"
-#include "crypto/mldsa_internal.h"
+#include "crypto/mldsa_blocks.h"
 #include "crypto/mldsa_message.h"
 
 /* The decoded public key: A expanded, NTT(t1 * 2^d), and tr = H(pk, 64). */

@@ -20,7 +20,7 @@
 #include "proto/node_addr.h"
 #include <sys/un.h>
 #include "tsp/tsp_devca.h"
-#include "tsp/tsp_io.h"
+#include "base/base.h"
 
 static const char usage_text[] =
     "usage: cctsa-node --dev --dev-ca DIR --listen ENDPOINT [--default-profile P] [--measurement HEX96]\n"
@@ -112,7 +112,7 @@ static int parse_args(int argc, char **argv, node_opts *o)
     if (o->dev_ca) o->dev = 1;
     if (!o->dev || !o->dev_ca)
         return fprintf(stderr, "cctsa-node: no signer configured: only development mode (--dev --dev-ca DIR) exists so far\n"), -1;
-    if (o->measurement && tsp_hex_decode(o->measurement, o->m, sizeof o->m) != 0)
+    if (o->measurement && cc_hex_decode_exact(o->measurement, o->m, sizeof o->m) != 0)
         return fprintf(stderr, "cctsa-node: --measurement takes 96 hex digits\n"), -1;
     return 0;
 }

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/base.h"
 #include "crypto/ct.h"
 #include "x509/pem.h"
 #include "x509/x509_internal.h"
@@ -102,44 +103,11 @@ fail:
     return x509_fail("malformed base64 in PEM block");
 }
 
-static uint8_t *read_all(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    size_t cap = 4096, n = 0;
-    uint8_t *buf = malloc(cap + 1);
-    while (buf) {
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0) break;
-        if (n == cap) {
-            if (cap >= PEM_MAX_INPUT) {
-                cc_memzero(buf, n);
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            uint8_t *nb = malloc(cap * 2 + 1);
-            if (nb) memcpy(nb, buf, n);
-            cc_memzero(buf, n);
-            free(buf);
-            buf = nb;
-            cap *= 2;
-        }
-    }
-    fclose(f);
-    if (buf) {
-        buf[n] = 0;
-        *len = n;
-    }
-    return buf;
-}
-
 int x509_read_pem_or_der(const char *path, const char *label, uint8_t **der, size_t *len)
 {
     size_t n;
-    uint8_t *buf = read_all(path, &n);
-    if (!buf) return x509_fail("cannot read file");
+    uint8_t *buf = NULL;
+    if (cc_file_read(path, PEM_MAX_INPUT, &buf, &n) != 0) return x509_fail("cannot read file");
     int rc;
     if (n > 0 && buf[0] == 0x30) {
         *der = buf;

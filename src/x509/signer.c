@@ -11,6 +11,8 @@
 #include "crypto/p384.h"
 #include "x509/signer.h"
 
+_Static_assert(X509_ECDSA_MAX_SIGBYTES == CC_P384_SIG_MAX_DER, "one DER signature bound");
+
 static int is_p384(EVP_PKEY *pkey)
 {
     char group[32];
@@ -121,32 +123,19 @@ int x509_verify_raw(int alg, const uint8_t *pub, size_t publen, const uint8_t *m
     }
     if (alg != X509_ALG_ECDSA_P384 || siglen > X509_ECDSA_MAX_SIGBYTES) return -1;
     EVP_PKEY *pkey = cc_p384_public_key(pub, publen);
-    EVP_MD_CTX *md = EVP_MD_CTX_new();
-    int ok = pkey && md && EVP_DigestVerifyInit(md, NULL, EVP_sha384(), NULL, pkey) == 1 &&
-             EVP_DigestVerify(md, sig, siglen, msg, msglen) == 1;
-    EVP_MD_CTX_free(md);
+    int ok = pkey && cc_p384_verify(pkey, msg, msglen, sig, siglen) == 1;
     EVP_PKEY_free(pkey);
     return ok ? 0 : -1;
 }
 
 int x509_ecdsa_sig_to_der(const uint8_t rs[96], uint8_t *der, size_t *derlen)
 {
-    der_writer w;
-    uint8_t *out;
-    size_t n;
-    der_writer_init(&w);
-    der_begin(&w, DER_SEQUENCE);
-    der_put_uint_bytes(&w, rs, 48);
-    der_put_uint_bytes(&w, rs + 48, 48);
-    der_end(&w);
-    if (der_writer_finish(&w, &out, &n)) return -1;
-    int ok = n <= *derlen;
-    if (ok) {
-        memcpy(der, out, n);
-        *derlen = n;
-    }
-    free(out);
-    return ok ? 0 : -1;
+    uint8_t out[CC_P384_SIG_MAX_DER];
+    size_t n = cc_p384_sig_to_der(rs, rs + 48, out);
+    if (n > *derlen) return -1;
+    memcpy(der, out, n);
+    *derlen = n;
+    return 0;
 }
 
 int x509_ecdsa_sig_from_der(const uint8_t *der, size_t derlen, uint8_t rs[96])

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/base.h"
 #include "crypto/mldsa.h"
 
 enum {
@@ -56,14 +57,14 @@ int x509_ecdsa_public(EVP_PKEY *pkey, uint8_t pub[X509_P384_PUBBYTES]);
 
 /* Verify a signature made by a signer of algorithm alg with public key pub over msg.
  * 0 if valid, -1 otherwise (including malformed keys or signatures). */
-int x509_verify_raw(int alg, const uint8_t *pub, size_t publen, const uint8_t *msg, size_t msglen,
+CC_MUST_CHECK int x509_verify_raw(int alg, const uint8_t *pub, size_t publen, const uint8_t *msg, size_t msglen,
                     const uint8_t *sig, size_t siglen);
 
 /* ECDSA P-384 signature formats: raw r || s (48 bytes each, big-endian, as threshold protocols
  * produce it) <-> DER Ecdsa-Sig-Value ::= SEQUENCE { r INTEGER, s INTEGER } (RFC 5480 / X9.62).
  * *derlen holds the capacity on entry. The parser is strict DER and requires 0 < r, s < 2^384. */
-int x509_ecdsa_sig_to_der(const uint8_t rs[96], uint8_t *der, size_t *derlen);
-int x509_ecdsa_sig_from_der(const uint8_t *der, size_t derlen, uint8_t rs[96]);
+CC_MUST_CHECK int x509_ecdsa_sig_to_der(const uint8_t rs[96], uint8_t *der, size_t *derlen);
+CC_MUST_CHECK int x509_ecdsa_sig_from_der(const uint8_t *der, size_t derlen, uint8_t rs[96]);
 
 /* Malleability (ecdsa_low_s.c): 1 if the DER signature's s is at most n/2 (the low-S form), 0 if
  * it is above, -1 if malformed. negate_s writes (r, n - s), the other valid form, into out

@@ -5,29 +5,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
+#include "base/base.h"
 
 uint8_t *tu_hex_decode(const char *hex, size_t *len)
 {
     size_t n = strlen(hex);
-    if (n % 2) return NULL;
     uint8_t *out = malloc(n / 2 + 1);
-    if (!out) return NULL;
-    for (size_t i = 0; i < n / 2; i++) {
-        int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
-        if (hi < 0 || lo < 0) {
-            free(out);
-            return NULL;
-        }
-        out[i] = (uint8_t)(hi << 4 | lo);
+    if (out && cc_hex_decode(hex, n, out, n / 2, len, 0) != 0) {
+        free(out);
+        out = NULL;
     }
-    *len = n / 2;
     return out;
 }
 
@@ -44,46 +31,18 @@ int tu_hex_to(uint8_t *out, size_t len, const char *hex)
 
 char *tu_hex_encode(const uint8_t *in, size_t len)
 {
-    static const char digits[] = "0123456789abcdef";
     char *out = malloc(2 * len + 1);
-    if (!out) return NULL;
-    for (size_t i = 0; i < len; i++) {
-        out[2 * i] = digits[in[i] >> 4];
-        out[2 * i + 1] = digits[in[i] & 15];
-    }
-    out[2 * len] = 0;
+    if (out) cc_hex_encode(in, len, out);
     return out;
 }
 
 uint8_t *tu_read_file(const char *path, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "cannot open %s\n", path);
+    uint8_t *buf = NULL;
+    if (cc_file_read(path, SIZE_MAX - 1, &buf, len) != 0) {
+        fprintf(stderr, "cannot read %s\n", path);
         return NULL;
     }
-    size_t cap = 1 << 16, n = 0;
-    uint8_t *buf = malloc(cap);
-    while (buf) {
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (n < cap) break;
-        uint8_t *bigger = realloc(buf, cap * 2);
-        if (!bigger) {
-            free(buf);
-            buf = NULL;
-            break;
-        }
-        buf = bigger;
-        cap *= 2;
-    }
-    int err = ferror(f);
-    fclose(f);
-    if (err) {
-        free(buf);
-        return NULL;
-    }
-    *len = n;
     return buf;
 }
 

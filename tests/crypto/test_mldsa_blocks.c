@@ -11,7 +11,7 @@
 #include "crypto/ct.h"
 #include "crypto/fips202.h"
 #include "crypto/mldsa.h"
-#include "crypto/mldsa_internal.h"
+#include "crypto/mldsa_blocks.h"
 #include "testutil.h"
 
 static uint64_t rng_state = 0x9E3779B97F4A7C15ULL;

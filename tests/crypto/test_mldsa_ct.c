@@ -2,7 +2,7 @@
  * parts of the signing key (K, s1, s2, t0) and the hedging randomness are marked undefined; any
  * branch or memory index that depends on them is then reported by valgrind as a use of
  * uninitialised data (the registered test runs with --error-exitcode=1). The library copy used
- * here is built with CCTSA_CT_VALGRIND, so the rejection decisions and the released signature
+ * here is built with CCTSA_CT_CHECKS (cctsa_crypto_ct), so the rejection decisions and the released signature
  * parts are explicitly declassified, exactly where FIPS 204 allows them to be public.
  * With --leak-control the program deliberately branches on a secret byte: that run must fail,
  * which shows the check is able to catch a leak. Key generation is checked the same way with the

@@ -8,7 +8,7 @@
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
 
-#include "threshold/tecdsa.h"
+#include "threshold/ecdsa/tecdsa.h"
 
 static EVP_PKEY *test_pkey(const uint8_t pub[TECDSA_PUB_BYTES])
 {

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "threshold/tecdsa_driver.h"
-#include "threshold/tecdsa_wire.h"
+#include "threshold/testkit/tecdsa_driver.h"
+#include "threshold/ecdsa/tecdsa_wire.h"
 
 enum { OP_XOR, OP_COPY, OP_PUT, OP_GROW, OP_SHRINK, OP_HEADER_XOR, OP_CAPTURE, OP_REPLACE };
 

@@ -21,9 +21,9 @@
 
 #include "check.h"
 #include "testutil.h"
-#include "threshold/tecdsa.h"
-#include "threshold/tecdsa_ec.h"
-#include "threshold/tecdsa_ot.h"
+#include "threshold/ecdsa/tecdsa.h"
+#include "threshold/ecdsa/tecdsa_ec.h"
+#include "threshold/ecdsa/tecdsa_ot.h"
 
 #define SECRET(p, n) VALGRIND_MAKE_MEM_UNDEFINED((p), (n))
 #define PUBLIC(p, n) VALGRIND_MAKE_MEM_DEFINED((p), (n))

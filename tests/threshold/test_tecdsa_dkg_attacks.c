@@ -14,8 +14,8 @@
 #include "check.h"
 #include "tecdsa_test_tamper.h"
 #include "testutil.h"
-#include "threshold/tecdsa.h"
-#include "threshold/tecdsa_internal.h"
+#include "threshold/ecdsa/tecdsa.h"
+#include "threshold/ecdsa/tecdsa_internal.h"
 
 /* D2 payload layout: C0 C1 C2 | rho | PoK0 PoK1 PoK2 | share | zero seed */
 #define D2_RHO (3 * TPT_BYTES)

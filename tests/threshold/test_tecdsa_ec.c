@@ -16,9 +16,9 @@
 
 #include "check.h"
 #include "testutil.h"
-#include "threshold/tecdsa_driver.h"
-#include "threshold/tecdsa_ec.h"
-#include "threshold/tecdsa_internal.h"
+#include "threshold/testkit/tecdsa_driver.h"
+#include "threshold/ecdsa/tecdsa_ec.h"
+#include "threshold/ecdsa/tecdsa_internal.h"
 
 static EC_GROUP *g;
 static BN_CTX *bn;
@@ -329,7 +329,7 @@ static void lagrange(void)
 
 static void used_sessions(void)
 {
-    tecdsa_keyshare *ks = tk_new(1);
+    tecdsa_keyshare *ks = tk_new(1, NULL);
     uint8_t sid[48] = {0};
     CHECK(tk_use_sid(ks, sid) == TECDSA_OK);
     CHECK(tk_use_sid(ks, sid) == TECDSA_ERR_REPLAY);
@@ -360,7 +360,7 @@ static void api_misuse(void)
     CHECK(tecdsa_dkg_take_keyshare(d) == NULL);
     tecdsa_dkg_free(d);
 
-    tecdsa_keyshare *ks = tk_new(2);
+    tecdsa_keyshare *ks = tk_new(2, NULL);
     int bad_sets[][3] = {{1, 1, 3}, {3, 2, 1}, {1, 3, 4}, {0, 2, 3}, {2, 3, 6}};
     for (size_t i = 0; i < sizeof bad_sets / sizeof bad_sets[0]; i++)
         CHECK_MSG(tecdsa_presign_new(ks, bad_sets[i], batch) == NULL, "signer set %zu accepted", i);

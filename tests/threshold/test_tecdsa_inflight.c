@@ -29,12 +29,12 @@
 
 #include "check.h"
 #include "tecdsa_test_ossl.h"
-#include "threshold/tecdsa_wire.h"
+#include "threshold/ecdsa/tecdsa_wire.h"
 #include "testutil.h"
-#include "threshold/tecdsa.h"
-#include "threshold/tecdsa_driver.h"
-#include "threshold/tecdsa_hash.h"
-#include "threshold/tecdsa_internal.h"
+#include "threshold/ecdsa/tecdsa.h"
+#include "threshold/testkit/tecdsa_driver.h"
+#include "threshold/ecdsa/tecdsa_hash.h"
+#include "threshold/ecdsa/tecdsa_internal.h"
 
 #define ADV 3
 #define CAP TECDSA_MAX_SESSIONS_PER_PEER

@@ -14,8 +14,8 @@
 #include "check.h"
 #include "crypto/ct.h"
 #include "testutil.h"
-#include "threshold/tecdsa.h"
-#include "threshold/tecdsa_ot.h"
+#include "threshold/ecdsa/tecdsa.h"
+#include "threshold/ecdsa/tecdsa_ot.h"
 
 static tot_alice_setup g_alice;
 static tot_bob_setup g_bob;

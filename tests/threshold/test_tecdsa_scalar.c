@@ -9,7 +9,7 @@
 
 #include "check.h"
 #include "testutil.h"
-#include "threshold/tecdsa_scalar.h"
+#include "threshold/ecdsa/tecdsa_scalar.h"
 
 static BIGNUM *g_n;
 static BN_CTX *g_bn;

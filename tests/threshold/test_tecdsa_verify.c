@@ -12,7 +12,7 @@
 
 #include "check.h"
 #include "testutil.h"
-#include "threshold/tecdsa_verify.h"
+#include "threshold/ecdsa/tecdsa_verify.h"
 
 static void run_file(const char *rel, int p1363, int expect_total)
 {

@@ -2,7 +2,7 @@
  * ML-DSA against independent references written here in long double (plain series with argument
  * reduction by loops, no libm), plus statistical checks of the Gaussians and of the ellipsoid
  * samples. With `--ct-check` it instead runs the sampler on inputs marked undefined for valgrind
- * memcheck (tests/threshold/tmldsa_ctgrind.sh): any branch or memory index that depends on the
+ * memcheck (tests/threshold/mldsa/tmldsa_ctgrind.sh): any branch or memory index that depends on the
  * secret randomness is reported as an error. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,17 +11,14 @@
 #include "check.h"
 #include "crypto/fips202.h"
 #include "testutil.h"
-#include "threshold/tmldsa_ctfloat.h"
-#include "threshold/tmldsa_driver.h"
-#include "threshold/tmldsa_internal.h"
+#include "threshold/mldsa/tmldsa_ctfloat.h"
+#include "threshold/testkit/tmldsa_driver.h"
+#include "threshold/mldsa/tmldsa_internal.h"
 
-#if defined(__has_include)
-#if __has_include(<valgrind/memcheck.h>)
+/* the valgrind client requests only in the CCTSA_CT_CHECKS copy (test_tmldsa_ctfloat_ct) */
+#ifdef CCTSA_CT_CHECKS
 #include <valgrind/memcheck.h>
-#define HAVE_MEMCHECK 1
-#endif
-#endif
-#ifndef HAVE_MEMCHECK
+#else
 #define VALGRIND_MAKE_MEM_UNDEFINED(p, n) ((void)(p), (void)(n))
 #define VALGRIND_MAKE_MEM_DEFINED(p, n) ((void)(p), (void)(n))
 #define RUNNING_ON_VALGRIND 0

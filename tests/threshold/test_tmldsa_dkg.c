@@ -19,7 +19,7 @@
 #include "crypto/ct.h"
 #include "crypto/mldsa.h"
 #include "testutil.h"
-#include "threshold/tmldsa_driver.h"
+#include "threshold/testkit/tmldsa_driver.h"
 #include "tmldsa_test_blame.h"
 
 /* TEST ONLY: reconstructs the full secret from all five shares to check the algebra. */

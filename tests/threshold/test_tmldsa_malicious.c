@@ -19,8 +19,8 @@
 #include "crypto/ct.h"
 #include "crypto/mldsa.h"
 #include "testutil.h"
-#include "threshold/tmldsa_ctfloat.h"
-#include "threshold/tmldsa_driver.h"
+#include "threshold/mldsa/tmldsa_ctfloat.h"
+#include "threshold/testkit/tmldsa_driver.h"
 #include "tmldsa_test_blame.h"
 
 static tmldsa_share *g_sh[TMLDSA_PARTIES];

@@ -1,7 +1,7 @@
 /* test_tmldsa_msgwipe.c: tmldsa_msg_free wipes a message before releasing it. The DKG's round-2
  * private messages carry the seed contributions r_{j,I}; freed memory is handed out again by the
  * allocator, so they must be zero by the time free() sees them. This program is linked with
- * -Wl,--wrap=free (tests/threshold/tmldsa_tests.cmake): every free() of the library goes through
+ * -Wl,--wrap=free (tests/threshold/mldsa/tmldsa_tests.cmake): every free() of the library goes through
  * __wrap_free below, which inspects the one buffer the test arms before passing it on. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,7 +9,7 @@
 
 #include "check.h"
 #include "crypto/ct.h"
-#include "threshold/tmldsa.h"
+#include "threshold/mldsa/tmldsa.h"
 
 void __real_free(void *p);
 void __wrap_free(void *p);

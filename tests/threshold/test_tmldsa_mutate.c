@@ -14,7 +14,7 @@
 #include "crypto/fips202.h"
 #include "crypto/mldsa.h"
 #include "testutil.h"
-#include "threshold/tmldsa_driver.h"
+#include "threshold/testkit/tmldsa_driver.h"
 #include "tmldsa_test_blame.h"
 
 static cc_keccak_ctx g_rng;

@@ -2,7 +2,7 @@
  * 10 signer sets (empty, 1-byte and 255-byte contexts), each checked with the independent FIPS 204
  * verifier cc_mldsa65_verify; one-bit changes of signature, message or context must be rejected.
  * With `--emit FILE` it also writes "pk sig msg ctx expected" lines for the @noble/post-quantum
- * cross-check (tests/threshold/tmldsa_noble.sh). */
+ * cross-check (tests/threshold/mldsa/tmldsa_noble.sh). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,8 +11,8 @@
 #include "crypto/ct.h"
 #include "crypto/mldsa.h"
 #include "testutil.h"
-#include "threshold/tmldsa.h"
-#include "threshold/tmldsa_driver.h"
+#include "threshold/mldsa/tmldsa.h"
+#include "threshold/testkit/tmldsa_driver.h"
 
 static void emit_line(FILE *f, const uint8_t *pk, const uint8_t *sig, const uint8_t *msg, size_t msglen,
                       const uint8_t *ctx, size_t ctxlen, const char *expect)

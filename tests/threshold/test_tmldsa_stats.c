@@ -11,7 +11,7 @@
 #include "crypto/ct.h"
 #include "crypto/mldsa.h"
 #include "testutil.h"
-#include "threshold/tmldsa_driver.h"
+#include "threshold/testkit/tmldsa_driver.h"
 
 int main(void)
 {

@@ -5,7 +5,7 @@
 #ifndef CCTSA_TESTS_TMLDSA_TEST_BLAME_H
 #define CCTSA_TESTS_TMLDSA_TEST_BLAME_H
 
-#include "threshold/tmldsa_driver.h"
+#include "threshold/testkit/tmldsa_driver.h"
 
 static inline int tmldsa_verdict_sound(const tmldsa_error *e, unsigned malicious)
 {

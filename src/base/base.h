@@ -1,0 +1,91 @@
+/* base.h: the base layer shared by every component (library cctsa_base, libc only): the
+ * must-check marker, the error type (return code + reason + culprit), bounded whole-file reads and
+ * writes, hex encoding and decoding, a bounded byte cursor and the log. No function here keeps
+ * state except the log level. Conventions: docs/conventions.md. */
+#ifndef CCTSA_BASE_BASE_H
+#define CCTSA_BASE_BASE_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* A status return the caller must look at (warn_unused_result; -Werror makes it an error). */
+#if defined(__GNUC__)
+#define CC_MUST_CHECK __attribute__((warn_unused_result))
+#define CC_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define CC_MUST_CHECK
+#define CC_PRINTF(f, a)
+#endif
+
+/* ---- the error type: functions return 0 or a negative code of their library, and when the
+ * caller passes a cc_error, fill it with the same code, the party to blame (0: nobody / not a
+ * protocol error) and a one-line reason. ---- */
+#define CC_ERROR_REASON_MAX 160
+typedef struct {
+    int code;         /* 0 or the negative code returned */
+    unsigned culprit; /* protocol party proven at fault (1..N), 0 if none */
+    char reason[CC_ERROR_REASON_MAX];
+} cc_error;
+
+/* Reset e (NULL allowed). */
+void cc_error_clear(cc_error *e);
+/* Fill e (NULL allowed) and return code, so a failure path is `return cc_error_set(e, ...)`. */
+int cc_error_set(cc_error *e, int code, unsigned culprit, const char *fmt, ...) CC_PRINTF(4, 5);
+
+/* ---- allocator hook: where a library puts long-lived secret state (key shares, DKG and signing
+ * states). alloc returns zeroed memory or NULL; free wipes the n bytes, then releases them (p may
+ * be NULL). A NULL allocator means cc_allocator_default: calloc, wipe, free. A node can pass one
+ * over locked, guarded memory instead. ---- */
+typedef struct cc_allocator {
+    void *(*alloc)(void *ctx, size_t n);
+    void (*free)(void *ctx, void *p, size_t n);
+    void *ctx;
+} cc_allocator;
+extern const cc_allocator cc_allocator_default;
+void *cc_alloc(const cc_allocator *a, size_t n);
+void cc_free(const cc_allocator *a, void *p, size_t n);
+
+/* ---- files ---- */
+/* Read the whole file, at most max bytes (a larger file is an error, errno EFBIG). *buf is
+ * malloc'd with one extra NUL byte after the *len bytes (so text can be used as a C string); the
+ * stream is unbuffered and the buffer grows by copy and wipe, so no partial copy of a secret file
+ * is left in freed memory. 0, or -1 with errno set and *buf untouched. */
+CC_MUST_CHECK int cc_file_read(const char *path, size_t max, uint8_t **buf, size_t *len);
+/* Create or truncate path with the bytes; mode 0600 if secret, else 0644 (less umask). 0 or -1. */
+CC_MUST_CHECK int cc_file_write(const char *path, const uint8_t *buf, size_t len, int secret);
+
+/* ---- hex ---- */
+#define CC_HEX_SKIP_SPACE 1u /* decode: ignore ASCII whitespace between digits */
+/* Decode hex (either case) from hex[0..hexlen) into out (capacity cap); *outlen = bytes written.
+ * 0, or -1 on a bad digit, an odd digit count or more than cap bytes (out then holds garbage). */
+CC_MUST_CHECK int cc_hex_decode(const char *hex, size_t hexlen, uint8_t *out, size_t cap, size_t *outlen,
+                                unsigned flags);
+/* Decode exactly outlen bytes from the NUL-terminated hex (no spaces). 0 or -1. */
+CC_MUST_CHECK int cc_hex_decode_exact(const char *hex, uint8_t *out, size_t outlen);
+/* Lower-case hex of in into out (2 * len + 1 bytes, NUL-terminated). */
+void cc_hex_encode(const uint8_t *in, size_t len, char *out);
+
+/* ---- bounded byte cursor: reads never go past the end; the first failure is sticky. ---- */
+typedef struct {
+    const uint8_t *p;
+    size_t len, off;
+    int err;
+} cc_cursor;
+
+void cc_cursor_init(cc_cursor *c, const uint8_t *p, size_t len);
+/* The next n bytes (advancing), or NULL with err set if fewer remain. */
+const uint8_t *cc_cursor_take(cc_cursor *c, size_t n);
+uint8_t cc_cursor_u8(cc_cursor *c);     /* 0 with err set past the end */
+uint16_t cc_cursor_u16be(cc_cursor *c); /* big-endian */
+uint32_t cc_cursor_u32be(cc_cursor *c);
+/* 1 if every byte was consumed and nothing failed. */
+int cc_cursor_done(const cc_cursor *c);
+
+/* ---- log: one line per record on stderr, "<tag>: <level>: message". ---- */
+typedef enum { CC_LOG_DEBUG = 0, CC_LOG_INFO, CC_LOG_WARN, CC_LOG_ERROR } cc_log_level;
+void cc_log_set_level(cc_log_level min);
+void cc_log(cc_log_level level, const char *tag, const char *fmt, ...) CC_PRINTF(3, 4);
+void cc_vlog(cc_log_level level, const char *tag, const char *fmt, va_list ap) CC_PRINTF(3, 0);
+
+#endif

@@ -1,0 +1,51 @@
+/* tecdsa_hash.c: domain-separated SHAKE256 transcript hashing (see tecdsa_hash.h). */
+#include "threshold/ecdsa/tecdsa_hash.h"
+
+#include <string.h>
+
+#include "crypto/ct.h"
+
+static const char PROTOCOL_TAG[] = "cctsa/tecdsa/dkls23/p384/v1";
+
+void th_init(th_ctx *h, const char *label)
+{
+    cc_shake256_init(&h->k);
+    th_var(h, PROTOCOL_TAG, sizeof PROTOCOL_TAG - 1);
+    th_var(h, label, strlen(label));
+}
+
+void th_bytes(th_ctx *h, const void *p, size_t n) { cc_keccak_absorb(&h->k, p, n); }
+
+void th_u32(th_ctx *h, uint32_t x)
+{
+    uint8_t b[4] = {(uint8_t)(x >> 24), (uint8_t)(x >> 16), (uint8_t)(x >> 8), (uint8_t)x};
+    th_bytes(h, b, 4);
+}
+
+void th_var(th_ctx *h, const void *p, size_t n)
+{
+    th_u32(h, (uint32_t)n);
+    th_bytes(h, p, n);
+}
+
+void th_scalar(th_ctx *h, const tsc *s)
+{
+    uint8_t b[TSC_BYTES];
+    tsc_to_bytes(b, s);
+    th_bytes(h, b, sizeof b);
+    cc_memzero(b, sizeof b);
+}
+
+void th_out(th_ctx *h, uint8_t *out, size_t n)
+{
+    cc_keccak_squeeze(&h->k, out, n);
+    cc_keccak_wipe(&h->k);
+}
+
+void th_out_scalar(th_ctx *h, tsc *out)
+{
+    uint8_t b[64];
+    th_out(h, b, sizeof b);
+    tsc_from_wide(out, b, sizeof b);
+    cc_memzero(b, sizeof b);
+}

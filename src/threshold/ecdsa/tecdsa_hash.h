@@ -1,0 +1,28 @@
+/* tecdsa_hash.h: domain-separated hashing for the threshold ECDSA protocol (SHAKE256 from
+ * crypto/fips202.h). Every hash starts with the protocol tag and a purpose label; callers add
+ * key id, session id, sender, receiver and round so that no value can be replayed elsewhere. */
+#ifndef CCTSA_THRESHOLD_TECDSA_HASH_H
+#define CCTSA_THRESHOLD_TECDSA_HASH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "crypto/fips202.h"
+#include "threshold/ecdsa/tecdsa_scalar.h"
+
+typedef struct {
+    cc_keccak_ctx k;
+} th_ctx;
+
+/* Start a hash labelled `label` (e.g. "dkg/commit"). */
+void th_init(th_ctx *h, const char *label);
+void th_bytes(th_ctx *h, const void *p, size_t n);          /* fixed-length field */
+void th_var(th_ctx *h, const void *p, size_t n);            /* length-prefixed field */
+void th_u32(th_ctx *h, uint32_t x);
+void th_scalar(th_ctx *h, const tsc *s);
+/* Finish: squeeze n bytes (any length), then wipe the state. */
+void th_out(th_ctx *h, uint8_t *out, size_t n);
+/* Finish as a scalar mod n (64 bytes reduced: bias < 2^-128). */
+void th_out_scalar(th_ctx *h, tsc *out);
+
+#endif

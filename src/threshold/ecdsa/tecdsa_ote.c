@@ -1,0 +1,167 @@
+/* tecdsa_ote.c: IKNP-style OT extension with a 128-bit universal-hash consistency check of
+ * every column (SoftSpokenOT k = 1 style; see tecdsa_ot.h). Bob's column c is
+ * U_c = PRG(s0_c) ^ PRG(s1_c) ^ beta; Alice rebuilds Q_c = PRG(s_{Delta_c}) ^ Delta_c * U_c =
+ * T0_c ^ Delta_c * beta and checks h(Q_c) = t~_c ^ Delta_c * x~ for h(x) = XOR of chal_k over the
+ * set bits x_k, chal derived from (ctx, U). All Delta and beta dependent work is masked. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto/ct.h"
+#include "crypto/ct_check.h"
+#include "threshold/ecdsa/tecdsa.h"
+#include "threshold/ecdsa/tecdsa_hash.h"
+#include "threshold/ecdsa/tecdsa_ot.h"
+
+#define U_BYTES ((size_t)TOT_KAPPA * TOT_COL_BYTES)
+
+static void prg_column(uint8_t out[TOT_COL_BYTES], const uint8_t seed[TOT_SEED_BYTES],
+                       const uint8_t ctx[TOT_CTX_BYTES], uint32_t col)
+{
+    th_ctx h;
+    th_init(&h, "ote/prg");
+    th_bytes(&h, seed, TOT_SEED_BYTES);
+    th_bytes(&h, ctx, TOT_CTX_BYTES);
+    th_u32(&h, col);
+    th_out(&h, out, TOT_COL_BYTES);
+}
+
+/* Challenge: one 128-bit value per extension row, from the context and Bob's matrix U. */
+static uint64_t (*challenges(const uint8_t ctx[TOT_CTX_BYTES], const uint8_t *u))[2]
+{
+    uint64_t(*chal)[2] = malloc(sizeof(uint64_t[2]) * TOT_XI_PAD);
+    uint8_t *bytes = malloc((size_t)TOT_XI_PAD * TOT_CHK_BYTES);
+    if (chal && bytes) {
+        th_ctx h;
+        th_init(&h, "ote/challenge");
+        th_bytes(&h, ctx, TOT_CTX_BYTES);
+        th_bytes(&h, u, U_BYTES);
+        th_out(&h, bytes, (size_t)TOT_XI_PAD * TOT_CHK_BYTES);
+        for (size_t k = 0; k < TOT_XI_PAD; k++) {
+            memcpy(&chal[k][0], bytes + 16 * k, 8);
+            memcpy(&chal[k][1], bytes + 16 * k + 8, 8);
+        }
+    } else {
+        free(chal);
+        chal = NULL;
+    }
+    free(bytes);
+    return chal;
+}
+
+/* h(col) = XOR of chal[k] over the set bits of col; branch-free in the bits. */
+static void uhash(uint64_t out[2], const uint8_t col[TOT_COL_BYTES], uint64_t (*chal)[2])
+{
+    uint64_t a0 = 0, a1 = 0;
+    for (size_t k = 0; k < TOT_XI_PAD; k++) {
+        uint64_t mask = 0 - (uint64_t)((col[k / 8] >> (k % 8)) & 1);
+        a0 ^= chal[k][0] & mask;
+        a1 ^= chal[k][1] & mask;
+    }
+    out[0] = a0;
+    out[1] = a1;
+}
+
+static void put_chk(uint8_t *p, const uint64_t v[2])
+{
+    memcpy(p, &v[0], 8);
+    memcpy(p + 8, &v[1], 8);
+}
+
+/* rows[k] bit c = cols[c] bit k, for k < TOT_XI. */
+static void transpose(uint8_t rows[TOT_XI][TOT_ROW_BYTES], const uint8_t *cols)
+{
+    memset(rows, 0, (size_t)TOT_XI * TOT_ROW_BYTES);
+    for (size_t c = 0; c < TOT_KAPPA; c++) {
+        const uint8_t *col = cols + c * TOT_COL_BYTES;
+        for (size_t k = 0; k < TOT_XI; k++)
+            rows[k][c / 8] |= (uint8_t)(((col[k / 8] >> (k % 8)) & 1) << (c % 8));
+    }
+}
+
+int tot_ote_bob(tot_bob_state *st, const tot_bob_setup *setup, const uint8_t ctx[TOT_CTX_BYTES],
+                const uint8_t coins[TOT_COINS_BYTES], uint8_t out[TOT_BOB_MSG_BYTES])
+{
+    uint8_t *t0 = malloc(U_BYTES);
+    uint8_t t1[TOT_COL_BYTES];
+    uint64_t(*chal)[2] = NULL, v[2];
+    int rc = TECDSA_ERR_INTERNAL;
+    if (!t0) goto done;
+    th_ctx h;
+    th_init(&h, "ote/beta");
+    th_bytes(&h, coins, TOT_COINS_BYTES);
+    th_bytes(&h, ctx, TOT_CTX_BYTES);
+    th_out(&h, st->beta, sizeof st->beta);
+    for (uint32_t c = 0; c < TOT_KAPPA; c++) {
+        uint8_t *col0 = t0 + (size_t)c * TOT_COL_BYTES, *u = out + (size_t)c * TOT_COL_BYTES;
+        prg_column(col0, setup->seed[c][0], ctx, c);
+        prg_column(t1, setup->seed[c][1], ctx, c);
+        for (size_t i = 0; i < TOT_COL_BYTES; i++) u[i] = (uint8_t)(col0[i] ^ t1[i] ^ st->beta[i]);
+    }
+    chal = challenges(ctx, out);
+    if (!chal) goto done;
+    uhash(v, st->beta, chal);
+    put_chk(out + U_BYTES, v);
+    for (size_t c = 0; c < TOT_KAPPA; c++) {
+        uhash(v, t0 + c * TOT_COL_BYTES, chal);
+        put_chk(out + U_BYTES + TOT_CHK_BYTES + c * TOT_CHK_BYTES, v);
+    }
+    transpose(st->rows, t0);
+    rc = TECDSA_OK;
+done:
+    if (t0) cc_memzero(t0, U_BYTES);
+    cc_memzero(t1, sizeof t1);
+    free(t0);
+    free(chal);
+    return rc;
+}
+
+int tot_ote_alice(const tot_alice_setup *setup, const uint8_t ctx[TOT_CTX_BYTES],
+                  const uint8_t in[TOT_BOB_MSG_BYTES], uint8_t rows[TOT_XI][TOT_ROW_BYTES])
+{
+    uint8_t *q = malloc(U_BYTES);
+    uint64_t(*chal)[2] = challenges(ctx, in);
+    uint64_t xt[2], v[2], diff = 0;
+    int rc = TECDSA_ERR_INTERNAL;
+    if (!q || !chal) goto done;
+    memcpy(&xt[0], in + U_BYTES, 8);
+    memcpy(&xt[1], in + U_BYTES + 8, 8);
+    for (size_t c = 0; c < TOT_KAPPA; c++) {
+        uint8_t *col = q + c * TOT_COL_BYTES;
+        const uint8_t *u = in + c * TOT_COL_BYTES;
+        const uint8_t *tt = in + U_BYTES + TOT_CHK_BYTES + c * TOT_CHK_BYTES;
+        uint8_t dbit = (uint8_t)((setup->delta[c / 8] >> (c % 8)) & 1);
+        uint8_t m8 = (uint8_t)(0 - dbit);
+        uint64_t m64 = 0 - (uint64_t)dbit, t[2];
+        prg_column(col, setup->seed[c], ctx, (uint32_t)c);
+        for (size_t i = 0; i < TOT_COL_BYTES; i++) col[i] ^= (uint8_t)(u[i] & m8);
+        uhash(v, col, chal);
+        memcpy(&t[0], tt, 8);
+        memcpy(&t[1], tt + 8, 8);
+        diff |= (v[0] ^ t[0] ^ (xt[0] & m64)) | (v[1] ^ t[1] ^ (xt[1] & m64));
+    }
+    CT_PUBLIC(&diff, sizeof diff); /* the outcome is public: the caller bans the peer */
+    if (diff != 0) {
+        rc = TECDSA_ERR_OT;
+        goto done;
+    }
+    transpose(rows, q);
+    rc = TECDSA_OK;
+done:
+    if (q) cc_memzero(q, U_BYTES);
+    free(q);
+    free(chal);
+    return rc;
+}
+
+void tot_pad(const uint8_t ctx[TOT_CTX_BYTES], uint32_t k, const uint8_t row[TOT_ROW_BYTES], tsc out[3])
+{
+    uint8_t buf[3 * 64];
+    th_ctx h;
+    th_init(&h, "ote/pad");
+    th_bytes(&h, ctx, TOT_CTX_BYTES);
+    th_u32(&h, k);
+    th_bytes(&h, row, TOT_ROW_BYTES);
+    th_out(&h, buf, sizeof buf);
+    for (int m = 0; m < 3; m++) tsc_from_wide(&out[m], buf + 64 * m, 64);
+    cc_memzero(buf, sizeof buf);
+}

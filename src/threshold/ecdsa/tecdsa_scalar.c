@@ -1,0 +1,163 @@
+/* tecdsa_scalar.c: constant-time arithmetic modulo the P-384 group order (see tecdsa_scalar.h).
+ * Montgomery multiplication (CIOS, R = 2^384) with a branch-free final subtraction; external
+ * values are kept canonical (< n) and converted to Montgomery form only inside multiplications.
+ * The hot primitives leave their stack temporaries to be overwritten (wiping every product would
+ * double the cost of the VOLE loops); callers wipe the scalars they own. */
+#include "threshold/ecdsa/tecdsa_scalar.h"
+
+#include <string.h>
+
+#include "crypto/ct.h"
+#include "crypto/ct_check.h"
+#include "threshold/ecdsa/tecdsa_mont.h"
+
+
+static const uint64_t N[6] = {0xecec196accc52973ULL, 0x581a0db248b0a77aULL, 0xc7634d81f4372ddfULL,
+                              0xffffffffffffffffULL, 0xffffffffffffffffULL, 0xffffffffffffffffULL};
+/* R^2 mod n and R mod n (R = 2^384). */
+static const uint64_t R2[6] = {0x2d319b2419b409a9ULL, 0xff3d81e5df1aa419ULL, 0xbc3e483afcb82947ULL,
+                               0xd40d49174aab1cc5ULL, 0x3fb05b7a28266895ULL, 0x0c84ee012b39bf21ULL};
+static const uint64_t R1[6] = {0x1313e695333ad68dULL, 0xa7e5f24db74f5885ULL, 0x389cb27e0bc8d220ULL, 0, 0, 0};
+/* (n-1)/2 */
+static const uint64_t HALF[6] = {0x76760cb5666294b9ULL, 0xac0d06d9245853bdULL, 0xe3b1a6c0fa1b96efULL,
+                                 0xffffffffffffffffULL, 0xffffffffffffffffULL, 0x7fffffffffffffffULL};
+static const uint64_t N0 = 0x6ed46089e88fdc45ULL; /* -n^-1 mod 2^64 */
+
+static uint64_t sub6(uint64_t d[6], const uint64_t a[6], const uint64_t b[6]) { return tm_sub6(d, a, b); }
+static void reduce_once(uint64_t r[6], const uint64_t a[6], uint64_t hi) { tm_reduce_once(r, a, hi, N); }
+static void mont_mul(uint64_t r[6], const uint64_t a[6], const uint64_t b[6]) { tm_mul(r, a, b, N, N0); }
+
+void tsc_zero(tsc *r) { memset(r->v, 0, sizeof r->v); }
+
+void tsc_set_u64(tsc *r, uint64_t x)
+{
+    tsc_zero(r);
+    r->v[0] = x; /* every u64 is < n */
+}
+
+static void load_be(uint64_t out[6], const uint8_t in[48]) { tm_load_be(out, in); }
+
+int tsc_from_bytes(tsc *r, const uint8_t in[TSC_BYTES])
+{
+    uint64_t d[6];
+    load_be(r->v, in);
+    uint64_t below_n = sub6(d, r->v, N);
+    cc_memzero(d, sizeof d);
+    if (!below_n) {
+        tsc_zero(r);
+        return -1;
+    }
+    return 0;
+}
+
+void tsc_to_bytes(uint8_t out[TSC_BYTES], const tsc *a) { tm_store_be(out, a->v); }
+
+void tsc_from_wide(tsc *r, const uint8_t *in, size_t len)
+{
+    uint8_t buf[96] = {0};
+    uint64_t lo[6], hi[6], t[6];
+    if (len > sizeof buf) len = sizeof buf; /* callers pass at most 96 bytes */
+    memcpy(buf + sizeof buf - len, in, len);
+    load_be(hi, buf);
+    load_be(lo, buf + 48);
+    reduce_once(hi, hi, 0);
+    reduce_once(lo, lo, 0);
+    mont_mul(t, hi, R2); /* hi * 2^384 mod n */
+    tsc a = {{0}}, b = {{0}};
+    memcpy(a.v, t, sizeof t);
+    memcpy(b.v, lo, sizeof lo);
+    tsc_add(r, &a, &b);
+    cc_memzero(buf, sizeof buf);
+    cc_memzero(lo, sizeof lo);
+    cc_memzero(hi, sizeof hi);
+    cc_memzero(t, sizeof t);
+    tsc_wipe(&a);
+    tsc_wipe(&b);
+}
+
+int tsc_random(tsc *r)
+{
+    uint8_t buf[64];
+    uint64_t zero;
+    do {
+        if (cc_randombytes(buf, sizeof buf) != 0) {
+            tsc_zero(r);
+            return -1;
+        }
+        tsc_from_wide(r, buf, sizeof buf);
+        zero = tsc_is_zero(r);
+        CT_PUBLIC(&zero, sizeof zero); /* probability 2^-384: the outcome reveals nothing usable */
+    } while (zero);
+    cc_memzero(buf, sizeof buf);
+    return 0;
+}
+
+void tsc_add(tsc *r, const tsc *a, const tsc *b) { tm_add(r->v, a->v, b->v, N); }
+
+void tsc_sub(tsc *r, const tsc *a, const tsc *b) { tm_sub(r->v, a->v, b->v, N); }
+
+void tsc_neg(tsc *r, const tsc *a)
+{
+    tsc z;
+    tsc_zero(&z);
+    tsc_sub(r, &z, a);
+}
+
+void tsc_mul(tsc *r, const tsc *a, const tsc *b)
+{
+    uint64_t t[6];
+    mont_mul(t, a->v, b->v);
+    mont_mul(r->v, t, R2);
+}
+
+void tsc_inv(tsc *r, const tsc *a)
+{
+    /* The exponent n-2 is public, so branching on its bits is fine. */
+    uint64_t e[6], am[6], x[6], one[6] = {1, 0, 0, 0, 0, 0};
+    uint64_t two[6] = {2, 0, 0, 0, 0, 0};
+    sub6(e, N, two);
+    mont_mul(am, a->v, R2);
+    tm_pow(x, am, e, R1, N, N0);
+    mont_mul(r->v, x, one);
+    cc_memzero(am, sizeof am);
+    cc_memzero(x, sizeof x);
+}
+
+void tsc_cmov(tsc *r, const tsc *a, uint64_t bit)
+{
+    uint64_t mask = 0 - (bit & 1);
+    for (int i = 0; i < 6; i++) r->v[i] ^= (r->v[i] ^ a->v[i]) & mask;
+}
+
+void tsc_add_masked(tsc *r, const tsc *a, uint64_t bit)
+{
+    tsc m;
+    uint64_t mask = 0 - (bit & 1);
+    for (int i = 0; i < 6; i++) m.v[i] = a->v[i] & mask;
+    tsc_add(r, r, &m);
+    tsc_wipe(&m);
+}
+
+uint64_t tsc_is_zero(const tsc *a)
+{
+    uint64_t acc = 0;
+    for (int i = 0; i < 6; i++) acc |= a->v[i];
+    return 1 ^ ((acc | (0 - acc)) >> 63);
+}
+
+uint64_t tsc_eq(const tsc *a, const tsc *b)
+{
+    uint64_t acc = 0;
+    for (int i = 0; i < 6; i++) acc |= a->v[i] ^ b->v[i];
+    return 1 ^ ((acc | (0 - acc)) >> 63);
+}
+
+uint64_t tsc_is_high(const tsc *a)
+{
+    uint64_t d[6];
+    uint64_t borrow = sub6(d, HALF, a->v);
+    cc_memzero(d, sizeof d);
+    return borrow;
+}
+
+void tsc_wipe(tsc *a) { cc_memzero(a, sizeof *a); }

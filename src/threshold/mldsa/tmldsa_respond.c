@@ -1,0 +1,215 @@
+/* tmldsa_respond.c: signing round 3 of threshold ML-DSA for one signer: check the three
+ * round-2 messages (echo, commitment, coefficient range) and sum the w, derive the K FIPS 204
+ * challenges, run the local L2 rejection per slot (the accept bit is public) and send the
+ * accepted responses z = round(y1) + c s1. c * s uses the sparse challenge directly (tau = 49
+ * signed shifts of the small partial secret). The masks are wiped when the round ends. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto/ct.h"
+#include "threshold/mldsa/tmldsa_ctfloat.h"
+#include "threshold/mldsa/tmldsa_internal.h"
+
+/* Compare signer j's echo of the round-1 commitments with ours. A difference in sender s's entry
+ * proves j lied if s is j itself or us (we know what we received from j and what we sent); for a
+ * third sender s either j lies or s equivocated (sent different commitments to j and to us), so
+ * only the pair {j, s} is named. */
+static int check_echo(tmldsa_sign *st, unsigned j, const uint8_t *echo, tmldsa_error *err)
+{
+    const unsigned who = st->ids[j];
+    for (unsigned s = 0; s < TMLDSA_THRESHOLD; s++) {
+        if (memcmp(echo + s * TMLDSA_HASHBYTES, st->cmt[s], TMLDSA_HASHBYTES) == 0) continue;
+        if (j == st->me)
+            return tmldsa_sign_fail(st, err, TMLDSA_E_INCONSISTENT, 0, "sign_round3: our own round-2 message came back altered (transport fault, nobody blamed)");
+        unsigned other = st->ids[s];
+        int proven = s == j || s == st->me;
+        tmldsa_sign_fail(st, err, TMLDSA_E_INCONSISTENT, 0,
+                         proven ? "sign_round3: party %u misreports the round-1 commitment of party %u (echo mismatch)"
+                                : "sign_round3: party %u and we saw different round-1 commitments of party %u: one of the two equivocated",
+                         who, other);
+        tmldsa_blame(err, proven ? TMLDSA_BIT(who) : TMLDSA_BIT(who) | TMLDSA_BIT(other));
+        return TMLDSA_E_INCONSISTENT;
+    }
+    return TMLDSA_OK;
+}
+
+/* Check the three round-2 messages and build w_sum; names the sender of the first bad one (or a
+ * suspect pair, see check_echo). */
+static int collect_w(tmldsa_sign *st, const tmldsa_msg in[TMLDSA_THRESHOLD], tmldsa_error *err)
+{
+    const size_t wlen = (size_t)st->K * TMLDSA_VECK_PACKED;
+    int rc;
+    for (unsigned j = 0; j < TMLDSA_THRESHOLD; j++) {
+        tmldsa_hdr h;
+        const uint8_t *pl;
+        unsigned who = st->ids[j];
+        tmldsa_sign_hdr(st, &h, TMLDSA_MSG_SIGN2, who);
+        if ((rc = tmldsa_msg_parse(&in[j], &h, tmldsa_sign_r2_payload(st), &pl, NULL, err))) return tmldsa_sign_fail(st, err, rc, who, NULL);
+        if ((rc = check_echo(st, j, pl, err))) return rc;
+        const uint8_t *wp = pl + TMLDSA_SIGN_ECHOBYTES;
+        uint64_t t0 = tmldsa_now_ns();
+        if (j == st->me) {
+            if (memcmp(wp, st->w_own, wlen) != 0)
+                return tmldsa_sign_fail(st, err, TMLDSA_E_INCONSISTENT, 0, "sign_round3: our own round-2 message came back altered (transport fault, nobody blamed)");
+        } else {
+            uint8_t c[TMLDSA_HASHBYTES];
+            if (tmldsa_sign_w_commitment(st, c, who, wp))
+                return tmldsa_sign_fail(st, err, TMLDSA_E_NOMEM, 0, "sign_round3: out of memory");
+            if (cc_memcmp_ct(c, st->cmt[j], sizeof c))
+                return tmldsa_sign_fail(st, err, TMLDSA_E_COMMIT, who, "sign_round3: w from party %u does not match its round-1 commitment", who);
+        }
+        st->prof.hash_ns += tmldsa_now_ns() - t0;
+        memcpy(st->w_all + j * wlen, wp, wlen);
+    }
+    uint64_t t0 = tmldsa_now_ns();
+    for (unsigned k = 0; k < st->K; k++) {
+        mldsa_polyveck *sum = &st->w_sum[k], w;
+        for (unsigned j = 0; j < TMLDSA_THRESHOLD; j++) {
+            if (tmldsa_unpack_veck(&w, st->w_all + j * wlen + (size_t)k * TMLDSA_VECK_PACKED))
+                return tmldsa_sign_fail(st, err, TMLDSA_E_RANGE, st->ids[j], "sign_round3: w from party %u has a coefficient >= q (slot %u)", st->ids[j], k);
+            if (j == 0) *sum = w;
+            else mldsa_polyveck_add(sum, sum, &w);
+        }
+        mldsa_polyveck_reduce(sum);
+        mldsa_polyveck_caddq(sum);
+    }
+    st->prof.pack_ns += tmldsa_now_ns() - t0;
+    return TMLDSA_OK;
+}
+
+/* c~ = H(mu || w1Encode(HighBits(w)), 48) as in FIPS 204. */
+static void challenge(const tmldsa_sign *st, uint8_t ct[MLDSA_CTILDEBYTES], const mldsa_polyveck *w)
+{
+    mldsa_polyveck w1, w0;
+    uint8_t packed[MLDSA_K * MLDSA_POLYW1_PACKEDBYTES];
+    cc_keccak_ctx x;
+    mldsa_polyveck_decompose(&w1, &w0, w);
+    /* w1Encode for gamma2 = (q-1)/32: 4-bit coefficients, two per byte, low nibble first (the
+     * same bytes as mldsa_polyveck_pack_w1, without its generic bit-stream loop) */
+    for (unsigned i = 0; i < MLDSA_K; i++)
+        for (unsigned j = 0; j < MLDSA_POLYW1_PACKEDBYTES; j++)
+            packed[i * MLDSA_POLYW1_PACKEDBYTES + j] =
+                (uint8_t)(((uint32_t)w1.v[i].c[2 * j] & 15u) | ((uint32_t)w1.v[i].c[2 * j + 1] & 15u) << 4);
+    cc_shake256_init(&x);
+    cc_keccak_absorb(&x, st->mu, MLDSA_CRHBYTES);
+    cc_keccak_absorb(&x, packed, sizeof packed);
+    cc_keccak_squeeze(&x, ct, MLDSA_CTILDEBYTES);
+}
+
+/* The challenge as a list of its tau nonzero positions and signs (c is public). */
+typedef struct {
+    unsigned pos[MLDSA_TAU];
+    int32_t sign[MLDSA_TAU];
+} sparse_c;
+
+static void sparse_challenge(sparse_c *sc, const uint8_t ctilde[MLDSA_CTILDEBYTES])
+{
+    mldsa_poly c;
+    unsigned n = 0;
+    mldsa_sample_in_ball(&c, ctilde);
+    for (unsigned j = 0; j < MLDSA_N && n < MLDSA_TAU; j++)
+        if (c.c[j] != 0) {
+            sc->pos[n] = j;
+            sc->sign[n++] = c.c[j];
+        }
+}
+
+/* p = c * s in Z[X]/(X^n + 1), exact small integers (|p| <= tau * 16 < 2^15), from the extension
+ * ext = (-s || s): coefficient m of X^k * s is ext[n - k + m]. Memory access depends only on the
+ * public positions and signs of c; the secret coefficients are only added (fixed-length loops
+ * that the compiler vectorizes). */
+static void sparse_mul(int16_t p[MLDSA_N], const sparse_c *sc, const int16_t ext[2 * MLDSA_N])
+{
+    memset(p, 0, MLDSA_N * sizeof p[0]);
+    for (unsigned t = 0; t < MLDSA_TAU; t++) {
+        const int16_t *win = ext + MLDSA_N - sc->pos[t];
+        if (sc->sign[t] > 0)
+            for (unsigned m = 0; m < MLDSA_N; m++) p[m] = (int16_t)(p[m] + win[m]);
+        else
+            for (unsigned m = 0; m < MLDSA_N; m++) p[m] = (int16_t)(p[m] - win[m]);
+    }
+}
+
+/* Local rejection for one slot; returns the public accept bit and writes the packed response. */
+static int respond_slot(tmldsa_sign *st, unsigned k, uint8_t zpacked[TMLDSA_VECL_PACKED])
+{
+    const double *y = st->y + (size_t)k * TMLDSA_HB_DIM;
+    const double inv_nu = 1.0 / TMLDSA_NU;
+    sparse_c sc;
+    int16_t cs[MLDSA_N];
+    int32_t zc[MLDSA_L * MLDSA_N];
+    double norm = 0.0;
+    uint64_t ntt = 0, rej = 0;
+    sparse_challenge(&sc, st->ctilde[k]);
+    for (unsigned i = 0; i < MLDSA_L + MLDSA_K; i++) {
+        uint64_t a = tmldsa_now_ns();
+        sparse_mul(cs, &sc, st->s_ext[i]);
+        uint64_t b = tmldsa_now_ns();
+        const double *yi = y + (size_t)i * MLDSA_N;
+        if (i < MLDSA_L) {
+            for (unsigned j = 0; j < MLDSA_N; j++) {
+                double u = (yi[j] + (double)cs[j]) * inv_nu;
+                norm += u * u;
+                zc[i * MLDSA_N + j] = (int32_t)tmldsa_ct_round(yi[j]) + cs[j] + TMLDSA_Z_OFFSET;
+            }
+        } else {
+            for (unsigned j = 0; j < MLDSA_N; j++) {
+                double u = yi[j] + (double)cs[j];
+                norm += u * u;
+            }
+        }
+        ntt += b - a;
+        rej += tmldsa_now_ns() - b;
+    }
+    int accept = norm <= TMLDSA_R * TMLDSA_R;
+    CT_PUBLIC(&accept, sizeof accept); /* the decision is published in the round-3 bitmap */
+    uint64_t a = tmldsa_now_ns();
+    if (accept) {
+        tmldsa_pack23(zpacked, zc, MLDSA_L * MLDSA_N);
+        CT_PUBLIC(zpacked, TMLDSA_VECL_PACKED); /* published in round 3 */
+    }
+    st->prof.pack_ns += tmldsa_now_ns() - a;
+    st->prof.ntt_ns += ntt;
+    st->prof.reject_ns += rej;
+    cc_memzero(zc, sizeof zc);
+    cc_memzero(cs, sizeof cs);
+    cc_memzero(&norm, sizeof norm);
+    return accept;
+}
+
+int tmldsa_sign_round3(tmldsa_sign *st, const tmldsa_msg in[TMLDSA_THRESHOLD], tmldsa_msg *out, tmldsa_error *err)
+{
+    int rc = tmldsa_sign_enter(st, TMLDSA_PH_R2, in, out, err);
+    if (rc) return rc;
+    *out = (tmldsa_msg){NULL, 0};
+    if ((rc = collect_w(st, in, err))) return rc;
+    const size_t bitmap_len = (st->K + 7) / 8;
+    uint8_t *zbuf = malloc((size_t)st->K * TMLDSA_VECL_PACKED);
+    uint8_t bitmap[(TMLDSA_K_MAX + 7) / 8] = {0};
+    unsigned naccept = 0;
+    if (!zbuf) return tmldsa_sign_fail(st, err, TMLDSA_E_NOMEM, 0, "sign_round3: out of memory");
+    for (unsigned k = 0; k < st->K; k++) {
+        uint64_t t0 = tmldsa_now_ns();
+        challenge(st, st->ctilde[k], &st->w_sum[k]);
+        st->prof.hash_ns += tmldsa_now_ns() - t0;
+        if (respond_slot(st, k, zbuf + (size_t)naccept * TMLDSA_VECL_PACKED)) {
+            bitmap[k / 8] |= (uint8_t)(1u << (k % 8));
+            naccept++;
+        }
+    }
+    /* the masks are never used again, whatever happens next */
+    tmldsa_sign_wipe_round_secrets(st);
+    tmldsa_hdr h;
+    tmldsa_sign_hdr(st, &h, TMLDSA_MSG_SIGN3, st->share->party);
+    uint8_t *p = tmldsa_msg_alloc(out, &h, bitmap_len + (size_t)naccept * TMLDSA_VECL_PACKED, err);
+    if (!p) {
+        free(zbuf);
+        return tmldsa_sign_fail(st, err, TMLDSA_E_NOMEM, 0, NULL);
+    }
+    memcpy(p, bitmap, bitmap_len);
+    memcpy(p + bitmap_len, zbuf, (size_t)naccept * TMLDSA_VECL_PACKED);
+    free(zbuf);
+    cc_shake256(st->r3_own, sizeof st->r3_own, out->data, out->len);
+    st->phase = TMLDSA_PH_R3;
+    return TMLDSA_OK;
+}
