@@ -10,25 +10,12 @@
 # 128-bit-arc --policy warns at startup, and Go refuses exactly those two things.
 # usage: test_clients.sh BIN_DIR CLIENTS_DIR CACHE_DIR
 set -uo pipefail
-BIN=$(cd "$1" && pwd)
+. "$(dirname "$0")/tsa_lib.sh"
+tsa_test_setup "$1" clients # BIN, WORK, PIDS (killed on exit), pass/fail, check
 CLIENTS=$(cd "$2" && pwd)
 mkdir -p "$3" && CACHE=$(cd "$3" && pwd)
-WORK=$(mktemp -d /tmp/cctsa-clients-XXXXXX)
-PIDS=()
-pass=0
-fail=0
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-check() { # check "description" command...
-  local what=$1
-  shift
-  if "$@" >>"$WORK/log" 2>&1; then ok; else bad "$what"; fi
-}
 # expect FILE "text": FILE contains the text (fixed string)
 expect() { grep -qF -- "$2" "$1" || { bad "$1 lacks: $2"; sed 's/^/    /' "$1" | head -20 >&2; return 1; } && ok; }
 for tool in openssl java javac jar jarsigner keytool osslsigncode go node; do
@@ -39,7 +26,6 @@ PKCS7=/usr/share/gocode/src/github.com/fullsailor/pkcs7
 [ -f /usr/share/java/bcpkix.jar ] || { echo "test_clients: libbcpkix-java is missing"; exit 1; }
 [ -d "$PKCS7" ] || { echo "test_clients: golang-github-fullsailor-pkcs7-dev is missing"; exit 1; }
 
-. "$(dirname "$0")/tsa_lib.sh"
 # start_gateway NAME NODE-ARGS...: a node with the dev CA and a gateway in front; sets URL
 start_gateway() { pushd "$WORK" >/dev/null && { start_tsa "$1" "$WORK/ca" "${@:2}" || exit 1; } && popd >/dev/null; }
 

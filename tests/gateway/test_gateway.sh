@@ -9,23 +9,9 @@
 # SIGTERM.
 # usage: test_gateway.sh BIN_DIR INTEROP_DIR
 set -uo pipefail
-BIN=$(cd "$1" && pwd)
-INTEROP=$(cd "$2" && pwd)
-WORK=$(mktemp -d /tmp/cctsa-gw-XXXXXX)
-PIDS=()
-pass=0
-fail=0
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
-  rm -rf "$WORK"
-}
 . "$(dirname "$0")/tsa_lib.sh"
-trap cleanup EXIT
-check() { # check "description" command...
-  local what=$1
-  shift
-  if "$@" >>"$WORK/log" 2>&1; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $what" >&2; fi
-}
+tsa_test_setup "$1" gw # BIN, WORK, PIDS (killed on exit), pass/fail, check
+INTEROP=$(cd "$2" && pwd)
 MEAS=$(printf 'ab%.0s' $(seq 48))
 
 "$BIN/cctsa" ca init --dir "$WORK/ca" >/dev/null || { echo "cctsa ca init failed"; exit 1; }

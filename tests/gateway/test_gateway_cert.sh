@@ -10,24 +10,10 @@
 #   - a default (90-day) dev certificate: /health "ok".
 # usage: test_gateway_cert.sh BIN_DIR
 set -uo pipefail
-BIN=$(cd "$1" && pwd)
-WORK=$(mktemp -d /tmp/cctsa-gwcert-XXXXXX)
-PIDS=()
-pass=0
-fail=0
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-check() { # check "description" command...
-  local what=$1
-  shift
-  if "$@" >>"$WORK/log" 2>&1; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $what" >&2; fi
-}
+. "$(dirname "$0")/tsa_lib.sh"
+tsa_test_setup "$1" gwcert # BIN, WORK, PIDS (killed on exit), pass/fail, check
 cd "$WORK" || exit 1
 "$BIN/cctsa" ca init --dir ca >/dev/null || { echo "cctsa ca init failed"; exit 1; }
-. "$(dirname "$0")/tsa_lib.sh"
 # start NAME NODE-ARGS...: a node with the dev CA and a gateway on a free port; its URL in URL_NAME.
 start() { start_tsa "$1" ca "${@:2}" || exit 1; }
 # post URL OUT: POST the query, print the HTTP status.

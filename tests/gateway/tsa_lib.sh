@@ -1,6 +1,6 @@
 # tsa_lib.sh: sourced by the gateway tests. Starts the two processes of a development TSA:
 # cctsa-node (keys, dev CA) on a unix socket and cctsa-gateway (HTTP, no secret) in front of it.
-# Needs BIN and a PIDS array in the caller (tsa_test_setup makes both, for new tests).
+# Needs BIN and a PIDS array in the caller (tsa_test_setup makes both).
 #
 # start_tsa NAME CA_DIR [NODE ARGS...] [-- GATEWAY ARGS...]
 #   node:    logs NAME.node.out / NAME.node.err, socket NAME.sock (in the current folder)
