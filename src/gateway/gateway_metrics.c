@@ -2,6 +2,7 @@
 #include "gateway/gateway_metrics.h"
 
 #include <dirent.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -242,6 +243,41 @@ static void cluster_metrics(buf *b, gw_signer *s)
     per_node_metrics(b, v, n);
 }
 
+/* Values of the cluster block: < 0 when there is none to show. */
+static long long nts_configured(const proto_cluster *c) { return c->nts_configured; }
+static long long nts_agreeing(const proto_cluster *c) { return c->nts_agreeing; }
+static long long attest_age(const proto_cluster *c) { return c->attest_age_s == PROTO_AGE_NEVER ? -1LL : (long long)c->attest_age_s; }
+static long long presigs(const proto_cluster *c) { return c->presigs; }
+
+/* A gauge with one sample per online cluster node, labelled `label` = the node. */
+static void cluster_gauge(buf *b, const gw_node_view *v, unsigned n, const char *name, const char *label,
+                          const char *help, long long (*value)(const proto_cluster *))
+{
+    char nl[2 * 160 + 1];
+    family(b, name, "gauge", help);
+    for (unsigned i = 0; i < n; i++) {
+        long long x = v[i].online && v[i].st.flags & PROTO_STATUS_CLUSTER ? value(&v[i].st.cluster) : -1;
+        if (x < 0) continue;
+        node_label(&v[i], nl);
+        out(b, "%s{%s=\"%s\"} %lld\n", name, label, nl, x);
+    }
+}
+
+/* A counter per online cluster node and reason: the uint64_t array at `off` in the block. */
+static void by_reason(buf *b, const gw_node_view *v, unsigned n, const char *name, const char *help, int reasons,
+                      const char *(*reason_name)(int), size_t off)
+{
+    char nl[2 * 160 + 1];
+    family(b, name, "counter", help);
+    for (unsigned i = 0; i < n; i++) {
+        if (!v[i].online || !(v[i].st.flags & PROTO_STATUS_CLUSTER)) continue;
+        node_label(&v[i], nl);
+        const uint64_t *count = (const uint64_t *)((const char *)&v[i].st.cluster + off);
+        for (int r = 0; r < reasons; r++)
+            out(b, "%s{node=\"%s\",reason=\"%s\"} %llu\n", name, nl, reason_name(r), (unsigned long long)count[r]);
+    }
+}
+
 /* Families of one value (or a few) per online node; cluster-only ones from the cluster block. */
 static void per_node_metrics(buf *b, const gw_node_view *v, unsigned n)
 {
@@ -263,47 +299,15 @@ static void per_node_metrics(buf *b, const gw_node_view *v, unsigned n)
             out(b, "cctsa_node_peer_offset_seconds{node=\"%s\",peer=\"%s\"} %.9f\n", nl, pl, (double)p->offset_ns / 1e9);
         }
     }
-    family(b, "cctsa_nts_sources_configured", "gauge", "NTS sources in the node's measured configuration.");
-    for (unsigned i = 0; i < n; i++)
-        if (v[i].online && v[i].st.flags & PROTO_STATUS_CLUSTER) {
-            node_label(&v[i], nl);
-            out(b, "cctsa_nts_sources_configured{node=\"%s\"} %u\n", nl, v[i].st.cluster.nts_configured);
-        }
-    family(b, "cctsa_nts_sources_agreeing", "gauge", "NTS sources in the node's agreeing intersection.");
-    for (unsigned i = 0; i < n; i++)
-        if (v[i].online && v[i].st.flags & PROTO_STATUS_CLUSTER) {
-            node_label(&v[i], nl);
-            out(b, "cctsa_nts_sources_agreeing{node=\"%s\"} %u\n", nl, v[i].st.cluster.nts_agreeing);
-        }
-    family(b, "cctsa_time_refusals_total", "counter", "Signing refused for time reasons, by reason.");
-    for (unsigned i = 0; i < n; i++)
-        if (v[i].online && v[i].st.flags & PROTO_STATUS_CLUSTER) {
-            node_label(&v[i], nl);
-            for (int r = 0; r < PROTO_TIME_REASONS; r++)
-                out(b, "cctsa_time_refusals_total{node=\"%s\",reason=\"%s\"} %llu\n", nl, proto_time_reason_name(r),
-                    (unsigned long long)v[i].st.cluster.time_refusals[r]);
-        }
-    family(b, "cctsa_attestation_age_seconds", "gauge", "Age of the node's own attestation evidence.");
-    for (unsigned i = 0; i < n; i++)
-        if (v[i].online && v[i].st.flags & PROTO_STATUS_CLUSTER && v[i].st.cluster.attest_age_s != PROTO_AGE_NEVER) {
-            node_label(&v[i], nl);
-            out(b, "cctsa_attestation_age_seconds{node=\"%s\"} %u\n", nl, v[i].st.cluster.attest_age_s);
-        }
-    family(b, "cctsa_attestation_failures_total", "counter", "Peer evidence the node refused, by reason.");
-    for (unsigned i = 0; i < n; i++)
-        if (v[i].online && v[i].st.flags & PROTO_STATUS_CLUSTER) {
-            node_label(&v[i], nl);
-            for (int r = 0; r < PROTO_ATTEST_REASONS; r++)
-                out(b, "cctsa_attestation_failures_total{node=\"%s\",reason=\"%s\"} %llu\n", nl, proto_attest_reason_name(r),
-                    (unsigned long long)v[i].st.cluster.attest_failures[r]);
-        }
-    family(b, "cctsa_presignatures_available", "gauge",
-           "ECDSA presignatures in the pools of the signer sets a node coordinates (set = that node).");
-    for (unsigned i = 0; i < n; i++)
-        if (v[i].online && v[i].st.flags & PROTO_STATUS_CLUSTER) {
-            node_label(&v[i], nl);
-            out(b, "cctsa_presignatures_available{set=\"%s\"} %u\n", nl, v[i].st.cluster.presigs);
-        }
+    cluster_gauge(b, v, n, "cctsa_nts_sources_configured", "node", "NTS sources in the node's measured configuration.", nts_configured);
+    cluster_gauge(b, v, n, "cctsa_nts_sources_agreeing", "node", "NTS sources in the node's agreeing intersection.", nts_agreeing);
+    cluster_gauge(b, v, n, "cctsa_attestation_age_seconds", "node", "Age of the node's own attestation evidence.", attest_age);
+    cluster_gauge(b, v, n, "cctsa_presignatures_available", "set",
+                  "ECDSA presignatures in the pools of the signer sets a node coordinates (set = that node).", presigs);
+    by_reason(b, v, n, "cctsa_time_refusals_total", "Signing refused for time reasons, by reason.", PROTO_TIME_REASONS,
+              proto_time_reason_name, offsetof(proto_cluster, time_refusals));
+    by_reason(b, v, n, "cctsa_attestation_failures_total", "Peer evidence the node refused, by reason.",
+              PROTO_ATTEST_REASONS, proto_attest_reason_name, offsetof(proto_cluster, attest_failures));
 }
 
 /* process_* of the gateway itself (the names of the Prometheus client libraries). */

@@ -1,5 +1,5 @@
 /* gateway_metrics.h: GET /metrics, the Prometheus text format (version 0.0.4) with the metric
- * names of docs/operations.md (issue 16). Owned here: the gateway's own request and signing
+ * names of docs/metrics.md (issue 16). Owned here: the gateway's own request and signing
  * counters and histograms, recorded per finished request; the cluster, key, time and attestation
  * families taken from the nodes' last STATUS answers (gateway_sign.h keeps them); and the standard
  * process_* families of the gateway process from /proc/self. Thread-safe. */
