@@ -1,6 +1,7 @@
 /* node_status.c: cluster_status + mesh view -> STATUS cluster block (see node_status.h). */
 #include "node/node_status.h"
 
+#include <openssl/evp.h>
 #include <string.h>
 
 _Static_assert(LC_EPOCH_COUNT == 5 && LC_AVAIL_COUNT == 6 && LC_NODE_COUNT == 9,
@@ -120,4 +121,20 @@ void node_status_from_cluster(const cluster_status *cs, const node_status_extra 
                       : out->seconds_left <= 0                          ? TSP_CERT_EXPIRED
                       : out->seconds_left < TSP_CERT_WARN_DAYS * 86400L ? TSP_CERT_EXPIRING
                                                                         : TSP_CERT_OK;
+}
+
+int node_attest_binding(const uint8_t *nonce, size_t nonce_len, const uint8_t ml_key_id[32], const uint8_t ec_key_id[48],
+                        const uint8_t node_key[CLUSTER_KEY_BYTES], uint8_t out[ATTEST_BINDING_BYTES])
+{
+    static const char label[] = "cctsa-node-attest-v2";
+    uint8_t n = (uint8_t)nonce_len;
+    unsigned len = 0;
+    if (nonce_len < PROTO_ATTEST_NONCE_MIN || nonce_len > PROTO_ATTEST_NONCE_MAX) return -1;
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    int ok = md && EVP_DigestInit_ex(md, EVP_sha512(), NULL) == 1 && EVP_DigestUpdate(md, label, sizeof label - 1) == 1 &&
+             EVP_DigestUpdate(md, &n, 1) == 1 && EVP_DigestUpdate(md, nonce, nonce_len) == 1 &&
+             EVP_DigestUpdate(md, ml_key_id, 32) == 1 && EVP_DigestUpdate(md, ec_key_id, 48) == 1 &&
+             EVP_DigestUpdate(md, node_key, CLUSTER_KEY_BYTES) == 1 && EVP_DigestFinal_ex(md, out, &len) == 1;
+    EVP_MD_CTX_free(md);
+    return ok && len == ATTEST_BINDING_BYTES ? 0 : -1;
 }

@@ -31,4 +31,11 @@ typedef struct {
  * fields (ids, time, profiles, counters, uptime) are the caller's. */
 void node_status_from_cluster(const cluster_status *cs, const node_status_extra *x, time_t now, proto_status *out);
 
+/* The REPORT_DATA of a cluster node's answer to ATTEST (GET /attestation, docs/metrics.md):
+ * SHA-512("cctsa-node-attest-v2" || nonce length (1 byte) || nonce || ML-DSA key id (32) ||
+ * ECDSA key id (48) || node key (48)): a live report names the epoch's TSA keys and the node's
+ * mesh identity. 0, or -1 if the nonce is outside 16..64 bytes. */
+int node_attest_binding(const uint8_t *nonce, size_t nonce_len, const uint8_t ml_key_id[32], const uint8_t ec_key_id[48],
+                        const uint8_t node_key[CLUSTER_KEY_BYTES], uint8_t out[ATTEST_BINDING_BYTES]);
+
 #endif

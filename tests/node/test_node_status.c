@@ -2,7 +2,8 @@
  * states: the base fields the gateway routes by (SERVING only in lifecycle SERVING, quorum from
  * the availability, certificate state from notAfter), the cluster block (states, counts, counters,
  * ages, short keys, names, links and reasons from the mesh, offsets), text made wire-safe, and
- * that every result survives proto_status_write + proto_status_parse unchanged. */
+ * that every result survives proto_status_write + proto_status_parse unchanged; and the ATTEST
+ * binding of a cluster node against a vector computed with Python's hashlib. */
 #include <stdio.h>
 #include <string.h>
 
@@ -124,5 +125,18 @@ int main(void)
     cs.cert_not_after = 0;
     node_status_from_cluster(&cs, NULL, now, &st);
     CHECK(st.node_state == PROTO_NODE_FAILED && st.cert_state == TSP_CERT_NONE);
+
+    /* python3: hashlib.sha512(b"cctsa-node-attest-v2" + bytes([20]) + bytes(range(20)) + b"\x11" * 32
+     *          + b"\x22" * 48 + b"\x33" * 48).hexdigest() */
+    static const char want[] = "7d338c3376a9e8c024fcb38930d075171ff0a34fab51f1d38f5f3bbfa33cca1e"
+                               "95f1729b6a07a416513c5887b1ff14aeb33774635ea7d6e119ecf713f1b310fd";
+    uint8_t nonce[PROTO_ATTEST_NONCE_MAX + 1], ml[32], ec[48], nk[48], rd[ATTEST_BINDING_BYTES];
+    char hex[2 * ATTEST_BINDING_BYTES + 1];
+    for (int i = 0; i < (int)sizeof nonce; i++) nonce[i] = (uint8_t)i;
+    memset(ml, 0x11, sizeof ml), memset(ec, 0x22, sizeof ec), memset(nk, 0x33, sizeof nk);
+    CHECK(node_attest_binding(nonce, 20, ml, ec, nk, rd) == 0);
+    for (int i = 0; i < ATTEST_BINDING_BYTES; i++) snprintf(hex + 2 * i, 3, "%02x", rd[i]);
+    CHECK(!strcmp(hex, want));
+    CHECK(node_attest_binding(nonce, 15, ml, ec, nk, rd) != 0 && node_attest_binding(nonce, 65, ml, ec, nk, rd) != 0);
     return check_summary("test_node_status");
 }
