@@ -168,7 +168,7 @@ static void own_metrics(buf *b, gw_metrics *m, gw_signer *s)
     family(b, "cctsa_signing_attempts", "histogram", "Nodes a signed or refused request was sent to.");
     histogram(b, "cctsa_signing_attempts", "", &c.attempts, att_le, NATT);
     family(b, "cctsa_signing_retries_total", "counter",
-           "Requests moved to another node by the gateway (by reason), and signer-set retries inside the cluster (reason signer_set).");
+           "Requests the gateway moved to another node, by reason.");
     for (int r = 0; r < GW_RETRY_REASONS; r++)
         out(b, "cctsa_signing_retries_total{reason=\"%s\"} %llu\n", gw_retry_reason_name(r), (unsigned long long)retries[r]);
 }
