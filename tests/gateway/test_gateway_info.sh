@@ -13,6 +13,7 @@
 # usage: test_gateway_info.sh BIN_DIR RULES_FILE
 set -uo pipefail
 . "$(dirname "$0")/tsa_lib.sh"
+. "$(dirname "$0")/prom_lib.sh"
 tsa_test_setup "$1" gwinfo # BIN, WORK, PIDS (killed on exit), pass/fail, check
 RULES=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
 MEAS=$(printf 'ab%.0s' $(seq 48))
@@ -77,24 +78,12 @@ check "certificate expiry" grep -q '^cctsa_cert_expiry_seconds{alg="earliest"} [
 check "process metrics" bash -c "for m in process_cpu_seconds_total process_resident_memory_bytes process_virtual_memory_bytes process_start_time_seconds process_open_fds process_max_fds; do grep -q \"^\$m [0-9]\" m.txt || exit 1; done"
 
 # A real Prometheus scraping the gateway, with the alert rules.
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-cat >prom.yml <<YML
-global: {scrape_interval: 1s, evaluation_interval: 1s}
-rule_files: ["$RULES"]
-scrape_configs:
-  - job_name: cctsa
-    static_configs: [{targets: ["${URL#http://}"]}]
-YML
-prometheus --config.file=prom.yml --storage.tsdb.path="$WORK/tsdb" --web.listen-address="127.0.0.1:$PORT" >prom.log 2>&1 &
-PIDS+=($!)
-query() { curl -s "http://127.0.0.1:$PORT/api/v1/query" --data-urlencode "query=$1" |
-  python3 -c 'import json, sys; r = json.load(sys.stdin)["data"]["result"]; print(r[0]["value"][1] if r else "none")' 2>/dev/null; }
-wait_for() { for _ in $(seq 60); do [ "$(query "$1")" = "$2" ] && return 0; sleep 0.5; done; return 1; }
-check "prometheus: cctsa_nodes_online is 1" wait_for cctsa_nodes_online 1
-check "prometheus: no node-down alert" test "$(query 'ALERTS{alertname="CctsaNodeDown"}')" = none
+start_prometheus "$RULES" "${URL#http://}"
+check "prometheus: cctsa_nodes_online is 1" prom_wait cctsa_nodes_online 1
+check "prometheus: no node-down alert" test "$(prom_query 'ALERTS{alertname="CctsaNodeDown"}')" = none
 kill "$NODE_PID_gi"
-check "prometheus: cctsa_nodes_online drops to 0" wait_for cctsa_nodes_online 0
-check "prometheus: CctsaNodeDown active" wait_for 'count(ALERTS{alertname="CctsaNodeDown",severity="warning"})' 1
+check "prometheus: cctsa_nodes_online drops to 0" prom_wait cctsa_nodes_online 0
+check "prometheus: CctsaNodeDown active" prom_wait 'count(ALERTS{alertname="CctsaNodeDown",severity="warning"})' 1
 check "/certs 503 without a node" test "$(code /certs x)" = 503
 
 [ "$fail" = 0 ] || { echo "--- gateway log"; tail -20 gi.err; echo "--- prometheus"; tail -5 prom.log; echo "--- command log"; tail -30 log; }
