@@ -9,7 +9,12 @@ independently of src/proto):
   - a node whose cluster STATUS breaks a rule (a name outside the alphabet, a non-zero reserved
     byte, the flag without the block) is disconnected and never counted online.
 usage: test_gateway_cluster.py BIN_DIR"""
-import json, os, re, socket, struct, subprocess, sys, tempfile, threading, time, urllib.request
+import json, os, re, struct, subprocess, sys, tempfile, time, urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "node"))
+import test_node_wire as wire  # noqa: E402  (frames and the fake node's socket handling)
+
+frame, read_frame = wire.frame, wire.read_frame
 
 BIN = sys.argv[1]
 passed = failed = 0
@@ -22,27 +27,6 @@ def check(ok, what):
     else:
         failed += 1
         print("FAIL:", what, file=sys.stderr)
-
-
-def frame(typ, rid, body=b""):
-    return b"CCTN" + bytes([2, typ, 0, 0]) + struct.pack(">II", rid, len(body)) + body
-
-
-def read_frame(c):
-    h = b""
-    while len(h) < 16:
-        d = c.recv(16 - len(h))
-        if not d:
-            return None
-        h += d
-    typ, (rid, n) = h[5], struct.unpack(">II", h[8:16])
-    b = b""
-    while len(b) < n:
-        d = c.recv(n - len(b))
-        if not d:
-            return None
-        b += d
-    return typ, rid, b
 
 
 def text(s, cap):
@@ -85,23 +69,12 @@ def status(name, epoch=4, epoch_state=2, avail=1, node_state=5, flags=4, bad=Non
     return bytes(body)
 
 
-class FakeNode:
+class ClusterNode(wire.FakeNode):
+    """Answers STATUS with its body st, the request types in answers with theirs, others ERROR 2."""
+
     def __init__(self, path, st, answers):
         self.st, self.answers = st, answers
-        if os.path.exists(path):
-            os.unlink(path)
-        self.ls = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.ls.bind(path)
-        self.ls.listen(8)
-        threading.Thread(target=self.accept, daemon=True).start()
-
-    def accept(self):
-        while True:
-            try:
-                c, _ = self.ls.accept()
-            except OSError:
-                return
-            threading.Thread(target=self.serve, args=(c,), daemon=True).start()
+        super().__init__(path, "cluster")
 
     def serve(self, c):
         try:
@@ -129,9 +102,9 @@ work = tempfile.mkdtemp(prefix="cctsa-gwcluster-")
 BINDING = bytes([0x30, 0x03, 0x02, 0x01, 0x07])
 CERT_A, CERT_B = bytes([0x30, 0x02, 0x05, 0x00]), bytes([0x30, 0x82, 0x00, 0x01, 0xFF])
 certs = bytes([2]) + struct.pack(">I", len(CERT_A)) + CERT_A + struct.pack(">I", len(CERT_B)) + CERT_B
-FakeNode(f"{work}/n1.sock", status("n1"), {0x04: BINDING, 0x05: certs})
-FakeNode(f"{work}/n2.sock", status("n2", node_state=6), {})
-bad = {k: FakeNode(f"{work}/bad-{k}.sock", status("b", bad=k), {}) for k in ("name", "reserved", "short")}
+ClusterNode(f"{work}/n1.sock", status("n1"), {0x04: BINDING, 0x05: certs})
+ClusterNode(f"{work}/n2.sock", status("n2", node_state=6), {})
+bad = {k: ClusterNode(f"{work}/bad-{k}.sock", status("b", bad=k), {}) for k in ("name", "reserved", "short")}
 args = [f"{BIN}/cctsa-gateway", "--listen", "127.0.0.1:0"]
 for n in ["n1", "n2", "bad-name", "bad-reserved", "bad-short"]:
     args += ["--node", f"unix:{work}/{n}.sock"]
