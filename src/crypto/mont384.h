@@ -1,10 +1,10 @@
-/* tecdsa_mont.h: constant-time 6x64-bit Montgomery arithmetic modulo a 384-bit odd modulus m with
- * its top limb non-zero, shared by the scalar module (m = n, the P-384 order) and the field module
- * (m = p, the P-384 prime). Header-only static inline functions, so each caller's constant modulus
- * is folded in. Nothing here branches on or indexes memory by operand values; exponents given to
+/* mont384.h: constant-time 6x64-bit Montgomery arithmetic modulo a 384-bit odd modulus m with
+ * its top limb non-zero, shared by the threshold ECDSA scalar module (m = n, the P-384 order) and
+ * the P-384 field module (m = p, the P-384 prime; crypto/p384_fe.c). Header-only static inline
+ * functions, so each caller's constant modulus is folded in. Nothing here branches on or indexes memory by operand values; exponents given to
  * tm_pow are public. */
-#ifndef CCTSA_THRESHOLD_TECDSA_MONT_H
-#define CCTSA_THRESHOLD_TECDSA_MONT_H
+#ifndef CCTSA_CRYPTO_MONT384_H
+#define CCTSA_CRYPTO_MONT384_H
 
 #include <stddef.h>
 #include <stdint.h>
