@@ -118,9 +118,9 @@ void p384_point_double(p384_point *r, const p384_point *a)
 {
     const uint64_t *b = curve_b();
     p384_fe t0, t1, t2, t3, x3, y3, z3;
-    MUL(t0, a->x, a->x);
-    MUL(t1, a->y, a->y);
-    MUL(t2, a->z, a->z);
+    p384_fe_sqr(t0, a->x);
+    p384_fe_sqr(t1, a->y);
+    p384_fe_sqr(t2, a->z);
     MUL(t3, a->x, a->y);
     ADD(t3, t3, t3);
     MUL(z3, a->x, a->z);

@@ -56,16 +56,41 @@ static void curve_rhs(fe r, const fe x)
     fadd(r, t, g_b);
 }
 
-/* RFC 9380 section 6.6.2, straight-line. */
-static void map_sswu(fe x, fe y, const fe u)
+/* The denominator part of RFC 9380 section 6.6.2 for u: tv = Z u^2, den = Z^2 u^4 + Z u^2. */
+static void sswu_den(fe tv, fe den, const fe u)
 {
-    fe u2, tv, tv1, x1, x2, gx1, y1, y2, t, one;
-    p384_fe_one(one);
+    fe u2;
     fmul(u2, u, u);
-    fmul(tv, g_z, u2);           /* Z u^2 */
-    fmul(tv1, tv, tv);
-    fadd(tv1, tv1, tv);          /* Z^2 u^4 + Z u^2 */
-    finv(tv1, tv1);
+    fmul(tv, g_z, u2);
+    fmul(den, tv, tv);
+    fadd(den, den, tv);
+}
+
+/* i0 = 1/a and i1 = 1/b (inv0: 0 -> 0 for each) with one inversion (Montgomery's trick); a zero
+ * is replaced by 1 in the product and its result selected back to 0, without a branch. */
+static void finv2(fe i0, fe i1, const fe a, const fe b)
+{
+    static const fe zero = {0};
+    fe one, a1, b1, t;
+    uint64_t za = fis_zero(a), zb = fis_zero(b);
+    p384_fe_one(one);
+    memcpy(a1, a, sizeof a1);
+    memcpy(b1, b, sizeof b1);
+    fcmov(a1, one, za);
+    fcmov(b1, one, zb);
+    fmul(t, a1, b1);
+    finv(t, t);
+    fmul(i0, t, b1);
+    fmul(i1, t, a1);
+    fcmov(i0, zero, za);
+    fcmov(i1, zero, zb);
+}
+
+/* RFC 9380 section 6.6.2, straight-line, given tv and tv1 = 1 / den from sswu_den. */
+static void map_sswu(fe x, fe y, const fe u, const fe tv, const fe tv1)
+{
+    fe x1, x2, gx1, y1, y2, t, one;
+    p384_fe_one(one);
     fadd(t, tv1, one);
     fmul(x1, g_c1, t);
     fcmov(x1, g_c2, fis_zero(tv1));
@@ -73,7 +98,8 @@ static void map_sswu(fe x, fe y, const fe u)
     fmul(x2, tv, x1); /* g(x2) = Z^3 u^6 g(x1) */
     p384_fe_sqrt_candidate(y1, gx1);
     /* if g(x1) is not a square, y1^2 = -g(x1), and y2 = y1 sqrt(-Z^3) u^3 is a root of g(x2) */
-    fmul(t, u2, u);
+    fmul(t, u, u);
+    fmul(t, t, u);
     fmul(y2, y1, t);
     fmul(y2, y2, g_c3);
     fmul(t, y1, y1);
@@ -113,15 +139,18 @@ static int expand_xmd(uint8_t out[144], const uint8_t *dst, size_t dst_len, cons
 int tec_hash_to_curve_dst(tpt *out, const uint8_t *dst, size_t dst_len, const uint8_t *msg, size_t len)
 {
     uint8_t bytes[144];
-    fe u0, u1, x0, y0, x1, y1;
+    fe u0, u1, x0, y0, x1, y1, tv0, tv1, d0, d1;
     p384_point q;
     if (dst_len == 0 || dst_len > 255) return -1;
     pthread_once(&g_once, consts_init);
     if (expand_xmd(bytes, dst, dst_len, msg, len) != 0) return -1;
     p384_fe_from_wide(u0, bytes, 72);
     p384_fe_from_wide(u1, bytes + 72, 72);
-    map_sswu(x0, y0, u0);
-    map_sswu(x1, y1, u1);
+    sswu_den(tv0, d0, u0);
+    sswu_den(tv1, d1, u1);
+    finv2(d0, d1, d0, d1);
+    map_sswu(x0, y0, u0, tv0, d0);
+    map_sswu(x1, y1, u1, tv1, d1);
     p384_point_from_affine(&q, x0, y0);
     p384_point_add_affine(&q, &q, x1, y1); /* complete; Q0 = -Q1 (probability 2^-384) fails below */
     int rc = tec_from_point(out, &q);
