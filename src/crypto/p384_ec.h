@@ -80,6 +80,21 @@ CC_MUST_CHECK int p384_point_decode(p384_point *r, const uint8_t *in, size_t len
 /* ---- scalar multiplication (p384_mul.c); k is 48 big-endian bytes, any value < 2^384 ---- */
 /* r = k * P, constant time in k and P. */
 void p384_mul(p384_point *r, const p384_point *p, const uint8_t k[48]);
+/* A fixed-base table for one point P: t[i][d-1] = d * 16^i * P in affine coordinates (138 KB). */
+#define P384_COMB_WINDOWS 96
+#define P384_COMB_ENTRIES 15
+typedef struct {
+    p384_fe x, y;
+} p384_affine;
+typedef struct {
+    p384_affine t[P384_COMB_WINDOWS][P384_COMB_ENTRIES];
+} p384_comb;
+/* Build the table of p (not the identity; about 2 ms); 0, or -1 if its 138 KB of scratch memory
+ * could not be allocated. The build is not meant for secret points (nothing branches on them, but
+ * the scratch memory is not wiped). */
+CC_MUST_CHECK int p384_comb_init(p384_comb *c, const p384_point *p);
+/* r = k * P over P's table, constant time in k (96 mixed additions). */
+void p384_comb_mul(p384_point *r, const p384_comb *c, const uint8_t k[48]);
 /* r = k * G over the fixed-base table (built on first use), constant time in k. */
 void p384_mul_g(p384_point *r, const uint8_t k[48]);
 /* Build the fixed-base table now (once per process, thread-safe; a few ms, 138 KB static). */

@@ -1,10 +1,12 @@
 /* p384_mul.c: constant-time P-384 scalar multiplication (see p384_ec.h).
  * k * P: 96 fixed 4-bit windows from the top, each 4 doublings and one complete addition of the
  * table entry [d]P (d = the window's digit, [0]P the identity), the entry read by a scan of all 16.
- * k * G: a comb over a table of affine points T[i][d-1] = d * 16^i * G (96 windows, 15 entries
- * each, built once per process): 96 mixed additions and no doubling; the entry is read by a scan
- * of all 15, and for a zero digit the sum is computed anyway and discarded by a masked select. */
+ * k * P for a fixed P (p384_comb, and k * G over a static one built once per process): a comb over
+ * a table of affine points T[i][d-1] = d * 16^i * P (96 windows, 15 entries each): 96 mixed
+ * additions and no doubling; the entry is read by a scan of all 15, and for a zero digit the sum
+ * is computed anyway and discarded by a masked select. */
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "crypto/ct.h"
@@ -44,11 +46,8 @@ void p384_mul(p384_point *r, const p384_point *p, const uint8_t k[48])
     cc_memzero(&sel, sizeof sel);
 }
 
-typedef struct {
-    p384_fe x, y;
-} affine;
-
-static affine g_comb[WINDOWS][ENTRIES - 1];
+static p384_comb g_comb;
+static int g_comb_ok;
 static pthread_once_t g_comb_once = PTHREAD_ONCE_INIT;
 
 static const uint8_t GX[48] = {0xaa, 0x87, 0xca, 0x22, 0xbe, 0x8b, 0x05, 0x37, 0x8e, 0xb1, 0xc7, 0x1e,
@@ -61,52 +60,54 @@ static const uint8_t GY[48] = {0x36, 0x17, 0xde, 0x4a, 0x96, 0x26, 0x2c, 0x6f, 0
                                0x1d, 0x7e, 0x81, 0x9d, 0x7a, 0x43, 0x1d, 0x7c, 0x90, 0xea, 0x0e, 0x5f};
 
 /* The table from projective multiples, made affine with one inversion (Montgomery's batch trick:
- * prefix products, one inverse, then back); G is public, so nothing here needs to be secret-safe. */
-static void comb_init(void)
+ * prefix products, one inverse, then back). The X and Y of each multiple wait in the table itself;
+ * Z and the prefix products need 2 x 1440 field elements of scratch. */
+int p384_comb_init(p384_comb *c, const p384_point *p)
 {
-    static p384_point proj[WINDOWS][ENTRIES - 1];
-    static p384_fe prefix[WINDOWS * (ENTRIES - 1)];
-    p384_point base;
-    p384_fe gx, gy, inv, t;
-    if (p384_fe_from_bytes(gx, GX) != 0 || p384_fe_from_bytes(gy, GY) != 0) return; /* constants: cannot fail */
-    p384_point_from_affine(&base, gx, gy);
-    for (int i = 0; i < WINDOWS; i++) {
-        proj[i][0] = base;
-        for (int j = 1; j < ENTRIES - 1; j++) p384_point_add(&proj[i][j], &proj[i][j - 1], &base);
-        p384_point_add(&base, &proj[i][ENTRIES - 2], &base); /* 16 * 16^i * G */
+    enum { N = P384_COMB_WINDOWS * P384_COMB_ENTRIES };
+    p384_fe *z = malloc(2 * N * sizeof(p384_fe)), *prefix = z + N;
+    p384_point base = *p, acc;
+    p384_fe inv, t;
+    if (!z) return -1;
+    for (int i = 0; i < P384_COMB_WINDOWS; i++) {
+        acc = base;
+        for (int j = 0; j < P384_COMB_ENTRIES; j++) {
+            if (j > 0) p384_point_add(&acc, &acc, &base);
+            memcpy(c->t[i][j].x, acc.x, sizeof acc.x);
+            memcpy(c->t[i][j].y, acc.y, sizeof acc.y);
+            memcpy(z[i * P384_COMB_ENTRIES + j], acc.z, sizeof acc.z);
+        }
+        p384_point_add(&base, &acc, &base); /* 16 * 16^i * P */
     }
-    const int n = WINDOWS * (ENTRIES - 1);
-    p384_point *flat = &proj[0][0];
-    memcpy(prefix[0], flat[0].z, sizeof(p384_fe));
-    for (int i = 1; i < n; i++) p384_fe_mul(prefix[i], prefix[i - 1], flat[i].z);
-    p384_fe_inv(inv, prefix[n - 1]); /* inverse of the product of all Z (none is 0: d*16^i < n) */
-    for (int i = n - 1; i >= 0; i--) {
+    memcpy(prefix[0], z[0], sizeof(p384_fe));
+    for (int i = 1; i < N; i++) p384_fe_mul(prefix[i], prefix[i - 1], z[i]);
+    p384_fe_inv(inv, prefix[N - 1]); /* none is 0: d * 16^i < n */
+    for (int i = N - 1; i >= 0; i--) {
         if (i > 0)
             p384_fe_mul(t, inv, prefix[i - 1]); /* 1 / Z_i */
         else
             memcpy(t, inv, sizeof t);
-        p384_fe_mul(inv, inv, flat[i].z);
-        affine *a = &g_comb[i / (ENTRIES - 1)][i % (ENTRIES - 1)];
-        p384_fe_mul(a->x, flat[i].x, t);
-        p384_fe_mul(a->y, flat[i].y, t);
+        p384_fe_mul(inv, inv, z[i]);
+        p384_affine *e = &c->t[i / P384_COMB_ENTRIES][i % P384_COMB_ENTRIES];
+        p384_fe_mul(e->x, e->x, t);
+        p384_fe_mul(e->y, e->y, t);
     }
+    free(z);
+    return 0;
 }
 
-void p384_mul_g_prepare(void) { pthread_once(&g_comb_once, comb_init); }
-
-void p384_mul_g(p384_point *r, const uint8_t k[48])
+void p384_comb_mul(p384_point *r, const p384_comb *c, const uint8_t k[48])
 {
     p384_point acc, sum;
-    affine sel;
-    p384_mul_g_prepare();
+    p384_affine sel;
     p384_point_identity(&acc);
-    for (int i = 0; i < WINDOWS; i++) {
+    for (int i = 0; i < P384_COMB_WINDOWS; i++) {
         uint64_t dig = digit(k, i);
         memset(&sel, 0, sizeof sel);
-        for (int j = 0; j < ENTRIES - 1; j++) {
+        for (int j = 0; j < P384_COMB_ENTRIES; j++) {
             uint64_t m = eq_small(dig, (uint64_t)j + 1);
-            p384_fe_cmov(sel.x, g_comb[i][j].x, m);
-            p384_fe_cmov(sel.y, g_comb[i][j].y, m);
+            p384_fe_cmov(sel.x, c->t[i][j].x, m);
+            p384_fe_cmov(sel.y, c->t[i][j].y, m);
         }
         /* for a zero digit sel is (0, 0), not a curve point: the sum is garbage and discarded */
         p384_point_add_affine(&sum, &acc, sel.x, sel.y);
@@ -116,4 +117,29 @@ void p384_mul_g(p384_point *r, const uint8_t k[48])
     cc_memzero(&acc, sizeof acc);
     cc_memzero(&sum, sizeof sum);
     cc_memzero(&sel, sizeof sel);
+}
+
+static void comb_g_init(void)
+{
+    p384_fe gx, gy;
+    p384_point g;
+    if (p384_fe_from_bytes(gx, GX) != 0 || p384_fe_from_bytes(gy, GY) != 0) return; /* constants: cannot fail */
+    p384_point_from_affine(&g, gx, gy);
+    g_comb_ok = p384_comb_init(&g_comb, &g) == 0;
+}
+
+void p384_mul_g_prepare(void) { pthread_once(&g_comb_once, comb_g_init); }
+
+void p384_mul_g(p384_point *r, const uint8_t k[48])
+{
+    p384_mul_g_prepare();
+    if (g_comb_ok) {
+        p384_comb_mul(r, &g_comb, k);
+    } else { /* no scratch memory for the table: the windowed multiplication of G */
+        p384_fe gx, gy;
+        p384_point g;
+        if (p384_fe_from_bytes(gx, GX) != 0 || p384_fe_from_bytes(gy, GY) != 0) return;
+        p384_point_from_affine(&g, gx, gy);
+        p384_mul(r, &g, k);
+    }
 }

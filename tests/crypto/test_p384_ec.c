@@ -1,6 +1,6 @@
 /* test_p384_ec.c: our own P-384 arithmetic (crypto/p384_ec.h) against OpenSSL 3.0 computed
  * independently, and against Wycheproof:
- *  - k*G (fixed-base comb) and k*P (windowed) for random k and P, and for edge scalars (0, 1, 2,
+ *  - k*G (fixed-base comb), k*P (windowed) and k*P over P's own comb table for random k and P, and for edge scalars (0, 1, 2,
  *    15, 16, 2^383, 2^384 - 1, n - 1, n, n + 1 (= G), all-ones digit patterns): the identity where
  *    OpenSSL gives it, the same point everywhere else;
  *  - complete addition: P + Q, P + P (doubling through the addition formula), P + (-P) (identity),
@@ -68,6 +68,11 @@ static void check_mul(const uint8_t k[48], const char *what)
     p384_mul(&R, &P, k);
     inf = p384_point_to_bytes(got, &R);
     CHECK_MSG(memcmp(got, want, 97) == 0 && inf == (want[0] == 0), "k*P (%s)", what);
+    static p384_comb comb;
+    CHECK(p384_comb_init(&comb, &P) == 0);
+    p384_comb_mul(&R, &comb, k);
+    inf = p384_point_to_bytes(got, &R);
+    CHECK_MSG(memcmp(got, want, 97) == 0 && inf == (want[0] == 0), "k*P over P's comb (%s)", what);
     /* the windowed multiplication with P = G agrees with the comb */
     uint8_t genc[97], one[48] = {0};
     one[47] = 1;

@@ -2,6 +2,7 @@
  * arithmetic, crypto/p384_ec.h (see tecdsa_ec.h). No OpenSSL. */
 #include "threshold/ecdsa/tecdsa_ec.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "crypto/ct.h"
@@ -80,6 +81,32 @@ int tec_mul(tpt *out, const tpt *p, const tsc *k)
     cc_memzero(&a, sizeof a);
     return rc;
 }
+
+p384_comb *tec_comb_new(const tpt *p)
+{
+    p384_point a;
+    p384_comb *c = malloc(sizeof *c);
+    tec_to_point(&a, p);
+    if (c && p384_comb_init(c, &a) != 0) {
+        free(c);
+        c = NULL;
+    }
+    return c;
+}
+
+int tec_comb_mul(tpt *out, const p384_comb *c, const tsc *k)
+{
+    uint8_t kb[TSC_BYTES];
+    p384_point r;
+    tsc_to_bytes(kb, k);
+    p384_comb_mul(&r, c, kb);
+    int rc = tec_from_point(out, &r);
+    cc_memzero(kb, sizeof kb);
+    cc_memzero(&r, sizeof r);
+    return rc;
+}
+
+void tec_comb_free(p384_comb *c) { free(c); }
 
 static int add_or_sub(tpt *out, const tpt *a, const tpt *b, uint64_t negate_b)
 {
