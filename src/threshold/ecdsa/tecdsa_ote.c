@@ -8,6 +8,7 @@
 
 #include "crypto/ct.h"
 #include "crypto/ct_check.h"
+#include "crypto/fips202x4.h"
 #include "threshold/ecdsa/tecdsa.h"
 #include "threshold/ecdsa/tecdsa_hash.h"
 #include "threshold/ecdsa/tecdsa_ot.h"
@@ -163,5 +164,28 @@ void tot_pad(const uint8_t ctx[TOT_CTX_BYTES], uint32_t k, const uint8_t row[TOT
     th_bytes(&h, row, TOT_ROW_BYTES);
     th_out(&h, buf, sizeof buf);
     for (int m = 0; m < 3; m++) tsc_from_wide(&out[m], buf + 64 * m, 64);
+    cc_memzero(buf, sizeof buf);
+}
+
+void tot_pad4(const uint8_t ctx[TOT_CTX_BYTES], const uint32_t k[4], const uint8_t *const rows[4], tsc out[4][3])
+{
+    uint8_t in[4][TH_PREFIX_MAX + TOT_CTX_BYTES + 4 + TOT_ROW_BYTES], buf[4][3 * 64];
+    uint8_t *outs[4] = {buf[0], buf[1], buf[2], buf[3]};
+    const uint8_t *ins[4] = {in[0], in[1], in[2], in[3]};
+    size_t n = th_prefix(in[0], "ote/pad");
+    for (int i = 0; i < 4; i++) {
+        uint8_t *p = in[i];
+        if (i > 0) memcpy(p, in[0], n);
+        memcpy(p + n, ctx, TOT_CTX_BYTES);
+        p[n + TOT_CTX_BYTES] = (uint8_t)(k[i] >> 24);
+        p[n + TOT_CTX_BYTES + 1] = (uint8_t)(k[i] >> 16);
+        p[n + TOT_CTX_BYTES + 2] = (uint8_t)(k[i] >> 8);
+        p[n + TOT_CTX_BYTES + 3] = (uint8_t)k[i];
+        memcpy(p + n + TOT_CTX_BYTES + 4, rows[i], TOT_ROW_BYTES);
+    }
+    cc_shake256x4(outs, sizeof buf[0], ins, n + TOT_CTX_BYTES + 4 + TOT_ROW_BYTES);
+    for (int i = 0; i < 4; i++)
+        for (int m = 0; m < 3; m++) tsc_from_wide(&out[i][m], buf[i] + 64 * m, 64);
+    cc_memzero(in, sizeof in);
     cc_memzero(buf, sizeof buf);
 }
