@@ -16,6 +16,7 @@ __extension__ typedef unsigned __int128 tm_u128;
 static inline uint64_t tm_sub6(uint64_t d[6], const uint64_t a[6], const uint64_t b[6])
 {
     uint64_t borrow = 0;
+#pragma GCC unroll 6
     for (int i = 0; i < 6; i++) {
         tm_u128 t = (tm_u128)a[i] - b[i] - borrow;
         d[i] = (uint64_t)t;
@@ -30,6 +31,7 @@ static inline void tm_reduce_once(uint64_t r[6], const uint64_t a[6], uint64_t h
     uint64_t d[6];
     uint64_t borrow = tm_sub6(d, a, m);
     uint64_t keep = 0 - (borrow & (hi ^ 1)); /* all-ones: a < m, keep a */
+#pragma GCC unroll 6
     for (int i = 0; i < 6; i++) r[i] = (a[i] & keep) | (d[i] & ~keep);
 }
 
@@ -118,6 +120,7 @@ static inline void tm_sqr(uint64_t r[6], const uint64_t a[6], const uint64_t m[6
 static inline void tm_add(uint64_t r[6], const uint64_t a[6], const uint64_t b[6], const uint64_t m[6])
 {
     uint64_t s[6], carry = 0;
+#pragma GCC unroll 6
     for (int i = 0; i < 6; i++) {
         tm_u128 t = (tm_u128)a[i] + b[i] + carry;
         s[i] = (uint64_t)t;
@@ -131,6 +134,7 @@ static inline void tm_sub(uint64_t r[6], const uint64_t a[6], const uint64_t b[6
 {
     uint64_t d[6];
     uint64_t mask = 0 - tm_sub6(d, a, b), carry = 0;
+#pragma GCC unroll 6
     for (int i = 0; i < 6; i++) {
         tm_u128 t = (tm_u128)d[i] + (m[i] & mask) + carry;
         r[i] = (uint64_t)t;
@@ -162,6 +166,7 @@ static inline void tm_pow(uint64_t r[6], const uint64_t a[6], const uint64_t e[6
 /* Big-endian 48 bytes <-> little-endian limbs. */
 static inline void tm_load_be(uint64_t out[6], const uint8_t in[48])
 {
+#pragma GCC unroll 6
     for (int i = 0; i < 6; i++) {
         uint64_t w = 0;
         for (int k = 0; k < 8; k++) w = (w << 8) | in[(5 - i) * 8 + k];
@@ -171,6 +176,7 @@ static inline void tm_load_be(uint64_t out[6], const uint8_t in[48])
 
 static inline void tm_store_be(uint8_t out[48], const uint64_t a[6])
 {
+#pragma GCC unroll 6
     for (int i = 0; i < 6; i++)
         for (int k = 0; k < 8; k++) out[(5 - i) * 8 + k] = (uint8_t)(a[i] >> (56 - 8 * k));
 }

@@ -84,18 +84,19 @@ int tot_base_send(const uint8_t ctx[TOT_CTX_BYTES], const uint8_t msg1[TOT_BASE_
     if (tsc_random(&y) != 0) return TECDSA_ERR_RNG;
     if (tec_mul_g(&m, &y) != 0) goto done;
     for (uint32_t j = 0; j < TOT_KAPPA; j++) {
-        tpt r0, r1, h0, h1, pk0, pk1, k0, k1;
+        tpt r0, r1, h0, h1, k0, k1;
         if (tec_decode(&r0, msg1 + (size_t)j * 2 * TPT_BYTES) != 0 ||
             tec_decode(&r1, msg1 + (size_t)j * 2 * TPT_BYTES + TPT_BYTES) != 0) {
             rc = TECDSA_ERR_POINT;
             goto done;
         }
         if (feistel_hash(&h0, ctx, j, &r0) != 0 || feistel_hash(&h1, ctx, j, &r1) != 0) goto done;
-        if (tec_add(&pk0, &r0, &h1) != 0 || tec_add(&pk1, &r1, &h0) != 0) {
-            rc = TECDSA_ERR_POINT; /* a sum at infinity: malformed receiver message */
+        /* k_b = y * pk_b with pk_0 = r_0 + H(r_1), pk_1 = r_1 + H(r_0); a sum at infinity (or, with
+         * probability 2^-384, a product there) means a malformed receiver message */
+        if (tec_add_mul(&k0, &r0, &h1, &y) != 0 || tec_add_mul(&k1, &r1, &h0, &y) != 0) {
+            rc = TECDSA_ERR_POINT;
             goto done;
         }
-        if (tec_mul(&k0, &pk0, &y) != 0 || tec_mul(&k1, &pk1, &y) != 0) goto done;
         derive_key(seeds[j][0], ctx, j, 0, &k0);
         derive_key(seeds[j][1], ctx, j, 1, &k1);
         cc_memzero(&k0, sizeof k0);

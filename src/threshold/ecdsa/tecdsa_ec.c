@@ -125,6 +125,27 @@ int tec_add(tpt *out, const tpt *a, const tpt *b) { return add_or_sub(out, a, b,
 int tec_sub(tpt *out, const tpt *a, const tpt *b) { return add_or_sub(out, a, b, 1); }
 int tec_sub_ct(tpt *out, const tpt *a, const tpt *b) { return add_or_sub(out, a, b, 1); }
 
+int tec_add_mul(tpt *out, const tpt *a, const tpt *b, const tsc *k)
+{
+    uint8_t kb[TSC_BYTES];
+    p384_point pa, pb;
+    tec_to_point(&pa, a);
+    tec_to_point(&pb, b);
+    p384_point_add(&pa, &pa, &pb);
+    uint64_t inf = p384_point_is_identity(&pa);
+    CT_PUBLIC(&inf, sizeof inf); /* a failure outcome: public */
+    int rc = -1;
+    if (!inf) {
+        tsc_to_bytes(kb, k);
+        p384_mul(&pb, &pa, kb);
+        rc = tec_from_point(out, &pb);
+        cc_memzero(kb, sizeof kb);
+    }
+    cc_memzero(&pa, sizeof pa);
+    cc_memzero(&pb, sizeof pb);
+    return rc;
+}
+
 int tec_lincomb_pub(tpt *out, const tsc *a, const tpt *p, const tsc *b)
 {
     uint8_t ab[TSC_BYTES], bb[TSC_BYTES];

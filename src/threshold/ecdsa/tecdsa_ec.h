@@ -34,6 +34,8 @@ int tec_mul_g(tpt *out, const tsc *k);                 /* k*G, k secret (fixed-b
 int tec_mul(tpt *out, const tpt *p, const tsc *k);     /* k*P, k secret (fixed windows) */
 int tec_add(tpt *out, const tpt *a, const tpt *b);     /* a + b */
 int tec_sub(tpt *out, const tpt *a, const tpt *b);     /* a - b */
+/* k*(a + b), k secret, without making a + b affine; fails if a + b is the identity. */
+int tec_add_mul(tpt *out, const tpt *a, const tpt *b, const tsc *k);
 /* a*G + b*P with a, b public; a may be NULL (b*P). */
 int tec_lincomb_pub(tpt *out, const tsc *a, const tpt *p, const tsc *b);
 /* a*G + P with a public (the fixed-base comb and one mixed addition). Fails if the result is the
