@@ -89,10 +89,9 @@ typedef struct {
 typedef struct {
     p384_affine t[P384_COMB_WINDOWS][P384_COMB_ENTRIES];
 } p384_comb;
-/* Build the table of p (not the identity; about 2 ms); 0, or -1 if its 138 KB of scratch memory
- * could not be allocated. The build is not meant for secret points (nothing branches on them, but
- * the scratch memory is not wiped). */
-CC_MUST_CHECK int p384_comb_init(p384_comb *c, const p384_point *p);
+/* Build the table of p (not the identity; about 4 ms, no allocation). Meant for public points:
+ * nothing branches on p, but the stack temporaries are not wiped. */
+void p384_comb_init(p384_comb *c, const p384_point *p);
 /* r = k * P over P's table, constant time in k (96 mixed additions). */
 void p384_comb_mul(p384_point *r, const p384_comb *c, const uint8_t k[48]);
 /* r = k * G over the fixed-base table (built on first use), constant time in k. */

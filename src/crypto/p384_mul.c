@@ -6,7 +6,6 @@
  * additions and no doubling; the entry is read by a scan of all 15, and for a zero digit the sum
  * is computed anyway and discarded by a masked select. */
 #include <pthread.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "crypto/ct.h"
@@ -47,7 +46,6 @@ void p384_mul(p384_point *r, const p384_point *p, const uint8_t k[48])
 }
 
 static p384_comb g_comb;
-static int g_comb_ok;
 static pthread_once_t g_comb_once = PTHREAD_ONCE_INIT;
 
 static const uint8_t GX[48] = {0xaa, 0x87, 0xca, 0x22, 0xbe, 0x8b, 0x05, 0x37, 0x8e, 0xb1, 0xc7, 0x1e,
@@ -59,41 +57,36 @@ static const uint8_t GY[48] = {0x36, 0x17, 0xde, 0x4a, 0x96, 0x26, 0x2c, 0x6f, 0
                                0xe9, 0xda, 0x31, 0x13, 0xb5, 0xf0, 0xb8, 0xc0, 0x0a, 0x60, 0xb1, 0xce,
                                0x1d, 0x7e, 0x81, 0x9d, 0x7a, 0x43, 0x1d, 0x7c, 0x90, 0xea, 0x0e, 0x5f};
 
-/* The table from projective multiples, made affine with one inversion (Montgomery's batch trick:
- * prefix products, one inverse, then back). The X and Y of each multiple wait in the table itself;
- * Z and the prefix products need 2 x 1440 field elements of scratch. */
-int p384_comb_init(p384_comb *c, const p384_point *p)
+/* The table from projective multiples, made affine window by window with one inversion each
+ * (Montgomery's batch trick over 15 points: prefix products, one inverse, then back); the X and
+ * Y of each multiple wait in the table itself, so no scratch memory beyond the stack is needed. */
+void p384_comb_init(p384_comb *c, const p384_point *p)
 {
-    enum { N = P384_COMB_WINDOWS * P384_COMB_ENTRIES };
-    p384_fe *z = malloc(2 * N * sizeof(p384_fe)), *prefix = z + N;
+    enum { E = P384_COMB_ENTRIES };
     p384_point base = *p, acc;
-    p384_fe inv, t;
-    if (!z) return -1;
+    p384_fe z[E], prefix[E], inv, t;
     for (int i = 0; i < P384_COMB_WINDOWS; i++) {
         acc = base;
-        for (int j = 0; j < P384_COMB_ENTRIES; j++) {
+        for (int j = 0; j < E; j++) {
             if (j > 0) p384_point_add(&acc, &acc, &base);
             memcpy(c->t[i][j].x, acc.x, sizeof acc.x);
             memcpy(c->t[i][j].y, acc.y, sizeof acc.y);
-            memcpy(z[i * P384_COMB_ENTRIES + j], acc.z, sizeof acc.z);
+            memcpy(z[j], acc.z, sizeof acc.z);
         }
         p384_point_add(&base, &acc, &base); /* 16 * 16^i * P */
+        memcpy(prefix[0], z[0], sizeof(p384_fe));
+        for (int j = 1; j < E; j++) p384_fe_mul(prefix[j], prefix[j - 1], z[j]);
+        p384_fe_inv(inv, prefix[E - 1]); /* none is 0: d * 16^i < n */
+        for (int j = E - 1; j >= 0; j--) {
+            if (j > 0)
+                p384_fe_mul(t, inv, prefix[j - 1]); /* 1 / Z_j */
+            else
+                memcpy(t, inv, sizeof t);
+            p384_fe_mul(inv, inv, z[j]);
+            p384_fe_mul(c->t[i][j].x, c->t[i][j].x, t);
+            p384_fe_mul(c->t[i][j].y, c->t[i][j].y, t);
+        }
     }
-    memcpy(prefix[0], z[0], sizeof(p384_fe));
-    for (int i = 1; i < N; i++) p384_fe_mul(prefix[i], prefix[i - 1], z[i]);
-    p384_fe_inv(inv, prefix[N - 1]); /* none is 0: d * 16^i < n */
-    for (int i = N - 1; i >= 0; i--) {
-        if (i > 0)
-            p384_fe_mul(t, inv, prefix[i - 1]); /* 1 / Z_i */
-        else
-            memcpy(t, inv, sizeof t);
-        p384_fe_mul(inv, inv, z[i]);
-        p384_affine *e = &c->t[i / P384_COMB_ENTRIES][i % P384_COMB_ENTRIES];
-        p384_fe_mul(e->x, e->x, t);
-        p384_fe_mul(e->y, e->y, t);
-    }
-    free(z);
-    return 0;
 }
 
 void p384_comb_mul(p384_point *r, const p384_comb *c, const uint8_t k[48])
@@ -123,9 +116,10 @@ static void comb_g_init(void)
 {
     p384_fe gx, gy;
     p384_point g;
-    if (p384_fe_from_bytes(gx, GX) != 0 || p384_fe_from_bytes(gy, GY) != 0) return; /* constants: cannot fail */
+    p384_fe_from_bytes_ct(gx, GX);
+    p384_fe_from_bytes_ct(gy, GY);
     p384_point_from_affine(&g, gx, gy);
-    g_comb_ok = p384_comb_init(&g_comb, &g) == 0;
+    p384_comb_init(&g_comb, &g);
 }
 
 void p384_mul_g_prepare(void) { pthread_once(&g_comb_once, comb_g_init); }
@@ -133,13 +127,5 @@ void p384_mul_g_prepare(void) { pthread_once(&g_comb_once, comb_g_init); }
 void p384_mul_g(p384_point *r, const uint8_t k[48])
 {
     p384_mul_g_prepare();
-    if (g_comb_ok) {
-        p384_comb_mul(r, &g_comb, k);
-    } else { /* no scratch memory for the table: the windowed multiplication of G */
-        p384_fe gx, gy;
-        p384_point g;
-        if (p384_fe_from_bytes(gx, GX) != 0 || p384_fe_from_bytes(gy, GY) != 0) return;
-        p384_point_from_affine(&g, gx, gy);
-        p384_mul(r, &g, k);
-    }
+    p384_comb_mul(r, &g_comb, k);
 }

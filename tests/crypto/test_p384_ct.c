@@ -47,7 +47,7 @@ static void products(uint8_t out[3][97], const uint8_t kin[48], const p384_point
 static void scalar_mults(const p384_point *P)
 {
     uint8_t k[48], pub[3][97], sec[3][97];
-    CHECK(p384_comb_init(&g_pcomb, P) == 0);
+    p384_comb_init(&g_pcomb, P);
     for (int t = 0; t < 3; t++) {
         memset(k, 0, sizeof k);
         if (t == 0) k[47] = 3; /* a low scalar: mostly zero windows */

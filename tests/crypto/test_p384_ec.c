@@ -69,7 +69,7 @@ static void check_mul(const uint8_t k[48], const char *what)
     inf = p384_point_to_bytes(got, &R);
     CHECK_MSG(memcmp(got, want, 97) == 0 && inf == (want[0] == 0), "k*P (%s)", what);
     static p384_comb comb;
-    CHECK(p384_comb_init(&comb, &P) == 0);
+    p384_comb_init(&comb, &P);
     p384_comb_mul(&R, &comb, k);
     inf = p384_point_to_bytes(got, &R);
     CHECK_MSG(memcmp(got, want, 97) == 0 && inf == (want[0] == 0), "k*P over P's comb (%s)", what);

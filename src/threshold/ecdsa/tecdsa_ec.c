@@ -87,10 +87,7 @@ p384_comb *tec_comb_new(const tpt *p)
     p384_point a;
     p384_comb *c = malloc(sizeof *c);
     tec_to_point(&a, p);
-    if (c && p384_comb_init(c, &a) != 0) {
-        free(c);
-        c = NULL;
-    }
+    if (c) p384_comb_init(c, &a);
     return c;
 }
 
