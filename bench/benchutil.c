@@ -78,22 +78,21 @@ int bench_pyca(const char *script, double ops[], int n)
     char cmd[128];
     snprintf(cmd, sizeof cmd, "python3 %s 2>&1", path);
     FILE *p = popen(cmd, "r");
-    int noted = 0;
+    char why[256] = "";
     while (p && fgets(line, sizeof line, p)) {
         char *tab = strchr(line, '\t');
         double v = tab ? strtod(tab + 1, NULL) : 0;
+        line[strcspn(line, "\n")] = 0;
         if (tab && v > 0 && got < n) {
             *tab = 0;
             bench_report(line, v);
             ops[got++] = v;
-        } else if (!noted && strstr(line, "rror")) { /* the exception line of a traceback */
-            line[strcspn(line, "\n")] = 0;
-            printf("  (Python cryptography figures unavailable: %s)\n", line);
-            noted = 1;
+        } else if (!why[0] || strstr(line, "rror")) { /* the first line, or a traceback's exception */
+            snprintf(why, sizeof why, "%s", line);
         }
     }
-    if (!p) printf("  (Python cryptography figures unavailable: cannot run python3)\n");
-    if (p && got == 0 && !noted) printf("  (Python cryptography figures unavailable: no python3 output)\n");
+    if (got == 0)
+        printf("  (Python cryptography figures unavailable: %s)\n", !p ? "cannot run python3" : why[0] ? why : "no output");
     if (p) pclose(p);
     unlink(path);
     return got;
