@@ -158,8 +158,15 @@ struct tmldsa_sign {
     uint8_t *w_all;        /* 3 * K packed w, checked against the commitments */
     mldsa_polyveck *w_sum; /* K sums, [0, q) */
     uint8_t (*ctilde)[MLDSA_CTILDEBYTES];
+    uint8_t *zbuf;                          /* round 3: K packed responses before they are sent */
+    struct tmldsa_combine_buf *combine_buf; /* combine's parsed views and keys (tmldsa_combine.c) */
     tmldsa_prof prof;
 };
+
+/* The signing state's combine buffers, allocated once with the state so that no attempt
+ * allocates (tmldsa_combine.c); free wipes. */
+struct tmldsa_combine_buf *tmldsa_combine_buf_new(void);
+void tmldsa_combine_buf_free(struct tmldsa_combine_buf *b);
 
 /* Common entry check of a signing step: state, phase, non-NULL message arguments. */
 int tmldsa_sign_enter(tmldsa_sign *st, int phase, const void *a, const void *b, tmldsa_error *err);

@@ -74,6 +74,8 @@ void tmldsa_sign_free(tmldsa_sign *st)
     free(st->w_all);
     free(st->w_sum);
     free(st->ctilde);
+    free(st->zbuf);
+    tmldsa_combine_buf_free(st->combine_buf);
     free(st->msg);
     free(st->ctx);
     cc_free(a, st, sizeof *st); /* wipes */
@@ -156,7 +158,10 @@ int tmldsa_sign_new(tmldsa_sign **out, const tmldsa_share *share, const uint8_t 
     st->w_all = malloc((size_t)TMLDSA_THRESHOLD * K * TMLDSA_VECK_PACKED);
     st->w_sum = malloc((size_t)K * sizeof(mldsa_polyveck));
     st->ctilde = malloc((size_t)K * MLDSA_CTILDEBYTES);
-    if (!st->msg || !st->ctx || !st->y || !st->w_own || !st->w_all || !st->w_sum || !st->ctilde) {
+    st->zbuf = malloc((size_t)K * TMLDSA_VECL_PACKED);
+    st->combine_buf = tmldsa_combine_buf_new();
+    if (!st->msg || !st->ctx || !st->y || !st->w_own || !st->w_all || !st->w_sum || !st->ctilde || !st->zbuf ||
+        !st->combine_buf) {
         tmldsa_sign_free(st);
         return tmldsa_set_error(err, TMLDSA_E_NOMEM, 0, "sign_new: out of memory");
     }
