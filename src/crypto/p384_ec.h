@@ -7,8 +7,8 @@
  *    order elliptic curves", 2015, algorithms 4, 5 and 6), so no input needs a special case
  *    (p384_point.c).
  *  - Scalar multiplication: fixed 4-bit windows with constant-time table lookups (every entry read,
- *    one selected by masks) for any point, and a fixed-base comb over a table of multiples of G
- *    built once per process (p384_mul.c).
+ *    one selected by masks) for any point, and fixed-base combs (p384_comb) for G (its table built
+ *    once per process) and for any public point a caller multiplies many times (p384_mul.c).
  * Nothing here branches on or indexes memory by secret data. What is not constant time says so: the
  * accept/reject outcome of decoding (a received encoding is public), and the identity flag
  * returned by p384_point_to_bytes (callers decide whether it is public). */

@@ -6,7 +6,7 @@
  *    Alice's a~ or mu is detected (TECDSA_ERR_OT / TECDSA_ERR_VOLE); a different context gives
  *    unrelated outputs (no reuse across sessions);
  *  - the pads (tot_pad and the 4-way tot_pad4) equal SHAKE256 of the transcript bytes computed by
- *    OpenSSL, reduced mod n with BIGNUM. */
+ *    OpenSSL, reduced mod n with BIGNUM, and so do the 4-way PRG columns (without the reduction). */
 #include <openssl/bn.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
@@ -161,9 +161,42 @@ static void pads_match_reference(void)
     BN_CTX_free(bn);
 }
 
+/* The 4-way PRG columns equal an independent SHAKE256 (OpenSSL) of the transcript bytes
+ * tag, "ote/prg", seed, ctx, column: the extension matrix U on the wire is unchanged. */
+static void prg_matches_reference(void)
+{
+    static const char tag[] = "cctsa/tecdsa/dkls23/p384/v1", label[] = "ote/prg";
+    uint8_t ctx[TOT_CTX_BYTES], seeds[4][TOT_SEED_BYTES], cols[4][TOT_COL_BYTES];
+    uint8_t *const outs[4] = {cols[0], cols[1], cols[2], cols[3]};
+    const uint8_t *const sp[4] = {seeds[0], seeds[1], seeds[2], seeds[3]};
+    const uint32_t c[4] = {0, 1, 1, 255};
+    for (int i = 0; i < TOT_CTX_BYTES; i++) ctx[i] = (uint8_t)(i * 5 + 1);
+    for (int r = 0; r < 4; r++)
+        for (int i = 0; i < TOT_SEED_BYTES; i++) seeds[r][i] = (uint8_t)(r * 31 + i);
+    tot_prg_column4(outs, sp, ctx, c);
+    for (int r = 0; r < 4; r++) {
+        uint8_t in[256], want[TOT_COL_BYTES];
+        size_t n = 0;
+        in[n++] = 0, in[n++] = 0, in[n++] = 0, in[n++] = (uint8_t)(sizeof tag - 1);
+        memcpy(in + n, tag, sizeof tag - 1), n += sizeof tag - 1;
+        in[n++] = 0, in[n++] = 0, in[n++] = 0, in[n++] = (uint8_t)(sizeof label - 1);
+        memcpy(in + n, label, sizeof label - 1), n += sizeof label - 1;
+        memcpy(in + n, seeds[r], TOT_SEED_BYTES), n += TOT_SEED_BYTES;
+        memcpy(in + n, ctx, sizeof ctx), n += sizeof ctx;
+        in[n++] = (uint8_t)(c[r] >> 24), in[n++] = (uint8_t)(c[r] >> 16), in[n++] = (uint8_t)(c[r] >> 8);
+        in[n++] = (uint8_t)c[r];
+        EVP_MD_CTX *md = EVP_MD_CTX_new();
+        CHECK(EVP_DigestInit_ex(md, EVP_shake256(), NULL) == 1 && EVP_DigestUpdate(md, in, n) == 1 &&
+              EVP_DigestFinalXOF(md, want, sizeof want) == 1);
+        EVP_MD_CTX_free(md);
+        CHECK_MSG(memcmp(cols[r], want, sizeof want) == 0, "tot_prg_column4 lane %d", r);
+    }
+}
+
 int main(void)
 {
     pads_match_reference();
+    prg_matches_reference();
     setup_pair();
     int runs = tu_sanitized() ? 2 : 5;
     for (int i = 0; i < runs; i++) CHECK(one_vole(TAMPER_NONE, (uint8_t)i) == TECDSA_OK);
