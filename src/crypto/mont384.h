@@ -12,16 +12,33 @@
 
 __extension__ typedef unsigned __int128 tm_u128;
 
+/* Add and subtract with carry / borrow (0 or 1) on one limb: the x86-64 intrinsics compile to one
+ * adc / sbb each (the 128-bit forms below do not: the carry goes through extra registers). */
+#if defined(__x86_64__) && !defined(CCTSA_PORTABLE)
+#include <x86intrin.h>
+#define TM_ADC(c, a, b, out) ((c) = _addcarry_u64((unsigned char)(c), (a), (b), (unsigned long long *)(out)))
+#define TM_SBB(c, a, b, out) ((c) = _subborrow_u64((unsigned char)(c), (a), (b), (unsigned long long *)(out)))
+#else
+#define TM_ADC(c, a, b, out)                                   \
+    do {                                                       \
+        tm_u128 t_ = (tm_u128)(a) + (b) + (c);                 \
+        *(out) = (uint64_t)t_;                                 \
+        (c) = (uint64_t)(t_ >> 64);                            \
+    } while (0)
+#define TM_SBB(c, a, b, out)                                   \
+    do {                                                       \
+        tm_u128 t_ = (tm_u128)(a) - (b) - (c);                 \
+        *(out) = (uint64_t)t_;                                 \
+        (c) = (uint64_t)(t_ >> 64) & 1;                        \
+    } while (0)
+#endif
+
 /* d = a - b over 6 limbs; returns the final borrow (0 or 1). */
 static inline uint64_t tm_sub6(uint64_t d[6], const uint64_t a[6], const uint64_t b[6])
 {
     uint64_t borrow = 0;
 #pragma GCC unroll 6
-    for (int i = 0; i < 6; i++) {
-        tm_u128 t = (tm_u128)a[i] - b[i] - borrow;
-        d[i] = (uint64_t)t;
-        borrow = (uint64_t)(t >> 64) & 1;
-    }
+    for (int i = 0; i < 6; i++) TM_SBB(borrow, a[i], b[i], &d[i]);
     return borrow;
 }
 
@@ -121,11 +138,7 @@ static inline void tm_add(uint64_t r[6], const uint64_t a[6], const uint64_t b[6
 {
     uint64_t s[6], carry = 0;
 #pragma GCC unroll 6
-    for (int i = 0; i < 6; i++) {
-        tm_u128 t = (tm_u128)a[i] + b[i] + carry;
-        s[i] = (uint64_t)t;
-        carry = (uint64_t)(t >> 64);
-    }
+    for (int i = 0; i < 6; i++) TM_ADC(carry, a[i], b[i], &s[i]);
     tm_reduce_once(r, s, carry, m);
 }
 
@@ -135,11 +148,7 @@ static inline void tm_sub(uint64_t r[6], const uint64_t a[6], const uint64_t b[6
     uint64_t d[6];
     uint64_t mask = 0 - tm_sub6(d, a, b), carry = 0;
 #pragma GCC unroll 6
-    for (int i = 0; i < 6; i++) {
-        tm_u128 t = (tm_u128)d[i] + (m[i] & mask) + carry;
-        r[i] = (uint64_t)t;
-        carry = (uint64_t)(t >> 64);
-    }
+    for (int i = 0; i < 6; i++) TM_ADC(carry, d[i], m[i] & mask, &r[i]);
 }
 
 /* r = a^e in the Montgomery domain (a and r Montgomery forms, one = 2^384 mod m); e PUBLIC: a fixed
