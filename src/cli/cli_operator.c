@@ -1,6 +1,7 @@
-/* cli_operator.c: `cctsa operator keygen | sign | send`: the operator's side of signed commands
+/* cli_operator.c: `cctsa operator keygen | sign | send | check`: the operator's side of signed commands
  * (src/node/operator.h): make a key and the line that pins it in the measured configuration,
- * sign a command or co-sign a colleague's (four-eyes), and post it to a node as a CONTROL message. */
+ * sign a command or co-sign a colleague's (four-eyes), post it to a node as a CONTROL message, or
+ * check it offline with the node's verifier. */
 #include <errno.h>
 #include <openssl/rand.h>
 #include <poll.h>
@@ -24,6 +25,7 @@ static const char usage_text[] =
     "       cctsa operator sign --key KEY --command CMD --epoch N [--ttl SECONDS] [--ec-cert F --ml-cert F] --out FILE\n"
     "       cctsa operator sign --key KEY --in FILE --out FILE2          (co-sign: four-eyes)\n"
     "       cctsa operator send --node ADDR FILE [--ec-cert F --ml-cert F] [--timeout SECONDS]\n"
+    "       cctsa operator check --config CONF --epoch N FILE [--ec-cert F --ml-cert F]\n"
     "\n"
     "Signed operator commands (docs/operations.md). keygen writes a private key (PKCS#8 PEM, 0600) and\n"
     "its public key (PEM), and prints the line that pins it in the node's measured configuration:\n"
@@ -34,6 +36,8 @@ static const char usage_text[] =
     "--ml-cert, PEM or DER) by hash. retire and compromised need a second operator: `sign --in` shows\n"
     "the command and adds a co-signature. send posts the command (and install-certs' certificates) to\n"
     "the node endpoint ADDR (unix:PATH | tcp:HOST:PORT | vsock:CID:PORT) and prints its answer.\n"
+    "check runs the node's verifier offline against a measured configuration CONF (its operator.*\n"
+    "lines) and live epoch N: what a node would answer, except for the replay check.\n"
     "Exit status: 0 done, 1 refused or failed, 2 usage error.\n";
 
 static int alg_of(const char *s)
@@ -214,12 +218,42 @@ out:
     return rc;
 }
 
+static int check(int argc, char **argv)
+{
+    static const char *const known[] = {"--config", "--epoch", "--ec-cert", "--ml-cert", NULL};
+    const char *file = NULL, *conf = opt(argc, argv, "--config"), *epoch = opt(argc, argv, "--epoch");
+    if (args_ok(argc, argv, known, &file) || !conf || !epoch || !file) return fputs(usage_text, stderr), 2;
+    operator_policy p;
+    operator_nonce_cache *nc = malloc(sizeof *nc);
+    operator_verified v;
+    uint8_t *env = NULL, *ec = NULL, *ml = NULL;
+    size_t env_len, ec_len, ml_len;
+    char why[256];
+    int rc = 2;
+    if (!nc) return 1;
+    operator_nonce_cache_init(nc);
+    if (operator_policy_load(conf, &p, why, sizeof why) != 0) cli_error("operator check: %s", why);
+    else if (cc_file_read(file, OPERATOR_ENVELOPE_MAX, &env, &env_len) != 0 ||
+             read_cert(opt(argc, argv, "--ec-cert"), &ec, &ec_len) || read_cert(opt(argc, argv, "--ml-cert"), &ml, &ml_len))
+        cli_error("operator check: cannot read %s or the certificates", file);
+    else if (operator_verify(&p, nc, env, env_len, ec, ec_len, ml, ml_len, (uint32_t)strtoul(epoch, NULL, 10), time(NULL),
+                             &v, why, sizeof why) != 0)
+        printf("refused: %s\n", why), rc = 1;
+    else
+        printf("valid: %s for epoch %u by %s, nonce %s\n", operator_cmd_name(v.cmd.cmd), v.cmd.epoch, v.operators, v.nonce_hex),
+            rc = 0;
+    operator_nonce_cache_free(nc);
+    free(nc), free(env), free(ec), free(ml);
+    return rc;
+}
+
 int cli_operator(int argc, char **argv)
 {
     if (argc < 2 || cli_wants_help(argc, argv)) return fputs(usage_text, argc < 2 ? stderr : stdout), argc < 2 ? 2 : 0;
     if (!strcmp(argv[1], "keygen")) return keygen(argc - 1, argv + 1);
     if (!strcmp(argv[1], "sign")) return sign(argc - 1, argv + 1);
     if (!strcmp(argv[1], "send")) return send_cmd(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "check")) return check(argc - 1, argv + 1);
     cli_error("operator: unknown subcommand '%s'", argv[1]);
     return fputs(usage_text, stderr), 2;
 }
