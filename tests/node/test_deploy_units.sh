@@ -4,7 +4,8 @@
 # LimitCORE=0, LimitMEMLOCK, NoNewPrivileges, a dedicated user, an empty capability set, and an
 # offline `systemd-analyze security` exposure below 3.0; a unit with a typo fails verify (the
 # check can fail); the sysusers file parses; the sample measured configuration parses with the
-# node's own parsers (`cctsa operator check` reads its operator.* lines).
+# node's own parsers (`cctsa operator check` reads its operator.* lines); the documented sim
+# measurement computation matches the sim provider.
 # usage: test_deploy_units.sh SOURCE_DIR BIN_DIR
 set -u
 SRC=$1 BIN=$(cd "$2" && pwd)
@@ -41,6 +42,21 @@ grep -q "refused: malformed command envelope" <<<"$out" && ok "sample config par
 "$BIN/cctsa" ca init --dir "$T/ca" --alg ecdsa >/dev/null && head -c 1184 /dev/zero > "$T/report"
 out=$("$BIN/cctsa" attest verify --report "$T/report" --certs "$T/ca/root-ecdsa.pem" --config "$SRC/deploy/cctsa-node.conf" 2>&1)
 grep -q "^provider *sev-snp" <<<"$out" && ok "sample config parses (attest.*)" || bad "sample config attest: $out"
+
+# docs/operations.md's way to compute the sim measurement of a node binary + configuration
+# (Python, independent of the C code) equals what the sim provider reports.
+"$BIN/cctsa" attest report --provider sim --nonce 00 --exe "$BIN/cctsa-node" --config "$SRC/deploy/cctsa-node.conf" \
+  --out "$T/sim.bin" --certs-out "$T/sim.der" >/dev/null 2>&1 || bad "sim report"
+echo "attest.provider = sim" > "$T/sim.conf"
+got=$("$BIN/cctsa" attest verify --report "$T/sim.bin" --certs "$T/sim.der" --config "$T/sim.conf" --json 2>/dev/null |
+      python3 -c 'import json,sys; print(json.load(sys.stdin)["measurement"])')
+want=$(python3 - "$BIN/cctsa-node" "$SRC/deploy/cctsa-node.conf" <<'PY'
+import hashlib, struct, sys
+exe, cfg = (open(p, "rb").read() for p in sys.argv[1:3])
+print(hashlib.sha384(b"cctsa-sim-measurement-v1" + struct.pack(">Q", len(exe)) + exe + struct.pack(">Q", len(cfg)) + cfg).hexdigest())
+PY
+)
+[ -n "$got" ] && [ "$got" = "$want" ] && ok "documented sim measurement = the provider's" || bad "sim measurement '$got' != '$want'"
 
 [ "$fails" -eq 0 ] && echo "test_deploy_units: all passed" || echo "test_deploy_units: $fails failed"
 exit $((fails > 0))
