@@ -89,16 +89,18 @@ static int load_certs(const char *path, cert_slot *certs, size_t *n)
 }
 
 /* A head record: covers the record before it, and every signature on it verifies. */
-static void check_head(audit_run *r, const char *node, unsigned long long seq, json_t *rec, const char *prev_hex,
-                       const cert_slot *certs, size_t ncerts)
+static void check_head(audit_run *r, const char *node, unsigned long long seq, json_t *rec,
+                       char (*hashes)[2 * AUDIT_HASH_BYTES + 1], unsigned long long nhashes, const cert_slot *certs,
+                       size_t ncerts)
 {
     static const struct { const char *key; int alg; } sigs[] = {{"sig_ecdsa", X509_ALG_ECDSA_P384}, {"sig_mldsa", X509_ALG_MLDSA65}};
     json_int_t head_seq = json_integer_value(json_object_get(rec, "head_seq"));
     const char *head = json_string_value(json_object_get(rec, "head"));
     uint8_t hash[AUDIT_HASH_BYTES], msg[AUDIT_HEAD_MSG_MAX];
-    if (!head || head_seq != (json_int_t)seq - 1 || strcmp(head, prev_hex) != 0 ||
+    if (!head || head_seq < 1 || head_seq >= (json_int_t)seq || (unsigned long long)head_seq > nhashes ||
+        strcmp(head, hashes[head_seq - 1]) != 0 ||
         cc_hex_decode_exact(head, hash, sizeof hash) != 0) {
-        audit_problem(r, "%s record %llu: signed head does not cover the record before it", node, seq);
+        audit_problem(r, "%s record %llu: signed head does not match record %lld", node, seq, (long long)head_seq);
         return;
     }
     size_t mlen = audit_head_message(node, (uint64_t)head_seq, hash, msg), good = 0;
@@ -148,9 +150,15 @@ static void check_log(audit_run *r, const char *dir, const char *file, const cer
         seqs = more, seqs[nseqs++] = sscanf(line, "{\"seq\":%llu,", &s) == 1 ? s : 0;
     }
     rewind(f);
+    char (*hashes)[2 * AUDIT_HASH_BYTES + 1] = calloc(nseqs + 1, sizeof *hashes); /* by seq - 1 */
+    if (!hashes) {
+        audit_problem(r, "%s: out of memory", node);
+        free(line), free(seqs), fclose(f);
+        return;
+    }
     char prev[2 * AUDIT_HASH_BYTES + 1];
     memset(prev, '0', sizeof prev - 1), prev[sizeof prev - 1] = 0;
-    unsigned long long expect = 1, last_head = 0, reported_late = 0;
+    unsigned long long expect = 1, last_head = 0, reported_late = 0, last_nonhead = 0;
     for (unsigned long long lineno = 1; fgets(line, AUDIT_LINE_MAX + 2, f); lineno++) {
         size_t len = strlen(line);
         char *h = NULL;
@@ -204,8 +212,11 @@ static void check_log(audit_run *r, const char *dir, const char *file, const cer
             continue;
         }
         if (!strcmp(event, "head")) {
-            check_head(r, node, (unsigned long long)seq, rec, prev, certs, ncerts);
-            (*heads)++, last_head = (unsigned long long)seq;
+            check_head(r, node, (unsigned long long)seq, rec, hashes, nseqs, certs, ncerts);
+            json_int_t hs = json_integer_value(json_object_get(rec, "head_seq"));
+            (*heads)++, last_head = hs > 0 && (unsigned long long)hs > last_head ? (unsigned long long)hs : last_head;
+        } else {
+            last_nonhead = (unsigned long long)seq;
         }
         if ((!strcmp(event, "sign") || !strcmp(event, "cosign") || !strcmp(event, "dkg")) && r->n < 1u << 20) {
             if (r->n == r->cap) {
@@ -219,12 +230,13 @@ static void check_log(audit_run *r, const char *dir, const char *file, const cer
         }
         snprintf(prev, sizeof prev, "%s", rhash);
         expect = (unsigned long long)seq + 1;
+        if (expect - 1 <= nseqs) snprintf(hashes[expect - 2], sizeof hashes[0], "%s", rhash);
         json_decref(rec);
     }
-    if (expect - 1 > last_head)
-        printf("note: %s records %llu..%llu are not covered by a signed head yet\n", node, last_head + 1, expect - 1);
+    if (last_nonhead > last_head)
+        printf("note: %s records after %llu (up to %llu) are not covered by a signed head yet\n", node, last_head, last_nonhead);
     fclose(f);
-    free(line), free(seqs);
+    free(line), free(seqs), free(hashes);
 }
 
 static int by_name(const void *a, const void *b)

@@ -22,7 +22,9 @@ struct audit_log {
     char node[AUDIT_NODE_MAX + 1];
     uint64_t seq;
     uint8_t hash[AUDIT_HASH_BYTES];
-    int last_is_head;
+    uint64_t last_nonhead;  /* seq of the last record that is not a head */
+    uint64_t signed_upto;   /* head_seq of the last head record */
+    int signing;            /* a head signature is being made (outside the lock) */
     const x509_signer *signers[AUDIT_MAX_SIGNERS];
     size_t n_signers;
 };
@@ -96,7 +98,12 @@ static int recover(audit_log *a, const char *path, char *why, size_t whylen)
             a->seq = seq;
             const char *ev = strstr(last, "\"event\":\"");
             if (ev) sscanf(ev + 9, "%15[a-z_]", event);
-            a->last_is_head = !strcmp(event, "head");
+            const char *hs = strstr(last, "\"head_seq\":");
+            unsigned long long head_seq = 0;
+            if (!strcmp(event, "head") && hs && sscanf(hs + 11, "%llu", &head_seq) == 1)
+                a->last_nonhead = a->signed_upto = head_seq; /* what happened after head_seq: signed next time */
+            else
+                a->last_nonhead = seq;
         }
     }
     free(line), free(last);
@@ -242,7 +249,10 @@ static int append_locked(audit_log *a, const char *event, const audit_field *f, 
         puts_(&b, ",\"hash\":"), put_json_string(&b, hex), puts_(&b, "}\n");
         if (!b.err) {
             rc = write_all(a->fd, b.p, b.len);
-            if (rc == 0) a->seq++, memcpy(a->hash, h, sizeof h), a->last_is_head = !strcmp(event, "head");
+            if (rc == 0) {
+                a->seq++, memcpy(a->hash, h, sizeof h);
+                if (strcmp(event, "head") != 0) a->last_nonhead = a->seq;
+            }
             else a->broken = 1; /* a partial line may be on disk: never chain past it */
         }
     }
@@ -311,32 +321,45 @@ int audit_attestation(audit_log *a, const char *peer, const char *result, const 
 
 int audit_sign_head(audit_log *a)
 {
+    /* Snapshot the head and sign it outside the lock: the signer may block (a threshold signature)
+     * and may itself write to this log (the coordinator's "sign" record). */
     pthread_mutex_lock(&a->mu);
-    if (a->last_is_head || a->seq == 0 || a->n_signers == 0) {
+    if (a->last_nonhead <= a->signed_upto || a->signing || a->n_signers == 0) {
         pthread_mutex_unlock(&a->mu);
         return 0;
     }
+    uint64_t seq = a->seq;
+    uint8_t hash[AUDIT_HASH_BYTES];
+    const x509_signer *signers[AUDIT_MAX_SIGNERS];
+    size_t ns = a->n_signers;
+    memcpy(hash, a->hash, sizeof hash);
+    memcpy(signers, a->signers, sizeof signers);
+    a->signing = 1;
+    pthread_mutex_unlock(&a->mu);
+
     uint8_t msg[AUDIT_HEAD_MSG_MAX], *sig = malloc(X509_MAX_SIGBYTES);
     char head[HEX_HASH + 1];
-    size_t mlen = audit_head_message(a->node, a->seq, a->hash, msg);
-    audit_field f[2 + 2 * AUDIT_MAX_SIGNERS] = {{"head_seq", NULL, a->seq}, {"head", head, 0}};
+    size_t mlen = audit_head_message(a->node, seq, hash, msg);
+    audit_field f[2 + AUDIT_MAX_SIGNERS] = {{"head_seq", NULL, seq}, {"head", head, 0}};
     size_t nf = 2;
     char *sighex[AUDIT_MAX_SIGNERS] = {0};
     int rc = sig ? 0 : -1;
-    hex48(a->hash, head);
-    for (size_t i = 0; rc == 0 && i < a->n_signers; i++) {
+    hex48(hash, head);
+    for (size_t i = 0; rc == 0 && i < ns; i++) {
         size_t siglen = X509_MAX_SIGBYTES;
-        /* The signer may block (threshold signing); the log stays locked so the head stays the head. */
-        if (x509_signer_sign(a->signers[i], msg, mlen, sig, &siglen) != 0 ||
-            !(sighex[i] = malloc(2 * siglen + 1))) {
+        if (x509_signer_sign(signers[i], msg, mlen, sig, &siglen) != 0 || !(sighex[i] = malloc(2 * siglen + 1))) {
             rc = -1;
             break;
         }
         cc_hex_encode(sig, siglen, sighex[i]);
-        f[nf++] = (audit_field){a->signers[i]->alg == X509_ALG_MLDSA65 ? "sig_mldsa" : "sig_ecdsa", sighex[i], 0};
+        f[nf++] = (audit_field){signers[i]->alg == X509_ALG_MLDSA65 ? "sig_mldsa" : "sig_ecdsa", sighex[i], 0};
     }
-    if (rc == 0) rc = append_locked(a, "head", f, nf);
-    else append_locked(a, "refusal", FIELDS({"what", "audit head", 0}, {"reason", "head signer failed", 0}));
+    pthread_mutex_lock(&a->mu);
+    a->signing = 0;
+    if (rc == 0 && (rc = append_locked(a, "head", f, nf)) == 0)
+        a->signed_upto = seq; /* records written meanwhile wait for the next head */
+    else if (rc != 0)
+        append_locked(a, "refusal", FIELDS({"what", "audit head", 0}, {"reason", "head signer failed", 0}));
     pthread_mutex_unlock(&a->mu);
     for (size_t i = 0; i < AUDIT_MAX_SIGNERS; i++) free(sighex[i]);
     free(sig);

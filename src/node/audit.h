@@ -7,8 +7,8 @@
  *   {"seq":N,"time":"RFC 3339 UTC","node":"NAME","event":"EVENT","prev":"HEX96",<fields>,"hash":"HEX96"}
  * seq counts from 1; prev is the previous record's hash (96 zeros for the first);
  * hash = SHA-384("cctsa-audit-record-v1" || 0x00 || the line's bytes before ',"hash":').
- * A "head" record carries a signature over audit_head_message(node, seq, hash) of the record
- * before it, by the cluster's group key(s) (the caller's x509_signer: the threshold signer in a
+ * A "head" record carries a signature over audit_head_message(node, seq, hash) of an earlier
+ * record (normally the one before it), by the cluster's group key(s) (the caller's x509_signer: the threshold signer in a
  * cluster, a local key in tests). `cctsa audit verify` (src/cli/cli_audit.c) checks all of it.
  * Nothing secret is ever written: hashes, serials, names, reasons. */
 #ifndef CCTSA_NODE_AUDIT_H
@@ -70,9 +70,11 @@ int audit_operator(audit_log *a, const char *command, uint32_t epoch, const char
                    const char *result, const char *reason);
 int audit_attestation(audit_log *a, const char *peer, const char *result, const char *reason);
 
-/* Sign the current head (the last record) with every signer and append a "head" record; nothing
- * happens when the last record is already a head. The node calls it on a timer from a thread
- * that may block (a threshold signature). 0, or -1 if a signer failed (logged as a refusal). */
+/* Sign the current head (seq and hash of the last record) with every signer and append a "head"
+ * record naming it; nothing happens when no record but heads came since the last head. The
+ * signature is made without holding the log, so records may be written meanwhile (the head then
+ * covers an earlier record) and the signer may itself write to the log. Call it on a timer from a
+ * thread that may block (a threshold signature). 0, or -1 if a signer failed (logged as a refusal). */
 int audit_sign_head(audit_log *a);
 
 /* The message a head signature covers: label || 0x00 || node || 0x00 || u64be(seq) || hash.

@@ -3,8 +3,9 @@
  * refusals, operator and attestation records, and chain heads signed every few records by the
  * local keys given (the cluster passes its threshold signers). Variants break agreement:
  *   disagree: n3 co-signs serial 0101 with another genTime; hidden: n4 co-signs a serial n1
- *   never logged; twice: n2 also logs a signing of serial 0101.
- * usage: test_audit_write DIR EC.key ML.key [ok|disagree|hidden|twice] */
+ *   never logged; twice: n2 also logs a signing of serial 0101; reentrant: n1's ECDSA head signer
+ *   writes to n1's log while it signs (as a coordinator logs its own signing).
+ * usage: test_audit_write DIR EC.key ML.key [ok|disagree|hidden|twice|reentrant] */
 #include <stdio.h>
 #include <string.h>
 
@@ -12,6 +13,15 @@
 #include "x509/keyfile.h"
 
 static audit_log *logs[5];
+static x509_signer inner;
+
+/* A signer that logs to n1's log while signing (a threshold signer's coordinator does). */
+static int reentrant_sign(void *ctx, const uint8_t *tbs, size_t len, uint8_t *sig, size_t *siglen)
+{
+    (void)ctx;
+    if (audit_refusal(logs[0], "request", "written while the head is being signed") != 0) return -1;
+    return inner.sign(inner.ctx, tbs, len, sig, siglen);
+}
 
 static void heads(void)
 {
@@ -25,8 +35,11 @@ int main(int argc, char **argv)
     const char *variant = argv[4];
     x509_keypair ec = {0}, ml = {0};
     if (x509_keypair_load(&ec, argv[2]) || x509_keypair_load(&ml, argv[3])) return fprintf(stderr, "keys\n"), 1;
-    const x509_signer *signers[2] = {&ec.signer, &ml.signer};
-    char why[200], name[8];
+    x509_signer wrapped = ec.signer;
+    inner = ec.signer;
+    wrapped.sign = reentrant_sign;
+    const x509_signer *signers[2] = {!strcmp(variant, "reentrant") ? &wrapped : &ec.signer, &ml.signer};
+    char why[200], name[16];
     for (int i = 0; i < 5; i++) {
         snprintf(name, sizeof name, "n%d", i + 1);
         audit_config c = {.dir = argv[1], .node = name, .signers = {signers[0], signers[1]}, .n_signers = 2};
