@@ -67,22 +67,22 @@ static int load_certs(const char *path, cert_slot *certs, size_t *n)
         size_t dlen;
         int r = x509_pem_decode_next((const char *)buf, len, "CERTIFICATE", &off, &der, &dlen);
         if (r == 1) break;
+        if (r == 0 && *n == MAX_CERTS) free(der);
         if (r < 0 || *n == MAX_CERTS) {
             rc = -1;
             break;
         }
-        certs[*n].der = der;
         if (x509_cert_parse(&certs[*n].c, der, dlen) != 0) {
             free(der);
             rc = -1;
             break;
         }
+        certs[*n].der = der;
         (*n)++, got++;
     }
     if (rc == 0 && !got) { /* DER */
-        certs[*n].der = buf, buf = NULL;
-        if (*n == MAX_CERTS || x509_cert_parse(&certs[*n].c, certs[*n].der, len) != 0) rc = -1;
-        else (*n)++;
+        if (*n == MAX_CERTS || x509_cert_parse(&certs[*n].c, buf, len) != 0) rc = -1;
+        else certs[(*n)++].der = buf, buf = NULL;
     }
     free(buf);
     return rc;
@@ -249,22 +249,29 @@ static int audit_verify(int argc, char **argv)
     const char *dir = NULL;
     cert_slot certs[MAX_CERTS];
     size_t ncerts = 0;
+    int rc = 2;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--certs") && i + 1 < argc) {
             if (load_certs(argv[++i], certs, &ncerts) != 0) {
                 cli_error("audit verify: %s is not a certificate file (PEM or DER), or more than %d", argv[i], MAX_CERTS);
-                return 2;
+                goto out;
             }
         } else if (argv[i][0] != '-' && !dir) {
             dir = argv[i];
         } else {
             cli_error("audit verify: unexpected or incomplete argument '%s'", argv[i]);
-            return 2;
+            goto out;
         }
     }
-    if (!dir || !ncerts) return fputs(usage_text, stderr), 2;
-    DIR *d = opendir(dir);
-    if (!d) return cli_error("audit verify: cannot open directory %s", dir), 2;
+    DIR *d = NULL;
+    if (!dir || !ncerts) {
+        fputs(usage_text, stderr);
+        goto out;
+    }
+    if (!(d = opendir(dir))) {
+        cli_error("audit verify: cannot open directory %s", dir);
+        goto out;
+    }
     char *files[MAX_LOGS];
     size_t nf = 0;
     int too_many = 0;
@@ -286,11 +293,13 @@ static int audit_verify(int argc, char **argv)
     size_t signings = audit_cross_check(&r);
     for (size_t i = 0; i < r.n; i++) json_decref(r.e[i].rec);
     free(r.e);
-    for (size_t i = 0; i < ncerts; i++) free(certs[i].der);
     printf("audit: %zu logs, %llu records, %u signed heads, %zu signings cross-checked: %s", nf, records, heads, signings,
            r.problems ? "" : "OK\n");
     if (r.problems) printf("%u problem%s\n", r.problems, r.problems == 1 ? "" : "s");
-    return r.problems ? 1 : 0;
+    rc = r.problems ? 1 : 0;
+out:
+    for (size_t i = 0; i < ncerts; i++) free(certs[i].der);
+    return rc;
 }
 
 int cli_audit(int argc, char **argv)
