@@ -89,6 +89,8 @@ static size_t add(char *out, size_t cap, size_t n, const char *s)
 }
 
 static void emit(cc_log_level level, const char *tag, const cc_log_kv *kv, size_t nkv, const char *fmt, va_list ap)
+    CC_PRINTF(5, 0);
+static void emit(cc_log_level level, const char *tag, const cc_log_kv *kv, size_t nkv, const char *fmt, va_list ap)
 {
     static const char *const names[] = {"debug", "info", "warning", "error"};
     if (level < g_min || level > CC_LOG_ERROR) return;
