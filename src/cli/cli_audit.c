@@ -40,20 +40,15 @@ typedef struct {
     x509_cert c;
 } cert_slot;
 
-static void vproblem(audit_run *r, const char *fmt, va_list ap)
-{
-    fputs("FAIL: ", stdout);
-    vprintf(fmt, ap);
-    fputc('\n', stdout);
-    r->problems++;
-}
-
 void audit_problem(audit_run *r, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vproblem(r, fmt, ap);
+    fputs("FAIL: ", stdout);
+    vprintf(fmt, ap);
+    fputc('\n', stdout);
     va_end(ap);
+    r->problems++;
 }
 
 static int load_certs(const char *path, cert_slot *certs, size_t *n)
