@@ -116,29 +116,57 @@ size_t operator_body_encode(const operator_command *c, char out[OPERATOR_BODY_MA
     return n > 0 && n <= OPERATOR_BODY_MAX ? (size_t)n : 0;
 }
 
-/* Strict: re-encoding the parsed command must give the same bytes. */
+/* The value of line "key=value\n" at *p (advanced past it), NUL-terminated in place; NULL if absent. */
+static char *field(char **p, const char *key)
+{
+    size_t kl = strlen(key);
+    char *nl = strchr(*p, '\n');
+    if (!nl || strncmp(*p, key, kl) != 0 || (*p)[kl] != '=') return NULL;
+    char *v = *p + kl + 1;
+    *nl = 0, *p = nl + 1;
+    return v;
+}
+
+/* Decimal digits only, at most max. */
+static int decimal(const char *s, uint64_t max, uint64_t *out)
+{
+    uint64_t v = 0;
+    if (!*s) return -1;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9' || v > (max - (uint64_t)(*s - '0')) / 10) return -1;
+        v = v * 10 + (uint64_t)(*s - '0');
+    }
+    *out = v;
+    return 0;
+}
+
+/* Strict: exactly the lines of operator_body_encode, and re-encoding gives the same bytes. */
 int operator_body_parse(const uint8_t *body, size_t len, operator_command *c)
 {
-    char text[OPERATOR_BODY_MAX + 1], cmd[24], nonce[40], certs[100];
-    unsigned epoch;
-    long long expires;
+    char text[OPERATOR_BODY_MAX + 1], *p = text, *cmd, *epoch, *nonce, *expires, *certs;
+    uint64_t ep, ex;
     memset(c, 0, sizeof *c);
     if (len == 0 || len > OPERATOR_BODY_MAX || memchr(body, 0, len)) return -1;
     memcpy(text, body, len), text[len] = 0;
-    if (sscanf(text, BODY_LABEL "\ncommand=%23[a-z-]\nepoch=%10u\nnonce=%39[0-9a-f]\nexpires=%19lld\ncerts=%99[0-9a-f-]",
-               cmd, &epoch, nonce, &expires, certs) != 5)
+    if (strncmp(p, BODY_LABEL "\n", sizeof BODY_LABEL) != 0) return -1;
+    p += sizeof BODY_LABEL;
+    if (!(cmd = field(&p, "command")) || !(epoch = field(&p, "epoch")) || !(nonce = field(&p, "nonce")) ||
+        !(expires = field(&p, "expires")) || !(certs = field(&p, "certs")) || *p)
         return -1;
-    c->cmd = operator_cmd_from_name(cmd);
-    c->epoch = epoch;
-    c->expires = expires;
-    if (c->cmd == OP_NONE || cc_hex_decode_exact(nonce, c->nonce, OPERATOR_NONCE_BYTES) != 0) return -1;
+    if ((c->cmd = operator_cmd_from_name(cmd)) == OP_NONE || decimal(epoch, UINT32_MAX, &ep) != 0 ||
+        decimal(expires, INT64_MAX, &ex) != 0 || strlen(nonce) != 2 * OPERATOR_NONCE_BYTES ||
+        cc_hex_decode_exact(nonce, c->nonce, OPERATOR_NONCE_BYTES) != 0)
+        return -1;
+    c->epoch = (uint32_t)ep, c->expires = (int64_t)ex;
     if (strcmp(certs, "-") != 0) {
-        if (cc_hex_decode_exact(certs, c->certs_hash, OPERATOR_CERTS_HASH_BYTES) != 0) return -1;
+        if (strlen(certs) != 2 * OPERATOR_CERTS_HASH_BYTES ||
+            cc_hex_decode_exact(certs, c->certs_hash, OPERATOR_CERTS_HASH_BYTES) != 0)
+            return -1;
         c->has_certs = 1;
     }
     char again[OPERATOR_BODY_MAX + 1];
     size_t n = operator_body_encode(c, again);
-    return n == len && !memcmp(again, text, n) ? 0 : -1;
+    return n == len && !memcmp(again, body, n) ? 0 : -1;
 }
 
 int operator_certs_hash(const uint8_t *ec, size_t ec_len, const uint8_t *ml, size_t ml_len,

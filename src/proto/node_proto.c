@@ -363,11 +363,11 @@ int proto_control_req_parse(const uint8_t *b, size_t len, proto_control_req *r, 
 size_t proto_control_resp_frame(uint32_t id, uint8_t outcome, const char *reason, uint8_t *out, size_t cap)
 {
     size_t rl = strnlen(reason, PROTO_REASON_MAX);
-    if (outcome > PROTO_CONTROL_REFUSED || cap < PROTO_HEADER_LEN + 1 + rl || !printable((const uint8_t *)reason, rl))
-        return 0;
+    if (outcome > PROTO_CONTROL_REFUSED || cap < PROTO_HEADER_LEN + 1 + rl) return 0;
     proto_header_write(out, PROTO_CONTROL | PROTO_RESPONSE, id, (uint32_t)(1 + rl));
     out[PROTO_HEADER_LEN] = outcome;
-    memcpy(out + PROTO_HEADER_LEN + 1, reason, rl);
+    for (size_t i = 0; i < rl; i++) /* printable ASCII on the wire: anything else becomes '?' */
+        out[PROTO_HEADER_LEN + 1 + i] = printable((const uint8_t *)reason + i, 1) ? (uint8_t)reason[i] : '?';
     return PROTO_HEADER_LEN + 1 + rl;
 }
 

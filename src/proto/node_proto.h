@@ -119,7 +119,8 @@ typedef struct {
 int proto_control_req_frame(const proto_control_req *r, uint32_t id, uint8_t **out, size_t *len);
 int proto_control_req_parse(const uint8_t *body, size_t len, proto_control_req *r, const char **why);
 enum { PROTO_CONTROL_ACCEPTED = 0, PROTO_CONTROL_REFUSED = 1 };
-/* The whole answer frame into out (cap >= PROTO_HEADER_LEN + 1 + PROTO_REASON_MAX); its length. */
+/* The whole answer frame into out (cap >= PROTO_HEADER_LEN + 1 + PROTO_REASON_MAX); its length.
+ * The reason is cut at PROTO_REASON_MAX bytes, and bytes that are not printable ASCII become '?'. */
 size_t proto_control_resp_frame(uint32_t id, uint8_t outcome, const char *reason, uint8_t *out, size_t cap);
 int proto_control_resp_parse(const uint8_t *body, size_t len, uint8_t *outcome, char reason[PROTO_REASON_MAX + 1]);
 

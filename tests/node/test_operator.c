@@ -212,6 +212,20 @@ int main(void)
     char *ep = strstr(body, "epoch=4");
     memmove(ep + 7, ep + 6, strlen(ep + 6) + 1), ep[6] = '0'; /* epoch=04: not canonical */
     CHECK(operator_body_parse((const uint8_t *)body, strlen(body), &back) != 0);
+    static const char *const bad_bodies[] = {
+        "cctsa-operator-command-v1\ncommand=retire\nepoch=4294967296\nnonce=000102030405060708090a0b0c0d0e0f\nexpires=1\ncerts=-\n",
+        "cctsa-operator-command-v1\ncommand=retire\nepoch=1\nnonce=000102030405060708090A0B0C0D0E0F\nexpires=1\ncerts=-\n",
+        "cctsa-operator-command-v1\ncommand=retire\nepoch=1\nnonce=000102030405060708090a0b0c0d0e0f\nexpires=99999999999999999999\ncerts=-\n",
+        "cctsa-operator-command-v1\ncommand=retire\nepoch=1\nnonce=000102030405060708090a0b0c0d0e0f\nexpires=1\ncerts=-\nx=1\n",
+        "cctsa-operator-command-v1\ncommand=retire\nepoch= 1\nnonce=000102030405060708090a0b0c0d0e0f\nexpires=1\ncerts=-\n",
+        "cctsa-operator-command-v1\ncommand=reboot\nepoch=1\nnonce=000102030405060708090a0b0c0d0e0f\nexpires=1\ncerts=-\n",
+        "cctsa-operator-command-v1\ncommand=retire\nepoch=1\nnonce=000102030405060708090a0b0c0d0e0f\nexpires=1\ncerts=-",
+    };
+    for (size_t i = 0; i < sizeof bad_bodies / sizeof *bad_bodies; i++)
+        CHECK_MSG(operator_body_parse((const uint8_t *)bad_bodies[i], strlen(bad_bodies[i]), &back) != 0, "body %zu", i);
+    static const char good_body[] =
+        "cctsa-operator-command-v1\ncommand=retire\nepoch=4294967295\nnonce=000102030405060708090a0b0c0d0e0f\nexpires=1\ncerts=-\n";
+    CHECK(operator_body_parse((const uint8_t *)good_body, strlen(good_body), &back) == 0 && back.epoch == 4294967295u);
 
     /* the CONTROL frame carries envelope and certificates */
     uint8_t *frame;
@@ -232,6 +246,9 @@ int main(void)
           proto_control_resp_parse(resp + PROTO_HEADER_LEN, rl - PROTO_HEADER_LEN, &oc, reason) == 0 &&
           oc == PROTO_CONTROL_REFUSED && !strcmp(reason, "replayed"));
     CHECK(proto_header_parse(resp, 1, &h, &pw) != 0); /* an answer is not a request */
+    rl = proto_control_resp_frame(9, PROTO_CONTROL_ACCEPTED, "a\nb\xc3\xa9", resp, sizeof resp);
+    CHECK(rl == PROTO_HEADER_LEN + 6 && proto_control_resp_parse(resp + PROTO_HEADER_LEN, 6, &oc, reason) == 0 &&
+          !strcmp(reason, "a?b??"));
 
     audit_close(log);
     operator_nonce_cache_free(nonces);
