@@ -127,11 +127,15 @@ audit_log *audit_open(const audit_config *cfg, char *why, size_t whylen)
         return NULL;
     }
     a->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-    if (a->fd < 0) {
+    int dfd = a->fd >= 0 ? open(cfg->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+    if (a->fd < 0 || dfd < 0 || fsync(dfd) != 0) { /* the new file's directory entry is durable too */
         fail(why, whylen, "cannot open audit log for appending", path);
+        if (a->fd >= 0) close(a->fd);
+        if (dfd >= 0) close(dfd);
         free(a);
         return NULL;
     }
+    close(dfd);
     pthread_mutex_init(&a->mu, NULL);
     audit_set_signers(a, cfg->signers, cfg->n_signers);
     return a;

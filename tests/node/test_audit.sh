@@ -74,6 +74,8 @@ expect "missing certificate" "$T/good" 1 "no --certs certificate for its sig_mld
 
 copy torn; printf '{"seq":8,"time":"x"' >> "$T/torn/n1.audit"
 expect "torn last line" "$T/torn" 1 "n1 line 8: not a complete audit record" "${CERTS[@]}"
+out=$("$BIN/test_audit_write" "$T/torn" "$T/ca/root-ecdsa.key" "$T/ca/root-mldsa.key" ok 2>&1)
+[ $? -ne 0 ] && grep -q "incomplete or overlong line" <<<"$out" && ok "a torn log is not reopened" || bad "torn log reopened: $out"
 
 write disagree disagree; expect disagree "$T/disagree" 1 "serial 0101: n1 \(record 4\) and n3 \(record 4\) disagree on gentime" "${CERTS[@]}"
 write hidden hidden; expect hidden "$T/hidden" 1 "n4 \(record [0-9]+\) co-signed serial 0102 for n1, whose log has no such signing" "${CERTS[@]}"
