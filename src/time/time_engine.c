@@ -68,6 +68,7 @@ time_engine *time_engine_new(time_interval_clock clock, int n_sources, int max_f
     e->n = n_sources;
     e->f = max_faulty;
     e->rho_ppb = TIME_RHO_UNCAL_PPB;
+    e->fresh_ns = TIME_FRESH_NS, e->holdover_ns = TIME_HOLDOVER_MAX_NS;
     time_fmt(e->fail_reason, sizeof e->fail_reason, "not yet synchronised");
     return e;
 }
@@ -122,15 +123,15 @@ static int evaluate(time_engine *e, int64_t mono, time_reading *out, time_refusa
         *why = TIME_REFUSE_CLOCK;
         return -1;
     }
-    if (age > TIME_HOLDOVER_MAX_NS) {
+    if (age > e->holdover_ns) {
         time_fmt(out->reason, sizeof out->reason, "no good NTS selection for %lld s (holdover limit %lld s)",
-                 (long long)(age / TIME_NS_PER_S), (long long)(TIME_HOLDOVER_MAX_NS / TIME_NS_PER_S));
+                 (long long)(age / TIME_NS_PER_S), (long long)(e->holdover_ns / TIME_NS_PER_S));
         *why = TIME_REFUSE_HOLDOVER;
         return -1;
     }
-    out->utc_ns = e->utc0 + time_scale(age, e->freq_ppb);
+    out->utc_ns = e->utc0 + time_scale(age, e->freq_ppb) + e->test_offset_ns;
     out->eps_ns = e->eps0 + time_grow(age, e->rho_ppb);
-    if (e->last_select_ok && age <= TIME_FRESH_NS) {
+    if (e->last_select_ok && age <= e->fresh_ns) {
         out->state = TIME_SYNCED;
     } else {
         out->state = TIME_HOLDOVER;
@@ -202,6 +203,17 @@ void time_engine_set_excluded(time_engine *e, int excluded, const char *why)
 {
     e->excluded = excluded != 0;
     time_fmt(e->excluded_why, sizeof e->excluded_why, "%s", why ? why : "by the cluster");
+}
+
+void time_engine_set_limits(time_engine *e, int64_t fresh_ns, int64_t holdover_ns)
+{
+    if (holdover_ns > 0 && holdover_ns <= TIME_HOLDOVER_MAX_NS) e->holdover_ns = holdover_ns;
+    if (fresh_ns > 0 && fresh_ns <= e->holdover_ns) e->fresh_ns = fresh_ns;
+}
+
+void time_engine_set_test_offset(time_engine *e, int64_t offset_ns)
+{
+    e->test_offset_ns = offset_ns;
 }
 
 void time_engine_status(time_engine *e, time_status *out)

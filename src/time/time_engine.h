@@ -152,6 +152,14 @@ int time_engine_peek(time_engine *e, time_reading *out);
 /* Part 2 seam: the cluster excludes (1) or readmits (0) this node. */
 void time_engine_set_excluded(time_engine *e, int excluded, const char *why);
 
+/* Shorten the SYNCED freshness and the holdover limit (tests; values above the defaults are
+ * ignored, so a configuration can never lengthen holdover). 0 keeps a value. */
+void time_engine_set_limits(time_engine *e, int64_t fresh_ns, int64_t holdover_ns);
+
+/* Test hook for fault injection: every reading's UTC is moved by offset_ns (a lying clock with a
+ * correct-looking eps). Never set outside tests and fault builds. */
+void time_engine_set_test_offset(time_engine *e, int64_t offset_ns);
+
 void time_engine_status(time_engine *e, time_status *out);
 
 typedef struct time_clock_report time_clock_report;
