@@ -97,11 +97,11 @@ int64_t time_grow(int64_t dm, int64_t rho_ppb)
 }
 
 /* The reading at interval-clock time mono, without counting a refusal. */
-static int evaluate(time_engine *e, int64_t mono, time_reading *out, time_refusal *why)
+static int evaluate_as(time_engine *e, int64_t mono, time_reading *out, time_refusal *why, int ignore_excluded)
 {
     memset(out, 0, sizeof *out);
     out->state = TIME_UNSYNCED;
-    if (e->excluded) {
+    if (e->excluded && !ignore_excluded) {
         out->state = TIME_EXCLUDED;
         time_fmt(out->reason, sizeof out->reason, "excluded: %s", e->excluded_why);
         *why = TIME_REFUSE_EXCLUDED;
@@ -157,6 +157,11 @@ static int evaluate(time_engine *e, int64_t mono, time_reading *out, time_refusa
     return 0;
 }
 
+static int evaluate(time_engine *e, int64_t mono, time_reading *out, time_refusal *why)
+{
+    return evaluate_as(e, mono, out, why, 0);
+}
+
 static void refused(time_reading *out)
 {
     out->utc_ns = 0;
@@ -186,6 +191,18 @@ int time_engine_peek(time_engine *e, time_reading *out)
     time_refusal why;
     memset(out, 0, sizeof *out);
     if (e->clock.now_ns(e->clock.ctx, &mono) != 0 || evaluate(e, mono, out, &why) != 0) {
+        refused(out);
+        return -1;
+    }
+    return 0;
+}
+
+int time_engine_peek_own(time_engine *e, time_reading *out)
+{
+    int64_t mono;
+    time_refusal why;
+    memset(out, 0, sizeof *out);
+    if (e->clock.now_ns(e->clock.ctx, &mono) != 0 || evaluate_as(e, mono, out, &why, 1) != 0) {
         refused(out);
         return -1;
     }
@@ -241,19 +258,4 @@ void time_engine_status(time_engine *e, time_status *out)
     out->failed_selections = e->failed_selections;
     memcpy(out->refusals, e->refusals, sizeof out->refusals);
     for (int i = 0; i < e->n; i++) out->sources[i] = e->src[i].st;
-}
-
-int time_peer_gentime_check(const time_reading *own, int64_t peer_gentime_ns, char *why, size_t whylen)
-{
-    if (own->state != TIME_SYNCED && own->state != TIME_HOLDOVER) {
-        time_fmt(why, whylen, "own time not trusted (%s)", time_state_name(own->state));
-        return -1;
-    }
-    int64_t d = peer_gentime_ns - own->utc_ns;
-    if (d < -TIME_PEER_BEHIND_NS || d > TIME_PEER_AHEAD_NS) {
-        time_fmt(why, whylen, "peer genTime %+.3f s from own time (window -%lld..+%lld ms)", (double)d / 1e9,
-                 (long long)(TIME_PEER_BEHIND_NS / TIME_NS_PER_MS), (long long)(TIME_PEER_AHEAD_NS / TIME_NS_PER_MS));
-        return -1;
-    }
-    return 0;
 }

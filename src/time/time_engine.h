@@ -94,9 +94,10 @@ int64_t time_sample_lambda(const time_sample *s);
  * Returns that count (0 if n == 0) and the region in *rlo, *rhi. Pure. */
 int time_marzullo(const int64_t *lo, const int64_t *hi, int n, int64_t *rlo, int64_t *rhi);
 
-/* Part 2 seam: is a peer's proposed genTime acceptable against our own reading? 0 if it lies in
+/* Part 2: is a peer's proposed genTime acceptable against our own reading? 0 if it lies in
  * [own - TIME_PEER_BEHIND_NS, own + TIME_PEER_AHEAD_NS] and our reading is trusted; else -1 with
- * the reason. Peers veto; they never adopt each other's time. Pure. */
+ * the reason. Peers veto; they never adopt each other's time. Pure; in time_peer.c (time_peer.h
+ * has the whole participant check with the coordinator's time block). */
 int time_peer_gentime_check(const time_reading *own, int64_t peer_gentime_ns, char *why, size_t whylen);
 
 /* Per-source verdict of the last selection. */
@@ -148,6 +149,11 @@ int time_engine_now(time_engine *e, time_reading *out);
 /* The same reading without counting a refusal (for the engine's own users, e.g. certificate
  * dates in NTS-KE; never for tokens). */
 int time_engine_peek(time_engine *e, time_reading *out);
+
+/* The engine's own reading as time_engine_peek, but ignoring a cluster exclusion: for the
+ * cross-node probes (time_peer.h), since an excluded node keeps measuring to rejoin. Never for
+ * tokens. */
+int time_engine_peek_own(time_engine *e, time_reading *out);
 
 /* Part 2 seam: the cluster excludes (1) or readmits (0) this node. */
 void time_engine_set_excluded(time_engine *e, int excluded, const char *why);

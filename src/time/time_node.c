@@ -230,6 +230,27 @@ int time_node_peek(time_node *t, time_reading *out)
     return rc;
 }
 
+int time_node_peek_own(time_node *t, time_reading *out)
+{
+    pthread_mutex_lock(&t->lock);
+    int rc = time_engine_peek_own(t->e, out);
+    pthread_mutex_unlock(&t->lock);
+    return rc;
+}
+
+void time_node_block(time_node *t, time_block *out)
+{
+    time_reading r;
+    time_status st;
+    pthread_mutex_lock(&t->lock);
+    time_engine_peek_own(t->e, &r);
+    time_engine_status(t->e, &st);
+    int excluded = t->e->excluded;
+    pthread_mutex_unlock(&t->lock);
+    time_block_from(&r, &st, out);
+    if (excluded) out->state = TIME_EXCLUDED;
+}
+
 uint64_t time_node_rounds(time_node *t)
 {
     pthread_mutex_lock(&t->lock);

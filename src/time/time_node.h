@@ -16,6 +16,7 @@
 
 #include "time/time_config.h"
 #include "time/time_engine.h"
+#include "time/time_peer.h"
 #include "tsp/tsp_clock.h"
 
 #define TIME_NODE_POLL_NS (64 * TIME_NS_PER_S)
@@ -51,8 +52,13 @@ tsp_time_source time_node_source(time_node *t);
 void time_node_status(time_node *t, time_status *out);
 /* Part 2 seam: the cross-node checks exclude (1) or readmit (0) this node. */
 void time_node_set_excluded(time_node *t, int excluded, const char *why);
-/* The reading as the engine gives it (for time_peer), without counting a refusal. */
+/* The reading as the engine gives it, without counting a refusal. */
 int time_node_peek(time_node *t, time_reading *out);
+/* The engine's own reading ignoring a cluster exclusion (time_engine_peek_own), and the block a
+ * message carries (the state as the node shows it, EXCLUDED included): time_probe_io's read and
+ * block. */
+int time_node_peek_own(time_node *t, time_reading *out);
+void time_node_block(time_node *t, time_block *out);
 /* Rounds run so far (tests). */
 uint64_t time_node_rounds(time_node *t);
 
