@@ -2,7 +2,7 @@
 against 4 real chronyd NTS servers on loopback (nts_lab.py). WATCH is tests/time/time_node_watch
 (prints one seam reading every 200 ms). With the schedule shortened (poll 2 s, burst gap 0.5 s,
 SYNCED freshness 3 s, holdover 6 s) it asserts: SYNCED with a small eps and the right offset,
-development 0; HOLDOVER then UNSYNCED (holdover reason) when all servers stop; SYNCED again when
+development 0; EXCLUDED (refused) while excluded; HOLDOVER then UNSYNCED (holdover reason) when all servers stop; SYNCED again when
 they return on the same ports."""
 import os
 import subprocess
@@ -61,6 +61,13 @@ def main(tmp):
         check(r["rc"] == "0" and r["development"] == "0", "a trusted reading, not development time")
         check(0 < float(r["eps_ms"]) < 20, "eps is the selection's small bound (%s ms)" % r["eps_ms"])
         check(abs(float(r["offset"])) < 0.02, "the reading matches the reference clock (%s s)" % r["offset"])
+        w.p.stdin.write("x")
+        w.p.stdin.flush()
+        r = w.until(lambda r: r["state"] == "EXCLUDED", 5, "EXCLUDED when the cross-node checks exclude the node")
+        check(r["rc"] == "-1" and "excluded" in r["reason"], "an excluded node refuses")
+        w.p.stdin.write("u")
+        w.p.stdin.flush()
+        w.until(lambda r: r["state"] == "SYNCED", 5, "SYNCED again once readmitted")
         r = w.until(lambda r: int(r["rounds"]) >= 6, 15, "burst rounds at start")
         start_rounds, t0 = int(r["rounds"]), time.time()
         for s in servers:

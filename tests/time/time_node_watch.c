@@ -1,7 +1,8 @@
 /* time_node_watch.c CONFIG POLL_MS FRESH_MS HOLDOVER_MS: test driver for time_node.h. Starts a
  * time node on the configuration (NTS servers from the time.* keys), then every 200 ms reads the
  * node's time seam (tsp_time_read) and prints one line: state, eps, the reading's offset to the
- * host's CLOCK_REALTIME (the test's reference), rounds run, reason. Stops when stdin closes. */
+ * host's CLOCK_REALTIME (the test's reference), rounds run, reason. On stdin, 'x' excludes the
+ * node (time_node_set_excluded), 'u' readmits it; it stops when stdin closes. */
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +42,8 @@ int main(int argc, char **argv)
         if (poll(&p, 1, 200) > 0) {
             char c;
             if (read(0, &c, 1) <= 0) break;
+            if (c == 'x') time_node_set_excluded(t, 1, "test");
+            if (c == 'u') time_node_set_excluded(t, 0, NULL);
         }
         tsp_time_reading r;
         struct timespec host;
