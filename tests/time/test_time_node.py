@@ -45,7 +45,7 @@ class Watch:
 
     def stop(self):
         self.p.stdin.close()
-        self.p.wait(timeout=20)
+        return self.p.wait(timeout=20)
 
 
 def main(tmp):
@@ -82,8 +82,10 @@ def main(tmp):
         r = w.until(lambda r: r["state"] == "SYNCED", 25, "SYNCED again once the servers return")
         check(abs(float(r["offset"])) < 0.02 and float(r["eps_ms"]) < 20, "recovered reading is right")
         print("outage to recovery: %.1f s" % (time.time() - t0))
+        check(w.stop() == 0, "the time node stops cleanly (the poller joined, nothing leaked under ASan)")
     finally:
-        w.stop()
+        if w.p.poll() is None:
+            w.stop()
         for s in servers:
             try:
                 s.stop()
