@@ -49,31 +49,31 @@ static int round_once(time_node *t)
     return rc;
 }
 
-/* The delay before the next round. good: consecutive good selections in the current burst (or
- * -1 once regular); bad: consecutive failures. */
-static int64_t next_delay(time_node *t, int ok, int *good, int *bad)
+int64_t time_node_schedule_next(time_node_schedule *s, int ok, int64_t poll_ns, int64_t gap_ns, int burst,
+                                uint16_t jitter)
 {
     if (ok) {
-        *bad = 0;
-        if (*good >= 0 && ++*good >= t->burst) *good = -1; /* burst complete: regular polling */
+        s->bad = 0;
+        if (s->good >= 0 && ++s->good >= burst) s->good = -1; /* burst complete: regular polling */
     } else {
-        *good = 0; /* loss: the next good selection starts a new burst */
-        ++*bad;
+        s->good = 0; /* loss: the next good selection starts a new burst */
+        if (s->bad < burst) s->bad++;
     }
-    if (*good >= 0 && *bad < t->burst) return t->gap_ns;
-    uint16_t j = 0;
-    if (RAND_bytes((uint8_t *)&j, sizeof j) != 1) j = 0;
-    return t->poll_ns - (int64_t)(t->poll_ns / 8 * j / 65536);
+    if (s->good >= 0 && s->bad < burst) return gap_ns;
+    return poll_ns - poll_ns / 8 * jitter / 65536;
 }
 
 static void *poller(void *arg)
 {
     time_node *t = arg;
-    int good = 0, bad = 0;
+    time_node_schedule sched = {0, 0};
     pthread_mutex_lock(&t->lock);
     while (!t->stopping) {
         pthread_mutex_unlock(&t->lock);
-        int64_t delay = next_delay(t, round_once(t) == 0, &good, &bad);
+        int ok = round_once(t) == 0;
+        uint16_t j = 0;
+        if (RAND_bytes((uint8_t *)&j, sizeof j) != 1) j = 0;
+        int64_t delay = time_node_schedule_next(&sched, ok, t->poll_ns, t->gap_ns, t->burst, j);
         struct timespec until;
         clock_gettime(CLOCK_MONOTONIC, &until);
         int64_t ns = until.tv_nsec + delay % TIME_NS_PER_S;

@@ -37,6 +37,16 @@ typedef struct {
 
 typedef struct time_node time_node;
 
+/* The schedule (pure, for tests): after a round (ok: its selection set an anchor) the delay before
+ * the next one. Start from {0, 0}. good: good selections in the current burst, -1 once regular;
+ * bad: consecutive failures (capped at burst). jitter: uniform 0..65535 (takes up to 1/8 off the
+ * regular period). */
+typedef struct {
+    int good, bad;
+} time_node_schedule;
+int64_t time_node_schedule_next(time_node_schedule *s, int ok, int64_t poll_ns, int64_t gap_ns, int burst,
+                                uint16_t jitter);
+
 /* Load the time.* keys of the measured configuration at config_path, create the engine and the
  * sources, and start the poller (the first round runs at once, in the thread). opt may be NULL
  * (defaults). With time.require_hardware_clock = true the clock report decides (on Debian 12 the
