@@ -76,6 +76,7 @@ void time_probe_tick(time_probe *p)
     time_reading r;
     if (p->io.read(p->io.ctx, &r) != 0) return; /* no trusted clock of our own: nothing to measure with */
     p->io.block(p->io.ctx, &m.block);
+    if (!time_block_clock_usable(&m.block)) return; /* the block disagrees with the reading: skip this round */
     uint8_t buf[TIME_PROBE_BYTES];
     for (int i = 0; i < TIME_PROBE_PEERS; i++) {
         if (p->io.read(p->io.ctx, &r) != 0) return;
@@ -94,6 +95,7 @@ static void answer(time_probe *p, int peer, const time_probe_msg *in)
     time_reading r;
     int have = p->io.read(p->io.ctx, &r) == 0;
     p->io.block(p->io.ctx, &m.block);
+    if (!have && time_block_clock_usable(&m.block)) m.block.state = TIME_UNSYNCED; /* no timestamps to give */
     if (have && time_block_clock_usable(&m.block)) {
         m.t2 = r.utc_ns;
         if (p->io.read(p->io.ctx, &r) != 0) return;
