@@ -46,6 +46,16 @@ static void feed(time_engine *e, const fake_clock *c, const int64_t *lies, int n
     }
 }
 
+/* An engine with one source, synchronised by one good sample. */
+static time_engine *synced_one(fake_clock *c)
+{
+    time_engine *e = time_engine_new((time_interval_clock){fake_now, c}, 1, 0);
+    time_sample s = sample(c, 0);
+    time_engine_add_sample(e, 0, &s, NULL);
+    time_engine_select(e);
+    return e;
+}
+
 static void test_marzullo(void)
 {
     int64_t lo[4] = {0, 5, 8, 100}, hi[4] = {10, 12, 20, 110}, rlo, rhi;
@@ -217,10 +227,7 @@ static void test_leap(void)
 static void test_excluded_and_peer_window(void)
 {
     fake_clock c = {0, 0};
-    time_engine *e = time_engine_new((time_interval_clock){fake_now, &c}, 1, 0);
-    time_sample s = sample(&c, 0);
-    time_engine_add_sample(e, 0, &s, NULL);
-    time_engine_select(e);
+    time_engine *e = synced_one(&c);
     time_reading own, r;
     char why[128];
     CHECK(time_engine_now(e, &own) == 0);
@@ -243,10 +250,7 @@ static void test_excluded_and_peer_window(void)
 static void test_hooks(void)
 {
     fake_clock c = {0, 0};
-    time_engine *e = time_engine_new((time_interval_clock){fake_now, &c}, 1, 0);
-    time_sample s = sample(&c, 0);
-    time_engine_add_sample(e, 0, &s, NULL);
-    time_engine_select(e);
+    time_engine *e = synced_one(&c);
     time_reading r;
     time_engine_set_limits(e, 3 * S, 6 * S);
     c.mono += 4 * S;
