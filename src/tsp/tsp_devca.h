@@ -19,4 +19,12 @@
 int tsp_devca_issue(const char *dir, tsp_local_keys *k, const uint8_t *measurement, long lifetime, unsigned *issued,
                     char *err, size_t errlen);
 
+/* Issue a TSA certificate for a PKCS#10 request (strictly parsed, self-signature verified) with the
+ * folder's root of the request key's algorithm: the request's subject and key, the TSA profile,
+ * validity as above. measurement: 48 bytes for TcbInfo, or NULL to take it from the request's
+ * TcbInfo (refused if that has no SHA-384 measurement or the debug flag), or none if it has none.
+ * 0 with *cert (malloc'd DER), or -1 with err. */
+int tsp_devca_sign_csr(const char *dir, const uint8_t *csr, size_t csr_len, const uint8_t *measurement, long lifetime,
+                       uint8_t **cert, size_t *cert_len, char *err, size_t errlen);
+
 #endif
