@@ -386,9 +386,18 @@ void cluster_on_message(cluster *c, const uint8_t from[CLUSTER_KEY_BYTES], const
     }
     it->at_ms = cl_now_ms();
     pthread_mutex_lock(&c->mu);
+    if (it->m.kind == CL_KIND_COMMIT && c->ep && c->epoch_state == LC_EPOCH_ACTIVE) {
+        /* a restarted node wants a DKG while we serve: tell it (it holds no share of this epoch) */
+        cl_msg live = {.kind = CL_KIND_LIVE, .party = (uint8_t)c->ep->self, .epoch = c->ep->number};
+        memcpy(live.sender, c->cfg.self_key, CLUSTER_KEY_BYTES);
+        (void)cl_send_key(c, from, &live);
+    }
     if (c->stopping) cl_item_free(it);
     else if (it->m.kind == CL_KIND_START) cl_on_start(c, it);
-    else cl_inbox_put(c, it);
+    else if (it->m.kind == CL_KIND_LIVE) {
+        if (!c->ep && it->m.epoch > c->live_epoch) c->live_epoch = it->m.epoch;
+        cl_item_free(it);
+    } else cl_inbox_put(c, it);
     pthread_cond_broadcast(&c->cv);
     pthread_mutex_unlock(&c->mu);
 }

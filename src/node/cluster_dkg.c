@@ -88,6 +88,7 @@ static int gather(cluster *c, cr_state *cr, uint8_t kind, cl_item *got[CL_N], ui
         uint32_t ne;
         unsigned na;
         if (newer_commit(c, cr->epoch, cr->attempt, &ne, &na)) return snprintf(why, wl, "a newer attempt began"), -2;
+        if (c->live_epoch) return snprintf(why, wl, "peers serve epoch %u, of which this node holds no share", c->live_epoch), -3;
         if (c->stopping) return snprintf(why, wl, "stopping"), -1;
         if (cl_now_ms() >= until) return snprintf(why, wl, "%d node(s) did not %s in time", missing, cl_kind_name(kind)), -1;
         struct timespec ts;
@@ -437,7 +438,7 @@ static void *manager(void *arg)
         uint32_t ne;
         unsigned na;
         int newer = newer_commit(c, cr.epoch, cr.attempt, &ne, &na);
-        if (!dkg_wanted(c) || (!newer && cl_now_ms() < c->dkg_next_ms)) {
+        if (!dkg_wanted(c) || (!newer && (cl_now_ms() < c->dkg_next_ms || c->node_state == LC_NODE_NO_SHARE))) {
             struct timespec ts;
             clock_gettime(CLOCK_REALTIME, &ts);
             ts.tv_nsec += 200000000L;
@@ -452,6 +453,8 @@ static void *manager(void *arg)
         if (epoch > c->epoch_no + 1 && !newer) epoch = c->epoch_no + 1;
         cr = (cr_state){.epoch = epoch, .attempt = att};
         if (c->epoch_state == LC_EPOCH_RETIRED) (void)cl_epoch_event(c, LC_EV_NEW_EPOCH);
+        if (c->node_state == LC_NODE_NO_SHARE) (void)cl_node_event(c, LC_NEV_SHARE_LOST); /* their epoch is over */
+        c->live_epoch = 0;
         (void)cl_epoch_event(c, LC_EV_DKG_START);
         if (c->node_state == LC_NODE_MESHED) (void)cl_node_event(c, LC_NEV_DKG_START);
         snprintf(c->reason, sizeof c->reason, "DKG for epoch %u running", epoch);
@@ -478,6 +481,15 @@ static void *manager(void *arg)
             cl_log_info(c, "DKG epoch %u done in %llu ms: %s", epoch, (unsigned long long)c->dkg_last_ms,
                         lc_epoch_name(c->epoch_state));
             cl_epoch_release(c, ep); /* c->ep keeps its reference */
+        } else if (rc == -3) {
+            /* restarted into a cluster that serves without us: wait for its next epoch */
+            if (c->epoch_state == LC_EPOCH_DKG) (void)cl_epoch_event(c, LC_EV_DKG_FAILED);
+            if (c->node_state == LC_NODE_IN_DKG) (void)cl_node_event(c, LC_NEV_DKG_FAILED);
+            (void)cl_node_event(c, LC_NEV_NO_SHARE);
+            if (c->live_epoch > c->epoch_no) c->epoch_no = c->live_epoch;
+            snprintf(c->reason, sizeof c->reason, "peers serve epoch %u without this node (restarted, no share): "
+                     "waiting for the next epoch", c->live_epoch);
+            cl_log_info(c, "%s", c->reason);
         } else {
             if (rc == 0) cl_epoch_release(c, ep);
             c->dkg_failed++;

@@ -58,7 +58,7 @@ cl_item *cl_inbox_take(cluster *c, uint8_t kind, uint32_t epoch, const uint8_t s
     cl_item *prev = NULL;
     for (cl_item *it = c->inbox; it; prev = it, it = it->next) {
         const cl_msg *m = &it->m;
-        if (m->kind != kind || m->epoch != epoch || m->round != round || m->party != party ||
+        if (m->kind != kind || m->epoch != epoch || m->round != round || (party != CL_ANY_PARTY && m->party != party) ||
             memcmp(m->sender, key, CLUSTER_KEY_BYTES) || (sid && memcmp(m->sid, sid, CL_SID_BYTES)))
             continue;
         unlink_item(c, prev, it);

@@ -152,6 +152,7 @@ struct cluster {
     cl_epoch *ep;                   /* live (DKG done) epoch or NULL */
     unsigned lost;                  /* parties of ep seen restarted (bit p-1) */
     int dkg_running;
+    uint32_t live_epoch;            /* peers answered our commitment: they serve this epoch without us */
     uint64_t dkg_next_ms;           /* backoff: no DKG before this */
     unsigned dkg_failures;
     uint8_t excluded[CL_N][CLUSTER_KEY_BYTES];
@@ -197,7 +198,9 @@ void cl_thread_done(cluster *c);
 
 /* inbox */
 void cl_inbox_put(cluster *c, cl_item *it);     /* c->mu held */
-/* Take the message of (kind, epoch, sid, round) from party (matching key) if present (c->mu held). */
+#define CL_ANY_PARTY 0xffu
+/* Take the message of (kind, epoch, sid, round) from party (CL_ANY_PARTY: any) with that node key
+ * if present (c->mu held). */
 cl_item *cl_inbox_take(cluster *c, uint8_t kind, uint32_t epoch, const uint8_t sid[CL_SID_BYTES], unsigned round,
                        unsigned party, const uint8_t key[CLUSTER_KEY_BYTES]);
 void cl_item_free(cl_item *it);

@@ -21,8 +21,10 @@ static int fields_ok(const cl_msg *m, const char **why)
     if (m->kind < CL_KIND_COMMIT || m->kind >= CL_KIND_MAX) return *why = "unknown kind", 0;
     if (m->party > CLUSTER_NODES) return *why = "party out of range", 0;
     if (m->round > CL_MSG_MAX_ROUND) return *why = "round out of range", 0;
-    if ((m->kind == CL_KIND_COMMIT || m->kind == CL_KIND_REVEAL) != (m->party == 0))
+    if ((m->kind == CL_KIND_COMMIT || m->kind == CL_KIND_REVEAL) && m->party != 0)
         return *why = "party index not allowed for this kind", 0;
+    if (m->party == 0 && m->kind != CL_KIND_COMMIT && m->kind != CL_KIND_REVEAL && m->kind != CL_KIND_ABORT)
+        return *why = "party index missing", 0;
     if (m->epoch == 0) return *why = "epoch 0", 0;
     return 1;
 }
@@ -94,6 +96,6 @@ int cl_msg_parse(const uint8_t *buf, size_t len, cl_msg *m, const char **why)
 const char *cl_kind_name(int kind)
 {
     static const char *names[CL_KIND_MAX] = {"?", "commit", "reveal", "ml_dkg", "ec_dkg", "confirm",
-                                             "ml_sign", "ec_presign", "ec_sign", "start", "abort"};
+                                             "ml_sign", "ec_presign", "ec_sign", "start", "abort", "live"};
     return kind > 0 && kind < CL_KIND_MAX ? names[kind] : "unknown";
 }

@@ -31,12 +31,13 @@ typedef enum {
     CL_KIND_EC_SIGN,      /* threshold ECDSA signature share */
     CL_KIND_START,        /* coordinator -> participant: what to sign and why (round 0) */
     CL_KIND_ABORT,        /* a participant refuses or gives up a session (reason in bc) */
+    CL_KIND_LIVE,         /* answer to a DKG commitment: the sender serves live epoch `epoch` as `party` */
     CL_KIND_MAX
 } cl_kind;
 
 typedef struct {
     uint8_t kind;
-    uint8_t party; /* 1..5, or 0 before party indices exist (commit-reveal) */
+    uint8_t party; /* 1..5; 0 in commit-reveal, and in an ABORT from a node without the epoch */
     uint32_t epoch;
     uint8_t sid[CL_SID_BYTES];
     uint16_t round;

@@ -50,7 +50,7 @@ static int collect(cluster *c, const cl_session *s, unsigned round, unsigned wan
         unsigned missing = 0;
         for (unsigned q = 1; q <= CL_N; q++) {
             if (!(s->members & (1u << (q - 1))) || q == s->self) continue;
-            cl_item *ab = cl_inbox_take(c, CL_KIND_ABORT, s->epoch, s->sid, 0, q, s->keys[q - 1]);
+            cl_item *ab = cl_inbox_take(c, CL_KIND_ABORT, s->epoch, s->sid, 0, CL_ANY_PARTY, s->keys[q - 1]);
             if (ab) {
                 cl_err_set(e, CL_E_ABORTED, 0, 0, "party %u aborted the %s session: %.*s", q, cl_kind_name(s->kind),
                            (int)(ab->m.bc_len > 120 ? 120 : ab->m.bc_len), ab->m.bc ? (const char *)ab->m.bc : "");

@@ -359,8 +359,8 @@ void cl_on_start(cluster *c, cl_item *it)
     } else if (j->r.coord != it->m.party || !(j->r.set & (1u << (ep->self - 1)))) why = "not a signer of this set";
     else if (cl_sid_use(c, it->m.sid) != 0) why = "session id reused";
     if (why) {
-        if (ep && it->m.party >= 1 && it->m.party <= CL_N) {
-            cl_msg m = {.kind = CL_KIND_ABORT, .party = (uint8_t)ep->self, .epoch = it->m.epoch ? it->m.epoch : 1,
+        {
+            cl_msg m = {.kind = CL_KIND_ABORT, .party = ep ? (uint8_t)ep->self : 0, .epoch = it->m.epoch,
                         .bc = (const uint8_t *)why, .bc_len = strlen(why)};
             memcpy(m.sid, it->m.sid, CL_SID_BYTES);
             memcpy(m.sender, c->cfg.self_key, CLUSTER_KEY_BYTES);

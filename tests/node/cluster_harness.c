@@ -76,8 +76,11 @@ static void *deliver(void *arg)
         if (!h->head) h->tail = NULL;
         h_tamper_fn t = h->tamper;
         void *ta = h->tamper_arg;
+        cluster *dst = h->c[f->to];
+        uint8_t from[CLUSTER_KEY_BYTES];
+        memcpy(from, h->key[f->from], CLUSTER_KEY_BYTES);
         pthread_mutex_unlock(&h->mu);
-        if (!t || t(ta, f->from, f->to, f->body, f->len)) cluster_on_message(h->c[f->to], h->key[f->from], f->body, f->len);
+        if (dst && (!t || t(ta, f->from, f->to, f->body, f->len))) cluster_on_message(dst, from, f->body, f->len);
         free(f->body);
         free(f);
         pthread_mutex_lock(&h->mu);
@@ -92,10 +95,26 @@ static int no_evidence(void *arg, const uint8_t binding[ATTEST_BINDING_BYTES], a
     return -1;
 }
 
+static cluster *make_node(harness *h, int i)
+{
+    char err[256];
+    h->ref[i] = (node_ref){h, i};
+    cluster_config cfg = {.self_key = h->key[i], .boot_id = h->boot[i], .measurement = h->measurement,
+                          .send = h_send, .send_arg = &h->ref[i], .evidence = no_evidence,
+                          .time = tsp_time_source_system(), .dev_ca = h->ca,
+                          .default_profile = TSP_PROFILE_HYBRID, .precision = TSP_GENTIME_SECONDS};
+    cluster *c = cluster_new(&cfg, err, sizeof err);
+    if (!c) {
+        fprintf(stderr, "harness: cluster_new: %s\n", err);
+        abort();
+    }
+    return c;
+}
+
 harness *h_new(const char *bin)
 {
     harness *h = calloc(1, sizeof *h);
-    char cmd[1024], err[256];
+    char cmd[1024];
     if (!h) return NULL;
     pthread_mutex_init(&h->mu, NULL);
     pthread_cond_init(&h->cv, NULL);
@@ -110,17 +129,7 @@ harness *h_new(const char *bin)
         RAND_bytes(&h->boot[0][0], sizeof h->boot) != 1)
         abort();
     if (pthread_create(&h->deliverer, NULL, deliver, h) != 0) abort();
-    for (int i = 0; i < H_NODES; i++) {
-        h->ref[i] = (node_ref){h, i};
-        cluster_config cfg = {.self_key = h->key[i], .boot_id = h->boot[i], .measurement = h->measurement,
-                              .send = h_send, .send_arg = &h->ref[i], .evidence = no_evidence,
-                              .time = tsp_time_source_system(), .dev_ca = h->ca,
-                              .default_profile = TSP_PROFILE_HYBRID, .precision = TSP_GENTIME_SECONDS};
-        if (!(h->c[i] = cluster_new(&cfg, err, sizeof err))) {
-            fprintf(stderr, "harness: cluster_new: %s\n", err);
-            abort();
-        }
-    }
+    for (int i = 0; i < H_NODES; i++) h->c[i] = make_node(h, i);
     return h;
 }
 
@@ -171,6 +180,25 @@ void h_peer_restarted(harness *h, int i, int j)
     mesh_peer_info info = {.state = MESH_PEER_ATTESTING};
     if (RAND_bytes(info.key, sizeof info.key) != 1 || RAND_bytes(info.boot_id, sizeof info.boot_id) != 1) abort();
     cluster_peer_update(h->c[i], h_slot(i, j), &info, 1);
+}
+
+void h_restart(harness *h, int j)
+{
+    cluster *old = h->c[j];
+    pthread_mutex_lock(&h->mu);
+    h->c[j] = NULL; /* frames to it are dropped while it restarts */
+    pthread_mutex_unlock(&h->mu);
+    cluster_free(old);
+    if (RAND_bytes(h->key[j], CLUSTER_KEY_BYTES) != 1 || RAND_bytes(h->boot[j], MESH_BOOT_ID_BYTES) != 1) abort();
+    cluster *c = make_node(h, j);
+    pthread_mutex_lock(&h->mu);
+    h->c[j] = c;
+    pthread_mutex_unlock(&h->mu);
+    for (int i = 0; i < H_NODES; i++)
+        if (i != j) h_peer(h, i, j, MESH_PEER_UP);
+    cluster_self_update(c, 1, 1);
+    for (int i = 0; i < H_NODES; i++)
+        if (i != j) h_peer(h, j, i, MESH_PEER_UP);
 }
 
 void h_all_up(harness *h)

@@ -26,6 +26,9 @@ void h_set_tamper(harness *h, h_tamper_fn fn, void *arg);
 void h_peer(harness *h, int i, int j, mesh_peer_state state);
 /* Node j restarted: a new key and boot id, shown to node i as ATTESTING (not UP: no new DKG yet). */
 void h_peer_restarted(harness *h, int i, int j);
+/* Restart node j: a fresh engine with a new key and boot id, attested and time-OK, that sees
+ * every other node UP; the others see it UP with its new key. */
+void h_restart(harness *h, int j);
 /* Everyone sees everyone UP and is attested and time-OK. */
 void h_all_up(harness *h);
 /* Wait until every node's epoch is ACTIVE (or timeout_s passes); 0 if so. */

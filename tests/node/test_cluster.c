@@ -4,9 +4,12 @@
  *    the dev CA roots and the measurement; several requests are signed concurrently;
  *  - a lying coordinator (genTime 5 s off, tampered to-be-signed bytes) is refused by the
  *    participants and gets no token;
- *  - a node whose signing messages are corrupted is named as culprit, excluded, and signing continues;
  *  - availability from peer updates: HEALTHY, DEGRADED, CRITICAL, SUSPENDED (503-kind refusal, then
- *    resumes with the same key), LOST (three holders restarted: the epoch retires).
+ *    resumes with the same key);
+ *  - a restarted node (new key and boot id) is told the others serve without it: NO_SHARE, and the
+ *    others count it as a lost holder (DEGRADED) and go on signing;
+ *  - a node whose signing messages are corrupted is named as culprit, excluded, and signing continues;
+ *  - LOST: fewer than 3 holders alive, the epoch retires (certificates gone, 503-kind refusals).
  * Under the sanitizer build the DKG (seconds of CPU per party, much more under ASan) is skipped. */
 #include <openssl/rand.h>
 #include <openssl/sha.h>
@@ -208,14 +211,14 @@ static lc_availability avail(int i)
     return st.availability;
 }
 
+/* node 2's view: peers go down and come back with their shares (a partition, SIGSTOP) */
 static void test_availability(void)
 {
     tsp_engine_result res;
-    /* node 2's view; node 3 is excluded since test_culprit, so 0 and 3 go down first */
     CHECK(avail(2) == LC_AVAIL_HEALTHY);
     h_peer(H, 2, 0, MESH_PEER_DOWN);
     CHECK(avail(2) == LC_AVAIL_DEGRADED);
-    h_peer(H, 2, 3, MESH_PEER_DOWN);
+    h_peer(H, 2, 1, MESH_PEER_DOWN);
     CHECK(avail(2) == LC_AVAIL_CRITICAL);
     CHECK(issue_verify(2, TSP_PROFILE_CLASSIC, &res, 0)); /* still signs with 3 */
     h_peer(H, 2, 4, MESH_PEER_DOWN);
@@ -223,17 +226,24 @@ static void test_availability(void)
     CHECK(!issue_verify(2, TSP_PROFILE_CLASSIC, &res, 1));
     CHECK(res.kind == TSP_OUTCOME_UNAVAILABLE && res.unavailable);
     h_peer(H, 2, 0, MESH_PEER_UP);
-    h_peer(H, 2, 3, MESH_PEER_UP);
+    h_peer(H, 2, 1, MESH_PEER_UP);
     h_peer(H, 2, 4, MESH_PEER_UP);
     CHECK(avail(2) == LC_AVAIL_HEALTHY);
     CHECK(issue_verify(2, TSP_PROFILE_COMPAT, &res, 0)); /* resumed with the same key */
-    /* three holders come back with new keys and boot ids: their shares are gone */
-    h_peer_restarted(H, 2, 0);
-    h_peer_restarted(H, 2, 1);
+}
+
+/* node 2's view: with node 4 already restarted, two more holders come back with new keys and
+ * boot ids: fewer than 3 shares remain, the epoch retires */
+static void test_lost(void)
+{
+    tsp_engine_result res;
     cluster_status st;
     cluster_get_status(h_node(H, 2), &st);
+    CHECK(st.availability == LC_AVAIL_DEGRADED && st.alive == 4);
+    h_peer_restarted(H, 2, 0);
+    cluster_get_status(h_node(H, 2), &st);
     CHECK(st.availability == LC_AVAIL_CRITICAL && st.alive == 3);
-    h_peer_restarted(H, 2, 4);
+    h_peer_restarted(H, 2, 1);
     cluster_get_status(h_node(H, 2), &st);
     CHECK(st.epoch_state == LC_EPOCH_RETIRED);
     CHECK(st.availability == LC_AVAIL_NONE);
@@ -242,6 +252,29 @@ static void test_availability(void)
     size_t al, bl;
     CHECK(cluster_certs(h_node(H, 2), &a, &al, &b, &bl) == -1);
     CHECK(!issue_verify(2, TSP_PROFILE_CLASSIC, &res, 1) && res.kind == TSP_OUTCOME_UNAVAILABLE);
+}
+
+/* A restarted node meets a cluster that serves without it: NO_SHARE, and the others go on. */
+static void test_restart_no_share(void)
+{
+    tsp_engine_result res;
+    cluster_status st;
+    h_restart(H, 4);
+    int no_share = 0;
+    for (int t = 0; t < 100 && !no_share; t++) {
+        cluster_get_status(h_node(H, 4), &st);
+        no_share = st.node_state == LC_NODE_NO_SHARE;
+        if (!no_share) usleep(100000);
+    }
+    CHECK_MSG(no_share, "restarted node is %s", lc_node_name(st.node_state));
+    CHECK(st.epoch_state != LC_EPOCH_ACTIVE && st.party == 0);
+    CHECK(strstr(st.reason, "no share") != NULL);
+    for (int i = 0; i < 4; i++) {
+        cluster_get_status(h_node(H, i), &st);
+        CHECK(st.availability == LC_AVAIL_DEGRADED && st.alive == 4);
+        CHECK(st.nodes[1 + h_slot(i, 4)].holder == 0);
+    }
+    CHECK(issue_verify(0, TSP_PROFILE_HYBRID, &res, 0));
 }
 
 int main(int argc, char **argv)
@@ -273,8 +306,10 @@ int main(int argc, char **argv)
     test_tokens();
     test_concurrent();
     test_lying_coordinator();
-    test_culprit();
     test_availability();
+    test_restart_no_share();
+    test_culprit();
+    test_lost();
     h_free(H);
     free(roots[0]), free(roots[1]);
     return check_summary("test_cluster");
