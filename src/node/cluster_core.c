@@ -237,6 +237,11 @@ static void evaluate(cluster *c)
     if (c->node_state == LC_NODE_BOOTING && c->self_attested) (void)cl_node_event(c, LC_NEV_BOOTED);
     if (c->node_state == LC_NODE_ATTESTING && c->self_attested) (void)cl_node_event(c, LC_NEV_ATTESTED);
     if (c->node_state == LC_NODE_TIME_SYNC && c->self_time_ok) (void)cl_node_event(c, LC_NEV_TIME_OK);
+    /* own time lost: kept out of signer sets (a peer sees time_ok 0); back when it returns */
+    if (!c->self_time_ok && (c->node_state == LC_NODE_MESHED || c->node_state == LC_NODE_SERVING ||
+                             c->node_state == LC_NODE_NO_SHARE))
+        (void)cl_node_event(c, LC_NEV_EXCLUDE);
+    if (c->self_time_ok && c->node_state == LC_NODE_EXCLUDED) (void)cl_node_event(c, LC_NEV_TIME_OK);
     if (c->ep && c->epoch_state == LC_EPOCH_ACTIVE && availability(c) == LC_AVAIL_LOST)
         cl_retire_locked(c, "fewer than 3 share holders alive (LOST)");
     cl_dkg_maybe_start(c);
