@@ -445,7 +445,7 @@ void cluster_get_status(cluster *c, cluster_status *st)
         st->nodes[0].holder = 1;
         memcpy(st->ml_key_id, c->ep->ml_key_id, sizeof st->ml_key_id);
         memcpy(st->ec_key_id, c->ep->ec_key_id, sizeof st->ec_key_id);
-        for (cl_presig *p = c->ep->pool; p; p = p->next) st->presigs_available++;
+        for (cl_presig *p = c->ep->pool; p; p = p->next) st->presigs_available += p->coord == c->ep->self;
         x509_cert a, b;
         if (c->ep->ec_cert && c->ep->ml_cert && x509_cert_parse(&a, c->ep->ec_cert, c->ep->ec_cert_len) == 0 &&
             x509_cert_parse(&b, c->ep->ml_cert, c->ep->ml_cert_len) == 0)

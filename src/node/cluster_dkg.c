@@ -429,6 +429,34 @@ fail:
     return rc ? rc : -1;
 }
 
+/* Background refill of the ECDSA presignature pools this node coordinates (c->mu held on entry
+ * and exit; released while presigning). 1 if a presignature was made or tried. */
+static int refill(cluster *c)
+{
+    if (!c->ep || c->epoch_state != LC_EPOCH_ACTIVE || cl_now_ms() < c->refill_next_ms) return 0;
+    cl_epoch *ep = c->ep;
+    for (unsigned set = 0; set < 32; set++) {
+        unsigned ids[CL_T], ok = 1, have = 0;
+        if (!cl_set_ids(set, ids) || !(set & (1u << (ep->self - 1)))) continue;
+        for (unsigned j = 0; j < CL_T && ok; j++)
+            if (ids[j] != ep->self)
+                ok = cl_party_reachable(c, ep, ids[j]) && !cl_is_excluded(c, ep->keys[ids[j] - 1]) &&
+                     !tecdsa_keyshare_is_banned(ep->ec, (int)ids[j]);
+        for (cl_presig *p = ep->pool; p && ok; p = p->next) have += p->set == set && p->coord == ep->self;
+        if (!ok || have >= CL_PRESIGS_PER_SET) continue;
+        ep->refs++;
+        pthread_mutex_unlock(&c->mu);
+        cl_err e;
+        int rc = cl_presign(c, ep, set, cl_now_ms() + 4 * CL_SIGN_ROUND_MS, &e);
+        if (rc && e.culprit) cl_blame(c, ep, &e);
+        pthread_mutex_lock(&c->mu);
+        if (rc) c->refill_next_ms = cl_now_ms() + 1000; /* do not hammer a failing set */
+        cl_epoch_release(c, ep);
+        return 1;
+    }
+    return 0;
+}
+
 static void *manager(void *arg)
 {
     cluster *c = arg;
@@ -439,6 +467,7 @@ static void *manager(void *arg)
         unsigned na;
         int newer = newer_commit(c, cr.epoch, cr.attempt, &ne, &na);
         if (!dkg_wanted(c) || (!newer && (cl_now_ms() < c->dkg_next_ms || c->node_state == LC_NODE_NO_SHARE))) {
+            if (refill(c)) continue;
             struct timespec ts;
             clock_gettime(CLOCK_REALTIME, &ts);
             ts.tv_nsec += 200000000L;

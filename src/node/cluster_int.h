@@ -154,6 +154,7 @@ struct cluster {
     int dkg_running;
     uint32_t live_epoch;            /* peers answered our commitment: they serve this epoch without us */
     uint64_t dkg_next_ms;           /* backoff: no DKG before this */
+    uint64_t refill_next_ms;        /* presignature refill paused until */
     unsigned dkg_failures;
     uint8_t excluded[CL_N][CLUSTER_KEY_BYTES];
     char excluded_why[CL_N][160];

@@ -1,5 +1,6 @@
 /* test_cluster.c: five cluster engines in one process (cluster_harness.h), one DKG:
  *  - the DKG completes; all five hold the same group keys, parties 1..5, certificates from the dev CA;
+ *    the presignature pools (2 per signer set of each coordinator) fill in the background;
  *  - tokens of all four profiles, coordinated by different nodes, verify with our verifier against
  *    the dev CA roots and the measurement; several requests are signed concurrently;
  *  - a lying coordinator (genTime 5 s off, tampered to-be-signed bytes) is refused by the
@@ -108,6 +109,17 @@ static void test_dkg(void)
     }
     CHECK(cluster_csrs(h_node(H, 3), &ec, &ecl, &ml, &mll) == 0);
     free(ec), free(ml), free(ec0), free(ml0);
+    /* the ECDSA presignature pools of each node's 6 signer sets fill in the background */
+    unsigned full = 0;
+    for (int t = 0; t < 600 && full < H_NODES; t++) {
+        full = 0;
+        for (int i = 0; i < H_NODES; i++) {
+            cluster_get_status(h_node(H, i), &st[i]);
+            full += st[i].presigs_available == 12;
+        }
+        if (full < H_NODES) usleep(100000);
+    }
+    CHECK_MSG(full == H_NODES, "presignature pools not full");
 }
 
 static void test_tokens(void)
