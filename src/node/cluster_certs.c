@@ -132,8 +132,17 @@ int cluster_csrs(cluster *c, uint8_t **ec, size_t *ec_len, uint8_t **ml, size_t 
 
 int cluster_binding(cluster *c, uint8_t **der, size_t *len)
 {
-    (void)c, (void)der, (void)len;
-    return -1; /* the threshold-signed binding record is not built yet */
+    int rc = -1;
+    if (!c || !der || !len) return -1;
+    *der = NULL;
+    pthread_mutex_lock(&c->mu);
+    if (c->ep && c->ep->binding && (*der = malloc(c->ep->binding_len))) {
+        memcpy(*der, c->ep->binding, c->ep->binding_len);
+        *len = c->ep->binding_len;
+        rc = 0;
+    }
+    pthread_mutex_unlock(&c->mu);
+    return rc;
 }
 
 int cluster_install_certs(cluster *c, const uint8_t *ec, size_t ec_len, const uint8_t *ml, size_t ml_len, char *why,

@@ -160,7 +160,7 @@ void cl_epoch_free(cl_epoch *ep)
         tecdsa_presig_free(p->ps);
         free(p);
     }
-    free(ep->ml_cert), free(ep->ec_cert), free(ep->ml_csr), free(ep->ec_csr);
+    free(ep->ml_cert), free(ep->ec_cert), free(ep->ml_csr), free(ep->ec_csr), free(ep->binding), free(ep->binding_msg);
     free(ep);
 }
 

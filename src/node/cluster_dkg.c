@@ -195,6 +195,9 @@ typedef struct {
     int compare;         /* 1: all must equal mine */
     uint8_t *from1;      /* copy of party 1's broadcast (distribution) */
     size_t from1_len;
+    int keep_all;        /* copy every party's broadcast into all[] */
+    uint8_t *all[CL_N + 1];
+    size_t all_len[CL_N + 1];
 } agree_state;
 
 static int agree_step(void *vst, unsigned round, const cl_in *in, cl_out *out, cl_err *e)
@@ -210,6 +213,11 @@ static int agree_step(void *vst, unsigned round, const cl_in *in, cl_out *out, c
     for (unsigned q = 1; q <= CL_N; q++)
         if (st->compare && (in->bc_len[q] != st->len || memcmp(in->bc[q], st->mine, st->len))) differ |= 1u << (q - 1);
     if (differ) return cl_err_set(e, CL_E_REFUSED, 0, differ, "parties 0x%x disagree", differ), CL_E_REFUSED;
+    for (unsigned q = 1; q <= CL_N && st->keep_all; q++)
+        if (in->bc_len[q] && (st->all[q] = malloc(in->bc_len[q]))) {
+            memcpy(st->all[q], in->bc[q], in->bc_len[q]);
+            st->all_len[q] = in->bc_len[q];
+        }
     if (in->bc_len[1] && (st->from1 = malloc(in->bc_len[1]))) {
         memcpy(st->from1, in->bc[1], in->bc_len[1]);
         st->from1_len = in->bc_len[1];
@@ -217,6 +225,21 @@ static int agree_step(void *vst, unsigned round, const cl_in *in, cl_out *out, c
     return CL_STEP_DONE;
 }
 static const cl_proto agree_proto = {"agree", CL_KIND_CONFIRM, agree_step, NULL};
+
+static int agree(cluster *c, cl_epoch *ep, const char *what, agree_state *st, cl_err *e);
+
+int cl_agree(cluster *c, cl_epoch *ep, const char *what, const uint8_t *mine, size_t len, int compare,
+             uint8_t *all[CL_N + 1], size_t all_len[CL_N + 1], cl_err *e)
+{
+    agree_state st = {.mine = mine, .len = len, .compare = compare, .keep_all = all != NULL};
+    int rc = agree(c, ep, what, &st, e);
+    free(st.from1);
+    for (unsigned q = 0; q <= CL_N; q++) {
+        if (all) all[q] = st.all[q], all_len[q] = st.all_len[q];
+        else free(st.all[q]);
+    }
+    return rc;
+}
 
 static int agree(cluster *c, cl_epoch *ep, const char *what, agree_state *st, cl_err *e)
 {
@@ -413,6 +436,13 @@ static int attempt(cluster *c, cr_state *cr, cl_epoch **out, char *why, size_t w
     if ((rc = certify(c, ep, &e)) != 0) goto fail_e;
     cl_log_info(c, "DKG epoch %u: CSRs signed%s (%llu ms)", ep->number, c->cfg.dev_ca ? ", certificates issued" : "",
                 (unsigned long long)(cl_now_ms() - t));
+    /* 6. the binding record, signed by both group keys */
+    if (c->cfg.provider && ep->ec_cert && ep->ml_cert) {
+        t = cl_now_ms();
+        if ((rc = cl_binding_make(c, ep, &e)) != 0) goto fail_e;
+        cl_log_info(c, "DKG epoch %u: binding record signed by both group keys (%llu ms)", ep->number,
+                    (unsigned long long)(cl_now_ms() - t));
+    }
     *out = ep;
     return 0;
 fail_e:

@@ -106,6 +106,8 @@ typedef struct cl_epoch {
     uint8_t *ml_cert, *ec_cert, *ml_csr, *ec_csr;
     size_t ml_cert_len, ec_cert_len, ml_csr_len, ec_csr_len;
     x509_signer ml_signer, ec_signer;             /* public halves for tsp_token_prepare */
+    uint8_t *binding, *binding_msg;               /* the record; the message both group keys sign */
+    size_t binding_len, binding_msg_len;
     int refs;                                     /* under c->mu */
     struct cl_presig *pool;                       /* presignatures: ours to coordinate, and peers' */
     unsigned n_pool;
@@ -208,6 +210,15 @@ void cl_item_free(cl_item *it);
 
 /* hashing */
 void cl_sha384(const void *const *parts, const size_t *lens, size_t n, uint8_t out[48]);
+
+/* Every member of the epoch broadcasts `mine`; compare: all must be equal. all (may be NULL) gets
+ * malloc'd copies of every party's broadcast. 0 or < 0 with e. */
+int cl_agree(cluster *c, cl_epoch *ep, const char *what, const uint8_t *mine, size_t len, int compare,
+             uint8_t *all[CL_N + 1], size_t all_len[CL_N + 1], cl_err *e);
+/* binding record (cluster_binding.c): during the DKG, after the certificates; 0 or < 0 with e */
+int cl_binding_make(cluster *c, cl_epoch *ep, cl_err *e);
+/* The message the binding record's signatures cover, for a participant (waits for its own rebuild). */
+int cl_binding_expected(cluster *c, cl_epoch *ep, uint8_t **msg, size_t *len);
 
 /* DKG (cluster_dkg.c) */
 void cl_dkg_maybe_start(cluster *c);             /* c->mu held */
