@@ -14,19 +14,6 @@
 #include "x509/cert.h"
 
 typedef struct {
-    uint8_t *msg;
-    size_t len;
-} capture;
-
-static int capture_sign(void *ctx, const uint8_t *tbs, size_t len, uint8_t *sig, size_t *siglen)
-{
-    capture *cp = ctx;
-    (void)sig, (void)siglen;
-    if (!cp->msg && (cp->msg = malloc(len))) memcpy(cp->msg, tbs, len), cp->len = len;
-    return -1;
-}
-
-typedef struct {
     cluster *c;
     cl_epoch *ep;
     unsigned scheme;
@@ -84,11 +71,7 @@ int cl_binding_expected(cluster *c, cl_epoch *ep, uint8_t **msg, size_t *len)
     int rc = -1;
     pthread_mutex_lock(&c->mu);
     for (uint64_t until = cl_now_ms() + CL_SIGN_ROUND_MS; !ep->binding_msg && !c->stopping && cl_now_ms() < until;) {
-        struct timespec ts; /* our own rebuild may still be running */
-        clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_nsec += 50000000L;
-        if (ts.tv_nsec >= 1000000000L) ts.tv_sec++, ts.tv_nsec -= 1000000000L;
-        (void)pthread_cond_timedwait(&c->cv, &c->mu, &ts);
+        cl_wait_ms(c, 50);
     }
     if (ep->binding_msg && (*msg = malloc(ep->binding_msg_len))) {
         memcpy(*msg, ep->binding_msg, ep->binding_msg_len);
@@ -106,7 +89,7 @@ int cl_binding_make(cluster *c, cl_epoch *ep, cl_err *e)
     attest_evidence own = {0};
     attest_claims claims[CL_N];
     binding_content bc;
-    capture cp = {0};
+    cl_capture cp = {0};
     int rc;
     binding_report_data(ep->transcript, rd);
     if (c->cfg.evidence && c->cfg.evidence(c->cfg.evidence_arg, rd, &own) == 0 &&
@@ -119,7 +102,7 @@ int cl_binding_make(cluster *c, cl_epoch *ep, cl_err *e)
     if ((rc = cl_agree(c, ep, "cctsa-cluster-evidence-v1", mine, mine_len, 0, ev, ev_len, e)) != 0) goto out;
     if ((rc = content(c, ep, ev, ev_len, claims, &bc, e)) != 0) goto out;
     x509_signer cs_ec = ep->ec_signer, cs_ml = ep->ml_signer;
-    cs_ec.sign = cs_ml.sign = capture_sign, cs_ec.ctx = cs_ml.ctx = &cp;
+    cs_ec.sign = cs_ml.sign = cl_capture_sign, cs_ec.ctx = cs_ml.ctx = &cp;
     if (binding_build(&bc, &cs_ec, &cs_ml, &der, &der_len) == 0 || !cp.msg) {
         free(der);
         rc = cl_err_set(e, CL_E_LOCAL, 0, 0, "binding: cannot encode the record");

@@ -76,6 +76,16 @@ void cl_sha384(const void *const *parts, const size_t *lens, size_t n, uint8_t o
     EVP_MD_CTX_free(x);
 }
 
+void cl_wait_ms(cluster *c, unsigned ms)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_sec += (time_t)(ms / 1000);
+    ts.tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (ts.tv_nsec >= 1000000000L) ts.tv_sec++, ts.tv_nsec -= 1000000000L;
+    (void)pthread_cond_timedwait(&c->cv, &c->mu, &ts);
+}
+
 /* ---- threads ---- */
 typedef struct {
     cluster *c;

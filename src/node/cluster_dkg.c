@@ -91,11 +91,7 @@ static int gather(cluster *c, cr_state *cr, uint8_t kind, cl_item *got[CL_N], ui
         if (c->live_epoch) return snprintf(why, wl, "peers serve epoch %u, of which this node holds no share", c->live_epoch), -3;
         if (c->stopping) return snprintf(why, wl, "stopping"), -1;
         if (cl_now_ms() >= until) return snprintf(why, wl, "%d node(s) did not %s in time", missing, cl_kind_name(kind)), -1;
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_nsec += 200000000L;
-        if (ts.tv_nsec >= 1000000000L) ts.tv_sec++, ts.tv_nsec -= 1000000000L;
-        (void)pthread_cond_timedwait(&c->cv, &c->mu, &ts);
+        cl_wait_ms(c, 200);
     }
 }
 
@@ -498,11 +494,7 @@ static void *manager(void *arg)
         int newer = newer_commit(c, cr.epoch, cr.attempt, &ne, &na);
         if (!dkg_wanted(c) || (!newer && (cl_now_ms() < c->dkg_next_ms || c->node_state == LC_NODE_NO_SHARE))) {
             if (refill(c)) continue;
-            struct timespec ts;
-            clock_gettime(CLOCK_REALTIME, &ts);
-            ts.tv_nsec += 200000000L;
-            if (ts.tv_nsec >= 1000000000L) ts.tv_sec++, ts.tv_nsec -= 1000000000L;
-            (void)pthread_cond_timedwait(&c->cv, &c->mu, &ts);
+            cl_wait_ms(c, 200);
             continue;
         }
         /* next attempt: ours, or a newer one a peer began */

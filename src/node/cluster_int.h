@@ -179,6 +179,8 @@ struct cluster {
 };
 
 uint64_t cl_now_ms(void);
+/* Wait on c->cv (c->mu held) at most ms milliseconds. */
+void cl_wait_ms(cluster *c, unsigned ms);
 void cl_log_info(cluster *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Changes of state: call with c->mu held; on_change runs after unlock via cl_notify. */
 void cl_notify(cluster *c);

@@ -25,20 +25,15 @@ size_t cl_selftest_msg(const cl_epoch *ep, unsigned scheme, unsigned set, uint8_
     return n;
 }
 
-/* ---- CSRs: the subject and TcbInfo every node derives the same way ---- */
-typedef struct {
-    uint8_t *tbs;
-    size_t len;
-} capture;
-
-static int capture_sign(void *ctx, const uint8_t *tbs, size_t len, uint8_t *sig, size_t *siglen)
+int cl_capture_sign(void *ctx, const uint8_t *tbs, size_t len, uint8_t *sig, size_t *siglen)
 {
-    capture *cp = ctx;
+    cl_capture *cp = ctx;
     (void)sig, (void)siglen;
-    if ((cp->tbs = malloc(len))) memcpy(cp->tbs, tbs, len), cp->len = len;
+    if (!cp->msg && (cp->msg = malloc(len))) memcpy(cp->msg, tbs, len), cp->len = len;
     return -1; /* stop: only the bytes were wanted */
 }
 
+/* ---- CSRs: the subject and TcbInfo every node derives the same way ---- */
 static int csr_subject(const cl_epoch *ep, unsigned scheme, uint8_t **name, size_t *len)
 {
     char subject[160];
@@ -58,16 +53,16 @@ int cl_csr_info(cluster *c, const cl_epoch *ep, unsigned scheme, uint8_t **info,
 {
     uint8_t *name, *der = NULL;
     size_t nl, dl;
-    capture cp = {0};
+    cl_capture cp = {0};
     x509_tcbinfo t;
     x509_signer s = scheme == CL_SCHEME_EC ? ep->ec_signer : ep->ml_signer;
-    s.sign = capture_sign, s.ctx = &cp;
+    s.sign = cl_capture_sign, s.ctx = &cp;
     if (csr_subject(ep, scheme, &name, &nl) != 0) return -1;
     csr_tcb(c, &t);
     if (x509_csr_build(name, nl, &s, &t, &der, &dl) == 0) free(der); /* cannot succeed */
     free(name);
-    *info = cp.tbs, *len = cp.len;
-    return cp.tbs ? 0 : -1;
+    *info = cp.msg, *len = cp.len;
+    return cp.msg ? 0 : -1;
 }
 
 typedef struct {

@@ -285,11 +285,7 @@ static void *participant(void *arg)
         for (uint64_t until = cl_now_ms() + CL_SIGN_ROUND_MS; j->r.scheme == CL_SCHEME_EC && !ps && cl_now_ms() < until;) {
             if ((ps = pool_take(c, j->ep, j->r.set, j->r.coord, j->r.presig, NULL))) break;
             pthread_mutex_lock(&c->mu);
-            struct timespec ts;
-            clock_gettime(CLOCK_REALTIME, &ts);
-            ts.tv_nsec += 50000000L;
-            if (ts.tv_nsec >= 1000000000L) ts.tv_sec++, ts.tv_nsec -= 1000000000L;
-            if (!c->stopping) (void)pthread_cond_timedwait(&c->cv, &c->mu, &ts);
+            if (!c->stopping) cl_wait_ms(c, 50);
             pthread_mutex_unlock(&c->mu);
         }
         if (j->r.scheme == CL_SCHEME_EC && !ps) {
