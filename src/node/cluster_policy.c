@@ -42,6 +42,15 @@ static int csr_subject(const cl_epoch *ep, unsigned scheme, uint8_t **name, size
     return x509_name_from_string(subject, name, len);
 }
 
+/* certificatePolicies: the policy OIDs of all four profiles. */
+static int csr_policies(cluster *c, uint8_t **der, size_t *len)
+{
+    const uint8_t *oids[TSP_PROFILE_COUNT];
+    size_t lens[TSP_PROFILE_COUNT];
+    for (int p = 0; p < TSP_PROFILE_COUNT; p++) oids[p] = c->policies.oid[p], lens[p] = c->policies.len[p];
+    return x509_policies_encode(oids, lens, TSP_PROFILE_COUNT, der, len);
+}
+
 static void csr_tcb(cluster *c, x509_tcbinfo *t)
 {
     memset(t, 0, sizeof *t);
@@ -57,10 +66,14 @@ int cl_csr_info(cluster *c, const cl_epoch *ep, unsigned scheme, uint8_t **info,
     x509_tcbinfo t;
     x509_signer s = scheme == CL_SCHEME_EC ? ep->ec_signer : ep->ml_signer;
     s.sign = cl_capture_sign, s.ctx = &cp;
+    uint8_t *pol = NULL;
+    size_t pl = 0;
     if (csr_subject(ep, scheme, &name, &nl) != 0) return -1;
     csr_tcb(c, &t);
-    if (x509_csr_build(name, nl, &s, &t, &der, &dl) == 0) free(der); /* cannot succeed */
+    if (csr_policies(c, &pol, &pl) == 0 && x509_csr_build_ext(name, nl, &s, &t, pol, pl, &der, &dl) == 0)
+        free(der); /* cannot succeed */
     free(name);
+    free(pol);
     *info = cp.msg, *len = cp.len;
     return cp.msg ? 0 : -1;
 }
@@ -89,10 +102,13 @@ int cl_csr_build(cluster *c, cl_epoch *ep, unsigned scheme, unsigned set, uint8_
     csr_signer cs = {c, ep, scheme, set, e, 0};
     x509_signer s = scheme == CL_SCHEME_EC ? ep->ec_signer : ep->ml_signer;
     s.sign = csr_sign, s.ctx = &cs;
-    if (csr_subject(ep, scheme, &name, &nl) != 0) return cl_err_set(e, CL_E_LOCAL, 0, 0, "CSR subject"), CL_E_LOCAL;
+    uint8_t *pol = NULL;
+    size_t pl = 0;
+    if (csr_subject(ep, scheme, &name, &nl) != 0) return cl_err_set(e, CL_E_LOCAL, 0, 0, "CSR subject");
     csr_tcb(c, &t);
-    int rc = x509_csr_build(name, nl, &s, &t, der, len);
+    int rc = csr_policies(c, &pol, &pl) == 0 ? x509_csr_build_ext(name, nl, &s, &t, pol, pl, der, len) : -1;
     free(name);
+    free(pol);
     if (rc != 0 && !cs.failed) cl_err_set(e, CL_E_LOCAL, 0, 0, "CSR: %s", x509_error_reason());
     return rc != 0 ? (e->code ? e->code : CL_E_LOCAL) : 0;
 }

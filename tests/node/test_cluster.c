@@ -13,6 +13,7 @@
  *  - a node whose signing messages are corrupted is named as culprit, excluded, and signing continues;
  *  - LOST: fewer than 3 holders alive, the epoch retires (certificates gone, 503-kind refusals).
  * Under the sanitizer build the DKG (seconds of CPU per party, much more under ASan) is skipped. */
+#define _GNU_SOURCE
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 #include <stdio.h>
@@ -27,6 +28,7 @@
 #include "testutil.h"
 #include "tsp/tsp_status.h"
 #include "tsp/tsp_verify.h"
+#include "x509/csr.h"
 #include "x509/pem.h"
 
 static harness *H;
@@ -109,7 +111,15 @@ static void test_dkg(void)
         CHECK(ecl == ec0l && !memcmp(ec, ec0, ecl) && mll == ml0l && !memcmp(ml, ml0, mll));
         free(ec), free(ml);
     }
+    /* certificatePolicies with every profile's policy OID, requested in the CSR, issued in the certificate */
+    for (int p = 0; p < TSP_PROFILE_COUNT; p++) {
+        size_t n;
+        const uint8_t *oid = tsp_profile_policy((tsp_profile)p, &n);
+        CHECK(memmem(ec0, ec0l, oid, n) != NULL && memmem(ml0, ml0l, oid, n) != NULL);
+    }
     CHECK(cluster_csrs(h_node(H, 3), &ec, &ecl, &ml, &mll) == 0);
+    x509_csr csr;
+    CHECK(x509_csr_parse(&csr, ec, ecl) == 0 && csr.policies.len > 0 && csr.tcbinfo.len > 0);
     free(ec), free(ml), free(ec0), free(ml0);
     /* the binding record: the same on every node, and `cctsa verify-binding`'s checks pass */
     uint8_t *b0, *b;
