@@ -349,6 +349,7 @@ void cl_on_start(cluster *c, cl_item *it)
     if (!ep || it->m.epoch != ep->number) why = "no such epoch here";
     else if (it->m.party < 1 || memcmp(ep->keys[it->m.party - 1], it->m.sender, CLUSTER_KEY_BYTES))
         why = "sender is not that party";
+    else if (cl_is_excluded(c, it->m.sender)) why = "coordinator is excluded here (named culprit)";
     else if (c->participants >= CL_MAX_PARTICIPANT_THREADS) why = "busy";
     else if (!(j = calloc(1, sizeof *j))) why = "out of memory";
     else if (cl_req_parse(it->m.bc, it->m.bc_len, &j->r, &why) != 0) {

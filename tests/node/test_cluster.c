@@ -11,7 +11,9 @@
  *  - a restarted node (new key and boot id) is told the others serve without it: NO_SHARE, and the
  *    others count it as a lost holder (DEGRADED) and go on signing;
  *  - a node whose signing messages are corrupted is named as culprit, excluded, and signing continues;
- *  - LOST: fewer than 3 holders alive, the epoch retires (certificates gone, 503-kind refusals).
+ *  - LOST: fewer than 3 holders alive, the epoch retires (certificates gone, 503-kind refusals);
+ *  - cluster_install_certs accepts the group keys' certificates and refuses swapped keys and
+ *    another measurement.
  * Under the sanitizer build the DKG (seconds of CPU per party, much more under ASan) is skipped. */
 #define _GNU_SOURCE
 #include <openssl/rand.h>
@@ -28,6 +30,7 @@
 #include "testutil.h"
 #include "tsp/tsp_status.h"
 #include "tsp/tsp_verify.h"
+#include "tsp/tsp_devca.h"
 #include "x509/csr.h"
 #include "x509/pem.h"
 
@@ -359,6 +362,30 @@ static void test_restart_no_share(void)
     CHECK(issue_verify(0, TSP_PROFILE_HYBRID, &res, 0));
 }
 
+/* Production path on node 0: certificates posted by an operator pass the acceptance checks only
+ * for the group keys and the node's own measurement. */
+static void test_install_certs(void)
+{
+    uint8_t *ec, *ml, *csr_ec, *csr_ml, *other = NULL;
+    size_t ecl, mll, cel, cml, ol = 0;
+    char why[256] = "";
+    CHECK(cluster_certs(h_node(H, 0), &ec, &ecl, &ml, &mll) == 0);
+    CHECK(cluster_install_certs(h_node(H, 0), ec, ecl, ml, mll, why, sizeof why) == 0);
+    CHECK(cluster_install_certs(h_node(H, 0), ml, mll, ec, ecl, why, sizeof why) == -1);
+    CHECK(strstr(why, "not the group key") != NULL);
+    /* the right key, another measurement */
+    CHECK(cluster_csrs(h_node(H, 0), &csr_ec, &cel, &csr_ml, &cml) == 0);
+    x509_csr r;
+    x509_tcbinfo tcb = {.vendor = "AMD", .model = "SEV-SNP", .svn = -1};
+    memset(tcb.measurement, 0x42, sizeof tcb.measurement);
+    char err[256];
+    CHECK(x509_csr_parse(&r, csr_ec, cel) == 0);
+    CHECK(tsp_devca_certify_csr(h_ca_dir(H), &r, 0, &tcb, 3600, &other, &ol, err, sizeof err) == 0);
+    CHECK(cluster_install_certs(h_node(H, 0), other, ol, ml, mll, why, sizeof why) == -1);
+    CHECK(strstr(why, "measurement") != NULL);
+    free(other), free(ec), free(ml), free(csr_ec), free(csr_ml);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -393,6 +420,7 @@ int main(int argc, char **argv)
     test_restart_no_share();
     test_culprit();
     test_lost();
+    test_install_certs();
     h_free(H);
     free(roots[0]), free(roots[1]);
     return check_summary("test_cluster");
