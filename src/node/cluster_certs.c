@@ -90,7 +90,16 @@ int cl_accept_certs(cluster *c, cl_epoch *ep, const uint8_t *ec, size_t ec_len, 
     }
     memcpy(e2, ec, ec_len), memcpy(m2, ml, ml_len);
     pthread_mutex_lock(&c->mu);
-    free(ep->ec_cert), free(ep->ml_cert);
+    /* sessions in flight may still read the old ones: they live as long as the epoch */
+    if (ep->ec_cert && ep->n_old_certs + 2 <= CL_OLD_CERTS) {
+        ep->old_certs[ep->n_old_certs++] = ep->ec_cert;
+        ep->old_certs[ep->n_old_certs++] = ep->ml_cert;
+    } else if (ep->ec_cert) {
+        pthread_mutex_unlock(&c->mu);
+        free(e2), free(m2);
+        snprintf(why, whylen, "too many certificate replacements in this epoch");
+        goto out;
+    }
     ep->ec_cert = e2, ep->ec_cert_len = ec_len;
     ep->ml_cert = m2, ep->ml_cert_len = ml_len;
     pthread_mutex_unlock(&c->mu);

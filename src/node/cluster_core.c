@@ -171,6 +171,7 @@ void cl_epoch_free(cl_epoch *ep)
         free(p);
     }
     free(ep->ml_cert), free(ep->ec_cert), free(ep->ml_csr), free(ep->ec_csr), free(ep->binding), free(ep->binding_msg);
+    for (unsigned i = 0; i < ep->n_old_certs; i++) free(ep->old_certs[i]);
     free(ep);
 }
 
@@ -178,6 +179,14 @@ void cl_epoch_release(cluster *c, cl_epoch *ep)
 {
     (void)c;
     if (ep && --ep->refs == 0) cl_epoch_free(ep);
+}
+
+int cl_epoch_certs(cluster *c, const cl_epoch *ep, cl_certs *out)
+{
+    pthread_mutex_lock(&c->mu);
+    *out = (cl_certs){ep->ec_cert, ep->ml_cert, ep->ec_cert_len, ep->ml_cert_len};
+    pthread_mutex_unlock(&c->mu);
+    return out->ec && out->ml ? 0 : -1;
 }
 
 cl_epoch *cl_epoch_get(cluster *c)

@@ -29,6 +29,7 @@
 #define CL_DKG_ROUND_MS 60000      /* per DKG round (the ECDSA base OTs take seconds) */
 #define CL_SIGN_ROUND_MS 4000      /* per signing round */
 #define CL_PRESIGS_PER_SET 2       /* pool target per signer set this node coordinates */
+#define CL_OLD_CERTS 32            /* certificate replacements kept per epoch (2 per installation) */
 
 /* ---- one error type for both schemes ---- */
 typedef struct {
@@ -106,6 +107,8 @@ typedef struct cl_epoch {
     uint8_t *ml_cert, *ec_cert, *ml_csr, *ec_csr;
     size_t ml_cert_len, ec_cert_len, ml_csr_len, ec_csr_len;
     x509_signer ml_signer, ec_signer;             /* public halves for tsp_token_prepare */
+    uint8_t *old_certs[CL_OLD_CERTS];             /* replaced certificates, kept for sessions in flight */
+    unsigned n_old_certs;
     uint8_t *binding, *binding_msg;               /* the record; the message both group keys sign */
     size_t binding_len, binding_msg_len;
     int refs;                                     /* under c->mu */
@@ -191,6 +194,13 @@ int cl_epoch_event(cluster *c, lc_epoch_event ev);
 void cl_retire_locked(cluster *c, const char *why);
 void cl_epoch_release(cluster *c, cl_epoch *ep); /* drop a reference (c->mu held) */
 void cl_epoch_free(cl_epoch *ep);
+/* A consistent snapshot of the epoch's certificates (takes c->mu); the buffers stay valid while
+ * the caller holds a reference to ep (replaced ones are kept). 0, or -1 if there are none. */
+typedef struct {
+    const uint8_t *ec, *ml;
+    size_t ec_len, ml_len;
+} cl_certs;
+int cl_epoch_certs(cluster *c, const cl_epoch *ep, cl_certs *out);
 cl_epoch *cl_epoch_get(cluster *c);              /* live ACTIVE-or-DKG epoch with a reference, or NULL */
 int cl_is_excluded(cluster *c, const uint8_t key[CLUSTER_KEY_BYTES]); /* c->mu held */
 void cl_exclude(cluster *c, const uint8_t key[CLUSTER_KEY_BYTES], const char *why); /* c->mu held */

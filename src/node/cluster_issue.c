@@ -169,10 +169,12 @@ int cluster_issue(cluster *c, const tsp_issue_req *r, unsigned deadline_ms, uint
         return reject(TSP_FAIL_SYSTEM_FAILURE, TSP_OUTCOME_UNAVAILABLE, "signing quorum unavailable", resp, resp_len, res);
     int rc = -1;
     x509_cert id;
-    const uint8_t *idc = profile == TSP_PROFILE_PQ ? ep->ml_cert : ep->ec_cert;
-    size_t idl = profile == TSP_PROFILE_PQ ? ep->ml_cert_len : ep->ec_cert_len;
-    tsp_identity ec = {&ep->ec_signer, ep->ec_cert, ep->ec_cert_len}, ml = {&ep->ml_signer, ep->ml_cert, ep->ml_cert_len};
-    if (x509_cert_parse(&id, idc, idl) != 0) {
+    cl_certs cs;
+    int have = cl_epoch_certs(c, ep, &cs) == 0;
+    const uint8_t *idc = profile == TSP_PROFILE_PQ ? cs.ml : cs.ec;
+    size_t idl = profile == TSP_PROFILE_PQ ? cs.ml_len : cs.ec_len;
+    tsp_identity ec = {&ep->ec_signer, cs.ec, cs.ec_len}, ml = {&ep->ml_signer, cs.ml, cs.ml_len};
+    if (!have || x509_cert_parse(&id, idc, idl) != 0) {
         rc = reject(TSP_FAIL_SYSTEM_FAILURE, TSP_OUTCOME_UNAVAILABLE, "TSA certificate unusable", resp, resp_len, res);
         goto out;
     }

@@ -167,9 +167,11 @@ static int token_tbs(cluster *c, cl_epoch *ep, const cl_sign_req *r, uint8_t **t
 {
     x509_cert cert;
     int pq = r->profile == TSP_PROFILE_PQ;
-    const uint8_t *id = pq ? ep->ml_cert : ep->ec_cert;
-    size_t idl = pq ? ep->ml_cert_len : ep->ec_cert_len;
-    if (!ep->ml_cert || !ep->ec_cert || x509_cert_parse(&cert, id, idl) != 0)
+    cl_certs cs;
+    if (cl_epoch_certs(c, ep, &cs) != 0) return snprintf(why, whylen, "no certificates for this epoch"), -1;
+    const uint8_t *id = pq ? cs.ml : cs.ec;
+    size_t idl = pq ? cs.ml_len : cs.ec_len;
+    if (x509_cert_parse(&cert, id, idl) != 0)
         return snprintf(why, whylen, "no certificates for this epoch"), -1;
     if ((r->scheme == CL_SCHEME_EC && pq) || (r->scheme == CL_SCHEME_ML && r->profile == TSP_PROFILE_CLASSIC))
         return snprintf(why, whylen, "scheme not used by the profile"), -1;
@@ -193,11 +195,11 @@ static int token_tbs(cluster *c, cl_epoch *ep, const cl_sign_req *r, uint8_t **t
     }
     if (r->scheme == CL_SCHEME_EC || r->profile != TSP_PROFILE_COMPAT) {
         int alg = r->scheme == CL_SCHEME_EC ? X509_ALG_ECDSA_P384 : X509_ALG_MLDSA65;
-        const uint8_t *crt = alg == X509_ALG_ECDSA_P384 ? ep->ec_cert : ep->ml_cert;
-        size_t crl = alg == X509_ALG_ECDSA_P384 ? ep->ec_cert_len : ep->ml_cert_len;
+        const uint8_t *crt = alg == X509_ALG_ECDSA_P384 ? cs.ec : cs.ml;
+        size_t crl = alg == X509_ALG_ECDSA_P384 ? cs.ec_len : cs.ml_len;
         rc = tsp_signed_attrs_encode(alg, crt, crl, tst, tst_len, 0, tbs, len);
     } else { /* compat: the ML-DSA countersignature of the verified ECDSA signature */
-        if (tsp_signed_attrs_encode(X509_ALG_ECDSA_P384, ep->ec_cert, ep->ec_cert_len, tst, tst_len, 0, &ec_attrs,
+        if (tsp_signed_attrs_encode(X509_ALG_ECDSA_P384, cs.ec, cs.ec_len, tst, tst_len, 0, &ec_attrs,
                                     &ec_len) != 0 ||
             !r->ecsig_len ||
             x509_verify_raw(X509_ALG_ECDSA_P384, ep->ec_pub, sizeof ep->ec_pub, ec_attrs, ec_len, r->ecsig,
@@ -205,7 +207,7 @@ static int token_tbs(cluster *c, cl_epoch *ep, const cl_sign_req *r, uint8_t **t
             snprintf(why, whylen, "the countersigned ECDSA signature does not verify");
             goto out;
         }
-        rc = tsp_signed_attrs_encode(X509_ALG_MLDSA65, ep->ml_cert, ep->ml_cert_len, r->ecsig, r->ecsig_len, 1, tbs, len);
+        rc = tsp_signed_attrs_encode(X509_ALG_MLDSA65, cs.ml, cs.ml_len, r->ecsig, r->ecsig_len, 1, tbs, len);
     }
     if (rc != 0) snprintf(why, whylen, "signedAttrs do not encode");
 out:
