@@ -418,6 +418,7 @@ void cluster_on_message(cluster *c, const uint8_t from[CLUSTER_KEY_BYTES], const
     }
     if (c->stopping) cl_item_free(it);
     else if (it->m.kind == CL_KIND_START) cl_on_start(c, it);
+    else if (it->m.kind == CL_KIND_CERTS) cl_on_certs(c, it);
     else if (it->m.kind == CL_KIND_LIVE) {
         if (!c->ep && it->m.epoch > c->live_epoch) c->live_epoch = it->m.epoch;
         cl_item_free(it);

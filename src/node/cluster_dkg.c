@@ -276,7 +276,7 @@ static void put32(uint8_t *p, size_t v)
 }
 
 /* Pack up to 4 length-prefixed blobs. */
-static uint8_t *pack(const uint8_t *const *b, const size_t *l, int n, size_t *out_len)
+uint8_t *cl_pack(const uint8_t *const *b, const size_t *l, int n, size_t *out_len)
 {
     size_t total = 0;
     for (int i = 0; i < n; i++) total += 4 + l[i];
@@ -291,7 +291,7 @@ static uint8_t *pack(const uint8_t *const *b, const size_t *l, int n, size_t *ou
     return o;
 }
 
-static int unpack(const uint8_t *in, size_t len, const uint8_t **b, size_t *l, int n)
+int cl_unpack(const uint8_t *in, size_t len, const uint8_t **b, size_t *l, int n)
 {
     for (int i = 0; i < n; i++) {
         if (len < 4) return -1;
@@ -323,7 +323,7 @@ static int certify(cluster *c, cl_epoch *ep, cl_err *e)
                 }
         const uint8_t *b[4] = {csr[0], csr[1], cert[0], cert[1]};
         size_t l[4] = {csr_len[0], csr_len[1], cert_len[0], cert_len[1]};
-        if (!(blob = pack(b, l, 4, &blob_len))) {
+        if (!(blob = cl_pack(b, l, 4, &blob_len))) {
             rc = cl_err_set(e, CL_E_LOCAL, 0, 0, "oom");
             goto out;
         }
@@ -332,7 +332,7 @@ static int certify(cluster *c, cl_epoch *ep, cl_err *e)
     if ((rc = agree(c, ep, "cctsa-cluster-certs-v1", &st, e)) != 0) goto out;
     const uint8_t *b[4];
     size_t l[4];
-    if (!st.from1 || unpack(st.from1, st.from1_len, b, l, 4) != 0) {
+    if (!st.from1 || cl_unpack(st.from1, st.from1_len, b, l, 4) != 0) {
         rc = cl_err_set(e, CL_E_REFUSED, 1, 0, "party 1 distributed no CSRs");
     } else if (cl_check_csr(c, ep, CL_SCHEME_EC, b[0], l[0], why, sizeof why) != 0 ||
                cl_check_csr(c, ep, CL_SCHEME_ML, b[1], l[1], why, sizeof why) != 0) {

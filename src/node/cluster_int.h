@@ -220,6 +220,15 @@ cl_item *cl_inbox_take(cluster *c, uint8_t kind, uint32_t epoch, const uint8_t s
                        unsigned party, const uint8_t key[CLUSTER_KEY_BYTES]);
 void cl_item_free(cl_item *it);
 
+/* n length-prefixed (u32) blobs in one buffer, and back (exactly n, nothing left over). */
+uint8_t *cl_pack(const uint8_t *const *b, const size_t *l, int n, size_t *out_len);
+int cl_unpack(const uint8_t *in, size_t len, const uint8_t **b, size_t *l, int n);
+/* The signer sets of this node and 2 peers that may sign now (reachable, not excluded, no ECDSA
+ * ban when need_ec), rotated for load spreading (takes c->mu). */
+unsigned cl_candidate_sets(cluster *c, cl_epoch *ep, int need_ec, unsigned sets[6]);
+/* A CERTS message from a party of the live epoch: the renewed certificates (c->mu held; takes it). */
+void cl_on_certs(cluster *c, cl_item *it);
+
 /* hashing */
 void cl_sha384(const void *const *parts, const size_t *lens, size_t n, uint8_t out[48]);
 

@@ -38,8 +38,7 @@ static int choose_profile(cluster *c, const tsp_issue_req *req)
     return req->path_profile;
 }
 
-/* The signer sets of self and 2 peers that may sign now, rotated for load spreading. */
-static unsigned candidate_sets(cluster *c, cl_epoch *ep, int need_ec, unsigned sets[6])
+unsigned cl_candidate_sets(cluster *c, cl_epoch *ep, int need_ec, unsigned sets[6])
 {
     static unsigned rot;
     unsigned n = 0, all[6], k = 0;
@@ -86,7 +85,7 @@ static void *part_thread(void *arg)
 static int sign_plan(cluster *c, cl_epoch *ep, tsp_token_plan *plan, const cl_sign_req *base, uint64_t deadline,
                      const char **why)
 {
-    unsigned sets[6], n = candidate_sets(c, ep, base->profile != TSP_PROFILE_PQ, sets);
+    unsigned sets[6], n = cl_candidate_sets(c, ep, base->profile != TSP_PROFILE_PQ, sets);
     int parts = tsp_token_parts(plan);
     cl_sign_req cur = *base;
     uint8_t ecsig[X509_ECDSA_MAX_SIGBYTES];

@@ -12,6 +12,7 @@
  *    others count it as a lost holder (DEGRADED) and go on signing;
  *  - a node whose signing messages are corrupted is named as culprit, excluded, and signing continues;
  *  - LOST: fewer than 3 holders alive, the epoch retires (certificates gone, 503-kind refusals);
+ *  - renewal: fresh threshold-signed CSRs, new certificates on every serving node, tokens verify;
  *  - cluster_install_certs accepts the group keys' certificates and refuses swapped keys and
  *    another measurement.
  * Under the sanitizer build the DKG (seconds of CPU per party, much more under ASan) is skipped. */
@@ -362,6 +363,31 @@ static void test_restart_no_share(void)
     CHECK(issue_verify(0, TSP_PROFILE_HYBRID, &res, 0));
 }
 
+/* Renewal on node 0: fresh threshold-signed CSRs, new dev CA certificates on every serving node. */
+static void test_renew(void)
+{
+    tsp_engine_result res;
+    uint8_t *old_ec, *old_ml, *ec, *ml, *ec1 = NULL, *ml1 = NULL;
+    size_t oel, oml, ecl, mll, ec1l = 0, ml1l = 0;
+    char why[256] = "";
+    CHECK(cluster_certs(h_node(H, 0), &old_ec, &oel, &old_ml, &oml) == 0);
+    sleep(1); /* another notBefore, so the certificates differ */
+    CHECK_MSG(cluster_renew_certs(h_node(H, 0), why, sizeof why) == 0, "renew: %s", why);
+    CHECK(cluster_certs(h_node(H, 0), &ec, &ecl, &ml, &mll) == 0);
+    CHECK(ecl != oel || memcmp(ec, old_ec, ecl) != 0);
+    int same = 0;
+    for (int t = 0; t < 50 && !same; t++) {
+        free(ec1), free(ml1);
+        CHECK(cluster_certs(h_node(H, 1), &ec1, &ec1l, &ml1, &ml1l) == 0);
+        same = ec1l == ecl && !memcmp(ec1, ec, ecl) && ml1l == mll && !memcmp(ml1, ml, mll);
+        if (!same) usleep(100000);
+    }
+    CHECK_MSG(same, "node 1 did not install the renewed certificates");
+    CHECK(issue_verify(1, TSP_PROFILE_COMPAT, &res, 0));
+    CHECK(issue_verify(0, TSP_PROFILE_HYBRID, &res, 0));
+    free(old_ec), free(old_ml), free(ec), free(ml), free(ec1), free(ml1);
+}
+
 /* Production path on node 0: certificates posted by an operator pass the acceptance checks only
  * for the group keys and the node's own measurement. */
 static void test_install_certs(void)
@@ -419,6 +445,7 @@ int main(int argc, char **argv)
     test_availability();
     test_restart_no_share();
     test_culprit();
+    test_renew();
     test_lost();
     test_install_certs();
     h_free(H);
