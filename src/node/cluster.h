@@ -54,6 +54,9 @@ typedef struct {
     /* State changed (epoch, availability, node state, a culprit named); any thread. May be NULL. */
     void (*on_change)(void *arg);
     void *change_arg;
+    /* Root of trust of the nodes' evidence in the binding record (the measured configuration's
+     * provider); 0: no binding record is built. */
+    attest_provider provider;
 } cluster_config;
 
 typedef struct cluster cluster;
@@ -119,5 +122,12 @@ int cluster_install_certs(cluster *c, const uint8_t *ec, size_t ec_len, const ui
 int cluster_retire(cluster *c, char *why, size_t whylen);
 int cluster_compromised(cluster *c, char *why, size_t whylen);
 int cluster_renew_certs(cluster *c, char *why, size_t whylen);
+
+#ifdef CCTSA_CLUSTER_FAULTS
+/* Test builds only: make this node a lying coordinator. rule: "gentime=MS" (genTime MS off the
+ * issuer's time), "tamper-tbs" (ask participants to sign bytes that do not rebuild), "none".
+ * 0, or -1 if the rule is unknown. */
+int cluster_set_fault(cluster *c, const char *rule);
+#endif
 
 #endif
