@@ -12,6 +12,7 @@
 
 #include "cli/commands.h"
 #include "crypto/ct.h"
+#include "tsp/tsp_devca.h"
 #include "x509/cert.h"
 #include "x509/csr.h"
 #include "x509/keyfile.h"
@@ -269,11 +270,9 @@ static int pick_tcbinfo(const ca_opts *o, const x509_csr *r, x509_tcbinfo *t, ch
 
 static int cmd_sign(const ca_opts *o)
 {
-    uint8_t *csrder = NULL, *rootder = NULL, *der = NULL;
+    uint8_t *csrder = NULL, *der = NULL;
     size_t csrlen, len;
     x509_csr r;
-    x509_cert root;
-    x509_keypair k = {0};
     int rc = 1;
     if (!o->dir || !o->csr || !o->out) {
         cli_error("ca sign: --dir, --csr and -o are required");
@@ -293,14 +292,7 @@ static int cmd_sign(const ca_opts *o)
         rc = 2;
         goto out;
     }
-    char keypath[4096], vendor[64], model[64];
-    root_path(keypath, sizeof keypath, o->dir, issuer_alg, "key");
-    if (load_root_cert(o->dir, issuer_alg, &rootder, &root)) goto out;
-    if (x509_keypair_load(&k, keypath) || k.signer.publen != root.pub.len ||
-        memcmp(k.signer.pub, root.pub.p, root.pub.len)) {
-        cli_error("ca sign: root key %s missing or does not match the root certificate", keypath);
-        goto out;
-    }
+    char vendor[64], model[64], err[512];
     x509_tcbinfo tcb;
     int have_tcb;
     int picked = pick_tcbinfo(o, &r, &tcb, vendor, model, &have_tcb);
@@ -308,15 +300,9 @@ static int cmd_sign(const ca_opts *o)
         rc = picked == -2 ? 2 : 1; /* a bad --measurement is a usage error, a refused CSR is not */
         goto out;
     }
-    time_t now = time(NULL);
-    x509_cert_template t = {.profile = X509_PROFILE_TSA, .issuer = root.subject.p, .issuer_len = root.subject.len,
-                            .subject = r.subject.p, .subject_len = r.subject.len, .not_before = now - CLOCK_SKEW,
-                            .not_after = now + (time_t)o->days * 86400, .subject_alg = r.key_alg,
-                            .subject_pub = r.pub.p, .subject_publen = r.pub.len, .issuer_key_id = root.ski.p,
-                            .issuer_key_id_len = root.ski.len, .path_len = -1, .tcbinfo = have_tcb ? &tcb : NULL};
-    if (t.not_after > root.not_after) t.not_after = root.not_after; /* never outlive the root */
-    if (x509_cert_build(&t, &k.signer, &der, &len)) {
-        cli_error("ca sign: issuing failed: %s", x509_error_reason());
+    if (tsp_devca_certify_csr(o->dir, &r, issuer_alg, have_tcb ? &tcb : NULL, (long)o->days * 86400, &der, &len, err,
+                              sizeof err)) {
+        cli_error("ca sign: %s", err);
         goto out;
     }
     if (write_pem(o->out, "CERTIFICATE", der, len, 0)) goto out;
@@ -325,9 +311,7 @@ static int cmd_sign(const ca_opts *o)
     rc = 0;
 out:
     free(csrder);
-    free(rootder);
     free(der);
-    x509_keypair_free(&k);
     return rc;
 }
 

@@ -120,4 +120,11 @@ int cluster_retire(cluster *c, char *why, size_t whylen);
 int cluster_compromised(cluster *c, char *why, size_t whylen);
 int cluster_renew_certs(cluster *c, char *why, size_t whylen);
 
+#ifdef CCTSA_CLUSTER_FAULTS
+/* Test builds only: make this node a lying coordinator. rule: "gentime=MS" (genTime MS off the
+ * issuer's time), "tamper-tbs" (ask participants to sign bytes that do not rebuild), "none".
+ * 0, or -1 if the rule is unknown. */
+int cluster_set_fault(cluster *c, const char *rule);
+#endif
+
 #endif

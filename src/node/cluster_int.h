@@ -1,0 +1,218 @@
+/* cluster_int.h: the private state of the cluster engine shared by src/node/cluster_*.c.
+ * Owned here: struct cluster (peers, key epoch, inbox of received messages, counters), the key
+ * epoch object (shares in cc_secure_alloc memory, group keys, certificates; reference counted so
+ * a session keeps its shares alive across a retirement), and the uniform protocol-session shape
+ * both threshold schemes are driven through (cl_proto: one step function producing a broadcast
+ * and point-to-point parts, one error type naming a culprit or suspects, one loop: cl_session_run). */
+#ifndef CCTSA_NODE_CLUSTER_INT_H
+#define CCTSA_NODE_CLUSTER_INT_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include "base/base.h"
+#include "node/cluster.h"
+#include "node/cluster_msg.h"
+#include "threshold/ecdsa/tecdsa.h"
+#include "threshold/mldsa/tmldsa.h"
+#include "tsp/tsp_clock.h"
+#include "x509/signer.h"
+
+#define CL_N CLUSTER_NODES
+#define CL_T 3
+#define CL_SETS 10
+#define CL_INBOX_MAX_MSGS 4096
+#define CL_INBOX_MAX_BYTES (96u << 20)
+#define CL_INBOX_TTL_MS 120000
+#define CL_MAX_PARTICIPANT_THREADS 24
+#define CL_USED_SIDS 8192
+#define CL_DKG_ROUND_MS 60000      /* per DKG round (the ECDSA base OTs take seconds) */
+#define CL_SIGN_ROUND_MS 4000      /* per signing round */
+#define CL_PRESIGS_PER_SET 2       /* pool target per signer set this node coordinates */
+
+/* ---- one error type for both schemes ---- */
+typedef struct {
+    int code;           /* 0, or a negative CL_E_* / scheme code */
+    unsigned culprit;   /* 1..5: proven deviator; 0: none proven */
+    unsigned suspects;  /* bit p-1: at least one of these deviated */
+    char reason[192];
+} cl_err;
+
+enum { CL_E_TIMEOUT = -100, CL_E_ABORTED = -101, CL_E_STOPPED = -102, CL_E_LOCAL = -103, CL_E_REFUSED = -104 };
+
+int cl_err_set(cl_err *e, int code, unsigned culprit, unsigned suspects, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+/* ---- one session shape ---- */
+typedef struct {
+    const uint8_t *bc[CL_N + 1];    /* by party; own entry: what we broadcast */
+    size_t bc_len[CL_N + 1];
+    const uint8_t *p2p[CL_N + 1];   /* by sender: its private part for us */
+    size_t p2p_len[CL_N + 1];
+} cl_in;
+
+typedef struct {
+    uint8_t *bc;                    /* malloc'd, the same for every participant */
+    size_t bc_len;
+    uint8_t *p2p[CL_N + 1];         /* malloc'd, by receiver party */
+    size_t p2p_len[CL_N + 1];
+} cl_out;
+void cl_out_free(cl_out *o);
+
+enum { CL_STEP_MORE = 0, CL_STEP_DONE = 1 };
+typedef struct {
+    const char *name;
+    uint8_t kind; /* CL_KIND_* of its messages */
+    /* Step `round` (1, 2, ...): consume `in` (the messages of round-1, own broadcast included),
+     * produce `out` for this round. CL_STEP_MORE, CL_STEP_DONE (out still sent), or < 0 with e. */
+    int (*step)(void *st, unsigned round, const cl_in *in, cl_out *out, cl_err *e);
+    /* Parties whose round-`round` messages we need before the next step (bit p-1); NULL: all
+     * other participants. */
+    unsigned (*expect)(void *st, unsigned round);
+} cl_proto;
+
+struct cl_epoch;
+typedef struct {
+    uint8_t kind;
+    uint32_t epoch;
+    uint8_t sid[CL_SID_BYTES];
+    unsigned self;                              /* own party 1..5 */
+    unsigned members;                           /* participants (bit p-1) */
+    uint8_t keys[CL_N][CLUSTER_KEY_BYTES];      /* node key of party p at keys[p-1] */
+    unsigned round_ms;                          /* wait per round */
+    uint64_t deadline_ms;                       /* absolute (monotonic), 0: none */
+} cl_session;
+
+/* Run a protocol to its end: step, send, wait for the round's messages, repeat. 0, or < 0 with e. */
+int cl_session_run(cluster *c, const cl_session *s, const cl_proto *p, void *st, cl_err *e);
+/* Send one message (kind, round, bc, p2p) of session s to party `to`. 0 or -1. */
+int cl_session_send(cluster *c, const cl_session *s, unsigned round, unsigned to, const uint8_t *bc, size_t bc_len,
+                    const uint8_t *p2p, size_t p2p_len);
+void cl_session_abort(cluster *c, const cl_session *s, const char *reason);
+/* Send to a node key (before parties exist). */
+int cl_send_key(cluster *c, const uint8_t to[CLUSTER_KEY_BYTES], const cl_msg *m);
+
+/* ---- the key epoch ---- */
+typedef struct cl_epoch {
+    uint32_t number;
+    uint8_t transcript[48];                      /* SHA-384 session id of the DKG */
+    uint8_t keys[CL_N][CLUSTER_KEY_BYTES];       /* sorted node keys: party p = keys[p-1] */
+    uint8_t boot_ids[CL_N][MESH_BOOT_ID_BYTES];
+    unsigned self;
+    tmldsa_share *ml;
+    tecdsa_keyshare *ec;
+    uint8_t ml_pk[TMLDSA_PKBYTES], ml_key_id[TMLDSA_KEYIDBYTES];
+    uint8_t ec_pub[TECDSA_PUB_BYTES], ec_key_id[TECDSA_ID_BYTES];
+    uint8_t *ml_cert, *ec_cert, *ml_csr, *ec_csr;
+    size_t ml_cert_len, ec_cert_len, ml_csr_len, ec_csr_len;
+    x509_signer ml_signer, ec_signer;             /* public halves for tsp_token_prepare */
+    int refs;                                     /* under c->mu */
+    struct cl_presig *pool;                       /* presignatures: ours to coordinate, and peers' */
+    unsigned n_pool;
+} cl_epoch;
+
+typedef struct cl_presig {
+    struct cl_presig *next;
+    unsigned set;                  /* signer mask */
+    unsigned coord;                /* party that coordinates its use */
+    uint8_t sid[CL_SID_BYTES];
+    tecdsa_presig *ps;
+} cl_presig;
+
+typedef struct cl_item {
+    struct cl_item *next;
+    cl_msg m;          /* points into buf */
+    uint8_t *buf;
+    size_t len;
+    uint64_t at_ms;
+} cl_item;
+
+typedef struct {
+    uint8_t coord[CLUSTER_KEY_BYTES];
+    uint8_t prefix[TSP_SERIAL_PREFIX_BYTES];
+    uint64_t max_counter;
+    int used;
+} cl_serial_window;
+
+struct cluster {
+    cluster_config cfg;
+    tsp_policies policies;
+    cc_allocator secure;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int stopping, threads, participants;
+    /* peers */
+    mesh_peer_info peer[MESH_PEERS];
+    int peer_time_ok[MESH_PEERS];
+    int self_attested, self_time_ok;
+    /* epoch */
+    uint32_t epoch_no;              /* last epoch number used */
+    lc_epoch_state epoch_state;
+    lc_node_state node_state;
+    cl_epoch *ep;                   /* live (DKG done) epoch or NULL */
+    unsigned lost;                  /* parties of ep seen restarted (bit p-1) */
+    int dkg_running;
+    uint32_t live_epoch;            /* peers answered our commitment: they serve this epoch without us */
+    uint64_t dkg_next_ms;           /* backoff: no DKG before this */
+    unsigned dkg_failures;
+    uint8_t excluded[CL_N][CLUSTER_KEY_BYTES];
+    char excluded_why[CL_N][160];
+    unsigned n_excluded;
+    char reason[160];
+    /* DKG commit-reveal state, filled by on_message */
+    cl_item *inbox, *inbox_tail;
+    size_t inbox_n, inbox_bytes;
+    uint8_t used_sids[CL_USED_SIDS][CL_SID_BYTES];
+    unsigned used_next;
+    cl_serial_window windows[16];
+    tsp_issuer_state issuer;
+    /* counters */
+    uint64_t dkg_ok, dkg_failed, dkg_last_ms;
+    uint64_t signed_ok, sign_failed, sign_retries, refusals;
+#ifdef CCTSA_CLUSTER_FAULTS
+    long fault_gentime_ms;
+    int fault_tamper_tbs;
+#endif
+};
+
+uint64_t cl_now_ms(void);
+void cl_log_info(cluster *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Changes of state: call with c->mu held; on_change runs after unlock via cl_notify. */
+void cl_notify(cluster *c);
+/* Table steps with a log line; -1 if the table has no such transition (c->mu held). */
+int cl_node_event(cluster *c, lc_node_event ev);
+int cl_epoch_event(cluster *c, lc_epoch_event ev);
+/* Retire the live epoch and wipe its shares (c->mu held). */
+void cl_retire_locked(cluster *c, const char *why);
+void cl_epoch_release(cluster *c, cl_epoch *ep); /* drop a reference (c->mu held) */
+void cl_epoch_free(cl_epoch *ep);
+cl_epoch *cl_epoch_get(cluster *c);              /* live ACTIVE-or-DKG epoch with a reference, or NULL */
+int cl_is_excluded(cluster *c, const uint8_t key[CLUSTER_KEY_BYTES]); /* c->mu held */
+void cl_exclude(cluster *c, const uint8_t key[CLUSTER_KEY_BYTES], const char *why); /* c->mu held */
+int cl_can_sign(cluster *c); /* ACTIVE epoch and a quorum that signs (c->mu held) */
+int cl_party_reachable(cluster *c, const cl_epoch *ep, unsigned party); /* c->mu held */
+/* Record a session id as used; -1 if it was used before (c->mu held). */
+int cl_sid_use(cluster *c, const uint8_t sid[CL_SID_BYTES]);
+int cl_spawn(cluster *c, void *(*fn)(void *), void *arg); /* counted thread; 0 or -1 */
+void cl_thread_done(cluster *c);
+
+/* inbox */
+void cl_inbox_put(cluster *c, cl_item *it);     /* c->mu held */
+#define CL_ANY_PARTY 0xffu
+/* Take the message of (kind, epoch, sid, round) from party (CL_ANY_PARTY: any) with that node key
+ * if present (c->mu held). */
+cl_item *cl_inbox_take(cluster *c, uint8_t kind, uint32_t epoch, const uint8_t sid[CL_SID_BYTES], unsigned round,
+                       unsigned party, const uint8_t key[CLUSTER_KEY_BYTES]);
+void cl_item_free(cl_item *it);
+
+/* hashing */
+void cl_sha384(const void *const *parts, const size_t *lens, size_t n, uint8_t out[48]);
+
+/* DKG (cluster_dkg.c) */
+void cl_dkg_maybe_start(cluster *c);             /* c->mu held */
+/* participant side of START (cluster_part.c) */
+void cl_on_start(cluster *c, cl_item *it);       /* c->mu held; takes it */
+void cl_start_parked(cluster *c);                /* c->mu held: STARTs that waited for c->ep */
+/* signing (cluster_sign.c) */
+
+#endif

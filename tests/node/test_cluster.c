@@ -1,0 +1,316 @@
+/* test_cluster.c: five cluster engines in one process (cluster_harness.h), one DKG:
+ *  - the DKG completes; all five hold the same group keys, parties 1..5, certificates from the dev CA;
+ *  - tokens of all four profiles, coordinated by different nodes, verify with our verifier against
+ *    the dev CA roots and the measurement; several requests are signed concurrently;
+ *  - a lying coordinator (genTime 5 s off, tampered to-be-signed bytes) is refused by the
+ *    participants and gets no token;
+ *  - availability from peer updates: HEALTHY, DEGRADED, CRITICAL, SUSPENDED (503-kind refusal, then
+ *    resumes with the same key);
+ *  - a restarted node (new key and boot id) is told the others serve without it: NO_SHARE, and the
+ *    others count it as a lost holder (DEGRADED) and go on signing;
+ *  - a node whose signing messages are corrupted is named as culprit, excluded, and signing continues;
+ *  - LOST: fewer than 3 holders alive, the epoch retires (certificates gone, 503-kind refusals).
+ * Under the sanitizer build the DKG (seconds of CPU per party, much more under ASan) is skipped. */
+#include <openssl/rand.h>
+#include <openssl/sha.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "cluster_harness.h"
+#include "node/cluster_msg.h"
+#include "testutil.h"
+#include "tsp/tsp_status.h"
+#include "tsp/tsp_verify.h"
+#include "x509/pem.h"
+
+static harness *H;
+static uint8_t *roots[2];
+static size_t root_lens[2];
+
+/* A SHA-256 MessageImprint of data and an 8-byte positive nonce. */
+static void make_req(const char *data, uint8_t imprint[51], uint8_t nonce[10], tsp_issue_req *r, int profile)
+{
+    static const uint8_t head[19] = {0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01,
+                                     0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20};
+    memcpy(imprint, head, sizeof head);
+    SHA256((const uint8_t *)data, strlen(data), imprint + 19);
+    nonce[0] = 0x02, nonce[1] = 8;
+    if (RAND_bytes(nonce + 2, 8) != 1) abort();
+    nonce[2] = (uint8_t)((nonce[2] & 0x7f) | 0x01);
+    *r = (tsp_issue_req){.path_profile = profile, .imprint_tlv = imprint, .imprint_tlv_len = 51, .nonce_tlv = nonce,
+                         .nonce_tlv_len = 10, .cert_req = 1};
+}
+
+/* Issue on node i; 1 if granted and the token verifies. */
+static int issue_verify(int i, int profile, tsp_engine_result *res, int quiet)
+{
+    uint8_t imprint[51], nonce[10], *resp = NULL;
+    size_t len = 0;
+    tsp_issue_req r;
+    const char *data = "cctsa cluster test data";
+    make_req(data, imprint, nonce, &r, profile);
+    if (cluster_issue(h_node(H, i), &r, 8000, &resp, &len, res) != 0) return 0;
+    int ok = res->status == TSP_STATUS_GRANTED;
+    if (ok) {
+        tsp_verify_opts o = {.nroots = 2, .data = (const uint8_t *)data, .data_len = strlen(data)};
+        tsp_verify_report rep;
+        o.roots[0] = roots[0], o.root_lens[0] = root_lens[0];
+        o.roots[1] = roots[1], o.root_lens[1] = root_lens[1];
+        o.require = profile == TSP_PROFILE_CLASSIC ? TSP_REQUIRE_CLASSIC
+                    : profile == TSP_PROFILE_PQ    ? TSP_REQUIRE_PQ
+                                                   : TSP_REQUIRE_BOTH;
+        ok = tsp_verify(resp, len, &o, &rep) == 0;
+        if (!ok) fprintf(stderr, "verify (%s): %s\n", tsp_profile_name((tsp_profile)profile), rep.error);
+        ok = ok && rep.profile == profile;
+    } else if (!quiet) {
+        fprintf(stderr, "issue on node %d (%s): %s\n", i, tsp_profile_name((tsp_profile)profile), res->why ? res->why : "?");
+    }
+    free(resp);
+    return ok;
+}
+
+static void test_dkg(void)
+{
+    cluster_status st[H_NODES];
+    unsigned parties = 0;
+    CHECK_MSG(h_wait_active(H, 600) == 0, "DKG did not complete");
+    for (int i = 0; i < H_NODES; i++) {
+        cluster_get_status(h_node(H, i), &st[i]);
+        CHECK(st[i].epoch == 1);
+        CHECK(st[i].epoch_state == LC_EPOCH_ACTIVE);
+        CHECK(st[i].node_state == LC_NODE_SERVING);
+        CHECK(st[i].availability == LC_AVAIL_HEALTHY);
+        CHECK(st[i].reachable == 5 && st[i].alive == 5);
+        CHECK(st[i].party >= 1 && st[i].party <= 5);
+        parties |= 1u << (st[i].party - 1);
+        CHECK_MEM(st[i].ml_key_id, st[0].ml_key_id, sizeof st[0].ml_key_id);
+        CHECK_MEM(st[i].ec_key_id, st[0].ec_key_id, sizeof st[0].ec_key_id);
+        CHECK(st[i].dkg_ok == 1);
+        CHECK(st[i].cert_not_after > time(NULL));
+    }
+    CHECK(parties == 0x1f);
+    /* party p is the node with the p-th smallest key */
+    for (int i = 0; i < H_NODES; i++) {
+        unsigned rank = 1;
+        for (int j = 0; j < H_NODES; j++) rank += memcmp(h_key(H, j), h_key(H, i), CLUSTER_KEY_BYTES) < 0;
+        CHECK(st[i].party == rank);
+    }
+    uint8_t *ec0, *ml0, *ec, *ml;
+    size_t ec0l, ml0l, ecl, mll;
+    CHECK(cluster_certs(h_node(H, 0), &ec0, &ec0l, &ml0, &ml0l) == 0);
+    for (int i = 1; i < H_NODES; i++) {
+        CHECK(cluster_certs(h_node(H, i), &ec, &ecl, &ml, &mll) == 0);
+        CHECK(ecl == ec0l && !memcmp(ec, ec0, ecl) && mll == ml0l && !memcmp(ml, ml0, mll));
+        free(ec), free(ml);
+    }
+    CHECK(cluster_csrs(h_node(H, 3), &ec, &ecl, &ml, &mll) == 0);
+    free(ec), free(ml), free(ec0), free(ml0);
+}
+
+static void test_tokens(void)
+{
+    tsp_engine_result res;
+    for (int p = 0; p < TSP_PROFILE_COUNT; p++)
+        CHECK_MSG(issue_verify(p % H_NODES, p, &res, 0), "profile %s", tsp_profile_name((tsp_profile)p));
+    CHECK(issue_verify(4, TSP_PATH_DEFAULT, &res, 0) == 0 || res.profile == TSP_PROFILE_HYBRID);
+}
+
+typedef struct {
+    int node, profile, ok;
+} conc;
+
+static void *conc_main(void *arg)
+{
+    conc *c = arg;
+    tsp_engine_result res;
+    c->ok = issue_verify(c->node, c->profile, &res, 0);
+    return NULL;
+}
+
+static void test_concurrent(void)
+{
+    pthread_t t[4];
+    conc c[4] = {{0, TSP_PROFILE_HYBRID, 0}, {1, TSP_PROFILE_COMPAT, 0}, {2, TSP_PROFILE_CLASSIC, 0}, {0, TSP_PROFILE_PQ, 0}};
+    for (int i = 0; i < 4; i++) CHECK(pthread_create(&t[i], NULL, conc_main, &c[i]) == 0);
+    for (int i = 0; i < 4; i++) {
+        pthread_join(t[i], NULL);
+        CHECK_MSG(c[i].ok, "concurrent request %d", i);
+    }
+}
+
+static uint64_t refusals(void)
+{
+    uint64_t n = 0;
+    for (int i = 0; i < H_NODES; i++) {
+        cluster_status st;
+        cluster_get_status(h_node(H, i), &st);
+        n += st.participant_refusals;
+    }
+    return n;
+}
+
+static void test_lying_coordinator(void)
+{
+    tsp_engine_result res;
+    uint64_t before = refusals();
+    CHECK(cluster_set_fault(h_node(H, 1), "gentime=5000") == 0);
+    CHECK(!issue_verify(1, TSP_PROFILE_PQ, &res, 1));
+    CHECK(res.status == TSP_STATUS_REJECTION);
+    CHECK(refusals() > before);
+    before = refusals();
+    CHECK(cluster_set_fault(h_node(H, 1), "gentime=-5000") == 0);
+    CHECK(!issue_verify(1, TSP_PROFILE_CLASSIC, &res, 1));
+    CHECK(refusals() > before);
+    before = refusals();
+    CHECK(cluster_set_fault(h_node(H, 1), "none") == 0);
+    CHECK(cluster_set_fault(h_node(H, 1), "tamper-tbs") == 0);
+    CHECK(!issue_verify(1, TSP_PROFILE_HYBRID, &res, 1));
+    CHECK(refusals() > before);
+    CHECK(cluster_set_fault(h_node(H, 1), "bogus") == -1);
+    CHECK(cluster_set_fault(h_node(H, 1), "none") == 0);
+    CHECK(issue_verify(1, TSP_PROFILE_HYBRID, &res, 0));
+}
+
+/* Node 3 corrupts every ML-DSA signing message it sends (the library header right after ours). */
+static int corrupt_from_3(void *arg, int from, int to, uint8_t *body, size_t len)
+{
+    (void)arg, (void)to;
+    if (from == 3 && len > 120 && body[5] == CL_KIND_ML_SIGN) body[CL_MSG_HDR_BYTES - 4 + 1] ^= 0x40;
+    return 1;
+}
+
+static void test_culprit(void)
+{
+    tsp_engine_result res;
+    cluster_status st;
+    h_set_tamper(H, corrupt_from_3, NULL);
+    int ok = 0;
+    for (int k = 0; k < 3 && !ok; k++) ok = issue_verify(0, TSP_PROFILE_PQ, &res, 0);
+    CHECK_MSG(ok, "signing continues without the corrupting node");
+    /* the first set holding node 3 named it; after that no set includes it */
+    int named = 0;
+    for (int k = 0; k < 6 && !named; k++) {
+        cluster_get_status(h_node(H, 0), &st);
+        named = st.nodes[1 + h_slot(0, 3)].excluded;
+        if (!named) CHECK(issue_verify(0, TSP_PROFILE_PQ, &res, 0));
+    }
+    CHECK_MSG(named, "node 3 named as culprit on node 0");
+    cluster_get_status(h_node(H, 0), &st);
+    CHECK(strstr(st.nodes[1 + h_slot(0, 3)].reason, "culprit") != NULL);
+    CHECK(issue_verify(0, TSP_PROFILE_HYBRID, &res, 0));
+    h_set_tamper(H, NULL, NULL);
+}
+
+static lc_availability avail(int i)
+{
+    cluster_status st;
+    cluster_get_status(h_node(H, i), &st);
+    return st.availability;
+}
+
+/* node 2's view: peers go down and come back with their shares (a partition, SIGSTOP) */
+static void test_availability(void)
+{
+    tsp_engine_result res;
+    CHECK(avail(2) == LC_AVAIL_HEALTHY);
+    h_peer(H, 2, 0, MESH_PEER_DOWN);
+    CHECK(avail(2) == LC_AVAIL_DEGRADED);
+    h_peer(H, 2, 1, MESH_PEER_DOWN);
+    CHECK(avail(2) == LC_AVAIL_CRITICAL);
+    CHECK(issue_verify(2, TSP_PROFILE_CLASSIC, &res, 0)); /* still signs with 3 */
+    h_peer(H, 2, 4, MESH_PEER_DOWN);
+    CHECK(avail(2) == LC_AVAIL_SUSPENDED);
+    CHECK(!issue_verify(2, TSP_PROFILE_CLASSIC, &res, 1));
+    CHECK(res.kind == TSP_OUTCOME_UNAVAILABLE && res.unavailable);
+    h_peer(H, 2, 0, MESH_PEER_UP);
+    h_peer(H, 2, 1, MESH_PEER_UP);
+    h_peer(H, 2, 4, MESH_PEER_UP);
+    CHECK(avail(2) == LC_AVAIL_HEALTHY);
+    CHECK(issue_verify(2, TSP_PROFILE_COMPAT, &res, 0)); /* resumed with the same key */
+}
+
+/* node 2's view: with node 4 already restarted, two more holders come back with new keys and
+ * boot ids: fewer than 3 shares remain, the epoch retires */
+static void test_lost(void)
+{
+    tsp_engine_result res;
+    cluster_status st;
+    cluster_get_status(h_node(H, 2), &st);
+    CHECK(st.availability == LC_AVAIL_DEGRADED && st.alive == 4);
+    h_peer_restarted(H, 2, 0);
+    cluster_get_status(h_node(H, 2), &st);
+    CHECK(st.availability == LC_AVAIL_CRITICAL && st.alive == 3);
+    h_peer_restarted(H, 2, 1);
+    cluster_get_status(h_node(H, 2), &st);
+    CHECK(st.epoch_state == LC_EPOCH_RETIRED);
+    CHECK(st.availability == LC_AVAIL_NONE);
+    CHECK(st.node_state == LC_NODE_MESHED);
+    uint8_t *a, *b;
+    size_t al, bl;
+    CHECK(cluster_certs(h_node(H, 2), &a, &al, &b, &bl) == -1);
+    CHECK(!issue_verify(2, TSP_PROFILE_CLASSIC, &res, 1) && res.kind == TSP_OUTCOME_UNAVAILABLE);
+}
+
+/* A restarted node meets a cluster that serves without it: NO_SHARE, and the others go on. */
+static void test_restart_no_share(void)
+{
+    tsp_engine_result res;
+    cluster_status st;
+    h_restart(H, 4);
+    int no_share = 0;
+    for (int t = 0; t < 100 && !no_share; t++) {
+        cluster_get_status(h_node(H, 4), &st);
+        no_share = st.node_state == LC_NODE_NO_SHARE;
+        if (!no_share) usleep(100000);
+    }
+    CHECK_MSG(no_share, "restarted node is %s", lc_node_name(st.node_state));
+    CHECK(st.epoch_state != LC_EPOCH_ACTIVE && st.party == 0);
+    CHECK(strstr(st.reason, "no share") != NULL);
+    for (int i = 0; i < 4; i++) {
+        cluster_get_status(h_node(H, i), &st);
+        CHECK(st.availability == LC_AVAIL_DEGRADED && st.alive == 4);
+        CHECK(st.nodes[1 + h_slot(i, 4)].holder == 0);
+    }
+    CHECK(issue_verify(0, TSP_PROFILE_HYBRID, &res, 0));
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: test_cluster BIN_DIR\n");
+        return 2;
+    }
+#ifdef CCTSA_SANITIZE_BUILD
+    int sanitized = 1;
+#else
+    int sanitized = tu_sanitized();
+#endif
+    if (sanitized) {
+        printf("test_cluster: skipped under the sanitizer build (five DKGs in one process take minutes there); "
+               "the release build runs it\n");
+        return 77;
+    }
+    H = h_new(argv[1]);
+    CHECK(H != NULL);
+    if (!H) return check_summary("test_cluster");
+    char path[512];
+    snprintf(path, sizeof path, "%s/root-ecdsa.pem", h_ca_dir(H));
+    CHECK(x509_read_pem_or_der(path, "CERTIFICATE", &roots[0], &root_lens[0]) == 0);
+    snprintf(path, sizeof path, "%s/root-mldsa.pem", h_ca_dir(H));
+    CHECK(x509_read_pem_or_der(path, "CERTIFICATE", &roots[1], &root_lens[1]) == 0);
+    h_all_up(H);
+    test_dkg();
+    test_tokens();
+    test_concurrent();
+    test_lying_coordinator();
+    test_availability();
+    test_restart_no_share();
+    test_culprit();
+    test_lost();
+    h_free(H);
+    free(roots[0]), free(roots[1]);
+    return check_summary("test_cluster");
+}
