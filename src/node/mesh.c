@@ -212,7 +212,7 @@ static void on_hello(mesh_conn *c, const uint8_t *body, size_t len)
         for (int i = 0; i < MESH_PEERS; i++)
             if (!strcmp(m->peers[i].addr, h.addr)) s = i;
         if (s < 0 || m->peers[s].we_dial) {
-            char r[MESH_REASON_MAX];
+            char r[MESH_REASON_MAX + 64];
             snprintf(r, sizeof r, "mesh: %s is not a peer that dials us", h.addr);
             return refuse(c, r);
         }
@@ -329,7 +329,7 @@ static void tls_error(mesh_conn *c, short what, char *out, size_t n)
     unsigned long e = bufferevent_get_openssl_error(c->bev);
     int se = EVUTIL_SOCKET_ERROR();
     if (e) {
-        char buf[160];
+        char buf[120];
         ERR_error_string_n(e, buf, sizeof buf);
         snprintf(out, n, "TLS: %s", buf);
     } else if (what & BEV_EVENT_EOF) {
