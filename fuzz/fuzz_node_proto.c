@@ -1,26 +1,56 @@
 /* fuzz_node_proto.c: libFuzzer target for the node protocol parsers, read as the node reads a
  * connection: frame after frame, header checked (requests only), then the body parsed by type;
  * the gateway-side answer parsers get every body too. Properties: a SIGN body that parses encodes
- * back to the same bytes, and its imprint template builds a MessageImprint; a STATUS body that
- * parses encodes back to the same bytes. */
+ * back to the same bytes, and its imprint template builds a MessageImprint; a STATUS body (base, or
+ * with the cluster block) that parses encodes back to the same bytes; a DER list (CERT_INSTALL
+ * request, CERTS and CSRS answers) that parses frames back to the same bytes, its items inside the
+ * body; a CERT_INSTALL result re-encodes to the same bytes; an ATTEST answer's parts lie inside it. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "proto/node_proto.h"
 
+static void der_list(uint8_t type, const uint8_t *b, size_t n, size_t item_max)
+{
+    proto_der_list l;
+    const char *why = NULL;
+    uint8_t *f;
+    size_t len;
+    if (proto_der_list_parse(b, n, item_max, &l, &why) != 0) {
+        if (!why) abort();
+        return;
+    }
+    for (unsigned i = 0; i < l.n; i++)
+        if (l.der[i] < b || l.der[i] + l.len[i] > b + n || l.len[i] > item_max) abort();
+    if (n <= proto_max_body(type)) {
+        if (proto_der_list_frame(type, 1, &l, &f, &len) != 0) abort();
+        if (len != PROTO_HEADER_LEN + n || memcmp(f + PROTO_HEADER_LEN, b, n) != 0) abort();
+        free(f);
+    }
+}
+
 static void answers(const uint8_t *b, size_t n)
 {
+    static proto_status st;
+    static uint8_t again_st[PROTO_STATUS_MAX_LEN];
     proto_sign_resp r;
-    proto_status st;
+    proto_install_resp ir;
+    proto_attest_resp ar;
     uint16_t code;
     char reason[PROTO_REASON_MAX + 1];
     const char *why;
     if (proto_sign_resp_parse(b, n, &r, &why) == 0 && r.der_len && (r.der < b || r.der + r.der_len > b + n)) abort();
     if (proto_status_parse(b, n, &st, &why) == 0) {
-        uint8_t again[PROTO_STATUS_LEN];
-        proto_status_encode(&st, again);
-        if (memcmp(again, b, PROTO_STATUS_LEN) != 0) abort();
+        size_t len = proto_status_write(&st, again_st);
+        if (len != n || memcmp(again_st, b, n) != 0) abort();
     }
+    der_list(PROTO_CERTS | PROTO_RESPONSE, b, n, proto_max_body(PROTO_CERTS | PROTO_RESPONSE));
+    if (proto_install_resp_parse(b, n, &ir, &why) == 0) {
+        uint8_t again[2 + PROTO_REASON_MAX];
+        if (proto_install_resp_encode(&ir, again) != n || memcmp(again, b, n) != 0) abort();
+    }
+    if (proto_attest_resp_parse(b, n, &ar, &why) == 0 &&
+        (ar.report != b || PROTO_ATTEST_REPORT_LEN + 4 + ar.endorsements_len != n)) abort();
     (void)proto_error_parse(b, n, &code, reason);
 }
 
@@ -52,6 +82,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 abort();
             }
         }
+        if (h.type == PROTO_CERT_INSTALL) der_list(PROTO_CERT_INSTALL, body, h.body_len, PROTO_CERT_MAX);
         answers(body, h.body_len);
         off += PROTO_HEADER_LEN + h.body_len;
     }

@@ -15,6 +15,8 @@
 #include <unistd.h>
 
 #include "gateway/gateway_conn.h"
+#include "gateway/gateway_info.h"
+#include "gateway/gateway_metrics.h"
 #include "gateway/gateway_sign.h"
 #include "gateway/gateway_strict.h"
 #include "gateway/gateway_cert.h"
@@ -33,6 +35,8 @@ struct gateway_http {
     gw_conn_registry *conns;
     struct MHD_Response *busy; /* the 503, shared by every refusal */
     _Atomic unsigned awaiting; /* admitted to signing, reply not yet sent (for a graceful stop) */
+    gw_metrics *metrics;
+    gw_rate attest_rate;       /* GET /attestation */
 };
 
 /* One POST request. Once submitted, the job belongs to the node client until its callback
@@ -41,13 +45,14 @@ typedef enum { UP_RECEIVING, UP_SIGNING, UP_REFUSED } upload_state;
 
 typedef struct {
     int profile; /* tsp_profile or TSP_PATH_DEFAULT */
+    gw_info_kind info; /* a GET answered from a node (GW_INFO_NONE: a POST) */
     uint8_t *body;
     size_t len;
     upload_state state;
     _Atomic int signed_;
     struct MHD_Connection *conn;
     gw_sign_job job;
-    struct timespec start;
+    struct timespec start, submitted;
 } upload;
 
 static void log_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -150,13 +155,13 @@ static enum MHD_Result text(struct MHD_Connection *c, unsigned code, const char 
     char m[32], u[256];
     log_line("%s %s -> HTTP %u (%.*s)", log_safe(method, m, sizeof m), log_safe(url, u, sizeof u), code,
              (int)strcspn(msg, "\n"), msg);
-    return reply(c, code, "text/plain; charset=utf-8", msg, strlen(msg), 0);
+    return reply(c, code, "text/plain; charset=utf-8", msg, strlen(msg), 1); /* msg may be on the caller's stack */
 }
 
 /* /health: the node's states under the design's field names, plus profiles and certificate. */
 static enum MHD_Result health(gateway_http *g, struct MHD_Connection *c)
 {
-    char body[1024], node_id[33];
+    char body[8192], node_id[33];
     gw_nodes_health h;
     gw_signer_health(g->signer, &h);
     for (int i = 0; i < 16; i++) snprintf(node_id + 2 * i, 3, "%02x", h.st.node_id[i]);
@@ -179,9 +184,93 @@ static enum MHD_Result health(gateway_http *g, struct MHD_Connection *c)
         }
     n += (size_t)snprintf(body + n, sizeof body - n, "]");
     if (h.up) n += gateway_cert_json(&h.cert, body + n, sizeof body - n);
-    n += (size_t)snprintf(body + n, sizeof body - n, "}\n");
+    if (h.have_st && h.st.flags & PROTO_STATUS_CLUSTER && n < sizeof body)
+        n += gw_info_cluster_json(&h.st.cluster, body + n, sizeof body - n);
+    if (n < sizeof body) n += (size_t)snprintf(body + n, sizeof body - n, "}\n");
+    if (n >= sizeof body) return text(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "GET", "/health", "health does not fit\n");
     unsigned code = strcmp(status, "unavailable") ? MHD_HTTP_OK : MHD_HTTP_SERVICE_UNAVAILABLE;
     return reply(c, code, "application/json", body, n, 1);
+}
+
+/* /metrics: the Prometheus text exposition. */
+static enum MHD_Result metrics(gateway_http *g, struct MHD_Connection *c)
+{
+    size_t len = 0;
+    char *t = gw_metrics_render(g->metrics, g->signer, &len);
+    if (!t) return text(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "GET", "/metrics", "out of memory\n");
+    struct MHD_Response *r = MHD_create_response_from_buffer(len, t, MHD_RESPMEM_MUST_FREE);
+    if (!r) return free(t), MHD_NO;
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+    enum MHD_Result rc = MHD_queue_response(c, MHD_HTTP_OK, r);
+    MHD_destroy_response(r);
+    gw_conn_set_phase(conn_of(c), GW_CONN_ANSWERED);
+    return rc;
+}
+
+static enum MHD_Result submit_post(gateway_http *g, struct MHD_Connection *c, upload *u);
+
+/* GET /binding, /certs, /attestation: check the query (the nonce), the rate limit of
+ * /attestation, then ask a node. */
+static enum MHD_Result begin_info(gateway_http *g, struct MHD_Connection *c, const char *url, gw_info_kind k,
+                                  void **con_cls)
+{
+    uint8_t req[PROTO_ATTEST_NONCE_MAX];
+    size_t req_len = 0;
+    if (k == GW_INFO_ATTESTATION) {
+        const char *nonce = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "nonce");
+        if (gw_info_nonce(nonce, req, &req_len) != 0)
+            return text(c, MHD_HTTP_BAD_REQUEST, "GET", url, "nonce: 32 to 128 hex digits (16 to 64 bytes) required\n");
+        unsigned wait_s = gw_rate_take(&g->attest_rate);
+        if (wait_s) {
+            char secs[16];
+            snprintf(secs, sizeof secs, "%u", wait_s);
+            struct MHD_Response *r = MHD_create_response_from_buffer(19, (void *)"too many requests\n\n", MHD_RESPMEM_PERSISTENT);
+            if (!r) return MHD_NO;
+            MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; charset=utf-8");
+            MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, secs);
+            MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+            enum MHD_Result rc = MHD_queue_response(c, MHD_HTTP_TOO_MANY_REQUESTS, r);
+            MHD_destroy_response(r);
+            gw_conn_set_phase(conn_of(c), GW_CONN_ANSWERED);
+            log_line("GET /attestation -> HTTP 429 (rate limit)");
+            return rc;
+        }
+    }
+    upload *u = calloc(1, sizeof *u);
+    if (!u || (req_len && !(u->body = malloc(req_len)))) {
+        free(u);
+        return MHD_NO;
+    }
+    if (req_len) memcpy(u->body, req, req_len);
+    u->len = req_len;
+    u->info = k;
+    u->conn = c;
+    clock_gettime(CLOCK_MONOTONIC, &u->start);
+    *con_cls = u;
+    return submit_post(g, c, u);
+}
+
+/* The node's answer to a GET, turned into the HTTP answer (gateway_info.h). */
+static enum MHD_Result finish_info(struct MHD_Connection *c, const char *url, upload *u)
+{
+    gw_sign_job *j = &u->job;
+    if (j->rc != 0) return text(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "GET", url, "out of memory\n");
+    if (j->res.unavailable) {
+        char msg[PROTO_REASON_MAX + 64];
+        snprintf(msg, sizeof msg, "not available: %s\n", j->why);
+        return text(c, MHD_HTTP_SERVICE_UNAVAILABLE, "GET", url, msg);
+    }
+    gw_info_answer a;
+    if (gw_info_format(u->info, u->body, u->len, j->resp, j->resp_len, &a) != 0)
+        return text(c, MHD_HTTP_BAD_GATEWAY, "GET", url, "the node's answer is malformed\n");
+    struct MHD_Response *r = MHD_create_response_from_buffer(a.len, a.body, MHD_RESPMEM_MUST_FREE);
+    if (!r) return free(a.body), MHD_NO;
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, a.ctype);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    enum MHD_Result rc = MHD_queue_response(c, MHD_HTTP_OK, r);
+    MHD_destroy_response(r);
+    gw_conn_set_phase(conn_of(c), GW_CONN_ANSWERED);
+    return rc;
 }
 
 /* Content-Type is application/timestamp-query (RFC 3161 3.4), case-insensitive, optionally
@@ -228,10 +317,13 @@ static void signed_cb(gw_sign_job *job)
     MHD_resume_connection(u->conn);
 }
 
-/* The whole body is in: hand it to the node client and suspend the connection. */
+/* The whole body is in (or a GET's node request is ready): hand it to the node client and
+ * suspend the connection. */
 static enum MHD_Result submit_post(gateway_http *g, struct MHD_Connection *c, upload *u)
 {
-    u->job = (gw_sign_job){.req = u->body, .req_len = u->len, .path_profile = u->profile, .done = signed_cb, .arg = u};
+    u->job = (gw_sign_job){.req = u->body, .req_len = u->len, .path_profile = u->profile, .done = signed_cb, .arg = u,
+                           .query = gw_info_request_type(u->info)};
+    clock_gettime(CLOCK_MONOTONIC, &u->submitted);
     gw_conn_set_phase(conn_of(c), GW_CONN_SIGNING);
     u->state = UP_SIGNING;
     MHD_suspend_connection(c);
@@ -262,22 +354,32 @@ static struct MHD_Response *busy_response(void)
     return r;
 }
 
-static enum MHD_Result busy(gateway_http *g, struct MHD_Connection *c, const char *url)
+static double seconds_since(const struct timespec *t)
+{
+    struct timespec end;
+    clock_gettime(CLOCK_MONOTONIC, &end);
+    return (double)(end.tv_sec - t->tv_sec) + (double)(end.tv_nsec - t->tv_nsec) / 1e9;
+}
+
+static enum MHD_Result busy(gateway_http *g, struct MHD_Connection *c, const char *url, upload *u)
 {
     char safe[256];
+    if (u->info != GW_INFO_NONE) return text(c, MHD_HTTP_SERVICE_UNAVAILABLE, "GET", url, "busy, retry later\n");
+    gw_metrics_request(g->metrics, -1, GW_OUT_UNAVAILABLE, TSP_FAIL_SYSTEM_FAILURE, seconds_since(&u->start), 0, 0);
     if (log_allowed(&busy_limit)) log_line("POST %s -> HTTP 503 (signing queue full)", log_safe(url, safe, sizeof safe));
     gw_conn_set_phase(conn_of(c), GW_CONN_ANSWERED);
     return MHD_queue_response(c, MHD_HTTP_SERVICE_UNAVAILABLE, g->busy);
 }
 
-static enum MHD_Result finish_post(struct MHD_Connection *c, const char *url, upload *u)
+static enum MHD_Result finish_post(gateway_http *g, struct MHD_Connection *c, const char *url, upload *u)
 {
     gw_sign_job *j = &u->job;
-    struct timespec end;
     if (j->rc != 0) return text(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "POST", url, "cannot encode a response\n");
     tsp_engine_result res = j->res;
-    clock_gettime(CLOCK_MONOTONIC, &end);
-    double ms = (double)(end.tv_sec - u->start.tv_sec) * 1e3 + (double)(end.tv_nsec - u->start.tv_nsec) / 1e6;
+    double ms = seconds_since(&u->start) * 1e3;
+    gw_metrics_request(g->metrics, res.profile,
+                       res.status == TSP_STATUS_GRANTED ? GW_OUT_GRANTED : res.unavailable ? GW_OUT_UNAVAILABLE : GW_OUT_REJECTED,
+                       res.status == TSP_STATUS_GRANTED ? -1 : res.fail, ms / 1e3, seconds_since(&u->submitted), j->attempts);
     char safe[256];
     if (res.status == TSP_STATUS_GRANTED)
         log_line("POST %s -> granted, profile %s, %zu-byte reply, %.1f ms", log_safe(url, safe, sizeof safe),
@@ -323,7 +425,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         if (bad) return text(c, MHD_HTTP_BAD_REQUEST, method, url, bad);
     }
     if (!strcmp(method, MHD_HTTP_METHOD_GET) || !strcmp(method, MHD_HTTP_METHOD_HEAD)) {
+        if (u && u->state == UP_SIGNING && !atomic_load(&u->signed_)) return MHD_YES;
+        if (u && u->state == UP_SIGNING) return finish_info(c, url, u);
+        if (u) return busy(g, c, url, u);
         if (!strcmp(url, "/health")) return health(g, c);
+        if (!strcmp(url, "/metrics")) return metrics(g, c);
+        gw_info_kind k = gw_info_route(url);
+        if (k != GW_INFO_NONE) return begin_info(g, c, url, k, con_cls);
         if (tsp_profile_from_path(url, g->cfg.default_profile) >= 0)
             return text(c, MHD_HTTP_METHOD_NOT_ALLOWED, method, url, "use POST with application/timestamp-query\n");
         return text(c, MHD_HTTP_NOT_FOUND, method, url, "not found\n");
@@ -334,12 +442,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     case UP_RECEIVING:
         return *data_size ? take_body(g, c, url, u, data, data_size) : submit_post(g, c, u);
     case UP_REFUSED:
-        return busy(g, c, url);
+        return busy(g, c, url, u);
     case UP_SIGNING:
         break;
     }
     if (!atomic_load(&u->signed_)) return MHD_YES; /* not expected: resumed before the pool finished */
-    return finish_post(c, url, u);
+    return u->info != GW_INFO_NONE ? finish_info(c, url, u) : finish_post(g, c, url, u);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe)
@@ -391,7 +499,9 @@ gateway_http *gateway_http_start(const gateway_http_config *cfg)
     g->cfg.nodes.deadline_ms = l->node_deadline_ms;
     g->signer = gw_signer_new(&g->cfg.nodes);
     g->busy = busy_response();
-    if (g->conns && g->signer && g->busy)
+    g->metrics = gw_metrics_new();
+    gw_rate_init(&g->attest_rate, l->attest_per_minute, GW_ATTEST_BURST);
+    if (g->conns && g->signer && g->busy && g->metrics)
         g->daemon = MHD_start_daemon(
             MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0, NULL, NULL,
             on_request, g, MHD_OPTION_EXTERNAL_LOGGER, lib_log, g, MHD_OPTION_SOCK_ADDR,
@@ -410,6 +520,7 @@ gateway_http *gateway_http_start(const gateway_http_config *cfg)
         gw_signer_free(g->signer);
         gw_conn_registry_free(g->conns);
         if (g->busy) MHD_destroy_response(g->busy);
+        gw_metrics_free(g->metrics);
         free(g);
         return NULL;
     }
@@ -443,5 +554,7 @@ void gateway_http_stop(gateway_http *g)
     gw_conn_registry_free(g->conns);
     gw_signer_free(g->signer);
     MHD_destroy_response(g->busy);
+    gw_metrics_free(g->metrics);
+    gw_rate_free(&g->attest_rate);
     free(g);
 }

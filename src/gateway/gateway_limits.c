@@ -31,6 +31,8 @@ static const limit_opt opts[] = {
     {"--sign-queue", L(sign_queue), 1024, 1, 1000000, "requests admitted to signing at once; beyond: 503 with Retry-After"},
     {"--node-deadline-ms", L(node_deadline_ms), 3000, 50, 60000,
      "time the nodes have to sign one request (below the clients' HTTP timeout); later: 503"},
+    {"--attest-per-minute", L(attest_per_minute), 30, 1, 6000,
+     "GET /attestation requests passed to the nodes per minute (bursts of 4); beyond: 429 with Retry-After"},
 };
 #undef L
 #define NOPTS (sizeof opts / sizeof opts[0])

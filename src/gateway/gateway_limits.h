@@ -14,6 +14,7 @@ typedef struct {
     unsigned idle_timeout_s;      /* --idle-timeout: seconds without a byte either way, default 5 */
     unsigned sign_queue;          /* --sign-queue: requests admitted to signing at once, default 1024 */
     unsigned node_deadline_ms;    /* --node-deadline-ms: time the nodes have per request, default 3000 */
+    unsigned attest_per_minute;   /* --attest-per-minute: GET /attestation answered, default 30 (burst 4) */
 } gateway_limits;
 
 void gateway_limits_default(gateway_limits *l);

@@ -29,7 +29,7 @@ typedef struct {
     gw_signer_t *s;
     node_addr addr;
     struct bufferevent *bev;
-    int connected, up;
+    int connected, up, online;
     proto_status st;
     uint64_t status_sent, status_seen; /* monotonic ms; status_sent 0 = none outstanding */
     job_fifo inflight;
@@ -49,8 +49,23 @@ struct gw_signer {
     uint32_t next_id;
     unsigned rr;
     uint64_t last_health;
+    uint64_t retries[GW_RETRY_REASONS]; /* under mu */
     node_link nodes[GW_MAX_NODES];
 };
+
+static const char *const retry_names[GW_RETRY_REASONS] = {"retry_elsewhere", "unavailable", "node_error", "node_lost"};
+
+const char *gw_retry_reason_name(int r)
+{
+    return r >= 0 && r < GW_RETRY_REASONS ? retry_names[r] : "unknown";
+}
+
+static void count_retry(gw_signer_t *s, int reason)
+{
+    pthread_mutex_lock(&s->mu);
+    s->retries[reason]++;
+    pthread_mutex_unlock(&s->mu);
+}
 
 static uint64_t now_ms(void)
 {
@@ -97,24 +112,26 @@ static void complete(gw_signer *s, gw_sign_job *j)
     j->done(j);
 }
 
-/* Complete with a rejection built here (the gateway needs no key for one). */
+/* Complete with a rejection built here (the gateway needs no key for one); a query completes
+ * with the reason only. */
 static void complete_refusal(gw_signer *s, gw_sign_job *j, int fail, const char *why, int unavailable, int profile)
 {
     snprintf(j->why, sizeof j->why, "%s", why);
     j->res = (tsp_engine_result){.status = TSP_STATUS_REJECTION, .fail = fail, .profile = profile, .why = j->why,
                                  .unavailable = unavailable,
                                  .kind = unavailable ? TSP_OUTCOME_UNAVAILABLE : TSP_OUTCOME_FINAL};
-    j->rc = tsp_resp_reject((tsp_fail)fail, j->why, &j->resp, &j->resp_len);
+    j->rc = j->query ? 0 : tsp_resp_reject((tsp_fail)fail, j->why, &j->resp, &j->resp_len);
     complete(s, j);
 }
 
 static void close_link(gw_signer *s, node_link *n, const char *why);
 
-/* `up` and `st` are read by /health from HTTP threads: written under the lock. */
-static void set_up(gw_signer *s, node_link *n, int up)
+/* `up`, `online` and `st` are read by /health and /metrics from HTTP threads: written under the
+ * lock. Only ever cleared here (a STATUS answer sets them). */
+static void set_down(gw_signer *s, node_link *n)
 {
     pthread_mutex_lock(&s->mu);
-    n->up = up;
+    n->up = n->online = 0;
     pthread_mutex_unlock(&s->mu);
 }
 
@@ -143,12 +160,15 @@ static void dispatch(gw_signer *s, gw_sign_job *j, const char *last_why, int las
         uint8_t body[256];
         uint64_t left = j->deadline - now_ms();
         j->sreq.deadline_ms = (uint16_t)(left > 65535 ? 65535 : left);
-        size_t len = proto_sign_req_encode(&j->sreq, body, sizeof body);
+        size_t len = j->query ? 0 : proto_sign_req_encode(&j->sreq, body, sizeof body);
         j->id = ++s->next_id;
         j->node = (int)i;
         j->tried |= 1u << i;
+        j->attempts++;
         fifo_push(&nl->inflight, j);
-        send_frame(s, nl, PROTO_SIGN, j->id, body, len); /* on failure close_link re-dispatches j */
+        /* on failure close_link re-dispatches j */
+        if (j->query) send_frame(s, nl, j->query, j->id, j->req, j->req_len);
+        else send_frame(s, nl, PROTO_SIGN, j->id, body, len);
         return;
     }
     if (last_why) complete_refusal(s, j, last_fail, last_why, 1, -1);
@@ -162,8 +182,14 @@ static void prepare(gw_signer *s, gw_sign_job *j)
     tsp_fail fail;
     const char *why = NULL;
     j->tried = 0;
+    j->attempts = 0;
     j->resp = NULL;
     j->resp_len = 0;
+    if (j->query) {
+        j->deadline = now_ms() + s->cfg.deadline_ms;
+        dispatch(s, j, NULL, 0);
+        return;
+    }
     if (tsp_req_parse(j->req, j->req_len, &req, &fail, &why) != 0) {
         complete_refusal(s, j, fail, why, 0, -1);
         return;
@@ -201,12 +227,15 @@ static void close_link(gw_signer *s, node_link *n, const char *why)
         bufferevent_free(n->bev);
     }
     n->bev = NULL;
-    set_up(s, n, 0);
+    set_down(s, n);
     n->connected = 0;
     n->status_sent = 0;
     job_fifo orphans = n->inflight;
     n->inflight.head = n->inflight.tail = NULL;
-    for (gw_sign_job *j; (j = fifo_pop(&orphans));) dispatch(s, j, NULL, 0);
+    for (gw_sign_job *j; (j = fifo_pop(&orphans));) {
+        count_retry(s, GW_RETRY_NODE_LOST);
+        dispatch(s, j, NULL, 0);
+    }
 }
 
 static void on_sign_result(gw_signer *s, node_link *n, uint32_t id, const uint8_t *body, size_t len)
@@ -234,9 +263,28 @@ static void on_sign_result(gw_signer *s, node_link *n, uint32_t id, const uint8_
         complete_refusal(s, j, r.fail_bit, r.reason, 0, profile);
         break;
     default: /* retry elsewhere, or this node cannot sign now */
+        count_retry(s, r.outcome == PROTO_UNAVAILABLE ? GW_RETRY_UNAVAILABLE : GW_RETRY_RETRY_ELSEWHERE);
         dispatch(s, j, r.reason, r.fail_bit);
         break;
     }
+}
+
+/* The answer to a query: its body, copied. */
+static void on_query_answer(gw_signer *s, node_link *n, const proto_header *h, const uint8_t *body)
+{
+    gw_sign_job *j = fifo_take(&n->inflight, h->id);
+    if (!j) return;
+    if (h->type != (j->query | PROTO_RESPONSE)) {
+        fifo_push(&n->inflight, j);
+        close_link(s, n, "answer of another type than the request");
+        return;
+    }
+    j->resp = malloc(h->body_len ? h->body_len : 1);
+    j->rc = j->resp ? 0 : -1;
+    if (j->resp && h->body_len) memcpy(j->resp, body, h->body_len);
+    j->resp_len = h->body_len;
+    j->res = (tsp_engine_result){.status = TSP_STATUS_GRANTED, .fail = -1, .profile = -1};
+    complete(s, j);
 }
 
 static void on_read(struct bufferevent *bev, void *arg)
@@ -272,6 +320,7 @@ static void on_read(struct bufferevent *bev, void *arg)
             }
             pthread_mutex_lock(&s->mu);
             n->st = st;
+            n->online = 1;
             n->up = st.node_state == PROTO_NODE_SERVING;
             n->status_sent = 0;
             n->status_seen = now_ms();
@@ -283,7 +332,10 @@ static void on_read(struct bufferevent *bev, void *arg)
             char reason[PROTO_REASON_MAX + 1];
             gw_sign_job *j = fifo_take(&n->inflight, h.id);
             if (proto_error_parse(body, h.body_len, &code, reason) != 0) snprintf(reason, sizeof reason, "node error");
+            if (j) count_retry(s, GW_RETRY_NODE_ERROR);
             if (j) dispatch(s, j, reason, TSP_FAIL_SYSTEM_FAILURE);
+        } else if (h.type & PROTO_RESPONSE) {
+            on_query_answer(s, n, &h, body);
         } else {
             close_link(s, n, "unexpected message type");
             return;
@@ -350,8 +402,8 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
         }
         if (n->bev && n->connected && n->status_sent && now - n->status_sent > NODE_STALL_MS)
             close_link(s, n, "STATUS unanswered: node stalled");
-        else if (n->up && now - n->status_seen > NODE_STALL_MS)
-            set_up(s, n, 0);
+        else if (n->online && now - n->status_seen > NODE_STALL_MS)
+            set_down(s, n);
     }
     if (now - s->last_health < HEALTH_MS) return;
     s->last_health = now;
@@ -453,6 +505,10 @@ void gw_signer_health(gw_signer *s, gw_nodes_health *h)
     h->nodes = s->cfg.nnodes;
     for (unsigned i = 0; i < s->cfg.nnodes; i++) {
         const node_link *n = &s->nodes[i];
+        if (n->online && !h->have_st) {
+            h->have_st = 1;
+            h->st = n->st;
+        }
         if (!n->up) continue;
         if (!h->up) {
             h->up = 1;
@@ -466,6 +522,27 @@ void gw_signer_health(gw_signer *s, gw_nodes_health *h)
         h->cert.not_after = (time_t)h->st.not_after;
         h->cert.seconds_left = h->st.seconds_left;
     }
+}
+
+unsigned gw_signer_nodes(gw_signer *s, gw_node_view *out)
+{
+    pthread_mutex_lock(&s->mu);
+    for (unsigned i = 0; i < s->cfg.nnodes; i++) {
+        const node_link *n = &s->nodes[i];
+        snprintf(out[i].addr, sizeof out[i].addr, "%s", n->addr.text);
+        out[i].online = n->online;
+        out[i].serving = n->up;
+        out[i].st = n->st;
+    }
+    pthread_mutex_unlock(&s->mu);
+    return s->cfg.nnodes;
+}
+
+void gw_signer_retries(gw_signer *s, uint64_t out[GW_RETRY_REASONS])
+{
+    pthread_mutex_lock(&s->mu);
+    memcpy(out, s->retries, sizeof s->retries);
+    pthread_mutex_unlock(&s->mu);
 }
 
 int gw_signer_submit(gw_signer *s, gw_sign_job *job)

@@ -1,6 +1,8 @@
-/* node_proto.c: frame header, body limits, SIGN/STATUS/ERROR bodies (see node_proto.h). */
+/* node_proto.c: frame header, body limits, and the SIGN, STATUS (base and cluster block), DER list
+ * (CERTS, CSRS, CERT_INSTALL), CERT_INSTALL result, ATTEST answer and ERROR bodies (see node_proto.h). */
 #include "proto/node_proto.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,22 +34,28 @@ uint32_t proto_max_body(uint8_t type)
 {
     switch (type) {
     case PROTO_SIGN: return 2 + 2 + PROTO_DIGEST_MAX + 1 + PROTO_POLICY_MAX + 1 + PROTO_NONCE_MAX + 2;
-    case PROTO_STATUS: case PROTO_BINDING: case PROTO_CERTS: return 0;
+    case PROTO_STATUS: case PROTO_BINDING: case PROTO_CERTS: case PROTO_CSRS: return 0;
+    case PROTO_CERT_INSTALL: return 1 + PROTO_DER_LIST_MAX * (4 + PROTO_CERT_MAX);
     case PROTO_ATTEST: return PROTO_ATTEST_NONCE_MAX;
     case PROTO_SIGN | PROTO_RESPONSE: return 4 + PROTO_REASON_MAX + 4 + (256u << 10);
-    case PROTO_STATUS | PROTO_RESPONSE: return PROTO_STATUS_LEN;
+    case PROTO_STATUS | PROTO_RESPONSE: return PROTO_STATUS_MAX_LEN;
     case PROTO_ATTEST | PROTO_RESPONSE: case PROTO_BINDING | PROTO_RESPONSE: return 72u << 10;
-    case PROTO_CERTS | PROTO_RESPONSE: return 128u << 10;
+    case PROTO_CERTS | PROTO_RESPONSE: case PROTO_CSRS | PROTO_RESPONSE: return 128u << 10;
+    case PROTO_CERT_INSTALL | PROTO_RESPONSE: return 2 + PROTO_REASON_MAX;
     case PROTO_ERROR: return 2 + PROTO_REASON_MAX;
     default: return 0;
     }
 }
 
+static int is_request(uint8_t t)
+{
+    return (t >= PROTO_SIGN && t <= PROTO_CERT_INSTALL) || t == PROTO_CSRS;
+}
+
 static int known_type(uint8_t t, int requests_only)
 {
-    int req = t >= PROTO_SIGN && t <= PROTO_CERTS;
-    if (requests_only) return req;
-    return t == PROTO_ERROR || (t & PROTO_RESPONSE && (t & 0x7F) >= PROTO_SIGN && (t & 0x7F) <= PROTO_CERTS);
+    if (requests_only) return is_request(t);
+    return t == PROTO_ERROR || (t & PROTO_RESPONSE && is_request(t & 0x7F));
 }
 
 void proto_header_write(uint8_t out[PROTO_HEADER_LEN], uint8_t type, uint32_t id, uint32_t body_len)
@@ -240,8 +248,51 @@ int proto_sign_resp_parse(const uint8_t *b, size_t len, proto_sign_resp *r, cons
     return 0;
 }
 
-/* ---- STATUS: fixed 96 bytes ---- */
-void proto_status_encode(const proto_status *s, uint8_t o[PROTO_STATUS_LEN])
+/* ---- STATUS: base 96 bytes | cluster block (flag PROTO_STATUS_CLUSTER) ---- */
+static const char *const time_reasons[PROTO_TIME_REASONS] = {"not_synced", "holdover_expired", "error_bound",
+                                                             "leap_second", "gentime_window", "coordinator_untrusted"};
+static const char *const attest_reasons[PROTO_ATTEST_REASONS] = {"measurement", "debug", "chip_id", "evidence"};
+
+const char *proto_time_reason_name(int r)
+{
+    return r >= 0 && r < PROTO_TIME_REASONS ? time_reasons[r] : "unknown";
+}
+
+const char *proto_attest_reason_name(int r)
+{
+    return r >= 0 && r < PROTO_ATTEST_REASONS ? attest_reasons[r] : "unknown";
+}
+
+static int name_char(uint8_t c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+}
+
+/* A text field: len u8 | max bytes (text, then zeros). names: the node-name alphabet. */
+static int put_text(uint8_t *o, const char *t, size_t max, int names)
+{
+    size_t n = strnlen(t, max + 1);
+    if (n > max) return -1;
+    for (size_t i = 0; i < n; i++)
+        if (names ? !name_char((uint8_t)t[i]) : !printable((const uint8_t *)t + i, 1)) return -1;
+    o[0] = (uint8_t)n;
+    memcpy(o + 1, t, n);
+    return 0;
+}
+
+static int get_text(const uint8_t *b, char *t, size_t max, int names)
+{
+    static const uint8_t zero[PROTO_TEXT_MAX];
+    size_t n = b[0];
+    if (n > max || memcmp(b + 1 + n, zero, max - n) != 0) return -1;
+    for (size_t i = 0; i < n; i++)
+        if (names ? !name_char(b[1 + i]) : !printable(b + 1 + i, 1)) return -1;
+    memcpy(t, b + 1, n);
+    t[n] = 0;
+    return 0;
+}
+
+static void base_encode(const proto_status *s, uint8_t flags, uint8_t o[PROTO_STATUS_LEN])
 {
     memset(o, 0, PROTO_STATUS_LEN);
     memcpy(o, s->node_id, 16);
@@ -249,7 +300,7 @@ void proto_status_encode(const proto_status *s, uint8_t o[PROTO_STATUS_LEN])
     o[32] = s->node_state;
     o[33] = s->attested;
     o[34] = s->time_state;
-    o[35] = s->flags;
+    o[35] = flags;
     o[36] = s->profiles_mask;
     o[37] = s->default_profile;
     o[38] = s->cert_state;
@@ -263,14 +314,127 @@ void proto_status_encode(const proto_status *s, uint8_t o[PROTO_STATUS_LEN])
     /* 88..95 reserved, zero */
 }
 
+void proto_status_encode(const proto_status *s, uint8_t o[PROTO_STATUS_LEN])
+{
+    base_encode(s, (uint8_t)(s->flags & ~PROTO_STATUS_CLUSTER), o);
+}
+
+static int node_encode(const proto_cluster_node *n, uint8_t *o)
+{
+    memset(o, 0, PROTO_NODE_ENTRY_LEN);
+    memcpy(o, n->key, PROTO_SHORT_KEY);
+    if (put_text(o + 8, n->name, PROTO_NAME_MAX, 1) != 0) return -1;
+    o[40] = n->party;
+    o[41] = n->link;
+    o[42] = n->reachable;
+    o[43] = n->holder;
+    o[44] = n->excluded;
+    proto_put32(o + 48, n->attest_age_s);
+    put64(o + 56, (uint64_t)n->offset_ns);
+    return put_text(o + 64, n->reason, PROTO_TEXT_MAX, 0);
+}
+
+static int cluster_encode(const proto_cluster *c, uint8_t *o)
+{
+    memset(o, 0, PROTO_CLUSTER_LEN);
+    proto_put32(o, c->epoch);
+    o[4] = c->epoch_state;
+    o[5] = c->availability;
+    o[6] = c->node_state;
+    o[7] = c->party;
+    o[8] = c->reachable;
+    o[9] = c->alive;
+    o[10] = c->nts_configured;
+    o[11] = c->nts_agreeing;
+    proto_put32(o + 12, c->presigs);
+    const uint64_t u[7] = {c->dkg_ok, c->dkg_failed, c->dkg_last_ms, c->signed_ok, c->sign_failed, c->sign_retries,
+                           c->participant_refusals};
+    for (int i = 0; i < 7; i++) put64(o + 16 + 8 * i, u[i]);
+    put64(o + 72, (uint64_t)c->cert_not_after);
+    proto_put32(o + 80, c->attest_age_s);
+    proto_put32(o + 84, c->sync_age_s);
+    for (int i = 0; i < PROTO_TIME_REASONS; i++) put64(o + 88 + 8 * i, c->time_refusals[i]);
+    for (int i = 0; i < PROTO_ATTEST_REASONS; i++) put64(o + 136 + 8 * i, c->attest_failures[i]);
+    memcpy(o + 168, c->ml_key_id, 32);
+    memcpy(o + 200, c->ec_key_id, 48);
+    if (put_text(o + 248, c->reason, PROTO_TEXT_MAX, 0) != 0) return -1;
+    for (int i = 0; i < PROTO_CLUSTER_NODES; i++)
+        if (node_encode(&c->nodes[i], o + 408 + i * PROTO_NODE_ENTRY_LEN) != 0) return -1;
+    return 0;
+}
+
+size_t proto_status_write(const proto_status *s, uint8_t o[PROTO_STATUS_MAX_LEN])
+{
+    base_encode(s, s->flags, o);
+    if (!(s->flags & PROTO_STATUS_CLUSTER)) return PROTO_STATUS_LEN;
+    return cluster_encode(&s->cluster, o + PROTO_STATUS_LEN) == 0 ? PROTO_STATUS_MAX_LEN : 0;
+}
+
+static const char *node_parse(const uint8_t *b, proto_cluster_node *n)
+{
+    static const uint8_t zero[4];
+    memcpy(n->key, b, PROTO_SHORT_KEY);
+    if (get_text(b + 8, n->name, PROTO_NAME_MAX, 1) != 0) return "STATUS node name invalid";
+    n->party = b[40];
+    n->link = b[41];
+    n->reachable = b[42];
+    n->holder = b[43];
+    n->excluded = b[44];
+    if (n->party > PROTO_CLUSTER_NODES || n->link > 4 || n->reachable > 1 || n->holder > 1 || n->excluded > 1 ||
+        memcmp(b + 45, zero, 3) != 0 || memcmp(b + 52, zero, 4) != 0)
+        return "STATUS node field out of range";
+    n->attest_age_s = proto_get32(b + 48);
+    n->offset_ns = (int64_t)get64(b + 56);
+    if (get_text(b + 64, n->reason, PROTO_TEXT_MAX, 0) != 0) return "STATUS node reason invalid";
+    return NULL;
+}
+
+static const char *cluster_parse(const uint8_t *b, proto_cluster *c)
+{
+    c->epoch = proto_get32(b);
+    c->epoch_state = b[4];
+    c->availability = b[5];
+    c->node_state = b[6];
+    c->party = b[7];
+    c->reachable = b[8];
+    c->alive = b[9];
+    c->nts_configured = b[10];
+    c->nts_agreeing = b[11];
+    /* bounds: lc_epoch_state, lc_availability, lc_node_state counts (node/lifecycle.h) */
+    if (c->epoch_state > 4 || c->availability > 5 || c->node_state > 8 || c->party > PROTO_CLUSTER_NODES ||
+        c->reachable > PROTO_CLUSTER_NODES || c->alive > PROTO_CLUSTER_NODES || c->nts_agreeing > c->nts_configured)
+        return "STATUS cluster field out of range";
+    c->presigs = proto_get32(b + 12);
+    uint64_t *u[7] = {&c->dkg_ok, &c->dkg_failed, &c->dkg_last_ms, &c->signed_ok, &c->sign_failed, &c->sign_retries,
+                      &c->participant_refusals};
+    for (int i = 0; i < 7; i++) *u[i] = get64(b + 16 + 8 * i);
+    c->cert_not_after = (int64_t)get64(b + 72);
+    c->attest_age_s = proto_get32(b + 80);
+    c->sync_age_s = proto_get32(b + 84);
+    for (int i = 0; i < PROTO_TIME_REASONS; i++) c->time_refusals[i] = get64(b + 88 + 8 * i);
+    for (int i = 0; i < PROTO_ATTEST_REASONS; i++) c->attest_failures[i] = get64(b + 136 + 8 * i);
+    memcpy(c->ml_key_id, b + 168, 32);
+    memcpy(c->ec_key_id, b + 200, 48);
+    if (get_text(b + 248, c->reason, PROTO_TEXT_MAX, 0) != 0) return "STATUS cluster reason invalid";
+    for (int i = 0; i < PROTO_CLUSTER_NODES; i++) {
+        const char *w = node_parse(b + 408 + i * PROTO_NODE_ENTRY_LEN, &c->nodes[i]);
+        if (w) return w;
+    }
+    return NULL;
+}
+
 int proto_status_parse(const uint8_t *b, size_t len, proto_status *s, const char **why)
 {
     static const uint8_t zero[8];
     const char *w = NULL;
-    if (len != PROTO_STATUS_LEN) w = "STATUS body has the wrong length";
-    else if (b[32] > PROTO_NODE_FAILED || b[33] > 1 || b[34] > PROTO_TIME_EXCLUDED || b[35] > 3 || b[36] > 15 ||
+    int cluster = len >= PROTO_STATUS_LEN && (b[35] & PROTO_STATUS_CLUSTER);
+    memset(s, 0, sizeof *s);
+    if (len != (cluster ? PROTO_STATUS_MAX_LEN : PROTO_STATUS_LEN)) w = "STATUS body has the wrong length";
+    else if (b[32] > PROTO_NODE_FAILED || b[33] > 1 || b[34] > PROTO_TIME_EXCLUDED || b[35] > 7 || b[36] > 15 ||
              b[37] > 3 || b[38] > 4 || b[39] > 1 || memcmp(b + 88, zero, 8) != 0)
         w = "STATUS field out of range";
+    else if (cluster)
+        w = cluster_parse(b + PROTO_STATUS_LEN, &s->cluster);
     if (w) {
         if (why) *why = w;
         return -1;
@@ -291,6 +455,90 @@ int proto_status_parse(const uint8_t *b, size_t len, proto_status *s, const char
     s->uptime_s = get64(b + 64);
     s->granted = get64(b + 72);
     s->refused = get64(b + 80);
+    return 0;
+}
+
+/* ---- DER lists (CERTS, CSRS answers; CERT_INSTALL request) ---- */
+int proto_der_list_frame(uint8_t type, uint32_t id, const proto_der_list *l, uint8_t **out, size_t *len)
+{
+    size_t body = 1;
+    if (l->n > PROTO_DER_LIST_MAX) return -1;
+    for (unsigned i = 0; i < l->n; i++) body += 4 + l->len[i];
+    if (body > proto_max_body(type)) return -1;
+    uint8_t *f = malloc(PROTO_HEADER_LEN + body);
+    if (!f) return -1;
+    proto_header_write(f, type, id, (uint32_t)body);
+    uint8_t *p = f + PROTO_HEADER_LEN;
+    *p++ = (uint8_t)l->n;
+    for (unsigned i = 0; i < l->n; i++) {
+        proto_put32(p, (uint32_t)l->len[i]);
+        memcpy(p + 4, l->der[i], l->len[i]);
+        p += 4 + l->len[i];
+    }
+    *out = f;
+    *len = PROTO_HEADER_LEN + body;
+    return 0;
+}
+
+int proto_der_list_parse(const uint8_t *b, size_t len, size_t item_max, proto_der_list *l, const char **why)
+{
+    const char *w = NULL;
+    size_t i = 1;
+    memset(l, 0, sizeof *l);
+    if (len < 1 || b[0] > PROTO_DER_LIST_MAX) w = "DER list count missing or over 2";
+    for (unsigned k = 0; !w && k < b[0]; k++) {
+        size_t n = len - i >= 4 ? proto_get32(b + i) : SIZE_MAX;
+        if (n == SIZE_MAX || n > len - i - 4) w = "DER list item truncated";
+        else if (n < 2 || n > item_max || b[i + 4] != 0x30) w = "DER list item is not a SEQUENCE within the size limit";
+        else l->der[k] = b + i + 4, l->len[k] = n, i += 4 + n;
+    }
+    if (!w && i != len) w = "DER list has trailing bytes";
+    if (w) {
+        memset(l, 0, sizeof *l);
+        if (why) *why = w;
+        return -1;
+    }
+    l->n = b[0];
+    return 0;
+}
+
+/* ---- CERT_INSTALL result: accepted u8 | reason_len u8 | reason ---- */
+size_t proto_install_resp_encode(const proto_install_resp *r, uint8_t out[2 + PROTO_REASON_MAX])
+{
+    size_t rl = strnlen(r->reason, PROTO_REASON_MAX);
+    out[0] = r->accepted ? 1 : 0;
+    out[1] = (uint8_t)rl;
+    memcpy(out + 2, r->reason, rl);
+    return 2 + rl;
+}
+
+int proto_install_resp_parse(const uint8_t *b, size_t len, proto_install_resp *r, const char **why)
+{
+    const char *w = NULL;
+    memset(r, 0, sizeof *r);
+    if (len < 2 || b[0] > 1 || b[1] > PROTO_REASON_MAX || len != 2u + b[1]) w = "CERT_INSTALL result malformed";
+    else if (!printable(b + 2, b[1])) w = "reason is not printable ASCII";
+    else if (!b[0] && !b[1]) w = "a refusal without a reason";
+    if (w) {
+        if (why) *why = w;
+        return -1;
+    }
+    r->accepted = b[0];
+    memcpy(r->reason, b + 2, b[1]);
+    return 0;
+}
+
+/* ---- ATTEST answer: report | u32 endorsements length | endorsements ---- */
+int proto_attest_resp_parse(const uint8_t *b, size_t len, proto_attest_resp *r, const char **why)
+{
+    memset(r, 0, sizeof *r);
+    if (len < PROTO_ATTEST_REPORT_LEN + 4 || proto_get32(b + PROTO_ATTEST_REPORT_LEN) != len - PROTO_ATTEST_REPORT_LEN - 4) {
+        if (why) *why = "ATTEST answer length mismatch";
+        return -1;
+    }
+    r->report = b;
+    r->endorsements_len = len - PROTO_ATTEST_REPORT_LEN - 4;
+    r->endorsements = r->endorsements_len ? b + PROTO_ATTEST_REPORT_LEN + 4 : NULL;
     return 0;
 }
 

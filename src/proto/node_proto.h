@@ -20,6 +20,8 @@
 
 enum {
     PROTO_SIGN = 0x01, PROTO_STATUS = 0x02, PROTO_ATTEST = 0x03, PROTO_BINDING = 0x04, PROTO_CERTS = 0x05,
+    PROTO_CERT_INSTALL = 0x06, /* 0x07 is kept for the operators' CONTROL message */
+    PROTO_CSRS = 0x08,
     PROTO_RESPONSE = 0x80, /* answer type = request type | 0x80 */
     PROTO_ERROR = 0x7F,
 };
@@ -82,12 +84,62 @@ typedef struct {
 int proto_sign_resp_frame(const proto_sign_resp *r, uint32_t id, uint8_t **out, size_t *len);
 int proto_sign_resp_parse(const uint8_t *body, size_t len, proto_sign_resp *r, const char **why);
 
-/* ---- STATUS ---- */
+/* ---- STATUS: a fixed 96-byte base, then (flag PROTO_STATUS_CLUSTER) the cluster block ---- */
 enum { PROTO_TIME_SYNCED = 0, PROTO_TIME_HOLDOVER = 1, PROTO_TIME_UNSYNCED = 2, PROTO_TIME_EXCLUDED = 3 };
 enum { PROTO_NODE_SERVING = 0, PROTO_NODE_NO_KEY = 1, PROTO_NODE_FAILED = 2 };
 #define PROTO_STATUS_DEV_CLOCK 0x01 /* flags: time from the host clock (development) */
 #define PROTO_STATUS_DEV_KEYS 0x02  /* flags: local development keys, not the cluster */
-#define PROTO_STATUS_LEN 96
+#define PROTO_STATUS_CLUSTER 0x04   /* flags: the cluster block follows the base */
+#define PROTO_STATUS_LEN 96         /* the base */
+#define PROTO_CLUSTER_NODES 5
+#define PROTO_SHORT_KEY 8           /* leading bytes of a node key (SHA-384 of its TLS SPKI) */
+#define PROTO_NAME_MAX 31           /* node name (host configuration): [A-Za-z0-9._-] */
+#define PROTO_TEXT_MAX 159          /* a reason: printable ASCII */
+#define PROTO_NODE_ENTRY_LEN 224
+#define PROTO_CLUSTER_LEN (408 + PROTO_CLUSTER_NODES * PROTO_NODE_ENTRY_LEN)
+#define PROTO_STATUS_MAX_LEN (PROTO_STATUS_LEN + PROTO_CLUSTER_LEN)
+#define PROTO_AGE_NEVER 0xFFFFFFFFu /* an age (seconds) of something that never happened */
+#define PROTO_OFFSET_UNKNOWN INT64_MIN
+
+/* Time refusals and attestation failures are counted by these reasons (metric label values). */
+enum { PROTO_TREF_NOT_SYNCED = 0, PROTO_TREF_HOLDOVER_EXPIRED, PROTO_TREF_ERROR_BOUND, PROTO_TREF_LEAP_SECOND,
+       PROTO_TREF_GENTIME_WINDOW, PROTO_TREF_COORDINATOR_UNTRUSTED, PROTO_TIME_REASONS };
+enum { PROTO_AFAIL_MEASUREMENT = 0, PROTO_AFAIL_DEBUG, PROTO_AFAIL_CHIP_ID, PROTO_AFAIL_EVIDENCE, PROTO_ATTEST_REASONS };
+const char *proto_time_reason_name(int r);   /* "not_synced", ... */
+const char *proto_attest_reason_name(int r); /* "measurement", ... */
+
+/* One node as the reporting node sees it; entry 0 is the reporting node itself. */
+typedef struct {
+    uint8_t key[PROTO_SHORT_KEY]; /* all zero: unknown (never connected) */
+    char name[PROTO_NAME_MAX + 1];
+    uint8_t party;     /* 1..5 in the live epoch, 0 none */
+    uint8_t link;      /* mesh_peer_state: 0 down, 1 connecting, 2 attesting, 3 up, 4 refused */
+    uint8_t reachable, holder, excluded; /* 0/1 (cluster_node_view) */
+    uint32_t attest_age_s;  /* since its evidence was accepted; PROTO_AGE_NEVER */
+    int64_t offset_ns;      /* its clock minus ours (time probes); PROTO_OFFSET_UNKNOWN */
+    char reason[PROTO_TEXT_MAX + 1];
+} proto_cluster_node;
+
+typedef struct {
+    uint32_t epoch;
+    uint8_t epoch_state;   /* lc_epoch_state */
+    uint8_t availability;  /* lc_availability */
+    uint8_t node_state;    /* lc_node_state */
+    uint8_t party, reachable, alive;   /* 0..5 */
+    uint8_t nts_configured, nts_agreeing; /* agreeing <= configured */
+    uint32_t presigs;
+    uint64_t dkg_ok, dkg_failed, dkg_last_ms;
+    uint64_t signed_ok, sign_failed, sign_retries, participant_refusals;
+    int64_t cert_not_after;  /* earliest of the epoch's two certificates, 0 none */
+    uint32_t attest_age_s;   /* own evidence; PROTO_AGE_NEVER */
+    uint32_t sync_age_s;     /* since the last trusted time sample; PROTO_AGE_NEVER */
+    uint64_t time_refusals[PROTO_TIME_REASONS];
+    uint64_t attest_failures[PROTO_ATTEST_REASONS]; /* peers' evidence refused, by reason */
+    uint8_t ml_key_id[32], ec_key_id[48]; /* of the live epoch, zero if none */
+    char reason[PROTO_TEXT_MAX + 1];      /* why not signing, "" when signing */
+    proto_cluster_node nodes[PROTO_CLUSTER_NODES];
+} proto_cluster;
+
 typedef struct {
     uint8_t node_id[16], boot_id[16];
     uint8_t node_state, attested, time_state, flags;
@@ -95,15 +147,53 @@ typedef struct {
     uint64_t eps_ns;
     int64_t not_after, seconds_left;
     uint64_t uptime_s, granted, refused;
+    proto_cluster cluster; /* meaningful when flags & PROTO_STATUS_CLUSTER */
 } proto_status;
+/* The 96-byte base alone (PROTO_STATUS_CLUSTER cleared): what a node without a cluster sends. */
 void proto_status_encode(const proto_status *s, uint8_t out[PROTO_STATUS_LEN]);
+/* The base and, when flags has PROTO_STATUS_CLUSTER, the cluster block. Its length, or 0 if a text
+ * field is not valid (a name outside its alphabet, a reason not printable). */
+size_t proto_status_write(const proto_status *s, uint8_t out[PROTO_STATUS_MAX_LEN]);
+/* Exactly 96 bytes without the flag, exactly 96 + PROTO_CLUSTER_LEN with it; every field in range,
+ * text fields length-prefixed, printable and zero-padded, reserved bytes zero. */
 int proto_status_parse(const uint8_t *body, size_t len, proto_status *s, const char **why);
 
 /* ---- ATTEST: nonce (16..64 bytes) -> evidence bytes ---- */
 #define PROTO_ATTEST_NONCE_MIN 16
 #define PROTO_ATTEST_NONCE_MAX 64
 
-/* ---- CERTS: count u8, then per certificate len u32 + DER ---- */
+/* ---- DER lists: count u8, then per item len u32 + DER (a SEQUENCE: first byte 0x30) ----
+ * CERTS answer: the TSA certificates, ECDSA first, then ML-DSA-65 (0..2 items).
+ * CSRS answer: the live epoch's threshold-signed CSRs, same order (2 items).
+ * CERT_INSTALL request: the CA-issued certificates, same order (exactly 2 items, each at most
+ * PROTO_CERT_MAX bytes); answered by CERT_INSTALL result. */
+#define PROTO_DER_LIST_MAX 2
+#define PROTO_CERT_MAX (32u << 10)
+typedef struct {
+    unsigned n;
+    const uint8_t *der[PROTO_DER_LIST_MAX]; /* point into the body */
+    size_t len[PROTO_DER_LIST_MAX];
+} proto_der_list;
+/* Into a malloc'd frame (header in front), as proto_sign_resp_frame. */
+int proto_der_list_frame(uint8_t type, uint32_t id, const proto_der_list *l, uint8_t **out, size_t *len);
+int proto_der_list_parse(const uint8_t *body, size_t len, size_t item_max, proto_der_list *l, const char **why);
+
+/* CERT_INSTALL result: accepted u8 (0/1) | reason_len u8 | reason (why refused; printable). */
+typedef struct {
+    uint8_t accepted;
+    char reason[PROTO_REASON_MAX + 1];
+} proto_install_resp;
+size_t proto_install_resp_encode(const proto_install_resp *r, uint8_t out[2 + PROTO_REASON_MAX]);
+int proto_install_resp_parse(const uint8_t *body, size_t len, proto_install_resp *r, const char **why);
+
+/* ATTEST answer: the report (ATTEST_REPORT_BYTES = 1184) | endorsements len u32 | endorsements. */
+#define PROTO_ATTEST_REPORT_LEN 1184
+typedef struct {
+    const uint8_t *report; /* PROTO_ATTEST_REPORT_LEN bytes */
+    const uint8_t *endorsements;
+    size_t endorsements_len;
+} proto_attest_resp;
+int proto_attest_resp_parse(const uint8_t *body, size_t len, proto_attest_resp *r, const char **why);
 
 /* ---- ERROR: code u16, reason text ---- */
 enum { PROTO_ERR_BAD_REQUEST = 1, PROTO_ERR_NOT_AVAILABLE = 2, PROTO_ERR_INTERNAL = 3 };

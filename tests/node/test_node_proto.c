@@ -1,10 +1,13 @@
 /* test_node_proto.c: the node protocol's frame header and bodies (src/proto/node_proto.h):
  * header checks (magic, version, flags, type, per-type size), SIGN request round trips and every
  * rejection, imprint templates against MessageImprints our strict request parser accepted (both
- * parameter encodings, each hash), SIGN results, STATUS and ERROR; and the secure allocator
+ * parameter encodings, each hash), SIGN results, STATUS (base alone and with the cluster block, every
+ * strictness rule of the block), DER lists (CERTS, CSRS, CERT_INSTALL), the CERT_INSTALL result, the
+ * ATTEST answer and ERROR; and the secure allocator
  * (locked, wiped, guard page). */
 #include <setjmp.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -44,6 +47,23 @@ static void test_header(void)
     proto_header_write(b, PROTO_STATUS, 1, 1);
     CHECK(proto_header_parse(b, 1, &ph, &why) != 0); /* STATUS has no body */
     proto_header_write(b, PROTO_SIGN | PROTO_RESPONSE, 1, 0x7FFFFFFF);
+    CHECK(proto_header_parse(b, 0, &ph, &why) != 0);
+    /* CERT_INSTALL and CSRS are requests; 0x07 (CONTROL, not defined here) is not known */
+    proto_header_write(b, PROTO_CERT_INSTALL, 1, 1 + 2 * (4 + PROTO_CERT_MAX));
+    CHECK(proto_header_parse(b, 1, &ph, &why) == 0);
+    proto_header_write(b, PROTO_CERT_INSTALL, 1, 2 + 2 * (4 + PROTO_CERT_MAX));
+    CHECK(proto_header_parse(b, 1, &ph, &why) != 0 && strstr(why, "larger"));
+    proto_header_write(b, PROTO_CSRS, 1, 0);
+    CHECK(proto_header_parse(b, 1, &ph, &why) == 0);
+    proto_header_write(b, PROTO_CSRS, 1, 1);
+    CHECK(proto_header_parse(b, 1, &ph, &why) != 0);
+    proto_header_write(b, 0x07, 1, 0);
+    CHECK(proto_header_parse(b, 1, &ph, &why) != 0 && strstr(why, "type"));
+    proto_header_write(b, PROTO_CSRS | PROTO_RESPONSE, 1, 128u << 10);
+    CHECK(proto_header_parse(b, 0, &ph, &why) == 0 && proto_header_parse(b, 1, &ph, &why) != 0);
+    proto_header_write(b, PROTO_STATUS | PROTO_RESPONSE, 1, PROTO_STATUS_MAX_LEN);
+    CHECK(proto_header_parse(b, 0, &ph, &why) == 0);
+    proto_header_write(b, PROTO_STATUS | PROTO_RESPONSE, 1, PROTO_STATUS_MAX_LEN + 1);
     CHECK(proto_header_parse(b, 0, &ph, &why) != 0);
 }
 
@@ -159,6 +179,118 @@ static void test_sign_resp_status_error(void)
           code == PROTO_ERR_NOT_AVAILABLE && !strcmp(reason, "binding not available"));
 }
 
+/* A cluster STATUS with every field set; the round trip and each strictness rule of the block. */
+static void test_status_cluster(void)
+{
+    static proto_status s, q;
+    static uint8_t b[PROTO_STATUS_MAX_LEN], c[PROTO_STATUS_MAX_LEN];
+    const char *why = NULL;
+    memset(&s, 0, sizeof s);
+    s.flags = PROTO_STATUS_CLUSTER | PROTO_STATUS_DEV_CLOCK;
+    s.profiles_mask = 15, s.eps_ns = 12345;
+    proto_cluster *k = &s.cluster;
+    k->epoch = 7, k->epoch_state = 2, k->availability = 1, k->node_state = 5, k->party = 3, k->reachable = 4,
+    k->alive = 5, k->nts_configured = 4, k->nts_agreeing = 3, k->presigs = 99, k->dkg_ok = 2, k->dkg_failed = 1,
+    k->dkg_last_ms = 4321, k->signed_ok = 1ull << 33, k->sign_failed = 5, k->sign_retries = 6,
+    k->participant_refusals = 8, k->cert_not_after = 1900000000, k->attest_age_s = 60, k->sync_age_s = PROTO_AGE_NEVER;
+    for (int i = 0; i < PROTO_TIME_REASONS; i++) k->time_refusals[i] = 100u + (unsigned)i;
+    for (int i = 0; i < PROTO_ATTEST_REASONS; i++) k->attest_failures[i] = 200u + (unsigned)i;
+    memset(k->ml_key_id, 0x11, 32);
+    memset(k->ec_key_id, 0x22, 48);
+    strcpy(k->reason, "");
+    for (int i = 0; i < PROTO_CLUSTER_NODES; i++) {
+        proto_cluster_node *n = &k->nodes[i];
+        memset(n->key, 0xA0 + i, PROTO_SHORT_KEY);
+        snprintf(n->name, sizeof n->name, "node-%d", i + 1);
+        n->party = (uint8_t)(i + 1), n->link = (uint8_t)(i % 5), n->reachable = i != 4, n->holder = 1, n->excluded = i == 4;
+        n->attest_age_s = 30u * (unsigned)i, n->offset_ns = i ? -1000000 * i : 0;
+        if (i == 4) strcpy(n->reason, "attestation: measurement differs from ours");
+    }
+    size_t n = proto_status_write(&s, b);
+    CHECK(n == PROTO_STATUS_MAX_LEN && PROTO_STATUS_MAX_LEN == 96 + 408 + 5 * 224);
+    CHECK_MSG(proto_status_parse(b, n, &q, &why) == 0, "%s", why);
+    CHECK(!memcmp(&q, &s, sizeof q));
+    /* the base alone: the flag cleared, a valid 96-byte STATUS */
+    proto_status_encode(&s, c);
+    CHECK(proto_status_parse(c, PROTO_STATUS_LEN, &q, &why) == 0 && !(q.flags & PROTO_STATUS_CLUSTER) && q.cluster.epoch == 0);
+    CHECK(proto_status_parse(b, PROTO_STATUS_LEN, &q, &why) != 0);   /* flag without the block */
+    CHECK(proto_status_parse(c, PROTO_STATUS_LEN + 1, &q, &why) != 0); /* a byte after the base */
+    CHECK(proto_status_parse(b, n - 1, &q, &why) != 0);
+    /* single-byte changes that must be refused: offset in the body, new value */
+    const size_t C = PROTO_STATUS_LEN, N0 = C + 408, N4 = C + 408 + 4 * 224;
+    struct { size_t off; uint8_t v; const char *what; } bad[] = {
+        {35, 8, "unknown flag"}, {C + 4, 5, "epoch state"}, {C + 5, 6, "availability"}, {C + 6, 9, "node state"},
+        {C + 7, 6, "party"}, {C + 8, 6, "reachable"}, {C + 9, 6, "alive"}, {C + 11, 5, "agreeing > configured"},
+        {C + 248, 160, "reason length"}, {C + 249, 0x07, "reason control char (len 0 -> padding)"},
+        {N0 + 8, 32, "name length"}, {N0 + 9, '/', "name alphabet"}, {N0 + 8 + 10, 'x', "name padding"},
+        {N0 + 40, 6, "node party"}, {N0 + 41, 5, "link"}, {N0 + 42, 2, "reachable flag"}, {N0 + 43, 2, "holder"},
+        {N0 + 44, 2, "excluded"}, {N0 + 46, 1, "node reserved"}, {N0 + 53, 1, "node reserved 2"},
+        {N4 + 64 + 3, '\n', "node reason control char"}, {N4 + 64 + 150, 'x', "node reason padding"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        memcpy(c, b, n);
+        c[bad[i].off] = bad[i].v;
+        CHECK_MSG(proto_status_parse(c, n, &q, &why) != 0, "%s accepted", bad[i].what);
+    }
+    /* the encoder refuses text the parser would refuse */
+    strcpy(k->nodes[2].name, "bad name");
+    CHECK(proto_status_write(&s, b) == 0);
+    strcpy(k->nodes[2].name, "n3");
+    k->reason[0] = '\t';
+    CHECK(proto_status_write(&s, b) == 0);
+    CHECK(!strcmp(proto_time_reason_name(PROTO_TREF_GENTIME_WINDOW), "gentime_window") &&
+          !strcmp(proto_attest_reason_name(PROTO_AFAIL_CHIP_ID), "chip_id") && !strcmp(proto_time_reason_name(99), "unknown"));
+}
+
+static void test_der_lists(void)
+{
+    uint8_t ec[40], ml[300], *f;
+    size_t len;
+    const char *why = NULL;
+    memset(ec, 1, sizeof ec), memset(ml, 2, sizeof ml);
+    ec[0] = ml[0] = 0x30;
+    proto_der_list l = {.n = 2, .der = {ec, ml}, .len = {sizeof ec, sizeof ml}}, p;
+    CHECK(proto_der_list_frame(PROTO_CERT_INSTALL, 9, &l, &f, &len) == 0 && len == PROTO_HEADER_LEN + 1 + 8 + 340);
+    uint8_t *body = f + PROTO_HEADER_LEN;
+    size_t bl = len - PROTO_HEADER_LEN;
+    CHECK(proto_der_list_parse(body, bl, PROTO_CERT_MAX, &p, &why) == 0 && p.n == 2 && p.len[0] == 40 && p.len[1] == 300 &&
+          !memcmp(p.der[1], ml, 300));
+    CHECK(proto_der_list_parse(body, bl, 299, &p, &why) != 0 && p.n == 0);  /* item over the limit */
+    CHECK(proto_der_list_parse(body, bl - 1, PROTO_CERT_MAX, &p, &why) != 0); /* truncated */
+    body[0] = 1;
+    CHECK(proto_der_list_parse(body, bl, PROTO_CERT_MAX, &p, &why) != 0 && strstr(why, "trailing"));
+    body[0] = 3;
+    CHECK(proto_der_list_parse(body, bl, PROTO_CERT_MAX, &p, &why) != 0);
+    body[0] = 2, body[5] = 0x31; /* not a SEQUENCE */
+    CHECK(proto_der_list_parse(body, bl, PROTO_CERT_MAX, &p, &why) != 0);
+    body[5] = 0x30, body[1] = 0x80; /* a length past the end */
+    CHECK(proto_der_list_parse(body, bl, PROTO_CERT_MAX, &p, &why) != 0);
+    free(f);
+    uint8_t empty = 0;
+    CHECK(proto_der_list_parse(&empty, 1, PROTO_CERT_MAX, &p, &why) == 0 && p.n == 0);
+    CHECK(proto_der_list_parse(&empty, 0, PROTO_CERT_MAX, &p, &why) != 0);
+    l.len[1] = PROTO_CERT_MAX * 5; /* over the CERT_INSTALL maximum: not framed */
+    CHECK(proto_der_list_frame(PROTO_CERT_INSTALL, 9, &l, &f, &len) != 0);
+
+    proto_install_resp r = {.accepted = 0}, rp;
+    uint8_t ib[2 + PROTO_REASON_MAX];
+    strcpy(r.reason, "certificate key is not the group key");
+    size_t in = proto_install_resp_encode(&r, ib);
+    CHECK(proto_install_resp_parse(ib, in, &rp, &why) == 0 && !rp.accepted && !strcmp(rp.reason, r.reason));
+    CHECK(proto_install_resp_parse(ib, in - 1, &rp, &why) != 0);
+    ib[0] = 2;
+    CHECK(proto_install_resp_parse(ib, in, &rp, &why) != 0);
+    CHECK(proto_install_resp_parse((const uint8_t *)"\0\0", 2, &rp, &why) != 0); /* refusal without reason */
+    CHECK(proto_install_resp_parse((const uint8_t *)"\1\0", 2, &rp, &why) == 0 && rp.accepted);
+
+    static uint8_t ab[PROTO_ATTEST_REPORT_LEN + 4 + 10];
+    proto_attest_resp ar;
+    proto_put32(ab + PROTO_ATTEST_REPORT_LEN, 10);
+    CHECK(proto_attest_resp_parse(ab, sizeof ab, &ar, &why) == 0 && ar.endorsements_len == 10 && ar.report == ab);
+    CHECK(proto_attest_resp_parse(ab, sizeof ab - 1, &ar, &why) != 0);
+    CHECK(proto_attest_resp_parse(ab, PROTO_ATTEST_REPORT_LEN, &ar, &why) != 0);
+}
+
 static void test_addr(void)
 {
     node_addr a;
@@ -212,6 +344,8 @@ int main(void)
     test_imprint_templates();
     test_sign_req();
     test_sign_resp_status_error();
+    test_status_cluster();
+    test_der_lists();
     test_addr();
     test_secure_mem();
     return check_summary("test_node_proto");
