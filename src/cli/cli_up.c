@@ -103,8 +103,9 @@ static pid_t spawn(char *const *argv, const char *log)
     _exit(127);
 }
 
-/* A plain HTTP/1.0 GET to host:port; the body (malloc'd, NUL-terminated) of a 200 answer, or NULL. */
-static char *http_get(const char *host, unsigned short port, const char *path, size_t *len)
+/* A plain HTTP/1.0 GET to host:port; the body (malloc'd, NUL-terminated) of a 200 answer (of any
+ * answer if any_status: /health answers 503 while the cluster cannot sign), or NULL. */
+static char *http_get(const char *host, unsigned short port, const char *path, int any_status, size_t *len)
 {
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(port)};
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -125,7 +126,7 @@ static char *http_get(const char *host, unsigned short port, const char *path, s
     if (!buf) return NULL;
     buf[got] = 0;
     char *body = strstr(buf, "\r\n\r\n");
-    if (got < 12 || strncmp(buf + 9, "200", 3) != 0 || !body) {
+    if (got < 12 || strncmp(buf, "HTTP/1.", 7) != 0 || (!any_status && strncmp(buf + 9, "200", 3) != 0) || !body) {
         free(buf);
         return NULL;
     }
@@ -143,7 +144,7 @@ typedef struct {
 static int get_health(const char *host, unsigned short port, health *h)
 {
     size_t len;
-    char *b = http_get(host, port, "/health", &len);
+    char *b = http_get(host, port, "/health", 1, &len);
     json_t *j = b ? json_loadb(b, len, 0, NULL) : NULL;
     free(b);
     if (!j) return -1;
@@ -158,7 +159,7 @@ static int get_health(const char *host, unsigned short port, health *h)
     json_t *v;
     json_array_foreach(nodes, i, v) {
         const char *link = json_string_value(json_object_get(v, "link"));
-        h->up += link && !strcmp(link, "UP");
+        h->up += link && !strcmp(link, "up");
     }
     json_decref(j);
     return 0;
@@ -167,7 +168,7 @@ static int get_health(const char *host, unsigned short port, health *h)
 static int save(const char *host, unsigned short port, const char *path, const char *file)
 {
     size_t len;
-    char *b = http_get(host, port, path, &len);
+    char *b = http_get(host, port, path, 0, &len);
     FILE *f = b ? fopen(file, "wb") : NULL;
     int ok = f && fwrite(b, 1, len, f) == len;
     if (f && fclose(f) != 0) ok = 0;
@@ -302,7 +303,9 @@ int cli_up(int argc, char **argv)
     fflush(stdout);
 
     health h, last = {"", "", -1, -1};
-    int active = 0;
+    int active = 0, have_bind = 0;
+    char bind[PATH_MAX + 16];
+    fmt(bind, sizeof bind, "%s/binding.der", adir);
     while (!g_stop) {
         reap(kids, UP_NODES + 1);
         if (kids[UP_NODES].exited) {
@@ -317,11 +320,10 @@ int cli_up(int argc, char **argv)
             last = h;
             if (!active && !strcmp(h.key_state, "ACTIVE")) {
                 active = 1;
-                char certs[PATH_MAX + 16], bind[PATH_MAX + 16];
+                char certs[PATH_MAX + 16];
                 fmt(certs, sizeof certs, "%s/certs.pem", adir);
-                fmt(bind, sizeof bind, "%s/binding.der", adir);
                 int have_certs = save(host, (unsigned short)port, "/certs", certs) == 0;
-                int have_bind = save(host, (unsigned short)port, "/binding", bind) == 0;
+                have_bind = save(host, (unsigned short)port, "/binding", bind) == 0;
                 printf("\ncctsa up: ACTIVE after %.1f s. The TSA is at http://%s/tsa (DEVELOPMENT: sim attestation, host "
                        "clock, dev CA %s)\n"
                        "  TSA certificates: %s%s\n  binding record:   %s%s\n"
@@ -337,10 +339,12 @@ int cli_up(int argc, char **argv)
                        "  curl -s http://%s/health\n"
                        "Ctrl-C stops the cluster.\n\n",
                        now_s() - t0, listen, ca, certs, have_certs ? "" : " (not served yet)", bind,
-                       have_bind ? "" : " (not served yet)", bindir, listen, bindir, ca, ca, listen, ca, certs, listen);
+                       have_bind ? "" : " (not served yet: saved when it is)", bindir, listen, bindir, ca, ca, listen, ca, certs, listen);
                 fflush(stdout);
             }
         }
+        if (active && !have_bind && (have_bind = save(host, (unsigned short)port, "/binding", bind) == 0))
+            printf("cctsa up: binding record saved to %s\n", bind), fflush(stdout);
         for (int i = 0; i < 5 && !g_stop; i++) usleep(100000);
     }
     printf("cctsa up: stopping\n");

@@ -10,6 +10,12 @@
 #   cl_wait SECONDS CMD...        retry CMD every 0.2 s until it succeeds or SECONDS pass
 #   cl_count FILE REGEX           lines of FILE matching the extended REGEX
 #   cl_more FILE REGEX N          true if more than N lines of FILE match (for cl_wait)
+#   cl_start_node I CONF [ARGS]   cctsa-node --cluster node I (config CONF, dev CA ./ca, socket ./nI.sock);
+#                                 NODE_BIN overrides the binary (e.g. cctsa-node-faults)
+#   cl_start_gateway              cctsa-gateway in front of the five sockets; sets URL, GW_PID
+#   cl_health FIELD VALUE         the gateway's /health has "FIELD":"VALUE"
+#   cl_ts PROFILE NAME            openssl ts -query | curl URL/tsa/PROFILE | openssl ts -verify (ECDSA root,
+#                                 /certs as untrusted); files NAME.tsq NAME.tsr
 . "$(dirname "${BASH_SOURCE[0]}")/../gateway/tsa_lib.sh"
 
 CL_N=5
@@ -67,4 +73,34 @@ cl_count() {
 
 cl_more() {
   [ "$(cl_count "$1" "$2")" -gt "$3" ]
+}
+
+cl_start_node() {
+  local i=$1 conf=$2
+  shift 2
+  rm -f "n$i.sock"
+  cl_start "$i" "${NODE_BIN:-$BIN/cctsa-node}" --cluster --config "$conf" --listen "unix:$PWD/n$i.sock" --dev-ca "$PWD/ca" "$@"
+}
+
+cl_start_gateway() {
+  local i args=()
+  for i in $(seq $CL_N); do args+=(--node "unix:$PWD/n$i.sock"); done
+  "$BIN/cctsa-gateway" "${args[@]}" --listen 127.0.0.1:0 >gw.out 2>gw.err &
+  GW_PID=$!
+  PIDS+=($!)
+  cl_wait 10 grep -q 'listening on' gw.out || { echo "the gateway did not start:"; cat gw.err; return 1; }
+  URL=$(grep -o 'http://127.0.0.1:[0-9]*' gw.out | head -1)
+}
+
+cl_health() {
+  curl -s "$URL/health" | grep -q "\"$1\":\"$2\""
+}
+
+cl_ts() {
+  local profile=$1 name=$2
+  echo "cl_ts $profile $name" >"$name.txt"
+  openssl ts -query -data "$name.txt" -sha384 -cert -out "$name.tsq" 2>/dev/null &&
+    curl -sf -H 'Content-Type: application/timestamp-query' --data-binary "@$name.tsq" "$URL/tsa/$profile" >"$name.tsr" &&
+    curl -sf "$URL/certs" >"$name.certs.pem" &&
+    openssl ts -verify -in "$name.tsr" -queryfile "$name.tsq" -CAfile ca/root-ecdsa.pem -untrusted "$name.certs.pem"
 }
