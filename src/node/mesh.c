@@ -223,20 +223,50 @@ static void on_hello(mesh_conn *c, const uint8_t *body, size_t len)
     } else if (strcmp(m->peers[c->slot].addr, h.addr) != 0) {
         return refuse(c, "mesh: the peer names another --mesh address than the one we dialled");
     }
-    if (c->verified && memcmp(c->boot_id, h.boot_id, MESH_BOOT_ID_BYTES) != 0)
-        return violation(c, "boot id changed on a live connection");
+    if (c->verifying) return violation(c, "HELLO while the previous one is being verified");
     uint8_t *spki = NULL;
     size_t sl = 0;
     SSL *ssl = bufferevent_openssl_get_ssl(c->bev);
     if (!ssl || mesh_tls_peer_spki(ssl, &spki, &sl) != 0) return refuse(c, "mesh: the peer's TLS key is not P-384");
-    mesh_peer_info info;
-    char reason[MESH_REASON_MAX];
-    uint64_t t0 = mesh_now_ms();
-    int rc = mesh_attest_peer(m, c->slot, &h, spki, sl, &info, reason, sizeof reason);
-    free(spki);
-    uint64_t dt = mesh_now_ms() - t0;
-    if (dt > 5) mesh_log(m, 1, "verifying %s's evidence took %llu ms on the loop", m->peers[c->slot].name, (unsigned long long)dt);
-    if (rc != 0) return refuse(c, reason);
+    mesh_vjob *j = calloc(1, sizeof *j);
+    uint8_t *copy = j ? malloc(len) : NULL;
+    if (!copy) {
+        free(spki);
+        free(j);
+        return violation(c, "out of memory");
+    }
+    memcpy(copy, body, len);
+    j->conn_id = c->id;
+    j->slot = c->slot;
+    j->body = copy;
+    j->len = len;
+    j->spki = spki;
+    j->spki_len = sl;
+    c->verifying = 1;
+    mesh_verify_submit(m, j);
+}
+
+/* The verification thread's answer to a HELLO: READY (or a refreshed attestation), or REFUSE. */
+void mesh_verified(mesh *m, mesh_vjob *j)
+{
+    mesh_conn *c = m->conns;
+    while (c && c->id != j->conn_id) c = c->next;
+    if (!c || c->closing) return mesh_vjob_free(j); /* closed meanwhile */
+    c->verifying = 0;
+    int rc = j->rc;
+    if (j->ms > 50) mesh_log(m, 1, "verifying %s's evidence took %llu ms", m->peers[c->slot].name, (unsigned long long)j->ms);
+    if (rc == 0 && c->verified && memcmp(c->boot_id, j->info.boot_id, MESH_BOOT_ID_BYTES) != 0) {
+        mesh_vjob_free(j);
+        return violation(c, "boot id changed on a live connection");
+    }
+    if (rc != 0) {
+        char reason[MESH_REASON_MAX];
+        snprintf(reason, sizeof reason, "%s", j->reason);
+        mesh_vjob_free(j);
+        return refuse(c, reason);
+    }
+    mesh_peer_info info = j->info;
+    mesh_vjob_free(j);
     memcpy(c->key, info.key, MESH_KEY_BYTES);
     memcpy(c->boot_id, info.boot_id, MESH_BOOT_ID_BYTES);
     int first = !c->verified;
@@ -398,6 +428,7 @@ static mesh_conn *conn_new(mesh *m, evutil_socket_t fd, int slot)
         return NULL;
     }
     c->m = m;
+    c->id = ++m->next_conn_id;
     c->slot = slot;
     c->dialer = fd < 0;
     c->started_ms = c->last_rx_ms = mesh_now_ms();
@@ -530,7 +561,7 @@ mesh *mesh_new(const mesh_config *cfg, char *err, size_t errlen)
     }
     if (RAND_bytes(m->boot_id, sizeof m->boot_id) != 1) goto fail_mem;
     if (mesh_fault_init(m, err, errlen) != 0 || mesh_tls_init(m, err, errlen) != 0 ||
-        mesh_attest_self(m, err, errlen) != 0)
+        mesh_attest_self(m, err, errlen) != 0 || mesh_verify_start(m, err, errlen) != 0)
         goto fail;
     m->flush_ev = event_new(m->base, -1, 0, on_flush, m);
     m->listener = evconnlistener_new_bind(m->base, on_accept, m,
@@ -561,6 +592,7 @@ fail:
 void mesh_free(mesh *m)
 {
     if (!m) return;
+    mesh_verify_stop(m); /* first: the thread reads the peers */
     while (m->conns) conn_free(m->conns);
     if (m->listener) evconnlistener_free(m->listener);
     if (m->flush_ev) event_free(m->flush_ev);

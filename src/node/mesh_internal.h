@@ -35,6 +35,19 @@ typedef struct mesh_frame {
     uint8_t data[];  /* header then body */
 } mesh_frame;
 
+/* A peer's HELLO on its way through the verification thread (mesh_verify.c). */
+typedef struct mesh_vjob {
+    struct mesh_vjob *next;
+    uint64_t conn_id;
+    int slot;
+    uint8_t *body, *spki; /* owned copies */
+    size_t len, spki_len;
+    int rc;               /* mesh_attest_peer's result */
+    mesh_peer_info info;
+    char reason[MESH_REASON_MAX];
+    uint64_t ms;          /* verification time */
+} mesh_vjob;
+
 typedef struct mesh_conn mesh_conn;
 struct mesh_conn {
     mesh *m;
@@ -46,6 +59,8 @@ struct mesh_conn {
     int ready_in;        /* the peer accepted ours */
     int up;
     int closing;         /* flushing a REFUSE, then closed */
+    int verifying;       /* a HELLO is with the verification thread */
+    uint64_t id;         /* unique per mesh: finds the connection when a verification returns */
     char close_reason[MESH_REASON_MAX];
     uint64_t started_ms, last_rx_ms, last_ping_ms, last_hello_ms;
     uint8_t key[MESH_KEY_BYTES], boot_id[MESH_BOOT_ID_BYTES];
@@ -88,6 +103,14 @@ struct mesh {
     pthread_mutex_t mu;
     mesh_fault_rule *faults;
     size_t n_faults;
+    uint64_t next_conn_id;
+    /* verification thread: todo is its, done comes back to the loop through vdone_ev */
+    pthread_t vthread;
+    int vthread_on, vstop;
+    pthread_mutex_t vmu;
+    pthread_cond_t vcv;
+    mesh_vjob *vtodo, *vdone;
+    struct event *vdone_ev;
 };
 
 uint64_t mesh_now_ms(void);
@@ -123,6 +146,14 @@ int mesh_hello_parse(const uint8_t *body, size_t len, mesh_hello *h, const char 
  * from every other attested peer (checked under m->mu). 0, or -1 with reason. */
 int mesh_attest_peer(mesh *m, int slot, const mesh_hello *h, const uint8_t *spki, size_t spki_len,
                      mesh_peer_info *info, char *reason, size_t rlen);
+
+/* mesh_verify.c: peers' evidence is verified on one thread of the mesh, never on the loop. */
+int mesh_verify_start(mesh *m, char *err, size_t errlen);
+void mesh_verify_stop(mesh *m);         /* joins the thread, drops pending jobs */
+void mesh_verify_submit(mesh *m, mesh_vjob *j); /* takes j */
+void mesh_vjob_free(mesh_vjob *j);
+/* mesh.c: a verification is back (loop thread; takes j). */
+void mesh_verified(mesh *m, mesh_vjob *j);
 
 /* mesh_fault.c (rules exist only with CCTSA_MESH_FAULTS) */
 int mesh_fault_init(mesh *m, char *err, size_t errlen);

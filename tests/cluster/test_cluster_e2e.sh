@@ -6,7 +6,8 @@
 # the dev CA root and GET /certs); our verifier accepts a hybrid token with both roots;
 # SIGSTOP of 3 nodes: SUSPENDED and 503, SIGCONT: signing resumes with the
 # same certificates; killing 1 then 2 nodes: DEGRADED then CRITICAL, tokens still issued; a 3rd:
-# LOST and every request answered 503.
+# no signing and 503; the three restarted (no shares): LOST, a new DKG (epoch 2) with new
+# certificates whose tokens verify, while an epoch-1 token still verifies under epoch 1's.
 set -u
 . "$(dirname "$0")/cluster_lib.sh"
 tsa_test_setup "$1" cluster-e2e
@@ -51,8 +52,17 @@ cl_stop 4 KILL
 check "two nodes killed: CRITICAL" cl_wait 30 cl_health availability CRITICAL
 check "CRITICAL: still issuing" cl_ts compat d2
 cl_stop 3 KILL
-check "three nodes killed: LOST" cl_wait 30 cl_health availability LOST
-check "LOST: a request is answered 503" bash -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/timestamp-query' --data-binary @c1.tsq '$URL/tsa/classic')\" = 503 ]"
+check "three nodes gone: not signing (SUSPENDED until they are seen restarted)" cl_wait 30 cl_health availability SUSPENDED
+check "a request is answered 503" bash -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/timestamp-query' --data-binary @c1.tsq '$URL/tsa/classic')\" = 503 ]"
+# Restarted, they have no share: LOST, the epoch retires, a new DKG and new certificates follow.
+for i in 3 4 5; do cl_start_node "$i" cluster.conf; done
+check "restarted without shares: LOST" cl_wait 60 grep -q 'availability LOST' node1.err
+new_epoch() { curl -s "$URL/health" | grep -q '"key_epoch":2,"key_state":"ACTIVE"'; }
+check "a new DKG: epoch 2 ACTIVE" cl_wait 240 new_epoch
+check "epoch 2 issues tokens" cl_ts classic e2
+check "epoch 2 has new certificates" bash -c '! cmp -s c1.certs.pem e2.certs.pem'
+check "an epoch-1 token still verifies under the epoch-1 certificates" \
+  openssl ts -verify -in d1.tsr -queryfile d1.tsq -CAfile ca/root-ecdsa.pem -untrusted d1.certs.pem
 
 echo "test_cluster_e2e: $pass passed, $fail failed"
 if [ "$fail" -ne 0 ]; then
