@@ -373,7 +373,14 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
 {
     (void)bev;
     mesh_conn *c = arg;
-    if (what & BEV_EVENT_CONNECTED) {
+    if (what & BEV_EVENT_CONNECTED) { /* TLS is up: evidence next */
+        mesh *m = c->m;
+        if (c->slot >= 0 && m->peers[c->slot].conn == c) {
+            pthread_mutex_lock(&m->mu);
+            int refused = m->peers[c->slot].info.state == MESH_PEER_REFUSED;
+            pthread_mutex_unlock(&m->mu);
+            if (!refused) set_state(m, c->slot, MESH_PEER_ATTESTING, "", NULL);
+        }
         if (send_hello(c) != 0) conn_close(c, "cannot send HELLO");
         return;
     }

@@ -160,6 +160,23 @@ node_cluster *node_cluster_new(const node_cluster_opts *o, char *err, size_t err
         free(nc);
         return NULL;
     }
+#ifdef CCTSA_CLUSTER_FAULTS
+    if (o->cluster_fault && cluster_set_fault(c, o->cluster_fault) != 0) {
+        snprintf(err, errlen, "unknown --cluster-fault rule '%s' (gentime=MS, tamper-tbs, none)", o->cluster_fault);
+        cluster_free(c);
+        mesh_free(nc->m);
+        free(nc);
+        return NULL;
+    }
+#else
+    if (o->cluster_fault) {
+        snprintf(err, errlen, "--cluster-fault exists only in test builds (cctsa-node-faults)");
+        cluster_free(c);
+        mesh_free(nc->m);
+        free(nc);
+        return NULL;
+    }
+#endif
     nc->c = c; /* the loop has not run yet: no mesh callback was missed */
     cluster_self_update(c, 1, 1);
     nc->be = (node_backend){.issue = be_issue, .status = be_status, .certs = be_certs, .csrs = be_csrs,

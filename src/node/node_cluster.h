@@ -24,8 +24,9 @@ typedef struct {
     tsp_gentime_precision precision;
     unsigned workers;
     unsigned issue_deadline_ms;  /* per SIGN (default 5000) */
-    const char *faults[MESH_MAX_FAULTS]; /* test builds only */
+    const char *faults[MESH_MAX_FAULTS]; /* test builds only: mesh fault rules */
     size_t n_faults;
+    const char *cluster_fault;   /* test builds only: cluster_set_fault rule (a lying coordinator) */
 } node_cluster_opts;
 
 typedef struct node_cluster node_cluster;

@@ -24,7 +24,7 @@
 #include "base/base.h"
 
 #ifdef CCTSA_MESH_FAULTS
-#define CLUSTER_FAULT_USAGE " [--fault RULE ...]"
+#define CLUSTER_FAULT_USAGE " [--fault RULE ...] [--cluster-fault RULE]"
 #else
 #define CLUSTER_FAULT_USAGE ""
 #endif
@@ -51,6 +51,7 @@ static const char usage_text[] =
 #ifdef CCTSA_MESH_FAULTS
     "  --fault RULE           TEST BUILD: mesh fault ACTION@PEER[,after=N][,every=N] (drop, delay=MS,\n"
     "                         corrupt, corrupt-body, replay)\n"
+    "  --cluster-fault RULE   TEST BUILD: a lying coordinator: gentime=MS or tamper-tbs\n"
 #endif
 
     "  --dev                  DEVELOPMENT MODE (the only mode so far): local keys, host clock\n"
@@ -116,6 +117,8 @@ static int parse_args(int argc, char **argv, node_opts *o)
         } else if (!strcmp(a, "--fault") && i + 1 < argc) {
             if (o->co.n_faults >= MESH_MAX_FAULTS) return fprintf(stderr, "cctsa-node: too many --fault rules\n"), -1;
             o->co.faults[o->co.n_faults++] = argv[++i];
+        } else if (!strcmp(a, "--cluster-fault") && i + 1 < argc) {
+            o->co.cluster_fault = argv[++i];
         } else if (!strcmp(a, "--dev")) {
             o->dev = 1;
         } else if (!strcmp(a, "--no-renew")) {
@@ -151,8 +154,8 @@ static int parse_args(int argc, char **argv, node_opts *o)
             return fprintf(stderr, "cctsa-node: --cluster needs --name, --config, --mesh and four --peer\n"), -1;
         return 0;
     }
-    if (o->co.name || o->co.config || o->co.mesh_listen || o->npeers || o->co.n_faults)
-        return fprintf(stderr, "cctsa-node: --name, --config, --mesh, --peer and --fault need --cluster\n"), -1;
+    if (o->co.name || o->co.config || o->co.mesh_listen || o->npeers || o->co.n_faults || o->co.cluster_fault)
+        return fprintf(stderr, "cctsa-node: --name, --config, --mesh, --peer and the fault rules need --cluster\n"), -1;
     if (o->dev_ca) o->dev = 1;
     if (!o->dev || !o->dev_ca)
         return fprintf(stderr, "cctsa-node: no signer configured: only development mode (--dev --dev-ca DIR) exists so far\n"), -1;
