@@ -61,6 +61,8 @@ check "node1 logged the drops" cl_wait 10 grep -q 'fault: dropping a .*-byte fra
 sleep 1
 check "node3 received none of the dropped frames" test "$(cl_count node3.out '^recv node1 ')" -eq "$before3"
 check "no corrupted frame was delivered" bash -c '! grep -h BAD node*.out'
+for i in 1 2 3 4; do cl_stop "$i"; done
+check "every probe stops cleanly on SIGTERM, no sanitizer report (ASan builds)" bash -c '! grep -l Sanitizer node*.err'
 
 echo "test_mesh: $pass passed, $fail failed"
 if [ "$fail" -ne 0 ]; then
