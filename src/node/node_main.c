@@ -1,8 +1,9 @@
 /* node_main.c: `cctsa-node`, the measured core: time, TSTInfo, signing and the keys, behind the
- * node protocol (docs/node-protocol.md). Development mode only so far: --dev-ca DIR makes
- * ephemeral ECDSA P-384 and ML-DSA-65 keys in secure memory and has the dev CA in DIR certify
- * them (nothing secret is written); genTime comes from the host clock (marked "development" in
- * STATUS). The threshold cluster replaces the local signer later, without touching the gateway. */
+ * node protocol (docs/node-protocol.md). Cluster mode (--cluster, node_cluster.h): one of five
+ * attested nodes whose tokens are threshold-signed by 3 of them after a DKG on boot. Development
+ * mode (--dev): --dev-ca DIR makes ephemeral ECDSA P-384 and ML-DSA-65 keys in secure memory and
+ * has the dev CA in DIR certify them (nothing secret is written). In both, genTime comes from the
+ * host clock (marked "development" in STATUS). */
 #include <errno.h>
 #include <event2/event.h>
 #include <event2/thread.h>
@@ -54,7 +55,7 @@ static const char usage_text[] =
     "  --cluster-fault RULE   TEST BUILD: a lying coordinator: gentime=MS or tamper-tbs\n"
 #endif
 
-    "  --dev                  DEVELOPMENT MODE (the only mode so far): local keys, host clock\n"
+    "  --dev                  DEVELOPMENT MODE: one node with whole local keys (no threshold), host clock\n"
     "  --dev-ca DIR           ephemeral TSA keys in locked memory, certified by the dev CA in DIR\n"
     "                         (cctsa ca init --dir DIR); nothing secret is written to disk\n"
     "  --default-profile P    profile for /tsa without reqPolicy: compat (default), classic, pq or hybrid\n"
