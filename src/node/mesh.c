@@ -262,6 +262,9 @@ void mesh_verified(mesh *m, mesh_vjob *j)
     if (rc != 0) {
         char reason[MESH_REASON_MAX];
         snprintf(reason, sizeof reason, "%s", j->reason);
+        pthread_mutex_lock(&m->mu);
+        m->refused[j->kind >= 0 && j->kind < MESH_REFUSED_KINDS ? j->kind : MESH_REFUSED_EVIDENCE]++;
+        pthread_mutex_unlock(&m->mu);
         mesh_vjob_free(j);
         return refuse(c, reason);
     }
@@ -689,4 +692,11 @@ int mesh_peer_by_key(mesh *m, const uint8_t key[MESH_KEY_BYTES])
         if (m->peers[i].info.state == MESH_PEER_UP && !memcmp(m->peers[i].info.key, key, MESH_KEY_BYTES)) r = i;
     pthread_mutex_unlock(&m->mu);
     return r;
+}
+
+void mesh_refusals(mesh *m, uint64_t out[MESH_REFUSED_KINDS])
+{
+    pthread_mutex_lock(&m->mu);
+    memcpy(out, m->refused, sizeof m->refused);
+    pthread_mutex_unlock(&m->mu);
 }

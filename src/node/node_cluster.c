@@ -89,6 +89,12 @@ static void be_status(void *arg, proto_status *out)
     memcpy(x.names, nc->names, sizeof x.names);
     x.peers = peers;
     x.own_attested_at = nc->attested_at;
+    uint64_t refused[MESH_REFUSED_KINDS];
+    mesh_refusals(nc->m, refused);
+    x.attest_failures[PROTO_AFAIL_MEASUREMENT] = refused[MESH_REFUSED_MEASUREMENT];
+    x.attest_failures[PROTO_AFAIL_DEBUG] = refused[MESH_REFUSED_DEBUG];
+    x.attest_failures[PROTO_AFAIL_CHIP_ID] = refused[MESH_REFUSED_CHIP_ID];
+    x.attest_failures[PROTO_AFAIL_EVIDENCE] = refused[MESH_REFUSED_EVIDENCE];
     /* TODO(trusted time, issue 15): NTS counts, last sync, time refusals and peer offsets. */
     node_status_from_cluster(&cs, &x, time(NULL), out);
     tsp_time_reading tr;

@@ -1,7 +1,7 @@
 #!/bin/bash
 # test_cluster_e2e.sh BIN: five cctsa-node --cluster processes + cctsa-gateway on loopback.
 # Asserts: a node with a changed configuration (another measurement) keeps the DKG from starting
-# and /health names it and the reason; with all five equal, the DKG on boot reaches ACTIVE;
+# and /health names it and the reason (and /metrics counts it); with all five equal, the DKG on boot reaches ACTIVE;
 # `openssl ts -query | curl | openssl ts -verify` through the gateway (classic and compat, against
 # the dev CA root and GET /certs); our verifier accepts a hybrid token with both roots;
 # SIGSTOP of 3 nodes: SUSPENDED and 503, SIGCONT: signing resumes with the
@@ -23,6 +23,7 @@ cl_start_gateway || exit 1
 # A changed configuration: refused, no DKG, /health names the node and the reason.
 names_refusal() { curl -s "$URL/health" | grep -q '"name":"node5"[^}]*"link":"refused"[^}]*"reason":"attestation: measurement'; }
 check "health names node5 as refused for its measurement" cl_wait 30 names_refusal
+check "/metrics counts the refused evidence by reason (measurement)" bash -c "curl -s '$URL/metrics' | grep -qE 'cctsa_attestation_failures_total\\{[^}]*reason=\"measurement\"[^}]*\\} [1-9]'"
 check "no DKG starts with a refused node" bash -c "! grep -q 'DKG epoch 1 attempt' node1.err"
 cl_stop 5
 T0=$SECONDS
