@@ -603,6 +603,10 @@ void mesh_free(mesh *m)
 {
     if (!m) return;
     mesh_verify_stop(m); /* first: the thread reads the peers */
+    for (int i = 0; i < MESH_PEERS && m->peers[i].name; i++)
+        mesh_log(m, 0, "peer %s: %llu frames (%llu bytes) in, %llu frames (%llu bytes) out", m->peers[i].name,
+                 (unsigned long long)m->peers[i].info.frames_in, (unsigned long long)m->peers[i].info.bytes_in,
+                 (unsigned long long)m->peers[i].info.frames_out, (unsigned long long)m->peers[i].info.bytes_out);
     while (m->conns) conn_free(m->conns);
     if (m->listener) evconnlistener_free(m->listener);
     if (m->flush_ev) event_free(m->flush_ev);

@@ -71,10 +71,15 @@ static void on_change(void *arg)
 
 /* ---- the node_backend ---- */
 
-static int be_issue(void *arg, const tsp_issue_req *r, uint8_t **resp, size_t *len, tsp_engine_result *res)
+/* The engine's deadline ends before the gateway stops waiting, so a retry with another signer set
+ * still reaches it (the answer needs the rest). */
+static int be_issue(void *arg, const tsp_issue_req *r, unsigned deadline_ms, uint8_t **resp, size_t *len,
+                    tsp_engine_result *res)
 {
     node_cluster *nc = arg;
-    return cluster_issue(nc->c, r, nc->deadline_ms, resp, len, res);
+    unsigned d = nc->deadline_ms;
+    if (deadline_ms && deadline_ms < d + 300) d = deadline_ms > 800 ? deadline_ms - 300 : 500;
+    return cluster_issue(nc->c, r, d, resp, len, res);
 }
 
 static void be_status(void *arg, proto_status *out)

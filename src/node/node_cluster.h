@@ -23,7 +23,7 @@ typedef struct {
     tsp_profile default_profile;
     tsp_gentime_precision precision;
     unsigned workers;
-    unsigned issue_deadline_ms;  /* per SIGN (default 5000) */
+    unsigned issue_deadline_ms;  /* per SIGN (default 5000; less when the gateway waits less) */
     const char *faults[MESH_MAX_FAULTS]; /* test builds only: mesh fault rules */
     size_t n_faults;
     const char *cluster_fault;   /* test builds only: cluster_set_fault rule (a lying coordinator) */
