@@ -164,7 +164,8 @@ node_cluster *node_cluster_new(const node_cluster_opts *o, char *err, size_t err
                          .measurement = mesh_self_measurement(nc->m), .send = send_to, .send_arg = nc,
                          .evidence = evidence, .evidence_arg = nc, .time = nc->time, .dev_ca = o->dev_ca,
                          .policies = o->policies, .default_profile = o->default_profile, .precision = o->precision,
-                         .workers = o->workers, .on_change = on_change, .change_arg = nc};
+                         .workers = o->workers, .on_change = on_change, .change_arg = nc,
+                         .provider = mc.policy.provider};
     cluster *c = cluster_new(&cc, err, errlen);
     if (!c) {
         mesh_free(nc->m);

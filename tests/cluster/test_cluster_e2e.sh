@@ -3,7 +3,8 @@
 # Asserts: a node with a changed configuration (another measurement) keeps the DKG from starting
 # and /health names it and the reason (and /metrics counts it); with all five equal, the DKG on boot reaches ACTIVE;
 # `openssl ts -query | curl | openssl ts -verify` through the gateway (classic and compat, against
-# the dev CA root and GET /certs); our verifier accepts a hybrid token with both roots;
+# the dev CA root and GET /certs); our verifier accepts a hybrid token with both roots; GET /binding
+# serves a binding record that `cctsa verify-binding` accepts;
 # SIGSTOP of 3 nodes: SUSPENDED and 503, SIGCONT: signing resumes with the
 # same certificates; killing 1 then 2 nodes: DEGRADED then CRITICAL, tokens still issued; a 3rd:
 # no signing and 503; the three restarted (no shares): LOST, a new DKG (epoch 2) with new
@@ -35,6 +36,7 @@ check "openssl ts round trip (classic)" cl_ts classic c1
 check "openssl ts round trip (compat)" cl_ts compat c2
 echo hybrid >h.txt
 check "cctsa stamp + verify (hybrid, both roots)" bash -c "'$BIN/cctsa' stamp h.txt --url '$URL/tsa' --profile hybrid -o h.tsr && '$BIN/cctsa' verify h.tsr --data h.txt --ca ca/root-ecdsa.pem --ca ca/root-mldsa.pem --require both"
+check "GET /binding serves a record that cctsa verify-binding accepts" bash -c "curl -sf '$URL/binding' -o binding.der && '$BIN/cctsa' verify-binding binding.der --ca ca/root-ecdsa.pem --ca ca/root-mldsa.pem --config cluster.conf"
 
 # SIGSTOP three nodes: the two left see a partition (SUSPENDED); SIGCONT: the same key signs again.
 for i in 3 4 5; do cl_stop "$i" STOP; done
