@@ -20,6 +20,7 @@ static const struct {
     {"time", cli_time, "trusted time: query NTS servers through the time engine | clock source"},
     {"audit", cli_audit, "audit verify: check the nodes' hash-chained audit logs and signed heads"},
     {"operator", cli_operator, "operator keygen | sign | send: signed commands to the cluster"},
+    {"up", cli_up, "start a local five-node threshold cluster and its gateway (development)"},
 };
 
 static void usage(FILE *out)

@@ -25,6 +25,10 @@
 #define MESH_BOOT_ID_BYTES 16
 #define MESH_MAX_BODY (1u << 20) /* one threshold ML-DSA round message is about 274 KB */
 #define MESH_REATTEST_SECONDS 3600
+#define MESH_PING_MS 1000          /* every connection sends a ping this often */
+#define MESH_DEAD_MS 5000          /* default: a peer silent this long is DOWN (a stopped process) */
+#define MESH_HANDSHAKE_MS 10000    /* TLS + attestation must complete within this */
+#define MESH_MAX_FAULTS 8
 
 /* Channels multiplex the mesh; the receiver dispatches on them. */
 enum { MESH_CHAN_CLUSTER = 1, /* cluster engine: DKG, presigning, signing (cluster.h) */
@@ -63,6 +67,13 @@ typedef struct {
     /* A peer changed state (info is a snapshot). */
     void (*on_peer)(void *arg, int peer, const mesh_peer_info *info);
     void *arg;
+    /* Added for the implementation (0 = the default). */
+    unsigned reattest_seconds;      /* evidence refresh period (default MESH_REATTEST_SECONDS) */
+    unsigned dead_ms;               /* a peer silent this long is DOWN (default MESH_DEAD_MS) */
+    /* Test builds only (CCTSA_MESH_FAULTS): fault rules "ACTION@PEER" (mesh_fault.c); a build
+     * without the hook refuses any rule. */
+    const char *faults[MESH_MAX_FAULTS];
+    size_t n_faults;
 } mesh_config;
 
 typedef struct mesh mesh;
@@ -78,5 +89,19 @@ int mesh_self_evidence(mesh *m, const uint8_t binding[ATTEST_BINDING_BYTES], att
  * Any thread. Frames to one peer arrive in order; nothing is retransmitted after a reconnect. */
 int mesh_send(mesh *m, int peer, uint8_t chan, const uint8_t *body, size_t len);
 void mesh_peer_get(mesh *m, int peer, mesh_peer_info *out); /* any thread */
+/* Added: own measurement and chip id as verified from own evidence at mesh_new. */
+const uint8_t *mesh_self_measurement(const mesh *m); /* ATTEST_MEASUREMENT_BYTES */
+/* Peer slot (0..3) of the UP peer with node key `key`, or -1. Any thread. */
+int mesh_peer_by_key(mesh *m, const uint8_t key[MESH_KEY_BYTES]);
+const char *mesh_state_name(mesh_peer_state s); /* "DOWN", "UP", ... */
+/* Peers' evidence refused since mesh_new, by reason (metrics). Any thread. */
+enum { MESH_REFUSED_MEASUREMENT = 0, MESH_REFUSED_DEBUG, MESH_REFUSED_CHIP_ID, MESH_REFUSED_EVIDENCE, MESH_REFUSED_KINDS };
+void mesh_refusals(mesh *m, uint64_t out[MESH_REFUSED_KINDS]);
+/* Fill cfg->policy (and, with the sim provider, cfg->chip_id = attest_sim_chip_id(name) and the
+ * measurement attest_sim_measure(/proc/self/exe, config_path)) from the measured configuration
+ * file. 0, or -1 with err. */
+int mesh_config_attest(mesh_config *cfg, const char *config_path, const char *name, char *err, size_t errlen);
+/* Parse "--peer NAME=tcp:HOST:PORT" into slot i of cfg (pointers into arg). 0 or -1. */
+int mesh_config_peer(mesh_config *cfg, int i, char *arg);
 
 #endif

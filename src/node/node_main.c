@@ -1,8 +1,9 @@
 /* node_main.c: `cctsa-node`, the measured core: time, TSTInfo, signing and the keys, behind the
- * node protocol (docs/node-protocol.md). Development mode only so far: --dev-ca DIR makes
- * ephemeral ECDSA P-384 and ML-DSA-65 keys in secure memory and has the dev CA in DIR certify
- * them (nothing secret is written); genTime comes from the host clock (marked "development" in
- * STATUS). The threshold cluster replaces the local signer later, without touching the gateway. */
+ * node protocol (docs/node-protocol.md). Cluster mode (--cluster, node_cluster.h): one of five
+ * attested nodes whose tokens are threshold-signed by 3 of them after a DKG on boot. Development
+ * mode (--dev): --dev-ca DIR makes ephemeral ECDSA P-384 and ML-DSA-65 keys in secure memory and
+ * has the dev CA in DIR certify them (nothing secret is written). In both, genTime comes from the
+ * host clock (marked "development" in STATUS). */
 #include <errno.h>
 #include <event2/event.h>
 #include <event2/thread.h>
@@ -15,6 +16,7 @@
 
 #include "asn1/der.h"
 #include "node/node_cert.h"
+#include "node/node_cluster.h"
 #include "node/node_harden.h"
 #include "node/node_server.h"
 #include "proto/node_addr.h"
@@ -22,8 +24,17 @@
 #include "tsp/tsp_devca.h"
 #include "base/base.h"
 
+#ifdef CCTSA_MESH_FAULTS
+#define CLUSTER_FAULT_USAGE " [--fault RULE ...] [--cluster-fault RULE]"
+#else
+#define CLUSTER_FAULT_USAGE ""
+#endif
+
 static const char usage_text[] =
-    "usage: cctsa-node --dev --dev-ca DIR --listen ENDPOINT [--default-profile P] [--measurement HEX96]\n"
+    "usage: cctsa-node --cluster --name NAME --config FILE --mesh tcp:HOST:PORT --peer NAME=tcp:HOST:PORT (x4)\n"
+    "                  --listen ENDPOINT [--dev-ca DIR] [--policy PROFILE=OID ...] [--default-profile P]\n"
+    "                  [--gentime-precision s|ms] [--sign-workers N]" CLUSTER_FAULT_USAGE "\n"
+    "       cctsa-node --dev --dev-ca DIR --listen ENDPOINT [--default-profile P] [--measurement HEX96]\n"
     "                  [--policy PROFILE=OID ...] [--gentime-precision s|ms] [--dev-cert-seconds N]\n"
     "                  [--no-renew] [--dev-sign-delay-ms MS] [--sign-workers N]\n"
     "\n"
@@ -31,7 +42,20 @@ static const char usage_text[] =
     "(docs/node-protocol.md). It holds the keys; the gateway holds none.\n"
     "\n"
     "  --listen ENDPOINT      unix:PATH, vsock:CID:PORT or tcp:HOST:PORT (tests)\n"
-    "  --dev                  DEVELOPMENT MODE (the only mode so far): local keys, host clock\n"
+    "  --cluster              one of the five nodes of a threshold cluster (docs/lifecycle.md): attested\n"
+    "                         mutual TLS to its 4 peers, DKG on boot, every token signed by 3 of 5\n"
+    "  --name NAME            this node's name in logs and STATUS (host configuration)\n"
+    "  --config FILE          the measured configuration (attest.*; with attest.provider = sim the\n"
+    "                         measurement is SHA-384 over this executable and FILE)\n"
+    "  --mesh tcp:HOST:PORT   where the peers reach this node; --peer NAME=tcp:HOST:PORT, four times\n"
+    "  --dev-ca DIR (cluster) local mode: the dev CA in DIR certifies the group keys after each DKG\n"
+#ifdef CCTSA_MESH_FAULTS
+    "  --fault RULE           TEST BUILD: mesh fault ACTION@PEER[,after=N][,every=N] (drop, delay=MS,\n"
+    "                         corrupt, corrupt-body, replay)\n"
+    "  --cluster-fault RULE   TEST BUILD: a lying coordinator: gentime=MS or tamper-tbs\n"
+#endif
+
+    "  --dev                  DEVELOPMENT MODE: one node with whole local keys (no threshold), host clock\n"
     "  --dev-ca DIR           ephemeral TSA keys in locked memory, certified by the dev CA in DIR\n"
     "                         (cctsa ca init --dir DIR); nothing secret is written to disk\n"
     "  --default-profile P    profile for /tsa without reqPolicy: compat (default), classic, pq or hybrid\n"
@@ -49,7 +73,8 @@ static const char usage_text[] =
 typedef struct {
     const char *listen, *dev_ca, *default_profile, *measurement, *precision;
     long cert_seconds, delay_ms, workers;
-    int dev, no_renew;
+    int dev, no_renew, cluster, npeers;
+    node_cluster_opts co;
     uint8_t m[48];
     tsp_policies policies;
     int custom_policy[TSP_PROFILE_COUNT];
@@ -81,7 +106,21 @@ static int parse_args(int argc, char **argv, node_opts *o)
                           : !strcmp(a, "--default-profile") ? &o->default_profile
                           : !strcmp(a, "--measurement") ? &o->measurement
                           : !strcmp(a, "--gentime-precision") ? &o->precision : NULL;
-        if (!strcmp(a, "--dev")) {
+        const char **cslot = !strcmp(a, "--name") ? &o->co.name : !strcmp(a, "--config") ? &o->co.config
+                           : !strcmp(a, "--mesh") ? &o->co.mesh_listen : NULL;
+        if (!strcmp(a, "--cluster")) {
+            o->cluster = 1;
+        } else if (cslot && i + 1 < argc) {
+            *cslot = argv[++i];
+        } else if (!strcmp(a, "--peer") && i + 1 < argc) {
+            if (o->npeers >= MESH_PEERS) return fprintf(stderr, "cctsa-node: --peer is given exactly four times\n"), -1;
+            o->co.peer_args[o->npeers++] = argv[++i];
+        } else if (!strcmp(a, "--fault") && i + 1 < argc) {
+            if (o->co.n_faults >= MESH_MAX_FAULTS) return fprintf(stderr, "cctsa-node: too many --fault rules\n"), -1;
+            o->co.faults[o->co.n_faults++] = argv[++i];
+        } else if (!strcmp(a, "--cluster-fault") && i + 1 < argc) {
+            o->co.cluster_fault = argv[++i];
+        } else if (!strcmp(a, "--dev")) {
             o->dev = 1;
         } else if (!strcmp(a, "--no-renew")) {
             o->no_renew = 1;
@@ -109,6 +148,15 @@ static int parse_args(int argc, char **argv, node_opts *o)
     if (strcmp(o->precision, "s") != 0 && strcmp(o->precision, "ms") != 0)
         return fprintf(stderr, "cctsa-node: --gentime-precision takes s or ms\n"), -1;
     if (!o->listen) return fprintf(stderr, "cctsa-node: --listen ENDPOINT is required\n"), -1;
+    if (o->cluster) {
+        if (o->dev || o->measurement)
+            return fprintf(stderr, "cctsa-node: --cluster does not take --dev or --measurement (the measurement is attested)\n"), -1;
+        if (!o->co.name || !o->co.config || !o->co.mesh_listen || o->npeers != MESH_PEERS)
+            return fprintf(stderr, "cctsa-node: --cluster needs --name, --config, --mesh and four --peer\n"), -1;
+        return 0;
+    }
+    if (o->co.name || o->co.config || o->co.mesh_listen || o->npeers || o->co.n_faults || o->co.cluster_fault)
+        return fprintf(stderr, "cctsa-node: --name, --config, --mesh, --peer and the fault rules need --cluster\n"), -1;
     if (o->dev_ca) o->dev = 1;
     if (!o->dev || !o->dev_ca)
         return fprintf(stderr, "cctsa-node: no signer configured: only development mode (--dev --dev-ca DIR) exists so far\n"), -1;
@@ -153,6 +201,60 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
     node_cert_check(((loop_ctx *)arg)->watch, time(NULL));
 }
 
+/* Cluster mode: the mesh and the engine behind the node protocol, until SIGTERM / SIGINT. */
+static int run_cluster(node_opts *o, tsp_profile dflt, const node_addr *addr)
+{
+    char err[512];
+    struct event_base *base = evthread_use_pthreads() == 0 ? event_base_new() : NULL;
+    int lfd = base ? node_addr_listen(addr) : -1;
+    if (lfd < 0) {
+        fprintf(stderr, "cctsa-node: cannot listen on %s: %s\n", o->listen, strerror(errno));
+        if (base) event_base_free(base);
+        return 1;
+    }
+    o->co.base = base;
+    o->co.dev_ca = o->dev_ca;
+    o->co.policies = &o->policies;
+    o->co.default_profile = dflt;
+    o->co.precision = !strcmp(o->precision, "ms") ? TSP_GENTIME_MILLIS : TSP_GENTIME_SECONDS;
+    o->co.workers = (unsigned)o->workers;
+    node_cluster *nc = node_cluster_new(&o->co, err, sizeof err);
+    if (!nc) {
+        fprintf(stderr, "cctsa-node: %s\n", err);
+        event_base_free(base);
+        return 1;
+    }
+    node_server_config sc = {.backend = node_cluster_backend(nc), .time = tsp_time_source_system(),
+                             .sign_workers = (unsigned)o->workers};
+    memcpy(sc.base.node_id, node_cluster_key(nc), sizeof sc.base.node_id);
+    memcpy(sc.base.boot_id, node_cluster_boot_id(nc), sizeof sc.base.boot_id);
+    sc.base.default_profile = (uint8_t)dflt;
+    sc.base.profiles_mask = (1u << TSP_PROFILE_COUNT) - 1;
+    node_server *srv = node_server_new(base, lfd, &sc);
+    loop_ctx lc = {base, NULL};
+    struct event *sigterm = evsignal_new(base, SIGTERM, on_stop, &lc), *sigint = evsignal_new(base, SIGINT, on_stop, &lc);
+    if (!srv || !sigterm || !sigint || evsignal_add(sigterm, NULL) || evsignal_add(sigint, NULL)) {
+        fprintf(stderr, "cctsa-node: cannot set up the event loop\n");
+        return 1;
+    }
+    char key[97];
+    cc_hex_encode(node_cluster_key(nc), MESH_KEY_BYTES, key);
+    printf("cctsa-node: CLUSTER node %s (node key %s), %s mode, host clock (development)\n", o->co.name, key,
+           o->dev_ca ? "local (dev CA)" : "production (certificates installed by an operator)");
+    printf("cctsa-node: node %s listening on %s, mesh on %s\n", o->co.name, o->listen, o->co.mesh_listen);
+    announce_policies(o);
+    fflush(stdout);
+    event_base_dispatch(base);
+    node_server_free(srv);
+    node_cluster_free(nc); /* wipes the shares */
+    event_free(sigterm);
+    event_free(sigint);
+    event_base_free(base);
+    if (addr->family == AF_UNIX) remove(((struct sockaddr_un *)&addr->sa)->sun_path);
+    fprintf(stderr, "cctsa-node: stopped\n");
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     node_opts o;
@@ -167,6 +269,7 @@ int main(int argc, char **argv)
         return fprintf(stderr, "cctsa-node: --listen takes unix:PATH, vsock:CID:PORT or tcp:HOST:PORT\n"), 2;
     if (node_harden(err, sizeof err) != 0) return fprintf(stderr, "cctsa-node: %s\n", err), 1;
     signal(SIGPIPE, SIG_IGN);
+    if (o.cluster) return run_cluster(&o, (tsp_profile)dflt, &addr);
 
     tsp_local_keys keys;
     unsigned issued = 0;

@@ -196,7 +196,9 @@ static void issue_frame(node_server *s, sign_job *j)
     size_t der_len = 0;
     tsp_engine_result res = {0};
     const char *err = "cannot encode a response";
-    if (tsp_engine_issue(s->cfg.engine, &ir, &der, &der_len, &res) == 0) {
+    const node_backend *be = s->cfg.backend;
+    if ((be ? be->issue(be->arg, &ir, r->deadline_ms, &der, &der_len, &res)
+            : tsp_engine_issue(s->cfg.engine, &ir, &der, &der_len, &res)) == 0) {
         proto_sign_resp out = {.outcome = outcome_of(&res), .fail_bit = res.fail < 0 ? 0 : (uint8_t)res.fail,
                                .profile = res.profile < 0 ? 0xFF : (uint8_t)res.profile};
         if (out.outcome == PROTO_GRANTED) {
@@ -314,9 +316,58 @@ static int do_sign(conn *c, uint32_t id, const uint8_t *body, size_t len)
     return 0;
 }
 
+/* Cluster mode: the backend's answer, with this server's uptime and counters. */
+static int do_cluster_status(conn *c, uint32_t id)
+{
+    node_server *s = c->s;
+    proto_status st = s->cfg.base;
+    s->cfg.backend->status(s->cfg.backend->arg, &st);
+    st.uptime_s = (uint64_t)(time(NULL) - s->started);
+    st.granted = s->granted;
+    st.refused = s->refused;
+    uint8_t b[PROTO_STATUS_MAX_LEN];
+    size_t n = proto_status_write(&st, b);
+    if (!n) return send_error(c, id, PROTO_ERR_INTERNAL, "status not encodable");
+    return send_frame(c, PROTO_STATUS | PROTO_RESPONSE, id, b, n);
+}
+
+/* Cluster mode: CERTS or CSRS from the backend, as a DER list (ECDSA first). */
+static int do_der_pair(conn *c, uint32_t id, uint8_t type,
+                       int (*get)(void *, uint8_t **, size_t *, uint8_t **, size_t *))
+{
+    uint8_t *ec = NULL, *ml = NULL, *f = NULL;
+    size_t ec_len = 0, ml_len = 0, n = 0;
+    proto_der_list l = {0};
+    int have = get && get(c->s->cfg.backend->arg, &ec, &ec_len, &ml, &ml_len) == 0;
+    if (have && ec) l.der[l.n] = ec, l.len[l.n++] = ec_len;
+    if (have && ml) l.der[l.n] = ml, l.len[l.n++] = ml_len;
+    int rc;
+    if (type == PROTO_CSRS && !have) rc = send_error(c, id, PROTO_ERR_NOT_AVAILABLE, "no CSRs: no live key epoch");
+    else if (proto_der_list_frame(type | PROTO_RESPONSE, id, &l, &f, &n) != 0) rc = send_error(c, id, PROTO_ERR_INTERNAL, "answer too large");
+    else rc = send_bytes(c, f, n);
+    free(f);
+    free(ec);
+    free(ml);
+    return rc;
+}
+
+static int do_binding(conn *c, uint32_t id)
+{
+    const node_backend *be = c->s->cfg.backend;
+    uint8_t *der = NULL;
+    size_t len = 0;
+    if (!be || !be->binding) return send_error(c, id, PROTO_ERR_NOT_AVAILABLE, "binding not available before the cluster");
+    if (be->binding(be->arg, &der, &len) != 0) return send_error(c, id, PROTO_ERR_NOT_AVAILABLE, "no binding record: no live key epoch");
+    int rc = len <= proto_max_body(PROTO_BINDING | PROTO_RESPONSE) ? send_frame(c, PROTO_BINDING | PROTO_RESPONSE, id, der, len)
+                                                                   : send_error(c, id, PROTO_ERR_INTERNAL, "binding record too large");
+    free(der);
+    return rc;
+}
+
 static int do_status(conn *c, uint32_t id)
 {
     node_server *s = c->s;
+    if (s->cfg.backend) return do_cluster_status(c, id);
     proto_status st = s->cfg.base;
     tsp_cert_status cs;
     time_t now = time(NULL);
@@ -341,6 +392,7 @@ static int do_status(conn *c, uint32_t id)
 
 static int do_certs(conn *c, uint32_t id)
 {
+    if (c->s->cfg.backend) return do_der_pair(c, id, PROTO_CERTS, c->s->cfg.backend->certs);
     const tsp_local_keys *k = c->s->cfg.keys;
     const uint8_t *certs[2] = {k->ec_cert, k->ml_cert};
     size_t lens[2] = {k->ec_cert_len, k->ml_cert_len}, total = 1;
@@ -376,15 +428,21 @@ static int do_attest(conn *c, uint32_t id, const uint8_t *nonce, size_t len)
         violation(c, "short ATTEST nonce");
         return -1;
     }
-    if (!c->s->cfg.measurement) return send_error(c, id, PROTO_ERR_NOT_AVAILABLE, "attestation not available");
-    EVP_MD_CTX *md = EVP_MD_CTX_new();
-    int ok = md && EVP_DigestInit_ex(md, EVP_sha512(), NULL) == 1 && EVP_DigestUpdate(md, label, sizeof label - 1) == 1 &&
-             EVP_DigestUpdate(md, nonce, len) == 1 && EVP_DigestFinal_ex(md, binding, &blen) == 1;
-    EVP_MD_CTX_free(md);
+    const node_backend *be = c->s->cfg.backend;
+    if (!c->s->cfg.measurement && !be) return send_error(c, id, PROTO_ERR_NOT_AVAILABLE, "attestation not available");
     attest_evidence ev = {0};
-    if (!ok || attest_sim_chip_id("cctsa-node", chip) != 0 ||
-        attest_sim_evidence(c->s->cfg.measurement, binding, chip, &ev) != ATTEST_OK)
-        return attest_evidence_free(&ev), send_error(c, id, PROTO_ERR_INTERNAL, "attestation failed");
+    int ok;
+    if (be) {
+        ok = be->attest && be->attest(be->arg, nonce, len, &ev) == 0;
+    } else {
+        EVP_MD_CTX *md = EVP_MD_CTX_new();
+        ok = md && EVP_DigestInit_ex(md, EVP_sha512(), NULL) == 1 && EVP_DigestUpdate(md, label, sizeof label - 1) == 1 &&
+             EVP_DigestUpdate(md, nonce, len) == 1 && EVP_DigestFinal_ex(md, binding, &blen) == 1;
+        EVP_MD_CTX_free(md);
+        ok = ok && attest_sim_chip_id("cctsa-node", chip) == 0 &&
+             attest_sim_evidence(c->s->cfg.measurement, binding, chip, &ev) == ATTEST_OK;
+    }
+    if (!ok) return attest_evidence_free(&ev), send_error(c, id, PROTO_ERR_INTERNAL, "attestation failed");
     size_t n = ATTEST_REPORT_BYTES + 4 + ev.endorsements_len;
     uint8_t *b = malloc(n);
     int rc;
@@ -408,7 +466,10 @@ static int dispatch(conn *c, const proto_header *h, const uint8_t *body)
     case PROTO_STATUS: return do_status(c, h->id);
     case PROTO_CERTS: return do_certs(c, h->id);
     case PROTO_ATTEST: return do_attest(c, h->id, body, h->body_len);
-    case PROTO_BINDING: return send_error(c, h->id, PROTO_ERR_NOT_AVAILABLE, "binding not available before the cluster");
+    case PROTO_BINDING: return do_binding(c, h->id);
+    case PROTO_CSRS:
+        if (c->s->cfg.backend) return do_der_pair(c, h->id, PROTO_CSRS, c->s->cfg.backend->csrs);
+        return send_error(c, h->id, PROTO_ERR_NOT_AVAILABLE, "no CSRs: development keys");
     default: violation(c, "unexpected message type"); return -1;
     }
 }

@@ -14,11 +14,29 @@
 #include <event2/event.h>
 #include <stdint.h>
 
+#include "attest/attest.h"
 #include "proto/node_proto.h"
 #include "tsp/tsp_engine.h"
 #include "tsp/tsp_signer.h"
 
+/* Cluster mode: where the answers come from instead of the local engine and keys (node_cluster.h).
+ * issue runs on the signing workers (it may block until its deadline); the others on the loop.
+ * certs / csrs / binding hand over malloc'd copies (0) or -1 (none yet); status fills the
+ * whole answer except uptime and the granted/refused counters. */
 typedef struct {
+    /* deadline_ms: the gateway's wait for this SIGN (0: none given) */
+    int (*issue)(void *arg, const tsp_issue_req *r, unsigned deadline_ms, uint8_t **resp, size_t *resp_len,
+                 tsp_engine_result *res);
+    void (*status)(void *arg, proto_status *st);
+    int (*certs)(void *arg, uint8_t **ec, size_t *ec_len, uint8_t **ml, size_t *ml_len);
+    int (*csrs)(void *arg, uint8_t **ec, size_t *ec_len, uint8_t **ml, size_t *ml_len);
+    int (*binding)(void *arg, uint8_t **der, size_t *len);
+    int (*attest)(void *arg, const uint8_t *nonce, size_t nonce_len, attest_evidence *ev);
+    void *arg;
+} node_backend;
+
+typedef struct {
+    const node_backend *backend; /* cluster mode (borrowed), or NULL: the local engine below */
     tsp_engine *engine;     /* borrowed */
     tsp_local_keys *keys;   /* borrowed: certificates for CERTS */
     tsp_time_source time;   /* the engine's, for the time state in STATUS */
