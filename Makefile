@@ -16,7 +16,7 @@ CI_FUZZ_SECONDS ?= 15
 
 DEB_PACKAGES := build-essential cmake pkg-config clang clang-format libclang-rt-14-dev libssl-dev openssl \
   libjansson-dev nettle-dev libmicrohttpd-dev libcurl4-openssl-dev valgrind nodejs npm chrony faketime \
-  ca-certificates curl git wrk python3 libevent-dev prometheus \
+  ca-certificates curl git wrk python3 libevent-dev prometheus systemd \
   default-jdk-headless libbcpkix-java osslsigncode golang-go golang-github-fullsailor-pkcs7-dev
 
 .PHONY: all deps build asan fuzz-build test test-build test-asan test-fuzz run bench fuzz clean help \

@@ -110,7 +110,7 @@ static void op_ecdsa_verify(void *arg)
 int main(int argc, char **argv)
 {
     int rc = bench_args(argc, argv,
-                        "usage: bench_mldsa\nML-DSA-65 keygen/sign/verify against OpenSSL ECDSA P-384 sign/verify measured in the same run,\nwith the targets (sign >= 1x, verify >= 2x ECDSA P-384). BENCH_SECONDS sets the duration of each\nmeasurement (default 1).\n",
+                        "usage: bench_mldsa\nML-DSA-65 keygen/sign/verify against OpenSSL ECDSA P-384 sign/verify measured in the same run,\nwith the targets (sign >= 1x, verify >= 2x ECDSA P-384), and Python cryptography's figures for both\nwhere it is importable (else a note). BENCH_SECONDS sets the duration of each measurement (default 1).\n",
                         0);
     if (rc >= 0) return rc;
     const char *env = getenv("BENCH_SECONDS");
@@ -160,6 +160,27 @@ int main(int argc, char **argv)
     bench_ratio("verify ratio ML-DSA-65 / ECDSA P-384", verify, everify);
     bench_ratio("sign ratio, reusable signer / ECDSA", osign, esign);
     bench_ratio("verify ratio, reusable verifier / ECDSA", overify, everify);
+    /* the same algorithms through Python cryptography's bundled (newer) OpenSSL, where importable */
+    static const char py[] =
+        "from cryptography.hazmat.primitives.asymmetric import ec, mldsa\n"
+        "from cryptography.hazmat.primitives import hashes\n"
+        "m = b'x' * 32\n"
+        "print('pyca ML-DSA-65 keygen\\t%f' % bench_py_time(mldsa.MLDSA65PrivateKey.generate))\n"
+        "k = mldsa.MLDSA65PrivateKey.generate(); s = k.sign(m); p = k.public_key()\n"
+        "print('pyca ML-DSA-65 sign\\t%f' % bench_py_time(lambda: k.sign(m)))\n"
+        "print('pyca ML-DSA-65 verify\\t%f' % bench_py_time(lambda: p.verify(s, m)))\n"
+        "e = ec.generate_private_key(ec.SECP384R1()); es = e.sign(m, ec.ECDSA(hashes.SHA384()))\n"
+        "ep = e.public_key()\n"
+        "print('pyca ECDSA P-384 sign\\t%f' % bench_py_time(lambda: e.sign(m, ec.ECDSA(hashes.SHA384()))))\n"
+        "print('pyca ECDSA P-384 verify\\t%f' % "
+        "bench_py_time(lambda: ep.verify(es, m, ec.ECDSA(hashes.SHA384()))))\n";
+    double pyca[5];
+    if (bench_pyca(py, pyca, 5) == 5) {
+        bench_ratio("keygen speed cctsa / pyca ML-DSA-65", keygen, pyca[0]);
+        bench_ratio("sign speed cctsa / pyca ML-DSA-65", sign, pyca[1]);
+        bench_ratio("verify speed cctsa / pyca ML-DSA-65", verify, pyca[2]);
+        bench_ratio("ECDSA P-384 sign OpenSSL 3.0 / pyca", esign, pyca[3]);
+    }
     /* the targets are judged on the one-shot functions (key decoded on every call) */
     int sign_ok = sign >= esign, verify_ok = verify >= 2 * everify;
     printf("  target sign >= 1x ECDSA P-384:   %s\n", sign_ok ? "MET" : "NOT MET");

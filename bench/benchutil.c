@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static double clock_seconds(clockid_t id)
 {
@@ -60,4 +61,39 @@ unsigned bench_count_arg(const char *s, unsigned max)
     char *end;
     unsigned long v = strtoul(s, &end, 10);
     return (*s && !*end && v >= 1 && v <= max) ? (unsigned)v : 0;
+}
+
+int bench_pyca(const char *script, double ops[], int n)
+{
+    char path[] = "/tmp/cctsa_bench_pyXXXXXX", line[256];
+    int fd = mkstemp(path), got = 0;
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!f) {
+        printf("  (Python cryptography figures unavailable: cannot write a temporary script)\n");
+        return 0;
+    }
+    fputs(BENCH_PY_PRELUDE, f);
+    fputs(script, f);
+    fclose(f);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "python3 %s 2>&1", path);
+    FILE *p = popen(cmd, "r");
+    char why[256] = "";
+    while (p && fgets(line, sizeof line, p)) {
+        char *tab = strchr(line, '\t');
+        double v = tab ? strtod(tab + 1, NULL) : 0;
+        line[strcspn(line, "\n")] = 0;
+        if (tab && v > 0 && got < n) {
+            *tab = 0;
+            bench_report(line, v);
+            ops[got++] = v;
+        } else if (!why[0] || strstr(line, "rror")) { /* the first line, or a traceback's exception */
+            snprintf(why, sizeof why, "%s", line);
+        }
+    }
+    if (got == 0)
+        printf("  (Python cryptography figures unavailable: %s)\n", !p ? "cannot run python3" : why[0] ? why : "no output");
+    if (p) pclose(p);
+    unlink(path);
+    return got;
 }

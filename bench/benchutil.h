@@ -24,4 +24,19 @@ unsigned bench_count_arg(const char *s, unsigned max);
 void bench_report(const char *label, double ops_per_sec);
 void bench_ratio(const char *label, double a, double b);
 
+/* Figures from the Python `cryptography` package (which bundles a newer OpenSSL), measured in this
+ * run by `script`: python3 code run with BENCH_PY_PRELUDE in front, which prints one line
+ * "label<TAB>ops per CPU second" per measurement (bench_py_time(fn) in the prelude times fn for
+ * about 1 s of CPU). Each line is reported and its figure stored in ops[] (at most n, in order);
+ * returns how many were stored. When python3, the package or the algorithm is absent, it prints a
+ * note saying so and returns 0: never a failure. */
+int bench_pyca(const char *script, double ops[], int n);
+#define BENCH_PY_PRELUDE                                                                  \
+    "import time\n"                                                                       \
+    "def bench_py_time(fn):\n"                                                            \
+    "    n = 0; t0 = time.process_time()\n"                                               \
+    "    while True:\n"                                                                   \
+    "        fn(); n += 1; t = time.process_time() - t0\n"                                 \
+    "        if t >= 1.0 and n >= 20: return n / t\n"
+
 #endif

@@ -4,7 +4,8 @@
  * back to the same bytes, and its imprint template builds a MessageImprint; a STATUS body (base, or
  * with the cluster block) that parses encodes back to the same bytes; a DER list (CERT_INSTALL
  * request, CERTS and CSRS answers) that parses frames back to the same bytes, its items inside the
- * body; a CERT_INSTALL result re-encodes to the same bytes; an ATTEST answer's parts lie inside it. */
+ * body; a CERT_INSTALL result re-encodes to the same bytes; an ATTEST answer's parts lie inside it; a CONTROL body
+ * re-encodes to the same bytes (its parts inside the body). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,6 +53,29 @@ static void answers(const uint8_t *b, size_t n)
     if (proto_attest_resp_parse(b, n, &ar, &why) == 0 &&
         (ar.report != b || PROTO_ATTEST_REPORT_LEN + 4 + ar.endorsements_len != n)) abort();
     (void)proto_error_parse(b, n, &code, reason);
+    uint8_t outcome, again[PROTO_HEADER_LEN + 1 + PROTO_REASON_MAX];
+    if (proto_control_resp_parse(b, n, &outcome, reason) == 0) {
+        size_t m = proto_control_resp_frame(0, outcome, reason, again, sizeof again);
+        if (m != PROTO_HEADER_LEN + n || memcmp(again + PROTO_HEADER_LEN, b, n) != 0) abort();
+    }
+}
+
+static void control(const uint8_t *body, size_t n)
+{
+    proto_control_req r;
+    const char *why = NULL;
+    if (proto_control_req_parse(body, n, &r, &why) != 0) {
+        if (!why) abort();
+        return;
+    }
+    if ((r.envelope && (r.envelope < body || r.envelope + r.envelope_len > body + n)) ||
+        (r.ec && (r.ec < body || r.ec + r.ec_len > body + n)) || (r.ml && (r.ml < body || r.ml + r.ml_len > body + n)))
+        abort();
+    uint8_t *again;
+    size_t len;
+    if (proto_control_req_frame(&r, 1, &again, &len) != 0) abort();
+    if (len != PROTO_HEADER_LEN + n || memcmp(again + PROTO_HEADER_LEN, body, n) != 0) abort();
+    free(again);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -83,6 +107,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             }
         }
         if (h.type == PROTO_CERT_INSTALL) der_list(PROTO_CERT_INSTALL, body, h.body_len, PROTO_CERT_MAX);
+        if (h.type == PROTO_CONTROL) control(body, h.body_len);
         answers(body, h.body_len);
         off += PROTO_HEADER_LEN + h.body_len;
     }

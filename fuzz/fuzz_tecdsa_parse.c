@@ -1,7 +1,11 @@
 /* fuzz_tecdsa_parse.c: libFuzzer target for the threshold ECDSA input parsers: strict DER and
  * P1363 signature verification, compressed and uncompressed point decoding, canonical scalar
  * decoding, the message-header reader and the key-share parser. Every input must be rejected or
- * accepted cleanly (no crash, no sanitizer report); accepted points must re-encode identically. */
+ * accepted cleanly (no crash, no sanitizer report); accepted points must re-encode identically, and
+ * our point decoder (crypto/p384_ec.h) must accept exactly the 02/03 and 04 encodings OpenSSL accepts. */
+#include <openssl/ec.h>
+#include <openssl/err.h>
+#include <openssl/obj_mac.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -12,6 +16,19 @@
 #include "threshold/ecdsa/tecdsa_wire.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* OpenSSL's verdict on a SEC1 point encoding (our decoder is our own code: differential check). */
+static int ossl_accepts(const uint8_t *in, size_t len)
+{
+    static EC_GROUP *g;
+    if (!g) g = EC_GROUP_new_by_curve_name(NID_secp384r1);
+    EC_POINT *q = g ? EC_POINT_new(g) : NULL;
+    int ok = q && EC_POINT_oct2point(g, q, in, len, NULL) == 1 && EC_POINT_is_on_curve(g, q, NULL) == 1 &&
+             !EC_POINT_is_at_infinity(g, q);
+    EC_POINT_free(q);
+    ERR_clear_error();
+    return ok;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -41,10 +58,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         break;
     }
     case 2:
-        if (size >= TPT_BYTES && tec_decode(&p, data) == 0 && memcmp(p.b, data, TPT_BYTES) != 0) __builtin_trap();
+        if (size >= TPT_BYTES) {
+            int ok = tec_decode(&p, data) == 0;
+            if (ok && memcmp(p.b, data, TPT_BYTES) != 0) __builtin_trap();
+            if ((data[0] == 2 || data[0] == 3) && ok != ossl_accepts(data, TPT_BYTES)) __builtin_trap();
+        }
         break;
     case 3:
-        if (size >= 97 && tec_decode_uncompressed(&p, data) == 0 && memcmp(p.u, data, 97) != 0) __builtin_trap();
+        if (size >= 97) {
+            int ok = tec_decode_uncompressed(&p, data) == 0;
+            if (ok && memcmp(p.u, data, 97) != 0) __builtin_trap();
+            if (data[0] == 4 && ok != ossl_accepts(data, 97)) __builtin_trap();
+        }
         break;
     case 4: {
         if (size >= TSC_BYTES && tsc_from_bytes(&s, data) == 0) {

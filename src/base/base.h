@@ -82,10 +82,25 @@ uint32_t cc_cursor_u32be(cc_cursor *c);
 /* 1 if every byte was consumed and nothing failed. */
 int cc_cursor_done(const cc_cursor *c);
 
-/* ---- log: one line per record on stderr, "<tag>: <level>: message". ---- */
+/* ---- log: one line per record on stderr. Text (default): "<tag>: <level>: message[ key=value...]".
+ * JSON (cc_log_set_format, `--log-format json`, or CCTSA_LOG_FORMAT=json in the environment): one
+ * object per line, {"time":RFC 3339 UTC,"level":...,"component":tag[,"node":...],"msg":...[,key:value...]}.
+ * Never log secrets; log a request by its imprint hash ("imprint"), never its content. ---- */
 typedef enum { CC_LOG_DEBUG = 0, CC_LOG_INFO, CC_LOG_WARN, CC_LOG_ERROR } cc_log_level;
+typedef enum { CC_LOG_TEXT = 0, CC_LOG_JSON = 1 } cc_log_format;
 void cc_log_set_level(cc_log_level min);
+void cc_log_set_format(cc_log_format f);
+/* "text" or "json" -> the format; -1 if neither. */
+int cc_log_format_parse(const char *s);
+/* The node name every JSON record carries (copied, at most 32 characters; NULL: none). */
+void cc_log_set_node(const char *name);
 void cc_log(cc_log_level level, const char *tag, const char *fmt, ...) CC_PRINTF(3, 4);
 void cc_vlog(cc_log_level level, const char *tag, const char *fmt, va_list ap) CC_PRINTF(3, 0);
+/* A structured event: message plus named fields (epoch, session, reason, imprint, ...). Keys are
+ * [a-z_]+; values are strings, escaped in JSON; at most 8 fields of 256 bytes each are written. */
+typedef struct {
+    const char *key, *val;
+} cc_log_kv;
+void cc_log_event(cc_log_level level, const char *tag, const cc_log_kv *kv, size_t n, const char *fmt, ...) CC_PRINTF(5, 6);
 
 #endif

@@ -42,6 +42,8 @@ uint32_t proto_max_body(uint8_t type)
     case PROTO_ATTEST | PROTO_RESPONSE: case PROTO_BINDING | PROTO_RESPONSE: return 72u << 10;
     case PROTO_CERTS | PROTO_RESPONSE: case PROTO_CSRS | PROTO_RESPONSE: return 128u << 10;
     case PROTO_CERT_INSTALL | PROTO_RESPONSE: return 2 + PROTO_REASON_MAX;
+    case PROTO_CONTROL: return 12 + PROTO_CONTROL_ENVELOPE_MAX + 2 * PROTO_CONTROL_CERT_MAX;
+    case PROTO_CONTROL | PROTO_RESPONSE: return 1 + PROTO_REASON_MAX;
     case PROTO_ERROR: return 2 + PROTO_REASON_MAX;
     default: return 0;
     }
@@ -49,7 +51,7 @@ uint32_t proto_max_body(uint8_t type)
 
 static int is_request(uint8_t t)
 {
-    return (t >= PROTO_SIGN && t <= PROTO_CERT_INSTALL) || t == PROTO_CSRS;
+    return (t >= PROTO_SIGN && t <= PROTO_CSRS);
 }
 
 static int known_type(uint8_t t, int requests_only)
@@ -560,5 +562,67 @@ int proto_error_parse(const uint8_t *b, size_t len, uint16_t *code, char reason[
     *code = (uint16_t)(b[0] << 8 | b[1]);
     memcpy(reason, b + 2, len - 2);
     reason[len - 2] = 0;
+    return 0;
+}
+
+/* ---- CONTROL ---- */
+int proto_control_req_frame(const proto_control_req *r, uint32_t id, uint8_t **out, size_t *len)
+{
+    if (!r->envelope_len || r->envelope_len > PROTO_CONTROL_ENVELOPE_MAX || r->ec_len > PROTO_CONTROL_CERT_MAX ||
+        r->ml_len > PROTO_CONTROL_CERT_MAX)
+        return -1;
+    size_t body = 12 + (size_t)r->envelope_len + r->ec_len + r->ml_len;
+    uint8_t *p = malloc(PROTO_HEADER_LEN + body), *q;
+    if (!p) return -1;
+    proto_header_write(p, PROTO_CONTROL, id, (uint32_t)body);
+    q = p + PROTO_HEADER_LEN;
+    const uint8_t *parts[3] = {r->envelope, r->ec, r->ml};
+    const uint32_t lens[3] = {r->envelope_len, r->ec_len, r->ml_len};
+    for (int i = 0; i < 3; i++) {
+        proto_put32(q, lens[i]);
+        if (lens[i]) memcpy(q + 4, parts[i], lens[i]);
+        q += 4 + lens[i];
+    }
+    *out = p, *len = PROTO_HEADER_LEN + body;
+    return 0;
+}
+
+int proto_control_req_parse(const uint8_t *b, size_t len, proto_control_req *r, const char **why)
+{
+    const uint8_t **parts[3] = {&r->envelope, &r->ec, &r->ml};
+    uint32_t *lens[3] = {&r->envelope_len, &r->ec_len, &r->ml_len};
+    const uint32_t max[3] = {PROTO_CONTROL_ENVELOPE_MAX, PROTO_CONTROL_CERT_MAX, PROTO_CONTROL_CERT_MAX};
+    size_t off = 0;
+    memset(r, 0, sizeof *r);
+    for (int i = 0; i < 3; i++) {
+        if (len - off < 4) return *why = "CONTROL body truncated", -1;
+        uint32_t n = proto_get32(b + off);
+        off += 4;
+        if (n > max[i] || (i == 0 && n == 0)) return *why = "CONTROL part length out of range", -1;
+        if (len - off < n) return *why = "CONTROL body truncated", -1;
+        *parts[i] = n ? b + off : NULL, *lens[i] = n;
+        off += n;
+    }
+    if (off != len) return *why = "trailing bytes after the CONTROL body", -1;
+    return 0;
+}
+
+size_t proto_control_resp_frame(uint32_t id, uint8_t outcome, const char *reason, uint8_t *out, size_t cap)
+{
+    size_t rl = strnlen(reason, PROTO_REASON_MAX);
+    if (outcome > PROTO_CONTROL_REFUSED || cap < PROTO_HEADER_LEN + 1 + rl) return 0;
+    proto_header_write(out, PROTO_CONTROL | PROTO_RESPONSE, id, (uint32_t)(1 + rl));
+    out[PROTO_HEADER_LEN] = outcome;
+    for (size_t i = 0; i < rl; i++) /* printable ASCII on the wire: anything else becomes '?' */
+        out[PROTO_HEADER_LEN + 1 + i] = printable((const uint8_t *)reason + i, 1) ? (uint8_t)reason[i] : '?';
+    return PROTO_HEADER_LEN + 1 + rl;
+}
+
+int proto_control_resp_parse(const uint8_t *b, size_t len, uint8_t *outcome, char reason[PROTO_REASON_MAX + 1])
+{
+    if (len < 1 || len - 1 > PROTO_REASON_MAX || b[0] > PROTO_CONTROL_REFUSED || !printable(b + 1, len - 1)) return -1;
+    *outcome = b[0];
+    memcpy(reason, b + 1, len - 1);
+    reason[len - 1] = 0;
     return 0;
 }

@@ -20,8 +20,9 @@
 
 enum {
     PROTO_SIGN = 0x01, PROTO_STATUS = 0x02, PROTO_ATTEST = 0x03, PROTO_BINDING = 0x04, PROTO_CERTS = 0x05,
-    PROTO_CERT_INSTALL = 0x06, /* 0x07 is kept for the operators' CONTROL message */
+    PROTO_CERT_INSTALL = 0x06,
     PROTO_CSRS = 0x08,
+    PROTO_CONTROL = 0x07, /* an operator-signed command (node/operator.h) */
     PROTO_RESPONSE = 0x80, /* answer type = request type | 0x80 */
     PROTO_ERROR = 0x7F,
 };
@@ -194,6 +195,24 @@ typedef struct {
     size_t endorsements_len;
 } proto_attest_resp;
 int proto_attest_resp_parse(const uint8_t *body, size_t len, proto_attest_resp *r, const char **why);
+
+/* ---- CONTROL: u32 envelope_len | signed command envelope (node/operator.h parses it) | u32 ec_len
+ * | ECDSA certificate DER | u32 ml_len | ML-DSA certificate DER (both empty except install-certs).
+ * Answer: outcome u8 (0 accepted and done, 1 refused) | reason text. ---- */
+#define PROTO_CONTROL_ENVELOPE_MAX (16u << 10)
+#define PROTO_CONTROL_CERT_MAX (16u << 10)
+typedef struct {
+    const uint8_t *envelope, *ec, *ml; /* point into the body */
+    uint32_t envelope_len, ec_len, ml_len;
+} proto_control_req;
+/* Body into a malloc'd buffer with room for the frame header in front (*out: header + body). */
+int proto_control_req_frame(const proto_control_req *r, uint32_t id, uint8_t **out, size_t *len);
+int proto_control_req_parse(const uint8_t *body, size_t len, proto_control_req *r, const char **why);
+enum { PROTO_CONTROL_ACCEPTED = 0, PROTO_CONTROL_REFUSED = 1 };
+/* The whole answer frame into out (cap >= PROTO_HEADER_LEN + 1 + PROTO_REASON_MAX); its length.
+ * The reason is cut at PROTO_REASON_MAX bytes, and bytes that are not printable ASCII become '?'. */
+size_t proto_control_resp_frame(uint32_t id, uint8_t outcome, const char *reason, uint8_t *out, size_t cap);
+int proto_control_resp_parse(const uint8_t *body, size_t len, uint8_t *outcome, char reason[PROTO_REASON_MAX + 1]);
 
 /* ---- ERROR: code u16, reason text ---- */
 enum { PROTO_ERR_BAD_REQUEST = 1, PROTO_ERR_NOT_AVAILABLE = 2, PROTO_ERR_INTERNAL = 3 };

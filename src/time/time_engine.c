@@ -68,6 +68,7 @@ time_engine *time_engine_new(time_interval_clock clock, int n_sources, int max_f
     e->n = n_sources;
     e->f = max_faulty;
     e->rho_ppb = TIME_RHO_UNCAL_PPB;
+    e->fresh_ns = TIME_FRESH_NS, e->holdover_ns = TIME_HOLDOVER_MAX_NS;
     time_fmt(e->fail_reason, sizeof e->fail_reason, "not yet synchronised");
     return e;
 }
@@ -96,11 +97,11 @@ int64_t time_grow(int64_t dm, int64_t rho_ppb)
 }
 
 /* The reading at interval-clock time mono, without counting a refusal. */
-static int evaluate(time_engine *e, int64_t mono, time_reading *out, time_refusal *why)
+static int evaluate_as(time_engine *e, int64_t mono, time_reading *out, time_refusal *why, int ignore_excluded)
 {
     memset(out, 0, sizeof *out);
     out->state = TIME_UNSYNCED;
-    if (e->excluded) {
+    if (e->excluded && !ignore_excluded) {
         out->state = TIME_EXCLUDED;
         time_fmt(out->reason, sizeof out->reason, "excluded: %s", e->excluded_why);
         *why = TIME_REFUSE_EXCLUDED;
@@ -122,15 +123,15 @@ static int evaluate(time_engine *e, int64_t mono, time_reading *out, time_refusa
         *why = TIME_REFUSE_CLOCK;
         return -1;
     }
-    if (age > TIME_HOLDOVER_MAX_NS) {
+    if (age > e->holdover_ns) {
         time_fmt(out->reason, sizeof out->reason, "no good NTS selection for %lld s (holdover limit %lld s)",
-                 (long long)(age / TIME_NS_PER_S), (long long)(TIME_HOLDOVER_MAX_NS / TIME_NS_PER_S));
+                 (long long)(age / TIME_NS_PER_S), (long long)(e->holdover_ns / TIME_NS_PER_S));
         *why = TIME_REFUSE_HOLDOVER;
         return -1;
     }
-    out->utc_ns = e->utc0 + time_scale(age, e->freq_ppb);
+    out->utc_ns = e->utc0 + time_scale(age, e->freq_ppb) + e->test_offset_ns;
     out->eps_ns = e->eps0 + time_grow(age, e->rho_ppb);
-    if (e->last_select_ok && age <= TIME_FRESH_NS) {
+    if (e->last_select_ok && age <= e->fresh_ns) {
         out->state = TIME_SYNCED;
     } else {
         out->state = TIME_HOLDOVER;
@@ -154,6 +155,11 @@ static int evaluate(time_engine *e, int64_t mono, time_reading *out, time_refusa
         }
     }
     return 0;
+}
+
+static int evaluate(time_engine *e, int64_t mono, time_reading *out, time_refusal *why)
+{
+    return evaluate_as(e, mono, out, why, 0);
 }
 
 static void refused(time_reading *out)
@@ -191,6 +197,18 @@ int time_engine_peek(time_engine *e, time_reading *out)
     return 0;
 }
 
+int time_engine_peek_own(time_engine *e, time_reading *out)
+{
+    int64_t mono;
+    time_refusal why;
+    memset(out, 0, sizeof *out);
+    if (e->clock.now_ns(e->clock.ctx, &mono) != 0 || evaluate_as(e, mono, out, &why, 1) != 0) {
+        refused(out);
+        return -1;
+    }
+    return 0;
+}
+
 void time_engine_require_hardware_clock(time_engine *e, const time_clock_report *r)
 {
     if (r->hardware_protected) return;
@@ -202,6 +220,17 @@ void time_engine_set_excluded(time_engine *e, int excluded, const char *why)
 {
     e->excluded = excluded != 0;
     time_fmt(e->excluded_why, sizeof e->excluded_why, "%s", why ? why : "by the cluster");
+}
+
+void time_engine_set_limits(time_engine *e, int64_t fresh_ns, int64_t holdover_ns)
+{
+    if (holdover_ns > 0 && holdover_ns <= TIME_HOLDOVER_MAX_NS) e->holdover_ns = holdover_ns;
+    if (fresh_ns > 0 && fresh_ns <= e->holdover_ns) e->fresh_ns = fresh_ns;
+}
+
+void time_engine_set_test_offset(time_engine *e, int64_t offset_ns)
+{
+    e->test_offset_ns = offset_ns;
 }
 
 void time_engine_status(time_engine *e, time_status *out)
@@ -229,19 +258,4 @@ void time_engine_status(time_engine *e, time_status *out)
     out->failed_selections = e->failed_selections;
     memcpy(out->refusals, e->refusals, sizeof out->refusals);
     for (int i = 0; i < e->n; i++) out->sources[i] = e->src[i].st;
-}
-
-int time_peer_gentime_check(const time_reading *own, int64_t peer_gentime_ns, char *why, size_t whylen)
-{
-    if (own->state != TIME_SYNCED && own->state != TIME_HOLDOVER) {
-        time_fmt(why, whylen, "own time not trusted (%s)", time_state_name(own->state));
-        return -1;
-    }
-    int64_t d = peer_gentime_ns - own->utc_ns;
-    if (d < -TIME_PEER_BEHIND_NS || d > TIME_PEER_AHEAD_NS) {
-        time_fmt(why, whylen, "peer genTime %+.3f s from own time (window -%lld..+%lld ms)", (double)d / 1e9,
-                 (long long)(TIME_PEER_BEHIND_NS / TIME_NS_PER_MS), (long long)(TIME_PEER_AHEAD_NS / TIME_NS_PER_MS));
-        return -1;
-    }
-    return 0;
 }

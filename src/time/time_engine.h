@@ -94,9 +94,10 @@ int64_t time_sample_lambda(const time_sample *s);
  * Returns that count (0 if n == 0) and the region in *rlo, *rhi. Pure. */
 int time_marzullo(const int64_t *lo, const int64_t *hi, int n, int64_t *rlo, int64_t *rhi);
 
-/* Part 2 seam: is a peer's proposed genTime acceptable against our own reading? 0 if it lies in
+/* Part 2: is a peer's proposed genTime acceptable against our own reading? 0 if it lies in
  * [own - TIME_PEER_BEHIND_NS, own + TIME_PEER_AHEAD_NS] and our reading is trusted; else -1 with
- * the reason. Peers veto; they never adopt each other's time. Pure. */
+ * the reason. Peers veto; they never adopt each other's time. Pure; in time_peer.c (time_peer.h
+ * has the whole participant check with the coordinator's time block). */
 int time_peer_gentime_check(const time_reading *own, int64_t peer_gentime_ns, char *why, size_t whylen);
 
 /* Per-source verdict of the last selection. */
@@ -149,8 +150,21 @@ int time_engine_now(time_engine *e, time_reading *out);
  * dates in NTS-KE; never for tokens). */
 int time_engine_peek(time_engine *e, time_reading *out);
 
+/* The engine's own reading as time_engine_peek, but ignoring a cluster exclusion: for the
+ * cross-node probes (time_peer.h), since an excluded node keeps measuring to rejoin. Never for
+ * tokens. */
+int time_engine_peek_own(time_engine *e, time_reading *out);
+
 /* Part 2 seam: the cluster excludes (1) or readmits (0) this node. */
 void time_engine_set_excluded(time_engine *e, int excluded, const char *why);
+
+/* Shorten the SYNCED freshness and the holdover limit (tests; values above the defaults are
+ * ignored, so a configuration can never lengthen holdover). 0 keeps a value. */
+void time_engine_set_limits(time_engine *e, int64_t fresh_ns, int64_t holdover_ns);
+
+/* Test hook for fault injection: every reading's UTC is moved by offset_ns (a lying clock with a
+ * correct-looking eps). Never set outside tests and fault builds. */
+void time_engine_set_test_offset(time_engine *e, int64_t offset_ns);
 
 void time_engine_status(time_engine *e, time_status *out);
 

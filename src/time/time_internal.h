@@ -27,6 +27,8 @@ struct time_engine {
     int nanchors;
     int agreeing;
     int excluded;
+    int64_t fresh_ns, holdover_ns; /* TIME_FRESH_NS, TIME_HOLDOVER_MAX_NS unless shortened */
+    int64_t test_offset_ns;        /* fault-injection hook: added to every reading */
     char excluded_why[96];
     char fail_reason[128];
     uint64_t selections, failed_selections;

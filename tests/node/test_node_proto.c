@@ -48,7 +48,7 @@ static void test_header(void)
     CHECK(proto_header_parse(b, 1, &ph, &why) != 0); /* STATUS has no body */
     proto_header_write(b, PROTO_SIGN | PROTO_RESPONSE, 1, 0x7FFFFFFF);
     CHECK(proto_header_parse(b, 0, &ph, &why) != 0);
-    /* CERT_INSTALL and CSRS are requests; 0x07 (CONTROL, not defined here) is not known */
+    /* CERT_INSTALL, CONTROL and CSRS are requests; 0x09 is not known */
     proto_header_write(b, PROTO_CERT_INSTALL, 1, 1 + 2 * (4 + PROTO_CERT_MAX));
     CHECK(proto_header_parse(b, 1, &ph, &why) == 0);
     proto_header_write(b, PROTO_CERT_INSTALL, 1, 2 + 2 * (4 + PROTO_CERT_MAX));
@@ -57,7 +57,9 @@ static void test_header(void)
     CHECK(proto_header_parse(b, 1, &ph, &why) == 0);
     proto_header_write(b, PROTO_CSRS, 1, 1);
     CHECK(proto_header_parse(b, 1, &ph, &why) != 0);
-    proto_header_write(b, 0x07, 1, 0);
+    proto_header_write(b, PROTO_CONTROL, 1, 0);
+    CHECK(proto_header_parse(b, 1, &ph, &why) == 0);
+    proto_header_write(b, 0x09, 1, 0);
     CHECK(proto_header_parse(b, 1, &ph, &why) != 0 && strstr(why, "type"));
     proto_header_write(b, PROTO_CSRS | PROTO_RESPONSE, 1, 128u << 10);
     CHECK(proto_header_parse(b, 0, &ph, &why) == 0 && proto_header_parse(b, 1, &ph, &why) != 0);

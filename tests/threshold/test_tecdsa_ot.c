@@ -4,9 +4,12 @@
  *  - OT extension + VOLE: c + d = chi * a for random a (checked with OpenSSL BIGNUM), chi equals
  *    the gadget combination of Bob's choice bits; tampering with Bob's matrix U, his check values,
  *    Alice's a~ or mu is detected (TECDSA_ERR_OT / TECDSA_ERR_VOLE); a different context gives
- *    unrelated outputs (no reuse across sessions). */
+ *    unrelated outputs (no reuse across sessions);
+ *  - the pads (tot_pad and the 4-way tot_pad4) equal SHAKE256 of the transcript bytes computed by
+ *    OpenSSL, reduced mod n with BIGNUM, and so do the 4-way PRG columns (without the reduction). */
 #include <openssl/bn.h>
 #include <openssl/ec.h>
+#include <openssl/evp.h>
 #include <openssl/obj_mac.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,8 +117,86 @@ static int one_vole(int tamper, uint8_t ctx_byte)
     return TECDSA_OK;
 }
 
+/* The 4-way pads equal tot_pad and an independent SHAKE256 (OpenSSL) of the documented
+ * transcript bytes, reduced mod n with BIGNUM: the VOLE wire values are unchanged by batching. */
+static void pads_match_reference(void)
+{
+    static const char tag[] = "cctsa/tecdsa/dkls23/p384/v1", label[] = "ote/pad";
+    uint8_t ctx[TOT_CTX_BYTES], rows[4][TOT_ROW_BYTES];
+    const uint8_t *rp[4] = {rows[0], rows[1], rows[2], rows[3]};
+    const uint32_t ks[4] = {0, 7, 7, 639};
+    tsc four[4][3], one[3];
+    BN_CTX *bn = BN_CTX_new();
+    EC_GROUP *grp = EC_GROUP_new_by_curve_name(NID_secp384r1);
+    BIGNUM *x = BN_new();
+    for (int i = 0; i < TOT_CTX_BYTES; i++) ctx[i] = (uint8_t)(i * 3);
+    for (int r = 0; r < 4; r++)
+        for (int i = 0; i < TOT_ROW_BYTES; i++) rows[r][i] = (uint8_t)(r * 50 + i);
+    tot_pad4(ctx, ks, rp, four);
+    for (int r = 0; r < 4; r++) {
+        uint8_t in[256], out[192];
+        size_t n = 0;
+        in[n++] = 0, in[n++] = 0, in[n++] = 0, in[n++] = (uint8_t)(sizeof tag - 1);
+        memcpy(in + n, tag, sizeof tag - 1), n += sizeof tag - 1;
+        in[n++] = 0, in[n++] = 0, in[n++] = 0, in[n++] = (uint8_t)(sizeof label - 1);
+        memcpy(in + n, label, sizeof label - 1), n += sizeof label - 1;
+        memcpy(in + n, ctx, sizeof ctx), n += sizeof ctx;
+        in[n++] = (uint8_t)(ks[r] >> 24), in[n++] = (uint8_t)(ks[r] >> 16), in[n++] = (uint8_t)(ks[r] >> 8);
+        in[n++] = (uint8_t)ks[r];
+        memcpy(in + n, rows[r], TOT_ROW_BYTES), n += TOT_ROW_BYTES;
+        EVP_MD_CTX *md = EVP_MD_CTX_new();
+        CHECK(EVP_DigestInit_ex(md, EVP_shake256(), NULL) == 1 && EVP_DigestUpdate(md, in, n) == 1 &&
+              EVP_DigestFinalXOF(md, out, sizeof out) == 1);
+        EVP_MD_CTX_free(md);
+        tot_pad(ctx, ks[r], rows[r], one);
+        for (int m = 0; m < 3; m++) {
+            BN_bin2bn(out + 64 * m, 64, x);
+            BN_nnmod(x, x, EC_GROUP_get0_order(grp), bn);
+            CHECK_MSG(scalar_eq_bn(&four[r][m], x), "tot_pad4 lane %d pad %d", r, m);
+            CHECK_MSG(scalar_eq_bn(&one[m], x), "tot_pad row %d pad %d", r, m);
+        }
+    }
+    BN_free(x);
+    EC_GROUP_free(grp);
+    BN_CTX_free(bn);
+}
+
+/* The 4-way PRG columns equal an independent SHAKE256 (OpenSSL) of the transcript bytes
+ * tag, "ote/prg", seed, ctx, column: the extension matrix U on the wire is unchanged. */
+static void prg_matches_reference(void)
+{
+    static const char tag[] = "cctsa/tecdsa/dkls23/p384/v1", label[] = "ote/prg";
+    uint8_t ctx[TOT_CTX_BYTES], seeds[4][TOT_SEED_BYTES], cols[4][TOT_COL_BYTES];
+    uint8_t *const outs[4] = {cols[0], cols[1], cols[2], cols[3]};
+    const uint8_t *const sp[4] = {seeds[0], seeds[1], seeds[2], seeds[3]};
+    const uint32_t c[4] = {0, 1, 1, 255};
+    for (int i = 0; i < TOT_CTX_BYTES; i++) ctx[i] = (uint8_t)(i * 5 + 1);
+    for (int r = 0; r < 4; r++)
+        for (int i = 0; i < TOT_SEED_BYTES; i++) seeds[r][i] = (uint8_t)(r * 31 + i);
+    tot_prg_column4(outs, sp, ctx, c);
+    for (int r = 0; r < 4; r++) {
+        uint8_t in[256], want[TOT_COL_BYTES];
+        size_t n = 0;
+        in[n++] = 0, in[n++] = 0, in[n++] = 0, in[n++] = (uint8_t)(sizeof tag - 1);
+        memcpy(in + n, tag, sizeof tag - 1), n += sizeof tag - 1;
+        in[n++] = 0, in[n++] = 0, in[n++] = 0, in[n++] = (uint8_t)(sizeof label - 1);
+        memcpy(in + n, label, sizeof label - 1), n += sizeof label - 1;
+        memcpy(in + n, seeds[r], TOT_SEED_BYTES), n += TOT_SEED_BYTES;
+        memcpy(in + n, ctx, sizeof ctx), n += sizeof ctx;
+        in[n++] = (uint8_t)(c[r] >> 24), in[n++] = (uint8_t)(c[r] >> 16), in[n++] = (uint8_t)(c[r] >> 8);
+        in[n++] = (uint8_t)c[r];
+        EVP_MD_CTX *md = EVP_MD_CTX_new();
+        CHECK(EVP_DigestInit_ex(md, EVP_shake256(), NULL) == 1 && EVP_DigestUpdate(md, in, n) == 1 &&
+              EVP_DigestFinalXOF(md, want, sizeof want) == 1);
+        EVP_MD_CTX_free(md);
+        CHECK_MSG(memcmp(cols[r], want, sizeof want) == 0, "tot_prg_column4 lane %d", r);
+    }
+}
+
 int main(void)
 {
+    pads_match_reference();
+    prg_matches_reference();
     setup_pair();
     int runs = tu_sanitized() ? 2 : 5;
     for (int i = 0; i < runs; i++) CHECK(one_vole(TAMPER_NONE, (uint8_t)i) == TECDSA_OK);

@@ -61,14 +61,20 @@ class Chrony:
 
     def __init__(self, tmp, idx, key, crt, faketime=None, ntp_server=None):
         self.dir = os.path.join(tmp, "chrony%d" % idx)
+        self.args = (key, crt, faketime, ntp_server)
         os.makedirs(os.path.join(self.dir, "nts"), exist_ok=True)
         for _ in range(3):  # another process may take a probed port before chronyd binds it
-            if self.start(key, crt, faketime, ntp_server):
+            self.ntp_port, self.ke_port = free_port(), free_port()
+            if self.start(*self.args):
                 return
         raise RuntimeError("chronyd did not start; see " + self.dir)
 
+    def restart(self):
+        """Start again (after stop) on the same ports."""
+        if not self.start(*self.args):
+            raise RuntimeError("chronyd did not restart; see " + self.dir)
+
     def start(self, key, crt, faketime, ntp_server):
-        self.ntp_port, self.ke_port = free_port(), free_port()
         conf = os.path.join(self.dir, "chrony.conf")
         lines = ["bindaddress 127.0.0.1", "port %d" % self.ntp_port, "ntsport %d" % self.ke_port,
                  "ntsserverkey " + key, "ntsservercert " + crt, "ntsdumpdir " + os.path.join(self.dir, "nts"),

@@ -1,6 +1,7 @@
 /* test_time_engine.c: the time engine under an injected interval clock: Marzullo, per-sample
  * checks, outvoting, refusal without n - f agreement, the rate check, eps growth at rho, holdover
- * expiry and recovery, leap-second refusal, exclusion, the peer genTime window, calibration, and
+ * expiry and recovery, leap-second refusal, exclusion, the peer genTime window, calibration, the
+ * test hooks (shortened limits, faked offset, the reading that ignores exclusion), and
  * the clock source report. */
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,16 @@ static void feed(time_engine *e, const fake_clock *c, const int64_t *lies, int n
         time_sample s = sample(c, lies[i]);
         time_engine_add_sample(e, i, &s, NULL);
     }
+}
+
+/* An engine with one source, synchronised by one good sample. */
+static time_engine *synced_one(fake_clock *c)
+{
+    time_engine *e = time_engine_new((time_interval_clock){fake_now, c}, 1, 0);
+    time_sample s = sample(c, 0);
+    time_engine_add_sample(e, 0, &s, NULL);
+    time_engine_select(e);
+    return e;
 }
 
 static void test_marzullo(void)
@@ -216,10 +227,7 @@ static void test_leap(void)
 static void test_excluded_and_peer_window(void)
 {
     fake_clock c = {0, 0};
-    time_engine *e = time_engine_new((time_interval_clock){fake_now, &c}, 1, 0);
-    time_sample s = sample(&c, 0);
-    time_engine_add_sample(e, 0, &s, NULL);
-    time_engine_select(e);
+    time_engine *e = synced_one(&c);
     time_reading own, r;
     char why[128];
     CHECK(time_engine_now(e, &own) == 0);
@@ -231,8 +239,31 @@ static void test_excluded_and_peer_window(void)
     time_engine_set_excluded(e, 1, "offset inconsistent with 3 of 4 peers");
     CHECK(time_engine_now(e, &r) != 0 && r.state == TIME_EXCLUDED && strstr(r.reason, "3 of 4 peers"));
     CHECK(time_peer_gentime_check(&r, own.utc_ns, why, sizeof why) != 0 && strstr(why, "not trusted"));
+    /* the probes' reading ignores the exclusion (an excluded node keeps measuring) */
+    CHECK(time_engine_peek_own(e, &r) == 0 && r.state == TIME_SYNCED && r.utc_ns == own.utc_ns);
     time_engine_set_excluded(e, 0, NULL);
     CHECK(time_engine_now(e, &r) == 0);
+    time_engine_free(e);
+}
+
+/* The test hooks: shortened limits (never lengthened) and a faked clock offset. */
+static void test_hooks(void)
+{
+    fake_clock c = {0, 0};
+    time_engine *e = synced_one(&c);
+    time_reading r;
+    time_engine_set_limits(e, 3 * S, 6 * S);
+    c.mono += 4 * S;
+    CHECK(time_engine_now(e, &r) == 0 && r.state == TIME_HOLDOVER);
+    c.mono += 3 * S;
+    CHECK(time_engine_now(e, &r) != 0 && strstr(r.reason, "holdover limit"));
+    time_engine_set_limits(e, 0, 3600 * S); /* above the 10 min default: ignored */
+    CHECK(time_engine_now(e, &r) != 0);
+    time_engine_set_limits(e, 0, TIME_HOLDOVER_MAX_NS);
+    CHECK(time_engine_now(e, &r) == 0 && r.state == TIME_HOLDOVER);
+    int64_t before = r.utc_ns, eps = r.eps_ns;
+    time_engine_set_test_offset(e, 2 * S);
+    CHECK(time_engine_now(e, &r) == 0 && r.utc_ns == before + 2 * S && r.eps_ns == eps);
     time_engine_free(e);
 }
 
@@ -314,6 +345,7 @@ int main(void)
     test_rate_liar();
     test_leap();
     test_excluded_and_peer_window();
+    test_hooks();
     test_calibration();
     test_backwards_and_hardware();
     test_clock_report();

@@ -2,7 +2,7 @@
  * tecdsa_ot.h). Receiver with choice b: key pair (sk, pk = sk*G), a random point s, slot 1-b =
  * s and slot b = pk - H(s); the sender derives pk_0 = r_0 + H(r_1), pk_1 = r_1 + H(r_0) and the
  * keys H(y*pk_0), H(y*pk_1) with y*G sent back; only pk_b has a discrete log the receiver knows.
- * The receiver's work is one fixed sequence whatever b is: sk*G (OpenSSL's ladder), the random
+ * The receiver's work is one fixed sequence whatever b is: sk*G (the fixed-base comb), the random
  * point s, H(s), pk - H(s), then a constant-time swap into the two slots. Hashing to the curve
  * (RFC 9380 SSWU) and the subtraction are our constant-time code (tecdsa_h2c.c), so an observer of
  * the receiver's operations learns nothing about which slot holds s; nothing else touches b but
@@ -84,18 +84,19 @@ int tot_base_send(const uint8_t ctx[TOT_CTX_BYTES], const uint8_t msg1[TOT_BASE_
     if (tsc_random(&y) != 0) return TECDSA_ERR_RNG;
     if (tec_mul_g(&m, &y) != 0) goto done;
     for (uint32_t j = 0; j < TOT_KAPPA; j++) {
-        tpt r0, r1, h0, h1, pk0, pk1, k0, k1;
+        tpt r0, r1, h0, h1, k0, k1;
         if (tec_decode(&r0, msg1 + (size_t)j * 2 * TPT_BYTES) != 0 ||
             tec_decode(&r1, msg1 + (size_t)j * 2 * TPT_BYTES + TPT_BYTES) != 0) {
             rc = TECDSA_ERR_POINT;
             goto done;
         }
         if (feistel_hash(&h0, ctx, j, &r0) != 0 || feistel_hash(&h1, ctx, j, &r1) != 0) goto done;
-        if (tec_add(&pk0, &r0, &h1) != 0 || tec_add(&pk1, &r1, &h0) != 0) {
-            rc = TECDSA_ERR_POINT; /* a sum at infinity: malformed receiver message */
+        /* k_b = y * pk_b with pk_0 = r_0 + H(r_1), pk_1 = r_1 + H(r_0); a sum at infinity (or, with
+         * probability 2^-384, a product there) means a malformed receiver message */
+        if (tec_add_mul(&k0, &r0, &h1, &y) != 0 || tec_add_mul(&k1, &r1, &h0, &y) != 0) {
+            rc = TECDSA_ERR_POINT;
             goto done;
         }
-        if (tec_mul(&k0, &pk0, &y) != 0 || tec_mul(&k1, &pk1, &y) != 0) goto done;
         derive_key(seeds[j][0], ctx, j, 0, &k0);
         derive_key(seeds[j][1], ctx, j, 1, &k1);
         cc_memzero(&k0, sizeof k0);
@@ -114,19 +115,22 @@ int tot_base_recv_finish(tot_base_recv *st, const uint8_t ctx[TOT_CTX_BYTES],
                          uint8_t seeds[TOT_KAPPA][TOT_SEED_BYTES])
 {
     tpt m;
+    p384_comb *cm = NULL; /* m is public and fixed: one table for the 256 multiplications */
     int rc = TECDSA_ERR_POINT;
     if (tec_decode(&m, msg2) != 0) goto done;
     rc = TECDSA_ERR_INTERNAL;
+    cm = tec_comb_new(&m);
     for (uint32_t j = 0; j < TOT_KAPPA; j++) {
         tpt k;
         uint32_t b = (uint32_t)((st->choice[j / 8] >> (j % 8)) & 1);
-        if (tec_mul(&k, &m, &st->sk[j]) != 0) goto done;
+        if ((cm ? tec_comb_mul(&k, cm, &st->sk[j]) : tec_mul(&k, &m, &st->sk[j])) != 0) goto done;
         derive_key(seeds[j], ctx, j, b, &k);
         cc_memzero(&k, sizeof k);
     }
     memcpy(delta, st->choice, TOT_ROW_BYTES);
     rc = TECDSA_OK;
 done:
+    tec_comb_free(cm);
     cc_memzero(st, sizeof *st);
     return rc;
 }

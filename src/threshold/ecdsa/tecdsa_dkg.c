@@ -165,7 +165,7 @@ static int feldman_eval(tpt *out, const tpt C[3], int x)
     return tec_add(out, out, &t2);
 }
 
-/* share * G == sum_k x^k C[k]; share may be secret (ladder). */
+/* share * G == sum_k x^k C[k]; share may be secret (constant-time comb). */
 static int share_ok(const tsc *share, const tpt C[3], int x)
 {
     tpt lhs, rhs;

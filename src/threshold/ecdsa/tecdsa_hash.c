@@ -14,6 +14,23 @@ void th_init(th_ctx *h, const char *label)
     th_var(h, label, strlen(label));
 }
 
+static size_t put_var(uint8_t *out, const char *s, size_t n)
+{
+    out[0] = (uint8_t)(n >> 24);
+    out[1] = (uint8_t)(n >> 16);
+    out[2] = (uint8_t)(n >> 8);
+    out[3] = (uint8_t)n;
+    memcpy(out + 4, s, n);
+    return 4 + n;
+}
+
+size_t th_prefix(uint8_t out[TH_PREFIX_MAX], const char *label)
+{
+    size_t n = put_var(out, PROTOCOL_TAG, sizeof PROTOCOL_TAG - 1), l = strlen(label);
+    if (n + 4 + l > TH_PREFIX_MAX) l = TH_PREFIX_MAX - n - 4; /* never for our labels */
+    return n + put_var(out + n, label, l);
+}
+
 void th_bytes(th_ctx *h, const void *p, size_t n) { cc_keccak_absorb(&h->k, p, n); }
 
 void th_u32(th_ctx *h, uint32_t x)

@@ -22,6 +22,11 @@ void th_u32(th_ctx *h, uint32_t x);
 void th_scalar(th_ctx *h, const tsc *s);
 /* Finish: squeeze n bytes (any length), then wipe the state. */
 void th_out(th_ctx *h, uint8_t *out, size_t n);
+/* The bytes th_init(label) absorbs, written to out (at most TH_PREFIX_MAX bytes; labels are
+ * short literals), for callers that hash four equal-length inputs at once (cc_shake256x4).
+ * Returns the length. */
+#define TH_PREFIX_MAX 96
+size_t th_prefix(uint8_t out[TH_PREFIX_MAX], const char *label);
 /* Finish as a scalar mod n (64 bytes reduced: bias < 2^-128). */
 void th_out_scalar(th_ctx *h, tsc *out);
 

@@ -90,5 +90,11 @@ int tot_ote_alice(const tot_alice_setup *setup, const uint8_t ctx[TOT_CTX_BYTES]
                   const uint8_t in[TOT_BOB_MSG_BYTES], uint8_t rows[TOT_XI][TOT_ROW_BYTES]);
 /* The correlation-robust hash of row k into three pads mod n. */
 void tot_pad(const uint8_t ctx[TOT_CTX_BYTES], uint32_t k, const uint8_t row[TOT_ROW_BYTES], tsc out[3]);
+/* The PRG of the extension: column col of the matrix from a base-OT seed, TOT_COL_BYTES =
+ * SHAKE256 of the "ote/prg" transcript (seed, ctx, col); four at once (4-way SHAKE256). */
+void tot_prg_column4(uint8_t *const out[4], const uint8_t *const seed[4], const uint8_t ctx[TOT_CTX_BYTES],
+                     const uint32_t col[4]);
+/* Four tot_pad at once (4-way SHAKE256), bit-identical: out[i] = tot_pad(ctx, k[i], rows[i]). */
+void tot_pad4(const uint8_t ctx[TOT_CTX_BYTES], const uint32_t k[4], const uint8_t *const rows[4], tsc out[4][3]);
 
 #endif

@@ -8,21 +8,44 @@
 
 #include "crypto/ct.h"
 #include "crypto/ct_check.h"
+#include "crypto/fips202x4.h"
 #include "threshold/ecdsa/tecdsa.h"
 #include "threshold/ecdsa/tecdsa_hash.h"
 #include "threshold/ecdsa/tecdsa_ot.h"
 
 #define U_BYTES ((size_t)TOT_KAPPA * TOT_COL_BYTES)
+_Static_assert(TOT_KAPPA % 4 == 0, "the PRG columns are made four at a time");
 
-static void prg_column(uint8_t out[TOT_COL_BYTES], const uint8_t seed[TOT_SEED_BYTES],
-                       const uint8_t ctx[TOT_CTX_BYTES], uint32_t col)
+/* Four transcript hashes at once (4-way SHAKE256), each bit-identical to th_init(label),
+ * th_bytes(a[i], alen), th_bytes(ctx), th_u32(n[i]), th_bytes(c[i], clen), th_out(out[i], outlen). */
+static void th4(uint8_t *const out[4], size_t outlen, const char *label, const uint8_t *const a[4], size_t alen,
+                const uint8_t ctx[TOT_CTX_BYTES], const uint32_t n[4], const uint8_t *const c[4], size_t clen)
 {
-    th_ctx h;
-    th_init(&h, "ote/prg");
-    th_bytes(&h, seed, TOT_SEED_BYTES);
-    th_bytes(&h, ctx, TOT_CTX_BYTES);
-    th_u32(&h, col);
-    th_out(&h, out, TOT_COL_BYTES);
+    uint8_t in[4][TH_PREFIX_MAX + TOT_SEED_BYTES + TOT_CTX_BYTES + 4 + TOT_ROW_BYTES];
+    const uint8_t *ins[4] = {in[0], in[1], in[2], in[3]};
+    size_t pre = th_prefix(in[0], label), len = pre + alen + TOT_CTX_BYTES + 4 + clen;
+    for (int i = 0; i < 4; i++) {
+        uint8_t *p = in[i];
+        if (i > 0) memcpy(p, in[0], pre);
+        p += pre;
+        if (alen) memcpy(p, a[i], alen);
+        p += alen;
+        memcpy(p, ctx, TOT_CTX_BYTES);
+        p += TOT_CTX_BYTES;
+        p[0] = (uint8_t)(n[i] >> 24);
+        p[1] = (uint8_t)(n[i] >> 16);
+        p[2] = (uint8_t)(n[i] >> 8);
+        p[3] = (uint8_t)n[i];
+        if (clen) memcpy(p + 4, c[i], clen);
+    }
+    cc_shake256x4(out, outlen, ins, len);
+    cc_memzero(in, sizeof in);
+}
+
+void tot_prg_column4(uint8_t *const out[4], const uint8_t *const seed[4], const uint8_t ctx[TOT_CTX_BYTES],
+                     const uint32_t col[4])
+{
+    th4(out, TOT_COL_BYTES, "ote/prg", seed, TOT_SEED_BYTES, ctx, col, NULL, 0);
 }
 
 /* Challenge: one 128-bit value per extension row, from the context and Bob's matrix U. */
@@ -82,7 +105,7 @@ int tot_ote_bob(tot_bob_state *st, const tot_bob_setup *setup, const uint8_t ctx
                 const uint8_t coins[TOT_COINS_BYTES], uint8_t out[TOT_BOB_MSG_BYTES])
 {
     uint8_t *t0 = malloc(U_BYTES);
-    uint8_t t1[TOT_COL_BYTES];
+    uint8_t t1[2][TOT_COL_BYTES];
     uint64_t(*chal)[2] = NULL, v[2];
     int rc = TECDSA_ERR_INTERNAL;
     if (!t0) goto done;
@@ -91,11 +114,17 @@ int tot_ote_bob(tot_bob_state *st, const tot_bob_setup *setup, const uint8_t ctx
     th_bytes(&h, coins, TOT_COINS_BYTES);
     th_bytes(&h, ctx, TOT_CTX_BYTES);
     th_out(&h, st->beta, sizeof st->beta);
-    for (uint32_t c = 0; c < TOT_KAPPA; c++) {
-        uint8_t *col0 = t0 + (size_t)c * TOT_COL_BYTES, *u = out + (size_t)c * TOT_COL_BYTES;
-        prg_column(col0, setup->seed[c][0], ctx, c);
-        prg_column(t1, setup->seed[c][1], ctx, c);
-        for (size_t i = 0; i < TOT_COL_BYTES; i++) u[i] = (uint8_t)(col0[i] ^ t1[i] ^ st->beta[i]);
+    for (uint32_t c = 0; c < TOT_KAPPA; c += 2) { /* columns c and c + 1, both seeds of each: 4-way */
+        uint8_t *const outs[4] = {t0 + (size_t)c * TOT_COL_BYTES, t1[0], t0 + (size_t)(c + 1) * TOT_COL_BYTES, t1[1]};
+        const uint8_t *const seeds[4] = {setup->seed[c][0], setup->seed[c][1], setup->seed[c + 1][0],
+                                         setup->seed[c + 1][1]};
+        const uint32_t cols[4] = {c, c, c + 1, c + 1};
+        tot_prg_column4(outs, seeds, ctx, cols);
+        for (uint32_t r = 0; r < 2; r++) {
+            const uint8_t *col0 = outs[2 * r];
+            uint8_t *u = out + (size_t)(c + r) * TOT_COL_BYTES;
+            for (size_t i = 0; i < TOT_COL_BYTES; i++) u[i] = (uint8_t)(col0[i] ^ t1[r][i] ^ st->beta[i]);
+        }
     }
     chal = challenges(ctx, out);
     if (!chal) goto done;
@@ -125,6 +154,13 @@ int tot_ote_alice(const tot_alice_setup *setup, const uint8_t ctx[TOT_CTX_BYTES]
     if (!q || !chal) goto done;
     memcpy(&xt[0], in + U_BYTES, 8);
     memcpy(&xt[1], in + U_BYTES + 8, 8);
+    for (uint32_t c = 0; c < TOT_KAPPA; c += 4) { /* the PRG columns four at a time */
+        uint8_t *const outs[4] = {q + (size_t)c * TOT_COL_BYTES, q + (size_t)(c + 1) * TOT_COL_BYTES,
+                                  q + (size_t)(c + 2) * TOT_COL_BYTES, q + (size_t)(c + 3) * TOT_COL_BYTES};
+        const uint8_t *const seeds[4] = {setup->seed[c], setup->seed[c + 1], setup->seed[c + 2], setup->seed[c + 3]};
+        const uint32_t cols[4] = {c, c + 1, c + 2, c + 3};
+        tot_prg_column4(outs, seeds, ctx, cols);
+    }
     for (size_t c = 0; c < TOT_KAPPA; c++) {
         uint8_t *col = q + c * TOT_COL_BYTES;
         const uint8_t *u = in + c * TOT_COL_BYTES;
@@ -132,7 +168,6 @@ int tot_ote_alice(const tot_alice_setup *setup, const uint8_t ctx[TOT_CTX_BYTES]
         uint8_t dbit = (uint8_t)((setup->delta[c / 8] >> (c % 8)) & 1);
         uint8_t m8 = (uint8_t)(0 - dbit);
         uint64_t m64 = 0 - (uint64_t)dbit, t[2];
-        prg_column(col, setup->seed[c], ctx, (uint32_t)c);
         for (size_t i = 0; i < TOT_COL_BYTES; i++) col[i] ^= (uint8_t)(u[i] & m8);
         uhash(v, col, chal);
         memcpy(&t[0], tt, 8);
@@ -163,5 +198,15 @@ void tot_pad(const uint8_t ctx[TOT_CTX_BYTES], uint32_t k, const uint8_t row[TOT
     th_bytes(&h, row, TOT_ROW_BYTES);
     th_out(&h, buf, sizeof buf);
     for (int m = 0; m < 3; m++) tsc_from_wide(&out[m], buf + 64 * m, 64);
+    cc_memzero(buf, sizeof buf);
+}
+
+void tot_pad4(const uint8_t ctx[TOT_CTX_BYTES], const uint32_t k[4], const uint8_t *const rows[4], tsc out[4][3])
+{
+    uint8_t buf[4][3 * 64];
+    uint8_t *outs[4] = {buf[0], buf[1], buf[2], buf[3]};
+    th4(outs, sizeof buf[0], "ote/pad", NULL, 0, ctx, k, rows, TOT_ROW_BYTES);
+    for (int i = 0; i < 4; i++)
+        for (int m = 0; m < 3; m++) tsc_from_wide(&out[i][m], buf[i] + 64 * m, 64);
     cc_memzero(buf, sizeof buf);
 }

@@ -335,7 +335,8 @@ done:
     return rc;
 }
 
-/* chi * P == d * G + Gamma, with chi and d secret (two ladders, then a public compare). */
+/* chi * P == d * G + Gamma, with chi and d secret (two constant-time multiplications, then a public
+ * compare). */
 static int gamma_ok(const tpt *P, const tsc *chi, const tsc *d, const tpt *gamma)
 {
     tpt lhs, dg, rhs;

@@ -9,7 +9,7 @@
 
 #include "crypto/ct.h"
 #include "crypto/ct_check.h"
-#include "threshold/ecdsa/tecdsa_mont.h"
+#include "crypto/mont384.h"
 
 
 static const uint64_t N[6] = {0xecec196accc52973ULL, 0x581a0db248b0a77aULL, 0xc7634d81f4372ddfULL,

@@ -29,6 +29,8 @@ static void gadget_init(void)
     }
 }
 
+_Static_assert(TOT_XI % 4 == 0, "the pad loops take four rows (Bob) or two (Alice) at a time");
+
 static const tsc *gadget(void)
 {
     pthread_once(&g_gadget_once, gadget_init);
@@ -89,7 +91,7 @@ int tot_alice_round2(const tot_alice_setup *setup, const uint8_t ctx[TOT_CTX_BYT
 {
     const tsc *g = gadget();
     uint8_t(*rows)[TOT_ROW_BYTES] = malloc(sizeof(uint8_t[TOT_ROW_BYTES]) * TOT_XI);
-    uint8_t row1[TOT_ROW_BYTES], mu[TSC_BYTES];
+    uint8_t row1[2][TOT_ROW_BYTES], mu[TSC_BYTES];
     tsc in3[3], c3[3], v0[3], v1[3], t, theta[2], ct;
     int rc = TECDSA_ERR_INTERNAL;
     if (!rows) goto done;
@@ -103,17 +105,28 @@ int tot_alice_round2(const tot_alice_setup *setup, const uint8_t ctx[TOT_CTX_BYT
     th_bytes(&h, ctx, TOT_CTX_BYTES);
     th_out_scalar(&h, &in3[2]);
     for (int m = 0; m < 3; m++) tsc_zero(&c3[m]);
-    for (uint32_t k = 0; k < TOT_XI; k++) {
-        for (int i = 0; i < TOT_ROW_BYTES; i++) row1[i] = rows[k][i] ^ setup->delta[i];
-        tot_pad(ctx, k, rows[k], v0);
-        tot_pad(ctx, k, row1, v1);
-        for (int m = 0; m < 3; m++) {
-            tsc_sub(&t, &v0[m], &v1[m]);
-            tsc_add(&t, &t, &in3[m]);
-            tsc_to_bytes(out + ((size_t)k * 3 + (size_t)m) * TSC_BYTES, &t);
-            tsc_mul(&t, &g[k], &v0[m]);
-            tsc_sub(&c3[m], &c3[m], &t);
+    for (uint32_t k0 = 0; k0 < TOT_XI; k0 += 2) { /* rows k0 and k0 + 1, both pads of each: 4-way */
+        tsc pads[4][3];
+        const uint32_t ks[4] = {k0, k0, k0 + 1, k0 + 1};
+        const uint8_t *const in4[4] = {rows[k0], row1[0], rows[k0 + 1], row1[1]};
+        for (int r = 0; r < 2; r++)
+            for (int i = 0; i < TOT_ROW_BYTES; i++) row1[r][i] = rows[k0 + r][i] ^ setup->delta[i];
+        tot_pad4(ctx, ks, in4, pads);
+        for (uint32_t r = 0; r < 2; r++) {
+            uint32_t k = k0 + r;
+            for (int m = 0; m < 3; m++) {
+                v0[m] = pads[2 * r][m];
+                v1[m] = pads[2 * r + 1][m];
+            }
+            for (int m = 0; m < 3; m++) {
+                tsc_sub(&t, &v0[m], &v1[m]);
+                tsc_add(&t, &t, &in3[m]);
+                tsc_to_bytes(out + ((size_t)k * 3 + (size_t)m) * TSC_BYTES, &t);
+                tsc_mul(&t, &g[k], &v0[m]);
+                tsc_sub(&c3[m], &c3[m], &t);
+            }
         }
+        cc_memzero(pads, sizeof pads);
     }
     theta_of(ctx, out, theta);
     /* eta' = eta + theta . a, written after a~ */
@@ -149,15 +162,26 @@ int tot_bob_finish(tot_bob_state *st, const uint8_t ctx[TOT_CTX_BYTES], const ui
     int rc = TECDSA_ERR_SCALAR;
     if (tsc_from_bytes(&eta_p, in + ATILDE_BYTES) != 0) goto done;
     for (int m = 0; m < 3; m++) tsc_zero(&d3[m]);
-    for (uint32_t k = 0; k < TOT_XI; k++) {
-        uint64_t bit = (st->beta[k / 8] >> (k % 8)) & 1;
-        tot_pad(ctx, k, st->rows[k], v);
-        for (int m = 0; m < 3; m++) {
-            if (tsc_from_bytes(&at, in + ((size_t)k * 3 + (size_t)m) * TSC_BYTES) != 0) goto done;
-            tsc_add_masked(&v[m], &at, bit);
-            tsc_mul(&t, &g[k], &v[m]);
-            tsc_add(&d3[m], &d3[m], &t);
+    for (uint32_t k0 = 0; k0 < TOT_XI; k0 += 4) { /* four rows at a time: 4-way pads */
+        tsc pads[4][3];
+        const uint32_t ks[4] = {k0, k0 + 1, k0 + 2, k0 + 3};
+        const uint8_t *const in4[4] = {st->rows[k0], st->rows[k0 + 1], st->rows[k0 + 2], st->rows[k0 + 3]};
+        tot_pad4(ctx, ks, in4, pads);
+        for (uint32_t r = 0; r < 4; r++) {
+            uint32_t k = k0 + r;
+            uint64_t bit = (st->beta[k / 8] >> (k % 8)) & 1;
+            for (int m = 0; m < 3; m++) v[m] = pads[r][m];
+            for (int m = 0; m < 3; m++) {
+                if (tsc_from_bytes(&at, in + ((size_t)k * 3 + (size_t)m) * TSC_BYTES) != 0) {
+                    cc_memzero(pads, sizeof pads);
+                    goto done;
+                }
+                tsc_add_masked(&v[m], &at, bit);
+                tsc_mul(&t, &g[k], &v[m]);
+                tsc_add(&d3[m], &d3[m], &t);
+            }
         }
+        cc_memzero(pads, sizeof pads);
     }
     theta_of(ctx, in, theta);
     combine_theta(&t, d3, theta);

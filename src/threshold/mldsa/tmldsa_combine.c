@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crypto/ct.h"
 #include "crypto/mldsa.h"
 #include "threshold/mldsa/tmldsa_internal.h"
 
@@ -95,6 +96,19 @@ typedef struct {
     mldsa_polyveck t_part_hat[TMLDSA_THRESHOLD]; /* NTT of t_(j) */
     mldsa_polyveck t1d_hat;                       /* NTT of t1 * 2^d */
 } combine_keys;
+
+struct tmldsa_combine_buf {
+    r3_view v[TMLDSA_THRESHOLD];
+    combine_keys ck;
+};
+
+struct tmldsa_combine_buf *tmldsa_combine_buf_new(void) { return malloc(sizeof(struct tmldsa_combine_buf)); }
+
+void tmldsa_combine_buf_free(struct tmldsa_combine_buf *b)
+{
+    if (b) cc_memzero(b, sizeof *b);
+    free(b);
+}
 
 static void prepare_keys(const tmldsa_sign *st, combine_keys *ck)
 {
@@ -220,13 +234,9 @@ int tmldsa_sign_combine(tmldsa_sign *st, const tmldsa_msg in[TMLDSA_THRESHOLD], 
     stats.slots = st->K;
     stats.slot_used = -1;
     memset(sig, 0, TMLDSA_SIGBYTES);
-    r3_view *v = malloc(TMLDSA_THRESHOLD * sizeof *v);
-    combine_keys *ck = malloc(sizeof *ck);
+    r3_view *v = st->combine_buf->v; /* the state's, allocated once: no allocation per attempt */
+    combine_keys *ck = &st->combine_buf->ck;
     int rc = TMLDSA_OK;
-    if (!v || !ck) {
-        rc = tmldsa_sign_fail(st, err, TMLDSA_E_NOMEM, 0, "combine: out of memory");
-        goto done;
-    }
     for (unsigned j = 0; j < TMLDSA_THRESHOLD; j++)
         if ((rc = parse_r3(st, j, &in[j], &v[j], err))) goto done;
     prepare_keys(st, ck);
@@ -253,11 +263,9 @@ int tmldsa_sign_combine(tmldsa_sign *st, const tmldsa_msg in[TMLDSA_THRESHOLD], 
                          st->attempt, stats.all_accepted, st->K);
 done:
     /* count all-accepted slots after the one used too, so statistics are not biased */
-    if (rc == TMLDSA_OK && v)
+    if (rc == TMLDSA_OK)
         for (unsigned k = (unsigned)stats.slot_used + 1; k < st->K; k++)
             stats.all_accepted += v[0].z[k] && v[1].z[k] && v[2].z[k];
-    free(v);
-    free(ck);
     st->prof.combine_ns += tmldsa_now_ns() - t0;
     if (stats_out) *stats_out = stats;
     return rc;

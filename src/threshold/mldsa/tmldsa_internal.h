@@ -8,6 +8,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "base/base.h"
@@ -109,7 +110,25 @@ struct tmldsa_share {
     uint8_t key_id[TMLDSA_KEYIDBYTES];
     uint8_t seeds[TMLDSA_SUBSETS_PER_PARTY][MLDSA_CRHBYTES]; /* secret: seed_I of the party's subsets */
     mldsa_polyveck t_sub[TMLDSA_SUBSETS];                    /* public t_I = A s1_I + s2_I, [0, q) */
+    /* the buffers of the last signing state freed (y wiped), taken by the next tmldsa_sign_new with
+     * the same K: no fresh pages per signature. One slot, exchanged atomically (concurrent sessions
+     * on one share each take or allocate their own set). Freed with the share. */
+    _Atomic(struct tmldsa_sign_bufs *) spare;
 };
+
+/* The per-session buffers of a signing state (sizes follow K); y comes from the share's allocator. */
+typedef struct tmldsa_sign_bufs {
+    unsigned K;
+    double *y;
+    uint8_t *w_own, *w_all, *zbuf;
+    mldsa_polyveck *w_sum;
+    uint8_t (*ctilde)[MLDSA_CTILDEBYTES];
+    struct tmldsa_combine_buf *combine_buf;
+} tmldsa_sign_bufs;
+/* Allocate a set for K (every pointer non-NULL) into b; 0, or -1 (b's pointers freed) if out of memory. */
+int tmldsa_sign_bufs_alloc(tmldsa_sign_bufs *b, const tmldsa_share *sh, unsigned K);
+/* Free (y wiped through the allocator) the buffers b holds; NULL pointers are skipped. */
+void tmldsa_sign_bufs_release(tmldsa_sign_bufs *b, const tmldsa_share *sh);
 
 /* t = A s1 + s2 in [0, q) for (s1, s2) = ExpandS(seed) (a partial public key t_I). */
 void tmldsa_t_from_seed(mldsa_polyveck *t, const mldsa_matrix *A, const uint8_t seed[MLDSA_CRHBYTES]);
@@ -158,8 +177,15 @@ struct tmldsa_sign {
     uint8_t *w_all;        /* 3 * K packed w, checked against the commitments */
     mldsa_polyveck *w_sum; /* K sums, [0, q) */
     uint8_t (*ctilde)[MLDSA_CTILDEBYTES];
+    uint8_t *zbuf;                          /* round 3: K packed responses before they are sent */
+    struct tmldsa_combine_buf *combine_buf; /* combine's parsed views and keys (tmldsa_combine.c) */
     tmldsa_prof prof;
 };
+
+/* The signing state's combine buffers, allocated once with the state so that no attempt
+ * allocates (tmldsa_combine.c); free wipes. */
+struct tmldsa_combine_buf *tmldsa_combine_buf_new(void);
+void tmldsa_combine_buf_free(struct tmldsa_combine_buf *b);
 
 /* Common entry check of a signing step: state, phase, non-NULL message arguments. */
 int tmldsa_sign_enter(tmldsa_sign *st, int phase, const void *a, const void *b, tmldsa_error *err);

@@ -184,10 +184,9 @@ int tmldsa_sign_round3(tmldsa_sign *st, const tmldsa_msg in[TMLDSA_THRESHOLD], t
     *out = (tmldsa_msg){NULL, 0};
     if ((rc = collect_w(st, in, err))) return rc;
     const size_t bitmap_len = (st->K + 7) / 8;
-    uint8_t *zbuf = malloc((size_t)st->K * TMLDSA_VECL_PACKED);
+    uint8_t *zbuf = st->zbuf; /* the state's, allocated once: no allocation per attempt */
     uint8_t bitmap[(TMLDSA_K_MAX + 7) / 8] = {0};
     unsigned naccept = 0;
-    if (!zbuf) return tmldsa_sign_fail(st, err, TMLDSA_E_NOMEM, 0, "sign_round3: out of memory");
     for (unsigned k = 0; k < st->K; k++) {
         uint64_t t0 = tmldsa_now_ns();
         challenge(st, st->ctilde[k], &st->w_sum[k]);
@@ -202,13 +201,9 @@ int tmldsa_sign_round3(tmldsa_sign *st, const tmldsa_msg in[TMLDSA_THRESHOLD], t
     tmldsa_hdr h;
     tmldsa_sign_hdr(st, &h, TMLDSA_MSG_SIGN3, st->share->party);
     uint8_t *p = tmldsa_msg_alloc(out, &h, bitmap_len + (size_t)naccept * TMLDSA_VECL_PACKED, err);
-    if (!p) {
-        free(zbuf);
-        return tmldsa_sign_fail(st, err, TMLDSA_E_NOMEM, 0, NULL);
-    }
+    if (!p) return tmldsa_sign_fail(st, err, TMLDSA_E_NOMEM, 0, NULL);
     memcpy(p, bitmap, bitmap_len);
     memcpy(p + bitmap_len, zbuf, (size_t)naccept * TMLDSA_VECL_PACKED);
-    free(zbuf);
     cc_shake256(st->r3_own, sizeof st->r3_own, out->data, out->len);
     st->phase = TMLDSA_PH_R3;
     return TMLDSA_OK;

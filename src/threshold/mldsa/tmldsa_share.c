@@ -13,6 +13,9 @@ const uint8_t *tmldsa_share_key_id(const tmldsa_share *sh) { return sh ? sh->key
 void tmldsa_share_free(tmldsa_share *sh)
 {
     if (!sh) return;
+    tmldsa_sign_bufs *spare = atomic_exchange(&sh->spare, NULL);
+    if (spare) tmldsa_sign_bufs_release(spare, sh);
+    free(spare);
     cc_free(sh->alloc, sh, sizeof *sh); /* wipes */
 }
 

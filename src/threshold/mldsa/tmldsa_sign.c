@@ -64,16 +64,64 @@ int tmldsa_sign_enter(tmldsa_sign *st, int phase, const void *a, const void *b, 
     return TMLDSA_OK;
 }
 
+int tmldsa_sign_bufs_alloc(tmldsa_sign_bufs *b, const tmldsa_share *sh, unsigned K)
+{
+    memset(b, 0, sizeof *b);
+    b->K = K;
+    b->y = cc_alloc(sh->alloc, (size_t)K * TMLDSA_HB_DIM * sizeof(double)); /* secret masks */
+    b->w_own = malloc((size_t)K * TMLDSA_VECK_PACKED);
+    b->w_all = malloc((size_t)TMLDSA_THRESHOLD * K * TMLDSA_VECK_PACKED);
+    b->w_sum = malloc((size_t)K * sizeof(mldsa_polyveck));
+    b->ctilde = malloc((size_t)K * MLDSA_CTILDEBYTES);
+    b->zbuf = malloc((size_t)K * TMLDSA_VECL_PACKED);
+    b->combine_buf = tmldsa_combine_buf_new();
+    if (b->y && b->w_own && b->w_all && b->w_sum && b->ctilde && b->zbuf && b->combine_buf) return 0;
+    tmldsa_sign_bufs_release(b, sh);
+    return -1;
+}
+
+void tmldsa_sign_bufs_release(tmldsa_sign_bufs *b, const tmldsa_share *sh)
+{
+    cc_free(sh->alloc, b->y, b->y ? (size_t)b->K * TMLDSA_HB_DIM * sizeof(double) : 0);
+    free(b->w_own);
+    free(b->w_all);
+    free(b->w_sum);
+    free(b->ctilde);
+    free(b->zbuf);
+    tmldsa_combine_buf_free(b->combine_buf);
+    memset(b, 0, sizeof *b);
+}
+
+/* The state's buffers as a set (moved out of st). */
+static tmldsa_sign_bufs take_bufs(tmldsa_sign *st)
+{
+    tmldsa_sign_bufs b = {st->K, st->y, st->w_own, st->w_all, st->zbuf, st->w_sum, st->ctilde, st->combine_buf};
+    st->y = NULL;
+    st->w_own = st->w_all = st->zbuf = NULL;
+    st->w_sum = NULL;
+    st->ctilde = NULL;
+    st->combine_buf = NULL;
+    return b;
+}
+
 void tmldsa_sign_free(tmldsa_sign *st)
 {
     if (!st) return;
-    tmldsa_sign_wipe_round_secrets(st);
+    tmldsa_sign_wipe_round_secrets(st); /* y holds no secret from here on */
     const cc_allocator *a = st->share ? st->share->alloc : NULL;
-    cc_free(a, st->y, st->y ? (size_t)st->K * TMLDSA_HB_DIM * sizeof(double) : 0);
-    free(st->w_own);
-    free(st->w_all);
-    free(st->w_sum);
-    free(st->ctilde);
+    if (st->share) {
+        tmldsa_sign_bufs b = take_bufs(st), *keep = NULL;
+        if (b.y && b.w_own && b.w_all && b.zbuf && b.w_sum && b.ctilde && b.combine_buf &&
+            (keep = malloc(sizeof *keep)) != NULL) {
+            /* leave the set to the share's next session instead of releasing its pages */
+            *keep = b;
+            keep = atomic_exchange(&((tmldsa_share *)st->share)->spare, keep);
+            if (keep) tmldsa_sign_bufs_release(keep, st->share);
+        } else {
+            tmldsa_sign_bufs_release(&b, st->share);
+        }
+        free(keep);
+    }
     free(st->msg);
     free(st->ctx);
     cc_free(a, st, sizeof *st); /* wipes */
@@ -151,12 +199,28 @@ int tmldsa_sign_new(tmldsa_sign **out, const tmldsa_share *share, const uint8_t 
     tmldsa_assign(signer_mask, st->owner);
     st->msg = malloc(msglen ? msglen : 1);
     st->ctx = malloc(ctxlen ? ctxlen : 1);
-    st->y = cc_alloc(share->alloc, (size_t)K * TMLDSA_HB_DIM * sizeof(double)); /* secret masks */
-    st->w_own = malloc((size_t)K * TMLDSA_VECK_PACKED);
-    st->w_all = malloc((size_t)TMLDSA_THRESHOLD * K * TMLDSA_VECK_PACKED);
-    st->w_sum = malloc((size_t)K * sizeof(mldsa_polyveck));
-    st->ctilde = malloc((size_t)K * MLDSA_CTILDEBYTES);
-    if (!st->msg || !st->ctx || !st->y || !st->w_own || !st->w_all || !st->w_sum || !st->ctilde) {
+    /* the buffers of the share's last session if it had the same K (their pages stay mapped) */
+    tmldsa_sign_bufs b, *spare = atomic_exchange(&((tmldsa_share *)share)->spare, NULL);
+    int have = 0;
+    if (spare) {
+        if (spare->K == K) {
+            b = *spare;
+            have = 1;
+        } else {
+            tmldsa_sign_bufs_release(spare, share);
+        }
+        free(spare);
+    }
+    if (have || tmldsa_sign_bufs_alloc(&b, share, K) == 0) {
+        st->y = b.y;
+        st->w_own = b.w_own;
+        st->w_all = b.w_all;
+        st->w_sum = b.w_sum;
+        st->ctilde = b.ctilde;
+        st->zbuf = b.zbuf;
+        st->combine_buf = b.combine_buf;
+    }
+    if (!st->msg || !st->ctx || !st->y) {
         tmldsa_sign_free(st);
         return tmldsa_set_error(err, TMLDSA_E_NOMEM, 0, "sign_new: out of memory");
     }
