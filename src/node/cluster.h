@@ -54,6 +54,9 @@ typedef struct {
     /* State changed (epoch, availability, node state, a culprit named); any thread. May be NULL. */
     void (*on_change)(void *arg);
     void *change_arg;
+    /* Root of trust of the nodes' evidence in the binding record (the measured configuration's
+     * provider); 0: no binding record is built. */
+    attest_provider provider;
 } cluster_config;
 
 typedef struct cluster cluster;

@@ -12,6 +12,7 @@
 #include "x509/cert.h"
 #include "x509/csr.h"
 #include "x509/pem.h"
+#include "node/cluster_msg.h"
 
 int cl_check_csr(cluster *c, const cl_epoch *ep, unsigned scheme, const uint8_t *der, size_t len, char *why,
                  size_t whylen)
@@ -90,7 +91,16 @@ int cl_accept_certs(cluster *c, cl_epoch *ep, const uint8_t *ec, size_t ec_len, 
     }
     memcpy(e2, ec, ec_len), memcpy(m2, ml, ml_len);
     pthread_mutex_lock(&c->mu);
-    free(ep->ec_cert), free(ep->ml_cert);
+    /* sessions in flight may still read the old ones: they live as long as the epoch */
+    if (ep->ec_cert && ep->n_old_certs + 2 <= CL_OLD_CERTS) {
+        ep->old_certs[ep->n_old_certs++] = ep->ec_cert;
+        ep->old_certs[ep->n_old_certs++] = ep->ml_cert;
+    } else if (ep->ec_cert) {
+        pthread_mutex_unlock(&c->mu);
+        free(e2), free(m2);
+        snprintf(why, whylen, "too many certificate replacements in this epoch");
+        goto out;
+    }
     ep->ec_cert = e2, ep->ec_cert_len = ec_len;
     ep->ml_cert = m2, ep->ml_cert_len = ml_len;
     pthread_mutex_unlock(&c->mu);
@@ -132,8 +142,17 @@ int cluster_csrs(cluster *c, uint8_t **ec, size_t *ec_len, uint8_t **ml, size_t 
 
 int cluster_binding(cluster *c, uint8_t **der, size_t *len)
 {
-    (void)c, (void)der, (void)len;
-    return -1; /* the threshold-signed binding record is not built yet */
+    int rc = -1;
+    if (!c || !der || !len) return -1;
+    *der = NULL;
+    pthread_mutex_lock(&c->mu);
+    if (c->ep && c->ep->binding && (*der = malloc(c->ep->binding_len))) {
+        memcpy(*der, c->ep->binding, c->ep->binding_len);
+        *len = c->ep->binding_len;
+        rc = 0;
+    }
+    pthread_mutex_unlock(&c->mu);
+    return rc;
 }
 
 int cluster_install_certs(cluster *c, const uint8_t *ec, size_t ec_len, const uint8_t *ml, size_t ml_len, char *why,
@@ -186,9 +205,110 @@ int cluster_compromised(cluster *c, char *why, size_t whylen)
     return rc;
 }
 
+typedef struct {
+    cluster *c;
+    cl_epoch *ep;
+    cl_item *it;
+} certs_job;
+
+static void *certs_main(void *arg)
+{
+    certs_job *j = arg;
+    const uint8_t *b[2];
+    size_t l[2];
+    char why[256] = "malformed";
+    if (cl_unpack(j->it->m.bc, j->it->m.bc_len, b, l, 2) != 0 ||
+        cl_accept_certs(j->c, j->ep, b[0], l[0], b[1], l[1], why, sizeof why) != 0)
+        cl_log_info(j->c, "renewed certificates from party %u refused: %s", j->it->m.party, why);
+    else
+        cl_log_info(j->c, "renewed certificates from party %u installed", j->it->m.party);
+    pthread_mutex_lock(&j->c->mu);
+    cl_epoch_release(j->c, j->ep);
+    cl_item_free(j->it);
+    pthread_mutex_unlock(&j->c->mu);
+    cl_notify(j->c);
+    free(j);
+    return NULL;
+}
+
+void cl_on_certs(cluster *c, cl_item *it)
+{
+    cl_epoch *ep = c->ep;
+    certs_job *j = NULL;
+    if (!ep || c->epoch_state != LC_EPOCH_ACTIVE || it->m.epoch != ep->number || it->m.party < 1 ||
+        memcmp(ep->keys[it->m.party - 1], it->m.sender, CLUSTER_KEY_BYTES) || !(j = malloc(sizeof *j))) {
+        cl_item_free(it);
+        return;
+    }
+    *j = (certs_job){c, cl_epoch_get(c), it};
+    if (cl_spawn(c, certs_main, j) != 0) {
+        cl_epoch_release(c, j->ep);
+        cl_item_free(it);
+        free(j);
+    }
+}
+
+/* Fresh threshold-signed CSRs with a live signer set of this node; local mode: the dev CA issues
+ * the certificates, this node installs them and sends them to every peer, which applies the
+ * same acceptance checks. */
 int cluster_renew_certs(cluster *c, char *why, size_t whylen)
 {
-    (void)c;
-    snprintf(why, whylen, "renewal is not implemented yet");
-    return -1;
+    if (!c) return -1;
+    pthread_mutex_lock(&c->mu);
+    cl_epoch *ep = c->epoch_state == LC_EPOCH_ACTIVE ? cl_epoch_get(c) : NULL;
+    pthread_mutex_unlock(&c->mu);
+    if (!ep) return snprintf(why, whylen, "no ACTIVE epoch"), -1;
+    uint8_t *csr[2] = {0}, *cert[2] = {0}, *blob = NULL;
+    size_t csr_len[2] = {0}, cert_len[2] = {0}, blob_len = 0;
+    unsigned sets[6], n = cl_candidate_sets(c, ep, 1, sets);
+    cl_err e = {0};
+    int rc = -1;
+    for (unsigned k = 0; k < n && !csr[1]; k++) {
+        free(csr[0]), free(csr[1]);
+        csr[0] = csr[1] = NULL;
+        if (cl_csr_build(c, ep, CL_SCHEME_EC, sets[k], &csr[0], &csr_len[0], &e) != 0 ||
+            cl_csr_build(c, ep, CL_SCHEME_ML, sets[k], &csr[1], &csr_len[1], &e) != 0) {
+            free(csr[0]), free(csr[1]);
+            csr[0] = csr[1] = NULL;
+            if (e.culprit) cl_blame(c, ep, &e);
+        }
+    }
+    if (!csr[0] || !csr[1]) {
+        snprintf(why, whylen, "no signer set could sign the CSRs%s%s", e.reason[0] ? ": " : "", e.reason);
+        goto out;
+    }
+    pthread_mutex_lock(&c->mu);
+    free(ep->ec_csr), free(ep->ml_csr);
+    ep->ec_csr = csr[0], ep->ec_csr_len = csr_len[0];
+    ep->ml_csr = csr[1], ep->ml_csr_len = csr_len[1];
+    csr[0] = csr[1] = NULL;
+    pthread_mutex_unlock(&c->mu);
+    if (!c->cfg.dev_ca) { /* production: the operator fetches the CSRs and installs the certificates */
+        rc = 0;
+        goto out;
+    }
+    pthread_mutex_lock(&c->mu);
+    const uint8_t *cb[2] = {ep->ec_csr, ep->ml_csr};
+    size_t cl[2] = {ep->ec_csr_len, ep->ml_csr_len};
+    pthread_mutex_unlock(&c->mu);
+    for (int i = 0; i < 2; i++)
+        if (tsp_devca_sign_csr(c->cfg.dev_ca, cb[i], cl[i], c->cfg.measurement, c->cfg.cert_lifetime, &cert[i],
+                               &cert_len[i], why, whylen) != 0)
+            goto out;
+    if (cl_accept_certs(c, ep, cert[0], cert_len[0], cert[1], cert_len[1], why, whylen) != 0) goto out;
+    const uint8_t *b[2] = {cert[0], cert[1]};
+    if (!(blob = cl_pack(b, cert_len, 2, &blob_len))) goto out;
+    cl_msg m = {.kind = CL_KIND_CERTS, .party = (uint8_t)ep->self, .epoch = ep->number, .bc = blob, .bc_len = blob_len};
+    memcpy(m.sender, c->cfg.self_key, CLUSTER_KEY_BYTES);
+    for (unsigned q = 1; q <= CL_N; q++)
+        if (q != ep->self) (void)cl_send_key(c, ep->keys[q - 1], &m);
+    cl_log_info(c, "certificates renewed and sent to the peers");
+    rc = 0;
+out:
+    free(csr[0]), free(csr[1]), free(cert[0]), free(cert[1]), free(blob);
+    pthread_mutex_lock(&c->mu);
+    cl_epoch_release(c, ep);
+    pthread_mutex_unlock(&c->mu);
+    cl_notify(c);
+    return rc;
 }

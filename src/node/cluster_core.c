@@ -76,6 +76,16 @@ void cl_sha384(const void *const *parts, const size_t *lens, size_t n, uint8_t o
     EVP_MD_CTX_free(x);
 }
 
+void cl_wait_ms(cluster *c, unsigned ms)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_sec += (time_t)(ms / 1000);
+    ts.tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (ts.tv_nsec >= 1000000000L) ts.tv_sec++, ts.tv_nsec -= 1000000000L;
+    (void)pthread_cond_timedwait(&c->cv, &c->mu, &ts);
+}
+
 /* ---- threads ---- */
 typedef struct {
     cluster *c;
@@ -160,7 +170,8 @@ void cl_epoch_free(cl_epoch *ep)
         tecdsa_presig_free(p->ps);
         free(p);
     }
-    free(ep->ml_cert), free(ep->ec_cert), free(ep->ml_csr), free(ep->ec_csr);
+    free(ep->ml_cert), free(ep->ec_cert), free(ep->ml_csr), free(ep->ec_csr), free(ep->binding), free(ep->binding_msg);
+    for (unsigned i = 0; i < ep->n_old_certs; i++) free(ep->old_certs[i]);
     free(ep);
 }
 
@@ -168,6 +179,14 @@ void cl_epoch_release(cluster *c, cl_epoch *ep)
 {
     (void)c;
     if (ep && --ep->refs == 0) cl_epoch_free(ep);
+}
+
+int cl_epoch_certs(cluster *c, const cl_epoch *ep, cl_certs *out)
+{
+    pthread_mutex_lock(&c->mu);
+    *out = (cl_certs){ep->ec_cert, ep->ml_cert, ep->ec_cert_len, ep->ml_cert_len};
+    pthread_mutex_unlock(&c->mu);
+    return out->ec && out->ml ? 0 : -1;
 }
 
 cl_epoch *cl_epoch_get(cluster *c)
@@ -399,6 +418,7 @@ void cluster_on_message(cluster *c, const uint8_t from[CLUSTER_KEY_BYTES], const
     }
     if (c->stopping) cl_item_free(it);
     else if (it->m.kind == CL_KIND_START) cl_on_start(c, it);
+    else if (it->m.kind == CL_KIND_CERTS) cl_on_certs(c, it);
     else if (it->m.kind == CL_KIND_LIVE) {
         if (!c->ep && it->m.epoch > c->live_epoch) c->live_epoch = it->m.epoch;
         cl_item_free(it);
@@ -445,7 +465,7 @@ void cluster_get_status(cluster *c, cluster_status *st)
         st->nodes[0].holder = 1;
         memcpy(st->ml_key_id, c->ep->ml_key_id, sizeof st->ml_key_id);
         memcpy(st->ec_key_id, c->ep->ec_key_id, sizeof st->ec_key_id);
-        for (cl_presig *p = c->ep->pool; p; p = p->next) st->presigs_available++;
+        for (cl_presig *p = c->ep->pool; p; p = p->next) st->presigs_available += p->coord == c->ep->self;
         x509_cert a, b;
         if (c->ep->ec_cert && c->ep->ml_cert && x509_cert_parse(&a, c->ep->ec_cert, c->ep->ec_cert_len) == 0 &&
             x509_cert_parse(&b, c->ep->ml_cert, c->ep->ml_cert_len) == 0)

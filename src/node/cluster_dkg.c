@@ -91,11 +91,7 @@ static int gather(cluster *c, cr_state *cr, uint8_t kind, cl_item *got[CL_N], ui
         if (c->live_epoch) return snprintf(why, wl, "peers serve epoch %u, of which this node holds no share", c->live_epoch), -3;
         if (c->stopping) return snprintf(why, wl, "stopping"), -1;
         if (cl_now_ms() >= until) return snprintf(why, wl, "%d node(s) did not %s in time", missing, cl_kind_name(kind)), -1;
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_nsec += 200000000L;
-        if (ts.tv_nsec >= 1000000000L) ts.tv_sec++, ts.tv_nsec -= 1000000000L;
-        (void)pthread_cond_timedwait(&c->cv, &c->mu, &ts);
+        cl_wait_ms(c, 200);
     }
 }
 
@@ -195,6 +191,9 @@ typedef struct {
     int compare;         /* 1: all must equal mine */
     uint8_t *from1;      /* copy of party 1's broadcast (distribution) */
     size_t from1_len;
+    int keep_all;        /* copy every party's broadcast into all[] */
+    uint8_t *all[CL_N + 1];
+    size_t all_len[CL_N + 1];
 } agree_state;
 
 static int agree_step(void *vst, unsigned round, const cl_in *in, cl_out *out, cl_err *e)
@@ -210,6 +209,11 @@ static int agree_step(void *vst, unsigned round, const cl_in *in, cl_out *out, c
     for (unsigned q = 1; q <= CL_N; q++)
         if (st->compare && (in->bc_len[q] != st->len || memcmp(in->bc[q], st->mine, st->len))) differ |= 1u << (q - 1);
     if (differ) return cl_err_set(e, CL_E_REFUSED, 0, differ, "parties 0x%x disagree", differ), CL_E_REFUSED;
+    for (unsigned q = 1; q <= CL_N && st->keep_all; q++)
+        if (in->bc_len[q] && (st->all[q] = malloc(in->bc_len[q]))) {
+            memcpy(st->all[q], in->bc[q], in->bc_len[q]);
+            st->all_len[q] = in->bc_len[q];
+        }
     if (in->bc_len[1] && (st->from1 = malloc(in->bc_len[1]))) {
         memcpy(st->from1, in->bc[1], in->bc_len[1]);
         st->from1_len = in->bc_len[1];
@@ -217,6 +221,21 @@ static int agree_step(void *vst, unsigned round, const cl_in *in, cl_out *out, c
     return CL_STEP_DONE;
 }
 static const cl_proto agree_proto = {"agree", CL_KIND_CONFIRM, agree_step, NULL};
+
+static int agree(cluster *c, cl_epoch *ep, const char *what, agree_state *st, cl_err *e);
+
+int cl_agree(cluster *c, cl_epoch *ep, const char *what, const uint8_t *mine, size_t len, int compare,
+             uint8_t *all[CL_N + 1], size_t all_len[CL_N + 1], cl_err *e)
+{
+    agree_state st = {.mine = mine, .len = len, .compare = compare, .keep_all = all != NULL};
+    int rc = agree(c, ep, what, &st, e);
+    free(st.from1);
+    for (unsigned q = 0; q <= CL_N; q++) {
+        if (all) all[q] = st.all[q], all_len[q] = st.all_len[q];
+        else free(st.all[q]);
+    }
+    return rc;
+}
 
 static int agree(cluster *c, cl_epoch *ep, const char *what, agree_state *st, cl_err *e)
 {
@@ -257,7 +276,7 @@ static void put32(uint8_t *p, size_t v)
 }
 
 /* Pack up to 4 length-prefixed blobs. */
-static uint8_t *pack(const uint8_t *const *b, const size_t *l, int n, size_t *out_len)
+uint8_t *cl_pack(const uint8_t *const *b, const size_t *l, int n, size_t *out_len)
 {
     size_t total = 0;
     for (int i = 0; i < n; i++) total += 4 + l[i];
@@ -272,7 +291,7 @@ static uint8_t *pack(const uint8_t *const *b, const size_t *l, int n, size_t *ou
     return o;
 }
 
-static int unpack(const uint8_t *in, size_t len, const uint8_t **b, size_t *l, int n)
+int cl_unpack(const uint8_t *in, size_t len, const uint8_t **b, size_t *l, int n)
 {
     for (int i = 0; i < n; i++) {
         if (len < 4) return -1;
@@ -304,7 +323,7 @@ static int certify(cluster *c, cl_epoch *ep, cl_err *e)
                 }
         const uint8_t *b[4] = {csr[0], csr[1], cert[0], cert[1]};
         size_t l[4] = {csr_len[0], csr_len[1], cert_len[0], cert_len[1]};
-        if (!(blob = pack(b, l, 4, &blob_len))) {
+        if (!(blob = cl_pack(b, l, 4, &blob_len))) {
             rc = cl_err_set(e, CL_E_LOCAL, 0, 0, "oom");
             goto out;
         }
@@ -313,7 +332,7 @@ static int certify(cluster *c, cl_epoch *ep, cl_err *e)
     if ((rc = agree(c, ep, "cctsa-cluster-certs-v1", &st, e)) != 0) goto out;
     const uint8_t *b[4];
     size_t l[4];
-    if (!st.from1 || unpack(st.from1, st.from1_len, b, l, 4) != 0) {
+    if (!st.from1 || cl_unpack(st.from1, st.from1_len, b, l, 4) != 0) {
         rc = cl_err_set(e, CL_E_REFUSED, 1, 0, "party 1 distributed no CSRs");
     } else if (cl_check_csr(c, ep, CL_SCHEME_EC, b[0], l[0], why, sizeof why) != 0 ||
                cl_check_csr(c, ep, CL_SCHEME_ML, b[1], l[1], why, sizeof why) != 0) {
@@ -413,6 +432,13 @@ static int attempt(cluster *c, cr_state *cr, cl_epoch **out, char *why, size_t w
     if ((rc = certify(c, ep, &e)) != 0) goto fail_e;
     cl_log_info(c, "DKG epoch %u: CSRs signed%s (%llu ms)", ep->number, c->cfg.dev_ca ? ", certificates issued" : "",
                 (unsigned long long)(cl_now_ms() - t));
+    /* 6. the binding record, signed by both group keys */
+    if (c->cfg.provider && ep->ec_cert && ep->ml_cert) {
+        t = cl_now_ms();
+        if ((rc = cl_binding_make(c, ep, &e)) != 0) goto fail_e;
+        cl_log_info(c, "DKG epoch %u: binding record signed by both group keys (%llu ms)", ep->number,
+                    (unsigned long long)(cl_now_ms() - t));
+    }
     *out = ep;
     return 0;
 fail_e:
@@ -429,6 +455,34 @@ fail:
     return rc ? rc : -1;
 }
 
+/* Background refill of the ECDSA presignature pools this node coordinates (c->mu held on entry
+ * and exit; released while presigning). 1 if a presignature was made or tried. */
+static int refill(cluster *c)
+{
+    if (!c->ep || c->epoch_state != LC_EPOCH_ACTIVE || cl_now_ms() < c->refill_next_ms) return 0;
+    cl_epoch *ep = c->ep;
+    for (unsigned set = 0; set < 32; set++) {
+        unsigned ids[CL_T], ok = 1, have = 0;
+        if (!cl_set_ids(set, ids) || !(set & (1u << (ep->self - 1)))) continue;
+        for (unsigned j = 0; j < CL_T && ok; j++)
+            if (ids[j] != ep->self)
+                ok = cl_party_reachable(c, ep, ids[j]) && !cl_is_excluded(c, ep->keys[ids[j] - 1]) &&
+                     !tecdsa_keyshare_is_banned(ep->ec, (int)ids[j]);
+        for (cl_presig *p = ep->pool; p && ok; p = p->next) have += p->set == set && p->coord == ep->self;
+        if (!ok || have >= CL_PRESIGS_PER_SET) continue;
+        ep->refs++;
+        pthread_mutex_unlock(&c->mu);
+        cl_err e;
+        int rc = cl_presign(c, ep, set, cl_now_ms() + 4 * CL_SIGN_ROUND_MS, &e);
+        if (rc && e.culprit) cl_blame(c, ep, &e);
+        pthread_mutex_lock(&c->mu);
+        if (rc) c->refill_next_ms = cl_now_ms() + 1000; /* do not hammer a failing set */
+        cl_epoch_release(c, ep);
+        return 1;
+    }
+    return 0;
+}
+
 static void *manager(void *arg)
 {
     cluster *c = arg;
@@ -439,11 +493,8 @@ static void *manager(void *arg)
         unsigned na;
         int newer = newer_commit(c, cr.epoch, cr.attempt, &ne, &na);
         if (!dkg_wanted(c) || (!newer && (cl_now_ms() < c->dkg_next_ms || c->node_state == LC_NODE_NO_SHARE))) {
-            struct timespec ts;
-            clock_gettime(CLOCK_REALTIME, &ts);
-            ts.tv_nsec += 200000000L;
-            if (ts.tv_nsec >= 1000000000L) ts.tv_sec++, ts.tv_nsec -= 1000000000L;
-            (void)pthread_cond_timedwait(&c->cv, &c->mu, &ts);
+            if (refill(c)) continue;
+            cl_wait_ms(c, 200);
             continue;
         }
         /* next attempt: ours, or a newer one a peer began */

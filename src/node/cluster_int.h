@@ -29,6 +29,7 @@
 #define CL_DKG_ROUND_MS 60000      /* per DKG round (the ECDSA base OTs take seconds) */
 #define CL_SIGN_ROUND_MS 4000      /* per signing round */
 #define CL_PRESIGS_PER_SET 2       /* pool target per signer set this node coordinates */
+#define CL_OLD_CERTS 32            /* certificate replacements kept per epoch (2 per installation) */
 
 /* ---- one error type for both schemes ---- */
 typedef struct {
@@ -106,6 +107,10 @@ typedef struct cl_epoch {
     uint8_t *ml_cert, *ec_cert, *ml_csr, *ec_csr;
     size_t ml_cert_len, ec_cert_len, ml_csr_len, ec_csr_len;
     x509_signer ml_signer, ec_signer;             /* public halves for tsp_token_prepare */
+    uint8_t *old_certs[CL_OLD_CERTS];             /* replaced certificates, kept for sessions in flight */
+    unsigned n_old_certs;
+    uint8_t *binding, *binding_msg;               /* the record; the message both group keys sign */
+    size_t binding_len, binding_msg_len;
     int refs;                                     /* under c->mu */
     struct cl_presig *pool;                       /* presignatures: ours to coordinate, and peers' */
     unsigned n_pool;
@@ -154,6 +159,7 @@ struct cluster {
     int dkg_running;
     uint32_t live_epoch;            /* peers answered our commitment: they serve this epoch without us */
     uint64_t dkg_next_ms;           /* backoff: no DKG before this */
+    uint64_t refill_next_ms;        /* presignature refill paused until */
     unsigned dkg_failures;
     uint8_t excluded[CL_N][CLUSTER_KEY_BYTES];
     char excluded_why[CL_N][160];
@@ -176,6 +182,8 @@ struct cluster {
 };
 
 uint64_t cl_now_ms(void);
+/* Wait on c->cv (c->mu held) at most ms milliseconds. */
+void cl_wait_ms(cluster *c, unsigned ms);
 void cl_log_info(cluster *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Changes of state: call with c->mu held; on_change runs after unlock via cl_notify. */
 void cl_notify(cluster *c);
@@ -186,6 +194,13 @@ int cl_epoch_event(cluster *c, lc_epoch_event ev);
 void cl_retire_locked(cluster *c, const char *why);
 void cl_epoch_release(cluster *c, cl_epoch *ep); /* drop a reference (c->mu held) */
 void cl_epoch_free(cl_epoch *ep);
+/* A consistent snapshot of the epoch's certificates (takes c->mu); the buffers stay valid while
+ * the caller holds a reference to ep (replaced ones are kept). 0, or -1 if there are none. */
+typedef struct {
+    const uint8_t *ec, *ml;
+    size_t ec_len, ml_len;
+} cl_certs;
+int cl_epoch_certs(cluster *c, const cl_epoch *ep, cl_certs *out);
 cl_epoch *cl_epoch_get(cluster *c);              /* live ACTIVE-or-DKG epoch with a reference, or NULL */
 int cl_is_excluded(cluster *c, const uint8_t key[CLUSTER_KEY_BYTES]); /* c->mu held */
 void cl_exclude(cluster *c, const uint8_t key[CLUSTER_KEY_BYTES], const char *why); /* c->mu held */
@@ -205,8 +220,26 @@ cl_item *cl_inbox_take(cluster *c, uint8_t kind, uint32_t epoch, const uint8_t s
                        unsigned party, const uint8_t key[CLUSTER_KEY_BYTES]);
 void cl_item_free(cl_item *it);
 
+/* n length-prefixed (u32) blobs in one buffer, and back (exactly n, nothing left over). */
+uint8_t *cl_pack(const uint8_t *const *b, const size_t *l, int n, size_t *out_len);
+int cl_unpack(const uint8_t *in, size_t len, const uint8_t **b, size_t *l, int n);
+/* The signer sets of this node and 2 peers that may sign now (reachable, not excluded, no ECDSA
+ * ban when need_ec), rotated for load spreading (takes c->mu). */
+unsigned cl_candidate_sets(cluster *c, cl_epoch *ep, int need_ec, unsigned sets[6]);
+/* A CERTS message from a party of the live epoch: the renewed certificates (c->mu held; takes it). */
+void cl_on_certs(cluster *c, cl_item *it);
+
 /* hashing */
 void cl_sha384(const void *const *parts, const size_t *lens, size_t n, uint8_t out[48]);
+
+/* Every member of the epoch broadcasts `mine`; compare: all must be equal. all (may be NULL) gets
+ * malloc'd copies of every party's broadcast. 0 or < 0 with e. */
+int cl_agree(cluster *c, cl_epoch *ep, const char *what, const uint8_t *mine, size_t len, int compare,
+             uint8_t *all[CL_N + 1], size_t all_len[CL_N + 1], cl_err *e);
+/* binding record (cluster_binding.c): during the DKG, after the certificates; 0 or < 0 with e */
+int cl_binding_make(cluster *c, cl_epoch *ep, cl_err *e);
+/* The message the binding record's signatures cover, for a participant (waits for its own rebuild). */
+int cl_binding_expected(cluster *c, cl_epoch *ep, uint8_t **msg, size_t *len);
 
 /* DKG (cluster_dkg.c) */
 void cl_dkg_maybe_start(cluster *c);             /* c->mu held */

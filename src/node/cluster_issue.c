@@ -38,8 +38,7 @@ static int choose_profile(cluster *c, const tsp_issue_req *req)
     return req->path_profile;
 }
 
-/* The signer sets of self and 2 peers that may sign now, rotated for load spreading. */
-static unsigned candidate_sets(cluster *c, cl_epoch *ep, int need_ec, unsigned sets[6])
+unsigned cl_candidate_sets(cluster *c, cl_epoch *ep, int need_ec, unsigned sets[6])
 {
     static unsigned rot;
     unsigned n = 0, all[6], k = 0;
@@ -86,7 +85,7 @@ static void *part_thread(void *arg)
 static int sign_plan(cluster *c, cl_epoch *ep, tsp_token_plan *plan, const cl_sign_req *base, uint64_t deadline,
                      const char **why)
 {
-    unsigned sets[6], n = candidate_sets(c, ep, base->profile != TSP_PROFILE_PQ, sets);
+    unsigned sets[6], n = cl_candidate_sets(c, ep, base->profile != TSP_PROFILE_PQ, sets);
     int parts = tsp_token_parts(plan);
     cl_sign_req cur = *base;
     uint8_t ecsig[X509_ECDSA_MAX_SIGBYTES];
@@ -169,10 +168,12 @@ int cluster_issue(cluster *c, const tsp_issue_req *r, unsigned deadline_ms, uint
         return reject(TSP_FAIL_SYSTEM_FAILURE, TSP_OUTCOME_UNAVAILABLE, "signing quorum unavailable", resp, resp_len, res);
     int rc = -1;
     x509_cert id;
-    const uint8_t *idc = profile == TSP_PROFILE_PQ ? ep->ml_cert : ep->ec_cert;
-    size_t idl = profile == TSP_PROFILE_PQ ? ep->ml_cert_len : ep->ec_cert_len;
-    tsp_identity ec = {&ep->ec_signer, ep->ec_cert, ep->ec_cert_len}, ml = {&ep->ml_signer, ep->ml_cert, ep->ml_cert_len};
-    if (x509_cert_parse(&id, idc, idl) != 0) {
+    cl_certs cs;
+    int have = cl_epoch_certs(c, ep, &cs) == 0;
+    const uint8_t *idc = profile == TSP_PROFILE_PQ ? cs.ml : cs.ec;
+    size_t idl = profile == TSP_PROFILE_PQ ? cs.ml_len : cs.ec_len;
+    tsp_identity ec = {&ep->ec_signer, cs.ec, cs.ec_len}, ml = {&ep->ml_signer, cs.ml, cs.ml_len};
+    if (!have || x509_cert_parse(&id, idc, idl) != 0) {
         rc = reject(TSP_FAIL_SYSTEM_FAILURE, TSP_OUTCOME_UNAVAILABLE, "TSA certificate unusable", resp, resp_len, res);
         goto out;
     }

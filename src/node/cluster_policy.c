@@ -25,26 +25,30 @@ size_t cl_selftest_msg(const cl_epoch *ep, unsigned scheme, unsigned set, uint8_
     return n;
 }
 
-/* ---- CSRs: the subject and TcbInfo every node derives the same way ---- */
-typedef struct {
-    uint8_t *tbs;
-    size_t len;
-} capture;
-
-static int capture_sign(void *ctx, const uint8_t *tbs, size_t len, uint8_t *sig, size_t *siglen)
+int cl_capture_sign(void *ctx, const uint8_t *tbs, size_t len, uint8_t *sig, size_t *siglen)
 {
-    capture *cp = ctx;
+    cl_capture *cp = ctx;
     (void)sig, (void)siglen;
-    if ((cp->tbs = malloc(len))) memcpy(cp->tbs, tbs, len), cp->len = len;
+    if (!cp->msg && (cp->msg = malloc(len))) memcpy(cp->msg, tbs, len), cp->len = len;
     return -1; /* stop: only the bytes were wanted */
 }
 
+/* ---- CSRs: the subject and TcbInfo every node derives the same way ---- */
 static int csr_subject(const cl_epoch *ep, unsigned scheme, uint8_t **name, size_t *len)
 {
     char subject[160];
     snprintf(subject, sizeof subject, "CN=cctsa threshold TSA (%s) epoch %u,O=cctsa",
              scheme == CL_SCHEME_EC ? "ECDSA P-384" : "ML-DSA-65", ep->number);
     return x509_name_from_string(subject, name, len);
+}
+
+/* certificatePolicies: the policy OIDs of all four profiles. */
+static int csr_policies(cluster *c, uint8_t **der, size_t *len)
+{
+    const uint8_t *oids[TSP_PROFILE_COUNT];
+    size_t lens[TSP_PROFILE_COUNT];
+    for (int p = 0; p < TSP_PROFILE_COUNT; p++) oids[p] = c->policies.oid[p], lens[p] = c->policies.len[p];
+    return x509_policies_encode(oids, lens, TSP_PROFILE_COUNT, der, len);
 }
 
 static void csr_tcb(cluster *c, x509_tcbinfo *t)
@@ -58,16 +62,20 @@ int cl_csr_info(cluster *c, const cl_epoch *ep, unsigned scheme, uint8_t **info,
 {
     uint8_t *name, *der = NULL;
     size_t nl, dl;
-    capture cp = {0};
+    cl_capture cp = {0};
     x509_tcbinfo t;
     x509_signer s = scheme == CL_SCHEME_EC ? ep->ec_signer : ep->ml_signer;
-    s.sign = capture_sign, s.ctx = &cp;
+    s.sign = cl_capture_sign, s.ctx = &cp;
+    uint8_t *pol = NULL;
+    size_t pl = 0;
     if (csr_subject(ep, scheme, &name, &nl) != 0) return -1;
     csr_tcb(c, &t);
-    if (x509_csr_build(name, nl, &s, &t, &der, &dl) == 0) free(der); /* cannot succeed */
+    if (csr_policies(c, &pol, &pl) == 0 && x509_csr_build_ext(name, nl, &s, &t, pol, pl, &der, &dl) == 0)
+        free(der); /* cannot succeed */
     free(name);
-    *info = cp.tbs, *len = cp.len;
-    return cp.tbs ? 0 : -1;
+    free(pol);
+    *info = cp.msg, *len = cp.len;
+    return cp.msg ? 0 : -1;
 }
 
 typedef struct {
@@ -94,10 +102,13 @@ int cl_csr_build(cluster *c, cl_epoch *ep, unsigned scheme, unsigned set, uint8_
     csr_signer cs = {c, ep, scheme, set, e, 0};
     x509_signer s = scheme == CL_SCHEME_EC ? ep->ec_signer : ep->ml_signer;
     s.sign = csr_sign, s.ctx = &cs;
-    if (csr_subject(ep, scheme, &name, &nl) != 0) return cl_err_set(e, CL_E_LOCAL, 0, 0, "CSR subject"), CL_E_LOCAL;
+    uint8_t *pol = NULL;
+    size_t pl = 0;
+    if (csr_subject(ep, scheme, &name, &nl) != 0) return cl_err_set(e, CL_E_LOCAL, 0, 0, "CSR subject");
     csr_tcb(c, &t);
-    int rc = x509_csr_build(name, nl, &s, &t, der, len);
+    int rc = csr_policies(c, &pol, &pl) == 0 ? x509_csr_build_ext(name, nl, &s, &t, pol, pl, der, len) : -1;
     free(name);
+    free(pol);
     if (rc != 0 && !cs.failed) cl_err_set(e, CL_E_LOCAL, 0, 0, "CSR: %s", x509_error_reason());
     return rc != 0 ? (e->code ? e->code : CL_E_LOCAL) : 0;
 }
@@ -156,9 +167,11 @@ static int token_tbs(cluster *c, cl_epoch *ep, const cl_sign_req *r, uint8_t **t
 {
     x509_cert cert;
     int pq = r->profile == TSP_PROFILE_PQ;
-    const uint8_t *id = pq ? ep->ml_cert : ep->ec_cert;
-    size_t idl = pq ? ep->ml_cert_len : ep->ec_cert_len;
-    if (!ep->ml_cert || !ep->ec_cert || x509_cert_parse(&cert, id, idl) != 0)
+    cl_certs cs;
+    if (cl_epoch_certs(c, ep, &cs) != 0) return snprintf(why, whylen, "no certificates for this epoch"), -1;
+    const uint8_t *id = pq ? cs.ml : cs.ec;
+    size_t idl = pq ? cs.ml_len : cs.ec_len;
+    if (x509_cert_parse(&cert, id, idl) != 0)
         return snprintf(why, whylen, "no certificates for this epoch"), -1;
     if ((r->scheme == CL_SCHEME_EC && pq) || (r->scheme == CL_SCHEME_ML && r->profile == TSP_PROFILE_CLASSIC))
         return snprintf(why, whylen, "scheme not used by the profile"), -1;
@@ -182,11 +195,11 @@ static int token_tbs(cluster *c, cl_epoch *ep, const cl_sign_req *r, uint8_t **t
     }
     if (r->scheme == CL_SCHEME_EC || r->profile != TSP_PROFILE_COMPAT) {
         int alg = r->scheme == CL_SCHEME_EC ? X509_ALG_ECDSA_P384 : X509_ALG_MLDSA65;
-        const uint8_t *crt = alg == X509_ALG_ECDSA_P384 ? ep->ec_cert : ep->ml_cert;
-        size_t crl = alg == X509_ALG_ECDSA_P384 ? ep->ec_cert_len : ep->ml_cert_len;
+        const uint8_t *crt = alg == X509_ALG_ECDSA_P384 ? cs.ec : cs.ml;
+        size_t crl = alg == X509_ALG_ECDSA_P384 ? cs.ec_len : cs.ml_len;
         rc = tsp_signed_attrs_encode(alg, crt, crl, tst, tst_len, 0, tbs, len);
     } else { /* compat: the ML-DSA countersignature of the verified ECDSA signature */
-        if (tsp_signed_attrs_encode(X509_ALG_ECDSA_P384, ep->ec_cert, ep->ec_cert_len, tst, tst_len, 0, &ec_attrs,
+        if (tsp_signed_attrs_encode(X509_ALG_ECDSA_P384, cs.ec, cs.ec_len, tst, tst_len, 0, &ec_attrs,
                                     &ec_len) != 0 ||
             !r->ecsig_len ||
             x509_verify_raw(X509_ALG_ECDSA_P384, ep->ec_pub, sizeof ep->ec_pub, ec_attrs, ec_len, r->ecsig,
@@ -194,7 +207,7 @@ static int token_tbs(cluster *c, cl_epoch *ep, const cl_sign_req *r, uint8_t **t
             snprintf(why, whylen, "the countersigned ECDSA signature does not verify");
             goto out;
         }
-        rc = tsp_signed_attrs_encode(X509_ALG_MLDSA65, ep->ml_cert, ep->ml_cert_len, r->ecsig, r->ecsig_len, 1, tbs, len);
+        rc = tsp_signed_attrs_encode(X509_ALG_MLDSA65, cs.ml, cs.ml_len, r->ecsig, r->ecsig_len, 1, tbs, len);
     }
     if (rc != 0) snprintf(why, whylen, "signedAttrs do not encode");
 out:
@@ -225,6 +238,10 @@ int cl_expected_tbs(cluster *c, cl_epoch *ep, const cl_sign_req *r, uint8_t **tb
     case CL_PURPOSE_CSR:
         if (es != LC_EPOCH_DKG && es != LC_EPOCH_ACTIVE) return snprintf(why, whylen, "no live epoch"), -1;
         if (cl_csr_info(c, ep, r->scheme, tbs, len) != 0) return snprintf(why, whylen, "CSR rebuild failed"), -1;
+        return 0;
+    case CL_PURPOSE_BINDING:
+        if (es != LC_EPOCH_DKG) return snprintf(why, whylen, "the binding record is signed only during the DKG"), -1;
+        if (cl_binding_expected(c, ep, tbs, len) != 0) return snprintf(why, whylen, "no binding record rebuilt here"), -1;
         return 0;
     default: return snprintf(why, whylen, "purpose not signed here"), -1;
     }

@@ -31,14 +31,8 @@ int cl_session_send(cluster *c, const cl_session *s, unsigned round, unsigned to
 
 static void wait_until(cluster *c, uint64_t until_ms)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
     uint64_t now = cl_now_ms(), left = until_ms > now ? until_ms - now : 0;
-    if (left > 200) left = 200; /* re-check regularly (monotonic deadline, realtime condvar) */
-    ts.tv_sec += (time_t)(left / 1000);
-    ts.tv_nsec += (long)(left % 1000) * 1000000L;
-    if (ts.tv_nsec >= 1000000000L) ts.tv_sec++, ts.tv_nsec -= 1000000000L;
-    (void)pthread_cond_timedwait(&c->cv, &c->mu, &ts);
+    cl_wait_ms(c, left > 200 ? 200 : (unsigned)left); /* re-check regularly (monotonic deadline) */
 }
 
 /* Collect round `round` from every party in want into got[]; 0, or < 0 with e. c->mu held. */

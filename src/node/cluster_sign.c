@@ -285,11 +285,7 @@ static void *participant(void *arg)
         for (uint64_t until = cl_now_ms() + CL_SIGN_ROUND_MS; j->r.scheme == CL_SCHEME_EC && !ps && cl_now_ms() < until;) {
             if ((ps = pool_take(c, j->ep, j->r.set, j->r.coord, j->r.presig, NULL))) break;
             pthread_mutex_lock(&c->mu);
-            struct timespec ts;
-            clock_gettime(CLOCK_REALTIME, &ts);
-            ts.tv_nsec += 50000000L;
-            if (ts.tv_nsec >= 1000000000L) ts.tv_sec++, ts.tv_nsec -= 1000000000L;
-            if (!c->stopping) (void)pthread_cond_timedwait(&c->cv, &c->mu, &ts);
+            if (!c->stopping) cl_wait_ms(c, 50);
             pthread_mutex_unlock(&c->mu);
         }
         if (j->r.scheme == CL_SCHEME_EC && !ps) {
@@ -353,6 +349,7 @@ void cl_on_start(cluster *c, cl_item *it)
     if (!ep || it->m.epoch != ep->number) why = "no such epoch here";
     else if (it->m.party < 1 || memcmp(ep->keys[it->m.party - 1], it->m.sender, CLUSTER_KEY_BYTES))
         why = "sender is not that party";
+    else if (cl_is_excluded(c, it->m.sender)) why = "coordinator is excluded here (named culprit)";
     else if (c->participants >= CL_MAX_PARTICIPANT_THREADS) why = "busy";
     else if (!(j = calloc(1, sizeof *j))) why = "out of memory";
     else if (cl_req_parse(it->m.bc, it->m.bc_len, &j->r, &why) != 0) {

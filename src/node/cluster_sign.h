@@ -40,6 +40,13 @@ int cl_req_parse(const uint8_t *b, size_t len, cl_sign_req *r, const char **why)
 /* The bytes this node itself derives for the request (malloc'd). 0, or -1 with why. */
 int cl_expected_tbs(cluster *c, cl_epoch *ep, const cl_sign_req *r, uint8_t **tbs, size_t *len, char *why,
                     size_t whylen);
+/* An x509_signer callback that keeps a copy of the first bytes it is asked to sign and fails, to
+ * learn the exact to-be-signed bytes of a CSR or a binding record. */
+typedef struct {
+    uint8_t *msg;
+    size_t len;
+} cl_capture;
+int cl_capture_sign(void *ctx, const uint8_t *tbs, size_t len, uint8_t *sig, size_t *siglen);
 /* The self-test message of a scheme and signer set in this epoch. */
 size_t cl_selftest_msg(const cl_epoch *ep, unsigned scheme, unsigned set, uint8_t out[96]);
 /* The CertificationRequestInfo a scheme's CSR covers in this epoch (malloc'd); 0 or -1. */

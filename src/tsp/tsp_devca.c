@@ -15,8 +15,8 @@
 
 /* 1 if the folder's root of issuer_alg was not created, 0 with *der, -1 with err. */
 static int certify(const char *dir, int issuer_alg, int alg, const uint8_t *subject, size_t subject_len,
-                   const uint8_t *pub, size_t publen, const x509_tcbinfo *tcb, long lifetime, uint8_t **der,
-                   size_t *len, char *err, size_t errlen)
+                   const uint8_t *pub, size_t publen, const x509_tcbinfo *tcb, const x509_span *policies, long lifetime,
+                   uint8_t **der, size_t *len, char *err, size_t errlen)
 {
     const char *tag = issuer_alg == X509_ALG_ECDSA_P384 ? "ecdsa" : "mldsa";
     char key_path[4096], cert_path[4096];
@@ -43,7 +43,9 @@ static int certify(const char *dir, int issuer_alg, int alg, const uint8_t *subj
                             .subject = subject, .subject_len = subject_len, .not_before = now - 300,
                             .not_after = now + (time_t)lifetime, .subject_alg = alg,
                             .subject_pub = pub, .subject_publen = publen, .issuer_key_id = root.ski.p,
-                            .issuer_key_id_len = root.ski.len, .path_len = -1, .tcbinfo = tcb};
+                            .issuer_key_id_len = root.ski.len, .path_len = -1, .tcbinfo = tcb,
+                            .policies = policies && policies->len ? policies->p : NULL,
+                            .policies_len = policies ? policies->len : 0};
     if (t.not_after > root.not_after) t.not_after = root.not_after; /* never outlive the root */
     if (x509_cert_build(&t, &root_key.signer, der, len) != 0) {
         snprintf(err, errlen, "dev CA %s: cannot issue the %s TSA certificate: %s", dir, tag, x509_error_reason());
@@ -68,8 +70,8 @@ static int issue_one(const char *dir, int alg, tsp_local_keys *k, const uint8_t 
     if (x509_name_from_string(subject, &name, &name_len) != 0) return -1;
     x509_tcbinfo tcb = {.vendor = "AMD", .model = "SEV-SNP", .svn = -1};
     if (measurement) memcpy(tcb.measurement, measurement, sizeof tcb.measurement);
-    int rc = certify(dir, alg, alg, name, name_len, tsa->pub, tsa->publen, measurement ? &tcb : NULL, lifetime, &der,
-                     &len, err, errlen);
+    int rc = certify(dir, alg, alg, name, name_len, tsa->pub, tsa->publen, measurement ? &tcb : NULL, NULL, lifetime,
+                     &der, &len, err, errlen);
     if (rc == 0 && tsp_local_keys_set_cert(k, alg, der, len) != 0) rc = -1;
     free(name);
     free(der);
@@ -86,8 +88,8 @@ int tsp_devca_certify_csr(const char *dir, const x509_csr *r, int issuer_alg, co
         return -1;
     }
     if (!issuer_alg) issuer_alg = r->key_alg;
-    int rc = certify(dir, issuer_alg, r->key_alg, r->subject.p, r->subject.len, r->pub.p, r->pub.len, tcb, lifetime,
-                     cert, cert_len, err, errlen);
+    int rc = certify(dir, issuer_alg, r->key_alg, r->subject.p, r->subject.len, r->pub.p, r->pub.len, tcb, &r->policies,
+                     lifetime, cert, cert_len, err, errlen);
     if (rc == 1) snprintf(err, errlen, "dev CA %s: no %s root (run cctsa ca init?)", dir,
                           issuer_alg == X509_ALG_ECDSA_P384 ? "ECDSA" : "ML-DSA");
     return rc == 0 ? 0 : -1;

@@ -21,7 +21,8 @@
 int tsp_devca_issue(const char *dir, tsp_local_keys *k, const uint8_t *measurement, long lifetime, unsigned *issued,
                     char *err, size_t errlen);
 
-/* Certify a parsed and verified CSR (its subject and key, TSA profile) with the folder's root of
+/* Certify a parsed and verified CSR (its subject, key and requested certificatePolicies; TSA
+ * profile) with the folder's root of
  * issuer_alg (X509_ALG_*; 0: the CSR key's algorithm), tcb as TcbInfo (NULL: none), valid from 5
  * minutes ago for lifetime seconds (< 1: TSP_DEVCA_CERT_DAYS), never past the root's notAfter.
  * 0 with *cert (malloc'd DER), or -1 with err. `cctsa ca sign` and the cluster use it. */

@@ -46,6 +46,8 @@ typedef struct {
     size_t issuer_key_id_len;
     int path_len;                    /* CA only: pathLenConstraint, or -1 for none */
     const x509_tcbinfo *tcbinfo;     /* TSA only, optional: the launch measurement extension */
+    const uint8_t *policies;         /* TSA only, optional: certificatePolicies extnValue DER (non-critical) */
+    size_t policies_len;
 } x509_cert_template;
 
 /* Build and sign a certificate; *der is malloc'd (free with free()). 0 or -1. */

@@ -80,6 +80,7 @@ static void put_tsa_extensions(der_writer *w, const x509_cert_template *t)
         x509_tcbinfo_put(&v, t->tcbinfo);
         put_ext_from(w, OID_ARG(OID_TCG_DICE_TCB_INFO), 0, &v); /* non-critical: plain clients ignore it */
     }
+    if (t->policies) x509_put_extension(w, OID_ARG(OID_EXT_CERT_POLICIES), 0, t->policies, t->policies_len);
 }
 
 static int check_template(const x509_cert_template *t)

@@ -8,30 +8,53 @@
 #include "x509/csr.h"
 #include "x509/x509_internal.h"
 
-static void put_extension_request(der_writer *w, const x509_tcbinfo *t)
+static void put_extension_request(der_writer *w, const x509_tcbinfo *t, const uint8_t *policies, size_t policies_len)
 {
     der_writer v;
-    uint8_t *val;
-    size_t n;
-    der_writer_init(&v);
-    x509_tcbinfo_put(&v, t);
-    if (der_writer_finish(&v, &val, &n)) {
-        w->err = 1;
-        return;
+    uint8_t *val = NULL;
+    size_t n = 0;
+    if (t) {
+        der_writer_init(&v);
+        x509_tcbinfo_put(&v, t);
+        if (der_writer_finish(&v, &val, &n)) {
+            w->err = 1;
+            return;
+        }
     }
     der_begin(w, DER_SEQUENCE);
     der_put_oid(w, OID_ARG(OID_PKCS9_EXTENSION_REQUEST));
     der_begin_set_of(w);
     der_begin(w, DER_SEQUENCE); /* Extensions */
-    x509_put_extension(w, OID_ARG(OID_TCG_DICE_TCB_INFO), 0, val, n);
+    if (t) x509_put_extension(w, OID_ARG(OID_TCG_DICE_TCB_INFO), 0, val, n);
+    if (policies) x509_put_extension(w, OID_ARG(OID_EXT_CERT_POLICIES), 0, policies, policies_len);
     der_end(w);
     der_end(w);
     der_end(w);
     free(val);
 }
 
+int x509_policies_encode(const uint8_t *const *oids, const size_t *lens, size_t n, uint8_t **der, size_t *len)
+{
+    der_writer w;
+    der_writer_init(&w);
+    der_begin(&w, DER_SEQUENCE);
+    for (size_t i = 0; i < n; i++) {
+        der_begin(&w, DER_SEQUENCE);
+        der_put_oid(&w, oids[i], lens[i]);
+        der_end(&w);
+    }
+    der_end(&w);
+    return der_writer_finish(&w, der, len) ? x509_fail("certificatePolicies encoding failed") : 0;
+}
+
 int x509_csr_build(const uint8_t *subject, size_t subject_len, const x509_signer *key, const x509_tcbinfo *tcbinfo,
                    uint8_t **der, size_t *len)
+{
+    return x509_csr_build_ext(subject, subject_len, key, tcbinfo, NULL, 0, der, len);
+}
+
+int x509_csr_build_ext(const uint8_t *subject, size_t subject_len, const x509_signer *key, const x509_tcbinfo *tcbinfo,
+                       const uint8_t *policies, size_t policies_len, uint8_t **der, size_t *len)
 {
     der_writer w;
     uint8_t *info;
@@ -43,7 +66,7 @@ int x509_csr_build(const uint8_t *subject, size_t subject_len, const x509_signer
     der_put_raw(&w, subject, subject_len);
     x509_put_spki(&w, key->alg, key->pub, key->publen);
     der_begin(&w, DER_CTX(0)); /* [0] IMPLICIT SET OF Attribute (constructed) */
-    if (tcbinfo) put_extension_request(&w, tcbinfo);
+    if (tcbinfo || policies) put_extension_request(&w, tcbinfo, policies, policies_len);
     der_end(&w);
     der_end(&w);
     if (der_writer_finish(&w, &info, &infolen)) return x509_fail("CSR encoding failed");
@@ -69,6 +92,19 @@ static int parse_extension_request(x509_csr *r, der_reader *values)
         der_optional(&ext, DER_BOOLEAN, &crit);
         if (der_expect(&ext, DER_OCTET_STRING, &val) != DER_OK || !der_reader_done(&ext))
             return x509_fail("malformed requested Extension");
+        if (der_oid_equals(&oid, OID_ARG(OID_EXT_CERT_POLICIES))) {
+            der_reader pr, list, info;
+            der_elem pi;
+            if (r->policies.len || der_check_tree(val.val, val.len) != DER_OK) return x509_fail("bad requested certificatePolicies");
+            der_reader_init(&pr, val.val, val.len);
+            if (der_enter(&pr, DER_SEQUENCE, &list) != DER_OK || !der_reader_done(&pr) || der_reader_done(&list))
+                return x509_fail("bad requested certificatePolicies");
+            while (!der_reader_done(&list)) /* each PolicyInformation starts with its OID */
+                if (der_enter(&list, DER_SEQUENCE, &info) != DER_OK || der_expect(&info, DER_OID, &pi) != DER_OK)
+                    return x509_fail("bad requested certificatePolicies");
+            r->policies = (x509_span){val.val, val.len};
+            continue;
+        }
         if (!der_oid_equals(&oid, OID_ARG(OID_TCG_DICE_TCB_INFO))) continue;
         x509_tcbinfo_view v;
         if (r->tcbinfo.len || x509_tcbinfo_parse(val.val, val.len, &v)) return x509_fail("bad requested TcbInfo");

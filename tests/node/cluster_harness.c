@@ -89,10 +89,15 @@ static void *deliver(void *arg)
     return NULL;
 }
 
-static int no_evidence(void *arg, const uint8_t binding[ATTEST_BINDING_BYTES], attest_evidence *ev)
+/* Sim evidence of node r->idx (its own simulated chip). */
+static int sim_evidence(void *arg, const uint8_t binding[ATTEST_BINDING_BYTES], attest_evidence *ev)
 {
-    (void)arg, (void)binding, (void)ev;
-    return -1;
+    node_ref *r = arg;
+    char label[32];
+    uint8_t chip[ATTEST_CHIP_ID_BYTES];
+    snprintf(label, sizeof label, "harness-node-%d", r->idx);
+    if (attest_sim_chip_id(label, chip) != 0) return -1;
+    return attest_sim_evidence(r->h->measurement, binding, chip, ev) == 0 ? 0 : -1;
 }
 
 static cluster *make_node(harness *h, int i)
@@ -100,7 +105,8 @@ static cluster *make_node(harness *h, int i)
     char err[256];
     h->ref[i] = (node_ref){h, i};
     cluster_config cfg = {.self_key = h->key[i], .boot_id = h->boot[i], .measurement = h->measurement,
-                          .send = h_send, .send_arg = &h->ref[i], .evidence = no_evidence,
+                          .send = h_send, .send_arg = &h->ref[i], .evidence = sim_evidence,
+                          .evidence_arg = &h->ref[i], .provider = ATTEST_PROVIDER_SIM,
                           .time = tsp_time_source_system(), .dev_ca = h->ca,
                           .default_profile = TSP_PROFILE_HYBRID, .precision = TSP_GENTIME_SECONDS};
     cluster *c = cluster_new(&cfg, err, sizeof err);

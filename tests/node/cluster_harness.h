@@ -1,5 +1,5 @@
 /* cluster_harness.h: five cluster engines in one process for the cluster tests: random node keys
- * and boot ids, one measurement, a threaded loopback transport (cfg.send queues the frame, one
+ * and boot ids, one measurement, sim evidence (a simulated chip per node), a threaded loopback transport (cfg.send queues the frame, one
  * delivery thread calls cluster_on_message in order), fake mesh peer updates, an optional tamper
  * hook on frames, and a dev CA made with `cctsa ca init`. */
 #ifndef CCTSA_TESTS_CLUSTER_HARNESS_H

@@ -1,0 +1,146 @@
+/* cluster_binding.c: the binding record of an epoch (attest/binding.h), made at the end of the
+ * DKG: every node takes evidence whose REPORT_DATA binds the DKG transcript hash
+ * (binding_report_data) and broadcasts it; every node checks every report (attest_verify with the
+ * measurement equal to its own and that REPORT_DATA) and rebuilds the same BindingContent (nodes in
+ * party order, time = the ECDSA certificate's notBefore); party 1 has it signed by both group keys
+ * (signer set {1,2,3}, purpose BINDING: the participants compare with their own rebuild) and
+ * distributes the record; everyone checks it against its rebuild and both signatures. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "attest/binding.h"
+#include "node/cluster_sign.h"
+#include "x509/cert.h"
+
+typedef struct {
+    cluster *c;
+    cl_epoch *ep;
+    unsigned scheme;
+    cl_err *e;
+} bind_signer;
+
+static int threshold_sign(void *ctx, const uint8_t *tbs, size_t len, uint8_t *sig, size_t *siglen)
+{
+    bind_signer *b = ctx;
+    cl_sign_req r = {.purpose = CL_PURPOSE_BINDING, .scheme = (uint8_t)b->scheme, .tbs = tbs, .tbs_len = len};
+    return cl_sign_part(b->c, b->ep, &r, 0x07, cl_now_ms() + 30000, sig, siglen, b->e) == 0 ? 0 : -1;
+}
+
+/* Check every node's evidence and fill the content (pointing into ev[]). */
+static int content(cluster *c, cl_epoch *ep, uint8_t *const ev[CL_N + 1], const size_t ev_len[CL_N + 1],
+                   attest_claims claims[CL_N], binding_content *bc, cl_err *e)
+{
+    uint8_t rd[ATTEST_BINDING_BYTES];
+    attest_policy pol;
+    x509_cert ec;
+    binding_report_data(ep->transcript, rd);
+    attest_policy_default(&pol, c->cfg.provider);
+    pol.check_measurement = 1;
+    memcpy(pol.measurement, c->cfg.measurement, sizeof pol.measurement);
+    if (x509_cert_parse(&ec, ep->ec_cert, ep->ec_cert_len) != 0)
+        return cl_err_set(e, CL_E_LOCAL, 0, 0, "binding: ECDSA certificate unusable");
+    memset(bc, 0, sizeof *bc);
+    bc->provider = c->cfg.provider;
+    memcpy(bc->measurement, c->cfg.measurement, sizeof bc->measurement);
+    bc->ecdsa_cert = ep->ec_cert, bc->ecdsa_cert_len = ep->ec_cert_len;
+    bc->mldsa_cert = ep->ml_cert, bc->mldsa_cert_len = ep->ml_cert_len;
+    memcpy(bc->transcript_hash, ep->transcript, sizeof bc->transcript_hash);
+    bc->time = ec.not_before;
+    bc->nnodes = CL_N;
+    for (unsigned q = 1; q <= CL_N; q++) {
+        attest_result res;
+        if (!ev[q] || ev_len[q] < ATTEST_REPORT_BYTES)
+            return cl_err_set(e, CL_E_REFUSED, q == ep->self ? 0 : q, 0, "binding: party %u sent no evidence", q);
+        if (attest_verify(ev[q], ATTEST_REPORT_BYTES, ev[q] + ATTEST_REPORT_BYTES, ev_len[q] - ATTEST_REPORT_BYTES, &pol,
+                          rd, 0, &claims[q - 1], &res) != 0)
+            return cl_err_set(e, CL_E_REFUSED, q == ep->self ? 0 : q, 0, "binding: party %u evidence refused: %s", q,
+                              res.reason);
+        binding_node *n = &bc->nodes[q - 1];
+        n->report = ev[q];
+        n->endorsements = ev[q] + ATTEST_REPORT_BYTES;
+        n->endorsements_len = ev_len[q] - ATTEST_REPORT_BYTES;
+        n->chip_id = claims[q - 1].chip_id;
+        n->chip_id_len = claims[q - 1].chip_id_len;
+    }
+    return 0;
+}
+
+int cl_binding_expected(cluster *c, cl_epoch *ep, uint8_t **msg, size_t *len)
+{
+    int rc = -1;
+    pthread_mutex_lock(&c->mu);
+    for (uint64_t until = cl_now_ms() + CL_SIGN_ROUND_MS; !ep->binding_msg && !c->stopping && cl_now_ms() < until;) {
+        cl_wait_ms(c, 50);
+    }
+    if (ep->binding_msg && (*msg = malloc(ep->binding_msg_len))) {
+        memcpy(*msg, ep->binding_msg, ep->binding_msg_len);
+        *len = ep->binding_msg_len;
+        rc = 0;
+    }
+    pthread_mutex_unlock(&c->mu);
+    return rc;
+}
+
+int cl_binding_make(cluster *c, cl_epoch *ep, cl_err *e)
+{
+    uint8_t rd[ATTEST_BINDING_BYTES], *mine = NULL, *ev[CL_N + 1] = {0}, *rec[CL_N + 1] = {0}, *der = NULL;
+    size_t mine_len = 0, ev_len[CL_N + 1] = {0}, rec_len[CL_N + 1] = {0}, der_len = 0;
+    attest_evidence own = {0};
+    attest_claims claims[CL_N];
+    binding_content bc;
+    cl_capture cp = {0};
+    int rc;
+    binding_report_data(ep->transcript, rd);
+    if (c->cfg.evidence && c->cfg.evidence(c->cfg.evidence_arg, rd, &own) == 0 &&
+        (mine = malloc(ATTEST_REPORT_BYTES + own.endorsements_len))) {
+        memcpy(mine, own.report, ATTEST_REPORT_BYTES);
+        if (own.endorsements_len) memcpy(mine + ATTEST_REPORT_BYTES, own.endorsements, own.endorsements_len);
+        mine_len = ATTEST_REPORT_BYTES + own.endorsements_len;
+    }
+    attest_evidence_free(&own);
+    if ((rc = cl_agree(c, ep, "cctsa-cluster-evidence-v1", mine, mine_len, 0, ev, ev_len, e)) != 0) goto out;
+    if ((rc = content(c, ep, ev, ev_len, claims, &bc, e)) != 0) goto out;
+    x509_signer cs_ec = ep->ec_signer, cs_ml = ep->ml_signer;
+    cs_ec.sign = cs_ml.sign = cl_capture_sign, cs_ec.ctx = cs_ml.ctx = &cp;
+    if (binding_build(&bc, &cs_ec, &cs_ml, &der, &der_len) == 0 || !cp.msg) {
+        free(der);
+        rc = cl_err_set(e, CL_E_LOCAL, 0, 0, "binding: cannot encode the record");
+        goto out;
+    }
+    pthread_mutex_lock(&c->mu);
+    ep->binding_msg = cp.msg, ep->binding_msg_len = cp.len;
+    cp.msg = NULL;
+    pthread_cond_broadcast(&c->cv);
+    pthread_mutex_unlock(&c->mu);
+    der = NULL;
+    if (ep->self == 1) {
+        bind_signer be = {c, ep, CL_SCHEME_EC, e}, bm = {c, ep, CL_SCHEME_ML, e};
+        x509_signer ts_ec = ep->ec_signer, ts_ml = ep->ml_signer;
+        ts_ec.sign = threshold_sign, ts_ec.ctx = &be;
+        ts_ml.sign = threshold_sign, ts_ml.ctx = &bm;
+        if (binding_build(&bc, &ts_ec, &ts_ml, &der, &der_len) != 0) {
+            rc = e->code ? e->code : cl_err_set(e, CL_E_LOCAL, 0, 0, "binding: signing failed");
+            goto out;
+        }
+    }
+    if ((rc = cl_agree(c, ep, "cctsa-cluster-binding-v1", der, der_len, 0, rec, rec_len, e)) != 0) goto out;
+    binding_view v;
+    if (!rec[1] || binding_parse(rec[1], rec_len[1], &v) != 0 ||
+        ep->binding_msg_len < v.tbs_len || memcmp(ep->binding_msg + ep->binding_msg_len - v.tbs_len, v.tbs, v.tbs_len) ||
+        x509_verify_raw(X509_ALG_ECDSA_P384, ep->ec_pub, sizeof ep->ec_pub, ep->binding_msg, ep->binding_msg_len,
+                        v.ecdsa_sig, v.ecdsa_sig_len) != 0 ||
+        x509_verify_raw(X509_ALG_MLDSA65, ep->ml_pk, sizeof ep->ml_pk, ep->binding_msg, ep->binding_msg_len, v.mldsa_sig,
+                        v.mldsa_sig_len) != 0) {
+        rc = cl_err_set(e, CL_E_REFUSED, ep->self == 1 ? 0 : 1, 0, "binding: the record from party 1 does not check out");
+        goto out;
+    }
+    pthread_mutex_lock(&c->mu);
+    ep->binding = rec[1], ep->binding_len = rec_len[1];
+    rec[1] = NULL;
+    pthread_mutex_unlock(&c->mu);
+out:
+    free(mine), free(der), free(cp.msg);
+    for (unsigned q = 0; q <= CL_N; q++) free(ev[q]), free(rec[q]);
+    return rc;
+}
