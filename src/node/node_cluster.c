@@ -146,10 +146,15 @@ static void on_change(void *arg)
 
 /* ---- the node_backend ---- */
 
-static int be_issue(void *arg, const tsp_issue_req *r, uint8_t **resp, size_t *len, tsp_engine_result *res)
+/* The engine's deadline ends before the gateway stops waiting, so a retry with another signer set
+ * still reaches it (the answer needs the rest). */
+static int be_issue(void *arg, const tsp_issue_req *r, unsigned deadline_ms, uint8_t **resp, size_t *len,
+                    tsp_engine_result *res)
 {
     node_cluster *nc = arg;
-    return cluster_issue(nc->c, r, nc->deadline_ms, resp, len, res);
+    unsigned d = nc->deadline_ms;
+    if (deadline_ms && deadline_ms < d + 300) d = deadline_ms > 800 ? deadline_ms - 300 : 500;
+    return cluster_issue(nc->c, r, d, resp, len, res);
 }
 
 static void be_status(void *arg, proto_status *out)
@@ -164,6 +169,12 @@ static void be_status(void *arg, proto_status *out)
     memcpy(x.names, nc->names, sizeof x.names);
     x.peers = peers;
     x.own_attested_at = nc->attested_at;
+    uint64_t refused[MESH_REFUSED_KINDS];
+    mesh_refusals(nc->m, refused);
+    x.attest_failures[PROTO_AFAIL_MEASUREMENT] = refused[MESH_REFUSED_MEASUREMENT];
+    x.attest_failures[PROTO_AFAIL_DEBUG] = refused[MESH_REFUSED_DEBUG];
+    x.attest_failures[PROTO_AFAIL_CHIP_ID] = refused[MESH_REFUSED_CHIP_ID];
+    x.attest_failures[PROTO_AFAIL_EVIDENCE] = refused[MESH_REFUSED_EVIDENCE];
     tsp_time_reading tr;
     time_probe_status ps;
     node_time_status(nc->nt, cs.time_checks, &x, &tr);
@@ -326,7 +337,8 @@ node_cluster *node_cluster_new(const node_cluster_opts *o, char *err, size_t err
                          .evidence = evidence, .evidence_arg = nc, .time = nc->time, .dev_ca = o->dev_ca,
                          .policies = o->policies, .default_profile = o->default_profile, .precision = o->precision,
                          .workers = o->workers, .on_change = on_change, .change_arg = nc,
-                         .time_block = node_time_block_encode, .time_block_arg = nc->nt};
+                         .provider = mc.policy.provider, .time_block = node_time_block_encode,
+                         .time_block_arg = nc->nt};
     cluster *c = cluster_new(&cc, err, errlen);
     if (!c) {
         mesh_free(nc->m);
@@ -334,6 +346,25 @@ node_cluster *node_cluster_new(const node_cluster_opts *o, char *err, size_t err
         free(nc);
         return NULL;
     }
+#ifdef CCTSA_CLUSTER_FAULTS
+    if (o->cluster_fault && cluster_set_fault(c, o->cluster_fault) != 0) {
+        snprintf(err, errlen, "unknown --cluster-fault rule '%s' (gentime=MS, tamper-tbs, none)", o->cluster_fault);
+        cluster_free(c);
+        mesh_free(nc->m);
+        free_time(nc);
+        free(nc);
+        return NULL;
+    }
+#else
+    if (o->cluster_fault) {
+        snprintf(err, errlen, "--cluster-fault exists only in test builds (cctsa-node-faults)");
+        cluster_free(c);
+        mesh_free(nc->m);
+        free_time(nc);
+        free(nc);
+        return NULL;
+    }
+#endif
     nc->c = c; /* the loop has not run yet: no mesh callback was missed */
     cluster_self_update(c, 1, nc->self_time_ok = node_time_ok(nc->nt));
     nc->be = (node_backend){.issue = be_issue, .status = be_status, .certs = be_certs, .csrs = be_csrs,
@@ -371,4 +402,9 @@ const uint8_t *node_cluster_boot_id(node_cluster *nc)
 const uint8_t *node_cluster_measurement(node_cluster *nc)
 {
     return mesh_self_measurement(nc->m);
+}
+
+void node_cluster_arm_faults(node_cluster *nc)
+{
+    mesh_fault_arm(nc->m);
 }

@@ -25,10 +25,11 @@ typedef struct {
     tsp_profile default_profile;
     tsp_gentime_precision precision;
     unsigned workers;
-    unsigned issue_deadline_ms;  /* per SIGN (default 5000) */
+    unsigned issue_deadline_ms;  /* per SIGN (default 5000; less when the gateway waits less) */
     unsigned time_probe_ms;      /* cross-node time probe period (default TIME_PROBE_PERIOD_NS; tests shorten it) */
-    const char *faults[MESH_MAX_FAULTS]; /* test builds only; "time-offset=MS[:for=S]" is the clock's */
+    const char *faults[MESH_MAX_FAULTS]; /* test builds only: mesh fault rules; "time-offset=..." is the clock's */
     size_t n_faults;
+    const char *cluster_fault;   /* test builds only: cluster_set_fault rule (a lying coordinator) */
 } node_cluster_opts;
 
 typedef struct node_cluster node_cluster;
@@ -39,5 +40,6 @@ const node_backend *node_cluster_backend(node_cluster *nc);
 const uint8_t *node_cluster_key(node_cluster *nc);     /* the node key (MESH_KEY_BYTES) */
 const uint8_t *node_cluster_boot_id(node_cluster *nc); /* MESH_BOOT_ID_BYTES */
 const uint8_t *node_cluster_measurement(node_cluster *nc);
+void node_cluster_arm_faults(node_cluster *nc); /* test builds: mesh_fault_arm (loop thread) */
 
 #endif

@@ -1,8 +1,9 @@
 /* node_main.c: `cctsa-node`, the measured core: time, TSTInfo, signing and the keys, behind the
- * node protocol (docs/node-protocol.md). Development mode only so far: --dev-ca DIR makes
- * ephemeral ECDSA P-384 and ML-DSA-65 keys in secure memory and has the dev CA in DIR certify
- * them (nothing secret is written); genTime comes from the host clock (marked "development" in
- * STATUS). The threshold cluster replaces the local signer later, without touching the gateway. */
+ * node protocol (docs/node-protocol.md). Cluster mode (--cluster, node_cluster.h): one of five
+ * attested nodes whose tokens are threshold-signed by 3 of them after a DKG on boot. Development
+ * mode (--dev): --dev-ca DIR makes ephemeral ECDSA P-384 and ML-DSA-65 keys in secure memory and
+ * has the dev CA in DIR certify them (nothing secret is written). In both, genTime comes from the
+ * host clock (marked "development" in STATUS). */
 #include <errno.h>
 #include <event2/event.h>
 #include <event2/thread.h>
@@ -24,7 +25,7 @@
 #include "base/base.h"
 
 #ifdef CCTSA_MESH_FAULTS
-#define CLUSTER_FAULT_USAGE " [--fault RULE ...]"
+#define CLUSTER_FAULT_USAGE " [--fault RULE ...] [--cluster-fault RULE]"
 #else
 #define CLUSTER_FAULT_USAGE ""
 #endif
@@ -52,12 +53,14 @@ static const char usage_text[] =
     "                         else the host clock (DEVELOPMENT); peers' clocks are cross-checked\n"
     "  --time-probe-ms MS     cross-node time probe period (default 30000; tests shorten it)\n"
 #ifdef CCTSA_MESH_FAULTS
-    "  --fault RULE           TEST BUILD: mesh fault ACTION@PEER[,after=N][,every=N] (drop, delay=MS,\n"
-    "                         corrupt, corrupt-body, replay); time-offset=MS[:after=S][:for=S]: this\n"
-    "                         node's clock lies by MS ms, S s after the first ACTIVE epoch (for S s)\n"
+    "  --fault RULE           TEST BUILD: mesh fault ACTION@PEER[,after=N][,every=N][,armed] (drop,\n"
+    "                         delay=MS, corrupt, corrupt-body, replay); armed rules start on SIGUSR1;\n"
+    "                         time-offset=MS[:after=S][:for=S]: this node's clock lies by MS ms, S s\n"
+    "                         after the first ACTIVE epoch (for S s)\n"
+    "  --cluster-fault RULE   TEST BUILD: a lying coordinator: gentime=MS or tamper-tbs\n"
 #endif
 
-    "  --dev                  DEVELOPMENT MODE (the only mode so far): local keys, host clock\n"
+    "  --dev                  DEVELOPMENT MODE: one node with whole local keys (no threshold), host clock\n"
     "  --dev-ca DIR           ephemeral TSA keys in locked memory, certified by the dev CA in DIR\n"
     "                         (cctsa ca init --dir DIR); nothing secret is written to disk\n"
     "  --default-profile P    profile for /tsa without reqPolicy: compat (default), classic, pq or hybrid\n"
@@ -120,6 +123,8 @@ static int parse_args(int argc, char **argv, node_opts *o)
         } else if (!strcmp(a, "--fault") && i + 1 < argc) {
             if (o->co.n_faults >= MESH_MAX_FAULTS) return fprintf(stderr, "cctsa-node: too many --fault rules\n"), -1;
             o->co.faults[o->co.n_faults++] = argv[++i];
+        } else if (!strcmp(a, "--cluster-fault") && i + 1 < argc) {
+            o->co.cluster_fault = argv[++i];
         } else if (!strcmp(a, "--dev")) {
             o->dev = 1;
         } else if (!strcmp(a, "--no-renew")) {
@@ -159,8 +164,9 @@ static int parse_args(int argc, char **argv, node_opts *o)
             return fprintf(stderr, "cctsa-node: --cluster needs --name, --config, --mesh and four --peer\n"), -1;
         return 0;
     }
-    if (o->co.name || o->co.config || o->co.mesh_listen || o->npeers || o->co.n_faults || o->co.time_probe_ms)
-        return fprintf(stderr, "cctsa-node: --name, --config, --mesh, --peer, --fault and --time-probe-ms need --cluster\n"), -1;
+    if (o->co.name || o->co.config || o->co.mesh_listen || o->npeers || o->co.n_faults || o->co.cluster_fault ||
+        o->co.time_probe_ms)
+        return fprintf(stderr, "cctsa-node: --name, --config, --mesh, --peer, --time-probe-ms and the fault rules need --cluster\n"), -1;
     if (o->dev_ca) o->dev = 1;
     if (!o->dev || !o->dev_ca)
         return fprintf(stderr, "cctsa-node: no signer configured: only development mode (--dev --dev-ca DIR) exists so far\n"), -1;
@@ -205,6 +211,15 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
     node_cert_check(((loop_ctx *)arg)->watch, time(NULL));
 }
 
+#ifdef CCTSA_MESH_FAULTS
+static void on_arm(evutil_socket_t sig, short what, void *arg)
+{
+    (void)sig;
+    (void)what;
+    node_cluster_arm_faults(arg);
+}
+#endif
+
 /* Cluster mode: the mesh and the engine behind the node protocol, until SIGTERM / SIGINT. */
 static int run_cluster(node_opts *o, tsp_profile dflt, const node_addr *addr)
 {
@@ -237,6 +252,10 @@ static int run_cluster(node_opts *o, tsp_profile dflt, const node_addr *addr)
     node_server *srv = node_server_new(base, lfd, &sc);
     loop_ctx lc = {base, NULL};
     struct event *sigterm = evsignal_new(base, SIGTERM, on_stop, &lc), *sigint = evsignal_new(base, SIGINT, on_stop, &lc);
+#ifdef CCTSA_MESH_FAULTS
+    struct event *sigusr1 = evsignal_new(base, SIGUSR1, on_arm, nc);
+    if (!sigusr1 || evsignal_add(sigusr1, NULL)) return fprintf(stderr, "cctsa-node: cannot set up SIGUSR1\n"), 1;
+#endif
     if (!srv || !sigterm || !sigint || evsignal_add(sigterm, NULL) || evsignal_add(sigint, NULL)) {
         fprintf(stderr, "cctsa-node: cannot set up the event loop\n");
         return 1;
@@ -250,6 +269,9 @@ static int run_cluster(node_opts *o, tsp_profile dflt, const node_addr *addr)
     fflush(stdout);
     event_base_dispatch(base);
     node_server_free(srv);
+#ifdef CCTSA_MESH_FAULTS
+    event_free(sigusr1);
+#endif
     node_cluster_free(nc); /* wipes the shares */
     event_free(sigterm);
     event_free(sigint);
