@@ -16,9 +16,9 @@ int cli_inspect(int argc, char **argv);
 int cli_attest(int argc, char **argv);
 int cli_verify_binding(int argc, char **argv);
 int cli_time(int argc, char **argv);
+int cli_up(int argc, char **argv);
 int cli_audit(int argc, char **argv);
 int cli_operator(int argc, char **argv);
-int cli_up(int argc, char **argv);
 
 /* Shared helpers for subcommands (cli_util.c). */
 int cli_wants_help(int argc, char **argv);           /* any -h/--help among the arguments */

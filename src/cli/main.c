@@ -18,9 +18,9 @@ static const struct {
     {"attest", cli_attest, "attestation report | verify (SEV-SNP or the sim provider)"},
     {"verify-binding", cli_verify_binding, "verify a binding record offline (reports, chains, keys)"},
     {"time", cli_time, "trusted time: query NTS servers through the time engine | clock source"},
+    {"up", cli_up, "start a local five-node threshold cluster and its gateway (development)"},
     {"audit", cli_audit, "audit verify: check the nodes' hash-chained audit logs and signed heads"},
     {"operator", cli_operator, "operator keygen | sign | send: signed commands to the cluster"},
-    {"up", cli_up, "start a local five-node threshold cluster and its gateway (development)"},
 };
 
 static void usage(FILE *out)

@@ -21,6 +21,7 @@
 #include "attest/attest.h"
 #include "node/lifecycle.h"
 #include "node/mesh.h"
+#include "time/time_peer.h"
 #include "tsp/tsp_clock.h"
 #include "tsp/tsp_engine.h"
 #include "tsp/tsp_profile.h"
@@ -57,6 +58,11 @@ typedef struct {
     /* Root of trust of the nodes' evidence in the binding record (the measured configuration's
      * provider); 0: no binding record is built. */
     attest_provider provider;
+    /* Added (trusted time part 2): this node's time-state block, which every signing request it
+     * coordinates carries (the node: time_block_encode(time_node_block)). NULL: the block is made
+     * from a reading of `time` (sync age 0; a development reading claims at most E_max). */
+    void (*time_block)(void *arg, uint8_t out[TIME_BLOCK_BYTES]);
+    void *time_block_arg;
 } cluster_config;
 
 typedef struct cluster cluster;
@@ -100,6 +106,8 @@ typedef struct {
     uint8_t ml_key_id[32], ec_key_id[48];   /* of the live epoch */
     uint64_t dkg_ok, dkg_failed, dkg_last_ms;
     uint64_t signed_ok, sign_failed, sign_retries, participant_refusals;
+    /* Added: the participant's time checks (time_peer_check) by verdict; [TIME_PEER_OK] = accepted. */
+    uint64_t time_checks[TIME_PEER_REASONS];
     unsigned presigs_available;     /* over the pools of this node's signer sets */
     time_t cert_not_after;          /* earliest of the two certificates, 0 if none */
     char reason[160];               /* why not signing, "" when signing */

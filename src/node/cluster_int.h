@@ -172,6 +172,7 @@ struct cluster {
     unsigned used_next;
     cl_serial_window windows[16];
     tsp_issuer_state issuer;
+    time_peer_counters time_checks; /* participant time checks by verdict (atomic) */
     /* counters */
     uint64_t dkg_ok, dkg_failed, dkg_last_ms;
     uint64_t signed_ok, sign_failed, sign_retries, refusals;

@@ -213,6 +213,7 @@ int cluster_issue(cluster *c, const tsp_issue_req *r, unsigned deadline_ms, uint
                             .gen_ms = (uint16_t)in.gen_ms, .imprint = r->imprint_tlv, .imprint_len = r->imprint_tlv_len,
                             .nonce = r->nonce_tlv, .nonce_len = r->nonce_tlv_len};
         memcpy(base.serial, serial, sizeof serial);
+        cl_time_block(c, base.time_block);
         int ok = tsp_tstinfo_encode(&in, &tst, &tst_len) == 0 &&
                  (plan = tsp_token_prepare(tst, tst_len, (tsp_profile)profile, &ec, &ml, r->cert_req)) != NULL &&
                  sign_plan(c, ep, plan, &base, deadline, &why) == 0 && tsp_token_assemble(plan, &token, &token_len) == 0;

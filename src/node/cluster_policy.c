@@ -145,21 +145,50 @@ static int serial_ok(cluster *c, const uint8_t coord[CLUSTER_KEY_BYTES], const u
     return 0;
 }
 
+/* Our reading in the time engine's terms (time_peer.h); -1 if there is none. */
+static int own_reading(cluster *c, time_reading *own)
+{
+    static const time_state map[] = {[TSP_TIME_SYNCED] = TIME_SYNCED, [TSP_TIME_HOLDOVER] = TIME_HOLDOVER,
+                                     [TSP_TIME_UNSYNCED] = TIME_UNSYNCED, [TSP_TIME_EXCLUDED] = TIME_EXCLUDED};
+    tsp_time_reading rd;
+    memset(own, 0, sizeof *own);
+    int rc = tsp_time_read(&c->cfg.time, &rd);
+    own->state = rc == 0 && rd.state <= TSP_TIME_EXCLUDED ? map[rd.state] : TIME_UNSYNCED;
+    own->utc_ns = (int64_t)rd.utc.tv_sec * TIME_NS_PER_S + rd.utc.tv_nsec;
+    /* the development host clock has no bound: it claims E_max so the cross-node checks run */
+    own->eps_ns = rd.development && rd.eps_ns > (uint64_t)TIME_E_MAX_NS ? TIME_E_MAX_NS : (int64_t)rd.eps_ns;
+    return rc;
+}
+
+void cl_time_block(cluster *c, uint8_t out[TIME_BLOCK_BYTES])
+{
+    if (c->cfg.time_block) {
+        c->cfg.time_block(c->cfg.time_block_arg, out);
+        return;
+    }
+    time_reading own;
+    time_block b;
+    if (own_reading(c, &own) != 0) own.state = TIME_UNSYNCED;
+    time_block_from(&own, NULL, &b);
+    time_block_encode(&b, out);
+}
+
+/* The participant's time check (time_peer_check, counted by verdict): our own time trusted, the
+ * coordinator's block trusted, genTime within [own - 500 ms, own + 400 ms]. In whole-second mode
+ * genTime is the coordinator's reading truncated, so the reading lay in [genTime, genTime + 999 ms]:
+ * the point of that interval nearest our own time is checked. */
 static int gentime_ok(cluster *c, const cl_sign_req *r, char *why, size_t whylen)
 {
-    tsp_time_reading rd;
-    if (tsp_time_read(&c->cfg.time, &rd) != 0 || rd.state >= TSP_TIME_UNSYNCED) {
-        snprintf(why, whylen, "own time not trusted");
-        return -1;
-    }
-    int64_t own = (int64_t)rd.utc.tv_sec * 1000 + rd.utc.tv_nsec / 1000000;
-    int64_t gen = r->gen_sec * 1000 + r->gen_ms;
-    int64_t trunc = c->cfg.precision == TSP_GENTIME_SECONDS ? 999 : 0; /* genTime is the reading truncated */
-    if (gen < own - CL_GENTIME_BEHIND_MS - trunc || gen > own + CL_GENTIME_AHEAD_MS) {
-        snprintf(why, whylen, "genTime %lld ms off own time", (long long)(gen - own));
-        return -1;
-    }
-    return 0;
+    time_reading own;
+    (void)own_reading(c, &own);
+    int64_t gen = (r->gen_sec * 1000 + r->gen_ms) * TIME_NS_PER_MS;
+    int64_t hi = gen + (c->cfg.precision == TSP_GENTIME_SECONDS ? 999 * TIME_NS_PER_MS : 0);
+    int64_t g = own.utc_ns < gen ? gen : own.utc_ns > hi ? hi : own.utc_ns;
+    char reason[128];
+    time_peer_verdict v = time_peer_check(&own, r->time_block, TIME_BLOCK_BYTES, g, &c->time_checks, reason, sizeof reason);
+    if (v == TIME_PEER_OK) return 0;
+    snprintf(why, whylen, "time check %s: %s", time_peer_verdict_name(v), reason);
+    return -1;
 }
 
 static int token_tbs(cluster *c, cl_epoch *ep, const cl_sign_req *r, uint8_t **tbs, size_t *len, char *why,

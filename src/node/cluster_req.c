@@ -1,5 +1,5 @@
 /* cluster_req.c: encoder and strict parser of signing requests (cluster_sign.h). Layout:
- *   purpose u8 | scheme u8 | set u8 | coord u8 | profile u8 | gen_sec i64 | gen_ms u16 |
+ *   purpose u8 | scheme u8 | set u8 | coord u8 | profile u8 | gen_sec i64 | gen_ms u16 | time_block [12] |
  *   serial [16] | imprint_len u8 | imprint | nonce_len u8 | nonce | ecsig_len u8 | ecsig |
  *   presig [32] | tbs_len u32 | tbs */
 #include <stdlib.h>
@@ -8,7 +8,7 @@
 #include "node/cluster_schemes.h"
 #include "node/cluster_sign.h"
 
-#define FIXED (5 + 8 + 2 + TSP_SERIAL_BYTES + 1 + 1 + 1 + CL_SID_BYTES + 4)
+#define FIXED (5 + 8 + 2 + TIME_BLOCK_BYTES + TSP_SERIAL_BYTES + 1 + 1 + 1 + CL_SID_BYTES + 4)
 
 int cl_req_encode(const cl_sign_req *r, uint8_t **out, size_t *len)
 {
@@ -21,6 +21,7 @@ int cl_req_encode(const cl_sign_req *r, uint8_t **out, size_t *len)
     *p++ = r->purpose, *p++ = r->scheme, *p++ = r->set, *p++ = r->coord, *p++ = r->profile;
     for (int i = 7; i >= 0; i--) *p++ = (uint8_t)((uint64_t)r->gen_sec >> (8 * i));
     *p++ = (uint8_t)(r->gen_ms >> 8), *p++ = (uint8_t)r->gen_ms;
+    memcpy(p, r->time_block, TIME_BLOCK_BYTES), p += TIME_BLOCK_BYTES;
     memcpy(p, r->serial, TSP_SERIAL_BYTES), p += TSP_SERIAL_BYTES;
     *p++ = (uint8_t)r->imprint_len;
     if (r->imprint_len) memcpy(p, r->imprint, r->imprint_len), p += r->imprint_len;
@@ -68,6 +69,7 @@ int cl_req_parse(const uint8_t *b, size_t len, cl_sign_req *r, const char **why)
     r->gen_ms = (uint16_t)(p[0] << 8 | p[1]);
     p += 2;
     if (r->gen_ms > 999) return *why = "genTime milliseconds out of range", -1;
+    memcpy(r->time_block, p, TIME_BLOCK_BYTES), p += TIME_BLOCK_BYTES; /* checked by time_peer_check */
     memcpy(r->serial, p, TSP_SERIAL_BYTES), p += TSP_SERIAL_BYTES;
     if (var(&p, end, CL_IMPRINT_MAX, &r->imprint, &r->imprint_len) || var(&p, end, CL_NONCE_MAX, &r->nonce, &r->nonce_len) ||
         var(&p, end, TECDSA_SIG_MAX_DER, &r->ecsig, &r->ecsig_len))

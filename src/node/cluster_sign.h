@@ -17,8 +17,6 @@ typedef enum { CL_SCHEME_ML = 1, CL_SCHEME_EC = 2 } cl_scheme;
 #define CL_IMPRINT_MAX 100
 #define CL_NONCE_MAX 24
 #define CL_TBS_MAX (64u << 10)
-#define CL_GENTIME_BEHIND_MS 500 /* genTime may lie this far before the participant's own time */
-#define CL_GENTIME_AHEAD_MS 400  /* and this far after it */
 #define CL_SERIAL_WINDOW 4096    /* counters accepted around the highest seen of a coordinator */
 
 typedef struct {
@@ -26,6 +24,7 @@ typedef struct {
     uint8_t profile;                 /* TOKEN */
     int64_t gen_sec;
     uint16_t gen_ms;
+    uint8_t time_block[TIME_BLOCK_BYTES]; /* the coordinator's time state (time_peer.h) */
     uint8_t serial[TSP_SERIAL_BYTES];
     const uint8_t *imprint, *nonce, *ecsig;
     size_t imprint_len, nonce_len, ecsig_len; /* ecsig: compat's ML countersignature covers it */
@@ -37,6 +36,8 @@ typedef struct {
 int cl_req_encode(const cl_sign_req *r, uint8_t **out, size_t *len);
 int cl_req_parse(const uint8_t *b, size_t len, cl_sign_req *r, const char **why);
 
+/* This node's time-state block for a request it coordinates (cfg.time_block or from its reading). */
+void cl_time_block(cluster *c, uint8_t out[TIME_BLOCK_BYTES]);
 /* The bytes this node itself derives for the request (malloc'd). 0, or -1 with why. */
 int cl_expected_tbs(cluster *c, cl_epoch *ep, const cl_sign_req *r, uint8_t **tbs, size_t *len, char *why,
                     size_t whylen);

@@ -8,12 +8,21 @@
 #include <time.h>
 
 #include "node/node_status.h"
+#include "node/node_time.h"
 
 struct node_cluster {
     mesh *m;
     cluster *c;
     node_backend be;
     tsp_time_source time;
+    node_time *nt;
+    time_probe *probe;     /* loop thread, and be_status under probe_mu */
+    pthread_mutex_t probe_mu;
+    struct event *probe_ev, *fault_start_ev, *fault_end_ev;
+    long fault_ms, fault_after_s, fault_for_s; /* test builds: time-offset fault */
+    int fault_pending;                         /* armed: starts after the first ACTIVE epoch */
+    unsigned probe_ms;
+    int peer_time_ok[MESH_PEERS], self_time_ok; /* last values given to the engine (loop thread) */
     unsigned deadline_ms;
     const char *names[CLUSTER_NODES];
     time_t attested_at;
@@ -23,19 +32,81 @@ struct node_cluster {
     lc_availability last_avail;
 };
 
+static int probe_peer_ok(node_cluster *nc, int peer)
+{
+    pthread_mutex_lock(&nc->probe_mu);
+    int ok = time_probe_peer_ok(nc->probe, peer);
+    pthread_mutex_unlock(&nc->probe_mu);
+    return ok;
+}
+
+/* The probes' verdicts and own readiness -> the engine, when they change (loop thread). */
+static void sync_time(node_cluster *nc)
+{
+    if (!nc->c) return;
+    for (int i = 0; i < MESH_PEERS; i++) {
+        int ok = probe_peer_ok(nc, i);
+        if (ok == nc->peer_time_ok[i]) continue;
+        nc->peer_time_ok[i] = ok;
+        mesh_peer_info info;
+        mesh_peer_get(nc->m, i, &info);
+        cluster_peer_update(nc->c, i, &info, ok);
+    }
+    int self = node_time_ok(nc->nt);
+    if (self != nc->self_time_ok) cluster_self_update(nc->c, 1, nc->self_time_ok = self);
+}
+
 static void on_frame(void *arg, int peer, uint8_t chan, const uint8_t *body, size_t len)
 {
     node_cluster *nc = arg;
-    if (chan != MESH_CHAN_CLUSTER || !nc->c) return; /* time and control channels: not yet */
+    if (!nc->c || (chan != MESH_CHAN_CLUSTER && chan != MESH_CHAN_TIME)) return; /* control: not here */
     mesh_peer_info info;
     mesh_peer_get(nc->m, peer, &info);
-    if (info.state == MESH_PEER_UP) cluster_on_message(nc->c, info.key, body, len);
+    if (info.state != MESH_PEER_UP) return;
+    if (chan == MESH_CHAN_CLUSTER) {
+        cluster_on_message(nc->c, info.key, body, len);
+        return;
+    }
+    pthread_mutex_lock(&nc->probe_mu);
+    (void)time_probe_receive(nc->probe, peer, body, len); /* refusals are counted in its status */
+    pthread_mutex_unlock(&nc->probe_mu);
+    sync_time(nc);
 }
 
 static void on_peer(void *arg, int peer, const mesh_peer_info *info)
 {
     node_cluster *nc = arg;
-    if (nc->c) cluster_peer_update(nc->c, peer, info, 1);
+    if (!nc->c) return;
+    nc->peer_time_ok[peer] = probe_peer_ok(nc, peer);
+    cluster_peer_update(nc->c, peer, info, nc->peer_time_ok[peer]);
+}
+
+static void probe_send(void *arg, int peer, const uint8_t *msg, size_t len)
+{
+    node_cluster *nc = arg;
+    (void)mesh_send(nc->m, peer, MESH_CHAN_TIME, msg, len); /* a peer not UP is measured as unknown */
+}
+
+/* Every probe period a round; every second while an UP peer has not been measured yet, so a
+ * fresh cluster need not wait a whole period before its first DKG. */
+static void on_probe_tick(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd, (void)what;
+    node_cluster *nc = arg;
+    time_probe_status st;
+    pthread_mutex_lock(&nc->probe_mu);
+    time_probe_tick(nc->probe);
+    time_probe_get_status(nc->probe, &st);
+    pthread_mutex_unlock(&nc->probe_mu);
+    sync_time(nc);
+    unsigned ms = nc->probe_ms;
+    for (int i = 0; i < MESH_PEERS; i++) {
+        mesh_peer_info info;
+        mesh_peer_get(nc->m, i, &info);
+        if (info.state == MESH_PEER_UP && st.peer[i].mine == TIME_VIEW_UNKNOWN && ms > 1000) ms = 1000;
+    }
+    struct timeval tv = {(time_t)(ms / 1000), (suseconds_t)(ms % 1000) * 1000};
+    event_add(nc->probe_ev, &tv);
 }
 
 static int send_to(void *arg, const uint8_t to[CLUSTER_KEY_BYTES], const uint8_t *body, size_t len)
@@ -62,7 +133,11 @@ static void on_change(void *arg)
     nc->last_state = st.node_state;
     nc->last_epoch = st.epoch_state;
     nc->last_avail = st.availability;
+    int start_fault = nc->fault_pending && st.epoch_state == LC_EPOCH_ACTIVE;
+    if (start_fault) nc->fault_pending = 0;
     pthread_mutex_unlock(&nc->mu);
+    struct timeval after = {nc->fault_after_s, 0};
+    if (start_fault) event_add(nc->fault_start_ev, &after); /* the loop is thread-safe (evthread) */
     if (same) return;
     fprintf(stderr, "cctsa-node: %s: epoch %u %s, availability %s, node %s%s%s\n", nc->names[0], st.epoch,
             lc_epoch_name(st.epoch_state), lc_availability_name(st.availability), lc_node_name(st.node_state),
@@ -100,10 +175,16 @@ static void be_status(void *arg, proto_status *out)
     x.attest_failures[PROTO_AFAIL_DEBUG] = refused[MESH_REFUSED_DEBUG];
     x.attest_failures[PROTO_AFAIL_CHIP_ID] = refused[MESH_REFUSED_CHIP_ID];
     x.attest_failures[PROTO_AFAIL_EVIDENCE] = refused[MESH_REFUSED_EVIDENCE];
-    /* TODO(trusted time, issue 15): NTS counts, last sync, time refusals and peer offsets. */
-    node_status_from_cluster(&cs, &x, time(NULL), out);
     tsp_time_reading tr;
-    tsp_time_read(&nc->time, &tr);
+    time_probe_status ps;
+    node_time_status(nc->nt, cs.time_checks, &x, &tr);
+    pthread_mutex_lock(&nc->probe_mu);
+    time_probe_get_status(nc->probe, &ps);
+    pthread_mutex_unlock(&nc->probe_mu);
+    x.have_offsets = 1;
+    for (int i = 0; i < MESH_PEERS; i++)
+        x.peer_offset_ns[i] = ps.peer[i].mine == TIME_VIEW_UNKNOWN ? PROTO_OFFSET_UNKNOWN : ps.peer[i].offset_ns;
+    node_status_from_cluster(&cs, &x, time(NULL), out);
     out->time_state = (uint8_t)tr.state;
     out->eps_ns = tr.eps_ns;
     out->flags = (uint8_t)((out->flags & ~PROTO_STATUS_DEV_CLOCK) | (tr.development ? PROTO_STATUS_DEV_CLOCK : 0));
@@ -135,29 +216,120 @@ static int be_attest(void *arg, const uint8_t *nonce, size_t nonce_len, attest_e
     return mesh_self_evidence(nc->m, binding, ev);
 }
 
+#ifdef CCTSA_MESH_FAULTS
+static void on_fault_end(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd, (void)what;
+    node_time_set_test_offset(((node_cluster *)arg)->nt, 0);
+}
+
+static void on_fault_start(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd, (void)what;
+    node_cluster *nc = arg;
+    struct timeval tv = {nc->fault_for_s, 0};
+    node_time_set_test_offset(nc->nt, (int64_t)nc->fault_ms * TIME_NS_PER_MS);
+    if (nc->fault_for_s) evtimer_add(nc->fault_end_ev, &tv);
+}
+
+/* ":KEY=N" with lo <= N <= hi at *s; advances *s. */
+static int fault_param(const char **s, const char *key, long lo, long hi, long *out)
+{
+    size_t k = strlen(key);
+    char *end;
+    if ((*s)[0] != ':' || strncmp(*s + 1, key, k) != 0 || (*s)[1 + k] != '=') return 0;
+    *out = strtol(*s + 2 + k, &end, 10);
+    if (end == *s + 2 + k || *out < lo || *out > hi) return -1;
+    *s = end;
+    return 1;
+}
+#endif
+
+/* Test builds: "time-offset=MS[:after=S][:for=S]" gives this node's clock a lie of MS ms, from S
+ * seconds after the first epoch is ACTIVE (so the DKG runs with honest clocks), for S seconds.
+ * 1 if rule is one (armed), 0 if it is another fault's, -1 if malformed. */
+static int time_fault(node_cluster *nc, struct event_base *base, const char *rule, char *err, size_t errlen)
+{
+#ifdef CCTSA_MESH_FAULTS
+    if (strncmp(rule, "time-offset=", 12) != 0) return 0;
+    char *end;
+    const char *s;
+    nc->fault_ms = strtol(rule + 12, &end, 10);
+    s = end;
+    int bad = end == rule + 12 || nc->fault_ms < -3600000 || nc->fault_ms > 3600000 || nc->fault_pending;
+    if (!bad && fault_param(&s, "after", 0, 86400, &nc->fault_after_s) < 0) bad = 1;
+    if (!bad && fault_param(&s, "for", 1, 86400, &nc->fault_for_s) < 0) bad = 1;
+    if (bad || *s)
+        return snprintf(err, errlen, "--fault time-offset=MS[:after=S][:for=S] (|MS| <= 3600000, S <= 86400; once)"), -1;
+    if (!(nc->fault_start_ev = evtimer_new(base, on_fault_start, nc)) || !(nc->fault_end_ev = evtimer_new(base, on_fault_end, nc)))
+        return snprintf(err, errlen, "cannot schedule the time fault"), -1;
+    nc->fault_pending = 1;
+    return 1;
+#else
+    (void)nc, (void)base, (void)rule, (void)err, (void)errlen;
+    return 0; /* the mesh refuses every rule in a build without fault hooks */
+#endif
+}
+
+static void free_time(node_cluster *nc)
+{
+    if (nc->probe_ev) event_free(nc->probe_ev);
+    if (nc->fault_start_ev) event_free(nc->fault_start_ev);
+    if (nc->fault_end_ev) event_free(nc->fault_end_ev);
+    time_probe_free(nc->probe);
+    node_time_free(nc->nt);
+    pthread_mutex_destroy(&nc->probe_mu);
+}
+
+/* The clock, the probes and their timer (before the mesh: its callbacks use them). */
+static int new_time(node_cluster *nc, const node_cluster_opts *o, mesh_config *mc, char *err, size_t errlen)
+{
+    pthread_mutex_init(&nc->probe_mu, NULL);
+    if (!(nc->nt = node_time_new(o->config, err, errlen))) return -1;
+    nc->time = node_time_source(nc->nt);
+    time_probe_io io;
+    node_time_probe_io(nc->nt, probe_send, nc, &io);
+    nc->probe_ms = o->time_probe_ms ? o->time_probe_ms : (unsigned)(TIME_PROBE_PERIOD_NS / TIME_NS_PER_MS);
+    struct timeval now = {0, 0};
+    if (!(nc->probe = time_probe_new(&io)) || !(nc->probe_ev = evtimer_new(o->base, on_probe_tick, nc)) ||
+        evtimer_add(nc->probe_ev, &now) != 0)
+        return snprintf(err, errlen, "cannot set up the time probes"), -1;
+    for (size_t i = 0; i < o->n_faults; i++) {
+        int r = time_fault(nc, o->base, o->faults[i], err, errlen);
+        if (r < 0) return -1;
+        if (r == 0) mc->faults[mc->n_faults++] = o->faults[i];
+    }
+    return 0;
+}
+
 node_cluster *node_cluster_new(const node_cluster_opts *o, char *err, size_t errlen)
 {
     node_cluster *nc = calloc(1, sizeof *nc);
     if (!nc) return snprintf(err, errlen, "out of memory"), NULL;
     pthread_mutex_init(&nc->mu, NULL);
     mesh_config mc = {.base = o->base, .name = o->name, .listen = o->mesh_listen, .on_frame = on_frame,
-                      .on_peer = on_peer, .arg = nc, .n_faults = o->n_faults};
-    memcpy(mc.faults, o->faults, sizeof mc.faults);
+                      .on_peer = on_peer, .arg = nc};
+    if (new_time(nc, o, &mc, err, errlen) != 0) {
+        free_time(nc);
+        free(nc);
+        return NULL;
+    }
     nc->names[0] = o->name;
     for (int i = 0; i < MESH_PEERS; i++) {
         if (!o->peer_args[i] || mesh_config_peer(&mc, i, o->peer_args[i]) != 0) {
             snprintf(err, errlen, "--peer takes NAME=tcp:HOST:PORT, four times");
+            free_time(nc);
             free(nc);
             return NULL;
         }
         nc->names[1 + i] = mc.peer_names[i];
     }
     if (mesh_config_attest(&mc, o->config, o->name, err, errlen) != 0 || !(nc->m = mesh_new(&mc, err, errlen))) {
+        free_time(nc);
         free(nc);
         return NULL;
     }
     nc->attested_at = time(NULL); /* mesh_new verified our own evidence */
-    nc->time = tsp_time_source_system();
     nc->deadline_ms = o->issue_deadline_ms ? o->issue_deadline_ms : 5000;
     nc->last_state = LC_NODE_COUNT;
     cluster_config cc = {.self_key = mesh_self_key(nc->m), .boot_id = mesh_self_boot_id(nc->m),
@@ -165,10 +337,12 @@ node_cluster *node_cluster_new(const node_cluster_opts *o, char *err, size_t err
                          .evidence = evidence, .evidence_arg = nc, .time = nc->time, .dev_ca = o->dev_ca,
                          .policies = o->policies, .default_profile = o->default_profile, .precision = o->precision,
                          .workers = o->workers, .on_change = on_change, .change_arg = nc,
-                         .provider = mc.policy.provider};
+                         .provider = mc.policy.provider, .time_block = node_time_block_encode,
+                         .time_block_arg = nc->nt};
     cluster *c = cluster_new(&cc, err, errlen);
     if (!c) {
         mesh_free(nc->m);
+        free_time(nc);
         free(nc);
         return NULL;
     }
@@ -177,6 +351,7 @@ node_cluster *node_cluster_new(const node_cluster_opts *o, char *err, size_t err
         snprintf(err, errlen, "unknown --cluster-fault rule '%s' (gentime=MS, tamper-tbs, none)", o->cluster_fault);
         cluster_free(c);
         mesh_free(nc->m);
+        free_time(nc);
         free(nc);
         return NULL;
     }
@@ -185,12 +360,13 @@ node_cluster *node_cluster_new(const node_cluster_opts *o, char *err, size_t err
         snprintf(err, errlen, "--cluster-fault exists only in test builds (cctsa-node-faults)");
         cluster_free(c);
         mesh_free(nc->m);
+        free_time(nc);
         free(nc);
         return NULL;
     }
 #endif
     nc->c = c; /* the loop has not run yet: no mesh callback was missed */
-    cluster_self_update(c, 1, 1);
+    cluster_self_update(c, 1, nc->self_time_ok = node_time_ok(nc->nt));
     nc->be = (node_backend){.issue = be_issue, .status = be_status, .certs = be_certs, .csrs = be_csrs,
                             .binding = be_binding, .attest = be_attest, .arg = nc};
     return nc;
@@ -203,6 +379,7 @@ void node_cluster_free(node_cluster *nc)
     nc->c = NULL;
     cluster_free(c);
     mesh_free(nc->m);
+    free_time(nc); /* after the engine and the mesh, which use the clock and the probes */
     pthread_mutex_destroy(&nc->mu);
     free(nc);
 }

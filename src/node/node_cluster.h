@@ -3,8 +3,10 @@
  * wiring (MESH_CHAN_CLUSTER frames -> cluster_on_message, peer changes -> cluster_peer_update, the
  * engine's sends -> mesh_send by node key, evidence -> the mesh's), and the node_backend the
  * server answers from (SIGN -> cluster_issue, STATUS -> node_status_from_cluster, CERTS, CSRS,
- * BINDING, ATTEST bound to the live key ids and the node key). Time: the host clock, marked
- * development, until trusted time lands. */
+ * BINDING, ATTEST bound to the live key ids and the node key). Time (node_time.h): the trusted-time
+ * engine when the measured configuration has time.* keys, else the host clock marked development;
+ * the cross-node probes on MESH_CHAN_TIME (time_peer.h) every time_probe_ms, their verdicts ->
+ * cluster_peer_update's time_ok and cluster_self_update. */
 #ifndef CCTSA_NODE_CLUSTER_MODE_H
 #define CCTSA_NODE_CLUSTER_MODE_H
 
@@ -24,7 +26,8 @@ typedef struct {
     tsp_gentime_precision precision;
     unsigned workers;
     unsigned issue_deadline_ms;  /* per SIGN (default 5000; less when the gateway waits less) */
-    const char *faults[MESH_MAX_FAULTS]; /* test builds only: mesh fault rules */
+    unsigned time_probe_ms;      /* cross-node time probe period (default TIME_PROBE_PERIOD_NS; tests shorten it) */
+    const char *faults[MESH_MAX_FAULTS]; /* test builds only: mesh fault rules; "time-offset=..." is the clock's */
     size_t n_faults;
     const char *cluster_fault;   /* test builds only: cluster_set_fault rule (a lying coordinator) */
 } node_cluster_opts;

@@ -33,7 +33,7 @@
 static const char usage_text[] =
     "usage: cctsa-node --cluster --name NAME --config FILE --mesh tcp:HOST:PORT --peer NAME=tcp:HOST:PORT (x4)\n"
     "                  --listen ENDPOINT [--dev-ca DIR] [--policy PROFILE=OID ...] [--default-profile P]\n"
-    "                  [--gentime-precision s|ms] [--sign-workers N]" CLUSTER_FAULT_USAGE "\n"
+    "                  [--gentime-precision s|ms] [--sign-workers N] [--time-probe-ms MS]" CLUSTER_FAULT_USAGE "\n"
     "       cctsa-node --dev --dev-ca DIR --listen ENDPOINT [--default-profile P] [--measurement HEX96]\n"
     "                  [--policy PROFILE=OID ...] [--gentime-precision s|ms] [--dev-cert-seconds N]\n"
     "                  [--no-renew] [--dev-sign-delay-ms MS] [--sign-workers N]\n"
@@ -49,9 +49,14 @@ static const char usage_text[] =
     "                         measurement is SHA-384 over this executable and FILE)\n"
     "  --mesh tcp:HOST:PORT   where the peers reach this node; --peer NAME=tcp:HOST:PORT, four times\n"
     "  --dev-ca DIR (cluster) local mode: the dev CA in DIR certifies the group keys after each DKG\n"
+    "                         Time: trusted time (NTS, docs/trusted-time.md) when FILE has time.* keys,\n"
+    "                         else the host clock (DEVELOPMENT); peers' clocks are cross-checked\n"
+    "  --time-probe-ms MS     cross-node time probe period (default 30000; tests shorten it)\n"
 #ifdef CCTSA_MESH_FAULTS
     "  --fault RULE           TEST BUILD: mesh fault ACTION@PEER[,after=N][,every=N][,armed] (drop,\n"
-    "                         delay=MS, corrupt, corrupt-body, replay); armed rules start on SIGUSR1\n"
+    "                         delay=MS, corrupt, corrupt-body, replay); armed rules start on SIGUSR1;\n"
+    "                         time-offset=MS[:after=S][:for=S]: this node's clock lies by MS ms, S s\n"
+    "                         after the first ACTIVE epoch (for S s)\n"
     "  --cluster-fault RULE   TEST BUILD: a lying coordinator: gentime=MS or tamper-tbs\n"
 #endif
 
@@ -128,6 +133,10 @@ static int parse_args(int argc, char **argv, node_opts *o)
             if (parse_long(a, argv[++i], 1, 3650L * 86400, &o->cert_seconds) != 0) return -1;
         } else if (!strcmp(a, "--sign-workers") && i + 1 < argc) {
             if (parse_long(a, argv[++i], 1, NODE_MAX_SIGN_WORKERS, &o->workers) != 0) return -1;
+        } else if (!strcmp(a, "--time-probe-ms") && i + 1 < argc) {
+            long ms;
+            if (parse_long(a, argv[++i], 100, 30000, &ms) != 0) return -1;
+            o->co.time_probe_ms = (unsigned)ms;
         } else if (!strcmp(a, "--dev-sign-delay-ms") && i + 1 < argc) {
             if (parse_long(a, argv[++i], 0, 10000, &o->delay_ms) != 0) return -1;
         } else if (!strcmp(a, "--policy") && i + 1 < argc) {
@@ -155,8 +164,9 @@ static int parse_args(int argc, char **argv, node_opts *o)
             return fprintf(stderr, "cctsa-node: --cluster needs --name, --config, --mesh and four --peer\n"), -1;
         return 0;
     }
-    if (o->co.name || o->co.config || o->co.mesh_listen || o->npeers || o->co.n_faults || o->co.cluster_fault)
-        return fprintf(stderr, "cctsa-node: --name, --config, --mesh, --peer and the fault rules need --cluster\n"), -1;
+    if (o->co.name || o->co.config || o->co.mesh_listen || o->npeers || o->co.n_faults || o->co.cluster_fault ||
+        o->co.time_probe_ms)
+        return fprintf(stderr, "cctsa-node: --name, --config, --mesh, --peer, --time-probe-ms and the fault rules need --cluster\n"), -1;
     if (o->dev_ca) o->dev = 1;
     if (!o->dev || !o->dev_ca)
         return fprintf(stderr, "cctsa-node: no signer configured: only development mode (--dev --dev-ca DIR) exists so far\n"), -1;
@@ -252,7 +262,7 @@ static int run_cluster(node_opts *o, tsp_profile dflt, const node_addr *addr)
     }
     char key[97];
     cc_hex_encode(node_cluster_key(nc), MESH_KEY_BYTES, key);
-    printf("cctsa-node: CLUSTER node %s (node key %s), %s mode, host clock (development)\n", o->co.name, key,
+    printf("cctsa-node: CLUSTER node %s (node key %s), %s mode\n", o->co.name, key,
            o->dev_ca ? "local (dev CA)" : "production (certificates installed by an operator)");
     printf("cctsa-node: node %s listening on %s, mesh on %s\n", o->co.name, o->listen, o->co.mesh_listen);
     announce_policies(o);

@@ -251,6 +251,13 @@ void time_node_block(time_node *t, time_block *out)
     if (excluded) out->state = TIME_EXCLUDED;
 }
 
+void time_node_set_test_offset(time_node *t, int64_t offset_ns)
+{
+    pthread_mutex_lock(&t->lock);
+    time_engine_set_test_offset(t->e, offset_ns);
+    pthread_mutex_unlock(&t->lock);
+}
+
 uint64_t time_node_rounds(time_node *t)
 {
     pthread_mutex_lock(&t->lock);

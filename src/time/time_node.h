@@ -69,6 +69,8 @@ int time_node_peek(time_node *t, time_reading *out);
  * block. */
 int time_node_peek_own(time_node *t, time_reading *out);
 void time_node_block(time_node *t, time_block *out);
+/* Tests and fault builds only: move every reading by offset_ns from now on (0 ends it). */
+void time_node_set_test_offset(time_node *t, int64_t offset_ns);
 /* Rounds run so far (tests). */
 uint64_t time_node_rounds(time_node *t);
 

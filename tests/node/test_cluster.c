@@ -206,18 +206,33 @@ static uint64_t refusals(void)
     return n;
 }
 
+/* The participants' time checks with verdict v (time_peer_check), over all nodes. */
+static uint64_t time_checks(time_peer_verdict v)
+{
+    uint64_t n = 0;
+    for (int i = 0; i < H_NODES; i++) {
+        cluster_status st;
+        cluster_get_status(h_node(H, i), &st);
+        n += st.time_checks[v];
+    }
+    return n;
+}
+
 static void test_lying_coordinator(void)
 {
     tsp_engine_result res;
-    uint64_t before = refusals();
+    uint64_t before = refusals(), new0 = time_checks(TIME_PEER_TOO_NEW), old0 = time_checks(TIME_PEER_TOO_OLD);
     CHECK(cluster_set_fault(h_node(H, 1), "gentime=5000") == 0);
     CHECK(!issue_verify(1, TSP_PROFILE_PQ, &res, 1));
     CHECK(res.status == TSP_STATUS_REJECTION);
     CHECK(refusals() > before);
+    CHECK(time_checks(TIME_PEER_TOO_NEW) > new0); /* counted by reason */
+    CHECK(time_checks(TIME_PEER_TOO_OLD) == old0);
     before = refusals();
     CHECK(cluster_set_fault(h_node(H, 1), "gentime=-5000") == 0);
     CHECK(!issue_verify(1, TSP_PROFILE_CLASSIC, &res, 1));
     CHECK(refusals() > before);
+    CHECK(time_checks(TIME_PEER_TOO_OLD) > old0);
     before = refusals();
     CHECK(cluster_set_fault(h_node(H, 1), "none") == 0);
     CHECK(cluster_set_fault(h_node(H, 1), "tamper-tbs") == 0);
@@ -225,7 +240,9 @@ static void test_lying_coordinator(void)
     CHECK(refusals() > before);
     CHECK(cluster_set_fault(h_node(H, 1), "bogus") == -1);
     CHECK(cluster_set_fault(h_node(H, 1), "none") == 0);
+    uint64_t ok0 = time_checks(TIME_PEER_OK);
     CHECK(issue_verify(1, TSP_PROFILE_HYBRID, &res, 0));
+    CHECK(time_checks(TIME_PEER_OK) > ok0);
 }
 
 /* Keep a copy of the first START frame node 1 sends. */
