@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "node/cluster_audit.h"
 #include "node/cluster_schemes.h"
 #include "node/cluster_sign.h"
 #include "tsp/tsp_status.h"
@@ -83,7 +84,7 @@ static void *part_thread(void *arg)
 
 /* Sign every part of the plan; 0, or -1 with *why. */
 static int sign_plan(cluster *c, cl_epoch *ep, tsp_token_plan *plan, const cl_sign_req *base, uint64_t deadline,
-                     const char **why)
+                     unsigned *set_used, const char **why)
 {
     unsigned sets[6], n = cl_candidate_sets(c, ep, base->profile != TSP_PROFILE_PQ, sets);
     int parts = tsp_token_parts(plan);
@@ -117,7 +118,7 @@ static int sign_plan(cluster *c, cl_epoch *ep, tsp_token_plan *plan, const cl_si
                 started[i] = pthread_create(&th[i], NULL, part_thread, &run[i]) == 0;
                 if (!started[i]) run[i].rc = CL_E_LOCAL;
             }
-            if (!any) return 0; /* every part is signed */
+            if (!any) return *set_used = sets[k], 0; /* every part is signed */
             for (int i = 0; i < parts; i++) {
                 if (!started[i]) continue;
                 pthread_join(th[i], NULL);
@@ -209,14 +210,19 @@ int cluster_issue(cluster *c, const tsp_issue_req *r, unsigned deadline_ms, uint
         size_t tst_len = 0, token_len = 0;
         tsp_token_plan *plan = NULL;
         const char *why = "signing failed";
+        unsigned set_used = 0;
         cl_sign_req base = {.purpose = CL_PURPOSE_TOKEN, .profile = (uint8_t)profile, .gen_sec = in.gen_sec,
                             .gen_ms = (uint16_t)in.gen_ms, .imprint = r->imprint_tlv, .imprint_len = r->imprint_tlv_len,
                             .nonce = r->nonce_tlv, .nonce_len = r->nonce_tlv_len};
         memcpy(base.serial, serial, sizeof serial);
         int ok = tsp_tstinfo_encode(&in, &tst, &tst_len) == 0 &&
                  (plan = tsp_token_prepare(tst, tst_len, (tsp_profile)profile, &ec, &ml, r->cert_req)) != NULL &&
-                 sign_plan(c, ep, plan, &base, deadline, &why) == 0 && tsp_token_assemble(plan, &token, &token_len) == 0;
+                 sign_plan(c, ep, plan, &base, deadline, &set_used, &why) == 0 &&
+                 tsp_token_assemble(plan, &token, &token_len) == 0;
         int late = ok && cl_now_ms() - t0 > TSP_SIGN_LATE_MS;
+        /* recorded before it leaves: a token the audit log cannot hold is not handed out */
+        if (ok && !late && cl_audit_sign(c, ep, &base, set_used, tst, tst_len, token, token_len) != 0)
+            ok = 0, why = "audit log unavailable";
         tsp_token_plan_free(plan);
         free(tst);
         if (ok && late && attempt < 2 && cl_now_ms() < deadline) {

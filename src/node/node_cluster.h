@@ -3,7 +3,9 @@
  * wiring (MESH_CHAN_CLUSTER frames -> cluster_on_message, peer changes -> cluster_peer_update, the
  * engine's sends -> mesh_send by node key, evidence -> the mesh's), and the node_backend the
  * server answers from (SIGN -> cluster_issue, STATUS -> node_status_from_cluster, CERTS, CSRS,
- * BINDING, ATTEST bound to the live key ids and the node key). Time: the host clock, marked
+ * BINDING, ATTEST bound to the live key ids and the node key, CONTROL -> node_control_handle,
+ * CERT_INSTALL -> cluster_install_certs), and operations: the audit log (the engine's records,
+ * the peers' attestation results, a signed chain head on a timer thread). Time: the host clock, marked
  * development, until trusted time lands. */
 #ifndef CCTSA_NODE_CLUSTER_MODE_H
 #define CCTSA_NODE_CLUSTER_MODE_H
@@ -26,6 +28,11 @@ typedef struct {
     unsigned issue_deadline_ms;  /* per SIGN (default 5000) */
     const char *faults[MESH_MAX_FAULTS]; /* test builds only */
     size_t n_faults;
+    /* Operations (issue 16): the audit log DIR/<name>.audit (NULL: none), its chain head signed by
+     * the group keys every audit_head_s seconds (0: 600); operator commands (CONTROL) are verified
+     * against the operator.* keys of the measured configuration. */
+    const char *audit_dir;
+    unsigned audit_head_s;
 } node_cluster_opts;
 
 typedef struct node_cluster node_cluster;

@@ -32,7 +32,8 @@
 static const char usage_text[] =
     "usage: cctsa-node --cluster --name NAME --config FILE --mesh tcp:HOST:PORT --peer NAME=tcp:HOST:PORT (x4)\n"
     "                  --listen ENDPOINT [--dev-ca DIR] [--policy PROFILE=OID ...] [--default-profile P]\n"
-    "                  [--gentime-precision s|ms] [--sign-workers N]" CLUSTER_FAULT_USAGE "\n"
+    "                  [--gentime-precision s|ms] [--sign-workers N] [--audit-dir DIR]\n"
+    "                  [--audit-head-seconds N] [--log-format text|json]" CLUSTER_FAULT_USAGE "\n"
     "       cctsa-node --dev --dev-ca DIR --listen ENDPOINT [--default-profile P] [--measurement HEX96]\n"
     "                  [--policy PROFILE=OID ...] [--gentime-precision s|ms] [--dev-cert-seconds N]\n"
     "                  [--no-renew] [--dev-sign-delay-ms MS] [--sign-workers N]\n"
@@ -48,6 +49,11 @@ static const char usage_text[] =
     "                         measurement is SHA-384 over this executable and FILE)\n"
     "  --mesh tcp:HOST:PORT   where the peers reach this node; --peer NAME=tcp:HOST:PORT, four times\n"
     "  --dev-ca DIR (cluster) local mode: the dev CA in DIR certifies the group keys after each DKG\n"
+    "  --audit-dir DIR        the append-only, hash-chained audit log DIR/NAME.audit (docs/operations.md);\n"
+    "                         without it the node keeps none (a warning)\n"
+    "  --audit-head-seconds N the cluster threshold-signs the audit chain head every N seconds (default 600)\n"
+    "  Operator commands (CONTROL, `cctsa operator send`) are checked against the operator.key lines\n"
+    "  of the measured configuration FILE.\n"
 #ifdef CCTSA_MESH_FAULTS
     "  --fault RULE           TEST BUILD: mesh fault ACTION@PEER[,after=N][,every=N] (drop, delay=MS,\n"
     "                         corrupt, corrupt-body, replay)\n"
@@ -65,12 +71,13 @@ static const char usage_text[] =
     "  --gentime-precision s|ms  genTime in whole seconds (default) or milliseconds\n"
     "  --dev-sign-delay-ms MS answer each SIGN MS later (simulated remote-signer latency; default 0)\n"
     "  --sign-workers N       threads signing concurrently (default 2, at most 64)\n"
+    "  --log-format text|json the log on stderr: text lines (default) or one JSON object per line\n"
     "The process is made non-dumpable with core files off; secrets live in locked memory (it needs\n"
     "RLIMIT_MEMLOCK >= 1 MiB) and are wiped on SIGTERM or SIGINT, which stop it cleanly.\n";
 
 typedef struct {
     const char *listen, *dev_ca, *default_profile, *measurement, *precision;
-    long cert_seconds, delay_ms, workers;
+    long cert_seconds, delay_ms, workers, head_s;
     int dev, no_renew, cluster, npeers;
     node_cluster_opts co;
     uint8_t m[48];
@@ -105,7 +112,8 @@ static int parse_args(int argc, char **argv, node_opts *o)
                           : !strcmp(a, "--measurement") ? &o->measurement
                           : !strcmp(a, "--gentime-precision") ? &o->precision : NULL;
         const char **cslot = !strcmp(a, "--name") ? &o->co.name : !strcmp(a, "--config") ? &o->co.config
-                           : !strcmp(a, "--mesh") ? &o->co.mesh_listen : NULL;
+                           : !strcmp(a, "--mesh") ? &o->co.mesh_listen : !strcmp(a, "--audit-dir") ? &o->co.audit_dir
+                           : NULL;
         if (!strcmp(a, "--cluster")) {
             o->cluster = 1;
         } else if (cslot && i + 1 < argc) {
@@ -116,6 +124,13 @@ static int parse_args(int argc, char **argv, node_opts *o)
         } else if (!strcmp(a, "--fault") && i + 1 < argc) {
             if (o->co.n_faults >= MESH_MAX_FAULTS) return fprintf(stderr, "cctsa-node: too many --fault rules\n"), -1;
             o->co.faults[o->co.n_faults++] = argv[++i];
+        } else if (!strcmp(a, "--audit-head-seconds") && i + 1 < argc) {
+            if (parse_long(a, argv[++i], 1, 86400, &o->head_s) != 0) return -1;
+            o->co.audit_head_s = (unsigned)o->head_s;
+        } else if (!strcmp(a, "--log-format") && i + 1 < argc) {
+            int f = cc_log_format_parse(argv[++i]);
+            if (f < 0) return fprintf(stderr, "cctsa-node: --log-format takes text or json\n"), -1;
+            cc_log_set_format((cc_log_format)f);
         } else if (!strcmp(a, "--dev")) {
             o->dev = 1;
         } else if (!strcmp(a, "--no-renew")) {
@@ -151,8 +166,8 @@ static int parse_args(int argc, char **argv, node_opts *o)
             return fprintf(stderr, "cctsa-node: --cluster needs --name, --config, --mesh and four --peer\n"), -1;
         return 0;
     }
-    if (o->co.name || o->co.config || o->co.mesh_listen || o->npeers || o->co.n_faults)
-        return fprintf(stderr, "cctsa-node: --name, --config, --mesh, --peer and --fault need --cluster\n"), -1;
+    if (o->co.name || o->co.config || o->co.mesh_listen || o->npeers || o->co.n_faults || o->co.audit_dir || o->head_s)
+        return fprintf(stderr, "cctsa-node: --name, --config, --mesh, --peer, --fault and --audit-* need --cluster\n"), -1;
     if (o->dev_ca) o->dev = 1;
     if (!o->dev || !o->dev_ca)
         return fprintf(stderr, "cctsa-node: no signer configured: only development mode (--dev --dev-ca DIR) exists so far\n"), -1;
@@ -186,7 +201,7 @@ typedef struct {
 static void on_stop(evutil_socket_t sig, short what, void *arg)
 {
     (void)what;
-    fprintf(stderr, "cctsa-node: signal %d: wiping keys and stopping\n", (int)sig);
+    cc_log(CC_LOG_INFO, "cctsa-node", "signal %d: wiping keys and stopping", (int)sig);
     event_base_loopbreak(((loop_ctx *)arg)->base);
 }
 
@@ -214,9 +229,10 @@ static int run_cluster(node_opts *o, tsp_profile dflt, const node_addr *addr)
     o->co.default_profile = dflt;
     o->co.precision = !strcmp(o->precision, "ms") ? TSP_GENTIME_MILLIS : TSP_GENTIME_SECONDS;
     o->co.workers = (unsigned)o->workers;
+    cc_log_set_node(o->co.name);
     node_cluster *nc = node_cluster_new(&o->co, err, sizeof err);
     if (!nc) {
-        fprintf(stderr, "cctsa-node: %s\n", err);
+        cc_log(CC_LOG_ERROR, "cctsa-node", "%s", err);
         event_base_free(base);
         return 1;
     }
@@ -235,9 +251,11 @@ static int run_cluster(node_opts *o, tsp_profile dflt, const node_addr *addr)
     }
     char key[97];
     cc_hex_encode(node_cluster_key(nc), MESH_KEY_BYTES, key);
-    printf("cctsa-node: CLUSTER node %s (node key %s), %s mode, host clock (development)\n", o->co.name, key,
+    cc_log(CC_LOG_INFO, "cctsa-node", "CLUSTER node %s (node key %s), %s mode, host clock (development)", o->co.name, key,
            o->dev_ca ? "local (dev CA)" : "production (certificates installed by an operator)");
-    printf("cctsa-node: node %s listening on %s, mesh on %s\n", o->co.name, o->listen, o->co.mesh_listen);
+    cc_log(CC_LOG_INFO, "cctsa-node", "node %s listening on %s, mesh on %s%s%s", o->co.name, o->listen,
+           o->co.mesh_listen, o->co.audit_dir ? ", audit log in " : "", o->co.audit_dir ? o->co.audit_dir : "");
+    printf("cctsa-node: node %s listening on %s\n", o->co.name, o->listen); /* scripts wait for this line */
     announce_policies(o);
     fflush(stdout);
     event_base_dispatch(base);
