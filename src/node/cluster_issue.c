@@ -82,7 +82,8 @@ static void *part_thread(void *arg)
     return NULL;
 }
 
-/* Sign every part of the plan; 0, or -1 with *why. */
+/* Sign every part of the plan; 0, or -1 with *why. *set_used: the signer set of the profile's first
+ * scheme's part (ECDSA, or ML-DSA for pq). */
 static int sign_plan(cluster *c, cl_epoch *ep, tsp_token_plan *plan, const cl_sign_req *base, uint64_t deadline,
                      unsigned *set_used, const char **why)
 {
@@ -118,12 +119,15 @@ static int sign_plan(cluster *c, cl_epoch *ep, tsp_token_plan *plan, const cl_si
                 started[i] = pthread_create(&th[i], NULL, part_thread, &run[i]) == 0;
                 if (!started[i]) run[i].rc = CL_E_LOCAL;
             }
-            if (!any) return *set_used = sets[k], 0; /* every part is signed */
+            if (!any) return 0; /* every part is signed */
             for (int i = 0; i < parts; i++) {
                 if (!started[i]) continue;
                 pthread_join(th[i], NULL);
                 free(run[i].owned);
                 if (run[i].rc == 0 && tsp_token_set_signature(plan, i, run[i].sig, run[i].sig_len) == 0) {
+                    /* the audit record names the set of the part participants record (cluster_audit.h) */
+                    if (run[i].req.scheme == (base->profile == TSP_PROFILE_PQ ? CL_SCHEME_ML : CL_SCHEME_EC))
+                        *set_used = sets[k];
                     if (run[i].req.scheme == CL_SCHEME_EC && run[i].sig_len <= sizeof ecsig) {
                         /* compat: the ML-DSA countersignature covers this value */
                         memcpy(ecsig, run[i].sig, run[i].sig_len);
