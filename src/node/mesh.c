@@ -262,6 +262,9 @@ void mesh_verified(mesh *m, mesh_vjob *j)
     if (rc != 0) {
         char reason[MESH_REASON_MAX];
         snprintf(reason, sizeof reason, "%s", j->reason);
+        pthread_mutex_lock(&m->mu);
+        m->refused[j->kind >= 0 && j->kind < MESH_REFUSED_KINDS ? j->kind : MESH_REFUSED_EVIDENCE]++;
+        pthread_mutex_unlock(&m->mu);
         mesh_vjob_free(j);
         return refuse(c, reason);
     }
@@ -373,7 +376,14 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
 {
     (void)bev;
     mesh_conn *c = arg;
-    if (what & BEV_EVENT_CONNECTED) {
+    if (what & BEV_EVENT_CONNECTED) { /* TLS is up: evidence next */
+        mesh *m = c->m;
+        if (c->slot >= 0 && m->peers[c->slot].conn == c) {
+            pthread_mutex_lock(&m->mu);
+            int refused = m->peers[c->slot].info.state == MESH_PEER_REFUSED;
+            pthread_mutex_unlock(&m->mu);
+            if (!refused) set_state(m, c->slot, MESH_PEER_ATTESTING, "", NULL);
+        }
         if (send_hello(c) != 0) conn_close(c, "cannot send HELLO");
         return;
     }
@@ -593,6 +603,10 @@ void mesh_free(mesh *m)
 {
     if (!m) return;
     mesh_verify_stop(m); /* first: the thread reads the peers */
+    for (int i = 0; i < MESH_PEERS && m->peers[i].name; i++)
+        mesh_log(m, 0, "peer %s: %llu frames (%llu bytes) in, %llu frames (%llu bytes) out", m->peers[i].name,
+                 (unsigned long long)m->peers[i].info.frames_in, (unsigned long long)m->peers[i].info.bytes_in,
+                 (unsigned long long)m->peers[i].info.frames_out, (unsigned long long)m->peers[i].info.bytes_out);
     while (m->conns) conn_free(m->conns);
     if (m->listener) evconnlistener_free(m->listener);
     if (m->flush_ev) event_free(m->flush_ev);
@@ -682,4 +696,11 @@ int mesh_peer_by_key(mesh *m, const uint8_t key[MESH_KEY_BYTES])
         if (m->peers[i].info.state == MESH_PEER_UP && !memcmp(m->peers[i].info.key, key, MESH_KEY_BYTES)) r = i;
     pthread_mutex_unlock(&m->mu);
     return r;
+}
+
+void mesh_refusals(mesh *m, uint64_t out[MESH_REFUSED_KINDS])
+{
+    pthread_mutex_lock(&m->mu);
+    memcpy(out, m->refused, sizeof m->refused);
+    pthread_mutex_unlock(&m->mu);
 }

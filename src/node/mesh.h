@@ -94,6 +94,9 @@ const uint8_t *mesh_self_measurement(const mesh *m); /* ATTEST_MEASUREMENT_BYTES
 /* Peer slot (0..3) of the UP peer with node key `key`, or -1. Any thread. */
 int mesh_peer_by_key(mesh *m, const uint8_t key[MESH_KEY_BYTES]);
 const char *mesh_state_name(mesh_peer_state s); /* "DOWN", "UP", ... */
+/* Peers' evidence refused since mesh_new, by reason (metrics). Any thread. */
+enum { MESH_REFUSED_MEASUREMENT = 0, MESH_REFUSED_DEBUG, MESH_REFUSED_CHIP_ID, MESH_REFUSED_EVIDENCE, MESH_REFUSED_KINDS };
+void mesh_refusals(mesh *m, uint64_t out[MESH_REFUSED_KINDS]);
 /* Fill cfg->policy (and, with the sim provider, cfg->chip_id = attest_sim_chip_id(name) and the
  * measurement attest_sim_measure(/proc/self/exe, config_path)) from the measured configuration
  * file. 0, or -1 with err. */

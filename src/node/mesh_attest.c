@@ -111,8 +111,9 @@ static void hex8(const uint8_t *b, char out[17])
 }
 
 int mesh_attest_peer(mesh *m, int slot, const mesh_hello *h, const uint8_t *spki, size_t spki_len,
-                     mesh_peer_info *info, char *reason, size_t rlen)
+                     mesh_peer_info *info, int *kind, char *reason, size_t rlen)
 {
+    *kind = MESH_REFUSED_EVIDENCE;
     uint8_t binding[ATTEST_BINDING_BYTES], key[MESH_KEY_BYTES];
     unsigned kl = 0;
     attest_claims c;
@@ -125,12 +126,16 @@ int mesh_attest_peer(mesh *m, int slot, const mesh_hello *h, const uint8_t *spki
         char want[17], got[17];
         hex8(m->policy.measurement, want);
         hex8(c.measurement, got);
+        *kind = r.first == ATTEST_ERR_MEASUREMENT ? MESH_REFUSED_MEASUREMENT
+                : r.first == ATTEST_ERR_DEBUG     ? MESH_REFUSED_DEBUG
+                                                  : MESH_REFUSED_EVIDENCE;
         if (r.first == ATTEST_ERR_MEASUREMENT)
             snprintf(reason, rlen, "attestation: measurement: %s... is not ours (%s...)", got, want);
         else
             snprintf(reason, rlen, "attestation: %s: %s", attest_err_name(r.first), r.reason);
         return -1;
     }
+    *kind = MESH_REFUSED_CHIP_ID;
     if (!memcmp(key, m->key, MESH_KEY_BYTES) || !memcmp(c.chip_id, m->chip_id, ATTEST_CHIP_ID_BYTES))
         return snprintf(reason, rlen, "attestation: chip id or node key equals our own"), -1;
     int clash = -1;

@@ -43,6 +43,7 @@ typedef struct mesh_vjob {
     uint8_t *body, *spki; /* owned copies */
     size_t len, spki_len;
     int rc;               /* mesh_attest_peer's result */
+    int kind;             /* MESH_REFUSED_* when rc != 0 */
     mesh_peer_info info;
     char reason[MESH_REASON_MAX];
     uint64_t ms;          /* verification time */
@@ -104,6 +105,7 @@ struct mesh {
     mesh_fault_rule *faults;
     size_t n_faults;
     uint64_t next_conn_id;
+    uint64_t refused[MESH_REFUSED_KINDS]; /* under mu */
     /* verification thread: todo is its, done comes back to the loop through vdone_ev */
     pthread_t vthread;
     int vthread_on, vstop;
@@ -143,9 +145,10 @@ typedef struct {
 int mesh_hello_parse(const uint8_t *body, size_t len, mesh_hello *h, const char **why);
 /* Verify a peer's HELLO against the TLS key seen in the handshake (spki) and the policy; on
  * success fill key, measurement and chip id in info. Chip id and node key must differ from ours and
- * from every other attested peer (checked under m->mu). 0, or -1 with reason. */
+ * from every other attested peer (checked under m->mu). 0, or -1 with reason and *kind
+ * (MESH_REFUSED_*). */
 int mesh_attest_peer(mesh *m, int slot, const mesh_hello *h, const uint8_t *spki, size_t spki_len,
-                     mesh_peer_info *info, char *reason, size_t rlen);
+                     mesh_peer_info *info, int *kind, char *reason, size_t rlen);
 
 /* mesh_verify.c: peers' evidence is verified on one thread of the mesh, never on the loop. */
 int mesh_verify_start(mesh *m, char *err, size_t errlen);

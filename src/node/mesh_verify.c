@@ -33,9 +33,11 @@ static void *verify_main(void *arg)
         uint64_t t0 = mesh_now_ms();
         if (mesh_hello_parse(j->body, j->len, &h, &why) != 0) {
             j->rc = -1;
+            j->kind = MESH_REFUSED_EVIDENCE;
             snprintf(j->reason, sizeof j->reason, "%s", why);
         } else {
-            j->rc = mesh_attest_peer(m, j->slot, &h, j->spki, j->spki_len, &j->info, j->reason, sizeof j->reason);
+            j->rc = mesh_attest_peer(m, j->slot, &h, j->spki, j->spki_len, &j->info, &j->kind, j->reason,
+                                     sizeof j->reason);
         }
         j->ms = mesh_now_ms() - t0;
         pthread_mutex_lock(&m->vmu);

@@ -142,10 +142,15 @@ static void on_change(void *arg)
 
 /* ---- the node_backend ---- */
 
-static int be_issue(void *arg, const tsp_issue_req *r, uint8_t **resp, size_t *len, tsp_engine_result *res)
+/* The engine's deadline ends before the gateway stops waiting, so a retry with another signer set
+ * still reaches it (the answer needs the rest). */
+static int be_issue(void *arg, const tsp_issue_req *r, unsigned deadline_ms, uint8_t **resp, size_t *len,
+                    tsp_engine_result *res)
 {
     node_cluster *nc = arg;
-    return cluster_issue(nc->c, r, nc->deadline_ms, resp, len, res);
+    unsigned d = nc->deadline_ms;
+    if (deadline_ms && deadline_ms < d + 300) d = deadline_ms > 800 ? deadline_ms - 300 : 500;
+    return cluster_issue(nc->c, r, d, resp, len, res);
 }
 
 static void be_status(void *arg, proto_status *out)
@@ -160,6 +165,12 @@ static void be_status(void *arg, proto_status *out)
     memcpy(x.names, nc->names, sizeof x.names);
     x.peers = peers;
     x.own_attested_at = nc->attested_at;
+    uint64_t refused[MESH_REFUSED_KINDS];
+    mesh_refusals(nc->m, refused);
+    x.attest_failures[PROTO_AFAIL_MEASUREMENT] = refused[MESH_REFUSED_MEASUREMENT];
+    x.attest_failures[PROTO_AFAIL_DEBUG] = refused[MESH_REFUSED_DEBUG];
+    x.attest_failures[PROTO_AFAIL_CHIP_ID] = refused[MESH_REFUSED_CHIP_ID];
+    x.attest_failures[PROTO_AFAIL_EVIDENCE] = refused[MESH_REFUSED_EVIDENCE];
     /* TODO(trusted time, issue 15): NTS counts, last sync, time refusals and peer offsets. */
     node_status_from_cluster(&cs, &x, time(NULL), out);
     tsp_time_reading tr;
@@ -286,8 +297,8 @@ node_cluster *node_cluster_new(const node_cluster_opts *o, char *err, size_t err
                          .measurement = mesh_self_measurement(nc->m), .send = send_to, .send_arg = nc,
                          .evidence = evidence, .evidence_arg = nc, .time = nc->time, .dev_ca = o->dev_ca,
                          .policies = o->policies, .default_profile = o->default_profile, .precision = o->precision,
-                         .workers = o->workers, .on_change = on_change, .change_arg = nc, .audit = nc->audit,
-                         .node_name = node_name, .name_arg = nc};
+                         .workers = o->workers, .on_change = on_change, .change_arg = nc,
+                         .provider = mc.policy.provider, .audit = nc->audit, .node_name = node_name, .name_arg = nc};
     cluster *c = cluster_new(&cc, err, errlen);
     if (!c) {
         mesh_free(nc->m);
@@ -295,6 +306,25 @@ node_cluster *node_cluster_new(const node_cluster_opts *o, char *err, size_t err
         free(nc);
         return NULL;
     }
+#ifdef CCTSA_CLUSTER_FAULTS
+    if (o->cluster_fault && cluster_set_fault(c, o->cluster_fault) != 0) {
+        snprintf(err, errlen, "unknown --cluster-fault rule '%s' (gentime=MS, tamper-tbs, none)", o->cluster_fault);
+        cluster_free(c);
+        mesh_free(nc->m);
+        ops_free(nc);
+        free(nc);
+        return NULL;
+    }
+#else
+    if (o->cluster_fault) {
+        snprintf(err, errlen, "--cluster-fault exists only in test builds (cctsa-node-faults)");
+        cluster_free(c);
+        mesh_free(nc->m);
+        ops_free(nc);
+        free(nc);
+        return NULL;
+    }
+#endif
     nc->c = c; /* the loop has not run yet: no mesh callback was missed */
     nc->ctl.cluster = c;
     if (nc->audit) nc->head_started = pthread_create(&nc->head_thread, NULL, head_main, nc) == 0;

@@ -25,9 +25,10 @@ typedef struct {
     tsp_profile default_profile;
     tsp_gentime_precision precision;
     unsigned workers;
-    unsigned issue_deadline_ms;  /* per SIGN (default 5000) */
-    const char *faults[MESH_MAX_FAULTS]; /* test builds only */
+    unsigned issue_deadline_ms;  /* per SIGN (default 5000; less when the gateway waits less) */
+    const char *faults[MESH_MAX_FAULTS]; /* test builds only: mesh fault rules */
     size_t n_faults;
+    const char *cluster_fault;   /* test builds only: cluster_set_fault rule (a lying coordinator) */
     /* Operations (issue 16): the audit log DIR/<name>.audit (NULL: none), its chain head signed by
      * the group keys every audit_head_s seconds (0: 600); operator commands (CONTROL) are verified
      * against the operator.* keys of the measured configuration. */

@@ -1,8 +1,9 @@
 /* node_main.c: `cctsa-node`, the measured core: time, TSTInfo, signing and the keys, behind the
- * node protocol (docs/node-protocol.md). Development mode only so far: --dev-ca DIR makes
- * ephemeral ECDSA P-384 and ML-DSA-65 keys in secure memory and has the dev CA in DIR certify
- * them (nothing secret is written); genTime comes from the host clock (marked "development" in
- * STATUS). The threshold cluster replaces the local signer later, without touching the gateway. */
+ * node protocol (docs/node-protocol.md). Cluster mode (--cluster, node_cluster.h): one of five
+ * attested nodes whose tokens are threshold-signed by 3 of them after a DKG on boot. Development
+ * mode (--dev): --dev-ca DIR makes ephemeral ECDSA P-384 and ML-DSA-65 keys in secure memory and
+ * has the dev CA in DIR certify them (nothing secret is written). In both, genTime comes from the
+ * host clock (marked "development" in STATUS). */
 #include <errno.h>
 #include <event2/event.h>
 #include <event2/thread.h>
@@ -24,7 +25,7 @@
 #include "base/base.h"
 
 #ifdef CCTSA_MESH_FAULTS
-#define CLUSTER_FAULT_USAGE " [--fault RULE ...]"
+#define CLUSTER_FAULT_USAGE " [--fault RULE ...] [--cluster-fault RULE]"
 #else
 #define CLUSTER_FAULT_USAGE ""
 #endif
@@ -57,9 +58,10 @@ static const char usage_text[] =
 #ifdef CCTSA_MESH_FAULTS
     "  --fault RULE           TEST BUILD: mesh fault ACTION@PEER[,after=N][,every=N] (drop, delay=MS,\n"
     "                         corrupt, corrupt-body, replay)\n"
+    "  --cluster-fault RULE   TEST BUILD: a lying coordinator: gentime=MS or tamper-tbs\n"
 #endif
 
-    "  --dev                  DEVELOPMENT MODE (the only mode so far): local keys, host clock\n"
+    "  --dev                  DEVELOPMENT MODE: one node with whole local keys (no threshold), host clock\n"
     "  --dev-ca DIR           ephemeral TSA keys in locked memory, certified by the dev CA in DIR\n"
     "                         (cctsa ca init --dir DIR); nothing secret is written to disk\n"
     "  --default-profile P    profile for /tsa without reqPolicy: compat (default), classic, pq or hybrid\n"
@@ -131,6 +133,8 @@ static int parse_args(int argc, char **argv, node_opts *o)
             int f = cc_log_format_parse(argv[++i]);
             if (f < 0) return fprintf(stderr, "cctsa-node: --log-format takes text or json\n"), -1;
             cc_log_set_format((cc_log_format)f);
+        } else if (!strcmp(a, "--cluster-fault") && i + 1 < argc) {
+            o->co.cluster_fault = argv[++i];
         } else if (!strcmp(a, "--dev")) {
             o->dev = 1;
         } else if (!strcmp(a, "--no-renew")) {
@@ -166,8 +170,9 @@ static int parse_args(int argc, char **argv, node_opts *o)
             return fprintf(stderr, "cctsa-node: --cluster needs --name, --config, --mesh and four --peer\n"), -1;
         return 0;
     }
-    if (o->co.name || o->co.config || o->co.mesh_listen || o->npeers || o->co.n_faults || o->co.audit_dir || o->head_s)
-        return fprintf(stderr, "cctsa-node: --name, --config, --mesh, --peer, --fault and --audit-* need --cluster\n"), -1;
+    if (o->co.name || o->co.config || o->co.mesh_listen || o->npeers || o->co.n_faults || o->co.cluster_fault ||
+        o->co.audit_dir || o->head_s)
+        return fprintf(stderr, "cctsa-node: --name, --config, --mesh, --peer, --audit-* and the fault rules need --cluster\n"), -1;
     if (o->dev_ca) o->dev = 1;
     if (!o->dev || !o->dev_ca)
         return fprintf(stderr, "cctsa-node: no signer configured: only development mode (--dev --dev-ca DIR) exists so far\n"), -1;
@@ -219,7 +224,7 @@ static int run_cluster(node_opts *o, tsp_profile dflt, const node_addr *addr)
     struct event_base *base = evthread_use_pthreads() == 0 ? event_base_new() : NULL;
     int lfd = base ? node_addr_listen(addr) : -1;
     if (lfd < 0) {
-        fprintf(stderr, "cctsa-node: cannot listen on %s: %s\n", o->listen, strerror(errno));
+        cc_log(CC_LOG_ERROR, "cctsa-node", "cannot listen on %s: %s", o->listen, strerror(errno));
         if (base) event_base_free(base);
         return 1;
     }
@@ -246,7 +251,7 @@ static int run_cluster(node_opts *o, tsp_profile dflt, const node_addr *addr)
     loop_ctx lc = {base, NULL};
     struct event *sigterm = evsignal_new(base, SIGTERM, on_stop, &lc), *sigint = evsignal_new(base, SIGINT, on_stop, &lc);
     if (!srv || !sigterm || !sigint || evsignal_add(sigterm, NULL) || evsignal_add(sigint, NULL)) {
-        fprintf(stderr, "cctsa-node: cannot set up the event loop\n");
+        cc_log(CC_LOG_ERROR, "cctsa-node", "cannot set up the event loop");
         return 1;
     }
     char key[97];
@@ -265,7 +270,7 @@ static int run_cluster(node_opts *o, tsp_profile dflt, const node_addr *addr)
     event_free(sigint);
     event_base_free(base);
     if (addr->family == AF_UNIX) remove(((struct sockaddr_un *)&addr->sa)->sun_path);
-    fprintf(stderr, "cctsa-node: stopped\n");
+    cc_log(CC_LOG_INFO, "cctsa-node", "stopped");
     return 0;
 }
 

@@ -201,7 +201,8 @@ static void issue_frame(node_server *s, sign_job *j)
     tsp_engine_result res = {0};
     const char *err = "cannot encode a response";
     const node_backend *be = s->cfg.backend;
-    if ((be ? be->issue(be->arg, &ir, &der, &der_len, &res) : tsp_engine_issue(s->cfg.engine, &ir, &der, &der_len, &res)) == 0) {
+    if ((be ? be->issue(be->arg, &ir, r->deadline_ms, &der, &der_len, &res)
+            : tsp_engine_issue(s->cfg.engine, &ir, &der, &der_len, &res)) == 0) {
         proto_sign_resp out = {.outcome = outcome_of(&res), .fail_bit = res.fail < 0 ? 0 : (uint8_t)res.fail,
                                .profile = res.profile < 0 ? 0xFF : (uint8_t)res.profile};
         if (out.outcome == PROTO_GRANTED) {

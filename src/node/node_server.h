@@ -24,7 +24,9 @@
  * certs / csrs / binding hand over malloc'd copies (0) or -1 (none yet); status fills the
  * whole answer except uptime and the granted/refused counters. */
 typedef struct {
-    int (*issue)(void *arg, const tsp_issue_req *r, uint8_t **resp, size_t *resp_len, tsp_engine_result *res);
+    /* deadline_ms: the gateway's wait for this SIGN (0: none given) */
+    int (*issue)(void *arg, const tsp_issue_req *r, unsigned deadline_ms, uint8_t **resp, size_t *resp_len,
+                 tsp_engine_result *res);
     void (*status)(void *arg, proto_status *st);
     int (*certs)(void *arg, uint8_t **ec, size_t *ec_len, uint8_t **ml, size_t *ml_len);
     int (*csrs)(void *arg, uint8_t **ec, size_t *ec_len, uint8_t **ml, size_t *ml_len);

@@ -45,6 +45,7 @@ cl_start() {
   local i=$1 prog=$2 args
   shift 2
   mapfile -t args < <(cl_mesh_args "$i")
+  rm -f "node$i.out" "node$i.err" # before the background start: no check may read the old logs
   "$prog" "${args[@]}" "$@" >"node$i.out" 2>"node$i.err" &
   PID[i]=$!
   PIDS+=($!)
