@@ -188,8 +188,7 @@ static void refuse(mesh_conn *c, const char *reason)
         return;
     }
     snprintf(c->close_reason, sizeof c->close_reason, "%s", reason);
-    c->closing = 1;
-    bufferevent_disable(c->bev, EV_READ);
+    c->closing = 1; /* closed by the timer once flushed; reads are drained meanwhile (no RST) */
 }
 
 static void maybe_up(mesh_conn *c)
@@ -246,12 +245,25 @@ static void on_hello(mesh_conn *c, const uint8_t *body, size_t len)
     mesh_verify_submit(m, j);
 }
 
+static void count_refusal(mesh *m, int kind)
+{
+    pthread_mutex_lock(&m->mu);
+    m->refused[kind >= 0 && kind < MESH_REFUSED_KINDS ? kind : MESH_REFUSED_EVIDENCE]++;
+    pthread_mutex_unlock(&m->mu);
+}
+
 /* The verification thread's answer to a HELLO: READY (or a refreshed attestation), or REFUSE. */
 void mesh_verified(mesh *m, mesh_vjob *j)
 {
     mesh_conn *c = m->conns;
     while (c && c->id != j->conn_id) c = c->next;
-    if (!c || c->closing) return mesh_vjob_free(j); /* closed meanwhile */
+    if (!c || c->closing) { /* closed meanwhile: a refusal of its evidence still stands */
+        if (j->rc != 0 && (!m->peers[j->slot].conn || m->peers[j->slot].conn == c)) {
+            count_refusal(m, j->kind);
+            set_state(m, j->slot, MESH_PEER_REFUSED, j->reason, NULL);
+        }
+        return mesh_vjob_free(j);
+    }
     c->verifying = 0;
     int rc = j->rc;
     if (j->ms > 50) mesh_log(m, 1, "verifying %s's evidence took %llu ms", m->peers[c->slot].name, (unsigned long long)j->ms);
@@ -262,9 +274,7 @@ void mesh_verified(mesh *m, mesh_vjob *j)
     if (rc != 0) {
         char reason[MESH_REASON_MAX];
         snprintf(reason, sizeof reason, "%s", j->reason);
-        pthread_mutex_lock(&m->mu);
-        m->refused[j->kind >= 0 && j->kind < MESH_REFUSED_KINDS ? j->kind : MESH_REFUSED_EVIDENCE]++;
-        pthread_mutex_unlock(&m->mu);
+        count_refusal(m, j->kind);
         mesh_vjob_free(j);
         return refuse(c, reason);
     }
@@ -314,6 +324,10 @@ static void on_read(struct bufferevent *bev, void *arg)
     mesh_conn *c = arg;
     mesh *m = c->m;
     struct evbuffer *in = bufferevent_get_input(bev);
+    if (c->closing) {
+        evbuffer_drain(in, evbuffer_get_length(in));
+        return;
+    }
     for (;;) {
         if (c->closing) return;
         uint8_t h[MESH_HDR_LEN], chan;
@@ -349,12 +363,6 @@ static void on_read(struct bufferevent *bev, void *arg)
         if (m->cfg.on_frame) m->cfg.on_frame(m->cfg.arg, slot, chan, body, blen);
         evbuffer_drain(in, MESH_HDR_LEN + (size_t)blen);
     }
-}
-
-static void on_write(struct bufferevent *bev, void *arg)
-{
-    mesh_conn *c = arg;
-    if (c->closing && evbuffer_get_length(bufferevent_get_output(bev)) == 0) conn_close(c, c->close_reason);
 }
 
 static void tls_error(mesh_conn *c, short what, char *out, size_t n)
@@ -403,7 +411,11 @@ static void on_timer(evutil_socket_t fd, short what, void *arg)
     uint64_t now = mesh_now_ms();
     unsigned dead = m->cfg.dead_ms ? m->cfg.dead_ms : MESH_DEAD_MS;
     uint64_t reattest = 1000ull * (m->cfg.reattest_seconds ? m->cfg.reattest_seconds : MESH_REATTEST_SECONDS);
-    if (c->closing) return conn_close(c, c->close_reason);
+    if (c->closing) {
+        if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0 || now - c->last_rx_ms > MESH_HANDSHAKE_MS)
+            conn_close(c, c->close_reason);
+        return;
+    }
     if (!c->up && now - c->started_ms > MESH_HANDSHAKE_MS) return conn_close(c, "timeout: TLS or attestation did not complete");
     if (c->up && now - c->last_rx_ms > dead) {
         char r[64];
@@ -456,7 +468,7 @@ static mesh_conn *conn_new(mesh *m, evutil_socket_t fd, int slot)
         return NULL;
     }
     bufferevent_openssl_set_allow_dirty_shutdown(c->bev, 1);
-    bufferevent_setcb(c->bev, on_read, on_write, on_event, c);
+    bufferevent_setcb(c->bev, on_read, NULL, on_event, c);
     bufferevent_enable(c->bev, EV_READ | EV_WRITE);
     return c;
 }

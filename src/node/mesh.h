@@ -101,6 +101,8 @@ void mesh_refusals(mesh *m, uint64_t out[MESH_REFUSED_KINDS]);
  * measurement attest_sim_measure(/proc/self/exe, config_path)) from the measured configuration
  * file. 0, or -1 with err. */
 int mesh_config_attest(mesh_config *cfg, const char *config_path, const char *name, char *err, size_t errlen);
+/* Test builds: start the fault rules marked "armed" (loop thread; a no-op without the hook). */
+void mesh_fault_arm(mesh *m);
 /* Parse "--peer NAME=tcp:HOST:PORT" into slot i of cfg (pointers into arg). 0 or -1. */
 int mesh_config_peer(mesh_config *cfg, int i, char *arg);
 

@@ -5,7 +5,8 @@
  * to the peer named PEER: drop (never sent), delay=MS (sent MS later), corrupt (the frame magic is
  * broken: the receiver must close the connection), corrupt-body (one body byte flipped, header
  * intact: the receiver's application must notice), replay (sent twice). after=N leaves the first N
- * frames alone; every=N applies the rule to every N-th frame after that (default 1). */
+ * frames alone; every=N applies the rule to every N-th frame after that (default 1); armed makes the
+ * rule wait for mesh_fault_arm (cctsa-node-faults: SIGUSR1), e.g. until the DKG is done. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +20,7 @@ typedef enum { F_DROP, F_DELAY, F_CORRUPT, F_CORRUPT_BODY, F_REPLAY } fault_acti
 struct mesh_fault_rule {
     fault_action action;
     unsigned delay_ms, after, every;
-    int slot;
+    int slot, wait_arm;
     uint64_t seen;
 };
 
@@ -58,13 +59,14 @@ static int parse_rule(mesh *m, const char *text, struct mesh_fault_rule *r, char
         unsigned long v;
         char *end;
         if (!strncmp(opt, "after=", 6) && (v = strtoul(opt + 6, &end, 10), !*end) && v < 1000000) r->after = (unsigned)v;
+        else if (!strcmp(opt, "armed")) r->wait_arm = 1;
         else if (!strncmp(opt, "every=", 6) && (v = strtoul(opt + 6, &end, 10), !*end) && v >= 1 && v < 1000000)
             r->every = (unsigned)v;
         else goto bad;
     }
     return 0;
 bad:
-    snprintf(err, errlen, "mesh: bad fault rule '%s' (ACTION@PEER[,after=N][,every=N]; ACTION drop, delay=MS, corrupt, "
+    snprintf(err, errlen, "mesh: bad fault rule '%s' (ACTION@PEER[,after=N][,every=N][,armed]; ACTION drop, delay=MS, corrupt, "
                           "corrupt-body or replay; PEER a peer name)", text);
     return -1;
 }
@@ -80,6 +82,12 @@ int mesh_fault_init(mesh *m, char *err, size_t errlen)
     m->n_faults = m->cfg.n_faults;
     for (size_t i = 0; i < m->n_faults; i++) mesh_log(m, 1, "FAULT HOOK ACTIVE: %s", m->cfg.faults[i]);
     return 0;
+}
+
+void mesh_fault_arm(mesh *m)
+{
+    m->faults_armed = 1;
+    if (m->n_faults) mesh_log(m, 1, "FAULT HOOK ARMED");
 }
 
 void mesh_fault_free(mesh *m)
@@ -122,7 +130,7 @@ void mesh_fault_write(mesh *m, int slot, struct bufferevent *bev, mesh_frame *f)
     struct mesh_fault_rule *r = NULL;
     for (size_t i = 0; i < m->n_faults && !r; i++) {
         struct mesh_fault_rule *c = &m->faults[i];
-        if (c->slot != slot) continue;
+        if (c->slot != slot || (c->wait_arm && !m->faults_armed)) continue;
         uint64_t n = c->seen++;
         if (n >= c->after && (n - c->after) % c->every == 0) r = c;
     }
@@ -167,6 +175,11 @@ void mesh_fault_write(mesh *m, int slot, struct bufferevent *bev, mesh_frame *f)
 }
 
 #else
+
+void mesh_fault_arm(mesh *m)
+{
+    (void)m;
+}
 
 int mesh_fault_init(mesh *m, char *err, size_t errlen)
 {

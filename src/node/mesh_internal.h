@@ -104,6 +104,7 @@ struct mesh {
     pthread_mutex_t mu;
     mesh_fault_rule *faults;
     size_t n_faults;
+    int faults_armed;       /* loop thread */
     uint64_t next_conn_id;
     uint64_t refused[MESH_REFUSED_KINDS]; /* under mu */
     /* verification thread: todo is its, done comes back to the loop through vdone_ev */

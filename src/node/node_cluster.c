@@ -371,3 +371,8 @@ const uint8_t *node_cluster_measurement(node_cluster *nc)
 {
     return mesh_self_measurement(nc->m);
 }
+
+void node_cluster_arm_faults(node_cluster *nc)
+{
+    mesh_fault_arm(nc->m);
+}

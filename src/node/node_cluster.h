@@ -44,5 +44,6 @@ const node_backend *node_cluster_backend(node_cluster *nc);
 const uint8_t *node_cluster_key(node_cluster *nc);     /* the node key (MESH_KEY_BYTES) */
 const uint8_t *node_cluster_boot_id(node_cluster *nc); /* MESH_BOOT_ID_BYTES */
 const uint8_t *node_cluster_measurement(node_cluster *nc);
+void node_cluster_arm_faults(node_cluster *nc); /* test builds: mesh_fault_arm (loop thread) */
 
 #endif

@@ -56,8 +56,8 @@ static const char usage_text[] =
     "  Operator commands (CONTROL, `cctsa operator send`) are checked against the operator.key lines\n"
     "  of the measured configuration FILE.\n"
 #ifdef CCTSA_MESH_FAULTS
-    "  --fault RULE           TEST BUILD: mesh fault ACTION@PEER[,after=N][,every=N] (drop, delay=MS,\n"
-    "                         corrupt, corrupt-body, replay)\n"
+    "  --fault RULE           TEST BUILD: mesh fault ACTION@PEER[,after=N][,every=N][,armed] (drop,\n"
+    "                         delay=MS, corrupt, corrupt-body, replay); armed rules start on SIGUSR1\n"
     "  --cluster-fault RULE   TEST BUILD: a lying coordinator: gentime=MS or tamper-tbs\n"
 #endif
 
@@ -217,6 +217,15 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
     node_cert_check(((loop_ctx *)arg)->watch, time(NULL));
 }
 
+#ifdef CCTSA_MESH_FAULTS
+static void on_arm(evutil_socket_t sig, short what, void *arg)
+{
+    (void)sig;
+    (void)what;
+    node_cluster_arm_faults(arg);
+}
+#endif
+
 /* Cluster mode: the mesh and the engine behind the node protocol, until SIGTERM / SIGINT. */
 static int run_cluster(node_opts *o, tsp_profile dflt, const node_addr *addr)
 {
@@ -250,6 +259,10 @@ static int run_cluster(node_opts *o, tsp_profile dflt, const node_addr *addr)
     node_server *srv = node_server_new(base, lfd, &sc);
     loop_ctx lc = {base, NULL};
     struct event *sigterm = evsignal_new(base, SIGTERM, on_stop, &lc), *sigint = evsignal_new(base, SIGINT, on_stop, &lc);
+#ifdef CCTSA_MESH_FAULTS
+    struct event *sigusr1 = evsignal_new(base, SIGUSR1, on_arm, nc);
+    if (!sigusr1 || evsignal_add(sigusr1, NULL)) return fprintf(stderr, "cctsa-node: cannot set up SIGUSR1\n"), 1;
+#endif
     if (!srv || !sigterm || !sigint || evsignal_add(sigterm, NULL) || evsignal_add(sigint, NULL)) {
         cc_log(CC_LOG_ERROR, "cctsa-node", "cannot set up the event loop");
         return 1;
@@ -265,6 +278,9 @@ static int run_cluster(node_opts *o, tsp_profile dflt, const node_addr *addr)
     fflush(stdout);
     event_base_dispatch(base);
     node_server_free(srv);
+#ifdef CCTSA_MESH_FAULTS
+    event_free(sigusr1);
+#endif
     node_cluster_free(nc); /* wipes the shares */
     event_free(sigterm);
     event_free(sigint);

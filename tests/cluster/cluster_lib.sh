@@ -3,10 +3,13 @@
 # current folder. Builds on tests/gateway/tsa_lib.sh (tsa_test_setup: BIN, WORK, PIDS killed on exit;
 # check "what" command...).
 #
+#   cl_setup BIN_DIR NAME         tsa_test_setup, cd into WORK, a dev CA in ./ca, ./cluster.conf (sim
+#                                 provider), cl_ports
+#   cl_finish NAME                print the counts; on failure keep the logs in /tmp/cctsa-NAME-last, exit 1
 #   cl_ports                      MESH_PORT[1..5]: free loopback ports
 #   cl_mesh_args I                the --name/--mesh/--peer arguments of node I
 #   cl_start I PROG ARGS...       start PROG (cl_mesh_args I) ARGS..., logs nodeI.out/err; PID[I]
-#   cl_stop I [SIGNAL]            signal node I (default TERM) and reap it
+#   cl_stop I [SIGNAL]            signal node I (default TERM) and reap it (not for STOP, CONT, USR1)
 #   cl_wait SECONDS CMD...        retry CMD every 0.2 s until it succeeds or SECONDS pass
 #   cl_count FILE REGEX           lines of FILE matching the extended REGEX
 #   cl_more FILE REGEX N          true if more than N lines of FILE match (for cl_wait)
@@ -54,7 +57,7 @@ cl_start() {
 cl_stop() {
   local i=$1 sig=${2:-TERM}
   kill -"$sig" "${PID[i]}" 2>/dev/null
-  [ "$sig" = STOP ] || [ "$sig" = CONT ] || wait "${PID[i]}" 2>/dev/null
+  case $sig in STOP | CONT | USR1) ;; *) wait "${PID[i]}" 2>/dev/null ;; esac
   return 0
 }
 
@@ -104,4 +107,20 @@ cl_ts() {
     curl -sf -H 'Content-Type: application/timestamp-query' --data-binary "@$name.tsq" "$URL/tsa/$profile" >"$name.tsr" &&
     curl -sf "$URL/certs" >"$name.certs.pem" &&
     openssl ts -verify -in "$name.tsr" -queryfile "$name.tsq" -CAfile ca/root-ecdsa.pem -untrusted "$name.certs.pem"
+}
+
+cl_setup() {
+  tsa_test_setup "$1" "$2"
+  cd "$WORK" || exit 1
+  "$BIN/cctsa" ca init --dir ca >/dev/null 2>&1 || { echo "cannot make the dev CA"; exit 1; }
+  printf 'attest.provider = sim\n' >cluster.conf
+  cl_ports
+}
+
+cl_finish() {
+  echo "$1: $pass passed, $fail failed"
+  [ "$fail" -eq 0 ] && return 0
+  rm -rf "/tmp/cctsa-$1-last" && cp -r "$WORK" "/tmp/cctsa-$1-last"
+  echo "logs kept in /tmp/cctsa-$1-last"
+  exit 1
 }

@@ -11,12 +11,8 @@
 # certificates whose tokens verify, while an epoch-1 token still verifies under epoch 1's.
 set -u
 . "$(dirname "$0")/cluster_lib.sh"
-tsa_test_setup "$1" cluster-e2e
-cd "$WORK" || exit 1
-"$BIN/cctsa" ca init --dir ca >/dev/null 2>&1 || { echo "cannot make the dev CA"; exit 1; }
-printf 'attest.provider = sim\n' >cluster.conf
+cl_setup "$1" cluster-e2e
 printf 'attest.provider = sim\n# changed\n' >changed.conf
-cl_ports
 for i in 1 2 3 4; do cl_start_node "$i" cluster.conf; done
 cl_start_node 5 changed.conf
 cl_start_gateway || exit 1
@@ -67,10 +63,5 @@ check "epoch 2 has new certificates" bash -c '! cmp -s c1.certs.pem e2.certs.pem
 check "an epoch-1 token still verifies under the epoch-1 certificates" \
   openssl ts -verify -in d1.tsr -queryfile d1.tsq -CAfile ca/root-ecdsa.pem -untrusted d1.certs.pem
 
-echo "test_cluster_e2e: $pass passed, $fail failed"
-if [ "$fail" -ne 0 ]; then
-  rm -rf /tmp/cctsa-test_cluster_e2e-last && cp -r "$WORK" /tmp/cctsa-test_cluster_e2e-last
-  echo "logs kept in /tmp/cctsa-test_cluster_e2e-last"
-  curl -s "$URL/health"
-  exit 1
-fi
+[ "$fail" -eq 0 ] || curl -s "$URL/health"
+cl_finish test_cluster_e2e

@@ -7,12 +7,8 @@
 # tokens through the honest nodes (3, 4, 5) still verify with openssl.
 set -u
 . "$(dirname "$0")/cluster_lib.sh"
-tsa_test_setup "$1" cluster-faults
-cd "$WORK" || exit 1
-"$BIN/cctsa" ca init --dir ca >/dev/null 2>&1 || { echo "cannot make the dev CA"; exit 1; }
-printf 'attest.provider = sim\n' >cluster.conf
+cl_setup "$1" cluster-faults
 NODE_BIN=$BIN/cctsa-node-faults
-cl_ports
 cl_start_node 1 cluster.conf --cluster-fault gentime=5000
 cl_start_node 2 cluster.conf --cluster-fault tamper-tbs
 for i in 3 4 5; do cl_start_node "$i" cluster.conf; done
@@ -48,9 +44,4 @@ cl_wait 10 grep -q 'listening on' gw3.out
 URL=$(grep -o 'http://127.0.0.1:[0-9]*' gw3.out | head -1)
 check "honest coordinators still issue tokens (openssl ts -verify)" cl_wait 20 cl_ts classic honest
 
-echo "test_cluster_faults: $pass passed, $fail failed"
-if [ "$fail" -ne 0 ]; then
-  rm -rf /tmp/cctsa-test_cluster_faults-last && cp -r "$WORK" /tmp/cctsa-test_cluster_faults-last
-  echo "logs kept in /tmp/cctsa-test_cluster_faults-last"
-  exit 1
-fi
+cl_finish test_cluster_faults

@@ -7,12 +7,9 @@
 # (logged), dropped frames never arrive while other peers still get theirs.
 set -u
 . "$(dirname "$0")/cluster_lib.sh"
-tsa_test_setup "$1" mesh
-cd "$WORK" || exit 1
+cl_setup "$1" mesh
 PROBE=$BIN/mesh_probe
-printf 'attest.provider = sim\n' >cluster.conf
 printf 'attest.provider = sim\n# another configuration: another measurement\n' >changed.conf
-cl_ports
 for i in 1 2 3 4 5; do cl_start "$i" "$PROBE" --config cluster.conf --dead-ms 2000; done
 
 all_up() { for i in 1 2 3 4 5; do [ "$(cl_count "node$i.out" '^peer node. UP')" -ge 4 ] || return 1; done; }
@@ -64,9 +61,4 @@ check "no corrupted frame was delivered" bash -c '! grep -h BAD node*.out'
 for i in 1 2 3 4; do cl_stop "$i"; done
 check "every probe stops cleanly on SIGTERM, no sanitizer report (ASan builds)" bash -c '! grep -l Sanitizer node*.err'
 
-echo "test_mesh: $pass passed, $fail failed"
-if [ "$fail" -ne 0 ]; then
-  rm -rf /tmp/cctsa-test_mesh-last && cp -r "$WORK" /tmp/cctsa-test_mesh-last
-  echo "logs kept in /tmp/cctsa-test_mesh-last"
-  exit 1
-fi
+cl_finish test_mesh
