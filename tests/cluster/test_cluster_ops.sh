@@ -10,17 +10,13 @@
 set -u
 . "$(dirname "$0")/cluster_lib.sh"
 HERE=$(cd "$(dirname "$0")" && pwd)
-tsa_test_setup "$1" cluster-ops
-cd "$WORK" || exit 1
+cl_setup "$1" cluster-ops
 C="$BIN/cctsa"
-"$C" ca init --dir ca >/dev/null 2>&1 || { echo "cannot make the dev CA"; exit 1; }
 {
-  echo 'attest.provider = sim'
   "$C" operator keygen --alg ecdsa-p384 --out alice.key --pub alice.pub --name alice
   "$C" operator keygen --alg ml-dsa-65 --out bob.key --pub bob.pub --name bob
-} >cluster.conf || { echo "cannot make the operator keys"; exit 1; }
+} >>cluster.conf || { echo "cannot make the operator keys"; exit 1; }
 mkdir audit
-cl_ports
 for i in 1 2 3 4 5; do
   extra=()
   [ "$i" = 1 ] && extra=(--log-format json)
@@ -103,9 +99,4 @@ sed -i '4d' dropped/node5.audit
 check "a dropped record: verify fails" test $? -ne 0
 check "a dropped record: verify names node5" grep -q 'node5' dropped.out
 
-echo "test_cluster_ops: $pass passed, $fail failed"
-if [ "$fail" -ne 0 ]; then
-  rm -rf /tmp/cctsa-test_cluster_ops-last && cp -r "$WORK" /tmp/cctsa-test_cluster_ops-last
-  echo "logs kept in /tmp/cctsa-test_cluster_ops-last"
-  exit 1
-fi
+cl_finish test_cluster_ops
