@@ -50,17 +50,20 @@ void cl_audit_dkg(cluster *c, uint32_t epoch, unsigned party, const uint8_t tran
 }
 
 int cl_audit_sign(cluster *c, const cl_epoch *ep, const cl_sign_req *r, unsigned set, const uint8_t *tst,
-                  size_t tst_len, const uint8_t *token, size_t token_len)
+                  size_t tst_len, const uint8_t *token, size_t token_len, const char *discarded)
 {
     if (!c->cfg.audit) return 0;
-    uint8_t th[48], kh[48];
-    char serial[2 * TSP_SERIAL_BYTES + 1], gt[32], st[16];
+    uint8_t th[48], kh[48] = {0};
+    char serial[2 * TSP_SERIAL_BYTES + 1], gt[32], st[16], what[64];
     sha384(tst, tst_len, th);
-    sha384(token, token_len, kh);
+    if (token) sha384(token, token_len, kh);
     cc_hex_encode(r->serial, TSP_SERIAL_BYTES, serial);
     gentime_text(r->gen_sec, r->gen_ms, gt);
     set_text(set, st);
-    return audit_sign(c->cfg.audit, ep->number, serial, gt, tsp_profile_name((tsp_profile)r->profile), st, th, kh);
+    int rc = audit_sign(c->cfg.audit, ep->number, serial, gt, tsp_profile_name((tsp_profile)r->profile), st, th, kh);
+    snprintf(what, sizeof what, "token %s", serial);
+    if (rc == 0 && discarded) rc = audit_refusal(c->cfg.audit, what, discarded);
+    return rc;
 }
 
 void cl_audit_cosign(cluster *c, cl_epoch *ep, const cl_sign_req *r)

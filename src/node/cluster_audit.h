@@ -11,9 +11,13 @@
 
 /* result: "ok" or "failed"; transcript may be NULL (failed before the session id). */
 void cl_audit_dkg(cluster *c, uint32_t epoch, unsigned party, const uint8_t transcript[48], const char *result);
-/* Coordinator, before the token leaves: 0 recorded (or no log), -1 the log failed (refuse it). */
+/* Coordinator, before the token leaves: 0 recorded (or no log), -1 the log failed (refuse it).
+ * discarded: NULL for a token handed out; else the group key signed part of a token that is not
+ * handed out (signed too late, or another part failed): the "sign" record (token hash zeros when
+ * no token was assembled) is followed by a "refusal" naming the serial and this reason, so the
+ * participants' "cosign" records of it have their coordinator's record. */
 int cl_audit_sign(cluster *c, const cl_epoch *ep, const cl_sign_req *r, unsigned set, const uint8_t *tst,
-                  size_t tst_len, const uint8_t *token, size_t token_len);
+                  size_t tst_len, const uint8_t *token, size_t token_len, const char *discarded);
 /* Participant, after its share of a token part went out: one record per token (the part of the
  * profile's first scheme: ECDSA, or ML-DSA for pq). */
 void cl_audit_cosign(cluster *c, cl_epoch *ep, const cl_sign_req *r);

@@ -225,8 +225,11 @@ int cluster_issue(cluster *c, const tsp_issue_req *r, unsigned deadline_ms, uint
                  tsp_token_assemble(plan, &token, &token_len) == 0;
         int late = ok && cl_now_ms() - t0 > TSP_SIGN_LATE_MS;
         /* recorded before it leaves: a token the audit log cannot hold is not handed out */
-        if (ok && !late && cl_audit_sign(c, ep, &base, set_used, tst, tst_len, token, token_len) != 0)
+        if (ok && !late && cl_audit_sign(c, ep, &base, set_used, tst, tst_len, token, token_len, NULL) != 0)
             ok = 0, why = "audit log unavailable";
+        else if ((!ok || late) && set_used) /* participants co-signed it: the log says it was not issued */
+            cl_audit_sign(c, ep, &base, set_used, tst, tst_len, ok ? token : NULL, token_len,
+                          late ? "signed too late: not issued" : why);
         tsp_token_plan_free(plan);
         free(tst);
         if (ok && late && attempt < 2 && cl_now_ms() < deadline) {
