@@ -58,19 +58,10 @@ typedef struct {
 static void log_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void log_line(const char *fmt, ...)
 {
-    char when[32];
-    time_t now = time(NULL);
-    struct tm tm;
     va_list ap;
-    gmtime_r(&now, &tm);
-    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    flockfile(stderr);
-    fprintf(stderr, "%s cctsa-gateway: ", when);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    cc_vlog(CC_LOG_INFO, "cctsa-gateway", fmt, ap); /* text or JSON: --log-format */
     va_end(ap);
-    fputc('\n', stderr);
-    funlockfile(stderr);
 }
 
 /* Client-controlled text (method, URL: libmicrohttpd has already decoded %XX escapes) made safe

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/base.h"
 #include "gateway/gateway_http.h"
 #include "tsp/tsp_req.h"
 
@@ -17,7 +18,7 @@
 
 static const char usage_text[] =
     "usage: cctsa-gateway --node ENDPOINT [--node ENDPOINT ...] [--listen ADDR:PORT] [--max-request BYTES]\n"
-    "                     [serving limits below]\n"
+    "                     [--log-format text|json] [serving limits below]\n"
     "\n"
     "RFC 3161 time-stamp authority over HTTP (section 3.4):\n"
     "  POST /tsa            application/timestamp-query -> application/timestamp-reply, profile chosen\n"
@@ -38,6 +39,7 @@ static const char usage_text[] =
     "                         gateway health-checks them every second and fails over between them)\n"
     "  --listen ADDR:PORT     IPv4 address and port (default " DEFAULT_LISTEN "; port 0 = any free port)\n"
     "  --max-request BYTES    largest accepted request body (default 8192)\n"
+    "  --log-format text|json the log on stderr: text lines (default) or one JSON object per line\n"
     "The gateway holds no key. When no node can sign it answers 503 with Retry-After and a\n"
     "systemFailure TimeStampResp. SIGTERM or SIGINT stops it cleanly.\n";
 
@@ -88,6 +90,10 @@ static int parse_args(int argc, char **argv, gw_opts *o)
             o->nodes.nnodes++;
         } else if (!strcmp(a, "--listen") && i + 1 < argc) {
             o->listen = argv[++i];
+        } else if (!strcmp(a, "--log-format") && i + 1 < argc) {
+            int f = cc_log_format_parse(argv[++i]);
+            if (f < 0) return fprintf(stderr, "cctsa-gateway: --log-format takes text or json\n"), -1;
+            cc_log_set_format((cc_log_format)f);
         } else if (i + 1 < argc && (lim = gateway_limits_option(&o->limits, a, argv[i + 1])) != 0) {
             if (lim < 0) return -1;
             i++;
@@ -125,22 +131,23 @@ int main(int argc, char **argv)
 
     gateway_http *g = gateway_http_start(&hc);
     if (!g) {
-        fprintf(stderr, "cctsa-gateway: cannot listen on %s\n", o.listen);
+        cc_log(CC_LOG_ERROR, "cctsa-gateway", "cannot listen on %s", o.listen);
         return 1;
     }
     if (!gateway_http_nodes_ready(g, READY_WAIT_MS))
-        fprintf(stderr, "cctsa-gateway: warning: no node answered within %d ms; answering 503 until one does\n",
-                READY_WAIT_MS);
+        cc_log(CC_LOG_WARN, "cctsa-gateway", "no node answered within %d ms; answering 503 until one does", READY_WAIT_MS);
     char addr[INET_ADDRSTRLEN];
     inet_ntop(AF_INET, &hc.listen.sin_addr, addr, sizeof addr);
     printf("cctsa-gateway: listening on http://%s:%u (%u node(s):", addr, gateway_http_port(g), o.nodes.nnodes);
     for (unsigned i = 0; i < o.nodes.nnodes; i++) printf(" %s", o.nodes.nodes[i].text);
     printf(")\n");
     fflush(stdout);
+    cc_log(CC_LOG_INFO, "cctsa-gateway", "listening on http://%s:%u with %u node(s)", addr, gateway_http_port(g),
+           o.nodes.nnodes);
 
     int sig = sigwaitinfo(&stop, NULL);
-    fprintf(stderr, "cctsa-gateway: signal %d: shutting down\n", sig);
+    cc_log(CC_LOG_INFO, "cctsa-gateway", "signal %d: shutting down", sig);
     gateway_http_stop(g);
-    fprintf(stderr, "cctsa-gateway: stopped\n");
+    cc_log(CC_LOG_INFO, "cctsa-gateway", "stopped");
     return 0;
 }

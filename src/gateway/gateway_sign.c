@@ -223,7 +223,7 @@ static void prepare(gw_signer *s, gw_sign_job *j)
 static void close_link(gw_signer *s, node_link *n, const char *why)
 {
     if (n->bev) {
-        fprintf(stderr, "cctsa-gateway: node %s: %s\n", n->addr.text, why);
+        cc_log(CC_LOG_WARN, "cctsa-gateway", "node %s: %s", n->addr.text, why);
         bufferevent_free(n->bev);
     }
     n->bev = NULL;
@@ -351,7 +351,7 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
     (void)bev;
     if (what & BEV_EVENT_CONNECTED) {
         n->connected = 1;
-        fprintf(stderr, "cctsa-gateway: node %s: connected\n", n->addr.text);
+        cc_log(CC_LOG_INFO, "cctsa-gateway", "node %s: connected", n->addr.text);
         send_frame(n->s, n, PROTO_STATUS, 0, NULL, 0);
         n->status_sent = now_ms();
     } else if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) {

@@ -63,6 +63,13 @@ typedef struct {
      * from a reading of `time` (sync age 0; a development reading claims at most E_max). */
     void (*time_block)(void *arg, uint8_t out[TIME_BLOCK_BYTES]);
     void *time_block_arg;
+    /* The node's audit log (node/audit.h), or NULL: no records. The engine writes "dkg" (each
+     * attempt's result), "sign" (coordinator, before the token is handed out: a failed write
+     * refuses the token), "cosign" (participant, once per token) and "refusal" records. node_name
+     * names a node key in them (a coordinator in "cosign"); NULL: the key's first 8 bytes in hex. */
+    struct audit_log *audit;
+    void (*node_name)(void *arg, const uint8_t key[CLUSTER_KEY_BYTES], char *out, size_t outlen);
+    void *name_arg;
 } cluster_config;
 
 typedef struct cluster cluster;
@@ -130,6 +137,12 @@ int cluster_install_certs(cluster *c, const uint8_t *ec, size_t ec_len, const ui
 int cluster_retire(cluster *c, char *why, size_t whylen);
 int cluster_compromised(cluster *c, char *why, size_t whylen);
 int cluster_renew_certs(cluster *c, char *why, size_t whylen);
+
+/* Threshold-sign the audit log's chain head (audit_sign_head) with the live epoch's group keys:
+ * both schemes, over a signer set of this node and two reachable peers; participants sign only a
+ * well-formed AUDIT_HEAD_LABEL message. Blocks (call it from a thread that may). 0 signed or
+ * nothing to sign, 1 no live ACTIVE epoch or no audit log (skipped), -1 failed. */
+int cluster_audit_head(cluster *c);
 
 #ifdef CCTSA_CLUSTER_FAULTS
 /* Test builds only: make this node a lying coordinator. rule: "gentime=MS" (genTime MS off the

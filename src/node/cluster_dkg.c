@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "node/cluster_audit.h"
 #include "node/cluster_certs.h"
 #include "node/cluster_schemes.h"
 #include "node/cluster_sign.h"
@@ -516,8 +517,12 @@ static void *manager(void *arg)
         cl_epoch *ep = NULL;
         cl_log_info(c, "DKG epoch %u attempt %u starts", epoch, att);
         int rc = attempt(c, &cr, &ep, why, sizeof why);
+        uint8_t transcript[48] = {0};
+        unsigned party = 0;
+        if (ep) memcpy(transcript, ep->transcript, sizeof transcript), party = ep->self;
         pthread_mutex_lock(&c->mu);
-        if (rc == 0 && c->epoch_state == LC_EPOCH_DKG) {
+        int dkg_ok = rc == 0 && c->epoch_state == LC_EPOCH_DKG;
+        if (dkg_ok) {
             if (ep->ml_cert && ep->ec_cert) {
                 (void)cl_epoch_event(c, LC_EV_DKG_DONE);
                 (void)cl_node_event(c, LC_NEV_DKG_DONE);
@@ -562,6 +567,7 @@ static void *manager(void *arg)
         }
         pthread_mutex_unlock(&c->mu);
         cl_notify(c);
+        if (rc != -2 && rc != -3) cl_audit_dkg(c, epoch, party, transcript, dkg_ok ? "ok" : "failed");
         pthread_mutex_lock(&c->mu);
     }
     pthread_mutex_unlock(&c->mu);

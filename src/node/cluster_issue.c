@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "node/cluster_audit.h"
 #include "node/cluster_schemes.h"
 #include "node/cluster_sign.h"
 #include "tsp/tsp_status.h"
@@ -81,9 +82,10 @@ static void *part_thread(void *arg)
     return NULL;
 }
 
-/* Sign every part of the plan; 0, or -1 with *why. */
+/* Sign every part of the plan; 0, or -1 with *why. *set_used: the signer set of the profile's first
+ * scheme's part (ECDSA, or ML-DSA for pq). */
 static int sign_plan(cluster *c, cl_epoch *ep, tsp_token_plan *plan, const cl_sign_req *base, uint64_t deadline,
-                     const char **why)
+                     unsigned *set_used, const char **why)
 {
     unsigned sets[6], n = cl_candidate_sets(c, ep, base->profile != TSP_PROFILE_PQ, sets);
     int parts = tsp_token_parts(plan);
@@ -123,6 +125,9 @@ static int sign_plan(cluster *c, cl_epoch *ep, tsp_token_plan *plan, const cl_si
                 pthread_join(th[i], NULL);
                 free(run[i].owned);
                 if (run[i].rc == 0 && tsp_token_set_signature(plan, i, run[i].sig, run[i].sig_len) == 0) {
+                    /* the audit record names the set of the part participants record (cluster_audit.h) */
+                    if (run[i].req.scheme == (base->profile == TSP_PROFILE_PQ ? CL_SCHEME_ML : CL_SCHEME_EC))
+                        *set_used = sets[k];
                     if (run[i].req.scheme == CL_SCHEME_EC && run[i].sig_len <= sizeof ecsig) {
                         /* compat: the ML-DSA countersignature covers this value */
                         memcpy(ecsig, run[i].sig, run[i].sig_len);
@@ -209,6 +214,7 @@ int cluster_issue(cluster *c, const tsp_issue_req *r, unsigned deadline_ms, uint
         size_t tst_len = 0, token_len = 0;
         tsp_token_plan *plan = NULL;
         const char *why = "signing failed";
+        unsigned set_used = 0;
         cl_sign_req base = {.purpose = CL_PURPOSE_TOKEN, .profile = (uint8_t)profile, .gen_sec = in.gen_sec,
                             .gen_ms = (uint16_t)in.gen_ms, .imprint = r->imprint_tlv, .imprint_len = r->imprint_tlv_len,
                             .nonce = r->nonce_tlv, .nonce_len = r->nonce_tlv_len};
@@ -216,8 +222,15 @@ int cluster_issue(cluster *c, const tsp_issue_req *r, unsigned deadline_ms, uint
         cl_time_block(c, base.time_block);
         int ok = tsp_tstinfo_encode(&in, &tst, &tst_len) == 0 &&
                  (plan = tsp_token_prepare(tst, tst_len, (tsp_profile)profile, &ec, &ml, r->cert_req)) != NULL &&
-                 sign_plan(c, ep, plan, &base, deadline, &why) == 0 && tsp_token_assemble(plan, &token, &token_len) == 0;
+                 sign_plan(c, ep, plan, &base, deadline, &set_used, &why) == 0 &&
+                 tsp_token_assemble(plan, &token, &token_len) == 0;
         int late = ok && cl_now_ms() - t0 > TSP_SIGN_LATE_MS;
+        /* recorded before it leaves: a token the audit log cannot hold is not handed out */
+        if (ok && !late && cl_audit_sign(c, ep, &base, set_used, tst, tst_len, token, token_len, NULL) != 0)
+            ok = 0, why = "audit log unavailable";
+        else if ((!ok || late) && set_used) /* participants co-signed it: the log says it was not issued */
+            cl_audit_sign(c, ep, &base, set_used, tst, tst_len, ok ? token : NULL, token_len,
+                          late ? "signed too late: not issued" : why);
         tsp_token_plan_free(plan);
         free(tst);
         if (ok && late && attempt < 2 && cl_now_ms() < deadline) {

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "node/cluster_audit.h"
 #include "node/cluster_sign.h"
 #include "tsp/tsp_token.h"
 #include "tsp/tsp_tstinfo.h"
@@ -191,6 +192,25 @@ static int gentime_ok(cluster *c, const cl_sign_req *r, char *why, size_t whylen
     return -1;
 }
 
+int cl_token_tstinfo(cluster *c, cl_epoch *ep, const cl_sign_req *r, uint8_t **tst, size_t *len, char *why,
+                     size_t whylen)
+{
+    x509_cert cert;
+    cl_certs cs;
+    int pq = r->profile == TSP_PROFILE_PQ;
+    if (r->profile >= TSP_PROFILE_COUNT || cl_epoch_certs(c, ep, &cs) != 0 ||
+        x509_cert_parse(&cert, pq ? cs.ml : cs.ec, pq ? cs.ml_len : cs.ec_len) != 0)
+        return snprintf(why, whylen, "no certificates for this epoch"), -1;
+    if (!r->imprint_len) return snprintf(why, whylen, "no message imprint"), -1;
+    tsp_tstinfo_in in = {.policy = c->policies.oid[r->profile], .policy_len = c->policies.len[r->profile],
+                         .imprint_tlv = r->imprint, .imprint_tlv_len = r->imprint_len, .serial = r->serial,
+                         .serial_len = TSP_SERIAL_BYTES, .gen_sec = (time_t)r->gen_sec, .gen_ms = r->gen_ms,
+                         .nonce_tlv = r->nonce, .nonce_tlv_len = r->nonce_len, .tsa_name = cert.subject.p,
+                         .tsa_name_len = cert.subject.len};
+    if (tsp_tstinfo_encode(&in, tst, len) != 0) return snprintf(why, whylen, "TSTInfo fields do not encode"), -1;
+    return 0;
+}
+
 static int token_tbs(cluster *c, cl_epoch *ep, const cl_sign_req *r, uint8_t **tbs, size_t *len, char *why,
                      size_t whylen)
 {
@@ -209,19 +229,10 @@ static int token_tbs(cluster *c, cl_epoch *ep, const cl_sign_req *r, uint8_t **t
     int sok = serial_ok(c, ep->keys[r->coord - 1], r->serial, why, whylen);
     pthread_mutex_unlock(&c->mu);
     if (sok != 0) return -1;
-    tsp_tstinfo_in in = {.policy = c->policies.oid[r->profile], .policy_len = c->policies.len[r->profile],
-                         .imprint_tlv = r->imprint, .imprint_tlv_len = r->imprint_len, .serial = r->serial,
-                         .serial_len = TSP_SERIAL_BYTES, .gen_sec = (time_t)r->gen_sec, .gen_ms = r->gen_ms,
-                         .nonce_tlv = r->nonce, .nonce_tlv_len = r->nonce_len, .tsa_name = cert.subject.p,
-                         .tsa_name_len = cert.subject.len};
-    if (!r->imprint_len) return snprintf(why, whylen, "no message imprint"), -1;
     uint8_t *tst = NULL, *ec_attrs = NULL;
     size_t tst_len = 0, ec_len = 0;
     int rc = -1;
-    if (tsp_tstinfo_encode(&in, &tst, &tst_len) != 0) {
-        snprintf(why, whylen, "TSTInfo fields do not encode");
-        goto out;
-    }
+    if (cl_token_tstinfo(c, ep, r, &tst, &tst_len, why, whylen) != 0) goto out;
     if (r->scheme == CL_SCHEME_EC || r->profile != TSP_PROFILE_COMPAT) {
         int alg = r->scheme == CL_SCHEME_EC ? X509_ALG_ECDSA_P384 : X509_ALG_MLDSA65;
         const uint8_t *crt = alg == X509_ALG_ECDSA_P384 ? cs.ec : cs.ml;
@@ -272,6 +283,9 @@ int cl_expected_tbs(cluster *c, cl_epoch *ep, const cl_sign_req *r, uint8_t **tb
         if (es != LC_EPOCH_DKG) return snprintf(why, whylen, "the binding record is signed only during the DKG"), -1;
         if (cl_binding_expected(c, ep, tbs, len) != 0) return snprintf(why, whylen, "no binding record rebuilt here"), -1;
         return 0;
+    case CL_PURPOSE_AUDIT_HEAD:
+        if (es != LC_EPOCH_ACTIVE) return snprintf(why, whylen, "epoch not ACTIVE"), -1;
+        return cl_audit_head_expected(r->tbs, r->tbs_len, tbs, len, why, whylen);
     default: return snprintf(why, whylen, "purpose not signed here"), -1;
     }
 }

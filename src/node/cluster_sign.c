@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "node/cluster_audit.h"
 #include "node/cluster_schemes.h"
 #include "node/cluster_sign.h"
 
@@ -305,7 +306,10 @@ static void *participant(void *arg)
         pthread_mutex_lock(&c->mu);
         if (refused) c->refusals++;
         pthread_mutex_unlock(&c->mu);
+        if (refused) cl_audit_refusal(c, "cosign", why);
         if (e.culprit) cl_blame(c, j->ep, &e);
+    } else {
+        cl_audit_cosign(c, j->ep, &j->r);
     }
     pthread_mutex_lock(&c->mu);
     c->participants--;
@@ -365,6 +369,7 @@ void cl_on_start(cluster *c, cl_item *it)
             c->refusals++;
         }
         cl_log_info(c, "refused a START: %s", why);
+        cl_audit_refusal(c, "start", why);
         free(j);
         cl_item_free(it);
         return;

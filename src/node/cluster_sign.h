@@ -11,7 +11,7 @@
 #include "tsp/tsp_clock.h"
 
 typedef enum { CL_PURPOSE_TOKEN = 1, CL_PURPOSE_SELFTEST, CL_PURPOSE_CSR, CL_PURPOSE_BINDING, CL_PURPOSE_PRESIGN,
-               CL_PURPOSE_MAX } cl_purpose;
+               CL_PURPOSE_AUDIT_HEAD, CL_PURPOSE_MAX } cl_purpose;
 typedef enum { CL_SCHEME_ML = 1, CL_SCHEME_EC = 2 } cl_scheme;
 
 #define CL_IMPRINT_MAX 100
@@ -48,6 +48,10 @@ typedef struct {
     size_t len;
 } cl_capture;
 int cl_capture_sign(void *ctx, const uint8_t *tbs, size_t len, uint8_t *sig, size_t *siglen);
+/* The TSTInfo DER a token request's fields encode to, with the epoch's certificate as tsa name
+ * (malloc'd). 0, or -1 with why. */
+int cl_token_tstinfo(cluster *c, cl_epoch *ep, const cl_sign_req *r, uint8_t **tst, size_t *len, char *why,
+                     size_t whylen);
 /* The self-test message of a scheme and signer set in this epoch. */
 size_t cl_selftest_msg(const cl_epoch *ep, unsigned scheme, unsigned set, uint8_t out[96]);
 /* The CertificationRequestInfo a scheme's CSR covers in this epoch (malloc'd); 0 or -1. */

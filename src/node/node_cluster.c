@@ -7,8 +7,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/base.h"
+#include "node/audit.h"
+#include "node/node_control.h"
 #include "node/node_status.h"
 #include "node/node_time.h"
+#include "node/operator.h"
 
 struct node_cluster {
     mesh *m;
@@ -30,6 +34,17 @@ struct node_cluster {
     lc_node_state last_state;
     lc_epoch_state last_epoch;
     lc_availability last_avail;
+    mesh_peer_state peer_state[MESH_PEERS]; /* last attestation result recorded (loop only) */
+    /* operations */
+    operator_policy policy;
+    operator_nonce_cache nonces;
+    node_control_ops ops;
+    node_control ctl;
+    audit_log *audit;
+    unsigned head_s;
+    pthread_t head_thread;
+    int head_started, head_stop; /* head_stop under mu */
+    pthread_cond_t head_cv;
 };
 
 static int probe_peer_ok(node_cluster *nc, int peer)
@@ -73,9 +88,22 @@ static void on_frame(void *arg, int peer, uint8_t chan, const uint8_t *body, siz
     sync_time(nc);
 }
 
+/* The audit log keeps every attestation result of a peer: accepted (UP) and refused. */
+static void audit_peer(node_cluster *nc, int peer, const mesh_peer_info *info)
+{
+    mesh_peer_state was = nc->peer_state[peer];
+    nc->peer_state[peer] = info->state;
+    if (info->state == was || (info->state != MESH_PEER_UP && info->state != MESH_PEER_REFUSED)) return;
+    int up = info->state == MESH_PEER_UP;
+    cc_log(up ? CC_LOG_INFO : CC_LOG_WARN, "cctsa-node", "peer %s %s%s%s", nc->names[1 + peer],
+           up ? "attested" : "refused", up ? "" : ": ", info->reason);
+    if (nc->audit) audit_attestation(nc->audit, nc->names[1 + peer], up ? "ok" : "refused", info->reason);
+}
+
 static void on_peer(void *arg, int peer, const mesh_peer_info *info)
 {
     node_cluster *nc = arg;
+    if (peer >= 0 && peer < MESH_PEERS) audit_peer(nc, peer, info);
     if (!nc->c) return;
     nc->peer_time_ok[peer] = probe_peer_ok(nc, peer);
     cluster_peer_update(nc->c, peer, info, nc->peer_time_ok[peer]);
@@ -109,6 +137,44 @@ static void on_probe_tick(evutil_socket_t fd, short what, void *arg)
     event_add(nc->probe_ev, &tv);
 }
 
+/* The engine's audit records name nodes by their host names. */
+static void node_name(void *arg, const uint8_t key[CLUSTER_KEY_BYTES], char *out, size_t outlen)
+{
+    node_cluster *nc = arg;
+    mesh_peer_info info;
+    if (!memcmp(key, mesh_self_key(nc->m), CLUSTER_KEY_BYTES)) {
+        snprintf(out, outlen, "%s", nc->names[0]);
+        return;
+    }
+    for (int i = 0; i < MESH_PEERS; i++) {
+        mesh_peer_get(nc->m, i, &info);
+        if (info.state >= MESH_PEER_ATTESTING && !memcmp(info.key, key, CLUSTER_KEY_BYTES)) {
+            snprintf(out, outlen, "%s", nc->names[1 + i]);
+            return;
+        }
+    }
+}
+
+/* The audit chain head, threshold-signed every head_s seconds (until node_cluster_free). */
+static void *head_main(void *arg)
+{
+    node_cluster *nc = arg;
+    pthread_mutex_lock(&nc->mu);
+    while (!nc->head_stop) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += nc->head_s;
+        while (!nc->head_stop && pthread_cond_timedwait(&nc->head_cv, &nc->mu, &until) == 0) {
+        }
+        if (nc->head_stop) break;
+        pthread_mutex_unlock(&nc->mu);
+        if (cluster_audit_head(nc->c) < 0) cc_log(CC_LOG_WARN, "cctsa-node", "audit chain head: signing failed");
+        pthread_mutex_lock(&nc->mu);
+    }
+    pthread_mutex_unlock(&nc->mu);
+    return NULL;
+}
+
 static int send_to(void *arg, const uint8_t to[CLUSTER_KEY_BYTES], const uint8_t *body, size_t len)
 {
     node_cluster *nc = arg;
@@ -139,9 +205,14 @@ static void on_change(void *arg)
     struct timeval after = {nc->fault_after_s, 0};
     if (start_fault) event_add(nc->fault_start_ev, &after); /* the loop is thread-safe (evthread) */
     if (same) return;
-    fprintf(stderr, "cctsa-node: %s: epoch %u %s, availability %s, node %s%s%s\n", nc->names[0], st.epoch,
-            lc_epoch_name(st.epoch_state), lc_availability_name(st.availability), lc_node_name(st.node_state),
-            st.reason[0] ? ": " : "", st.reason);
+    char epoch[16];
+    snprintf(epoch, sizeof epoch, "%u", st.epoch);
+    cc_log_kv kv[] = {{"epoch", epoch}, {"epoch_state", lc_epoch_name(st.epoch_state)},
+                      {"availability", lc_availability_name(st.availability)}, {"node_state", lc_node_name(st.node_state)},
+                      {"reason", st.reason}};
+    cc_log_event(CC_LOG_INFO, "cctsa-node", kv, st.reason[0] ? 5 : 4, "%s: epoch %u %s, availability %s, node %s",
+                 nc->names[0], st.epoch, lc_epoch_name(st.epoch_state), lc_availability_name(st.availability),
+                 lc_node_name(st.node_state));
 }
 
 /* ---- the node_backend ---- */
@@ -203,6 +274,61 @@ static int be_csrs(void *arg, uint8_t **ec, size_t *ec_len, uint8_t **ml, size_t
 static int be_binding(void *arg, uint8_t **der, size_t *len)
 {
     return cluster_binding(((node_cluster *)arg)->c, der, len);
+}
+
+/* CONTROL: an operator's command against the live epoch (a signing worker: it fsyncs). */
+static int be_control(void *arg, const proto_control_req *r, char *why, size_t whylen)
+{
+    node_cluster *nc = arg;
+    cluster_status st;
+    cluster_get_status(nc->c, &st);
+    int rc = node_control_handle(&nc->ctl, r->envelope, r->envelope_len, r->ec, r->ec_len, r->ml, r->ml_len, st.epoch,
+                                 time(NULL), why, whylen);
+    cc_log(rc ? CC_LOG_WARN : CC_LOG_INFO, "cctsa-node", "operator command %s%s%s", rc ? "refused" : "done",
+           rc ? ": " : "", rc ? why : "");
+    return rc;
+}
+
+static int be_install(void *arg, const uint8_t *ec, size_t ec_len, const uint8_t *ml, size_t ml_len, char *why,
+                      size_t whylen)
+{
+    node_cluster *nc = arg;
+    int rc = cluster_install_certs(nc->c, ec, ec_len, ml, ml_len, why, whylen);
+    cc_log(rc ? CC_LOG_WARN : CC_LOG_INFO, "cctsa-node", "certificate installation %s%s%s", rc ? "refused" : "done",
+           rc ? ": " : "", rc ? why : "");
+    audit_field f[] = {{"result", rc ? "refused" : "installed", 0}, {"reason", rc ? why : "", 0}};
+    if (nc->audit) audit_append(nc->audit, "cert_install", f, 2);
+    return rc;
+}
+
+/* Operations: the operator keys, the nonce cache and the audit log (before the engine exists). */
+static int ops_init(node_cluster *nc, const node_cluster_opts *o, char *err, size_t errlen)
+{
+    char why[256];
+    operator_nonce_cache_init(&nc->nonces);
+    pthread_cond_init(&nc->head_cv, NULL);
+    if (operator_policy_load(o->config, &nc->policy, why, sizeof why) != 0)
+        return snprintf(err, errlen, "%s: operator keys: %s", o->config, why), -1;
+    if (!nc->policy.n)
+        cc_log(CC_LOG_WARN, "cctsa-node", "no operator.key in %s: every operator command will be refused", o->config);
+    if (o->audit_dir) {
+        audit_config ac = {.dir = o->audit_dir, .node = o->name};
+        if (!(nc->audit = audit_open(&ac, why, sizeof why)))
+            return snprintf(err, errlen, "audit log in %s: %s", o->audit_dir, why), -1;
+    } else {
+        cc_log(CC_LOG_WARN, "cctsa-node", "no --audit-dir: this node keeps NO audit log");
+    }
+    nc->head_s = o->audit_head_s ? o->audit_head_s : 600;
+    nc->ops = (node_control_ops)NODE_CONTROL_CLUSTER_OPS;
+    nc->ctl = (node_control){.policy = &nc->policy, .nonces = &nc->nonces, .audit = nc->audit, .ops = &nc->ops};
+    return 0;
+}
+
+static void ops_free(node_cluster *nc)
+{
+    audit_close(nc->audit);
+    operator_nonce_cache_free(&nc->nonces);
+    pthread_cond_destroy(&nc->head_cv);
 }
 
 /* ATTEST: REPORT_DATA binds the nonce, the live epoch's key ids and this node's mesh key. */
@@ -307,6 +433,11 @@ node_cluster *node_cluster_new(const node_cluster_opts *o, char *err, size_t err
     node_cluster *nc = calloc(1, sizeof *nc);
     if (!nc) return snprintf(err, errlen, "out of memory"), NULL;
     pthread_mutex_init(&nc->mu, NULL);
+    if (ops_init(nc, o, err, errlen) != 0) {
+        ops_free(nc);
+        free(nc);
+        return NULL;
+    }
     mesh_config mc = {.base = o->base, .name = o->name, .listen = o->mesh_listen, .on_frame = on_frame,
                       .on_peer = on_peer, .arg = nc};
     if (new_time(nc, o, &mc, err, errlen) != 0) {
@@ -319,6 +450,7 @@ node_cluster *node_cluster_new(const node_cluster_opts *o, char *err, size_t err
         if (!o->peer_args[i] || mesh_config_peer(&mc, i, o->peer_args[i]) != 0) {
             snprintf(err, errlen, "--peer takes NAME=tcp:HOST:PORT, four times");
             free_time(nc);
+            ops_free(nc);
             free(nc);
             return NULL;
         }
@@ -326,6 +458,7 @@ node_cluster *node_cluster_new(const node_cluster_opts *o, char *err, size_t err
     }
     if (mesh_config_attest(&mc, o->config, o->name, err, errlen) != 0 || !(nc->m = mesh_new(&mc, err, errlen))) {
         free_time(nc);
+        ops_free(nc);
         free(nc);
         return NULL;
     }
@@ -338,11 +471,12 @@ node_cluster *node_cluster_new(const node_cluster_opts *o, char *err, size_t err
                          .policies = o->policies, .default_profile = o->default_profile, .precision = o->precision,
                          .workers = o->workers, .on_change = on_change, .change_arg = nc,
                          .provider = mc.policy.provider, .time_block = node_time_block_encode,
-                         .time_block_arg = nc->nt};
+                         .time_block_arg = nc->nt, .audit = nc->audit, .node_name = node_name, .name_arg = nc};
     cluster *c = cluster_new(&cc, err, errlen);
     if (!c) {
         mesh_free(nc->m);
         free_time(nc);
+        ops_free(nc);
         free(nc);
         return NULL;
     }
@@ -352,6 +486,7 @@ node_cluster *node_cluster_new(const node_cluster_opts *o, char *err, size_t err
         cluster_free(c);
         mesh_free(nc->m);
         free_time(nc);
+        ops_free(nc);
         free(nc);
         return NULL;
     }
@@ -361,25 +496,35 @@ node_cluster *node_cluster_new(const node_cluster_opts *o, char *err, size_t err
         cluster_free(c);
         mesh_free(nc->m);
         free_time(nc);
+        ops_free(nc);
         free(nc);
         return NULL;
     }
 #endif
     nc->c = c; /* the loop has not run yet: no mesh callback was missed */
+    nc->ctl.cluster = c;
+    if (nc->audit) nc->head_started = pthread_create(&nc->head_thread, NULL, head_main, nc) == 0;
     cluster_self_update(c, 1, nc->self_time_ok = node_time_ok(nc->nt));
     nc->be = (node_backend){.issue = be_issue, .status = be_status, .certs = be_certs, .csrs = be_csrs,
-                            .binding = be_binding, .attest = be_attest, .arg = nc};
+                            .binding = be_binding, .attest = be_attest, .control = be_control,
+                            .install = be_install, .arg = nc};
     return nc;
 }
 
 void node_cluster_free(node_cluster *nc)
 {
     if (!nc) return;
+    pthread_mutex_lock(&nc->mu);
+    nc->head_stop = 1;
+    pthread_cond_broadcast(&nc->head_cv);
+    pthread_mutex_unlock(&nc->mu);
+    if (nc->head_started) pthread_join(nc->head_thread, NULL);
     cluster *c = nc->c;
     nc->c = NULL;
     cluster_free(c);
     mesh_free(nc->m);
     free_time(nc); /* after the engine and the mesh, which use the clock and the probes */
+    ops_free(nc);
     pthread_mutex_destroy(&nc->mu);
     free(nc);
 }

@@ -3,10 +3,12 @@
  * wiring (MESH_CHAN_CLUSTER frames -> cluster_on_message, peer changes -> cluster_peer_update, the
  * engine's sends -> mesh_send by node key, evidence -> the mesh's), and the node_backend the
  * server answers from (SIGN -> cluster_issue, STATUS -> node_status_from_cluster, CERTS, CSRS,
- * BINDING, ATTEST bound to the live key ids and the node key). Time (node_time.h): the trusted-time
- * engine when the measured configuration has time.* keys, else the host clock marked development;
- * the cross-node probes on MESH_CHAN_TIME (time_peer.h) every time_probe_ms, their verdicts ->
- * cluster_peer_update's time_ok and cluster_self_update. */
+ * BINDING, ATTEST bound to the live key ids and the node key, CONTROL -> node_control_handle,
+ * CERT_INSTALL -> cluster_install_certs), and operations: the audit log (the engine's records,
+ * the peers' attestation results, a signed chain head on a timer thread). Time (node_time.h): the
+ * trusted-time engine when the measured configuration has time.* keys, else the host clock marked
+ * development; the cross-node probes on MESH_CHAN_TIME (time_peer.h) every time_probe_ms, their
+ * verdicts -> cluster_peer_update's time_ok and cluster_self_update. */
 #ifndef CCTSA_NODE_CLUSTER_MODE_H
 #define CCTSA_NODE_CLUSTER_MODE_H
 
@@ -30,6 +32,11 @@ typedef struct {
     const char *faults[MESH_MAX_FAULTS]; /* test builds only: mesh fault rules; "time-offset=..." is the clock's */
     size_t n_faults;
     const char *cluster_fault;   /* test builds only: cluster_set_fault rule (a lying coordinator) */
+    /* Operations (issue 16): the audit log DIR/<name>.audit (NULL: none), its chain head signed by
+     * the group keys every audit_head_s seconds (0: 600); operator commands (CONTROL) are verified
+     * against the operator.* keys of the measured configuration. */
+    const char *audit_dir;
+    unsigned audit_head_s;
 } node_cluster_opts;
 
 typedef struct node_cluster node_cluster;

@@ -33,7 +33,8 @@
 static const char usage_text[] =
     "usage: cctsa-node --cluster --name NAME --config FILE --mesh tcp:HOST:PORT --peer NAME=tcp:HOST:PORT (x4)\n"
     "                  --listen ENDPOINT [--dev-ca DIR] [--policy PROFILE=OID ...] [--default-profile P]\n"
-    "                  [--gentime-precision s|ms] [--sign-workers N] [--time-probe-ms MS]" CLUSTER_FAULT_USAGE "\n"
+    "                  [--gentime-precision s|ms] [--sign-workers N] [--time-probe-ms MS]\n"
+    "                  [--audit-dir DIR] [--audit-head-seconds N] [--log-format text|json]" CLUSTER_FAULT_USAGE "\n"
     "       cctsa-node --dev --dev-ca DIR --listen ENDPOINT [--default-profile P] [--measurement HEX96]\n"
     "                  [--policy PROFILE=OID ...] [--gentime-precision s|ms] [--dev-cert-seconds N]\n"
     "                  [--no-renew] [--dev-sign-delay-ms MS] [--sign-workers N]\n"
@@ -52,6 +53,11 @@ static const char usage_text[] =
     "                         Time: trusted time (NTS, docs/trusted-time.md) when FILE has time.* keys,\n"
     "                         else the host clock (DEVELOPMENT); peers' clocks are cross-checked\n"
     "  --time-probe-ms MS     cross-node time probe period (default 30000; tests shorten it)\n"
+    "  --audit-dir DIR        the append-only, hash-chained audit log DIR/NAME.audit (docs/operations.md);\n"
+    "                         without it the node keeps none (a warning)\n"
+    "  --audit-head-seconds N the cluster threshold-signs the audit chain head every N seconds (default 600)\n"
+    "  Operator commands (CONTROL, `cctsa operator send`) are checked against the operator.key lines\n"
+    "  of the measured configuration FILE.\n"
 #ifdef CCTSA_MESH_FAULTS
     "  --fault RULE           TEST BUILD: mesh fault ACTION@PEER[,after=N][,every=N][,armed] (drop,\n"
     "                         delay=MS, corrupt, corrupt-body, replay); armed rules start on SIGUSR1;\n"
@@ -72,12 +78,13 @@ static const char usage_text[] =
     "  --gentime-precision s|ms  genTime in whole seconds (default) or milliseconds\n"
     "  --dev-sign-delay-ms MS answer each SIGN MS later (simulated remote-signer latency; default 0)\n"
     "  --sign-workers N       threads signing concurrently (default 2, at most 64)\n"
+    "  --log-format text|json the log on stderr: text lines (default) or one JSON object per line\n"
     "The process is made non-dumpable with core files off; secrets live in locked memory (it needs\n"
     "RLIMIT_MEMLOCK >= 1 MiB) and are wiped on SIGTERM or SIGINT, which stop it cleanly.\n";
 
 typedef struct {
     const char *listen, *dev_ca, *default_profile, *measurement, *precision;
-    long cert_seconds, delay_ms, workers;
+    long cert_seconds, delay_ms, workers, head_s;
     int dev, no_renew, cluster, npeers;
     node_cluster_opts co;
     uint8_t m[48];
@@ -112,7 +119,8 @@ static int parse_args(int argc, char **argv, node_opts *o)
                           : !strcmp(a, "--measurement") ? &o->measurement
                           : !strcmp(a, "--gentime-precision") ? &o->precision : NULL;
         const char **cslot = !strcmp(a, "--name") ? &o->co.name : !strcmp(a, "--config") ? &o->co.config
-                           : !strcmp(a, "--mesh") ? &o->co.mesh_listen : NULL;
+                           : !strcmp(a, "--mesh") ? &o->co.mesh_listen : !strcmp(a, "--audit-dir") ? &o->co.audit_dir
+                           : NULL;
         if (!strcmp(a, "--cluster")) {
             o->cluster = 1;
         } else if (cslot && i + 1 < argc) {
@@ -123,6 +131,13 @@ static int parse_args(int argc, char **argv, node_opts *o)
         } else if (!strcmp(a, "--fault") && i + 1 < argc) {
             if (o->co.n_faults >= MESH_MAX_FAULTS) return fprintf(stderr, "cctsa-node: too many --fault rules\n"), -1;
             o->co.faults[o->co.n_faults++] = argv[++i];
+        } else if (!strcmp(a, "--audit-head-seconds") && i + 1 < argc) {
+            if (parse_long(a, argv[++i], 1, 86400, &o->head_s) != 0) return -1;
+            o->co.audit_head_s = (unsigned)o->head_s;
+        } else if (!strcmp(a, "--log-format") && i + 1 < argc) {
+            int f = cc_log_format_parse(argv[++i]);
+            if (f < 0) return fprintf(stderr, "cctsa-node: --log-format takes text or json\n"), -1;
+            cc_log_set_format((cc_log_format)f);
         } else if (!strcmp(a, "--cluster-fault") && i + 1 < argc) {
             o->co.cluster_fault = argv[++i];
         } else if (!strcmp(a, "--dev")) {
@@ -165,8 +180,8 @@ static int parse_args(int argc, char **argv, node_opts *o)
         return 0;
     }
     if (o->co.name || o->co.config || o->co.mesh_listen || o->npeers || o->co.n_faults || o->co.cluster_fault ||
-        o->co.time_probe_ms)
-        return fprintf(stderr, "cctsa-node: --name, --config, --mesh, --peer, --time-probe-ms and the fault rules need --cluster\n"), -1;
+        o->co.time_probe_ms || o->co.audit_dir || o->head_s)
+        return fprintf(stderr, "cctsa-node: --name, --config, --mesh, --peer, --time-probe-ms, --audit-* and the fault rules need --cluster\n"), -1;
     if (o->dev_ca) o->dev = 1;
     if (!o->dev || !o->dev_ca)
         return fprintf(stderr, "cctsa-node: no signer configured: only development mode (--dev --dev-ca DIR) exists so far\n"), -1;
@@ -200,7 +215,7 @@ typedef struct {
 static void on_stop(evutil_socket_t sig, short what, void *arg)
 {
     (void)what;
-    fprintf(stderr, "cctsa-node: signal %d: wiping keys and stopping\n", (int)sig);
+    cc_log(CC_LOG_INFO, "cctsa-node", "signal %d: wiping keys and stopping", (int)sig);
     event_base_loopbreak(((loop_ctx *)arg)->base);
 }
 
@@ -227,7 +242,7 @@ static int run_cluster(node_opts *o, tsp_profile dflt, const node_addr *addr)
     struct event_base *base = evthread_use_pthreads() == 0 ? event_base_new() : NULL;
     int lfd = base ? node_addr_listen(addr) : -1;
     if (lfd < 0) {
-        fprintf(stderr, "cctsa-node: cannot listen on %s: %s\n", o->listen, strerror(errno));
+        cc_log(CC_LOG_ERROR, "cctsa-node", "cannot listen on %s: %s", o->listen, strerror(errno));
         if (base) event_base_free(base);
         return 1;
     }
@@ -237,9 +252,10 @@ static int run_cluster(node_opts *o, tsp_profile dflt, const node_addr *addr)
     o->co.default_profile = dflt;
     o->co.precision = !strcmp(o->precision, "ms") ? TSP_GENTIME_MILLIS : TSP_GENTIME_SECONDS;
     o->co.workers = (unsigned)o->workers;
+    cc_log_set_node(o->co.name);
     node_cluster *nc = node_cluster_new(&o->co, err, sizeof err);
     if (!nc) {
-        fprintf(stderr, "cctsa-node: %s\n", err);
+        cc_log(CC_LOG_ERROR, "cctsa-node", "%s", err);
         event_base_free(base);
         return 1;
     }
@@ -257,14 +273,16 @@ static int run_cluster(node_opts *o, tsp_profile dflt, const node_addr *addr)
     if (!sigusr1 || evsignal_add(sigusr1, NULL)) return fprintf(stderr, "cctsa-node: cannot set up SIGUSR1\n"), 1;
 #endif
     if (!srv || !sigterm || !sigint || evsignal_add(sigterm, NULL) || evsignal_add(sigint, NULL)) {
-        fprintf(stderr, "cctsa-node: cannot set up the event loop\n");
+        cc_log(CC_LOG_ERROR, "cctsa-node", "cannot set up the event loop");
         return 1;
     }
     char key[97];
     cc_hex_encode(node_cluster_key(nc), MESH_KEY_BYTES, key);
-    printf("cctsa-node: CLUSTER node %s (node key %s), %s mode\n", o->co.name, key,
+    cc_log(CC_LOG_INFO, "cctsa-node", "CLUSTER node %s (node key %s), %s mode", o->co.name, key,
            o->dev_ca ? "local (dev CA)" : "production (certificates installed by an operator)");
-    printf("cctsa-node: node %s listening on %s, mesh on %s\n", o->co.name, o->listen, o->co.mesh_listen);
+    cc_log(CC_LOG_INFO, "cctsa-node", "node %s listening on %s, mesh on %s%s%s", o->co.name, o->listen,
+           o->co.mesh_listen, o->co.audit_dir ? ", audit log in " : "", o->co.audit_dir ? o->co.audit_dir : "");
+    printf("cctsa-node: node %s listening on %s\n", o->co.name, o->listen); /* scripts wait for this line */
     announce_policies(o);
     fflush(stdout);
     event_base_dispatch(base);
@@ -277,7 +295,7 @@ static int run_cluster(node_opts *o, tsp_profile dflt, const node_addr *addr)
     event_free(sigint);
     event_base_free(base);
     if (addr->family == AF_UNIX) remove(((struct sockaddr_un *)&addr->sa)->sun_path);
-    fprintf(stderr, "cctsa-node: stopped\n");
+    cc_log(CC_LOG_INFO, "cctsa-node", "stopped");
     return 0;
 }
 

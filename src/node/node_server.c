@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "attest/attest.h"
+#include "base/base.h"
 
 #define MAX_CONNS 64
 #define MAX_PENDING 4096             /* delayed answers per connection */
@@ -24,7 +25,10 @@ typedef struct conn conn;
 typedef struct sign_job {
     uint64_t conn_id; /* the connection's cid: it may close while the job is signed */
     uint32_t id;
+    uint8_t type;   /* PROTO_SIGN, or PROTO_CONTROL / PROTO_CERT_INSTALL with their body below */
     proto_sign_req r;
+    uint8_t *body;  /* CONTROL, CERT_INSTALL: a copy of the request body (parsed on the loop) */
+    size_t body_len;
     int granted;
     uint8_t *frame; /* the whole answer frame (SIGN result or ERROR) */
     size_t frame_len;
@@ -68,7 +72,7 @@ struct node_server {
 
 static void log_msg(const char *what, const char *why)
 {
-    fprintf(stderr, "cctsa-node: %s: %s\n", what, why);
+    cc_log(CC_LOG_WARN, "cctsa-node", "%s: %s", what, why);
 }
 
 static void drop_jobs(node_server *s, uint64_t cid);
@@ -215,6 +219,45 @@ static void issue_frame(node_server *s, sign_job *j)
         j->frame_len = proto_error_frame(j->id, PROTO_ERR_INTERNAL, err, j->frame, PROTO_HEADER_LEN + 2 + PROTO_REASON_MAX);
 }
 
+/* CONTROL or CERT_INSTALL on a worker: the backend decides (it may fsync the audit log, or talk
+ * to the peers); the answer frame says accepted or refused, with the reason. */
+static void operator_frame(node_server *s, sign_job *j)
+{
+    const node_backend *be = s->cfg.backend;
+    char why[PROTO_REASON_MAX + 1] = "";
+    int ok = 0;
+    size_t cap = PROTO_HEADER_LEN + 2 + PROTO_REASON_MAX;
+    if (!(j->frame = malloc(cap))) return;
+    if (j->type == PROTO_CONTROL) {
+        proto_control_req r;
+        const char *perr = NULL;
+        if (proto_control_req_parse(j->body, j->body_len, &r, &perr) != 0) snprintf(why, sizeof why, "%s", perr);
+        else if (!be || !be->control) snprintf(why, sizeof why, "operator commands need cluster mode");
+        else ok = be->control(be->arg, &r, why, sizeof why) == 0;
+        j->frame_len = proto_control_resp_frame(j->id, ok ? PROTO_CONTROL_ACCEPTED : PROTO_CONTROL_REFUSED, why,
+                                                j->frame, cap);
+        return;
+    }
+    proto_der_list l;
+    const char *perr = NULL;
+    if (proto_der_list_parse(j->body, j->body_len, PROTO_CERT_MAX, &l, &perr) != 0 || l.n != 2)
+        snprintf(why, sizeof why, "%s", perr ? perr : "CERT_INSTALL takes exactly two certificates");
+    else if (!be || !be->install) snprintf(why, sizeof why, "certificate installation needs cluster mode");
+    else ok = be->install(be->arg, l.der[0], l.len[0], l.der[1], l.len[1], why, sizeof why) == 0;
+    proto_install_resp ir = {.accepted = (uint8_t)ok};
+    snprintf(ir.reason, sizeof ir.reason, "%s", ok ? "" : why);
+    size_t n = proto_install_resp_encode(&ir, j->frame + PROTO_HEADER_LEN);
+    proto_header_write(j->frame, PROTO_CERT_INSTALL | PROTO_RESPONSE, j->id, (uint32_t)n);
+    j->frame_len = PROTO_HEADER_LEN + n;
+}
+
+static void job_free(sign_job *j)
+{
+    free(j->body);
+    free(j->frame);
+    free(j);
+}
+
 static void job_push(sign_job **head, sign_job **tail, sign_job *j)
 {
     j->next = NULL;
@@ -236,7 +279,7 @@ static void drop_jobs(node_server *s, uint64_t cid)
     pthread_mutex_lock(&s->mu);
     sign_job *keep = NULL, *keep_tail = NULL;
     for (sign_job *j; (j = job_pop(&s->todo, &s->todo_tail));) {
-        if (j->conn_id == cid) free(j);
+        if (j->conn_id == cid) job_free(j);
         else job_push(&keep, &keep_tail, j);
     }
     s->todo = keep;
@@ -256,7 +299,8 @@ static void *sign_worker(void *arg)
             continue;
         }
         pthread_mutex_unlock(&s->mu);
-        issue_frame(s, j);
+        if (j->type == PROTO_SIGN) issue_frame(s, j);
+        else operator_frame(s, j);
         pthread_mutex_lock(&s->mu);
         job_push(&s->done, &s->done_tail, j);
         event_active(s->done_ev, EV_READ, 0);
@@ -276,23 +320,35 @@ static void on_done(evutil_socket_t fd, short what, void *arg)
         sign_job *j = job_pop(&s->done, &s->done_tail);
         pthread_mutex_unlock(&s->mu);
         if (!j) break;
-        if (j->granted) s->granted++;
-        else s->refused++;
+        if (j->type == PROTO_SIGN && j->granted) s->granted++;
+        else if (j->type == PROTO_SIGN) s->refused++;
         conn *c = s->conns;
         while (c && c->cid != j->conn_id) c = c->next;
         if (c && j->frame) {
             c->njobs--;
-            send_later(c, j->frame, j->frame_len); /* takes the frame */
-        } else {
-            free(j->frame);
+            if (j->type == PROTO_SIGN) send_later(c, j->frame, j->frame_len); /* takes the frame */
+            else send_bytes(c, j->frame, j->frame_len), free(j->frame);
+            j->frame = NULL;
         }
-        free(j);
+        job_free(j);
     }
+}
+
+static int queue_job(conn *c, uint32_t id, sign_job *j)
+{
+    node_server *s = c->s;
+    j->conn_id = c->cid;
+    j->id = id;
+    c->njobs++;
+    pthread_mutex_lock(&s->mu);
+    job_push(&s->todo, &s->todo_tail, j);
+    pthread_cond_signal(&s->cv);
+    pthread_mutex_unlock(&s->mu);
+    return 0;
 }
 
 static int do_sign(conn *c, uint32_t id, const uint8_t *body, size_t len)
 {
-    node_server *s = c->s;
     const char *why = NULL;
     sign_job *j = calloc(1, sizeof *j);
     if (!j || proto_sign_req_parse(body, len, &j->r, &why) != 0) {
@@ -306,14 +362,36 @@ static int do_sign(conn *c, uint32_t id, const uint8_t *body, size_t len)
         violation(c, "too many requests in flight");
         return -1;
     }
-    j->conn_id = c->cid;
-    j->id = id;
-    c->njobs++;
-    pthread_mutex_lock(&s->mu);
-    job_push(&s->todo, &s->todo_tail, j);
-    pthread_cond_signal(&s->cv);
-    pthread_mutex_unlock(&s->mu);
-    return 0;
+    j->type = PROTO_SIGN;
+    return queue_job(c, id, j);
+}
+
+/* CONTROL and CERT_INSTALL: the body is checked on the loop (a violation closes the connection),
+ * then a worker carries the request out. */
+static int do_operator(conn *c, uint8_t type, uint32_t id, const uint8_t *body, size_t len)
+{
+    const char *why = NULL;
+    proto_control_req cr;
+    proto_der_list l;
+    int bad = type == PROTO_CONTROL ? proto_control_req_parse(body, len, &cr, &why)
+                                    : proto_der_list_parse(body, len, PROTO_CERT_MAX, &l, &why);
+    if (bad == 0 && type == PROTO_CERT_INSTALL && l.n != 2) bad = -1, why = "CERT_INSTALL takes exactly two certificates";
+    if (bad != 0) {
+        send_error(c, id, PROTO_ERR_BAD_REQUEST, why ? why : "malformed request");
+        violation(c, why ? why : "malformed request");
+        return -1;
+    }
+    sign_job *j = calloc(1, sizeof *j);
+    if (!j || !(j->body = malloc(len ? len : 1)) || c->njobs + c->npending >= MAX_PENDING) {
+        if (j) free(j->body);
+        free(j);
+        violation(c, "too many requests in flight");
+        return -1;
+    }
+    memcpy(j->body, body, len);
+    j->body_len = len;
+    j->type = type;
+    return queue_job(c, id, j);
 }
 
 /* Cluster mode: the backend's answer, with this server's uptime and counters. */
@@ -470,6 +548,7 @@ static int dispatch(conn *c, const proto_header *h, const uint8_t *body)
     case PROTO_CSRS:
         if (c->s->cfg.backend) return do_der_pair(c, h->id, PROTO_CSRS, c->s->cfg.backend->csrs);
         return send_error(c, h->id, PROTO_ERR_NOT_AVAILABLE, "no CSRs: development keys");
+    case PROTO_CONTROL: case PROTO_CERT_INSTALL: return do_operator(c, h->type, h->id, body, h->body_len);
     default: violation(c, "unexpected message type"); return -1;
     }
 }
@@ -485,21 +564,29 @@ static void on_read(struct bufferevent *bev, void *arg)
 {
     conn *c = arg;
     struct evbuffer *in = bufferevent_get_input(bev);
-    uint8_t hb[PROTO_HEADER_LEN], body[256];
+    uint8_t hb[PROTO_HEADER_LEN], small[256];
     for (;;) {
         size_t avail = evbuffer_get_length(in);
         if (avail < PROTO_HEADER_LEN) break;
         proto_header h;
         const char *why = NULL;
         evbuffer_copyout(in, hb, sizeof hb);
-        if (proto_header_parse(hb, 1, &h, &why) != 0 || h.body_len > sizeof body) {
-            violation(c, why ? why : "body too large");
+        /* the header parser bounds the body by its type: CONTROL and CERT_INSTALL carry certificates */
+        if (proto_header_parse(hb, 1, &h, &why) != 0) {
+            violation(c, why ? why : "bad header");
             return;
         }
         if (avail < PROTO_HEADER_LEN + h.body_len) break;
+        uint8_t *body = h.body_len <= sizeof small ? small : malloc(h.body_len);
+        if (!body) {
+            violation(c, "out of memory");
+            return;
+        }
         evbuffer_drain(in, PROTO_HEADER_LEN);
         evbuffer_remove(in, body, h.body_len);
-        if (dispatch(c, &h, body) != 0) return; /* closed */
+        int closed = dispatch(c, &h, body) != 0;
+        if (body != small) free(body);
+        if (closed) return;
     }
     if (evbuffer_get_length(in)) {
         if (!evtimer_pending(c->frame_timer, NULL)) {
@@ -583,10 +670,7 @@ void node_server_free(node_server *s)
     pthread_cond_broadcast(&s->cv);
     pthread_mutex_unlock(&s->mu);
     for (unsigned i = 0; i < s->nworkers; i++) pthread_join(s->workers[i], NULL);
-    for (sign_job *j; (j = job_pop(&s->done, &s->done_tail));) {
-        free(j->frame);
-        free(j);
-    }
+    for (sign_job *j; (j = job_pop(&s->done, &s->done_tail));) job_free(j);
     while (s->conns) conn_close(s->conns);
     if (s->listener) evconnlistener_free(s->listener);
     if (s->done_ev) event_free(s->done_ev);

@@ -32,6 +32,12 @@ typedef struct {
     int (*csrs)(void *arg, uint8_t **ec, size_t *ec_len, uint8_t **ml, size_t *ml_len);
     int (*binding)(void *arg, uint8_t **der, size_t *len);
     int (*attest)(void *arg, const uint8_t *nonce, size_t nonce_len, attest_evidence *ev);
+    /* On the signing workers (they may block and fsync). NULL: answered "not available".
+     * control: an operator's signed command (CONTROL, node/node_control.h); install: CA-issued
+     * certificates (CERT_INSTALL, ECDSA then ML-DSA). 0 accepted and done, or -1 with why. */
+    int (*control)(void *arg, const proto_control_req *r, char *why, size_t whylen);
+    int (*install)(void *arg, const uint8_t *ec, size_t ec_len, const uint8_t *ml, size_t ml_len, char *why,
+                   size_t whylen);
     void *arg;
 } node_backend;
 

@@ -15,7 +15,7 @@
 #   cl_more FILE REGEX N          true if more than N lines of FILE match (for cl_wait)
 #   cl_start_node I CONF [ARGS]   cctsa-node --cluster node I (config CONF, dev CA ./ca, socket ./nI.sock);
 #                                 NODE_BIN overrides the binary (e.g. cctsa-node-faults)
-#   cl_start_gateway              cctsa-gateway in front of the five sockets; sets URL, GW_PID
+#   cl_start_gateway [ARGS]       cctsa-gateway in front of the five sockets; sets URL, GW_PID
 #   cl_health FIELD VALUE         the gateway's /health has "FIELD":"VALUE"
 #   cl_ts PROFILE NAME            openssl ts -query | curl URL/tsa/PROFILE | openssl ts -verify (ECDSA root,
 #                                 /certs as untrusted); files NAME.tsq NAME.tsr
@@ -89,7 +89,7 @@ cl_start_node() {
 cl_start_gateway() {
   local i args=()
   for i in $(seq $CL_N); do args+=(--node "unix:$PWD/n$i.sock"); done
-  "$BIN/cctsa-gateway" "${args[@]}" --listen 127.0.0.1:0 >gw.out 2>gw.err &
+  "$BIN/cctsa-gateway" "${args[@]}" --listen 127.0.0.1:0 "$@" >gw.out 2>gw.err &
   GW_PID=$!
   PIDS+=($!)
   cl_wait 10 grep -q 'listening on' gw.out || { echo "the gateway did not start:"; cat gw.err; return 1; }
