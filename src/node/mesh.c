@@ -181,7 +181,10 @@ static void refuse(mesh_conn *c, const char *reason)
     size_t rl = strnlen(reason, MESH_REASON_MAX);
     b[0] = MESH_MSG_REFUSE;
     memcpy(b + 1, reason, rl);
-    if (c->slot >= 0 && m->peers[c->slot].conn == c) set_state(m, c->slot, MESH_PEER_REFUSED, reason, NULL);
+    /* the slot's state changes only if c owns it or nothing else does (a stranger naming a live
+     * peer must not get that peer marked REFUSED) */
+    if (c->slot >= 0 && (m->peers[c->slot].conn == c || !m->peers[c->slot].conn))
+        set_state(m, c->slot, MESH_PEER_REFUSED, reason, NULL);
     else mesh_log(m, 1, "refusing a connection: %s", reason);
     if (conn_write(c, MESH_CHAN_MESH, b, 1 + rl) != 0) {
         conn_close(c, reason);
@@ -215,10 +218,10 @@ static void on_hello(mesh_conn *c, const uint8_t *body, size_t len)
             snprintf(r, sizeof r, "mesh: %s is not a peer that dials us", h.addr);
             return refuse(c, r);
         }
-        if (m->peers[s].conn) conn_close(m->peers[s].conn, "replaced by a new connection");
+        /* A candidate for slot s only: anyone who reaches the port can send a HELLO naming any
+         * peer, so the connection takes the slot (replacing a live one) only once its evidence has
+         * verified (mesh_verified); until then the peer's state and connection are untouched. */
         c->slot = s;
-        m->peers[s].conn = c;
-        set_state(m, s, MESH_PEER_ATTESTING, "", NULL);
     } else if (strcmp(m->peers[c->slot].addr, h.addr) != 0) {
         return refuse(c, "mesh: the peer names another --mesh address than the one we dialled");
     }
@@ -258,9 +261,10 @@ void mesh_verified(mesh *m, mesh_vjob *j)
     mesh_conn *c = m->conns;
     while (c && c->id != j->conn_id) c = c->next;
     if (!c || c->closing) { /* closed meanwhile: a refusal of its evidence still stands */
-        if (j->rc != 0 && (!m->peers[j->slot].conn || m->peers[j->slot].conn == c)) {
+        if (j->rc != 0) {
             count_refusal(m, j->kind);
-            set_state(m, j->slot, MESH_PEER_REFUSED, j->reason, NULL);
+            if (!m->peers[j->slot].conn) set_state(m, j->slot, MESH_PEER_REFUSED, j->reason, NULL);
+            else mesh_log(m, 1, "refused a connection claiming to be %s: %s", m->peers[j->slot].name, j->reason);
         }
         return mesh_vjob_free(j);
     }
@@ -280,6 +284,17 @@ void mesh_verified(mesh *m, mesh_vjob *j)
     }
     mesh_peer_info info = j->info;
     mesh_vjob_free(j);
+    int clash = mesh_identity_clash(m, c->slot, info.chip_id, info.key);
+    if (clash >= 0) {
+        char reason[MESH_REASON_MAX];
+        snprintf(reason, sizeof reason, "attestation: chip id or node key already used by peer %s", m->peers[clash].name);
+        count_refusal(m, MESH_REFUSED_CHIP_ID);
+        return refuse(c, reason);
+    }
+    if (m->peers[c->slot].conn != c) { /* an accepted connection, now attested: it takes the slot */
+        if (m->peers[c->slot].conn) conn_close(m->peers[c->slot].conn, "replaced by a new attested connection");
+        m->peers[c->slot].conn = c;
+    }
     memcpy(c->key, info.key, MESH_KEY_BYTES);
     memcpy(c->boot_id, info.boot_id, MESH_BOOT_ID_BYTES);
     int first = !c->verified;

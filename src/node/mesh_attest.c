@@ -138,14 +138,7 @@ int mesh_attest_peer(mesh *m, int slot, const mesh_hello *h, const uint8_t *spki
     *kind = MESH_REFUSED_CHIP_ID;
     if (!memcmp(key, m->key, MESH_KEY_BYTES) || !memcmp(c.chip_id, m->chip_id, ATTEST_CHIP_ID_BYTES))
         return snprintf(reason, rlen, "attestation: chip id or node key equals our own"), -1;
-    int clash = -1;
-    pthread_mutex_lock(&m->mu);
-    for (int i = 0; i < MESH_PEERS; i++) {
-        const mesh_peer_info *o = &m->peers[i].info;
-        if (i == slot || (o->state != MESH_PEER_UP && o->state != MESH_PEER_ATTESTING)) continue;
-        if (!memcmp(o->chip_id, c.chip_id, ATTEST_CHIP_ID_BYTES) || !memcmp(o->key, key, MESH_KEY_BYTES)) clash = i;
-    }
-    pthread_mutex_unlock(&m->mu);
+    int clash = mesh_identity_clash(m, slot, c.chip_id, key);
     if (clash >= 0)
         return snprintf(reason, rlen, "attestation: chip id or node key already used by peer %s",
                         m->peers[clash].name), -1;
@@ -177,4 +170,18 @@ int mesh_config_peer(mesh_config *cfg, int i, char *arg)
     cfg->peer_names[i] = arg;
     cfg->peers[i] = eq + 1;
     return 0;
+}
+
+int mesh_identity_clash(mesh *m, int slot, const uint8_t chip_id[ATTEST_CHIP_ID_BYTES],
+                        const uint8_t key[MESH_KEY_BYTES])
+{
+    int clash = -1;
+    pthread_mutex_lock(&m->mu);
+    for (int i = 0; i < MESH_PEERS; i++) {
+        const mesh_peer_info *o = &m->peers[i].info;
+        if (i == slot || (o->state != MESH_PEER_UP && o->state != MESH_PEER_ATTESTING)) continue;
+        if (!memcmp(o->chip_id, chip_id, ATTEST_CHIP_ID_BYTES) || !memcmp(o->key, key, MESH_KEY_BYTES)) clash = i;
+    }
+    pthread_mutex_unlock(&m->mu);
+    return clash;
 }

@@ -150,6 +150,11 @@ int mesh_hello_parse(const uint8_t *body, size_t len, mesh_hello *h, const char 
  * (MESH_REFUSED_*). */
 int mesh_attest_peer(mesh *m, int slot, const mesh_hello *h, const uint8_t *spki, size_t spki_len,
                      mesh_peer_info *info, int *kind, char *reason, size_t rlen);
+/* The other peer (slot != slot) already UP or ATTESTING with this chip id or node key, or -1.
+ * Takes m->mu; run again on the loop thread before a verified connection takes its slot, since two
+ * HELLOs may be verified back to back before either peer's info is filled. */
+int mesh_identity_clash(mesh *m, int slot, const uint8_t chip_id[ATTEST_CHIP_ID_BYTES],
+                        const uint8_t key[MESH_KEY_BYTES]);
 
 /* mesh_verify.c: peers' evidence is verified on one thread of the mesh, never on the loop. */
 int mesh_verify_start(mesh *m, char *err, size_t errlen);

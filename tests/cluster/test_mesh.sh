@@ -4,7 +4,8 @@
 # intact; a stopped (SIGSTOP) peer goes DOWN by silence; a killed peer goes DOWN and comes back UP
 # with a new boot id; a peer with a changed measured configuration is REFUSED and the reason names
 # the measurement; fault hook: a corrupted frame header makes the receiver close the connection
-# (logged), dropped frames never arrive while other peers still get theirs.
+# (logged), dropped frames never arrive while other peers still get theirs; an unattested stranger
+# claiming a live peer's address is refused without disturbing that peer's link.
 set -u
 . "$(dirname "$0")/cluster_lib.sh"
 cl_setup "$1" mesh
@@ -18,6 +19,18 @@ check "five probes mesh up (every node sees 4 peers UP)" cl_wait 30 all_up
 check "every node receives 1 MiB + 300 KB intact from each of its 4 peers" cl_wait 30 all_frames
 check "no corrupted frame was delivered" bash -c '! grep -h BAD node*.out'
 check "1 MiB frames were delivered" grep -q '^recv node. #0 1048576 ok$' node1.out
+
+# An unattested stranger claiming to be a live peer (HELLOs naming its address) is refused without
+# touching that peer's connection: the node whose address sorts highest accepts from all others.
+order=$(for i in 1 2 3 4 5; do echo "tcp:127.0.0.1:${MESH_PORT[i]} $i"; done | LC_ALL=C sort | awk '{print $2}')
+low=$(echo "$order" | head -1)
+high=$(echo "$order" | tail -1)
+lines=$(wc -l <"node$high.out")
+attempts=$(python3 "$(dirname "$0")/mesh_impostor.py" "${MESH_PORT[high]}" "tcp:127.0.0.1:${MESH_PORT[low]}" 3)
+check "the impostor got its HELLOs in ($attempts attempts)" test "${attempts:-0}" -ge 10
+check "node$high refused the impostor (logged)" grep -q "claiming to be node$low\|refusing a connection" "node$high.err"
+check "node$low's live link to node$high survived the impostor" bash -c "! tail -n +$((lines + 1)) node$high.out | grep -q '^peer node$low \(DOWN\|REFUSED\|ATTESTING\)'"
+check "node$low is still UP at node$high" bash -c "grep '^peer node$low ' node$high.out | tail -1 | grep -q ' UP '"
 
 # SIGSTOP: silence makes the peers mark it DOWN; SIGCONT: it comes back UP with the same boot id.
 boot4=$(awk '/^self/ {print $3}' node4.out)
