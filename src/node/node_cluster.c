@@ -428,40 +428,37 @@ static int new_time(node_cluster *nc, const node_cluster_opts *o, mesh_config *m
     return 0;
 }
 
+/* Undo a partial node_cluster_new: the engine (if any), the mesh, the clock (once made), operations. */
+static node_cluster *abandon(node_cluster *nc, cluster *c, int with_time)
+{
+    cluster_free(c);
+    mesh_free(nc->m);
+    if (with_time) free_time(nc);
+    ops_free(nc);
+    pthread_mutex_destroy(&nc->mu);
+    free(nc);
+    return NULL;
+}
+
 node_cluster *node_cluster_new(const node_cluster_opts *o, char *err, size_t errlen)
 {
     node_cluster *nc = calloc(1, sizeof *nc);
     if (!nc) return snprintf(err, errlen, "out of memory"), NULL;
     pthread_mutex_init(&nc->mu, NULL);
-    if (ops_init(nc, o, err, errlen) != 0) {
-        ops_free(nc);
-        free(nc);
-        return NULL;
-    }
+    if (ops_init(nc, o, err, errlen) != 0) return abandon(nc, NULL, 0);
     mesh_config mc = {.base = o->base, .name = o->name, .listen = o->mesh_listen, .on_frame = on_frame,
                       .on_peer = on_peer, .arg = nc};
-    if (new_time(nc, o, &mc, err, errlen) != 0) {
-        free_time(nc);
-        free(nc);
-        return NULL;
-    }
+    if (new_time(nc, o, &mc, err, errlen) != 0) return abandon(nc, NULL, 1);
     nc->names[0] = o->name;
     for (int i = 0; i < MESH_PEERS; i++) {
         if (!o->peer_args[i] || mesh_config_peer(&mc, i, o->peer_args[i]) != 0) {
             snprintf(err, errlen, "--peer takes NAME=tcp:HOST:PORT, four times");
-            free_time(nc);
-            ops_free(nc);
-            free(nc);
-            return NULL;
+            return abandon(nc, NULL, 1);
         }
         nc->names[1 + i] = mc.peer_names[i];
     }
-    if (mesh_config_attest(&mc, o->config, o->name, err, errlen) != 0 || !(nc->m = mesh_new(&mc, err, errlen))) {
-        free_time(nc);
-        ops_free(nc);
-        free(nc);
-        return NULL;
-    }
+    if (mesh_config_attest(&mc, o->config, o->name, err, errlen) != 0 || !(nc->m = mesh_new(&mc, err, errlen)))
+        return abandon(nc, NULL, 1);
     nc->attested_at = time(NULL); /* mesh_new verified our own evidence */
     nc->deadline_ms = o->issue_deadline_ms ? o->issue_deadline_ms : 5000;
     nc->last_state = LC_NODE_COUNT;
@@ -473,32 +470,16 @@ node_cluster *node_cluster_new(const node_cluster_opts *o, char *err, size_t err
                          .provider = mc.policy.provider, .time_block = node_time_block_encode,
                          .time_block_arg = nc->nt, .audit = nc->audit, .node_name = node_name, .name_arg = nc};
     cluster *c = cluster_new(&cc, err, errlen);
-    if (!c) {
-        mesh_free(nc->m);
-        free_time(nc);
-        ops_free(nc);
-        free(nc);
-        return NULL;
-    }
+    if (!c) return abandon(nc, NULL, 1);
 #ifdef CCTSA_CLUSTER_FAULTS
     if (o->cluster_fault && cluster_set_fault(c, o->cluster_fault) != 0) {
         snprintf(err, errlen, "unknown --cluster-fault rule '%s' (gentime=MS, tamper-tbs, none)", o->cluster_fault);
-        cluster_free(c);
-        mesh_free(nc->m);
-        free_time(nc);
-        ops_free(nc);
-        free(nc);
-        return NULL;
+        return abandon(nc, c, 1);
     }
 #else
     if (o->cluster_fault) {
         snprintf(err, errlen, "--cluster-fault exists only in test builds (cctsa-node-faults)");
-        cluster_free(c);
-        mesh_free(nc->m);
-        free_time(nc);
-        ops_free(nc);
-        free(nc);
-        return NULL;
+        return abandon(nc, c, 1);
     }
 #endif
     nc->c = c; /* the loop has not run yet: no mesh callback was missed */
