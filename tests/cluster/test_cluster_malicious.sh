@@ -18,7 +18,8 @@ cl_stop 5 USR1 # arms its fault rules
 check "node5's fault rules are armed" cl_wait 10 grep -q 'FAULT HOOK ARMED' node5.err
 for k in $(seq 20); do cl_ts classic warm$k >/dev/null 2>&1; done # sessions with node5 in them
 check "node5 corrupted frames (fault hook active)" grep -q 'fault: flipping a body bit' node5.err
-key5=$(grep -o 'node key [0-9a-f]*' node5.out | head -1 | cut -d' ' -f3)
+key5=$(grep -ho 'node key [0-9a-f]*' node5.out node5.err | head -1 | cut -d' ' -f3)
+check "node5 printed its node key" test -n "$key5"
 named() { grep -q "node ${key5:0:16} excluded: " node1.err node2.err node3.err node4.err; }
 check "honest nodes name node5 (its node key) as a culprit and exclude it" cl_wait 30 named
 "$BIN/cctsa-gateway" --node "unix:$PWD/n1.sock" --node "unix:$PWD/n2.sock" --node "unix:$PWD/n3.sock" \
