@@ -294,6 +294,8 @@ void mesh_verified(mesh *m, mesh_vjob *j)
     if (m->peers[c->slot].conn != c) { /* an accepted connection, now attested: it takes the slot */
         if (m->peers[c->slot].conn) conn_close(m->peers[c->slot].conn, "replaced by a new attested connection");
         m->peers[c->slot].conn = c;
+        set_state(m, c->slot, MESH_PEER_ATTESTING, "", NULL); /* as a dialled link: the engine sees the
+                                                                 old key before the new one (restarts) */
     }
     memcpy(c->key, info.key, MESH_KEY_BYTES);
     memcpy(c->boot_id, info.boot_id, MESH_BOOT_ID_BYTES);
