@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#include "tsp/tsp_engine.h"
+#include "tsp/tsp_status.h"
 
 /* Overall /health status for st: "ok", "warning" (expiring) or "unavailable" (cannot sign). */
 const char *gateway_cert_health(const tsp_cert_status *st);

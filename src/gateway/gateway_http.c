@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/base.h"
 #include "gateway/gateway_conn.h"
 #include "gateway/gateway_info.h"
 #include "gateway/gateway_metrics.h"

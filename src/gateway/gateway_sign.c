@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/base.h"
 #include "tsp/tsp_req.h"
 
 #define TICK_MS 50

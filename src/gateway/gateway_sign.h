@@ -24,7 +24,8 @@
 
 #include "proto/node_addr.h"
 #include "proto/node_proto.h"
-#include "tsp/tsp_engine.h" /* tsp_engine_result, tsp_cert_status: types only */
+#include "tsp/tsp_profile.h"
+#include "tsp/tsp_status.h"
 
 #define GW_MAX_NODES 16
 

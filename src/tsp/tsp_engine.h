@@ -29,22 +29,6 @@ typedef struct {
 
 typedef struct tsp_engine tsp_engine;
 
-/* What happened to one request, for logging. */
-typedef struct {
-    int status;       /* tsp_status */
-    int fail;         /* failure bit, -1 when granted */
-    int profile;      /* profile used, -1 if none was chosen */
-    const char *why;  /* static explanation of a rejection, NULL when granted */
-    int unavailable;  /* 1 if the TSA cannot serve right now (certificate outside its validity,
-                         no trusted time): HTTP front ends answer 503 */
-    int kind;         /* tsp_outcome_kind of a rejection */
-} tsp_engine_result;
-
-/* The three kinds of refusal, kept apart: a final answer to the client (badAlg, unacceptedPolicy
- * ...), one another node may not give (no trusted time here, a signer failed, signing too slow),
- * and one no node can avoid right now (certificate outside its validity: HTTP 503). */
-typedef enum { TSP_OUTCOME_FINAL = 0, TSP_OUTCOME_RETRY_ELSEWHERE = 1, TSP_OUTCOME_UNAVAILABLE = 2 } tsp_outcome_kind;
-
 /* The fields of a validated request, as a node receives them (it never parses the request DER). */
 typedef struct {
     int path_profile;           /* tsp_profile or TSP_PATH_DEFAULT */
@@ -58,19 +42,6 @@ typedef struct {
 } tsp_issue_req;
 
 #define TSP_SIGN_LATE_MS 500 /* a token finished later than this after its time reading is discarded */
-
-#define TSP_CERT_WARN_DAYS 30 /* fewer days of validity left than this: warn */
-
-typedef enum { TSP_CERT_OK, TSP_CERT_EXPIRING, TSP_CERT_EXPIRED, TSP_CERT_NOT_YET_VALID, TSP_CERT_NONE } tsp_cert_state;
-
-typedef struct {
-    tsp_cert_state state;  /* of the configured certificate that is worst off */
-    time_t not_before;     /* latest notBefore of the configured certificates */
-    time_t not_after;      /* earliest notAfter */
-    long long seconds_left; /* not_after - now (negative once expired) */
-} tsp_cert_status;
-
-#define TSP_PATH_DEFAULT (-1) /* request arrived on /tsa: profile from reqPolicy or the default */
 
 /* NULL if the configuration is unusable (no time source, bad profile, an invalid or repeated policy OID). */
 tsp_engine *tsp_engine_new(const tsp_engine_config *cfg);
@@ -89,7 +60,6 @@ const uint8_t *tsp_engine_policy(tsp_engine *e, tsp_profile p, size_t *len);
 
 /* Validity of the configured TSA certificates at now. */
 void tsp_engine_cert_status(tsp_engine *e, time_t now, tsp_cert_status *st);
-const char *tsp_cert_state_name(tsp_cert_state s); /* "ok", "expiring", "expired", "not_yet_valid", "none" */
 /* Run fn(arg) while no request is being answered, e.g. to replace the certificates behind the
  * configured identities; returns fn's result. */
 int tsp_engine_update(tsp_engine *e, int (*fn)(void *arg), void *arg);

@@ -57,4 +57,6 @@ int tsp_policies_find(const tsp_policies *pol, const uint8_t *oid, size_t n);
  * first arcs, as Go reads it); compare with TSP_OID_GO_MAX_BITS. */
 unsigned tsp_oid_max_arc_bits(const uint8_t *oid, size_t n);
 
+#define TSP_PATH_DEFAULT (-1) /* request arrived on /tsa: profile from reqPolicy or the default */
+
 #endif

@@ -1,6 +1,5 @@
 /* tsp_status.c: PKIStatusInfo names and rejection responses. */
 #include "tsp/tsp_status.h"
-#include "tsp/tsp_engine.h"
 
 #include "asn1/der.h"
 
