@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "base/base.h"
+
 enum {
     DER_BOOLEAN = 0x01, DER_INTEGER = 0x02, DER_BIT_STRING = 0x03, DER_OCTET_STRING = 0x04,
     DER_NULL = 0x05, DER_OID = 0x06, DER_ENUMERATED = 0x0A, DER_UTF8_STRING = 0x0C,
@@ -62,7 +64,7 @@ void der_put_ia5(der_writer *w, const char *s);                       /* IA5Stri
 void der_put_bit_flags(der_writer *w, uint32_t flags);
 /* Hand over the encoding (caller frees); -1 if any error occurred or elements are still open.
  * Either way the writer is released afterwards (calling der_writer_free again is harmless). */
-int der_writer_finish(der_writer *w, uint8_t **out, size_t *outlen);
+CC_MUST_CHECK int der_writer_finish(der_writer *w, uint8_t **out, size_t *outlen);
 
 /* ---------------- reader ---------------- */
 typedef struct {
@@ -81,51 +83,51 @@ typedef struct {
 enum { DER_OK = 0, DER_ERR = -1, DER_EOF = -2 };
 
 void der_reader_init(der_reader *r, const uint8_t *p, size_t len);
-int der_reader_done(const der_reader *r);               /* 1 if nothing remains */
-int der_peek_tag(const der_reader *r);                  /* next tag, or -1 at end */
-int der_read(der_reader *r, der_elem *e);               /* DER_OK, DER_EOF at end, DER_ERR */
-int der_expect(der_reader *r, unsigned tag, der_elem *e);   /* DER_ERR unless next tag matches */
+CC_MUST_CHECK int der_reader_done(const der_reader *r);               /* 1 if nothing remains */
+CC_MUST_CHECK int der_peek_tag(const der_reader *r);                  /* next tag, or -1 at end */
+CC_MUST_CHECK int der_read(der_reader *r, der_elem *e);               /* DER_OK, DER_EOF at end, DER_ERR */
+CC_MUST_CHECK int der_expect(der_reader *r, unsigned tag, der_elem *e);   /* DER_ERR unless next tag matches */
 /* Optional element: DER_OK if present (and read), DER_EOF if the next tag differs or input ended. */
-int der_optional(der_reader *r, unsigned tag, der_elem *e);
+CC_MUST_CHECK int der_optional(der_reader *r, unsigned tag, der_elem *e);
 /* Enter a constructed element: a reader over its contents. */
-int der_enter(der_reader *r, unsigned tag, der_reader *inner);
+CC_MUST_CHECK int der_enter(der_reader *r, unsigned tag, der_reader *inner);
 
 /* Contents decoders (strict DER), each on an element already read. */
-int der_get_bool(const der_elem *e, int *v);
-int der_get_uint(const der_elem *e, uint64_t *v);       /* non-negative, fits in 64 bits */
+CC_MUST_CHECK int der_get_bool(const der_elem *e, int *v);
+CC_MUST_CHECK int der_get_uint(const der_elem *e, uint64_t *v);       /* non-negative, fits in 64 bits */
 /* Non-negative INTEGER magnitude: *mag points into the input, leading 00 removed (zero gives the
  * single octet 00). */
-int der_get_uint_bytes(const der_elem *e, const uint8_t **mag, size_t *n);
-int der_get_bits(const der_elem *e, const uint8_t **p, size_t *n); /* BIT STRING, 0 unused bits */
-int der_oid_equals(const der_elem *e, const uint8_t *oid_val, size_t n);
-int der_get_gentime(const der_elem *e, time_t *secs, unsigned *millis);
-int der_get_x509_time(const der_elem *e, time_t *secs); /* UTCTime or GeneralizedTime */
+CC_MUST_CHECK int der_get_uint_bytes(const der_elem *e, const uint8_t **mag, size_t *n);
+CC_MUST_CHECK int der_get_bits(const der_elem *e, const uint8_t **p, size_t *n); /* BIT STRING, 0 unused bits */
+CC_MUST_CHECK int der_oid_equals(const der_elem *e, const uint8_t *oid_val, size_t n);
+CC_MUST_CHECK int der_get_gentime(const der_elem *e, time_t *secs, unsigned *millis);
+CC_MUST_CHECK int der_get_x509_time(const der_elem *e, time_t *secs); /* UTCTime or GeneralizedTime */
 
 /* Additions (not in the first API draft). */
 /* Why the last reader/decoder call on this thread returned DER_ERR (static string). */
 const char *der_error_reason(void);
 /* Validate a whole encoding: exactly one element, no trailing bytes, constructed contents parse
  * completely up to DER_MAX_DEPTH levels, universal primitive types follow their DER rules. */
-int der_check_tree(const uint8_t *p, size_t len);
-int der_get_int(const der_elem *e, int64_t *v);         /* signed INTEGER that fits in 64 bits */
+CC_MUST_CHECK int der_check_tree(const uint8_t *p, size_t len);
+CC_MUST_CHECK int der_get_int(const der_elem *e, int64_t *v);         /* signed INTEGER that fits in 64 bits */
 /* Any DER BIT STRING: unused bits 0..7, zero when empty, and the unused bits themselves zero. */
-int der_get_bitstring(const der_elem *e, const uint8_t **p, size_t *n, unsigned *unused);
+CC_MUST_CHECK int der_get_bitstring(const der_elem *e, const uint8_t **p, size_t *n, unsigned *unused);
 /* Named bit list (at most 32 bits, no trailing zero bits) into flags, bit i = named bit i. */
-int der_get_bit_flags(const der_elem *e, uint32_t *flags);
+CC_MUST_CHECK int der_get_bit_flags(const der_elem *e, uint32_t *flags);
 /* Character-set checks: 1 if valid. UTF-8 must be well-formed (shortest form, no NUL). */
-int der_utf8_valid(const uint8_t *s, size_t n);
-int der_printable_valid(const uint8_t *s, size_t n);
-int der_ia5_valid(const uint8_t *s, size_t n);
+CC_MUST_CHECK int der_utf8_valid(const uint8_t *s, size_t n);
+CC_MUST_CHECK int der_printable_valid(const uint8_t *s, size_t n);
+CC_MUST_CHECK int der_ia5_valid(const uint8_t *s, size_t n);
 /* OID contents: 1 if non-empty, minimal subidentifiers (no leading 0x80), each at most
  * DER_OID_MAX_ARC_BYTES base-128 digits (161 bits: room for 2.25.<128-bit UUID> arcs). */
 #define DER_OID_MAX_ARC_BYTES 23
-int der_oid_valid(const uint8_t *oid_val, size_t n);
+CC_MUST_CHECK int der_oid_valid(const uint8_t *oid_val, size_t n);
 /* X.690 11.6 SET OF order: compare two encodings as octet strings, the shorter one padded with
  * trailing zeros (<0, 0, >0). der_set_of_sorted: 1 if the SET OF contents p (a run of elements)
  * are in that order, 0 if not or if they do not parse. */
-int der_set_order_cmp(const uint8_t *a, size_t an, const uint8_t *b, size_t bn);
-int der_set_of_sorted(const uint8_t *p, size_t len);
+CC_MUST_CHECK int der_set_order_cmp(const uint8_t *a, size_t an, const uint8_t *b, size_t bn);
+CC_MUST_CHECK int der_set_of_sorted(const uint8_t *p, size_t len);
 /* OID contents as dotted decimal ("1.2.840.10045.4.3.3"); -1 if malformed or cap too small. */
-int der_oid_to_string(const uint8_t *oid_val, size_t n, char *out, size_t cap);
+CC_MUST_CHECK int der_oid_to_string(const uint8_t *oid_val, size_t n, char *out, size_t cap);
 
 #endif

@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "base/base.h"
+
 #include "x509/tcbinfo.h"
 
 #define ATTEST_REPORT_BYTES 1184  /* 0x4A0 */
@@ -124,7 +126,7 @@ void attest_claims_tcbinfo(const attest_claims *c, x509_tcbinfo *t);
 
 /* Locate the SNP report inside an evidence container: a bare 1184-byte report (offset 0) or an
  * Azure vTPM HCL report ("HCLA" header, report at 0x20). 0 with *off set, or -1. */
-int attest_report_locate(const uint8_t *blob, size_t len, size_t *off);
+CC_MUST_CHECK int attest_report_locate(const uint8_t *blob, size_t len, size_t *off);
 
 /* ---------- sev-snp evidence (guest side) ---------- */
 /* Get a report with REPORT_DATA = binding via configfs-tsm or /dev/sev-guest, probed at run time.
@@ -135,8 +137,8 @@ attest_err attest_snp_evidence(const uint8_t binding[ATTEST_BINDING_BYTES], atte
 /* ---------- sim provider ---------- */
 /* Measurement = SHA-384("cctsa-sim-measurement-v1" || u64be(len) || executable bytes || u64be(len)
  * || configuration bytes). The node passes its own /proc/self/exe and its configuration file. */
-int attest_sim_measure(const char *exe_path, const char *config_path, uint8_t out[ATTEST_MEASUREMENT_BYTES]);
-int attest_sim_measure_bytes(const uint8_t *exe, size_t exe_len, const uint8_t *cfg, size_t cfg_len,
+CC_MUST_CHECK int attest_sim_measure(const char *exe_path, const char *config_path, uint8_t out[ATTEST_MEASUREMENT_BYTES]);
+CC_MUST_CHECK int attest_sim_measure_bytes(const uint8_t *exe, size_t exe_len, const uint8_t *cfg, size_t cfg_len,
                              uint8_t out[ATTEST_MEASUREMENT_BYTES]);
 /* A signed sim report (v3 layout, Milan TCB layout, policy 0x30000, VMPL 0) with the given
  * measurement, binding and chip id, and its endorsements (VCEK then ASK, DER; the simulation root
@@ -146,7 +148,7 @@ attest_err attest_sim_evidence(const uint8_t measurement[ATTEST_MEASUREMENT_BYTE
                                const uint8_t binding[ATTEST_BINDING_BYTES],
                                const uint8_t chip_id[ATTEST_CHIP_ID_BYTES], attest_evidence *ev);
 /* Default sim chip id: SHA-512("cctsa-sim-chip-v1" || /etc/machine-id || label). */
-int attest_sim_chip_id(const char *label, uint8_t chip_id[ATTEST_CHIP_ID_BYTES]);
+CC_MUST_CHECK int attest_sim_chip_id(const char *label, uint8_t chip_id[ATTEST_CHIP_ID_BYTES]);
 
 /* ---------- measured configuration ---------- */
 /* The attestation settings of a node's measured configuration file: lines "key = value", '#'
@@ -154,21 +156,21 @@ int attest_sim_chip_id(const char *label, uint8_t chip_id[ATTEST_CHIP_ID_BYTES])
  * errors. Keys: attest.provider (sev-snp | sim; default sev-snp), attest.max_vmpl (0..3),
  * attest.min_tcb (bl.tee.snp.ucode[.fmc], decimal), attest.measurement (96 hex digits).
  * 0, or -1 with a message in why. */
-int attest_config_parse(const char *text, size_t len, attest_policy *p, char *why, size_t whylen);
-int attest_config_load(const char *path, attest_policy *p, char *why, size_t whylen);
+CC_MUST_CHECK int attest_config_parse(const char *text, size_t len, attest_policy *p, char *why, size_t whylen);
+CC_MUST_CHECK int attest_config_load(const char *path, attest_policy *p, char *why, size_t whylen);
 /* The same line format for any component's settings (time.* uses it): apply(ctx, key, value) is
  * called for each key starting with prefix and returns 0, -1 (bad value) or -2 (unknown key). */
 typedef int (*attest_config_apply_fn)(void *ctx, const char *key, const char *val);
-int attest_config_each(const char *text, size_t len, const char *prefix, attest_config_apply_fn fn, void *ctx,
+CC_MUST_CHECK int attest_config_each(const char *text, size_t len, const char *prefix, attest_config_apply_fn fn, void *ctx,
                        char *why, size_t whylen);
-int attest_config_load_each(const char *path, const char *prefix, attest_config_apply_fn fn, void *ctx, char *why,
+CC_MUST_CHECK int attest_config_load_each(const char *path, const char *prefix, attest_config_apply_fn fn, void *ctx, char *why,
                             size_t whylen);
 
 /* Endorsement input: a PEM bundle of CERTIFICATE blocks, concatenated DER certificates, or a GHCB
  * certificate table (as SNP_GET_EXT_REPORT and configfs-tsm auxblob return it), at most
  * ATTEST_MAX_CERTS certificates and ATTEST_MAX_ENDORSEMENT_BYTES. Normalised to concatenated DER
  * (*der malloc'd). 0, or -1 if malformed. */
-int attest_endorsements_normalize(const uint8_t *in, size_t len, uint8_t **der, size_t *derlen);
+CC_MUST_CHECK int attest_endorsements_normalize(const uint8_t *in, size_t len, uint8_t **der, size_t *derlen);
 
 /* Printable names. */
 const char *attest_product_name(attest_product p);

@@ -6,6 +6,8 @@
 
 #include <openssl/x509.h>
 
+#include "base/base.h"
+
 #include "attest/attest.h"
 
 /* Raw report, decoded field by field from its little-endian layout. */
@@ -19,7 +21,7 @@ typedef struct {
 
 /* Structural parse: size, version, SIGNATURE_ALGO, MBZ ranges, SIGNING_KEY. Records failures in res
  * and returns 0 if the fields could be read at all (size correct), -1 otherwise. */
-int snp_report_parse(const uint8_t *buf, size_t len, snp_report *r, attest_result *res);
+CC_MUST_CHECK int snp_report_parse(const uint8_t *buf, size_t len, snp_report *r, attest_result *res);
 /* Product from CPUID (v3+); ATTEST_PRODUCT_UNKNOWN for v2 or an unknown family/model. */
 attest_product snp_product_from_cpuid(const snp_report *r);
 attest_tcb snp_tcb_decode(uint64_t tcb, attest_product p);
@@ -32,7 +34,7 @@ typedef struct {
     X509 *cert[ATTEST_MAX_CERTS];
     int n;
 } snp_certs;
-int snp_certs_parse(const uint8_t *in, size_t len, snp_certs *out);
+CC_MUST_CHECK int snp_certs_parse(const uint8_t *in, size_t len, snp_certs *out);
 void snp_certs_free(snp_certs *c);
 /* The VCEK/VLEK leaf: the one P-384 certificate that is not a CA; NULL if none or several. */
 X509 *snp_certs_leaf(const snp_certs *c);
@@ -50,7 +52,7 @@ typedef struct {
 } snp_vcek_ext;
 /* -1 if an extension is present but malformed (INTEGER out of 0..255, hwID neither 8/64 raw bytes
  * nor an OCTET STRING of them, both hwID and CSP_ID). */
-int snp_vcek_ext_parse(X509 *leaf, snp_vcek_ext *e);
+CC_MUST_CHECK int snp_vcek_ext_parse(X509 *leaf, snp_vcek_ext *e);
 attest_product snp_product_from_name(const char *name);
 
 /* Root-of-trust profile: which self-signed roots to trust and what the leaf must look like. */
@@ -60,12 +62,12 @@ typedef struct {
 } snp_trust;
 /* Verify the chain of certs up to a trusted root at time at (0 = now). On success *product is the
  * root's product (UNKNOWN for the sim root). Failures are recorded in res; 0 or -1. */
-int snp_chain_verify(const snp_certs *certs, X509 *leaf, int vlek, const snp_trust *t, time_t at,
+CC_MUST_CHECK int snp_chain_verify(const snp_certs *certs, X509 *leaf, int vlek, const snp_trust *t, time_t at,
                      attest_product *product, attest_result *res);
 /* The product of a pinned AMD root (ARK), or UNKNOWN if x is not one. */
 attest_product snp_pinned_ark(X509 *x);
 /* SHA-256 of a certificate's DER. */
-int snp_cert_fingerprint(X509 *x, uint8_t out[32]);
+CC_MUST_CHECK int snp_cert_fingerprint(X509 *x, uint8_t out[32]);
 
 /* The simulation root certificate from its deterministic key (a new reference; X509_free it), or
  * NULL on failure. */

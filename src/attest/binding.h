@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "base/base.h"
+
 #include "attest/attest.h"
 #include "x509/signer.h"
 
@@ -44,7 +46,7 @@ void binding_report_data(const uint8_t transcript_hash[BINDING_HASH_BYTES], uint
 
 /* Encode and sign (ecdsa: X509_ALG_ECDSA_P384 signer, mldsa: X509_ALG_MLDSA65 signer). The signed
  * message is "cctsa-binding-record-v1" || 0x00 || DER(BindingContent). *der malloc'd. 0 or -1. */
-int binding_build(const binding_content *c, const x509_signer *ecdsa, const x509_signer *mldsa, uint8_t **der,
+CC_MUST_CHECK int binding_build(const binding_content *c, const x509_signer *ecdsa, const x509_signer *mldsa, uint8_t **der,
                   size_t *len);
 
 /* Strict parse; spans point into der. 0 or -1. */
@@ -55,7 +57,7 @@ typedef struct {
     const uint8_t *ecdsa_sig, *mldsa_sig;
     size_t ecdsa_sig_len, mldsa_sig_len;
 } binding_view;
-int binding_parse(const uint8_t *der, size_t len, binding_view *v);
+CC_MUST_CHECK int binding_parse(const uint8_t *der, size_t len, binding_view *v);
 
 /* Checks of the record, each its own bit in binding_verdict.failed. */
 typedef enum {
@@ -84,7 +86,7 @@ typedef struct {
  * minimum TCB; the measurement must be the record's; the chain is checked at the record's time),
  * REPORT_DATA, chip ids, both certificates (TSA profile, chain to one of the CA certificates at the
  * record's time, TcbInfo measurement) and both signatures. 0 if every check passed, else -1. */
-int binding_verify(const uint8_t *der, size_t len, const attest_policy *policy, const uint8_t *const *ca,
+CC_MUST_CHECK int binding_verify(const uint8_t *der, size_t len, const attest_policy *policy, const uint8_t *const *ca,
                    const size_t *ca_len, int nca, binding_verdict *out);
 
 #endif

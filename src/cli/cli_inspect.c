@@ -65,7 +65,7 @@ static void print_signer(const tsp_signer_info *si, const char *indent)
     der_reader r;
     der_elem e;
     der_reader_init(&r, si->sid_serial.p, si->sid_serial.n);
-    if (der_read(&r, &e) == DER_OK) der_get_uint_bytes(&e, &serial, &serial_len);
+    if (der_read(&r, &e) != DER_OK || der_get_uint_bytes(&e, &serial, &serial_len) != DER_OK) serial = NULL, serial_len = 0;
     printf("%ssigner:\n", indent);
     printf("%s  issuer: ", indent);
     print_name("", si->sid_issuer.p, si->sid_issuer.n);

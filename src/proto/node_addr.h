@@ -5,6 +5,8 @@
 #define CCTSA_NODE_ADDR_H
 
 #include <stddef.h>
+
+#include "base/base.h"
 #include <sys/socket.h>
 
 typedef struct {
@@ -15,12 +17,12 @@ typedef struct {
 } node_addr;
 
 /* 0, or -1 if s is not unix:PATH, vsock:CID:PORT or tcp:HOST:PORT. */
-int node_addr_parse(const char *s, node_addr *a);
+CC_MUST_CHECK int node_addr_parse(const char *s, node_addr *a);
 /* A listening socket (a stale unix socket file is replaced); -1 with errno. */
-int node_addr_listen(const node_addr *a);
+CC_MUST_CHECK int node_addr_listen(const node_addr *a);
 /* A non-blocking socket of the endpoint's family (not connected); -1 with errno. */
-int node_addr_socket(const node_addr *a);
+CC_MUST_CHECK int node_addr_socket(const node_addr *a);
 /* A non-blocking socket whose connect() has been started; -1 with errno. */
-int node_addr_connect(const node_addr *a);
+CC_MUST_CHECK int node_addr_connect(const node_addr *a);
 
 #endif

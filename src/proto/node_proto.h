@@ -12,6 +12,8 @@
 #define CCTSA_NODE_PROTO_H
 
 #include <stddef.h>
+
+#include "base/base.h"
 #include <stdint.h>
 
 #define PROTO_MAGIC "CCTN"
@@ -39,7 +41,7 @@ uint32_t proto_max_body(uint8_t type);
 void proto_header_write(uint8_t out[PROTO_HEADER_LEN], uint8_t type, uint32_t id, uint32_t body_len);
 /* Parse and check a header: magic, version, flags 0, known type, body within the type's limit.
  * requests_only: the node accepts only request types. 0, or -1 with *why. */
-int proto_header_parse(const uint8_t in[PROTO_HEADER_LEN], int requests_only, proto_header *h, const char **why);
+CC_MUST_CHECK int proto_header_parse(const uint8_t in[PROTO_HEADER_LEN], int requests_only, proto_header *h, const char **why);
 
 /* ---- SIGN ---- */
 #define PROTO_PROFILE_DEFAULT 0xFF /* /tsa: the node picks by reqPolicy, else its default profile */
@@ -63,11 +65,11 @@ typedef struct {
 } proto_sign_req;
 
 /* Which template a MessageImprint DER matches (the gateway, after its strict parse), or -1. */
-int proto_imprint_template_of(const uint8_t *imprint_tlv, size_t len, int hash_alg);
+CC_MUST_CHECK int proto_imprint_template_of(const uint8_t *imprint_tlv, size_t len, int hash_alg);
 /* The MessageImprint DER for a template and digest (the node); its length, or 0 if they do not fit. */
 size_t proto_imprint_build(int tmpl, const uint8_t *digest, size_t digest_len, uint8_t out[PROTO_IMPRINT_MAX]);
 size_t proto_sign_req_encode(const proto_sign_req *r, uint8_t *out, size_t cap); /* 0 if it does not fit */
-int proto_sign_req_parse(const uint8_t *body, size_t len, proto_sign_req *r, const char **why);
+CC_MUST_CHECK int proto_sign_req_parse(const uint8_t *body, size_t len, proto_sign_req *r, const char **why);
 
 /* SIGN result. */
 enum { PROTO_GRANTED = 0, PROTO_REJECTED = 1, PROTO_RETRY_ELSEWHERE = 2, PROTO_UNAVAILABLE = 3 };
@@ -82,8 +84,8 @@ typedef struct {
 } proto_sign_resp;
 /* Encoded into a malloc'd buffer with room for the frame header in front: *out points at the
  * header, *len covers header + body. */
-int proto_sign_resp_frame(const proto_sign_resp *r, uint32_t id, uint8_t **out, size_t *len);
-int proto_sign_resp_parse(const uint8_t *body, size_t len, proto_sign_resp *r, const char **why);
+CC_MUST_CHECK int proto_sign_resp_frame(const proto_sign_resp *r, uint32_t id, uint8_t **out, size_t *len);
+CC_MUST_CHECK int proto_sign_resp_parse(const uint8_t *body, size_t len, proto_sign_resp *r, const char **why);
 
 /* ---- STATUS: a fixed 96-byte base, then (flag PROTO_STATUS_CLUSTER) the cluster block ---- */
 enum { PROTO_TIME_SYNCED = 0, PROTO_TIME_HOLDOVER = 1, PROTO_TIME_UNSYNCED = 2, PROTO_TIME_EXCLUDED = 3 };
@@ -157,7 +159,7 @@ void proto_status_encode(const proto_status *s, uint8_t out[PROTO_STATUS_LEN]);
 size_t proto_status_write(const proto_status *s, uint8_t out[PROTO_STATUS_MAX_LEN]);
 /* Exactly 96 bytes without the flag, exactly 96 + PROTO_CLUSTER_LEN with it; every field in range,
  * text fields length-prefixed, printable and zero-padded, reserved bytes zero. */
-int proto_status_parse(const uint8_t *body, size_t len, proto_status *s, const char **why);
+CC_MUST_CHECK int proto_status_parse(const uint8_t *body, size_t len, proto_status *s, const char **why);
 
 /* ---- ATTEST: nonce (16..64 bytes) -> evidence bytes ---- */
 #define PROTO_ATTEST_NONCE_MIN 16
@@ -176,8 +178,8 @@ typedef struct {
     size_t len[PROTO_DER_LIST_MAX];
 } proto_der_list;
 /* Into a malloc'd frame (header in front), as proto_sign_resp_frame. */
-int proto_der_list_frame(uint8_t type, uint32_t id, const proto_der_list *l, uint8_t **out, size_t *len);
-int proto_der_list_parse(const uint8_t *body, size_t len, size_t item_max, proto_der_list *l, const char **why);
+CC_MUST_CHECK int proto_der_list_frame(uint8_t type, uint32_t id, const proto_der_list *l, uint8_t **out, size_t *len);
+CC_MUST_CHECK int proto_der_list_parse(const uint8_t *body, size_t len, size_t item_max, proto_der_list *l, const char **why);
 
 /* CERT_INSTALL result: accepted u8 (0/1) | reason_len u8 | reason (why refused; printable). */
 typedef struct {
@@ -185,7 +187,7 @@ typedef struct {
     char reason[PROTO_REASON_MAX + 1];
 } proto_install_resp;
 size_t proto_install_resp_encode(const proto_install_resp *r, uint8_t out[2 + PROTO_REASON_MAX]);
-int proto_install_resp_parse(const uint8_t *body, size_t len, proto_install_resp *r, const char **why);
+CC_MUST_CHECK int proto_install_resp_parse(const uint8_t *body, size_t len, proto_install_resp *r, const char **why);
 
 /* ATTEST answer: the report (ATTEST_REPORT_BYTES = 1184) | endorsements len u32 | endorsements. */
 #define PROTO_ATTEST_REPORT_LEN 1184
@@ -194,7 +196,7 @@ typedef struct {
     const uint8_t *endorsements;
     size_t endorsements_len;
 } proto_attest_resp;
-int proto_attest_resp_parse(const uint8_t *body, size_t len, proto_attest_resp *r, const char **why);
+CC_MUST_CHECK int proto_attest_resp_parse(const uint8_t *body, size_t len, proto_attest_resp *r, const char **why);
 
 /* ---- CONTROL: u32 envelope_len | signed command envelope (node/operator.h parses it) | u32 ec_len
  * | ECDSA certificate DER | u32 ml_len | ML-DSA certificate DER (both empty except install-certs).
@@ -206,19 +208,19 @@ typedef struct {
     uint32_t envelope_len, ec_len, ml_len;
 } proto_control_req;
 /* Body into a malloc'd buffer with room for the frame header in front (*out: header + body). */
-int proto_control_req_frame(const proto_control_req *r, uint32_t id, uint8_t **out, size_t *len);
-int proto_control_req_parse(const uint8_t *body, size_t len, proto_control_req *r, const char **why);
+CC_MUST_CHECK int proto_control_req_frame(const proto_control_req *r, uint32_t id, uint8_t **out, size_t *len);
+CC_MUST_CHECK int proto_control_req_parse(const uint8_t *body, size_t len, proto_control_req *r, const char **why);
 enum { PROTO_CONTROL_ACCEPTED = 0, PROTO_CONTROL_REFUSED = 1 };
 /* The whole answer frame into out (cap >= PROTO_HEADER_LEN + 1 + PROTO_REASON_MAX); its length.
  * The reason is cut at PROTO_REASON_MAX bytes, and bytes that are not printable ASCII become '?'. */
 size_t proto_control_resp_frame(uint32_t id, uint8_t outcome, const char *reason, uint8_t *out, size_t cap);
-int proto_control_resp_parse(const uint8_t *body, size_t len, uint8_t *outcome, char reason[PROTO_REASON_MAX + 1]);
+CC_MUST_CHECK int proto_control_resp_parse(const uint8_t *body, size_t len, uint8_t *outcome, char reason[PROTO_REASON_MAX + 1]);
 
 /* ---- ERROR: code u16, reason text ---- */
 enum { PROTO_ERR_BAD_REQUEST = 1, PROTO_ERR_NOT_AVAILABLE = 2, PROTO_ERR_INTERNAL = 3 };
 /* The whole ERROR frame into out (cap >= PROTO_HEADER_LEN + 2 + PROTO_REASON_MAX); its length. */
 size_t proto_error_frame(uint32_t id, uint16_t code, const char *reason, uint8_t *out, size_t cap);
-int proto_error_parse(const uint8_t *body, size_t len, uint16_t *code, char reason[PROTO_REASON_MAX + 1]);
+CC_MUST_CHECK int proto_error_parse(const uint8_t *body, size_t len, uint16_t *code, char reason[PROTO_REASON_MAX + 1]);
 
 uint32_t proto_get32(const uint8_t *p);
 void proto_put32(uint8_t *p, uint32_t v);

@@ -8,6 +8,8 @@
 #define CCTSA_TIME_NTS_H
 
 #include <stddef.h>
+
+#include "base/base.h"
 #include <stdint.h>
 
 #include "time/time_engine.h"
@@ -38,7 +40,7 @@ size_t nts_ke_request(uint8_t out[16]);
  * and acceptable (protocol NTPv4, AEAD 15, at least one cookie, nothing after End of Message),
  * -1 with the reason on anything else: an Error record, an unknown critical record, a record
  * body above 256 bytes, a total above 16 KiB, a malformed known record. */
-int nts_ke_parse(const uint8_t *buf, size_t len, nts_ke_result *out, char *why, size_t whylen);
+CC_MUST_CHECK int nts_ke_parse(const uint8_t *buf, size_t len, nts_ke_result *out, char *why, size_t whylen);
 
 /* ---------- NTPv4 with NTS (pure) ---------- */
 typedef struct {
@@ -66,7 +68,7 @@ typedef struct {
  * origin == xmt, UID echoed, the Authenticator verifies under the S2C key over everything before
  * it; new cookies come from its plaintext (fields after it are ignored). 0 on success, 1 for an
  * NTS NAK (unauthenticated, nak = 1, only the UID and origin matched), -1 with the reason. */
-int nts_ntp_parse(const uint8_t *pkt, size_t len, const nts_keys *k, const uint8_t uid[NTS_UID_BYTES],
+CC_MUST_CHECK int nts_ntp_parse(const uint8_t *pkt, size_t len, const nts_keys *k, const uint8_t uid[NTS_UID_BYTES],
                   uint64_t xmt, nts_ntp_response *out, char *why, size_t whylen);
 
 /* NTP timestamp (seconds since 1900 in the era around 2036's wrap) <-> ns since 1970. */
@@ -88,7 +90,7 @@ void nts_source_free(nts_source *s);
 
 /* One authenticated NTP exchange timed on clock, re-keying first when the jar is empty (not
  * more often than rekey_min_ns). 0 with a sample, or -1 with the reason. */
-int nts_source_sample(nts_source *s, time_interval_clock clock, time_sample *out, char *why, size_t whylen);
+CC_MUST_CHECK int nts_source_sample(nts_source *s, time_interval_clock clock, time_sample *out, char *why, size_t whylen);
 
 /* Certificates of later NTS-KE exchanges are checked for validity at this UTC time (seconds);
  * 0 (the default) checks no validity dates. The engine's trusted time is used when it has one,
@@ -103,7 +105,7 @@ int nts_poll_round(time_engine *e, nts_source *const *src, int n, time_interval_
                    void (*on_fail)(void *ctx, int source, const char *why), void *ctx, time_sample *last);
 
 /* NTS-KE alone (used by nts_source_sample): certificate dates checked at cert_time_s, or not if 0. */
-int nts_ke_exchange(const nts_source_config *cfg, int64_t cert_time_s, nts_keys *keys, nts_ke_result *res, char *why,
+CC_MUST_CHECK int nts_ke_exchange(const nts_source_config *cfg, int64_t cert_time_s, nts_keys *keys, nts_ke_result *res, char *why,
                     size_t whylen);
 
 #endif

@@ -11,6 +11,8 @@
 
 #include <stddef.h>
 
+#include "base/base.h"
+
 #include "time/nts.h"
 
 typedef struct {
@@ -22,10 +24,10 @@ typedef struct {
 } time_config;
 
 /* host[:port] or [v6]:port into cfg->host/port. 0, or -1 if malformed. */
-int time_parse_server(const char *s, nts_source_config *cfg);
+CC_MUST_CHECK int time_parse_server(const char *s, nts_source_config *cfg);
 
 /* 0, or -1 with the reason. At least one server and the CA roots are required. */
-int time_config_parse(const char *text, size_t len, time_config *c, char *why, size_t whylen);
-int time_config_load(const char *path, time_config *c, char *why, size_t whylen);
+CC_MUST_CHECK int time_config_parse(const char *text, size_t len, time_config *c, char *why, size_t whylen);
+CC_MUST_CHECK int time_config_load(const char *path, time_config *c, char *why, size_t whylen);
 
 #endif

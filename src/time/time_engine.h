@@ -16,6 +16,8 @@
 #define CCTSA_TIME_ENGINE_H
 
 #include <stddef.h>
+
+#include "base/base.h"
 #include <stdint.h>
 
 #define TIME_NS_PER_S 1000000000LL
@@ -86,19 +88,19 @@ typedef struct {
 
 /* Per-sample checks (authenticated, leap != 3, stratum 1..15, RTT, root distance). 0 if the
  * sample may be used, else -1 with the reason in why. Pure. */
-int time_sample_check(const time_sample *s, char *why, size_t whylen);
+CC_MUST_CHECK int time_sample_check(const time_sample *s, char *why, size_t whylen);
 /* Half-width of a sample's correctness interval: rtt/2 + root_delay/2 + root_dispersion. */
 int64_t time_sample_lambda(const time_sample *s);
 
 /* Marzullo's algorithm over n intervals [lo[i], hi[i]]: the region covered by the most intervals.
  * Returns that count (0 if n == 0) and the region in *rlo, *rhi. Pure. */
-int time_marzullo(const int64_t *lo, const int64_t *hi, int n, int64_t *rlo, int64_t *rhi);
+CC_MUST_CHECK int time_marzullo(const int64_t *lo, const int64_t *hi, int n, int64_t *rlo, int64_t *rhi);
 
 /* Part 2: is a peer's proposed genTime acceptable against our own reading? 0 if it lies in
  * [own - TIME_PEER_BEHIND_NS, own + TIME_PEER_AHEAD_NS] and our reading is trusted; else -1 with
  * the reason. Peers veto; they never adopt each other's time. Pure; in time_peer.c (time_peer.h
  * has the whole participant check with the coordinator's time block). */
-int time_peer_gentime_check(const time_reading *own, int64_t peer_gentime_ns, char *why, size_t whylen);
+CC_MUST_CHECK int time_peer_gentime_check(const time_reading *own, int64_t peer_gentime_ns, char *why, size_t whylen);
 
 /* Per-source verdict of the last selection. */
 typedef enum { TIME_SRC_NONE = 0, TIME_SRC_REJECTED, TIME_SRC_FALSETICKER, TIME_SRC_TRUECHIMER } time_verdict;
@@ -144,13 +146,14 @@ int time_engine_select(time_engine *e);
 
 /* The current reading: 0 if the time may be used for a token (SYNCED or HOLDOVER, eps <= E_max,
  * not near a leap second), else -1 with state and reason set, and the refusal counted. */
-int time_engine_now(time_engine *e, time_reading *out);
+CC_MUST_CHECK int time_engine_now(time_engine *e, time_reading *out);
 
 /* The same reading without counting a refusal (for the engine's own users, e.g. certificate
  * dates in NTS-KE; never for tokens). */
-int time_engine_peek(time_engine *e, time_reading *out);
+CC_MUST_CHECK int time_engine_peek(time_engine *e, time_reading *out);
 
-/* The engine's own reading as time_engine_peek, but ignoring a cluster exclusion: for the
+/* The engine's own reading as time_engine_peek (on failure *out is a refused reading, so callers
+ * that only report it may ignore the result), but ignoring a cluster exclusion: for the
  * cross-node probes (time_peer.h), since an excluded node keeps measuring to rejoin. Never for
  * tokens. */
 int time_engine_peek_own(time_engine *e, time_reading *out);

@@ -12,6 +12,8 @@
 #define CCTSA_TIME_NODE_H
 
 #include <stddef.h>
+
+#include "base/base.h"
 #include <stdint.h>
 
 #include "time/time_config.h"
@@ -63,11 +65,11 @@ void time_node_status(time_node *t, time_status *out);
 /* Part 2 seam: the cross-node checks exclude (1) or readmit (0) this node. */
 void time_node_set_excluded(time_node *t, int excluded, const char *why);
 /* The reading as the engine gives it, without counting a refusal. */
-int time_node_peek(time_node *t, time_reading *out);
+CC_MUST_CHECK int time_node_peek(time_node *t, time_reading *out);
 /* The engine's own reading ignoring a cluster exclusion (time_engine_peek_own), and the block a
  * message carries (the state as the node shows it, EXCLUDED included): time_probe_io's read and
  * block. */
-int time_node_peek_own(time_node *t, time_reading *out);
+CC_MUST_CHECK int time_node_peek_own(time_node *t, time_reading *out);
 void time_node_block(time_node *t, time_block *out);
 /* Tests and fault builds only: move every reading by offset_ns from now on (0 ends it). */
 void time_node_set_test_offset(time_node *t, int64_t offset_ns);

@@ -14,6 +14,8 @@
 #define CCTSA_TIME_PEER_H
 
 #include <stddef.h>
+
+#include "base/base.h"
 #include <stdint.h>
 
 #include "time/time_engine.h"
@@ -39,12 +41,12 @@ void time_block_from(const time_reading *r, const time_status *st, time_block *o
 size_t time_block_encode(const time_block *b, uint8_t out[TIME_BLOCK_BYTES]);
 /* Strict: exactly TIME_BLOCK_BYTES, known version, state and flags, reserved byte 0, and a trusted
  * state (SYNCED, HOLDOVER) only with eps <= E_max and a sync age. 0, or -1 with the reason. */
-int time_block_parse(const uint8_t *in, size_t len, time_block *out, char *why, size_t whylen);
+CC_MUST_CHECK int time_block_parse(const uint8_t *in, size_t len, time_block *out, char *why, size_t whylen);
 /* SYNCED or HOLDOVER with eps <= E_max: the sender may coordinate and sign. */
-int time_block_trusted(const time_block *b);
+CC_MUST_CHECK int time_block_trusted(const time_block *b);
 /* The sender's own clock is trusted even if the cluster excluded it (SYNCED, HOLDOVER or
  * EXCLUDED with eps <= E_max and a sync age): its probe timestamps can be measured. */
-int time_block_clock_usable(const time_block *b);
+CC_MUST_CHECK int time_block_clock_usable(const time_block *b);
 
 /* ---------- the participant's check of a signing request ---------- */
 typedef enum {
@@ -96,14 +98,14 @@ size_t time_probe_encode(const time_probe_msg *m, uint8_t out[TIME_PROBE_BYTES])
  * a PROBE has view 0, t2 = t3 = 0 and a usable clock (time_block_clock_usable); a REPLY has
  * t2 > 0 and t3 >= t2 if its sender's clock is usable, else t2 = t3 = 0. 0, or -1 with the
  * reason. */
-int time_probe_parse(const uint8_t *in, size_t len, time_probe_msg *out, char *why, size_t whylen);
+CC_MUST_CHECK int time_probe_parse(const uint8_t *in, size_t len, time_probe_msg *out, char *why, size_t whylen);
 
 /* NTP arithmetic (ns): offset of the peer's clock against ours, and the round-trip delay. */
 int64_t time_probe_offset(int64_t t1, int64_t t2, int64_t t3, int64_t t4);
 int64_t time_probe_delay(int64_t t1, int64_t t2, int64_t t3, int64_t t4);
 #define TIME_PROBE_MARGIN_NS (50 * TIME_NS_PER_MS)
 /* |offset| <= eps_self + eps_peer + delay/2 + 50 ms (and delay >= 0). */
-int time_probe_consistent(int64_t offset, int64_t delay, int64_t eps_self, int64_t eps_peer);
+CC_MUST_CHECK int time_probe_consistent(int64_t offset, int64_t delay, int64_t eps_self, int64_t eps_peer);
 
 /* ---------- the heartbeat state machine ---------- */
 #define TIME_PROBE_PEERS 4
@@ -151,7 +153,7 @@ void time_probe_tick(time_probe *p);
  * current round is measured. 0, or -1 if it was refused (malformed, stale, unexpected). */
 int time_probe_receive(time_probe *p, int peer, const uint8_t *msg, size_t len);
 /* Whether peer slot may sign with us (cluster_peer_update's time_ok). */
-int time_probe_peer_ok(const time_probe *p, int peer);
+CC_MUST_CHECK int time_probe_peer_ok(const time_probe *p, int peer);
 void time_probe_get_status(const time_probe *p, time_probe_status *out);
 
 #endif

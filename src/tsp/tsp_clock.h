@@ -10,6 +10,8 @@
 #include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "base/base.h"
 #include <time.h>
 
 typedef enum { TSP_TIME_SYNCED = 0, TSP_TIME_HOLDOVER = 1, TSP_TIME_UNSYNCED = 2, TSP_TIME_EXCLUDED = 3 } tsp_time_state;
@@ -57,7 +59,7 @@ typedef struct {
     tsp_gentime_precision precision; /* TSP_GENTIME_SECONDS after init */
 } tsp_issuer_state;
 
-int tsp_issuer_state_init(tsp_issuer_state *st);  /* draws the random prefix; -1 on RNG failure */
+CC_MUST_CHECK int tsp_issuer_state_init(tsp_issuer_state *st);  /* draws the random prefix; -1 on RNG failure */
 void tsp_issuer_state_destroy(tsp_issuer_state *st);
 /* Take the next (genTime, serial) pair: genTime is the source time truncated to the state's
  * precision, or the last genTime if the time stepped back by at most eps; *ms is 0 in
@@ -66,7 +68,7 @@ void tsp_issuer_state_destroy(tsp_issuer_state *st);
  * consumed on failure. */
 #define TSP_ISSUE_NO_TIME 1
 #define TSP_ISSUE_BACKWARDS 2
-int tsp_issuer_next(tsp_issuer_state *st, const tsp_time_source *ts, time_t *sec, unsigned *ms,
+CC_MUST_CHECK int tsp_issuer_next(tsp_issuer_state *st, const tsp_time_source *ts, time_t *sec, unsigned *ms,
                     uint8_t serial[TSP_SERIAL_BYTES]);
 
 #endif

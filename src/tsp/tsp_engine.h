@@ -11,6 +11,8 @@
 #define CCTSA_TSP_ENGINE_H
 
 #include <stddef.h>
+
+#include "base/base.h"
 #include <stdint.h>
 
 #include "tsp/tsp_clock.h"
@@ -48,13 +50,13 @@ tsp_engine *tsp_engine_new(const tsp_engine_config *cfg);
 void tsp_engine_free(tsp_engine *e);
 /* Answer one request. path_profile is a tsp_profile or TSP_PATH_DEFAULT. Returns 0 with a
  * response (granted or rejection) in *resp (malloc'd); -1 only if no response could be encoded. */
-int tsp_engine_respond(tsp_engine *e, const uint8_t *req, size_t len, int path_profile, uint8_t **resp,
+CC_MUST_CHECK int tsp_engine_respond(tsp_engine *e, const uint8_t *req, size_t len, int path_profile, uint8_t **resp,
                        size_t *resp_len, tsp_engine_result *res);
 
 /* Issue a token for already validated fields (the node's entry point); same contract as
  * tsp_engine_respond. A token whose signing finished more than TSP_SIGN_LATE_MS after its time
  * reading is discarded and issued again (twice at most, then a retry-elsewhere refusal). */
-int tsp_engine_issue(tsp_engine *e, const tsp_issue_req *r, uint8_t **resp, size_t *resp_len, tsp_engine_result *res);
+CC_MUST_CHECK int tsp_engine_issue(tsp_engine *e, const tsp_issue_req *r, uint8_t **resp, size_t *resp_len, tsp_engine_result *res);
 /* The policy OID contents of a profile (points into the engine). */
 const uint8_t *tsp_engine_policy(tsp_engine *e, tsp_profile p, size_t *len);
 
@@ -62,6 +64,6 @@ const uint8_t *tsp_engine_policy(tsp_engine *e, tsp_profile p, size_t *len);
 void tsp_engine_cert_status(tsp_engine *e, time_t now, tsp_cert_status *st);
 /* Run fn(arg) while no request is being answered, e.g. to replace the certificates behind the
  * configured identities; returns fn's result. */
-int tsp_engine_update(tsp_engine *e, int (*fn)(void *arg), void *arg);
+CC_MUST_CHECK int tsp_engine_update(tsp_engine *e, int (*fn)(void *arg), void *arg);
 
 #endif

@@ -5,6 +5,8 @@
 #define CCTSA_TSP_HASH_H
 
 #include <stddef.h>
+
+#include "base/base.h"
 #include <stdint.h>
 
 typedef enum {
@@ -16,17 +18,17 @@ typedef enum {
 #define TSP_HASH_MAX_LEN 64
 
 /* Lookup by OID contents bytes: the algorithm, or -1 if unknown or not accepted (SHA-1, MD5...). */
-int tsp_hash_from_oid(const uint8_t *oid, size_t n);
+CC_MUST_CHECK int tsp_hash_from_oid(const uint8_t *oid, size_t n);
 /* 1 if the OID names a known-weak digest (SHA-1, MD5, SHA-224): rejected with badAlg. */
-int tsp_hash_oid_is_weak(const uint8_t *oid, size_t n);
+CC_MUST_CHECK int tsp_hash_oid_is_weak(const uint8_t *oid, size_t n);
 /* Lookup by name as on the command line ("sha256", "sha3-384", ...); -1 if unknown. */
-int tsp_hash_from_name(const char *name);
+CC_MUST_CHECK int tsp_hash_from_name(const char *name);
 const char *tsp_hash_name(tsp_hash_alg alg);
 const uint8_t *tsp_hash_oid(tsp_hash_alg alg, size_t *n);
 size_t tsp_hash_len(tsp_hash_alg alg);
 /* Hash `len` bytes into out (tsp_hash_len(alg) bytes). 0 on success, -1 on failure. */
-int tsp_hash(tsp_hash_alg alg, const uint8_t *in, size_t len, uint8_t *out);
+CC_MUST_CHECK int tsp_hash(tsp_hash_alg alg, const uint8_t *in, size_t len, uint8_t *out);
 /* Hash a whole file; 0 on success, -1 (errno set by stdio) if it cannot be read. */
-int tsp_hash_file(tsp_hash_alg alg, const char *path, uint8_t *out);
+CC_MUST_CHECK int tsp_hash_file(tsp_hash_alg alg, const char *path, uint8_t *out);
 
 #endif

@@ -5,6 +5,8 @@
 #define CCTSA_TSP_PARSE_H
 
 #include <stddef.h>
+
+#include "base/base.h"
 #include <stdint.h>
 
 #include "tsp/tsp_tstinfo.h"
@@ -57,8 +59,8 @@ typedef struct {
 
 /* 0 on success; -1 with a message in err otherwise. A rejection response parses successfully
  * (has_resp = 1, token empty). */
-int tsp_parse(const uint8_t *der, size_t len, tsp_parsed *out, char *err, size_t errlen);
+CC_MUST_CHECK int tsp_parse(const uint8_t *der, size_t len, tsp_parsed *out, char *err, size_t errlen);
 /* Parse one SignerInfo TLV (also used for the compat countersignature). 0 or -1 with *why. */
-int tsp_parse_signer_info(const uint8_t *tlv, size_t len, tsp_signer_info *si, int allow_companion, const char **why);
+CC_MUST_CHECK int tsp_parse_signer_info(const uint8_t *tlv, size_t len, tsp_signer_info *si, int allow_companion, const char **why);
 
 #endif

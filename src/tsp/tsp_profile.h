@@ -8,6 +8,8 @@
 #define CCTSA_TSP_PROFILE_H
 
 #include <stddef.h>
+
+#include "base/base.h"
 #include <stdint.h>
 
 typedef enum {
@@ -26,14 +28,14 @@ typedef enum {
 #define TSP_POLICY_COMPAT_STR TSP_DEV_ARC ".4"
 
 const char *tsp_profile_name(tsp_profile p);
-int tsp_profile_from_name(const char *name); /* -1 if unknown */
+CC_MUST_CHECK int tsp_profile_from_name(const char *name); /* -1 if unknown */
 /* URL path: "/tsa" gives dflt, "/tsa/<name>" the named profile; -1 for any other path. */
-int tsp_profile_from_path(const char *path, tsp_profile dflt);
+CC_MUST_CHECK int tsp_profile_from_path(const char *path, tsp_profile dflt);
 
 /* The development-default policies (OID contents bytes; dotted form). */
 const uint8_t *tsp_profile_policy(tsp_profile p, size_t *n);
 const char *tsp_profile_policy_str(tsp_profile p);
-int tsp_profile_from_policy(const uint8_t *oid, size_t n); /* -1 if not a default policy */
+CC_MUST_CHECK int tsp_profile_from_policy(const uint8_t *oid, size_t n); /* -1 if not a default policy */
 
 /* A policy OID per profile. */
 #define TSP_POLICY_MAX 64 /* OID contents bytes */
@@ -47,12 +49,12 @@ void tsp_policies_default(tsp_policies *pol);
 /* Set profile p's policy from dotted decimal (at least two arcs, first 0..2, second < 40 under 0
  * and 1, each subidentifier at most 161 bits as in asn1/der.h). 0, or -1 if malformed or too long
  * (pol unchanged). */
-int tsp_policies_set(tsp_policies *pol, tsp_profile p, const char *dotted);
+CC_MUST_CHECK int tsp_policies_set(tsp_policies *pol, tsp_profile p, const char *dotted);
 /* "PROFILE=OID" (e.g. "compat=1.3.6.1.4.1.32473.3161.4", as --policy takes it): sets that
  * profile's policy; returns the profile, or -1 if malformed (pol unchanged). */
-int tsp_policies_set_arg(tsp_policies *pol, const char *arg);
+CC_MUST_CHECK int tsp_policies_set_arg(tsp_policies *pol, const char *arg);
 /* Profile whose policy is oid, or -1. pol NULL means the development defaults. */
-int tsp_policies_find(const tsp_policies *pol, const uint8_t *oid, size_t n);
+CC_MUST_CHECK int tsp_policies_find(const tsp_policies *pol, const uint8_t *oid, size_t n);
 /* Number of bits of the largest subidentifier of OID contents (the first one combines the two
  * first arcs, as Go reads it); compare with TSP_OID_GO_MAX_BITS. */
 unsigned tsp_oid_max_arc_bits(const uint8_t *oid, size_t n);

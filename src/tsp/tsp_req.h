@@ -4,6 +4,8 @@
 #define CCTSA_TSP_REQ_H
 
 #include <stddef.h>
+
+#include "base/base.h"
 #include <stdint.h>
 
 #include "tsp/tsp_hash.h"
@@ -29,10 +31,10 @@ typedef struct {
 /* Parse a DER TimeStampReq. 0 on success; -1 with *fail set to the failure bit (badDataFormat,
  * badRequest, badAlg, unacceptedExtension) and *why to a short static explanation. The policy
  * is not checked here (profiles decide). */
-int tsp_req_parse(const uint8_t *der, size_t len, tsp_req *req, tsp_fail *fail, const char **why);
+CC_MUST_CHECK int tsp_req_parse(const uint8_t *der, size_t len, tsp_req *req, tsp_fail *fail, const char **why);
 
 /* Encode a TimeStampReq (version 1). policy may be NULL; nonce may be NULL (nonce_len 0). */
-int tsp_req_encode(tsp_hash_alg hash, const uint8_t *digest, const uint8_t *policy, size_t policy_len,
+CC_MUST_CHECK int tsp_req_encode(tsp_hash_alg hash, const uint8_t *digest, const uint8_t *policy, size_t policy_len,
                    const uint8_t *nonce, size_t nonce_len, int cert_req, uint8_t **out, size_t *outlen);
 
 #endif

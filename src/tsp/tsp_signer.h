@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/base.h"
+
 #include "x509/signer.h"
 
 typedef struct {
@@ -32,9 +34,9 @@ typedef struct {
 } tsp_local_keys;
 
 /* Fresh keys from the OS RNG; 0 on success. */
-int tsp_local_keys_generate(tsp_local_keys *k);
+CC_MUST_CHECK int tsp_local_keys_generate(tsp_local_keys *k);
 /* Attach a copy of the certificate for the key of algorithm alg (X509_ALG_*). */
-int tsp_local_keys_set_cert(tsp_local_keys *k, int alg, const uint8_t *cert, size_t len);
+CC_MUST_CHECK int tsp_local_keys_set_cert(tsp_local_keys *k, int alg, const uint8_t *cert, size_t len);
 void tsp_local_keys_free(tsp_local_keys *k); /* wipes the private keys */
 
 #endif

@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "base/base.h"
+
 typedef enum {
     TSP_STATUS_GRANTED = 0, TSP_STATUS_GRANTED_WITH_MODS = 1, TSP_STATUS_REJECTION = 2,
     TSP_STATUS_WAITING = 3, TSP_STATUS_REVOCATION_WARNING = 4, TSP_STATUS_REVOCATION_NOTIFICATION = 5
@@ -28,7 +30,7 @@ const char *tsp_status_name(int status);
 size_t tsp_fail_bits(tsp_fail bit, uint8_t out[5]);
 
 /* TimeStampResp { status rejection, statusString text, failInfo bit }. 0 on success. */
-int tsp_resp_reject(tsp_fail bit, const char *text, uint8_t **out, size_t *outlen);
+CC_MUST_CHECK int tsp_resp_reject(tsp_fail bit, const char *text, uint8_t **out, size_t *outlen);
 
 /* The three kinds of refusal, kept apart: a final answer to the client (badAlg, unacceptedPolicy
  * ...), one another node may not give (no trusted time here, a signer failed, signing too slow),

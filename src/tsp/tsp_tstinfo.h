@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "base/base.h"
+
 #include "tsp/tsp_hash.h"
 
 typedef struct {
@@ -25,7 +27,7 @@ typedef struct {
 } tsp_tstinfo_in;
 
 /* Encode with accuracy 1 s and ordering absent (false). 0 on success. */
-int tsp_tstinfo_encode(const tsp_tstinfo_in *in, uint8_t **out, size_t *outlen);
+CC_MUST_CHECK int tsp_tstinfo_encode(const tsp_tstinfo_in *in, uint8_t **out, size_t *outlen);
 
 typedef struct {
     const uint8_t *policy;
@@ -57,6 +59,6 @@ typedef struct {
  * extensions [1] are parsed strictly (RFC 5280 4.1 Extension): at least one, each extnID once,
  * critical present only as TRUE, extnValue a complete DER element; no TSTInfo extension is
  * understood yet, so every critical one counts in unknown_critical. */
-int tsp_tstinfo_parse(const uint8_t *der, size_t len, tsp_tstinfo *ti, const char **why);
+CC_MUST_CHECK int tsp_tstinfo_parse(const uint8_t *der, size_t len, tsp_tstinfo *ti, const char **why);
 
 #endif

@@ -25,6 +25,8 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "base/base.h"
+
 #include "tsp/tsp_profile.h"
 
 typedef enum { TSP_REQUIRE_ANY, TSP_REQUIRE_CLASSIC, TSP_REQUIRE_PQ, TSP_REQUIRE_BOTH } tsp_require;
@@ -65,6 +67,6 @@ typedef struct {
 } tsp_verify_report;
 
 /* 0 only if every check passes and the require level is met. */
-int tsp_verify(const uint8_t *der, size_t len, const tsp_verify_opts *opts, tsp_verify_report *rep);
+CC_MUST_CHECK int tsp_verify(const uint8_t *der, size_t len, const tsp_verify_opts *opts, tsp_verify_report *rep);
 
 #endif

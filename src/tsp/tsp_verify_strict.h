@@ -10,6 +10,8 @@
 #define CCTSA_TSP_VERIFY_STRICT_H
 
 #include <stddef.h>
+
+#include "base/base.h"
 #include <stdint.h>
 
 #include "tsp/tsp_parse.h"
@@ -17,11 +19,11 @@
 
 /* The allow-list of unsigned attribute types: 1 if a profile defines attribute type oid (OID
  * contents). Today that is only the compat profile's ML-DSA-65 countersignature (id-countersignature). */
-int tsp_strict_unsigned_attr_known(const uint8_t *oid, size_t n);
+CC_MUST_CHECK int tsp_strict_unsigned_attr_known(const uint8_t *oid, size_t n);
 
 /* Token-wide checks (SET order, unsigned attributes, status). 0 or -1 with rep->error. */
-int tsp_strict_check_token(const tsp_parsed *t, tsp_verify_report *rep);
+CC_MUST_CHECK int tsp_strict_check_token(const tsp_parsed *t, tsp_verify_report *rep);
 /* Signature form of one SignerInfo signed with a key of X509_ALG_* key_alg (low S). 0 or -1. */
-int tsp_strict_check_signature(int key_alg, const tsp_span *signature, tsp_verify_report *rep);
+CC_MUST_CHECK int tsp_strict_check_signature(int key_alg, const tsp_span *signature, tsp_verify_report *rep);
 
 #endif

@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "base/base.h"
+
 #include "x509/signer.h"
 #include "x509/tcbinfo.h"
 
@@ -51,9 +53,9 @@ typedef struct {
 } x509_cert_template;
 
 /* Build and sign a certificate; *der is malloc'd (free with free()). 0 or -1. */
-int x509_cert_build(const x509_cert_template *t, const x509_signer *issuer, uint8_t **der, size_t *len);
+CC_MUST_CHECK int x509_cert_build(const x509_cert_template *t, const x509_signer *issuer, uint8_t **der, size_t *len);
 /* The SKI we put in certificates for a subjectPublicKey. */
-int x509_key_id(const uint8_t *pub, size_t publen, uint8_t id[X509_KEYID_BYTES]);
+CC_MUST_CHECK int x509_key_id(const uint8_t *pub, size_t publen, uint8_t id[X509_KEYID_BYTES]);
 
 typedef struct {
     x509_span der;            /* the whole certificate */
@@ -78,20 +80,20 @@ typedef struct {
 } x509_cert;
 
 /* Strict DER parse; c's spans point into der, which must outlive c. 0 or -1. */
-int x509_cert_parse(x509_cert *c, const uint8_t *der, size_t len);
+CC_MUST_CHECK int x509_cert_parse(x509_cert *c, const uint8_t *der, size_t len);
 /* c's signature checks out under issuer's public key. 0 or -1. */
-int x509_cert_verify_signed_by(const x509_cert *c, const x509_cert *issuer);
+CC_MUST_CHECK int x509_cert_verify_signed_by(const x509_cert *c, const x509_cert *issuer);
 /* RFC 3161 2.3: exactly one EKU, critical, id-kp-timeStamping; key usage (if any) allows signing. */
-int x509_cert_check_tsa(const x509_cert *c);
+CC_MUST_CHECK int x509_cert_check_tsa(const x509_cert *c);
 /* Chain certs[0] (leaf) .. certs[n-1] (trust anchor, self-signed): names link, every signature
  * verifies, each cert is valid at `at`, issuers are CAs with keyCertSign and within pathLen, and
  * no unknown critical extension appears. 0 or -1 (reason in x509_error_reason()). */
-int x509_chain_verify(const x509_cert *certs, size_t n, time_t at);
+CC_MUST_CHECK int x509_chain_verify(const x509_cert *certs, size_t n, time_t at);
 /* The 48-byte SHA-384 launch measurement from the certificate's TcbInfo; 0, or -1 if absent. */
-int x509_cert_measurement(const x509_cert *c, uint8_t out[X509_MEASUREMENT_BYTES]);
+CC_MUST_CHECK int x509_cert_measurement(const x509_cert *c, uint8_t out[X509_MEASUREMENT_BYTES]);
 /* The TcbInfo's OperationalFlags (X509_TCB_*, 0 when the field is absent); 0, or -1 if the
  * certificate has no (parsable) TcbInfo. */
-int x509_cert_tcb_flags(const x509_cert *c, uint32_t *flags);
+CC_MUST_CHECK int x509_cert_tcb_flags(const x509_cert *c, uint32_t *flags);
 
 /* Why the last x509 call failed on this thread (static string). */
 const char *x509_error_reason(void);

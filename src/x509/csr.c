@@ -89,7 +89,7 @@ static int parse_extension_request(x509_csr *r, der_reader *values)
     while (!der_reader_done(&exts)) {
         if (der_enter(&exts, DER_SEQUENCE, &ext) != DER_OK || der_expect(&ext, DER_OID, &oid) != DER_OK)
             return x509_fail("malformed requested Extension");
-        der_optional(&ext, DER_BOOLEAN, &crit);
+        if (der_optional(&ext, DER_BOOLEAN, &crit) == DER_ERR) return x509_fail("malformed requested Extension");
         if (der_expect(&ext, DER_OCTET_STRING, &val) != DER_OK || !der_reader_done(&ext))
             return x509_fail("malformed requested Extension");
         if (der_oid_equals(&oid, OID_ARG(OID_EXT_CERT_POLICIES))) {

@@ -6,6 +6,8 @@
 #define CCTSA_X509_CSR_H
 
 #include <stddef.h>
+
+#include "base/base.h"
 #include <stdint.h>
 
 #include "x509/cert.h"
@@ -13,14 +15,14 @@
 #include "x509/tcbinfo.h"
 
 /* subject: Name DER. tcbinfo may be NULL. *der is malloc'd. 0 or -1. */
-int x509_csr_build(const uint8_t *subject, size_t subject_len, const x509_signer *key, const x509_tcbinfo *tcbinfo,
+CC_MUST_CHECK int x509_csr_build(const uint8_t *subject, size_t subject_len, const x509_signer *key, const x509_tcbinfo *tcbinfo,
                    uint8_t **der, size_t *len);
 /* The same, also requesting certificatePolicies (policies: its extnValue DER, or NULL). */
-int x509_csr_build_ext(const uint8_t *subject, size_t subject_len, const x509_signer *key, const x509_tcbinfo *tcbinfo,
+CC_MUST_CHECK int x509_csr_build_ext(const uint8_t *subject, size_t subject_len, const x509_signer *key, const x509_tcbinfo *tcbinfo,
                        const uint8_t *policies, size_t policies_len, uint8_t **der, size_t *len);
 /* certificatePolicies extnValue: SEQUENCE OF PolicyInformation { policyIdentifier } for n OID
  * contents (no qualifiers). *der malloc'd. 0 or -1. */
-int x509_policies_encode(const uint8_t *const *oids, const size_t *lens, size_t n, uint8_t **der, size_t *len);
+CC_MUST_CHECK int x509_policies_encode(const uint8_t *const *oids, const size_t *lens, size_t n, uint8_t **der, size_t *len);
 
 typedef struct {
     x509_span info;      /* CertificationRequestInfo TLV: the signed bytes */
@@ -35,8 +37,8 @@ typedef struct {
 } x509_csr;
 
 /* Strict parse; spans point into der. 0 or -1. */
-int x509_csr_parse(x509_csr *r, const uint8_t *der, size_t len);
+CC_MUST_CHECK int x509_csr_parse(x509_csr *r, const uint8_t *der, size_t len);
 /* The request is signed by the key it carries. 0 or -1. */
-int x509_csr_verify(const x509_csr *r);
+CC_MUST_CHECK int x509_csr_verify(const x509_csr *r);
 
 #endif

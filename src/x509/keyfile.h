@@ -6,6 +6,8 @@
 
 #include <openssl/evp.h>
 
+#include "base/base.h"
+
 #include "x509/signer.h"
 
 typedef struct {
@@ -17,11 +19,11 @@ typedef struct {
     x509_signer signer;       /* ready to sign once generated/loaded */
 } x509_keypair;
 
-int x509_keypair_generate(x509_keypair *k, int alg);
+CC_MUST_CHECK int x509_keypair_generate(x509_keypair *k, int alg);
 /* Load a PKCS#8 PEM (or DER) private key file of either algorithm. 0 or -1. */
-int x509_keypair_load(x509_keypair *k, const char *path);
+CC_MUST_CHECK int x509_keypair_load(x509_keypair *k, const char *path);
 /* Write the key as PKCS#8 PEM with mode 0600; never overwrites an existing file. 0 or -1. */
-int x509_keypair_save(const x509_keypair *k, const char *path);
+CC_MUST_CHECK int x509_keypair_save(const x509_keypair *k, const char *path);
 /* Wipe and release (safe on a zeroed or failed keypair). */
 void x509_keypair_free(x509_keypair *k);
 

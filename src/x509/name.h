@@ -5,12 +5,14 @@
 #define CCTSA_X509_NAME_H
 
 #include <stddef.h>
+
+#include "base/base.h"
 #include <stdint.h>
 
 /* Attributes: CN, O, OU, C (2 letters, PrintableString), L, ST, serialNumber (PrintableString);
  * others are UTF8String. *der is malloc'd. 0, or -1 on syntax error/unknown attribute/empty. */
-int x509_name_from_string(const char *s, uint8_t **der, size_t *len);
+CC_MUST_CHECK int x509_name_from_string(const char *s, uint8_t **der, size_t *len);
 /* Render a Name TLV as "CN=a,O=b" (same escaping); -1 if malformed or out is too small. */
-int x509_name_to_string(const uint8_t *der, size_t len, char *out, size_t cap);
+CC_MUST_CHECK int x509_name_to_string(const uint8_t *der, size_t len, char *out, size_t cap);
 
 #endif

@@ -38,7 +38,7 @@ typedef struct {
     EVP_PKEY *pkey;
     uint8_t pub[X509_P384_PUBBYTES];
 } x509_ecdsa_key;
-int x509_signer_ecdsa(x509_signer *s, x509_ecdsa_key *k, EVP_PKEY *pkey);
+CC_MUST_CHECK int x509_signer_ecdsa(x509_signer *s, x509_ecdsa_key *k, EVP_PKEY *pkey);
 
 /* Local signer over an in-memory ML-DSA-65 key; wipe with x509_mldsa_key_wipe when done. */
 typedef struct {
@@ -46,14 +46,14 @@ typedef struct {
     uint8_t pk[CC_MLDSA65_PKBYTES];
 } x509_mldsa_key;
 /* Expand the key from a 32-byte seed (the RFC 9881 private-key "seed" form). */
-int x509_mldsa_key_from_seed(x509_mldsa_key *k, const uint8_t seed[CC_MLDSA65_SEEDBYTES]);
-int x509_signer_mldsa(x509_signer *s, x509_mldsa_key *k);
+CC_MUST_CHECK int x509_mldsa_key_from_seed(x509_mldsa_key *k, const uint8_t seed[CC_MLDSA65_SEEDBYTES]);
+CC_MUST_CHECK int x509_signer_mldsa(x509_signer *s, x509_mldsa_key *k);
 void x509_mldsa_key_wipe(x509_mldsa_key *k);
 
 /* Fresh P-384 key (caller frees with EVP_PKEY_free); NULL on failure. */
 EVP_PKEY *x509_ecdsa_generate(void);
 /* The 97-byte uncompressed point of a P-384 key. */
-int x509_ecdsa_public(EVP_PKEY *pkey, uint8_t pub[X509_P384_PUBBYTES]);
+CC_MUST_CHECK int x509_ecdsa_public(EVP_PKEY *pkey, uint8_t pub[X509_P384_PUBBYTES]);
 
 /* Verify a signature made by a signer of algorithm alg with public key pub over msg.
  * 0 if valid, -1 otherwise (including malformed keys or signatures). */
@@ -69,10 +69,10 @@ CC_MUST_CHECK int x509_ecdsa_sig_from_der(const uint8_t *der, size_t derlen, uin
 /* Malleability (ecdsa_low_s.c): 1 if the DER signature's s is at most n/2 (the low-S form), 0 if
  * it is above, -1 if malformed. negate_s writes (r, n - s), the other valid form, into out
  * (*outlen: capacity in, length out); 0 or -1. The local ECDSA signer always emits low S. */
-int x509_ecdsa_sig_is_low_s(const uint8_t *der, size_t len);
-int x509_ecdsa_sig_negate_s(const uint8_t *der, size_t len, uint8_t *out, size_t *outlen);
+CC_MUST_CHECK int x509_ecdsa_sig_is_low_s(const uint8_t *der, size_t len);
+CC_MUST_CHECK int x509_ecdsa_sig_negate_s(const uint8_t *der, size_t len, uint8_t *out, size_t *outlen);
 
 /* Sign with s, checking the result is plausible for the algorithm; 0 or -1. */
-int x509_signer_sign(const x509_signer *s, const uint8_t *tbs, size_t len, uint8_t *sig, size_t *siglen);
+CC_MUST_CHECK int x509_signer_sign(const x509_signer *s, const uint8_t *tbs, size_t len, uint8_t *sig, size_t *siglen);
 
 #endif

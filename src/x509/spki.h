@@ -4,11 +4,13 @@
 #define CCTSA_X509_SPKI_H
 
 #include <stddef.h>
+
+#include "base/base.h"
 #include <stdint.h>
 
 /* DER SPKI for (alg, pub) into *der (malloc'd). 0, or -1 for a bad key. */
-int x509_spki_encode(int alg, const uint8_t *pub, size_t publen, uint8_t **der, size_t *len);
+CC_MUST_CHECK int x509_spki_encode(int alg, const uint8_t *pub, size_t publen, uint8_t **der, size_t *len);
 /* Exactly one SPKI TLV of a supported algorithm; *pub points into der. 0, or -1. */
-int x509_spki_parse(const uint8_t *der, size_t len, int *alg, const uint8_t **pub, size_t *publen);
+CC_MUST_CHECK int x509_spki_parse(const uint8_t *der, size_t len, int *alg, const uint8_t **pub, size_t *publen);
 
 #endif

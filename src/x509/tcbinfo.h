@@ -5,6 +5,8 @@
 #define CCTSA_X509_TCBINFO_H
 
 #include <stddef.h>
+
+#include "base/base.h"
 #include <stdint.h>
 
 #include "asn1/der.h"
@@ -44,6 +46,6 @@ typedef struct {
 
 /* Parse a DiceTcbInfo TLV (fields in tag order, IMPLICIT tags, strict DER). More than one SHA-384
  * FWID, or a SHA-384 FWID that is not 48 bytes, is rejected. 0 or -1. */
-int x509_tcbinfo_parse(const uint8_t *der, size_t len, x509_tcbinfo_view *v);
+CC_MUST_CHECK int x509_tcbinfo_parse(const uint8_t *der, size_t len, x509_tcbinfo_view *v);
 
 #endif

@@ -21,7 +21,7 @@ int fx_chain_make(fx_chain *c, int root_alg, int leaf_alg)
                              .subject_pub = c->root_key.signer.pub, .subject_publen = c->root_key.signer.publen,
                              .path_len = 0};
     int rc = x509_cert_build(&rt, &c->root_key.signer, &c->root_der, &c->root_len);
-    x509_key_id(c->root_key.signer.pub, c->root_key.signer.publen, ski);
+    if (x509_key_id(c->root_key.signer.pub, c->root_key.signer.publen, ski) != 0) rc = -1;
     c->tcb.vendor = "AMD";
     c->tcb.model = "SEV-SNP";
     c->tcb.svn = 7;
