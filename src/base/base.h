@@ -1,7 +1,7 @@
 /* base.h: the base layer shared by every component (library cctsa_base, libc only): the
  * must-check marker, the error type (return code + reason + culprit), bounded whole-file reads and
- * writes, hex encoding and decoding, a bounded byte cursor and the log. No function here keeps
- * state except the log level. Conventions: docs/conventions.md. */
+ * writes, hex encoding and decoding, a bounded byte cursor, command-line options and the log. No
+ * function here keeps state except the log settings. Conventions: docs/conventions.md. */
 #ifndef CCTSA_BASE_BASE_H
 #define CCTSA_BASE_BASE_H
 
@@ -81,6 +81,46 @@ uint16_t cc_cursor_u16be(cc_cursor *c); /* big-endian */
 uint32_t cc_cursor_u32be(cc_cursor *c);
 /* 1 if every byte was consumed and nothing failed. */
 int cc_cursor_done(const cc_cursor *c);
+
+/* ---- command-line options: every program and subcommand describes its options in one table and
+ * parses them with cc_opts_parse, so they all behave alike: `--name VALUE` or `--name=VALUE`, flags
+ * `--name`, a repeated option applies again (a plain value: the last one wins; a CC_OPT_FN option,
+ * e.g. a list, sees each), `--` ends the options, anything else not starting with '-' is positional,
+ * and every error names the option and says what it takes. -h/--help is the caller's
+ * (cc_opts_wants_help, checked first). ---- */
+typedef enum {
+    CC_OPT_FLAG,  /* int *dest = 1 */
+    CC_OPT_CLEAR, /* int *dest = 0 (the "--no-x" of a default-on flag) */
+    CC_OPT_STR,   /* const char **dest = the value (borrowed from argv) */
+    CC_OPT_INT,   /* int *dest = a decimal integer in [min, max] */
+    CC_OPT_LONG,  /* long *dest = a decimal integer in [min, max] */
+    CC_OPT_FN     /* fn(dest, value): 0, or -1 if the value is bad */
+} cc_opt_kind;
+typedef struct {
+    const char *name; /* "--data" */
+    cc_opt_kind kind;
+    void *dest;
+    long min, max;                           /* CC_OPT_INT, CC_OPT_LONG */
+    int (*fn)(void *dest, const char *value); /* CC_OPT_FN */
+    const char *takes;                       /* what the value is, for errors: "1..100 seconds" (NULL:
+                                                the range, or "a value") */
+} cc_opt;
+/* Table rows. */
+#define CC_FLAG_OPT(n, d) {.name = (n), .kind = CC_OPT_FLAG, .dest = (d)}
+#define CC_CLEAR_OPT(n, d) {.name = (n), .kind = CC_OPT_CLEAR, .dest = (d)}
+#define CC_STR_OPT(n, d) {.name = (n), .kind = CC_OPT_STR, .dest = (d)}
+#define CC_INT_OPT(n, d, lo, hi) {.name = (n), .kind = CC_OPT_INT, .dest = (d), .min = (lo), .max = (hi)}
+#define CC_LONG_OPT(n, d, lo, hi, t) {.name = (n), .kind = CC_OPT_LONG, .dest = (d), .min = (lo), .max = (hi), .takes = (t)}
+#define CC_FN_OPT(n, d, f, t) {.name = (n), .kind = CC_OPT_FN, .dest = (d), .fn = (f), .takes = (t)}
+#define CC_NOPTS(table) (sizeof(table) / sizeof((table)[0]))
+/* Parse argv[1..argc) against opts[0..nopts). Positional arguments go to pos[0..npos_max) in order
+ * (*npos = their number; pos may be NULL when there are none). 0, or -1 with a one-line reason in
+ * why: "unknown option '--x'", "--samples needs a value", "--samples takes 1..100, got 'x'",
+ * "unexpected argument 'y'". Outputs set before the bad option keep their new values. */
+CC_MUST_CHECK int cc_opts_parse(int argc, char **argv, const cc_opt *opts, size_t nopts, const char **pos,
+                                int npos_max, int *npos, char *why, size_t cap);
+/* 1 if -h or --help is among argv[1..argc) (before any "--"). */
+int cc_opts_wants_help(int argc, char **argv);
 
 /* ---- log: one line per record on stderr. Text (default): "<tag>: <level>: message[ key=value...]".
  * JSON (cc_log_set_format, `--log-format json`, or CCTSA_LOG_FORMAT=json in the environment): one

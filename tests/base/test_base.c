@@ -78,8 +78,83 @@ static void test_error(void)
     CHECK(cc_error_set(&e, -1, 0, "%s", longr) == -1 && strlen(e.reason) == CC_ERROR_REASON_MAX - 1);
 }
 
+/* A list option: appends each value (at most 2). */
+typedef struct {
+    const char *v[2];
+    int n;
+} opt_list;
+static int add_to_list(void *dest, const char *value)
+{
+    opt_list *l = dest;
+    if (l->n == 2 || !*value) return -1;
+    l->v[l->n++] = value;
+    return 0;
+}
+
+static int parse(int argc, char **argv, char *why)
+{
+    static int flag, strict, samples;
+    static long skew;
+    static const char *data;
+    static opt_list peers;
+    flag = 0, strict = 1, samples = 1, skew = 0, data = NULL, peers.n = 0;
+    const cc_opt opts[] = {
+        CC_FLAG_OPT("--flag", &flag),
+        CC_CLEAR_OPT("--no-strict", &strict),
+        CC_STR_OPT("--data", &data),
+        CC_INT_OPT("--samples", &samples, 1, 100),
+        CC_LONG_OPT("--max-skew", &skew, 1, 86400, "1..86400 seconds"),
+        CC_FN_OPT("--peer", &peers, add_to_list, "NAME=ADDR (at most 2)"),
+    };
+    const char *pos[2];
+    int npos = -1;
+    int rc = cc_opts_parse(argc, argv, opts, CC_NOPTS(opts), pos, 2, &npos, why, 120);
+    if (rc == 0 && argc == 12) { /* the full example below */
+        CHECK(flag == 1 && strict == 0 && samples == 7 && skew == 30 && data && !strcmp(data, "d.bin"));
+        CHECK(peers.n == 2 && !strcmp(peers.v[0], "a=1") && !strcmp(peers.v[1], "b=2"));
+        CHECK(npos == 1 && !strcmp(pos[0], "tok.tsr"));
+    }
+    return rc;
+}
+
+static void test_opts(void)
+{
+    char why[120];
+    char *full[] = {"x", "--flag", "--no-strict", "--data", "d.bin", "--samples=7", "--max-skew", "30",
+                    "--peer", "a=1", "--peer=b=2", "tok.tsr"};
+    CHECK(parse(12, full, why) == 0);
+    char *dashdash[] = {"x", "tok.tsr", "--", "--flag"}; /* after "--", "--flag" is positional */
+    CHECK(parse(4, dashdash, why) == 0);
+    char *three[] = {"x", "a", "--", "--flag", "c"};
+    CHECK(parse(5, three, why) == -1 && !strcmp(why, "unexpected argument 'c'"));
+    struct {
+        int argc;
+        char *argv[4];
+        const char *why;
+    } bad[] = {
+        {2, {"x", "--nope"}, "unknown option '--nope'"},
+        {2, {"x", "--data"}, "--data needs a value"},
+        {3, {"x", "--samples", "0"}, "--samples takes 1..100, got '0'"},
+        {2, {"x", "--samples=1x"}, "--samples takes 1..100, got '1x'"},
+        {2, {"x", "--max-skew=99999999999999999999"}, "--max-skew takes 1..86400 seconds, got '99999999999999999999'"},
+        {2, {"x", "--flag=1"}, "--flag takes no value"},
+        {4, {"x", "--peer", "a", "--peer=b"}, NULL}, /* two are fine */
+        {4, {"x", "a", "b", "c"}, "unexpected argument 'c'"},
+        {3, {"x", "--peer", ""}, "--peer takes NAME=ADDR (at most 2), got ''"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        why[0] = 0;
+        int rc = parse(bad[i].argc, bad[i].argv, why);
+        if (!bad[i].why) CHECK_MSG(rc == 0, "case %zu: %s", i, why);
+        else CHECK_MSG(rc == -1 && !strcmp(why, bad[i].why), "case %zu: rc %d, '%s'", i, rc, why);
+    }
+    char *help[] = {"x", "--data", "-h"}, *nohelp[] = {"x", "--", "--help"};
+    CHECK(cc_opts_wants_help(3, help) == 1 && cc_opts_wants_help(3, nohelp) == 0);
+}
+
 int main(void)
 {
+    test_opts();
     test_hex();
     test_file();
     test_cursor();
