@@ -46,15 +46,10 @@ static int attest_report(int argc, char **argv)
 {
     const char *nonce = NULL, *provider = "sev-snp", *out = "report.bin", *certs_out = "certs.der", *exe = NULL,
                *config = NULL, *label = "";
-    for (int i = 2; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        const char **slot = !strcmp(a, "--nonce") ? &nonce : !strcmp(a, "--provider") ? &provider
-                          : !strcmp(a, "--out") ? &out : !strcmp(a, "--certs-out") ? &certs_out
-                          : !strcmp(a, "--exe") ? &exe : !strcmp(a, "--config") ? &config
-                          : !strcmp(a, "--chip-label") ? &label : NULL;
-        if (!slot || !v) return cli_error("attest report: unexpected or incomplete argument '%s'", a), 2;
-        *slot = v, i++;
-    }
+    const cc_opt opts[] = {CC_STR_OPT("--nonce", &nonce), CC_STR_OPT("--provider", &provider), CC_STR_OPT("--out", &out),
+                           CC_STR_OPT("--certs-out", &certs_out), CC_STR_OPT("--exe", &exe),
+                           CC_STR_OPT("--config", &config), CC_STR_OPT("--chip-label", &label)};
+    if (cli_opts("attest report", argc - 1, argv + 1, opts, CC_NOPTS(opts), NULL, 0, NULL) != 0) return 2;
     uint8_t binding[ATTEST_BINDING_BYTES];
     if (!nonce || parse_nonce(nonce, binding) != 0)
         return cli_error("attest report: --nonce takes 2 to 128 hex digits"), fputs(usage_text, stderr), 2;
@@ -85,6 +80,40 @@ static int attest_report(int argc, char **argv)
     return bad;
 }
 
+/* What the options of `attest verify` fill. */
+typedef struct {
+    uint8_t **certs, *m, *binding;
+    size_t *certs_len;
+    int *has_m, *has_binding;
+    time_t *at;
+} verify_args;
+
+static int opt_certs(void *d, const char *v)
+{
+    verify_args *a = d;
+    return cli_add_endorsements(v, a->certs, a->certs_len);
+}
+
+static int opt_measurement(void *d, const char *v)
+{
+    verify_args *a = d;
+    *a->has_m = cc_hex_decode_exact(v, a->m, ATTEST_MEASUREMENT_BYTES) == 0;
+    return *a->has_m ? 0 : -1;
+}
+
+static int opt_binding(void *d, const char *v)
+{
+    verify_args *a = d;
+    *a->has_binding = parse_nonce(v, a->binding) == 0;
+    return *a->has_binding ? 0 : -1;
+}
+
+static int opt_at(void *d, const char *v)
+{
+    verify_args *a = d;
+    return cli_parse_rfc3339(v, a->at);
+}
+
 static int attest_verify_cmd(int argc, char **argv)
 {
     const char *report_path = NULL, *config = NULL;
@@ -92,43 +121,18 @@ static int attest_verify_cmd(int argc, char **argv)
     size_t blob_len = 0, certs_len = 0, off = 0;
     int json = 0, has_binding = 0, has_m = 0, rc = 2;
     time_t at = 0;
-    for (int i = 2; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(a, "--json")) {
-            json = 1;
-        } else if (!v) {
-            cli_error("attest verify: unexpected or incomplete argument '%s'", a);
-            goto out;
-        } else if (!strcmp(a, "--report")) {
-            report_path = v, i++;
-        } else if (!strcmp(a, "--certs")) {
-            if (cli_add_endorsements(v, &certs, &certs_len) != 0) goto out;
-            i++;
-        } else if (!strcmp(a, "--config")) {
-            config = v, i++;
-        } else if (!strcmp(a, "--measurement")) {
-            if (cc_hex_decode_exact(v, m, sizeof m) != 0) {
-                cli_error("attest verify: --measurement takes 96 hex digits (48 bytes)");
-                goto out;
-            }
-            has_m = 1, i++;
-        } else if (!strcmp(a, "--binding")) {
-            if (parse_nonce(v, binding) != 0) {
-                cli_error("attest verify: --binding takes 2 to 128 hex digits");
-                goto out;
-            }
-            has_binding = 1, i++;
-        } else if (!strcmp(a, "--at")) {
-            if (cli_parse_rfc3339(v, &at) != 0) {
-                cli_error("attest verify: --at takes an RFC 3339 time such as 2025-06-01T00:00:00Z");
-                goto out;
-            }
-            i++;
-        } else {
-            cli_error("attest verify: unexpected argument '%s'", a);
-            goto out;
-        }
-    }
+    verify_args va = {.certs = &certs, .certs_len = &certs_len, .m = m, .has_m = &has_m, .binding = binding,
+                      .has_binding = &has_binding, .at = &at};
+    const cc_opt opts[] = {
+        CC_FLAG_OPT("--json", &json),
+        CC_STR_OPT("--report", &report_path),
+        CC_FN_OPT("--certs", &va, opt_certs, "a readable certificate file (PEM or DER)"),
+        CC_STR_OPT("--config", &config),
+        CC_FN_OPT("--measurement", &va, opt_measurement, "96 hex digits (48 bytes)"),
+        CC_FN_OPT("--binding", &va, opt_binding, "2 to 128 hex digits"),
+        CC_FN_OPT("--at", &va, opt_at, "an RFC 3339 time such as 2025-06-01T00:00:00Z"),
+    };
+    if (cli_opts("attest verify", argc - 1, argv + 1, opts, CC_NOPTS(opts), NULL, 0, NULL) != 0) goto out;
     if (!report_path || !certs) {
         fputs(usage_text, stderr);
         goto out;

@@ -16,6 +16,7 @@
 #include "x509/pem.h"
 
 #define MAX_CERTS 8
+#define MAX_CERTS_TEXT "8"
 #define MAX_LOGS 16
 
 static const char usage_text[] =
@@ -239,25 +240,26 @@ static int by_name(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+typedef struct {
+    cert_slot *certs;
+    size_t *n;
+} cert_list;
+
+static int opt_certs(void *d, const char *v)
+{
+    cert_list *l = d;
+    return load_certs(v, l->certs, l->n);
+}
+
 static int audit_verify(int argc, char **argv)
 {
     const char *dir = NULL;
     cert_slot certs[MAX_CERTS];
     size_t ncerts = 0;
     int rc = 2;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--certs") && i + 1 < argc) {
-            if (load_certs(argv[++i], certs, &ncerts) != 0) {
-                cli_error("audit verify: %s is not a certificate file (PEM or DER), or more than %d", argv[i], MAX_CERTS);
-                goto out;
-            }
-        } else if (argv[i][0] != '-' && !dir) {
-            dir = argv[i];
-        } else {
-            cli_error("audit verify: unexpected or incomplete argument '%s'", argv[i]);
-            goto out;
-        }
-    }
+    cert_list cl = {certs, &ncerts};
+    const cc_opt opts[] = {CC_FN_OPT("--certs", &cl, opt_certs, "a certificate file (PEM or DER), at most " MAX_CERTS_TEXT)};
+    if (cli_opts("audit verify", argc, argv, opts, CC_NOPTS(opts), &dir, 1, NULL) != 0) goto out;
     DIR *d = NULL;
     if (!dir || !ncerts) {
         fputs(usage_text, stderr);

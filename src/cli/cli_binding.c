@@ -12,6 +12,7 @@
 #include "x509/pem.h"
 
 #define MAX_CA 8
+#define MAX_CA_TEXT "8"
 
 static const char usage_text[] =
     "usage: cctsa verify-binding FILE --ca CA.pem [--ca CA2.pem ...] [--config FILE]\n"
@@ -24,6 +25,20 @@ static const char usage_text[] =
     "attest.min_tcb) come from the measured configuration file given with --config; without it only\n"
     "AMD roots are trusted. Exit status: 0 valid, 1 invalid, 2 usage error.\n";
 
+typedef struct {
+    uint8_t **ca;
+    size_t *len;
+    int *n;
+} ca_list;
+
+static int opt_ca(void *d, const char *v)
+{
+    ca_list *l = d;
+    if (*l->n == MAX_CA || x509_read_pem_or_der(v, "CERTIFICATE", &l->ca[*l->n], &l->len[*l->n]) != 0) return -1;
+    (*l->n)++;
+    return 0;
+}
+
 int cli_verify_binding(int argc, char **argv)
 {
     const char *path = NULL, *config = NULL;
@@ -31,23 +46,10 @@ int cli_verify_binding(int argc, char **argv)
     size_t ca_len[MAX_CA] = {0}, rec_len = 0;
     int nca = 0, rc = 2;
     if (cli_wants_help(argc, argv)) return fputs(usage_text, stdout), 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(a, "--ca") && v) {
-            if (nca == MAX_CA || x509_read_pem_or_der(v, "CERTIFICATE", &ca[nca], &ca_len[nca]) != 0) {
-                cli_error("verify-binding: %s is not a certificate (PEM or DER), or more than %d --ca", v, MAX_CA);
-                goto out;
-            }
-            nca++, i++;
-        } else if (!strcmp(a, "--config") && v) {
-            config = v, i++;
-        } else if (a[0] != '-' && !path) {
-            path = a;
-        } else {
-            cli_error("verify-binding: unexpected or incomplete argument '%s'", a);
-            goto out;
-        }
-    }
+    ca_list cl = {ca, ca_len, &nca};
+    const cc_opt opts[] = {CC_FN_OPT("--ca", &cl, opt_ca, "a certificate (PEM or DER); at most " MAX_CA_TEXT " of them"),
+                           CC_STR_OPT("--config", &config)};
+    if (cli_opts("verify-binding", argc, argv, opts, CC_NOPTS(opts), &path, 1, NULL) != 0) goto out;
     attest_policy p;
     if (!path || nca == 0) {
         fputs(usage_text, stderr);

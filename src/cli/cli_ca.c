@@ -3,7 +3,6 @@
  * sign (a TSA certificate from a CSR, by the root matching the CSR's algorithm) and verify (a TSA
  * certificate against the roots). For local development only: the root keys are plain files. */
 #include <errno.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,45 +57,18 @@ typedef struct {
 
 static int parse_opts(int argc, char **argv, ca_opts *o)
 {
-    static const struct {
-        const char *name;
-        size_t off;
-    } table[] = {
-        {"--dir", offsetof(ca_opts, dir)},           {"--alg", offsetof(ca_opts, alg)},
-        {"--subject", offsetof(ca_opts, subject)},   {"--csr", offsetof(ca_opts, csr)},
-        {"-o", offsetof(ca_opts, out)},              {"--out", offsetof(ca_opts, out)},
-        {"--cert", offsetof(ca_opts, cert)},         {"--measurement", offsetof(ca_opts, measurement)},
-        {"--issuer", offsetof(ca_opts, issuer)},     {"--key-out", offsetof(ca_opts, key_out)},
-        {"--at", offsetof(ca_opts, at)},
-    };
-    const char *days = NULL;
     memset(o, 0, sizeof *o);
-    for (int i = 2; i < argc; i++) {
-        const char **slot = NULL;
-        if (!strcmp(argv[i], "--days")) slot = &days;
-        for (size_t t = 0; !slot && t < sizeof table / sizeof table[0]; t++)
-            if (!strcmp(argv[i], table[t].name)) slot = (const char **)((char *)o + table[t].off);
-        if (!slot) {
-            cli_error("ca %s: unknown option '%s' (see cctsa ca --help)", argv[1], argv[i]);
-            return -1;
-        }
-        if (i + 1 >= argc) {
-            cli_error("ca %s: option %s needs a value", argv[1], argv[i]);
-            return -1;
-        }
-        *slot = argv[++i];
-    }
     o->days = LEAF_DAYS_DEFAULT;
-    if (days) {
-        char *end;
-        errno = 0;
-        o->days = strtol(days, &end, 10);
-        if (errno || *end || o->days < 1 || o->days > 3650) {
-            cli_error("ca %s: --days must be 1..3650", argv[1]);
-            return -1;
-        }
-    }
-    return 0;
+    const cc_opt opts[] = {
+        CC_STR_OPT("--dir", &o->dir),         CC_STR_OPT("--alg", &o->alg),         CC_STR_OPT("--subject", &o->subject),
+        CC_STR_OPT("--csr", &o->csr),         CC_STR_OPT("-o", &o->out),            CC_STR_OPT("--out", &o->out),
+        CC_STR_OPT("--cert", &o->cert),       CC_STR_OPT("--measurement", &o->measurement),
+        CC_STR_OPT("--issuer", &o->issuer),   CC_STR_OPT("--key-out", &o->key_out), CC_STR_OPT("--at", &o->at),
+        CC_LONG_OPT("--days", &o->days, 1, 3650, NULL),
+    };
+    char cmd[32];
+    snprintf(cmd, sizeof cmd, "ca %s", argv[1]);
+    return cli_opts(cmd, argc - 1, argv + 1, opts, CC_NOPTS(opts), NULL, 0, NULL);
 }
 
 static int alg_from_name(const char *s)

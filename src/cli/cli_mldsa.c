@@ -4,7 +4,6 @@
  * error. Secret keys and seeds are wiped from memory after use. */
 #include <ctype.h>
 #include <errno.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,39 +136,15 @@ typedef struct {
 static int parse_options(int argc, char **argv, options *o)
 {
     memset(o, 0, sizeof *o);
-    static const struct {
-        const char *name;
-        size_t offset;
-    } valued[] = {
-        {"--seed", offsetof(options, seed)}, {"--pk", offsetof(options, pk)},   {"--sk", offsetof(options, sk)},
-        {"--sig", offsetof(options, sig)},   {"--msg", offsetof(options, msg)}, {"--in", offsetof(options, in)},
-        {"--ctx", offsetof(options, ctx)},   {"--rnd", offsetof(options, rnd)}, {"-o", offsetof(options, out)},
-        {"--prehash", offsetof(options, prehash)},
+    const cc_opt opts[] = {
+        CC_STR_OPT("--seed", &o->seed), CC_STR_OPT("--pk", &o->pk),   CC_STR_OPT("--sk", &o->sk),
+        CC_STR_OPT("--sig", &o->sig),   CC_STR_OPT("--msg", &o->msg), CC_STR_OPT("--in", &o->in),
+        CC_STR_OPT("--ctx", &o->ctx),   CC_STR_OPT("--rnd", &o->rnd), CC_STR_OPT("-o", &o->out),
+        CC_STR_OPT("--prehash", &o->prehash), CC_FLAG_OPT("--deterministic", &o->deterministic),
     };
-    for (int i = 2; i < argc; i++) {
-        if (!strcmp(argv[i], "--deterministic")) {
-            o->deterministic = 1;
-            continue;
-        }
-        size_t k;
-        for (k = 0; k < sizeof valued / sizeof valued[0]; k++)
-            if (!strcmp(argv[i], valued[k].name)) break;
-        if (k == sizeof valued / sizeof valued[0]) {
-            cli_error("mldsa %s: unknown option '%s' (see --help)", argv[1], argv[i]);
-            return -1;
-        }
-        if (i + 1 >= argc) {
-            cli_error("mldsa %s: option %s needs a value", argv[1], argv[i]);
-            return -1;
-        }
-        const char **slot = (const char **)((char *)o + valued[k].offset);
-        if (*slot) {
-            cli_error("mldsa %s: option %s given twice", argv[1], argv[i]);
-            return -1;
-        }
-        *slot = argv[++i];
-    }
-    return 0;
+    char cmd[32];
+    snprintf(cmd, sizeof cmd, "mldsa %s", argv[1]);
+    return cli_opts(cmd, argc - 1, argv + 1, opts, CC_NOPTS(opts), NULL, 0, NULL);
 }
 
 /* Options that a subcommand does not take are errors, not silently ignored. */

@@ -45,33 +45,20 @@ static int alg_of(const char *s)
     return !strcmp(s, "ecdsa-p384") ? X509_ALG_ECDSA_P384 : !strcmp(s, "ml-dsa-65") ? X509_ALG_MLDSA65 : X509_ALG_NONE;
 }
 
-/* argv value of --name, or NULL */
-static const char *opt(int argc, char **argv, const char *name)
+/* cli_opts for `operator <argv[0]>`. */
+static int args_ok(int argc, char **argv, const cc_opt *opts, size_t n, const char **pos)
 {
-    for (int i = 1; i + 1 < argc; i++)
-        if (!strcmp(argv[i], name)) return argv[i + 1];
-    return NULL;
-}
-
-/* Every argument is a known option with a value, except up to one positional (*pos). */
-static int args_ok(int argc, char **argv, const char *const *known, const char **pos)
-{
-    for (int i = 1; i < argc; i++) {
-        int k = 0;
-        for (const char *const *o = known; *o && !k; o++) k = !strcmp(argv[i], *o);
-        if (k && i + 1 < argc) i++;
-        else if (argv[i][0] != '-' && pos && !*pos) *pos = argv[i];
-        else return cli_error("operator %s: unexpected or incomplete argument '%s'", argv[0], argv[i]), -1;
-    }
-    return 0;
+    char cmd[64];
+    snprintf(cmd, sizeof cmd, "operator %s", argv[0]);
+    return cli_opts(cmd, argc, argv, opts, n, pos, pos ? 1 : 0, NULL);
 }
 
 static int keygen(int argc, char **argv)
 {
-    static const char *const known[] = {"--alg", "--out", "--pub", "--name", NULL};
-    const char *alg = opt(argc, argv, "--alg"), *out = opt(argc, argv, "--out"), *pub = opt(argc, argv, "--pub");
-    const char *name = opt(argc, argv, "--name");
-    if (args_ok(argc, argv, known, NULL) || !alg || !out || !pub || alg_of(alg) == X509_ALG_NONE)
+    const char *alg = NULL, *out = NULL, *pub = NULL, *name = NULL;
+    const cc_opt opts[] = {CC_STR_OPT("--alg", &alg), CC_STR_OPT("--out", &out), CC_STR_OPT("--pub", &pub),
+                           CC_STR_OPT("--name", &name)};
+    if (args_ok(argc, argv, opts, CC_NOPTS(opts), NULL) || !alg || !out || !pub || alg_of(alg) == X509_ALG_NONE)
         return fputs(usage_text, stderr), 2;
     x509_keypair k = {0};
     uint8_t *spki = NULL, fp[32];
@@ -104,10 +91,12 @@ static int read_cert(const char *path, uint8_t **der, size_t *len)
 
 static int sign(int argc, char **argv)
 {
-    static const char *const known[] = {"--key", "--command", "--epoch", "--ttl", "--ec-cert", "--ml-cert", "--in", "--out", NULL};
-    const char *key = opt(argc, argv, "--key"), *cmd = opt(argc, argv, "--command"), *epoch = opt(argc, argv, "--epoch");
-    const char *ttl = opt(argc, argv, "--ttl"), *in = opt(argc, argv, "--in"), *out = opt(argc, argv, "--out");
-    if (args_ok(argc, argv, known, NULL) || !key || !out || (!in == !cmd) || (cmd && !epoch))
+    const char *key = NULL, *cmd = NULL, *epoch = NULL, *ttl = NULL, *in = NULL, *out = NULL, *ec_cert = NULL,
+               *ml_cert = NULL;
+    const cc_opt opts[] = {CC_STR_OPT("--key", &key), CC_STR_OPT("--command", &cmd),     CC_STR_OPT("--epoch", &epoch),
+                           CC_STR_OPT("--ttl", &ttl), CC_STR_OPT("--ec-cert", &ec_cert), CC_STR_OPT("--ml-cert", &ml_cert),
+                           CC_STR_OPT("--in", &in),   CC_STR_OPT("--out", &out)};
+    if (args_ok(argc, argv, opts, CC_NOPTS(opts), NULL) || !key || !out || (!in == !cmd) || (cmd && !epoch))
         return fputs(usage_text, stderr), 2;
     x509_keypair k = {0};
     uint8_t *env = NULL, *prev = NULL, *ec = NULL, *ml = NULL;
@@ -140,7 +129,7 @@ static int sign(int argc, char **argv)
         }
         c.epoch = (uint32_t)ep, c.expires = (int64_t)time(NULL) + (int64_t)t;
         if (c.cmd == OP_INSTALL_CERTS) {
-            if (read_cert(opt(argc, argv, "--ec-cert"), &ec, &ec_len) || read_cert(opt(argc, argv, "--ml-cert"), &ml, &ml_len))
+            if (read_cert(ec_cert, &ec, &ec_len) || read_cert(ml_cert, &ml, &ml_len))
                 goto out;
             c.has_certs = operator_certs_hash(ec, ec_len, ml, ml_len, c.certs_hash) == 0;
         }
@@ -172,17 +161,19 @@ static int io_all(int fd, uint8_t *p, size_t n, int writing, int timeout_ms)
 
 static int send_cmd(int argc, char **argv)
 {
-    static const char *const known[] = {"--node", "--ec-cert", "--ml-cert", "--timeout", NULL};
-    const char *file = NULL, *node = opt(argc, argv, "--node"), *to = opt(argc, argv, "--timeout");
-    if (args_ok(argc, argv, known, &file) || !node || !file) return fputs(usage_text, stderr), 2;
-    int timeout_ms = to ? atoi(to) * 1000 : 30000, fd = -1, rc = 1;
+    const char *file = NULL, *node = NULL, *ec_cert = NULL, *ml_cert = NULL;
+    int timeout_s = 30;
+    const cc_opt opts[] = {CC_STR_OPT("--node", &node), CC_STR_OPT("--ec-cert", &ec_cert), CC_STR_OPT("--ml-cert", &ml_cert),
+                           CC_INT_OPT("--timeout", &timeout_s, 1, 3600)};
+    if (args_ok(argc, argv, opts, CC_NOPTS(opts), &file) || !node || !file) return fputs(usage_text, stderr), 2;
+    int timeout_ms = timeout_s * 1000, fd = -1, rc = 1;
     node_addr a;
     proto_control_req rq = {0};
     uint8_t *env = NULL, *ec = NULL, *ml = NULL, *frame = NULL, hdr[PROTO_HEADER_LEN], body[1 + PROTO_REASON_MAX];
     size_t env_len, ec_len, ml_len, flen;
     if (node_addr_parse(node, &a) != 0) return cli_error("operator send: bad --node '%s'", node), 2;
     if (cc_file_read(file, PROTO_CONTROL_ENVELOPE_MAX, &env, &env_len) != 0 ||
-        read_cert(opt(argc, argv, "--ec-cert"), &ec, &ec_len) || read_cert(opt(argc, argv, "--ml-cert"), &ml, &ml_len)) {
+        read_cert(ec_cert, &ec, &ec_len) || read_cert(ml_cert, &ml, &ml_len)) {
         cli_error("operator send: cannot read %s or the certificates", file);
         goto out;
     }
@@ -220,9 +211,10 @@ out:
 
 static int check(int argc, char **argv)
 {
-    static const char *const known[] = {"--config", "--epoch", "--ec-cert", "--ml-cert", NULL};
-    const char *file = NULL, *conf = opt(argc, argv, "--config"), *epoch = opt(argc, argv, "--epoch");
-    if (args_ok(argc, argv, known, &file) || !conf || !epoch || !file) return fputs(usage_text, stderr), 2;
+    const char *file = NULL, *conf = NULL, *epoch = NULL, *ec_cert = NULL, *ml_cert = NULL;
+    const cc_opt opts[] = {CC_STR_OPT("--config", &conf), CC_STR_OPT("--epoch", &epoch), CC_STR_OPT("--ec-cert", &ec_cert),
+                           CC_STR_OPT("--ml-cert", &ml_cert)};
+    if (args_ok(argc, argv, opts, CC_NOPTS(opts), &file) || !conf || !epoch || !file) return fputs(usage_text, stderr), 2;
     operator_policy p;
     operator_nonce_cache *nc = malloc(sizeof *nc);
     operator_verified v;
@@ -234,7 +226,7 @@ static int check(int argc, char **argv)
     operator_nonce_cache_init(nc);
     if (operator_policy_load(conf, &p, why, sizeof why) != 0) cli_error("operator check: %s", why);
     else if (cc_file_read(file, OPERATOR_ENVELOPE_MAX, &env, &env_len) != 0 ||
-             read_cert(opt(argc, argv, "--ec-cert"), &ec, &ec_len) || read_cert(opt(argc, argv, "--ml-cert"), &ml, &ml_len))
+             read_cert(ec_cert, &ec, &ec_len) || read_cert(ml_cert, &ml, &ml_len))
         cli_error("operator check: cannot read %s or the certificates", file);
     else if (operator_verify(&p, nc, env, env_len, ec, ec_len, ml, ml_len, (uint32_t)strtoul(epoch, NULL, 10), time(NULL),
                              &v, why, sizeof why) != 0)

@@ -35,24 +35,11 @@ static int parse_args(int argc, char **argv, stamp_opts *o)
 {
     memset(o, 0, sizeof *o);
     o->hash = "sha256";
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char **slot = !strcmp(a, "--url") ? &o->url : !strcmp(a, "--profile") ? &o->profile
-                          : !strcmp(a, "--policy") ? &o->policy
-                          : !strcmp(a, "--hash") ? &o->hash : !strcmp(a, "-o") ? &o->out
-                          : !strcmp(a, "--request") ? &o->request : NULL;
-        if (slot) {
-            if (++i == argc) return -1;
-            *slot = argv[i];
-        } else if (!strcmp(a, "--no-cert")) {
-            o->no_cert = 1;
-        } else if (a[0] == '-' || o->file) {
-            cli_error("stamp: unexpected argument '%s'", a);
-            return -1;
-        } else {
-            o->file = a;
-        }
-    }
+    const cc_opt opts[] = {CC_STR_OPT("--url", &o->url),       CC_STR_OPT("--profile", &o->profile),
+                           CC_STR_OPT("--policy", &o->policy), CC_STR_OPT("--hash", &o->hash),
+                           CC_STR_OPT("-o", &o->out),          CC_STR_OPT("--request", &o->request),
+                           CC_FLAG_OPT("--no-cert", &o->no_cert)};
+    if (cli_opts("stamp", argc, argv, opts, CC_NOPTS(opts), &o->file, 1, NULL) != 0) return -1;
     if (o->profile && o->policy) {
         cli_error("stamp: --profile and --policy both name the policy: give one");
         return -1;

@@ -2,7 +2,6 @@
  * source's offset, round trip and verdict and the combined reading) and `cctsa time clock` (the
  * clock source report). Offsets are printed against the system clock for the operator's
  * information only; the engine itself never reads CLOCK_REALTIME. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +11,9 @@
 #include "cli/commands.h"
 #include "time/nts.h"
 #include "time/time_config.h"
+#include "time/time_engine.h"
+
+_Static_assert(TIME_MAX_SOURCES == 16, "the --server error text says 16");
 
 static void usage(FILE *out)
 {
@@ -50,20 +52,16 @@ static void fmt_utc(int64_t ns, char *buf, size_t n)
     snprintf(buf, n, "%s.%09lldZ", d, (long long)(ns % TIME_NS_PER_S));
 }
 
-static int parse_int(const char *s, long min, long max, int *out)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < min || v > max) return -1;
-    *out = (int)v;
-    return 0;
-}
-
 typedef struct {
     time_config cfg;
     int samples, interval_ms;
 } query_opts;
+
+static int opt_server(void *d, const char *v)
+{
+    time_config *cfg = d;
+    return cfg->nservers == TIME_MAX_SOURCES || time_parse_server(v, &cfg->servers[cfg->nservers++]) != 0 ? -1 : 0;
+}
 
 static int parse_query(int argc, char **argv, query_opts *o)
 {
@@ -71,25 +69,16 @@ static int parse_query(int argc, char **argv, query_opts *o)
     int faulty = -1, timeout = 0;
     memset(o, 0, sizeof *o);
     o->samples = 1, o->interval_ms = 1000;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!v) return cli_error("%s needs a value", a), -1;
-        i++;
-        if (!strcmp(a, "--server")) {
-            if (o->cfg.nservers == TIME_MAX_SOURCES || time_parse_server(v, &o->cfg.servers[o->cfg.nservers++]) != 0)
-                return cli_error("bad --server %s (HOST[:PORT], at most %d)", v, TIME_MAX_SOURCES), -1;
-        } else if (!strcmp(a, "--ca")) ca = v;
-        else if (!strcmp(a, "--config")) config = v;
-        else if (!strcmp(a, "--max-faulty")) {
-            if (parse_int(v, 0, TIME_MAX_SOURCES - 1, &faulty) != 0) return cli_error("bad --max-faulty %s", v), -1;
-        } else if (!strcmp(a, "--samples")) {
-            if (parse_int(v, 1, 100, &o->samples) != 0) return cli_error("bad --samples %s (1..100)", v), -1;
-        } else if (!strcmp(a, "--interval-ms")) {
-            if (parse_int(v, 0, 60000, &o->interval_ms) != 0) return cli_error("bad --interval-ms %s (0..60000)", v), -1;
-        } else if (!strcmp(a, "--timeout-ms")) {
-            if (parse_int(v, 1, 60000, &timeout) != 0) return cli_error("bad --timeout-ms %s (1..60000)", v), -1;
-        } else return cli_error("unknown option %s", a), -1;
-    }
+    const cc_opt opts[] = {
+        CC_FN_OPT("--server", &o->cfg, opt_server, "HOST[:PORT] (at most 16 servers)"),
+        CC_STR_OPT("--ca", &ca),
+        CC_STR_OPT("--config", &config),
+        CC_INT_OPT("--max-faulty", &faulty, 0, TIME_MAX_SOURCES - 1),
+        CC_INT_OPT("--samples", &o->samples, 1, 100),
+        CC_INT_OPT("--interval-ms", &o->interval_ms, 0, 60000),
+        CC_INT_OPT("--timeout-ms", &timeout, 1, 60000),
+    };
+    if (cli_opts("time query", argc, argv, opts, CC_NOPTS(opts), NULL, 0, NULL) != 0) return -1;
     char why[160];
     if (config) {
         if (o->cfg.nservers || ca) return cli_error("--config excludes --server and --ca"), -1;

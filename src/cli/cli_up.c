@@ -228,11 +228,8 @@ int cli_up(int argc, char **argv)
 {
     const char *dir = NULL, *listen = "127.0.0.1:8318";
     if (cli_wants_help(argc, argv)) return fputs(up_usage, stdout), 0;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--dir") && i + 1 < argc) dir = argv[++i];
-        else if (!strcmp(argv[i], "--listen") && i + 1 < argc) listen = argv[++i];
-        else return cli_error("up: unexpected argument '%s'", argv[i]), fputs(up_usage, stderr), 2;
-    }
+    const cc_opt opts[] = {CC_STR_OPT("--dir", &dir), CC_STR_OPT("--listen", &listen)};
+    if (cli_opts("up", argc, argv, opts, CC_NOPTS(opts), NULL, 0, NULL) != 0) return fputs(up_usage, stderr), 2;
     if (!dir) return cli_error("up: --dir DIR is required"), fputs(up_usage, stderr), 2;
     char host[64];
     unsigned port = 0;

@@ -10,9 +10,16 @@
 
 int cli_wants_help(int argc, char **argv)
 {
-    for (int i = 1; i < argc; i++)
-        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) return 1;
-    return 0;
+    return cc_opts_wants_help(argc, argv);
+}
+
+int cli_opts(const char *cmd, int argc, char **argv, const cc_opt *opts, size_t nopts, const char **pos, int npos_max,
+             int *npos)
+{
+    char why[200];
+    if (cc_opts_parse(argc, argv, opts, nopts, pos, npos_max, npos, why, sizeof why) == 0) return 0;
+    cli_error("%s: %s", cmd, why);
+    return -1;
 }
 
 void cli_error(const char *fmt, ...)

@@ -104,74 +104,85 @@ out:
     return rc;
 }
 
+/* What the option callbacks fill: the options and the buffers they own. */
+typedef struct {
+    tsp_verify_opts o;
+    tsp_policies policies;
+    uint8_t *roots[TSP_VERIFY_MAX_ROOTS], *extras[TSP_VERIFY_MAX_ROOTS], measurement[X509_MEASUREMENT_BYTES];
+} verify_args;
+
+static int opt_ca(void *d, const char *v)
+{
+    verify_args *a = d;
+    return load_certs(v, 1, &a->o, a->roots);
+}
+
+static int opt_cert(void *d, const char *v)
+{
+    verify_args *a = d;
+    return load_certs(v, 0, &a->o, a->extras);
+}
+
+static int opt_at(void *d, const char *v)
+{
+    verify_args *a = d;
+    return cli_parse_time(v, &a->o.at) != 0 || a->o.at == 0 ? -1 : 0;
+}
+
+static int opt_require(void *d, const char *v)
+{
+    verify_args *a = d;
+    a->o.require = !strcmp(v, "classic") ? TSP_REQUIRE_CLASSIC : !strcmp(v, "pq") ? TSP_REQUIRE_PQ
+                 : !strcmp(v, "both")    ? TSP_REQUIRE_BOTH    : (tsp_require)-1;
+    return (int)a->o.require < 0 ? -1 : 0;
+}
+
+static int opt_measurement(void *d, const char *v)
+{
+    verify_args *a = d;
+    if (cc_hex_decode_exact(v, a->measurement, sizeof a->measurement) != 0) return -1;
+    a->o.measurement = a->measurement, a->o.measurement_len = sizeof a->measurement;
+    return 0;
+}
+
+static int opt_policy(void *d, const char *v)
+{
+    verify_args *a = d;
+    if (tsp_policies_set_arg(&a->policies, v) < 0) return -1;
+    a->o.policies = &a->policies;
+    return 0;
+}
+
 int cli_verify(int argc, char **argv)
 {
-    tsp_verify_opts o = {0};
-    tsp_policies policies;
-    tsp_policies_default(&policies);
-    uint8_t *roots[TSP_VERIFY_MAX_ROOTS] = {0}, *extras[TSP_VERIFY_MAX_ROOTS] = {0}, measurement[X509_MEASUREMENT_BYTES], *token = NULL;
+    verify_args *a = calloc(1, sizeof *a);
+    uint8_t *token = NULL;
     const char *token_path = NULL;
     size_t token_len = 0;
-    int rc = 2;
-    if (cli_wants_help(argc, argv)) return fputs(usage_text, stdout), 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(a, "--data") && v) {
-            o.data_path = v, i++;
-        } else if ((!strcmp(a, "--ca") || !strcmp(a, "--cert")) && v) {
-            int anchor = !strcmp(a, "--ca");
-            if (load_certs(v, anchor, &o, anchor ? roots : extras) != 0) goto out;
-            i++;
-        } else if (!strcmp(a, "--at") && v) {
-            if (cli_parse_time(v, &o.at) != 0 || o.at == 0) {
-                cli_error("verify: --at takes an RFC 3339 time (2026-12-04T08:00:00Z) or seconds since 1970");
-                goto out;
-            }
-            i++;
-        } else if (!strcmp(a, "--max-skew") && v) {
-            char *end;
-            o.max_skew = strtol(v, &end, 10);
-            if (*end || end == v || o.max_skew < 1 || o.max_skew > 86400L * 366) {
-                cli_error("verify: --max-skew takes 1..31622400 seconds");
-                goto out;
-            }
-            i++;
-        } else if (!strcmp(a, "--no-strict") || !strcmp(a, "--strict")) {
-            o.no_strict = !strcmp(a, "--no-strict"); /* the last one given wins */
-        } else if (!strcmp(a, "--allow-tcb-flags")) {
-            o.allow_tcb_flags = 1;
-        } else if (!strcmp(a, "--require") && v) {
-            o.require = !strcmp(v, "classic") ? TSP_REQUIRE_CLASSIC : !strcmp(v, "pq") ? TSP_REQUIRE_PQ
-                      : !strcmp(v, "both") ? TSP_REQUIRE_BOTH : (tsp_require)-1;
-            if ((int)o.require < 0) {
-                cli_error("verify: --require takes pq, classic or both");
-                goto out;
-            }
-            i++;
-        } else if (!strcmp(a, "--measurement") && v) {
-            if (cc_hex_decode_exact(v, measurement, sizeof measurement) != 0) {
-                cli_error("verify: --measurement takes 96 hex digits (48 bytes)");
-                goto out;
-            }
-            o.measurement = measurement, o.measurement_len = sizeof measurement, i++;
-        } else if (!strcmp(a, "--policy") && v) {
-            if (tsp_policies_set_arg(&policies, v) < 0) {
-                cli_error("verify: --policy takes PROFILE=OID (classic, pq, hybrid or compat; dotted OID)");
-                goto out;
-            }
-            o.policies = &policies, i++;
-        } else if (a[0] != '-' && !token_path) {
-            token_path = a;
-        } else {
-            cli_error("verify: unexpected or incomplete argument '%s'", a);
-            goto out;
-        }
-    }
-    if (o.allow_tcb_flags && !o.measurement) {
+    int rc = 2, npos = 0;
+    if (cli_wants_help(argc, argv)) return free(a), fputs(usage_text, stdout), 0;
+    if (!a) return cli_error("verify: out of memory"), 2;
+    tsp_verify_opts *op = &a->o;
+    tsp_policies_default(&a->policies);
+    const cc_opt opts[] = {
+        CC_STR_OPT("--data", &op->data_path),
+        CC_FN_OPT("--ca", a, opt_ca, "a readable PEM bundle or DER certificate"),
+        CC_FN_OPT("--cert", a, opt_cert, "a readable PEM bundle or DER certificate"),
+        CC_FN_OPT("--at", a, opt_at, "an RFC 3339 time (2026-12-04T08:00:00Z) or seconds since 1970"),
+        CC_LONG_OPT("--max-skew", &op->max_skew, 1, 86400L * 366, "1..31622400 seconds"),
+        CC_FLAG_OPT("--no-strict", &op->no_strict),
+        CC_CLEAR_OPT("--strict", &op->no_strict), /* the last one given wins */
+        CC_FLAG_OPT("--allow-tcb-flags", &op->allow_tcb_flags),
+        CC_FN_OPT("--require", a, opt_require, "pq, classic or both"),
+        CC_FN_OPT("--measurement", a, opt_measurement, "96 hex digits (48 bytes)"),
+        CC_FN_OPT("--policy", a, opt_policy, "PROFILE=OID (classic, pq, hybrid or compat; dotted OID)"),
+    };
+    if (cli_opts("verify", argc, argv, opts, CC_NOPTS(opts), &token_path, 1, &npos) != 0) goto out;
+    if (op->allow_tcb_flags && !op->measurement) {
         cli_error("verify: --allow-tcb-flags only makes sense with --measurement");
         goto out;
     }
-    if (!token_path || !o.data_path || o.nroots == 0) {
+    if (!token_path || !op->data_path || op->nroots == 0) {
         fputs(usage_text, stderr);
         goto out;
     }
@@ -181,9 +192,9 @@ int cli_verify(int argc, char **argv)
         goto out;
     }
     tsp_verify_report rep;
-    int bad = tsp_verify(token, token_len, &o, &rep);
-    printf("token: %s\ndata: %s\nmode: %s\n", token_path, o.data_path,
-           o.no_strict ? "not strict (--no-strict)" : "strict (low-S ECDSA, DER SET order, defined unsigned attributes only)");
+    int bad = tsp_verify(token, token_len, op, &rep);
+    printf("token: %s\ndata: %s\nmode: %s\n", token_path, op->data_path,
+           op->no_strict ? "not strict (--no-strict)" : "strict (low-S ECDSA, DER SET order, defined unsigned attributes only)");
     for (int i = 0; i < rep.nlines; i++) printf("%s\n", rep.lines[i]);
     if (bad) {
         printf("verification FAILED: %s\n", rep.error);
@@ -191,8 +202,8 @@ int cli_verify(int argc, char **argv)
         printf("profile: %s; valid signatures: %d ECDSA P-384, %d ML-DSA-65 (%d with post-quantum assurance); "
                "required: %s\n",
                rep.profile >= 0 ? tsp_profile_name((tsp_profile)rep.profile) : "foreign policy", rep.ecdsa_ok, rep.mldsa_ok,
-               rep.mldsa_pq_ok, o.require == TSP_REQUIRE_CLASSIC ? "classic" : o.require == TSP_REQUIRE_PQ ? "pq"
-               : o.require == TSP_REQUIRE_BOTH ? "both" : "any");
+               rep.mldsa_pq_ok, op->require == TSP_REQUIRE_CLASSIC ? "classic" : op->require == TSP_REQUIRE_PQ ? "pq"
+               : op->require == TSP_REQUIRE_BOTH ? "both" : "any");
         if (rep.mldsa_ok > rep.mldsa_pq_ok)
             printf("warning: %d valid ML-DSA-65 signature(s) give NO post-quantum assurance: a classical (ECDSA) link "
                    "in the certificate chain (see above)\n", rep.mldsa_ok - rep.mldsa_pq_ok);
@@ -200,7 +211,8 @@ int cli_verify(int argc, char **argv)
         rc = 0;
     }
 out:
-    for (int i = 0; i < TSP_VERIFY_MAX_ROOTS; i++) free(roots[i]), free(extras[i]);
+    for (int i = 0; i < TSP_VERIFY_MAX_ROOTS; i++) free(a->roots[i]), free(a->extras[i]);
+    free(a);
     free(token);
     return rc;
 }

@@ -58,11 +58,9 @@ int cli_version(int argc, char **argv)
                "and the SHA-384 of this executable. --json prints the same as one JSON object.\n");
         return 0;
     }
-    int json = argc == 2 && strcmp(argv[1], "--json") == 0;
-    if (argc > 1 && !json) {
-        cli_error("version: unknown argument '%s' (try --help)", argv[1]);
-        return 2;
-    }
+    int json = 0;
+    const cc_opt opts[] = {CC_FLAG_OPT("--json", &json)};
+    if (cli_opts("version", argc, argv, opts, CC_NOPTS(opts), NULL, 0, NULL) != 0) return 2;
     char hex[2 * 48 + 1];
     const char *self_hash = self_sha384_hex(hex) == 0 ? hex : NULL;
     if (json)
