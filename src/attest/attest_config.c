@@ -3,7 +3,6 @@
  * production the file is inside the measured image, and under `sim` its bytes are part of the
  * measurement, so a node configured to trust the simulation root has a different measurement. */
 #include <ctype.h>
-#include <openssl/crypto.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -52,13 +51,6 @@ static int parse_tcb(const char *s, attest_tcb *t)
     return 0;
 }
 
-/* Exactly n bytes of hex, no separators (OpenSSL's decoder). */
-static int parse_hex(const char *s, uint8_t *out, size_t n)
-{
-    size_t got = 0;
-    return strlen(s) == 2 * n && OPENSSL_hexstr2buf_ex(out, n, &got, s, '\0') == 1 && got == n ? 0 : -1;
-}
-
 static char *trim(char *s)
 {
     while (*s == ' ' || *s == '\t') s++;
@@ -80,7 +72,7 @@ static int apply(attest_policy *p, const char *key, const char *val)
     } else if (!strcmp(key, "attest.min_tcb")) {
         return parse_tcb(val, &p->min_tcb);
     } else if (!strcmp(key, "attest.measurement")) {
-        if (parse_hex(val, p->measurement, sizeof p->measurement) != 0) return -1;
+        if (cc_hex_decode_exact(val, p->measurement, sizeof p->measurement) != 0) return -1;
         p->check_measurement = 1;
     } else {
         return -2;
@@ -122,13 +114,12 @@ int attest_config_each(const char *text, size_t len, const char *prefix, attest_
 int attest_config_load_each(const char *path, const char *prefix, attest_config_apply_fn fn, void *ctx, char *why,
                             size_t whylen)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) return config_fail(why, whylen, "cannot open %s", path);
-    char *buf = malloc(CONFIG_MAX_BYTES + 1);
-    size_t n = buf ? fread(buf, 1, CONFIG_MAX_BYTES + 1, f) : 0;
-    int err = !buf || ferror(f);
-    fclose(f);
-    int rc = err ? config_fail(why, whylen, "cannot read %s", path) : attest_config_each(buf, n, prefix, fn, ctx, why, whylen);
+    uint8_t *buf = NULL;
+    size_t n = 0;
+    if (cc_file_read(path, CONFIG_MAX_BYTES, &buf, &n) != 0)
+        return errno == EFBIG ? config_fail(why, whylen, "%s: configuration larger than %d bytes", path, CONFIG_MAX_BYTES)
+                              : config_fail(why, whylen, "cannot read %s: %s", path, strerror(errno));
+    int rc = attest_config_each((const char *)buf, n, prefix, fn, ctx, why, whylen);
     free(buf);
     return rc;
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/base.h"
 #include "node/lifecycle.h"
 
 gw_info_kind gw_info_route(const char *url)
@@ -21,25 +22,11 @@ uint8_t gw_info_request_type(gw_info_kind k)
     return k <= GW_INFO_ATTESTATION ? t[k] : 0;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
 int gw_info_nonce(const char *hex, uint8_t out[PROTO_ATTEST_NONCE_MAX], size_t *len)
 {
     size_t n = hex ? strnlen(hex, 2 * PROTO_ATTEST_NONCE_MAX + 1) : 0;
     if (n % 2 || n < 2 * PROTO_ATTEST_NONCE_MIN || n > 2 * PROTO_ATTEST_NONCE_MAX) return -1;
-    for (size_t i = 0; i < n / 2; i++) {
-        int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
-        if (hi < 0 || lo < 0) return -1;
-        out[i] = (uint8_t)(hi << 4 | lo);
-    }
-    *len = n / 2;
-    return 0;
+    return cc_hex_decode(hex, n, out, PROTO_ATTEST_NONCE_MAX, len, 0);
 }
 
 static char *hex_of(const uint8_t *p, size_t n, char *o)
