@@ -94,13 +94,14 @@ typedef enum {
     CC_OPT_STR,   /* const char **dest = the value (borrowed from argv) */
     CC_OPT_INT,   /* int *dest = a decimal integer in [min, max] */
     CC_OPT_LONG,  /* long *dest = a decimal integer in [min, max] */
+    CC_OPT_UINT,  /* unsigned *dest = a decimal integer in [min, max] (0 <= min) */
     CC_OPT_FN     /* fn(dest, value): 0, or -1 if the value is bad */
 } cc_opt_kind;
 typedef struct {
     const char *name; /* "--data" */
     cc_opt_kind kind;
     void *dest;
-    long min, max;                           /* CC_OPT_INT, CC_OPT_LONG */
+    long min, max;                           /* CC_OPT_INT, CC_OPT_LONG, CC_OPT_UINT */
     int (*fn)(void *dest, const char *value); /* CC_OPT_FN */
     const char *takes;                       /* what the value is, for errors: "1..100 seconds" (NULL:
                                                 the range, or "a value") */
@@ -111,6 +112,7 @@ typedef struct {
 #define CC_STR_OPT(n, d) {.name = (n), .kind = CC_OPT_STR, .dest = (d)}
 #define CC_INT_OPT(n, d, lo, hi) {.name = (n), .kind = CC_OPT_INT, .dest = (d), .min = (lo), .max = (hi)}
 #define CC_LONG_OPT(n, d, lo, hi, t) {.name = (n), .kind = CC_OPT_LONG, .dest = (d), .min = (lo), .max = (hi), .takes = (t)}
+#define CC_UINT_OPT(n, d, lo, hi) {.name = (n), .kind = CC_OPT_UINT, .dest = (d), .min = (lo), .max = (hi)}
 #define CC_FN_OPT(n, d, f, t) {.name = (n), .kind = CC_OPT_FN, .dest = (d), .fn = (f), .takes = (t)}
 #define CC_NOPTS(table) (sizeof(table) / sizeof((table)[0]))
 /* Parse argv[1..argc) against opts[0..nopts). Positional arguments go to pos[0..npos_max) in order

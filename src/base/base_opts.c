@@ -41,8 +41,10 @@ static int apply(const cc_opt *o, const char *v, char *why, size_t cap)
     case CC_OPT_STR: *(const char **)o->dest = v; return 0;
     case CC_OPT_INT:
     case CC_OPT_LONG:
+    case CC_OPT_UINT:
         if (parse_range(v, o->min, o->max, &x) == 0) {
             if (o->kind == CC_OPT_INT) *(int *)o->dest = (int)x;
+            else if (o->kind == CC_OPT_UINT) *(unsigned *)o->dest = (unsigned)x;
             else *(long *)o->dest = x;
             return 0;
         }

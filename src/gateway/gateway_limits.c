@@ -45,21 +45,12 @@ void gateway_limits_default(gateway_limits *l)
     for (size_t i = 0; i < NOPTS; i++) *slot(l, &opts[i]) = opts[i].dflt;
 }
 
-int gateway_limits_option(gateway_limits *l, const char *name, const char *value)
+_Static_assert(NOPTS == GW_LIMIT_OPTS, "GW_LIMIT_OPTS is the number of limit options");
+
+void gateway_limits_opts(gateway_limits *l, cc_opt out[GW_LIMIT_OPTS])
 {
-    for (size_t i = 0; i < NOPTS; i++) {
-        if (strcmp(name, opts[i].name) != 0) continue;
-        char *end;
-        errno = 0;
-        unsigned long v = value ? strtoul(value, &end, 10) : 0;
-        if (!value || !*value || *end || errno || value[0] == '-' || v < opts[i].min || v > opts[i].max) {
-            fprintf(stderr, "cctsa-gateway: %s takes %u..%u\n", name, opts[i].min, opts[i].max);
-            return -1;
-        }
-        *slot(l, &opts[i]) = (unsigned)v;
-        return 1;
-    }
-    return 0;
+    for (size_t i = 0; i < NOPTS; i++)
+        out[i] = (cc_opt)CC_UINT_OPT(opts[i].name, slot(l, &opts[i]), (long)opts[i].min, (long)opts[i].max);
 }
 
 void gateway_limits_usage(FILE *f)

@@ -6,6 +6,8 @@
 
 #include <stdio.h>
 
+#include "base/base.h"
+
 typedef struct {
     unsigned http_threads;        /* --http-threads: event-loop threads (epoll), default 2 */
     unsigned max_connections;     /* --max-connections: open HTTP connections in total, default 4096 */
@@ -18,9 +20,9 @@ typedef struct {
 } gateway_limits;
 
 void gateway_limits_default(gateway_limits *l);
-/* If `name` is a limit option: parse `value` into *l and return 1, or print why and return -1.
- * Return 0 for any other option name. */
-int gateway_limits_option(gateway_limits *l, const char *name, const char *value);
+#define GW_LIMIT_OPTS 8
+/* The option table rows of the limits (cc_opts_parse, base.h), writing into *l. */
+void gateway_limits_opts(gateway_limits *l, cc_opt out[GW_LIMIT_OPTS]);
 void gateway_limits_usage(FILE *f);
 /* Raise RLIMIT_NOFILE's soft limit to its hard limit. *accept_max is how many connections the
  * descriptors allow (the server library's hard limit); max_connections is lowered, with a

@@ -66,41 +66,40 @@ static int parse_listen(const char *s, struct sockaddr_in *sa)
     return inet_pton(AF_INET, host, &sa->sin_addr) == 1 ? 0 : -1;
 }
 
+static int opt_node(void *d, const char *v)
+{
+    gw_signer_config *n = d;
+    if (n->nnodes >= GW_MAX_NODES || node_addr_parse(v, &n->nodes[n->nnodes]) != 0) return -1;
+    n->nnodes++;
+    return 0;
+}
+
+static int opt_log_format(void *d, const char *v)
+{
+    (void)d;
+    int f = cc_log_format_parse(v);
+    if (f < 0) return -1;
+    cc_log_set_format((cc_log_format)f);
+    return 0;
+}
+
 static int parse_args(int argc, char **argv, gw_opts *o)
 {
     memset(o, 0, sizeof *o);
     o->listen = DEFAULT_LISTEN;
     o->max_request = TSP_REQ_MAX_LEN;
     gateway_limits_default(&o->limits);
-    for (int i = 1, lim; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--max-request") && i + 1 < argc) {
-            char *end;
-            o->max_request = strtol(argv[++i], &end, 10);
-            if (*end || o->max_request < 64 || o->max_request > (1L << 20)) {
-                fprintf(stderr, "cctsa-gateway: --max-request takes 64..1048576\n");
-                return -1;
-            }
-        } else if (!strcmp(a, "--node") && i + 1 < argc) {
-            if (o->nodes.nnodes >= GW_MAX_NODES || node_addr_parse(argv[++i], &o->nodes.nodes[o->nodes.nnodes]) != 0) {
-                fprintf(stderr, "cctsa-gateway: --node takes unix:PATH, vsock:CID:PORT or tcp:HOST:PORT (at most %d), "
-                                "got '%s'\n", GW_MAX_NODES, argv[i]);
-                return -1;
-            }
-            o->nodes.nnodes++;
-        } else if (!strcmp(a, "--listen") && i + 1 < argc) {
-            o->listen = argv[++i];
-        } else if (!strcmp(a, "--log-format") && i + 1 < argc) {
-            int f = cc_log_format_parse(argv[++i]);
-            if (f < 0) return fprintf(stderr, "cctsa-gateway: --log-format takes text or json\n"), -1;
-            cc_log_set_format((cc_log_format)f);
-        } else if (i + 1 < argc && (lim = gateway_limits_option(&o->limits, a, argv[i + 1])) != 0) {
-            if (lim < 0) return -1;
-            i++;
-        } else {
-            fprintf(stderr, "cctsa-gateway: unexpected or incomplete argument '%s'\n", a);
-            return -1;
-        }
+    cc_opt opts[4 + GW_LIMIT_OPTS] = {
+        CC_LONG_OPT("--max-request", &o->max_request, 64, 1L << 20, NULL),
+        CC_FN_OPT("--node", &o->nodes, opt_node, "unix:PATH, vsock:CID:PORT or tcp:HOST:PORT (at most 16)"),
+        CC_STR_OPT("--listen", &o->listen),
+        CC_FN_OPT("--log-format", NULL, opt_log_format, "text or json"),
+    };
+    gateway_limits_opts(&o->limits, opts + 4);
+    char why[200];
+    if (cc_opts_parse(argc, argv, opts, CC_NOPTS(opts), NULL, 0, NULL, why, sizeof why) != 0) {
+        fprintf(stderr, "cctsa-gateway: %s\n", why);
+        return -1;
     }
     if (!o->nodes.nnodes) {
         fprintf(stderr, "cctsa-gateway: no node configured: give --node ENDPOINT (start one with cctsa-node --dev ...)\n");
@@ -112,9 +111,7 @@ static int parse_args(int argc, char **argv, gw_opts *o)
 int main(int argc, char **argv)
 {
     gw_opts o;
-    for (int i = 1; i < argc; i++)
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
-            return fputs(usage_text, stdout), gateway_limits_usage(stdout), 0;
+    if (cc_opts_wants_help(argc, argv)) return fputs(usage_text, stdout), gateway_limits_usage(stdout), 0;
     if (parse_args(argc, argv, &o) != 0) return fputs(usage_text, stderr), gateway_limits_usage(stderr), 2;
     gateway_http_config hc = {.max_body = (size_t)o.max_request, .limits = o.limits, .nodes = o.nodes,
                               .default_profile = TSP_PROFILE_COMPAT};

@@ -27,7 +27,7 @@
 #include "tsp/tsp_profile.h"
 #include "tsp/tsp_status.h"
 
-#define GW_MAX_NODES 16
+#define GW_MAX_NODES 16 /* the gateway's --node error text says 16 */
 
 typedef struct gw_sign_job gw_sign_job;
 typedef void (*gw_sign_done_fn)(gw_sign_job *job);

@@ -28,7 +28,7 @@
 #define MESH_PING_MS 1000          /* every connection sends a ping this often */
 #define MESH_DEAD_MS 5000          /* default: a peer silent this long is DOWN (a stopped process) */
 #define MESH_HANDSHAKE_MS 10000    /* TLS + attestation must complete within this */
-#define MESH_MAX_FAULTS 8
+#define MESH_MAX_FAULTS 8 /* cctsa-node's --fault error text says 8 */
 
 /* Channels multiplex the mesh; the receiver dispatches on them. */
 enum { MESH_CHAN_CLUSTER = 1, /* cluster engine: DKG, presigning, signing (cluster.h) */

@@ -84,7 +84,7 @@ static const char usage_text[] =
 
 typedef struct {
     const char *listen, *dev_ca, *default_profile, *measurement, *precision;
-    long cert_seconds, delay_ms, workers, head_s;
+    long cert_seconds, delay_ms, workers;
     int dev, no_renew, cluster, npeers;
     node_cluster_opts co;
     uint8_t m[48];
@@ -92,15 +92,37 @@ typedef struct {
     int custom_policy[TSP_PROFILE_COUNT];
 } node_opts;
 
-static int parse_long(const char *opt, const char *v, long lo, long hi, long *out)
+static int opt_peer(void *d, const char *v)
 {
-    char *end;
-    errno = 0;
-    *out = strtol(v, &end, 10);
-    if (*end || end == v || errno || *out < lo || *out > hi) {
-        fprintf(stderr, "cctsa-node: %s takes %ld..%ld\n", opt, lo, hi);
-        return -1;
-    }
+    node_opts *o = d;
+    if (o->npeers >= MESH_PEERS) return -1;
+    o->co.peer_args[o->npeers++] = (char *)v; /* argv's own writable string (parsed in place) */
+    return 0;
+}
+
+static int opt_fault(void *d, const char *v)
+{
+    node_cluster_opts *co = d;
+    if (co->n_faults >= MESH_MAX_FAULTS) return -1;
+    co->faults[co->n_faults++] = v;
+    return 0;
+}
+
+static int opt_log_format(void *d, const char *v)
+{
+    (void)d;
+    int f = cc_log_format_parse(v);
+    if (f < 0) return -1;
+    cc_log_set_format((cc_log_format)f);
+    return 0;
+}
+
+static int opt_policy(void *d, const char *v)
+{
+    node_opts *o = d;
+    int p = tsp_policies_set_arg(&o->policies, v);
+    if (p < 0) return -1;
+    o->custom_policy[p] = 1;
     return 0;
 }
 
@@ -112,62 +134,34 @@ static int parse_args(int argc, char **argv, node_opts *o)
     o->precision = "s";
     o->cert_seconds = (long)TSP_DEVCA_CERT_DAYS * 86400;
     o->workers = 2;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char **slot = !strcmp(a, "--listen") ? &o->listen : !strcmp(a, "--dev-ca") ? &o->dev_ca
-                          : !strcmp(a, "--default-profile") ? &o->default_profile
-                          : !strcmp(a, "--measurement") ? &o->measurement
-                          : !strcmp(a, "--gentime-precision") ? &o->precision : NULL;
-        const char **cslot = !strcmp(a, "--name") ? &o->co.name : !strcmp(a, "--config") ? &o->co.config
-                           : !strcmp(a, "--mesh") ? &o->co.mesh_listen : !strcmp(a, "--audit-dir") ? &o->co.audit_dir
-                           : NULL;
-        if (!strcmp(a, "--cluster")) {
-            o->cluster = 1;
-        } else if (cslot && i + 1 < argc) {
-            *cslot = argv[++i];
-        } else if (!strcmp(a, "--peer") && i + 1 < argc) {
-            if (o->npeers >= MESH_PEERS) return fprintf(stderr, "cctsa-node: --peer is given exactly four times\n"), -1;
-            o->co.peer_args[o->npeers++] = argv[++i];
-        } else if (!strcmp(a, "--fault") && i + 1 < argc) {
-            if (o->co.n_faults >= MESH_MAX_FAULTS) return fprintf(stderr, "cctsa-node: too many --fault rules\n"), -1;
-            o->co.faults[o->co.n_faults++] = argv[++i];
-        } else if (!strcmp(a, "--audit-head-seconds") && i + 1 < argc) {
-            if (parse_long(a, argv[++i], 1, 86400, &o->head_s) != 0) return -1;
-            o->co.audit_head_s = (unsigned)o->head_s;
-        } else if (!strcmp(a, "--log-format") && i + 1 < argc) {
-            int f = cc_log_format_parse(argv[++i]);
-            if (f < 0) return fprintf(stderr, "cctsa-node: --log-format takes text or json\n"), -1;
-            cc_log_set_format((cc_log_format)f);
-        } else if (!strcmp(a, "--cluster-fault") && i + 1 < argc) {
-            o->co.cluster_fault = argv[++i];
-        } else if (!strcmp(a, "--dev")) {
-            o->dev = 1;
-        } else if (!strcmp(a, "--no-renew")) {
-            o->no_renew = 1;
-        } else if (!strcmp(a, "--dev-cert-seconds") && i + 1 < argc) {
-            if (parse_long(a, argv[++i], 1, 3650L * 86400, &o->cert_seconds) != 0) return -1;
-        } else if (!strcmp(a, "--sign-workers") && i + 1 < argc) {
-            if (parse_long(a, argv[++i], 1, NODE_MAX_SIGN_WORKERS, &o->workers) != 0) return -1;
-        } else if (!strcmp(a, "--time-probe-ms") && i + 1 < argc) {
-            long ms;
-            if (parse_long(a, argv[++i], 100, 30000, &ms) != 0) return -1;
-            o->co.time_probe_ms = (unsigned)ms;
-        } else if (!strcmp(a, "--dev-sign-delay-ms") && i + 1 < argc) {
-            if (parse_long(a, argv[++i], 0, 10000, &o->delay_ms) != 0) return -1;
-        } else if (!strcmp(a, "--policy") && i + 1 < argc) {
-            int p = tsp_policies_set_arg(&o->policies, argv[++i]);
-            if (p < 0) {
-                fprintf(stderr, "cctsa-node: --policy takes PROFILE=OID (classic, pq, hybrid or compat; dotted OID), "
-                                "got '%s'\n", argv[i]);
-                return -1;
-            }
-            o->custom_policy[p] = 1;
-        } else if (slot && i + 1 < argc) {
-            *slot = argv[++i];
-        } else {
-            fprintf(stderr, "cctsa-node: unexpected or incomplete argument '%s'\n", a);
-            return -1;
-        }
+    const cc_opt opts[] = {
+        CC_STR_OPT("--listen", &o->listen),
+        CC_STR_OPT("--dev-ca", &o->dev_ca),
+        CC_STR_OPT("--default-profile", &o->default_profile),
+        CC_STR_OPT("--measurement", &o->measurement),
+        CC_STR_OPT("--gentime-precision", &o->precision),
+        CC_FLAG_OPT("--cluster", &o->cluster),
+        CC_STR_OPT("--name", &o->co.name),
+        CC_STR_OPT("--config", &o->co.config),
+        CC_STR_OPT("--mesh", &o->co.mesh_listen),
+        CC_STR_OPT("--audit-dir", &o->co.audit_dir),
+        CC_FN_OPT("--peer", o, opt_peer, "NAME=ADDR, exactly four times"),
+        CC_FN_OPT("--fault", &o->co, opt_fault, "a fault rule (at most 8)"),
+        CC_UINT_OPT("--audit-head-seconds", &o->co.audit_head_s, 1, 86400),
+        CC_FN_OPT("--log-format", NULL, opt_log_format, "text or json"),
+        CC_STR_OPT("--cluster-fault", &o->co.cluster_fault),
+        CC_FLAG_OPT("--dev", &o->dev),
+        CC_FLAG_OPT("--no-renew", &o->no_renew),
+        CC_LONG_OPT("--dev-cert-seconds", &o->cert_seconds, 1, 3650L * 86400, NULL),
+        CC_LONG_OPT("--sign-workers", &o->workers, 1, NODE_MAX_SIGN_WORKERS, NULL),
+        CC_UINT_OPT("--time-probe-ms", &o->co.time_probe_ms, 100, 30000),
+        CC_LONG_OPT("--dev-sign-delay-ms", &o->delay_ms, 0, 10000, NULL),
+        CC_FN_OPT("--policy", o, opt_policy, "PROFILE=OID (classic, pq, hybrid or compat; dotted OID)"),
+    };
+    char why[200];
+    if (cc_opts_parse(argc, argv, opts, CC_NOPTS(opts), NULL, 0, NULL, why, sizeof why) != 0) {
+        fprintf(stderr, "cctsa-node: %s\n", why);
+        return -1;
     }
     if (strcmp(o->precision, "s") != 0 && strcmp(o->precision, "ms") != 0)
         return fprintf(stderr, "cctsa-node: --gentime-precision takes s or ms\n"), -1;
@@ -180,7 +174,7 @@ static int parse_args(int argc, char **argv, node_opts *o)
         return 0;
     }
     if (o->co.name || o->co.config || o->co.mesh_listen || o->npeers || o->co.n_faults || o->co.cluster_fault ||
-        o->co.time_probe_ms || o->co.audit_dir || o->head_s)
+        o->co.time_probe_ms || o->co.audit_dir || o->co.audit_head_s)
         return fprintf(stderr, "cctsa-node: --name, --config, --mesh, --peer, --time-probe-ms, --audit-* and the fault rules need --cluster\n"), -1;
     if (o->dev_ca) o->dev = 1;
     if (!o->dev || !o->dev_ca)
@@ -303,8 +297,7 @@ int main(int argc, char **argv)
 {
     node_opts o;
     char err[512];
-    for (int i = 1; i < argc; i++)
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) return fputs(usage_text, stdout), 0;
+    if (cc_opts_wants_help(argc, argv)) return fputs(usage_text, stdout), 0;
     if (parse_args(argc, argv, &o) != 0) return fputs(usage_text, stderr), 2;
     int dflt = tsp_profile_from_name(o.default_profile);
     node_addr addr;

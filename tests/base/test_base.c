@@ -94,10 +94,11 @@ static int add_to_list(void *dest, const char *value)
 static int parse(int argc, char **argv, char *why)
 {
     static int flag, strict, samples;
+    static unsigned conns;
     static long skew;
     static const char *data;
     static opt_list peers;
-    flag = 0, strict = 1, samples = 1, skew = 0, data = NULL, peers.n = 0;
+    flag = 0, strict = 1, samples = 1, conns = 0, skew = 0, data = NULL, peers.n = 0;
     const cc_opt opts[] = {
         CC_FLAG_OPT("--flag", &flag),
         CC_CLEAR_OPT("--no-strict", &strict),
@@ -105,6 +106,7 @@ static int parse(int argc, char **argv, char *why)
         CC_INT_OPT("--samples", &samples, 1, 100),
         CC_LONG_OPT("--max-skew", &skew, 1, 86400, "1..86400 seconds"),
         CC_FN_OPT("--peer", &peers, add_to_list, "NAME=ADDR (at most 2)"),
+        CC_UINT_OPT("--conns", &conns, 0, 4000000000L),
     };
     const char *pos[2];
     int npos = -1;
@@ -140,6 +142,8 @@ static void test_opts(void)
         {2, {"x", "--flag=1"}, "--flag takes no value"},
         {4, {"x", "--peer", "a", "--peer=b"}, NULL}, /* two are fine */
         {4, {"x", "a", "b", "c"}, "unexpected argument 'c'"},
+        {2, {"x", "--conns=-1"}, "--conns takes 0..4000000000, got '-1'"},
+        {2, {"x", "--conns=3999999999"}, NULL},
         {3, {"x", "--peer", ""}, "--peer takes NAME=ADDR (at most 2), got ''"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
