@@ -1,0 +1,59 @@
+/* mldsa_dispatch.h (private to src/crypto): the CPU dispatch of the ML-DSA kernels. On x86-64
+ * (GCC/clang, ELF, not CCTSA_PORTABLE) each dispatched function below has a portable C version
+ * (*_c) and an AVX2 version in C intrinsics (*_avx2, __attribute__((target("avx2"))), so the
+ * binary does not depend on the build host); the exported name in mldsa_blocks.h is an ifunc
+ * bound once at load time from CPUID (mldsa_cpu_has_avx2). Both versions give bit-identical
+ * outputs on every input their contract allows (test_mldsa_dispatch compares them). */
+#ifndef CCTSA_CRYPTO_MLDSA_DISPATCH_H
+#define CCTSA_CRYPTO_MLDSA_DISPATCH_H
+
+#include "crypto/mldsa_blocks.h"
+
+#if defined(__x86_64__) && defined(__GNUC__) && defined(__ELF__) && defined(__has_attribute) && \
+    !defined(CCTSA_PORTABLE)
+#if __has_attribute(ifunc) && __has_attribute(target)
+#define MLDSA_AVX2 1
+#endif
+#endif
+
+/* the NTT twiddles (mldsa_ntt.c): zetas[k] = 2^32 * 1753^brv8(k) mod q centred, and
+ * mldsa_zetas_inv[k] = -mldsa_zetas[255 - k] */
+extern const int32_t mldsa_zetas[MLDSA_N];
+extern const int32_t mldsa_zetas_inv[MLDSA_N];
+/* mont^2 / 256 mod q: undoes the 1/256 of the inverse transform and leaves one Montgomery factor. */
+#define INVNTT_SCALE 41978
+/* INVNTT_SCALE * (-zetas[1]) / mont mod q: the last layer's twiddle merged with the final scaling. */
+#define INVNTT_SCALE_ZETA 3975713
+
+/* portable versions (always built) */
+void mldsa_poly_ntt_c(mldsa_poly *p);
+void mldsa_poly_invntt_tomont_c(mldsa_poly *p);
+void mldsa_poly_pointwise_montgomery_c(mldsa_poly *c, const mldsa_poly *a, const mldsa_poly *b);
+
+#ifdef MLDSA_AVX2
+/* the CPU check every resolver uses; resolvers run while relocations are processed, before any
+ * sanitizer runtime is set up, so they are not instrumented (and referenced only by ifunc) */
+#if __has_attribute(no_sanitize_address)
+#define MLDSA_RESOLVER static __attribute__((no_sanitize_address, unused))
+#else
+#define MLDSA_RESOLVER static __attribute__((unused))
+#endif
+static inline int mldsa_cpu_has_avx2(void)
+{
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2");
+}
+/* an exported name bound to name##_avx2 or name##_c */
+#define MLDSA_DISPATCH(ret, name, params)                                                          \
+    MLDSA_RESOLVER ret(*resolve_##name(void)) params                                               \
+    {                                                                                              \
+        return mldsa_cpu_has_avx2() ? name##_avx2 : name##_c;                                      \
+    }                                                                                              \
+    ret name params __attribute__((ifunc("resolve_" #name)))
+
+void mldsa_poly_ntt_avx2(mldsa_poly *p);
+void mldsa_poly_invntt_tomont_avx2(mldsa_poly *p);
+void mldsa_poly_pointwise_montgomery_avx2(mldsa_poly *c, const mldsa_poly *a, const mldsa_poly *b);
+#endif
+
+#endif
