@@ -15,9 +15,11 @@
  * a from index n; returns the new count. */
 static unsigned rej_uniform(int32_t *a, unsigned n, const uint8_t *buf, size_t len)
 {
+    /* branch-free: every candidate is written at a[n], and n advances only if it is kept */
     for (size_t pos = 0; pos + 3 <= len && n < MLDSA_N; pos += 3) {
         uint32_t v = (uint32_t)buf[pos] | (uint32_t)buf[pos + 1] << 8 | (uint32_t)(buf[pos + 2] & 0x7F) << 16;
-        if (v < MLDSA_Q) a[n++] = (int32_t)v;
+        a[n] = (int32_t)v;
+        n += v < MLDSA_Q;
     }
     return n;
 }
@@ -25,13 +27,18 @@ static unsigned rej_uniform(int32_t *a, unsigned n, const uint8_t *buf, size_t l
 /* RejBoundedPoly for eta = 4: each nibble z < 9 gives the coefficient 4 - z. */
 static unsigned rej_eta(int32_t *a, unsigned n, const uint8_t *buf, size_t len)
 {
+    /* branch-free in the nibbles (a mispredicted branch per nibble was most of keygen): each
+     * candidate is written at a[n], and n advances only if it is kept */
     for (size_t pos = 0; pos < len && n < MLDSA_N; pos++) {
         uint32_t lo = buf[pos] & 15, hi = buf[pos] >> 4;
-        int take_lo = lo < 9, take_hi = hi < 9;
+        unsigned take_lo = lo < 9, take_hi = hi < 9;
         CT_PUBLIC(&take_lo, sizeof take_lo); /* which nibbles are rejected is public */
         CT_PUBLIC(&take_hi, sizeof take_hi);
-        if (take_lo) a[n++] = MLDSA_ETA - (int32_t)lo;
-        if (take_hi && n < MLDSA_N) a[n++] = MLDSA_ETA - (int32_t)hi;
+        a[n] = MLDSA_ETA - (int32_t)lo;
+        n += take_lo;
+        if (n == MLDSA_N) break;
+        a[n] = MLDSA_ETA - (int32_t)hi;
+        n += take_hi;
     }
     return n;
 }
