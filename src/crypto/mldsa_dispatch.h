@@ -29,6 +29,18 @@ extern const int32_t mldsa_zetas_inv[MLDSA_N];
 void mldsa_poly_ntt_c(mldsa_poly *p);
 void mldsa_poly_invntt_tomont_c(mldsa_poly *p);
 void mldsa_poly_pointwise_montgomery_c(mldsa_poly *c, const mldsa_poly *a, const mldsa_poly *b);
+void mldsa_poly_reduce_c(mldsa_poly *a);
+void mldsa_poly_caddq_c(mldsa_poly *a);
+int mldsa_poly_chknorm_c(const mldsa_poly *a, int32_t bound);
+void mldsa_polyveck_power2round_c(mldsa_polyveck *v1, mldsa_polyveck *v0, const mldsa_polyveck *v);
+void mldsa_polyveck_decompose_c(mldsa_polyveck *v1, mldsa_polyveck *v0, const mldsa_polyveck *v);
+unsigned mldsa_polyveck_make_hint_c(mldsa_polyveck *h, const mldsa_polyveck *v0, const mldsa_polyveck *v1);
+void mldsa_polyveck_use_hint_c(mldsa_polyveck *w, const mldsa_polyveck *u, const mldsa_polyveck *h);
+
+/* RejNTTPoly's candidate parsing (mldsa_sample.c): appends the 3-byte candidates of buf[0, len)
+ * that are < q to a from index n until a holds MLDSA_N; returns the new count. */
+unsigned mldsa_rej_uniform(int32_t *a, unsigned n, const uint8_t *buf, size_t len);
+unsigned mldsa_rej_uniform_c(int32_t *a, unsigned n, const uint8_t *buf, size_t len);
 
 #ifdef MLDSA_AVX2
 /* the CPU check every resolver uses; resolvers run while relocations are processed, before any
@@ -54,6 +66,14 @@ static inline int mldsa_cpu_has_avx2(void)
 void mldsa_poly_ntt_avx2(mldsa_poly *p);
 void mldsa_poly_invntt_tomont_avx2(mldsa_poly *p);
 void mldsa_poly_pointwise_montgomery_avx2(mldsa_poly *c, const mldsa_poly *a, const mldsa_poly *b);
+void mldsa_poly_reduce_avx2(mldsa_poly *a);
+void mldsa_poly_caddq_avx2(mldsa_poly *a);
+int mldsa_poly_chknorm_avx2(const mldsa_poly *a, int32_t bound);
+void mldsa_polyveck_power2round_avx2(mldsa_polyveck *v1, mldsa_polyveck *v0, const mldsa_polyveck *v);
+void mldsa_polyveck_decompose_avx2(mldsa_polyveck *v1, mldsa_polyveck *v0, const mldsa_polyveck *v);
+unsigned mldsa_polyveck_make_hint_avx2(mldsa_polyveck *h, const mldsa_polyveck *v0, const mldsa_polyveck *v1);
+void mldsa_polyveck_use_hint_avx2(mldsa_polyveck *w, const mldsa_polyveck *u, const mldsa_polyveck *h);
+unsigned mldsa_rej_uniform_avx2(int32_t *a, unsigned n, const uint8_t *buf, size_t len);
 #endif
 
 #endif

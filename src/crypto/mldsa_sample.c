@@ -10,10 +10,11 @@
 #include "crypto/fips202.h"
 #include "crypto/fips202x4.h"
 #include "crypto/mldsa_blocks.h"
+#include "crypto/mldsa_dispatch.h"
 
 /* RejNTTPoly: 3-byte little-endian candidates with the top bit cleared, kept when < q. Appends to
  * a from index n; returns the new count. */
-static unsigned rej_uniform(int32_t *a, unsigned n, const uint8_t *buf, size_t len)
+unsigned mldsa_rej_uniform_c(int32_t *a, unsigned n, const uint8_t *buf, size_t len)
 {
     /* branch-free: every candidate is written at a[n], and n advances only if it is kept */
     for (size_t pos = 0; pos + 3 <= len && n < MLDSA_N; pos += 3) {
@@ -23,6 +24,15 @@ static unsigned rej_uniform(int32_t *a, unsigned n, const uint8_t *buf, size_t l
     }
     return n;
 }
+
+#ifdef MLDSA_AVX2
+MLDSA_DISPATCH(unsigned, mldsa_rej_uniform, (int32_t *a, unsigned n, const uint8_t *buf, size_t len));
+#else
+unsigned mldsa_rej_uniform(int32_t *a, unsigned n, const uint8_t *buf, size_t len)
+{
+    return mldsa_rej_uniform_c(a, n, buf, len);
+}
+#endif
 
 /* RejBoundedPoly for eta = 4: each nibble z < 9 gives the coefficient 4 - z. */
 static unsigned rej_eta(int32_t *a, unsigned n, const uint8_t *buf, size_t len)
@@ -106,7 +116,7 @@ static void sample_all(const sampler *sp, mldsa_poly *const *polys, const uint16
 void mldsa_expand_a(mldsa_matrix *A, const uint8_t rho[MLDSA_SEEDBYTES])
 {
     /* 5 blocks of 168 bytes give 280 candidates; a sixth is needed with probability about 2^-90 */
-    static const sampler sp = {1, MLDSA_SEEDBYTES, 5, rej_uniform};
+    static const sampler sp = {1, MLDSA_SEEDBYTES, 5, mldsa_rej_uniform};
     mldsa_poly *polys[MLDSA_K * MLDSA_L];
     uint16_t nonce[MLDSA_K * MLDSA_L];
     for (unsigned r = 0; r < MLDSA_K; r++) {
