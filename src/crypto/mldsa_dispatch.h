@@ -25,22 +25,26 @@ extern const int32_t mldsa_zetas_inv[MLDSA_N];
 /* INVNTT_SCALE * (-zetas[1]) / mont mod q: the last layer's twiddle merged with the final scaling. */
 #define INVNTT_SCALE_ZETA 3975713
 
-/* portable versions (always built) */
-void mldsa_poly_ntt_c(mldsa_poly *p);
-void mldsa_poly_invntt_tomont_c(mldsa_poly *p);
-void mldsa_poly_pointwise_montgomery_c(mldsa_poly *c, const mldsa_poly *a, const mldsa_poly *b);
-void mldsa_poly_reduce_c(mldsa_poly *a);
-void mldsa_poly_caddq_c(mldsa_poly *a);
-int mldsa_poly_chknorm_c(const mldsa_poly *a, int32_t bound);
-void mldsa_polyveck_power2round_c(mldsa_polyveck *v1, mldsa_polyveck *v0, const mldsa_polyveck *v);
-void mldsa_polyveck_decompose_c(mldsa_polyveck *v1, mldsa_polyveck *v0, const mldsa_polyveck *v);
-unsigned mldsa_polyveck_make_hint_c(mldsa_polyveck *h, const mldsa_polyveck *v0, const mldsa_polyveck *v1);
-void mldsa_polyveck_use_hint_c(mldsa_polyveck *w, const mldsa_polyveck *u, const mldsa_polyveck *h);
+/* The dispatched kernels: X(return type, exported name, parameters). RejNTTPoly's candidate
+ * parsing (mldsa_rej_uniform, mldsa_sample.c) appends the 3-byte candidates of buf[0, len) that
+ * are < q to a from index n until a holds MLDSA_N, and returns the new count. */
+#define MLDSA_DISPATCHED(X)                                                                        \
+    X(void, mldsa_poly_ntt, (mldsa_poly *p))                                                      \
+    X(void, mldsa_poly_invntt_tomont, (mldsa_poly *p))                                            \
+    X(void, mldsa_poly_pointwise_montgomery, (mldsa_poly *c, const mldsa_poly *a, const mldsa_poly *b)) \
+    X(void, mldsa_poly_reduce, (mldsa_poly *a))                                                   \
+    X(void, mldsa_poly_caddq, (mldsa_poly *a))                                                    \
+    X(int, mldsa_poly_chknorm, (const mldsa_poly *a, int32_t bound))                               \
+    X(void, mldsa_polyveck_power2round, (mldsa_polyveck *v1, mldsa_polyveck *v0, const mldsa_polyveck *v)) \
+    X(void, mldsa_polyveck_decompose, (mldsa_polyveck *v1, mldsa_polyveck *v0, const mldsa_polyveck *v)) \
+    X(unsigned, mldsa_polyveck_make_hint, (mldsa_polyveck *h, const mldsa_polyveck *v0, const mldsa_polyveck *v1)) \
+    X(void, mldsa_polyveck_use_hint, (mldsa_polyveck *w, const mldsa_polyveck *u, const mldsa_polyveck *h)) \
+    X(unsigned, mldsa_rej_uniform, (int32_t *a, unsigned n, const uint8_t *buf, size_t len))
 
-/* RejNTTPoly's candidate parsing (mldsa_sample.c): appends the 3-byte candidates of buf[0, len)
- * that are < q to a from index n until a holds MLDSA_N; returns the new count. */
 unsigned mldsa_rej_uniform(int32_t *a, unsigned n, const uint8_t *buf, size_t len);
-unsigned mldsa_rej_uniform_c(int32_t *a, unsigned n, const uint8_t *buf, size_t len);
+/* portable versions (always built): name##_c */
+#define MLDSA_DECLARE_C(ret, name, params) ret name##_c params;
+MLDSA_DISPATCHED(MLDSA_DECLARE_C)
 
 #ifdef MLDSA_AVX2
 /* the CPU check every resolver uses; resolvers run while relocations are processed, before any
@@ -63,17 +67,9 @@ static inline int mldsa_cpu_has_avx2(void)
     }                                                                                              \
     ret name params __attribute__((ifunc("resolve_" #name)))
 
-void mldsa_poly_ntt_avx2(mldsa_poly *p);
-void mldsa_poly_invntt_tomont_avx2(mldsa_poly *p);
-void mldsa_poly_pointwise_montgomery_avx2(mldsa_poly *c, const mldsa_poly *a, const mldsa_poly *b);
-void mldsa_poly_reduce_avx2(mldsa_poly *a);
-void mldsa_poly_caddq_avx2(mldsa_poly *a);
-int mldsa_poly_chknorm_avx2(const mldsa_poly *a, int32_t bound);
-void mldsa_polyveck_power2round_avx2(mldsa_polyveck *v1, mldsa_polyveck *v0, const mldsa_polyveck *v);
-void mldsa_polyveck_decompose_avx2(mldsa_polyveck *v1, mldsa_polyveck *v0, const mldsa_polyveck *v);
-unsigned mldsa_polyveck_make_hint_avx2(mldsa_polyveck *h, const mldsa_polyveck *v0, const mldsa_polyveck *v1);
-void mldsa_polyveck_use_hint_avx2(mldsa_polyveck *w, const mldsa_polyveck *u, const mldsa_polyveck *h);
-unsigned mldsa_rej_uniform_avx2(int32_t *a, unsigned n, const uint8_t *buf, size_t len);
+/* AVX2 versions (mldsa_ntt_avx2.c, mldsa_poly_avx2.c): name##_avx2 */
+#define MLDSA_DECLARE_AVX2(ret, name, params) ret name##_avx2 params;
+MLDSA_DISPATCHED(MLDSA_DECLARE_AVX2)
 #endif
 
 #endif
