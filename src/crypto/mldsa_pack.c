@@ -130,7 +130,7 @@ int mldsa_unpack_sk(uint8_t rho[MLDSA_SEEDBYTES], uint8_t key[MLDSA_SEEDBYTES], 
         bad |= mldsa_polyeta_unpack(&s2->v[i], sk + SK_S2_OFFSET + i * MLDSA_POLYETA_PACKEDBYTES);
         mldsa_polyt0_unpack(&t0->v[i], sk + SK_T0_OFFSET + i * MLDSA_POLYT0_PACKEDBYTES);
     }
-    return bad ? -1 : 0;
+    return bad; /* 0 or -1 already: no branch on the secret, even unoptimized */
 }
 
 #define SIG_Z_OFFSET MLDSA_CTILDEBYTES
