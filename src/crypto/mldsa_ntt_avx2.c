@@ -14,6 +14,7 @@
 
 #define AVX2 __attribute__((target("avx2")))
 #define AVX2_INLINE static inline __attribute__((target("avx2"), always_inline))
+#define UNROLL _Pragma("GCC unroll 8")
 
 /* twiddles of the in-vector layers in transposed lane order (permutations of mldsa_zetas and
  * mldsa_zetas_inv): fwd_l2[g][h][i] = zetas[64 + 16g + 2i + h], fwd_l1[g][p][i] =
@@ -127,11 +128,13 @@ AVX2_INLINE void transpose8(__m256i r[8])
 
 AVX2_INLINE void load8(__m256i v[8], const int32_t *p, unsigned stride)
 {
+    UNROLL
     for (unsigned m = 0; m < 8; m++) v[m] = _mm256_loadu_si256((const __m256i *)(p + m * stride));
 }
 
 AVX2_INLINE void store8(int32_t *p, unsigned stride, const __m256i v[8])
 {
+    UNROLL
     for (unsigned m = 0; m < 8; m++) _mm256_storeu_si256((__m256i *)(p + m * stride), v[m]);
 }
 
@@ -149,9 +152,11 @@ AVX2 void mldsa_poly_ntt_avx2(mldsa_poly *p)
     __m256i v[8];
     for (unsigned j = 0; j < 4; j++) {
         load8(v, p->c + 8 * j, 32);
+        UNROLL
         for (unsigned m = 0; m < 4; m++) ct1(&v[m], &v[m + 4], zt[1]);
         ct1(&v[0], &v[2], zt[2]), ct1(&v[1], &v[3], zt[2]);
         ct1(&v[4], &v[6], zt[3]), ct1(&v[5], &v[7], zt[3]);
+        UNROLL
         for (unsigned m = 0; m < 8; m += 2) ct1(&v[m], &v[m + 1], zt[4 + m / 2]);
         store8(p->c + 8 * j, 32, v);
     }
@@ -159,14 +164,18 @@ AVX2 void mldsa_poly_ntt_avx2(mldsa_poly *p)
         load8(v, p->c + 64 * g, 8);
         ct1(&v[0], &v[2], zt[8 + 2 * g]), ct1(&v[1], &v[3], zt[8 + 2 * g]);
         ct1(&v[4], &v[6], zt[9 + 2 * g]), ct1(&v[5], &v[7], zt[9 + 2 * g]);
+        UNROLL
         for (unsigned k = 0; k < 8; k += 2) ct1(&v[k], &v[k + 1], zt[16 + 4 * g + k / 2]);
         transpose8(v);
         __m256i z = loadz(zt + 32 + 8 * g), zq = zq_of(z);
+        UNROLL
         for (unsigned k = 0; k < 4; k++) ctv(&v[k], &v[k + 4], z, zq);
+        UNROLL
         for (unsigned h = 0; h < 2; h++) {
             z = loadz(fwd_l2[g][h]), zq = zq_of(z);
             ctv(&v[4 * h], &v[4 * h + 2], z, zq), ctv(&v[4 * h + 1], &v[4 * h + 3], z, zq);
         }
+        UNROLL
         for (unsigned k = 0; k < 8; k += 2) {
             z = loadz(fwd_l1[g][k / 2]), zq = zq_of(z);
             ctv(&v[k], &v[k + 1], z, zq);
@@ -186,17 +195,21 @@ AVX2 void mldsa_poly_invntt_tomont_avx2(mldsa_poly *p)
     for (unsigned g = 0; g < 4; g++) {
         load8(v, p->c + 64 * g, 8);
         transpose8(v);
+        UNROLL
         for (unsigned k = 0; k < 8; k += 2) {
             z = loadz(inv_l1[g][k / 2]), zq = zq_of(z);
             gsv(&v[k], &v[k + 1], z, zq);
         }
+        UNROLL
         for (unsigned h = 0; h < 2; h++) {
             z = loadz(inv_l2[g][h]), zq = zq_of(z);
             gsv(&v[4 * h], &v[4 * h + 2], z, zq), gsv(&v[4 * h + 1], &v[4 * h + 3], z, zq);
         }
         z = loadz(zi + 192 + 8 * g), zq = zq_of(z);
+        UNROLL
         for (unsigned k = 0; k < 4; k++) gsv(&v[k], &v[k + 4], z, zq);
         transpose8(v);
+        UNROLL
         for (unsigned k = 0; k < 8; k += 2) gs1(&v[k], &v[k + 1], zi[224 + 4 * g + k / 2]);
         gs1(&v[0], &v[2], zi[240 + 2 * g]), gs1(&v[1], &v[3], zi[240 + 2 * g]);
         gs1(&v[4], &v[6], zi[241 + 2 * g]), gs1(&v[5], &v[7], zi[241 + 2 * g]);
@@ -208,9 +221,11 @@ AVX2 void mldsa_poly_invntt_tomont_avx2(mldsa_poly *p)
     const __m256i szq = _mm256_set1_epi32((int32_t)((uint32_t)sz * (uint32_t)MLDSA_QINV));
     for (unsigned j = 0; j < 4; j++) {
         load8(v, p->c + 8 * j, 32);
+        UNROLL
         for (unsigned m = 0; m < 8; m += 2) gs1(&v[m], &v[m + 1], zi[248 + m / 2]);
         gs1(&v[0], &v[2], zi[252]), gs1(&v[1], &v[3], zi[252]);
         gs1(&v[4], &v[6], zi[253]), gs1(&v[5], &v[7], zi[253]);
+        UNROLL
         for (unsigned m = 0; m < 4; m++) {
             __m256i a0 = v[m], a2 = v[m + 4];
             v[m] = montmul1(_mm256_add_epi32(a0, a2), sv, sq);
