@@ -76,10 +76,7 @@ const int32_t mldsa_zetas_inv[MLDSA_N] = {
     -466468, 876248, 777960, -237124, 518909, 2608894, -25847, 4186625,
 };
 
-/* mont^2 / 256 mod q: undoes the 1/256 of the inverse transform and leaves one Montgomery factor. */
-#define INVNTT_SCALE 41978
-/* INVNTT_SCALE * (-mldsa_zetas[1]) / mont mod q: the last layer's twiddle merged with the final scaling. */
-#define INVNTT_SCALE_ZETA 3975713
+/* INVNTT_SCALE and INVNTT_SCALE_ZETA: mldsa_dispatch.h (shared with the AVX2 version) */
 
 #if defined(__GNUC__)
 #define NTT_INLINE __attribute__((always_inline))
