@@ -41,9 +41,8 @@ static const unsigned pi_dst[LANES] = {0, 10, 20, 5,  15, 16, 1,  11, 21, 6, 7, 
                                        12, 22, 23, 8, 18, 3, 13, 14, 24, 9,  19, 4};
 #endif
 
-typedef struct {
-    uint64_t st[LANES][WAYS];
-} state4;
+/* the four states (and the rate, used by the incremental squeeze) */
+typedef cc_keccakx4_ctx state4;
 
 #if defined(__GNUC__) && !defined(CC_FIPS202X4_PORTABLE)
 /* GCC/clang vector extension: one variable holds lane i of the four states; the AVX2 clone makes
@@ -207,31 +206,63 @@ static inline void xor_byte(state4 *s, unsigned j, unsigned pos, uint8_t v)
     s->st[pos / 8][j] ^= (uint64_t)v << (8 * (pos % 8));
 }
 
-void cc_shake256x4(uint8_t *const out[4], size_t outlen, const uint8_t *const in[4], size_t inlen)
+/* Absorb four inputs of length inlen with the given rate and pad (SHAKE suffix). */
+static void absorb4(state4 *s, unsigned rate, const uint8_t *const in[4], size_t inlen)
 {
-    state4 s;
-    memset(&s, 0, sizeof s);
+    memset(s, 0, sizeof *s);
     size_t off = 0;
-    for (; inlen - off >= RATE; off += RATE) {
+    for (; inlen - off >= rate; off += rate) {
         for (unsigned j = 0; j < WAYS; j++)
-            for (unsigned i = 0; i < RATE / 8; i++) s.st[i][j] ^= cc_load64_le(in[j] + off + 8 * i);
-        keccak4(&s);
+            for (unsigned i = 0; i < rate / 8; i++) s->st[i][j] ^= cc_load64_le(in[j] + off + 8 * i);
+        keccak4(s);
     }
     for (unsigned j = 0; j < WAYS; j++) {
         unsigned pos = 0;
-        for (; pos + 8 <= inlen - off; pos += 8) s.st[pos / 8][j] ^= cc_load64_le(in[j] + off + pos);
-        for (; pos < inlen - off; pos++) xor_byte(&s, j, pos, in[j][off + pos]);
-        xor_byte(&s, j, (unsigned)(inlen - off), 0x1F); /* SHAKE domain bits and first pad bit */
-        xor_byte(&s, j, RATE - 1, 0x80);
+        for (; pos + 8 <= inlen - off; pos += 8) s->st[pos / 8][j] ^= cc_load64_le(in[j] + off + pos);
+        for (; pos < inlen - off; pos++) xor_byte(s, j, pos, in[j][off + pos]);
+        xor_byte(s, j, (unsigned)(inlen - off), 0x1F); /* SHAKE domain bits and first pad bit */
+        xor_byte(s, j, rate - 1, 0x80);
     }
-    for (size_t done = 0; done < outlen; done += RATE) {
-        keccak4(&s);
-        size_t take = outlen - done < RATE ? outlen - done : RATE;
-        for (unsigned j = 0; j < WAYS; j++) {
-            size_t pos = 0;
-            for (; pos + 8 <= take; pos += 8) cc_store64_le(out[j] + done + pos, s.st[pos / 8][j]);
-            for (; pos < take; pos++) out[j][done + pos] = (uint8_t)(s.st[pos / 8][j] >> (8 * (pos % 8)));
-        }
+}
+
+/* Permute, then write up to one rate block (take bytes) of each instance to out[j] + done. */
+static void squeeze4(state4 *s, uint8_t *const out[4], size_t done, size_t take)
+{
+    keccak4(s);
+    for (unsigned j = 0; j < WAYS; j++) {
+        size_t pos = 0;
+        for (; pos + 8 <= take; pos += 8) cc_store64_le(out[j] + done + pos, s->st[pos / 8][j]);
+        for (; pos < take; pos++) out[j][done + pos] = (uint8_t)(s->st[pos / 8][j] >> (8 * (pos % 8)));
     }
+}
+
+void cc_shake256x4(uint8_t *const out[4], size_t outlen, const uint8_t *const in[4], size_t inlen)
+{
+    state4 s;
+    absorb4(&s, RATE, in, inlen);
+    for (size_t done = 0; done < outlen; done += RATE)
+        squeeze4(&s, out, done, outlen - done < RATE ? outlen - done : RATE);
     cc_memzero(&s, sizeof s);
+}
+
+void cc_shake128x4_absorb_once(cc_keccakx4_ctx *ctx, const uint8_t *const in[4], size_t inlen)
+{
+    absorb4(ctx, CC_SHAKE128_RATE, in, inlen);
+    ctx->rate = CC_SHAKE128_RATE;
+}
+
+void cc_shake256x4_absorb_once(cc_keccakx4_ctx *ctx, const uint8_t *const in[4], size_t inlen)
+{
+    absorb4(ctx, CC_SHAKE256_RATE, in, inlen);
+    ctx->rate = CC_SHAKE256_RATE;
+}
+
+void cc_keccakx4_squeezeblocks(cc_keccakx4_ctx *ctx, uint8_t *const out[4], size_t nblocks)
+{
+    for (size_t b = 0; b < nblocks; b++) squeeze4(ctx, out, b * ctx->rate, ctx->rate);
+}
+
+void cc_keccakx4_wipe(cc_keccakx4_ctx *ctx)
+{
+    cc_memzero(ctx, sizeof *ctx);
 }

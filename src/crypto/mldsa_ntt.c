@@ -2,8 +2,9 @@
  * Algorithms 41/42) with Montgomery multiplication. The twiddle factors are 2^32 * 1753^brv8(k)
  * mod q, centred; 1753 is the primitive 512-th root of unity FIPS 204 fixes. */
 #include "crypto/mldsa_arith.h"
+#include "crypto/mldsa_dispatch.h"
 
-static const int32_t zetas[MLDSA_N] = {
+const int32_t mldsa_zetas[MLDSA_N] = {
     -4186625, 25847, -2608894, -518909, 237124, -777960, -876248, 466468,
     1826347, 2353451, -359251, -2091905, 3119733, -2884855, 3111497, 2680103,
     2725464, 1024112, -1079900, 3585928, -549488, -1119584, 2619752, -2108549,
@@ -37,10 +38,10 @@ static const int32_t zetas[MLDSA_N] = {
     -2939036, -2235985, -420899, -2286327, 183443, -976891, 1612842, -3545687,
     -554416, 3919660, -48306, -1362209, 3937738, 1400424, -846154, 1976782,};
 
-/* The inverse transform's twiddles in the order it uses them: zetas_inv[k] = -zetas[255 - k], so
- * the block b of the layer with half-length len takes zetas_inv[256 - 256 / len + b] (indexes
+/* The inverse transform's twiddles in the order it uses them: mldsa_zetas_inv[k] = -mldsa_zetas[255 - k], so
+ * the block b of the layer with half-length len takes mldsa_zetas_inv[256 - 256 / len + b] (indexes
  * increase with b, which lets the compiler vectorize the short layers). */
-static const int32_t zetas_inv[MLDSA_N] = {
+const int32_t mldsa_zetas_inv[MLDSA_N] = {
     -1976782, 846154, -1400424, -3937738, 1362209, 48306, -3919660, 554416,
     3545687, -1612842, 976891, -183443, 2286327, 420899, 2235985, 2939036,
     3833893, 260646, 1104333, 1667432, -1910376, 1803090, -1723600, 426683,
@@ -75,10 +76,7 @@ static const int32_t zetas_inv[MLDSA_N] = {
     -466468, 876248, 777960, -237124, 518909, 2608894, -25847, 4186625,
 };
 
-/* mont^2 / 256 mod q: undoes the 1/256 of the inverse transform and leaves one Montgomery factor. */
-#define INVNTT_SCALE 41978
-/* INVNTT_SCALE * (-zetas[1]) / mont mod q: the last layer's twiddle merged with the final scaling. */
-#define INVNTT_SCALE_ZETA 3975713
+/* INVNTT_SCALE and INVNTT_SCALE_ZETA: mldsa_dispatch.h (shared with the AVX2 version) */
 
 #if defined(__GNUC__)
 #define NTT_INLINE __attribute__((always_inline))
@@ -86,24 +84,8 @@ static const int32_t zetas_inv[MLDSA_N] = {
 #define NTT_INLINE
 #endif
 
-/* On x86-64 (GCC/clang, ELF) the C below is also compiled for AVX2 and for AVX-512 (F, VL, DQ;
- * 256-bit vectors, which have the 64-bit multiplies and shifts AVX2 lacks), chosen once at load
- * time by an ifunc resolver from CPUID. With the pass lengths constant the compiler vectorizes the
- * inner loops. Every version executes the same integer arithmetic, so the results are identical;
- * none has a data-dependent branch or index. */
-#if defined(__x86_64__) && defined(__GNUC__) && defined(__ELF__) && defined(__has_attribute) && \
-    !defined(CCTSA_PORTABLE)
-/* (not with clang 14, which emits no plain symbol for an exported function with clones) */
-#if __has_attribute(target_clones) && !defined(__clang__)
-#define NTT_MULTIVERSION __attribute__((target_clones("avx2", "default")))
-#endif
-#if __has_attribute(ifunc) && __has_attribute(target)
-#define NTT_IFUNC 1
-#endif
-#endif
-#ifndef NTT_MULTIVERSION
-#define NTT_MULTIVERSION
-#endif
+/* The portable C below is what CCTSA_PORTABLE builds and non-AVX2 CPUs run; elsewhere the
+ * exported names are bound to the AVX2 versions of mldsa_ntt_avx2.c (mldsa_dispatch.h). */
 
 /* Butterflies with the Montgomery product of a twiddle: Cooley-Tukey (forward) and
  * Gentleman-Sande (inverse). */
@@ -124,13 +106,13 @@ static const int32_t zetas_inv[MLDSA_N] = {
  * loaded and stored four times instead of eight; the passes are inlined with constant lengths.
  * The arithmetic and its order per coefficient are those of the layer-by-layer transform
  * (FIPS 204 Algorithm 41); the twiddle of block b of the layer with half-length len is
- * zetas[128 / len + b]. Twiddle indexes depend only on the public loop counters. */
+ * mldsa_zetas[128 / len + b]. Twiddle indexes depend only on the public loop counters. */
 static inline NTT_INLINE void ntt_pass(int32_t *a, const unsigned len)
 {
     const unsigned h = len / 2;
     for (unsigned start = 0, b = 0; start < MLDSA_N; start += 2 * len, b++) {
-        const int32_t z1 = zetas[128 / len + b];
-        const int32_t z2 = zetas[256 / len + 2 * b], z3 = zetas[256 / len + 2 * b + 1];
+        const int32_t z1 = mldsa_zetas[128 / len + b];
+        const int32_t z2 = mldsa_zetas[256 / len + 2 * b], z3 = mldsa_zetas[256 / len + 2 * b + 1];
         int32_t *r = a + start; /* a counter from 0 lets the compiler vectorize the loop */
         for (unsigned j = 0; j < h; j++) {
             int32_t a0 = r[j], a1 = r[j + h], a2 = r[j + len], a3 = r[j + len + h];
@@ -153,15 +135,15 @@ static inline NTT_INLINE void ntt_body(mldsa_poly *p)
 
 /* Inverse (FIPS 204 Algorithm 42): three layers per pass (len, 2 len, 4 len) over groups of eight
  * coefficients; the twiddle of block b of the layer with half-length len is
- * -zetas[256 / len - 1 - b] = zetas_inv[256 - 256 / len + b]. Every sum doubles the bound, so
+ * -mldsa_zetas[256 / len - 1 - b] = mldsa_zetas_inv[256 - 256 / len + b]. Every sum doubles the bound, so
  * inputs need |a| < q. Passes: layers 1, 2, 4; layers 8, 16, 32; then layer 64 with layer 128
- * (twiddle -zetas[1]) fused with the scaling by mont^2 / 256. */
+ * (twiddle -mldsa_zetas[1]) fused with the scaling by mont^2 / 256. */
 static inline NTT_INLINE void invntt_pass3(int32_t *a, const unsigned len)
 {
     for (unsigned start = 0, b = 0; start < MLDSA_N; start += 8 * len, b++) {
-        const int32_t *z1 = &zetas_inv[256 - 256 / len + 4 * b];
-        const int32_t *z2 = &zetas_inv[256 - 128 / len + 2 * b];
-        const int32_t z3 = zetas_inv[256 - 64 / len + b];
+        const int32_t *z1 = &mldsa_zetas_inv[256 - 256 / len + 4 * b];
+        const int32_t *z2 = &mldsa_zetas_inv[256 - 128 / len + 2 * b];
+        const int32_t z3 = mldsa_zetas_inv[256 - 64 / len + b];
         const int32_t z10 = z1[0], z11 = z1[1], z12 = z1[2], z13 = z1[3], z20 = z2[0], z21 = z2[1];
         int32_t *r = a + start;
         for (unsigned j = 0; j < len; j++) {
@@ -190,7 +172,7 @@ static inline NTT_INLINE void invntt_body(mldsa_poly *p)
     int32_t *a = p->c;
     invntt_pass3(a, 1);
     invntt_pass3(a, 8);
-    const int32_t za = zetas_inv[252], zb = zetas_inv[253];
+    const int32_t za = mldsa_zetas_inv[252], zb = mldsa_zetas_inv[253];
     for (unsigned j = 0; j < 64; j++) {
         int32_t a0 = a[j], a1 = a[j + 64], a2 = a[j + 128], a3 = a[j + 192];
         GS_BF(a0, a1, za);
@@ -204,60 +186,23 @@ static inline NTT_INLINE void invntt_body(mldsa_poly *p)
 #undef CT_BF
 #undef GS_BF
 
-#ifdef NTT_IFUNC
-/* 256-bit vectors only (GCC: prefer-vector-width; clang does not take it in the attribute) */
-#if defined(__clang__)
-#define NTT_AVX512 __attribute__((target("avx2,avx512f,avx512vl,avx512dq")))
-#else
-#define NTT_AVX512 __attribute__((target("avx2,avx512f,avx512vl,avx512dq,prefer-vector-width=256")))
-#endif
-static void ntt_default(mldsa_poly *p) { ntt_body(p); }
-__attribute__((target("avx2"))) static void ntt_avx2(mldsa_poly *p) { ntt_body(p); }
-NTT_AVX512 static void ntt_avx512(mldsa_poly *p) { ntt_body(p); }
-static void invntt_default(mldsa_poly *p) { invntt_body(p); }
-__attribute__((target("avx2"))) static void invntt_avx2(mldsa_poly *p) { invntt_body(p); }
-NTT_AVX512 static void invntt_avx512(mldsa_poly *p) { invntt_body(p); }
+void mldsa_poly_ntt_c(mldsa_poly *p) { ntt_body(p); }
+void mldsa_poly_invntt_tomont_c(mldsa_poly *p) { invntt_body(p); }
 
-typedef void (*ntt_fn)(mldsa_poly *p);
-
-/* The resolvers run while relocations are processed, before any sanitizer runtime is set up, so
- * they must not be instrumented; they are referenced only through the ifunc attribute (unused
- * keeps clang from warning). */
-#if __has_attribute(no_sanitize_address)
-#define NTT_RESOLVER __attribute__((no_sanitize_address, unused))
-#else
-#define NTT_RESOLVER __attribute__((unused))
-#endif
-
-static NTT_RESOLVER int ntt_level(void)
-{
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
-        __builtin_cpu_supports("avx512dq"))
-        return 2;
-    return __builtin_cpu_supports("avx2") ? 1 : 0;
-}
-
-static NTT_RESOLVER ntt_fn resolve_ntt(void)
-{
-    static const ntt_fn fns[3] = {ntt_default, ntt_avx2, ntt_avx512};
-    return fns[ntt_level()];
-}
-
-static NTT_RESOLVER ntt_fn resolve_invntt(void)
-{
-    static const ntt_fn fns[3] = {invntt_default, invntt_avx2, invntt_avx512};
-    return fns[ntt_level()];
-}
-
-void mldsa_poly_ntt(mldsa_poly *p) __attribute__((ifunc("resolve_ntt")));
-void mldsa_poly_invntt_tomont(mldsa_poly *p) __attribute__((ifunc("resolve_invntt")));
-#else
-void mldsa_poly_ntt(mldsa_poly *p) { ntt_body(p); }
-void mldsa_poly_invntt_tomont(mldsa_poly *p) { invntt_body(p); }
-#endif
-
-NTT_MULTIVERSION void mldsa_poly_pointwise_montgomery(mldsa_poly *c, const mldsa_poly *a, const mldsa_poly *b)
+void mldsa_poly_pointwise_montgomery_c(mldsa_poly *c, const mldsa_poly *a, const mldsa_poly *b)
 {
     for (unsigned i = 0; i < MLDSA_N; i++) c->c[i] = mont_reduce_hi((int64_t)a->c[i] * b->c[i]);
 }
+
+#ifdef MLDSA_AVX2
+MLDSA_DISPATCH(void, mldsa_poly_ntt, (mldsa_poly *p));
+MLDSA_DISPATCH(void, mldsa_poly_invntt_tomont, (mldsa_poly *p));
+MLDSA_DISPATCH(void, mldsa_poly_pointwise_montgomery, (mldsa_poly *c, const mldsa_poly *a, const mldsa_poly *b));
+#else
+void mldsa_poly_ntt(mldsa_poly *p) { ntt_body(p); }
+void mldsa_poly_invntt_tomont(mldsa_poly *p) { invntt_body(p); }
+void mldsa_poly_pointwise_montgomery(mldsa_poly *c, const mldsa_poly *a, const mldsa_poly *b)
+{
+    mldsa_poly_pointwise_montgomery_c(c, a, b);
+}
+#endif

@@ -19,40 +19,46 @@ static const coeff_format FMT_ETA = {4, MLDSA_ETA, -1};
 static const coeff_format FMT_T0 = {MLDSA_D, 1 << (MLDSA_D - 1), -1};
 static const coeff_format FMT_Z = {20, MLDSA_GAMMA1, -1};
 
-static void bitpack(uint8_t *out, const mldsa_poly *a, coeff_format f)
+#if defined(__GNUC__)
+#define PACK_INLINE __attribute__((always_inline))
+#define PACK_UNROLL _Pragma("GCC unroll 8")
+#else
+#define PACK_INLINE
+#define PACK_UNROLL
+#endif
+
+/* Eight coefficients take exactly f.bits bytes; coefficient j of a group starts at bit j * bits.
+ * Inlined with a constant format, every offset below is a constant. */
+static inline PACK_INLINE void bitpack(uint8_t *out, const mldsa_poly *a, coeff_format f)
 {
-    uint64_t acc = 0;
-    unsigned nacc = 0;
-    for (unsigned i = 0; i < MLDSA_N; i++) {
-        uint32_t v = (uint32_t)(f.base + f.sign * a->c[i]) & ((1u << f.bits) - 1);
-        acc |= (uint64_t)v << nacc;
-        nacc += f.bits;
-        while (nacc >= 8) {
-            *out++ = (uint8_t)acc;
-            acc >>= 8;
-            nacc -= 8;
+    for (unsigned g = 0; g < MLDSA_N / 8; g++, out += f.bits) {
+        memset(out, 0, f.bits);
+        PACK_UNROLL
+        for (unsigned j = 0; j < 8; j++) {
+            uint32_t v = (uint32_t)(f.base + f.sign * a->c[8 * g + j]) & ((1u << f.bits) - 1);
+            unsigned off = j * f.bits, nb = (off % 8 + f.bits + 7) / 8;
+            v <<= off % 8; /* bits + 7 <= 27 bits */
+            for (unsigned k = 0; k < nb; k++) out[off / 8 + k] |= (uint8_t)(v >> (8 * k));
         }
     }
 }
 
 /* Returns the largest stored value seen, so callers can range-check without branching. */
-static uint32_t bitunpack(mldsa_poly *r, const uint8_t *in, coeff_format f)
+static inline PACK_INLINE uint32_t bitunpack(mldsa_poly *r, const uint8_t *in, coeff_format f)
 {
-    uint64_t acc = 0;
-    unsigned nacc = 0;
     uint32_t mask = (1u << f.bits) - 1, maxval = 0;
-    for (unsigned i = 0; i < MLDSA_N; i++) {
-        while (nacc < f.bits) {
-            acc |= (uint64_t)*in++ << nacc;
-            nacc += 8;
+    for (unsigned g = 0; g < MLDSA_N / 8; g++, in += f.bits) {
+        PACK_UNROLL
+        for (unsigned j = 0; j < 8; j++) {
+            unsigned off = j * f.bits, nb = (off % 8 + f.bits + 7) / 8;
+            uint32_t v = 0;
+            for (unsigned k = 0; k < nb; k++) v |= (uint32_t)in[off / 8 + k] << (8 * k);
+            v = (v >> (off % 8)) & mask;
+            /* branch-free max */
+            uint32_t greater = 0u - ((maxval - v) >> 31);
+            maxval ^= (maxval ^ v) & greater;
+            r->c[8 * g + j] = f.sign * ((int32_t)v - f.base);
         }
-        uint32_t v = (uint32_t)acc & mask;
-        acc >>= f.bits;
-        nacc -= f.bits;
-        /* branch-free max */
-        uint32_t greater = 0u - ((maxval - v) >> 31);
-        maxval ^= (maxval ^ v) & greater;
-        r->c[i] = f.sign * ((int32_t)v - f.base);
     }
     return maxval;
 }
@@ -124,7 +130,7 @@ int mldsa_unpack_sk(uint8_t rho[MLDSA_SEEDBYTES], uint8_t key[MLDSA_SEEDBYTES], 
         bad |= mldsa_polyeta_unpack(&s2->v[i], sk + SK_S2_OFFSET + i * MLDSA_POLYETA_PACKEDBYTES);
         mldsa_polyt0_unpack(&t0->v[i], sk + SK_T0_OFFSET + i * MLDSA_POLYT0_PACKEDBYTES);
     }
-    return bad ? -1 : 0;
+    return bad; /* 0 or -1 already: no branch on the secret, even unoptimized */
 }
 
 #define SIG_Z_OFFSET MLDSA_CTILDEBYTES

@@ -1,13 +1,14 @@
 /* mldsa_poly.c: coefficient-wise polynomial operations, the vector wrappers over them and the
  * NTT-domain matrix-vector product. All loops are branch-free in the coefficient values. */
 #include "crypto/mldsa_arith.h"
+#include "crypto/mldsa_dispatch.h"
 
-void mldsa_poly_reduce(mldsa_poly *a)
+void mldsa_poly_reduce_c(mldsa_poly *a)
 {
     for (unsigned i = 0; i < MLDSA_N; i++) a->c[i] = reduce32(a->c[i]);
 }
 
-void mldsa_poly_caddq(mldsa_poly *a)
+void mldsa_poly_caddq_c(mldsa_poly *a)
 {
     for (unsigned i = 0; i < MLDSA_N; i++) a->c[i] = caddq(a->c[i]);
 }
@@ -32,7 +33,7 @@ void mldsa_poly_shiftl(mldsa_poly *a)
     for (unsigned i = 0; i < MLDSA_N; i++) a->c[i] = (int32_t)((uint32_t)a->c[i] << MLDSA_D);
 }
 
-int mldsa_poly_chknorm(const mldsa_poly *a, int32_t bound)
+int mldsa_poly_chknorm_c(const mldsa_poly *a, int32_t bound)
 {
     if (bound > (MLDSA_Q - 1) / 8) return 1; /* public parameter, never reached by callers */
     uint32_t over = 0;
@@ -45,6 +46,16 @@ int mldsa_poly_chknorm(const mldsa_poly *a, int32_t bound)
     }
     return (int)over;
 }
+
+#ifdef MLDSA_AVX2
+MLDSA_DISPATCH(void, mldsa_poly_reduce, (mldsa_poly *a));
+MLDSA_DISPATCH(void, mldsa_poly_caddq, (mldsa_poly *a));
+MLDSA_DISPATCH(int, mldsa_poly_chknorm, (const mldsa_poly *a, int32_t bound));
+#else
+void mldsa_poly_reduce(mldsa_poly *a) { mldsa_poly_reduce_c(a); }
+void mldsa_poly_caddq(mldsa_poly *a) { mldsa_poly_caddq_c(a); }
+int mldsa_poly_chknorm(const mldsa_poly *a, int32_t bound) { return mldsa_poly_chknorm_c(a, bound); }
+#endif
 
 /* --- vectors --- */
 

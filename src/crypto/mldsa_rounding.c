@@ -2,6 +2,7 @@
  * section 7.4. Power2Round, Decompose and MakeHint are branch-free (they run on secret-derived
  * values while signing); UseHint runs on public data only (verification). */
 #include "crypto/mldsa_blocks.h"
+#include "crypto/mldsa_dispatch.h"
 
 #define TWO_GAMMA2 (2 * MLDSA_GAMMA2) /* 523776 = 1023 * 2^9 */
 
@@ -40,13 +41,13 @@ void mldsa_decompose(int32_t *a1, int32_t *a0, int32_t a)
     *a0 = lo + wrap;
 }
 
-void mldsa_polyveck_power2round(mldsa_polyveck *v1, mldsa_polyveck *v0, const mldsa_polyveck *v)
+void mldsa_polyveck_power2round_c(mldsa_polyveck *v1, mldsa_polyveck *v0, const mldsa_polyveck *v)
 {
     for (unsigned i = 0; i < MLDSA_K; i++)
         for (unsigned j = 0; j < MLDSA_N; j++) mldsa_power2round(&v1->v[i].c[j], &v0->v[i].c[j], v->v[i].c[j]);
 }
 
-void mldsa_polyveck_decompose(mldsa_polyveck *v1, mldsa_polyveck *v0, const mldsa_polyveck *v)
+void mldsa_polyveck_decompose_c(mldsa_polyveck *v1, mldsa_polyveck *v0, const mldsa_polyveck *v)
 {
     for (unsigned i = 0; i < MLDSA_K; i++)
         for (unsigned j = 0; j < MLDSA_N; j++) mldsa_decompose(&v1->v[i].c[j], &v0->v[i].c[j], v->v[i].c[j]);
@@ -64,7 +65,7 @@ static inline int32_t make_hint(int32_t a0, int32_t a1)
     return (above | below | (at_edge & a1_nonzero)) & 1;
 }
 
-unsigned mldsa_polyveck_make_hint(mldsa_polyveck *h, const mldsa_polyveck *v0, const mldsa_polyveck *v1)
+unsigned mldsa_polyveck_make_hint_c(mldsa_polyveck *h, const mldsa_polyveck *v0, const mldsa_polyveck *v1)
 {
     unsigned weight = 0;
     for (unsigned i = 0; i < MLDSA_K; i++) {
@@ -85,8 +86,32 @@ static int32_t use_hint(int32_t a, int32_t hint)
     return a0 > 0 ? (a1 + 1) & 15 : (a1 - 1) & 15;
 }
 
-void mldsa_polyveck_use_hint(mldsa_polyveck *w, const mldsa_polyveck *u, const mldsa_polyveck *h)
+void mldsa_polyveck_use_hint_c(mldsa_polyveck *w, const mldsa_polyveck *u, const mldsa_polyveck *h)
 {
     for (unsigned i = 0; i < MLDSA_K; i++)
         for (unsigned j = 0; j < MLDSA_N; j++) w->v[i].c[j] = use_hint(u->v[i].c[j], h->v[i].c[j]);
 }
+
+#ifdef MLDSA_AVX2
+MLDSA_DISPATCH(void, mldsa_polyveck_power2round, (mldsa_polyveck *v1, mldsa_polyveck *v0, const mldsa_polyveck *v));
+MLDSA_DISPATCH(void, mldsa_polyveck_decompose, (mldsa_polyveck *v1, mldsa_polyveck *v0, const mldsa_polyveck *v));
+MLDSA_DISPATCH(unsigned, mldsa_polyveck_make_hint, (mldsa_polyveck *h, const mldsa_polyveck *v0, const mldsa_polyveck *v1));
+MLDSA_DISPATCH(void, mldsa_polyveck_use_hint, (mldsa_polyveck *w, const mldsa_polyveck *u, const mldsa_polyveck *h));
+#else
+void mldsa_polyveck_power2round(mldsa_polyveck *v1, mldsa_polyveck *v0, const mldsa_polyveck *v)
+{
+    mldsa_polyveck_power2round_c(v1, v0, v);
+}
+void mldsa_polyveck_decompose(mldsa_polyveck *v1, mldsa_polyveck *v0, const mldsa_polyveck *v)
+{
+    mldsa_polyveck_decompose_c(v1, v0, v);
+}
+unsigned mldsa_polyveck_make_hint(mldsa_polyveck *h, const mldsa_polyveck *v0, const mldsa_polyveck *v1)
+{
+    return mldsa_polyveck_make_hint_c(h, v0, v1);
+}
+void mldsa_polyveck_use_hint(mldsa_polyveck *w, const mldsa_polyveck *u, const mldsa_polyveck *h)
+{
+    mldsa_polyveck_use_hint_c(w, u, h);
+}
+#endif
