@@ -134,10 +134,10 @@ for prof in $PROFILES; do
     $(metric_sum "$WORK/before.metrics" cctsa_mldsa_sign_attempts_sum '')))
   dist=
   prev=0
-  for le in 1 2 3 4 5 6 7 8 +Inf; do
+  for le in 1 2 3 4 5 6 7 +Inf; do
     c=$(($(metric_sum "$WORK/after.metrics" cctsa_mldsa_sign_attempts_bucket "le=\"$le\"") -
       $(metric_sum "$WORK/before.metrics" cctsa_mldsa_sign_attempts_bucket "le=\"$le\"")))
-    [ $((c - prev)) -gt 0 ] && dist="$dist ${le/+Inf/>8}:$((c - prev))"
+    [ $((c - prev)) -gt 0 ] && dist="$dist ${le/+Inf/>7}:$((c - prev))"
     prev=$c
   done
   mesh_tok=$(awk -v b="$mesh_out" -v k="$ok" 'BEGIN { printf "%.0f", k ? b / k : 0 }')

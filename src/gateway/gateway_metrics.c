@@ -278,6 +278,46 @@ static void by_reason(buf *b, const gw_node_view *v, unsigned n, const char *nam
     }
 }
 
+/* From the performance block of each online node that sends one: mesh traffic and the histogram
+ * of threshold ML-DSA attempts per signature (buckets le="1".."7" and "+Inf", cumulative). */
+static void perf_metrics(buf *b, const gw_node_view *v, unsigned n)
+{
+    static const char *const dir[2] = {"out", "in"};
+    char nl[2 * 160 + 1];
+    family(b, "cctsa_mesh_bytes_total", "counter", "Mesh data frame bytes (bodies) the node sent to / received from its peers.");
+    for (unsigned i = 0; i < n; i++) {
+        if (!v[i].online || !(v[i].st.flags & PROTO_STATUS_PERF)) continue;
+        node_label(&v[i], nl);
+        const uint64_t x[2] = {v[i].st.perf.mesh_bytes_out, v[i].st.perf.mesh_bytes_in};
+        for (int d = 0; d < 2; d++)
+            out(b, "cctsa_mesh_bytes_total{node=\"%s\",direction=\"%s\"} %llu\n", nl, dir[d], (unsigned long long)x[d]);
+    }
+    family(b, "cctsa_mesh_frames_total", "counter", "Mesh data frames the node sent to / received from its peers.");
+    for (unsigned i = 0; i < n; i++) {
+        if (!v[i].online || !(v[i].st.flags & PROTO_STATUS_PERF)) continue;
+        node_label(&v[i], nl);
+        const uint64_t x[2] = {v[i].st.perf.mesh_frames_out, v[i].st.perf.mesh_frames_in};
+        for (int d = 0; d < 2; d++)
+            out(b, "cctsa_mesh_frames_total{node=\"%s\",direction=\"%s\"} %llu\n", nl, dir[d], (unsigned long long)x[d]);
+    }
+    family(b, "cctsa_mldsa_sign_attempts", "histogram",
+           "Threshold ML-DSA attempts per signature, over the signatures the node coordinated.");
+    for (unsigned i = 0; i < n; i++) {
+        if (!v[i].online || !(v[i].st.flags & PROTO_STATUS_PERF)) continue;
+        node_label(&v[i], nl);
+        const proto_perf *p = &v[i].st.perf;
+        unsigned long long cum = 0;
+        for (int k = 0; k < PROTO_ML_ATTEMPT_BUCKETS; k++) {
+            cum += p->ml_attempts[k];
+            if (k + 1 < PROTO_ML_ATTEMPT_BUCKETS)
+                out(b, "cctsa_mldsa_sign_attempts_bucket{node=\"%s\",le=\"%d\"} %llu\n", nl, k + 1, cum);
+        }
+        out(b, "cctsa_mldsa_sign_attempts_bucket{node=\"%s\",le=\"+Inf\"} %llu\n", nl, cum);
+        out(b, "cctsa_mldsa_sign_attempts_sum{node=\"%s\"} %llu\ncctsa_mldsa_sign_attempts_count{node=\"%s\"} %llu\n", nl,
+            (unsigned long long)p->ml_attempts_sum, nl, cum);
+    }
+}
+
 /* Families of one value (or a few) per online node; cluster-only ones from the cluster block. */
 static void per_node_metrics(buf *b, const gw_node_view *v, unsigned n)
 {
@@ -308,6 +348,7 @@ static void per_node_metrics(buf *b, const gw_node_view *v, unsigned n)
               proto_time_reason_name, offsetof(proto_cluster, time_refusals));
     by_reason(b, v, n, "cctsa_attestation_failures_total", "Peer evidence the node refused, by reason.",
               PROTO_ATTEST_REASONS, proto_attest_reason_name, offsetof(proto_cluster, attest_failures));
+    perf_metrics(b, v, n);
 }
 
 /* process_* of the gateway itself (the names of the Prometheus client libraries). */
