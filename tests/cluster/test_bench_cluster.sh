@@ -3,8 +3,9 @@
 # requests, 3 clients, profiles classic and hybrid) must exit 0, and its machine-readable lines
 # must parse: BOOT with two certificates, one RESULT per profile with sent = verified = 12 and
 # failed = 0 (every token verified by the load client), CPU and mesh figures present, hybrid's
-# ML-DSA signatures counted with a mean of at least 1 attempt, a BASELINE with 12 answers, and a
-# SUMMARY with ok=1.
+# ML-DSA signatures counted with a mean of at least 1 attempt, a BASELINE with 12 answers, a
+# SUMMARY with ok=1; and the first DKG began within 20 s of the start (the nodes probe a peer's
+# time as soon as it attests, not a 30 s probe period later: node_cluster.c probe_soon).
 BIN=${1:-build/bin}
 HERE=$(cd "$(dirname "$0")" && pwd)
 OUT=$(mktemp /tmp/cctsa-test-bench-XXXXXX)
@@ -24,6 +25,9 @@ bash "$HERE/../../bench/bench_cluster.sh" "$BIN" --requests 12 --clients 3 --pro
 rc=$?
 check "the bench exits 0 (rc $rc)" [ "$rc" = 0 ]
 check "BOOT names two certificates" [ "$(field BOOT '' certs)" = 2 ]
+dkg_at=$(sed -n 's/^ *\[ *\([0-9.]*\) s\] key epoch DKG$/\1/p' "$OUT" | head -1)
+check "the first DKG began within 20 s (at ${dkg_at:-never} s)" awk -v t="${dkg_at:-999}" 'BEGIN { exit !(t < 20) }'
+
 for p in classic hybrid; do
   check "$p: 12 sent" [ "$(field RESULT "$p" sent)" = 12 ]
   check "$p: 12 verified" [ "$(field RESULT "$p" verified)" = 12 ]
