@@ -280,26 +280,28 @@ static void by_reason(buf *b, const gw_node_view *v, unsigned n, const char *nam
 
 /* From the performance block of each online node that sends one: mesh traffic and the histogram
  * of threshold ML-DSA attempts per signature (buckets le="1".."7" and "+Inf", cumulative). */
+/* A counter per node and direction: the two uint64_t of proto_perf at out_off and in_off. */
+static void mesh_counter(buf *b, const gw_node_view *v, unsigned n, const char *name, const char *help, size_t out_off,
+                         size_t in_off)
+{
+    char nl[2 * 160 + 1];
+    family(b, name, "counter", help);
+    for (unsigned i = 0; i < n; i++) {
+        if (!v[i].online || !(v[i].st.flags & PROTO_STATUS_PERF)) continue;
+        node_label(&v[i], nl);
+        const char *p = (const char *)&v[i].st.perf;
+        out(b, "%s{node=\"%s\",direction=\"out\"} %llu\n%s{node=\"%s\",direction=\"in\"} %llu\n", name, nl,
+            (unsigned long long)*(const uint64_t *)(p + out_off), name, nl, (unsigned long long)*(const uint64_t *)(p + in_off));
+    }
+}
+
 static void perf_metrics(buf *b, const gw_node_view *v, unsigned n)
 {
-    static const char *const dir[2] = {"out", "in"};
     char nl[2 * 160 + 1];
-    family(b, "cctsa_mesh_bytes_total", "counter", "Mesh data frame bytes (bodies) the node sent to / received from its peers.");
-    for (unsigned i = 0; i < n; i++) {
-        if (!v[i].online || !(v[i].st.flags & PROTO_STATUS_PERF)) continue;
-        node_label(&v[i], nl);
-        const uint64_t x[2] = {v[i].st.perf.mesh_bytes_out, v[i].st.perf.mesh_bytes_in};
-        for (int d = 0; d < 2; d++)
-            out(b, "cctsa_mesh_bytes_total{node=\"%s\",direction=\"%s\"} %llu\n", nl, dir[d], (unsigned long long)x[d]);
-    }
-    family(b, "cctsa_mesh_frames_total", "counter", "Mesh data frames the node sent to / received from its peers.");
-    for (unsigned i = 0; i < n; i++) {
-        if (!v[i].online || !(v[i].st.flags & PROTO_STATUS_PERF)) continue;
-        node_label(&v[i], nl);
-        const uint64_t x[2] = {v[i].st.perf.mesh_frames_out, v[i].st.perf.mesh_frames_in};
-        for (int d = 0; d < 2; d++)
-            out(b, "cctsa_mesh_frames_total{node=\"%s\",direction=\"%s\"} %llu\n", nl, dir[d], (unsigned long long)x[d]);
-    }
+    mesh_counter(b, v, n, "cctsa_mesh_bytes_total", "Mesh data frame bytes (bodies) the node sent to / received from its peers.",
+                 offsetof(proto_perf, mesh_bytes_out), offsetof(proto_perf, mesh_bytes_in));
+    mesh_counter(b, v, n, "cctsa_mesh_frames_total", "Mesh data frames the node sent to / received from its peers.",
+                 offsetof(proto_perf, mesh_frames_out), offsetof(proto_perf, mesh_frames_in));
     family(b, "cctsa_mldsa_sign_attempts", "histogram",
            "Threshold ML-DSA attempts per signature, over the signatures the node coordinated.");
     for (unsigned i = 0; i < n; i++) {
