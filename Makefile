@@ -96,6 +96,7 @@ run: build
 bench: build
 	@for b in build/bin/bench_*; do [ -x "$$b" ] && "$$b"; done
 	@bench/bench_gateway.sh build/bin
+	@bench/bench_cluster.sh build/bin
 
 fuzz: fuzz-build
 	$(MAKE) test-fuzz CI_FUZZ_SECONDS=$(FUZZ_SECONDS)

@@ -278,6 +278,48 @@ static void by_reason(buf *b, const gw_node_view *v, unsigned n, const char *nam
     }
 }
 
+/* From the performance block of each online node that sends one: mesh traffic and the histogram
+ * of threshold ML-DSA attempts per signature (buckets le="1".."7" and "+Inf", cumulative). */
+/* A counter per node and direction: the two uint64_t of proto_perf at out_off and in_off. */
+static void mesh_counter(buf *b, const gw_node_view *v, unsigned n, const char *name, const char *help, size_t out_off,
+                         size_t in_off)
+{
+    char nl[2 * 160 + 1];
+    family(b, name, "counter", help);
+    for (unsigned i = 0; i < n; i++) {
+        if (!v[i].online || !(v[i].st.flags & PROTO_STATUS_PERF)) continue;
+        node_label(&v[i], nl);
+        const char *p = (const char *)&v[i].st.perf;
+        out(b, "%s{node=\"%s\",direction=\"out\"} %llu\n%s{node=\"%s\",direction=\"in\"} %llu\n", name, nl,
+            (unsigned long long)*(const uint64_t *)(p + out_off), name, nl, (unsigned long long)*(const uint64_t *)(p + in_off));
+    }
+}
+
+static void perf_metrics(buf *b, const gw_node_view *v, unsigned n)
+{
+    char nl[2 * 160 + 1];
+    mesh_counter(b, v, n, "cctsa_mesh_bytes_total", "Mesh data frame bytes (bodies) the node sent to / received from its peers.",
+                 offsetof(proto_perf, mesh_bytes_out), offsetof(proto_perf, mesh_bytes_in));
+    mesh_counter(b, v, n, "cctsa_mesh_frames_total", "Mesh data frames the node sent to / received from its peers.",
+                 offsetof(proto_perf, mesh_frames_out), offsetof(proto_perf, mesh_frames_in));
+    family(b, "cctsa_mldsa_sign_attempts", "histogram",
+           "Threshold ML-DSA attempts per signature, over the signatures the node coordinated.");
+    for (unsigned i = 0; i < n; i++) {
+        if (!v[i].online || !(v[i].st.flags & PROTO_STATUS_PERF)) continue;
+        node_label(&v[i], nl);
+        const proto_perf *p = &v[i].st.perf;
+        unsigned long long cum = 0;
+        for (int k = 0; k < PROTO_ML_ATTEMPT_BUCKETS; k++) {
+            cum += p->ml_attempts[k];
+            if (k + 1 < PROTO_ML_ATTEMPT_BUCKETS)
+                out(b, "cctsa_mldsa_sign_attempts_bucket{node=\"%s\",le=\"%d\"} %llu\n", nl, k + 1, cum);
+        }
+        out(b, "cctsa_mldsa_sign_attempts_bucket{node=\"%s\",le=\"+Inf\"} %llu\n", nl, cum);
+        out(b, "cctsa_mldsa_sign_attempts_sum{node=\"%s\"} %llu\ncctsa_mldsa_sign_attempts_count{node=\"%s\"} %llu\n", nl,
+            (unsigned long long)p->ml_attempts_sum, nl, cum);
+    }
+}
+
 /* Families of one value (or a few) per online node; cluster-only ones from the cluster block. */
 static void per_node_metrics(buf *b, const gw_node_view *v, unsigned n)
 {
@@ -308,6 +350,7 @@ static void per_node_metrics(buf *b, const gw_node_view *v, unsigned n)
               proto_time_reason_name, offsetof(proto_cluster, time_refusals));
     by_reason(b, v, n, "cctsa_attestation_failures_total", "Peer evidence the node refused, by reason.",
               PROTO_ATTEST_REASONS, proto_attest_reason_name, offsetof(proto_cluster, attest_failures));
+    perf_metrics(b, v, n);
 }
 
 /* process_* of the gateway itself (the names of the Prometheus client libraries). */

@@ -27,6 +27,7 @@
 #include "tsp/tsp_profile.h"
 
 #define CLUSTER_NODES MESH_NODES
+#define CLUSTER_ML_ATTEMPT_BUCKETS 8 /* attempts per ML-DSA signature: 1..7, 8 or more */
 #define CLUSTER_KEY_BYTES MESH_KEY_BYTES
 
 typedef struct {
@@ -116,6 +117,9 @@ typedef struct {
     /* Added: the participant's time checks (time_peer_check) by verdict; [TIME_PEER_OK] = accepted. */
     uint64_t time_checks[TIME_PEER_REASONS];
     unsigned presigs_available;     /* over the pools of this node's signer sets */
+    /* Added: threshold ML-DSA signatures this node coordinated, by attempts (bucket i: i + 1
+     * attempts, the last: that many or more), and the attempts summed over them. */
+    uint64_t ml_attempts[CLUSTER_ML_ATTEMPT_BUCKETS], ml_attempts_sum;
     time_t cert_not_after;          /* earliest of the two certificates, 0 if none */
     char reason[160];               /* why not signing, "" when signing */
 } cluster_status;

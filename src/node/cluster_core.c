@@ -474,6 +474,8 @@ void cluster_get_status(cluster *c, cluster_status *st)
     st->dkg_ok = c->dkg_ok, st->dkg_failed = c->dkg_failed, st->dkg_last_ms = c->dkg_last_ms;
     st->signed_ok = c->signed_ok, st->sign_failed = c->sign_failed, st->sign_retries = c->sign_retries;
     st->participant_refusals = c->refusals;
+    memcpy(st->ml_attempts, c->ml_attempts, sizeof st->ml_attempts);
+    st->ml_attempts_sum = c->ml_attempts_sum;
     for (int i = 0; i < TIME_PEER_REASONS; i++)
         st->time_checks[i] = __atomic_load_n(&c->time_checks.count[i], __ATOMIC_RELAXED);
     if (!lc_availability_signs(st->availability))

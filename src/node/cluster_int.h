@@ -176,6 +176,7 @@ struct cluster {
     /* counters */
     uint64_t dkg_ok, dkg_failed, dkg_last_ms;
     uint64_t signed_ok, sign_failed, sign_retries, refusals;
+    uint64_t ml_attempts[CLUSTER_ML_ATTEMPT_BUCKETS], ml_attempts_sum; /* as coordinator (cluster_status) */
 #ifdef CCTSA_CLUSTER_FAULTS
     long fault_gentime_ms;
     int fault_tamper_tbs;

@@ -175,6 +175,16 @@ static int accept_own_ml(void *arg, unsigned party, const uint8_t *msg, size_t m
     return 0;
 }
 
+/* A signature this node coordinated took `attempts` threshold ML-DSA attempts (public). */
+static void count_attempts(cluster *c, unsigned attempts)
+{
+    unsigned b = attempts < CLUSTER_ML_ATTEMPT_BUCKETS ? attempts - 1 : CLUSTER_ML_ATTEMPT_BUCKETS - 1;
+    pthread_mutex_lock(&c->mu);
+    c->ml_attempts[b]++;
+    c->ml_attempts_sum += attempts;
+    pthread_mutex_unlock(&c->mu);
+}
+
 static int run_sign(cluster *c, cl_epoch *ep, const uint8_t sid[CL_SID_BYTES], const cl_sign_req *r,
                     tecdsa_presig *ps, tmldsa_policy_fn mlp, tecdsa_policy_fn ecp, void *parg, uint64_t deadline_ms,
                     uint8_t *sig, size_t *sig_len, cl_err *e)
@@ -193,6 +203,7 @@ static int run_sign(cluster *c, cl_epoch *ep, const uint8_t sid[CL_SID_BYTES], c
         cl_session_init(&s, c, ep, CL_KIND_ML_SIGN, sid, r->set, CL_SIGN_ROUND_MS, deadline_ms);
         rc = cl_session_run(c, &s, &cl_proto_ml_sign, &st, e);
         if (rc == 0 && sig) memcpy(sig, st.sig, TMLDSA_SIGBYTES), *sig_len = TMLDSA_SIGBYTES;
+        if (rc == 0 && r->coord == ep->self) count_attempts(c, tmldsa_sign_attempt(st.s) + 1);
         tmldsa_sign_free(st.s);
         return rc;
     }

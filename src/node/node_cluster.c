@@ -100,10 +100,27 @@ static void audit_peer(node_cluster *nc, int peer, const mesh_peer_info *info)
     if (nc->audit) audit_attestation(nc->audit, nc->names[1 + peer], up ? "ok" : "refused", info->reason);
 }
 
+/* A peer just attested: probe it within PROBE_SOON_MS rather than at the next period (the first
+ * round at start-up finds no peer up, and would otherwise hold the first DKG back a whole period).
+ * Only ever brings the pending tick forward, so a flapping peer cannot postpone the rounds. */
+#define PROBE_SOON_MS 200
+static void probe_soon(node_cluster *nc)
+{
+    struct timeval due, now, soon = {0, PROBE_SOON_MS * 1000};
+    if (!nc->probe_ev) return;
+    if (event_pending(nc->probe_ev, EV_TIMEOUT, &due)) {
+        evutil_gettimeofday(&now, NULL);
+        evutil_timeradd(&now, &soon, &now);
+        if (evutil_timercmp(&due, &now, <=)) return;
+    }
+    event_add(nc->probe_ev, &soon);
+}
+
 static void on_peer(void *arg, int peer, const mesh_peer_info *info)
 {
     node_cluster *nc = arg;
     if (peer >= 0 && peer < MESH_PEERS) audit_peer(nc, peer, info);
+    if (info->state == MESH_PEER_UP) probe_soon(nc);
     if (!nc->c) return;
     nc->peer_time_ok[peer] = probe_peer_ok(nc, peer);
     cluster_peer_update(nc->c, peer, info, nc->peer_time_ok[peer]);

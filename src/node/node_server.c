@@ -20,6 +20,7 @@
 #define MAX_UNREAD (8u << 20)         /* answers the peer has not read: cut beyond this */
 #define FRAME_SECONDS 1               /* a started frame must complete within this */
 #define IDLE_SECONDS 60
+#define SIGN_MIN_LEFT_MS 300          /* a SIGN with less of the gateway's deadline left is not started */
 
 typedef struct conn conn;
 typedef struct sign_job {
@@ -28,6 +29,7 @@ typedef struct sign_job {
     uint8_t type;   /* PROTO_SIGN, or PROTO_CONTROL / PROTO_CERT_INSTALL with their body below */
     proto_sign_req r;
     uint8_t *body;  /* CONTROL, CERT_INSTALL: a copy of the request body (parsed on the loop) */
+    uint64_t queued_ms; /* monotonic, when it was queued for the workers */
     size_t body_len;
     int granted;
     uint8_t *frame; /* the whole answer frame (SIGN result or ERROR) */
@@ -182,10 +184,33 @@ static uint8_t outcome_of(const tsp_engine_result *res)
     return res->kind == TSP_OUTCOME_RETRY_ELSEWHERE ? PROTO_RETRY_ELSEWHERE : PROTO_REJECTED;
 }
 
-/* Issue the token for one SIGN and encode the whole answer frame (a worker thread). */
+static uint64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* Issue the token for one SIGN and encode the whole answer frame (a worker thread). The gateway's
+ * deadline counts from the request's arrival: the time it waited for a worker is taken off, and
+ * one that has (almost) run out is answered UNAVAILABLE without signing, so that a backlog does
+ * not keep the node busy with requests the gateway has already answered with 503. */
 static void issue_frame(node_server *s, sign_job *j)
 {
     const proto_sign_req *r = &j->r;
+    unsigned deadline_ms = r->deadline_ms;
+    if (deadline_ms) {
+        uint64_t waited = mono_ms() - j->queued_ms;
+        if (waited + SIGN_MIN_LEFT_MS > deadline_ms) {
+            proto_sign_resp late = {.outcome = PROTO_UNAVAILABLE, .fail_bit = (uint8_t)TSP_FAIL_SYSTEM_FAILURE,
+                                    .profile = 0xFF};
+            snprintf(late.reason, sizeof late.reason, "waited %llu ms for a signing worker: past the deadline, not signed",
+                     (unsigned long long)waited);
+            if (proto_sign_resp_frame(&late, j->id, &j->frame, &j->frame_len) != 0) j->frame = NULL;
+            return;
+        }
+        deadline_ms -= (unsigned)waited;
+    }
     uint8_t imprint[PROTO_IMPRINT_MAX], nonce[2 + PROTO_NONCE_MAX];
     size_t imprint_len = proto_imprint_build(r->imprint_template, r->digest, r->digest_len, imprint);
     nonce[0] = 0x02;
@@ -201,7 +226,7 @@ static void issue_frame(node_server *s, sign_job *j)
     tsp_engine_result res = {0};
     const char *err = "cannot encode a response";
     const node_backend *be = s->cfg.backend;
-    if ((be ? be->issue(be->arg, &ir, r->deadline_ms, &der, &der_len, &res)
+    if ((be ? be->issue(be->arg, &ir, deadline_ms, &der, &der_len, &res)
             : tsp_engine_issue(s->cfg.engine, &ir, &der, &der_len, &res)) == 0) {
         proto_sign_resp out = {.outcome = outcome_of(&res), .fail_bit = res.fail < 0 ? 0 : (uint8_t)res.fail,
                                .profile = res.profile < 0 ? 0xFF : (uint8_t)res.profile};
@@ -339,6 +364,7 @@ static int queue_job(conn *c, uint32_t id, sign_job *j)
     node_server *s = c->s;
     j->conn_id = c->cid;
     j->id = id;
+    j->queued_ms = mono_ms();
     c->njobs++;
     pthread_mutex_lock(&s->mu);
     job_push(&s->todo, &s->todo_tail, j);

@@ -73,6 +73,19 @@ static void node_entry(const cluster_node_view *v, int i, const node_status_extr
     if (x->have_offsets) o->offset_ns = x->peer_offset_ns[i - 1];
 }
 
+/* The performance block: mesh traffic summed over the peer links, ML-DSA attempts as coordinator. */
+static void perf_block(const cluster_status *cs, const node_status_extra *x, proto_perf *p)
+{
+    _Static_assert(CLUSTER_ML_ATTEMPT_BUCKETS == PROTO_ML_ATTEMPT_BUCKETS, "STATUS performance block shape");
+    memset(p, 0, sizeof *p);
+    for (int i = 0; x && x->peers && i < MESH_PEERS; i++) {
+        p->mesh_bytes_out += x->peers[i].bytes_out, p->mesh_bytes_in += x->peers[i].bytes_in;
+        p->mesh_frames_out += x->peers[i].frames_out, p->mesh_frames_in += x->peers[i].frames_in;
+    }
+    memcpy(p->ml_attempts, cs->ml_attempts, sizeof p->ml_attempts);
+    p->ml_attempts_sum = cs->ml_attempts_sum;
+}
+
 void node_status_from_cluster(const cluster_status *cs, const node_status_extra *x, time_t now, proto_status *out)
 {
     proto_cluster *c = &out->cluster;
@@ -108,6 +121,8 @@ void node_status_from_cluster(const cluster_status *cs, const node_status_extra 
         memcpy(c->attest_failures, x->attest_failures, sizeof c->attest_failures);
     }
     for (int i = 0; i < CLUSTER_NODES; i++) node_entry(&cs->nodes[i], i, x, now, &c->nodes[i]);
+    perf_block(cs, x, &out->perf);
+    out->flags |= PROTO_STATUS_PERF;
 
     /* The base fields the gateway routes by: only a share holder coordinates. */
     out->node_state = cs->node_state == LC_NODE_SERVING  ? PROTO_NODE_SERVING

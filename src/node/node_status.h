@@ -24,7 +24,8 @@ typedef struct {
     int have_offsets;                      /* 0: every offset unknown (peer_offset_ns ignored) */
 } node_status_extra;
 
-/* Fill out's cluster block from cs (and x, which may be NULL) and set PROTO_STATUS_CLUSTER; also
+/* Fill out's cluster block and performance block (mesh traffic from x's peers, ML-DSA attempts)
+ * from cs (and x, which may be NULL) and set PROTO_STATUS_CLUSTER and PROTO_STATUS_PERF; also
  * the base fields that follow from the cluster: node_state (SERVING only in lifecycle SERVING,
  * FAILED in FAILED, else NO_KEY), quorum_available (availability signs), cert_state / not_after /
  * seconds_left from the epoch's certificates, attested (own evidence taken). The other base

@@ -250,7 +250,7 @@ int proto_sign_resp_parse(const uint8_t *b, size_t len, proto_sign_resp *r, cons
     return 0;
 }
 
-/* ---- STATUS: base 96 bytes | cluster block (flag PROTO_STATUS_CLUSTER) ---- */
+/* ---- STATUS: base 96 bytes | cluster block (flag PROTO_STATUS_CLUSTER) | performance block (PROTO_STATUS_PERF) ---- */
 static const char *const time_reasons[PROTO_TIME_REASONS] = {"not_synced", "holdover_expired", "error_bound",
                                                              "leap_second", "gentime_window", "coordinator_untrusted"};
 static const char *const attest_reasons[PROTO_ATTEST_REASONS] = {"measurement", "debug", "chip_id", "evidence"};
@@ -318,7 +318,7 @@ static void base_encode(const proto_status *s, uint8_t flags, uint8_t o[PROTO_ST
 
 void proto_status_encode(const proto_status *s, uint8_t o[PROTO_STATUS_LEN])
 {
-    base_encode(s, (uint8_t)(s->flags & ~PROTO_STATUS_CLUSTER), o);
+    base_encode(s, (uint8_t)(s->flags & ~(PROTO_STATUS_CLUSTER | PROTO_STATUS_PERF)), o);
 }
 
 static int node_encode(const proto_cluster_node *n, uint8_t *o)
@@ -365,11 +365,29 @@ static int cluster_encode(const proto_cluster *c, uint8_t *o)
     return 0;
 }
 
+/* The performance block: 0 mesh bytes out | 8 in | 16 frames out | 24 in | 32 attempts sum | 40 buckets. */
+static void perf_encode(const proto_perf *p, uint8_t *o)
+{
+    const uint64_t u[5] = {p->mesh_bytes_out, p->mesh_bytes_in, p->mesh_frames_out, p->mesh_frames_in, p->ml_attempts_sum};
+    for (int i = 0; i < 5; i++) put64(o + 8 * i, u[i]);
+    for (int i = 0; i < PROTO_ML_ATTEMPT_BUCKETS; i++) put64(o + 40 + 8 * i, p->ml_attempts[i]);
+}
+
+static void perf_parse(const uint8_t *b, proto_perf *p)
+{
+    uint64_t *u[5] = {&p->mesh_bytes_out, &p->mesh_bytes_in, &p->mesh_frames_out, &p->mesh_frames_in, &p->ml_attempts_sum};
+    for (int i = 0; i < 5; i++) *u[i] = get64(b + 8 * i);
+    for (int i = 0; i < PROTO_ML_ATTEMPT_BUCKETS; i++) p->ml_attempts[i] = get64(b + 40 + 8 * i);
+}
+
 size_t proto_status_write(const proto_status *s, uint8_t o[PROTO_STATUS_MAX_LEN])
 {
     base_encode(s, s->flags, o);
-    if (!(s->flags & PROTO_STATUS_CLUSTER)) return PROTO_STATUS_LEN;
-    return cluster_encode(&s->cluster, o + PROTO_STATUS_LEN) == 0 ? PROTO_STATUS_MAX_LEN : 0;
+    if (!(s->flags & PROTO_STATUS_CLUSTER)) return s->flags & PROTO_STATUS_PERF ? 0 : PROTO_STATUS_LEN;
+    if (cluster_encode(&s->cluster, o + PROTO_STATUS_LEN) != 0) return 0;
+    if (!(s->flags & PROTO_STATUS_PERF)) return PROTO_STATUS_LEN + PROTO_CLUSTER_LEN;
+    perf_encode(&s->perf, o + PROTO_STATUS_LEN + PROTO_CLUSTER_LEN);
+    return PROTO_STATUS_MAX_LEN;
 }
 
 static const char *node_parse(const uint8_t *b, proto_cluster_node *n)
@@ -430,9 +448,12 @@ int proto_status_parse(const uint8_t *b, size_t len, proto_status *s, const char
     static const uint8_t zero[8];
     const char *w = NULL;
     int cluster = len >= PROTO_STATUS_LEN && (b[35] & PROTO_STATUS_CLUSTER);
+    int perf = len >= PROTO_STATUS_LEN && (b[35] & PROTO_STATUS_PERF);
     memset(s, 0, sizeof *s);
-    if (len != (cluster ? PROTO_STATUS_MAX_LEN : PROTO_STATUS_LEN)) w = "STATUS body has the wrong length";
-    else if (b[32] > PROTO_NODE_FAILED || b[33] > 1 || b[34] > PROTO_TIME_EXCLUDED || b[35] > 7 || b[36] > 15 ||
+    if (perf && !cluster) w = "STATUS performance block without the cluster block";
+    else if (len != (size_t)PROTO_STATUS_LEN + (cluster ? PROTO_CLUSTER_LEN : 0) + (perf ? PROTO_PERF_LEN : 0))
+        w = "STATUS body has the wrong length";
+    else if (b[32] > PROTO_NODE_FAILED || b[33] > 1 || b[34] > PROTO_TIME_EXCLUDED || b[35] > 15 || b[36] > 15 ||
              b[37] > 3 || b[38] > 4 || b[39] > 1 || memcmp(b + 88, zero, 8) != 0)
         w = "STATUS field out of range";
     else if (cluster)
@@ -441,6 +462,7 @@ int proto_status_parse(const uint8_t *b, size_t len, proto_status *s, const char
         if (why) *why = w;
         return -1;
     }
+    if (perf) perf_parse(b + PROTO_STATUS_LEN + PROTO_CLUSTER_LEN, &s->perf);
     memcpy(s->node_id, b, 16);
     memcpy(s->boot_id, b + 16, 16);
     s->node_state = b[32];

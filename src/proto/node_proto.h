@@ -93,6 +93,7 @@ enum { PROTO_NODE_SERVING = 0, PROTO_NODE_NO_KEY = 1, PROTO_NODE_FAILED = 2 };
 #define PROTO_STATUS_DEV_CLOCK 0x01 /* flags: time from the host clock (development) */
 #define PROTO_STATUS_DEV_KEYS 0x02  /* flags: local development keys, not the cluster */
 #define PROTO_STATUS_CLUSTER 0x04   /* flags: the cluster block follows the base */
+#define PROTO_STATUS_PERF 0x08      /* flags (only with CLUSTER): the performance block follows the cluster block */
 #define PROTO_STATUS_LEN 96         /* the base */
 #define PROTO_CLUSTER_NODES 5
 #define PROTO_SHORT_KEY 8           /* leading bytes of a node key (SHA-384 of its TLS SPKI) */
@@ -100,7 +101,9 @@ enum { PROTO_NODE_SERVING = 0, PROTO_NODE_NO_KEY = 1, PROTO_NODE_FAILED = 2 };
 #define PROTO_TEXT_MAX 159          /* a reason: printable ASCII */
 #define PROTO_NODE_ENTRY_LEN 224
 #define PROTO_CLUSTER_LEN (408 + PROTO_CLUSTER_NODES * PROTO_NODE_ENTRY_LEN)
-#define PROTO_STATUS_MAX_LEN (PROTO_STATUS_LEN + PROTO_CLUSTER_LEN)
+#define PROTO_ML_ATTEMPT_BUCKETS 8  /* ML-DSA attempts per signature: 1, 2, ..., 7, 8 or more */
+#define PROTO_PERF_LEN (40 + 8 * PROTO_ML_ATTEMPT_BUCKETS)
+#define PROTO_STATUS_MAX_LEN (PROTO_STATUS_LEN + PROTO_CLUSTER_LEN + PROTO_PERF_LEN)
 #define PROTO_AGE_NEVER 0xFFFFFFFFu /* an age (seconds) of something that never happened */
 #define PROTO_OFFSET_UNKNOWN INT64_MIN
 
@@ -143,6 +146,15 @@ typedef struct {
     proto_cluster_node nodes[PROTO_CLUSTER_NODES];
 } proto_cluster;
 
+/* The performance block: counters since the node started. */
+typedef struct {
+    uint64_t mesh_bytes_out, mesh_bytes_in;   /* data frame bodies sent to / received from the peers */
+    uint64_t mesh_frames_out, mesh_frames_in; /* data frames */
+    uint64_t ml_attempts_sum;                 /* threshold ML-DSA attempts over the signatures counted below */
+    uint64_t ml_attempts[PROTO_ML_ATTEMPT_BUCKETS]; /* signatures this node coordinated, by attempts
+                                                       (bucket i: i + 1 attempts; the last: that many or more) */
+} proto_perf;
+
 typedef struct {
     uint8_t node_id[16], boot_id[16];
     uint8_t node_state, attested, time_state, flags;
@@ -151,14 +163,18 @@ typedef struct {
     int64_t not_after, seconds_left;
     uint64_t uptime_s, granted, refused;
     proto_cluster cluster; /* meaningful when flags & PROTO_STATUS_CLUSTER */
+    proto_perf perf;       /* meaningful when flags & PROTO_STATUS_PERF */
 } proto_status;
 /* The 96-byte base alone (PROTO_STATUS_CLUSTER cleared): what a node without a cluster sends. */
 void proto_status_encode(const proto_status *s, uint8_t out[PROTO_STATUS_LEN]);
-/* The base and, when flags has PROTO_STATUS_CLUSTER, the cluster block. Its length, or 0 if a text
- * field is not valid (a name outside its alphabet, a reason not printable). */
+/* The base and, when flags has PROTO_STATUS_CLUSTER, the cluster block, then with PROTO_STATUS_PERF
+ * too the performance block. Its length, or 0 if a text field is not valid (a name outside its
+ * alphabet, a reason not printable) or PERF is set without CLUSTER. */
 size_t proto_status_write(const proto_status *s, uint8_t out[PROTO_STATUS_MAX_LEN]);
-/* Exactly 96 bytes without the flag, exactly 96 + PROTO_CLUSTER_LEN with it; every field in range,
- * text fields length-prefixed, printable and zero-padded, reserved bytes zero. */
+/* Exactly 96 bytes without the CLUSTER flag, exactly 96 + PROTO_CLUSTER_LEN with it, and
+ * PROTO_PERF_LEN more with PERF (which needs CLUSTER; a node before the block never sets it, so
+ * its STATUS still parses); every field in range, text fields length-prefixed, printable and
+ * zero-padded, reserved bytes zero. */
 CC_MUST_CHECK int proto_status_parse(const uint8_t *body, size_t len, proto_status *s, const char **why);
 
 /* ---- ATTEST: nonce (16..64 bytes) -> evidence bytes ---- */

@@ -6,8 +6,12 @@ independently of src/proto):
   - /metrics: `promtool check metrics` passes; the cluster, key, time and attestation families
     carry the values sent, labelled by node name; per-node families for both nodes;
   - /binding relays the DER record; /certs turns a CSRS-shaped DER list into PEM;
+  - the performance block (flag 8; mesh traffic and the ML-DSA attempts histogram) becomes
+    cctsa_mesh_bytes_total / cctsa_mesh_frames_total / cctsa_mldsa_sign_attempts; a node without
+    it (a node from before the block) is still online, with none of those samples;
   - a node whose cluster STATUS breaks a rule (a name outside the alphabet, a non-zero reserved
-    byte, the flag without the block) is disconnected and never counted online.
+    byte, the flag without the block, the performance block without the cluster block) is
+    disconnected and never counted online.
 usage: test_gateway_cluster.py BIN_DIR"""
 import json, os, re, struct, subprocess, sys, tempfile, time, urllib.request
 
@@ -41,13 +45,27 @@ def node_entry(key, name, party, link, reachable, holder, excluded, age, offset,
     return e
 
 
-def status(name, epoch=4, epoch_state=2, avail=1, node_state=5, flags=4, bad=None):
+# The performance block: mesh bytes out, in, frames out, in, ML-DSA attempts sum, 8 buckets.
+PERF = (1000, 900, 10, 9, 14, (3, 1, 0, 0, 0, 0, 0, 1))
+
+
+def perf_block(p):
+    b = struct.pack(">5Q", *p[:5]) + struct.pack(">8Q", *p[5])
+    assert len(b) == 104
+    return b
+
+
+def status(name, epoch=4, epoch_state=2, avail=1, node_state=5, flags=4, bad=None, perf=None):
+    if perf:
+        flags |= 8
+    if bad == "perfonly":
+        flags, perf = 8, PERF
     serving = 0 if node_state == 5 else 1  # the base node state follows the lifecycle's (node_status.h)
     base = bytes(range(16)) + bytes(16) + bytes([serving, 1, 0, flags, 15, 3, 0, 1])
     base += struct.pack(">QqqQQQQ", 2_000_000, int(time.time()) + 40 * 86400, 40 * 86400, 77, 10, 1, 0)
     assert len(base) == 96
     if not flags & 4:
-        return base
+        return base + (perf_block(perf) if perf else b"")
     c = struct.pack(">I", epoch) + bytes([epoch_state, avail, node_state, 2, 4, 5, 4, 3]) + struct.pack(">I", 42)
     c += struct.pack(">7Q", 1, 2, 8123, 500, 3, 4, 1) + struct.pack(">qII", int(time.time()) + 40 * 86400, 120, 5)
     c += struct.pack(">6Q", 0, 0, 0, 0, 7, 0) + struct.pack(">4Q", 2, 0, 0, 0)
@@ -66,7 +84,7 @@ def status(name, epoch=4, epoch_state=2, avail=1, node_state=5, flags=4, bad=Non
         body[96 + 408 + 224 + 46] = 1
     elif bad == "short":
         body = body[:96]
-    return bytes(body)
+    return bytes(body) + (perf_block(perf) if perf else b"")
 
 
 class ClusterNode(wire.FakeNode):
@@ -102,11 +120,11 @@ work = tempfile.mkdtemp(prefix="cctsa-gwcluster-")
 BINDING = bytes([0x30, 0x03, 0x02, 0x01, 0x07])
 CERT_A, CERT_B = bytes([0x30, 0x02, 0x05, 0x00]), bytes([0x30, 0x82, 0x00, 0x01, 0xFF])
 certs = bytes([2]) + struct.pack(">I", len(CERT_A)) + CERT_A + struct.pack(">I", len(CERT_B)) + CERT_B
-ClusterNode(f"{work}/n1.sock", status("n1"), {0x04: BINDING, 0x05: certs})
+ClusterNode(f"{work}/n1.sock", status("n1", perf=PERF), {0x04: BINDING, 0x05: certs})
 ClusterNode(f"{work}/n2.sock", status("n2", node_state=6), {})
-bad = {k: ClusterNode(f"{work}/bad-{k}.sock", status("b", bad=k), {}) for k in ("name", "reserved", "short")}
+bad = {k: ClusterNode(f"{work}/bad-{k}.sock", status("b", bad=k), {}) for k in ("name", "reserved", "short", "perfonly")}
 args = [f"{BIN}/cctsa-gateway", "--listen", "127.0.0.1:0"]
-for n in ["n1", "n2", "bad-name", "bad-reserved", "bad-short"]:
+for n in ["n1", "n2", "bad-name", "bad-reserved", "bad-short", "bad-perfonly"]:
     args += ["--node", f"unix:{work}/{n}.sock"]
 gw = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=open(f"{work}/gw.err", "w"), text=True)
 try:
@@ -116,7 +134,7 @@ try:
 
     st, ct, body = get(port, "/health")
     h = json.loads(body)
-    check(st == 200 and h["status"] == "ok" and h["nodes_up"] == 1 and h["nodes"] == 5, f"/health 200, one serving node: {h}")
+    check(st == 200 and h["status"] == "ok" and h["nodes_up"] == 1 and h["nodes"] == 6, f"/health 200, one serving node: {h}")
     check(h.get("key_epoch") == 4 and h.get("key_state") == "ACTIVE" and h.get("availability") == "DEGRADED" and
           h.get("node_state") == "SERVING", "/health cluster states")
     c = h.get("cluster", {})
@@ -143,7 +161,7 @@ try:
             k, v = ln.rsplit(" ", 1)
             val[k] = float(v)
     want = {
-        "cctsa_nodes_configured": 5, "cctsa_nodes_online": 2, "cctsa_nodes_attested": 2, "cctsa_nodes_time_ok": 2,
+        "cctsa_nodes_configured": 6, "cctsa_nodes_online": 2, "cctsa_nodes_attested": 2, "cctsa_nodes_time_ok": 2,
         "cctsa_share_holders": 5, 'cctsa_cluster_state{state="DEGRADED"}': 1, 'cctsa_cluster_state{state="HEALTHY"}': 0,
         "cctsa_key_epoch": 4, 'cctsa_key_state{state="ACTIVE"}': 1, 'cctsa_key_state{state="COMPROMISED"}': 0,
         'cctsa_dkg_total{result="ok"}': 1, 'cctsa_dkg_total{result="failed"}': 2, "cctsa_dkg_last_duration_seconds": 8.123,
@@ -156,12 +174,19 @@ try:
         'cctsa_attestation_age_seconds{node="n2"}': 120,
         'cctsa_attestation_failures_total{node="n1",reason="measurement"}': 2,
         'cctsa_presignatures_available{set="n1"}': 42,
+        'cctsa_mesh_bytes_total{node="n1",direction="out"}': 1000, 'cctsa_mesh_bytes_total{node="n1",direction="in"}': 900,
+        'cctsa_mesh_frames_total{node="n1",direction="out"}': 10, 'cctsa_mesh_frames_total{node="n1",direction="in"}': 9,
+        'cctsa_mldsa_sign_attempts_bucket{node="n1",le="1"}': 3, 'cctsa_mldsa_sign_attempts_bucket{node="n1",le="2"}': 4,
+        'cctsa_mldsa_sign_attempts_bucket{node="n1",le="7"}': 4, 'cctsa_mldsa_sign_attempts_bucket{node="n1",le="+Inf"}': 5,
+        'cctsa_mldsa_sign_attempts_sum{node="n1"}': 14, 'cctsa_mldsa_sign_attempts_count{node="n1"}': 5,
     }
     for k, v in want.items():
         check(abs(val.get(k, float("nan")) - v) < 1e-9, f"{k} = {v} (got {val.get(k)})")
     check('cctsa_node_peer_offset_seconds{node="n1",peer="n4"}' not in val, "unmeasured offset not exported")
     check(39 * 86400 < val.get('cctsa_cert_expiry_seconds{alg="earliest"}', 0) <= 40 * 86400, "certificate expiry")
     check(not any('node="b"' in k for k in val), "nodes with a malformed STATUS are not online")
+    check(not any(k.startswith(("cctsa_mesh_", "cctsa_mldsa_")) and 'node="n2"' in k for k in val),
+          "a node without the performance block (n2) has no such samples")
 
     st, ct, b = get(port, "/binding")
     check(st == 200 and ct == "application/octet-stream" and b == BINDING, "/binding relays the DER record")
@@ -170,7 +195,7 @@ try:
     blocks = re.findall(rb"-----BEGIN CERTIFICATE-----\n(.*?)-----END CERTIFICATE-----\n", b, re.S)
     check(st == 200 and [base64.b64decode(x) for x in blocks] == [CERT_A, CERT_B], "/certs: the DER list as PEM, in order")
     err = open(f"{work}/gw.err").read()
-    for k in ("name", "reserved", "short"):
+    for k in ("name", "reserved", "short", "perfonly"):
         check(f"bad-{k}.sock: STATUS" in err, f"bad STATUS ({k}) closes the link: logged")
 finally:
     gw.terminate()

@@ -181,6 +181,36 @@ static void test_sign_resp_status_error(void)
           code == PROTO_ERR_NOT_AVAILABLE && !strcmp(reason, "binding not available"));
 }
 
+/* The performance block after a cluster STATUS s: round trip, byte layout (big-endian u64s at the
+ * documented offsets), the lengths that must be refused, and PERF without CLUSTER refused on both
+ * sides. A STATUS without it (an older node) still parses, with the block zero. */
+static void test_status_perf(proto_status *s)
+{
+    static proto_status q;
+    static uint8_t b[PROTO_STATUS_MAX_LEN];
+    const char *why = NULL;
+    const size_t P = PROTO_STATUS_LEN + PROTO_CLUSTER_LEN;
+    s->flags |= PROTO_STATUS_PERF;
+    s->perf = (proto_perf){.mesh_bytes_out = 1ull << 40, .mesh_bytes_in = 5, .mesh_frames_out = 6, .mesh_frames_in = 7,
+                           .ml_attempts_sum = 20, .ml_attempts = {9, 2, 0, 0, 0, 0, 0, 1}};
+    size_t n = proto_status_write(s, b);
+    CHECK(n == PROTO_STATUS_MAX_LEN && PROTO_PERF_LEN == 104 && n == 96 + 1528 + 104);
+    CHECK_MSG(proto_status_parse(b, n, &q, &why) == 0, "%s", why);
+    CHECK(!memcmp(&q, s, sizeof q));
+    CHECK(b[P] == 0 && b[P + 2] == 1 && b[P + 15] == 5 && b[P + 23] == 6 && b[P + 31] == 7 && b[P + 39] == 20 &&
+          b[P + 47] == 9 && b[P + 55] == 2 && b[P + 103] == 1);
+    CHECK(proto_status_parse(b, n - 1, &q, &why) != 0);
+    CHECK(proto_status_parse(b, P, &q, &why) != 0 && strstr(why, "length")); /* flag without the block */
+    b[35] &= (uint8_t)~PROTO_STATUS_PERF; /* an older node's STATUS */
+    CHECK(proto_status_parse(b, P, &q, &why) == 0 && !(q.flags & PROTO_STATUS_PERF) && q.perf.mesh_bytes_out == 0 &&
+          q.cluster.epoch == s->cluster.epoch);
+    CHECK(proto_status_parse(b, n, &q, &why) != 0); /* the block without the flag */
+    b[35] = PROTO_STATUS_PERF;
+    CHECK(proto_status_parse(b, PROTO_STATUS_LEN + PROTO_PERF_LEN, &q, &why) != 0 && strstr(why, "without the cluster"));
+    s->flags = PROTO_STATUS_PERF;
+    CHECK(proto_status_write(s, b) == 0);
+}
+
 /* A cluster STATUS with every field set; the round trip and each strictness rule of the block. */
 static void test_status_cluster(void)
 {
@@ -209,7 +239,7 @@ static void test_status_cluster(void)
         if (i == 4) strcpy(n->reason, "attestation: measurement differs from ours");
     }
     size_t n = proto_status_write(&s, b);
-    CHECK(n == PROTO_STATUS_MAX_LEN && PROTO_STATUS_MAX_LEN == 96 + 408 + 5 * 224);
+    CHECK(n == PROTO_STATUS_LEN + PROTO_CLUSTER_LEN && PROTO_CLUSTER_LEN == 408 + 5 * 224);
     CHECK_MSG(proto_status_parse(b, n, &q, &why) == 0, "%s", why);
     CHECK(!memcmp(&q, &s, sizeof q));
     /* the base alone: the flag cleared, a valid 96-byte STATUS */
@@ -221,7 +251,7 @@ static void test_status_cluster(void)
     /* single-byte changes that must be refused: offset in the body, new value */
     const size_t C = PROTO_STATUS_LEN, N0 = C + 408, N4 = C + 408 + 4 * 224;
     struct { size_t off; uint8_t v; const char *what; } bad[] = {
-        {35, 8, "unknown flag"}, {C + 4, 5, "epoch state"}, {C + 5, 6, "availability"}, {C + 6, 9, "node state"},
+        {35, 16, "unknown flag"}, {C + 4, 5, "epoch state"}, {C + 5, 6, "availability"}, {C + 6, 9, "node state"},
         {C + 7, 6, "party"}, {C + 8, 6, "reachable"}, {C + 9, 6, "alive"}, {C + 11, 5, "agreeing > configured"},
         {C + 248, 160, "reason length"}, {C + 249, 0x07, "reason control char (len 0 -> padding)"},
         {N0 + 8, 32, "name length"}, {N0 + 9, '/', "name alphabet"}, {N0 + 8 + 10, 'x', "name padding"},
@@ -240,6 +270,10 @@ static void test_status_cluster(void)
     strcpy(k->nodes[2].name, "n3");
     k->reason[0] = '\t';
     CHECK(proto_status_write(&s, b) == 0);
+    k->reason[0] = 0;
+    memset(k->nodes[2].name, 0, sizeof k->nodes[2].name); /* no tail of "bad name" past the NUL */
+    strcpy(k->nodes[2].name, "node-3");
+    test_status_perf(&s);
     CHECK(!strcmp(proto_time_reason_name(PROTO_TREF_GENTIME_WINDOW), "gentime_window") &&
           !strcmp(proto_attest_reason_name(PROTO_AFAIL_CHIP_ID), "chip_id") && !strcmp(proto_time_reason_name(99), "unknown"));
 }

@@ -57,7 +57,7 @@ int main(void)
     st.flags = PROTO_STATUS_DEV_CLOCK;
     node_status_from_cluster(&cs, NULL, now, &st);
     proto_status q = round_trip(&st);
-    CHECK(q.flags == (PROTO_STATUS_DEV_CLOCK | PROTO_STATUS_CLUSTER));
+    CHECK(q.flags == (PROTO_STATUS_DEV_CLOCK | PROTO_STATUS_CLUSTER | PROTO_STATUS_PERF));
     CHECK(q.node_state == PROTO_NODE_SERVING && q.quorum_available == 1 && q.attested == 0);
     CHECK(q.cert_state == TSP_CERT_OK && q.not_after == now + 90 * 86400 && q.seconds_left == 90 * 86400);
     const proto_cluster *c = &q.cluster;
@@ -86,6 +86,9 @@ int main(void)
                            .peer_offset_ns = {1000, -2000, PROTO_OFFSET_UNKNOWN, 4000}};
     x.time_refusals[PROTO_TREF_GENTIME_WINDOW] = 7;
     x.attest_failures[PROTO_AFAIL_MEASUREMENT] = 2;
+    for (int i = 0; i < MESH_PEERS; i++)
+        peers[i].bytes_out = 1000u << i, peers[i].bytes_in = 10u + (unsigned)i, peers[i].frames_out = 2, peers[i].frames_in = 1;
+    cs.ml_attempts[0] = 4, cs.ml_attempts[1] = 1, cs.ml_attempts[CLUSTER_ML_ATTEMPT_BUCKETS - 1] = 2, cs.ml_attempts_sum = 26;
     cs.cert_not_after = now + 86400; /* expiring */
     node_status_from_cluster(&cs, &x, now, &st);
     q = round_trip(&st);
@@ -101,6 +104,11 @@ int main(void)
     CHECK(c->nodes[3].link == MESH_PEER_REFUSED && c->nodes[3].attest_age_s == PROTO_AGE_NEVER &&
           !strcmp(c->nodes[3].reason, "attestation: measurement differs?(x)") && c->nodes[3].offset_ns == PROTO_OFFSET_UNKNOWN);
     CHECK(c->nodes[4].name[0] == 0 && c->nodes[4].offset_ns == 4000);
+    /* performance block: mesh traffic summed over the four peer links, attempts as kept */
+    CHECK(q.perf.mesh_bytes_out == 15000 && q.perf.mesh_bytes_in == 46 && q.perf.mesh_frames_out == 8 &&
+          q.perf.mesh_frames_in == 4);
+    CHECK(q.perf.ml_attempts[0] == 4 && q.perf.ml_attempts[1] == 1 && q.perf.ml_attempts[PROTO_ML_ATTEMPT_BUCKETS - 1] == 2 &&
+          q.perf.ml_attempts_sum == 26);
 
     /* lost, not serving, long reason cut, expired certificate; counts clamped */
     fill(&cs);

@@ -184,6 +184,13 @@ def node_checks(sock, ca, work, meas):
         good += typ == 0x81 and outcome == 0 and profile == 0 and b"Verification: OK" in v.stdout and nonce_ok
     check(good == 10, "every token verifies with openssl ts -verify -digest and carries its nonce (%d/10)" % good)
 
+    # A SIGN whose deadline leaves the node less than 300 ms is answered UNAVAILABLE, unsigned.
+    s.sendall(frame(0x01, 120, sign_body(0, digest, nonce=b"\x05", deadline=200)))
+    typ, rid, body = read_frame(s)
+    outcome, fail, profile, reason, der = sign_result(body)
+    check(typ == 0x81 and rid == 120 and outcome == 3 and fail == 25 and der == b"" and "not signed" in reason,
+          "a SIGN past its deadline: UNAVAILABLE (systemFailure), no token (%d, %r)" % (outcome, reason))
+
     s.sendall(frame(0x05, 5))
     typ, rid, body = read_frame(s)
     certs, off = [], 1
