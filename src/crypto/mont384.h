@@ -85,12 +85,12 @@ static inline void tm_mul(uint64_t r[6], const uint64_t a[6], const uint64_t b[6
     tm_reduce_once(r, t, t[6], m);
 }
 
-/* r = a^2 / 2^384 mod m for a < m: the 12-limb square (15 cross products doubled plus 6
- * squares, against 36 products for tm_mul), then a separate Montgomery reduction. */
-static inline void tm_sqr(uint64_t r[6], const uint64_t a[6], const uint64_t m[6], uint64_t m0)
+/* t = a^2, the full 12-limb square: 15 cross products doubled plus 6 squares (against 36
+ * products for a general product). */
+static inline void tm_sqr_wide(uint64_t t[12], const uint64_t a[6])
 {
-    uint64_t t[12] = {0}, top = 0;
     tm_u128 c;
+    for (int i = 0; i < 12; i++) t[i] = 0;
 #pragma GCC unroll 6
     for (int i = 0; i < 5; i++) {
         c = 0;
@@ -115,6 +115,14 @@ static inline void tm_sqr(uint64_t r[6], const uint64_t a[6], const uint64_t m[6
         t[2 * i + 1] = (uint64_t)c;
         c >>= 64;
     }
+}
+
+/* r = a^2 / 2^384 mod m for a < m: the 12-limb square, then a separate Montgomery reduction. */
+static inline void tm_sqr(uint64_t r[6], const uint64_t a[6], const uint64_t m[6], uint64_t m0)
+{
+    uint64_t t[12], top = 0;
+    tm_u128 c;
+    tm_sqr_wide(t, a);
     /* reduction: clear one low limb per round; top carries into the next round's high limb */
 #pragma GCC unroll 6
     for (int i = 0; i < 6; i++) {

@@ -5,10 +5,10 @@
 #include "crypto/ct.h"
 #include "crypto/mont384.h"
 #include "crypto/p384_ec.h"
+#include "crypto/p384_fe_inline.h"
 
-static const uint64_t P[6] = {0x00000000ffffffffULL, 0xffffffff00000000ULL, 0xfffffffffffffffeULL,
-                              0xffffffffffffffffULL, 0xffffffffffffffffULL, 0xffffffffffffffffULL};
-static const uint64_t P0 = 0x100000001ULL; /* -p^-1 mod 2^64 */
+#define P P384_P
+#define P0 P384_P0
 /* 2^384, 2^768 and 2^1152 mod p */
 static const uint64_t R1[6] = {0xffffffff00000001ULL, 0x00000000ffffffffULL, 1, 0, 0, 0};
 static const uint64_t R2[6] = {0xfffffffe00000001ULL, 0x0000000200000000ULL, 0xfffffffe00000000ULL,
@@ -18,10 +18,10 @@ static const uint64_t R3[6] = {0xfffffffc00000002ULL, 0x0000000300000002ULL, 0xf
 /* b (standard form) */
 static const uint64_t B_STD[6] = {0x2a85c8edd3ec2aefULL, 0xc656398d8a2ed19dULL, 0x0314088f5013875aULL,
                                   0x181d9c6efe814112ULL, 0x988e056be3f82d19ULL, 0xb3312fa7e23ee7e4ULL};
-void p384_fe_mul(p384_fe r, const p384_fe a, const p384_fe b) { tm_mul(r, a, b, P, P0); }
-void p384_fe_sqr(p384_fe r, const p384_fe a) { tm_sqr(r, a, P, P0); }
-void p384_fe_add(p384_fe r, const p384_fe a, const p384_fe b) { tm_add(r, a, b, P); }
-void p384_fe_sub(p384_fe r, const p384_fe a, const p384_fe b) { tm_sub(r, a, b, P); }
+void p384_fe_mul(p384_fe r, const p384_fe a, const p384_fe b) { p384_fe_mul_i(r, a, b); }
+void p384_fe_sqr(p384_fe r, const p384_fe a) { p384_fe_sqr_i(r, a); }
+void p384_fe_add(p384_fe r, const p384_fe a, const p384_fe b) { p384_fe_add_i(r, a, b); }
+void p384_fe_sub(p384_fe r, const p384_fe a, const p384_fe b) { p384_fe_sub_i(r, a, b); }
 
 void p384_fe_neg(p384_fe r, const p384_fe a)
 {
@@ -33,7 +33,7 @@ void p384_fe_neg(p384_fe r, const p384_fe a)
 static void sqr_n(p384_fe r, const p384_fe a, int n)
 {
     memmove(r, a, sizeof(p384_fe));
-    for (int i = 0; i < n; i++) tm_sqr(r, r, P, P0);
+    for (int i = 0; i < n; i++) p384_fe_sqr_i(r, r);
 }
 
 /* The common head of both addition chains: a^(2^255 - 1) followed by one squaring and 32 more

@@ -1,6 +1,7 @@
 /* p384_mul.c: constant-time P-384 scalar multiplication (see p384_ec.h).
- * k * P: 96 fixed 4-bit windows from the top, each 4 doublings and one complete addition of the
- * table entry [d]P (d = the window's digit, [0]P the identity), the entry read by a scan of all 16.
+ * k * P: 96 fixed 4-bit windows from the top, each 4 doublings (in Jacobian coordinates, see
+ * quad_double) and one complete addition of the table entry [d]P (d = the window's digit, [0]P the
+ * identity), the entry read by a scan of all 16.
  * k * P for a fixed P (p384_comb, and k * G over a static one built once per process): a comb over
  * a table of affine points T[i][d-1] = d * 16^i * P (96 windows, 15 entries each): 96 mixed
  * additions and no doubling; the entry is read by a scan of all 15, and for a zero digit the sum
@@ -10,6 +11,7 @@
 
 #include "crypto/ct.h"
 #include "crypto/p384_ec.h"
+#include "crypto/p384_fe_inline.h"
 
 #define WINDOWS 96
 #define ENTRIES 16
@@ -19,6 +21,58 @@ static unsigned digit(const uint8_t k[48], int i) { return (k[47 - i / 2] >> (4 
 
 /* 1 if a == b (small values), else 0, without a branch. */
 static uint64_t eq_small(uint64_t a, uint64_t b) { return ((a ^ b) - 1) >> 63; }
+
+/* Jacobian doubling for a = -3 (X = x Z^2, Y = y Z^3; "dbl-2001-b", 3M + 5S): delta = Z^2,
+ * gamma = Y^2, beta = X gamma, alpha = 3 (X - delta)(X + delta), X3 = alpha^2 - 8 beta,
+ * Z3 = (Y + Z)^2 - gamma - delta, Y3 = alpha (4 beta - X3) - 8 gamma^2. A point with Z = 0 stays
+ * at Z = 0, and P-384 has no point of order 2, so no input needs a special case. */
+static void jac_double(p384_point *a)
+{
+    p384_fe delta, gamma, beta, alpha, t;
+    p384_fe_sqr_i(delta, a->z);
+    p384_fe_sqr_i(gamma, a->y);
+    p384_fe_mul_i(beta, a->x, gamma);
+    p384_fe_sub_i(t, a->x, delta);
+    p384_fe_add_i(alpha, a->x, delta);
+    p384_fe_mul_i(alpha, alpha, t);
+    p384_fe_add_i(t, alpha, alpha);
+    p384_fe_add_i(alpha, alpha, t);
+    p384_fe_add_i(t, a->y, a->z);
+    p384_fe_sqr_i(t, t);
+    p384_fe_sub_i(t, t, gamma);
+    p384_fe_sub_i(a->z, t, delta);
+    p384_fe_add_i(beta, beta, beta); /* 2 beta */
+    p384_fe_add_i(beta, beta, beta); /* 4 beta */
+    p384_fe_sqr_i(a->x, alpha);
+    p384_fe_sub_i(a->x, a->x, beta);
+    p384_fe_sub_i(a->x, a->x, beta);
+    p384_fe_sub_i(beta, beta, a->x);
+    p384_fe_mul_i(a->y, alpha, beta);
+    p384_fe_sqr_i(gamma, gamma);
+    p384_fe_add_i(gamma, gamma, gamma);
+    p384_fe_add_i(gamma, gamma, gamma);
+    p384_fe_add_i(gamma, gamma, gamma);
+    p384_fe_sub_i(a->y, a->y, gamma);
+}
+
+/* a = 16 a: the four doublings in Jacobian coordinates (cheaper than the complete projective
+ * doubling), entered and left through (X, Y, Z) -> (X Z, Y Z^2, Z) -> (X Z, Y, Z^3) (the same
+ * affine point). The identity (0 : Y : 0) would enter as (0, 0, 0), which doubles to itself and
+ * leaves as no point at all, so Y is set to 1 there first (masked select). */
+static void quad_double(p384_point *a)
+{
+    p384_fe t, one;
+    p384_fe_mul_i(a->x, a->x, a->z);
+    p384_fe_sqr_i(t, a->z);
+    p384_fe_mul_i(a->y, a->y, t);
+    p384_fe_one(one);
+    p384_fe_cmov(a->y, one, p384_fe_is_zero(a->z));
+    for (int d = 0; d < 4; d++) jac_double(a);
+    p384_fe_mul_i(a->x, a->x, a->z);
+    p384_fe_sqr_i(t, a->z);
+    p384_fe_mul_i(a->z, a->z, t);
+    cc_memzero(t, sizeof t);
+}
 
 void p384_mul(p384_point *r, const p384_point *p, const uint8_t k[48])
 {
@@ -33,7 +87,7 @@ void p384_mul(p384_point *r, const p384_point *p, const uint8_t k[48])
     }
     p384_point_identity(&acc);
     for (int i = WINDOWS - 1; i >= 0; i--) {
-        for (int d = 0; d < 4; d++) p384_point_double(&acc, &acc);
+        quad_double(&acc);
         uint64_t dig = digit(k, i);
         memset(&sel, 0, sizeof sel);
         for (int j = 0; j < ENTRIES; j++) p384_point_cmov(&sel, &tab[j], eq_small(dig, (uint64_t)j));

@@ -7,6 +7,7 @@
 
 #include "crypto/ct.h"
 #include "crypto/p384_ec.h"
+#include "crypto/p384_fe_inline.h"
 
 static p384_fe g_b; /* the curve constant b, Montgomery form */
 static pthread_once_t g_once = PTHREAD_ONCE_INIT;
@@ -19,9 +20,9 @@ static const uint64_t *curve_b(void)
     return g_b;
 }
 
-#define MUL p384_fe_mul
-#define ADD p384_fe_add
-#define SUB p384_fe_sub
+#define MUL p384_fe_mul_i
+#define ADD p384_fe_add_i
+#define SUB p384_fe_sub_i
 
 void p384_point_identity(p384_point *r)
 {
@@ -118,9 +119,9 @@ void p384_point_double(p384_point *r, const p384_point *a)
 {
     const uint64_t *b = curve_b();
     p384_fe t0, t1, t2, t3, x3, y3, z3;
-    p384_fe_sqr(t0, a->x);
-    p384_fe_sqr(t1, a->y);
-    p384_fe_sqr(t2, a->z);
+    p384_fe_sqr_i(t0, a->x);
+    p384_fe_sqr_i(t1, a->y);
+    p384_fe_sqr_i(t2, a->z);
     MUL(t3, a->x, a->y);
     ADD(t3, t3, t3);
     MUL(z3, a->x, a->z);

@@ -4,8 +4,12 @@
  *  - the next session with the same K takes that very set (same y), and signs correctly;
  *  - a session with another K releases the set and allocates its own (K recorded);
  *  - two sessions alive at once on one share get distinct buffers, and freeing both keeps one set;
- *  - every signature verifies with the single-party FIPS 204 verifier.
+ *  - every signature verifies with the single-party FIPS 204 verifier;
+ *  - the large message buffers are cached (tmldsa_msgpool.c): a freed one comes back for the next
+ *    message that fits (even with a plain allocation of its size in between), a larger request
+ *    gets another one.
  * Freeing the shares releases the kept sets (the sanitizer build's leak check covers it). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
@@ -37,6 +41,26 @@ static int all_zero(const double *y, size_t n)
     for (size_t i = 0; i < n; i += 64)
         if (memcmp(y + i, zero, (n - i < 64 ? n - i : 64) * sizeof *y) != 0) return 0;
     return 1;
+}
+
+static void message_cache(void)
+{
+    uint8_t *big = tmldsa_pool_get(3000000), *other;
+    CHECK(big != NULL);
+    if (!big) return;
+    memset(big, 0, 3000000);
+    tmldsa_pool_put(big, 3000000);
+    /* (larger than any cached message, so best fit picks it); a plain allocation of the same size
+     * in between would take a freed block's memory, not a cached one */
+    void *blocker = malloc(3000000);
+    CHECK_MSG(tmldsa_pool_get(2000000) == big, "a cached buffer that fits is not handed out again");
+    free(blocker);
+    tmldsa_pool_put(big, 3000000);
+    other = tmldsa_pool_get(4000000);
+    CHECK(other != NULL && other != big);
+    tmldsa_pool_put(other, 4000000);
+    CHECK(tmldsa_pool_get(4000000) == other);
+    tmldsa_pool_put(other, 4000000);
 }
 
 int main(void)
@@ -76,6 +100,7 @@ int main(void)
     tmldsa_sign_free(b);
     CHECK(atomic_load(&sh->spare) != NULL);
     CHECK(sign_once(16, 4) == TMLDSA_OK);
+    message_cache();
 
     for (unsigned p = 0; p < TMLDSA_PARTIES; p++) tmldsa_share_free(g_shares[p]);
     return check_summary("test_tmldsa_bufs");

@@ -143,6 +143,34 @@ int tec_add_mul(tpt *out, const tpt *a, const tpt *b, const tsc *k)
     return rc;
 }
 
+int tec_mul_eq_mul_g_add(const tpt *p, const tsc *k, const tsc *d, const tpt *q)
+{
+    uint8_t kb[TSC_BYTES];
+    p384_point lhs, rhs;
+    p384_fe x, y, t, u;
+    tec_to_point(&rhs, p);
+    tsc_to_bytes(kb, k);
+    p384_mul(&lhs, &rhs, kb);
+    tsc_to_bytes(kb, d);
+    p384_mul_g(&rhs, kb);
+    p384_fe_from_bytes_ct(x, q->u + 1);
+    p384_fe_from_bytes_ct(y, q->u + 49);
+    p384_point_add_affine(&rhs, &rhs, x, y);
+    p384_fe_mul(t, lhs.x, rhs.z);
+    p384_fe_mul(u, rhs.x, lhs.z);
+    uint64_t eq = p384_fe_eq(t, u);
+    p384_fe_mul(t, lhs.y, rhs.z);
+    p384_fe_mul(u, rhs.y, lhs.z);
+    eq &= p384_fe_eq(t, u) & (1 ^ p384_point_is_identity(&lhs)) & (1 ^ p384_point_is_identity(&rhs));
+    CT_PUBLIC(&eq, sizeof eq); /* a check outcome: public */
+    cc_memzero(kb, sizeof kb);
+    cc_memzero(&lhs, sizeof lhs);
+    cc_memzero(&rhs, sizeof rhs);
+    cc_memzero(t, sizeof t);
+    cc_memzero(u, sizeof u);
+    return (int)eq;
+}
+
 int tec_lincomb_pub(tpt *out, const tsc *a, const tpt *p, const tsc *b)
 {
     uint8_t ab[TSC_BYTES], bb[TSC_BYTES];

@@ -36,6 +36,9 @@ int tec_add(tpt *out, const tpt *a, const tpt *b);     /* a + b */
 int tec_sub(tpt *out, const tpt *a, const tpt *b);     /* a - b */
 /* k*(a + b), k secret, without making a + b affine; fails if a + b is the identity. */
 int tec_add_mul(tpt *out, const tpt *a, const tpt *b, const tsc *k);
+/* 1 if k*P == d*G + Q and neither side is the identity, else 0; k and d secret, the outcome public.
+ * Both sides stay projective and are compared as X1 Z2 = X2 Z1, Y1 Z2 = Y2 Z1 (no inversion). */
+int tec_mul_eq_mul_g_add(const tpt *p, const tsc *k, const tsc *d, const tpt *q);
 /* a*G + b*P with a, b public; a may be NULL (b*P). */
 int tec_lincomb_pub(tpt *out, const tsc *a, const tpt *p, const tsc *b);
 /* a*G + P with a public (the fixed-base comb and one mixed addition). Fails if the result is the

@@ -336,12 +336,10 @@ done:
 }
 
 /* chi * P == d * G + Gamma, with chi and d secret (two constant-time multiplications, then a public
- * compare). */
+ * projective compare). */
 static int gamma_ok(const tpt *P, const tsc *chi, const tsc *d, const tpt *gamma)
 {
-    tpt lhs, dg, rhs;
-    if (tec_mul(&lhs, P, chi) != 0 || tec_mul_g(&dg, d) != 0 || tec_add(&rhs, &dg, gamma) != 0) return 0;
-    return tec_eq(&lhs, &rhs);
+    return tec_mul_eq_mul_g_add(P, chi, d, gamma);
 }
 
 /* Read and check peer j's P3 message; adds its contributions to the running sums. */

@@ -66,6 +66,10 @@ typedef struct {
 void tmldsa_hdr_binding(uint8_t out[TMLDSA_BINDBYTES], const tmldsa_hdr *h);
 /* Allocate out->data for a message with this header and payload length; returns the payload. */
 uint8_t *tmldsa_msg_alloc(tmldsa_msg *out, const tmldsa_hdr *h, size_t payload_len, tmldsa_error *err);
+/* The large-message buffer cache (tmldsa_msgpool.c): a buffer of at least n bytes (NULL if out of
+ * memory), and the return of one with capacity cap (already wiped; NULL is ignored). */
+uint8_t *tmldsa_pool_get(size_t n);
+void tmldsa_pool_put(uint8_t *p, size_t cap);
 /* Check a received message against the expected header. payload_len: the exact expected payload
  * size, or SIZE_MAX to accept any (the actual size is returned in *got_len). The culprit named on
  * failure is expect->sender, except for a missing message (m->data NULL), which blames nobody. */

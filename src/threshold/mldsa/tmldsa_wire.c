@@ -65,12 +65,12 @@ void tmldsa_blame(tmldsa_error *err, unsigned suspects)
 }
 
 /* Wiped before release: DKG private messages carry seed contributions r_{j,I}, and a caller's
- * buffers may be reused by the allocator for anything. */
+ * buffers may be reused by the allocator (or the message cache, tmldsa_msgpool.c) for anything. */
 void tmldsa_msg_free(tmldsa_msg *m)
 {
     if (!m) return;
     if (m->data) cc_memzero(m->data, m->len);
-    free(m->data);
+    tmldsa_pool_put(m->data, m->len); /* wiped first: the cache hands it to the next message */
     m->data = NULL;
     m->len = 0;
 }
@@ -114,7 +114,7 @@ uint8_t *tmldsa_msg_alloc(tmldsa_msg *out, const tmldsa_hdr *h, size_t payload_l
         tmldsa_set_error(err, TMLDSA_E_ARG, 0, "payload too large");
         return NULL;
     }
-    uint8_t *p = malloc(TMLDSA_HDRBYTES + payload_len);
+    uint8_t *p = tmldsa_pool_get(TMLDSA_HDRBYTES + payload_len);
     if (!p) {
         tmldsa_set_error(err, TMLDSA_E_NOMEM, 0, "cannot allocate a %zu-byte message", payload_len);
         return NULL;
