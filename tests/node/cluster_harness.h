@@ -17,10 +17,14 @@ typedef int (*h_tamper_fn)(void *arg, int from, int to, uint8_t *body, size_t le
 
 /* bin: the build's bin folder (for cctsa ca init). NULL on failure. */
 harness *h_new(const char *bin);
+/* production 1: the engines have no dev CA; its roots are pinned (cluster_config.ca_roots) and the
+ * certificates must be installed (cluster_install_certs). */
+harness *h_new_mode(const char *bin, int production);
 void h_free(harness *h);
 cluster *h_node(harness *h, int i);
 const uint8_t *h_key(harness *h, int i);
 const char *h_ca_dir(harness *h);
+const uint8_t *h_measurement(harness *h);
 void h_set_tamper(harness *h, h_tamper_fn fn, void *arg);
 /* Report node j's mesh state (UP with its key and boot id, or DOWN) to node i. */
 void h_peer(harness *h, int i, int j, mesh_peer_state state);
