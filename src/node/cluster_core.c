@@ -369,9 +369,11 @@ void cluster_peer_update(cluster *c, int slot, const mesh_peer_info *info, int t
             }
         }
     }
+    int rejoined = info->state == MESH_PEER_UP && (old->state != MESH_PEER_UP || memcmp(old->key, info->key, CLUSTER_KEY_BYTES));
     c->peer[slot] = *info;
     c->peer_time_ok[slot] = time_ok;
     evaluate(c);
+    if (rejoined) cl_certs_on_rejoin(c, info->key);
     pthread_cond_broadcast(&c->cv);
     pthread_mutex_unlock(&c->mu);
     cl_notify(c);

@@ -231,8 +231,12 @@ int cl_unpack(const uint8_t *in, size_t len, const uint8_t **b, size_t *l, int n
 unsigned cl_candidate_sets(cluster *c, cl_epoch *ep, int need_ec, unsigned sets[6]);
 /* A CERTS message from a party of the live epoch: installed or renewed certificates (c->mu held; takes it). */
 void cl_on_certs(cluster *c, cl_item *it);
-/* Send the epoch's certificates to every peer (each applies the acceptance checks itself). */
-void cl_send_certs(cluster *c, cl_epoch *ep, const uint8_t *ec, size_t ec_len, const uint8_t *ml, size_t ml_len);
+/* Send the epoch's certificates to the peer with key `to` (NULL: every peer); each applies the
+ * acceptance checks itself, and keeps its own pair if the one sent is older. */
+void cl_send_certs(cluster *c, const cl_epoch *ep, const uint8_t *to, const uint8_t *ec, size_t ec_len,
+                   const uint8_t *ml, size_t ml_len);
+/* A peer with that key came UP: send it our certificates (c->mu held; released while sending). */
+void cl_certs_on_rejoin(cluster *c, const uint8_t key[CLUSTER_KEY_BYTES]);
 
 /* hashing */
 void cl_sha384(const void *const *parts, const size_t *lens, size_t n, uint8_t out[48]);
