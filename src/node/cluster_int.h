@@ -165,7 +165,9 @@ struct cluster {
     unsigned dkg_failures;
     uint8_t excluded[CL_N][CLUSTER_KEY_BYTES];
     char excluded_why[CL_N][160];
-    unsigned n_excluded;
+    uint64_t excluded_until[CL_N];   /* cl_now_ms() when the cool-down ends; then on probation */
+    unsigned excluded_strikes[CL_N]; /* times named: the cool-down doubles with each */
+    unsigned n_excluded;             /* entries stay (probation) until the table is full */
     char reason[160];
     /* DKG commit-reveal state, filled by on_message */
     cl_item *inbox, *inbox_tail;
@@ -205,6 +207,8 @@ typedef struct {
 } cl_certs;
 int cl_epoch_certs(cluster *c, const cl_epoch *ep, cl_certs *out);
 cl_epoch *cl_epoch_get(cluster *c);              /* live ACTIVE-or-DKG epoch with a reference, or NULL */
+/* Named culprit still in its cool-down (c->mu held); once over, the node is on probation: named
+ * again, its cool-down doubles (cluster_config.exclude_min_ms .. exclude_max_ms). */
 int cl_is_excluded(cluster *c, const uint8_t key[CLUSTER_KEY_BYTES]); /* c->mu held */
 void cl_exclude(cluster *c, const uint8_t key[CLUSTER_KEY_BYTES], const char *why); /* c->mu held */
 int cl_can_sign(cluster *c); /* ACTIVE epoch and a quorum that signs (c->mu held) */

@@ -112,7 +112,8 @@ static cluster *make_node(harness *h, int i)
                           .send = h_send, .send_arg = &h->ref[i], .evidence = sim_evidence,
                           .evidence_arg = &h->ref[i], .provider = ATTEST_PROVIDER_SIM,
                           .time = tsp_time_source_system(), .dev_ca = h->production ? NULL : h->ca,
-                          .default_profile = TSP_PROFILE_HYBRID, .precision = TSP_GENTIME_SECONDS};
+                          .default_profile = TSP_PROFILE_HYBRID, .precision = TSP_GENTIME_SECONDS,
+                          .exclude_min_ms = H_EXCLUDE_MS, .exclude_max_ms = 4 * H_EXCLUDE_MS};
     if (h->production)
         cfg.ca_roots = (const uint8_t *const *)h->roots, cfg.ca_root_lens = h->root_lens, cfg.n_ca_roots = 2;
     cluster *c = cluster_new(&cfg, err, sizeof err);

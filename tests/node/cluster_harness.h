@@ -10,6 +10,7 @@
 #include "node/cluster.h"
 
 #define H_NODES 5
+#define H_EXCLUDE_MS 3000 /* a named culprit's first cool-down in the harness */
 
 typedef struct harness harness;
 /* Change or drop a frame from node `from` to node `to` (indices); return 0 to drop it. */

@@ -11,6 +11,7 @@
  *  - a restarted node (new key and boot id) is told the others serve without it: NO_SHARE, and the
  *    others count it as a lost holder (DEGRADED) and go on signing;
  *  - a node whose signing messages are corrupted is named as culprit, excluded, and signing continues;
+ *    after its cool-down it is back, on probation;
  *  - LOST: fewer than 3 holders alive, the epoch retires (certificates gone, 503-kind refusals);
  *  - renewal: fresh threshold-signed CSRs, new certificates on every serving node, tokens verify;
  *    a node that missed a renewal gets the new pair when it rejoins, and its older pair is refused;
@@ -304,8 +305,16 @@ static void test_culprit(void)
     CHECK_MSG(named, "node 3 named as culprit on node 0");
     cluster_get_status(h_node(H, 0), &st);
     CHECK(strstr(st.nodes[1 + h_slot(0, 3)].reason, "culprit") != NULL);
+    CHECK_MSG(strstr(st.nodes[1 + h_slot(0, 3)].reason, "s more, named 1 time") != NULL, "reason: %s",
+              st.nodes[1 + h_slot(0, 3)].reason);
     CHECK(issue_verify(0, TSP_PROFILE_HYBRID, &res, 0));
     h_set_tamper(H, NULL, NULL);
+    /* the cool-down ends: node 3 is back, on probation */
+    usleep((H_EXCLUDE_MS + 500) * 1000);
+    cluster_get_status(h_node(H, 0), &st);
+    CHECK_MSG(!st.nodes[1 + h_slot(0, 3)].excluded, "node 3 still excluded after its cool-down");
+    CHECK_MSG(strstr(st.nodes[1 + h_slot(0, 3)].reason, "probation") != NULL, "reason: %s",
+              st.nodes[1 + h_slot(0, 3)].reason);
 }
 
 static lc_availability avail(int i)
@@ -431,6 +440,7 @@ static void test_renew_missed(void)
     char why[256] = "";
     CHECK(cluster_certs(h_node(H, 3), &old_ec, &oel, &old_ml, &oml) == 0);
     h_set_tamper(H, drop_to_3, NULL);
+    h_peer(H, 0, 3, MESH_PEER_DOWN); /* node 0 signs the CSRs without it */
     sleep(1); /* another notBefore */
     CHECK_MSG(cluster_renew_certs(h_node(H, 0), why, sizeof why) == 0, "renew: %s", why);
     CHECK(cluster_certs(h_node(H, 0), &ec, &ecl, &ml, &mll) == 0);
@@ -441,8 +451,7 @@ static void test_renew_missed(void)
     h_peer(H, 3, 0, MESH_PEER_UP);
     usleep(500000);
     CHECK_MSG(same_certs(0, ec, ecl), "node 0 took node 3's older certificates");
-    h_peer(H, 0, 3, MESH_PEER_DOWN); /* node 0 sees node 3 come back: sends the renewed pair */
-    h_peer(H, 0, 3, MESH_PEER_UP);
+    h_peer(H, 0, 3, MESH_PEER_UP); /* node 0 sees node 3 come back: sends the renewed pair */
     int got = 0;
     for (int t = 0; t < 50 && !(got = same_certs(3, ec, ecl)); t++) usleep(100000);
     CHECK_MSG(got, "node 3 did not get the renewed certificates on rejoin");
