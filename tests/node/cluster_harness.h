@@ -26,6 +26,11 @@ cluster *h_node(harness *h, int i);
 const uint8_t *h_key(harness *h, int i);
 const char *h_ca_dir(harness *h);
 const uint8_t *h_measurement(harness *h);
+/* The dev CA's two roots (ECDSA, ML-DSA), DER. */
+const uint8_t *const *h_roots(harness *h, const size_t **lens);
+/* 1 (after saying so) when a five-node DKG test should skip: a sanitizer build, unless
+ * CCTSA_CLUSTER_TEST_FORCE is set. */
+int h_skip_sanitized(const char *test);
 void h_set_tamper(harness *h, h_tamper_fn fn, void *arg);
 /* Report node j's mesh state (UP with its key and boot id, or DOWN) to node i. */
 void h_peer(harness *h, int i, int j, mesh_peer_state state);

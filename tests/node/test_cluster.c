@@ -488,16 +488,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: test_cluster BIN_DIR\n");
         return 2;
     }
-#ifdef CCTSA_SANITIZE_BUILD
-    int sanitized = 1;
-#else
-    int sanitized = tu_sanitized();
-#endif
-    if (sanitized && !getenv("CCTSA_CLUSTER_TEST_FORCE")) {
-        printf("test_cluster: skipped under the sanitizer build (five DKGs in one process take minutes there); "
-               "the release build runs it; CCTSA_CLUSTER_TEST_FORCE=1 runs it anyway\n");
-        return 77;
-    }
+    if (h_skip_sanitized("test_cluster")) return 77;
     H = h_new(argv[1]);
     CHECK(H != NULL);
     if (!H) return check_summary("test_cluster");

@@ -13,9 +13,7 @@
 #include "attest/binding.h"
 #include "check.h"
 #include "cluster_harness.h"
-#include "testutil.h"
 #include "tsp/tsp_devca.h"
-#include "x509/pem.h"
 
 static harness *H;
 
@@ -71,20 +69,13 @@ static void test_install_once(void)
         free(b);
     }
     if (b0) {
-        uint8_t *roots[2];
-        size_t root_lens[2];
-        char path[512];
-        snprintf(path, sizeof path, "%s/root-ecdsa.pem", h_ca_dir(H));
-        CHECK(x509_read_pem_or_der(path, "CERTIFICATE", &roots[0], &root_lens[0]) == 0);
-        snprintf(path, sizeof path, "%s/root-mldsa.pem", h_ca_dir(H));
-        CHECK(x509_read_pem_or_der(path, "CERTIFICATE", &roots[1], &root_lens[1]) == 0);
+        const size_t *root_lens;
+        const uint8_t *const *roots = h_roots(H, &root_lens);
         attest_policy pol;
         binding_verdict verdict;
         attest_policy_default(&pol, ATTEST_PROVIDER_SIM);
-        const uint8_t *cas[2] = {roots[0], roots[1]};
-        CHECK_MSG(binding_verify(b0, b0l, &pol, cas, root_lens, 2, &verdict) == 0, "binding_verify failed: 0x%x",
+        CHECK_MSG(binding_verify(b0, b0l, &pol, roots, root_lens, 2, &verdict) == 0, "binding_verify failed: 0x%x",
                   verdict.failed);
-        free(roots[0]), free(roots[1]);
     }
     free(b0), free(csr_ec), free(csr_ml), free(ec), free(ml);
 }
@@ -95,15 +86,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: test_cluster_prod BIN_DIR\n");
         return 2;
     }
-#ifdef CCTSA_SANITIZE_BUILD
-    int sanitized = 1;
-#else
-    int sanitized = tu_sanitized();
-#endif
-    if (sanitized && !getenv("CCTSA_CLUSTER_TEST_FORCE")) {
-        printf("test_cluster_prod: skipped under the sanitizer build (five DKGs in one process take minutes there)\n");
-        return 77;
-    }
+    if (h_skip_sanitized("test_cluster_prod")) return 77;
     H = h_new_mode(argv[1], 1);
     CHECK(H != NULL);
     if (!H) return check_summary("test_cluster_prod");
