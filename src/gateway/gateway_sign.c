@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "base/base.h"
+#include "tsp/tsp_parse.h"
 #include "tsp/tsp_req.h"
 
 #define TICK_MS 50
@@ -54,7 +55,8 @@ struct gw_signer {
     node_link nodes[GW_MAX_NODES];
 };
 
-static const char *const retry_names[GW_RETRY_REASONS] = {"retry_elsewhere", "unavailable", "node_error", "node_lost"};
+static const char *const retry_names[GW_RETRY_REASONS] = {"retry_elsewhere", "unavailable", "node_error", "node_lost",
+                                                          "bad_reply"};
 
 const char *gw_retry_reason_name(int r)
 {
@@ -239,6 +241,36 @@ static void close_link(gw_signer *s, node_link *n, const char *why)
     }
 }
 
+/* A GRANTED reply must be a granted TimeStampResp with one token whose TSTInfo carries the
+ * request's hash algorithm, digest and nonce. The signatures are not checked here: a single node
+ * cannot make them (threshold keys), the relying party verifies them, and what a lying or broken
+ * node can do alone (garbage, another request's token) is caught by these checks. NULL if so. */
+static const char *bad_reply(const gw_sign_job *j, const uint8_t *der, size_t len)
+{
+    tsp_req req;
+    tsp_fail fail;
+    const char *why = NULL;
+    char err[128];
+    tsp_parsed *p = malloc(sizeof *p);
+    if (!p) return "out of memory";
+    const char *bad = NULL;
+    if (tsp_req_parse(j->req, j->req_len, &req, &fail, &why) != 0) bad = "request no longer parses";
+    else if (tsp_parse(der, len, p, err, sizeof err) != 0 || !p->has_resp) bad = "reply is not a TimeStampResp";
+    else if (p->status > 1 || !p->token.n || p->nsigners < 1) bad = "reply is not a granted token";
+    else if (p->tstinfo.hash != (int)req.hash || p->tstinfo.hashed_len != req.hashed_len ||
+             memcmp(p->tstinfo.hashed, req.hashed, req.hashed_len))
+        bad = "token's imprint is not the request's";
+    else {
+        const uint8_t *nonce = req.nonce_tlv ? req.nonce_tlv + 2 : NULL; /* short-form INTEGER (tsp_req_parse) */
+        size_t nl = req.nonce_tlv ? req.nonce_tlv_len - 2 : 0;
+        while (nl > 1 && nonce[0] == 0) nonce++, nl--; /* magnitude, as tsp_tstinfo_parse gives it */
+        if (!nonce != !p->tstinfo.nonce || (nonce && (p->tstinfo.nonce_len != nl || memcmp(p->tstinfo.nonce, nonce, nl))))
+            bad = "token's nonce is not the request's";
+    }
+    free(p);
+    return bad;
+}
+
 static void on_sign_result(gw_signer *s, node_link *n, uint32_t id, const uint8_t *body, size_t len)
 {
     gw_sign_job *j = fifo_take(&n->inflight, id);
@@ -253,6 +285,13 @@ static void on_sign_result(gw_signer *s, node_link *n, uint32_t id, const uint8_
     int profile = r.profile < TSP_PROFILE_COUNT ? r.profile : -1;
     switch (r.outcome) {
     case PROTO_GRANTED:
+        if ((why = bad_reply(j, r.der, r.der_len)) != NULL) {
+            cc_log(CC_LOG_WARN, "cctsa-gateway", "node %s: GRANTED reply refused: %s; trying another node", n->addr.text,
+                   why);
+            count_retry(s, GW_RETRY_BAD_REPLY);
+            dispatch(s, j, why, TSP_FAIL_SYSTEM_FAILURE);
+            break;
+        }
         j->resp = malloc(r.der_len);
         j->rc = j->resp ? 0 : -1;
         if (j->resp) memcpy(j->resp, r.der, r.der_len);

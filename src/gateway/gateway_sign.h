@@ -81,8 +81,11 @@ typedef struct {
 } gw_node_view;
 
 /* Failovers: why a job went to another node. */
-enum { GW_RETRY_RETRY_ELSEWHERE = 0, GW_RETRY_UNAVAILABLE, GW_RETRY_NODE_ERROR, GW_RETRY_NODE_LOST, GW_RETRY_REASONS };
-const char *gw_retry_reason_name(int r); /* "retry_elsewhere", "unavailable", "node_error", "node_lost" */
+/* bad_reply: a node said GRANTED but the reply is not a granted TimeStampResp whose TSTInfo
+ * carries this request's imprint and nonce (a broken or lying node); another node is tried. */
+enum { GW_RETRY_RETRY_ELSEWHERE = 0, GW_RETRY_UNAVAILABLE, GW_RETRY_NODE_ERROR, GW_RETRY_NODE_LOST, GW_RETRY_BAD_REPLY,
+       GW_RETRY_REASONS };
+const char *gw_retry_reason_name(int r); /* "retry_elsewhere", "unavailable", "node_error", "node_lost", "bad_reply" */
 
 typedef struct gw_signer gw_signer;
 

@@ -52,6 +52,9 @@ typedef struct {
     const tsp_policies *policies;  /* copied; NULL: development defaults */
     tsp_profile default_profile;
     tsp_gentime_precision precision;
+    /* A named culprit is kept out for exclude_min_ms (0: 60 s), doubling each time it is named
+     * again up to exclude_max_ms (0: 1 h); in between it is re-admitted on probation. */
+    uint64_t exclude_min_ms, exclude_max_ms;
     unsigned workers;           /* crypto threads (default 2) */
     /* State changed (epoch, availability, node state, a culprit named); any thread. May be NULL. */
     void (*on_change)(void *arg);

@@ -4,7 +4,10 @@
  * measurement equal to its own and that REPORT_DATA) and rebuilds the same BindingContent (nodes in
  * party order, time = the ECDSA certificate's notBefore); party 1 has it signed by both group keys
  * (signer set {1,2,3}, purpose BINDING: the participants compare with their own rebuild) and
- * distributes the record; everyone checks it against its rebuild and both signatures. */
+ * distributes the record; everyone checks it against its rebuild and both signatures.
+ * Production (no dev CA): the same steps run on a job once the operator's certificates are
+ * accepted (cl_binding_after_certs); the epoch turns ACTIVE when the record is made. The session
+ * labels bind the certificates' hash, so certificates issued again make a fresh attempt. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,8 +85,25 @@ int cl_binding_expected(cluster *c, cl_epoch *ep, uint8_t **msg, size_t *len)
     return rc;
 }
 
+static void certs_hash(const cl_epoch *ep, uint8_t out[48])
+{
+    const void *parts[] = {ep->ec_cert, ep->ml_cert};
+    size_t lens[] = {ep->ec_cert_len, ep->ml_cert_len};
+    cl_sha384(parts, lens, 2, out);
+}
+
+/* "base:<first 8 bytes of the certificates' hash in hex>" */
+static void label(const cl_epoch *ep, const char *base, char out[64])
+{
+    uint8_t h[48];
+    certs_hash(ep, h);
+    int n = snprintf(out, 64, "%s:", base);
+    for (int i = 0; i < 8; i++) n += snprintf(out + n, (size_t)(64 - n), "%02x", h[i]);
+}
+
 int cl_binding_make(cluster *c, cl_epoch *ep, cl_err *e)
 {
+    char lab_ev[64], lab_rec[64];
     uint8_t rd[ATTEST_BINDING_BYTES], *mine = NULL, *ev[CL_N + 1] = {0}, *rec[CL_N + 1] = {0}, *der = NULL;
     size_t mine_len = 0, ev_len[CL_N + 1] = {0}, rec_len[CL_N + 1] = {0}, der_len = 0;
     attest_evidence own = {0};
@@ -92,6 +112,8 @@ int cl_binding_make(cluster *c, cl_epoch *ep, cl_err *e)
     cl_capture cp = {0};
     int rc;
     binding_report_data(ep->transcript, rd);
+    label(ep, "cctsa-cluster-evidence-v1", lab_ev);
+    label(ep, "cctsa-cluster-binding-v1", lab_rec);
     if (c->cfg.evidence && c->cfg.evidence(c->cfg.evidence_arg, rd, &own) == 0 &&
         (mine = malloc(ATTEST_REPORT_BYTES + own.endorsements_len))) {
         memcpy(mine, own.report, ATTEST_REPORT_BYTES);
@@ -99,7 +121,7 @@ int cl_binding_make(cluster *c, cl_epoch *ep, cl_err *e)
         mine_len = ATTEST_REPORT_BYTES + own.endorsements_len;
     }
     attest_evidence_free(&own);
-    if ((rc = cl_agree(c, ep, "cctsa-cluster-evidence-v1", mine, mine_len, 0, ev, ev_len, e)) != 0) goto out;
+    if ((rc = cl_agree(c, ep, lab_ev, mine, mine_len, 0, ev, ev_len, e)) != 0) goto out;
     if ((rc = content(c, ep, ev, ev_len, claims, &bc, e)) != 0) goto out;
     x509_signer cs_ec = ep->ec_signer, cs_ml = ep->ml_signer;
     cs_ec.sign = cs_ml.sign = cl_capture_sign, cs_ec.ctx = cs_ml.ctx = &cp;
@@ -109,6 +131,7 @@ int cl_binding_make(cluster *c, cl_epoch *ep, cl_err *e)
         goto out;
     }
     pthread_mutex_lock(&c->mu);
+    free(ep->binding_msg); /* an earlier production attempt's */
     ep->binding_msg = cp.msg, ep->binding_msg_len = cp.len;
     cp.msg = NULL;
     pthread_cond_broadcast(&c->cv);
@@ -124,7 +147,7 @@ int cl_binding_make(cluster *c, cl_epoch *ep, cl_err *e)
             goto out;
         }
     }
-    if ((rc = cl_agree(c, ep, "cctsa-cluster-binding-v1", der, der_len, 0, rec, rec_len, e)) != 0) goto out;
+    if ((rc = cl_agree(c, ep, lab_rec, der, der_len, 0, rec, rec_len, e)) != 0) goto out;
     binding_view v;
     if (!rec[1] || binding_parse(rec[1], rec_len[1], &v) != 0 ||
         ep->binding_msg_len < v.tbs_len || memcmp(ep->binding_msg + ep->binding_msg_len - v.tbs_len, v.tbs, v.tbs_len) ||
@@ -143,4 +166,66 @@ out:
     free(mine), free(der), free(cp.msg);
     for (unsigned q = 0; q <= CL_N; q++) free(ev[q]), free(rec[q]);
     return rc;
+}
+
+typedef struct {
+    cluster *c;
+    cl_epoch *ep;
+} bind_job;
+
+static void *bind_main(void *arg)
+{
+    bind_job *j = arg;
+    cluster *c = j->c;
+    cl_epoch *ep = j->ep;
+    cl_err e = {0};
+    uint64_t t = cl_now_ms();
+    cl_log_info(c, "epoch %u: certificates accepted, making the binding record", ep->number);
+    int rc = cl_binding_make(c, ep, &e);
+    if (rc && e.culprit) cl_blame(c, ep, &e);
+    pthread_mutex_lock(&c->mu);
+    ep->binding_job = rc ? 2 : 0;
+    if (c->ep == ep && c->epoch_state == LC_EPOCH_DKG) {
+        if (rc == 0) {
+            (void)cl_epoch_event(c, LC_EV_DKG_DONE);
+            c->reason[0] = 0;
+            cl_log_info(c, "epoch %u: binding record signed by both group keys (%llu ms): ACTIVE", ep->number,
+                        (unsigned long long)(cl_now_ms() - t));
+        } else {
+            snprintf(c->reason, sizeof c->reason, "binding record failed: %.120s", e.reason);
+            cl_log_info(c, "epoch %u: %s", ep->number, c->reason);
+        }
+    }
+    cl_epoch_release(c, ep);
+    pthread_mutex_unlock(&c->mu);
+    cl_notify(c);
+    free(j);
+    return NULL;
+}
+
+void cl_binding_after_certs(cluster *c, cl_epoch *ep)
+{
+    uint8_t h[48];
+    bind_job *j;
+    if (c->cfg.dev_ca || c->ep != ep || c->epoch_state != LC_EPOCH_DKG || ep->binding || ep->binding_job == 1 ||
+        !ep->ec_cert || !ep->ml_cert)
+        return;
+    certs_hash(ep, h);
+    if (ep->binding_job == 2 && !memcmp(h, ep->binding_tried, sizeof h)) return;
+    if (!c->cfg.provider) { /* no evidence provider: no record is built, as after a local-mode DKG */
+        (void)cl_epoch_event(c, LC_EV_DKG_DONE);
+        c->reason[0] = 0;
+        return;
+    }
+    if (!(j = malloc(sizeof *j))) return;
+    memcpy(ep->binding_tried, h, sizeof h);
+    ep->binding_job = 1;
+    ep->refs++;
+    *j = (bind_job){c, ep};
+    snprintf(c->reason, sizeof c->reason, "certificates accepted: making the binding record");
+    if (cl_spawn(c, bind_main, j) != 0) {
+        ep->binding_job = 0;
+        cl_epoch_release(c, ep);
+        free(j);
+    }
 }

@@ -83,6 +83,14 @@ int cl_accept_certs(cluster *c, cl_epoch *ep, const uint8_t *ec, size_t ec_len, 
         check_one(c, "ML-DSA certificate", ml, ml_len, X509_ALG_MLDSA65, ep->ml_pk, sizeof ep->ml_pk, roots, lens, n, why,
                   whylen) != 0)
         goto out;
+    pthread_mutex_lock(&c->mu);
+    int same = ep->ec_cert && ep->ec_cert_len == ec_len && !memcmp(ep->ec_cert, ec, ec_len) &&
+               ep->ml_cert_len == ml_len && !memcmp(ep->ml_cert, ml, ml_len);
+    pthread_mutex_unlock(&c->mu);
+    if (same) { /* the operator posted them to several nodes, and they were relayed too */
+        rc = 0;
+        goto out;
+    }
     uint8_t *e2 = malloc(ec_len), *m2 = malloc(ml_len);
     if (!e2 || !m2) {
         free(e2), free(m2);
@@ -166,13 +174,36 @@ int cluster_install_certs(cluster *c, const uint8_t *ec, size_t ec_len, const ui
     int rc = cl_accept_certs(c, ep, ec, ec_len, ml, ml_len, why, whylen);
     pthread_mutex_lock(&c->mu);
     if (rc == 0 && c->ep == ep && c->epoch_state == LC_EPOCH_DKG && c->node_state == LC_NODE_SERVING) {
-        (void)cl_epoch_event(c, LC_EV_DKG_DONE);
-        c->reason[0] = 0;
+        if (c->cfg.dev_ca) {
+            (void)cl_epoch_event(c, LC_EV_DKG_DONE);
+            c->reason[0] = 0;
+        } else
+            cl_binding_after_certs(c, ep);
     }
+    pthread_mutex_unlock(&c->mu);
+    /* certificates authenticate themselves (group key, measurement, pinned root): every peer gets
+     * them and checks them itself, so one operator post reaches the whole cluster */
+    if (rc == 0) cl_send_certs(c, ep, NULL, ec, ec_len, ml, ml_len);
+    pthread_mutex_lock(&c->mu);
     cl_epoch_release(c, ep);
     pthread_mutex_unlock(&c->mu);
     cl_notify(c);
     return rc;
+}
+
+void cl_send_certs(cluster *c, const cl_epoch *ep, const uint8_t *to, const uint8_t *ec, size_t ec_len,
+                   const uint8_t *ml, size_t ml_len)
+{
+    const uint8_t *b[2] = {ec, ml};
+    size_t l[2] = {ec_len, ml_len}, blob_len = 0;
+    uint8_t *blob = cl_pack(b, l, 2, &blob_len);
+    if (!blob) return;
+    cl_msg m = {.kind = CL_KIND_CERTS, .party = (uint8_t)ep->self, .epoch = ep->number, .bc = blob, .bc_len = blob_len};
+    memcpy(m.sender, c->cfg.self_key, CLUSTER_KEY_BYTES);
+    for (unsigned q = 1; q <= CL_N; q++)
+        if (q != ep->self && (!to || !memcmp(to, ep->keys[q - 1], CLUSTER_KEY_BYTES)))
+            (void)cl_send_key(c, ep->keys[q - 1], &m);
+    free(blob);
 }
 
 int cluster_retire(cluster *c, char *why, size_t whylen)
@@ -211,18 +242,56 @@ typedef struct {
     cl_item *it;
 } certs_job;
 
+/* A peer's ECDSA certificate issued before ours (a node that missed a renewal sends its old pair
+ * when it rejoins): ours stay. */
+static int older_than_ours(cluster *c, cl_epoch *ep, const uint8_t *ec, size_t ec_len)
+{
+    x509_cert theirs, ours;
+    pthread_mutex_lock(&c->mu);
+    int older = ep->ec_cert && x509_cert_parse(&ours, ep->ec_cert, ep->ec_cert_len) == 0 &&
+                x509_cert_parse(&theirs, ec, ec_len) == 0 && theirs.not_before < ours.not_before;
+    pthread_mutex_unlock(&c->mu);
+    return older;
+}
+
+/* A party of the epoch came UP: it gets our certificates, and sends its own (the newer pair wins
+ * on both sides), so a node unreachable during a renewal catches up (c->mu held; sends after
+ * releasing it). */
+void cl_certs_on_rejoin(cluster *c, const uint8_t key[CLUSTER_KEY_BYTES])
+{
+    cl_epoch *ep = c->ep;
+    if (!ep || !ep->ec_cert || !ep->ml_cert ||
+        (c->epoch_state != LC_EPOCH_ACTIVE && c->epoch_state != LC_EPOCH_DKG))
+        return;
+    uint8_t *ec = malloc(ep->ec_cert_len), *ml = malloc(ep->ml_cert_len);
+    size_t el = ep->ec_cert_len, mlen = ep->ml_cert_len;
+    if (ec && ml) {
+        memcpy(ec, ep->ec_cert, el), memcpy(ml, ep->ml_cert, mlen);
+        ep->refs++;
+        pthread_mutex_unlock(&c->mu);
+        cl_send_certs(c, ep, key, ec, el, ml, mlen);
+        pthread_mutex_lock(&c->mu);
+        cl_epoch_release(c, ep);
+    }
+    free(ec), free(ml);
+}
+
 static void *certs_main(void *arg)
 {
     certs_job *j = arg;
     const uint8_t *b[2];
     size_t l[2];
     char why[256] = "malformed";
-    if (cl_unpack(j->it->m.bc, j->it->m.bc_len, b, l, 2) != 0 ||
-        cl_accept_certs(j->c, j->ep, b[0], l[0], b[1], l[1], why, sizeof why) != 0)
-        cl_log_info(j->c, "renewed certificates from party %u refused: %s", j->it->m.party, why);
+    int ok = cl_unpack(j->it->m.bc, j->it->m.bc_len, b, l, 2) == 0, older = ok && older_than_ours(j->c, j->ep, b[0], l[0]);
+    ok = ok && !older && cl_accept_certs(j->c, j->ep, b[0], l[0], b[1], l[1], why, sizeof why) == 0;
+    if (older)
+        cl_log_info(j->c, "certificates from party %u are older than ours: kept ours", j->it->m.party);
+    else if (!ok)
+        cl_log_info(j->c, "certificates from party %u refused: %s", j->it->m.party, why);
     else
-        cl_log_info(j->c, "renewed certificates from party %u installed", j->it->m.party);
+        cl_log_info(j->c, "certificates from party %u accepted", j->it->m.party);
     pthread_mutex_lock(&j->c->mu);
+    if (ok && j->c->node_state == LC_NODE_SERVING) cl_binding_after_certs(j->c, j->ep);
     cl_epoch_release(j->c, j->ep);
     cl_item_free(j->it);
     pthread_mutex_unlock(&j->c->mu);
@@ -235,7 +304,7 @@ void cl_on_certs(cluster *c, cl_item *it)
 {
     cl_epoch *ep = c->ep;
     certs_job *j = NULL;
-    if (!ep || c->epoch_state != LC_EPOCH_ACTIVE || it->m.epoch != ep->number || it->m.party < 1 ||
+    if (!ep || (c->epoch_state != LC_EPOCH_ACTIVE && c->epoch_state != LC_EPOCH_DKG) || it->m.epoch != ep->number || it->m.party < 1 ||
         memcmp(ep->keys[it->m.party - 1], it->m.sender, CLUSTER_KEY_BYTES) || !(j = malloc(sizeof *j))) {
         cl_item_free(it);
         return;
@@ -258,8 +327,8 @@ int cluster_renew_certs(cluster *c, char *why, size_t whylen)
     cl_epoch *ep = c->epoch_state == LC_EPOCH_ACTIVE ? cl_epoch_get(c) : NULL;
     pthread_mutex_unlock(&c->mu);
     if (!ep) return snprintf(why, whylen, "no ACTIVE epoch"), -1;
-    uint8_t *csr[2] = {0}, *cert[2] = {0}, *blob = NULL;
-    size_t csr_len[2] = {0}, cert_len[2] = {0}, blob_len = 0;
+    uint8_t *csr[2] = {0}, *cert[2] = {0};
+    size_t csr_len[2] = {0}, cert_len[2] = {0};
     unsigned sets[6], n = cl_candidate_sets(c, ep, 1, sets);
     cl_err e = {0};
     int rc = -1;
@@ -296,16 +365,11 @@ int cluster_renew_certs(cluster *c, char *why, size_t whylen)
                                &cert_len[i], why, whylen) != 0)
             goto out;
     if (cl_accept_certs(c, ep, cert[0], cert_len[0], cert[1], cert_len[1], why, whylen) != 0) goto out;
-    const uint8_t *b[2] = {cert[0], cert[1]};
-    if (!(blob = cl_pack(b, cert_len, 2, &blob_len))) goto out;
-    cl_msg m = {.kind = CL_KIND_CERTS, .party = (uint8_t)ep->self, .epoch = ep->number, .bc = blob, .bc_len = blob_len};
-    memcpy(m.sender, c->cfg.self_key, CLUSTER_KEY_BYTES);
-    for (unsigned q = 1; q <= CL_N; q++)
-        if (q != ep->self) (void)cl_send_key(c, ep->keys[q - 1], &m);
+    cl_send_certs(c, ep, NULL, cert[0], cert_len[0], cert[1], cert_len[1]);
     cl_log_info(c, "certificates renewed and sent to the peers");
     rc = 0;
 out:
-    free(csr[0]), free(csr[1]), free(cert[0]), free(cert[1]), free(blob);
+    free(csr[0]), free(csr[1]), free(cert[0]), free(cert[1]);
     pthread_mutex_lock(&c->mu);
     cl_epoch_release(c, ep);
     pthread_mutex_unlock(&c->mu);

@@ -131,22 +131,44 @@ void cl_thread_done(cluster *c)
 }
 
 /* ---- exclusion, session ids ---- */
-int cl_is_excluded(cluster *c, const uint8_t key[CLUSTER_KEY_BYTES])
+static int excluded_slot(cluster *c, const uint8_t key[CLUSTER_KEY_BYTES])
 {
     for (unsigned i = 0; i < c->n_excluded; i++)
-        if (!memcmp(c->excluded[i], key, CLUSTER_KEY_BYTES)) return 1;
-    return 0;
+        if (!memcmp(c->excluded[i], key, CLUSTER_KEY_BYTES)) return (int)i;
+    return -1;
+}
+
+int cl_is_excluded(cluster *c, const uint8_t key[CLUSTER_KEY_BYTES])
+{
+    int i = excluded_slot(c, key);
+    return i >= 0 && cl_now_ms() < c->excluded_until[i];
 }
 
 void cl_exclude(cluster *c, const uint8_t key[CLUSTER_KEY_BYTES], const char *why)
 {
-    if (!memcmp(key, c->cfg.self_key, CLUSTER_KEY_BYTES) || cl_is_excluded(c, key) || c->n_excluded >= CL_N) return;
-    memcpy(c->excluded[c->n_excluded], key, CLUSTER_KEY_BYTES);
-    snprintf(c->excluded_why[c->n_excluded], sizeof c->excluded_why[0], "culprit: %s", why);
-    c->n_excluded++;
+    if (!memcmp(key, c->cfg.self_key, CLUSTER_KEY_BYTES) || cl_is_excluded(c, key)) return;
+    uint64_t now = cl_now_ms(), lo = c->cfg.exclude_min_ms ? c->cfg.exclude_min_ms : 60000,
+             hi = c->cfg.exclude_max_ms ? c->cfg.exclude_max_ms : 3600000;
+    int i = excluded_slot(c, key);
+    if (i < 0) { /* a new entry, or the probation entry that ended longest ago */
+        if (c->n_excluded < CL_N) i = (int)c->n_excluded++;
+        else
+            for (unsigned k = i = 0; k < CL_N; k++)
+                if (c->excluded_until[k] < c->excluded_until[i]) i = (int)k;
+        if (c->excluded_until[i] > now) return; /* all five in cool-down */
+        memcpy(c->excluded[i], key, CLUSTER_KEY_BYTES);
+        c->excluded_strikes[i] = 0;
+    }
+    unsigned strikes = ++c->excluded_strikes[i];
+    uint64_t cool = lo;
+    for (unsigned k = 1; k < strikes && cool < hi; k++) cool *= 2;
+    if (cool > hi) cool = hi;
+    c->excluded_until[i] = now + cool;
+    snprintf(c->excluded_why[i], sizeof c->excluded_why[0], "culprit: %.100s", why);
     char id[17];
     cc_hex_encode(key, 8, id);
-    cc_log(CC_LOG_WARN, "cluster", "node %s excluded: %s", id, why);
+    cc_log(CC_LOG_WARN, "cluster", "node %s excluded for %llu s (named %u time%s; then on probation): %s", id,
+           (unsigned long long)(cool / 1000), strikes, strikes == 1 ? "" : "s", why);
 }
 
 int cl_sid_use(cluster *c, const uint8_t sid[CL_SID_BYTES])
@@ -369,9 +391,11 @@ void cluster_peer_update(cluster *c, int slot, const mesh_peer_info *info, int t
             }
         }
     }
+    int rejoined = info->state == MESH_PEER_UP && (old->state != MESH_PEER_UP || memcmp(old->key, info->key, CLUSTER_KEY_BYTES));
     c->peer[slot] = *info;
     c->peer_time_ok[slot] = time_ok;
     evaluate(c);
+    if (rejoined) cl_certs_on_rejoin(c, info->key);
     pthread_cond_broadcast(&c->cv);
     pthread_mutex_unlock(&c->mu);
     cl_notify(c);
@@ -440,11 +464,16 @@ static void fill_view(cluster *c, cluster_node_view *v, int slot)
                 v->party = p;
                 v->holder = !(c->lost & (1u << (p - 1)));
             }
-    for (unsigned i = 0; i < c->n_excluded; i++)
-        if (!memcmp(c->excluded[i], pi->key, CLUSTER_KEY_BYTES)) {
-            v->excluded = 1;
-            snprintf(v->reason, sizeof v->reason, "%s", c->excluded_why[i]);
-        }
+    int i = excluded_slot(c, pi->key);
+    uint64_t now = cl_now_ms();
+    if (i >= 0 && now < c->excluded_until[i]) {
+        v->excluded = 1;
+        snprintf(v->reason, sizeof v->reason, "%.100s (excluded %llu s more, named %u time%s)", c->excluded_why[i],
+                 (unsigned long long)((c->excluded_until[i] - now + 999) / 1000), c->excluded_strikes[i],
+                 c->excluded_strikes[i] == 1 ? "" : "s");
+    } else if (i >= 0 && !v->reason[0])
+        snprintf(v->reason, sizeof v->reason, "on probation (named %u time%s as culprit)", c->excluded_strikes[i],
+                 c->excluded_strikes[i] == 1 ? "" : "s");
 }
 
 void cluster_get_status(cluster *c, cluster_status *st)

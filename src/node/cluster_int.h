@@ -111,6 +111,8 @@ typedef struct cl_epoch {
     unsigned n_old_certs;
     uint8_t *binding, *binding_msg;               /* the record; the message both group keys sign */
     size_t binding_len, binding_msg_len;
+    int binding_job;                              /* production: 1 running, 2 failed for binding_tried */
+    uint8_t binding_tried[48];                    /* SHA-384 of the certificates the job last ran for */
     int refs;                                     /* under c->mu */
     struct cl_presig *pool;                       /* presignatures: ours to coordinate, and peers' */
     unsigned n_pool;
@@ -163,7 +165,9 @@ struct cluster {
     unsigned dkg_failures;
     uint8_t excluded[CL_N][CLUSTER_KEY_BYTES];
     char excluded_why[CL_N][160];
-    unsigned n_excluded;
+    uint64_t excluded_until[CL_N];   /* cl_now_ms() when the cool-down ends; then on probation */
+    unsigned excluded_strikes[CL_N]; /* times named: the cool-down doubles with each */
+    unsigned n_excluded;             /* entries stay (probation) until the table is full */
     char reason[160];
     /* DKG commit-reveal state, filled by on_message */
     cl_item *inbox, *inbox_tail;
@@ -204,6 +208,8 @@ typedef struct {
 } cl_certs;
 int cl_epoch_certs(cluster *c, const cl_epoch *ep, cl_certs *out);
 cl_epoch *cl_epoch_get(cluster *c);              /* live ACTIVE-or-DKG epoch with a reference, or NULL */
+/* Named culprit still in its cool-down (c->mu held); once over, the node is on probation: named
+ * again, its cool-down doubles (cluster_config.exclude_min_ms .. exclude_max_ms). */
 int cl_is_excluded(cluster *c, const uint8_t key[CLUSTER_KEY_BYTES]); /* c->mu held */
 void cl_exclude(cluster *c, const uint8_t key[CLUSTER_KEY_BYTES], const char *why); /* c->mu held */
 int cl_can_sign(cluster *c); /* ACTIVE epoch and a quorum that signs (c->mu held) */
@@ -228,8 +234,14 @@ int cl_unpack(const uint8_t *in, size_t len, const uint8_t **b, size_t *l, int n
 /* The signer sets of this node and 2 peers that may sign now (reachable, not excluded, no ECDSA
  * ban when need_ec), rotated for load spreading (takes c->mu). */
 unsigned cl_candidate_sets(cluster *c, cl_epoch *ep, int need_ec, unsigned sets[6]);
-/* A CERTS message from a party of the live epoch: the renewed certificates (c->mu held; takes it). */
+/* A CERTS message from a party of the live epoch: installed or renewed certificates (c->mu held; takes it). */
 void cl_on_certs(cluster *c, cl_item *it);
+/* Send the epoch's certificates to the peer with key `to` (NULL: every peer); each applies the
+ * acceptance checks itself, and keeps its own pair if the one sent is older. */
+void cl_send_certs(cluster *c, const cl_epoch *ep, const uint8_t *to, const uint8_t *ec, size_t ec_len,
+                   const uint8_t *ml, size_t ml_len);
+/* A peer with that key came UP: send it our certificates (c->mu held; released while sending). */
+void cl_certs_on_rejoin(cluster *c, const uint8_t key[CLUSTER_KEY_BYTES]);
 
 /* hashing */
 void cl_sha384(const void *const *parts, const size_t *lens, size_t n, uint8_t out[48]);
@@ -240,6 +252,10 @@ int cl_agree(cluster *c, cl_epoch *ep, const char *what, const uint8_t *mine, si
              uint8_t *all[CL_N + 1], size_t all_len[CL_N + 1], cl_err *e);
 /* binding record (cluster_binding.c): during the DKG, after the certificates; 0 or < 0 with e */
 int cl_binding_make(cluster *c, cl_epoch *ep, cl_err *e);
+/* Production (no dev CA): certificates were accepted while the epoch is in DKG; start the job
+ * that makes the binding record and then turns the epoch ACTIVE, unless one runs or failed for
+ * these same certificates (c->mu held). */
+void cl_binding_after_certs(cluster *c, cl_epoch *ep);
 /* The message the binding record's signatures cover, for a participant (waits for its own rebuild). */
 int cl_binding_expected(cluster *c, cl_epoch *ep, uint8_t **msg, size_t *len);
 

@@ -11,7 +11,9 @@ stalled half-way is cut within seconds while another connection is served at onc
 never reads its answers is cut.
 Gateway side, against a fake node written here: a node that stalls a SIGN makes that request
 end 503 at the deadline while a request to the other node is granted meanwhile; a node that
-answers garbage or an oversized frame is dropped and the request fails over to the other node.
+answers garbage or an oversized frame is dropped and the request fails over to the other node;
+a node that answers GRANTED with a reply that is no token for the request is not believed: the
+request is retried on the other node, the client gets a real token, and bad_reply is counted.
 Kill the node: 503 with Retry-After and /health 503; restart it: tokens again, from a new key
 and certificate.
 usage: test_node_wire.py BIN_DIR
@@ -328,6 +330,9 @@ class FakeNode:
                         c.sendall(b"GARBAGE!" * 4)
                     elif self.mode == "oversize":
                         c.sendall(frame(0x81, rid, blen=64 << 20))
+                    elif self.mode == "lie":  # GRANTED, well framed, but no token for this request
+                        der = bytes([0x30, 0x05, 0x30, 0x03, 0x02, 0x01, 0x00])
+                        c.sendall(frame(0x81, rid, bytes([0, 0, 1, 0]) + struct.pack(">I", len(der)) + der))
         except OSError:
             return
 
@@ -373,6 +378,26 @@ def gateway_checks(bin_dir, real_sock, work, query):
         check(res["A"][0] == 503 and 1.3 < res["A"][2] < 2.5 and res["A"][1].get("Retry-After") == "1",
               "the stalled request ends 503 + Retry-After at its deadline (%.2f s)" % res["A"][2])
         check(res["B"][3] < res["A"][3], "the stall did not hold up the other request")
+    finally:
+        gw.stop()
+        fake.close()
+
+    fake = FakeNode(fake_sock, "lie")
+    gw = start_gateway(bin_dir, [fake_sock, real_sock], work, "gw-lie")
+    try:
+        wait_nodes_up(gw.port, 2)
+        granted = 0
+        for _ in range(4):  # the gateway spreads requests: at least one reaches the lying node
+            st, _, body = http(gw.port, "/tsa/classic", query)
+            txt = openssl("ts", "-reply", "-text", "-in", "/dev/stdin", data=body).stdout.decode()
+            granted += st == 200 and "Granted" in txt
+        log = open(gw.err, errors="replace").read()
+        _, _, metrics = http(gw.port, "/metrics")
+        check(fake.signs >= 1 and granted == 4, "a GRANTED reply without a token: retried on the other node, "
+              "every request granted (%d/4, lying node asked %d times)" % (granted, fake.signs))
+        check("GRANTED reply refused" in log, "the gateway logs the refused reply")
+        check(b'cctsa_signing_retries_total{reason="bad_reply"} %d' % fake.signs in metrics,
+              "bad_reply retries counted")
     finally:
         gw.stop()
         fake.close()
