@@ -20,7 +20,7 @@ for k in $(seq 20); do cl_ts classic warm$k >/dev/null 2>&1; done # sessions wit
 check "node5 corrupted frames (fault hook active)" grep -q 'fault: flipping a body bit' node5.err
 key5=$(grep -ho 'node key [0-9a-f]*' node5.out node5.err | head -1 | cut -d' ' -f3)
 check "node5 printed its node key" test -n "$key5"
-named() { grep -q "node ${key5:0:16} excluded: " node1.err node2.err node3.err node4.err; }
+named() { grep -q "node ${key5:0:16} excluded for [0-9]* s " node1.err node2.err node3.err node4.err; }
 check "honest nodes name node5 (its node key) as a culprit and exclude it" cl_wait 30 named
 "$BIN/cctsa-gateway" --node "unix:$PWD/n1.sock" --node "unix:$PWD/n2.sock" --node "unix:$PWD/n3.sock" \
   --node "unix:$PWD/n4.sock" --listen 127.0.0.1:0 >gw4.out 2>gw4.err &
