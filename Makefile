@@ -85,7 +85,7 @@ test-fuzz: fuzz-build
 reproducible-check: deps
 	@tools/reproducible-check.sh
 
-test: test-build test-asan test-fuzz reproducible-check
+test: format-check test-build test-asan test-fuzz reproducible-check
 	@total=$$(cat build/ctest-summary.log build-asan/ctest-summary.log | sed -n 's/.* tests failed out of \([0-9]*\)/\1/p' | awk '{s+=$$1} END {print s+0}'); \
 	echo "make test: release and sanitizer test programs, then fuzz runs, all passed"; \
 	echo "tests: $$total passed, 0 failed"
@@ -105,6 +105,6 @@ clean:
 	rm -rf build build-asan build-fuzz
 
 # Every tracked C source and header, checked against .clang-format (clang-format 14, Debian package
-# clang-format in DEB_PACKAGES). Fails until the style is applied to the tree.
-format-check:
+# clang-format in DEB_PACKAGES). Part of `make test`.
+format-check: deps
 	@git ls-files '*.c' '*.h' | xargs clang-format --dry-run -Werror

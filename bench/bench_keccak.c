@@ -89,7 +89,9 @@ static double max2(double x, double y) { return x > y ? x : y; }
 int main(int argc, char **argv)
 {
     int rc = bench_args(argc, argv,
-                        "usage: bench_keccak\nSHAKE256 absorb/squeeze and Keccak-f[1600] throughput against OpenSSL EVP SHAKE256, and the\nML-DSA NTT against its inverse, measured in the same run. BENCH_SECONDS sets the duration of\neach measurement (default 0.5).\n",
+                        "usage: bench_keccak\nSHAKE256 absorb/squeeze and Keccak-f[1600] throughput against OpenSSL "
+                        "EVP SHAKE256, and the\nML-DSA NTT against its inverse, measured in the same run. "
+                        "BENCH_SECONDS sets the duration of\neach measurement (default 0.5).\n",
                         0);
     if (rc >= 0) return rc;
     double secs = 0.5;

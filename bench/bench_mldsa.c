@@ -3,8 +3,8 @@
  * ECDSA P-384 verify (judged on the one-shot calls; the reusable signer/verifier objects are shown
  * too). Signing covers varied messages so the rejection-loop average is measured.
  * Set BENCH_SECONDS to change the per-measurement duration (default 1 s). */
-#include <openssl/evp.h>
 #include <openssl/ec.h>
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,8 +63,8 @@ static void op_verifier_verify(void *arg)
 {
     object_state *o = arg;
     mldsa_state *s = o->m;
-    s->failed |= cc_mldsa65_verifier_verify(o->verifier, s->sig, sizeof s->sig, s->msg, sizeof s->msg, NULL, 0) !=
-                 CC_MLDSA_OK;
+    s->failed |=
+        cc_mldsa65_verifier_verify(o->verifier, s->sig, sizeof s->sig, s->msg, sizeof s->msg, NULL, 0) != CC_MLDSA_OK;
 }
 
 typedef struct {
@@ -105,11 +105,11 @@ typedef struct {
 
 /* 100 calls per timed operation (reading the CPU clock costs about a microsecond here) */
 #define KERNEL_REPS 100
-#define KERNEL_OPS(name, body)                                                                     \
-    static void name(void *arg)                                                                    \
-    {                                                                                              \
-        kernel_state *k = arg;                                                                     \
-        for (int rep_ = 0; rep_ < KERNEL_REPS; rep_++) body;                                       \
+#define KERNEL_OPS(name, body)                                                                                         \
+    static void name(void *arg)                                                                                        \
+    {                                                                                                                  \
+        kernel_state *k = arg;                                                                                         \
+        for (int rep_ = 0; rep_ < KERNEL_REPS; rep_++) body;                                                           \
     }
 KERNEL_OPS(k_ntt_c, (k->c = k->a, mldsa_poly_ntt_c(&k->c)))
 KERNEL_OPS(k_invntt_c, (k->c = k->a, mldsa_poly_invntt_tomont_c(&k->c)))
@@ -180,7 +180,11 @@ static void bench_kernels(double secs)
 int main(int argc, char **argv)
 {
     int rc = bench_args(argc, argv,
-                        "usage: bench_mldsa\nML-DSA-65 keygen/sign/verify against OpenSSL ECDSA P-384 sign/verify measured in the same run,\nwith the targets (sign >= 1x, verify >= 2x ECDSA P-384; keygen <= 60 us, sign <= 130 us, verify <= 45 us),\nthe ML-DSA kernels' portable C against their AVX2 versions, and Python cryptography's figures for both\nwhere it is importable (else a note). BENCH_SECONDS sets the duration of each measurement (default 1).\n",
+                        "usage: bench_mldsa\nML-DSA-65 keygen/sign/verify against OpenSSL ECDSA P-384 sign/verify "
+                        "measured in the same run,\nwith the targets (sign >= 1x, verify >= 2x ECDSA P-384; keygen <= "
+                        "60 us, sign <= 130 us, verify <= 45 us),\nthe ML-DSA kernels' portable C against their AVX2 "
+                        "versions, and Python cryptography's figures for both\nwhere it is importable (else a note). "
+                        "BENCH_SECONDS sets the duration of each measurement (default 1).\n",
                         0);
     if (rc >= 0) return rc;
     const char *env = getenv("BENCH_SECONDS");

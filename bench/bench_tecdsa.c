@@ -6,8 +6,8 @@
  * in-process driver. */
 #include <openssl/bn.h>
 #include <openssl/ec.h>
-#include <openssl/obj_mac.h>
 #include <openssl/evp.h>
+#include <openssl/obj_mac.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -114,9 +114,13 @@ static void scalar_mults(void)
 
 int main(int argc, char **argv)
 {
-    int args_rc = bench_args(argc, argv,
-                        "usage: bench_tecdsa\nThreshold ECDSA P-384 (3-of-5): DKG, presign and online CPU and bytes per party next to one\nplain OpenSSL ECDSA P-384 signature measured in the same run (targets: online < 2 ms, presign <= 5 ms,\nDKG <= 1.5 s CPU per party), and our P-384 scalar multiplication next to OpenSSL 3.0's EC_POINT_mul\n(and Python cryptography's newer OpenSSL where importable).\n",
-                        0);
+    int args_rc =
+        bench_args(argc, argv,
+                   "usage: bench_tecdsa\nThreshold ECDSA P-384 (3-of-5): DKG, presign and online CPU and bytes per "
+                   "party next to one\nplain OpenSSL ECDSA P-384 signature measured in the same run (targets: online < "
+                   "2 ms, presign <= 5 ms,\nDKG <= 1.5 s CPU per party), and our P-384 scalar multiplication next to "
+                   "OpenSSL 3.0's EC_POINT_mul\n(and Python cryptography's newer OpenSSL where importable).\n",
+                   0);
     if (args_rc >= 0) return args_rc;
     printf("bench_tecdsa: threshold ECDSA P-384, DKLs23, 3-of-5 (all parties in one process)\n");
     memset(g_digest, 0x11, sizeof g_digest);
@@ -174,8 +178,8 @@ int main(int argc, char **argv)
         uint8_t der[TECDSA_SIG_MAX_DER];
         size_t der_len;
         g_digest[0] = (uint8_t)k;
-        rc = tecdsa_drive_sign(pool[k], S, key_id, pub, g_digest, sizeof g_digest, tecdsa_policy_accept_any, NULL,
-                               der, &der_len, NULL, NULL, &run);
+        rc = tecdsa_drive_sign(pool[k], S, key_id, pub, g_digest, sizeof g_digest, tecdsa_policy_accept_any, NULL, der,
+                               &der_len, NULL, NULL, &run);
         ok += rc == TECDSA_OK;
         /* signers 3 and 5 only make their share; signer 1 also combines and verifies */
         online_cpu += run.cpu_seconds[3] + run.cpu_seconds[5];

@@ -3,9 +3,9 @@
  * goes, next to one single-party cc_mldsa65_sign measured in the same run.
  * Usage: bench_tmldsa [signatures (default 20)] [K (default 62)] */
 #include <stdio.h>
-#include <sys/resource.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "benchutil.h"
 #include "crypto/ct.h"
@@ -78,7 +78,8 @@ int main(int argc, char **argv)
         cc_randombytes(msg, sizeof msg);
         cc_randombytes(sid, sizeof sid);
         unsigned mask = masks[i % 10];
-        if (tmldsa_driver_sign(shares, mask, K, sid, msg, sizeof msg, NULL, 0, tmldsa_driver_accept_all, NULL, sig, NULL, NULL, &st, &err)) {
+        if (tmldsa_driver_sign(shares, mask, K, sid, msg, sizeof msg, NULL, 0, tmldsa_driver_accept_all, NULL, sig,
+                               NULL, NULL, &st, &err)) {
             fprintf(stderr, "sign failed: %s\n", err.reason);
             return 1;
         }
@@ -134,16 +135,17 @@ int main(int argc, char **argv)
     bench_ratio("ratio (CPU/party + combine) vs single", cpu_ms + comb_ms, single_ms);
     /* The breakdown is measured with the wall clock inside the rounds (cheap to read); on a
      * shared machine preemption inflates it, so print shares and scale them to the CPU time. */
-    const uint64_t parts[6] = {tot.prof.rand_ns, tot.prof.gauss_ns, tot.prof.ntt_ns, tot.prof.hash_ns,
-                               tot.prof.reject_ns, tot.prof.pack_ns};
-    static const char *names[6] = {"SHAKE256 mask randomness", "Gaussian/hyperball arithmetic",
+    const uint64_t parts[6] = {tot.prof.rand_ns, tot.prof.gauss_ns,  tot.prof.ntt_ns,
+                               tot.prof.hash_ns, tot.prof.reject_ns, tot.prof.pack_ns};
+    static const char *names[6] = {"SHAKE256 mask randomness",    "Gaussian/hyperball arithmetic",
                                    "NTT, A*round(y), sparse c*s", "SHAKE256 commitments/challenges",
-                                   "L2 rejection and responses", "packing / unpacking"};
+                                   "L2 rejection and responses",  "packing / unpacking"};
     double total_ns = 0;
     for (int i = 0; i < 6; i++) total_ns += (double)parts[i];
     printf("  breakdown of the %.2f ms CPU per party per signature:\n", cpu_ms);
     for (int i = 0; i < 6; i++)
-        printf("    %-34s %8.2f ms (%4.1f%%)\n", names[i], cpu_ms * (double)parts[i] / total_ns, 100.0 * (double)parts[i] / total_ns);
+        printf("    %-34s %8.2f ms (%4.1f%%)\n", names[i], cpu_ms * (double)parts[i] / total_ns,
+               100.0 * (double)parts[i] / total_ns);
     printf("    (rest: message parsing, transcript echo, ExpandA/ExpandS at session start)\n");
     for (unsigned p = 0; p < TMLDSA_PARTIES; p++) tmldsa_share_free(shares[p]);
     return 0;

@@ -34,10 +34,7 @@ void bench_report(const char *label, double ops_per_sec)
     printf("  %-40s %12.1f ops/s  %10.3f ms/op\n", label, ops_per_sec, 1e3 / ops_per_sec);
 }
 
-void bench_ratio(const char *label, double a, double b)
-{
-    printf("  %-40s %12.2fx\n", label, b > 0 ? a / b : 0.0);
-}
+void bench_ratio(const char *label, double a, double b) { printf("  %-40s %12.2fx\n", label, b > 0 ? a / b : 0.0); }
 
 int bench_args(int argc, char **argv, const char *usage, int max_args)
 {
@@ -92,7 +89,9 @@ int bench_pyca(const char *script, double ops[], int n)
         }
     }
     if (got == 0)
-        printf("  (Python cryptography figures unavailable: %s)\n", !p ? "cannot run python3" : why[0] ? why : "no output");
+        printf("  (Python cryptography figures unavailable: %s)\n", !p       ? "cannot run python3"
+                                                                    : why[0] ? why
+                                                                             : "no output");
     if (p) pclose(p);
     unlink(path);
     return got;

@@ -5,8 +5,8 @@
 
 #include <stdint.h>
 
-double bench_cpu_seconds(void);   /* CPU time of this process (CLOCK_PROCESS_CPUTIME_ID) */
-double bench_wall_seconds(void);  /* monotonic wall clock */
+double bench_cpu_seconds(void);  /* CPU time of this process (CLOCK_PROCESS_CPUTIME_ID) */
+double bench_wall_seconds(void); /* monotonic wall clock */
 
 /* Run op(arg) repeatedly for at least min_seconds of CPU time (and at least min_iters times);
  * returns operations per CPU second. */
@@ -31,12 +31,12 @@ void bench_ratio(const char *label, double a, double b);
  * returns how many were stored. When python3, the package or the algorithm is absent, it prints a
  * note saying so and returns 0: never a failure. */
 int bench_pyca(const char *script, double ops[], int n);
-#define BENCH_PY_PRELUDE                                                                  \
-    "import time\n"                                                                       \
-    "def bench_py_time(fn):\n"                                                            \
-    "    n = 0; t0 = time.process_time()\n"                                               \
-    "    while True:\n"                                                                   \
-    "        fn(); n += 1; t = time.process_time() - t0\n"                                 \
+#define BENCH_PY_PRELUDE                                                                                               \
+    "import time\n"                                                                                                    \
+    "def bench_py_time(fn):\n"                                                                                         \
+    "    n = 0; t0 = time.process_time()\n"                                                                            \
+    "    while True:\n"                                                                                                \
+    "        fn(); n += 1; t = time.process_time() - t0\n"                                                             \
     "        if t >= 1.0 and n >= 20: return n / t\n"
 
 #endif

@@ -120,7 +120,8 @@ static int read_response(int fd, int *status, uint8_t **body, size_t *body_len, 
     *close_after = 0;
     for (char *line = strstr(head, "\r\n"); line && line[2]; line = strstr(line + 2, "\r\n")) {
         const char *h = line + 2;
-        if (!strncasecmp(h, "Content-Length:", 15)) clen = strtol(h + 15, NULL, 10);
+        if (!strncasecmp(h, "Content-Length:", 15))
+            clen = strtol(h + 15, NULL, 10);
         else if (!strncasecmp(h, "Connection:", 11) && strstr(h, "close") && strstr(h, "close") < strstr(h, "\r\n"))
             *close_after = 1;
     }
@@ -206,8 +207,10 @@ static int load_pem(const char *path, int anchor, tsp_verify_opts *o)
             rc = -1, fprintf(stderr, "%s: too many certificates\n", path);
             break;
         }
-        if (anchor) o->roots[*count] = der, o->root_lens[*count] = len;
-        else o->extra_certs[*count] = der, o->extra_lens[*count] = len;
+        if (anchor)
+            o->roots[*count] = der, o->root_lens[*count] = len;
+        else
+            o->extra_certs[*count] = der, o->extra_lens[*count] = len;
         (*count)++, loaded++;
     }
     free(file);
@@ -230,7 +233,8 @@ static int check_item(const load_item *it, tsp_profile p, const tsp_verify_opts 
     uint8_t digest[TSP_HASH_MAX_LEN];
     size_t plen;
     const uint8_t *policy = tsp_profile_policy(p, &plen);
-    if (tsp_hash(TSP_HASH_SHA256, it->data, sizeof it->data, digest) != 0) return snprintf(err, errlen, "cannot hash"), -1;
+    if (tsp_hash(TSP_HASH_SHA256, it->data, sizeof it->data, digest) != 0)
+        return snprintf(err, errlen, "cannot hash"), -1;
     if (ti->hash != TSP_HASH_SHA256 || ti->hashed_len != 32 || memcmp(ti->hashed, digest, 32))
         return snprintf(err, errlen, "not our message imprint"), -1;
     if (!ti->nonce || ti->nonce_len != sizeof it->nonce || memcmp(ti->nonce, it->nonce, sizeof it->nonce))
@@ -270,11 +274,12 @@ static int make_items(load_item *items, int n, tsp_profile p)
         snprintf((char *)it->data, sizeof it->data, "cctsa bench %s %d ", tsp_profile_name(p), i);
         memcpy(it->data + sizeof it->data - sizeof salt, salt, sizeof salt);
         if (RAND_bytes(it->nonce, 4) != 1) return -1;
-        it->nonce[0] = (uint8_t)((it->nonce[0] & 0x7F) | 0x01); /* 8 significant bytes */
+        it->nonce[0] = (uint8_t)((it->nonce[0] & 0x7F) | 0x01);                                /* 8 significant bytes */
         for (int b = 0; b < 4; b++) it->nonce[4 + b] = (uint8_t)((unsigned)i >> (24 - 8 * b)); /* distinct */
         uint8_t digest[TSP_HASH_MAX_LEN];
         if (tsp_hash(TSP_HASH_SHA256, it->data, sizeof it->data, digest) != 0 ||
-            tsp_req_encode(TSP_HASH_SHA256, digest, policy, plen, it->nonce, sizeof it->nonce, 1, &it->req, &it->req_len) != 0)
+            tsp_req_encode(TSP_HASH_SHA256, digest, policy, plen, it->nonce, sizeof it->nonce, 1, &it->req,
+                           &it->req_len) != 0)
             return -1;
     }
     return 0;
@@ -360,8 +365,10 @@ int main(int argc, char **argv)
         if (it->http_status) lat[answered++] = it->latency_ms;
         char err[300] = "";
         snprintf(err, sizeof err, "%s", it->err);
-        if (check_item(it, (tsp_profile)p, &vo, err, sizeof err) == 0) verified++;
-        else if (shown++ < 5) fprintf(stderr, "cctsa-bench-load: request %d (%s): %s\n", i, c.path, err);
+        if (check_item(it, (tsp_profile)p, &vo, err, sizeof err) == 0)
+            verified++;
+        else if (shown++ < 5)
+            fprintf(stderr, "cctsa-bench-load: request %d (%s): %s\n", i, c.path, err);
     }
     qsort(lat, (size_t)answered, sizeof *lat, cmp_double);
     printf("RESULT profile=%s sent=%d answered=%d verified=%d failed=%d seconds=%.3f tokens_per_s=%.2f p50_ms=%.1f "

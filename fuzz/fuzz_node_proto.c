@@ -51,7 +51,8 @@ static void answers(const uint8_t *b, size_t n)
         if (proto_install_resp_encode(&ir, again) != n || memcmp(again, b, n) != 0) abort();
     }
     if (proto_attest_resp_parse(b, n, &ar, &why) == 0 &&
-        (ar.report != b || PROTO_ATTEST_REPORT_LEN + 4 + ar.endorsements_len != n)) abort();
+        (ar.report != b || PROTO_ATTEST_REPORT_LEN + 4 + ar.endorsements_len != n))
+        abort();
     (void)proto_error_parse(b, n, &code, reason);
     uint8_t outcome, again[PROTO_HEADER_LEN + 1 + PROTO_REASON_MAX];
     if (proto_control_resp_parse(b, n, &outcome, reason) == 0) {

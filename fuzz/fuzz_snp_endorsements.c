@@ -6,7 +6,6 @@
 #include "attest/attest.h"
 #include "fuzz_attest_sim.h"
 
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const attest_evidence *ev = fuzz_sim_evidence();

@@ -8,7 +8,6 @@
 #include "attest/attest.h"
 #include "fuzz_attest_sim.h"
 
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const attest_evidence *ev = fuzz_sim_evidence();
@@ -20,7 +19,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     attest_policy_default(&p, ATTEST_PROVIDER_SIM);
     attest_err e = attest_verify(data + off, len, ev->endorsements, ev->endorsements_len, &p, NULL, 0, &c, &res);
     if ((e == ATTEST_OK) != (res.failed == 0)) abort();
-    if (e == ATTEST_OK && (len != ATTEST_REPORT_BYTES || memcmp(data + off, ev->report, ATTEST_REPORT_BYTES) != 0)) abort();
+    if (e == ATTEST_OK && (len != ATTEST_REPORT_BYTES || memcmp(data + off, ev->report, ATTEST_REPORT_BYTES) != 0))
+        abort();
     x509_tcbinfo t;
     attest_claims_tcbinfo(&c, &t);
     (void)attest_err_name(e);

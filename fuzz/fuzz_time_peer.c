@@ -32,10 +32,7 @@ static void io_block(void *ctx, time_block *b)
     time_block_from(&r, NULL, b);
 }
 
-static void io_excluded(void *ctx, int excluded, const char *why)
-{
-    (void)ctx, (void)excluded, (void)why;
-}
+static void io_excluded(void *ctx, int excluded, const char *why) { (void)ctx, (void)excluded, (void)why; }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -58,7 +55,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     io_read(NULL, &own);
     int64_t gentime = fake_utc;
     if (size >= 8) memcpy(&gentime, data + size - 8, 8);
-    time_peer_verdict v = time_peer_check(&own, data, size < TIME_BLOCK_BYTES ? size : TIME_BLOCK_BYTES, gentime, NULL, why, sizeof why);
+    time_peer_verdict v =
+        time_peer_check(&own, data, size < TIME_BLOCK_BYTES ? size : TIME_BLOCK_BYTES, gentime, NULL, why, sizeof why);
     if ((unsigned)v >= TIME_PEER_REASONS) abort();
     time_probe_io io = {io_send, io_read, io_block, io_excluded, NULL};
     time_probe *p = time_probe_new(&io);

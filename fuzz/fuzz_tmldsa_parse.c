@@ -57,14 +57,14 @@ static void fuzz_session(unsigned round, int raw, const uint8_t *d, size_t n)
     tmldsa_error err;
     static const uint8_t types[3] = {TMLDSA_MSG_SIGN1, TMLDSA_MSG_SIGN2, TMLDSA_MSG_SIGN3};
     for (unsigned j = 0; j < 3; j++)
-        if (tmldsa_sign_new(&st[j], g_sh[ids[j] - 1], sid, SET, K, g_msg, sizeof g_msg, NULL, 0, tmldsa_driver_accept_all,
-                            NULL, &err))
+        if (tmldsa_sign_new(&st[j], g_sh[ids[j] - 1], sid, SET, K, g_msg, sizeof g_msg, NULL, 0,
+                            tmldsa_driver_accept_all, NULL, &err))
             goto done;
     for (unsigned r = 0; r <= round; r++) {
         for (unsigned j = 0; j < 3; j++) {
-            int rc = r == 0 ? tmldsa_sign_round1(st[j], &m[0][j], &err)
-                   : r == 1 ? tmldsa_sign_round2(st[j], m[0], &m[1][j], &err)
-                            : tmldsa_sign_round3(st[j], m[1], &m[2][j], &err);
+            int rc = r == 0   ? tmldsa_sign_round1(st[j], &m[0][j], &err)
+                     : r == 1 ? tmldsa_sign_round2(st[j], m[0], &m[1][j], &err)
+                              : tmldsa_sign_round3(st[j], m[1], &m[2][j], &err);
             if (rc) goto done;
         }
     }
@@ -113,9 +113,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         tmldsa_share_free(sh);
         break;
     }
-    default: /* signing rounds 1..3 */
-        fuzz_session((unsigned)(sel % 5) - 2, (sel / 5) & 1, data, size);
-        break;
+    default: /* signing rounds 1..3 */ fuzz_session((unsigned)(sel % 5) - 2, (sel / 5) & 1, data, size); break;
     }
     return 0;
 }

@@ -21,10 +21,17 @@ static void setup(void)
     size_t name_len = 0, len = 0;
     time_t now = time(NULL);
     if (tsp_local_keys_generate(&keys) != 0 || x509_name_from_string("CN=fuzz TSA", &name, &name_len) != 0) abort();
-    x509_cert_template t = {.profile = X509_PROFILE_TSA, .issuer = name, .issuer_len = name_len, .subject = name,
-                            .subject_len = name_len, .not_before = now - 60, .not_after = now + 86400,
-                            .subject_alg = X509_ALG_ECDSA_P384, .subject_pub = keys.ec_signer.pub,
-                            .subject_publen = keys.ec_signer.publen, .path_len = -1};
+    x509_cert_template t = {.profile = X509_PROFILE_TSA,
+                            .issuer = name,
+                            .issuer_len = name_len,
+                            .subject = name,
+                            .subject_len = name_len,
+                            .not_before = now - 60,
+                            .not_after = now + 86400,
+                            .subject_alg = X509_ALG_ECDSA_P384,
+                            .subject_pub = keys.ec_signer.pub,
+                            .subject_publen = keys.ec_signer.publen,
+                            .path_len = -1};
     if (x509_cert_build(&t, &keys.ec_signer, &der, &len) != 0 ||
         tsp_local_keys_set_cert(&keys, X509_ALG_ECDSA_P384, der, len) != 0)
         abort();

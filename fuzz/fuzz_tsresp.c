@@ -15,7 +15,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (t.signers[i].companion.p) {
                 tsp_signer_info comp;
                 const char *why;
-                if (tsp_parse_signer_info(t.signers[i].companion.p, t.signers[i].companion.n, &comp, 0, &why) != 0) continue;
+                if (tsp_parse_signer_info(t.signers[i].companion.p, t.signers[i].companion.n, &comp, 0, &why) != 0)
+                    continue;
             }
     }
     /* Verify with the first embedded certificate as the "root", so chain code runs too. */

@@ -18,8 +18,8 @@ static void certificate(const uint8_t *data, size_t size)
 {
     x509_cert c;
     if (x509_cert_parse(&c, data, size)) return;
-    const x509_span *spans[] = {&c.tbs, &c.serial, &c.issuer, &c.subject, &c.spki, &c.pub,
-                                &c.signature, &c.ski, &c.aki, &c.tcbinfo};
+    const x509_span *spans[] = {&c.tbs, &c.serial,    &c.issuer, &c.subject, &c.spki,
+                                &c.pub, &c.signature, &c.ski,    &c.aki,     &c.tcbinfo};
     for (size_t i = 0; i < sizeof spans / sizeof spans[0]; i++) inside(spans[i], data, size);
     uint8_t m[X509_MEASUREMENT_BYTES];
     char name[512];

@@ -14,10 +14,20 @@
 #include "base/base.h"
 
 enum {
-    DER_BOOLEAN = 0x01, DER_INTEGER = 0x02, DER_BIT_STRING = 0x03, DER_OCTET_STRING = 0x04,
-    DER_NULL = 0x05, DER_OID = 0x06, DER_ENUMERATED = 0x0A, DER_UTF8_STRING = 0x0C,
-    DER_PRINTABLE_STRING = 0x13, DER_IA5_STRING = 0x16, DER_UTC_TIME = 0x17,
-    DER_GENERALIZED_TIME = 0x18, DER_SEQUENCE = 0x30, DER_SET = 0x31
+    DER_BOOLEAN = 0x01,
+    DER_INTEGER = 0x02,
+    DER_BIT_STRING = 0x03,
+    DER_OCTET_STRING = 0x04,
+    DER_NULL = 0x05,
+    DER_OID = 0x06,
+    DER_ENUMERATED = 0x0A,
+    DER_UTF8_STRING = 0x0C,
+    DER_PRINTABLE_STRING = 0x13,
+    DER_IA5_STRING = 0x16,
+    DER_UTC_TIME = 0x17,
+    DER_GENERALIZED_TIME = 0x18,
+    DER_SEQUENCE = 0x30,
+    DER_SET = 0x31
 };
 #define DER_CTX(n) (0xA0u | (unsigned)(n))      /* [n] constructed (EXPLICIT or IMPLICIT constructed) */
 #define DER_CTX_PRIM(n) (0x80u | (unsigned)(n)) /* [n] IMPLICIT primitive */
@@ -41,16 +51,16 @@ void der_begin(der_writer *w, unsigned tag);
 /* Open a SET OF whose elements der_end sorts into DER order (X.690 11.6). */
 void der_begin_set_of(der_writer *w);
 void der_end(der_writer *w);
-void der_put_raw(der_writer *w, const uint8_t *tlv, size_t n);       /* already-encoded element(s) */
+void der_put_raw(der_writer *w, const uint8_t *tlv, size_t n); /* already-encoded element(s) */
 void der_put_tlv(der_writer *w, unsigned tag, const uint8_t *val, size_t n);
 void der_put_bool(der_writer *w, int v);
 void der_put_null(der_writer *w);
-void der_put_uint(der_writer *w, uint64_t v);                         /* INTEGER, non-negative */
+void der_put_uint(der_writer *w, uint64_t v); /* INTEGER, non-negative */
 /* INTEGER from an unsigned big-endian magnitude (leading zeros stripped, 00 added if high bit). */
 void der_put_uint_bytes(der_writer *w, const uint8_t *be, size_t n);
-void der_put_oid(der_writer *w, const uint8_t *oid_val, size_t n);   /* OID contents bytes */
+void der_put_oid(der_writer *w, const uint8_t *oid_val, size_t n); /* OID contents bytes */
 void der_put_octets(der_writer *w, const uint8_t *p, size_t n);
-void der_put_bits(der_writer *w, const uint8_t *p, size_t n);        /* BIT STRING, 0 unused bits */
+void der_put_bits(der_writer *w, const uint8_t *p, size_t n); /* BIT STRING, 0 unused bits */
 void der_put_utf8(der_writer *w, const char *s);
 void der_put_printable(der_writer *w, const char *s);
 /* GeneralizedTime YYYYMMDDHHMMSS[.fff]Z with trailing fractional zeros removed (RFC 3161 2.4.2). */
@@ -58,7 +68,7 @@ void der_put_gentime(der_writer *w, time_t secs, unsigned millis);
 /* UTCTime for years 1950..2049, GeneralizedTime otherwise (RFC 5280 4.1.2.5). */
 void der_put_x509_time(der_writer *w, time_t secs);
 /* Additions (not in the first API draft). */
-void der_put_ia5(der_writer *w, const char *s);                       /* IA5String (ASCII) */
+void der_put_ia5(der_writer *w, const char *s); /* IA5String (ASCII) */
 /* BIT STRING as a named bit list (X.690 11.2.2, e.g. KeyUsage): flag bit i = named bit i;
  * trailing zero bits are dropped as DER requires. */
 void der_put_bit_flags(der_writer *w, uint32_t flags);
@@ -80,13 +90,17 @@ typedef struct {
     size_t tlvlen;
 } der_elem;
 
-enum { DER_OK = 0, DER_ERR = -1, DER_EOF = -2 };
+enum {
+    DER_OK = 0,
+    DER_ERR = -1,
+    DER_EOF = -2
+};
 
 void der_reader_init(der_reader *r, const uint8_t *p, size_t len);
-CC_MUST_CHECK int der_reader_done(const der_reader *r);               /* 1 if nothing remains */
-CC_MUST_CHECK int der_peek_tag(const der_reader *r);                  /* next tag, or -1 at end */
-CC_MUST_CHECK int der_read(der_reader *r, der_elem *e);               /* DER_OK, DER_EOF at end, DER_ERR */
-CC_MUST_CHECK int der_expect(der_reader *r, unsigned tag, der_elem *e);   /* DER_ERR unless next tag matches */
+CC_MUST_CHECK int der_reader_done(const der_reader *r);                 /* 1 if nothing remains */
+CC_MUST_CHECK int der_peek_tag(const der_reader *r);                    /* next tag, or -1 at end */
+CC_MUST_CHECK int der_read(der_reader *r, der_elem *e);                 /* DER_OK, DER_EOF at end, DER_ERR */
+CC_MUST_CHECK int der_expect(der_reader *r, unsigned tag, der_elem *e); /* DER_ERR unless next tag matches */
 /* Optional element: DER_OK if present (and read), DER_EOF if the next tag differs or input ended. */
 CC_MUST_CHECK int der_optional(der_reader *r, unsigned tag, der_elem *e);
 /* Enter a constructed element: a reader over its contents. */
@@ -94,7 +108,7 @@ CC_MUST_CHECK int der_enter(der_reader *r, unsigned tag, der_reader *inner);
 
 /* Contents decoders (strict DER), each on an element already read. */
 CC_MUST_CHECK int der_get_bool(const der_elem *e, int *v);
-CC_MUST_CHECK int der_get_uint(const der_elem *e, uint64_t *v);       /* non-negative, fits in 64 bits */
+CC_MUST_CHECK int der_get_uint(const der_elem *e, uint64_t *v); /* non-negative, fits in 64 bits */
 /* Non-negative INTEGER magnitude: *mag points into the input, leading 00 removed (zero gives the
  * single octet 00). */
 CC_MUST_CHECK int der_get_uint_bytes(const der_elem *e, const uint8_t **mag, size_t *n);
@@ -109,7 +123,7 @@ const char *der_error_reason(void);
 /* Validate a whole encoding: exactly one element, no trailing bytes, constructed contents parse
  * completely up to DER_MAX_DEPTH levels, universal primitive types follow their DER rules. */
 CC_MUST_CHECK int der_check_tree(const uint8_t *p, size_t len);
-CC_MUST_CHECK int der_get_int(const der_elem *e, int64_t *v);         /* signed INTEGER that fits in 64 bits */
+CC_MUST_CHECK int der_get_int(const der_elem *e, int64_t *v); /* signed INTEGER that fits in 64 bits */
 /* Any DER BIT STRING: unused bits 0..7, zero when empty, and the unused bits themselves zero. */
 CC_MUST_CHECK int der_get_bitstring(const der_elem *e, const uint8_t **p, size_t *n, unsigned *unused);
 /* Named bit list (at most 32 bits, no trailing zero bits) into flags, bit i = named bit i. */

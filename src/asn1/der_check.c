@@ -14,8 +14,7 @@ static int check_primitive(const der_elem *e)
     switch (e->tag) {
     case DER_BOOLEAN: return der_get_bool(e, &b);
     case DER_INTEGER:
-    case DER_ENUMERATED:
-        return der_check_integer(e);
+    case DER_ENUMERATED: return der_check_integer(e);
     case DER_BIT_STRING: return der_get_bitstring(e, &p, &n, &u);
     case DER_NULL: return e->len == 0 ? DER_OK : der_fail("NULL with contents");
     case DER_OID: return der_oid_valid(e->val, e->len) ? DER_OK : der_fail("malformed OBJECT IDENTIFIER");

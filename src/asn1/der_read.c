@@ -15,10 +15,7 @@ int der_fail(const char *reason)
     return DER_ERR;
 }
 
-const char *der_error_reason(void)
-{
-    return last_reason;
-}
+const char *der_error_reason(void) { return last_reason; }
 
 void der_reader_init(der_reader *r, const uint8_t *p, size_t len)
 {
@@ -26,15 +23,9 @@ void der_reader_init(der_reader *r, const uint8_t *p, size_t len)
     r->len = p ? len : 0;
 }
 
-int der_reader_done(const der_reader *r)
-{
-    return r->len == 0;
-}
+int der_reader_done(const der_reader *r) { return r->len == 0; }
 
-int der_peek_tag(const der_reader *r)
-{
-    return r->len ? r->p[0] : -1;
-}
+int der_peek_tag(const der_reader *r) { return r->len ? r->p[0] : -1; }
 
 /* Parse one element at the front of r without consuming it. */
 static int parse_elem(const der_reader *r, der_elem *e)
@@ -107,10 +98,7 @@ int der_enter(der_reader *r, unsigned tag, der_reader *inner)
     return DER_OK;
 }
 
-static int primitive(const der_elem *e)
-{
-    return !(e->tag & 0x20);
-}
+static int primitive(const der_elem *e) { return !(e->tag & 0x20); }
 
 int der_get_bool(const der_elem *e, int *v)
 {
@@ -212,7 +200,7 @@ int der_oid_valid(const uint8_t *oid_val, size_t n)
     for (size_t i = 0; i < n; i++) {
         if (at_start && oid_val[i] == 0x80) return 0; /* non-minimal subidentifier */
         run++;
-        if (run > DER_OID_MAX_ARC_BYTES) return 0;     /* arc beyond 161 bits */
+        if (run > DER_OID_MAX_ARC_BYTES) return 0; /* arc beyond 161 bits */
         at_start = !(oid_val[i] & 0x80);
         if (at_start) run = 0;
     }

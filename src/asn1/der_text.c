@@ -36,17 +36,20 @@ int der_utf8_valid(const uint8_t *s, size_t n)
         }
         size_t k;
         uint32_t cp;
-        if (c >= 0xC2 && c <= 0xDF) k = 1, cp = c & 0x1F;
-        else if (c >= 0xE0 && c <= 0xEF) k = 2, cp = c & 0x0F;
-        else if (c >= 0xF0 && c <= 0xF4) k = 3, cp = c & 0x07;
-        else return 0;
+        if (c >= 0xC2 && c <= 0xDF)
+            k = 1, cp = c & 0x1F;
+        else if (c >= 0xE0 && c <= 0xEF)
+            k = 2, cp = c & 0x0F;
+        else if (c >= 0xF0 && c <= 0xF4)
+            k = 3, cp = c & 0x07;
+        else
+            return 0;
         if (n - i <= k) return 0;
         for (size_t j = 1; j <= k; j++) {
             if ((s[i + j] & 0xC0) != 0x80) return 0;
             cp = (cp << 6) | (s[i + j] & 0x3F);
         }
-        if ((k == 2 && cp < 0x800) || (k == 3 && cp < 0x10000) || cp > 0x10FFFF ||
-            (cp >= 0xD800 && cp <= 0xDFFF))
+        if ((k == 2 && cp < 0x800) || (k == 3 && cp < 0x10000) || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
             return 0;
         i += k + 1;
     }
@@ -95,7 +98,7 @@ int der_oid_to_string(const uint8_t *oid_val, size_t n, char *out, size_t cap)
         const uint8_t *g = oid_val + start;
         size_t k = i + 1 - start;
         unsigned arc0 = 0;
-        if (start == 0) { /* first subidentifier encodes 40 * arc0 + arc1 */
+        if (start == 0) {             /* first subidentifier encodes 40 * arc0 + arc1 */
             unsigned v = g[0] & 0x7F; /* k > 1 means the value is >= 128, so arc0 is 2 */
             arc0 = k > 1 ? 2 : v < 40 ? 0 : v < 80 ? 1 : 2;
             int w = snprintf(out + pos, cap - pos, "%u", arc0);

@@ -2,10 +2,7 @@
  * seconds), independent of the C library's time zone handling. */
 #include "asn1/der_internal.h"
 
-static int is_leap(int y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
+static int is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
 static int days_in_month(int y, int m)
 {
@@ -17,8 +14,8 @@ int der_civil_valid(const der_civil_time *ct)
 {
     if (ct->year < 0 || ct->year > 9999 || ct->month < 1 || ct->month > 12) return 0;
     if (ct->day < 1 || ct->day > days_in_month(ct->year, ct->month)) return 0;
-    return ct->hour >= 0 && ct->hour <= 23 && ct->minute >= 0 && ct->minute <= 59 &&
-           ct->second >= 0 && ct->second <= 59;
+    return ct->hour >= 0 && ct->hour <= 23 && ct->minute >= 0 && ct->minute <= 59 && ct->second >= 0 &&
+           ct->second <= 59;
 }
 
 /* Days since 1970-01-01 of a civil date, counting in 400-year eras starting 0000-03-01. */

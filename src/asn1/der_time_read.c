@@ -38,7 +38,8 @@ static int parse_gentime(const der_elem *e, time_t *secs, unsigned *millis, int 
     der_civil_time ct;
     if (e->tag & 0x20) return der_fail("GeneralizedTime must be primitive");
     if (n < 15 || p[n - 1] != 'Z') return der_fail("GeneralizedTime must be YYYYMMDDHHMMSS[.f]Z");
-    if (digits(p, 4, &ct.year) || read_rest(p + 4, &ct) != DER_OK) return der_fail("GeneralizedTime contains a non-digit");
+    if (digits(p, 4, &ct.year) || read_rest(p + 4, &ct) != DER_OK)
+        return der_fail("GeneralizedTime contains a non-digit");
     unsigned ms = 0;
     if (n > 15) {
         if (!allow_fraction) return der_fail("fractional seconds not allowed here");
@@ -57,10 +58,7 @@ static int parse_gentime(const der_elem *e, time_t *secs, unsigned *millis, int 
     return DER_OK;
 }
 
-int der_get_gentime(const der_elem *e, time_t *secs, unsigned *millis)
-{
-    return parse_gentime(e, secs, millis, 1);
-}
+int der_get_gentime(const der_elem *e, time_t *secs, unsigned *millis) { return parse_gentime(e, secs, millis, 1); }
 
 static int parse_utctime(const der_elem *e, time_t *secs)
 {

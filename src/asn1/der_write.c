@@ -10,10 +10,7 @@
 
 #define DER_MAX_OUTPUT ((size_t)1 << 30)
 
-void der_writer_init(der_writer *w)
-{
-    memset(w, 0, sizeof *w);
-}
+void der_writer_init(der_writer *w) { memset(w, 0, sizeof *w); }
 
 void der_writer_free(der_writer *w)
 {
@@ -119,15 +116,9 @@ static void begin(der_writer *w, unsigned tag, int sorted)
     w->depth++;
 }
 
-void der_begin(der_writer *w, unsigned tag)
-{
-    begin(w, tag, 0);
-}
+void der_begin(der_writer *w, unsigned tag) { begin(w, tag, 0); }
 
-void der_begin_set_of(der_writer *w)
-{
-    begin(w, DER_SET, 1);
-}
+void der_begin_set_of(der_writer *w) { begin(w, DER_SET, 1); }
 
 typedef struct {
     const uint8_t *p;
@@ -211,10 +202,7 @@ void der_put_bool(der_writer *w, int v)
     der_put_tlv(w, DER_BOOLEAN, &b, 1);
 }
 
-void der_put_null(der_writer *w)
-{
-    der_put_tlv(w, DER_NULL, NULL, 0);
-}
+void der_put_null(der_writer *w) { der_put_tlv(w, DER_NULL, NULL, 0); }
 
 void der_put_uint_bytes(der_writer *w, const uint8_t *be, size_t n)
 {
@@ -261,10 +249,7 @@ void der_put_oid(der_writer *w, const uint8_t *oid_val, size_t n)
     der_put_tlv(w, DER_OID, oid_val, n);
 }
 
-void der_put_octets(der_writer *w, const uint8_t *p, size_t n)
-{
-    der_put_tlv(w, DER_OCTET_STRING, p, n);
-}
+void der_put_octets(der_writer *w, const uint8_t *p, size_t n) { der_put_tlv(w, DER_OCTET_STRING, p, n); }
 
 void der_put_bits(der_writer *w, const uint8_t *p, size_t n)
 {
@@ -348,11 +333,10 @@ static void put_time(der_writer *w, unsigned tag, time_t secs, unsigned millis, 
     char s[32];
     int n;
     if (utc)
-        n = snprintf(s, sizeof s, "%02d%02d%02d%02d%02d%02dZ", ct.year % 100, ct.month, ct.day, ct.hour,
-                     ct.minute, ct.second);
+        n = snprintf(s, sizeof s, "%02d%02d%02d%02d%02d%02dZ", ct.year % 100, ct.month, ct.day, ct.hour, ct.minute,
+                     ct.second);
     else
-        n = snprintf(s, sizeof s, "%04d%02d%02d%02d%02d%02d", ct.year, ct.month, ct.day, ct.hour,
-                     ct.minute, ct.second);
+        n = snprintf(s, sizeof s, "%04d%02d%02d%02d%02d%02d", ct.year, ct.month, ct.day, ct.hour, ct.minute, ct.second);
     if (!utc) {
         if (millis) {
             char frac[8];

@@ -47,7 +47,8 @@ static int parse_tcb(const char *s, attest_tcb *t)
         n++;
     }
     if (n < 4) return -1;
-    t->bl = (uint8_t)v[0], t->tee = (uint8_t)v[1], t->snp = (uint8_t)v[2], t->ucode = (uint8_t)v[3], t->fmc = (uint8_t)v[4];
+    t->bl = (uint8_t)v[0], t->tee = (uint8_t)v[1], t->snp = (uint8_t)v[2], t->ucode = (uint8_t)v[3],
+    t->fmc = (uint8_t)v[4];
     return 0;
 }
 
@@ -63,9 +64,12 @@ static int apply(attest_policy *p, const char *key, const char *val)
 {
     unsigned u;
     if (!strcmp(key, "attest.provider")) {
-        if (!strcmp(val, "sev-snp")) p->provider = ATTEST_PROVIDER_SEV_SNP;
-        else if (!strcmp(val, "sim")) p->provider = ATTEST_PROVIDER_SIM;
-        else return -1;
+        if (!strcmp(val, "sev-snp"))
+            p->provider = ATTEST_PROVIDER_SEV_SNP;
+        else if (!strcmp(val, "sim"))
+            p->provider = ATTEST_PROVIDER_SIM;
+        else
+            return -1;
     } else if (!strcmp(key, "attest.max_vmpl")) {
         if (parse_uint(val, 3, &u) != 0) return -1;
         p->max_vmpl = u;
@@ -117,17 +121,15 @@ int attest_config_load_each(const char *path, const char *prefix, attest_config_
     uint8_t *buf = NULL;
     size_t n = 0;
     if (cc_file_read(path, CONFIG_MAX_BYTES, &buf, &n) != 0)
-        return errno == EFBIG ? config_fail(why, whylen, "%s: configuration larger than %d bytes", path, CONFIG_MAX_BYTES)
-                              : config_fail(why, whylen, "cannot read %s: %s", path, strerror(errno));
+        return errno == EFBIG
+                   ? config_fail(why, whylen, "%s: configuration larger than %d bytes", path, CONFIG_MAX_BYTES)
+                   : config_fail(why, whylen, "cannot read %s: %s", path, strerror(errno));
     int rc = attest_config_each((const char *)buf, n, prefix, fn, ctx, why, whylen);
     free(buf);
     return rc;
 }
 
-static int apply_cb(void *ctx, const char *key, const char *val)
-{
-    return apply(ctx, key, val);
-}
+static int apply_cb(void *ctx, const char *key, const char *val) { return apply(ctx, key, val); }
 
 int attest_config_parse(const char *text, size_t len, attest_policy *p, char *why, size_t whylen)
 {

@@ -43,11 +43,11 @@ X509 *snp_certs_leaf(const snp_certs *c);
 typedef struct {
     int has_product;
     char product[32];
-    int has_tcb[10];        /* .3.1 .. .3.9 at index 1..9 */
+    int has_tcb[10]; /* .3.1 .. .3.9 at index 1..9 */
     unsigned tcb[10];
     int has_hwid;
     uint8_t hwid[64];
-    size_t hwid_len;        /* 64, or 8 on Turin */
+    size_t hwid_len; /* 64, or 8 on Turin */
     int has_csp_id;
 } snp_vcek_ext;
 /* -1 if an extension is present but malformed (INTEGER out of 0..255, hwID neither 8/64 raw bytes
@@ -58,12 +58,12 @@ attest_product snp_product_from_name(const char *name);
 /* Root-of-trust profile: which self-signed roots to trust and what the leaf must look like. */
 typedef struct {
     attest_provider provider;
-    X509 *sim_root;         /* SIM: the rebuilt simulation root (owned by the caller) */
+    X509 *sim_root; /* SIM: the rebuilt simulation root (owned by the caller) */
 } snp_trust;
 /* Verify the chain of certs up to a trusted root at time at (0 = now). On success *product is the
  * root's product (UNKNOWN for the sim root). Failures are recorded in res; 0 or -1. */
 CC_MUST_CHECK int snp_chain_verify(const snp_certs *certs, X509 *leaf, int vlek, const snp_trust *t, time_t at,
-                     attest_product *product, attest_result *res);
+                                   attest_product *product, attest_result *res);
 /* The product of a pinned AMD root (ARK), or UNKNOWN if x is not one. */
 attest_product snp_pinned_ark(X509 *x);
 /* SHA-256 of a certificate's DER. */

@@ -69,8 +69,15 @@ static void fill_claims(const snp_report *r, attest_product product, attest_prov
 static void check_tcb(const snp_vcek_ext *e, const attest_claims *c, attest_result *res)
 {
     const attest_tcb *t = &c->reported_tcb;
-    const struct { int idx; unsigned v; const char *name; } comp[] = {
-        {1, t->bl, "blSPL"}, {2, t->tee, "teeSPL"}, {3, t->snp, "snpSPL"}, {8, t->ucode, "ucodeSPL"}, {9, t->fmc, "fmcSPL"}};
+    const struct {
+        int idx;
+        unsigned v;
+        const char *name;
+    } comp[] = {{1, t->bl, "blSPL"},
+                {2, t->tee, "teeSPL"},
+                {3, t->snp, "snpSPL"},
+                {8, t->ucode, "ucodeSPL"},
+                {9, t->fmc, "fmcSPL"}};
     for (size_t i = 0; i < sizeof comp / sizeof comp[0]; i++) {
         if (comp[i].idx == 9 && c->product != ATTEST_PRODUCT_TURIN) continue;
         if (!e->has_tcb[comp[i].idx] || e->tcb[comp[i].idx] != comp[i].v) {
@@ -99,9 +106,11 @@ static int tcb_below(const attest_tcb *t, const attest_tcb *min)
 
 static void check_policy(const attest_claims *c, const attest_policy *p, const uint8_t *binding, attest_result *res)
 {
-    if (c->debug) attest_fail(res, ATTEST_ERR_DEBUG, "guest policy 0x%llx allows debugging", (unsigned long long)c->policy);
+    if (c->debug)
+        attest_fail(res, ATTEST_ERR_DEBUG, "guest policy 0x%llx allows debugging", (unsigned long long)c->policy);
     if ((c->policy >> 18) & 1)
-        attest_fail(res, ATTEST_ERR_MIGRATE, "guest policy 0x%llx allows a migration agent", (unsigned long long)c->policy);
+        attest_fail(res, ATTEST_ERR_MIGRATE, "guest policy 0x%llx allows a migration agent",
+                    (unsigned long long)c->policy);
     if (!((c->policy >> 17) & 1) || (c->policy >> 26))
         attest_fail(res, ATTEST_ERR_POLICY_BITS, "guest policy 0x%llx: bit 17 clear or bits 63:26 set",
                     (unsigned long long)c->policy);
@@ -136,8 +145,8 @@ static attest_product decide_product(const snp_report *r, const snp_vcek_ext *e,
 }
 
 attest_err attest_verify(const uint8_t *report, size_t report_len, const uint8_t *endorsements, size_t endorsements_len,
-                         const attest_policy *policy, const uint8_t *expected_binding, time_t at,
-                         attest_claims *claims, attest_result *res)
+                         const attest_policy *policy, const uint8_t *expected_binding, time_t at, attest_claims *claims,
+                         attest_result *res)
 {
     snp_report r;
     snp_certs certs = {0};

@@ -10,7 +10,7 @@
 #include "attest/binding.h"
 #include "x509/cert.h"
 
-static const char record_label[] = "cctsa-binding-record-v1";      /* signed message prefix, then 0x00 */
+static const char record_label[] = "cctsa-binding-record-v1"; /* signed message prefix, then 0x00 */
 static const char report_data_label[] = "cctsa-binding-report-data-v1";
 
 void binding_report_data(const uint8_t transcript_hash[BINDING_HASH_BYTES], uint8_t out[ATTEST_BINDING_BYTES])
@@ -70,8 +70,9 @@ int binding_build(const binding_content *c, const x509_signer *ecdsa, const x509
     int rc = -1;
     *der = NULL, *len = 0;
     if (!esig || !msig || c->nnodes == 0 || c->nnodes > BINDING_MAX_NODES || ecdsa->alg != X509_ALG_ECDSA_P384 ||
-        mldsa->alg != X509_ALG_MLDSA65 || encode_content(c, &tbs, &tlen) != 0 || !(msg = signed_message(tbs, tlen, &mlen)) ||
-        x509_signer_sign(ecdsa, msg, mlen, esig, &elen) != 0 || x509_signer_sign(mldsa, msg, mlen, msig, &mslen) != 0)
+        mldsa->alg != X509_ALG_MLDSA65 || encode_content(c, &tbs, &tlen) != 0 ||
+        !(msg = signed_message(tbs, tlen, &mlen)) || x509_signer_sign(ecdsa, msg, mlen, esig, &elen) != 0 ||
+        x509_signer_sign(mldsa, msg, mlen, msig, &mslen) != 0)
         goto out;
     der_writer w;
     der_writer_init(&w);
@@ -105,7 +106,8 @@ static int parse_node(der_reader *nodes, binding_node *n)
     der_elem chip, rep, certs;
     if (der_enter(nodes, DER_SEQUENCE, &r) != DER_OK || der_expect(&r, DER_OCTET_STRING, &chip) != DER_OK ||
         der_expect(&r, DER_OCTET_STRING, &rep) != DER_OK || der_expect(&r, DER_SEQUENCE, &certs) != DER_OK ||
-        !der_reader_done(&r) || chip.len > ATTEST_CHIP_ID_BYTES || rep.len != ATTEST_REPORT_BYTES || cert_list_ok(&certs))
+        !der_reader_done(&r) || chip.len > ATTEST_CHIP_ID_BYTES || rep.len != ATTEST_REPORT_BYTES ||
+        cert_list_ok(&certs))
         return -1;
     n->chip_id = chip.val, n->chip_id_len = chip.len;
     n->report = rep.val;
@@ -128,9 +130,12 @@ static int parse_content(const der_elem *tbs, binding_content *c)
         der_get_gentime(&tm, &c->time, &millis) != DER_OK || der_enter(&r, DER_SEQUENCE, &nodes) != DER_OK ||
         !der_reader_done(&r))
         return -1;
-    if (prov.len == 3 && !memcmp(prov.val, "sim", 3)) c->provider = ATTEST_PROVIDER_SIM;
-    else if (prov.len == 7 && !memcmp(prov.val, "sev-snp", 7)) c->provider = ATTEST_PROVIDER_SEV_SNP;
-    else return -1;
+    if (prov.len == 3 && !memcmp(prov.val, "sim", 3))
+        c->provider = ATTEST_PROVIDER_SIM;
+    else if (prov.len == 7 && !memcmp(prov.val, "sev-snp", 7))
+        c->provider = ATTEST_PROVIDER_SEV_SNP;
+    else
+        return -1;
     memcpy(c->measurement, meas.val, meas.len);
     memcpy(c->transcript_hash, th.val, th.len);
     c->ecdsa_cert = ec.tlv, c->ecdsa_cert_len = ec.tlvlen;
@@ -160,12 +165,13 @@ int binding_parse(const uint8_t *der, size_t len, binding_view *v)
 const char *binding_err_name(binding_err e)
 {
     static const char *const names[BINDING_ERR_COUNT] = {
-        "format", "provider", "reports", "report_data", "chip_id", "chip_ids_distinct", "certificates", "tcbinfo",
-        "signature.ecdsa", "signature.mldsa"};
+        "format",       "provider", "reports",         "report_data",    "chip_id", "chip_ids_distinct",
+        "certificates", "tcbinfo",  "signature.ecdsa", "signature.mldsa"};
     return (unsigned)e < BINDING_ERR_COUNT ? names[e] : "unknown";
 }
 
-static void line(binding_verdict *out, int fail, binding_err e, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void line(binding_verdict *out, int fail, binding_err e, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 static void line(binding_verdict *out, int fail, binding_err e, const char *fmt, ...)
 {
     if (fail) out->failed |= 1u << e;
@@ -201,11 +207,13 @@ static void verify_nodes(const binding_content *c, const attest_policy *policy, 
         hex8(claims[i].chip_id, claims[i].chip_id_len, chip);
         uint32_t other = res.failed & ~(1u << ATTEST_ERR_REPORT_DATA);
         for (int e = 1; e < ATTEST_ERR_COUNT; e++)
-            if (other & (1u << e)) snprintf(names + strlen(names), sizeof names - strlen(names), " %s", attest_err_name((attest_err)e));
+            if (other & (1u << e))
+                snprintf(names + strlen(names), sizeof names - strlen(names), " %s", attest_err_name((attest_err)e));
         line(out, other != 0, BINDING_ERR_REPORT, "node %zu (chip %s, %s): %s%s", i + 1, chip[0] ? chip : "none",
              attest_product_name(claims[i].product), other ? "rejected:" : "report, chain and policy verified", names);
         line(out, (res.failed >> ATTEST_ERR_REPORT_DATA) & 1, BINDING_ERR_REPORT_DATA, "node %zu REPORT_DATA %s", i + 1,
-             (res.failed >> ATTEST_ERR_REPORT_DATA) & 1 ? "is not the record's binding" : "binds the DKG transcript hash");
+             (res.failed >> ATTEST_ERR_REPORT_DATA) & 1 ? "is not the record's binding"
+                                                        : "binds the DKG transcript hash");
         int chip_ok = n->chip_id_len == claims[i].chip_id_len && !memcmp(n->chip_id, claims[i].chip_id, n->chip_id_len);
         line(out, !chip_ok, BINDING_ERR_CHIP_ID, "node %zu chip id field %s the report's CHIP_ID", i + 1,
              chip_ok ? "equals" : "differs from");

@@ -22,7 +22,7 @@
 #define BINDING_MAX_BYTES (1u << 20)
 
 typedef struct {
-    const uint8_t *chip_id;      /* as in the report: 64 bytes, 8 on Turin, empty for VLEK/masked */
+    const uint8_t *chip_id; /* as in the report: 64 bytes, 8 on Turin, empty for VLEK/masked */
     size_t chip_id_len;
     const uint8_t *report;       /* 1184 bytes */
     const uint8_t *endorsements; /* concatenated DER certificates */
@@ -46,13 +46,13 @@ void binding_report_data(const uint8_t transcript_hash[BINDING_HASH_BYTES], uint
 
 /* Encode and sign (ecdsa: X509_ALG_ECDSA_P384 signer, mldsa: X509_ALG_MLDSA65 signer). The signed
  * message is "cctsa-binding-record-v1" || 0x00 || DER(BindingContent). *der malloc'd. 0 or -1. */
-CC_MUST_CHECK int binding_build(const binding_content *c, const x509_signer *ecdsa, const x509_signer *mldsa, uint8_t **der,
-                  size_t *len);
+CC_MUST_CHECK int binding_build(const binding_content *c, const x509_signer *ecdsa, const x509_signer *mldsa,
+                                uint8_t **der, size_t *len);
 
 /* Strict parse; spans point into der. 0 or -1. */
 typedef struct {
     binding_content c;
-    const uint8_t *tbs;                /* BindingContent TLV */
+    const uint8_t *tbs; /* BindingContent TLV */
     size_t tbs_len;
     const uint8_t *ecdsa_sig, *mldsa_sig;
     size_t ecdsa_sig_len, mldsa_sig_len;
@@ -61,23 +61,23 @@ CC_MUST_CHECK int binding_parse(const uint8_t *der, size_t len, binding_view *v)
 
 /* Checks of the record, each its own bit in binding_verdict.failed. */
 typedef enum {
-    BINDING_ERR_FORMAT = 0,      /* not a well-formed binding record */
-    BINDING_ERR_PROVIDER,        /* record's provider differs from the verifier's configured one */
-    BINDING_ERR_REPORT,          /* a node's report or chain failed attest_verify (see lines) */
-    BINDING_ERR_REPORT_DATA,     /* a report's REPORT_DATA is not the record's binding */
-    BINDING_ERR_CHIP_ID,         /* a node's chip id field differs from its report's CHIP_ID */
-    BINDING_ERR_CHIPS_DISTINCT,  /* chip ids repeat or are missing (VLEK, masked) */
-    BINDING_ERR_CERT,            /* a TSA certificate: parse, key algorithm, TSA profile or chain to --ca */
-    BINDING_ERR_TCBINFO,         /* a certificate's TcbInfo measurement differs from the record's */
-    BINDING_ERR_SIG_ECDSA,       /* the ECDSA P-384 group signature */
-    BINDING_ERR_SIG_MLDSA,       /* the ML-DSA-65 group signature */
+    BINDING_ERR_FORMAT = 0,     /* not a well-formed binding record */
+    BINDING_ERR_PROVIDER,       /* record's provider differs from the verifier's configured one */
+    BINDING_ERR_REPORT,         /* a node's report or chain failed attest_verify (see lines) */
+    BINDING_ERR_REPORT_DATA,    /* a report's REPORT_DATA is not the record's binding */
+    BINDING_ERR_CHIP_ID,        /* a node's chip id field differs from its report's CHIP_ID */
+    BINDING_ERR_CHIPS_DISTINCT, /* chip ids repeat or are missing (VLEK, masked) */
+    BINDING_ERR_CERT,           /* a TSA certificate: parse, key algorithm, TSA profile or chain to --ca */
+    BINDING_ERR_TCBINFO,        /* a certificate's TcbInfo measurement differs from the record's */
+    BINDING_ERR_SIG_ECDSA,      /* the ECDSA P-384 group signature */
+    BINDING_ERR_SIG_MLDSA,      /* the ML-DSA-65 group signature */
     BINDING_ERR_COUNT
 } binding_err;
 const char *binding_err_name(binding_err e);
 
 #define BINDING_MAX_LINES 48
 typedef struct {
-    uint32_t failed;             /* bit (1 << binding_err) per failed check */
+    uint32_t failed; /* bit (1 << binding_err) per failed check */
     int nlines;
     char lines[BINDING_MAX_LINES][200]; /* one line per check performed, in order */
 } binding_verdict;
@@ -87,6 +87,6 @@ typedef struct {
  * REPORT_DATA, chip ids, both certificates (TSA profile, chain to one of the CA certificates at the
  * record's time, TcbInfo measurement) and both signatures. 0 if every check passed, else -1. */
 CC_MUST_CHECK int binding_verify(const uint8_t *der, size_t len, const attest_policy *policy, const uint8_t *const *ca,
-                   const size_t *ca_len, int nca, binding_verdict *out);
+                                 const size_t *ca_len, int nca, binding_verdict *out);
 
 #endif

@@ -104,7 +104,8 @@ static int add_vcek_exts(X509 *x, const uint8_t chip_id[ATTEST_CHIP_ID_BYTES])
     static const uint8_t product[] = {0x16, 8, 'M', 'i', 'l', 'a', 'n', '-', 'B', '0'};
     static const uint8_t zero[] = {0x02, 1, 0};
     int ok = add_amd_ext(x, "1", zero, 3) && add_amd_ext(x, "2", product, sizeof product) &&
-             add_amd_int(x, "3.1", sim_tcb.bl) && add_amd_int(x, "3.2", sim_tcb.tee) && add_amd_int(x, "3.3", sim_tcb.snp);
+             add_amd_int(x, "3.1", sim_tcb.bl) && add_amd_int(x, "3.2", sim_tcb.tee) &&
+             add_amd_int(x, "3.3", sim_tcb.snp);
     for (int i = 4; ok && i <= 7; i++) {
         char s[16];
         snprintf(s, sizeof s, "3.%d", i);
@@ -119,13 +120,14 @@ static X509 *make_cert(EVP_PKEY *key, const char *cn, X509 *issuer, EVP_PKEY *is
 {
     X509 *x = X509_new();
     X509_NAME *name = X509_NAME_new();
-    int ok = x && name && X509_set_version(x, 2) == 1 && ASN1_INTEGER_set(X509_get_serialNumber(x), 1) == 1 &&
-             X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC, (const unsigned char *)"cctsa simulation", -1, -1, 0) &&
-             X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *)cn, -1, -1, 0) &&
-             X509_set_subject_name(x, name) == 1 &&
-             X509_set_issuer_name(x, issuer ? X509_get_subject_name(issuer) : name) == 1 &&
-             ASN1_TIME_set(X509_getm_notBefore(x), SIM_NOT_BEFORE) && ASN1_TIME_set(X509_getm_notAfter(x), SIM_NOT_AFTER) &&
-             X509_set_pubkey(x, key) == 1;
+    int ok =
+        x && name && X509_set_version(x, 2) == 1 && ASN1_INTEGER_set(X509_get_serialNumber(x), 1) == 1 &&
+        X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC, (const unsigned char *)"cctsa simulation", -1, -1, 0) &&
+        X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *)cn, -1, -1, 0) &&
+        X509_set_subject_name(x, name) == 1 &&
+        X509_set_issuer_name(x, issuer ? X509_get_subject_name(issuer) : name) == 1 &&
+        ASN1_TIME_set(X509_getm_notBefore(x), SIM_NOT_BEFORE) && ASN1_TIME_set(X509_getm_notAfter(x), SIM_NOT_AFTER) &&
+        X509_set_pubkey(x, key) == 1;
     if (ok && ca_pathlen >= 0) {
         char bc[48];
         snprintf(bc, sizeof bc, ca_pathlen > 0 ? "critical,CA:TRUE" : "critical,CA:TRUE,pathlen:0");
@@ -189,26 +191,26 @@ static void build_report(uint8_t *rep, const uint8_t *measurement, const uint8_t
 {
     uint64_t tcb = tcb_encode(&sim_tcb);
     memset(rep, 0, ATTEST_REPORT_BYTES);
-    rep[0x000] = 3;                  /* VERSION */
-    put_le64(rep + 0x008, 0x30000);  /* POLICY: reserved bit 17, SMT allowed, ABI 0.0 */
-    rep[0x034] = 1;                  /* SIGNATURE_ALGO: ECDSA P-384 SHA-384 */
-    put_le64(rep + 0x038, tcb);      /* CURRENT_TCB */
-    put_le64(rep + 0x040, 0x3);      /* PLATFORM_INFO: SMT_EN, TSME_EN */
+    rep[0x000] = 3;                 /* VERSION */
+    put_le64(rep + 0x008, 0x30000); /* POLICY: reserved bit 17, SMT allowed, ABI 0.0 */
+    rep[0x034] = 1;                 /* SIGNATURE_ALGO: ECDSA P-384 SHA-384 */
+    put_le64(rep + 0x038, tcb);     /* CURRENT_TCB */
+    put_le64(rep + 0x040, 0x3);     /* PLATFORM_INFO: SMT_EN, TSME_EN */
     memcpy(rep + 0x050, binding, ATTEST_BINDING_BYTES);
     memcpy(rep + 0x090, measurement, ATTEST_MEASUREMENT_BYTES);
-    memset(rep + 0x160, 0xFF, 32);   /* REPORT_ID_MA: no migration agent */
-    put_le64(rep + 0x180, tcb);      /* REPORTED_TCB */
+    memset(rep + 0x160, 0xFF, 32);                           /* REPORT_ID_MA: no migration agent */
+    put_le64(rep + 0x180, tcb);                              /* REPORTED_TCB */
     rep[0x188] = 0x19, rep[0x189] = 0x01, rep[0x18A] = 0x01; /* CPUID: Milan B0 */
     memcpy(rep + 0x1A0, chip_id, ATTEST_CHIP_ID_BYTES);
-    put_le64(rep + 0x1E0, tcb);      /* COMMITTED_TCB */
+    put_le64(rep + 0x1E0, tcb);                       /* COMMITTED_TCB */
     rep[0x1E8] = 31, rep[0x1E9] = 55, rep[0x1EA] = 1; /* firmware 1.55.31 */
     rep[0x1EC] = 31, rep[0x1ED] = 55, rep[0x1EE] = 1;
-    put_le64(rep + 0x1F0, tcb);      /* LAUNCH_TCB */
+    put_le64(rep + 0x1F0, tcb); /* LAUNCH_TCB */
 }
 
 attest_err attest_sim_evidence(const uint8_t measurement[ATTEST_MEASUREMENT_BYTES],
-                               const uint8_t binding[ATTEST_BINDING_BYTES],
-                               const uint8_t chip_id[ATTEST_CHIP_ID_BYTES], attest_evidence *ev)
+                               const uint8_t binding[ATTEST_BINDING_BYTES], const uint8_t chip_id[ATTEST_CHIP_ID_BYTES],
+                               attest_evidence *ev)
 {
     uint8_t vcek_seed[ATTEST_CHIP_ID_BYTES + 8];
     memcpy(vcek_seed, chip_id, ATTEST_CHIP_ID_BYTES);
@@ -275,8 +277,8 @@ static EVP_MD_CTX *measure_begin(void)
 int attest_sim_measure(const char *exe_path, const char *config_path, uint8_t out[ATTEST_MEASUREMENT_BYTES])
 {
     EVP_MD_CTX *md = measure_begin();
-    int ok = md && hash_file(md, exe_path) == 0 && hash_file(md, config_path) == 0 &&
-             EVP_DigestFinal_ex(md, out, NULL) == 1;
+    int ok =
+        md && hash_file(md, exe_path) == 0 && hash_file(md, config_path) == 0 && EVP_DigestFinal_ex(md, out, NULL) == 1;
     EVP_MD_CTX_free(md);
     return ok ? 0 : -1;
 }

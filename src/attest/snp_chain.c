@@ -39,10 +39,7 @@ attest_product snp_pinned_ark(X509 *x)
     return ATTEST_PRODUCT_UNKNOWN;
 }
 
-static int self_signed(X509 *x)
-{
-    return X509_check_issued(x, x) == X509_V_OK;
-}
+static int self_signed(X509 *x) { return X509_check_issued(x, x) == X509_V_OK; }
 
 static int cn_is(X509 *x, const char *want)
 {
@@ -68,13 +65,12 @@ static void map_x509_error(int err, attest_result *res)
     case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
         attest_fail(res, ATTEST_ERR_ROOT, "endorsement chain does not reach a trusted root: %s", msg);
         break;
-    default:
-        attest_fail(res, ATTEST_ERR_CHAIN, "endorsement chain: %s", msg);
+    default: attest_fail(res, ATTEST_ERR_CHAIN, "endorsement chain: %s", msg);
     }
 }
 
 /* CNs and profile of a verified 3-certificate chain. */
-static void check_profile(STACK_OF(X509) *chain, int vlek, const snp_trust *t, attest_product product,
+static void check_profile(STACK_OF(X509) * chain, int vlek, const snp_trust *t, attest_product product,
                           attest_result *res)
 {
     X509 *leaf = sk_X509_value(chain, 0), *mid = sk_X509_value(chain, 1), *root = sk_X509_value(chain, 2);

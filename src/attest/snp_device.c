@@ -99,7 +99,8 @@ out:
 static attest_err via_ioctl(const uint8_t *binding, attest_evidence *ev, char *why, size_t whylen)
 {
     int fd = open(SEV_GUEST_DEV, O_RDWR | O_CLOEXEC);
-    if (fd < 0) return dev_fail(ATTEST_ERR_DEVICE, why, whylen, "sev-snp: cannot open %s: %s", SEV_GUEST_DEV, strerror(errno));
+    if (fd < 0)
+        return dev_fail(ATTEST_ERR_DEVICE, why, whylen, "sev-snp: cannot open %s: %s", SEV_GUEST_DEV, strerror(errno));
     struct snp_report_req req;
     struct snp_report_resp resp;
     struct snp_guest_request_ioctl io;
@@ -114,8 +115,10 @@ static attest_err via_ioctl(const uint8_t *binding, attest_evidence *ev, char *w
         return dev_fail(ATTEST_ERR_DEVICE, why, whylen, "sev-snp: SNP_GET_REPORT failed: %s (exitinfo2 0x%llx)",
                         strerror(errno), (unsigned long long)io.exitinfo2);
     /* MSG_REPORT_RSP: status u32, report_size u32, 24 reserved bytes, then the report. */
-    uint32_t status = (uint32_t)resp.data[0] | (uint32_t)resp.data[1] << 8 | (uint32_t)resp.data[2] << 16 | (uint32_t)resp.data[3] << 24;
-    uint32_t size = (uint32_t)resp.data[4] | (uint32_t)resp.data[5] << 8 | (uint32_t)resp.data[6] << 16 | (uint32_t)resp.data[7] << 24;
+    uint32_t status = (uint32_t)resp.data[0] | (uint32_t)resp.data[1] << 8 | (uint32_t)resp.data[2] << 16 |
+                      (uint32_t)resp.data[3] << 24;
+    uint32_t size = (uint32_t)resp.data[4] | (uint32_t)resp.data[5] << 8 | (uint32_t)resp.data[6] << 16 |
+                    (uint32_t)resp.data[7] << 24;
     if (status != 0 || size != ATTEST_REPORT_BYTES)
         return dev_fail(ATTEST_ERR_DEVICE, why, whylen, "sev-snp: firmware status 0x%x, report size %u", status, size);
     memcpy(ev->report, resp.data + 0x20, ATTEST_REPORT_BYTES);

@@ -104,9 +104,12 @@ int snp_certs_parse(const uint8_t *in, size_t len, snp_certs *out)
     memset(out, 0, sizeof *out);
     int rc;
     if (!in || len == 0 || len > ATTEST_MAX_ENDORSEMENT_BYTES) return -1;
-    if (len >= 24 && ghcb_known(in)) rc = parse_ghcb(in, len, out);
-    else if (in[0] == 0x30) rc = parse_der_list(in, len, out);
-    else rc = parse_pem(in, len, out);
+    if (len >= 24 && ghcb_known(in))
+        rc = parse_ghcb(in, len, out);
+    else if (in[0] == 0x30)
+        rc = parse_der_list(in, len, out);
+    else
+        rc = parse_pem(in, len, out);
     if (rc != 0) snp_certs_free(out);
     return rc;
 }
@@ -231,8 +234,10 @@ int snp_vcek_ext_parse(X509 *leaf, snp_vcek_ext *e)
 
 attest_product snp_product_from_name(const char *name)
 {
-    static const struct { const char *prefix; attest_product p; } names[] = {
-        {"Milan", ATTEST_PRODUCT_MILAN}, {"Genoa", ATTEST_PRODUCT_GENOA}, {"Turin", ATTEST_PRODUCT_TURIN}};
+    static const struct {
+        const char *prefix;
+        attest_product p;
+    } names[] = {{"Milan", ATTEST_PRODUCT_MILAN}, {"Genoa", ATTEST_PRODUCT_GENOA}, {"Turin", ATTEST_PRODUCT_TURIN}};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         size_t k = strlen(names[i].prefix);
         if (!strncmp(name, names[i].prefix, k) && (name[k] == 0 || name[k] == '-')) return names[i].p;

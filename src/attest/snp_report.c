@@ -12,10 +12,7 @@ static uint32_t le32(const uint8_t *p)
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-static uint64_t le64(const uint8_t *p)
-{
-    return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
-}
+static uint64_t le64(const uint8_t *p) { return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32; }
 
 static int all_zero(const uint8_t *p, size_t n)
 {
@@ -101,9 +98,11 @@ int snp_report_parse(const uint8_t *b, size_t len, snp_report *r, attest_result 
     /* Must-be-zero ranges: signer info bits 31:5, 0x04C, 0x188/0x18B-0x19F, the reserved bytes of
      * the firmware versions, 0x1F8-0x207 before v5, 0x208-0x29F, the unused upper 24 bytes of R
      * and S and everything after S. */
-    static const struct { uint16_t off, len; } mbz[] = {
-        {0x04C, 4}, {0x18B, 0x15}, {0x1EB, 1}, {0x1EF, 1}, {0x208, 0x98},
-        {0x2A0 + 48, 24}, {0x2E8 + 48, 24}, {0x330, 0x170},
+    static const struct {
+        uint16_t off, len;
+    } mbz[] = {
+        {0x04C, 4},    {0x18B, 0x15},    {0x1EB, 1},       {0x1EF, 1},
+        {0x208, 0x98}, {0x2A0 + 48, 24}, {0x2E8 + 48, 24}, {0x330, 0x170},
     };
     const char *where = NULL;
     if (r->signer_info >> 5) where = "signer info bits 31:5";

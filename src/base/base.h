@@ -101,26 +101,47 @@ typedef struct {
     const char *name; /* "--data" */
     cc_opt_kind kind;
     void *dest;
-    long min, max;                           /* CC_OPT_INT, CC_OPT_LONG, CC_OPT_UINT */
+    long min, max;                            /* CC_OPT_INT, CC_OPT_LONG, CC_OPT_UINT */
     int (*fn)(void *dest, const char *value); /* CC_OPT_FN */
-    const char *takes;                       /* what the value is, for errors: "1..100 seconds" (NULL:
+    const char *takes;                        /* what the value is, for errors: "1..100 seconds" (NULL:
                                                 the range, or "a value") */
 } cc_opt;
 /* Table rows. */
-#define CC_FLAG_OPT(n, d) {.name = (n), .kind = CC_OPT_FLAG, .dest = (d)}
-#define CC_CLEAR_OPT(n, d) {.name = (n), .kind = CC_OPT_CLEAR, .dest = (d)}
-#define CC_STR_OPT(n, d) {.name = (n), .kind = CC_OPT_STR, .dest = (d)}
-#define CC_INT_OPT(n, d, lo, hi) {.name = (n), .kind = CC_OPT_INT, .dest = (d), .min = (lo), .max = (hi)}
-#define CC_LONG_OPT(n, d, lo, hi, t) {.name = (n), .kind = CC_OPT_LONG, .dest = (d), .min = (lo), .max = (hi), .takes = (t)}
-#define CC_UINT_OPT(n, d, lo, hi) {.name = (n), .kind = CC_OPT_UINT, .dest = (d), .min = (lo), .max = (hi)}
-#define CC_FN_OPT(n, d, f, t) {.name = (n), .kind = CC_OPT_FN, .dest = (d), .fn = (f), .takes = (t)}
+#define CC_FLAG_OPT(n, d)                                                                                              \
+    {                                                                                                                  \
+        .name = (n), .kind = CC_OPT_FLAG, .dest = (d)                                                                  \
+    }
+#define CC_CLEAR_OPT(n, d)                                                                                             \
+    {                                                                                                                  \
+        .name = (n), .kind = CC_OPT_CLEAR, .dest = (d)                                                                 \
+    }
+#define CC_STR_OPT(n, d)                                                                                               \
+    {                                                                                                                  \
+        .name = (n), .kind = CC_OPT_STR, .dest = (d)                                                                   \
+    }
+#define CC_INT_OPT(n, d, lo, hi)                                                                                       \
+    {                                                                                                                  \
+        .name = (n), .kind = CC_OPT_INT, .dest = (d), .min = (lo), .max = (hi)                                         \
+    }
+#define CC_LONG_OPT(n, d, lo, hi, t)                                                                                   \
+    {                                                                                                                  \
+        .name = (n), .kind = CC_OPT_LONG, .dest = (d), .min = (lo), .max = (hi), .takes = (t)                          \
+    }
+#define CC_UINT_OPT(n, d, lo, hi)                                                                                      \
+    {                                                                                                                  \
+        .name = (n), .kind = CC_OPT_UINT, .dest = (d), .min = (lo), .max = (hi)                                        \
+    }
+#define CC_FN_OPT(n, d, f, t)                                                                                          \
+    {                                                                                                                  \
+        .name = (n), .kind = CC_OPT_FN, .dest = (d), .fn = (f), .takes = (t)                                           \
+    }
 #define CC_NOPTS(table) (sizeof(table) / sizeof((table)[0]))
 /* Parse argv[1..argc) against opts[0..nopts). Positional arguments go to pos[0..npos_max) in order
  * (*npos = their number; pos may be NULL when there are none). 0, or -1 with a one-line reason in
  * why: "unknown option '--x'", "--samples needs a value", "--samples takes 1..100, got 'x'",
  * "unexpected argument 'y'". Outputs set before the bad option keep their new values. */
-CC_MUST_CHECK int cc_opts_parse(int argc, char **argv, const cc_opt *opts, size_t nopts, const char **pos,
-                                int npos_max, int *npos, char *why, size_t cap);
+CC_MUST_CHECK int cc_opts_parse(int argc, char **argv, const cc_opt *opts, size_t nopts, const char **pos, int npos_max,
+                                int *npos, char *why, size_t cap);
 /* 1 if -h or --help is among argv[1..argc) (before any "--"). */
 int cc_opts_wants_help(int argc, char **argv);
 
@@ -128,8 +149,16 @@ int cc_opts_wants_help(int argc, char **argv);
  * JSON (cc_log_set_format, `--log-format json`, or CCTSA_LOG_FORMAT=json in the environment): one
  * object per line, {"time":RFC 3339 UTC,"level":...,"component":tag[,"node":...],"msg":...[,key:value...]}.
  * Never log secrets; log a request by its imprint hash ("imprint"), never its content. ---- */
-typedef enum { CC_LOG_DEBUG = 0, CC_LOG_INFO, CC_LOG_WARN, CC_LOG_ERROR } cc_log_level;
-typedef enum { CC_LOG_TEXT = 0, CC_LOG_JSON = 1 } cc_log_format;
+typedef enum {
+    CC_LOG_DEBUG = 0,
+    CC_LOG_INFO,
+    CC_LOG_WARN,
+    CC_LOG_ERROR
+} cc_log_level;
+typedef enum {
+    CC_LOG_TEXT = 0,
+    CC_LOG_JSON = 1
+} cc_log_format;
 void cc_log_set_level(cc_log_level min);
 void cc_log_set_format(cc_log_format f);
 /* "text" or "json" -> the format; -1 if neither. */
@@ -143,6 +172,7 @@ void cc_vlog(cc_log_level level, const char *tag, const char *fmt, va_list ap) C
 typedef struct {
     const char *key, *val;
 } cc_log_kv;
-void cc_log_event(cc_log_level level, const char *tag, const cc_log_kv *kv, size_t n, const char *fmt, ...) CC_PRINTF(5, 6);
+void cc_log_event(cc_log_level level, const char *tag, const cc_log_kv *kv, size_t n, const char *fmt, ...)
+    CC_PRINTF(5, 6);
 
 #endif

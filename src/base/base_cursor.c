@@ -38,7 +38,4 @@ uint32_t cc_cursor_u32be(cc_cursor *c)
     return b ? (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3] : 0;
 }
 
-int cc_cursor_done(const cc_cursor *c)
-{
-    return !c->err && c->off == c->len;
-}
+int cc_cursor_done(const cc_cursor *c) { return !c->err && c->off == c->len; }

@@ -36,8 +36,10 @@ int cc_file_read(const char *path, size_t max, uint8_t **buf, size_t *len)
             break;
         }
         if (n < cap) {
-            if (ferror(f)) err = EIO;
-            else rc = 0;
+            if (ferror(f))
+                err = EIO;
+            else
+                rc = 0;
             break;
         }
         uint8_t *bigger = malloc(cap * 2 + 1); /* grow by copy and wipe, not realloc */

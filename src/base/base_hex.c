@@ -11,10 +11,7 @@ static int nibble(char c)
     return -1;
 }
 
-static int is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
+static int is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
 
 int cc_hex_decode(const char *hex, size_t hexlen, uint8_t *out, size_t cap, size_t *outlen, unsigned flags)
 {

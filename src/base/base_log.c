@@ -11,25 +11,16 @@ static cc_log_level g_min = CC_LOG_INFO;
 static atomic_int g_format = -1; /* -1: not chosen yet, read CCTSA_LOG_FORMAT once */
 static char g_node[33];
 
-void cc_log_set_level(cc_log_level min)
-{
-    g_min = min;
-}
+void cc_log_set_level(cc_log_level min) { g_min = min; }
 
 int cc_log_format_parse(const char *s)
 {
     return !s ? -1 : !strcmp(s, "text") ? CC_LOG_TEXT : !strcmp(s, "json") ? CC_LOG_JSON : -1;
 }
 
-void cc_log_set_format(cc_log_format f)
-{
-    atomic_store(&g_format, (int)f);
-}
+void cc_log_set_format(cc_log_format f) { atomic_store(&g_format, (int)f); }
 
-void cc_log_set_node(const char *name)
-{
-    snprintf(g_node, sizeof g_node, "%s", name ? name : "");
-}
+void cc_log_set_node(const char *name) { snprintf(g_node, sizeof g_node, "%s", name ? name : ""); }
 
 static cc_log_format format(void)
 {
@@ -68,11 +59,15 @@ static size_t json_str(char *out, size_t cap, size_t n, const char *s, size_t ma
     if (n + 1 < cap) out[n++] = '"';
     for (; s < end && n + 7 < cap; s++) {
         unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') out[n++] = '\\', out[n++] = (char)c;
-        else if (c == '\n') out[n++] = '\\', out[n++] = 'n';
+        if (c == '"' || c == '\\')
+            out[n++] = '\\', out[n++] = (char)c;
+        else if (c == '\n')
+            out[n++] = '\\', out[n++] = 'n';
         else if (c < 0x20 || c == 0x7f)
-            out[n++] = '\\', out[n++] = 'u', out[n++] = '0', out[n++] = '0', out[n++] = hex[c >> 4], out[n++] = hex[c & 15];
-        else out[n++] = (char)c; /* UTF-8 passes through */
+            out[n++] = '\\', out[n++] = 'u', out[n++] = '0', out[n++] = '0', out[n++] = hex[c >> 4],
+            out[n++] = hex[c & 15];
+        else
+            out[n++] = (char)c; /* UTF-8 passes through */
     }
     if (n + 1 < cap) out[n++] = '"';
     out[n < cap ? n : cap - 1] = 0;
@@ -117,7 +112,8 @@ static void emit(cc_log_level level, const char *tag, const cc_log_kv *kv, size_
         n = add(line, sizeof line, n, "{\"time\":\""), n = add(line, sizeof line, n, now);
         n = add(line, sizeof line, n, "\",\"level\":\""), n = add(line, sizeof line, n, names[level]);
         n = add(line, sizeof line, n, "\",\"component\":"), n = json_str(line, sizeof line, n, tag, LOG_MAX_VALUE);
-        if (g_node[0]) n = add(line, sizeof line, n, ",\"node\":"), n = json_str(line, sizeof line, n, g_node, LOG_MAX_VALUE);
+        if (g_node[0])
+            n = add(line, sizeof line, n, ",\"node\":"), n = json_str(line, sizeof line, n, g_node, LOG_MAX_VALUE);
         n = add(line, sizeof line, n, ",\"msg\":"), n = json_str(line, sizeof line, n, msg, sizeof msg);
         for (size_t i = 0; i < nkv && i < LOG_MAX_FIELDS; i++) {
             n = add(line, sizeof line, n, ","), n = json_str(line, sizeof line, n, kv[i].key, LOG_MAX_VALUE);
@@ -129,10 +125,7 @@ static void emit(cc_log_level level, const char *tag, const cc_log_kv *kv, size_
     fprintf(stderr, "%s\n", line);
 }
 
-void cc_vlog(cc_log_level level, const char *tag, const char *fmt, va_list ap)
-{
-    emit(level, tag, NULL, 0, fmt, ap);
-}
+void cc_vlog(cc_log_level level, const char *tag, const char *fmt, va_list ap) { emit(level, tag, NULL, 0, fmt, ap); }
 
 void cc_log(cc_log_level level, const char *tag, const char *fmt, ...)
 {

@@ -43,13 +43,18 @@ static int apply(const cc_opt *o, const char *v, char *why, size_t cap)
     case CC_OPT_LONG:
     case CC_OPT_UINT:
         if (parse_range(v, o->min, o->max, &x) == 0) {
-            if (o->kind == CC_OPT_INT) *(int *)o->dest = (int)x;
-            else if (o->kind == CC_OPT_UINT) *(unsigned *)o->dest = (unsigned)x;
-            else *(long *)o->dest = x;
+            if (o->kind == CC_OPT_INT)
+                *(int *)o->dest = (int)x;
+            else if (o->kind == CC_OPT_UINT)
+                *(unsigned *)o->dest = (unsigned)x;
+            else
+                *(long *)o->dest = x;
             return 0;
         }
-        if (o->takes) snprintf(why, cap, "%s takes %s, got '%s'", o->name, o->takes, v);
-        else snprintf(why, cap, "%s takes %ld..%ld, got '%s'", o->name, o->min, o->max, v);
+        if (o->takes)
+            snprintf(why, cap, "%s takes %s, got '%s'", o->name, o->takes, v);
+        else
+            snprintf(why, cap, "%s takes %ld..%ld, got '%s'", o->name, o->min, o->max, v);
         return -1;
     case CC_OPT_FN:
         if (o->fn(o->dest, v) == 0) return 0;

@@ -46,9 +46,10 @@ static int attest_report(int argc, char **argv)
 {
     const char *nonce = NULL, *provider = "sev-snp", *out = "report.bin", *certs_out = "certs.der", *exe = NULL,
                *config = NULL, *label = "";
-    const cc_opt opts[] = {CC_STR_OPT("--nonce", &nonce), CC_STR_OPT("--provider", &provider), CC_STR_OPT("--out", &out),
-                           CC_STR_OPT("--certs-out", &certs_out), CC_STR_OPT("--exe", &exe),
-                           CC_STR_OPT("--config", &config), CC_STR_OPT("--chip-label", &label)};
+    const cc_opt opts[] = {CC_STR_OPT("--nonce", &nonce),     CC_STR_OPT("--provider", &provider),
+                           CC_STR_OPT("--out", &out),         CC_STR_OPT("--certs-out", &certs_out),
+                           CC_STR_OPT("--exe", &exe),         CC_STR_OPT("--config", &config),
+                           CC_STR_OPT("--chip-label", &label)};
     if (cli_opts("attest report", argc - 1, argv + 1, opts, CC_NOPTS(opts), NULL, 0, NULL) != 0) return 2;
     uint8_t binding[ATTEST_BINDING_BYTES];
     if (!nonce || parse_nonce(nonce, binding) != 0)
@@ -62,7 +63,8 @@ static int attest_report(int argc, char **argv)
     } else if (!strcmp(provider, "sim")) {
         uint8_t m[ATTEST_MEASUREMENT_BYTES], chip[ATTEST_CHIP_ID_BYTES];
         if (!exe || !config) return cli_error("attest report: --provider sim needs --exe FILE and --config FILE"), 2;
-        if (attest_sim_measure(exe, config, m) != 0) return cli_error("attest report: cannot read %s or %s", exe, config), 1;
+        if (attest_sim_measure(exe, config, m) != 0)
+            return cli_error("attest report: cannot read %s or %s", exe, config), 1;
         if (attest_sim_chip_id(label, chip) != 0) return cli_error("attest report: cannot derive the sim chip id"), 1;
         rc = attest_sim_evidence(m, binding, chip, &ev);
         if (rc) snprintf(why, sizeof why, "sim: cannot sign the report");
@@ -72,9 +74,11 @@ static int attest_report(int argc, char **argv)
     if (rc != ATTEST_OK) return fprintf(stderr, "%s\n", why), 1;
     int bad = cc_file_write(out, ev.report, sizeof ev.report, 0) != 0 ||
               (ev.endorsements_len && cc_file_write(certs_out, ev.endorsements, ev.endorsements_len, 0) != 0);
-    if (bad) cli_error("attest report: cannot write %s or %s", out, certs_out);
-    else printf("report (%s, %d bytes): %s\n%s", provider, ATTEST_REPORT_BYTES, out,
-                ev.endorsements_len ? "" : "no endorsement certificates from the platform\n");
+    if (bad)
+        cli_error("attest report: cannot write %s or %s", out, certs_out);
+    else
+        printf("report (%s, %d bytes): %s\n%s", provider, ATTEST_REPORT_BYTES, out,
+               ev.endorsements_len ? "" : "no endorsement certificates from the platform\n");
     if (!bad && ev.endorsements_len) printf("endorsements (DER): %s\n", certs_out);
     attest_evidence_free(&ev);
     return bad;
@@ -121,8 +125,13 @@ static int attest_verify_cmd(int argc, char **argv)
     size_t blob_len = 0, certs_len = 0, off = 0;
     int json = 0, has_binding = 0, has_m = 0, rc = 2;
     time_t at = 0;
-    verify_args va = {.certs = &certs, .certs_len = &certs_len, .m = m, .has_m = &has_m, .binding = binding,
-                      .has_binding = &has_binding, .at = &at};
+    verify_args va = {.certs = &certs,
+                      .certs_len = &certs_len,
+                      .m = m,
+                      .has_m = &has_m,
+                      .binding = binding,
+                      .has_binding = &has_binding,
+                      .at = &at};
     const cc_opt opts[] = {
         CC_FLAG_OPT("--json", &json),
         CC_STR_OPT("--report", &report_path),

@@ -33,7 +33,8 @@ int cli_parse_rfc3339(const char *s, time_t *out)
     const char *p = s + 19;
     if (*p == '.') {
         if (p[1] < '0' || p[1] > '9') return -1;
-        for (p++; *p >= '0' && *p <= '9'; p++) {}
+        for (p++; *p >= '0' && *p <= '9'; p++) {
+        }
     }
     int sign = 0;
     if ((*p == 'Z' || *p == 'z') && p[1] == 0) {
@@ -119,15 +120,21 @@ static void tcb(FILE *out, const char *name, const attest_tcb *t, int json)
 
 void cli_print_attest(FILE *out, const attest_claims *c, const attest_result *res, int json)
 {
-    const struct { const char *name; const uint8_t *b; size_t n; } fields[] = {
-        {"measurement", c->measurement, 48}, {"host_data", c->host_data, 32},
-        {"report_data", c->report_data, 64}, {"chip_id", c->chip_id, c->chip_id_len}};
+    const struct {
+        const char *name;
+        const uint8_t *b;
+        size_t n;
+    } fields[] = {{"measurement", c->measurement, 48},
+                  {"host_data", c->host_data, 32},
+                  {"report_data", c->report_data, 64},
+                  {"chip_id", c->chip_id, c->chip_id_len}};
     if (json) {
-        fprintf(out, "{\"verdict\":\"%s\",\"provider\":\"%s\",\"product\":\"%s\",\"version\":%u,\"guest_svn\":%u,"
-                     "\"policy\":\"0x%llx\",\"debug\":%s,\"vmpl\":%u,\"signing_key\":\"%s\",",
-                res->failed ? "rejected" : "accepted", attest_provider_name(c->provider), attest_product_name(c->product),
-                c->version, c->guest_svn, (unsigned long long)c->policy, c->debug ? "true" : "false", c->vmpl,
-                c->signing_key == 1 ? "VLEK" : "VCEK");
+        fprintf(out,
+                "{\"verdict\":\"%s\",\"provider\":\"%s\",\"product\":\"%s\",\"version\":%u,\"guest_svn\":%u,"
+                "\"policy\":\"0x%llx\",\"debug\":%s,\"vmpl\":%u,\"signing_key\":\"%s\",",
+                res->failed ? "rejected" : "accepted", attest_provider_name(c->provider),
+                attest_product_name(c->product), c->version, c->guest_svn, (unsigned long long)c->policy,
+                c->debug ? "true" : "false", c->vmpl, c->signing_key == 1 ? "VLEK" : "VCEK");
         for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
             fprintf(out, "\"%s\":\"", fields[i].name);
             hex(out, fields[i].b, fields[i].n);
@@ -137,26 +144,33 @@ void cli_print_attest(FILE *out, const attest_claims *c, const attest_result *re
         tcb(out, "current_tcb", &c->current_tcb, 1);
         fputs("\"failed\":[", out);
         for (int e = 1, first = 1; e < ATTEST_ERR_COUNT; e++)
-            if (res->failed & (1u << e)) fprintf(out, "%s\"%s\"", first ? "" : ",", attest_err_name((attest_err)e)), first = 0;
+            if (res->failed & (1u << e))
+                fprintf(out, "%s\"%s\"", first ? "" : ",", attest_err_name((attest_err)e)), first = 0;
         fputs("],\"reason\":\"", out);
         for (const char *p = res->reason; *p; p++) fputc(*p == '"' || *p == '\\' ? '\'' : *p, out);
         fputs("\"}\n", out);
         return;
     }
-    fprintf(out, "provider        %s\nproduct         %s\nreport version  %u\nguest svn       %u\n"
-                 "policy          0x%llx (debug %s)\nvmpl            %u\nsigning key     %s\n",
+    fprintf(out,
+            "provider        %s\nproduct         %s\nreport version  %u\nguest svn       %u\n"
+            "policy          0x%llx (debug %s)\nvmpl            %u\nsigning key     %s\n",
             attest_provider_name(c->provider), attest_product_name(c->product), c->version, c->guest_svn,
-            (unsigned long long)c->policy, c->debug ? "allowed" : "off", c->vmpl, c->signing_key == 1 ? "VLEK" : "VCEK");
+            (unsigned long long)c->policy, c->debug ? "allowed" : "off", c->vmpl,
+            c->signing_key == 1 ? "VLEK" : "VCEK");
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
         fprintf(out, "%-15s ", fields[i].name);
-        if (fields[i].n) hex(out, fields[i].b, fields[i].n);
-        else fputs("(none)", out);
+        if (fields[i].n)
+            hex(out, fields[i].b, fields[i].n);
+        else
+            fputs("(none)", out);
         fputc('\n', out);
     }
     tcb(out, "reported tcb", &c->reported_tcb, 0), tcb(out, "committed tcb", &c->committed_tcb, 0);
     tcb(out, "current tcb", &c->current_tcb, 0);
     for (int e = 1; e < ATTEST_ERR_COUNT; e++)
         if (res->failed & (1u << e)) fprintf(out, "FAILED check %s\n", attest_err_name((attest_err)e));
-    if (res->failed) fprintf(out, "verdict: REJECTED (%s: %s)\n", attest_err_name(res->first), res->reason);
-    else fputs("verdict: accepted\n", out);
+    if (res->failed)
+        fprintf(out, "verdict: REJECTED (%s: %s)\n", attest_err_name(res->first), res->reason);
+    else
+        fputs("verdict: accepted\n", out);
 }

@@ -77,8 +77,10 @@ static int load_certs(const char *path, cert_slot *certs, size_t *n)
         (*n)++, got++;
     }
     if (rc == 0 && !got) { /* DER */
-        if (*n == MAX_CERTS || x509_cert_parse(&certs[*n].c, buf, len) != 0) rc = -1;
-        else certs[(*n)++].der = buf, buf = NULL;
+        if (*n == MAX_CERTS || x509_cert_parse(&certs[*n].c, buf, len) != 0)
+            rc = -1;
+        else
+            certs[(*n)++].der = buf, buf = NULL;
     }
     free(buf);
     return rc;
@@ -89,13 +91,15 @@ static void check_head(audit_run *r, const char *node, unsigned long long seq, j
                        char (*hashes)[2 * AUDIT_HASH_BYTES + 1], unsigned long long nhashes, const cert_slot *certs,
                        size_t ncerts)
 {
-    static const struct { const char *key; int alg; } sigs[] = {{"sig_ecdsa", X509_ALG_ECDSA_P384}, {"sig_mldsa", X509_ALG_MLDSA65}};
+    static const struct {
+        const char *key;
+        int alg;
+    } sigs[] = {{"sig_ecdsa", X509_ALG_ECDSA_P384}, {"sig_mldsa", X509_ALG_MLDSA65}};
     json_int_t head_seq = json_integer_value(json_object_get(rec, "head_seq"));
     const char *head = json_string_value(json_object_get(rec, "head"));
     uint8_t hash[AUDIT_HASH_BYTES], msg[AUDIT_HEAD_MSG_MAX];
     if (!head || head_seq < 1 || head_seq >= (json_int_t)seq || (unsigned long long)head_seq > nhashes ||
-        strcmp(head, hashes[head_seq - 1]) != 0 ||
-        cc_hex_decode_exact(head, hash, sizeof hash) != 0) {
+        strcmp(head, hashes[head_seq - 1]) != 0 || cc_hex_decode_exact(head, hash, sizeof hash) != 0) {
         audit_problem(r, "%s record %llu: signed head does not match record %lld", node, seq, (long long)head_seq);
         return;
     }
@@ -110,12 +114,16 @@ static void check_head(audit_run *r, const char *node, unsigned long long seq, j
             for (size_t c = 0; c < ncerts && !ok; c++)
                 if (certs[c].c.key_alg == sigs[i].alg) {
                     have = 1;
-                    ok = x509_verify_raw(sigs[i].alg, certs[c].c.pub.p, certs[c].c.pub.len, msg, mlen, sig, siglen) == 0;
+                    ok =
+                        x509_verify_raw(sigs[i].alg, certs[c].c.pub.p, certs[c].c.pub.len, msg, mlen, sig, siglen) == 0;
                 }
         free(sig);
-        if (!have) audit_problem(r, "%s record %llu: no --certs certificate for its %s", node, seq, sigs[i].key);
-        else if (!ok) audit_problem(r, "%s record %llu: the %s on the chain head does not verify", node, seq, sigs[i].key);
-        else good++;
+        if (!have)
+            audit_problem(r, "%s record %llu: no --certs certificate for its %s", node, seq, sigs[i].key);
+        else if (!ok)
+            audit_problem(r, "%s record %llu: the %s on the chain head does not verify", node, seq, sigs[i].key);
+        else
+            good++;
     }
     if (!json_object_get(rec, "sig_ecdsa") && !json_object_get(rec, "sig_mldsa"))
         audit_problem(r, "%s record %llu: head record without a signature", node, seq);
@@ -146,7 +154,7 @@ static void check_log(audit_run *r, const char *dir, const char *file, const cer
         seqs = more, seqs[nseqs++] = sscanf(line, "{\"seq\":%llu,", &s) == 1 ? s : 0;
     }
     rewind(f);
-    char (*hashes)[2 * AUDIT_HASH_BYTES + 1] = calloc(nseqs + 1, sizeof *hashes); /* by seq - 1 */
+    char(*hashes)[2 * AUDIT_HASH_BYTES + 1] = calloc(nseqs + 1, sizeof *hashes); /* by seq - 1 */
     if (!hashes) {
         audit_problem(r, "%s: out of memory", node);
         free(line), free(seqs), fclose(f);
@@ -185,11 +193,11 @@ static void check_log(audit_run *r, const char *dir, const char *file, const cer
         for (unsigned long long j = lineno; j < nseqs && !later && (unsigned long long)seq > expect; j++)
             if (seqs[j] == expect) later = j + 1;
         if ((unsigned long long)seq > expect && later)
-            audit_problem(r, "%s line %llu: record %llu out of order: it is at line %llu, after record %lld", node, lineno,
-                          expect, later, (long long)seq);
+            audit_problem(r, "%s line %llu: record %llu out of order: it is at line %llu, after record %lld", node,
+                          lineno, expect, later, (long long)seq);
         else if ((unsigned long long)seq > expect)
-            audit_problem(r, "%s line %llu: record %llu missing (dropped): the next record is %lld", node, lineno, expect,
-                          (long long)seq);
+            audit_problem(r, "%s line %llu: record %llu missing (dropped): the next record is %lld", node, lineno,
+                          expect, (long long)seq);
         else if ((unsigned long long)seq < expect && !reported_late)
             audit_problem(r, "%s line %llu: record %lld out of order (record %llu expected here)", node, lineno,
                           (long long)seq, expect);
@@ -201,7 +209,8 @@ static void check_log(audit_run *r, const char *dir, const char *file, const cer
             audit_problem(r, "%s record %lld (line %llu): prev is not the hash of record %lld (chain broken)", node,
                           (long long)seq, lineno, (long long)seq - 1);
         if (strcmp(rnode, node) != 0)
-            audit_problem(r, "%s record %lld: written by node %s, found in %s's log", node, (long long)seq, rnode, node);
+            audit_problem(r, "%s record %lld: written by node %s, found in %s's log", node, (long long)seq, rnode,
+                          node);
         if ((unsigned long long)seq < expect) { /* a late record: keep following the chain from the latest one */
             if (reported_late == lineno) reported_late = 0;
             json_decref(rec);
@@ -230,15 +239,13 @@ static void check_log(audit_run *r, const char *dir, const char *file, const cer
         json_decref(rec);
     }
     if (last_nonhead > last_head)
-        printf("note: %s records after %llu (up to %llu) are not covered by a signed head yet\n", node, last_head, last_nonhead);
+        printf("note: %s records after %llu (up to %llu) are not covered by a signed head yet\n", node, last_head,
+               last_nonhead);
     fclose(f);
     free(line), free(seqs), free(hashes);
 }
 
-static int by_name(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
+static int by_name(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
 typedef struct {
     cert_slot *certs;
@@ -258,7 +265,8 @@ static int audit_verify(int argc, char **argv)
     size_t ncerts = 0;
     int rc = 2;
     cert_list cl = {certs, &ncerts};
-    const cc_opt opts[] = {CC_FN_OPT("--certs", &cl, opt_certs, "a certificate file (PEM or DER), at most " MAX_CERTS_TEXT)};
+    const cc_opt opts[] = {
+        CC_FN_OPT("--certs", &cl, opt_certs, "a certificate file (PEM or DER), at most " MAX_CERTS_TEXT)};
     if (cli_opts("audit verify", argc, argv, opts, CC_NOPTS(opts), &dir, 1, NULL) != 0) goto out;
     DIR *d = NULL;
     if (!dir || !ncerts) {
@@ -275,8 +283,10 @@ static int audit_verify(int argc, char **argv)
     for (struct dirent *de; (de = readdir(d));) {
         size_t l = strlen(de->d_name);
         if (l > 6 && !strcmp(de->d_name + l - 6, ".audit")) {
-            if (nf == MAX_LOGS) too_many = 1;
-            else files[nf++] = strdup(de->d_name);
+            if (nf == MAX_LOGS)
+                too_many = 1;
+            else
+                files[nf++] = strdup(de->d_name);
         }
     }
     closedir(d);
@@ -290,8 +300,8 @@ static int audit_verify(int argc, char **argv)
     size_t signings = audit_cross_check(&r);
     for (size_t i = 0; i < r.n; i++) json_decref(r.e[i].rec);
     free(r.e);
-    printf("audit: %zu logs, %llu records, %u signed heads, %zu signings cross-checked: %s", nf, records, heads, signings,
-           r.problems ? "" : "OK\n");
+    printf("audit: %zu logs, %llu records, %u signed heads, %zu signings cross-checked: %s", nf, records, heads,
+           signings, r.problems ? "" : "OK\n");
     if (r.problems) printf("%u problem%s\n", r.problems, r.problems == 1 ? "" : "s");
     rc = r.problems ? 1 : 0;
 out:

@@ -21,17 +21,16 @@ static int has_node(const audit_run *r, const char *node)
     return 0;
 }
 
-static int is(const audit_entry *e, const char *event)
-{
-    return !strcmp(str(e->rec, "event"), event);
-}
+static int is(const audit_entry *e, const char *event) { return !strcmp(str(e->rec, "event"), event); }
 
 static void compare(audit_run *r, const audit_entry *a, const audit_entry *b, const char *what, const char *const *keys)
 {
     char id[64];
     json_t *idv = json_object_get(a->rec, !strcmp(what, "serial") ? "serial" : "epoch");
-    if (json_is_integer(idv)) snprintf(id, sizeof id, "%lld", (long long)json_integer_value(idv));
-    else snprintf(id, sizeof id, "%s", json_string_value(idv) ? json_string_value(idv) : "?");
+    if (json_is_integer(idv))
+        snprintf(id, sizeof id, "%lld", (long long)json_integer_value(idv));
+    else
+        snprintf(id, sizeof id, "%s", json_string_value(idv) ? json_string_value(idv) : "?");
     for (const char *const *k = keys; *k; k++) {
         json_t *x = json_object_get(a->rec, *k), *y = json_object_get(b->rec, *k);
         if (!json_equal(x, y)) {
@@ -52,7 +51,8 @@ size_t audit_cross_check(audit_run *r)
         int first = 1, found_coord = 0;
         if (is(a, "dkg")) {
             for (size_t j = 0; j < i && first; j++)
-                if (is(&r->e[j], "dkg") && json_equal(json_object_get(a->rec, "epoch"), json_object_get(r->e[j].rec, "epoch")) &&
+                if (is(&r->e[j], "dkg") &&
+                    json_equal(json_object_get(a->rec, "epoch"), json_object_get(r->e[j].rec, "epoch")) &&
                     !strcmp(str(r->e[j].rec, "result"), "ok") && !strcmp(str(a->rec, "result"), "ok"))
                     first = 0, compare(r, &r->e[j], a, "epoch", dkg_keys);
             continue;
@@ -63,14 +63,14 @@ size_t audit_cross_check(audit_run *r)
             if (j == i || is(b, "dkg") || strcmp(serial, str(b->rec, "serial")) != 0) continue;
             if (j < i && first) first = 0, compare(r, b, a, "serial", sign_keys);
             if (j < i && is(a, "sign") && is(b, "sign"))
-                audit_problem(r, "serial %s signed twice: %s (record %llu) and %s (record %llu)", serial, b->node, b->seq,
-                              a->node, a->seq);
+                audit_problem(r, "serial %s signed twice: %s (record %llu) and %s (record %llu)", serial, b->node,
+                              b->seq, a->node, a->seq);
             if (is(a, "cosign") && is(b, "sign") && !strcmp(b->node, str(a->rec, "coord"))) found_coord = 1;
         }
         if (is(a, "sign")) signings++;
         if (is(a, "cosign") && !found_coord && has_node(r, str(a->rec, "coord")))
-            audit_problem(r, "%s (record %llu) co-signed serial %s for %s, whose log has no such signing", a->node, a->seq,
-                          serial, str(a->rec, "coord"));
+            audit_problem(r, "%s (record %llu) co-signed serial %s for %s, whose log has no such signing", a->node,
+                          a->seq, serial, str(a->rec, "coord"));
     }
     return signings;
 }

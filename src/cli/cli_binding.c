@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/base.h"
 #include "attest/binding.h"
+#include "base/base.h"
 #include "cli/cli_attest.h"
 #include "cli/commands.h"
 #include "x509/pem.h"
@@ -47,8 +47,9 @@ int cli_verify_binding(int argc, char **argv)
     int nca = 0, rc = 2;
     if (cli_wants_help(argc, argv)) return fputs(usage_text, stdout), 0;
     ca_list cl = {ca, ca_len, &nca};
-    const cc_opt opts[] = {CC_FN_OPT("--ca", &cl, opt_ca, "a certificate (PEM or DER); at most " MAX_CA_TEXT " of them"),
-                           CC_STR_OPT("--config", &config)};
+    const cc_opt opts[] = {
+        CC_FN_OPT("--ca", &cl, opt_ca, "a certificate (PEM or DER); at most " MAX_CA_TEXT " of them"),
+        CC_STR_OPT("--config", &config)};
     if (cli_opts("verify-binding", argc, argv, opts, CC_NOPTS(opts), &path, 1, NULL) != 0) goto out;
     attest_policy p;
     if (!path || nca == 0) {

@@ -60,10 +60,17 @@ static int parse_opts(int argc, char **argv, ca_opts *o)
     memset(o, 0, sizeof *o);
     o->days = LEAF_DAYS_DEFAULT;
     const cc_opt opts[] = {
-        CC_STR_OPT("--dir", &o->dir),         CC_STR_OPT("--alg", &o->alg),         CC_STR_OPT("--subject", &o->subject),
-        CC_STR_OPT("--csr", &o->csr),         CC_STR_OPT("-o", &o->out),            CC_STR_OPT("--out", &o->out),
-        CC_STR_OPT("--cert", &o->cert),       CC_STR_OPT("--measurement", &o->measurement),
-        CC_STR_OPT("--issuer", &o->issuer),   CC_STR_OPT("--key-out", &o->key_out), CC_STR_OPT("--at", &o->at),
+        CC_STR_OPT("--dir", &o->dir),
+        CC_STR_OPT("--alg", &o->alg),
+        CC_STR_OPT("--subject", &o->subject),
+        CC_STR_OPT("--csr", &o->csr),
+        CC_STR_OPT("-o", &o->out),
+        CC_STR_OPT("--out", &o->out),
+        CC_STR_OPT("--cert", &o->cert),
+        CC_STR_OPT("--measurement", &o->measurement),
+        CC_STR_OPT("--issuer", &o->issuer),
+        CC_STR_OPT("--key-out", &o->key_out),
+        CC_STR_OPT("--at", &o->at),
         CC_LONG_OPT("--days", &o->days, 1, 3650, NULL),
     };
     char cmd[32];
@@ -79,10 +86,7 @@ static int alg_from_name(const char *s)
     return X509_ALG_NONE;
 }
 
-static const char *alg_file_tag(int alg)
-{
-    return alg == X509_ALG_MLDSA65 ? "mldsa" : "ecdsa";
-}
+static const char *alg_file_tag(int alg) { return alg == X509_ALG_MLDSA65 ? "mldsa" : "ecdsa"; }
 
 static void root_path(char *buf, size_t cap, const char *dir, int alg, const char *ext)
 {
@@ -142,9 +146,14 @@ static int init_one(const char *dir, int alg, const char *subject)
         return -1;
     }
     time_t now = time(NULL);
-    x509_cert_template t = {.profile = X509_PROFILE_ROOT_CA, .subject = name, .subject_len = nlen,
-                            .not_before = now - CLOCK_SKEW, .not_after = now + (time_t)ROOT_DAYS * 86400,
-                            .subject_alg = alg, .subject_pub = k.signer.pub, .subject_publen = k.signer.publen,
+    x509_cert_template t = {.profile = X509_PROFILE_ROOT_CA,
+                            .subject = name,
+                            .subject_len = nlen,
+                            .not_before = now - CLOCK_SKEW,
+                            .not_after = now + (time_t)ROOT_DAYS * 86400,
+                            .subject_alg = alg,
+                            .subject_pub = k.signer.pub,
+                            .subject_publen = k.signer.publen,
                             .path_len = 0};
     if (x509_cert_build(&t, &k.signer, &der, &len)) {
         cli_error("ca init: building the root certificate failed: %s", x509_error_reason());
@@ -219,7 +228,8 @@ static int pick_tcbinfo(const ca_opts *o, const x509_csr *r, x509_tcbinfo *t, ch
     if (r->tcbinfo.len && v.flags) {
         char names[160];
         cli_error("ca sign: the CSR's TcbInfo carries operational flags (%s): such a guest's key is not protected; "
-                  "refusing", x509_tcb_flags_str(v.flags, names, sizeof names));
+                  "refusing",
+                  x509_tcb_flags_str(v.flags, names, sizeof names));
         return -1;
     }
     if (r->tcbinfo.len && v.has_measurement) {

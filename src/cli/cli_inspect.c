@@ -5,9 +5,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "base/base.h"
 #include "asn1/der.h"
 #include "asn1/oids.h"
+#include "base/base.h"
 #include "cli/commands.h"
 #include "tsp/tsp_parse.h"
 #include "tsp/tsp_profile.h"
@@ -30,16 +30,23 @@ static void print_hex(const char *label, const uint8_t *p, size_t n)
 
 static const char *oid_name(const uint8_t *p, size_t n, char *buf, size_t cap)
 {
-    static const struct { const char *oid; size_t len; const char *name; } known[] = {
-        {OID_SHA256, OID_LEN(OID_SHA256), "sha256"}, {OID_SHA384, OID_LEN(OID_SHA384), "sha384"},
-        {OID_SHA512, OID_LEN(OID_SHA512), "sha512"}, {OID_ECDSA_SHA384, OID_LEN(OID_ECDSA_SHA384), "ecdsa-with-SHA384"},
+    static const struct {
+        const char *oid;
+        size_t len;
+        const char *name;
+    } known[] = {
+        {OID_SHA256, OID_LEN(OID_SHA256), "sha256"},
+        {OID_SHA384, OID_LEN(OID_SHA384), "sha384"},
+        {OID_SHA512, OID_LEN(OID_SHA512), "sha512"},
+        {OID_ECDSA_SHA384, OID_LEN(OID_ECDSA_SHA384), "ecdsa-with-SHA384"},
         {OID_ML_DSA_65, OID_LEN(OID_ML_DSA_65), "id-ml-dsa-65"},
     };
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
         if (n == known[i].len && !memcmp(p, known[i].oid, n)) return known[i].name;
     int prof = tsp_profile_from_policy(p, n);
     if (prof >= 0) {
-        snprintf(buf, cap, "%s (cctsa %s profile)", tsp_profile_policy_str((tsp_profile)prof), tsp_profile_name((tsp_profile)prof));
+        snprintf(buf, cap, "%s (cctsa %s profile)", tsp_profile_policy_str((tsp_profile)prof),
+                 tsp_profile_name((tsp_profile)prof));
         return buf;
     }
     if (der_oid_to_string(p, n, buf, cap) != 0) snprintf(buf, cap, "(malformed OID)");
@@ -65,15 +72,16 @@ static void print_signer(const tsp_signer_info *si, const char *indent)
     der_reader r;
     der_elem e;
     der_reader_init(&r, si->sid_serial.p, si->sid_serial.n);
-    if (der_read(&r, &e) != DER_OK || der_get_uint_bytes(&e, &serial, &serial_len) != DER_OK) serial = NULL, serial_len = 0;
+    if (der_read(&r, &e) != DER_OK || der_get_uint_bytes(&e, &serial, &serial_len) != DER_OK)
+        serial = NULL, serial_len = 0;
     printf("%ssigner:\n", indent);
     printf("%s  issuer: ", indent);
     print_name("", si->sid_issuer.p, si->sid_issuer.n);
     printf("%s", indent);
     print_hex("  serial: ", serial, serial_len);
     printf("%s  digest: %s; signature: %s, %zu bytes; signed attributes: %zu bytes\n", indent,
-           oid_name(si->digest_oid.p, si->digest_oid.n, b1, sizeof b1), oid_name(si->sig_oid.p, si->sig_oid.n, b2, sizeof b2),
-           si->signature.n, si->signed_attrs.n);
+           oid_name(si->digest_oid.p, si->digest_oid.n, b1, sizeof b1),
+           oid_name(si->sig_oid.p, si->sig_oid.n, b2, sizeof b2), si->signature.n, si->signed_attrs.n);
 }
 
 /* The TcbInfo launch measurement and operational flags of a certificate, if it has one. */
@@ -110,7 +118,8 @@ static void print_tstinfo(const tsp_tstinfo *ti)
     if (ti->tsa_name) print_name("  tsa: ", ti->tsa_name, ti->tsa_name_len);
     if (ti->tsa_other) printf("  tsa: (a GeneralName other than directoryName)\n");
     if (ti->has_extensions)
-        printf("  extensions: %d (%d critical, %d not understood)\n", ti->n_extensions, ti->n_critical, ti->unknown_critical);
+        printf("  extensions: %d (%d critical, %d not understood)\n", ti->n_extensions, ti->n_critical,
+               ti->unknown_critical);
 }
 
 int cli_inspect(int argc, char **argv)
@@ -148,7 +157,9 @@ int cli_inspect(int argc, char **argv)
             }
             print_name("  subject: ", c.subject.p, c.subject.len);
             print_name("  issuer: ", c.issuer.p, c.issuer.len);
-            printf("  key: %s\n", c.key_alg == X509_ALG_ECDSA_P384 ? "ECDSA P-384" : c.key_alg == X509_ALG_MLDSA65 ? "ML-DSA-65" : "other");
+            printf("  key: %s\n", c.key_alg == X509_ALG_ECDSA_P384 ? "ECDSA P-384"
+                                  : c.key_alg == X509_ALG_MLDSA65  ? "ML-DSA-65"
+                                                                   : "other");
             print_tcbinfo(&c);
         }
         for (int i = 0; i < t.nsigners; i++) {

@@ -99,8 +99,10 @@ static int load_fixed(uint8_t *out, size_t want, const char *arg, const char *wh
         return -1;
     }
     ok = b.len == want;
-    if (ok) memcpy(out, b.data, want);
-    else cli_error("mldsa: %s must be %zu bytes, got %zu", what, want, b.len);
+    if (ok)
+        memcpy(out, b.data, want);
+    else
+        cli_error("mldsa: %s must be %zu bytes, got %zu", what, want, b.len);
     bytes_free(&b, secret);
     return ok ? 0 : -1;
 }
@@ -137,10 +139,17 @@ static int parse_options(int argc, char **argv, options *o)
 {
     memset(o, 0, sizeof *o);
     const cc_opt opts[] = {
-        CC_STR_OPT("--seed", &o->seed), CC_STR_OPT("--pk", &o->pk),   CC_STR_OPT("--sk", &o->sk),
-        CC_STR_OPT("--sig", &o->sig),   CC_STR_OPT("--msg", &o->msg), CC_STR_OPT("--in", &o->in),
-        CC_STR_OPT("--ctx", &o->ctx),   CC_STR_OPT("--rnd", &o->rnd), CC_STR_OPT("-o", &o->out),
-        CC_STR_OPT("--prehash", &o->prehash), CC_FLAG_OPT("--deterministic", &o->deterministic),
+        CC_STR_OPT("--seed", &o->seed),
+        CC_STR_OPT("--pk", &o->pk),
+        CC_STR_OPT("--sk", &o->sk),
+        CC_STR_OPT("--sig", &o->sig),
+        CC_STR_OPT("--msg", &o->msg),
+        CC_STR_OPT("--in", &o->in),
+        CC_STR_OPT("--ctx", &o->ctx),
+        CC_STR_OPT("--rnd", &o->rnd),
+        CC_STR_OPT("-o", &o->out),
+        CC_STR_OPT("--prehash", &o->prehash),
+        CC_FLAG_OPT("--deterministic", &o->deterministic),
     };
     char cmd[32];
     snprintf(cmd, sizeof cmd, "mldsa %s", argv[1]);
@@ -152,9 +161,17 @@ static int reject_unused(const options *o, const char *cmd, const char *allowed)
 {
     const struct {
         const char *name, *value;
-    } all[] = {{"--seed", o->seed}, {"--pk", o->pk},   {"--sk", o->sk},   {"--sig", o->sig},
-               {"--msg", o->msg},   {"--in", o->in},   {"--ctx", o->ctx}, {"--rnd", o->rnd},
-               {"-o", o->out},      {"--prehash", o->prehash}, {"--deterministic", o->deterministic ? "" : NULL}};
+    } all[] = {{"--seed", o->seed},
+               {"--pk", o->pk},
+               {"--sk", o->sk},
+               {"--sig", o->sig},
+               {"--msg", o->msg},
+               {"--in", o->in},
+               {"--ctx", o->ctx},
+               {"--rnd", o->rnd},
+               {"-o", o->out},
+               {"--prehash", o->prehash},
+               {"--deterministic", o->deterministic ? "" : NULL}};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
         if (!all[i].value) continue;
         char key[32];
@@ -317,12 +334,15 @@ static int cmd_verify(const options *o)
         bytes_free(&s, 0);
         return EXIT_USAGE;
     }
-    int vrc = ph >= 0 ? cc_mldsa65_verify_prehash(s.data, s.len, msg.data, msg.len, ctx.data, ctx.len,
-                                                  (cc_prehash_alg)ph, pk)
-                      : cc_mldsa65_verify(s.data, s.len, msg.data, msg.len, ctx.data, ctx.len, pk);
-    if (vrc == CC_MLDSA_OK) printf("valid\n");
-    else if (s.len != sizeof sig) printf("invalid (signature is %zu bytes, expected %zu)\n", s.len, sizeof sig);
-    else printf("invalid\n");
+    int vrc =
+        ph >= 0 ? cc_mldsa65_verify_prehash(s.data, s.len, msg.data, msg.len, ctx.data, ctx.len, (cc_prehash_alg)ph, pk)
+                : cc_mldsa65_verify(s.data, s.len, msg.data, msg.len, ctx.data, ctx.len, pk);
+    if (vrc == CC_MLDSA_OK)
+        printf("valid\n");
+    else if (s.len != sizeof sig)
+        printf("invalid (signature is %zu bytes, expected %zu)\n", s.len, sizeof sig);
+    else
+        printf("invalid\n");
     bytes_free(&s, 0);
     bytes_free(&msg, 0);
     bytes_free(&ctx, 0);

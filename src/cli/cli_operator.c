@@ -22,7 +22,8 @@
 
 static const char usage_text[] =
     "usage: cctsa operator keygen --alg ecdsa-p384|ml-dsa-65 --out KEY --pub PUB [--name NAME]\n"
-    "       cctsa operator sign --key KEY --command CMD --epoch N [--ttl SECONDS] [--ec-cert F --ml-cert F] --out FILE\n"
+    "       cctsa operator sign --key KEY --command CMD --epoch N [--ttl SECONDS] [--ec-cert F --ml-cert F] --out "
+    "FILE\n"
     "       cctsa operator sign --key KEY --in FILE --out FILE2          (co-sign: four-eyes)\n"
     "       cctsa operator send --node ADDR FILE [--ec-cert F --ml-cert F] [--timeout SECONDS]\n"
     "       cctsa operator check --config CONF --epoch N FILE [--ec-cert F --ml-cert F]\n"
@@ -65,7 +66,8 @@ static int keygen(int argc, char **argv)
     size_t len;
     char *pem = NULL, hex[65];
     int rc = 1;
-    if (x509_keypair_generate(&k, alg_of(alg)) != 0 || x509_spki_encode(k.signer.alg, k.signer.pub, k.signer.publen, &spki, &len) ||
+    if (x509_keypair_generate(&k, alg_of(alg)) != 0 ||
+        x509_spki_encode(k.signer.alg, k.signer.pub, k.signer.publen, &spki, &len) ||
         !(pem = x509_pem_encode("PUBLIC KEY", spki, len)) || operator_fingerprint(spki, len, fp) != 0)
         cli_error("operator keygen: key generation failed");
     else if (x509_keypair_save(&k, out) != 0)
@@ -93,9 +95,10 @@ static int sign(int argc, char **argv)
 {
     const char *key = NULL, *cmd = NULL, *epoch = NULL, *ttl = NULL, *in = NULL, *out = NULL, *ec_cert = NULL,
                *ml_cert = NULL;
-    const cc_opt opts[] = {CC_STR_OPT("--key", &key), CC_STR_OPT("--command", &cmd),     CC_STR_OPT("--epoch", &epoch),
-                           CC_STR_OPT("--ttl", &ttl), CC_STR_OPT("--ec-cert", &ec_cert), CC_STR_OPT("--ml-cert", &ml_cert),
-                           CC_STR_OPT("--in", &in),   CC_STR_OPT("--out", &out)};
+    const cc_opt opts[] = {CC_STR_OPT("--key", &key),         CC_STR_OPT("--command", &cmd),
+                           CC_STR_OPT("--epoch", &epoch),     CC_STR_OPT("--ttl", &ttl),
+                           CC_STR_OPT("--ec-cert", &ec_cert), CC_STR_OPT("--ml-cert", &ml_cert),
+                           CC_STR_OPT("--in", &in),           CC_STR_OPT("--out", &out)};
     if (args_ok(argc, argv, opts, CC_NOPTS(opts), NULL) || !key || !out || (!in == !cmd) || (cmd && !epoch))
         return fputs(usage_text, stderr), 2;
     x509_keypair k = {0};
@@ -108,12 +111,13 @@ static int sign(int argc, char **argv)
     }
     if (in) {
         operator_envelope e;
-        if (cc_file_read(in, OPERATOR_ENVELOPE_MAX, &prev, &prev_len) != 0 || operator_envelope_parse(prev, prev_len, &e) != 0) {
+        if (cc_file_read(in, OPERATOR_ENVELOPE_MAX, &prev, &prev_len) != 0 ||
+            operator_envelope_parse(prev, prev_len, &e) != 0) {
             cli_error("operator sign: %s is not a signed command", in);
             goto out;
         }
-        fprintf(stderr, "co-signing (signed by %zu operator%s so far):\n%.*s", e.n, e.n == 1 ? "" : "s", (int)e.body_len,
-                (const char *)e.body);
+        fprintf(stderr, "co-signing (signed by %zu operator%s so far):\n%.*s", e.n, e.n == 1 ? "" : "s",
+                (int)e.body_len, (const char *)e.body);
         if (operator_cosign(prev, prev_len, &k.signer, &env, &env_len) != 0) {
             cli_error("operator sign: cannot co-sign %s (already two signatures?)", in);
             goto out;
@@ -129,8 +133,7 @@ static int sign(int argc, char **argv)
         }
         c.epoch = (uint32_t)ep, c.expires = (int64_t)time(NULL) + (int64_t)t;
         if (c.cmd == OP_INSTALL_CERTS) {
-            if (read_cert(ec_cert, &ec, &ec_len) || read_cert(ml_cert, &ml, &ml_len))
-                goto out;
+            if (read_cert(ec_cert, &ec, &ec_len) || read_cert(ml_cert, &ml, &ml_len)) goto out;
             c.has_certs = operator_certs_hash(ec, ec_len, ml, ml_len, c.certs_hash) == 0;
         }
         if (RAND_bytes(c.nonce, sizeof c.nonce) != 1 || operator_sign_new(&c, &k.signer, &env, &env_len) != 0) {
@@ -138,8 +141,10 @@ static int sign(int argc, char **argv)
             goto out;
         }
     }
-    if (x509_write_file(out, env, env_len, 0644, 1) != 0) cli_error("operator sign: cannot write %s (it must not exist yet)", out);
-    else rc = 0;
+    if (x509_write_file(out, env, env_len, 0644, 1) != 0)
+        cli_error("operator sign: cannot write %s (it must not exist yet)", out);
+    else
+        rc = 0;
 out:
     x509_keypair_free(&k);
     free(env), free(prev), free(ec), free(ml);
@@ -163,8 +168,8 @@ static int send_cmd(int argc, char **argv)
 {
     const char *file = NULL, *node = NULL, *ec_cert = NULL, *ml_cert = NULL;
     int timeout_s = 30;
-    const cc_opt opts[] = {CC_STR_OPT("--node", &node), CC_STR_OPT("--ec-cert", &ec_cert), CC_STR_OPT("--ml-cert", &ml_cert),
-                           CC_INT_OPT("--timeout", &timeout_s, 1, 3600)};
+    const cc_opt opts[] = {CC_STR_OPT("--node", &node), CC_STR_OPT("--ec-cert", &ec_cert),
+                           CC_STR_OPT("--ml-cert", &ml_cert), CC_INT_OPT("--timeout", &timeout_s, 1, 3600)};
     if (args_ok(argc, argv, opts, CC_NOPTS(opts), &file) || !node || !file) return fputs(usage_text, stderr), 2;
     int timeout_ms = timeout_s * 1000, fd = -1, rc = 1;
     node_addr a;
@@ -172,8 +177,8 @@ static int send_cmd(int argc, char **argv)
     uint8_t *env = NULL, *ec = NULL, *ml = NULL, *frame = NULL, hdr[PROTO_HEADER_LEN], body[1 + PROTO_REASON_MAX];
     size_t env_len, ec_len, ml_len, flen;
     if (node_addr_parse(node, &a) != 0) return cli_error("operator send: bad --node '%s'", node), 2;
-    if (cc_file_read(file, PROTO_CONTROL_ENVELOPE_MAX, &env, &env_len) != 0 ||
-        read_cert(ec_cert, &ec, &ec_len) || read_cert(ml_cert, &ml, &ml_len)) {
+    if (cc_file_read(file, PROTO_CONTROL_ENVELOPE_MAX, &env, &env_len) != 0 || read_cert(ec_cert, &ec, &ec_len) ||
+        read_cert(ml_cert, &ml, &ml_len)) {
         cli_error("operator send: cannot read %s or the certificates", file);
         goto out;
     }
@@ -186,16 +191,20 @@ static int send_cmd(int argc, char **argv)
         cli_error("operator send: %s is too large", file);
         goto out;
     }
-    if ((fd = node_addr_connect(&a)) < 0 || io_all(fd, frame, flen, 1, timeout_ms) || io_all(fd, hdr, sizeof hdr, 0, timeout_ms) ||
-        proto_header_parse(hdr, 0, &h, &why) || h.body_len > sizeof body || io_all(fd, body, h.body_len, 0, timeout_ms)) {
+    if ((fd = node_addr_connect(&a)) < 0 || io_all(fd, frame, flen, 1, timeout_ms) ||
+        io_all(fd, hdr, sizeof hdr, 0, timeout_ms) || proto_header_parse(hdr, 0, &h, &why) ||
+        h.body_len > sizeof body || io_all(fd, body, h.body_len, 0, timeout_ms)) {
         cli_error("operator send: %s: %s", node, why);
         goto out;
     }
     if (h.type == PROTO_ERROR) {
         uint16_t code;
-        if (proto_error_parse(body, h.body_len, &code, reason) == 0) cli_error("operator send: the node answered error %u: %s", code, reason);
-        else cli_error("operator send: malformed error answer");
-    } else if (h.type != (PROTO_CONTROL | PROTO_RESPONSE) || proto_control_resp_parse(body, h.body_len, &outcome, reason) != 0) {
+        if (proto_error_parse(body, h.body_len, &code, reason) == 0)
+            cli_error("operator send: the node answered error %u: %s", code, reason);
+        else
+            cli_error("operator send: malformed error answer");
+    } else if (h.type != (PROTO_CONTROL | PROTO_RESPONSE) ||
+               proto_control_resp_parse(body, h.body_len, &outcome, reason) != 0) {
         cli_error("operator send: unexpected answer from the node");
     } else if (outcome != PROTO_CONTROL_ACCEPTED) {
         printf("refused: %s\n", reason);
@@ -212,9 +221,10 @@ out:
 static int check(int argc, char **argv)
 {
     const char *file = NULL, *conf = NULL, *epoch = NULL, *ec_cert = NULL, *ml_cert = NULL;
-    const cc_opt opts[] = {CC_STR_OPT("--config", &conf), CC_STR_OPT("--epoch", &epoch), CC_STR_OPT("--ec-cert", &ec_cert),
-                           CC_STR_OPT("--ml-cert", &ml_cert)};
-    if (args_ok(argc, argv, opts, CC_NOPTS(opts), &file) || !conf || !epoch || !file) return fputs(usage_text, stderr), 2;
+    const cc_opt opts[] = {CC_STR_OPT("--config", &conf), CC_STR_OPT("--epoch", &epoch),
+                           CC_STR_OPT("--ec-cert", &ec_cert), CC_STR_OPT("--ml-cert", &ml_cert)};
+    if (args_ok(argc, argv, opts, CC_NOPTS(opts), &file) || !conf || !epoch || !file)
+        return fputs(usage_text, stderr), 2;
     operator_policy p;
     operator_nonce_cache *nc = malloc(sizeof *nc);
     operator_verified v;
@@ -224,15 +234,17 @@ static int check(int argc, char **argv)
     int rc = 2;
     if (!nc) return 1;
     operator_nonce_cache_init(nc);
-    if (operator_policy_load(conf, &p, why, sizeof why) != 0) cli_error("operator check: %s", why);
-    else if (cc_file_read(file, OPERATOR_ENVELOPE_MAX, &env, &env_len) != 0 ||
-             read_cert(ec_cert, &ec, &ec_len) || read_cert(ml_cert, &ml, &ml_len))
+    if (operator_policy_load(conf, &p, why, sizeof why) != 0)
+        cli_error("operator check: %s", why);
+    else if (cc_file_read(file, OPERATOR_ENVELOPE_MAX, &env, &env_len) != 0 || read_cert(ec_cert, &ec, &ec_len) ||
+             read_cert(ml_cert, &ml, &ml_len))
         cli_error("operator check: cannot read %s or the certificates", file);
-    else if (operator_verify(&p, nc, env, env_len, ec, ec_len, ml, ml_len, (uint32_t)strtoul(epoch, NULL, 10), time(NULL),
-                             &v, why, sizeof why) != 0)
+    else if (operator_verify(&p, nc, env, env_len, ec, ec_len, ml, ml_len, (uint32_t)strtoul(epoch, NULL, 10),
+                             time(NULL), &v, why, sizeof why) != 0)
         printf("refused: %s\n", why), rc = 1;
     else
-        printf("valid: %s for epoch %u by %s, nonce %s\n", operator_cmd_name(v.cmd.cmd), v.cmd.epoch, v.operators, v.nonce_hex),
+        printf("valid: %s for epoch %u by %s, nonce %s\n", operator_cmd_name(v.cmd.cmd), v.cmd.epoch, v.operators,
+               v.nonce_hex),
             rc = 0;
     operator_nonce_cache_free(nc);
     free(nc), free(env), free(ec), free(ml);

@@ -35,9 +35,12 @@ static int parse_args(int argc, char **argv, stamp_opts *o)
 {
     memset(o, 0, sizeof *o);
     o->hash = "sha256";
-    const cc_opt opts[] = {CC_STR_OPT("--url", &o->url),       CC_STR_OPT("--profile", &o->profile),
-                           CC_STR_OPT("--policy", &o->policy), CC_STR_OPT("--hash", &o->hash),
-                           CC_STR_OPT("-o", &o->out),          CC_STR_OPT("--request", &o->request),
+    const cc_opt opts[] = {CC_STR_OPT("--url", &o->url),
+                           CC_STR_OPT("--profile", &o->profile),
+                           CC_STR_OPT("--policy", &o->policy),
+                           CC_STR_OPT("--hash", &o->hash),
+                           CC_STR_OPT("-o", &o->out),
+                           CC_STR_OPT("--request", &o->request),
                            CC_FLAG_OPT("--no-cert", &o->no_cert)};
     if (cli_opts("stamp", argc, argv, opts, CC_NOPTS(opts), &o->file, 1, NULL) != 0) return -1;
     if (o->profile && o->policy) {
@@ -61,17 +64,20 @@ static int send_prepared(const stamp_opts *o)
         return 1;
     }
     int rc = tsp_http_post(o->url, req, req_len, &resp, &resp_len, err, sizeof err);
-    if (rc != 0) cli_error("stamp: %s", err);
-    else if (cc_file_write(o->out, resp, resp_len, 0) != 0) cli_error("stamp: cannot write %s", o->out), rc = -1;
-    else printf("reply (%zu bytes) written to %s\n", resp_len, o->out);
+    if (rc != 0)
+        cli_error("stamp: %s", err);
+    else if (cc_file_write(o->out, resp, resp_len, 0) != 0)
+        cli_error("stamp: cannot write %s", o->out), rc = -1;
+    else
+        printf("reply (%zu bytes) written to %s\n", resp_len, o->out);
     free(req);
     free(resp);
     return rc ? 1 : 0;
 }
 
 /* The reply must answer our request: granted, same imprint, same nonce, requested policy. */
-static int check_reply(const tsp_parsed *t, tsp_hash_alg h, const uint8_t *digest, const uint8_t *nonce, size_t nonce_len,
-                       const uint8_t *policy, size_t policy_len)
+static int check_reply(const tsp_parsed *t, tsp_hash_alg h, const uint8_t *digest, const uint8_t *nonce,
+                       size_t nonce_len, const uint8_t *policy, size_t policy_len)
 {
     const tsp_tstinfo *ti = &t->tstinfo;
     if (!t->has_resp || (t->status != 0 && t->status != 1)) {
@@ -117,7 +123,8 @@ int cli_stamp(int argc, char **argv)
     if (tsp_hash_file((tsp_hash_alg)h, o.file, digest) != 0) return cli_error("stamp: cannot read %s", o.file), 1;
     if (RAND_bytes(nonce, sizeof nonce) != 1) return cli_error("stamp: no randomness for the nonce"), 1;
     nonce[0] = (uint8_t)((nonce[0] & 0x7F) | 0x01); /* 8 significant bytes: compared as magnitude */
-    if (tsp_req_encode((tsp_hash_alg)h, digest, policy, policy_len, nonce, sizeof nonce, !o.no_cert, &req, &req_len) != 0)
+    if (tsp_req_encode((tsp_hash_alg)h, digest, policy, policy_len, nonce, sizeof nonce, !o.no_cert, &req, &req_len) !=
+        0)
         return cli_error("stamp: cannot encode the request"), 1;
     int rc = 1;
     tsp_parsed t;

@@ -17,21 +17,20 @@ _Static_assert(TIME_MAX_SOURCES == 16, "the --server error text says 16");
 
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "usage: cctsa time query (--server HOST[:PORT] ... --ca PEM | --config FILE) [options]\n"
-            "       cctsa time clock\n\n"
-            "query: NTS (RFC 8915) exchanges with every server, selection by the time engine\n"
-            "(Marzullo, n - f agreeing), one line per source and one for the combined reading.\n"
-            "  --server HOST[:PORT]  NTS-KE server (port 4460 by default); repeat for more\n"
-            "  --ca PEM              CA roots the servers' certificates must chain to\n"
-            "  --config FILE         take the time.* settings (servers, CA roots, max_falsetickers,\n"
-            "                        require_hardware_clock) from a measured configuration file\n"
-            "  --max-faulty F        sources allowed to be wrong (default (n - 1) / 3)\n"
-            "  --samples N           rounds of exchanges (default 1; 3 or more measure rates)\n"
-            "  --interval-ms MS      pause between rounds (default 1000)\n"
-            "  --timeout-ms MS       per connection and exchange (default 2000)\n"
-            "Exit status: 0 the reading is trusted, 3 the engine refuses, 1 on errors, 2 on usage.\n"
-            "clock: whether the interval clock is hardware-protected (SecureTSC and clocksource tsc).\n");
+    fprintf(out, "usage: cctsa time query (--server HOST[:PORT] ... --ca PEM | --config FILE) [options]\n"
+                 "       cctsa time clock\n\n"
+                 "query: NTS (RFC 8915) exchanges with every server, selection by the time engine\n"
+                 "(Marzullo, n - f agreeing), one line per source and one for the combined reading.\n"
+                 "  --server HOST[:PORT]  NTS-KE server (port 4460 by default); repeat for more\n"
+                 "  --ca PEM              CA roots the servers' certificates must chain to\n"
+                 "  --config FILE         take the time.* settings (servers, CA roots, max_falsetickers,\n"
+                 "                        require_hardware_clock) from a measured configuration file\n"
+                 "  --max-faulty F        sources allowed to be wrong (default (n - 1) / 3)\n"
+                 "  --samples N           rounds of exchanges (default 1; 3 or more measure rates)\n"
+                 "  --interval-ms MS      pause between rounds (default 1000)\n"
+                 "  --timeout-ms MS       per connection and exchange (default 2000)\n"
+                 "Exit status: 0 the reading is trusted, 3 the engine refuses, 1 on errors, 2 on usage.\n"
+                 "clock: whether the interval clock is hardware-protected (SecureTSC and clocksource tsc).\n");
 }
 
 static int64_t realtime_minus_mono(void)
@@ -85,11 +84,13 @@ static int parse_query(int argc, char **argv, query_opts *o)
         if (time_config_load(config, &o->cfg, why, sizeof why) != 0) return cli_error("%s: %s", config, why), -1;
     } else {
         if (!o->cfg.nservers || !ca) return cli_error("need --server and --ca (or --config)"), -1;
-        for (int i = 0; i < o->cfg.nservers; i++) snprintf(o->cfg.servers[i].ca_file, sizeof o->cfg.servers[i].ca_file, "%s", ca);
+        for (int i = 0; i < o->cfg.nservers; i++)
+            snprintf(o->cfg.servers[i].ca_file, sizeof o->cfg.servers[i].ca_file, "%s", ca);
         o->cfg.max_falsetickers = (o->cfg.nservers - 1) / 3;
     }
     if (faulty >= 0) o->cfg.max_falsetickers = faulty;
-    if (o->cfg.max_falsetickers >= o->cfg.nservers) return cli_error("--max-faulty must be below the number of servers"), -1;
+    if (o->cfg.max_falsetickers >= o->cfg.nservers)
+        return cli_error("--max-faulty must be below the number of servers"), -1;
     for (int i = 0; i < o->cfg.nservers; i++) o->cfg.servers[i].timeout_ms = timeout;
     return 0;
 }
@@ -102,7 +103,8 @@ typedef struct {
 static void log_failure(void *ctx, int i, const char *why)
 {
     const round_log *l = ctx;
-    fprintf(stderr, "exchange %s:%d round %d: %s\n", l->cfg->servers[i].host, l->cfg->servers[i].port, l->round + 1, why);
+    fprintf(stderr, "exchange %s:%d round %d: %s\n", l->cfg->servers[i].host, l->cfg->servers[i].port, l->round + 1,
+            why);
 }
 
 static int time_query(int argc, char **argv)
@@ -151,8 +153,8 @@ static int time_query(int argc, char **argv)
                (double)r.eps_ns / 1e9, st.agreeing, st.configured, (double)(r.utc_ns - mono - d) / 1e9);
         rc = 0;
     } else {
-        printf("time state=%s refused agreeing=%d/%d reason=\"%s\"\n", time_state_name(r.state), st.agreeing, st.configured,
-               r.reason);
+        printf("time state=%s refused agreeing=%d/%d reason=\"%s\"\n", time_state_name(r.state), st.agreeing,
+               st.configured, r.reason);
         rc = 3;
     }
 out:
@@ -166,8 +168,9 @@ static int time_clock(void)
 {
     time_clock_report r;
     time_clock_report_read(&r);
-    printf("clocksource=%s securetsc=%s sev_snp=%s hardware_protected=%s\n%s\n", r.clocksource[0] ? r.clocksource : "unknown",
-           r.securetsc ? "yes" : "no", r.sev_snp ? "yes" : "no", r.hardware_protected ? "yes" : "no", r.detail);
+    printf("clocksource=%s securetsc=%s sev_snp=%s hardware_protected=%s\n%s\n",
+           r.clocksource[0] ? r.clocksource : "unknown", r.securetsc ? "yes" : "no", r.sev_snp ? "yes" : "no",
+           r.hardware_protected ? "yes" : "no", r.detail);
     return 0;
 }
 

@@ -157,7 +157,8 @@ static int get_health(const char *host, unsigned short port, health *h)
     h->up = 0;
     size_t i;
     json_t *v;
-    json_array_foreach(nodes, i, v) {
+    json_array_foreach(nodes, i, v)
+    {
         const char *link = json_string_value(json_object_get(v, "link"));
         h->up += link && !strcmp(link, "up");
     }
@@ -208,7 +209,8 @@ static int prepare_dir(const char *dir, char *ca, char *conf, size_t cap)
 {
     if (mkdir(dir, 0700) != 0 && errno != EEXIST) return cli_error("cannot create %s: %s", dir, strerror(errno)), -1;
     char probe[PATH_MAX];
-    if (fmt(ca, cap, "%s/ca", dir) || fmt(conf, cap, "%s/cluster.conf", dir) || fmt(probe, sizeof probe, "%s/root-ecdsa.pem", ca))
+    if (fmt(ca, cap, "%s/ca", dir) || fmt(conf, cap, "%s/cluster.conf", dir) ||
+        fmt(probe, sizeof probe, "%s/root-ecdsa.pem", ca))
         return cli_error("up: %s: path too long", dir), -1;
     if (access(probe, F_OK) != 0) {
         printf("cctsa up: creating a development CA in %s (local use only)\n", ca);
@@ -217,8 +219,11 @@ static int prepare_dir(const char *dir, char *ca, char *conf, size_t cap)
     }
     if (access(conf, F_OK) != 0) {
         FILE *f = fopen(conf, "w");
-        if (!f || fputs("# cctsa cluster: the measured configuration (sim provider: hashed into the measurement)\n"
-                        "attest.provider = sim\n", f) < 0 || fclose(f) != 0)
+        if (!f ||
+            fputs("# cctsa cluster: the measured configuration (sim provider: hashed into the measurement)\n"
+                  "attest.provider = sim\n",
+                  f) < 0 ||
+            fclose(f) != 0)
             return cli_error("cannot write %s", conf), -1;
     }
     return 0;
@@ -234,7 +239,8 @@ int cli_up(int argc, char **argv)
     char host[64];
     unsigned port = 0;
     const char *colon = strrchr(listen, ':');
-    if (!colon || (size_t)(colon - listen) >= sizeof host || sscanf(colon + 1, "%u", &port) != 1 || port == 0 || port > 65535)
+    if (!colon || (size_t)(colon - listen) >= sizeof host || sscanf(colon + 1, "%u", &port) != 1 || port == 0 ||
+        port > 65535)
         return cli_error("up: --listen takes HOST:PORT"), 2;
     memcpy(host, listen, (size_t)(colon - listen));
     host[colon - listen] = 0;
@@ -324,22 +330,25 @@ int cli_up(int argc, char **argv)
                 fmt(certs, sizeof certs, "%s/certs.pem", adir);
                 int have_certs = save(host, (unsigned short)port, "/certs", certs) == 0;
                 have_bind = save(host, (unsigned short)port, "/binding", bind) == 0;
-                printf("\ncctsa up: ACTIVE after %.1f s. The TSA is at http://%s/tsa (DEVELOPMENT: sim attestation, host "
-                       "clock, dev CA %s)\n"
-                       "  TSA certificates: %s%s\n  binding record:   %s%s\n"
-                       "Try:\n"
-                       "  echo hello > /tmp/hello.txt\n"
-                       "  %s/cctsa stamp /tmp/hello.txt --url http://%s/tsa --profile hybrid -o /tmp/hello.tsr\n"
-                       "  %s/cctsa verify /tmp/hello.tsr --data /tmp/hello.txt --ca %s/root-ecdsa.pem --ca "
-                       "%s/root-mldsa.pem --require both\n"
-                       "  openssl ts -query -data /tmp/hello.txt -sha384 -cert -out /tmp/q.tsq\n"
-                       "  curl -s -H 'Content-Type: application/timestamp-query' --data-binary @/tmp/q.tsq "
-                       "http://%s/tsa/classic > /tmp/r.tsr\n"
-                       "  openssl ts -verify -in /tmp/r.tsr -queryfile /tmp/q.tsq -CAfile %s/root-ecdsa.pem -untrusted %s\n"
-                       "  curl -s http://%s/health\n"
-                       "Ctrl-C stops the cluster.\n\n",
-                       now_s() - t0, listen, ca, certs, have_certs ? "" : " (not served yet)", bind,
-                       have_bind ? "" : " (not served yet: saved when it is)", bindir, listen, bindir, ca, ca, listen, ca, certs, listen);
+                printf(
+                    "\ncctsa up: ACTIVE after %.1f s. The TSA is at http://%s/tsa (DEVELOPMENT: sim attestation, host "
+                    "clock, dev CA %s)\n"
+                    "  TSA certificates: %s%s\n  binding record:   %s%s\n"
+                    "Try:\n"
+                    "  echo hello > /tmp/hello.txt\n"
+                    "  %s/cctsa stamp /tmp/hello.txt --url http://%s/tsa --profile hybrid -o /tmp/hello.tsr\n"
+                    "  %s/cctsa verify /tmp/hello.tsr --data /tmp/hello.txt --ca %s/root-ecdsa.pem --ca "
+                    "%s/root-mldsa.pem --require both\n"
+                    "  openssl ts -query -data /tmp/hello.txt -sha384 -cert -out /tmp/q.tsq\n"
+                    "  curl -s -H 'Content-Type: application/timestamp-query' --data-binary @/tmp/q.tsq "
+                    "http://%s/tsa/classic > /tmp/r.tsr\n"
+                    "  openssl ts -verify -in /tmp/r.tsr -queryfile /tmp/q.tsq -CAfile %s/root-ecdsa.pem -untrusted "
+                    "%s\n"
+                    "  curl -s http://%s/health\n"
+                    "Ctrl-C stops the cluster.\n\n",
+                    now_s() - t0, listen, ca, certs, have_certs ? "" : " (not served yet)", bind,
+                    have_bind ? "" : " (not served yet: saved when it is)", bindir, listen, bindir, ca, ca, listen, ca,
+                    certs, listen);
                 fflush(stdout);
             }
         }

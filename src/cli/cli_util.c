@@ -8,10 +8,7 @@
 
 #include "cli/commands.h"
 
-int cli_wants_help(int argc, char **argv)
-{
-    return cc_opts_wants_help(argc, argv);
-}
+int cli_wants_help(int argc, char **argv) { return cc_opts_wants_help(argc, argv); }
 
 int cli_opts(const char *cmd, int argc, char **argv, const cc_opt *opts, size_t nopts, const char **pos, int npos_max,
              int *npos)
@@ -56,9 +53,9 @@ int cli_parse_time(const char *s, time_t *out)
         return 0;
     }
     /* RFC 3339 date-time: YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM) */
-    if (strlen(s) < 20 || digits(s, 4, &y) || s[4] != '-' || digits(s + 5, 2, &mo) || s[7] != '-' || digits(s + 8, 2, &d) ||
-        !strchr("Tt ", s[10]) || digits(s + 11, 2, &h) || s[13] != ':' || digits(s + 14, 2, &mi) || s[16] != ':' ||
-        digits(s + 17, 2, &sec))
+    if (strlen(s) < 20 || digits(s, 4, &y) || s[4] != '-' || digits(s + 5, 2, &mo) || s[7] != '-' ||
+        digits(s + 8, 2, &d) || !strchr("Tt ", s[10]) || digits(s + 11, 2, &h) || s[13] != ':' ||
+        digits(s + 14, 2, &mi) || s[16] != ':' || digits(s + 17, 2, &sec))
         return -1;
     const char *p = s + 19;
     if (*p == '.') {
@@ -76,7 +73,8 @@ int cli_parse_time(const char *s, time_t *out)
         return -1;
     }
     if (*p || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return -1;
-    tm.tm_year = y - 1900, tm.tm_mon = mo - 1, tm.tm_mday = d, tm.tm_hour = h, tm.tm_min = mi, tm.tm_sec = sec > 59 ? 59 : sec;
+    tm.tm_year = y - 1900, tm.tm_mon = mo - 1, tm.tm_mday = d, tm.tm_hour = h, tm.tm_min = mi,
+    tm.tm_sec = sec > 59 ? 59 : sec;
     time_t t = timegm(&tm);
     if (t == (time_t)-1 || tm.tm_mday != d) return -1; /* e.g. February 30 */
     *out = t - sign * (time_t)(oh * 3600 + om * 60);

@@ -20,7 +20,8 @@ static const char usage_text[] =
     "\n"
     "Verify a time-stamp token (a TimeStampResp or a bare CMS token, DER) for FILE: message imprint,\n"
     "every signature (ECDSA P-384, ML-DSA-65, the compat profile's ML-DSA-65 countersignature), signed\n"
-    "attributes (contentType, messageDigest, ESSCertIDv2), TSA certificate EKU and chain to one of the given roots at genTime,\n"
+    "attributes (contentType, messageDigest, ESSCertIDv2), TSA certificate EKU and chain to one of the given roots at "
+    "genTime,\n"
     "the profile's signer set against its policy, the tsa name, no critical TSTInfo extension, and a\n"
     "genTime not in the future. --require demands a classical, a post-quantum or both kinds of valid\n"
     "signature. An ML-DSA-65 signature gives post-quantum assurance (counts for pq and both) only if\n"
@@ -89,8 +90,10 @@ static int load_certs(const char *path, int anchor, tsp_verify_opts *o, uint8_t 
             if ((unsigned char)*ch < 0x20 || *ch == 0x7F) *ch = '?';
         printf("%s: %s (%s)\n", anchor ? "trust anchor" : "extra certificate", name, path);
         bufs[*count] = der;
-        if (anchor) o->roots[*count] = der, o->root_lens[*count] = len;
-        else o->extra_certs[*count] = der, o->extra_lens[*count] = len;
+        if (anchor)
+            o->roots[*count] = der, o->root_lens[*count] = len;
+        else
+            o->extra_certs[*count] = der, o->extra_lens[*count] = len;
         (*count)++, loaded++;
     }
     if (!loaded) {
@@ -132,8 +135,10 @@ static int opt_at(void *d, const char *v)
 static int opt_require(void *d, const char *v)
 {
     verify_args *a = d;
-    a->o.require = !strcmp(v, "classic") ? TSP_REQUIRE_CLASSIC : !strcmp(v, "pq") ? TSP_REQUIRE_PQ
-                 : !strcmp(v, "both")    ? TSP_REQUIRE_BOTH    : (tsp_require)-1;
+    a->o.require = !strcmp(v, "classic") ? TSP_REQUIRE_CLASSIC
+                   : !strcmp(v, "pq")    ? TSP_REQUIRE_PQ
+                   : !strcmp(v, "both")  ? TSP_REQUIRE_BOTH
+                                         : (tsp_require)-1;
     return (int)a->o.require < 0 ? -1 : 0;
 }
 
@@ -194,19 +199,24 @@ int cli_verify(int argc, char **argv)
     tsp_verify_report rep;
     int bad = tsp_verify(token, token_len, op, &rep);
     printf("token: %s\ndata: %s\nmode: %s\n", token_path, op->data_path,
-           op->no_strict ? "not strict (--no-strict)" : "strict (low-S ECDSA, DER SET order, defined unsigned attributes only)");
+           op->no_strict ? "not strict (--no-strict)"
+                         : "strict (low-S ECDSA, DER SET order, defined unsigned attributes only)");
     for (int i = 0; i < rep.nlines; i++) printf("%s\n", rep.lines[i]);
     if (bad) {
         printf("verification FAILED: %s\n", rep.error);
     } else {
         printf("profile: %s; valid signatures: %d ECDSA P-384, %d ML-DSA-65 (%d with post-quantum assurance); "
                "required: %s\n",
-               rep.profile >= 0 ? tsp_profile_name((tsp_profile)rep.profile) : "foreign policy", rep.ecdsa_ok, rep.mldsa_ok,
-               rep.mldsa_pq_ok, op->require == TSP_REQUIRE_CLASSIC ? "classic" : op->require == TSP_REQUIRE_PQ ? "pq"
-               : op->require == TSP_REQUIRE_BOTH ? "both" : "any");
+               rep.profile >= 0 ? tsp_profile_name((tsp_profile)rep.profile) : "foreign policy", rep.ecdsa_ok,
+               rep.mldsa_ok, rep.mldsa_pq_ok,
+               op->require == TSP_REQUIRE_CLASSIC ? "classic"
+               : op->require == TSP_REQUIRE_PQ    ? "pq"
+               : op->require == TSP_REQUIRE_BOTH  ? "both"
+                                                  : "any");
         if (rep.mldsa_ok > rep.mldsa_pq_ok)
             printf("warning: %d valid ML-DSA-65 signature(s) give NO post-quantum assurance: a classical (ECDSA) link "
-                   "in the certificate chain (see above)\n", rep.mldsa_ok - rep.mldsa_pq_ok);
+                   "in the certificate chain (see above)\n",
+                   rep.mldsa_ok - rep.mldsa_pq_ok);
         printf("verification OK\n");
         rc = 0;
     }

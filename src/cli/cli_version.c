@@ -13,33 +13,29 @@
 static int self_sha384_hex(char hex[2 * 48 + 1])
 {
     FILE *f = fopen("/proc/self/exe", "rb");
-    if (f == NULL)
-        return -1;
+    if (f == NULL) return -1;
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     int ok = ctx != NULL && EVP_DigestInit_ex(ctx, EVP_sha384(), NULL) == 1;
     unsigned char buf[16384];
     size_t n;
-    while (ok && (n = fread(buf, 1, sizeof buf, f)) > 0)
-        ok = EVP_DigestUpdate(ctx, buf, n) == 1;
+    while (ok && (n = fread(buf, 1, sizeof buf, f)) > 0) ok = EVP_DigestUpdate(ctx, buf, n) == 1;
     ok = ok && !ferror(f);
     unsigned char md[48];
     unsigned int mdlen = 0;
     ok = ok && EVP_DigestFinal_ex(ctx, md, &mdlen) == 1 && mdlen == sizeof md;
     EVP_MD_CTX_free(ctx);
     fclose(f);
-    if (!ok)
-        return -1;
-    for (size_t i = 0; i < sizeof md; i++)
-        snprintf(hex + 2 * i, 3, "%02x", md[i]);
+    if (!ok) return -1;
+    for (size_t i = 0; i < sizeof md; i++) snprintf(hex + 2 * i, 3, "%02x", md[i]);
     return 0;
 }
 
 static int print_json(const char *self_hash)
 {
     json_t *o = json_pack("{s:s, s:s, s:I, s:s, s:s, s:s, s:s?}", "version", CCTSA_VERSION, "source_commit",
-                          CCTSA_SOURCE_COMMIT, "source_date_epoch", (json_int_t)CCTSA_SOURCE_DATE_EPOCH,
-                          "compiler", __VERSION__, "flags", CCTSA_BUILD_FLAGS, "openssl",
-                          OpenSSL_version(OPENSSL_VERSION_STRING), "binary_sha384", self_hash);
+                          CCTSA_SOURCE_COMMIT, "source_date_epoch", (json_int_t)CCTSA_SOURCE_DATE_EPOCH, "compiler",
+                          __VERSION__, "flags", CCTSA_BUILD_FLAGS, "openssl", OpenSSL_version(OPENSSL_VERSION_STRING),
+                          "binary_sha384", self_hash);
     if (o == NULL) {
         cli_error("version: cannot build the JSON output");
         return 1;
@@ -63,8 +59,7 @@ int cli_version(int argc, char **argv)
     if (cli_opts("version", argc, argv, opts, CC_NOPTS(opts), NULL, 0, NULL) != 0) return 2;
     char hex[2 * 48 + 1];
     const char *self_hash = self_sha384_hex(hex) == 0 ? hex : NULL;
-    if (json)
-        return print_json(self_hash);
+    if (json) return print_json(self_hash);
     printf("cctsa %s\n", CCTSA_VERSION);
     printf("  source %s (commit date %lld)\n", CCTSA_SOURCE_COMMIT, (long long)CCTSA_SOURCE_DATE_EPOCH);
     printf("  built with %s, C%ld\n", __VERSION__, (long)(__STDC_VERSION__ / 100 % 100));

@@ -23,7 +23,7 @@ int cli_audit(int argc, char **argv);
 int cli_operator(int argc, char **argv);
 
 /* Shared helpers for subcommands (cli_util.c). */
-int cli_wants_help(int argc, char **argv);           /* any -h/--help among the arguments */
+int cli_wants_help(int argc, char **argv); /* any -h/--help among the arguments */
 /* cc_opts_parse (base.h) with the error printed as "cctsa: <cmd>: <why>"; 0 or -1. */
 int cli_opts(const char *cmd, int argc, char **argv, const cc_opt *opts, size_t nopts, const char **pos, int npos_max,
              int *npos);

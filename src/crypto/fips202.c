@@ -19,88 +19,101 @@
 #endif
 
 const uint64_t cc_keccak_round_constants[CC_KECCAK_ROUNDS] = {
-    0x0000000000000001ULL, 0x0000000000008082ULL, 0x800000000000808AULL, 0x8000000080008000ULL,
-    0x000000000000808BULL, 0x0000000080000001ULL, 0x8000000080008081ULL, 0x8000000000008009ULL,
-    0x000000000000008AULL, 0x0000000000000088ULL, 0x0000000080008009ULL, 0x000000008000000AULL,
-    0x000000008000808BULL, 0x800000000000008BULL, 0x8000000000008089ULL, 0x8000000000008003ULL,
-    0x8000000000008002ULL, 0x8000000000000080ULL, 0x000000000000800AULL, 0x800000008000000AULL,
+    0x0000000000000001ULL, 0x0000000000008082ULL, 0x800000000000808AULL, 0x8000000080008000ULL, 0x000000000000808BULL,
+    0x0000000080000001ULL, 0x8000000080008081ULL, 0x8000000000008009ULL, 0x000000000000008AULL, 0x0000000000000088ULL,
+    0x0000000080008009ULL, 0x000000008000000AULL, 0x000000008000808BULL, 0x800000000000008BULL, 0x8000000000008089ULL,
+    0x8000000000008003ULL, 0x8000000000008002ULL, 0x8000000000000080ULL, 0x000000000000800AULL, 0x800000008000000AULL,
     0x8000000080008081ULL, 0x8000000000008080ULL, 0x0000000080000001ULL, 0x8000000080008008ULL,
 };
 
-
-static inline uint64_t rol64(uint64_t v, unsigned n)
-{
-    return (v << (n & 63)) | (v >> ((64 - n) & 63));
-}
+static inline uint64_t rol64(uint64_t v, unsigned n) { return (v << (n & 63)) | (v >> ((64 - n) & 63)); }
 
 /* Lanes are named <prefix><y><x> for lane x + 5y (FIPS 202 A[x, y]). */
-#define THETA_C(A)                                                                   \
-    c0 = A##00 ^ A##10 ^ A##20 ^ A##30 ^ A##40;                                      \
-    c1 = A##01 ^ A##11 ^ A##21 ^ A##31 ^ A##41;                                      \
-    c2 = A##02 ^ A##12 ^ A##22 ^ A##32 ^ A##42;                                      \
-    c3 = A##03 ^ A##13 ^ A##23 ^ A##33 ^ A##43;                                      \
+#define THETA_C(A)                                                                                                     \
+    c0 = A##00 ^ A##10 ^ A##20 ^ A##30 ^ A##40;                                                                        \
+    c1 = A##01 ^ A##11 ^ A##21 ^ A##31 ^ A##41;                                                                        \
+    c2 = A##02 ^ A##12 ^ A##22 ^ A##32 ^ A##42;                                                                        \
+    c3 = A##03 ^ A##13 ^ A##23 ^ A##33 ^ A##43;                                                                        \
     c4 = A##04 ^ A##14 ^ A##24 ^ A##34 ^ A##44
-#define THETA_D()                                                                    \
-    d0 = c4 ^ rol64(c1, 1);                                                          \
-    d1 = c0 ^ rol64(c2, 1);                                                          \
-    d2 = c1 ^ rol64(c3, 1);                                                          \
-    d3 = c2 ^ rol64(c4, 1);                                                          \
+#define THETA_D()                                                                                                      \
+    d0 = c4 ^ rol64(c1, 1);                                                                                            \
+    d1 = c0 ^ rol64(c2, 1);                                                                                            \
+    d2 = c1 ^ rol64(c3, 1);                                                                                            \
+    d3 = c2 ^ rol64(c4, 1);                                                                                            \
     d4 = c3 ^ rol64(c0, 1)
 /* chi on one output row from the five permuted lanes b0..b4 */
-#define CHI(E, y)                                                                    \
-    E##y##0 = b0 ^ (~b1 & b2);                                                       \
-    E##y##1 = b1 ^ (~b2 & b3);                                                       \
-    E##y##2 = b2 ^ (~b3 & b4);                                                       \
-    E##y##3 = b3 ^ (~b4 & b0);                                                       \
+#define CHI(E, y)                                                                                                      \
+    E##y##0 = b0 ^ (~b1 & b2);                                                                                         \
+    E##y##1 = b1 ^ (~b2 & b3);                                                                                         \
+    E##y##2 = b2 ^ (~b3 & b4);                                                                                         \
+    E##y##3 = b3 ^ (~b4 & b0);                                                                                         \
     E##y##4 = b4 ^ (~b0 & b1)
 
 /* One round A -> E: theta, then for each output row Y the five lanes that rho and pi move there
  * (B[X, Y] = rot(A[x, y] ^ D[x], r[x, y]) with X = y, Y = 2x + 3y mod 5), chi, iota. */
-#define ROUND(A, E, rc)                                                              \
-    THETA_C(A);                                                                      \
-    THETA_D();                                                                       \
-    b0 = A##00 ^ d0;                                                                 \
-    b1 = rol64(A##11 ^ d1, 44);                                                      \
-    b2 = rol64(A##22 ^ d2, 43);                                                      \
-    b3 = rol64(A##33 ^ d3, 21);                                                      \
-    b4 = rol64(A##44 ^ d4, 14);                                                      \
-    CHI(E, 0);                                                                       \
-    E##00 ^= (rc);                                                                   \
-    b0 = rol64(A##03 ^ d3, 28);                                                      \
-    b1 = rol64(A##14 ^ d4, 20);                                                      \
-    b2 = rol64(A##20 ^ d0, 3);                                                       \
-    b3 = rol64(A##31 ^ d1, 45);                                                      \
-    b4 = rol64(A##42 ^ d2, 61);                                                      \
-    CHI(E, 1);                                                                       \
-    b0 = rol64(A##01 ^ d1, 1);                                                       \
-    b1 = rol64(A##12 ^ d2, 6);                                                       \
-    b2 = rol64(A##23 ^ d3, 25);                                                      \
-    b3 = rol64(A##34 ^ d4, 8);                                                       \
-    b4 = rol64(A##40 ^ d0, 18);                                                      \
-    CHI(E, 2);                                                                       \
-    b0 = rol64(A##04 ^ d4, 27);                                                      \
-    b1 = rol64(A##10 ^ d0, 36);                                                      \
-    b2 = rol64(A##21 ^ d1, 10);                                                      \
-    b3 = rol64(A##32 ^ d2, 15);                                                      \
-    b4 = rol64(A##43 ^ d3, 56);                                                      \
-    CHI(E, 3);                                                                       \
-    b0 = rol64(A##02 ^ d2, 62);                                                      \
-    b1 = rol64(A##13 ^ d3, 55);                                                      \
-    b2 = rol64(A##24 ^ d4, 39);                                                      \
-    b3 = rol64(A##30 ^ d0, 41);                                                      \
-    b4 = rol64(A##41 ^ d1, 2);                                                       \
+#define ROUND(A, E, rc)                                                                                                \
+    THETA_C(A);                                                                                                        \
+    THETA_D();                                                                                                         \
+    b0 = A##00 ^ d0;                                                                                                   \
+    b1 = rol64(A##11 ^ d1, 44);                                                                                        \
+    b2 = rol64(A##22 ^ d2, 43);                                                                                        \
+    b3 = rol64(A##33 ^ d3, 21);                                                                                        \
+    b4 = rol64(A##44 ^ d4, 14);                                                                                        \
+    CHI(E, 0);                                                                                                         \
+    E##00 ^= (rc);                                                                                                     \
+    b0 = rol64(A##03 ^ d3, 28);                                                                                        \
+    b1 = rol64(A##14 ^ d4, 20);                                                                                        \
+    b2 = rol64(A##20 ^ d0, 3);                                                                                         \
+    b3 = rol64(A##31 ^ d1, 45);                                                                                        \
+    b4 = rol64(A##42 ^ d2, 61);                                                                                        \
+    CHI(E, 1);                                                                                                         \
+    b0 = rol64(A##01 ^ d1, 1);                                                                                         \
+    b1 = rol64(A##12 ^ d2, 6);                                                                                         \
+    b2 = rol64(A##23 ^ d3, 25);                                                                                        \
+    b3 = rol64(A##34 ^ d4, 8);                                                                                         \
+    b4 = rol64(A##40 ^ d0, 18);                                                                                        \
+    CHI(E, 2);                                                                                                         \
+    b0 = rol64(A##04 ^ d4, 27);                                                                                        \
+    b1 = rol64(A##10 ^ d0, 36);                                                                                        \
+    b2 = rol64(A##21 ^ d1, 10);                                                                                        \
+    b3 = rol64(A##32 ^ d2, 15);                                                                                        \
+    b4 = rol64(A##43 ^ d3, 56);                                                                                        \
+    CHI(E, 3);                                                                                                         \
+    b0 = rol64(A##02 ^ d2, 62);                                                                                        \
+    b1 = rol64(A##13 ^ d3, 55);                                                                                        \
+    b2 = rol64(A##24 ^ d4, 39);                                                                                        \
+    b3 = rol64(A##30 ^ d0, 41);                                                                                        \
+    b4 = rol64(A##41 ^ d1, 2);                                                                                         \
     CHI(E, 4)
 
 /* XOR the first nlanes lanes of a block into the state lanes (nlanes is the public rate / 8). */
-#define XOR_LANE(i, lane)                                                            \
+#define XOR_LANE(i, lane)                                                                                              \
     if (nlanes > (i)) lane ^= cc_load64_le(in + 8 * (i))
-#define XOR_BLOCK()                                                                  \
-    XOR_LANE(0, a00); XOR_LANE(1, a01); XOR_LANE(2, a02); XOR_LANE(3, a03);          \
-    XOR_LANE(4, a04); XOR_LANE(5, a10); XOR_LANE(6, a11); XOR_LANE(7, a12);          \
-    XOR_LANE(8, a13); XOR_LANE(9, a14); XOR_LANE(10, a20); XOR_LANE(11, a21);        \
-    XOR_LANE(12, a22); XOR_LANE(13, a23); XOR_LANE(14, a24); XOR_LANE(15, a30);      \
-    XOR_LANE(16, a31); XOR_LANE(17, a32); XOR_LANE(18, a33); XOR_LANE(19, a34);      \
-    XOR_LANE(20, a40); XOR_LANE(21, a41); XOR_LANE(22, a42); XOR_LANE(23, a43);      \
+#define XOR_BLOCK()                                                                                                    \
+    XOR_LANE(0, a00);                                                                                                  \
+    XOR_LANE(1, a01);                                                                                                  \
+    XOR_LANE(2, a02);                                                                                                  \
+    XOR_LANE(3, a03);                                                                                                  \
+    XOR_LANE(4, a04);                                                                                                  \
+    XOR_LANE(5, a10);                                                                                                  \
+    XOR_LANE(6, a11);                                                                                                  \
+    XOR_LANE(7, a12);                                                                                                  \
+    XOR_LANE(8, a13);                                                                                                  \
+    XOR_LANE(9, a14);                                                                                                  \
+    XOR_LANE(10, a20);                                                                                                 \
+    XOR_LANE(11, a21);                                                                                                 \
+    XOR_LANE(12, a22);                                                                                                 \
+    XOR_LANE(13, a23);                                                                                                 \
+    XOR_LANE(14, a24);                                                                                                 \
+    XOR_LANE(15, a30);                                                                                                 \
+    XOR_LANE(16, a31);                                                                                                 \
+    XOR_LANE(17, a32);                                                                                                 \
+    XOR_LANE(18, a33);                                                                                                 \
+    XOR_LANE(19, a34);                                                                                                 \
+    XOR_LANE(20, a40);                                                                                                 \
+    XOR_LANE(21, a41);                                                                                                 \
+    XOR_LANE(22, a42);                                                                                                 \
+    XOR_LANE(23, a43);                                                                                                 \
     XOR_LANE(24, a44)
 
 /* nblocks >= 1 times: XOR the next block of nlanes lanes from in into the state (nothing when
@@ -108,8 +121,7 @@ static inline uint64_t rol64(uint64_t v, unsigned n)
  * (A -> E -> A) so no lane is copied; the 25 + 25 lanes, the theta parities and the five permuted
  * lanes of the current row are all local scalars, and stay in registers or on the stack from one
  * block to the next. The round constant index is the public loop counter. */
-static inline KECCAK_ALWAYS_INLINE void keccak_body(uint64_t s[25], const uint8_t *in, size_t nblocks,
-                                                    unsigned nlanes)
+static inline KECCAK_ALWAYS_INLINE void keccak_body(uint64_t s[25], const uint8_t *in, size_t nblocks, unsigned nlanes)
 {
     uint64_t a00 = s[0], a01 = s[1], a02 = s[2], a03 = s[3], a04 = s[4];
     uint64_t a10 = s[5], a11 = s[6], a12 = s[7], a13 = s[8], a14 = s[9];
@@ -146,31 +158,24 @@ static inline KECCAK_ALWAYS_INLINE void keccak_body(uint64_t s[25], const uint8_
  * rotations), chosen once at load time by an ifunc resolver from CPUID. Both versions execute the
  * identical sequence of 64-bit operations, so their outputs are bit-identical; neither has a
  * data-dependent branch or table index. Elsewhere there is only the portable version. */
-#if defined(__x86_64__) && defined(__GNUC__) && defined(__ELF__) && defined(__has_attribute) && \
-    !defined(CCTSA_PORTABLE)
+#if defined(__x86_64__) && defined(__GNUC__) && defined(__ELF__) && defined(__has_attribute) && !defined(CCTSA_PORTABLE)
 #if __has_attribute(ifunc) && __has_attribute(target)
 #define KECCAK_IFUNC 1
 #endif
 #endif
 
 #ifdef KECCAK_IFUNC
-static void keccak_f1600_portable(uint64_t s[25])
-{
-    keccak_body(s, NULL, 1, 0);
-}
+static void keccak_f1600_portable(uint64_t s[25]) { keccak_body(s, NULL, 1, 0); }
 
 static void keccak_absorb_portable(uint64_t s[25], const uint8_t *in, size_t nblocks, unsigned nlanes)
 {
     keccak_body(s, in, nblocks, nlanes);
 }
 
-__attribute__((target("bmi,bmi2"))) static void keccak_f1600_bmi(uint64_t s[25])
-{
-    keccak_body(s, NULL, 1, 0);
-}
+__attribute__((target("bmi,bmi2"))) static void keccak_f1600_bmi(uint64_t s[25]) { keccak_body(s, NULL, 1, 0); }
 
-__attribute__((target("bmi,bmi2"))) static void keccak_absorb_bmi(uint64_t s[25], const uint8_t *in,
-                                                                   size_t nblocks, unsigned nlanes)
+__attribute__((target("bmi,bmi2"))) static void keccak_absorb_bmi(uint64_t s[25], const uint8_t *in, size_t nblocks,
+                                                                  unsigned nlanes)
 {
     keccak_body(s, in, nblocks, nlanes);
 }
@@ -208,17 +213,13 @@ void cc_keccak_f1600(uint64_t s[25]) __attribute__((ifunc("resolve_keccak_f1600"
 static void keccak_absorb_blocks(uint64_t s[25], const uint8_t *in, size_t nblocks, unsigned nlanes)
     __attribute__((ifunc("resolve_keccak_absorb")));
 #else
-void cc_keccak_f1600(uint64_t s[25])
-{
-    keccak_body(s, NULL, 1, 0);
-}
+void cc_keccak_f1600(uint64_t s[25]) { keccak_body(s, NULL, 1, 0); }
 
 static void keccak_absorb_blocks(uint64_t s[25], const uint8_t *in, size_t nblocks, unsigned nlanes)
 {
     keccak_body(s, in, nblocks, nlanes);
 }
 #endif
-
 
 static void sponge_init(cc_keccak_ctx *ctx, unsigned rate, uint8_t suffix)
 {
@@ -232,15 +233,9 @@ static void sponge_init(cc_keccak_ctx *ctx, unsigned rate, uint8_t suffix)
 void cc_shake128_init(cc_keccak_ctx *ctx) { sponge_init(ctx, CC_SHAKE128_RATE, SUFFIX_SHAKE); }
 void cc_shake256_init(cc_keccak_ctx *ctx) { sponge_init(ctx, CC_SHAKE256_RATE, SUFFIX_SHAKE); }
 
-static inline void xor_byte(uint64_t s[25], unsigned pos, uint8_t b)
-{
-    s[pos / 8] ^= (uint64_t)b << (8 * (pos % 8));
-}
+static inline void xor_byte(uint64_t s[25], unsigned pos, uint8_t b) { s[pos / 8] ^= (uint64_t)b << (8 * (pos % 8)); }
 
-static inline uint8_t get_byte(const uint64_t s[25], unsigned pos)
-{
-    return (uint8_t)(s[pos / 8] >> (8 * (pos % 8)));
-}
+static inline uint8_t get_byte(const uint64_t s[25], unsigned pos) { return (uint8_t)(s[pos / 8] >> (8 * (pos % 8))); }
 
 void cc_keccak_absorb(cc_keccak_ctx *ctx, const uint8_t *in, size_t len)
 {
@@ -306,13 +301,9 @@ void cc_keccak_squeezeblocks(cc_keccak_ctx *ctx, uint8_t *out, size_t nblocks)
     cc_keccak_squeeze(ctx, out, nblocks * ctx->rate);
 }
 
-void cc_keccak_wipe(cc_keccak_ctx *ctx)
-{
-    cc_memzero(ctx, sizeof *ctx);
-}
+void cc_keccak_wipe(cc_keccak_ctx *ctx) { cc_memzero(ctx, sizeof *ctx); }
 
-static void sponge_oneshot(unsigned rate, uint8_t suffix, uint8_t *out, size_t outlen,
-                           const uint8_t *in, size_t inlen)
+static void sponge_oneshot(unsigned rate, uint8_t suffix, uint8_t *out, size_t outlen, const uint8_t *in, size_t inlen)
 {
     cc_keccak_ctx ctx;
     sponge_init(&ctx, rate, suffix);

@@ -16,9 +16,9 @@
  * the first squeeze). */
 typedef struct {
     uint64_t s[25];
-    unsigned pos;      /* byte position inside the current rate block */
-    unsigned rate;     /* bytes */
-    uint8_t suffix;    /* domain separation: 0x1F SHAKE, 0x06 SHA3 */
+    unsigned pos;   /* byte position inside the current rate block */
+    unsigned rate;  /* bytes */
+    uint8_t suffix; /* domain separation: 0x1F SHAKE, 0x06 SHA3 */
     int squeezing;
 } cc_keccak_ctx;
 

@@ -37,8 +37,8 @@
 static const unsigned rho_off[LANES] = {0,  1,  62, 28, 27, 36, 44, 6,  55, 20, 3,  10, 43,
                                         25, 39, 41, 45, 15, 21, 8,  18, 2,  61, 56, 14};
 /* pi: lane (x, y) moves to (y, 2x + 3y) */
-static const unsigned pi_dst[LANES] = {0, 10, 20, 5,  15, 16, 1,  11, 21, 6, 7,  17, 2,
-                                       12, 22, 23, 8, 18, 3, 13, 14, 24, 9,  19, 4};
+static const unsigned pi_dst[LANES] = {0,  10, 20, 5, 15, 16, 1,  11, 21, 6, 7,  17, 2,
+                                       12, 22, 23, 8, 18, 3,  13, 14, 24, 9, 19, 4};
 #endif
 
 /* the four states (and the rate, used by the incremental squeeze) */
@@ -53,53 +53,53 @@ typedef uint64_t v4 __attribute__((vector_size(32)));
 /* Lanes are named <prefix><y><x> for lane x + 5y. One round A -> E: theta, then for each output
  * row Y the five lanes rho and pi move there (B[X, Y] = ROL(A[x, y] ^ D[x], r[x, y]) with X = y,
  * Y = 2x + 3y mod 5), chi on that row, iota; so only five permuted lanes are live at a time. */
-#define K4_CHI(E, y)                                                                               \
-    E##y##0 = b0 ^ (~b1 & b2);                                                                     \
-    E##y##1 = b1 ^ (~b2 & b3);                                                                     \
-    E##y##2 = b2 ^ (~b3 & b4);                                                                     \
-    E##y##3 = b3 ^ (~b4 & b0);                                                                     \
+#define K4_CHI(E, y)                                                                                                   \
+    E##y##0 = b0 ^ (~b1 & b2);                                                                                         \
+    E##y##1 = b1 ^ (~b2 & b3);                                                                                         \
+    E##y##2 = b2 ^ (~b3 & b4);                                                                                         \
+    E##y##3 = b3 ^ (~b4 & b0);                                                                                         \
     E##y##4 = b4 ^ (~b0 & b1)
-#define K4_ROUND(A, E, rc)                                                                         \
-    c0 = A##00 ^ A##10 ^ A##20 ^ A##30 ^ A##40;                                                    \
-    c1 = A##01 ^ A##11 ^ A##21 ^ A##31 ^ A##41;                                                    \
-    c2 = A##02 ^ A##12 ^ A##22 ^ A##32 ^ A##42;                                                    \
-    c3 = A##03 ^ A##13 ^ A##23 ^ A##33 ^ A##43;                                                    \
-    c4 = A##04 ^ A##14 ^ A##24 ^ A##34 ^ A##44;                                                    \
-    d0 = c4 ^ ROL(c1, 1);                                                                          \
-    d1 = c0 ^ ROL(c2, 1);                                                                          \
-    d2 = c1 ^ ROL(c3, 1);                                                                          \
-    d3 = c2 ^ ROL(c4, 1);                                                                          \
-    d4 = c3 ^ ROL(c0, 1);                                                                          \
-    b0 = A##00 ^ d0;                                                                               \
-    b1 = ROL(A##11 ^ d1, 44);                                                                      \
-    b2 = ROL(A##22 ^ d2, 43);                                                                      \
-    b3 = ROL(A##33 ^ d3, 21);                                                                      \
-    b4 = ROL(A##44 ^ d4, 14);                                                                      \
-    K4_CHI(E, 0);                                                                                  \
-    E##00 ^= (v4){(rc), (rc), (rc), (rc)};                                                         \
-    b0 = ROL(A##03 ^ d3, 28);                                                                      \
-    b1 = ROL(A##14 ^ d4, 20);                                                                      \
-    b2 = ROL(A##20 ^ d0, 3);                                                                       \
-    b3 = ROL(A##31 ^ d1, 45);                                                                      \
-    b4 = ROL(A##42 ^ d2, 61);                                                                      \
-    K4_CHI(E, 1);                                                                                  \
-    b0 = ROL(A##01 ^ d1, 1);                                                                       \
-    b1 = ROL(A##12 ^ d2, 6);                                                                       \
-    b2 = ROL(A##23 ^ d3, 25);                                                                      \
-    b3 = ROL(A##34 ^ d4, 8);                                                                       \
-    b4 = ROL(A##40 ^ d0, 18);                                                                      \
-    K4_CHI(E, 2);                                                                                  \
-    b0 = ROL(A##04 ^ d4, 27);                                                                      \
-    b1 = ROL(A##10 ^ d0, 36);                                                                      \
-    b2 = ROL(A##21 ^ d1, 10);                                                                      \
-    b3 = ROL(A##32 ^ d2, 15);                                                                      \
-    b4 = ROL(A##43 ^ d3, 56);                                                                      \
-    K4_CHI(E, 3);                                                                                  \
-    b0 = ROL(A##02 ^ d2, 62);                                                                      \
-    b1 = ROL(A##13 ^ d3, 55);                                                                      \
-    b2 = ROL(A##24 ^ d4, 39);                                                                      \
-    b3 = ROL(A##30 ^ d0, 41);                                                                      \
-    b4 = ROL(A##41 ^ d1, 2);                                                                       \
+#define K4_ROUND(A, E, rc)                                                                                             \
+    c0 = A##00 ^ A##10 ^ A##20 ^ A##30 ^ A##40;                                                                        \
+    c1 = A##01 ^ A##11 ^ A##21 ^ A##31 ^ A##41;                                                                        \
+    c2 = A##02 ^ A##12 ^ A##22 ^ A##32 ^ A##42;                                                                        \
+    c3 = A##03 ^ A##13 ^ A##23 ^ A##33 ^ A##43;                                                                        \
+    c4 = A##04 ^ A##14 ^ A##24 ^ A##34 ^ A##44;                                                                        \
+    d0 = c4 ^ ROL(c1, 1);                                                                                              \
+    d1 = c0 ^ ROL(c2, 1);                                                                                              \
+    d2 = c1 ^ ROL(c3, 1);                                                                                              \
+    d3 = c2 ^ ROL(c4, 1);                                                                                              \
+    d4 = c3 ^ ROL(c0, 1);                                                                                              \
+    b0 = A##00 ^ d0;                                                                                                   \
+    b1 = ROL(A##11 ^ d1, 44);                                                                                          \
+    b2 = ROL(A##22 ^ d2, 43);                                                                                          \
+    b3 = ROL(A##33 ^ d3, 21);                                                                                          \
+    b4 = ROL(A##44 ^ d4, 14);                                                                                          \
+    K4_CHI(E, 0);                                                                                                      \
+    E##00 ^= (v4){(rc), (rc), (rc), (rc)};                                                                             \
+    b0 = ROL(A##03 ^ d3, 28);                                                                                          \
+    b1 = ROL(A##14 ^ d4, 20);                                                                                          \
+    b2 = ROL(A##20 ^ d0, 3);                                                                                           \
+    b3 = ROL(A##31 ^ d1, 45);                                                                                          \
+    b4 = ROL(A##42 ^ d2, 61);                                                                                          \
+    K4_CHI(E, 1);                                                                                                      \
+    b0 = ROL(A##01 ^ d1, 1);                                                                                           \
+    b1 = ROL(A##12 ^ d2, 6);                                                                                           \
+    b2 = ROL(A##23 ^ d3, 25);                                                                                          \
+    b3 = ROL(A##34 ^ d4, 8);                                                                                           \
+    b4 = ROL(A##40 ^ d0, 18);                                                                                          \
+    K4_CHI(E, 2);                                                                                                      \
+    b0 = ROL(A##04 ^ d4, 27);                                                                                          \
+    b1 = ROL(A##10 ^ d0, 36);                                                                                          \
+    b2 = ROL(A##21 ^ d1, 10);                                                                                          \
+    b3 = ROL(A##32 ^ d2, 15);                                                                                          \
+    b4 = ROL(A##43 ^ d3, 56);                                                                                          \
+    K4_CHI(E, 3);                                                                                                      \
+    b0 = ROL(A##02 ^ d2, 62);                                                                                          \
+    b1 = ROL(A##13 ^ d3, 55);                                                                                          \
+    b2 = ROL(A##24 ^ d4, 39);                                                                                          \
+    b3 = ROL(A##30 ^ d0, 41);                                                                                          \
+    b4 = ROL(A##41 ^ d1, 2);                                                                                           \
     K4_CHI(E, 4)
 
 static inline X4_ALWAYS_INLINE void keccak4_body(state4 *s)
@@ -136,8 +136,7 @@ static inline X4_ALWAYS_INLINE void keccak4_body(state4 *s)
 /* The same C compiled three times on x86-64: AVX-512VL (vprolq, vpternlogq on 256-bit vectors),
  * AVX2 and baseline, chosen once at load time by an ifunc resolver from CPUID. All three run the
  * identical integer operations, so the outputs are bit-identical. */
-#if defined(__x86_64__) && defined(__ELF__) && defined(__has_attribute) && \
-    !defined(CCTSA_PORTABLE)
+#if defined(__x86_64__) && defined(__ELF__) && defined(__has_attribute) && !defined(CCTSA_PORTABLE)
 #if __has_attribute(ifunc) && __has_attribute(target)
 #define KECCAK4_IFUNC 1
 #endif
@@ -161,7 +160,8 @@ typedef void (*keccak4_fn)(state4 *s);
 __attribute__((no_sanitize_address))
 #endif
 __attribute__((unused)) /* referenced only by the ifunc attribute (clang would warn) */
-static keccak4_fn resolve_keccak4(void)
+static keccak4_fn
+resolve_keccak4(void)
 {
     __builtin_cpu_init();
     if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl")) return keccak4_avx512;
@@ -174,10 +174,7 @@ static void keccak4(state4 *s) __attribute__((ifunc("resolve_keccak4")));
 static X4_MULTIVERSION void keccak4(state4 *s) { keccak4_body(s); }
 #endif
 #else
-static inline uint64_t rotl(uint64_t v, unsigned n)
-{
-    return (v << n) | (v >> ((64 - n) & 63));
-}
+static inline uint64_t rotl(uint64_t v, unsigned n) { return (v << n) | (v >> ((64 - n) & 63)); }
 
 /* portable version: the same steps as loops over the lanes */
 static void keccak4(state4 *s)
@@ -199,7 +196,6 @@ static void keccak4(state4 *s)
     }
 }
 #endif
-
 
 static inline void xor_byte(state4 *s, unsigned j, unsigned pos, uint8_t v)
 {
@@ -262,7 +258,4 @@ void cc_keccakx4_squeezeblocks(cc_keccakx4_ctx *ctx, uint8_t *const out[4], size
     for (size_t b = 0; b < nblocks; b++) squeeze4(ctx, out, b * ctx->rate, ctx->rate);
 }
 
-void cc_keccakx4_wipe(cc_keccakx4_ctx *ctx)
-{
-    cc_memzero(ctx, sizeof *ctx);
-}
+void cc_keccakx4_wipe(cc_keccakx4_ctx *ctx) { cc_memzero(ctx, sizeof *ctx); }

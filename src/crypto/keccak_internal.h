@@ -20,10 +20,7 @@ static inline uint64_t cc_load64_le(const uint8_t *p)
     return v;
 }
 
-static inline void cc_store64_le(uint8_t *p, uint64_t v)
-{
-    memcpy(p, &v, 8);
-}
+static inline void cc_store64_le(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
 #else
 static inline uint64_t cc_load64_le(const uint8_t *p)
 {

@@ -35,9 +35,6 @@ static inline int32_t reduce32(int32_t a)
     return a - t * MLDSA_Q;
 }
 
-static inline int32_t caddq(int32_t a)
-{
-    return a + ((a >> 31) & MLDSA_Q);
-}
+static inline int32_t caddq(int32_t a) { return a + ((a >> 31) & MLDSA_Q); }
 
 #endif

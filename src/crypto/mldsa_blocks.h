@@ -25,22 +25,30 @@
 #define MLDSA_CRHBYTES 64
 #define MLDSA_TRBYTES 64
 
-#define MLDSA_POLYT1_PACKEDBYTES 320   /* 10 bits per coefficient */
-#define MLDSA_POLYT0_PACKEDBYTES 416   /* 13 bits */
-#define MLDSA_POLYETA_PACKEDBYTES 128  /* 4 bits, eta = 4 */
-#define MLDSA_POLYZ_PACKEDBYTES 640    /* 20 bits, gamma1 = 2^19 */
-#define MLDSA_POLYW1_PACKEDBYTES 128   /* 4 bits, w1 in [0,15] */
+#define MLDSA_POLYT1_PACKEDBYTES 320  /* 10 bits per coefficient */
+#define MLDSA_POLYT0_PACKEDBYTES 416  /* 13 bits */
+#define MLDSA_POLYETA_PACKEDBYTES 128 /* 4 bits, eta = 4 */
+#define MLDSA_POLYZ_PACKEDBYTES 640   /* 20 bits, gamma1 = 2^19 */
+#define MLDSA_POLYW1_PACKEDBYTES 128  /* 4 bits, w1 in [0,15] */
 
-typedef struct { int32_t c[MLDSA_N]; } mldsa_poly;
-typedef struct { mldsa_poly v[MLDSA_L]; } mldsa_polyvecl;
-typedef struct { mldsa_poly v[MLDSA_K]; } mldsa_polyveck;
-typedef struct { mldsa_polyvecl row[MLDSA_K]; } mldsa_matrix;  /* A-hat, NTT domain */
+typedef struct {
+    int32_t c[MLDSA_N];
+} mldsa_poly;
+typedef struct {
+    mldsa_poly v[MLDSA_L];
+} mldsa_polyvecl;
+typedef struct {
+    mldsa_poly v[MLDSA_K];
+} mldsa_polyveck;
+typedef struct {
+    mldsa_polyvecl row[MLDSA_K];
+} mldsa_matrix; /* A-hat, NTT domain */
 
 /* --- scalar reductions --- */
-int32_t mldsa_montgomery_reduce(int64_t a);   /* a*2^-32 mod q, |a| < 2^31 q -> (-q, q) */
-int32_t mldsa_reduce32(int32_t a);            /* |a| <= 2^31 - 2^22 -> [-6283008, 6283008] */
-int32_t mldsa_caddq(int32_t a);               /* (-q, q) -> [0, q) */
-int32_t mldsa_freeze(int32_t a);              /* any int32 reducible by reduce32 -> [0, q) */
+int32_t mldsa_montgomery_reduce(int64_t a); /* a*2^-32 mod q, |a| < 2^31 q -> (-q, q) */
+int32_t mldsa_reduce32(int32_t a);          /* |a| <= 2^31 - 2^22 -> [-6283008, 6283008] */
+int32_t mldsa_caddq(int32_t a);             /* (-q, q) -> [0, q) */
+int32_t mldsa_freeze(int32_t a);            /* any int32 reducible by reduce32 -> [0, q) */
 
 /* --- polynomials (coefficient-wise) --- */
 void mldsa_poly_reduce(mldsa_poly *a);
@@ -70,14 +78,14 @@ void mldsa_polyvecl_add(mldsa_polyvecl *w, const mldsa_polyvecl *u, const mldsa_
 void mldsa_matrix_mul(mldsa_polyveck *w, const mldsa_matrix *A, const mldsa_polyvecl *v);
 
 /* --- expansion and sampling (FIPS 204 section 7.3) --- */
-void mldsa_expand_a(mldsa_matrix *A, const uint8_t rho[MLDSA_SEEDBYTES]);           /* RejNTTPoly */
+void mldsa_expand_a(mldsa_matrix *A, const uint8_t rho[MLDSA_SEEDBYTES]); /* RejNTTPoly */
 void mldsa_expand_s(mldsa_polyvecl *s1, mldsa_polyveck *s2, const uint8_t rhoprime[MLDSA_CRHBYTES]);
 void mldsa_expand_mask(mldsa_polyvecl *y, const uint8_t rhopp[MLDSA_CRHBYTES], uint16_t kappa);
 void mldsa_sample_in_ball(mldsa_poly *c, const uint8_t ctilde[MLDSA_CTILDEBYTES]);
 
 /* --- rounding (FIPS 204 section 7.4); inputs in [0, q) --- */
 void mldsa_power2round(int32_t *a1, int32_t *a0, int32_t a);
-void mldsa_decompose(int32_t *a1, int32_t *a0, int32_t a);  /* a1 = HighBits in [0,15] */
+void mldsa_decompose(int32_t *a1, int32_t *a0, int32_t a); /* a1 = HighBits in [0,15] */
 void mldsa_polyveck_power2round(mldsa_polyveck *v1, mldsa_polyveck *v0, const mldsa_polyveck *v);
 void mldsa_polyveck_decompose(mldsa_polyveck *v1, mldsa_polyveck *v0, const mldsa_polyveck *v);
 /* hint bit per coefficient as in the reference (a0 low part, a1 high part); returns weight */
@@ -95,8 +103,7 @@ void mldsa_unpack_pk(uint8_t rho[MLDSA_SEEDBYTES], mldsa_polyveck *t1, const uin
 void mldsa_pack_sig(uint8_t *sig, const uint8_t ctilde[MLDSA_CTILDEBYTES], const mldsa_polyvecl *z,
                     const mldsa_polyveck *h);
 /* Returns 0, or -1 on a malformed hint encoding. */
-int mldsa_unpack_sig(uint8_t ctilde[MLDSA_CTILDEBYTES], mldsa_polyvecl *z, mldsa_polyveck *h,
-                     const uint8_t *sig);
+int mldsa_unpack_sig(uint8_t ctilde[MLDSA_CTILDEBYTES], mldsa_polyvecl *z, mldsa_polyveck *h, const uint8_t *sig);
 
 /* --- added beyond the original contract (all additive) --- */
 void mldsa_polyvecl_invntt_tomont(mldsa_polyvecl *v);

@@ -9,8 +9,7 @@
 
 #include "crypto/mldsa_blocks.h"
 
-#if defined(__x86_64__) && defined(__GNUC__) && defined(__ELF__) && defined(__has_attribute) && \
-    !defined(CCTSA_PORTABLE)
+#if defined(__x86_64__) && defined(__GNUC__) && defined(__ELF__) && defined(__has_attribute) && !defined(CCTSA_PORTABLE)
 #if __has_attribute(ifunc) && __has_attribute(target)
 #define MLDSA_AVX2 1
 #endif
@@ -28,18 +27,18 @@ extern const int32_t mldsa_zetas_inv[MLDSA_N];
 /* The dispatched kernels: X(return type, exported name, parameters). RejNTTPoly's candidate
  * parsing (mldsa_rej_uniform, mldsa_sample.c) appends the 3-byte candidates of buf[0, len) that
  * are < q to a from index n until a holds MLDSA_N, and returns the new count. */
-#define MLDSA_DISPATCHED(X)                                                                        \
-    X(void, mldsa_poly_ntt, (mldsa_poly *p))                                                      \
-    X(void, mldsa_poly_invntt_tomont, (mldsa_poly *p))                                            \
-    X(void, mldsa_poly_pointwise_montgomery, (mldsa_poly *c, const mldsa_poly *a, const mldsa_poly *b)) \
-    X(void, mldsa_poly_reduce, (mldsa_poly *a))                                                   \
-    X(void, mldsa_poly_caddq, (mldsa_poly *a))                                                    \
-    X(int, mldsa_poly_chknorm, (const mldsa_poly *a, int32_t bound))                               \
-    X(void, mldsa_polyveck_power2round, (mldsa_polyveck *v1, mldsa_polyveck *v0, const mldsa_polyveck *v)) \
-    X(void, mldsa_polyveck_decompose, (mldsa_polyveck *v1, mldsa_polyveck *v0, const mldsa_polyveck *v)) \
-    X(unsigned, mldsa_polyveck_make_hint, (mldsa_polyveck *h, const mldsa_polyveck *v0, const mldsa_polyveck *v1)) \
-    X(void, mldsa_polyveck_use_hint, (mldsa_polyveck *w, const mldsa_polyveck *u, const mldsa_polyveck *h)) \
-    X(unsigned, mldsa_rej_uniform, (int32_t *a, unsigned n, const uint8_t *buf, size_t len))
+#define MLDSA_DISPATCHED(X)                                                                                            \
+    X(void, mldsa_poly_ntt, (mldsa_poly * p))                                                                          \
+    X(void, mldsa_poly_invntt_tomont, (mldsa_poly * p))                                                                \
+    X(void, mldsa_poly_pointwise_montgomery, (mldsa_poly * c, const mldsa_poly *a, const mldsa_poly *b))               \
+    X(void, mldsa_poly_reduce, (mldsa_poly * a))                                                                       \
+    X(void, mldsa_poly_caddq, (mldsa_poly * a))                                                                        \
+    X(int, mldsa_poly_chknorm, (const mldsa_poly *a, int32_t bound))                                                   \
+    X(void, mldsa_polyveck_power2round, (mldsa_polyveck * v1, mldsa_polyveck * v0, const mldsa_polyveck *v))           \
+    X(void, mldsa_polyveck_decompose, (mldsa_polyveck * v1, mldsa_polyveck * v0, const mldsa_polyveck *v))             \
+    X(unsigned, mldsa_polyveck_make_hint, (mldsa_polyveck * h, const mldsa_polyveck *v0, const mldsa_polyveck *v1))    \
+    X(void, mldsa_polyveck_use_hint, (mldsa_polyveck * w, const mldsa_polyveck *u, const mldsa_polyveck *h))           \
+    X(unsigned, mldsa_rej_uniform, (int32_t * a, unsigned n, const uint8_t *buf, size_t len))
 
 unsigned mldsa_rej_uniform(int32_t *a, unsigned n, const uint8_t *buf, size_t len);
 /* portable versions (always built): name##_c */
@@ -60,11 +59,8 @@ static inline int mldsa_cpu_has_avx2(void)
     return __builtin_cpu_supports("avx2");
 }
 /* an exported name bound to name##_avx2 or name##_c */
-#define MLDSA_DISPATCH(ret, name, params)                                                          \
-    MLDSA_RESOLVER ret(*resolve_##name(void)) params                                               \
-    {                                                                                              \
-        return mldsa_cpu_has_avx2() ? name##_avx2 : name##_c;                                      \
-    }                                                                                              \
+#define MLDSA_DISPATCH(ret, name, params)                                                                              \
+    MLDSA_RESOLVER ret(*resolve_##name(void)) params { return mldsa_cpu_has_avx2() ? name##_avx2 : name##_c; }         \
     ret name params __attribute__((ifunc("resolve_" #name)))
 
 /* AVX2 versions (mldsa_ntt_avx2.c, mldsa_poly_avx2.c): name##_avx2 */

@@ -9,8 +9,7 @@
 #include "crypto/mldsa.h"
 #include "crypto/mldsa_blocks.h"
 
-static void compute_t(mldsa_polyveck *t, const mldsa_matrix *A, const mldsa_polyvecl *s1,
-                      const mldsa_polyveck *s2)
+static void compute_t(mldsa_polyveck *t, const mldsa_matrix *A, const mldsa_polyvecl *s1, const mldsa_polyveck *s2)
 {
     mldsa_polyvecl s1hat = *s1;
     mldsa_polyvecl_ntt(&s1hat);

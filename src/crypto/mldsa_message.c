@@ -58,8 +58,8 @@ void mldsa_compute_mu(uint8_t mu[CC_MLDSA65_MUBYTES], const uint8_t tr[MLDSA_TRB
     cc_keccak_wipe(&h);
 }
 
-int cc_mldsa65_mu(uint8_t mu[CC_MLDSA65_MUBYTES], const uint8_t pk[CC_MLDSA65_PKBYTES],
-                  const uint8_t *msg, size_t msglen, const uint8_t *ctx, size_t ctxlen)
+int cc_mldsa65_mu(uint8_t mu[CC_MLDSA65_MUBYTES], const uint8_t pk[CC_MLDSA65_PKBYTES], const uint8_t *msg,
+                  size_t msglen, const uint8_t *ctx, size_t ctxlen)
 {
     uint8_t tr[MLDSA_TRBYTES];
     mldsa_mprime m;

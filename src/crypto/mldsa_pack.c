@@ -153,11 +153,11 @@ void mldsa_pack_sig(uint8_t *sig, const uint8_t ctilde[MLDSA_CTILDEBYTES], const
     }
 }
 
-int mldsa_unpack_sig(uint8_t ctilde[MLDSA_CTILDEBYTES], mldsa_polyvecl *z, mldsa_polyveck *h,
-                     const uint8_t *sig)
+int mldsa_unpack_sig(uint8_t ctilde[MLDSA_CTILDEBYTES], mldsa_polyvecl *z, mldsa_polyveck *h, const uint8_t *sig)
 {
     memcpy(ctilde, sig, MLDSA_CTILDEBYTES);
-    for (unsigned i = 0; i < MLDSA_L; i++) mldsa_polyz_unpack(&z->v[i], sig + SIG_Z_OFFSET + i * MLDSA_POLYZ_PACKEDBYTES);
+    for (unsigned i = 0; i < MLDSA_L; i++)
+        mldsa_polyz_unpack(&z->v[i], sig + SIG_Z_OFFSET + i * MLDSA_POLYZ_PACKEDBYTES);
     /* HintBitUnpack with every FIPS 204 malformation check: counts non-decreasing and <= omega,
      * indices strictly increasing within a polynomial, unused slots zero. */
     const uint8_t *y = sig + SIG_H_OFFSET;

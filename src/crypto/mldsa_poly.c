@@ -48,8 +48,8 @@ int mldsa_poly_chknorm_c(const mldsa_poly *a, int32_t bound)
 }
 
 #ifdef MLDSA_AVX2
-MLDSA_DISPATCH(void, mldsa_poly_reduce, (mldsa_poly *a));
-MLDSA_DISPATCH(void, mldsa_poly_caddq, (mldsa_poly *a));
+MLDSA_DISPATCH(void, mldsa_poly_reduce, (mldsa_poly * a));
+MLDSA_DISPATCH(void, mldsa_poly_caddq, (mldsa_poly * a));
 MLDSA_DISPATCH(int, mldsa_poly_chknorm, (const mldsa_poly *a, int32_t bound));
 #else
 void mldsa_poly_reduce(mldsa_poly *a) { mldsa_poly_reduce_c(a); }
@@ -59,9 +59,9 @@ int mldsa_poly_chknorm(const mldsa_poly *a, int32_t bound) { return mldsa_poly_c
 
 /* --- vectors --- */
 
-#define VEC_APPLY(n, vec, fn)                                         \
+#define VEC_APPLY(n, vec, fn)                                                                                          \
     for (unsigned i_ = 0; i_ < (n); i_++) fn(&(vec)->v[i_])
-#define VEC_APPLY3(n, out, x, y, fn)                                  \
+#define VEC_APPLY3(n, out, x, y, fn)                                                                                   \
     for (unsigned i_ = 0; i_ < (n); i_++) fn(&(out)->v[i_], &(x)->v[i_], &(y)->v[i_])
 
 void mldsa_polyvecl_ntt(mldsa_polyvecl *v) { VEC_APPLY(MLDSA_L, v, mldsa_poly_ntt); }
@@ -118,8 +118,8 @@ void mldsa_polyveck_pointwise_poly(mldsa_polyveck *r, const mldsa_poly *a, const
 #if defined(__GNUC__)
 __attribute__((always_inline))
 #endif
-static inline void matrix_mul_body(mldsa_polyveck *restrict w, const mldsa_matrix *restrict A,
-                                   const mldsa_polyvecl *restrict v)
+static inline void
+matrix_mul_body(mldsa_polyveck *restrict w, const mldsa_matrix *restrict A, const mldsa_polyvecl *restrict v)
 {
     for (unsigned r = 0; r < MLDSA_K; r++) {
         const mldsa_polyvecl *row = &A->row[r];
@@ -134,8 +134,7 @@ static inline void matrix_mul_body(mldsa_polyveck *restrict w, const mldsa_matri
 /* On x86-64 (GCC/clang, ELF) the product is also compiled for AVX2 and AVX-512 (F, VL, DQ;
  * 256-bit vectors), chosen once at load time by an ifunc resolver from CPUID; the same integer
  * arithmetic, so the same results, and no data-dependent branch or index in any version. */
-#if defined(__x86_64__) && defined(__GNUC__) && defined(__ELF__) && defined(__has_attribute) && \
-    !defined(CCTSA_PORTABLE)
+#if defined(__x86_64__) && defined(__GNUC__) && defined(__ELF__) && defined(__has_attribute) && !defined(CCTSA_PORTABLE)
 #if __has_attribute(ifunc) && __has_attribute(target)
 #define MATMUL_IFUNC 1
 #endif
@@ -157,13 +156,12 @@ static void matrix_mul_default(mldsa_polyveck *w, const mldsa_matrix *A, const m
 }
 
 __attribute__((target("avx2"))) static void matrix_mul_avx2(mldsa_polyveck *w, const mldsa_matrix *A,
-                                                             const mldsa_polyvecl *v)
+                                                            const mldsa_polyvecl *v)
 {
     matrix_mul_body(w, A, v);
 }
 
-MATMUL_AVX512 static void
-matrix_mul_avx512(mldsa_polyveck *w, const mldsa_matrix *A, const mldsa_polyvecl *v)
+MATMUL_AVX512 static void matrix_mul_avx512(mldsa_polyveck *w, const mldsa_matrix *A, const mldsa_polyvecl *v)
 {
     matrix_mul_body(w, A, v);
 }
@@ -173,11 +171,11 @@ matrix_mul_avx512(mldsa_polyveck *w, const mldsa_matrix *A, const mldsa_polyvecl
 #if __has_attribute(no_sanitize_address)
 __attribute__((no_sanitize_address))
 #endif
-__attribute__((unused)) static matrix_mul_fn resolve_matrix_mul(void)
+__attribute__((unused)) static matrix_mul_fn
+resolve_matrix_mul(void)
 {
     __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
-        __builtin_cpu_supports("avx512dq"))
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq"))
         return matrix_mul_avx512;
     if (__builtin_cpu_supports("avx2")) return matrix_mul_avx2;
     return matrix_mul_default;
@@ -186,8 +184,5 @@ __attribute__((unused)) static matrix_mul_fn resolve_matrix_mul(void)
 void mldsa_matrix_mul(mldsa_polyveck *w, const mldsa_matrix *A, const mldsa_polyvecl *v)
     __attribute__((ifunc("resolve_matrix_mul")));
 #else
-void mldsa_matrix_mul(mldsa_polyveck *w, const mldsa_matrix *A, const mldsa_polyvecl *v)
-{
-    matrix_mul_body(w, A, v);
-}
+void mldsa_matrix_mul(mldsa_polyveck *w, const mldsa_matrix *A, const mldsa_polyvecl *v) { matrix_mul_body(w, A, v); }
 #endif

@@ -7,10 +7,10 @@
 #include "crypto/mldsa_prehash.h"
 
 typedef struct {
-    const char *name;      /* ACVP spelling */
-    const char *evp_name;  /* OpenSSL name for SHA-2, NULL for our own Keccak functions */
-    uint8_t oid_last;      /* last arc of 2.16.840.1.101.3.4.2.x */
-    uint8_t digest_len;    /* bytes; SHAKE128 -> 32, SHAKE256 -> 64 (FIPS 204) */
+    const char *name;     /* ACVP spelling */
+    const char *evp_name; /* OpenSSL name for SHA-2, NULL for our own Keccak functions */
+    uint8_t oid_last;     /* last arc of 2.16.840.1.101.3.4.2.x */
+    uint8_t digest_len;   /* bytes; SHAKE128 -> 32, SHAKE256 -> 64 (FIPS 204) */
 } prehash_info;
 
 static const prehash_info prehashes[] = {

@@ -58,8 +58,8 @@ void mldsa_polyveck_decompose_c(mldsa_polyveck *v1, mldsa_polyveck *v0, const ml
  * while a1 != 0 (the signer has already checked the norms that make this equivalence hold). */
 static inline int32_t make_hint(int32_t a0, int32_t a1)
 {
-    int32_t above = (MLDSA_GAMMA2 - a0) >> 31;           /* a0 > gamma2 */
-    int32_t below = (a0 + MLDSA_GAMMA2) >> 31;           /* a0 < -gamma2 */
+    int32_t above = (MLDSA_GAMMA2 - a0) >> 31; /* a0 > gamma2 */
+    int32_t below = (a0 + MLDSA_GAMMA2) >> 31; /* a0 < -gamma2 */
     int32_t at_edge = eq_mask(a0, -MLDSA_GAMMA2);
     int32_t a1_nonzero = ~eq_mask(a1, 0);
     return (above | below | (at_edge & a1_nonzero)) & 1;
@@ -93,10 +93,11 @@ void mldsa_polyveck_use_hint_c(mldsa_polyveck *w, const mldsa_polyveck *u, const
 }
 
 #ifdef MLDSA_AVX2
-MLDSA_DISPATCH(void, mldsa_polyveck_power2round, (mldsa_polyveck *v1, mldsa_polyveck *v0, const mldsa_polyveck *v));
-MLDSA_DISPATCH(void, mldsa_polyveck_decompose, (mldsa_polyveck *v1, mldsa_polyveck *v0, const mldsa_polyveck *v));
-MLDSA_DISPATCH(unsigned, mldsa_polyveck_make_hint, (mldsa_polyveck *h, const mldsa_polyveck *v0, const mldsa_polyveck *v1));
-MLDSA_DISPATCH(void, mldsa_polyveck_use_hint, (mldsa_polyveck *w, const mldsa_polyveck *u, const mldsa_polyveck *h));
+MLDSA_DISPATCH(void, mldsa_polyveck_power2round, (mldsa_polyveck * v1, mldsa_polyveck *v0, const mldsa_polyveck *v));
+MLDSA_DISPATCH(void, mldsa_polyveck_decompose, (mldsa_polyveck * v1, mldsa_polyveck *v0, const mldsa_polyveck *v));
+MLDSA_DISPATCH(unsigned, mldsa_polyveck_make_hint,
+               (mldsa_polyveck * h, const mldsa_polyveck *v0, const mldsa_polyveck *v1));
+MLDSA_DISPATCH(void, mldsa_polyveck_use_hint, (mldsa_polyveck * w, const mldsa_polyveck *u, const mldsa_polyveck *h));
 #else
 void mldsa_polyveck_power2round(mldsa_polyveck *v1, mldsa_polyveck *v0, const mldsa_polyveck *v)
 {

@@ -26,7 +26,7 @@ unsigned mldsa_rej_uniform_c(int32_t *a, unsigned n, const uint8_t *buf, size_t 
 }
 
 #ifdef MLDSA_AVX2
-MLDSA_DISPATCH(unsigned, mldsa_rej_uniform, (int32_t *a, unsigned n, const uint8_t *buf, size_t len));
+MLDSA_DISPATCH(unsigned, mldsa_rej_uniform, (int32_t * a, unsigned n, const uint8_t *buf, size_t len));
 #else
 unsigned mldsa_rej_uniform(int32_t *a, unsigned n, const uint8_t *buf, size_t len)
 {
@@ -62,9 +62,9 @@ typedef unsigned (*rej_fn)(int32_t *a, unsigned n, const uint8_t *buf, size_t le
 #define SAMPLE_SEEDMAX (MLDSA_CRHBYTES + 2)
 
 typedef struct {
-    int shake128;        /* else SHAKE256 */
-    size_t seedlen;      /* bytes before the two nonce bytes */
-    unsigned first;      /* blocks squeezed at once (<= SAMPLE_MAXBLOCKS) */
+    int shake128;   /* else SHAKE256 */
+    size_t seedlen; /* bytes before the two nonce bytes */
+    unsigned first; /* blocks squeezed at once (<= SAMPLE_MAXBLOCKS) */
     rej_fn rej;
 } sampler;
 
@@ -85,8 +85,10 @@ static void sample_x4(const sampler *sp, mldsa_poly *const *polys, const uint16_
         inp[j] = in[j];
         outp[j] = buf[j];
     }
-    if (sp->shake128) cc_shake128x4_absorb_once(&xof, inp, sp->seedlen + 2);
-    else cc_shake256x4_absorb_once(&xof, inp, sp->seedlen + 2);
+    if (sp->shake128)
+        cc_shake128x4_absorb_once(&xof, inp, sp->seedlen + 2);
+    else
+        cc_shake256x4_absorb_once(&xof, inp, sp->seedlen + 2);
     cc_keccakx4_squeezeblocks(&xof, outp, sp->first);
     size_t len = sp->first * xof.rate;
     unsigned done;
@@ -109,8 +111,7 @@ static void sample_x4(const sampler *sp, mldsa_poly *const *polys, const uint16_
 static void sample_all(const sampler *sp, mldsa_poly *const *polys, const uint16_t *nonce, unsigned total,
                        const uint8_t *seed)
 {
-    for (unsigned i = 0; i < total; i += 4)
-        sample_x4(sp, polys + i, nonce + i, total - i < 4 ? total - i : 4, seed);
+    for (unsigned i = 0; i < total; i += 4) sample_x4(sp, polys + i, nonce + i, total - i < 4 ? total - i : 4, seed);
 }
 
 void mldsa_expand_a(mldsa_matrix *A, const uint8_t rho[MLDSA_SEEDBYTES])

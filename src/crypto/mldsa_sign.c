@@ -147,8 +147,10 @@ static int sign_with(const cc_mldsa65_signer *k, uint8_t *sig, const mldsa_mprim
                      const uint8_t *rnd)
 {
     uint8_t mu[CC_MLDSA65_MUBYTES];
-    if (ext_mu) memcpy(mu, ext_mu, sizeof mu);
-    else mldsa_compute_mu(mu, k->tr, m);
+    if (ext_mu)
+        memcpy(mu, ext_mu, sizeof mu);
+    else
+        mldsa_compute_mu(mu, k->tr, m);
     int rc = sign_from_mu(k, sig, mu, rnd);
     cc_memzero(mu, sizeof mu);
     return rc;
@@ -166,34 +168,32 @@ static int sign_oneshot(uint8_t *sig, const uint8_t *sk, const mldsa_mprime *m, 
     return rc;
 }
 
-int cc_mldsa65_sign(uint8_t sig[CC_MLDSA65_SIGBYTES], const uint8_t *msg, size_t msglen,
-                    const uint8_t *ctx, size_t ctxlen, const uint8_t *rnd,
-                    const uint8_t sk[CC_MLDSA65_SKBYTES])
+int cc_mldsa65_sign(uint8_t sig[CC_MLDSA65_SIGBYTES], const uint8_t *msg, size_t msglen, const uint8_t *ctx,
+                    size_t ctxlen, const uint8_t *rnd, const uint8_t sk[CC_MLDSA65_SKBYTES])
 {
     mldsa_mprime m;
     int rc = mldsa_mprime_pure(&m, msg, msglen, ctx, ctxlen);
     return rc != CC_MLDSA_OK ? rc : sign_oneshot(sig, sk, &m, NULL, rnd);
 }
 
-int cc_mldsa65_sign_prehash(uint8_t sig[CC_MLDSA65_SIGBYTES], const uint8_t *msg, size_t msglen,
-                            const uint8_t *ctx, size_t ctxlen, cc_prehash_alg ph, const uint8_t *rnd,
-                            const uint8_t sk[CC_MLDSA65_SKBYTES])
+int cc_mldsa65_sign_prehash(uint8_t sig[CC_MLDSA65_SIGBYTES], const uint8_t *msg, size_t msglen, const uint8_t *ctx,
+                            size_t ctxlen, cc_prehash_alg ph, const uint8_t *rnd, const uint8_t sk[CC_MLDSA65_SKBYTES])
 {
     mldsa_mprime m;
     int rc = mldsa_mprime_prehash(&m, msg, msglen, ctx, ctxlen, ph);
     return rc != CC_MLDSA_OK ? rc : sign_oneshot(sig, sk, &m, NULL, rnd);
 }
 
-int cc_mldsa65_sign_internal(uint8_t sig[CC_MLDSA65_SIGBYTES], const uint8_t *mprime, size_t mlen,
-                             const uint8_t *rnd, const uint8_t sk[CC_MLDSA65_SKBYTES])
+int cc_mldsa65_sign_internal(uint8_t sig[CC_MLDSA65_SIGBYTES], const uint8_t *mprime, size_t mlen, const uint8_t *rnd,
+                             const uint8_t sk[CC_MLDSA65_SKBYTES])
 {
     mldsa_mprime m;
     int rc = mldsa_mprime_raw(&m, mprime, mlen);
     return rc != CC_MLDSA_OK ? rc : sign_oneshot(sig, sk, &m, NULL, rnd);
 }
 
-int cc_mldsa65_sign_mu(uint8_t sig[CC_MLDSA65_SIGBYTES], const uint8_t mu[CC_MLDSA65_MUBYTES],
-                       const uint8_t *rnd, const uint8_t sk[CC_MLDSA65_SKBYTES])
+int cc_mldsa65_sign_mu(uint8_t sig[CC_MLDSA65_SIGBYTES], const uint8_t mu[CC_MLDSA65_MUBYTES], const uint8_t *rnd,
+                       const uint8_t sk[CC_MLDSA65_SKBYTES])
 {
     if (!mu) return CC_MLDSA_EINVAL;
     return sign_oneshot(sig, sk, NULL, mu, rnd);
@@ -223,9 +223,8 @@ void cc_mldsa65_signer_free(cc_mldsa65_signer *signer)
     free(signer);
 }
 
-int cc_mldsa65_signer_sign(const cc_mldsa65_signer *signer, uint8_t sig[CC_MLDSA65_SIGBYTES],
-                           const uint8_t *msg, size_t msglen, const uint8_t *ctx, size_t ctxlen,
-                           const uint8_t *rnd)
+int cc_mldsa65_signer_sign(const cc_mldsa65_signer *signer, uint8_t sig[CC_MLDSA65_SIGBYTES], const uint8_t *msg,
+                           size_t msglen, const uint8_t *ctx, size_t ctxlen, const uint8_t *rnd)
 {
     mldsa_mprime m;
     if (!signer || !sig) return CC_MLDSA_EINVAL;

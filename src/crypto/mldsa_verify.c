@@ -42,8 +42,10 @@ static int verify_with(const cc_mldsa65_verifier *v, const uint8_t *sig, size_t 
     if (siglen != CC_MLDSA65_SIGBYTES) return CC_MLDSA_ESIG;
     if (mldsa_unpack_sig(ctilde, &z, &h, sig) != 0) return CC_MLDSA_ESIG;
     if (mldsa_polyvecl_chknorm(&z, MLDSA_GAMMA1 - MLDSA_BETA)) return CC_MLDSA_ESIG;
-    if (ext_mu) memcpy(mu, ext_mu, sizeof mu);
-    else mldsa_compute_mu(mu, v->tr, m);
+    if (ext_mu)
+        memcpy(mu, ext_mu, sizeof mu);
+    else
+        mldsa_compute_mu(mu, v->tr, m);
 
     /* w'approx = NTT^-1(A NTT(z) - NTT(c) NTT(t1 2^d)); w1' = UseHint(h, w'approx) */
     mldsa_sample_in_ball(&c, ctilde);
@@ -76,17 +78,16 @@ static int verify_oneshot(const uint8_t *sig, size_t siglen, const mldsa_mprime 
     return verify_with(&v, sig, siglen, m, ext_mu);
 }
 
-int cc_mldsa65_verify(const uint8_t *sig, size_t siglen, const uint8_t *msg, size_t msglen,
-                      const uint8_t *ctx, size_t ctxlen, const uint8_t pk[CC_MLDSA65_PKBYTES])
+int cc_mldsa65_verify(const uint8_t *sig, size_t siglen, const uint8_t *msg, size_t msglen, const uint8_t *ctx,
+                      size_t ctxlen, const uint8_t pk[CC_MLDSA65_PKBYTES])
 {
     mldsa_mprime m;
     int rc = mldsa_mprime_pure(&m, msg, msglen, ctx, ctxlen);
     return rc != CC_MLDSA_OK ? rc : verify_oneshot(sig, siglen, &m, NULL, pk);
 }
 
-int cc_mldsa65_verify_prehash(const uint8_t *sig, size_t siglen, const uint8_t *msg, size_t msglen,
-                              const uint8_t *ctx, size_t ctxlen, cc_prehash_alg ph,
-                              const uint8_t pk[CC_MLDSA65_PKBYTES])
+int cc_mldsa65_verify_prehash(const uint8_t *sig, size_t siglen, const uint8_t *msg, size_t msglen, const uint8_t *ctx,
+                              size_t ctxlen, cc_prehash_alg ph, const uint8_t pk[CC_MLDSA65_PKBYTES])
 {
     mldsa_mprime m;
     int rc = mldsa_mprime_prehash(&m, msg, msglen, ctx, ctxlen, ph);

@@ -19,17 +19,17 @@ __extension__ typedef unsigned __int128 tm_u128;
 #define TM_ADC(c, a, b, out) ((c) = _addcarry_u64((unsigned char)(c), (a), (b), (unsigned long long *)(out)))
 #define TM_SBB(c, a, b, out) ((c) = _subborrow_u64((unsigned char)(c), (a), (b), (unsigned long long *)(out)))
 #else
-#define TM_ADC(c, a, b, out)                                   \
-    do {                                                       \
-        tm_u128 t_ = (tm_u128)(a) + (b) + (c);                 \
-        *(out) = (uint64_t)t_;                                 \
-        (c) = (uint64_t)(t_ >> 64);                            \
+#define TM_ADC(c, a, b, out)                                                                                           \
+    do {                                                                                                               \
+        tm_u128 t_ = (tm_u128)(a) + (b) + (c);                                                                         \
+        *(out) = (uint64_t)t_;                                                                                         \
+        (c) = (uint64_t)(t_ >> 64);                                                                                    \
     } while (0)
-#define TM_SBB(c, a, b, out)                                   \
-    do {                                                       \
-        tm_u128 t_ = (tm_u128)(a) - (b) - (c);                 \
-        *(out) = (uint64_t)t_;                                 \
-        (c) = (uint64_t)(t_ >> 64) & 1;                        \
+#define TM_SBB(c, a, b, out)                                                                                           \
+    do {                                                                                                               \
+        tm_u128 t_ = (tm_u128)(a) - (b) - (c);                                                                         \
+        *(out) = (uint64_t)t_;                                                                                         \
+        (c) = (uint64_t)(t_ >> 64) & 1;                                                                                \
     } while (0)
 #endif
 

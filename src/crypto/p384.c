@@ -47,8 +47,7 @@ size_t cc_p384_sig_to_der(const uint8_t r[CC_P384_SCALARBYTES], const uint8_t s[
     return n + 2;
 }
 
-int cc_p384_verify_digest(EVP_PKEY *pkey, const uint8_t digest[CC_P384_DIGESTBYTES], const uint8_t *der,
-                          size_t derlen)
+int cc_p384_verify_digest(EVP_PKEY *pkey, const uint8_t digest[CC_P384_DIGESTBYTES], const uint8_t *der, size_t derlen)
 {
     int rc = -1;
     EVP_PKEY_CTX *ctx = pkey && digest && der ? EVP_PKEY_CTX_new(pkey, NULL) : NULL;

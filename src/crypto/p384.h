@@ -30,7 +30,7 @@ size_t cc_p384_sig_to_der(const uint8_t r[CC_P384_SCALARBYTES], const uint8_t s[
  * rejects non-canonical DER). Returns 1 if valid, 0 if not, -1 on an internal error. Clears the
  * OpenSSL error queue. */
 CC_MUST_CHECK int cc_p384_verify_digest(EVP_PKEY *pkey, const uint8_t digest[CC_P384_DIGESTBYTES], const uint8_t *der,
-                          size_t derlen);
+                                        size_t derlen);
 
 /* The same over a message: digest = SHA-384(msg), then cc_p384_verify_digest. */
 CC_MUST_CHECK int cc_p384_verify(EVP_PKEY *pkey, const uint8_t *msg, size_t msglen, const uint8_t *der, size_t derlen);

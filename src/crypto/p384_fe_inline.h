@@ -17,7 +17,10 @@ static const uint64_t P384_P[6] = {0x00000000ffffffffULL, 0xffffffff00000000ULL,
 
 static const uint64_t P384_P0 = 0x100000001ULL; /* -p^-1 mod 2^64 */
 
-static inline void p384_fe_mul_i(uint64_t r[6], const uint64_t a[6], const uint64_t b[6]) { tm_mul(r, a, b, P384_P, P384_P0); }
+static inline void p384_fe_mul_i(uint64_t r[6], const uint64_t a[6], const uint64_t b[6])
+{
+    tm_mul(r, a, b, P384_P, P384_P0);
+}
 static inline void p384_fe_sqr_i(uint64_t r[6], const uint64_t a[6]) { tm_sqr(r, a, P384_P, P384_P0); }
 static inline void p384_fe_add_i(uint64_t r[6], const uint64_t a[6], const uint64_t b[6]) { tm_add(r, a, b, P384_P); }
 static inline void p384_fe_sub_i(uint64_t r[6], const uint64_t a[6], const uint64_t b[6]) { tm_sub(r, a, b, P384_P); }

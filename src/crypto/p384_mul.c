@@ -116,7 +116,9 @@ static const uint8_t GY[48] = {0x36, 0x17, 0xde, 0x4a, 0x96, 0x26, 0x2c, 0x6f, 0
  * Y of each multiple wait in the table itself, so no scratch memory beyond the stack is needed. */
 void p384_comb_init(p384_comb *c, const p384_point *p)
 {
-    enum { E = P384_COMB_ENTRIES };
+    enum {
+        E = P384_COMB_ENTRIES
+    };
     p384_point base = *p, acc;
     p384_fe z[E], prefix[E], inv, t;
     for (int i = 0; i < P384_COMB_WINDOWS; i++) {

@@ -60,7 +60,4 @@ void cc_secure_free(void *p)
     atomic_fetch_sub(&in_use, h.total);
 }
 
-size_t cc_secure_in_use(void)
-{
-    return atomic_load(&in_use);
-}
+size_t cc_secure_in_use(void) { return atomic_load(&in_use); }

@@ -17,9 +17,11 @@ size_t gateway_cert_json(const tsp_cert_status *st, char *out, size_t cap)
     char until[32];
     struct tm tm;
     time_t t = st->not_after;
-    if (!gmtime_r(&t, &tm) || !strftime(until, sizeof until, "%Y-%m-%dT%H:%M:%SZ", &tm)) snprintf(until, sizeof until, "?");
-    int n = snprintf(out, cap, ",\"certificate\":{\"state\":\"%s\",\"not_after\":\"%s\",\"seconds_left\":%lld,"
-                               "\"warn_days\":%d}",
+    if (!gmtime_r(&t, &tm) || !strftime(until, sizeof until, "%Y-%m-%dT%H:%M:%SZ", &tm))
+        snprintf(until, sizeof until, "?");
+    int n = snprintf(out, cap,
+                     ",\"certificate\":{\"state\":\"%s\",\"not_after\":\"%s\",\"seconds_left\":%lld,"
+                     "\"warn_days\":%d}",
                      tsp_cert_state_name(st->state), until, st->seconds_left, TSP_CERT_WARN_DAYS);
     if (n < 0 || (size_t)n >= cap) {
         if (cap) out[0] = 0;

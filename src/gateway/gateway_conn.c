@@ -148,8 +148,10 @@ void gw_conn_close(gw_conn_registry *r, gw_conn *c)
 {
     if (!c) return;
     pthread_mutex_lock(&r->mu);
-    if (c->prev) c->prev->next = c->next;
-    else r->head = c->next;
+    if (c->prev)
+        c->prev->next = c->next;
+    else
+        r->head = c->next;
     if (c->next) c->next->prev = c->prev;
     r->open--;
     pthread_mutex_unlock(&r->mu);

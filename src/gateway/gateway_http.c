@@ -15,12 +15,12 @@
 #include <unistd.h>
 
 #include "base/base.h"
+#include "gateway/gateway_cert.h"
 #include "gateway/gateway_conn.h"
 #include "gateway/gateway_info.h"
 #include "gateway/gateway_metrics.h"
 #include "gateway/gateway_sign.h"
 #include "gateway/gateway_strict.h"
-#include "gateway/gateway_cert.h"
 #include "tsp/tsp_profile.h"
 #include "tsp/tsp_status.h"
 
@@ -37,15 +37,19 @@ struct gateway_http {
     struct MHD_Response *busy; /* the 503, shared by every refusal */
     _Atomic unsigned awaiting; /* admitted to signing, reply not yet sent (for a graceful stop) */
     gw_metrics *metrics;
-    gw_rate attest_rate;       /* GET /attestation */
+    gw_rate attest_rate; /* GET /attestation */
 };
 
 /* One POST request. Once submitted, the job belongs to the node client until its callback
  * has set `signed_` and resumed the connection. */
-typedef enum { UP_RECEIVING, UP_SIGNING, UP_REFUSED } upload_state;
+typedef enum {
+    UP_RECEIVING,
+    UP_SIGNING,
+    UP_REFUSED
+} upload_state;
 
 typedef struct {
-    int profile; /* tsp_profile or TSP_PATH_DEFAULT */
+    int profile;       /* tsp_profile or TSP_PATH_DEFAULT */
     gw_info_kind info; /* a GET answered from a node (GW_INFO_NONE: a POST) */
     uint8_t *body;
     size_t len;
@@ -142,7 +146,8 @@ static enum MHD_Result reply(struct MHD_Connection *c, unsigned code, const char
     return rc;
 }
 
-static enum MHD_Result text(struct MHD_Connection *c, unsigned code, const char *method, const char *url, const char *msg)
+static enum MHD_Result text(struct MHD_Connection *c, unsigned code, const char *method, const char *url,
+                            const char *msg)
 {
     char m[32], u[256];
     log_line("%s %s -> HTTP %u (%.*s)", log_safe(method, m, sizeof m), log_safe(url, u, sizeof u), code,
@@ -165,8 +170,10 @@ static enum MHD_Result health(gateway_http *g, struct MHD_Connection *c)
         "\"profiles\":[",
         status, h.up ? node_id : "", h.st.attested ? "true" : "false",
         h.up && h.st.time_state == PROTO_TIME_SYNCED ? "true" : "false",
-        !h.up ? "none" : h.st.flags & PROTO_STATUS_DEV_CLOCK ? "development" : "trusted", h.up && h.st.quorum_available ? "true" : "false",
-        (unsigned long long)h.st.uptime_s, h.nodes_up, h.nodes,
+        !h.up                                 ? "none"
+        : h.st.flags & PROTO_STATUS_DEV_CLOCK ? "development"
+                                              : "trusted",
+        h.up && h.st.quorum_available ? "true" : "false", (unsigned long long)h.st.uptime_s, h.nodes_up, h.nodes,
         tsp_profile_name(h.up ? (tsp_profile)h.st.default_profile : g->cfg.default_profile));
     const char *sep = "";
     for (int p = 0; p < TSP_PROFILE_COUNT; p++)
@@ -216,7 +223,8 @@ static enum MHD_Result begin_info(gateway_http *g, struct MHD_Connection *c, con
         if (wait_s) {
             char secs[16];
             snprintf(secs, sizeof secs, "%u", wait_s);
-            struct MHD_Response *r = MHD_create_response_from_buffer(19, (void *)"too many requests\n\n", MHD_RESPMEM_PERSISTENT);
+            struct MHD_Response *r =
+                MHD_create_response_from_buffer(19, (void *)"too many requests\n\n", MHD_RESPMEM_PERSISTENT);
             if (!r) return MHD_NO;
             MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; charset=utf-8");
             MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, secs);
@@ -279,11 +287,13 @@ static int is_query_type(const char *ctype)
 static enum MHD_Result begin_post(gateway_http *g, struct MHD_Connection *c, const char *url, void **con_cls)
 {
     int profile = tsp_profile_from_path(url, g->cfg.default_profile);
-    if (profile < 0) return text(c, MHD_HTTP_NOT_FOUND, "POST", url, "unknown path: use /tsa or /tsa/<classic|pq|hybrid|compat>\n");
+    if (profile < 0)
+        return text(c, MHD_HTTP_NOT_FOUND, "POST", url, "unknown path: use /tsa or /tsa/<classic|pq|hybrid|compat>\n");
     if (!strcmp(url, "/tsa") || !strcmp(url, "/tsa/")) profile = TSP_PATH_DEFAULT;
     const char *ctype = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
     if (!is_query_type(ctype))
-        return text(c, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "POST", url, "Content-Type must be application/timestamp-query\n");
+        return text(c, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "POST", url,
+                    "Content-Type must be application/timestamp-query\n");
     /* libmicrohttpd has already answered an unparsable Content-Length with 400. */
     const char *clen = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
     if (clen && strtoull(clen, NULL, 10) > g->cfg.max_body)
@@ -313,7 +323,11 @@ static void signed_cb(gw_sign_job *job)
  * suspend the connection. */
 static enum MHD_Result submit_post(gateway_http *g, struct MHD_Connection *c, upload *u)
 {
-    u->job = (gw_sign_job){.req = u->body, .req_len = u->len, .path_profile = u->profile, .done = signed_cb, .arg = u,
+    u->job = (gw_sign_job){.req = u->body,
+                           .req_len = u->len,
+                           .path_profile = u->profile,
+                           .done = signed_cb,
+                           .arg = u,
                            .query = gw_info_request_type(u->info)};
     clock_gettime(CLOCK_MONOTONIC, &u->submitted);
     gw_conn_set_phase(conn_of(c), GW_CONN_SIGNING);
@@ -358,7 +372,8 @@ static enum MHD_Result busy(gateway_http *g, struct MHD_Connection *c, const cha
     char safe[256];
     if (u->info != GW_INFO_NONE) return text(c, MHD_HTTP_SERVICE_UNAVAILABLE, "GET", url, "busy, retry later\n");
     gw_metrics_request(g->metrics, -1, GW_OUT_UNAVAILABLE, TSP_FAIL_SYSTEM_FAILURE, seconds_since(&u->start), 0, 0);
-    if (log_allowed(&busy_limit)) log_line("POST %s -> HTTP 503 (signing queue full)", log_safe(url, safe, sizeof safe));
+    if (log_allowed(&busy_limit))
+        log_line("POST %s -> HTTP 503 (signing queue full)", log_safe(url, safe, sizeof safe));
     gw_conn_set_phase(conn_of(c), GW_CONN_ANSWERED);
     return MHD_queue_response(c, MHD_HTTP_SERVICE_UNAVAILABLE, g->busy);
 }
@@ -370,8 +385,11 @@ static enum MHD_Result finish_post(gateway_http *g, struct MHD_Connection *c, co
     tsp_engine_result res = j->res;
     double ms = seconds_since(&u->start) * 1e3;
     gw_metrics_request(g->metrics, res.profile,
-                       res.status == TSP_STATUS_GRANTED ? GW_OUT_GRANTED : res.unavailable ? GW_OUT_UNAVAILABLE : GW_OUT_REJECTED,
-                       res.status == TSP_STATUS_GRANTED ? -1 : res.fail, ms / 1e3, seconds_since(&u->submitted), j->attempts);
+                       res.status == TSP_STATUS_GRANTED ? GW_OUT_GRANTED
+                       : res.unavailable                ? GW_OUT_UNAVAILABLE
+                                                        : GW_OUT_REJECTED,
+                       res.status == TSP_STATUS_GRANTED ? -1 : res.fail, ms / 1e3, seconds_since(&u->submitted),
+                       j->attempts);
     char safe[256];
     if (res.status == TSP_STATUS_GRANTED)
         log_line("POST %s -> granted, profile %s, %zu-byte reply, %.1f ms", log_safe(url, safe, sizeof safe),
@@ -389,8 +407,8 @@ static enum MHD_Result finish_post(gateway_http *g, struct MHD_Connection *c, co
 /* More body. A chunked body past the limit is cut off here: libmicrohttpd cannot queue a
  * response in the middle of an upload, so a bare 413 goes straight to the socket and the
  * connection is closed without reading the rest. */
-static enum MHD_Result take_body(gateway_http *g, struct MHD_Connection *c, const char *url, upload *u, const char *data,
-                                 size_t *data_size)
+static enum MHD_Result take_body(gateway_http *g, struct MHD_Connection *c, const char *url, upload *u,
+                                 const char *data, size_t *data_size)
 {
     if (u->len + *data_size > g->cfg.max_body) {
         char safe[256];
@@ -428,15 +446,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             return text(c, MHD_HTTP_METHOD_NOT_ALLOWED, method, url, "use POST with application/timestamp-query\n");
         return text(c, MHD_HTTP_NOT_FOUND, method, url, "not found\n");
     }
-    if (strcmp(method, MHD_HTTP_METHOD_POST) != 0) return text(c, MHD_HTTP_METHOD_NOT_ALLOWED, method, url, "method not allowed\n");
+    if (strcmp(method, MHD_HTTP_METHOD_POST) != 0)
+        return text(c, MHD_HTTP_METHOD_NOT_ALLOWED, method, url, "method not allowed\n");
     if (!u) return begin_post(g, c, url, con_cls);
     switch (u->state) {
-    case UP_RECEIVING:
-        return *data_size ? take_body(g, c, url, u, data, data_size) : submit_post(g, c, u);
-    case UP_REFUSED:
-        return busy(g, c, url, u);
-    case UP_SIGNING:
-        break;
+    case UP_RECEIVING: return *data_size ? take_body(g, c, url, u, data, data_size) : submit_post(g, c, u);
+    case UP_REFUSED: return busy(g, c, url, u);
+    case UP_SIGNING: break;
     }
     if (!atomic_load(&u->signed_)) return MHD_YES; /* not expected: resumed before the pool finished */
     return u->info != GW_INFO_NONE ? finish_info(c, url, u) : finish_post(g, c, url, u);
@@ -460,7 +476,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
     }
 }
 
-static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context, enum MHD_ConnectionNotificationCode code)
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
 {
     gateway_http *g = cls;
     if (code == MHD_CONNECTION_NOTIFY_STARTED) {
@@ -495,8 +512,8 @@ gateway_http *gateway_http_start(const gateway_http_config *cfg)
     gw_rate_init(&g->attest_rate, l->attest_per_minute, GW_ATTEST_BURST);
     if (g->conns && g->signer && g->busy && g->metrics)
         g->daemon = MHD_start_daemon(
-            MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0, NULL, NULL,
-            on_request, g, MHD_OPTION_EXTERNAL_LOGGER, lib_log, g, MHD_OPTION_SOCK_ADDR,
+            MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0, NULL,
+            NULL, on_request, g, MHD_OPTION_EXTERNAL_LOGGER, lib_log, g, MHD_OPTION_SOCK_ADDR,
             (const struct sockaddr *)&g->cfg.listen, MHD_OPTION_NOTIFY_COMPLETED, on_completed, g,
             MHD_OPTION_NOTIFY_CONNECTION, on_connection, g, MHD_OPTION_THREAD_POOL_SIZE, l->http_threads,
             MHD_OPTION_CONNECTION_LIMIT, accept_max, MHD_OPTION_PER_IP_CONNECTION_LIMIT, l->max_per_client,
@@ -519,10 +536,7 @@ gateway_http *gateway_http_start(const gateway_http_config *cfg)
     return g;
 }
 
-int gateway_http_nodes_ready(gateway_http *g, unsigned ms)
-{
-    return gw_signer_wait_ready(g->signer, ms);
-}
+int gateway_http_nodes_ready(gateway_http *g, unsigned ms) { return gw_signer_wait_ready(g->signer, ms); }
 
 unsigned gateway_http_port(const gateway_http *g)
 {
@@ -538,7 +552,8 @@ void gateway_http_stop(gateway_http *g)
      * the replies up to STOP_GRACE_MS to go out; then close everything. */
     MHD_socket lfd = MHD_quiesce_daemon(g->daemon);
     gw_signer_stop(g->signer);
-    for (int i = 0; i < STOP_GRACE_MS / 10 && atomic_load(&g->awaiting); i++) nanosleep(&(struct timespec){0, 10000000L}, NULL);
+    for (int i = 0; i < STOP_GRACE_MS / 10 && atomic_load(&g->awaiting); i++)
+        nanosleep(&(struct timespec){0, 10000000L}, NULL);
     MHD_stop_daemon(g->daemon);
     if (lfd != MHD_INVALID_SOCKET) close(lfd);
     log_line("stopped: %llu connections cut at the request deadline, %llu refused over the connection limit",

@@ -22,8 +22,8 @@ typedef struct gateway_http gateway_http;
 
 typedef struct {
     struct sockaddr_in listen;
-    size_t max_body;        /* larger bodies get HTTP 413 */
-    gw_signer_config nodes; /* the node endpoints (limits fill in the bounds) */
+    size_t max_body;             /* larger bodies get HTTP 413 */
+    gw_signer_config nodes;      /* the node endpoints (limits fill in the bounds) */
     tsp_profile default_profile; /* only to name the path profiles; the node picks for /tsa */
     gateway_limits limits;
 } gateway_http_config;
@@ -33,6 +33,6 @@ gateway_http *gateway_http_start(const gateway_http_config *cfg);
 unsigned gateway_http_port(const gateway_http *g); /* the bound port (useful with port 0) */
 void gateway_http_stop(gateway_http *g);
 /* Wait up to ms for a node's first STATUS answer; 1 if one came. */
-int gateway_http_nodes_ready(gateway_http *g, unsigned ms);           /* finishes admitted requests, then stops */
+int gateway_http_nodes_ready(gateway_http *g, unsigned ms); /* finishes admitted requests, then stops */
 
 #endif

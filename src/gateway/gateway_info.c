@@ -44,8 +44,10 @@ static char *pem(const uint8_t *der, size_t n, char *o)
     o += sprintf(o, "-----BEGIN CERTIFICATE-----\n");
     size_t col = 0;
     for (size_t i = 0; i < n; i += 3) {
-        uint32_t v = (uint32_t)der[i] << 16 | (i + 1 < n ? (uint32_t)der[i + 1] << 8 : 0) | (i + 2 < n ? der[i + 2] : 0);
-        char q[4] = {b64[v >> 18], b64[(v >> 12) & 63], i + 1 < n ? b64[(v >> 6) & 63] : '=', i + 2 < n ? b64[v & 63] : '='};
+        uint32_t v =
+            (uint32_t)der[i] << 16 | (i + 1 < n ? (uint32_t)der[i + 1] << 8 : 0) | (i + 2 < n ? der[i + 2] : 0);
+        char q[4] = {b64[v >> 18], b64[(v >> 12) & 63], i + 1 < n ? b64[(v >> 6) & 63] : '=',
+                     i + 2 < n ? b64[v & 63] : '='};
         memcpy(o, q, 4), o += 4, col += 4;
         if (col == 64) *o++ = '\n', col = 0;
     }
@@ -122,7 +124,8 @@ size_t gw_info_cluster_json(const proto_cluster *c, char *out, size_t cap)
     char t[2 * PROTO_TEXT_MAX + 1], ml[65], ec[97];
     hex_of(c->ml_key_id, sizeof c->ml_key_id, ml);
     hex_of(c->ec_key_id, sizeof c->ec_key_id, ec);
-    ADD(",\"key_epoch\":%u,\"key_state\":\"%s\",\"availability\":\"%s\",\"node_state\":\"%s\",\"cluster\":{\"party\":%u,"
+    ADD(",\"key_epoch\":%u,\"key_state\":\"%s\",\"availability\":\"%s\",\"node_state\":\"%s\",\"cluster\":{\"party\":%"
+        "u,"
         "\"reachable\":%u,\"alive\":%u,\"reason\":\"%s\",\"ml_dsa_key_id\":\"%s\",\"ecdsa_key_id\":\"%s\","
         "\"dkg\":{\"ok\":%llu,\"failed\":%llu,\"last_duration_ms\":%llu},\"signing\":{\"signed\":%llu,\"failed\":%llu,"
         "\"retries\":%llu,\"participant_refusals\":%llu},\"presignatures\":%u,\"nodes\":[",
@@ -135,12 +138,15 @@ size_t gw_info_cluster_json(const proto_cluster *c, char *out, size_t cap)
         const proto_cluster_node *d = &c->nodes[i];
         char key[2 * PROTO_SHORT_KEY + 1], age[16];
         hex_of(d->key, PROTO_SHORT_KEY, key);
-        if (d->attest_age_s == PROTO_AGE_NEVER) snprintf(age, sizeof age, "null");
-        else snprintf(age, sizeof age, "%u", d->attest_age_s);
+        if (d->attest_age_s == PROTO_AGE_NEVER)
+            snprintf(age, sizeof age, "null");
+        else
+            snprintf(age, sizeof age, "%u", d->attest_age_s);
         ADD("%s{\"key\":\"%s\",\"name\":\"%s\",\"self\":%s,\"party\":%u,\"link\":\"%s\",\"reachable\":%s,\"holder\":%s,"
             "\"excluded\":%s,\"attestation_age_seconds\":%s,\"reason\":\"%s\"}",
-            i ? "," : "", key, d->name, i ? "false" : "true", d->party, link_name(d->link), d->reachable ? "true" : "false",
-            d->holder ? "true" : "false", d->excluded ? "true" : "false", age, json_text(d->reason, t));
+            i ? "," : "", key, d->name, i ? "false" : "true", d->party, link_name(d->link),
+            d->reachable ? "true" : "false", d->holder ? "true" : "false", d->excluded ? "true" : "false", age,
+            json_text(d->reason, t));
     }
     ADD("]}");
     return n;
@@ -154,10 +160,7 @@ void gw_rate_init(gw_rate *r, unsigned per_minute, unsigned burst)
     clock_gettime(CLOCK_MONOTONIC, &r->last);
 }
 
-void gw_rate_free(gw_rate *r)
-{
-    pthread_mutex_destroy(&r->mu);
-}
+void gw_rate_free(gw_rate *r) { pthread_mutex_destroy(&r->mu); }
 
 unsigned gw_rate_take(gw_rate *r)
 {
@@ -169,8 +172,10 @@ unsigned gw_rate_take(gw_rate *r)
     r->tokens += dt * r->per_s;
     if (r->tokens > r->burst) r->tokens = r->burst;
     unsigned wait = 0;
-    if (r->tokens >= 1) r->tokens -= 1;
-    else wait = (unsigned)((1 - r->tokens) / r->per_s) + 1;
+    if (r->tokens >= 1)
+        r->tokens -= 1;
+    else
+        wait = (unsigned)((1 - r->tokens) / r->per_s) + 1;
     pthread_mutex_unlock(&r->mu);
     return wait;
 }

@@ -15,10 +15,15 @@
 
 #include "proto/node_proto.h"
 
-typedef enum { GW_INFO_NONE = 0, GW_INFO_BINDING, GW_INFO_CERTS, GW_INFO_ATTESTATION } gw_info_kind;
+typedef enum {
+    GW_INFO_NONE = 0,
+    GW_INFO_BINDING,
+    GW_INFO_CERTS,
+    GW_INFO_ATTESTATION
+} gw_info_kind;
 
-gw_info_kind gw_info_route(const char *url);   /* GW_INFO_NONE for other paths */
-uint8_t gw_info_request_type(gw_info_kind k);  /* the node request type; 0 for NONE */
+gw_info_kind gw_info_route(const char *url);  /* GW_INFO_NONE for other paths */
+uint8_t gw_info_request_type(gw_info_kind k); /* the node request type; 0 for NONE */
 /* The nonce argument: 32..128 hex digits, even. 0 with the bytes in out, or -1. */
 int gw_info_nonce(const char *hex, uint8_t out[PROTO_ATTEST_NONCE_MAX], size_t *len);
 

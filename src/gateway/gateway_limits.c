@@ -27,8 +27,10 @@ static const limit_opt opts[] = {
     {"--request-deadline-ms", L(request_deadline_ms), 5000, 100, 600000,
      "time to receive a whole request (headers and body), from the accept or the previous response;\n"
      "                           later: 408 and the connection is closed"},
-    {"--idle-timeout", L(idle_timeout_s), 5, 1, 3600, "seconds without a byte in either direction before a connection is closed"},
-    {"--sign-queue", L(sign_queue), 1024, 1, 1000000, "requests admitted to signing at once; beyond: 503 with Retry-After"},
+    {"--idle-timeout", L(idle_timeout_s), 5, 1, 3600,
+     "seconds without a byte in either direction before a connection is closed"},
+    {"--sign-queue", L(sign_queue), 1024, 1, 1000000,
+     "requests admitted to signing at once; beyond: 503 with Retry-After"},
     {"--node-deadline-ms", L(node_deadline_ms), 3000, 50, 60000,
      "time the nodes have to sign one request (below the clients' HTTP timeout); later: 503"},
     {"--attest-per-minute", L(attest_per_minute), 30, 1, 6000,
@@ -75,7 +77,8 @@ int gateway_limits_fit_fds(gateway_limits *l, unsigned *accept_max)
     /* Each connection holds one socket; a signing request later holds no extra descriptor. */
     rlim_t room = rl.rlim_cur > FD_RESERVE + 32 ? rl.rlim_cur - FD_RESERVE : 0;
     if (room < 32) {
-        fprintf(stderr, "cctsa-gateway: RLIMIT_NOFILE %llu leaves no room for connections\n", (unsigned long long)rl.rlim_cur);
+        fprintf(stderr, "cctsa-gateway: RLIMIT_NOFILE %llu leaves no room for connections\n",
+                (unsigned long long)rl.rlim_cur);
         return -1;
     }
     if (room > 4000000) room = 4000000;

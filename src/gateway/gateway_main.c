@@ -102,7 +102,8 @@ static int parse_args(int argc, char **argv, gw_opts *o)
         return -1;
     }
     if (!o->nodes.nnodes) {
-        fprintf(stderr, "cctsa-gateway: no node configured: give --node ENDPOINT (start one with cctsa-node --dev ...)\n");
+        fprintf(stderr,
+                "cctsa-gateway: no node configured: give --node ENDPOINT (start one with cctsa-node --dev ...)\n");
         return -1;
     }
     return 0;
@@ -113,8 +114,8 @@ int main(int argc, char **argv)
     gw_opts o;
     if (cc_opts_wants_help(argc, argv)) return fputs(usage_text, stdout), gateway_limits_usage(stdout), 0;
     if (parse_args(argc, argv, &o) != 0) return fputs(usage_text, stderr), gateway_limits_usage(stderr), 2;
-    gateway_http_config hc = {.max_body = (size_t)o.max_request, .limits = o.limits, .nodes = o.nodes,
-                              .default_profile = TSP_PROFILE_COMPAT};
+    gateway_http_config hc = {
+        .max_body = (size_t)o.max_request, .limits = o.limits, .nodes = o.nodes, .default_profile = TSP_PROFILE_COMPAT};
     if (parse_listen(o.listen, &hc.listen) != 0)
         return fprintf(stderr, "cctsa-gateway: --listen takes IPv4:PORT, e.g. 127.0.0.1:8318\n"), 2;
 
@@ -132,7 +133,8 @@ int main(int argc, char **argv)
         return 1;
     }
     if (!gateway_http_nodes_ready(g, READY_WAIT_MS))
-        cc_log(CC_LOG_WARN, "cctsa-gateway", "no node answered within %d ms; answering 503 until one does", READY_WAIT_MS);
+        cc_log(CC_LOG_WARN, "cctsa-gateway", "no node answered within %d ms; answering 503 until one does",
+               READY_WAIT_MS);
     char addr[INET_ADDRSTRLEN];
     inet_ntop(AF_INET, &hc.listen.sin_addr, addr, sizeof addr);
     printf("cctsa-gateway: listening on http://%s:%u (%u node(s):", addr, gateway_http_port(g), o.nodes.nnodes);

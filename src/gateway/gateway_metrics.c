@@ -2,9 +2,9 @@
 #include "gateway/gateway_metrics.h"
 
 #include <dirent.h>
-#include <stddef.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,10 +39,7 @@ struct gw_metrics {
 static const char *const outcome_names[GW_OUTCOMES] = {"granted", "rejected", "unavailable"};
 /* the algorithms a profile signs with: classic ECDSA; pq ML-DSA; hybrid and compat both */
 static const char *const alg_names[NALG] = {"ecdsa-p384", "ml-dsa-65", "ecdsa-p384+ml-dsa-65"};
-static int alg_of(int profile)
-{
-    return profile == TSP_PROFILE_CLASSIC ? 0 : profile == TSP_PROFILE_PQ ? 1 : 2;
-}
+static int alg_of(int profile) { return profile == TSP_PROFILE_CLASSIC ? 0 : profile == TSP_PROFILE_PQ ? 1 : 2; }
 
 gw_metrics *gw_metrics_new(void)
 {
@@ -121,9 +118,12 @@ static const char *esc(const char *s, char o[2 * 160 + 1])
 {
     size_t n = 0;
     for (size_t i = 0; s[i] && i < 160; i++) {
-        if (s[i] == '\\' || s[i] == '"') o[n++] = '\\', o[n++] = s[i];
-        else if (s[i] == '\n') o[n++] = '\\', o[n++] = 'n';
-        else o[n++] = s[i];
+        if (s[i] == '\\' || s[i] == '"')
+            o[n++] = '\\', o[n++] = s[i];
+        else if (s[i] == '\n')
+            o[n++] = '\\', o[n++] = 'n';
+        else
+            o[n++] = s[i];
     }
     o[n] = 0;
     return o;
@@ -132,10 +132,12 @@ static const char *esc(const char *s, char o[2 * 160 + 1])
 static void histogram(buf *b, const char *name, const char *labels, const histo *h, const double *le, size_t n)
 {
     const char *sep = labels[0] ? "," : "";
-    for (size_t i = 0; i < n; i++) out(b, "%s_bucket{%s%sle=\"%g\"} %llu\n", name, labels, sep, le[i], (unsigned long long)h->bucket[i]);
+    for (size_t i = 0; i < n; i++)
+        out(b, "%s_bucket{%s%sle=\"%g\"} %llu\n", name, labels, sep, le[i], (unsigned long long)h->bucket[i]);
     out(b, "%s_bucket{%s%sle=\"+Inf\"} %llu\n", name, labels, sep, (unsigned long long)h->count);
     out(b, "%s_sum%s%s%s %.6f\n", name, labels[0] ? "{" : "", labels, labels[0] ? "}" : "", h->sum);
-    out(b, "%s_count%s%s%s %llu\n", name, labels[0] ? "{" : "", labels, labels[0] ? "}" : "", (unsigned long long)h->count);
+    out(b, "%s_count%s%s%s %llu\n", name, labels[0] ? "{" : "", labels, labels[0] ? "}" : "",
+        (unsigned long long)h->count);
 }
 
 static void own_metrics(buf *b, gw_metrics *m, gw_signer *s)
@@ -148,7 +150,8 @@ static void own_metrics(buf *b, gw_metrics *m, gw_signer *s)
     memcpy(c.signing_s, m->signing_s, sizeof c.signing_s);
     pthread_mutex_unlock(&m->mu);
     gw_signer_retries(s, retries);
-    family(b, "cctsa_requests_total", "counter", "Time-stamp requests answered, by profile, outcome and PKIFailureInfo.");
+    family(b, "cctsa_requests_total", "counter",
+           "Time-stamp requests answered, by profile, outcome and PKIFailureInfo.");
     for (int p = 0; p < NPROF; p++)
         for (int o = 0; o < GW_OUTCOMES; o++)
             for (int f = 0; f < NFAIL; f++)
@@ -156,7 +159,8 @@ static void own_metrics(buf *b, gw_metrics *m, gw_signer *s)
                     out(b, "cctsa_requests_total{profile=\"%s\",outcome=\"%s\",fail=\"%s\"} %llu\n",
                         p < TSP_PROFILE_COUNT ? tsp_profile_name((tsp_profile)p) : "none", outcome_names[o],
                         f == 32 ? "none" : tsp_fail_name(f), (unsigned long long)c.requests[p][o][f]);
-    family(b, "cctsa_request_duration_seconds", "histogram", "Whole time-stamp requests, from the first byte to the answer.");
+    family(b, "cctsa_request_duration_seconds", "histogram",
+           "Whole time-stamp requests, from the first byte to the answer.");
     histogram(b, "cctsa_request_duration_seconds", "", &c.request_s, dur_le, NDUR);
     family(b, "cctsa_signing_duration_seconds", "histogram",
            "Node round trip of granted requests (as the gateway sees it), by the algorithms the profile signs with.");
@@ -167,10 +171,10 @@ static void own_metrics(buf *b, gw_metrics *m, gw_signer *s)
     }
     family(b, "cctsa_signing_attempts", "histogram", "Nodes a signed or refused request was sent to.");
     histogram(b, "cctsa_signing_attempts", "", &c.attempts, att_le, NATT);
-    family(b, "cctsa_signing_retries_total", "counter",
-           "Requests the gateway moved to another node, by reason.");
+    family(b, "cctsa_signing_retries_total", "counter", "Requests the gateway moved to another node, by reason.");
     for (int r = 0; r < GW_RETRY_REASONS; r++)
-        out(b, "cctsa_signing_retries_total{reason=\"%s\"} %llu\n", gw_retry_reason_name(r), (unsigned long long)retries[r]);
+        out(b, "cctsa_signing_retries_total{reason=\"%s\"} %llu\n", gw_retry_reason_name(r),
+            (unsigned long long)retries[r]);
 }
 
 static void hex(const uint8_t *p, size_t n, char *o)
@@ -220,7 +224,8 @@ static void cluster_metrics(buf *b, gw_signer *s)
         out(b, "cctsa_share_holders %u\n", c->alive);
         family(b, "cctsa_cluster_state", "gauge", "Availability of the signing quorum (1 for the current state).");
         for (int a = 0; a < LC_AVAIL_COUNT; a++)
-            out(b, "cctsa_cluster_state{state=\"%s\"} %d\n", lc_availability_name((lc_availability)a), a == c->availability);
+            out(b, "cctsa_cluster_state{state=\"%s\"} %d\n", lc_availability_name((lc_availability)a),
+                a == c->availability);
         family(b, "cctsa_key_epoch", "gauge", "Number of the current key epoch (0 before the first DKG).");
         out(b, "cctsa_key_epoch %u\n", c->epoch);
         family(b, "cctsa_key_state", "gauge", "State of the current key epoch (1 for the current state).");
@@ -246,7 +251,10 @@ static void cluster_metrics(buf *b, gw_signer *s)
 /* Values of the cluster block: < 0 when there is none to show. */
 static long long nts_configured(const proto_cluster *c) { return c->nts_configured; }
 static long long nts_agreeing(const proto_cluster *c) { return c->nts_agreeing; }
-static long long attest_age(const proto_cluster *c) { return c->attest_age_s == PROTO_AGE_NEVER ? -1LL : (long long)c->attest_age_s; }
+static long long attest_age(const proto_cluster *c)
+{
+    return c->attest_age_s == PROTO_AGE_NEVER ? -1LL : (long long)c->attest_age_s;
+}
 static long long presigs(const proto_cluster *c) { return c->presigs; }
 
 /* A gauge with one sample per online cluster node, labelled `label` = the node. */
@@ -291,14 +299,16 @@ static void mesh_counter(buf *b, const gw_node_view *v, unsigned n, const char *
         node_label(&v[i], nl);
         const char *p = (const char *)&v[i].st.perf;
         out(b, "%s{node=\"%s\",direction=\"out\"} %llu\n%s{node=\"%s\",direction=\"in\"} %llu\n", name, nl,
-            (unsigned long long)*(const uint64_t *)(p + out_off), name, nl, (unsigned long long)*(const uint64_t *)(p + in_off));
+            (unsigned long long)*(const uint64_t *)(p + out_off), name, nl,
+            (unsigned long long)*(const uint64_t *)(p + in_off));
     }
 }
 
 static void perf_metrics(buf *b, const gw_node_view *v, unsigned n)
 {
     char nl[2 * 160 + 1];
-    mesh_counter(b, v, n, "cctsa_mesh_bytes_total", "Mesh data frame bytes (bodies) the node sent to / received from its peers.",
+    mesh_counter(b, v, n, "cctsa_mesh_bytes_total",
+                 "Mesh data frame bytes (bodies) the node sent to / received from its peers.",
                  offsetof(proto_perf, mesh_bytes_out), offsetof(proto_perf, mesh_bytes_in));
     mesh_counter(b, v, n, "cctsa_mesh_frames_total", "Mesh data frames the node sent to / received from its peers.",
                  offsetof(proto_perf, mesh_frames_out), offsetof(proto_perf, mesh_frames_in));
@@ -315,8 +325,8 @@ static void perf_metrics(buf *b, const gw_node_view *v, unsigned n)
                 out(b, "cctsa_mldsa_sign_attempts_bucket{node=\"%s\",le=\"%d\"} %llu\n", nl, k + 1, cum);
         }
         out(b, "cctsa_mldsa_sign_attempts_bucket{node=\"%s\",le=\"+Inf\"} %llu\n", nl, cum);
-        out(b, "cctsa_mldsa_sign_attempts_sum{node=\"%s\"} %llu\ncctsa_mldsa_sign_attempts_count{node=\"%s\"} %llu\n", nl,
-            (unsigned long long)p->ml_attempts_sum, nl, cum);
+        out(b, "cctsa_mldsa_sign_attempts_sum{node=\"%s\"} %llu\ncctsa_mldsa_sign_attempts_count{node=\"%s\"} %llu\n",
+            nl, (unsigned long long)p->ml_attempts_sum, nl, cum);
     }
 }
 
@@ -338,12 +348,16 @@ static void per_node_metrics(buf *b, const gw_node_view *v, unsigned n)
             const proto_cluster_node *p = &v[i].st.cluster.nodes[k];
             if (p->offset_ns == PROTO_OFFSET_UNKNOWN) continue;
             peer_label(p, pl);
-            out(b, "cctsa_node_peer_offset_seconds{node=\"%s\",peer=\"%s\"} %.9f\n", nl, pl, (double)p->offset_ns / 1e9);
+            out(b, "cctsa_node_peer_offset_seconds{node=\"%s\",peer=\"%s\"} %.9f\n", nl, pl,
+                (double)p->offset_ns / 1e9);
         }
     }
-    cluster_gauge(b, v, n, "cctsa_nts_sources_configured", "node", "NTS sources in the node's measured configuration.", nts_configured);
-    cluster_gauge(b, v, n, "cctsa_nts_sources_agreeing", "node", "NTS sources in the node's agreeing intersection.", nts_agreeing);
-    cluster_gauge(b, v, n, "cctsa_attestation_age_seconds", "node", "Age of the node's own attestation evidence.", attest_age);
+    cluster_gauge(b, v, n, "cctsa_nts_sources_configured", "node", "NTS sources in the node's measured configuration.",
+                  nts_configured);
+    cluster_gauge(b, v, n, "cctsa_nts_sources_agreeing", "node", "NTS sources in the node's agreeing intersection.",
+                  nts_agreeing);
+    cluster_gauge(b, v, n, "cctsa_attestation_age_seconds", "node", "Age of the node's own attestation evidence.",
+                  attest_age);
     cluster_gauge(b, v, n, "cctsa_presignatures_available", "set",
                   "ECDSA presignatures in the pools of the signer sets a node coordinates (set = that node).", presigs);
     by_reason(b, v, n, "cctsa_time_refusals_total", "Signing refused for time reasons, by reason.", PROTO_TIME_REASONS,
@@ -365,8 +379,9 @@ static void process_metrics(buf *b)
     unsigned long long utime = 0, stime = 0, start = 0, vsize = 0, rss = 0;
     const char *p = strrchr(st, ')'); /* the command name may hold spaces */
     /* after ")": state(3) ... utime(14) stime(15) ... starttime(22) vsize(23) rss(24) */
-    if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %*d %*d %*d %*d %*d %*d %llu %llu %llu",
-                     &utime, &stime, &start, &vsize, &rss) != 5)
+    if (!p ||
+        sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %*d %*d %*d %*d %*d %*d %llu %llu %llu",
+               &utime, &stime, &start, &vsize, &rss) != 5)
         return;
     double btime = 0;
     char line[256];

@@ -12,7 +12,12 @@
 
 typedef struct gw_metrics gw_metrics;
 
-enum { GW_OUT_GRANTED = 0, GW_OUT_REJECTED, GW_OUT_UNAVAILABLE, GW_OUTCOMES };
+enum {
+    GW_OUT_GRANTED = 0,
+    GW_OUT_REJECTED,
+    GW_OUT_UNAVAILABLE,
+    GW_OUTCOMES
+};
 
 gw_metrics *gw_metrics_new(void);
 void gw_metrics_free(gw_metrics *m);

@@ -19,8 +19,8 @@
 
 #define TICK_MS 50
 #define HEALTH_MS 1000
-#define NODE_STALL_MS 3000          /* STATUS unanswered this long: the node is stalled, reconnect */
-#define NODE_MAX_UNSENT (1u << 20)  /* requests the node has not read: it is stalled */
+#define NODE_STALL_MS 3000         /* STATUS unanswered this long: the node is stalled, reconnect */
+#define NODE_MAX_UNSENT (1u << 20) /* requests the node has not read: it is stalled */
 
 typedef struct {
     gw_sign_job *head, *tail;
@@ -58,10 +58,7 @@ struct gw_signer {
 static const char *const retry_names[GW_RETRY_REASONS] = {"retry_elsewhere", "unavailable", "node_error", "node_lost",
                                                           "bad_reply"};
 
-const char *gw_retry_reason_name(int r)
-{
-    return r >= 0 && r < GW_RETRY_REASONS ? retry_names[r] : "unknown";
-}
+const char *gw_retry_reason_name(int r) { return r >= 0 && r < GW_RETRY_REASONS ? retry_names[r] : "unknown"; }
 
 static void count_retry(gw_signer_t *s, int reason)
 {
@@ -80,8 +77,10 @@ static uint64_t now_ms(void)
 static void fifo_push(job_fifo *f, gw_sign_job *j)
 {
     j->next = NULL;
-    if (f->tail) f->tail->next = j;
-    else f->head = j;
+    if (f->tail)
+        f->tail->next = j;
+    else
+        f->head = j;
     f->tail = j;
 }
 
@@ -98,8 +97,10 @@ static gw_sign_job *fifo_take(job_fifo *f, uint32_t id)
     gw_sign_job *prev = NULL;
     for (gw_sign_job *j = f->head; j; prev = j, j = j->next)
         if (j->id == id) {
-            if (prev) prev->next = j->next;
-            else f->head = j->next;
+            if (prev)
+                prev->next = j->next;
+            else
+                f->head = j->next;
             if (f->tail == j) f->tail = prev;
             return j;
         }
@@ -120,7 +121,10 @@ static void complete(gw_signer *s, gw_sign_job *j)
 static void complete_refusal(gw_signer *s, gw_sign_job *j, int fail, const char *why, int unavailable, int profile)
 {
     snprintf(j->why, sizeof j->why, "%s", why);
-    j->res = (tsp_engine_result){.status = TSP_STATUS_REJECTION, .fail = fail, .profile = profile, .why = j->why,
+    j->res = (tsp_engine_result){.status = TSP_STATUS_REJECTION,
+                                 .fail = fail,
+                                 .profile = profile,
+                                 .why = j->why,
                                  .unavailable = unavailable,
                                  .kind = unavailable ? TSP_OUTCOME_UNAVAILABLE : TSP_OUTCOME_FINAL};
     j->rc = j->query ? 0 : tsp_resp_reject((tsp_fail)fail, j->why, &j->resp, &j->resp_len);
@@ -170,12 +174,16 @@ static void dispatch(gw_signer *s, gw_sign_job *j, const char *last_why, int las
         j->attempts++;
         fifo_push(&nl->inflight, j);
         /* on failure close_link re-dispatches j */
-        if (j->query) send_frame(s, nl, j->query, j->id, j->req, j->req_len);
-        else send_frame(s, nl, PROTO_SIGN, j->id, body, len);
+        if (j->query)
+            send_frame(s, nl, j->query, j->id, j->req, j->req_len);
+        else
+            send_frame(s, nl, PROTO_SIGN, j->id, body, len);
         return;
     }
-    if (last_why) complete_refusal(s, j, last_fail, last_why, 1, -1);
-    else complete_refusal(s, j, TSP_FAIL_SYSTEM_FAILURE, "signing quorum unavailable, retry later", 1, -1);
+    if (last_why)
+        complete_refusal(s, j, last_fail, last_why, 1, -1);
+    else
+        complete_refusal(s, j, TSP_FAIL_SYSTEM_FAILURE, "signing quorum unavailable, retry later", 1, -1);
 }
 
 /* The TimeStampReq is parsed here; only its fields travel to the node. */
@@ -254,9 +262,12 @@ static const char *bad_reply(const gw_sign_job *j, const uint8_t *der, size_t le
     tsp_parsed *p = malloc(sizeof *p);
     if (!p) return "out of memory";
     const char *bad = NULL;
-    if (tsp_req_parse(j->req, j->req_len, &req, &fail, &why) != 0) bad = "request no longer parses";
-    else if (tsp_parse(der, len, p, err, sizeof err) != 0 || !p->has_resp) bad = "reply is not a TimeStampResp";
-    else if (p->status > 1 || !p->token.n || p->nsigners < 1) bad = "reply is not a granted token";
+    if (tsp_req_parse(j->req, j->req_len, &req, &fail, &why) != 0)
+        bad = "request no longer parses";
+    else if (tsp_parse(der, len, p, err, sizeof err) != 0 || !p->has_resp)
+        bad = "reply is not a TimeStampResp";
+    else if (p->status > 1 || !p->token.n || p->nsigners < 1)
+        bad = "reply is not a granted token";
     else if (p->tstinfo.hash != (int)req.hash || p->tstinfo.hashed_len != req.hashed_len ||
              memcmp(p->tstinfo.hashed, req.hashed, req.hashed_len))
         bad = "token's imprint is not the request's";
@@ -264,7 +275,8 @@ static const char *bad_reply(const gw_sign_job *j, const uint8_t *der, size_t le
         const uint8_t *nonce = req.nonce_tlv ? req.nonce_tlv + 2 : NULL; /* short-form INTEGER (tsp_req_parse) */
         size_t nl = req.nonce_tlv ? req.nonce_tlv_len - 2 : 0;
         while (nl > 1 && nonce[0] == 0) nonce++, nl--; /* magnitude, as tsp_tstinfo_parse gives it */
-        if (!nonce != !p->tstinfo.nonce || (nonce && (p->tstinfo.nonce_len != nl || memcmp(p->tstinfo.nonce, nonce, nl))))
+        if (!nonce != !p->tstinfo.nonce ||
+            (nonce && (p->tstinfo.nonce_len != nl || memcmp(p->tstinfo.nonce, nonce, nl))))
             bad = "token's nonce is not the request's";
     }
     free(p);
@@ -286,8 +298,8 @@ static void on_sign_result(gw_signer *s, node_link *n, uint32_t id, const uint8_
     switch (r.outcome) {
     case PROTO_GRANTED:
         if ((why = bad_reply(j, r.der, r.der_len)) != NULL) {
-            cc_log(CC_LOG_WARN, "cctsa-gateway", "node %s: GRANTED reply refused: %s; trying another node", n->addr.text,
-                   why);
+            cc_log(CC_LOG_WARN, "cctsa-gateway", "node %s: GRANTED reply refused: %s; trying another node",
+                   n->addr.text, why);
             count_retry(s, GW_RETRY_BAD_REPLY);
             dispatch(s, j, why, TSP_FAIL_SYSTEM_FAILURE);
             break;
@@ -299,9 +311,7 @@ static void on_sign_result(gw_signer *s, node_link *n, uint32_t id, const uint8_
         j->res = (tsp_engine_result){.status = TSP_STATUS_GRANTED, .fail = -1, .profile = profile};
         complete(s, j);
         break;
-    case PROTO_REJECTED:
-        complete_refusal(s, j, r.fail_bit, r.reason, 0, profile);
-        break;
+    case PROTO_REJECTED: complete_refusal(s, j, r.fail_bit, r.reason, 0, profile); break;
     default: /* retry elsewhere, or this node cannot sign now */
         count_retry(s, r.outcome == PROTO_UNAVAILABLE ? GW_RETRY_UNAVAILABLE : GW_RETRY_RETRY_ELSEWHERE);
         dispatch(s, j, r.reason, r.fail_bit);
@@ -529,7 +539,8 @@ int gw_signer_wait_ready(gw_signer *s, unsigned ms)
     until.tv_nsec += (long)(ms % 1000) * 1000000L;
     if (until.tv_nsec >= 1000000000L) until.tv_sec++, until.tv_nsec -= 1000000000L;
     pthread_mutex_lock(&s->mu);
-    while (!s->ready && pthread_cond_timedwait(&s->cv, &s->mu, &until) != ETIMEDOUT) {}
+    while (!s->ready && pthread_cond_timedwait(&s->cv, &s->mu, &until) != ETIMEDOUT) {
+    }
     int r = s->ready;
     pthread_mutex_unlock(&s->mu);
     return r;

@@ -36,23 +36,23 @@ struct gw_sign_job {
     /* filled by the caller; borrowed until done() */
     const uint8_t *req;
     size_t req_len;
-    int path_profile; /* tsp_profile or TSP_PATH_DEFAULT */
-    uint8_t query;    /* 0: SIGN req (a TimeStampReq); else a request type whose body is req */
+    int path_profile;     /* tsp_profile or TSP_PATH_DEFAULT */
+    uint8_t query;        /* 0: SIGN req (a TimeStampReq); else a request type whose body is req */
     gw_sign_done_fn done; /* called once, from the client thread; the job is the caller's again */
     void *arg;
     /* filled before done() */
-    int rc; /* 0, or -1 if no response could be encoded */
+    int rc;        /* 0, or -1 if no response could be encoded */
     uint8_t *resp; /* malloc'd TimeStampResp, the caller frees it */
     size_t resp_len;
-    tsp_engine_result res; /* res.unavailable: answer 503 (a query: no node answered; why says why) */
-    unsigned attempts;     /* nodes the job was sent to */
+    tsp_engine_result res;          /* res.unavailable: answer 503 (a query: no node answered; why says why) */
+    unsigned attempts;              /* nodes the job was sent to */
     char why[PROTO_REASON_MAX + 1]; /* the refusal's reason (res.why points here) */
     /* client-private */
     gw_sign_job *next;
     proto_sign_req sreq;
     uint32_t id;
     int node;
-    unsigned tried; /* bit per node */
+    unsigned tried;    /* bit per node */
     uint64_t deadline; /* monotonic ms */
 };
 
@@ -66,7 +66,7 @@ typedef struct {
 /* What /health shows: the first serving node; without one, the first node answering STATUS
  * (have_st) so that the cluster's state is still shown. */
 typedef struct {
-    int up;     /* some node is serving */
+    int up; /* some node is serving */
     int have_st;
     unsigned nodes_up, nodes;
     proto_status st; /* of that node */
@@ -83,8 +83,14 @@ typedef struct {
 /* Failovers: why a job went to another node. */
 /* bad_reply: a node said GRANTED but the reply is not a granted TimeStampResp whose TSTInfo
  * carries this request's imprint and nonce (a broken or lying node); another node is tried. */
-enum { GW_RETRY_RETRY_ELSEWHERE = 0, GW_RETRY_UNAVAILABLE, GW_RETRY_NODE_ERROR, GW_RETRY_NODE_LOST, GW_RETRY_BAD_REPLY,
-       GW_RETRY_REASONS };
+enum {
+    GW_RETRY_RETRY_ELSEWHERE = 0,
+    GW_RETRY_UNAVAILABLE,
+    GW_RETRY_NODE_ERROR,
+    GW_RETRY_NODE_LOST,
+    GW_RETRY_BAD_REPLY,
+    GW_RETRY_REASONS
+};
 const char *gw_retry_reason_name(int r); /* "retry_elsewhere", "unavailable", "node_error", "node_lost", "bad_reply" */
 
 typedef struct gw_signer gw_signer;

@@ -18,13 +18,13 @@
 struct audit_log {
     pthread_mutex_t mu;
     int fd;
-    int broken;           /* a write failed: refuse everything after it */
+    int broken; /* a write failed: refuse everything after it */
     char node[AUDIT_NODE_MAX + 1];
     uint64_t seq;
     uint8_t hash[AUDIT_HASH_BYTES];
-    uint64_t last_nonhead;  /* seq of the last record that is not a head */
-    uint64_t signed_upto;   /* head_seq of the last head record */
-    int signing;            /* a head signature is being made (outside the lock) */
+    uint64_t last_nonhead; /* seq of the last record that is not a head */
+    uint64_t signed_upto;  /* head_seq of the last head record */
+    int signing;           /* a head signature is being made (outside the lock) */
     const x509_signer *signers[AUDIT_MAX_SIGNERS];
     size_t n_signers;
 };
@@ -80,8 +80,10 @@ static int recover(audit_log *a, const char *path, char *why, size_t whylen)
     int rc = line && last ? 0 : -1;
     if (last) last[0] = 0;
     while (rc == 0 && fgets(line, AUDIT_LINE_MAX + 2, f)) {
-        if (!strchr(line, '\n')) rc = fail(why, whylen, "audit log has an incomplete or overlong line", path);
-        else strcpy(last, line);
+        if (!strchr(line, '\n'))
+            rc = fail(why, whylen, "audit log has an incomplete or overlong line", path);
+        else
+            strcpy(last, line);
     }
     if (rc == 0 && ferror(f)) rc = fail(why, whylen, "cannot read audit log", path);
     if (rc == 0 && last[0]) {
@@ -189,9 +191,12 @@ static void put_json_string(buf *b, const char *s)
     for (; *s; s++) {
         unsigned char c = (unsigned char)*s;
         char esc[8];
-        if (c == '"' || c == '\\') esc[0] = '\\', esc[1] = (char)c, put(b, esc, 2);
-        else if (c < 0x20 || c >= 0x7f) put(b, esc, (size_t)snprintf(esc, sizeof esc, "\\u%04x", c));
-        else put(b, (const char *)&c, 1);
+        if (c == '"' || c == '\\')
+            esc[0] = '\\', esc[1] = (char)c, put(b, esc, 2);
+        else if (c < 0x20 || c >= 0x7f)
+            put(b, esc, (size_t)snprintf(esc, sizeof esc, "\\u%04x", c));
+        else
+            put(b, (const char *)&c, 1);
     }
     put(b, "\"", 1);
 }
@@ -242,8 +247,10 @@ static int append_locked(audit_log *a, const char *event, const audit_field *f, 
     for (size_t i = 0; i < n; i++) {
         if (!key_ok(f[i].key)) b.err = 1;
         puts_(&b, ","), put_json_string(&b, f[i].key), puts_(&b, ":");
-        if (f[i].str) put_json_string(&b, f[i].str);
-        else snprintf(tmp, sizeof tmp, "%llu", (unsigned long long)f[i].num), puts_(&b, tmp);
+        if (f[i].str)
+            put_json_string(&b, f[i].str);
+        else
+            snprintf(tmp, sizeof tmp, "%llu", (unsigned long long)f[i].num), puts_(&b, tmp);
     }
     uint8_t h[AUDIT_HASH_BYTES];
     char hex[HEX_HASH + 1];
@@ -256,8 +263,8 @@ static int append_locked(audit_log *a, const char *event, const audit_field *f, 
             if (rc == 0) {
                 a->seq++, memcpy(a->hash, h, sizeof h);
                 if (strcmp(event, "head") != 0) a->last_nonhead = a->seq;
-            }
-            else a->broken = 1; /* a partial line may be on disk: never chain past it */
+            } else
+                a->broken = 1; /* a partial line may be on disk: never chain past it */
         }
     }
     free(b.p);
@@ -272,7 +279,8 @@ int audit_append(audit_log *a, const char *event, const audit_field *f, size_t n
     return rc;
 }
 
-#define FIELDS(...) ((const audit_field[]){__VA_ARGS__}), sizeof((const audit_field[]){__VA_ARGS__}) / sizeof(audit_field)
+#define FIELDS(...)                                                                                                    \
+    ((const audit_field[]){__VA_ARGS__}), sizeof((const audit_field[]){__VA_ARGS__}) / sizeof(audit_field)
 
 static void hex48(const uint8_t *h, char out[HEX_HASH + 1]) { cc_hex_encode(h, AUDIT_HASH_BYTES, out); }
 
@@ -281,18 +289,19 @@ int audit_dkg(audit_log *a, uint32_t epoch, unsigned party, const uint8_t transc
 {
     char t[HEX_HASH + 1];
     hex48(transcript, t);
-    return audit_append(a, "dkg", FIELDS({"epoch", NULL, epoch}, {"party", NULL, party}, {"transcript", t, 0},
-                                         {"result", result, 0}));
+    return audit_append(
+        a, "dkg", FIELDS({"epoch", NULL, epoch}, {"party", NULL, party}, {"transcript", t, 0}, {"result", result, 0}));
 }
 
 int audit_sign(audit_log *a, uint32_t epoch, const char *serial_hex, const char *gentime, const char *profile,
-               const char *set, const uint8_t tstinfo_hash[AUDIT_HASH_BYTES], const uint8_t token_hash[AUDIT_HASH_BYTES])
+               const char *set, const uint8_t tstinfo_hash[AUDIT_HASH_BYTES],
+               const uint8_t token_hash[AUDIT_HASH_BYTES])
 {
     char t[HEX_HASH + 1], k[HEX_HASH + 1];
     hex48(tstinfo_hash, t), hex48(token_hash, k);
-    return audit_append(a, "sign", FIELDS({"epoch", NULL, epoch}, {"serial", serial_hex, 0}, {"gentime", gentime, 0},
-                                          {"profile", profile, 0}, {"set", set, 0}, {"tstinfo", t, 0},
-                                          {"token", k, 0}));
+    return audit_append(a, "sign",
+                        FIELDS({"epoch", NULL, epoch}, {"serial", serial_hex, 0}, {"gentime", gentime, 0},
+                               {"profile", profile, 0}, {"set", set, 0}, {"tstinfo", t, 0}, {"token", k, 0}));
 }
 
 int audit_cosign(audit_log *a, uint32_t epoch, const char *coord, const char *serial_hex, const char *gentime,
@@ -300,9 +309,9 @@ int audit_cosign(audit_log *a, uint32_t epoch, const char *coord, const char *se
 {
     char t[HEX_HASH + 1];
     hex48(tstinfo_hash, t);
-    return audit_append(a, "cosign", FIELDS({"epoch", NULL, epoch}, {"coord", coord, 0}, {"serial", serial_hex, 0},
-                                            {"gentime", gentime, 0}, {"profile", profile, 0}, {"set", set, 0},
-                                            {"tstinfo", t, 0}));
+    return audit_append(a, "cosign",
+                        FIELDS({"epoch", NULL, epoch}, {"coord", coord, 0}, {"serial", serial_hex, 0},
+                               {"gentime", gentime, 0}, {"profile", profile, 0}, {"set", set, 0}, {"tstinfo", t, 0}));
 }
 
 int audit_refusal(audit_log *a, const char *what, const char *reason)
@@ -313,9 +322,9 @@ int audit_refusal(audit_log *a, const char *what, const char *reason)
 int audit_operator(audit_log *a, const char *command, uint32_t epoch, const char *operators, const char *nonce_hex,
                    const char *result, const char *reason)
 {
-    return audit_append(a, "operator", FIELDS({"command", command, 0}, {"epoch", NULL, epoch},
-                                              {"operators", operators, 0}, {"nonce", nonce_hex, 0},
-                                              {"result", result, 0}, {"reason", reason, 0}));
+    return audit_append(a, "operator",
+                        FIELDS({"command", command, 0}, {"epoch", NULL, epoch}, {"operators", operators, 0},
+                               {"nonce", nonce_hex, 0}, {"result", result, 0}, {"reason", reason, 0}));
 }
 
 int audit_attestation(audit_log *a, const char *peer, const char *result, const char *reason)

@@ -21,14 +21,14 @@
 #include "x509/signer.h"
 
 #define AUDIT_HASH_BYTES 48
-#define AUDIT_NODE_MAX 32       /* node names: [A-Za-z0-9._-]{1,32} */
-#define AUDIT_LINE_MAX 16384    /* a head record with an ML-DSA-65 signature fits */
+#define AUDIT_NODE_MAX 32    /* node names: [A-Za-z0-9._-]{1,32} */
+#define AUDIT_LINE_MAX 16384 /* a head record with an ML-DSA-65 signature fits */
 #define AUDIT_MAX_SIGNERS 2
 #define AUDIT_RECORD_LABEL "cctsa-audit-record-v1"
 #define AUDIT_HEAD_LABEL "cctsa-audit-head-v1"
 
 typedef struct {
-    const char *dir;   /* exists; the log is DIR/<node>.audit, created 0600 if absent */
+    const char *dir; /* exists; the log is DIR/<node>.audit, created 0600 if absent */
     const char *node;
     /* Signers of the chain head (0..2, distinct algorithms); may be set later (audit_set_signers). */
     const x509_signer *signers[AUDIT_MAX_SIGNERS];

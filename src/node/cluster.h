@@ -40,22 +40,22 @@ typedef struct {
     /* This node's evidence bound to 64 bytes (binding record; GET /attestation). */
     int (*evidence)(void *arg, const uint8_t binding[ATTEST_BINDING_BYTES], attest_evidence *ev);
     void *evidence_arg;
-    tsp_time_source time;       /* genTime for coordinated tokens and the participants' tolerance check */
+    tsp_time_source time; /* genTime for coordinated tokens and the participants' tolerance check */
     /* Certificates. Local mode: dev_ca set, the dev CA issues them after each DKG. Production:
      * dev_ca NULL; certificates arrive through cluster_install_certs and must chain to one of the
      * pinned roots (DER) of the measured configuration. */
     const char *dev_ca;
-    long cert_lifetime;         /* local mode: seconds (0: the dev CA default) */
+    long cert_lifetime; /* local mode: seconds (0: the dev CA default) */
     const uint8_t *const *ca_roots;
     const size_t *ca_root_lens;
     size_t n_ca_roots;
-    const tsp_policies *policies;  /* copied; NULL: development defaults */
+    const tsp_policies *policies; /* copied; NULL: development defaults */
     tsp_profile default_profile;
     tsp_gentime_precision precision;
     /* A named culprit is kept out for exclude_min_ms (0: 60 s), doubling each time it is named
      * again up to exclude_max_ms (0: 1 h); in between it is re-admitted on probation. */
     uint64_t exclude_min_ms, exclude_max_ms;
-    unsigned workers;           /* crypto threads (default 2) */
+    unsigned workers; /* crypto threads (default 2) */
     /* State changed (epoch, availability, node state, a culprit named); any thread. May be NULL. */
     void (*on_change)(void *arg);
     void *change_arg;
@@ -99,32 +99,32 @@ int cluster_issue(cluster *c, const tsp_issue_req *r, unsigned deadline_ms, uint
 
 typedef struct {
     uint8_t key[CLUSTER_KEY_BYTES];
-    unsigned party;       /* 1..5 in the live epoch, 0 if none */
-    int reachable;        /* UP and time-OK */
-    int holder;           /* holds a share of the live epoch (as far as we know) */
-    int excluded;         /* named culprit: kept out of signer sets */
-    char reason[160];     /* why not reachable / excluded, "" otherwise */
+    unsigned party;   /* 1..5 in the live epoch, 0 if none */
+    int reachable;    /* UP and time-OK */
+    int holder;       /* holds a share of the live epoch (as far as we know) */
+    int excluded;     /* named culprit: kept out of signer sets */
+    char reason[160]; /* why not reachable / excluded, "" otherwise */
 } cluster_node_view;
 
 typedef struct {
-    uint32_t epoch;                 /* 0 before the first DKG, then 1, 2, ... */
+    uint32_t epoch; /* 0 before the first DKG, then 1, 2, ... */
     lc_epoch_state epoch_state;
     lc_availability availability;
     lc_node_state node_state;
-    unsigned party;                 /* own party index in the live epoch, 0 if none */
-    unsigned reachable, alive;      /* holders reachable / possibly alive (self included) */
+    unsigned party;                         /* own party index in the live epoch, 0 if none */
+    unsigned reachable, alive;              /* holders reachable / possibly alive (self included) */
     cluster_node_view nodes[CLUSTER_NODES]; /* [0] = self, [1..4] = peer slots 0..3 */
     uint8_t ml_key_id[32], ec_key_id[48];   /* of the live epoch */
     uint64_t dkg_ok, dkg_failed, dkg_last_ms;
     uint64_t signed_ok, sign_failed, sign_retries, participant_refusals;
     /* Added: the participant's time checks (time_peer_check) by verdict; [TIME_PEER_OK] = accepted. */
     uint64_t time_checks[TIME_PEER_REASONS];
-    unsigned presigs_available;     /* over the pools of this node's signer sets */
+    unsigned presigs_available; /* over the pools of this node's signer sets */
     /* Added: threshold ML-DSA signatures this node coordinated, by attempts (bucket i: i + 1
      * attempts, the last: that many or more), and the attempts summed over them. */
     uint64_t ml_attempts[CLUSTER_ML_ATTEMPT_BUCKETS], ml_attempts_sum;
-    time_t cert_not_after;          /* earliest of the two certificates, 0 if none */
-    char reason[160];               /* why not signing, "" when signing */
+    time_t cert_not_after; /* earliest of the two certificates, 0 if none */
+    char reason[160];      /* why not signing, "" when signing */
 } cluster_status;
 void cluster_get_status(cluster *c, cluster_status *st);
 

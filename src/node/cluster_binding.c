@@ -55,8 +55,8 @@ static int content(cluster *c, cl_epoch *ep, uint8_t *const ev[CL_N + 1], const 
         attest_result res;
         if (!ev[q] || ev_len[q] < ATTEST_REPORT_BYTES)
             return cl_err_set(e, CL_E_REFUSED, q == ep->self ? 0 : q, 0, "binding: party %u sent no evidence", q);
-        if (attest_verify(ev[q], ATTEST_REPORT_BYTES, ev[q] + ATTEST_REPORT_BYTES, ev_len[q] - ATTEST_REPORT_BYTES, &pol,
-                          rd, 0, &claims[q - 1], &res) != 0)
+        if (attest_verify(ev[q], ATTEST_REPORT_BYTES, ev[q] + ATTEST_REPORT_BYTES, ev_len[q] - ATTEST_REPORT_BYTES,
+                          &pol, rd, 0, &claims[q - 1], &res) != 0)
             return cl_err_set(e, CL_E_REFUSED, q == ep->self ? 0 : q, 0, "binding: party %u evidence refused: %s", q,
                               res.reason);
         binding_node *n = &bc->nodes[q - 1];
@@ -149,13 +149,14 @@ int cl_binding_make(cluster *c, cl_epoch *ep, cl_err *e)
     }
     if ((rc = cl_agree(c, ep, lab_rec, der, der_len, 0, rec, rec_len, e)) != 0) goto out;
     binding_view v;
-    if (!rec[1] || binding_parse(rec[1], rec_len[1], &v) != 0 ||
-        ep->binding_msg_len < v.tbs_len || memcmp(ep->binding_msg + ep->binding_msg_len - v.tbs_len, v.tbs, v.tbs_len) ||
+    if (!rec[1] || binding_parse(rec[1], rec_len[1], &v) != 0 || ep->binding_msg_len < v.tbs_len ||
+        memcmp(ep->binding_msg + ep->binding_msg_len - v.tbs_len, v.tbs, v.tbs_len) ||
         x509_verify_raw(X509_ALG_ECDSA_P384, ep->ec_pub, sizeof ep->ec_pub, ep->binding_msg, ep->binding_msg_len,
                         v.ecdsa_sig, v.ecdsa_sig_len) != 0 ||
-        x509_verify_raw(X509_ALG_MLDSA65, ep->ml_pk, sizeof ep->ml_pk, ep->binding_msg, ep->binding_msg_len, v.mldsa_sig,
-                        v.mldsa_sig_len) != 0) {
-        rc = cl_err_set(e, CL_E_REFUSED, ep->self == 1 ? 0 : 1, 0, "binding: the record from party 1 does not check out");
+        x509_verify_raw(X509_ALG_MLDSA65, ep->ml_pk, sizeof ep->ml_pk, ep->binding_msg, ep->binding_msg_len,
+                        v.mldsa_sig, v.mldsa_sig_len) != 0) {
+        rc = cl_err_set(e, CL_E_REFUSED, ep->self == 1 ? 0 : 1, 0,
+                        "binding: the record from party 1 does not check out");
         goto out;
     }
     pthread_mutex_lock(&c->mu);

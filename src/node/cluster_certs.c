@@ -8,11 +8,11 @@
 
 #include "base/base.h"
 #include "node/cluster_certs.h"
+#include "node/cluster_msg.h"
 #include "node/cluster_sign.h"
 #include "x509/cert.h"
 #include "x509/csr.h"
 #include "x509/pem.h"
-#include "node/cluster_msg.h"
 
 int cl_check_csr(cluster *c, const cl_epoch *ep, unsigned scheme, const uint8_t *der, size_t len, char *why,
                  size_t whylen)
@@ -73,15 +73,16 @@ int cl_accept_certs(cluster *c, cl_epoch *ep, const uint8_t *ec, size_t ec_len, 
         if (load_root(c->cfg.dev_ca, "ecdsa", &dev[0], &devl[0]) == 0) roots[n] = dev[0], lens[n++] = devl[0];
         if (load_root(c->cfg.dev_ca, "mldsa", &dev[1], &devl[1]) == 0) roots[n] = dev[1], lens[n++] = devl[1];
     }
-    for (size_t i = 0; i < c->cfg.n_ca_roots && n < 8; i++) roots[n] = c->cfg.ca_roots[i], lens[n++] = c->cfg.ca_root_lens[i];
+    for (size_t i = 0; i < c->cfg.n_ca_roots && n < 8; i++)
+        roots[n] = c->cfg.ca_roots[i], lens[n++] = c->cfg.ca_root_lens[i];
     if (!n) {
         snprintf(why, whylen, "no pinned CA root configured");
         goto out;
     }
-    if (check_one(c, "ECDSA certificate", ec, ec_len, X509_ALG_ECDSA_P384, ep->ec_pub, sizeof ep->ec_pub, roots, lens, n,
-                  why, whylen) != 0 ||
-        check_one(c, "ML-DSA certificate", ml, ml_len, X509_ALG_MLDSA65, ep->ml_pk, sizeof ep->ml_pk, roots, lens, n, why,
-                  whylen) != 0)
+    if (check_one(c, "ECDSA certificate", ec, ec_len, X509_ALG_ECDSA_P384, ep->ec_pub, sizeof ep->ec_pub, roots, lens,
+                  n, why, whylen) != 0 ||
+        check_one(c, "ML-DSA certificate", ml, ml_len, X509_ALG_MLDSA65, ep->ml_pk, sizeof ep->ml_pk, roots, lens, n,
+                  why, whylen) != 0)
         goto out;
     pthread_mutex_lock(&c->mu);
     int same = ep->ec_cert && ep->ec_cert_len == ec_len && !memcmp(ep->ec_cert, ec, ec_len) &&
@@ -124,8 +125,10 @@ static int copy_pair(cluster *c, int csrs, uint8_t **ec, size_t *ec_len, uint8_t
     *ec = *ml = NULL;
     pthread_mutex_lock(&c->mu);
     cl_epoch *ep = c->ep;
-    const uint8_t *a = ep ? (csrs ? ep->ec_csr : ep->ec_cert) : NULL, *b = ep ? (csrs ? ep->ml_csr : ep->ml_cert) : NULL;
-    size_t al = ep ? (csrs ? ep->ec_csr_len : ep->ec_cert_len) : 0, bl = ep ? (csrs ? ep->ml_csr_len : ep->ml_cert_len) : 0;
+    const uint8_t *a = ep ? (csrs ? ep->ec_csr : ep->ec_cert) : NULL,
+                  *b = ep ? (csrs ? ep->ml_csr : ep->ml_cert) : NULL;
+    size_t al = ep ? (csrs ? ep->ec_csr_len : ep->ec_cert_len) : 0,
+           bl = ep ? (csrs ? ep->ml_csr_len : ep->ml_cert_len) : 0;
     if (a && b && (*ec = malloc(al)) && (*ml = malloc(bl))) {
         memcpy(*ec, a, al), *ec_len = al;
         memcpy(*ml, b, bl), *ml_len = bl;
@@ -211,7 +214,8 @@ int cluster_retire(cluster *c, char *why, size_t whylen)
     if (!c) return -1;
     pthread_mutex_lock(&c->mu);
     int rc = -1;
-    if (c->epoch_state != LC_EPOCH_ACTIVE) snprintf(why, whylen, "no ACTIVE epoch to retire");
+    if (c->epoch_state != LC_EPOCH_ACTIVE)
+        snprintf(why, whylen, "no ACTIVE epoch to retire");
     else {
         cl_retire_locked(c, "operator: planned rotation");
         rc = 0;
@@ -226,7 +230,8 @@ int cluster_compromised(cluster *c, char *why, size_t whylen)
     if (!c) return -1;
     pthread_mutex_lock(&c->mu);
     int rc = -1;
-    if (cl_epoch_event(c, LC_EV_COMPROMISE) != 0) snprintf(why, whylen, "no live epoch to declare compromised");
+    if (cl_epoch_event(c, LC_EV_COMPROMISE) != 0)
+        snprintf(why, whylen, "no live epoch to declare compromised");
     else {
         cl_retire_locked(c, "operator: compromise declared");
         rc = 0;
@@ -260,8 +265,7 @@ static int older_than_ours(cluster *c, cl_epoch *ep, const uint8_t *ec, size_t e
 void cl_certs_on_rejoin(cluster *c, const uint8_t key[CLUSTER_KEY_BYTES])
 {
     cl_epoch *ep = c->ep;
-    if (!ep || !ep->ec_cert || !ep->ml_cert ||
-        (c->epoch_state != LC_EPOCH_ACTIVE && c->epoch_state != LC_EPOCH_DKG))
+    if (!ep || !ep->ec_cert || !ep->ml_cert || (c->epoch_state != LC_EPOCH_ACTIVE && c->epoch_state != LC_EPOCH_DKG))
         return;
     uint8_t *ec = malloc(ep->ec_cert_len), *ml = malloc(ep->ml_cert_len);
     size_t el = ep->ec_cert_len, mlen = ep->ml_cert_len;
@@ -282,7 +286,8 @@ static void *certs_main(void *arg)
     const uint8_t *b[2];
     size_t l[2];
     char why[256] = "malformed";
-    int ok = cl_unpack(j->it->m.bc, j->it->m.bc_len, b, l, 2) == 0, older = ok && older_than_ours(j->c, j->ep, b[0], l[0]);
+    int ok = cl_unpack(j->it->m.bc, j->it->m.bc_len, b, l, 2) == 0,
+        older = ok && older_than_ours(j->c, j->ep, b[0], l[0]);
     ok = ok && !older && cl_accept_certs(j->c, j->ep, b[0], l[0], b[1], l[1], why, sizeof why) == 0;
     if (older)
         cl_log_info(j->c, "certificates from party %u are older than ours: kept ours", j->it->m.party);
@@ -304,8 +309,9 @@ void cl_on_certs(cluster *c, cl_item *it)
 {
     cl_epoch *ep = c->ep;
     certs_job *j = NULL;
-    if (!ep || (c->epoch_state != LC_EPOCH_ACTIVE && c->epoch_state != LC_EPOCH_DKG) || it->m.epoch != ep->number || it->m.party < 1 ||
-        memcmp(ep->keys[it->m.party - 1], it->m.sender, CLUSTER_KEY_BYTES) || !(j = malloc(sizeof *j))) {
+    if (!ep || (c->epoch_state != LC_EPOCH_ACTIVE && c->epoch_state != LC_EPOCH_DKG) || it->m.epoch != ep->number ||
+        it->m.party < 1 || memcmp(ep->keys[it->m.party - 1], it->m.sender, CLUSTER_KEY_BYTES) ||
+        !(j = malloc(sizeof *j))) {
         cl_item_free(it);
         return;
     }

@@ -151,7 +151,8 @@ void cl_exclude(cluster *c, const uint8_t key[CLUSTER_KEY_BYTES], const char *wh
              hi = c->cfg.exclude_max_ms ? c->cfg.exclude_max_ms : 3600000;
     int i = excluded_slot(c, key);
     if (i < 0) { /* a new entry, or the probation entry that ended longest ago */
-        if (c->n_excluded < CL_N) i = (int)c->n_excluded++;
+        if (c->n_excluded < CL_N)
+            i = (int)c->n_excluded++;
         else
             for (unsigned k = i = 0; k < CL_N; k++)
                 if (c->excluded_until[k] < c->excluded_until[i]) i = (int)k;
@@ -279,8 +280,8 @@ static void evaluate(cluster *c)
     if (c->node_state == LC_NODE_ATTESTING && c->self_attested) (void)cl_node_event(c, LC_NEV_ATTESTED);
     if (c->node_state == LC_NODE_TIME_SYNC && c->self_time_ok) (void)cl_node_event(c, LC_NEV_TIME_OK);
     /* own time lost: kept out of signer sets (a peer sees time_ok 0); back when it returns */
-    if (!c->self_time_ok && (c->node_state == LC_NODE_MESHED || c->node_state == LC_NODE_SERVING ||
-                             c->node_state == LC_NODE_NO_SHARE))
+    if (!c->self_time_ok &&
+        (c->node_state == LC_NODE_MESHED || c->node_state == LC_NODE_SERVING || c->node_state == LC_NODE_NO_SHARE))
         (void)cl_node_event(c, LC_NEV_EXCLUDE);
     if (c->self_time_ok && c->node_state == LC_NODE_EXCLUDED) (void)cl_node_event(c, LC_NEV_TIME_OK);
     if (c->ep && c->epoch_state == LC_EPOCH_ACTIVE && availability(c) == LC_AVAIL_LOST)
@@ -328,8 +329,10 @@ cluster *cluster_new(const cluster_config *cfg, char *err, size_t errlen)
         return NULL;
     }
     c->cfg = *cfg;
-    if (cfg->policies) c->policies = *cfg->policies;
-    else tsp_policies_default(&c->policies);
+    if (cfg->policies)
+        c->policies = *cfg->policies;
+    else
+        tsp_policies_default(&c->policies);
     c->cfg.policies = &c->policies;
     c->secure = (cc_allocator){secure_alloc, secure_free, NULL};
     c->epoch_state = LC_EPOCH_UNINITIALIZED;
@@ -383,15 +386,16 @@ void cluster_peer_update(cluster *c, int slot, const mesh_peer_info *info, int t
         for (unsigned p = 1; p <= CL_N; p++) {
             if (p == c->ep->self || memcmp(c->ep->keys[p - 1], old->key, CLUSTER_KEY_BYTES)) continue;
             int new_key = info->state >= MESH_PEER_ATTESTING && memcmp(info->key, old->key, CLUSTER_KEY_BYTES);
-            int new_boot = info->state == MESH_PEER_UP &&
-                           memcmp(info->boot_id, c->ep->boot_ids[p - 1], MESH_BOOT_ID_BYTES);
+            int new_boot =
+                info->state == MESH_PEER_UP && memcmp(info->boot_id, c->ep->boot_ids[p - 1], MESH_BOOT_ID_BYTES);
             if ((new_key || new_boot) && !(c->lost & (1u << (p - 1)))) {
                 c->lost |= 1u << (p - 1);
                 cl_log_info(c, "party %u restarted: its share of epoch %u is gone", p, c->ep->number);
             }
         }
     }
-    int rejoined = info->state == MESH_PEER_UP && (old->state != MESH_PEER_UP || memcmp(old->key, info->key, CLUSTER_KEY_BYTES));
+    int rejoined =
+        info->state == MESH_PEER_UP && (old->state != MESH_PEER_UP || memcmp(old->key, info->key, CLUSTER_KEY_BYTES));
     c->peer[slot] = *info;
     c->peer_time_ok[slot] = time_ok;
     evaluate(c);
@@ -440,13 +444,17 @@ void cluster_on_message(cluster *c, const uint8_t from[CLUSTER_KEY_BYTES], const
         memcpy(live.sender, c->cfg.self_key, CLUSTER_KEY_BYTES);
         (void)cl_send_key(c, from, &live);
     }
-    if (c->stopping) cl_item_free(it);
-    else if (it->m.kind == CL_KIND_START) cl_on_start(c, it);
-    else if (it->m.kind == CL_KIND_CERTS) cl_on_certs(c, it);
+    if (c->stopping)
+        cl_item_free(it);
+    else if (it->m.kind == CL_KIND_START)
+        cl_on_start(c, it);
+    else if (it->m.kind == CL_KIND_CERTS)
+        cl_on_certs(c, it);
     else if (it->m.kind == CL_KIND_LIVE) {
         if (!c->ep && it->m.epoch > c->live_epoch) c->live_epoch = it->m.epoch;
         cl_item_free(it);
-    } else cl_inbox_put(c, it);
+    } else
+        cl_inbox_put(c, it);
     pthread_cond_broadcast(&c->cv);
     pthread_mutex_unlock(&c->mu);
 }
@@ -456,8 +464,10 @@ static void fill_view(cluster *c, cluster_node_view *v, int slot)
     const mesh_peer_info *pi = &c->peer[slot];
     memcpy(v->key, pi->key, CLUSTER_KEY_BYTES);
     v->reachable = pi->state == MESH_PEER_UP && c->peer_time_ok[slot];
-    if (pi->state != MESH_PEER_UP) snprintf(v->reason, sizeof v->reason, "%s", pi->reason[0] ? pi->reason : "not connected");
-    else if (!c->peer_time_ok[slot]) snprintf(v->reason, sizeof v->reason, "time not trusted");
+    if (pi->state != MESH_PEER_UP)
+        snprintf(v->reason, sizeof v->reason, "%s", pi->reason[0] ? pi->reason : "not connected");
+    else if (!c->peer_time_ok[slot])
+        snprintf(v->reason, sizeof v->reason, "time not trusted");
     if (c->ep)
         for (unsigned p = 1; p <= CL_N; p++)
             if (!memcmp(c->ep->keys[p - 1], pi->key, CLUSTER_KEY_BYTES)) {
@@ -508,7 +518,8 @@ void cluster_get_status(cluster *c, cluster_status *st)
     for (int i = 0; i < TIME_PEER_REASONS; i++)
         st->time_checks[i] = __atomic_load_n(&c->time_checks.count[i], __ATOMIC_RELAXED);
     if (!lc_availability_signs(st->availability))
-        snprintf(st->reason, sizeof st->reason, "%s", c->reason[0] ? c->reason : lc_availability_name(st->availability));
+        snprintf(st->reason, sizeof st->reason, "%s",
+                 c->reason[0] ? c->reason : lc_availability_name(st->availability));
     pthread_mutex_unlock(&c->mu);
 }
 
@@ -518,10 +529,14 @@ int cluster_set_fault(cluster *c, const char *rule)
     if (!c || !rule) return -1;
     pthread_mutex_lock(&c->mu);
     int rc = 0;
-    if (!strncmp(rule, "gentime=", 8)) c->fault_gentime_ms = strtol(rule + 8, NULL, 10);
-    else if (!strcmp(rule, "tamper-tbs")) c->fault_tamper_tbs = 1;
-    else if (!strcmp(rule, "none")) c->fault_gentime_ms = 0, c->fault_tamper_tbs = 0;
-    else rc = -1;
+    if (!strncmp(rule, "gentime=", 8))
+        c->fault_gentime_ms = strtol(rule + 8, NULL, 10);
+    else if (!strcmp(rule, "tamper-tbs"))
+        c->fault_tamper_tbs = 1;
+    else if (!strcmp(rule, "none"))
+        c->fault_gentime_ms = 0, c->fault_tamper_tbs = 0;
+    else
+        rc = -1;
     pthread_mutex_unlock(&c->mu);
     return rc;
 }

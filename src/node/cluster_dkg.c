@@ -42,18 +42,14 @@ static int newer_commit(cluster *c, uint32_t epoch, unsigned attempt, uint32_t *
     int found = 0;
     *ne = epoch, *na = attempt;
     for (cl_item *it = c->inbox; it; it = it->next)
-        if (it->m.kind == CL_KIND_COMMIT &&
-            (it->m.epoch > *ne || (it->m.epoch == *ne && it->m.round > *na))) {
+        if (it->m.kind == CL_KIND_COMMIT && (it->m.epoch > *ne || (it->m.epoch == *ne && it->m.round > *na))) {
             *ne = it->m.epoch, *na = it->m.round;
             found = 1;
         }
     return found;
 }
 
-void cl_dkg_maybe_start(cluster *c)
-{
-    pthread_cond_broadcast(&c->cv); /* the manager thread re-checks */
-}
+void cl_dkg_maybe_start(cluster *c) { pthread_cond_broadcast(&c->cv); /* the manager thread re-checks */ }
 
 /* ---- step 1: commit-reveal ---- */
 static void commitment(const uint8_t key[CLUSTER_KEY_BYTES], const uint8_t nonce[32], uint8_t out[CL_SID_BYTES])
@@ -69,7 +65,7 @@ static void commitment(const uint8_t key[CLUSTER_KEY_BYTES], const uint8_t nonce
 typedef struct {
     uint32_t epoch;
     unsigned attempt;
-    uint8_t keys[CL_N][CLUSTER_KEY_BYTES];   /* index 0 = self, then slots */
+    uint8_t keys[CL_N][CLUSTER_KEY_BYTES]; /* index 0 = self, then slots */
     uint8_t nonces[CL_N][32];
     uint8_t commits[CL_N][CL_SID_BYTES];
 } cr_state;
@@ -89,16 +85,19 @@ static int gather(cluster *c, cr_state *cr, uint8_t kind, cl_item *got[CL_N], ui
         uint32_t ne;
         unsigned na;
         if (newer_commit(c, cr->epoch, cr->attempt, &ne, &na)) return snprintf(why, wl, "a newer attempt began"), -2;
-        if (c->live_epoch) return snprintf(why, wl, "peers serve epoch %u, of which this node holds no share", c->live_epoch), -3;
+        if (c->live_epoch)
+            return snprintf(why, wl, "peers serve epoch %u, of which this node holds no share", c->live_epoch), -3;
         if (c->stopping) return snprintf(why, wl, "stopping"), -1;
-        if (cl_now_ms() >= until) return snprintf(why, wl, "%d node(s) did not %s in time", missing, cl_kind_name(kind)), -1;
+        if (cl_now_ms() >= until)
+            return snprintf(why, wl, "%d node(s) did not %s in time", missing, cl_kind_name(kind)), -1;
         cl_wait_ms(c, 200);
     }
 }
 
 static int cr_send(cluster *c, cr_state *cr, uint8_t kind, const uint8_t *bc, size_t bc_len)
 {
-    cl_msg m = {.kind = kind, .party = 0, .epoch = cr->epoch, .round = (uint16_t)cr->attempt, .bc = bc, .bc_len = bc_len};
+    cl_msg m = {
+        .kind = kind, .party = 0, .epoch = cr->epoch, .round = (uint16_t)cr->attempt, .bc = bc, .bc_len = bc_len};
     memcpy(m.sid, cr->commits[0], CL_SID_BYTES);
     memcpy(m.sender, c->cfg.self_key, CLUSTER_KEY_BYTES);
     for (int s = 1; s < CL_N; s++)
@@ -106,10 +105,7 @@ static int cr_send(cluster *c, cr_state *cr, uint8_t kind, const uint8_t *bc, si
     return 0;
 }
 
-static int key_cmp(const void *a, const void *b)
-{
-    return memcmp(a, b, CLUSTER_KEY_BYTES + 32);
-}
+static int key_cmp(const void *a, const void *b) { return memcmp(a, b, CLUSTER_KEY_BYTES + 32); }
 
 /* Run commit-reveal; fill ep (keys, self, transcript, boot ids). 0, -2 (newer attempt), -1 with why. */
 static int commit_reveal(cluster *c, cr_state *cr, cl_epoch *ep, char *why, size_t wl)
@@ -155,20 +151,23 @@ static int commit_reveal(cluster *c, cr_state *cr, cl_epoch *ep, char *why, size
     if (rc) return rc;
     /* sort (key, nonce) pairs by key: party p = rank p */
     uint8_t pairs[CL_N][CLUSTER_KEY_BYTES + 32];
-    for (int i = 0; i < CL_N; i++) memcpy(pairs[i], cr->keys[i], CLUSTER_KEY_BYTES), memcpy(pairs[i] + CLUSTER_KEY_BYTES, cr->nonces[i], 32);
+    for (int i = 0; i < CL_N; i++)
+        memcpy(pairs[i], cr->keys[i], CLUSTER_KEY_BYTES), memcpy(pairs[i] + CLUSTER_KEY_BYTES, cr->nonces[i], 32);
     uint8_t boots[CL_N][MESH_BOOT_ID_BYTES];
     memcpy(boots, ep->boot_ids, sizeof boots);
     qsort(pairs, CL_N, sizeof pairs[0], key_cmp);
     for (int i = 0; i < CL_N; i++) {
         memcpy(ep->keys[i], pairs[i], CLUSTER_KEY_BYTES);
         for (int k = 0; k < CL_N; k++)
-            if (!memcmp(cr->keys[k], pairs[i], CLUSTER_KEY_BYTES)) memcpy(ep->boot_ids[i], boots[k], MESH_BOOT_ID_BYTES);
+            if (!memcmp(cr->keys[k], pairs[i], CLUSTER_KEY_BYTES))
+                memcpy(ep->boot_ids[i], boots[k], MESH_BOOT_ID_BYTES);
         if (!memcmp(pairs[i], c->cfg.self_key, CLUSTER_KEY_BYTES)) ep->self = (unsigned)i + 1;
-        if (i && !memcmp(pairs[i], pairs[i - 1], CLUSTER_KEY_BYTES)) return snprintf(why, wl, "two nodes share a key"), -1;
+        if (i && !memcmp(pairs[i], pairs[i - 1], CLUSTER_KEY_BYTES))
+            return snprintf(why, wl, "two nodes share a key"), -1;
     }
     static const char label[] = "cctsa-cluster-dkg-v1";
-    uint8_t num[6] = {(uint8_t)(cr->epoch >> 24), (uint8_t)(cr->epoch >> 16), (uint8_t)(cr->epoch >> 8), (uint8_t)cr->epoch,
-                      (uint8_t)(cr->attempt >> 8), (uint8_t)cr->attempt};
+    uint8_t num[6] = {(uint8_t)(cr->epoch >> 24), (uint8_t)(cr->epoch >> 16),  (uint8_t)(cr->epoch >> 8),
+                      (uint8_t)cr->epoch,         (uint8_t)(cr->attempt >> 8), (uint8_t)cr->attempt};
     const void *parts[] = {label, c->cfg.measurement, num, pairs};
     size_t lens[] = {sizeof label, ATTEST_MEASUREMENT_BYTES, sizeof num, sizeof pairs};
     cl_sha384(parts, lens, 4, ep->transcript);
@@ -189,10 +188,10 @@ static void derive(const cl_epoch *ep, const char *label, uint8_t out[CL_SID_BYT
 typedef struct {
     const uint8_t *mine;
     size_t len;
-    int compare;         /* 1: all must equal mine */
-    uint8_t *from1;      /* copy of party 1's broadcast (distribution) */
+    int compare;    /* 1: all must equal mine */
+    uint8_t *from1; /* copy of party 1's broadcast (distribution) */
     size_t from1_len;
-    int keep_all;        /* copy every party's broadcast into all[] */
+    int keep_all; /* copy every party's broadcast into all[] */
     uint8_t *all[CL_N + 1];
     size_t all_len[CL_N + 1];
 } agree_state;
@@ -232,8 +231,10 @@ int cl_agree(cluster *c, cl_epoch *ep, const char *what, const uint8_t *mine, si
     int rc = agree(c, ep, what, &st, e);
     free(st.from1);
     for (unsigned q = 0; q <= CL_N; q++) {
-        if (all) all[q] = st.all[q], all_len[q] = st.all_len[q];
-        else free(st.all[q]);
+        if (all)
+            all[q] = st.all[q], all_len[q] = st.all_len[q];
+        else
+            free(st.all[q]);
     }
     return rc;
 }
@@ -265,7 +266,8 @@ static int selftest(cluster *c, cl_epoch *ep, cl_err *e)
             const uint8_t *pub = scheme == CL_SCHEME_ML ? ep->ml_pk : ep->ec_pub;
             size_t pl = scheme == CL_SCHEME_ML ? sizeof ep->ml_pk : sizeof ep->ec_pub;
             if (x509_verify_raw(alg, pub, pl, msg, r.tbs_len, sig, sl) != 0)
-                return cl_err_set(e, CL_E_LOCAL, 0, 0, "self-test signature of set 0x%x does not verify", set), CL_E_LOCAL;
+                return cl_err_set(e, CL_E_LOCAL, 0, 0, "self-test signature of set 0x%x does not verify", set),
+                       CL_E_LOCAL;
         }
     }
     return 0;
@@ -408,7 +410,8 @@ static int attempt(cluster *c, cr_state *cr, cl_epoch **out, char *why, size_t w
     /* 3. all five confirm the same keys */
     uint8_t conf[48];
     const void *parts[] = {ep->ml_pk, ep->ml_key_id, ep->ec_pub, ep->ec_key_id, ep->transcript};
-    size_t lens[] = {sizeof ep->ml_pk, sizeof ep->ml_key_id, sizeof ep->ec_pub, sizeof ep->ec_key_id, sizeof ep->transcript};
+    size_t lens[] = {sizeof ep->ml_pk, sizeof ep->ml_key_id, sizeof ep->ec_pub, sizeof ep->ec_key_id,
+                     sizeof ep->transcript};
     cl_sha384(parts, lens, 5, conf);
     agree_state as = {.mine = conf, .len = sizeof conf, .compare = 1};
     if ((rc = agree(c, ep, "cctsa-cluster-confirm-v1", &as, &e)) != 0) goto fail_e;
@@ -544,8 +547,10 @@ static void *manager(void *arg)
             if (c->node_state == LC_NODE_IN_DKG) (void)cl_node_event(c, LC_NEV_DKG_FAILED);
             (void)cl_node_event(c, LC_NEV_NO_SHARE);
             if (c->live_epoch > c->epoch_no) c->epoch_no = c->live_epoch;
-            snprintf(c->reason, sizeof c->reason, "peers serve epoch %u without this node (restarted, no share): "
-                     "waiting for the next epoch", c->live_epoch);
+            snprintf(c->reason, sizeof c->reason,
+                     "peers serve epoch %u without this node (restarted, no share): "
+                     "waiting for the next epoch",
+                     c->live_epoch);
             cl_log_info(c, "%s", c->reason);
         } else {
             if (rc == 0) cl_epoch_release(c, ep);

@@ -15,8 +15,10 @@ void cl_item_free(cl_item *it)
 
 static void unlink_item(cluster *c, cl_item *prev, cl_item *it)
 {
-    if (prev) prev->next = it->next;
-    else c->inbox = it->next;
+    if (prev)
+        prev->next = it->next;
+    else
+        c->inbox = it->next;
     if (c->inbox_tail == it) c->inbox_tail = prev;
     c->inbox_n--;
     c->inbox_bytes -= it->len;
@@ -29,7 +31,8 @@ void cl_inbox_put(cluster *c, cl_item *it)
     while (cur) { /* expire, and keep one commit-reveal generation per sender */
         cl_item *next = cur->next;
         int stale = now - cur->at_ms > CL_INBOX_TTL_MS;
-        int superseded = it->m.kind == CL_KIND_COMMIT && (cur->m.kind == CL_KIND_COMMIT || cur->m.kind == CL_KIND_REVEAL) &&
+        int superseded = it->m.kind == CL_KIND_COMMIT &&
+                         (cur->m.kind == CL_KIND_COMMIT || cur->m.kind == CL_KIND_REVEAL) &&
                          !memcmp(cur->m.sender, it->m.sender, CLUSTER_KEY_BYTES);
         if (stale || superseded) {
             unlink_item(c, prev, cur);
@@ -45,8 +48,10 @@ void cl_inbox_put(cluster *c, cl_item *it)
         cl_item_free(old);
     }
     it->next = NULL;
-    if (c->inbox_tail) c->inbox_tail->next = it;
-    else c->inbox = it;
+    if (c->inbox_tail)
+        c->inbox_tail->next = it;
+    else
+        c->inbox = it;
     c->inbox_tail = it;
     c->inbox_n++;
     c->inbox_bytes += it->len;

@@ -26,41 +26,50 @@
 #define CL_INBOX_TTL_MS 120000
 #define CL_MAX_PARTICIPANT_THREADS 24
 #define CL_USED_SIDS 8192
-#define CL_DKG_ROUND_MS 60000      /* per DKG round (the ECDSA base OTs take seconds) */
-#define CL_SIGN_ROUND_MS 4000      /* per signing round */
-#define CL_PRESIGS_PER_SET 2       /* pool target per signer set this node coordinates */
-#define CL_OLD_CERTS 32            /* certificate replacements kept per epoch (2 per installation) */
+#define CL_DKG_ROUND_MS 60000 /* per DKG round (the ECDSA base OTs take seconds) */
+#define CL_SIGN_ROUND_MS 4000 /* per signing round */
+#define CL_PRESIGS_PER_SET 2  /* pool target per signer set this node coordinates */
+#define CL_OLD_CERTS 32       /* certificate replacements kept per epoch (2 per installation) */
 
 /* ---- one error type for both schemes ---- */
 typedef struct {
-    int code;           /* 0, or a negative CL_E_* / scheme code */
-    unsigned culprit;   /* 1..5: proven deviator; 0: none proven */
-    unsigned suspects;  /* bit p-1: at least one of these deviated */
+    int code;          /* 0, or a negative CL_E_* / scheme code */
+    unsigned culprit;  /* 1..5: proven deviator; 0: none proven */
+    unsigned suspects; /* bit p-1: at least one of these deviated */
     char reason[192];
 } cl_err;
 
-enum { CL_E_TIMEOUT = -100, CL_E_ABORTED = -101, CL_E_STOPPED = -102, CL_E_LOCAL = -103, CL_E_REFUSED = -104 };
+enum {
+    CL_E_TIMEOUT = -100,
+    CL_E_ABORTED = -101,
+    CL_E_STOPPED = -102,
+    CL_E_LOCAL = -103,
+    CL_E_REFUSED = -104
+};
 
 int cl_err_set(cl_err *e, int code, unsigned culprit, unsigned suspects, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
 /* ---- one session shape ---- */
 typedef struct {
-    const uint8_t *bc[CL_N + 1];    /* by party; own entry: what we broadcast */
+    const uint8_t *bc[CL_N + 1]; /* by party; own entry: what we broadcast */
     size_t bc_len[CL_N + 1];
-    const uint8_t *p2p[CL_N + 1];   /* by sender: its private part for us */
+    const uint8_t *p2p[CL_N + 1]; /* by sender: its private part for us */
     size_t p2p_len[CL_N + 1];
 } cl_in;
 
 typedef struct {
-    uint8_t *bc;                    /* malloc'd, the same for every participant */
+    uint8_t *bc; /* malloc'd, the same for every participant */
     size_t bc_len;
-    uint8_t *p2p[CL_N + 1];         /* malloc'd, by receiver party */
+    uint8_t *p2p[CL_N + 1]; /* malloc'd, by receiver party */
     size_t p2p_len[CL_N + 1];
 } cl_out;
 void cl_out_free(cl_out *o);
 
-enum { CL_STEP_MORE = 0, CL_STEP_DONE = 1 };
+enum {
+    CL_STEP_MORE = 0,
+    CL_STEP_DONE = 1
+};
 typedef struct {
     const char *name;
     uint8_t kind; /* CL_KIND_* of its messages */
@@ -77,11 +86,11 @@ typedef struct {
     uint8_t kind;
     uint32_t epoch;
     uint8_t sid[CL_SID_BYTES];
-    unsigned self;                              /* own party 1..5 */
-    unsigned members;                           /* participants (bit p-1) */
-    uint8_t keys[CL_N][CLUSTER_KEY_BYTES];      /* node key of party p at keys[p-1] */
-    unsigned round_ms;                          /* wait per round */
-    uint64_t deadline_ms;                       /* absolute (monotonic), 0: none */
+    unsigned self;                         /* own party 1..5 */
+    unsigned members;                      /* participants (bit p-1) */
+    uint8_t keys[CL_N][CLUSTER_KEY_BYTES]; /* node key of party p at keys[p-1] */
+    unsigned round_ms;                     /* wait per round */
+    uint64_t deadline_ms;                  /* absolute (monotonic), 0: none */
 } cl_session;
 
 /* Run a protocol to its end: step, send, wait for the round's messages, repeat. 0, or < 0 with e. */
@@ -96,8 +105,8 @@ int cl_send_key(cluster *c, const uint8_t to[CLUSTER_KEY_BYTES], const cl_msg *m
 /* ---- the key epoch ---- */
 typedef struct cl_epoch {
     uint32_t number;
-    uint8_t transcript[48];                      /* SHA-384 session id of the DKG */
-    uint8_t keys[CL_N][CLUSTER_KEY_BYTES];       /* sorted node keys: party p = keys[p-1] */
+    uint8_t transcript[48];                /* SHA-384 session id of the DKG */
+    uint8_t keys[CL_N][CLUSTER_KEY_BYTES]; /* sorted node keys: party p = keys[p-1] */
     uint8_t boot_ids[CL_N][MESH_BOOT_ID_BYTES];
     unsigned self;
     tmldsa_share *ml;
@@ -106,29 +115,29 @@ typedef struct cl_epoch {
     uint8_t ec_pub[TECDSA_PUB_BYTES], ec_key_id[TECDSA_ID_BYTES];
     uint8_t *ml_cert, *ec_cert, *ml_csr, *ec_csr;
     size_t ml_cert_len, ec_cert_len, ml_csr_len, ec_csr_len;
-    x509_signer ml_signer, ec_signer;             /* public halves for tsp_token_prepare */
-    uint8_t *old_certs[CL_OLD_CERTS];             /* replaced certificates, kept for sessions in flight */
+    x509_signer ml_signer, ec_signer; /* public halves for tsp_token_prepare */
+    uint8_t *old_certs[CL_OLD_CERTS]; /* replaced certificates, kept for sessions in flight */
     unsigned n_old_certs;
-    uint8_t *binding, *binding_msg;               /* the record; the message both group keys sign */
+    uint8_t *binding, *binding_msg; /* the record; the message both group keys sign */
     size_t binding_len, binding_msg_len;
-    int binding_job;                              /* production: 1 running, 2 failed for binding_tried */
-    uint8_t binding_tried[48];                    /* SHA-384 of the certificates the job last ran for */
-    int refs;                                     /* under c->mu */
-    struct cl_presig *pool;                       /* presignatures: ours to coordinate, and peers' */
+    int binding_job;           /* production: 1 running, 2 failed for binding_tried */
+    uint8_t binding_tried[48]; /* SHA-384 of the certificates the job last ran for */
+    int refs;                  /* under c->mu */
+    struct cl_presig *pool;    /* presignatures: ours to coordinate, and peers' */
     unsigned n_pool;
 } cl_epoch;
 
 typedef struct cl_presig {
     struct cl_presig *next;
-    unsigned set;                  /* signer mask */
-    unsigned coord;                /* party that coordinates its use */
+    unsigned set;   /* signer mask */
+    unsigned coord; /* party that coordinates its use */
     uint8_t sid[CL_SID_BYTES];
     tecdsa_presig *ps;
 } cl_presig;
 
 typedef struct cl_item {
     struct cl_item *next;
-    cl_msg m;          /* points into buf */
+    cl_msg m; /* points into buf */
     uint8_t *buf;
     size_t len;
     uint64_t at_ms;
@@ -153,15 +162,15 @@ struct cluster {
     int peer_time_ok[MESH_PEERS];
     int self_attested, self_time_ok;
     /* epoch */
-    uint32_t epoch_no;              /* last epoch number used */
+    uint32_t epoch_no; /* last epoch number used */
     lc_epoch_state epoch_state;
     lc_node_state node_state;
-    cl_epoch *ep;                   /* live (DKG done) epoch or NULL */
-    unsigned lost;                  /* parties of ep seen restarted (bit p-1) */
+    cl_epoch *ep;  /* live (DKG done) epoch or NULL */
+    unsigned lost; /* parties of ep seen restarted (bit p-1) */
     int dkg_running;
-    uint32_t live_epoch;            /* peers answered our commitment: they serve this epoch without us */
-    uint64_t dkg_next_ms;           /* backoff: no DKG before this */
-    uint64_t refill_next_ms;        /* presignature refill paused until */
+    uint32_t live_epoch;     /* peers answered our commitment: they serve this epoch without us */
+    uint64_t dkg_next_ms;    /* backoff: no DKG before this */
+    uint64_t refill_next_ms; /* presignature refill paused until */
     unsigned dkg_failures;
     uint8_t excluded[CL_N][CLUSTER_KEY_BYTES];
     char excluded_why[CL_N][160];
@@ -207,10 +216,10 @@ typedef struct {
     size_t ec_len, ml_len;
 } cl_certs;
 int cl_epoch_certs(cluster *c, const cl_epoch *ep, cl_certs *out);
-cl_epoch *cl_epoch_get(cluster *c);              /* live ACTIVE-or-DKG epoch with a reference, or NULL */
+cl_epoch *cl_epoch_get(cluster *c); /* live ACTIVE-or-DKG epoch with a reference, or NULL */
 /* Named culprit still in its cool-down (c->mu held); once over, the node is on probation: named
  * again, its cool-down doubles (cluster_config.exclude_min_ms .. exclude_max_ms). */
-int cl_is_excluded(cluster *c, const uint8_t key[CLUSTER_KEY_BYTES]); /* c->mu held */
+int cl_is_excluded(cluster *c, const uint8_t key[CLUSTER_KEY_BYTES]);               /* c->mu held */
 void cl_exclude(cluster *c, const uint8_t key[CLUSTER_KEY_BYTES], const char *why); /* c->mu held */
 int cl_can_sign(cluster *c); /* ACTIVE epoch and a quorum that signs (c->mu held) */
 int cl_party_reachable(cluster *c, const cl_epoch *ep, unsigned party); /* c->mu held */
@@ -220,7 +229,7 @@ int cl_spawn(cluster *c, void *(*fn)(void *), void *arg); /* counted thread; 0 o
 void cl_thread_done(cluster *c);
 
 /* inbox */
-void cl_inbox_put(cluster *c, cl_item *it);     /* c->mu held */
+void cl_inbox_put(cluster *c, cl_item *it); /* c->mu held */
 #define CL_ANY_PARTY 0xffu
 /* Take the message of (kind, epoch, sid, round) from party (CL_ANY_PARTY: any) with that node key
  * if present (c->mu held). */
@@ -260,10 +269,10 @@ void cl_binding_after_certs(cluster *c, cl_epoch *ep);
 int cl_binding_expected(cluster *c, cl_epoch *ep, uint8_t **msg, size_t *len);
 
 /* DKG (cluster_dkg.c) */
-void cl_dkg_maybe_start(cluster *c);             /* c->mu held */
+void cl_dkg_maybe_start(cluster *c); /* c->mu held */
 /* participant side of START (cluster_part.c) */
-void cl_on_start(cluster *c, cl_item *it);       /* c->mu held; takes it */
-void cl_start_parked(cluster *c);                /* c->mu held: STARTs that waited for c->ep */
+void cl_on_start(cluster *c, cl_item *it); /* c->mu held; takes it */
+void cl_start_parked(cluster *c);          /* c->mu held: STARTs that waited for c->ep */
 /* signing (cluster_sign.c) */
 
 #endif

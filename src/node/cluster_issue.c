@@ -162,15 +162,19 @@ int cluster_issue(cluster *c, const tsp_issue_req *r, unsigned deadline_ms, uint
     uint64_t deadline = cl_now_ms() + (deadline_ms ? deadline_ms : CL_DEFAULT_DEADLINE_MS);
     int profile = choose_profile(c, r);
     if (profile < 0)
-        return reject(TSP_FAIL_UNACCEPTED_POLICY, TSP_OUTCOME_FINAL, "requested policy is not offered here", resp, resp_len, res);
+        return reject(TSP_FAIL_UNACCEPTED_POLICY, TSP_OUTCOME_FINAL, "requested policy is not offered here", resp,
+                      resp_len, res);
     res->profile = profile;
-    if (!r->imprint_tlv || !r->imprint_tlv_len || r->imprint_tlv_len > CL_IMPRINT_MAX || r->nonce_tlv_len > CL_NONCE_MAX)
-        return reject(TSP_FAIL_BAD_DATA_FORMAT, TSP_OUTCOME_FINAL, "imprint or nonce out of range", resp, resp_len, res);
+    if (!r->imprint_tlv || !r->imprint_tlv_len || r->imprint_tlv_len > CL_IMPRINT_MAX ||
+        r->nonce_tlv_len > CL_NONCE_MAX)
+        return reject(TSP_FAIL_BAD_DATA_FORMAT, TSP_OUTCOME_FINAL, "imprint or nonce out of range", resp, resp_len,
+                      res);
     pthread_mutex_lock(&c->mu);
     cl_epoch *ep = cl_can_sign(c) ? cl_epoch_get(c) : NULL;
     pthread_mutex_unlock(&c->mu);
     if (!ep)
-        return reject(TSP_FAIL_SYSTEM_FAILURE, TSP_OUTCOME_UNAVAILABLE, "signing quorum unavailable", resp, resp_len, res);
+        return reject(TSP_FAIL_SYSTEM_FAILURE, TSP_OUTCOME_UNAVAILABLE, "signing quorum unavailable", resp, resp_len,
+                      res);
     int rc = -1;
     x509_cert id;
     cl_certs cs;
@@ -189,7 +193,8 @@ int cluster_issue(cluster *c, const tsp_issue_req *r, unsigned deadline_ms, uint
         int t = tsp_issuer_next(&c->issuer, &c->cfg.time, &in.gen_sec, &in.gen_ms, serial);
         if (t != 0) {
             rc = reject(TSP_FAIL_TIME_NOT_AVAILABLE, TSP_OUTCOME_RETRY_ELSEWHERE,
-                        t == TSP_ISSUE_BACKWARDS ? "clock went back by more than its error bound" : "trusted time is not available",
+                        t == TSP_ISSUE_BACKWARDS ? "clock went back by more than its error bound"
+                                                 : "trusted time is not available",
                         resp, resp_len, res);
             goto out;
         }
@@ -215,9 +220,14 @@ int cluster_issue(cluster *c, const tsp_issue_req *r, unsigned deadline_ms, uint
         tsp_token_plan *plan = NULL;
         const char *why = "signing failed";
         unsigned set_used = 0;
-        cl_sign_req base = {.purpose = CL_PURPOSE_TOKEN, .profile = (uint8_t)profile, .gen_sec = in.gen_sec,
-                            .gen_ms = (uint16_t)in.gen_ms, .imprint = r->imprint_tlv, .imprint_len = r->imprint_tlv_len,
-                            .nonce = r->nonce_tlv, .nonce_len = r->nonce_tlv_len};
+        cl_sign_req base = {.purpose = CL_PURPOSE_TOKEN,
+                            .profile = (uint8_t)profile,
+                            .gen_sec = in.gen_sec,
+                            .gen_ms = (uint16_t)in.gen_ms,
+                            .imprint = r->imprint_tlv,
+                            .imprint_len = r->imprint_tlv_len,
+                            .nonce = r->nonce_tlv,
+                            .nonce_len = r->nonce_tlv_len};
         memcpy(base.serial, serial, sizeof serial);
         cl_time_block(c, base.time_block);
         int ok = tsp_tstinfo_encode(&in, &tst, &tst_len) == 0 &&
@@ -240,8 +250,10 @@ int cluster_issue(cluster *c, const tsp_issue_req *r, unsigned deadline_ms, uint
             continue;
         }
         pthread_mutex_lock(&c->mu);
-        if (ok && !late) c->signed_ok++;
-        else c->sign_failed++;
+        if (ok && !late)
+            c->signed_ok++;
+        else
+            c->sign_failed++;
         int quorum = cl_can_sign(c);
         pthread_mutex_unlock(&c->mu);
         if (ok && !late) {
@@ -252,8 +264,8 @@ int cluster_issue(cluster *c, const tsp_issue_req *r, unsigned deadline_ms, uint
             rc = reject(TSP_FAIL_SYSTEM_FAILURE, TSP_OUTCOME_RETRY_ELSEWHERE, "signing took longer than 500 ms", resp,
                         resp_len, res);
         } else {
-            rc = reject(TSP_FAIL_SYSTEM_FAILURE, quorum ? TSP_OUTCOME_RETRY_ELSEWHERE : TSP_OUTCOME_UNAVAILABLE, why, resp,
-                        resp_len, res);
+            rc = reject(TSP_FAIL_SYSTEM_FAILURE, quorum ? TSP_OUTCOME_RETRY_ELSEWHERE : TSP_OUTCOME_UNAVAILABLE, why,
+                        resp, resp_len, res);
         }
         free(token);
         break;

@@ -21,18 +21,18 @@
 #define CL_MSG_MAX_BODY MESH_MAX_BODY
 
 typedef enum {
-    CL_KIND_COMMIT = 1,   /* DKG session id: H(nonce) commitment */
-    CL_KIND_REVEAL,       /* DKG session id: the nonce */
-    CL_KIND_ML_DKG,       /* threshold ML-DSA key generation rounds */
-    CL_KIND_EC_DKG,       /* threshold ECDSA key generation steps */
-    CL_KIND_CONFIRM,      /* group keys + transcript hash, every node compares */
-    CL_KIND_ML_SIGN,      /* threshold ML-DSA signing rounds */
-    CL_KIND_EC_PRESIGN,   /* threshold ECDSA presigning steps */
-    CL_KIND_EC_SIGN,      /* threshold ECDSA signature share */
-    CL_KIND_START,        /* coordinator -> participant: what to sign and why (round 0) */
-    CL_KIND_ABORT,        /* a participant refuses or gives up a session (reason in bc) */
-    CL_KIND_LIVE,         /* answer to a DKG commitment: the sender serves live epoch `epoch` as `party` */
-    CL_KIND_CERTS,        /* renewed certificates of the live epoch (bc: packed ECDSA, ML-DSA DER) */
+    CL_KIND_COMMIT = 1, /* DKG session id: H(nonce) commitment */
+    CL_KIND_REVEAL,     /* DKG session id: the nonce */
+    CL_KIND_ML_DKG,     /* threshold ML-DSA key generation rounds */
+    CL_KIND_EC_DKG,     /* threshold ECDSA key generation steps */
+    CL_KIND_CONFIRM,    /* group keys + transcript hash, every node compares */
+    CL_KIND_ML_SIGN,    /* threshold ML-DSA signing rounds */
+    CL_KIND_EC_PRESIGN, /* threshold ECDSA presigning steps */
+    CL_KIND_EC_SIGN,    /* threshold ECDSA signature share */
+    CL_KIND_START,      /* coordinator -> participant: what to sign and why (round 0) */
+    CL_KIND_ABORT,      /* a participant refuses or gives up a session (reason in bc) */
+    CL_KIND_LIVE,       /* answer to a DKG commitment: the sender serves live epoch `epoch` as `party` */
+    CL_KIND_CERTS,      /* renewed certificates of the live epoch (bc: packed ECDSA, ML-DSA DER) */
     CL_KIND_MAX
 } cl_kind;
 

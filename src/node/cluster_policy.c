@@ -91,7 +91,8 @@ static int csr_sign(void *ctx, const uint8_t *tbs, size_t len, uint8_t *sig, siz
 {
     csr_signer *cs = ctx;
     cl_sign_req r = {.purpose = CL_PURPOSE_CSR, .scheme = (uint8_t)cs->scheme, .tbs = tbs, .tbs_len = len};
-    if (cl_sign_part(cs->c, cs->ep, &r, cs->set, cl_now_ms() + 30000, sig, siglen, cs->e) != 0) return cs->failed = 1, -1;
+    if (cl_sign_part(cs->c, cs->ep, &r, cs->set, cl_now_ms() + 30000, sig, siglen, cs->e) != 0)
+        return cs->failed = 1, -1;
     return 0;
 }
 
@@ -122,8 +123,10 @@ static int serial_ok(cluster *c, const uint8_t coord[CLUSTER_KEY_BYTES], const u
     for (int i = 0; i < 8; i++) ctr = ctr << 8 | serial[TSP_SERIAL_PREFIX_BYTES + i];
     cl_serial_window *w = NULL, *free_w = NULL;
     for (size_t i = 0; i < sizeof c->windows / sizeof c->windows[0]; i++) {
-        if (c->windows[i].used && !memcmp(c->windows[i].coord, coord, CLUSTER_KEY_BYTES)) w = &c->windows[i];
-        else if (!c->windows[i].used && !free_w) free_w = &c->windows[i];
+        if (c->windows[i].used && !memcmp(c->windows[i].coord, coord, CLUSTER_KEY_BYTES))
+            w = &c->windows[i];
+        else if (!c->windows[i].used && !free_w)
+            free_w = &c->windows[i];
     }
     if (!w) {
         w = free_w ? free_w : &c->windows[serial[0] % (sizeof c->windows / sizeof c->windows[0])];
@@ -149,8 +152,10 @@ static int serial_ok(cluster *c, const uint8_t coord[CLUSTER_KEY_BYTES], const u
 /* Our reading in the time engine's terms (time_peer.h); -1 if there is none. */
 static int own_reading(cluster *c, time_reading *own)
 {
-    static const time_state map[] = {[TSP_TIME_SYNCED] = TIME_SYNCED, [TSP_TIME_HOLDOVER] = TIME_HOLDOVER,
-                                     [TSP_TIME_UNSYNCED] = TIME_UNSYNCED, [TSP_TIME_EXCLUDED] = TIME_EXCLUDED};
+    static const time_state map[] = {[TSP_TIME_SYNCED] = TIME_SYNCED,
+                                     [TSP_TIME_HOLDOVER] = TIME_HOLDOVER,
+                                     [TSP_TIME_UNSYNCED] = TIME_UNSYNCED,
+                                     [TSP_TIME_EXCLUDED] = TIME_EXCLUDED};
     tsp_time_reading rd;
     memset(own, 0, sizeof *own);
     int rc = tsp_time_read(&c->cfg.time, &rd);
@@ -186,7 +191,8 @@ static int gentime_ok(cluster *c, const cl_sign_req *r, char *why, size_t whylen
     int64_t hi = gen + (c->cfg.precision == TSP_GENTIME_SECONDS ? 999 * TIME_NS_PER_MS : 0);
     int64_t g = own.utc_ns < gen ? gen : own.utc_ns > hi ? hi : own.utc_ns;
     char reason[128];
-    time_peer_verdict v = time_peer_check(&own, r->time_block, TIME_BLOCK_BYTES, g, &c->time_checks, reason, sizeof reason);
+    time_peer_verdict v =
+        time_peer_check(&own, r->time_block, TIME_BLOCK_BYTES, g, &c->time_checks, reason, sizeof reason);
     if (v == TIME_PEER_OK) return 0;
     snprintf(why, whylen, "time check %s: %s", time_peer_verdict_name(v), reason);
     return -1;
@@ -202,10 +208,17 @@ int cl_token_tstinfo(cluster *c, cl_epoch *ep, const cl_sign_req *r, uint8_t **t
         x509_cert_parse(&cert, pq ? cs.ml : cs.ec, pq ? cs.ml_len : cs.ec_len) != 0)
         return snprintf(why, whylen, "no certificates for this epoch"), -1;
     if (!r->imprint_len) return snprintf(why, whylen, "no message imprint"), -1;
-    tsp_tstinfo_in in = {.policy = c->policies.oid[r->profile], .policy_len = c->policies.len[r->profile],
-                         .imprint_tlv = r->imprint, .imprint_tlv_len = r->imprint_len, .serial = r->serial,
-                         .serial_len = TSP_SERIAL_BYTES, .gen_sec = (time_t)r->gen_sec, .gen_ms = r->gen_ms,
-                         .nonce_tlv = r->nonce, .nonce_tlv_len = r->nonce_len, .tsa_name = cert.subject.p,
+    tsp_tstinfo_in in = {.policy = c->policies.oid[r->profile],
+                         .policy_len = c->policies.len[r->profile],
+                         .imprint_tlv = r->imprint,
+                         .imprint_tlv_len = r->imprint_len,
+                         .serial = r->serial,
+                         .serial_len = TSP_SERIAL_BYTES,
+                         .gen_sec = (time_t)r->gen_sec,
+                         .gen_ms = r->gen_ms,
+                         .nonce_tlv = r->nonce,
+                         .nonce_tlv_len = r->nonce_len,
+                         .tsa_name = cert.subject.p,
                          .tsa_name_len = cert.subject.len};
     if (tsp_tstinfo_encode(&in, tst, len) != 0) return snprintf(why, whylen, "TSTInfo fields do not encode"), -1;
     return 0;
@@ -220,8 +233,7 @@ static int token_tbs(cluster *c, cl_epoch *ep, const cl_sign_req *r, uint8_t **t
     if (cl_epoch_certs(c, ep, &cs) != 0) return snprintf(why, whylen, "no certificates for this epoch"), -1;
     const uint8_t *id = pq ? cs.ml : cs.ec;
     size_t idl = pq ? cs.ml_len : cs.ec_len;
-    if (x509_cert_parse(&cert, id, idl) != 0)
-        return snprintf(why, whylen, "no certificates for this epoch"), -1;
+    if (x509_cert_parse(&cert, id, idl) != 0) return snprintf(why, whylen, "no certificates for this epoch"), -1;
     if ((r->scheme == CL_SCHEME_EC && pq) || (r->scheme == CL_SCHEME_ML && r->profile == TSP_PROFILE_CLASSIC))
         return snprintf(why, whylen, "scheme not used by the profile"), -1;
     if (gentime_ok(c, r, why, whylen) != 0) return -1;
@@ -239,8 +251,7 @@ static int token_tbs(cluster *c, cl_epoch *ep, const cl_sign_req *r, uint8_t **t
         size_t crl = alg == X509_ALG_ECDSA_P384 ? cs.ec_len : cs.ml_len;
         rc = tsp_signed_attrs_encode(alg, crt, crl, tst, tst_len, 0, tbs, len);
     } else { /* compat: the ML-DSA countersignature of the verified ECDSA signature */
-        if (tsp_signed_attrs_encode(X509_ALG_ECDSA_P384, cs.ec, cs.ec_len, tst, tst_len, 0, &ec_attrs,
-                                    &ec_len) != 0 ||
+        if (tsp_signed_attrs_encode(X509_ALG_ECDSA_P384, cs.ec, cs.ec_len, tst, tst_len, 0, &ec_attrs, &ec_len) != 0 ||
             !r->ecsig_len ||
             x509_verify_raw(X509_ALG_ECDSA_P384, ep->ec_pub, sizeof ep->ec_pub, ec_attrs, ec_len, r->ecsig,
                             r->ecsig_len) != 0) {
@@ -281,7 +292,8 @@ int cl_expected_tbs(cluster *c, cl_epoch *ep, const cl_sign_req *r, uint8_t **tb
         return 0;
     case CL_PURPOSE_BINDING:
         if (es != LC_EPOCH_DKG) return snprintf(why, whylen, "the binding record is signed only during the DKG"), -1;
-        if (cl_binding_expected(c, ep, tbs, len) != 0) return snprintf(why, whylen, "no binding record rebuilt here"), -1;
+        if (cl_binding_expected(c, ep, tbs, len) != 0)
+            return snprintf(why, whylen, "no binding record rebuilt here"), -1;
         return 0;
     case CL_PURPOSE_AUDIT_HEAD:
         if (es != LC_EPOCH_ACTIVE) return snprintf(why, whylen, "epoch not ACTIVE"), -1;

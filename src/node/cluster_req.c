@@ -71,7 +71,8 @@ int cl_req_parse(const uint8_t *b, size_t len, cl_sign_req *r, const char **why)
     if (r->gen_ms > 999) return *why = "genTime milliseconds out of range", -1;
     memcpy(r->time_block, p, TIME_BLOCK_BYTES), p += TIME_BLOCK_BYTES; /* checked by time_peer_check */
     memcpy(r->serial, p, TSP_SERIAL_BYTES), p += TSP_SERIAL_BYTES;
-    if (var(&p, end, CL_IMPRINT_MAX, &r->imprint, &r->imprint_len) || var(&p, end, CL_NONCE_MAX, &r->nonce, &r->nonce_len) ||
+    if (var(&p, end, CL_IMPRINT_MAX, &r->imprint, &r->imprint_len) ||
+        var(&p, end, CL_NONCE_MAX, &r->nonce, &r->nonce_len) ||
         var(&p, end, TECDSA_SIG_MAX_DER, &r->ecsig, &r->ecsig_len))
         return *why = "variable field overruns the request", -1;
     if ((size_t)(end - p) < CL_SID_BYTES + 4) return *why = "request truncated", -1;

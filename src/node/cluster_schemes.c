@@ -172,7 +172,8 @@ const cl_proto cl_proto_ec_sign = {"ecdsa sign", CL_KIND_EC_SIGN, ec_sign_step, 
 /* ---- ML-DSA signing: round1, then (round2, round3, combine [+ next attempt's round1]) ---- */
 static void in3(tmldsa_msg m[CL_T], const cl_ml_sign *st, const cl_in *in)
 {
-    for (unsigned j = 0; j < CL_T; j++) m[j] = (tmldsa_msg){(uint8_t *)(uintptr_t)in->bc[st->ids[j]], in->bc_len[st->ids[j]]};
+    for (unsigned j = 0; j < CL_T; j++)
+        m[j] = (tmldsa_msg){(uint8_t *)(uintptr_t)in->bc[st->ids[j]], in->bc_len[st->ids[j]]};
 }
 
 static int ml_sign_step(void *vst, unsigned round, const cl_in *in, cl_out *out, cl_err *e)

@@ -34,7 +34,7 @@ typedef struct {
 extern const cl_proto cl_proto_ec_presign;
 
 typedef struct {
-    tecdsa_presig *ps;          /* consumed */
+    tecdsa_presig *ps; /* consumed */
     const uint8_t *tbs;
     size_t tbs_len;
     tecdsa_policy_fn policy;

@@ -22,8 +22,14 @@ int cl_send_key(cluster *c, const uint8_t to[CLUSTER_KEY_BYTES], const cl_msg *m
 int cl_session_send(cluster *c, const cl_session *s, unsigned round, unsigned to, const uint8_t *bc, size_t bc_len,
                     const uint8_t *p2p, size_t p2p_len)
 {
-    cl_msg m = {.kind = s->kind, .party = (uint8_t)s->self, .epoch = s->epoch, .round = (uint16_t)round,
-                .bc = bc, .bc_len = bc_len, .p2p = p2p, .p2p_len = p2p_len};
+    cl_msg m = {.kind = s->kind,
+                .party = (uint8_t)s->self,
+                .epoch = s->epoch,
+                .round = (uint16_t)round,
+                .bc = bc,
+                .bc_len = bc_len,
+                .p2p = p2p,
+                .p2p_len = p2p_len};
     memcpy(m.sid, s->sid, CL_SID_BYTES);
     memcpy(m.sender, c->cfg.self_key, CLUSTER_KEY_BYTES);
     return cl_send_key(c, s->keys[to - 1], &m);
@@ -58,8 +64,8 @@ static int collect(cluster *c, const cl_session *s, unsigned round, unsigned wan
         if (!missing) return 0;
         if (c->stopping) return cl_err_set(e, CL_E_STOPPED, 0, 0, "engine stopping"), CL_E_STOPPED;
         if (cl_now_ms() >= until) {
-            cl_err_set(e, CL_E_TIMEOUT, 0, 0, "%s round %u: no message from parties 0x%x in time", cl_kind_name(s->kind),
-                       round, missing);
+            cl_err_set(e, CL_E_TIMEOUT, 0, 0, "%s round %u: no message from parties 0x%x in time",
+                       cl_kind_name(s->kind), round, missing);
             return CL_E_TIMEOUT;
         }
         wait_until(c, until);
@@ -119,8 +125,12 @@ int cl_session_run(cluster *c, const cl_session *s, const cl_proto *p, void *st,
 /* Tell the other members that we give this session up (the reason travels as text). */
 void cl_session_abort(cluster *c, const cl_session *s, const char *reason)
 {
-    cl_msg m = {.kind = CL_KIND_ABORT, .party = (uint8_t)s->self, .epoch = s->epoch, .round = 0,
-                .bc = (const uint8_t *)reason, .bc_len = strlen(reason)};
+    cl_msg m = {.kind = CL_KIND_ABORT,
+                .party = (uint8_t)s->self,
+                .epoch = s->epoch,
+                .round = 0,
+                .bc = (const uint8_t *)reason,
+                .bc_len = strlen(reason)};
     memcpy(m.sid, s->sid, CL_SID_BYTES);
     memcpy(m.sender, c->cfg.self_key, CLUSTER_KEY_BYTES);
     for (unsigned q = 1; q <= CL_N; q++)

@@ -147,16 +147,18 @@ static int run_presign(cluster *c, cl_epoch *ep, const uint8_t sid[CL_SID_BYTES]
     cl_session_init(&s, c, ep, CL_KIND_EC_PRESIGN, sid, set, CL_SIGN_ROUND_MS, deadline_ms);
     int rc = cl_session_run(c, &s, &cl_proto_ec_presign, &st, e);
     tecdsa_presign_free(st.p);
-    if (rc == 0) pool_put(c, ep, set, coord, sid, st.ps);
-    else tecdsa_presig_free(st.ps);
+    if (rc == 0)
+        pool_put(c, ep, set, coord, sid, st.ps);
+    else
+        tecdsa_presig_free(st.ps);
     return rc;
 }
 
 int cl_presign(cluster *c, cl_epoch *ep, unsigned set, uint64_t deadline_ms, cl_err *e)
 {
     uint8_t sid[CL_SID_BYTES];
-    cl_sign_req r = {.purpose = CL_PURPOSE_PRESIGN, .scheme = CL_SCHEME_EC, .set = (uint8_t)set,
-                     .coord = (uint8_t)ep->self};
+    cl_sign_req r = {
+        .purpose = CL_PURPOSE_PRESIGN, .scheme = CL_SCHEME_EC, .set = (uint8_t)set, .coord = (uint8_t)ep->self};
     if (fresh_sid(c, sid) != 0 || send_start(c, ep, sid, &r) != 0)
         return cl_err_set(e, CL_E_LOCAL, 0, 0, "presign: cannot reach the signers"), CL_E_LOCAL;
     return run_presign(c, ep, sid, set, ep->self, deadline_ms, e);
@@ -185,9 +187,9 @@ static void count_attempts(cluster *c, unsigned attempts)
     pthread_mutex_unlock(&c->mu);
 }
 
-static int run_sign(cluster *c, cl_epoch *ep, const uint8_t sid[CL_SID_BYTES], const cl_sign_req *r,
-                    tecdsa_presig *ps, tmldsa_policy_fn mlp, tecdsa_policy_fn ecp, void *parg, uint64_t deadline_ms,
-                    uint8_t *sig, size_t *sig_len, cl_err *e)
+static int run_sign(cluster *c, cl_epoch *ep, const uint8_t sid[CL_SID_BYTES], const cl_sign_req *r, tecdsa_presig *ps,
+                    tmldsa_policy_fn mlp, tecdsa_policy_fn ecp, void *parg, uint64_t deadline_ms, uint8_t *sig,
+                    size_t *sig_len, cl_err *e)
 {
     cl_session s;
     int rc;
@@ -207,8 +209,15 @@ static int run_sign(cluster *c, cl_epoch *ep, const uint8_t sid[CL_SID_BYTES], c
         tmldsa_sign_free(st.s);
         return rc;
     }
-    cl_ec_sign st = {.ps = ps, .tbs = r->tbs, .tbs_len = r->tbs_len, .policy = ecp, .policy_arg = parg,
-                     .self = ep->self, .coord = r->coord, .key_id = ep->ec_key_id, .pub = ep->ec_pub};
+    cl_ec_sign st = {.ps = ps,
+                     .tbs = r->tbs,
+                     .tbs_len = r->tbs_len,
+                     .policy = ecp,
+                     .policy_arg = parg,
+                     .self = ep->self,
+                     .coord = r->coord,
+                     .key_id = ep->ec_key_id,
+                     .pub = ep->ec_pub};
     cl_session_init(&s, c, ep, CL_KIND_EC_SIGN, sid, r->set, CL_SIGN_ROUND_MS, deadline_ms);
     rc = cl_session_run(c, &s, &cl_proto_ec_sign, &st, e);
     if (rc == 0 && sig) memcpy(sig, st.der, st.der_len), *sig_len = st.der_len;
@@ -277,10 +286,7 @@ static int policy_ml(void *arg, unsigned party, const uint8_t *msg, size_t msgle
     return rc;
 }
 
-static int policy_ec(void *arg, const uint8_t *tbs, size_t len)
-{
-    return check(arg, tbs, len);
-}
+static int policy_ec(void *arg, const uint8_t *tbs, size_t len) { return check(arg, tbs, len); }
 
 static void *participant(void *arg)
 {
@@ -294,7 +300,8 @@ static void *participant(void *arg)
     } else {
         tecdsa_presig *ps = NULL;
         /* our presigning run of that presignature may still be finishing its last step */
-        for (uint64_t until = cl_now_ms() + CL_SIGN_ROUND_MS; j->r.scheme == CL_SCHEME_EC && !ps && cl_now_ms() < until;) {
+        for (uint64_t until = cl_now_ms() + CL_SIGN_ROUND_MS;
+             j->r.scheme == CL_SCHEME_EC && !ps && cl_now_ms() < until;) {
             if ((ps = pool_take(c, j->ep, j->r.set, j->r.coord, j->r.presig, NULL))) break;
             pthread_mutex_lock(&c->mu);
             if (!c->stopping) cl_wait_ms(c, 50);
@@ -342,8 +349,10 @@ void cl_start_parked(cluster *c)
                 break;
             }
         if (!it) return;
-        if (prev) prev->next = it->next;
-        else c->inbox = it->next;
+        if (prev)
+            prev->next = it->next;
+        else
+            c->inbox = it->next;
         if (c->inbox_tail == it) c->inbox_tail = prev;
         c->inbox_n--;
         c->inbox_bytes -= it->len;
@@ -361,19 +370,28 @@ void cl_on_start(cluster *c, cl_item *it)
         cl_inbox_put(c, it); /* our DKG has not published this epoch yet: wait for it */
         return;
     }
-    if (!ep || it->m.epoch != ep->number) why = "no such epoch here";
+    if (!ep || it->m.epoch != ep->number)
+        why = "no such epoch here";
     else if (it->m.party < 1 || memcmp(ep->keys[it->m.party - 1], it->m.sender, CLUSTER_KEY_BYTES))
         why = "sender is not that party";
-    else if (cl_is_excluded(c, it->m.sender)) why = "coordinator is excluded here (named culprit)";
-    else if (c->participants >= CL_MAX_PARTICIPANT_THREADS) why = "busy";
-    else if (!(j = calloc(1, sizeof *j))) why = "out of memory";
+    else if (cl_is_excluded(c, it->m.sender))
+        why = "coordinator is excluded here (named culprit)";
+    else if (c->participants >= CL_MAX_PARTICIPANT_THREADS)
+        why = "busy";
+    else if (!(j = calloc(1, sizeof *j)))
+        why = "out of memory";
     else if (cl_req_parse(it->m.bc, it->m.bc_len, &j->r, &why) != 0) {
-    } else if (j->r.coord != it->m.party || !(j->r.set & (1u << (ep->self - 1)))) why = "not a signer of this set";
-    else if (cl_sid_use(c, it->m.sid) != 0) why = "session id reused";
+    } else if (j->r.coord != it->m.party || !(j->r.set & (1u << (ep->self - 1))))
+        why = "not a signer of this set";
+    else if (cl_sid_use(c, it->m.sid) != 0)
+        why = "session id reused";
     if (why) {
         {
-            cl_msg m = {.kind = CL_KIND_ABORT, .party = ep ? (uint8_t)ep->self : 0, .epoch = it->m.epoch,
-                        .bc = (const uint8_t *)why, .bc_len = strlen(why)};
+            cl_msg m = {.kind = CL_KIND_ABORT,
+                        .party = ep ? (uint8_t)ep->self : 0,
+                        .epoch = it->m.epoch,
+                        .bc = (const uint8_t *)why,
+                        .bc_len = strlen(why)};
             memcpy(m.sid, it->m.sid, CL_SID_BYTES);
             memcpy(m.sender, c->cfg.self_key, CLUSTER_KEY_BYTES);
             (void)cl_send_key(c, it->m.sender, &m);

@@ -10,26 +10,36 @@
 #include "node/cluster_int.h"
 #include "tsp/tsp_clock.h"
 
-typedef enum { CL_PURPOSE_TOKEN = 1, CL_PURPOSE_SELFTEST, CL_PURPOSE_CSR, CL_PURPOSE_BINDING, CL_PURPOSE_PRESIGN,
-               CL_PURPOSE_AUDIT_HEAD, CL_PURPOSE_MAX } cl_purpose;
-typedef enum { CL_SCHEME_ML = 1, CL_SCHEME_EC = 2 } cl_scheme;
+typedef enum {
+    CL_PURPOSE_TOKEN = 1,
+    CL_PURPOSE_SELFTEST,
+    CL_PURPOSE_CSR,
+    CL_PURPOSE_BINDING,
+    CL_PURPOSE_PRESIGN,
+    CL_PURPOSE_AUDIT_HEAD,
+    CL_PURPOSE_MAX
+} cl_purpose;
+typedef enum {
+    CL_SCHEME_ML = 1,
+    CL_SCHEME_EC = 2
+} cl_scheme;
 
 #define CL_IMPRINT_MAX 100
 #define CL_NONCE_MAX 24
 #define CL_TBS_MAX (64u << 10)
-#define CL_SERIAL_WINDOW 4096    /* counters accepted around the highest seen of a coordinator */
+#define CL_SERIAL_WINDOW 4096 /* counters accepted around the highest seen of a coordinator */
 
 typedef struct {
     uint8_t purpose, scheme, set, coord;
-    uint8_t profile;                 /* TOKEN */
+    uint8_t profile; /* TOKEN */
     int64_t gen_sec;
     uint16_t gen_ms;
     uint8_t time_block[TIME_BLOCK_BYTES]; /* the coordinator's time state (time_peer.h) */
     uint8_t serial[TSP_SERIAL_BYTES];
     const uint8_t *imprint, *nonce, *ecsig;
     size_t imprint_len, nonce_len, ecsig_len; /* ecsig: compat's ML countersignature covers it */
-    uint8_t presig[CL_SID_BYTES];    /* EC: the presignature session to use */
-    const uint8_t *tbs;              /* the bytes the coordinator asks to be signed */
+    uint8_t presig[CL_SID_BYTES];             /* EC: the presignature session to use */
+    const uint8_t *tbs;                       /* the bytes the coordinator asks to be signed */
     size_t tbs_len;
 } cl_sign_req;
 

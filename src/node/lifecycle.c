@@ -25,10 +25,8 @@ static const signed char node_table[LC_NODE_COUNT][LC_NEV_COUNT] = {
                         LC_NODE_FAILED},
     [LC_NODE_IN_DKG] = {NONE, NONE, NONE, NONE, LC_NODE_SERVING, LC_NODE_MESHED, NONE, NONE, LC_NODE_EXCLUDED,
                         LC_NODE_FAILED},
-    [LC_NODE_SERVING] = {NONE, NONE, NONE, NONE, NONE, NONE, NONE, LC_NODE_MESHED, LC_NODE_EXCLUDED,
-                         LC_NODE_FAILED},
-    [LC_NODE_NO_SHARE] = {NONE, NONE, NONE, NONE, NONE, NONE, NONE, LC_NODE_MESHED, LC_NODE_EXCLUDED,
-                          LC_NODE_FAILED},
+    [LC_NODE_SERVING] = {NONE, NONE, NONE, NONE, NONE, NONE, NONE, LC_NODE_MESHED, LC_NODE_EXCLUDED, LC_NODE_FAILED},
+    [LC_NODE_NO_SHARE] = {NONE, NONE, NONE, NONE, NONE, NONE, NONE, LC_NODE_MESHED, LC_NODE_EXCLUDED, LC_NODE_FAILED},
     /* EXCLUDED: TIME_OK is special-cased in lc_node_step (back to SERVING with a share) */
     [LC_NODE_EXCLUDED] = {NONE, NONE, LC_NODE_MESHED, NONE, NONE, NONE, NONE, LC_NODE_EXCLUDED, NONE, LC_NODE_FAILED},
     [LC_NODE_FAILED] = {NONE, NONE, NONE, NONE, NONE, NONE, NONE, NONE, NONE, NONE},
@@ -93,14 +91,14 @@ const char *lc_node_name(lc_node_state s)
 
 const char *lc_epoch_event_name(lc_epoch_event e)
 {
-    static const char *const n[] = {"dkg_start", "dkg_done", "dkg_failed", "retire", "compromise", "revoked",
-                                    "new_epoch"};
+    static const char *const n[] = {"dkg_start",  "dkg_done", "dkg_failed", "retire",
+                                    "compromise", "revoked",  "new_epoch"};
     return name_of(n, COUNT_OF(n), (unsigned)e);
 }
 
 const char *lc_node_event_name(lc_node_event e)
 {
-    static const char *const n[] = {"booted",   "attested",   "time_ok",    "dkg_start", "dkg_done",
+    static const char *const n[] = {"booted",     "attested", "time_ok",    "dkg_start", "dkg_done",
                                     "dkg_failed", "no_share", "share_lost", "exclude",   "fail"};
     return name_of(n, COUNT_OF(n), (unsigned)e);
 }

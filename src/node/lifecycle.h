@@ -19,13 +19,13 @@ typedef enum {
 } lc_epoch_state;
 
 typedef enum {
-    LC_EV_DKG_START = 0,  /* UNINITIALIZED -> DKG: all five meshed, attested, time-OK */
-    LC_EV_DKG_DONE,       /* DKG -> ACTIVE: keys agreed, self-test passed, certificates accepted */
-    LC_EV_DKG_FAILED,     /* DKG -> UNINITIALIZED: aborted; retried with backoff */
-    LC_EV_RETIRE,         /* ACTIVE -> RETIRED: planned rotation (operator), or the shares are LOST */
-    LC_EV_COMPROMISE,     /* DKG / ACTIVE -> COMPROMISED: operator command; signing halts at once */
-    LC_EV_REVOKED,        /* COMPROMISED -> RETIRED: shares wiped, certificate to be revoked */
-    LC_EV_NEW_EPOCH,      /* RETIRED -> UNINITIALIZED: the next epoch number begins */
+    LC_EV_DKG_START = 0, /* UNINITIALIZED -> DKG: all five meshed, attested, time-OK */
+    LC_EV_DKG_DONE,      /* DKG -> ACTIVE: keys agreed, self-test passed, certificates accepted */
+    LC_EV_DKG_FAILED,    /* DKG -> UNINITIALIZED: aborted; retried with backoff */
+    LC_EV_RETIRE,        /* ACTIVE -> RETIRED: planned rotation (operator), or the shares are LOST */
+    LC_EV_COMPROMISE,    /* DKG / ACTIVE -> COMPROMISED: operator command; signing halts at once */
+    LC_EV_REVOKED,       /* COMPROMISED -> RETIRED: shares wiped, certificate to be revoked */
+    LC_EV_NEW_EPOCH,     /* RETIRED -> UNINITIALIZED: the next epoch number begins */
     LC_EV_EPOCH_COUNT
 } lc_epoch_event;
 
@@ -54,24 +54,24 @@ typedef enum {
     LC_NODE_TIME_SYNC,   /* waiting for trusted time */
     LC_NODE_MESHED,      /* all peers it needs are attested; waiting for a DKG */
     LC_NODE_IN_DKG,
-    LC_NODE_SERVING,     /* holds a share of the ACTIVE epoch */
-    LC_NODE_NO_SHARE,    /* an epoch is ACTIVE (or SUSPENDED) without us: we restarted; wait for the next */
-    LC_NODE_EXCLUDED,    /* kept out of signer sets: time not trusted, or named as a culprit */
-    LC_NODE_FAILED,      /* cannot continue (own attestation failed, fatal error) */
+    LC_NODE_SERVING,  /* holds a share of the ACTIVE epoch */
+    LC_NODE_NO_SHARE, /* an epoch is ACTIVE (or SUSPENDED) without us: we restarted; wait for the next */
+    LC_NODE_EXCLUDED, /* kept out of signer sets: time not trusted, or named as a culprit */
+    LC_NODE_FAILED,   /* cannot continue (own attestation failed, fatal error) */
     LC_NODE_COUNT
 } lc_node_state;
 
 typedef enum {
-    LC_NEV_BOOTED = 0,   /* BOOTING -> ATTESTING */
-    LC_NEV_ATTESTED,     /* ATTESTING -> TIME_SYNC */
-    LC_NEV_TIME_OK,      /* TIME_SYNC -> MESHED; EXCLUDED -> MESHED / SERVING (see lc_node_step) */
-    LC_NEV_DKG_START,    /* MESHED -> IN_DKG */
-    LC_NEV_DKG_DONE,     /* IN_DKG -> SERVING */
-    LC_NEV_DKG_FAILED,   /* IN_DKG -> MESHED */
-    LC_NEV_NO_SHARE,     /* MESHED -> NO_SHARE: peers serve an epoch we have no share of */
-    LC_NEV_SHARE_LOST,   /* SERVING -> MESHED: the epoch retired (or was compromised) */
-    LC_NEV_EXCLUDE,      /* MESHED / SERVING / NO_SHARE -> EXCLUDED (time lost, named culprit) */
-    LC_NEV_FAIL,         /* any -> FAILED */
+    LC_NEV_BOOTED = 0, /* BOOTING -> ATTESTING */
+    LC_NEV_ATTESTED,   /* ATTESTING -> TIME_SYNC */
+    LC_NEV_TIME_OK,    /* TIME_SYNC -> MESHED; EXCLUDED -> MESHED / SERVING (see lc_node_step) */
+    LC_NEV_DKG_START,  /* MESHED -> IN_DKG */
+    LC_NEV_DKG_DONE,   /* IN_DKG -> SERVING */
+    LC_NEV_DKG_FAILED, /* IN_DKG -> MESHED */
+    LC_NEV_NO_SHARE,   /* MESHED -> NO_SHARE: peers serve an epoch we have no share of */
+    LC_NEV_SHARE_LOST, /* SERVING -> MESHED: the epoch retired (or was compromised) */
+    LC_NEV_EXCLUDE,    /* MESHED / SERVING / NO_SHARE -> EXCLUDED (time lost, named culprit) */
+    LC_NEV_FAIL,       /* any -> FAILED */
     LC_NEV_COUNT
 } lc_node_event;
 

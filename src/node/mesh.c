@@ -123,8 +123,10 @@ static void conn_free(mesh_conn *c)
     mesh *m = c->m;
     if (c->timer) event_free(c->timer);
     if (c->bev) bufferevent_free(c->bev);
-    if (c->prev) c->prev->next = c->next;
-    else m->conns = c->next;
+    if (c->prev)
+        c->prev->next = c->next;
+    else
+        m->conns = c->next;
     if (c->next) c->next->prev = c->prev;
     free(c);
 }
@@ -185,7 +187,8 @@ static void refuse(mesh_conn *c, const char *reason)
      * peer must not get that peer marked REFUSED) */
     if (c->slot >= 0 && (m->peers[c->slot].conn == c || !m->peers[c->slot].conn))
         set_state(m, c->slot, MESH_PEER_REFUSED, reason, NULL);
-    else mesh_log(m, 1, "refusing a connection: %s", reason);
+    else
+        mesh_log(m, 1, "refusing a connection: %s", reason);
     if (conn_write(c, MESH_CHAN_MESH, b, 1 + rl) != 0) {
         conn_close(c, reason);
         return;
@@ -263,14 +266,17 @@ void mesh_verified(mesh *m, mesh_vjob *j)
     if (!c || c->closing) { /* closed meanwhile: a refusal of its evidence still stands */
         if (j->rc != 0) {
             count_refusal(m, j->kind);
-            if (!m->peers[j->slot].conn) set_state(m, j->slot, MESH_PEER_REFUSED, j->reason, NULL);
-            else mesh_log(m, 1, "refused a connection claiming to be %s: %s", m->peers[j->slot].name, j->reason);
+            if (!m->peers[j->slot].conn)
+                set_state(m, j->slot, MESH_PEER_REFUSED, j->reason, NULL);
+            else
+                mesh_log(m, 1, "refused a connection claiming to be %s: %s", m->peers[j->slot].name, j->reason);
         }
         return mesh_vjob_free(j);
     }
     c->verifying = 0;
     int rc = j->rc;
-    if (j->ms > 50) mesh_log(m, 1, "verifying %s's evidence took %llu ms", m->peers[c->slot].name, (unsigned long long)j->ms);
+    if (j->ms > 50)
+        mesh_log(m, 1, "verifying %s's evidence took %llu ms", m->peers[c->slot].name, (unsigned long long)j->ms);
     if (rc == 0 && c->verified && memcmp(c->boot_id, j->info.boot_id, MESH_BOOT_ID_BYTES) != 0) {
         mesh_vjob_free(j);
         return violation(c, "boot id changed on a live connection");
@@ -287,7 +293,8 @@ void mesh_verified(mesh *m, mesh_vjob *j)
     int clash = mesh_identity_clash(m, c->slot, info.chip_id, info.key);
     if (clash >= 0) {
         char reason[MESH_REASON_MAX];
-        snprintf(reason, sizeof reason, "attestation: chip id or node key already used by peer %s", m->peers[clash].name);
+        snprintf(reason, sizeof reason, "attestation: chip id or node key already used by peer %s",
+                 m->peers[clash].name);
         count_refusal(m, MESH_REFUSED_CHIP_ID);
         return refuse(c, reason);
     }
@@ -312,8 +319,7 @@ void mesh_verified(mesh *m, mesh_vjob *j)
 static void on_mesh_msg(mesh_conn *c, const uint8_t *b, size_t len)
 {
     switch (b[0]) {
-    case MESH_MSG_HELLO:
-        return on_hello(c, b, len);
+    case MESH_MSG_HELLO: return on_hello(c, b, len);
     case MESH_MSG_READY:
         if (len != 1 || c->ready_in || c->slot < 0) return violation(c, "unexpected READY");
         c->ready_in = 1;
@@ -331,8 +337,7 @@ static void on_mesh_msg(mesh_conn *c, const uint8_t *b, size_t len)
     case MESH_MSG_PING:
         if (len != 1) return violation(c, "bad PING");
         return;
-    default:
-        return violation(c, "unknown mesh message");
+    default: return violation(c, "unknown mesh message");
     }
 }
 
@@ -433,7 +438,8 @@ static void on_timer(evutil_socket_t fd, short what, void *arg)
             conn_close(c, c->close_reason);
         return;
     }
-    if (!c->up && now - c->started_ms > MESH_HANDSHAKE_MS) return conn_close(c, "timeout: TLS or attestation did not complete");
+    if (!c->up && now - c->started_ms > MESH_HANDSHAKE_MS)
+        return conn_close(c, "timeout: TLS or attestation did not complete");
     if (c->up && now - c->last_rx_ms > dead) {
         char r[64];
         snprintf(r, sizeof r, "timeout: peer silent for %u ms", dead);
@@ -447,14 +453,16 @@ static void on_timer(evutil_socket_t fd, short what, void *arg)
         pthread_mutex_lock(&m->mu);
         time_t at = m->peers[c->slot].info.attested_at;
         pthread_mutex_unlock(&m->mu);
-        if (time(NULL) - at > (time_t)(2 * reattest / 1000 + 60)) return conn_close(c, "attestation: evidence not refreshed");
+        if (time(NULL) - at > (time_t)(2 * reattest / 1000 + 60))
+            return conn_close(c, "attestation: evidence not refreshed");
     }
     if (c->verified && now - c->last_ping_ms >= MESH_PING_MS) {
         uint8_t p = MESH_MSG_PING;
         c->last_ping_ms = now;
         if (conn_write(c, MESH_CHAN_MESH, &p, 1) != 0) return conn_close(c, "write failed");
     }
-    if (evbuffer_get_length(bufferevent_get_output(c->bev)) > MESH_MAX_QUEUED) return violation(c, "peer does not read");
+    if (evbuffer_get_length(bufferevent_get_output(c->bev)) > MESH_MAX_QUEUED)
+        return violation(c, "peer does not read");
 }
 
 static mesh_conn *conn_new(mesh *m, evutil_socket_t fd, int slot)
@@ -552,8 +560,10 @@ static void on_flush(evutil_socket_t fd, short what, void *arg)
         while (f) {
             mesh_frame *next = f->next;
             f->next = NULL;
-            if (p->conn && p->conn->up && !p->conn->closing) mesh_fault_write(m, i, p->conn->bev, f);
-            else free(f);
+            if (p->conn && p->conn->up && !p->conn->closing)
+                mesh_fault_write(m, i, p->conn->bev, f);
+            else
+                free(f);
             f = next;
         }
     }
@@ -574,7 +584,8 @@ mesh *mesh_new(const mesh_config *cfg, char *err, size_t errlen)
     m->listen = cfg->listen ? strdup(cfg->listen) : NULL;
     if (!m->name || !m->listen || node_addr_parse(m->listen, &la) != 0 || la.family != AF_INET ||
         strlen(m->listen) > MESH_ADDR_MAX) {
-        snprintf(err, errlen, "mesh: the mesh address must be tcp:HOST:PORT (got %s)", cfg->listen ? cfg->listen : "nothing");
+        snprintf(err, errlen, "mesh: the mesh address must be tcp:HOST:PORT (got %s)",
+                 cfg->listen ? cfg->listen : "nothing");
         goto fail;
     }
     for (int i = 0; i < MESH_PEERS; i++) {
@@ -660,20 +671,11 @@ void mesh_free(mesh *m)
     free(m);
 }
 
-const uint8_t *mesh_self_key(const mesh *m)
-{
-    return m->key;
-}
+const uint8_t *mesh_self_key(const mesh *m) { return m->key; }
 
-const uint8_t *mesh_self_boot_id(const mesh *m)
-{
-    return m->boot_id;
-}
+const uint8_t *mesh_self_boot_id(const mesh *m) { return m->boot_id; }
 
-const uint8_t *mesh_self_measurement(const mesh *m)
-{
-    return m->policy.measurement;
-}
+const uint8_t *mesh_self_measurement(const mesh *m) { return m->policy.measurement; }
 
 int mesh_self_evidence(mesh *m, const uint8_t binding[ATTEST_BINDING_BYTES], attest_evidence *ev)
 {
@@ -692,8 +694,10 @@ int mesh_send(mesh *m, int peer, uint8_t chan, const uint8_t *body, size_t len)
     pthread_mutex_lock(&m->mu);
     int ok = p->info.state == MESH_PEER_UP && p->q_bytes + f->len <= MESH_MAX_QUEUED;
     if (ok) {
-        if (p->q_tail) p->q_tail->next = f;
-        else p->q = f;
+        if (p->q_tail)
+            p->q_tail->next = f;
+        else
+            p->q = f;
         p->q_tail = f;
         p->q_bytes += f->len;
         p->info.frames_out++;

@@ -21,19 +21,21 @@
 
 #define MESH_NODES 5
 #define MESH_PEERS 4
-#define MESH_KEY_BYTES 48        /* SHA-384 of the per-boot TLS SubjectPublicKeyInfo DER */
+#define MESH_KEY_BYTES 48 /* SHA-384 of the per-boot TLS SubjectPublicKeyInfo DER */
 #define MESH_BOOT_ID_BYTES 16
 #define MESH_MAX_BODY (1u << 20) /* one threshold ML-DSA round message is about 274 KB */
 #define MESH_REATTEST_SECONDS 3600
-#define MESH_PING_MS 1000          /* every connection sends a ping this often */
-#define MESH_DEAD_MS 5000          /* default: a peer silent this long is DOWN (a stopped process) */
-#define MESH_HANDSHAKE_MS 10000    /* TLS + attestation must complete within this */
-#define MESH_MAX_FAULTS 8 /* cctsa-node's --fault error text says 8 */
+#define MESH_PING_MS 1000       /* every connection sends a ping this often */
+#define MESH_DEAD_MS 5000       /* default: a peer silent this long is DOWN (a stopped process) */
+#define MESH_HANDSHAKE_MS 10000 /* TLS + attestation must complete within this */
+#define MESH_MAX_FAULTS 8       /* cctsa-node's --fault error text says 8 */
 
 /* Channels multiplex the mesh; the receiver dispatches on them. */
-enum { MESH_CHAN_CLUSTER = 1, /* cluster engine: DKG, presigning, signing (cluster.h) */
-       MESH_CHAN_TIME = 2,    /* time probes and vetoes (trusted-time part 2) */
-       MESH_CHAN_CONTROL = 3  /* operator commands relayed between nodes */ };
+enum {
+    MESH_CHAN_CLUSTER = 1, /* cluster engine: DKG, presigning, signing (cluster.h) */
+    MESH_CHAN_TIME = 2,    /* time probes and vetoes (trusted-time part 2) */
+    MESH_CHAN_CONTROL = 3  /* operator commands relayed between nodes */
+};
 
 typedef enum {
     MESH_PEER_DOWN = 0,   /* no connection (reason says why: refused, reset, timeout) */
@@ -45,22 +47,22 @@ typedef enum {
 
 typedef struct {
     mesh_peer_state state;
-    uint8_t key[MESH_KEY_BYTES];          /* node key (valid from ATTESTING on) */
-    uint8_t boot_id[MESH_BOOT_ID_BYTES];  /* changes when the peer restarts (valid when UP) */
+    uint8_t key[MESH_KEY_BYTES];         /* node key (valid from ATTESTING on) */
+    uint8_t boot_id[MESH_BOOT_ID_BYTES]; /* changes when the peer restarts (valid when UP) */
     uint8_t measurement[ATTEST_MEASUREMENT_BYTES];
     uint8_t chip_id[ATTEST_CHIP_ID_BYTES];
-    time_t attested_at;                   /* last accepted evidence, 0 if never */
-    char reason[192];                     /* why DOWN or REFUSED ("attestation: measurement ..."), "" when UP */
+    time_t attested_at; /* last accepted evidence, 0 if never */
+    char reason[192];   /* why DOWN or REFUSED ("attestation: measurement ..."), "" when UP */
     uint64_t frames_in, frames_out, bytes_in, bytes_out;
 } mesh_peer_info;
 
 typedef struct {
-    struct event_base *base;        /* the node's loop (borrowed) */
-    const char *name;               /* this node's name in logs and fault rules (host configuration) */
-    const char *listen;             /* tcp:HOST:PORT */
-    const char *peers[MESH_PEERS];  /* tcp:HOST:PORT of the four other nodes */
+    struct event_base *base;       /* the node's loop (borrowed) */
+    const char *name;              /* this node's name in logs and fault rules (host configuration) */
+    const char *listen;            /* tcp:HOST:PORT */
+    const char *peers[MESH_PEERS]; /* tcp:HOST:PORT of the four other nodes */
     const char *peer_names[MESH_PEERS];
-    attest_policy policy;           /* provider, TCB minimum; measurement = our own, always checked */
+    attest_policy policy;                  /* provider, TCB minimum; measurement = our own, always checked */
     uint8_t chip_id[ATTEST_CHIP_ID_BYTES]; /* sim provider: this node's simulated chip */
     /* Called on the loop thread. body is valid during the call only. */
     void (*on_frame)(void *arg, int peer, uint8_t chan, const uint8_t *body, size_t len);
@@ -68,8 +70,8 @@ typedef struct {
     void (*on_peer)(void *arg, int peer, const mesh_peer_info *info);
     void *arg;
     /* Added for the implementation (0 = the default). */
-    unsigned reattest_seconds;      /* evidence refresh period (default MESH_REATTEST_SECONDS) */
-    unsigned dead_ms;               /* a peer silent this long is DOWN (default MESH_DEAD_MS) */
+    unsigned reattest_seconds; /* evidence refresh period (default MESH_REATTEST_SECONDS) */
+    unsigned dead_ms;          /* a peer silent this long is DOWN (default MESH_DEAD_MS) */
     /* Test builds only (CCTSA_MESH_FAULTS): fault rules "ACTION@PEER" (mesh_fault.c); a build
      * without the hook refuses any rule. */
     const char *faults[MESH_MAX_FAULTS];
@@ -80,7 +82,7 @@ typedef struct mesh mesh;
 
 /* Make the TLS key and own evidence, listen, start dialling. NULL with err on failure. */
 mesh *mesh_new(const mesh_config *cfg, char *err, size_t errlen);
-void mesh_free(mesh *m); /* closes every connection, wipes the TLS key */
+void mesh_free(mesh *m);                         /* closes every connection, wipes the TLS key */
 const uint8_t *mesh_self_key(const mesh *m);     /* MESH_KEY_BYTES */
 const uint8_t *mesh_self_boot_id(const mesh *m); /* MESH_BOOT_ID_BYTES */
 /* Own evidence bound to binding (64 bytes), e.g. for the binding record or GET /attestation. */
@@ -95,7 +97,13 @@ const uint8_t *mesh_self_measurement(const mesh *m); /* ATTEST_MEASUREMENT_BYTES
 int mesh_peer_by_key(mesh *m, const uint8_t key[MESH_KEY_BYTES]);
 const char *mesh_state_name(mesh_peer_state s); /* "DOWN", "UP", ... */
 /* Peers' evidence refused since mesh_new, by reason (metrics). Any thread. */
-enum { MESH_REFUSED_MEASUREMENT = 0, MESH_REFUSED_DEBUG, MESH_REFUSED_CHIP_ID, MESH_REFUSED_EVIDENCE, MESH_REFUSED_KINDS };
+enum {
+    MESH_REFUSED_MEASUREMENT = 0,
+    MESH_REFUSED_DEBUG,
+    MESH_REFUSED_CHIP_ID,
+    MESH_REFUSED_EVIDENCE,
+    MESH_REFUSED_KINDS
+};
 void mesh_refusals(mesh *m, uint64_t out[MESH_REFUSED_KINDS]);
 /* Fill cfg->policy (and, with the sim provider, cfg->chip_id = attest_sim_chip_id(name) and the
  * measurement attest_sim_measure(/proc/self/exe, config_path)) from the measured configuration

@@ -52,8 +52,8 @@ int mesh_attest_self(mesh *m, char *err, size_t errlen)
     if (p.provider != ATTEST_PROVIDER_SIM) p.check_measurement = 0;
     attest_claims c;
     attest_result r;
-    if (attest_verify(m->own_ev.report, sizeof m->own_ev.report, m->own_ev.endorsements, m->own_ev.endorsements_len,
-                      &p, binding, 0, &c, &r) != ATTEST_OK) {
+    if (attest_verify(m->own_ev.report, sizeof m->own_ev.report, m->own_ev.endorsements, m->own_ev.endorsements_len, &p,
+                      binding, 0, &c, &r) != ATTEST_OK) {
         snprintf(err, errlen, "mesh: own evidence does not verify: %s: %s", attest_err_name(r.first), r.reason);
         return -1;
     }
@@ -87,7 +87,8 @@ int mesh_hello_parse(const uint8_t *body, size_t len, mesh_hello *h, const char 
     cc_cursor c;
     cc_cursor_init(&c, body, len);
     memset(h, 0, sizeof *h);
-    if (cc_cursor_u8(&c) != MESH_MSG_HELLO || cc_cursor_u8(&c) != MESH_VERSION) return *why = "HELLO: bad type or version", -1;
+    if (cc_cursor_u8(&c) != MESH_MSG_HELLO || cc_cursor_u8(&c) != MESH_VERSION)
+        return *why = "HELLO: bad type or version", -1;
     h->boot_id = cc_cursor_take(&c, MESH_BOOT_ID_BYTES);
     uint8_t al = cc_cursor_u8(&c);
     const uint8_t *a = cc_cursor_take(&c, al);
@@ -105,13 +106,10 @@ int mesh_hello_parse(const uint8_t *body, size_t len, mesh_hello *h, const char 
     return 0;
 }
 
-static void hex8(const uint8_t *b, char out[17])
-{
-    cc_hex_encode(b, 8, out);
-}
+static void hex8(const uint8_t *b, char out[17]) { cc_hex_encode(b, 8, out); }
 
-int mesh_attest_peer(mesh *m, int slot, const mesh_hello *h, const uint8_t *spki, size_t spki_len,
-                     mesh_peer_info *info, int *kind, char *reason, size_t rlen)
+int mesh_attest_peer(mesh *m, int slot, const mesh_hello *h, const uint8_t *spki, size_t spki_len, mesh_peer_info *info,
+                     int *kind, char *reason, size_t rlen)
 {
     *kind = MESH_REFUSED_EVIDENCE;
     uint8_t binding[ATTEST_BINDING_BYTES], key[MESH_KEY_BYTES];
@@ -140,8 +138,8 @@ int mesh_attest_peer(mesh *m, int slot, const mesh_hello *h, const uint8_t *spki
         return snprintf(reason, rlen, "attestation: chip id or node key equals our own"), -1;
     int clash = mesh_identity_clash(m, slot, c.chip_id, key);
     if (clash >= 0)
-        return snprintf(reason, rlen, "attestation: chip id or node key already used by peer %s",
-                        m->peers[clash].name), -1;
+        return snprintf(reason, rlen, "attestation: chip id or node key already used by peer %s", m->peers[clash].name),
+               -1;
     memcpy(info->key, key, MESH_KEY_BYTES);
     memcpy(info->boot_id, h->boot_id, MESH_BOOT_ID_BYTES);
     memcpy(info->measurement, c.measurement, ATTEST_MEASUREMENT_BYTES);

@@ -15,7 +15,13 @@
 
 #ifdef CCTSA_MESH_FAULTS
 
-typedef enum { F_DROP, F_DELAY, F_CORRUPT, F_CORRUPT_BODY, F_REPLAY } fault_action;
+typedef enum {
+    F_DROP,
+    F_DELAY,
+    F_CORRUPT,
+    F_CORRUPT_BODY,
+    F_REPLAY
+} fault_action;
 
 struct mesh_fault_rule {
     fault_action action;
@@ -44,30 +50,40 @@ static int parse_rule(mesh *m, const char *text, struct mesh_fault_rule *r, char
     memset(r, 0, sizeof *r);
     r->every = 1;
     r->slot = -1;
-    if (!strcmp(buf, "drop")) r->action = F_DROP;
-    else if (!strcmp(buf, "corrupt")) r->action = F_CORRUPT;
-    else if (!strcmp(buf, "corrupt-body")) r->action = F_CORRUPT_BODY;
-    else if (!strcmp(buf, "replay")) r->action = F_REPLAY;
+    if (!strcmp(buf, "drop"))
+        r->action = F_DROP;
+    else if (!strcmp(buf, "corrupt"))
+        r->action = F_CORRUPT;
+    else if (!strcmp(buf, "corrupt-body"))
+        r->action = F_CORRUPT_BODY;
+    else if (!strcmp(buf, "replay"))
+        r->action = F_REPLAY;
     else if (!strncmp(buf, "delay=", 6) && (r->delay_ms = (unsigned)strtoul(buf + 6, NULL, 10)) > 0 &&
              r->delay_ms <= 60000)
         r->action = F_DELAY;
-    else goto bad;
+    else
+        goto bad;
     for (int i = 0; peer && i < MESH_PEERS; i++)
         if (!strcmp(m->peers[i].name, peer)) r->slot = i;
     if (r->slot < 0) goto bad;
     for (char *opt; (opt = strtok_r(NULL, ",", &save));) {
         unsigned long v;
         char *end;
-        if (!strncmp(opt, "after=", 6) && (v = strtoul(opt + 6, &end, 10), !*end) && v < 1000000) r->after = (unsigned)v;
-        else if (!strcmp(opt, "armed")) r->wait_arm = 1;
+        if (!strncmp(opt, "after=", 6) && (v = strtoul(opt + 6, &end, 10), !*end) && v < 1000000)
+            r->after = (unsigned)v;
+        else if (!strcmp(opt, "armed"))
+            r->wait_arm = 1;
         else if (!strncmp(opt, "every=", 6) && (v = strtoul(opt + 6, &end, 10), !*end) && v >= 1 && v < 1000000)
             r->every = (unsigned)v;
-        else goto bad;
+        else
+            goto bad;
     }
     return 0;
 bad:
-    snprintf(err, errlen, "mesh: bad fault rule '%s' (ACTION@PEER[,after=N][,every=N][,armed]; ACTION drop, delay=MS, corrupt, "
-                          "corrupt-body or replay; PEER a peer name)", text);
+    snprintf(err, errlen,
+             "mesh: bad fault rule '%s' (ACTION@PEER[,after=N][,every=N][,armed]; ACTION drop, delay=MS, corrupt, "
+             "corrupt-body or replay; PEER a peer name)",
+             text);
     return -1;
 }
 
@@ -140,9 +156,7 @@ void mesh_fault_write(mesh *m, int slot, struct bufferevent *bev, mesh_frame *f)
         return;
     }
     switch (r->action) {
-    case F_DROP:
-        mesh_log(m, 1, "fault: dropping a %zu-byte frame to %s", f->len, m->peers[slot].name);
-        break;
+    case F_DROP: mesh_log(m, 1, "fault: dropping a %zu-byte frame to %s", f->len, m->peers[slot].name); break;
     case F_CORRUPT:
         f->data[0] ^= 0x20;
         mesh_log(m, 1, "fault: corrupting the header of a frame to %s", m->peers[slot].name);
@@ -176,10 +190,7 @@ void mesh_fault_write(mesh *m, int slot, struct bufferevent *bev, mesh_frame *f)
 
 #else
 
-void mesh_fault_arm(mesh *m)
-{
-    (void)m;
-}
+void mesh_fault_arm(mesh *m) { (void)m; }
 
 int mesh_fault_init(mesh *m, char *err, size_t errlen)
 {
@@ -188,10 +199,7 @@ int mesh_fault_init(mesh *m, char *err, size_t errlen)
     return -1;
 }
 
-void mesh_fault_free(mesh *m)
-{
-    (void)m;
-}
+void mesh_fault_free(mesh *m) { (void)m; }
 
 void mesh_fault_write(mesh *m, int slot, struct bufferevent *bev, mesh_frame *f)
 {

@@ -10,16 +10,21 @@
 #include <openssl/ssl.h>
 #include <pthread.h>
 
-#include "node/mesh.h"
 #include "base/base.h"
+#include "node/mesh.h"
 #include "proto/node_addr.h"
 
 /* ---- frames: magic "CCMF", version, channel, 2 zero bytes, u32be body length ---- */
 #define MESH_HDR_LEN 12
 #define MESH_VERSION 1
-#define MESH_CHAN_MESH 0     /* the mesh's own messages (below) */
-#define MESH_CHAN_MAX 3      /* highest channel number in use */
-enum { MESH_MSG_HELLO = 1, MESH_MSG_READY = 2, MESH_MSG_REFUSE = 3, MESH_MSG_PING = 4 };
+#define MESH_CHAN_MESH 0 /* the mesh's own messages (below) */
+#define MESH_CHAN_MAX 3  /* highest channel number in use */
+enum {
+    MESH_MSG_HELLO = 1,
+    MESH_MSG_READY = 2,
+    MESH_MSG_REFUSE = 3,
+    MESH_MSG_PING = 4
+};
 #define MESH_ADDR_MAX 127
 #define MESH_REASON_MAX 160
 #define MESH_MAX_QUEUED (64u << 20) /* bytes queued or unsent towards one peer */
@@ -31,8 +36,8 @@ int mesh_hdr_decode(const uint8_t h[MESH_HDR_LEN], uint8_t *chan, uint32_t *len,
 
 typedef struct mesh_frame {
     struct mesh_frame *next;
-    size_t len;      /* header + body */
-    uint8_t data[];  /* header then body */
+    size_t len;     /* header + body */
+    uint8_t data[]; /* header then body */
 } mesh_frame;
 
 /* A peer's HELLO on its way through the verification thread (mesh_verify.c). */
@@ -42,11 +47,11 @@ typedef struct mesh_vjob {
     int slot;
     uint8_t *body, *spki; /* owned copies */
     size_t len, spki_len;
-    int rc;               /* mesh_attest_peer's result */
-    int kind;             /* MESH_REFUSED_* when rc != 0 */
+    int rc;   /* mesh_attest_peer's result */
+    int kind; /* MESH_REFUSED_* when rc != 0 */
     mesh_peer_info info;
     char reason[MESH_REASON_MAX];
-    uint64_t ms;          /* verification time */
+    uint64_t ms; /* verification time */
 } mesh_vjob;
 
 typedef struct mesh_conn mesh_conn;
@@ -54,14 +59,14 @@ struct mesh_conn {
     mesh *m;
     struct bufferevent *bev;
     struct event *timer;
-    int slot;            /* -1 until known (an accepted connection: its HELLO names it) */
+    int slot; /* -1 until known (an accepted connection: its HELLO names it) */
     int dialer;
-    int verified;        /* the peer's evidence passed our policy */
-    int ready_in;        /* the peer accepted ours */
+    int verified; /* the peer's evidence passed our policy */
+    int ready_in; /* the peer accepted ours */
     int up;
-    int closing;         /* flushing a REFUSE, then closed */
-    int verifying;       /* a HELLO is with the verification thread */
-    uint64_t id;         /* unique per mesh: finds the connection when a verification returns */
+    int closing;   /* flushing a REFUSE, then closed */
+    int verifying; /* a HELLO is with the verification thread */
+    uint64_t id;   /* unique per mesh: finds the connection when a verification returns */
     char close_reason[MESH_REASON_MAX];
     uint64_t started_ms, last_rx_ms, last_ping_ms, last_hello_ms;
     uint8_t key[MESH_KEY_BYTES], boot_id[MESH_BOOT_ID_BYTES];
@@ -73,8 +78,8 @@ typedef struct {
     int slot;
     char *addr, *name;
     node_addr na;
-    int we_dial;            /* our --mesh address sorts lower: we dial, they accept */
-    mesh_conn *conn;        /* the connection that owns the slot, or NULL */
+    int we_dial;     /* our --mesh address sorts lower: we dial, they accept */
+    mesh_conn *conn; /* the connection that owns the slot, or NULL */
     struct event *redial;
     unsigned backoff_ms;
     /* under mesh.mu */
@@ -86,7 +91,7 @@ typedef struct {
 typedef struct mesh_fault_rule mesh_fault_rule;
 
 struct mesh {
-    mesh_config cfg;        /* strings below are own copies */
+    mesh_config cfg; /* strings below are own copies */
     char *name, *listen;
     struct event_base *base;
     SSL_CTX *ctx;
@@ -94,7 +99,7 @@ struct mesh {
     uint8_t *spki;
     size_t spki_len;
     uint8_t key[MESH_KEY_BYTES], boot_id[MESH_BOOT_ID_BYTES];
-    attest_policy policy;   /* measurement = own, checked */
+    attest_policy policy; /* measurement = own, checked */
     uint8_t chip_id[ATTEST_CHIP_ID_BYTES];
     attest_evidence own_ev; /* bound to our mesh binding, sent in every HELLO */
     struct evconnlistener *listener;
@@ -104,7 +109,7 @@ struct mesh {
     pthread_mutex_t mu;
     mesh_fault_rule *faults;
     size_t n_faults;
-    int faults_armed;       /* loop thread */
+    int faults_armed; /* loop thread */
     uint64_t next_conn_id;
     uint64_t refused[MESH_REFUSED_KINDS]; /* under mu */
     /* verification thread: todo is its, done comes back to the loop through vdone_ev */
@@ -148,8 +153,8 @@ int mesh_hello_parse(const uint8_t *body, size_t len, mesh_hello *h, const char 
  * success fill key, measurement and chip id in info. Chip id and node key must differ from ours and
  * from every other attested peer (checked under m->mu). 0, or -1 with reason and *kind
  * (MESH_REFUSED_*). */
-int mesh_attest_peer(mesh *m, int slot, const mesh_hello *h, const uint8_t *spki, size_t spki_len,
-                     mesh_peer_info *info, int *kind, char *reason, size_t rlen);
+int mesh_attest_peer(mesh *m, int slot, const mesh_hello *h, const uint8_t *spki, size_t spki_len, mesh_peer_info *info,
+                     int *kind, char *reason, size_t rlen);
 /* The other peer (slot != slot) already UP or ATTESTING with this chip id or node key, or -1.
  * Takes m->mu; run again on the loop thread before a verified connection takes its slot, since two
  * HELLOs may be verified back to back before either peer's info is filled. */
@@ -158,7 +163,7 @@ int mesh_identity_clash(mesh *m, int slot, const uint8_t chip_id[ATTEST_CHIP_ID_
 
 /* mesh_verify.c: peers' evidence is verified on one thread of the mesh, never on the loop. */
 int mesh_verify_start(mesh *m, char *err, size_t errlen);
-void mesh_verify_stop(mesh *m);         /* joins the thread, drops pending jobs */
+void mesh_verify_stop(mesh *m);                 /* joins the thread, drops pending jobs */
 void mesh_verify_submit(mesh *m, mesh_vjob *j); /* takes j */
 void mesh_vjob_free(mesh_vjob *j);
 /* mesh.c: a verification is back (loop thread; takes j). */

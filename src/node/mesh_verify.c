@@ -36,8 +36,8 @@ static void *verify_main(void *arg)
             j->kind = MESH_REFUSED_EVIDENCE;
             snprintf(j->reason, sizeof j->reason, "%s", why);
         } else {
-            j->rc = mesh_attest_peer(m, j->slot, &h, j->spki, j->spki_len, &j->info, &j->kind, j->reason,
-                                     sizeof j->reason);
+            j->rc =
+                mesh_attest_peer(m, j->slot, &h, j->spki, j->spki_len, &j->info, &j->kind, j->reason, sizeof j->reason);
         }
         j->ms = mesh_now_ms() - t0;
         pthread_mutex_lock(&m->vmu);

@@ -16,7 +16,8 @@ static void cert_log(const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    if (!gmtime_r(&now, &tm) || !strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm)) snprintf(when, sizeof when, "?");
+    if (!gmtime_r(&now, &tm) || !strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm))
+        snprintf(when, sizeof when, "?");
     fprintf(stderr, "%s cctsa-node: %s\n", when, msg);
 }
 
@@ -62,9 +63,7 @@ void node_cert_check(node_cert_watch *w, time_t now)
     w->last_log = now;
     utc(st.not_after, until, sizeof until);
     switch (st.state) {
-    case TSP_CERT_OK:
-        cert_log("TSA certificates valid until %s", until);
-        break;
+    case TSP_CERT_OK: cert_log("TSA certificates valid until %s", until); break;
     case TSP_CERT_EXPIRING:
         cert_log("WARNING: a TSA certificate expires in %lld days (%lld s, at %s)", st.seconds_left / 86400,
                  st.seconds_left, until);
@@ -76,7 +75,6 @@ void node_cert_check(node_cert_watch *w, time_t now)
         utc(st.not_before, until, sizeof until);
         cert_log("ERROR: a TSA certificate is not valid before %s: refusing to sign (systemFailure, HTTP 503)", until);
         break;
-    case TSP_CERT_NONE:
-        break;
+    case TSP_CERT_NONE: break;
     }
 }

@@ -12,12 +12,12 @@
 #include "tsp/tsp_signer.h"
 
 typedef struct {
-    tsp_engine *engine;          /* borrowed */
+    tsp_engine *engine; /* borrowed */
     /* development-mode renewal: dev_ca NULL or renew 0 = never */
     const char *dev_ca;
-    tsp_local_keys *keys;        /* the identities the engine signs with */
-    const uint8_t *measurement;  /* 48 bytes or NULL */
-    long lifetime;               /* seconds a dev certificate is issued for */
+    tsp_local_keys *keys;       /* the identities the engine signs with */
+    const uint8_t *measurement; /* 48 bytes or NULL */
+    long lifetime;              /* seconds a dev certificate is issued for */
     int renew;
     /* state */
     tsp_cert_state last;

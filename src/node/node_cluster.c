@@ -20,7 +20,7 @@ struct node_cluster {
     node_backend be;
     tsp_time_source time;
     node_time *nt;
-    time_probe *probe;     /* loop thread, and be_status under probe_mu */
+    time_probe *probe; /* loop thread, and be_status under probe_mu */
     pthread_mutex_t probe_mu;
     struct event *probe_ev, *fault_start_ev, *fault_end_ev;
     long fault_ms, fault_after_s, fault_for_s; /* test builds: time-offset fault */
@@ -224,8 +224,10 @@ static void on_change(void *arg)
     if (same) return;
     char epoch[16];
     snprintf(epoch, sizeof epoch, "%u", st.epoch);
-    cc_log_kv kv[] = {{"epoch", epoch}, {"epoch_state", lc_epoch_name(st.epoch_state)},
-                      {"availability", lc_availability_name(st.availability)}, {"node_state", lc_node_name(st.node_state)},
+    cc_log_kv kv[] = {{"epoch", epoch},
+                      {"epoch_state", lc_epoch_name(st.epoch_state)},
+                      {"availability", lc_availability_name(st.availability)},
+                      {"node_state", lc_node_name(st.node_state)},
                       {"reason", st.reason}};
     cc_log_event(CC_LOG_INFO, "cctsa-node", kv, st.reason[0] ? 5 : 4, "%s: epoch %u %s, availability %s, node %s",
                  nc->names[0], st.epoch, lc_epoch_name(st.epoch_state), lc_availability_name(st.availability),
@@ -355,7 +357,8 @@ static int be_attest(void *arg, const uint8_t *nonce, size_t nonce_len, attest_e
     cluster_status cs;
     uint8_t binding[ATTEST_BINDING_BYTES];
     cluster_get_status(nc->c, &cs);
-    if (node_attest_binding(nonce, nonce_len, cs.ml_key_id, cs.ec_key_id, mesh_self_key(nc->m), binding) != 0) return -1;
+    if (node_attest_binding(nonce, nonce_len, cs.ml_key_id, cs.ec_key_id, mesh_self_key(nc->m), binding) != 0)
+        return -1;
     return mesh_self_evidence(nc->m, binding, ev);
 }
 
@@ -403,8 +406,10 @@ static int time_fault(node_cluster *nc, struct event_base *base, const char *rul
     if (!bad && fault_param(&s, "after", 0, 86400, &nc->fault_after_s) < 0) bad = 1;
     if (!bad && fault_param(&s, "for", 1, 86400, &nc->fault_for_s) < 0) bad = 1;
     if (bad || *s)
-        return snprintf(err, errlen, "--fault time-offset=MS[:after=S][:for=S] (|MS| <= 3600000, S <= 86400; once)"), -1;
-    if (!(nc->fault_start_ev = evtimer_new(base, on_fault_start, nc)) || !(nc->fault_end_ev = evtimer_new(base, on_fault_end, nc)))
+        return snprintf(err, errlen, "--fault time-offset=MS[:after=S][:for=S] (|MS| <= 3600000, S <= 86400; once)"),
+               -1;
+    if (!(nc->fault_start_ev = evtimer_new(base, on_fault_start, nc)) ||
+        !(nc->fault_end_ev = evtimer_new(base, on_fault_end, nc)))
         return snprintf(err, errlen, "cannot schedule the time fault"), -1;
     nc->fault_pending = 1;
     return 1;
@@ -463,8 +468,12 @@ node_cluster *node_cluster_new(const node_cluster_opts *o, char *err, size_t err
     if (!nc) return snprintf(err, errlen, "out of memory"), NULL;
     pthread_mutex_init(&nc->mu, NULL);
     if (ops_init(nc, o, err, errlen) != 0) return abandon(nc, NULL, 0);
-    mesh_config mc = {.base = o->base, .name = o->name, .listen = o->mesh_listen, .on_frame = on_frame,
-                      .on_peer = on_peer, .arg = nc};
+    mesh_config mc = {.base = o->base,
+                      .name = o->name,
+                      .listen = o->mesh_listen,
+                      .on_frame = on_frame,
+                      .on_peer = on_peer,
+                      .arg = nc};
     if (new_time(nc, o, &mc, err, errlen) != 0) return abandon(nc, NULL, 1);
     nc->names[0] = o->name;
     for (int i = 0; i < MESH_PEERS; i++) {
@@ -479,13 +488,27 @@ node_cluster *node_cluster_new(const node_cluster_opts *o, char *err, size_t err
     nc->attested_at = time(NULL); /* mesh_new verified our own evidence */
     nc->deadline_ms = o->issue_deadline_ms ? o->issue_deadline_ms : 5000;
     nc->last_state = LC_NODE_COUNT;
-    cluster_config cc = {.self_key = mesh_self_key(nc->m), .boot_id = mesh_self_boot_id(nc->m),
-                         .measurement = mesh_self_measurement(nc->m), .send = send_to, .send_arg = nc,
-                         .evidence = evidence, .evidence_arg = nc, .time = nc->time, .dev_ca = o->dev_ca,
-                         .policies = o->policies, .default_profile = o->default_profile, .precision = o->precision,
-                         .workers = o->workers, .on_change = on_change, .change_arg = nc,
-                         .provider = mc.policy.provider, .time_block = node_time_block_encode,
-                         .time_block_arg = nc->nt, .audit = nc->audit, .node_name = node_name, .name_arg = nc};
+    cluster_config cc = {.self_key = mesh_self_key(nc->m),
+                         .boot_id = mesh_self_boot_id(nc->m),
+                         .measurement = mesh_self_measurement(nc->m),
+                         .send = send_to,
+                         .send_arg = nc,
+                         .evidence = evidence,
+                         .evidence_arg = nc,
+                         .time = nc->time,
+                         .dev_ca = o->dev_ca,
+                         .policies = o->policies,
+                         .default_profile = o->default_profile,
+                         .precision = o->precision,
+                         .workers = o->workers,
+                         .on_change = on_change,
+                         .change_arg = nc,
+                         .provider = mc.policy.provider,
+                         .time_block = node_time_block_encode,
+                         .time_block_arg = nc->nt,
+                         .audit = nc->audit,
+                         .node_name = node_name,
+                         .name_arg = nc};
     cluster *c = cluster_new(&cc, err, errlen);
     if (!c) return abandon(nc, NULL, 1);
 #ifdef CCTSA_CLUSTER_FAULTS
@@ -503,9 +526,15 @@ node_cluster *node_cluster_new(const node_cluster_opts *o, char *err, size_t err
     nc->ctl.cluster = c;
     if (nc->audit) nc->head_started = pthread_create(&nc->head_thread, NULL, head_main, nc) == 0;
     cluster_self_update(c, 1, nc->self_time_ok = node_time_ok(nc->nt));
-    nc->be = (node_backend){.issue = be_issue, .status = be_status, .certs = be_certs, .csrs = be_csrs,
-                            .binding = be_binding, .attest = be_attest, .control = be_control,
-                            .install = be_install, .arg = nc};
+    nc->be = (node_backend){.issue = be_issue,
+                            .status = be_status,
+                            .certs = be_certs,
+                            .csrs = be_csrs,
+                            .binding = be_binding,
+                            .attest = be_attest,
+                            .control = be_control,
+                            .install = be_install,
+                            .arg = nc};
     return nc;
 }
 
@@ -527,27 +556,12 @@ void node_cluster_free(node_cluster *nc)
     free(nc);
 }
 
-const node_backend *node_cluster_backend(node_cluster *nc)
-{
-    return &nc->be;
-}
+const node_backend *node_cluster_backend(node_cluster *nc) { return &nc->be; }
 
-const uint8_t *node_cluster_key(node_cluster *nc)
-{
-    return mesh_self_key(nc->m);
-}
+const uint8_t *node_cluster_key(node_cluster *nc) { return mesh_self_key(nc->m); }
 
-const uint8_t *node_cluster_boot_id(node_cluster *nc)
-{
-    return mesh_self_boot_id(nc->m);
-}
+const uint8_t *node_cluster_boot_id(node_cluster *nc) { return mesh_self_boot_id(nc->m); }
 
-const uint8_t *node_cluster_measurement(node_cluster *nc)
-{
-    return mesh_self_measurement(nc->m);
-}
+const uint8_t *node_cluster_measurement(node_cluster *nc) { return mesh_self_measurement(nc->m); }
 
-void node_cluster_arm_faults(node_cluster *nc)
-{
-    mesh_fault_arm(nc->m);
-}
+void node_cluster_arm_faults(node_cluster *nc) { mesh_fault_arm(nc->m); }

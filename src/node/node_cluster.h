@@ -27,11 +27,11 @@ typedef struct {
     tsp_profile default_profile;
     tsp_gentime_precision precision;
     unsigned workers;
-    unsigned issue_deadline_ms;  /* per SIGN (default 5000; less when the gateway waits less) */
-    unsigned time_probe_ms;      /* cross-node time probe period (default TIME_PROBE_PERIOD_NS; tests shorten it) */
+    unsigned issue_deadline_ms; /* per SIGN (default 5000; less when the gateway waits less) */
+    unsigned time_probe_ms;     /* cross-node time probe period (default TIME_PROBE_PERIOD_NS; tests shorten it) */
     const char *faults[MESH_MAX_FAULTS]; /* test builds only: mesh fault rules; "time-offset=..." is the clock's */
     size_t n_faults;
-    const char *cluster_fault;   /* test builds only: cluster_set_fault rule (a lying coordinator) */
+    const char *cluster_fault; /* test builds only: cluster_set_fault rule (a lying coordinator) */
     /* Operations (issue 16): the audit log DIR/<name>.audit (NULL: none), its chain head signed by
      * the group keys every audit_head_s seconds (0: 600); operator commands (CONTROL) are verified
      * against the operator.* keys of the measured configuration. */

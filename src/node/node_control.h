@@ -24,7 +24,10 @@ typedef struct {
     int (*install_certs)(cluster *c, const uint8_t *ec, size_t ec_len, const uint8_t *ml, size_t ml_len, char *why,
                          size_t whylen);
 } node_control_ops;
-#define NODE_CONTROL_CLUSTER_OPS {cluster_retire, cluster_compromised, cluster_renew_certs, cluster_install_certs}
+#define NODE_CONTROL_CLUSTER_OPS                                                                                       \
+    {                                                                                                                  \
+        cluster_retire, cluster_compromised, cluster_renew_certs, cluster_install_certs                                \
+    }
 
 typedef struct {
     const operator_policy *policy; /* from the measured configuration */

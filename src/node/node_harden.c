@@ -21,9 +21,11 @@ int node_harden(char *err, size_t errlen)
         setrlimit(RLIMIT_MEMLOCK, &lock);
     }
     if (getrlimit(RLIMIT_MEMLOCK, &lock) == 0 && lock.rlim_cur != RLIM_INFINITY && lock.rlim_cur < NODE_MEMLOCK_NEED)
-        return snprintf(err, errlen, "RLIMIT_MEMLOCK is %llu bytes; the node needs %u (ulimit -l %u, or "
-                                     "LimitMEMLOCK= in its unit)", (unsigned long long)lock.rlim_cur,
-                        NODE_MEMLOCK_NEED, NODE_MEMLOCK_NEED / 1024), -1;
+        return snprintf(err, errlen,
+                        "RLIMIT_MEMLOCK is %llu bytes; the node needs %u (ulimit -l %u, or "
+                        "LimitMEMLOCK= in its unit)",
+                        (unsigned long long)lock.rlim_cur, NODE_MEMLOCK_NEED, NODE_MEMLOCK_NEED / 1024),
+               -1;
     if (!CRYPTO_secure_malloc_initialized() && CRYPTO_secure_malloc_init(NODE_SECURE_HEAP, 32) != 1)
         return snprintf(err, errlen, "OpenSSL secure heap (%u bytes) cannot be set up", NODE_SECURE_HEAP), -1;
     return 0;

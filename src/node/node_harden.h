@@ -8,8 +8,8 @@
 
 #include <stddef.h>
 
-#define NODE_SECURE_HEAP (256u << 10)  /* OpenSSL secure heap: EC private keys and their BIGNUMs */
-#define NODE_MEMLOCK_NEED (1u << 20)   /* secure heap + dev keys (ML-DSA-65 expanded key ~ 60 KiB) */
+#define NODE_SECURE_HEAP (256u << 10) /* OpenSSL secure heap: EC private keys and their BIGNUMs */
+#define NODE_MEMLOCK_NEED (1u << 20)  /* secure heap + dev keys (ML-DSA-65 expanded key ~ 60 KiB) */
 
 /* 0, or -1 with a message in err (fatal: the node refuses to start). */
 int node_harden(char *err, size_t errlen);

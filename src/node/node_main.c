@@ -15,14 +15,14 @@
 #include <time.h>
 
 #include "asn1/der.h"
+#include "base/base.h"
 #include "node/node_cert.h"
 #include "node/node_cluster.h"
 #include "node/node_harden.h"
 #include "node/node_server.h"
 #include "proto/node_addr.h"
-#include <sys/un.h>
 #include "tsp/tsp_devca.h"
-#include "base/base.h"
+#include <sys/un.h>
 
 #ifdef CCTSA_MESH_FAULTS
 #define CLUSTER_FAULT_USAGE " [--fault RULE ...] [--cluster-fault RULE]"
@@ -168,17 +168,24 @@ static int parse_args(int argc, char **argv, node_opts *o)
     if (!o->listen) return fprintf(stderr, "cctsa-node: --listen ENDPOINT is required\n"), -1;
     if (o->cluster) {
         if (o->dev || o->measurement)
-            return fprintf(stderr, "cctsa-node: --cluster does not take --dev or --measurement (the measurement is attested)\n"), -1;
+            return fprintf(
+                       stderr,
+                       "cctsa-node: --cluster does not take --dev or --measurement (the measurement is attested)\n"),
+                   -1;
         if (!o->co.name || !o->co.config || !o->co.mesh_listen || o->npeers != MESH_PEERS)
             return fprintf(stderr, "cctsa-node: --cluster needs --name, --config, --mesh and four --peer\n"), -1;
         return 0;
     }
     if (o->co.name || o->co.config || o->co.mesh_listen || o->npeers || o->co.n_faults || o->co.cluster_fault ||
         o->co.time_probe_ms || o->co.audit_dir || o->co.audit_head_s)
-        return fprintf(stderr, "cctsa-node: --name, --config, --mesh, --peer, --time-probe-ms, --audit-* and the fault rules need --cluster\n"), -1;
+        return fprintf(stderr, "cctsa-node: --name, --config, --mesh, --peer, --time-probe-ms, --audit-* and the fault "
+                               "rules need --cluster\n"),
+               -1;
     if (o->dev_ca) o->dev = 1;
     if (!o->dev || !o->dev_ca)
-        return fprintf(stderr, "cctsa-node: no signer configured: only development mode (--dev --dev-ca DIR) exists so far\n"), -1;
+        return fprintf(stderr,
+                       "cctsa-node: no signer configured: only development mode (--dev --dev-ca DIR) exists so far\n"),
+               -1;
     if (o->measurement && cc_hex_decode_exact(o->measurement, o->m, sizeof o->m) != 0)
         return fprintf(stderr, "cctsa-node: --measurement takes 96 hex digits\n"), -1;
     return 0;
@@ -195,9 +202,11 @@ static void announce_policies(const node_opts *o)
                o->custom_policy[p] ? "" : " (DEVELOPMENT DEFAULT: configure your own with --policy)");
         unsigned bits = tsp_oid_max_arc_bits(o->policies.oid[p], o->policies.len[p]);
         if (bits > TSP_OID_GO_MAX_BITS)
-            fprintf(stderr, "cctsa-node: warning: the %s policy OID %s has a %u-bit arc; Go's encoding/asn1 "
-                            "(and so every Go RFC 3161 verifier) refuses arcs over %d bits and cannot read these "
-                            "tokens\n", tsp_profile_name((tsp_profile)p), dotted, bits, TSP_OID_GO_MAX_BITS);
+            fprintf(stderr,
+                    "cctsa-node: warning: the %s policy OID %s has a %u-bit arc; Go's encoding/asn1 "
+                    "(and so every Go RFC 3161 verifier) refuses arcs over %d bits and cannot read these "
+                    "tokens\n",
+                    tsp_profile_name((tsp_profile)p), dotted, bits, TSP_OID_GO_MAX_BITS);
     }
 }
 
@@ -253,15 +262,16 @@ static int run_cluster(node_opts *o, tsp_profile dflt, const node_addr *addr)
         event_base_free(base);
         return 1;
     }
-    node_server_config sc = {.backend = node_cluster_backend(nc), .time = tsp_time_source_system(),
-                             .sign_workers = (unsigned)o->workers};
+    node_server_config sc = {
+        .backend = node_cluster_backend(nc), .time = tsp_time_source_system(), .sign_workers = (unsigned)o->workers};
     memcpy(sc.base.node_id, node_cluster_key(nc), sizeof sc.base.node_id);
     memcpy(sc.base.boot_id, node_cluster_boot_id(nc), sizeof sc.base.boot_id);
     sc.base.default_profile = (uint8_t)dflt;
     sc.base.profiles_mask = (1u << TSP_PROFILE_COUNT) - 1;
     node_server *srv = node_server_new(base, lfd, &sc);
     loop_ctx lc = {base, NULL};
-    struct event *sigterm = evsignal_new(base, SIGTERM, on_stop, &lc), *sigint = evsignal_new(base, SIGINT, on_stop, &lc);
+    struct event *sigterm = evsignal_new(base, SIGTERM, on_stop, &lc),
+                 *sigint = evsignal_new(base, SIGINT, on_stop, &lc);
 #ifdef CCTSA_MESH_FAULTS
     struct event *sigusr1 = evsignal_new(base, SIGUSR1, on_arm, nc);
     if (!sigusr1 || evsignal_add(sigusr1, NULL)) return fprintf(stderr, "cctsa-node: cannot set up SIGUSR1\n"), 1;
@@ -317,8 +327,11 @@ int main(int argc, char **argv)
         return 1;
     }
     int have_ec = !!(issued & (1u << X509_ALG_ECDSA_P384)), have_ml = !!(issued & (1u << X509_ALG_MLDSA65));
-    tsp_engine_config ec = {.default_profile = (tsp_profile)dflt, .time = tsp_time_source_system(),
-                            .ec = have_ec ? &keys.ec : NULL, .ml = have_ml ? &keys.ml : NULL, .policies = &o.policies,
+    tsp_engine_config ec = {.default_profile = (tsp_profile)dflt,
+                            .time = tsp_time_source_system(),
+                            .ec = have_ec ? &keys.ec : NULL,
+                            .ml = have_ml ? &keys.ml : NULL,
+                            .policies = &o.policies,
                             .precision = !strcmp(o.precision, "ms") ? TSP_GENTIME_MILLIS : TSP_GENTIME_SECONDS};
     tsp_engine *engine = tsp_engine_new(&ec);
     if (!engine) {
@@ -335,7 +348,10 @@ int main(int argc, char **argv)
         tsp_local_keys_free(&keys);
         return 1;
     }
-    node_server_config sc = {.engine = engine, .keys = &keys, .time = ec.time, .sign_delay_ms = (unsigned)o.delay_ms,
+    node_server_config sc = {.engine = engine,
+                             .keys = &keys,
+                             .time = ec.time,
+                             .sign_delay_ms = (unsigned)o.delay_ms,
                              .sign_workers = (unsigned)o.workers,
                              .measurement = o.measurement ? o.m : NULL};
     if (RAND_bytes(sc.base.node_id, sizeof sc.base.node_id) != 1 ||
@@ -343,14 +359,20 @@ int main(int argc, char **argv)
         return fprintf(stderr, "cctsa-node: RNG failure\n"), 1;
     sc.base.flags = PROTO_STATUS_DEV_KEYS; /* time state, eps and the development-clock flag: per reading */
     sc.base.default_profile = (uint8_t)dflt;
-    sc.base.profiles_mask = (uint8_t)((have_ec ? 1u << TSP_PROFILE_CLASSIC : 0) | (have_ml ? 1u << TSP_PROFILE_PQ : 0) |
-                                      (have_ec && have_ml ? (1u << TSP_PROFILE_HYBRID) | (1u << TSP_PROFILE_COMPAT) : 0));
+    sc.base.profiles_mask =
+        (uint8_t)((have_ec ? 1u << TSP_PROFILE_CLASSIC : 0) | (have_ml ? 1u << TSP_PROFILE_PQ : 0) |
+                  (have_ec && have_ml ? (1u << TSP_PROFILE_HYBRID) | (1u << TSP_PROFILE_COMPAT) : 0));
     node_server *srv = node_server_new(base, lfd, &sc);
-    node_cert_watch watch = {.engine = engine, .dev_ca = o.dev_ca, .keys = &keys,
-                             .measurement = o.measurement ? o.m : NULL, .lifetime = o.cert_seconds,
-                             .renew = !o.no_renew, .last = TSP_CERT_OK};
+    node_cert_watch watch = {.engine = engine,
+                             .dev_ca = o.dev_ca,
+                             .keys = &keys,
+                             .measurement = o.measurement ? o.m : NULL,
+                             .lifetime = o.cert_seconds,
+                             .renew = !o.no_renew,
+                             .last = TSP_CERT_OK};
     loop_ctx lc = {base, &watch};
-    struct event *sigterm = evsignal_new(base, SIGTERM, on_stop, &lc), *sigint = evsignal_new(base, SIGINT, on_stop, &lc);
+    struct event *sigterm = evsignal_new(base, SIGTERM, on_stop, &lc),
+                 *sigint = evsignal_new(base, SIGINT, on_stop, &lc);
     struct event *tick = event_new(base, -1, EV_PERSIST, on_tick, &lc);
     struct timeval second = {1, 0};
     if (!srv || !sigterm || !sigint || !tick || evsignal_add(sigterm, NULL) || evsignal_add(sigint, NULL) ||

@@ -16,19 +16,19 @@
 #include "base/base.h"
 
 #define MAX_CONNS 64
-#define MAX_PENDING 4096             /* delayed answers per connection */
-#define MAX_UNREAD (8u << 20)         /* answers the peer has not read: cut beyond this */
-#define FRAME_SECONDS 1               /* a started frame must complete within this */
+#define MAX_PENDING 4096      /* delayed answers per connection */
+#define MAX_UNREAD (8u << 20) /* answers the peer has not read: cut beyond this */
+#define FRAME_SECONDS 1       /* a started frame must complete within this */
 #define IDLE_SECONDS 60
-#define SIGN_MIN_LEFT_MS 300          /* a SIGN with less of the gateway's deadline left is not started */
+#define SIGN_MIN_LEFT_MS 300 /* a SIGN with less of the gateway's deadline left is not started */
 
 typedef struct conn conn;
 typedef struct sign_job {
     uint64_t conn_id; /* the connection's cid: it may close while the job is signed */
     uint32_t id;
-    uint8_t type;   /* PROTO_SIGN, or PROTO_CONTROL / PROTO_CERT_INSTALL with their body below */
+    uint8_t type; /* PROTO_SIGN, or PROTO_CONTROL / PROTO_CERT_INSTALL with their body below */
     proto_sign_req r;
-    uint8_t *body;  /* CONTROL, CERT_INSTALL: a copy of the request body (parsed on the loop) */
+    uint8_t *body;      /* CONTROL, CERT_INSTALL: a copy of the request body (parsed on the loop) */
     uint64_t queued_ms; /* monotonic, when it was queued for the workers */
     size_t body_len;
     int granted;
@@ -72,10 +72,7 @@ struct node_server {
     unsigned nworkers;
 };
 
-static void log_msg(const char *what, const char *why)
-{
-    cc_log(CC_LOG_WARN, "cctsa-node", "%s: %s", what, why);
-}
+static void log_msg(const char *what, const char *why) { cc_log(CC_LOG_WARN, "cctsa-node", "%s: %s", what, why); }
 
 static void drop_jobs(node_server *s, uint64_t cid);
 
@@ -92,8 +89,10 @@ static void conn_close(conn *c)
     }
     if (c->frame_timer) event_free(c->frame_timer);
     bufferevent_free(c->bev);
-    if (c->prev) c->prev->next = c->next;
-    else s->conns = c->next;
+    if (c->prev)
+        c->prev->next = c->next;
+    else
+        s->conns = c->next;
     if (c->next) c->next->prev = c->prev;
     s->nconns--;
     free(c);
@@ -108,8 +107,7 @@ static void violation(conn *c, const char *why)
 /* Queue bytes to the peer; 0, or -1 if the connection was closed (peer not reading). */
 static int send_bytes(conn *c, const void *p, size_t n)
 {
-    if (bufferevent_write(c->bev, p, n) != 0 ||
-        evbuffer_get_length(bufferevent_get_output(c->bev)) > MAX_UNREAD) {
+    if (bufferevent_write(c->bev, p, n) != 0 || evbuffer_get_length(bufferevent_get_output(c->bev)) > MAX_UNREAD) {
         violation(c, "peer does not read its answers");
         return -1;
     }
@@ -137,8 +135,10 @@ static void delayed_fire(evutil_socket_t fd, short what, void *arg)
     (void)what;
     delayed *d = arg;
     conn *c = d->c;
-    if (d->prev) d->prev->next = d->next;
-    else c->pending = d->next;
+    if (d->prev)
+        d->prev->next = d->next;
+    else
+        c->pending = d->next;
     if (d->next) d->next->prev = d->prev;
     c->npending--;
     uint8_t *f = d->frame;
@@ -202,10 +202,10 @@ static void issue_frame(node_server *s, sign_job *j)
     if (deadline_ms) {
         uint64_t waited = mono_ms() - j->queued_ms;
         if (waited + SIGN_MIN_LEFT_MS > deadline_ms) {
-            proto_sign_resp late = {.outcome = PROTO_UNAVAILABLE, .fail_bit = (uint8_t)TSP_FAIL_SYSTEM_FAILURE,
-                                    .profile = 0xFF};
-            snprintf(late.reason, sizeof late.reason, "waited %llu ms for a signing worker: past the deadline, not signed",
-                     (unsigned long long)waited);
+            proto_sign_resp late = {
+                .outcome = PROTO_UNAVAILABLE, .fail_bit = (uint8_t)TSP_FAIL_SYSTEM_FAILURE, .profile = 0xFF};
+            snprintf(late.reason, sizeof late.reason,
+                     "waited %llu ms for a signing worker: past the deadline, not signed", (unsigned long long)waited);
             if (proto_sign_resp_frame(&late, j->id, &j->frame, &j->frame_len) != 0) j->frame = NULL;
             return;
         }
@@ -217,9 +217,12 @@ static void issue_frame(node_server *s, sign_job *j)
     nonce[1] = r->nonce_len;
     memcpy(nonce + 2, r->nonce, r->nonce_len);
     tsp_issue_req ir = {.path_profile = r->profile == PROTO_PROFILE_DEFAULT ? TSP_PATH_DEFAULT : r->profile,
-                        .policy = r->policy_len ? r->policy : NULL, .policy_len = r->policy_len,
-                        .imprint_tlv = imprint, .imprint_tlv_len = imprint_len,
-                        .nonce_tlv = r->nonce_len ? nonce : NULL, .nonce_tlv_len = r->nonce_len ? 2u + r->nonce_len : 0,
+                        .policy = r->policy_len ? r->policy : NULL,
+                        .policy_len = r->policy_len,
+                        .imprint_tlv = imprint,
+                        .imprint_tlv_len = imprint_len,
+                        .nonce_tlv = r->nonce_len ? nonce : NULL,
+                        .nonce_tlv_len = r->nonce_len ? 2u + r->nonce_len : 0,
                         .cert_req = r->cert_req};
     uint8_t *der = NULL;
     size_t der_len = 0;
@@ -228,7 +231,8 @@ static void issue_frame(node_server *s, sign_job *j)
     const node_backend *be = s->cfg.backend;
     if ((be ? be->issue(be->arg, &ir, deadline_ms, &der, &der_len, &res)
             : tsp_engine_issue(s->cfg.engine, &ir, &der, &der_len, &res)) == 0) {
-        proto_sign_resp out = {.outcome = outcome_of(&res), .fail_bit = res.fail < 0 ? 0 : (uint8_t)res.fail,
+        proto_sign_resp out = {.outcome = outcome_of(&res),
+                               .fail_bit = res.fail < 0 ? 0 : (uint8_t)res.fail,
                                .profile = res.profile < 0 ? 0xFF : (uint8_t)res.profile};
         if (out.outcome == PROTO_GRANTED) {
             out.der = der;
@@ -241,7 +245,8 @@ static void issue_frame(node_server *s, sign_job *j)
     }
     free(der);
     if (err && (j->frame = malloc(PROTO_HEADER_LEN + 2 + PROTO_REASON_MAX)))
-        j->frame_len = proto_error_frame(j->id, PROTO_ERR_INTERNAL, err, j->frame, PROTO_HEADER_LEN + 2 + PROTO_REASON_MAX);
+        j->frame_len =
+            proto_error_frame(j->id, PROTO_ERR_INTERNAL, err, j->frame, PROTO_HEADER_LEN + 2 + PROTO_REASON_MAX);
 }
 
 /* CONTROL or CERT_INSTALL on a worker: the backend decides (it may fsync the audit log, or talk
@@ -256,19 +261,24 @@ static void operator_frame(node_server *s, sign_job *j)
     if (j->type == PROTO_CONTROL) {
         proto_control_req r;
         const char *perr = NULL;
-        if (proto_control_req_parse(j->body, j->body_len, &r, &perr) != 0) snprintf(why, sizeof why, "%s", perr);
-        else if (!be || !be->control) snprintf(why, sizeof why, "operator commands need cluster mode");
-        else ok = be->control(be->arg, &r, why, sizeof why) == 0;
-        j->frame_len = proto_control_resp_frame(j->id, ok ? PROTO_CONTROL_ACCEPTED : PROTO_CONTROL_REFUSED, why,
-                                                j->frame, cap);
+        if (proto_control_req_parse(j->body, j->body_len, &r, &perr) != 0)
+            snprintf(why, sizeof why, "%s", perr);
+        else if (!be || !be->control)
+            snprintf(why, sizeof why, "operator commands need cluster mode");
+        else
+            ok = be->control(be->arg, &r, why, sizeof why) == 0;
+        j->frame_len =
+            proto_control_resp_frame(j->id, ok ? PROTO_CONTROL_ACCEPTED : PROTO_CONTROL_REFUSED, why, j->frame, cap);
         return;
     }
     proto_der_list l;
     const char *perr = NULL;
     if (proto_der_list_parse(j->body, j->body_len, PROTO_CERT_MAX, &l, &perr) != 0 || l.n != 2)
         snprintf(why, sizeof why, "%s", perr ? perr : "CERT_INSTALL takes exactly two certificates");
-    else if (!be || !be->install) snprintf(why, sizeof why, "certificate installation needs cluster mode");
-    else ok = be->install(be->arg, l.der[0], l.len[0], l.der[1], l.len[1], why, sizeof why) == 0;
+    else if (!be || !be->install)
+        snprintf(why, sizeof why, "certificate installation needs cluster mode");
+    else
+        ok = be->install(be->arg, l.der[0], l.len[0], l.der[1], l.len[1], why, sizeof why) == 0;
     proto_install_resp ir = {.accepted = (uint8_t)ok};
     snprintf(ir.reason, sizeof ir.reason, "%s", ok ? "" : why);
     size_t n = proto_install_resp_encode(&ir, j->frame + PROTO_HEADER_LEN);
@@ -286,8 +296,10 @@ static void job_free(sign_job *j)
 static void job_push(sign_job **head, sign_job **tail, sign_job *j)
 {
     j->next = NULL;
-    if (*tail) (*tail)->next = j;
-    else *head = j;
+    if (*tail)
+        (*tail)->next = j;
+    else
+        *head = j;
     *tail = j;
 }
 
@@ -304,8 +316,10 @@ static void drop_jobs(node_server *s, uint64_t cid)
     pthread_mutex_lock(&s->mu);
     sign_job *keep = NULL, *keep_tail = NULL;
     for (sign_job *j; (j = job_pop(&s->todo, &s->todo_tail));) {
-        if (j->conn_id == cid) job_free(j);
-        else job_push(&keep, &keep_tail, j);
+        if (j->conn_id == cid)
+            job_free(j);
+        else
+            job_push(&keep, &keep_tail, j);
     }
     s->todo = keep;
     s->todo_tail = keep_tail;
@@ -324,8 +338,10 @@ static void *sign_worker(void *arg)
             continue;
         }
         pthread_mutex_unlock(&s->mu);
-        if (j->type == PROTO_SIGN) issue_frame(s, j);
-        else operator_frame(s, j);
+        if (j->type == PROTO_SIGN)
+            issue_frame(s, j);
+        else
+            operator_frame(s, j);
         pthread_mutex_lock(&s->mu);
         job_push(&s->done, &s->done_tail, j);
         event_active(s->done_ev, EV_READ, 0);
@@ -345,14 +361,18 @@ static void on_done(evutil_socket_t fd, short what, void *arg)
         sign_job *j = job_pop(&s->done, &s->done_tail);
         pthread_mutex_unlock(&s->mu);
         if (!j) break;
-        if (j->type == PROTO_SIGN && j->granted) s->granted++;
-        else if (j->type == PROTO_SIGN) s->refused++;
+        if (j->type == PROTO_SIGN && j->granted)
+            s->granted++;
+        else if (j->type == PROTO_SIGN)
+            s->refused++;
         conn *c = s->conns;
         while (c && c->cid != j->conn_id) c = c->next;
         if (c && j->frame) {
             c->njobs--;
-            if (j->type == PROTO_SIGN) send_later(c, j->frame, j->frame_len); /* takes the frame */
-            else send_bytes(c, j->frame, j->frame_len), free(j->frame);
+            if (j->type == PROTO_SIGN)
+                send_later(c, j->frame, j->frame_len); /* takes the frame */
+            else
+                send_bytes(c, j->frame, j->frame_len), free(j->frame);
             j->frame = NULL;
         }
         job_free(j);
@@ -401,7 +421,8 @@ static int do_operator(conn *c, uint8_t type, uint32_t id, const uint8_t *body, 
     proto_der_list l;
     int bad = type == PROTO_CONTROL ? proto_control_req_parse(body, len, &cr, &why)
                                     : proto_der_list_parse(body, len, PROTO_CERT_MAX, &l, &why);
-    if (bad == 0 && type == PROTO_CERT_INSTALL && l.n != 2) bad = -1, why = "CERT_INSTALL takes exactly two certificates";
+    if (bad == 0 && type == PROTO_CERT_INSTALL && l.n != 2)
+        bad = -1, why = "CERT_INSTALL takes exactly two certificates";
     if (bad != 0) {
         send_error(c, id, PROTO_ERR_BAD_REQUEST, why ? why : "malformed request");
         violation(c, why ? why : "malformed request");
@@ -446,9 +467,12 @@ static int do_der_pair(conn *c, uint32_t id, uint8_t type,
     if (have && ec) l.der[l.n] = ec, l.len[l.n++] = ec_len;
     if (have && ml) l.der[l.n] = ml, l.len[l.n++] = ml_len;
     int rc;
-    if (type == PROTO_CSRS && !have) rc = send_error(c, id, PROTO_ERR_NOT_AVAILABLE, "no CSRs: no live key epoch");
-    else if (proto_der_list_frame(type | PROTO_RESPONSE, id, &l, &f, &n) != 0) rc = send_error(c, id, PROTO_ERR_INTERNAL, "answer too large");
-    else rc = send_bytes(c, f, n);
+    if (type == PROTO_CSRS && !have)
+        rc = send_error(c, id, PROTO_ERR_NOT_AVAILABLE, "no CSRs: no live key epoch");
+    else if (proto_der_list_frame(type | PROTO_RESPONSE, id, &l, &f, &n) != 0)
+        rc = send_error(c, id, PROTO_ERR_INTERNAL, "answer too large");
+    else
+        rc = send_bytes(c, f, n);
     free(f);
     free(ec);
     free(ml);
@@ -460,10 +484,13 @@ static int do_binding(conn *c, uint32_t id)
     const node_backend *be = c->s->cfg.backend;
     uint8_t *der = NULL;
     size_t len = 0;
-    if (!be || !be->binding) return send_error(c, id, PROTO_ERR_NOT_AVAILABLE, "binding not available before the cluster");
-    if (be->binding(be->arg, &der, &len) != 0) return send_error(c, id, PROTO_ERR_NOT_AVAILABLE, "no binding record: no live key epoch");
-    int rc = len <= proto_max_body(PROTO_BINDING | PROTO_RESPONSE) ? send_frame(c, PROTO_BINDING | PROTO_RESPONSE, id, der, len)
-                                                                   : send_error(c, id, PROTO_ERR_INTERNAL, "binding record too large");
+    if (!be || !be->binding)
+        return send_error(c, id, PROTO_ERR_NOT_AVAILABLE, "binding not available before the cluster");
+    if (be->binding(be->arg, &der, &len) != 0)
+        return send_error(c, id, PROTO_ERR_NOT_AVAILABLE, "no binding record: no live key epoch");
+    int rc = len <= proto_max_body(PROTO_BINDING | PROTO_RESPONSE)
+                 ? send_frame(c, PROTO_BINDING | PROTO_RESPONSE, id, der, len)
+                 : send_error(c, id, PROTO_ERR_INTERNAL, "binding record too large");
     free(der);
     return rc;
 }
@@ -540,8 +567,9 @@ static int do_attest(conn *c, uint32_t id, const uint8_t *nonce, size_t len)
         ok = be->attest && be->attest(be->arg, nonce, len, &ev) == 0;
     } else {
         EVP_MD_CTX *md = EVP_MD_CTX_new();
-        ok = md && EVP_DigestInit_ex(md, EVP_sha512(), NULL) == 1 && EVP_DigestUpdate(md, label, sizeof label - 1) == 1 &&
-             EVP_DigestUpdate(md, nonce, len) == 1 && EVP_DigestFinal_ex(md, binding, &blen) == 1;
+        ok = md && EVP_DigestInit_ex(md, EVP_sha512(), NULL) == 1 &&
+             EVP_DigestUpdate(md, label, sizeof label - 1) == 1 && EVP_DigestUpdate(md, nonce, len) == 1 &&
+             EVP_DigestFinal_ex(md, binding, &blen) == 1;
         EVP_MD_CTX_free(md);
         ok = ok && attest_sim_chip_id("cctsa-node", chip) == 0 &&
              attest_sim_evidence(c->s->cfg.measurement, binding, chip, &ev) == ATTEST_OK;
@@ -574,7 +602,8 @@ static int dispatch(conn *c, const proto_header *h, const uint8_t *body)
     case PROTO_CSRS:
         if (c->s->cfg.backend) return do_der_pair(c, h->id, PROTO_CSRS, c->s->cfg.backend->csrs);
         return send_error(c, h->id, PROTO_ERR_NOT_AVAILABLE, "no CSRs: development keys");
-    case PROTO_CONTROL: case PROTO_CERT_INSTALL: return do_operator(c, h->type, h->id, body, h->body_len);
+    case PROTO_CONTROL:
+    case PROTO_CERT_INSTALL: return do_operator(c, h->type, h->id, body, h->body_len);
     default: violation(c, "unexpected message type"); return -1;
     }
 }
@@ -628,8 +657,10 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
 {
     (void)bev;
     conn *c = arg;
-    if (what & BEV_EVENT_TIMEOUT) violation(c, "idle");
-    else if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) conn_close(c);
+    if (what & BEV_EVENT_TIMEOUT)
+        violation(c, "idle");
+    else if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
+        conn_close(c);
 }
 
 static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int salen, void *arg)
@@ -646,8 +677,10 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
     conn *c = calloc(1, sizeof *c);
     if (!c || !(c->bev = bufferevent_socket_new(s->base, fd, BEV_OPT_CLOSE_ON_FREE)) ||
         !(c->frame_timer = evtimer_new(s->base, frame_timeout, c))) {
-        if (c && c->bev) bufferevent_free(c->bev);
-        else close(fd);
+        if (c && c->bev)
+            bufferevent_free(c->bev);
+        else
+            close(fd);
         free(c);
         return;
     }

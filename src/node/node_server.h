@@ -43,13 +43,13 @@ typedef struct {
 
 typedef struct {
     const node_backend *backend; /* cluster mode (borrowed), or NULL: the local engine below */
-    tsp_engine *engine;     /* borrowed */
-    tsp_local_keys *keys;   /* borrowed: certificates for CERTS */
-    tsp_time_source time;   /* the engine's, for the time state in STATUS */
-    unsigned sign_delay_ms; /* development: answer SIGN this much later (a remote signer's latency) */
-    unsigned sign_workers;  /* threads signing concurrently (the engine is thread-safe) */
-    const uint8_t *measurement; /* 48 bytes for sim ATTEST, or NULL (ATTEST not available) */
-    proto_status base;      /* node id, boot id, flags, profiles, default profile */
+    tsp_engine *engine;          /* borrowed */
+    tsp_local_keys *keys;        /* borrowed: certificates for CERTS */
+    tsp_time_source time;        /* the engine's, for the time state in STATUS */
+    unsigned sign_delay_ms;      /* development: answer SIGN this much later (a remote signer's latency) */
+    unsigned sign_workers;       /* threads signing concurrently (the engine is thread-safe) */
+    const uint8_t *measurement;  /* 48 bytes for sim ATTEST, or NULL (ATTEST not available) */
+    proto_status base;           /* node id, boot id, flags, profiles, default profile */
 } node_server_config;
 
 #define NODE_MAX_SIGN_WORKERS 64

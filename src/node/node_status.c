@@ -40,10 +40,7 @@ static void copy_name(char dst[PROTO_NAME_MAX + 1], const char *src)
     memcpy(dst, src, n + 1);
 }
 
-static uint8_t count5(unsigned v)
-{
-    return (uint8_t)(v > PROTO_CLUSTER_NODES ? PROTO_CLUSTER_NODES : v);
-}
+static uint8_t count5(unsigned v) { return (uint8_t)(v > PROTO_CLUSTER_NODES ? PROTO_CLUSTER_NODES : v); }
 
 static void node_entry(const cluster_node_view *v, int i, const node_status_extra *x, time_t now, proto_cluster_node *o)
 {
@@ -127,7 +124,7 @@ void node_status_from_cluster(const cluster_status *cs, const node_status_extra 
     /* The base fields the gateway routes by: only a share holder coordinates. */
     out->node_state = cs->node_state == LC_NODE_SERVING  ? PROTO_NODE_SERVING
                       : cs->node_state == LC_NODE_FAILED ? PROTO_NODE_FAILED
-                                                          : PROTO_NODE_NO_KEY;
+                                                         : PROTO_NODE_NO_KEY;
     out->quorum_available = lc_availability_signs(cs->availability) ? 1 : 0;
     out->attested = x && x->own_attested_at ? 1 : 0;
     out->not_after = (int64_t)cs->cert_not_after;
@@ -138,18 +135,20 @@ void node_status_from_cluster(const cluster_status *cs, const node_status_extra 
                                                                         : TSP_CERT_OK;
 }
 
-int node_attest_binding(const uint8_t *nonce, size_t nonce_len, const uint8_t ml_key_id[32], const uint8_t ec_key_id[48],
-                        const uint8_t node_key[CLUSTER_KEY_BYTES], uint8_t out[ATTEST_BINDING_BYTES])
+int node_attest_binding(const uint8_t *nonce, size_t nonce_len, const uint8_t ml_key_id[32],
+                        const uint8_t ec_key_id[48], const uint8_t node_key[CLUSTER_KEY_BYTES],
+                        uint8_t out[ATTEST_BINDING_BYTES])
 {
     static const char label[] = "cctsa-node-attest-v2";
     uint8_t n = (uint8_t)nonce_len;
     unsigned len = 0;
     if (nonce_len < PROTO_ATTEST_NONCE_MIN || nonce_len > PROTO_ATTEST_NONCE_MAX) return -1;
     EVP_MD_CTX *md = EVP_MD_CTX_new();
-    int ok = md && EVP_DigestInit_ex(md, EVP_sha512(), NULL) == 1 && EVP_DigestUpdate(md, label, sizeof label - 1) == 1 &&
-             EVP_DigestUpdate(md, &n, 1) == 1 && EVP_DigestUpdate(md, nonce, nonce_len) == 1 &&
-             EVP_DigestUpdate(md, ml_key_id, 32) == 1 && EVP_DigestUpdate(md, ec_key_id, 48) == 1 &&
-             EVP_DigestUpdate(md, node_key, CLUSTER_KEY_BYTES) == 1 && EVP_DigestFinal_ex(md, out, &len) == 1;
+    int ok = md && EVP_DigestInit_ex(md, EVP_sha512(), NULL) == 1 &&
+             EVP_DigestUpdate(md, label, sizeof label - 1) == 1 && EVP_DigestUpdate(md, &n, 1) == 1 &&
+             EVP_DigestUpdate(md, nonce, nonce_len) == 1 && EVP_DigestUpdate(md, ml_key_id, 32) == 1 &&
+             EVP_DigestUpdate(md, ec_key_id, 48) == 1 && EVP_DigestUpdate(md, node_key, CLUSTER_KEY_BYTES) == 1 &&
+             EVP_DigestFinal_ex(md, out, &len) == 1;
     EVP_MD_CTX_free(md);
     return ok && len == ATTEST_BINDING_BYTES ? 0 : -1;
 }

@@ -20,8 +20,8 @@ typedef struct {
     time_t last_sync;                      /* last trusted time sample, 0 never */
     uint64_t time_refusals[PROTO_TIME_REASONS];
     uint64_t attest_failures[PROTO_ATTEST_REASONS];
-    int64_t peer_offset_ns[MESH_PEERS];    /* PROTO_OFFSET_UNKNOWN if not measured */
-    int have_offsets;                      /* 0: every offset unknown (peer_offset_ns ignored) */
+    int64_t peer_offset_ns[MESH_PEERS]; /* PROTO_OFFSET_UNKNOWN if not measured */
+    int have_offsets;                   /* 0: every offset unknown (peer_offset_ns ignored) */
 } node_status_extra;
 
 /* Fill out's cluster block and performance block (mesh traffic from x's peers, ML-DSA attempts)
@@ -36,7 +36,8 @@ void node_status_from_cluster(const cluster_status *cs, const node_status_extra 
  * SHA-512("cctsa-node-attest-v2" || nonce length (1 byte) || nonce || ML-DSA key id (32) ||
  * ECDSA key id (48) || node key (48)): a live report names the epoch's TSA keys and the node's
  * mesh identity. 0, or -1 if the nonce is outside 16..64 bytes. */
-int node_attest_binding(const uint8_t *nonce, size_t nonce_len, const uint8_t ml_key_id[32], const uint8_t ec_key_id[48],
-                        const uint8_t node_key[CLUSTER_KEY_BYTES], uint8_t out[ATTEST_BINDING_BYTES]);
+int node_attest_binding(const uint8_t *nonce, size_t nonce_len, const uint8_t ml_key_id[32],
+                        const uint8_t ec_key_id[48], const uint8_t node_key[CLUSTER_KEY_BYTES],
+                        uint8_t out[ATTEST_BINDING_BYTES]);
 
 #endif

@@ -39,8 +39,9 @@ node_time *node_time_new(const char *config, char *err, size_t errlen)
         free(t);
         return NULL;
     }
-    fprintf(stderr, "cctsa-node: time: %s\n", keys ? "trusted time (NTS engine of the measured configuration)"
-                                                   : "host clock (DEVELOPMENT: no time.* keys, not trusted time)");
+    fprintf(stderr, "cctsa-node: time: %s\n",
+            keys ? "trusted time (NTS engine of the measured configuration)"
+                 : "host clock (DEVELOPMENT: no time.* keys, not trusted time)");
     return t;
 }
 
@@ -51,10 +52,7 @@ void node_time_free(node_time *t)
     free(t);
 }
 
-int node_time_trusted_engine(const node_time *t)
-{
-    return t->tn != NULL;
-}
+int node_time_trusted_engine(const node_time *t) { return t->tn != NULL; }
 
 /* The host clock: eps = E_max (it has no real bound), state SYNCED, or EXCLUDED when excluded and
  * the exclusion is not ignored. */
@@ -88,8 +86,10 @@ static int host_read(void *ctx, tsp_time_reading *r)
     r->utc.tv_nsec = (long)(tr.utc_ns % TIME_NS_PER_S);
     r->eps_ns = (uint64_t)tr.eps_ns;
     r->development = 1;
-    r->state = tr.state == TIME_SYNCED ? TSP_TIME_SYNCED : tr.state == TIME_EXCLUDED ? TSP_TIME_EXCLUDED : TSP_TIME_UNSYNCED;
-    r->reason = tr.state == TIME_SYNCED   ? "host clock (development: not trusted time)"
+    r->state = tr.state == TIME_SYNCED     ? TSP_TIME_SYNCED
+               : tr.state == TIME_EXCLUDED ? TSP_TIME_EXCLUDED
+                                           : TSP_TIME_UNSYNCED;
+    r->reason = tr.state == TIME_SYNCED     ? "host clock (development: not trusted time)"
                 : tr.state == TIME_EXCLUDED ? "host clock excluded by the cluster's cross-node checks"
                                             : "host clock unreadable";
     return rc;
@@ -126,8 +126,10 @@ static void io_set_excluded(void *ctx, int excluded, const char *why)
 {
     node_time *t = ctx;
     fprintf(stderr, "cctsa-node: time: %s%s%s\n", excluded ? "EXCLUDED" : "rejoined", why ? ": " : "", why ? why : "");
-    if (t->tn) time_node_set_excluded(t->tn, excluded, why);
-    else __atomic_store_n(&t->excluded, excluded, __ATOMIC_RELAXED);
+    if (t->tn)
+        time_node_set_excluded(t->tn, excluded, why);
+    else
+        __atomic_store_n(&t->excluded, excluded, __ATOMIC_RELAXED);
 }
 
 static void io_send(void *ctx, int peer, const uint8_t *msg, size_t len)
@@ -136,8 +138,8 @@ static void io_send(void *ctx, int peer, const uint8_t *msg, size_t len)
     t->send(t->send_ctx, peer, msg, len);
 }
 
-void node_time_probe_io(node_time *t, void (*send)(void *ctx, int peer, const uint8_t *msg, size_t len),
-                        void *send_ctx, time_probe_io *io)
+void node_time_probe_io(node_time *t, void (*send)(void *ctx, int peer, const uint8_t *msg, size_t len), void *send_ctx,
+                        time_probe_io *io)
 {
     t->send = send;
     t->send_ctx = send_ctx;
@@ -165,8 +167,10 @@ int node_time_ok(node_time *t)
 void node_time_set_test_offset(node_time *t, int64_t offset_ns)
 {
     fprintf(stderr, "cctsa-node: time: TEST OFFSET %lld ms\n", (long long)(offset_ns / TIME_NS_PER_MS));
-    if (t->tn) time_node_set_test_offset(t->tn, offset_ns);
-    else __atomic_store_n(&t->offset_ns, offset_ns, __ATOMIC_RELAXED);
+    if (t->tn)
+        time_node_set_test_offset(t->tn, offset_ns);
+    else
+        __atomic_store_n(&t->offset_ns, offset_ns, __ATOMIC_RELAXED);
 }
 
 void node_time_status(node_time *t, const uint64_t checks[TIME_PEER_REASONS], node_status_extra *x,
@@ -177,11 +181,12 @@ void node_time_status(node_time *t, const uint64_t checks[TIME_PEER_REASONS], no
         [TIME_REFUSE_UNSYNCED] = PROTO_TREF_NOT_SYNCED, [TIME_REFUSE_HOLDOVER] = PROTO_TREF_HOLDOVER_EXPIRED,
         [TIME_REFUSE_EPS] = PROTO_TREF_ERROR_BOUND,     [TIME_REFUSE_LEAP] = PROTO_TREF_LEAP_SECOND,
         [TIME_REFUSE_EXCLUDED] = PROTO_TREF_NOT_SYNCED, [TIME_REFUSE_CLOCK] = PROTO_TREF_NOT_SYNCED};
-    static const int by_check[TIME_PEER_REASONS] = {
-        [TIME_PEER_OK] = -1, [TIME_PEER_OWN_UNTRUSTED] = PROTO_TREF_NOT_SYNCED,
-        [TIME_PEER_COORD_UNTRUSTED] = PROTO_TREF_COORDINATOR_UNTRUSTED,
-        [TIME_PEER_BAD_BLOCK] = PROTO_TREF_COORDINATOR_UNTRUSTED, [TIME_PEER_TOO_OLD] = PROTO_TREF_GENTIME_WINDOW,
-        [TIME_PEER_TOO_NEW] = PROTO_TREF_GENTIME_WINDOW};
+    static const int by_check[TIME_PEER_REASONS] = {[TIME_PEER_OK] = -1,
+                                                    [TIME_PEER_OWN_UNTRUSTED] = PROTO_TREF_NOT_SYNCED,
+                                                    [TIME_PEER_COORD_UNTRUSTED] = PROTO_TREF_COORDINATOR_UNTRUSTED,
+                                                    [TIME_PEER_BAD_BLOCK] = PROTO_TREF_COORDINATOR_UNTRUSTED,
+                                                    [TIME_PEER_TOO_OLD] = PROTO_TREF_GENTIME_WINDOW,
+                                                    [TIME_PEER_TOO_NEW] = PROTO_TREF_GENTIME_WINDOW};
     tsp_time_source ts = node_time_source(t);
     tsp_time_read(&ts, reading);
     for (int i = 0; i < TIME_PEER_REASONS; i++)

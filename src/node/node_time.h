@@ -26,8 +26,8 @@ int node_time_trusted_engine(const node_time *t); /* 1: NTS engine, 0: developme
 /* The seam for the cluster engine (genTime, participant checks); valid while t lives. */
 tsp_time_source node_time_source(node_time *t);
 /* A time_probe_io: this clock's callbacks, and send(send_ctx, ...) for the messages. */
-void node_time_probe_io(node_time *t, void (*send)(void *ctx, int peer, const uint8_t *msg, size_t len),
-                        void *send_ctx, time_probe_io *io);
+void node_time_probe_io(node_time *t, void (*send)(void *ctx, int peer, const uint8_t *msg, size_t len), void *send_ctx,
+                        time_probe_io *io);
 /* cluster_config.time_block: the block of this node's signing requests. */
 void node_time_block_encode(void *t, uint8_t out[TIME_BLOCK_BYTES]);
 /* Own readiness for cluster_self_update: the seam's reading is SYNCED or HOLDOVER. */

@@ -20,10 +20,7 @@
 
 static const char *const names[] = {"", "retire", "compromised", "renew-cert", "install-certs"};
 
-const char *operator_cmd_name(operator_cmd c)
-{
-    return c > OP_NONE && c <= OP_INSTALL_CERTS ? names[c] : "unknown";
-}
+const char *operator_cmd_name(operator_cmd c) { return c > OP_NONE && c <= OP_INSTALL_CERTS ? names[c] : "unknown"; }
 
 operator_cmd operator_cmd_from_name(const char *name)
 {
@@ -32,10 +29,7 @@ operator_cmd operator_cmd_from_name(const char *name)
     return OP_NONE;
 }
 
-int operator_cmd_four_eyes(operator_cmd c)
-{
-    return c == OP_RETIRE || c == OP_COMPROMISED;
-}
+int operator_cmd_four_eyes(operator_cmd c) { return c == OP_RETIRE || c == OP_COMPROMISED; }
 
 static int failf(char *why, size_t whylen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static int failf(char *why, size_t whylen, const char *fmt, ...)
@@ -111,8 +105,9 @@ size_t operator_body_encode(const operator_command *c, char out[OPERATOR_BODY_MA
     if (c->cmd == OP_NONE || c->cmd > OP_INSTALL_CERTS || c->expires < 0) return 0;
     cc_hex_encode(c->nonce, OPERATOR_NONCE_BYTES, nonce);
     if (c->has_certs) cc_hex_encode(c->certs_hash, OPERATOR_CERTS_HASH_BYTES, certs);
-    int n = snprintf(out, OPERATOR_BODY_MAX + 1, BODY_LABEL "\ncommand=%s\nepoch=%u\nnonce=%s\nexpires=%lld\ncerts=%s\n",
-                     operator_cmd_name(c->cmd), c->epoch, nonce, (long long)c->expires, certs);
+    int n =
+        snprintf(out, OPERATOR_BODY_MAX + 1, BODY_LABEL "\ncommand=%s\nepoch=%u\nnonce=%s\nexpires=%lld\ncerts=%s\n",
+                 operator_cmd_name(c->cmd), c->epoch, nonce, (long long)c->expires, certs);
     return n > 0 && n <= OPERATOR_BODY_MAX ? (size_t)n : 0;
 }
 
@@ -250,7 +245,8 @@ static int add_signature(operator_envelope *e, const x509_signer *s, uint8_t **s
     uint8_t *m = signed_message(e->body, e->body_len, &mlen);
     *sig = malloc(X509_MAX_SIGBYTES);
     *spki = NULL;
-    int rc = m && *sig && e->n < OPERATOR_MAX_SIGS && x509_spki_encode(s->alg, s->pub, s->publen, spki, &spki_len) == 0 &&
+    int rc = m && *sig && e->n < OPERATOR_MAX_SIGS &&
+                     x509_spki_encode(s->alg, s->pub, s->publen, spki, &spki_len) == 0 &&
                      x509_signer_sign(s, m, mlen, *sig, &siglen) == 0
                  ? 0
                  : -1;
@@ -294,10 +290,7 @@ void operator_nonce_cache_init(operator_nonce_cache *nc)
     pthread_mutex_init(&nc->mu, NULL);
 }
 
-void operator_nonce_cache_free(operator_nonce_cache *nc)
-{
-    pthread_mutex_destroy(&nc->mu);
-}
+void operator_nonce_cache_free(operator_nonce_cache *nc) { pthread_mutex_destroy(&nc->mu); }
 
 /* 0 remembered, 1 replayed, -1 full. Expired entries are dropped first. */
 static int nonce_remember(operator_nonce_cache *nc, const uint8_t nonce[OPERATOR_NONCE_BYTES], int64_t expires,
@@ -306,8 +299,10 @@ static int nonce_remember(operator_nonce_cache *nc, const uint8_t nonce[OPERATOR
     int rc = 0;
     pthread_mutex_lock(&nc->mu);
     for (size_t i = 0; i < nc->n;) {
-        if (nc->e[i].expires < now) nc->e[i] = nc->e[--nc->n];
-        else i++;
+        if (nc->e[i].expires < now)
+            nc->e[i] = nc->e[--nc->n];
+        else
+            i++;
     }
     for (size_t i = 0; i < nc->n && rc == 0; i++)
         if (!memcmp(nc->e[i].nonce, nonce, OPERATOR_NONCE_BYTES)) rc = 1;
@@ -340,8 +335,8 @@ static int check_signature(const operator_policy *p, const operator_envelope *e,
 }
 
 int operator_verify(const operator_policy *p, operator_nonce_cache *nc, const uint8_t *env, size_t env_len,
-                    const uint8_t *ec, size_t ec_len, const uint8_t *ml, size_t ml_len, uint32_t live_epoch,
-                    time_t now, operator_verified *out, char *why, size_t whylen)
+                    const uint8_t *ec, size_t ec_len, const uint8_t *ml, size_t ml_len, uint32_t live_epoch, time_t now,
+                    operator_verified *out, char *why, size_t whylen)
 {
     operator_envelope e;
     memset(out, 0, sizeof *out);
@@ -359,10 +354,12 @@ int operator_verify(const operator_policy *p, operator_nonce_cache *nc, const ui
     if (operator_cmd_four_eyes(c->cmd) && e.n < 2)
         return failf(why, whylen, "%s needs two different operators (four-eyes); only %s signed",
                      operator_cmd_name(c->cmd), out->operators);
-    if (c->expires < (int64_t)now) return failf(why, whylen, "expired at %lld (now %lld)", (long long)c->expires, (long long)now);
+    if (c->expires < (int64_t)now)
+        return failf(why, whylen, "expired at %lld (now %lld)", (long long)c->expires, (long long)now);
     if (c->expires - (int64_t)now > p->max_lifetime)
         return failf(why, whylen, "expiry more than %ld s ahead", p->max_lifetime);
-    if (c->epoch != live_epoch) return failf(why, whylen, "command is for epoch %u, the live epoch is %u", c->epoch, live_epoch);
+    if (c->epoch != live_epoch)
+        return failf(why, whylen, "command is for epoch %u, the live epoch is %u", c->epoch, live_epoch);
     if ((c->cmd == OP_INSTALL_CERTS) != c->has_certs || (c->cmd != OP_INSTALL_CERTS && (ec_len || ml_len)))
         return failf(why, whylen, "certificates are carried exactly with install-certs");
     if (c->has_certs) {

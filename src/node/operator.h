@@ -32,8 +32,9 @@
 #define OPERATOR_NAME_MAX 32
 #define OPERATOR_BODY_MAX 512
 #define OPERATOR_MAX_SIGS 2
-#define OPERATOR_SPKI_MAX 2048  /* ML-DSA-65 SPKI is 1974 bytes */
-#define OPERATOR_ENVELOPE_MAX (7 + OPERATOR_BODY_MAX + 1 + OPERATOR_MAX_SIGS * (4 + OPERATOR_SPKI_MAX + X509_MAX_SIGBYTES))
+#define OPERATOR_SPKI_MAX 2048 /* ML-DSA-65 SPKI is 1974 bytes */
+#define OPERATOR_ENVELOPE_MAX                                                                                          \
+    (7 + OPERATOR_BODY_MAX + 1 + OPERATOR_MAX_SIGS * (4 + OPERATOR_SPKI_MAX + X509_MAX_SIGBYTES))
 #define OPERATOR_NONCE_BYTES 16
 #define OPERATOR_CERTS_HASH_BYTES 48
 #define OPERATOR_DEFAULT_LIFETIME 3600
@@ -41,11 +42,15 @@
 #define OPERATOR_NONCE_CACHE 1024
 
 typedef enum {
-    OP_NONE = 0, OP_RETIRE, OP_COMPROMISED, OP_RENEW_CERT, OP_INSTALL_CERTS
+    OP_NONE = 0,
+    OP_RETIRE,
+    OP_COMPROMISED,
+    OP_RENEW_CERT,
+    OP_INSTALL_CERTS
 } operator_cmd;
-const char *operator_cmd_name(operator_cmd c);        /* "retire", ... */
+const char *operator_cmd_name(operator_cmd c);         /* "retire", ... */
 operator_cmd operator_cmd_from_name(const char *name); /* OP_NONE if unknown */
-int operator_cmd_four_eyes(operator_cmd c);           /* 1 for retire and compromised */
+int operator_cmd_four_eyes(operator_cmd c);            /* 1 for retire and compromised */
 
 typedef struct {
     size_t n;
@@ -111,7 +116,7 @@ typedef struct {
  * install-certs (else NULL, 0). On acceptance the nonce is remembered. 0, or -1 with why; out is
  * filled as far as parsing got, for the audit record. */
 int operator_verify(const operator_policy *p, operator_nonce_cache *nc, const uint8_t *env, size_t env_len,
-                    const uint8_t *ec, size_t ec_len, const uint8_t *ml, size_t ml_len, uint32_t live_epoch,
-                    time_t now, operator_verified *out, char *why, size_t whylen);
+                    const uint8_t *ec, size_t ec_len, const uint8_t *ml, size_t ml_len, uint32_t live_epoch, time_t now,
+                    operator_verified *out, char *why, size_t whylen);
 
 #endif

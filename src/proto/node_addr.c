@@ -63,10 +63,7 @@ int node_addr_parse(const char *s, node_addr *a)
     return 0;
 }
 
-int node_addr_socket(const node_addr *a)
-{
-    return socket(a->family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-}
+int node_addr_socket(const node_addr *a) { return socket(a->family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0); }
 
 int node_addr_listen(const node_addr *a)
 {

@@ -19,10 +19,7 @@ void proto_put32(uint8_t *p, uint32_t v)
     p[3] = (uint8_t)v;
 }
 
-static uint64_t get64(const uint8_t *p)
-{
-    return (uint64_t)proto_get32(p) << 32 | proto_get32(p + 4);
-}
+static uint64_t get64(const uint8_t *p) { return (uint64_t)proto_get32(p) << 32 | proto_get32(p + 4); }
 
 static void put64(uint8_t *p, uint64_t v)
 {
@@ -34,13 +31,18 @@ uint32_t proto_max_body(uint8_t type)
 {
     switch (type) {
     case PROTO_SIGN: return 2 + 2 + PROTO_DIGEST_MAX + 1 + PROTO_POLICY_MAX + 1 + PROTO_NONCE_MAX + 2;
-    case PROTO_STATUS: case PROTO_BINDING: case PROTO_CERTS: case PROTO_CSRS: return 0;
+    case PROTO_STATUS:
+    case PROTO_BINDING:
+    case PROTO_CERTS:
+    case PROTO_CSRS: return 0;
     case PROTO_CERT_INSTALL: return 1 + PROTO_DER_LIST_MAX * (4 + PROTO_CERT_MAX);
     case PROTO_ATTEST: return PROTO_ATTEST_NONCE_MAX;
     case PROTO_SIGN | PROTO_RESPONSE: return 4 + PROTO_REASON_MAX + 4 + (256u << 10);
     case PROTO_STATUS | PROTO_RESPONSE: return PROTO_STATUS_MAX_LEN;
-    case PROTO_ATTEST | PROTO_RESPONSE: case PROTO_BINDING | PROTO_RESPONSE: return 72u << 10;
-    case PROTO_CERTS | PROTO_RESPONSE: case PROTO_CSRS | PROTO_RESPONSE: return 128u << 10;
+    case PROTO_ATTEST | PROTO_RESPONSE:
+    case PROTO_BINDING | PROTO_RESPONSE: return 72u << 10;
+    case PROTO_CERTS | PROTO_RESPONSE:
+    case PROTO_CSRS | PROTO_RESPONSE: return 128u << 10;
     case PROTO_CERT_INSTALL | PROTO_RESPONSE: return 2 + PROTO_REASON_MAX;
     case PROTO_CONTROL: return 12 + PROTO_CONTROL_ENVELOPE_MAX + 2 * PROTO_CONTROL_CERT_MAX;
     case PROTO_CONTROL | PROTO_RESPONSE: return 1 + PROTO_REASON_MAX;
@@ -49,10 +51,7 @@ uint32_t proto_max_body(uint8_t type)
     }
 }
 
-static int is_request(uint8_t t)
-{
-    return (t >= PROTO_SIGN && t <= PROTO_CSRS);
-}
+static int is_request(uint8_t t) { return (t >= PROTO_SIGN && t <= PROTO_CSRS); }
 
 static int known_type(uint8_t t, int requests_only)
 {
@@ -77,11 +76,16 @@ int proto_header_parse(const uint8_t in[PROTO_HEADER_LEN], int requests_only, pr
     h->flags = (uint16_t)(in[6] << 8 | in[7]);
     h->id = proto_get32(in + 8);
     h->body_len = proto_get32(in + 12);
-    if (memcmp(in, PROTO_MAGIC, 4) != 0) w = "bad magic";
-    else if (in[4] != PROTO_VERSION) w = "unsupported protocol version";
-    else if (h->flags) w = "non-zero flags";
-    else if (!known_type(h->type, requests_only)) w = "unknown message type";
-    else if (h->body_len > proto_max_body(h->type)) w = "body larger than the type allows";
+    if (memcmp(in, PROTO_MAGIC, 4) != 0)
+        w = "bad magic";
+    else if (in[4] != PROTO_VERSION)
+        w = "unsupported protocol version";
+    else if (h->flags)
+        w = "non-zero flags";
+    else if (!known_type(h->type, requests_only))
+        w = "unknown message type";
+    else if (h->body_len > proto_max_body(h->type))
+        w = "body larger than the type allows";
     if (w && why) *why = w;
     return w ? -1 : 0;
 }
@@ -135,7 +139,8 @@ int proto_imprint_template_of(const uint8_t *imprint_tlv, size_t len, int hash_a
 size_t proto_sign_req_encode(const proto_sign_req *r, uint8_t *out, size_t cap)
 {
     size_t n = 4 + (size_t)r->digest_len + 1 + r->policy_len + 1 + r->nonce_len + 2;
-    if (n > cap || r->digest_len > PROTO_DIGEST_MAX || r->policy_len > PROTO_POLICY_MAX || r->nonce_len > PROTO_NONCE_MAX)
+    if (n > cap || r->digest_len > PROTO_DIGEST_MAX || r->policy_len > PROTO_POLICY_MAX ||
+        r->nonce_len > PROTO_NONCE_MAX)
         return 0;
     size_t i = 0;
     out[i++] = r->profile;
@@ -179,18 +184,27 @@ int proto_sign_req_parse(const uint8_t *b, size_t len, proto_sign_req *r, const 
     size_t i = 3;
     const char *w = NULL;
     memset(r, 0, sizeof *r);
-    if (len < 3) w = "SIGN body truncated";
-    else if ((r->profile = b[0]) >= 4 && r->profile != PROTO_PROFILE_DEFAULT) w = "unknown profile";
-    else if ((r->cert_req = b[1]) > 1) w = "certReq is not 0 or 1";
-    else if ((r->imprint_template = b[2]) >= PROTO_IMPRINT_TEMPLATES) w = "unknown imprint template";
+    if (len < 3)
+        w = "SIGN body truncated";
+    else if ((r->profile = b[0]) >= 4 && r->profile != PROTO_PROFILE_DEFAULT)
+        w = "unknown profile";
+    else if ((r->cert_req = b[1]) > 1)
+        w = "certReq is not 0 or 1";
+    else if ((r->imprint_template = b[2]) >= PROTO_IMPRINT_TEMPLATES)
+        w = "unknown imprint template";
     else if (take_field(b, len, &i, r->digest, &r->digest_len, PROTO_DIGEST_MAX) != 0 ||
              r->digest_len != hash_len[r->imprint_template / 2])
         w = "digest length does not match the hash algorithm";
-    else if (take_field(b, len, &i, r->policy, &r->policy_len, PROTO_POLICY_MAX) != 0) w = "bad policy field";
-    else if (take_field(b, len, &i, r->nonce, &r->nonce_len, PROTO_NONCE_MAX) != 0) w = "bad nonce field";
-    else if (r->nonce_len && !integer_ok(r->nonce, r->nonce_len)) w = "nonce is not a minimal non-negative INTEGER";
-    else if (len - i != 2) w = "SIGN body length mismatch";
-    else r->deadline_ms = (uint16_t)(b[i] << 8 | b[i + 1]);
+    else if (take_field(b, len, &i, r->policy, &r->policy_len, PROTO_POLICY_MAX) != 0)
+        w = "bad policy field";
+    else if (take_field(b, len, &i, r->nonce, &r->nonce_len, PROTO_NONCE_MAX) != 0)
+        w = "bad nonce field";
+    else if (r->nonce_len && !integer_ok(r->nonce, r->nonce_len))
+        w = "nonce is not a minimal non-negative INTEGER";
+    else if (len - i != 2)
+        w = "SIGN body length mismatch";
+    else
+        r->deadline_ms = (uint16_t)(b[i] << 8 | b[i + 1]);
     if (!w && r->policy_len && (r->policy[r->policy_len - 1] & 0x80)) w = "policy OID contents truncated";
     if (w && why) *why = w;
     return w ? -1 : 0;
@@ -231,11 +245,16 @@ int proto_sign_resp_parse(const uint8_t *b, size_t len, proto_sign_resp *r, cons
     const char *w = NULL;
     memset(r, 0, sizeof *r);
     size_t rl = len >= 4 ? b[3] : 0;
-    if (len < 8 || rl > PROTO_REASON_MAX || len - 8 < rl) w = "SIGN result truncated";
-    else if (b[0] > PROTO_UNAVAILABLE) w = "unknown outcome";
-    else if (!printable(b + 4, rl)) w = "reason is not printable ASCII";
-    else if (proto_get32(b + 4 + rl) != len - 8 - rl) w = "SIGN result length mismatch";
-    else if ((b[0] == PROTO_GRANTED) != (len - 8 - rl > 0)) w = "a TimeStampResp comes with, and only with, a grant";
+    if (len < 8 || rl > PROTO_REASON_MAX || len - 8 < rl)
+        w = "SIGN result truncated";
+    else if (b[0] > PROTO_UNAVAILABLE)
+        w = "unknown outcome";
+    else if (!printable(b + 4, rl))
+        w = "reason is not printable ASCII";
+    else if (proto_get32(b + 4 + rl) != len - 8 - rl)
+        w = "SIGN result length mismatch";
+    else if ((b[0] == PROTO_GRANTED) != (len - 8 - rl > 0))
+        w = "a TimeStampResp comes with, and only with, a grant";
     if (w) {
         if (why) *why = w;
         return -1;
@@ -251,14 +270,11 @@ int proto_sign_resp_parse(const uint8_t *b, size_t len, proto_sign_resp *r, cons
 }
 
 /* ---- STATUS: base 96 bytes | cluster block (flag PROTO_STATUS_CLUSTER) | performance block (PROTO_STATUS_PERF) ---- */
-static const char *const time_reasons[PROTO_TIME_REASONS] = {"not_synced", "holdover_expired", "error_bound",
-                                                             "leap_second", "gentime_window", "coordinator_untrusted"};
+static const char *const time_reasons[PROTO_TIME_REASONS] = {
+    "not_synced", "holdover_expired", "error_bound", "leap_second", "gentime_window", "coordinator_untrusted"};
 static const char *const attest_reasons[PROTO_ATTEST_REASONS] = {"measurement", "debug", "chip_id", "evidence"};
 
-const char *proto_time_reason_name(int r)
-{
-    return r >= 0 && r < PROTO_TIME_REASONS ? time_reasons[r] : "unknown";
-}
+const char *proto_time_reason_name(int r) { return r >= 0 && r < PROTO_TIME_REASONS ? time_reasons[r] : "unknown"; }
 
 const char *proto_attest_reason_name(int r)
 {
@@ -267,7 +283,8 @@ const char *proto_attest_reason_name(int r)
 
 static int name_char(uint8_t c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+           c == '-';
 }
 
 /* A text field: len u8 | max bytes (text, then zeros). names: the node-name alphabet. */
@@ -349,8 +366,8 @@ static int cluster_encode(const proto_cluster *c, uint8_t *o)
     o[10] = c->nts_configured;
     o[11] = c->nts_agreeing;
     proto_put32(o + 12, c->presigs);
-    const uint64_t u[7] = {c->dkg_ok, c->dkg_failed, c->dkg_last_ms, c->signed_ok, c->sign_failed, c->sign_retries,
-                           c->participant_refusals};
+    const uint64_t u[7] = {c->dkg_ok,      c->dkg_failed,   c->dkg_last_ms,         c->signed_ok,
+                           c->sign_failed, c->sign_retries, c->participant_refusals};
     for (int i = 0; i < 7; i++) put64(o + 16 + 8 * i, u[i]);
     put64(o + 72, (uint64_t)c->cert_not_after);
     proto_put32(o + 80, c->attest_age_s);
@@ -368,14 +385,16 @@ static int cluster_encode(const proto_cluster *c, uint8_t *o)
 /* The performance block: 0 mesh bytes out | 8 in | 16 frames out | 24 in | 32 attempts sum | 40 buckets. */
 static void perf_encode(const proto_perf *p, uint8_t *o)
 {
-    const uint64_t u[5] = {p->mesh_bytes_out, p->mesh_bytes_in, p->mesh_frames_out, p->mesh_frames_in, p->ml_attempts_sum};
+    const uint64_t u[5] = {p->mesh_bytes_out, p->mesh_bytes_in, p->mesh_frames_out, p->mesh_frames_in,
+                           p->ml_attempts_sum};
     for (int i = 0; i < 5; i++) put64(o + 8 * i, u[i]);
     for (int i = 0; i < PROTO_ML_ATTEMPT_BUCKETS; i++) put64(o + 40 + 8 * i, p->ml_attempts[i]);
 }
 
 static void perf_parse(const uint8_t *b, proto_perf *p)
 {
-    uint64_t *u[5] = {&p->mesh_bytes_out, &p->mesh_bytes_in, &p->mesh_frames_out, &p->mesh_frames_in, &p->ml_attempts_sum};
+    uint64_t *u[5] = {&p->mesh_bytes_out, &p->mesh_bytes_in, &p->mesh_frames_out, &p->mesh_frames_in,
+                      &p->ml_attempts_sum};
     for (int i = 0; i < 5; i++) *u[i] = get64(b + 8 * i);
     for (int i = 0; i < PROTO_ML_ATTEMPT_BUCKETS; i++) p->ml_attempts[i] = get64(b + 40 + 8 * i);
 }
@@ -425,8 +444,8 @@ static const char *cluster_parse(const uint8_t *b, proto_cluster *c)
         c->reachable > PROTO_CLUSTER_NODES || c->alive > PROTO_CLUSTER_NODES || c->nts_agreeing > c->nts_configured)
         return "STATUS cluster field out of range";
     c->presigs = proto_get32(b + 12);
-    uint64_t *u[7] = {&c->dkg_ok, &c->dkg_failed, &c->dkg_last_ms, &c->signed_ok, &c->sign_failed, &c->sign_retries,
-                      &c->participant_refusals};
+    uint64_t *u[7] = {&c->dkg_ok,      &c->dkg_failed,   &c->dkg_last_ms,         &c->signed_ok,
+                      &c->sign_failed, &c->sign_retries, &c->participant_refusals};
     for (int i = 0; i < 7; i++) *u[i] = get64(b + 16 + 8 * i);
     c->cert_not_after = (int64_t)get64(b + 72);
     c->attest_age_s = proto_get32(b + 80);
@@ -450,7 +469,8 @@ int proto_status_parse(const uint8_t *b, size_t len, proto_status *s, const char
     int cluster = len >= PROTO_STATUS_LEN && (b[35] & PROTO_STATUS_CLUSTER);
     int perf = len >= PROTO_STATUS_LEN && (b[35] & PROTO_STATUS_PERF);
     memset(s, 0, sizeof *s);
-    if (perf && !cluster) w = "STATUS performance block without the cluster block";
+    if (perf && !cluster)
+        w = "STATUS performance block without the cluster block";
     else if (len != (size_t)PROTO_STATUS_LEN + (cluster ? PROTO_CLUSTER_LEN : 0) + (perf ? PROTO_PERF_LEN : 0))
         w = "STATUS body has the wrong length";
     else if (b[32] > PROTO_NODE_FAILED || b[33] > 1 || b[34] > PROTO_TIME_EXCLUDED || b[35] > 15 || b[36] > 15 ||
@@ -512,9 +532,12 @@ int proto_der_list_parse(const uint8_t *b, size_t len, size_t item_max, proto_de
     if (len < 1 || b[0] > PROTO_DER_LIST_MAX) w = "DER list count missing or over 2";
     for (unsigned k = 0; !w && k < b[0]; k++) {
         size_t n = len - i >= 4 ? proto_get32(b + i) : SIZE_MAX;
-        if (n == SIZE_MAX || n > len - i - 4) w = "DER list item truncated";
-        else if (n < 2 || n > item_max || b[i + 4] != 0x30) w = "DER list item is not a SEQUENCE within the size limit";
-        else l->der[k] = b + i + 4, l->len[k] = n, i += 4 + n;
+        if (n == SIZE_MAX || n > len - i - 4)
+            w = "DER list item truncated";
+        else if (n < 2 || n > item_max || b[i + 4] != 0x30)
+            w = "DER list item is not a SEQUENCE within the size limit";
+        else
+            l->der[k] = b + i + 4, l->len[k] = n, i += 4 + n;
     }
     if (!w && i != len) w = "DER list has trailing bytes";
     if (w) {
@@ -540,9 +563,12 @@ int proto_install_resp_parse(const uint8_t *b, size_t len, proto_install_resp *r
 {
     const char *w = NULL;
     memset(r, 0, sizeof *r);
-    if (len < 2 || b[0] > 1 || b[1] > PROTO_REASON_MAX || len != 2u + b[1]) w = "CERT_INSTALL result malformed";
-    else if (!printable(b + 2, b[1])) w = "reason is not printable ASCII";
-    else if (!b[0] && !b[1]) w = "a refusal without a reason";
+    if (len < 2 || b[0] > 1 || b[1] > PROTO_REASON_MAX || len != 2u + b[1])
+        w = "CERT_INSTALL result malformed";
+    else if (!printable(b + 2, b[1]))
+        w = "reason is not printable ASCII";
+    else if (!b[0] && !b[1])
+        w = "a refusal without a reason";
     if (w) {
         if (why) *why = w;
         return -1;
@@ -556,7 +582,8 @@ int proto_install_resp_parse(const uint8_t *b, size_t len, proto_install_resp *r
 int proto_attest_resp_parse(const uint8_t *b, size_t len, proto_attest_resp *r, const char **why)
 {
     memset(r, 0, sizeof *r);
-    if (len < PROTO_ATTEST_REPORT_LEN + 4 || proto_get32(b + PROTO_ATTEST_REPORT_LEN) != len - PROTO_ATTEST_REPORT_LEN - 4) {
+    if (len < PROTO_ATTEST_REPORT_LEN + 4 ||
+        proto_get32(b + PROTO_ATTEST_REPORT_LEN) != len - PROTO_ATTEST_REPORT_LEN - 4) {
         if (why) *why = "ATTEST answer length mismatch";
         return -1;
     }

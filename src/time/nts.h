@@ -18,7 +18,7 @@
 #define NTS_KE_MAX_BYTES (16 * 1024) /* a whole NTS-KE response */
 #define NTS_KE_MAX_RECORD 256        /* one record's body */
 #define NTS_MAX_COOKIES 8
-#define NTS_KEY_BYTES 32             /* AEAD_AES_SIV_CMAC_256 */
+#define NTS_KEY_BYTES 32 /* AEAD_AES_SIV_CMAC_256 */
 #define NTS_AEAD_AES_SIV_CMAC_256 15
 #define NTS_UID_BYTES 32
 #define NTS_NONCE_BYTES 16
@@ -51,14 +51,14 @@ typedef struct {
  * cookie, placeholders so the server refills the jar, and the Authenticator over everything before
  * it with an empty plaintext. Returns the length, or 0 if it does not fit in cap. */
 size_t nts_ntp_request(uint8_t *out, size_t cap, const nts_keys *k, const uint8_t uid[NTS_UID_BYTES],
-                       const uint8_t nonce[NTS_NONCE_BYTES], uint64_t xmt, const uint8_t *cookie,
-                       size_t cookie_len, int placeholders);
+                       const uint8_t nonce[NTS_NONCE_BYTES], uint64_t xmt, const uint8_t *cookie, size_t cookie_len,
+                       int placeholders);
 
 typedef struct {
     uint8_t leap, version, mode, stratum;
     int64_t root_delay_ns, root_disp_ns;
-    uint64_t t2, t3;   /* receive and transmit timestamps (NTP format) */
-    int nak;           /* Kiss-o'-Death NTSN with our UID: the server could not use the cookie */
+    uint64_t t2, t3; /* receive and transmit timestamps (NTP format) */
+    int nak;         /* Kiss-o'-Death NTSN with our UID: the server could not use the cookie */
     uint8_t cookies[NTS_MAX_COOKIES][NTS_KE_MAX_RECORD];
     uint16_t cookie_len[NTS_MAX_COOKIES];
     int ncookies;
@@ -69,18 +69,18 @@ typedef struct {
  * it; new cookies come from its plaintext (fields after it are ignored). 0 on success, 1 for an
  * NTS NAK (unauthenticated, nak = 1, only the UID and origin matched), -1 with the reason. */
 CC_MUST_CHECK int nts_ntp_parse(const uint8_t *pkt, size_t len, const nts_keys *k, const uint8_t uid[NTS_UID_BYTES],
-                  uint64_t xmt, nts_ntp_response *out, char *why, size_t whylen);
+                                uint64_t xmt, nts_ntp_response *out, char *why, size_t whylen);
 
 /* NTP timestamp (seconds since 1900 in the era around 2036's wrap) <-> ns since 1970. */
 int64_t nts_ntp_to_unix_ns(uint64_t ts);
 
 /* ---------- a source: one NTS server ---------- */
 typedef struct {
-    char host[256];         /* NTS-KE host name (certificate name, SNI) */
-    int port;               /* NTS-KE port; 0 = 4460 */
-    char ca_file[512];      /* PEM CA roots the server's certificate must chain to */
-    int timeout_ms;         /* per connection / exchange; 0 = 2000 */
-    int64_t rekey_min_ns;   /* minimum spacing of re-keys after the first; 0 = NTS_REKEY_MIN_NS */
+    char host[256];       /* NTS-KE host name (certificate name, SNI) */
+    int port;             /* NTS-KE port; 0 = 4460 */
+    char ca_file[512];    /* PEM CA roots the server's certificate must chain to */
+    int timeout_ms;       /* per connection / exchange; 0 = 2000 */
+    int64_t rekey_min_ns; /* minimum spacing of re-keys after the first; 0 = NTS_REKEY_MIN_NS */
 } nts_source_config;
 
 typedef struct nts_source nts_source;
@@ -90,7 +90,8 @@ void nts_source_free(nts_source *s);
 
 /* One authenticated NTP exchange timed on clock, re-keying first when the jar is empty (not
  * more often than rekey_min_ns). 0 with a sample, or -1 with the reason. */
-CC_MUST_CHECK int nts_source_sample(nts_source *s, time_interval_clock clock, time_sample *out, char *why, size_t whylen);
+CC_MUST_CHECK int nts_source_sample(nts_source *s, time_interval_clock clock, time_sample *out, char *why,
+                                    size_t whylen);
 
 /* Certificates of later NTS-KE exchanges are checked for validity at this UTC time (seconds);
  * 0 (the default) checks no validity dates. The engine's trusted time is used when it has one,
@@ -105,7 +106,7 @@ int nts_poll_round(time_engine *e, nts_source *const *src, int n, time_interval_
                    void (*on_fail)(void *ctx, int source, const char *why), void *ctx, time_sample *last);
 
 /* NTS-KE alone (used by nts_source_sample): certificate dates checked at cert_time_s, or not if 0. */
-CC_MUST_CHECK int nts_ke_exchange(const nts_source_config *cfg, int64_t cert_time_s, nts_keys *keys, nts_ke_result *res, char *why,
-                    size_t whylen);
+CC_MUST_CHECK int nts_ke_exchange(const nts_source_config *cfg, int64_t cert_time_s, nts_keys *keys, nts_ke_result *res,
+                                  char *why, size_t whylen);
 
 #endif

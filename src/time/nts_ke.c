@@ -19,17 +19,14 @@ enum {
 
 size_t nts_ke_request(uint8_t out[16])
 {
-    static const uint8_t req[16] = {0x80, REC_NEXT_PROTO, 0, 2, 0, 0,                        /* NTPv4 */
+    static const uint8_t req[16] = {0x80, REC_NEXT_PROTO, 0, 2, 0, 0,                         /* NTPv4 */
                                     0x80, REC_AEAD,       0, 2, 0, NTS_AEAD_AES_SIV_CMAC_256, /* AES-SIV */
                                     0x80, REC_EOM,        0, 0};
     memcpy(out, req, sizeof req);
     return sizeof req;
 }
 
-static unsigned be16(const uint8_t *p)
-{
-    return (unsigned)p[0] << 8 | p[1];
-}
+static unsigned be16(const uint8_t *p) { return (unsigned)p[0] << 8 | p[1]; }
 
 #define FAIL(...) return time_fmt(why, whylen, __VA_ARGS__), -1
 
@@ -44,7 +41,8 @@ int nts_ke_parse(const uint8_t *buf, size_t len, nts_ke_result *out, char *why, 
         unsigned type = be16(buf + pos), blen = be16(buf + pos + 2);
         int critical = (type & CRITICAL) != 0;
         type &= ~(unsigned)CRITICAL;
-        if (blen > NTS_KE_MAX_RECORD) FAIL("NTS-KE record %u has a %u-byte body (limit %d)", type, blen, NTS_KE_MAX_RECORD);
+        if (blen > NTS_KE_MAX_RECORD)
+            FAIL("NTS-KE record %u has a %u-byte body (limit %d)", type, blen, NTS_KE_MAX_RECORD);
         if (len - pos - 4 < blen) return 1;
         const uint8_t *b = buf + pos + 4;
         pos += 4 + blen;
@@ -60,10 +58,8 @@ int nts_ke_parse(const uint8_t *buf, size_t len, nts_ke_result *out, char *why, 
             if (have_proto++) FAIL("repeated Next Protocol Negotiation record");
             if (blen != 2 || be16(b) != 0) FAIL("server did not select NTPv4");
             break;
-        case REC_ERROR:
-            FAIL("server sent an NTS-KE Error record (code %u)", blen == 2 ? be16(b) : 0xffffu);
-        case REC_WARNING:
-            FAIL("server sent an NTS-KE Warning record (code %u)", blen == 2 ? be16(b) : 0xffffu);
+        case REC_ERROR: FAIL("server sent an NTS-KE Error record (code %u)", blen == 2 ? be16(b) : 0xffffu);
+        case REC_WARNING: FAIL("server sent an NTS-KE Warning record (code %u)", blen == 2 ? be16(b) : 0xffffu);
         case REC_AEAD:
             if (have_aead++) FAIL("repeated AEAD Algorithm Negotiation record");
             if (blen != 2 || be16(b) != NTS_AEAD_AES_SIV_CMAC_256) FAIL("server did not select AEAD_AES_SIV_CMAC_256");

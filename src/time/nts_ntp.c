@@ -7,14 +7,16 @@
 #include "time/nts.h"
 #include "time/time_internal.h"
 
-enum { EF_UID = 0x0104, EF_COOKIE = 0x0204, EF_PLACEHOLDER = 0x0304, EF_AUTH = 0x0404 };
+enum {
+    EF_UID = 0x0104,
+    EF_COOKIE = 0x0204,
+    EF_PLACEHOLDER = 0x0304,
+    EF_AUTH = 0x0404
+};
 #define NTP_HEADER 48
 #define EF_MIN 16 /* RFC 7822 minimum extension field length */
 
-static unsigned be16(const uint8_t *p)
-{
-    return (unsigned)p[0] << 8 | p[1];
-}
+static unsigned be16(const uint8_t *p) { return (unsigned)p[0] << 8 | p[1]; }
 
 static uint64_t be64(const uint8_t *p)
 {
@@ -29,10 +31,7 @@ static int64_t short_to_ns(const uint8_t *p) /* NTP short format, 16.16 seconds 
     return (int64_t)((v * 1000000000ULL) >> 16);
 }
 
-static size_t pad4(size_t n)
-{
-    return (n + 3) & ~(size_t)3;
-}
+static size_t pad4(size_t n) { return (n + 3) & ~(size_t)3; }
 
 int64_t nts_ntp_to_unix_ns(uint64_t ts)
 {
@@ -55,8 +54,8 @@ static size_t put_ef(uint8_t *out, size_t cap, size_t pos, unsigned type, const 
 }
 
 size_t nts_ntp_request(uint8_t *out, size_t cap, const nts_keys *k, const uint8_t uid[NTS_UID_BYTES],
-                       const uint8_t nonce[NTS_NONCE_BYTES], uint64_t xmt, const uint8_t *cookie,
-                       size_t cookie_len, int placeholders)
+                       const uint8_t nonce[NTS_NONCE_BYTES], uint64_t xmt, const uint8_t *cookie, size_t cookie_len,
+                       int placeholders)
 {
     if (cap < NTP_HEADER || !cookie_len || cookie_len > NTS_KE_MAX_RECORD) return 0;
     memset(out, 0, NTP_HEADER);
@@ -112,14 +111,15 @@ static int open_auth(const uint8_t *pkt, size_t ad_len, const uint8_t *body, siz
     return 0;
 }
 
-int nts_ntp_parse(const uint8_t *pkt, size_t len, const nts_keys *k, const uint8_t uid[NTS_UID_BYTES],
-                  uint64_t xmt, nts_ntp_response *out, char *why, size_t whylen)
+int nts_ntp_parse(const uint8_t *pkt, size_t len, const nts_keys *k, const uint8_t uid[NTS_UID_BYTES], uint64_t xmt,
+                  nts_ntp_response *out, char *why, size_t whylen)
 {
     memset(out, 0, sizeof *out);
     if (len < NTP_HEADER) FAIL("NTP response shorter than %d bytes", NTP_HEADER);
     if (len > NTS_NTP_MAX_PACKET) FAIL("NTP response longer than %d bytes", NTS_NTP_MAX_PACKET);
     out->leap = pkt[0] >> 6, out->version = (pkt[0] >> 3) & 7, out->mode = pkt[0] & 7, out->stratum = pkt[1];
-    if (out->version != 4 || out->mode != 4) FAIL("not an NTPv4 server response (version %u mode %u)", out->version, out->mode);
+    if (out->version != 4 || out->mode != 4)
+        FAIL("not an NTPv4 server response (version %u mode %u)", out->version, out->mode);
     if (be64(pkt + 24) != xmt) FAIL("origin timestamp does not match the request (stale or replayed response)");
     int kod_ntsn = out->stratum == 0 && !memcmp(pkt + 12, "NTSN", 4), uid_ok = 0;
     for (size_t pos = NTP_HEADER; pos < len;) {

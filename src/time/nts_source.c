@@ -35,15 +35,9 @@ struct nts_source {
     int64_t cert_time_s; /* when to check certificate validity; 0: not at all (no trusted time yet) */
 };
 
-void nts_source_set_cert_time(nts_source *s, int64_t unix_s)
-{
-    s->cert_time_s = unix_s > 0 ? unix_s : 0;
-}
+void nts_source_set_cert_time(nts_source *s, int64_t unix_s) { s->cert_time_s = unix_s > 0 ? unix_s : 0; }
 
-static int timeout_ms(const nts_source_config *c)
-{
-    return c->timeout_ms > 0 ? c->timeout_ms : 2000;
-}
+static int timeout_ms(const nts_source_config *c) { return c->timeout_ms > 0 ? c->timeout_ms : 2000; }
 
 /* A connected socket with send/receive timeouts, or -1. */
 static int dial(const char *host, int port, int type, int tmo, char *why, size_t whylen)
@@ -74,15 +68,18 @@ static void tls_error(char *why, size_t whylen, const char *what, SSL *ssl)
     unsigned long e = ERR_get_error();
     char buf[160] = "";
     if (e) ERR_error_string_n(e, buf, sizeof buf);
-    if (v != X509_V_OK) time_fmt(why, whylen, "%s: certificate verify failed: %s", what, X509_verify_cert_error_string(v));
-    else time_fmt(why, whylen, "%s: %s", what, e ? buf : "connection failed");
+    if (v != X509_V_OK)
+        time_fmt(why, whylen, "%s: certificate verify failed: %s", what, X509_verify_cert_error_string(v));
+    else
+        time_fmt(why, whylen, "%s: %s", what, e ? buf : "connection failed");
     ERR_clear_error();
 }
 
 static SSL_CTX *ke_ctx(const nts_source_config *cfg, char *why, size_t whylen)
 {
     SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
-    if (!ctx || !SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION) || !SSL_CTX_set_max_proto_version(ctx, TLS1_3_VERSION) ||
+    if (!ctx || !SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION) ||
+        !SSL_CTX_set_max_proto_version(ctx, TLS1_3_VERSION) ||
         SSL_CTX_set_alpn_protos(ctx, (const uint8_t *)ALPN, sizeof ALPN - 1) != 0) {
         tls_error(why, whylen, "NTS-KE TLS setup", NULL);
         SSL_CTX_free(ctx);
@@ -103,11 +100,14 @@ static int ke_session(SSL *ssl, const nts_source_config *cfg, int64_t cert_time_
                       char *why, size_t whylen)
 {
     X509_VERIFY_PARAM *vp = SSL_get0_param(ssl);
-    if (cert_time_s > 0) X509_VERIFY_PARAM_set_time(vp, (time_t)cert_time_s);
-    else X509_VERIFY_PARAM_set_flags(vp, X509_V_FLAG_NO_CHECK_TIME);
+    if (cert_time_s > 0)
+        X509_VERIFY_PARAM_set_time(vp, (time_t)cert_time_s);
+    else
+        X509_VERIFY_PARAM_set_flags(vp, X509_V_FLAG_NO_CHECK_TIME);
     ASN1_OCTET_STRING *ip = a2i_IPADDRESS(cfg->host);
-    int ok = ip ? X509_VERIFY_PARAM_set1_ip(SSL_get0_param(ssl), ASN1_STRING_get0_data(ip), (size_t)ASN1_STRING_length(ip))
-                : SSL_set_tlsext_host_name(ssl, cfg->host) && SSL_set1_host(ssl, cfg->host);
+    int ok =
+        ip ? X509_VERIFY_PARAM_set1_ip(SSL_get0_param(ssl), ASN1_STRING_get0_data(ip), (size_t)ASN1_STRING_length(ip))
+           : SSL_set_tlsext_host_name(ssl, cfg->host) && SSL_set1_host(ssl, cfg->host);
     ASN1_OCTET_STRING_free(ip);
     if (!ok) return tls_error(why, whylen, "NTS-KE host name", ssl), -1;
     if (SSL_connect(ssl) != 1) return tls_error(why, whylen, "NTS-KE handshake", ssl), -1;
@@ -127,7 +127,8 @@ static int ke_session(SSL *ssl, const nts_source_config *cfg, int64_t cert_time_
     while (rc == 1) {
         clock_gettime(CLOCK_MONOTONIC, &t);
         if ((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000 > timeout_ms(cfg)) {
-            time_fmt(why, whylen, "NTS-KE response not complete within %d ms", timeout_ms(cfg)); /* a trickling server */
+            time_fmt(why, whylen, "NTS-KE response not complete within %d ms",
+                     timeout_ms(cfg)); /* a trickling server */
             rc = -1;
             break;
         }
@@ -144,8 +145,10 @@ static int ke_session(SSL *ssl, const nts_source_config *cfg, int64_t cert_time_
     free(buf);
     if (rc != 0) return -1;
     uint8_t ctx_c2s[5] = {0, 0, 0, NTS_AEAD_AES_SIV_CMAC_256, 0}, ctx_s2c[5] = {0, 0, 0, NTS_AEAD_AES_SIV_CMAC_256, 1};
-    if (SSL_export_keying_material(ssl, keys->c2s, NTS_KEY_BYTES, EXPORTER_LABEL, sizeof EXPORTER_LABEL - 1, ctx_c2s, 5, 1) != 1 ||
-        SSL_export_keying_material(ssl, keys->s2c, NTS_KEY_BYTES, EXPORTER_LABEL, sizeof EXPORTER_LABEL - 1, ctx_s2c, 5, 1) != 1)
+    if (SSL_export_keying_material(ssl, keys->c2s, NTS_KEY_BYTES, EXPORTER_LABEL, sizeof EXPORTER_LABEL - 1, ctx_c2s, 5,
+                                   1) != 1 ||
+        SSL_export_keying_material(ssl, keys->s2c, NTS_KEY_BYTES, EXPORTER_LABEL, sizeof EXPORTER_LABEL - 1, ctx_s2c, 5,
+                                   1) != 1)
         return tls_error(why, whylen, "NTS-KE key export", ssl), -1;
     SSL_shutdown(ssl);
     return 0;
@@ -159,8 +162,10 @@ int nts_ke_exchange(const nts_source_config *cfg, int64_t cert_time_s, nts_keys 
     int fd = dial(cfg->host, cfg->port ? cfg->port : NTS_KE_PORT, SOCK_STREAM, timeout_ms(cfg), why, whylen);
     SSL *ssl = fd >= 0 ? SSL_new(ctx) : NULL;
     int rc = -1;
-    if (ssl && SSL_set_fd(ssl, fd) == 1) rc = ke_session(ssl, cfg, cert_time_s, keys, res, why, whylen);
-    else if (fd >= 0) tls_error(why, whylen, "NTS-KE TLS setup", NULL);
+    if (ssl && SSL_set_fd(ssl, fd) == 1)
+        rc = ke_session(ssl, cfg, cert_time_s, keys, res, why, whylen);
+    else if (fd >= 0)
+        tls_error(why, whylen, "NTS-KE TLS setup", NULL);
     SSL_free(ssl);
     if (fd >= 0) close(fd);
     SSL_CTX_free(ctx);
@@ -194,7 +199,8 @@ static int rekey(nts_source *s, int64_t now, char *why, size_t whylen)
 {
     int64_t min = s->cfg.rekey_min_ns > 0 ? s->cfg.rekey_min_ns : NTS_REKEY_MIN_NS;
     if (s->keyed && now - s->last_rekey < min)
-        FAIL("no cookies left and re-keying is rate-limited (next NTS-KE in %.1f s)", (double)(min - (now - s->last_rekey)) / 1e9);
+        FAIL("no cookies left and re-keying is rate-limited (next NTS-KE in %.1f s)",
+             (double)(min - (now - s->last_rekey)) / 1e9);
     s->last_rekey = now, s->ncookies = 0;
     nts_ke_result res;
     if (nts_ke_exchange(&s->cfg, s->cert_time_s, &s->keys, &res, why, whylen) != 0) return -1;
@@ -257,7 +263,8 @@ int nts_source_sample(nts_source *s, time_interval_clock clock, time_sample *out
     if (RAND_bytes(uid, sizeof uid) != 1 || RAND_bytes(nonce, sizeof nonce) != 1 ||
         RAND_bytes((uint8_t *)&xmt, sizeof xmt) != 1)
         FAIL("no randomness");
-    size_t rlen = nts_ntp_request(req, sizeof req, &s->keys, uid, nonce, xmt, cookie, clen, NTS_MAX_COOKIES - 1 - s->ncookies);
+    size_t rlen =
+        nts_ntp_request(req, sizeof req, &s->keys, uid, nonce, xmt, cookie, clen, NTS_MAX_COOKIES - 1 - s->ncookies);
     if (!rlen) FAIL("cannot build the NTP request");
     nts_ntp_response resp;
     int64_t t1, t4;

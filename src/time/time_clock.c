@@ -39,11 +39,12 @@ void time_clock_report_from(const char *clocksource, const char *sev_line, time_
     if (out->hardware_protected)
         time_fmt(out->detail, sizeof out->detail, "SecureTSC active, clocksource tsc");
     else if (!sev_line || !*sev_line)
-        time_fmt(out->detail, sizeof out->detail, "no SEV status from the kernel (not a SEV guest, or unreadable); clocksource %s",
+        time_fmt(out->detail, sizeof out->detail,
+                 "no SEV status from the kernel (not a SEV guest, or unreadable); clocksource %s",
                  out->clocksource[0] ? out->clocksource : "unknown");
     else if (!out->securetsc)
-        time_fmt(out->detail, sizeof out->detail, "%s guest without SecureTSC; clocksource %s", out->sev_snp ? "SEV-SNP" : "SEV",
-                 out->clocksource[0] ? out->clocksource : "unknown");
+        time_fmt(out->detail, sizeof out->detail, "%s guest without SecureTSC; clocksource %s",
+                 out->sev_snp ? "SEV-SNP" : "SEV", out->clocksource[0] ? out->clocksource : "unknown");
     else
         time_fmt(out->detail, sizeof out->detail, "SecureTSC active but clocksource is %s, not tsc",
                  out->clocksource[0] ? out->clocksource : "unknown");

@@ -56,9 +56,12 @@ static int apply(void *ctx, const char *key, const char *val)
         return 0;
     }
     if (!strcmp(key, "time.require_hardware_clock")) {
-        if (!strcmp(val, "true")) c->require_hardware_clock = 1;
-        else if (!strcmp(val, "false")) c->require_hardware_clock = 0;
-        else return -1;
+        if (!strcmp(val, "true"))
+            c->require_hardware_clock = 1;
+        else if (!strcmp(val, "false"))
+            c->require_hardware_clock = 0;
+        else
+            return -1;
         return 0;
     }
     return -2;

@@ -20,8 +20,8 @@ const char *time_state_name(time_state s)
 
 const char *time_refusal_name(time_refusal r)
 {
-    static const char *names[TIME_REFUSE_COUNT] = {"unsynced", "holdover_expired", "eps_too_large",
-                                                   "leap_second", "excluded", "clock_failure"};
+    static const char *names[TIME_REFUSE_COUNT] = {"unsynced",    "holdover_expired", "eps_too_large",
+                                                   "leap_second", "excluded",         "clock_failure"};
     return (unsigned)r < TIME_REFUSE_COUNT ? names[r] : "unknown";
 }
 
@@ -73,10 +73,7 @@ time_engine *time_engine_new(time_interval_clock clock, int n_sources, int max_f
     return e;
 }
 
-void time_engine_free(time_engine *e)
-{
-    free(e);
-}
+void time_engine_free(time_engine *e) { free(e); }
 
 /* Elapsed interval-clock time scaled by the frequency correction (|dm| is bounded by the caller's
  * holdover limit in practice; clamp so the product cannot overflow). */
@@ -228,10 +225,7 @@ void time_engine_set_limits(time_engine *e, int64_t fresh_ns, int64_t holdover_n
     if (fresh_ns > 0 && fresh_ns <= e->holdover_ns) e->fresh_ns = fresh_ns;
 }
 
-void time_engine_set_test_offset(time_engine *e, int64_t offset_ns)
-{
-    e->test_offset_ns = offset_ns;
-}
+void time_engine_set_test_offset(time_engine *e, int64_t offset_ns) { e->test_offset_ns = offset_ns; }
 
 void time_engine_status(time_engine *e, time_status *out)
 {

@@ -43,7 +43,12 @@
 #define TIME_MAX_SOURCES 16
 #define TIME_SOURCE_HISTORY 8 /* samples kept per source for the rate check */
 
-typedef enum { TIME_UNSYNCED = 0, TIME_SYNCED, TIME_HOLDOVER, TIME_EXCLUDED } time_state;
+typedef enum {
+    TIME_UNSYNCED = 0,
+    TIME_SYNCED,
+    TIME_HOLDOVER,
+    TIME_EXCLUDED
+} time_state;
 const char *time_state_name(time_state s);
 
 /* Why a reading was refused; indexes the refusal counters. */
@@ -60,10 +65,10 @@ const char *time_refusal_name(time_refusal r);
 
 /* The engine's answer to "what time is it": what the node's time seam consumes. */
 typedef struct {
-    int64_t utc_ns;    /* UTC, ns since 1970 (no leap seconds); 0 when refused */
-    int64_t eps_ns;    /* the true UTC is within utc_ns +- eps_ns */
+    int64_t utc_ns; /* UTC, ns since 1970 (no leap seconds); 0 when refused */
+    int64_t eps_ns; /* the true UTC is within utc_ns +- eps_ns */
     time_state state;
-    char reason[128];  /* why not SYNCED (empty when SYNCED) */
+    char reason[128]; /* why not SYNCED (empty when SYNCED) */
 } time_reading;
 
 /* The interval clock: monotonic ns. Production uses CLOCK_MONOTONIC_RAW; tests inject their own. */
@@ -76,14 +81,14 @@ time_interval_clock time_clock_monotonic_raw(void);
 /* One measurement of UTC by one source, on the local interval clock. Built by nts_source_sample. */
 #define TIME_SAMPLE_AUTHENTICATED 1u
 typedef struct {
-    int64_t mono_ns;      /* local interval clock at the midpoint of the exchange: (T1 + T4) / 2 */
-    int64_t utc_ns;       /* the source's UTC at that instant: (T2 + T3) / 2 */
-    int64_t rtt_ns;       /* (T4 - T1) - (T3 - T2) */
+    int64_t mono_ns; /* local interval clock at the midpoint of the exchange: (T1 + T4) / 2 */
+    int64_t utc_ns;  /* the source's UTC at that instant: (T2 + T3) / 2 */
+    int64_t rtt_ns;  /* (T4 - T1) - (T3 - T2) */
     int64_t root_delay_ns;
     int64_t root_disp_ns;
-    uint8_t leap;         /* NTP leap indicator: 0 none, 1 insert, 2 delete, 3 unsynchronised */
+    uint8_t leap; /* NTP leap indicator: 0 none, 1 insert, 2 delete, 3 unsynchronised */
     uint8_t stratum;
-    uint32_t flags;       /* TIME_SAMPLE_AUTHENTICATED */
+    uint32_t flags; /* TIME_SAMPLE_AUTHENTICATED */
 } time_sample;
 
 /* Per-sample checks (authenticated, leap != 3, stratum 1..15, RTT, root distance). 0 if the
@@ -103,7 +108,12 @@ CC_MUST_CHECK int time_marzullo(const int64_t *lo, const int64_t *hi, int n, int
 CC_MUST_CHECK int time_peer_gentime_check(const time_reading *own, int64_t peer_gentime_ns, char *why, size_t whylen);
 
 /* Per-source verdict of the last selection. */
-typedef enum { TIME_SRC_NONE = 0, TIME_SRC_REJECTED, TIME_SRC_FALSETICKER, TIME_SRC_TRUECHIMER } time_verdict;
+typedef enum {
+    TIME_SRC_NONE = 0,
+    TIME_SRC_REJECTED,
+    TIME_SRC_FALSETICKER,
+    TIME_SRC_TRUECHIMER
+} time_verdict;
 const char *time_verdict_name(time_verdict v);
 
 typedef struct {
@@ -111,16 +121,16 @@ typedef struct {
     char reason[128];
     int64_t offset_ns; /* last sample's UTC minus the selected estimate at the sample's instant */
     int64_t rtt_ns, lambda_ns;
-    int64_t rate_ppb;  /* the source's rate against the interval clock, if measured, else 0 */
+    int64_t rate_ppb; /* the source's rate against the interval clock, if measured, else 0 */
 } time_source_status;
 
 /* What STATUS, /health and the metrics show. */
 typedef struct {
     time_state state;
     char reason[128];
-    int64_t eps_ns;            /* eps now (0 when never synchronised) */
-    int configured, agreeing;  /* sources configured; agreeing in the last selection */
-    int64_t sync_age_ns;       /* since the last good selection; -1 if none */
+    int64_t eps_ns;           /* eps now (0 when never synchronised) */
+    int configured, agreeing; /* sources configured; agreeing in the last selection */
+    int64_t sync_age_ns;      /* since the last good selection; -1 if none */
     int calibrated;
     int64_t freq_ppb, rho_ppb; /* frequency correction and the current drift bound */
     uint64_t selections, failed_selections;

@@ -9,7 +9,7 @@
 
 typedef struct {
     time_sample latest;
-    int has_latest;      /* 1 sample, -1 failed exchange, 0 nothing since the last selection */
+    int has_latest; /* 1 sample, -1 failed exchange, 0 nothing since the last selection */
     char latest_why[128];
     time_sample hist[TIME_SOURCE_HISTORY]; /* accepted samples, oldest first */
     int nhist;

@@ -166,7 +166,8 @@ void time_node_stop(time_node *t)
 }
 
 /* Static text for the seam (tsp_time_reading.reason must outlive the call). */
-static const char *reason_text(time_state st, const uint64_t before[TIME_REFUSE_COUNT], const uint64_t after[TIME_REFUSE_COUNT])
+static const char *reason_text(time_state st, const uint64_t before[TIME_REFUSE_COUNT],
+                               const uint64_t after[TIME_REFUSE_COUNT])
 {
     static const char *refused[TIME_REFUSE_COUNT] = {
         "trusted time: not synchronised (too few agreeing NTS sources)",
@@ -192,8 +193,10 @@ static int seam_read(void *ctx, tsp_time_reading *r)
     int rc = time_engine_now(t->e, &tr);
     r->reason = reason_text(tr.state, before, t->e->refusals);
     pthread_mutex_unlock(&t->lock);
-    static const tsp_time_state map[] = {[TIME_UNSYNCED] = TSP_TIME_UNSYNCED, [TIME_SYNCED] = TSP_TIME_SYNCED,
-                                         [TIME_HOLDOVER] = TSP_TIME_HOLDOVER, [TIME_EXCLUDED] = TSP_TIME_EXCLUDED};
+    static const tsp_time_state map[] = {[TIME_UNSYNCED] = TSP_TIME_UNSYNCED,
+                                         [TIME_SYNCED] = TSP_TIME_SYNCED,
+                                         [TIME_HOLDOVER] = TSP_TIME_HOLDOVER,
+                                         [TIME_EXCLUDED] = TSP_TIME_EXCLUDED};
     r->state = map[tr.state];
     r->development = 0;
     r->eps_ns = (uint64_t)tr.eps_ns;

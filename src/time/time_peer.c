@@ -23,10 +23,7 @@ static void put64(uint8_t *p, int64_t v)
     put32(p + 4, (uint32_t)v);
 }
 
-static int64_t get64(const uint8_t *p)
-{
-    return (int64_t)((uint64_t)get32(p) << 32 | get32(p + 4));
-}
+static int64_t get64(const uint8_t *p) { return (int64_t)((uint64_t)get32(p) << 32 | get32(p + 4)); }
 
 int time_block_trusted(const time_block *b)
 {
@@ -80,14 +77,19 @@ int time_block_parse(const uint8_t *in, size_t len, time_block *out, char *why, 
     int claims = out->state == TIME_SYNCED || out->state == TIME_HOLDOVER; /* a trusted clock */
     if (claims && (int64_t)out->eps_us * 1000 > TIME_E_MAX_NS)
         FAIL("time block: %s with eps %u us above E_max", time_state_name(out->state), out->eps_us);
-    if (claims && out->sync_age_s == TIME_BLOCK_AGE_NEVER) FAIL("time block: %s without a sync age", time_state_name(out->state));
+    if (claims && out->sync_age_s == TIME_BLOCK_AGE_NEVER)
+        FAIL("time block: %s without a sync age", time_state_name(out->state));
     return 0;
 }
 
 const char *time_peer_verdict_name(time_peer_verdict v)
 {
-    static const char *names[TIME_PEER_REASONS] = {"ok", "own_time_untrusted", "coordinator_time_untrusted",
-                                                   "bad_time_block", "gentime_too_old", "gentime_too_new"};
+    static const char *names[TIME_PEER_REASONS] = {"ok",
+                                                   "own_time_untrusted",
+                                                   "coordinator_time_untrusted",
+                                                   "bad_time_block",
+                                                   "gentime_too_old",
+                                                   "gentime_too_new"};
     return (unsigned)v < TIME_PEER_REASONS ? names[v] : "unknown";
 }
 
@@ -105,8 +107,9 @@ int time_peer_gentime_check(const time_reading *own, int64_t peer_gentime_ns, ch
     time_peer_verdict v = time_peer_window(own, peer_gentime_ns);
     if (v == TIME_PEER_OWN_UNTRUSTED) FAIL("own time not trusted (%s)", time_state_name(own->state));
     if (v != TIME_PEER_OK)
-        FAIL("peer genTime %+.3f s from own time (window -%lld..+%lld ms)", (double)(peer_gentime_ns - own->utc_ns) / 1e9,
-             (long long)(TIME_PEER_BEHIND_NS / TIME_NS_PER_MS), (long long)(TIME_PEER_AHEAD_NS / TIME_NS_PER_MS));
+        FAIL("peer genTime %+.3f s from own time (window -%lld..+%lld ms)",
+             (double)(peer_gentime_ns - own->utc_ns) / 1e9, (long long)(TIME_PEER_BEHIND_NS / TIME_NS_PER_MS),
+             (long long)(TIME_PEER_AHEAD_NS / TIME_NS_PER_MS));
     return 0;
 }
 
@@ -169,15 +172,9 @@ int time_probe_parse(const uint8_t *in, size_t len, time_probe_msg *out, char *w
     return 0;
 }
 
-int64_t time_probe_offset(int64_t t1, int64_t t2, int64_t t3, int64_t t4)
-{
-    return (t2 - t1) / 2 + (t3 - t4) / 2;
-}
+int64_t time_probe_offset(int64_t t1, int64_t t2, int64_t t3, int64_t t4) { return (t2 - t1) / 2 + (t3 - t4) / 2; }
 
-int64_t time_probe_delay(int64_t t1, int64_t t2, int64_t t3, int64_t t4)
-{
-    return (t4 - t1) - (t3 - t2);
-}
+int64_t time_probe_delay(int64_t t1, int64_t t2, int64_t t3, int64_t t4) { return (t4 - t1) - (t3 - t2); }
 
 int time_probe_consistent(int64_t offset, int64_t delay, int64_t eps_self, int64_t eps_peer)
 {

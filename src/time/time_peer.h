@@ -27,10 +27,10 @@
 #define TIME_BLOCK_AGE_NEVER 0xFFFFFFFFu
 
 typedef struct {
-    time_state state;     /* the sender's state as it shows it (EXCLUDED while excluded) */
-    uint32_t eps_us;      /* its own clock's eps when it built the block (also while EXCLUDED) */
-    uint32_t sync_age_s;  /* since its last good NTS selection; TIME_BLOCK_AGE_NEVER if none */
-    uint8_t flags;        /* TIME_BLOCK_* */
+    time_state state;    /* the sender's state as it shows it (EXCLUDED while excluded) */
+    uint32_t eps_us;     /* its own clock's eps when it built the block (also while EXCLUDED) */
+    uint32_t sync_age_s; /* since its last good NTS selection; TIME_BLOCK_AGE_NEVER if none */
+    uint8_t flags;       /* TIME_BLOCK_* */
 } time_block;
 
 /* The block for a reading (and, if st is not NULL, its sync age and calibration). For the node's
@@ -81,7 +81,11 @@ time_peer_verdict time_peer_check(const time_reading *own, const uint8_t *coord_
 #define TIME_PROBE_KIND_PROBE 1
 #define TIME_PROBE_KIND_REPLY 2
 
-typedef enum { TIME_VIEW_UNKNOWN = 0, TIME_VIEW_CONSISTENT = 1, TIME_VIEW_INCONSISTENT = 2 } time_view;
+typedef enum {
+    TIME_VIEW_UNKNOWN = 0,
+    TIME_VIEW_CONSISTENT = 1,
+    TIME_VIEW_INCONSISTENT = 2
+} time_view;
 
 typedef struct {
     uint8_t kind;     /* TIME_PROBE_KIND_* */
@@ -127,17 +131,17 @@ typedef struct {
 } time_probe_io;
 
 typedef struct {
-    time_view mine;        /* our measurement of the peer in the last completed round */
-    time_view theirs;      /* the peer's reported view of us (latest reply) */
+    time_view mine;                      /* our measurement of the peer in the last completed round */
+    time_view theirs;                    /* the peer's reported view of us (latest reply) */
     int64_t offset_ns, delay_ns, eps_ns; /* last measurement */
-    time_state state;      /* the peer's state from its latest block */
-    int time_ok;           /* consistent, trusted and not EXCLUDED: may sign with us */
+    time_state state;                    /* the peer's state from its latest block */
+    int time_ok;                         /* consistent, trusted and not EXCLUDED: may sign with us */
 } time_probe_peer;
 
 typedef struct {
     int excluded;
-    int good_rounds;       /* consecutive consistent rounds while excluded */
-    int inconsistent;      /* peers inconsistent with us in the last round */
+    int good_rounds;  /* consecutive consistent rounds while excluded */
+    int inconsistent; /* peers inconsistent with us in the last round */
     uint64_t rounds, probes_sent, replies, stale_replies, bad_messages;
     time_probe_peer peer[TIME_PROBE_PEERS];
 } time_probe_status;

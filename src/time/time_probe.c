@@ -10,9 +10,9 @@
 
 struct time_probe {
     time_probe_io io;
-    uint64_t seq;                       /* current round's probe number (0: none sent yet) */
-    int sent[TIME_PROBE_PEERS];         /* a PROBE of round seq went to this peer */
-    int answered[TIME_PROBE_PEERS];     /* its REPLY arrived */
+    uint64_t seq;                   /* current round's probe number (0: none sent yet) */
+    int sent[TIME_PROBE_PEERS];     /* a PROBE of round seq went to this peer */
+    int answered[TIME_PROBE_PEERS]; /* its REPLY arrived */
     time_probe_status st;
 };
 
@@ -24,10 +24,7 @@ time_probe *time_probe_new(const time_probe_io *io)
     return p;
 }
 
-void time_probe_free(time_probe *p)
-{
-    free(p);
-}
+void time_probe_free(time_probe *p) { free(p); }
 
 static void update_ok(time_probe_peer *pp)
 {
@@ -44,8 +41,10 @@ static void close_round(time_probe *p)
         time_probe_peer *pp = &st->peer[i];
         if (!p->answered[i]) pp->mine = TIME_VIEW_UNKNOWN, pp->theirs = TIME_VIEW_UNKNOWN;
         update_ok(pp);
-        if (pp->mine == TIME_VIEW_INCONSISTENT || pp->theirs == TIME_VIEW_INCONSISTENT) bad++;
-        else if (pp->mine == TIME_VIEW_CONSISTENT) good++;
+        if (pp->mine == TIME_VIEW_INCONSISTENT || pp->theirs == TIME_VIEW_INCONSISTENT)
+            bad++;
+        else if (pp->mine == TIME_VIEW_CONSISTENT)
+            good++;
     }
     st->inconsistent = bad;
     st->rounds++;
@@ -130,7 +129,7 @@ static int measure(time_probe *p, int peer, const time_probe_msg *in)
     pp->delay_ns = time_probe_delay(in->t1, in->t2, in->t3, r.utc_ns);
     pp->eps_ns = (int64_t)in->block.eps_us * 1000;
     pp->mine = time_probe_consistent(pp->offset_ns, pp->delay_ns, r.eps_ns, pp->eps_ns) ? TIME_VIEW_CONSISTENT
-                                                                                         : TIME_VIEW_INCONSISTENT;
+                                                                                        : TIME_VIEW_INCONSISTENT;
     update_ok(pp);
     return 0;
 }
@@ -157,7 +156,4 @@ int time_probe_peer_ok(const time_probe *p, int peer)
     return peer >= 0 && peer < TIME_PROBE_PEERS && p->st.peer[peer].time_ok;
 }
 
-void time_probe_get_status(const time_probe *p, time_probe_status *out)
-{
-    *out = p->st;
-}
+void time_probe_get_status(const time_probe *p, time_probe_status *out) { *out = p->st; }

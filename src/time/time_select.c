@@ -8,10 +8,7 @@
 
 #include "time/time_internal.h"
 
-int64_t time_sample_lambda(const time_sample *s)
-{
-    return s->rtt_ns / 2 + s->root_delay_ns / 2 + s->root_disp_ns;
-}
+int64_t time_sample_lambda(const time_sample *s) { return s->rtt_ns / 2 + s->root_delay_ns / 2 + s->root_disp_ns; }
 
 int time_sample_check(const time_sample *s, char *why, size_t whylen)
 {
@@ -20,12 +17,16 @@ int time_sample_check(const time_sample *s, char *why, size_t whylen)
     if (s->stratum < 1 || s->stratum > 15) return time_fmt(why, whylen, "stratum %u outside 1..15", s->stratum), -1;
     if (s->rtt_ns < 0)
         return time_fmt(why, whylen, "negative round trip %.6f s (the server's timestamps are inconsistent)",
-                        (double)s->rtt_ns / 1e9), -1;
+                        (double)s->rtt_ns / 1e9),
+               -1;
     if (s->rtt_ns > TIME_MAX_RTT_NS)
         return time_fmt(why, whylen, "round trip %.3f s above %lld ms", (double)s->rtt_ns / 1e9,
-                        (long long)(TIME_MAX_RTT_NS / TIME_NS_PER_MS)), -1;
+                        (long long)(TIME_MAX_RTT_NS / TIME_NS_PER_MS)),
+               -1;
     if (s->root_delay_ns < 0 || s->root_disp_ns < 0 || s->root_delay_ns / 2 + s->root_disp_ns > TIME_MAX_ROOT_DIST_NS)
-        return time_fmt(why, whylen, "root distance above %lld ms", (long long)(TIME_MAX_ROOT_DIST_NS / TIME_NS_PER_MS)), -1;
+        return time_fmt(why, whylen, "root distance above %lld ms",
+                        (long long)(TIME_MAX_ROOT_DIST_NS / TIME_NS_PER_MS)),
+               -1;
     return 0;
 }
 
@@ -46,7 +47,8 @@ int time_marzullo(const int64_t *lo, const int64_t *hi, int n, int64_t *rlo, int
     }
     /* sort by value; at equal values starts first, so touching closed intervals overlap */
     for (int i = 1; i < m; i++)
-        for (int j = i; j > 0 && (ep[j].v < ep[j - 1].v || (ep[j].v == ep[j - 1].v && ep[j].start > ep[j - 1].start)); j--) {
+        for (int j = i; j > 0 && (ep[j].v < ep[j - 1].v || (ep[j].v == ep[j - 1].v && ep[j].start > ep[j - 1].start));
+             j--) {
             endpoint t = ep[j];
             ep[j] = ep[j - 1], ep[j - 1] = t;
         }
@@ -108,8 +110,9 @@ static int rate_check(const time_engine *e, time_source_slot *sl)
     double excess = rate - (double)e->freq_ppb;
     if (excess < 0) excess = -excess;
     if (excess - unc > TIME_RHO_MAX_PPB) {
-        time_fmt(sl->st.reason, sizeof sl->st.reason, "rate %+.0f ppm against the local clock (+-%.0f ppm, limit %d ppm)",
-                 rate / 1000, unc / 1000, TIME_RHO_MAX_PPB / 1000);
+        time_fmt(sl->st.reason, sizeof sl->st.reason,
+                 "rate %+.0f ppm against the local clock (+-%.0f ppm, limit %d ppm)", rate / 1000, unc / 1000,
+                 TIME_RHO_MAX_PPB / 1000);
         return -1;
     }
     return 0;
@@ -121,15 +124,18 @@ static void update_frequency(time_engine *e)
     int n = e->nanchors;
     if (n < 3 || e->hist_mono[n - 1] - e->hist_mono[0] < TIME_CALIBRATE_NS) return;
     double mx = 0, my = 0, sxx = 0, sxy = 0;
-    for (int i = 0; i < n; i++) mx += (double)(e->hist_mono[i] - e->hist_mono[0]), my += (double)(e->hist_utc[i] - e->hist_utc[0]);
+    for (int i = 0; i < n; i++)
+        mx += (double)(e->hist_mono[i] - e->hist_mono[0]), my += (double)(e->hist_utc[i] - e->hist_utc[0]);
     mx /= n, my /= n;
     for (int i = 0; i < n; i++) {
-        double dx = (double)(e->hist_mono[i] - e->hist_mono[0]) - mx, dy = (double)(e->hist_utc[i] - e->hist_utc[0]) - my;
+        double dx = (double)(e->hist_mono[i] - e->hist_mono[0]) - mx,
+               dy = (double)(e->hist_utc[i] - e->hist_utc[0]) - my;
         sxx += dx * dx, sxy += dx * dy;
     }
     double slope = sxy / sxx, maxdev = 0;
     for (int i = 0; i < n; i++) {
-        double dx = (double)(e->hist_mono[i] - e->hist_mono[0]) - mx, dy = (double)(e->hist_utc[i] - e->hist_utc[0]) - my;
+        double dx = (double)(e->hist_mono[i] - e->hist_mono[0]) - mx,
+               dy = (double)(e->hist_utc[i] - e->hist_utc[0]) - my;
         double dev = dy - slope * dx;
         if (dev < 0) dev = -dev;
         if (dev > maxdev) maxdev = dev;

@@ -13,7 +13,7 @@
 
 /* 0 with the body in *resp (malloc'd); -1 with a message in err (connection failure, HTTP status
  * other than 200, wrong content type, oversized or empty body). */
-CC_MUST_CHECK int tsp_http_post(const char *url, const uint8_t *req, size_t len, uint8_t **resp, size_t *resp_len, char *err,
-                  size_t errlen);
+CC_MUST_CHECK int tsp_http_post(const char *url, const uint8_t *req, size_t len, uint8_t **resp, size_t *resp_len,
+                                char *err, size_t errlen);
 
 #endif

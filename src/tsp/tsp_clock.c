@@ -54,17 +54,13 @@ int tsp_issuer_state_init(tsp_issuer_state *st)
     return pthread_mutex_init(&st->lock, NULL) == 0 ? 0 : -1;
 }
 
-void tsp_issuer_state_destroy(tsp_issuer_state *st)
-{
-    pthread_mutex_destroy(&st->lock);
-}
+void tsp_issuer_state_destroy(tsp_issuer_state *st) { pthread_mutex_destroy(&st->lock); }
 
 int tsp_issuer_next(tsp_issuer_state *st, const tsp_time_source *ts, time_t *sec, unsigned *ms,
                     uint8_t serial[TSP_SERIAL_BYTES])
 {
     tsp_time_reading r;
-    if (tsp_time_read(ts, &r) != 0 || (r.state != TSP_TIME_SYNCED && r.state != TSP_TIME_HOLDOVER) ||
-        r.utc.tv_sec < 0)
+    if (tsp_time_read(ts, &r) != 0 || (r.state != TSP_TIME_SYNCED && r.state != TSP_TIME_HOLDOVER) || r.utc.tv_sec < 0)
         return TSP_ISSUE_NO_TIME;
     struct timespec now = r.utc;
     time_t s = now.tv_sec;

@@ -14,7 +14,12 @@
 #include "base/base.h"
 #include <time.h>
 
-typedef enum { TSP_TIME_SYNCED = 0, TSP_TIME_HOLDOVER = 1, TSP_TIME_UNSYNCED = 2, TSP_TIME_EXCLUDED = 3 } tsp_time_state;
+typedef enum {
+    TSP_TIME_SYNCED = 0,
+    TSP_TIME_HOLDOVER = 1,
+    TSP_TIME_UNSYNCED = 2,
+    TSP_TIME_EXCLUDED = 3
+} tsp_time_state;
 
 /* One reading of a time source (the same fields as the trusted-time engine's readings). */
 typedef struct {
@@ -44,7 +49,10 @@ int tsp_time_read(const tsp_time_source *ts, tsp_time_reading *r);
 
 /* genTime precision. Whole seconds is the default: Go's encoding/asn1 refuses fractional
  * seconds in a GeneralizedTime, and with an accuracy of 1 s milliseconds add little. */
-typedef enum { TSP_GENTIME_SECONDS = 0, TSP_GENTIME_MILLIS = 1 } tsp_gentime_precision;
+typedef enum {
+    TSP_GENTIME_SECONDS = 0,
+    TSP_GENTIME_MILLIS = 1
+} tsp_gentime_precision;
 
 #define TSP_SERIAL_PREFIX_BYTES 8
 #define TSP_SERIAL_BYTES 16 /* 8-byte random prefix + 8-byte counter: 127 bits, positive */
@@ -59,7 +67,7 @@ typedef struct {
     tsp_gentime_precision precision; /* TSP_GENTIME_SECONDS after init */
 } tsp_issuer_state;
 
-CC_MUST_CHECK int tsp_issuer_state_init(tsp_issuer_state *st);  /* draws the random prefix; -1 on RNG failure */
+CC_MUST_CHECK int tsp_issuer_state_init(tsp_issuer_state *st); /* draws the random prefix; -1 on RNG failure */
 void tsp_issuer_state_destroy(tsp_issuer_state *st);
 /* Take the next (genTime, serial) pair: genTime is the source time truncated to the state's
  * precision, or the last genTime if the time stepped back by at most eps; *ms is 0 in
@@ -69,6 +77,6 @@ void tsp_issuer_state_destroy(tsp_issuer_state *st);
 #define TSP_ISSUE_NO_TIME 1
 #define TSP_ISSUE_BACKWARDS 2
 CC_MUST_CHECK int tsp_issuer_next(tsp_issuer_state *st, const tsp_time_source *ts, time_t *sec, unsigned *ms,
-                    uint8_t serial[TSP_SERIAL_BYTES]);
+                                  uint8_t serial[TSP_SERIAL_BYTES]);
 
 #endif

@@ -33,17 +33,26 @@ static int certify(const char *dir, int issuer_alg, int alg, const uint8_t *subj
         x509_cert_parse(&root, root_der, root_len) != 0 || x509_keypair_load(&root_key, key_path) != 0 ||
         root_key.alg != issuer_alg || root.key_alg != issuer_alg || root_key.signer.publen != root.pub.len ||
         memcmp(root_key.signer.pub, root.pub.p, root.pub.len)) {
-        snprintf(err, errlen, "dev CA %s: cannot load the %s root, or its key %s does not match its certificate %s", dir,
-                 tag, key_path, cert_path);
+        snprintf(err, errlen, "dev CA %s: cannot load the %s root, or its key %s does not match its certificate %s",
+                 dir, tag, key_path, cert_path);
         goto out;
     }
     if (lifetime < 1) lifetime = (long)TSP_DEVCA_CERT_DAYS * 86400;
     time_t now = time(NULL);
-    x509_cert_template t = {.profile = X509_PROFILE_TSA, .issuer = root.subject.p, .issuer_len = root.subject.len,
-                            .subject = subject, .subject_len = subject_len, .not_before = now - 300,
-                            .not_after = now + (time_t)lifetime, .subject_alg = alg,
-                            .subject_pub = pub, .subject_publen = publen, .issuer_key_id = root.ski.p,
-                            .issuer_key_id_len = root.ski.len, .path_len = -1, .tcbinfo = tcb,
+    x509_cert_template t = {.profile = X509_PROFILE_TSA,
+                            .issuer = root.subject.p,
+                            .issuer_len = root.subject.len,
+                            .subject = subject,
+                            .subject_len = subject_len,
+                            .not_before = now - 300,
+                            .not_after = now + (time_t)lifetime,
+                            .subject_alg = alg,
+                            .subject_pub = pub,
+                            .subject_publen = publen,
+                            .issuer_key_id = root.ski.p,
+                            .issuer_key_id_len = root.ski.len,
+                            .path_len = -1,
+                            .tcbinfo = tcb,
                             .policies = policies && policies->len ? policies->p : NULL,
                             .policies_len = policies ? policies->len : 0};
     if (t.not_after > root.not_after) t.not_after = root.not_after; /* never outlive the root */
@@ -90,8 +99,9 @@ int tsp_devca_certify_csr(const char *dir, const x509_csr *r, int issuer_alg, co
     if (!issuer_alg) issuer_alg = r->key_alg;
     int rc = certify(dir, issuer_alg, r->key_alg, r->subject.p, r->subject.len, r->pub.p, r->pub.len, tcb, &r->policies,
                      lifetime, cert, cert_len, err, errlen);
-    if (rc == 1) snprintf(err, errlen, "dev CA %s: no %s root (run cctsa ca init?)", dir,
-                          issuer_alg == X509_ALG_ECDSA_P384 ? "ECDSA" : "ML-DSA");
+    if (rc == 1)
+        snprintf(err, errlen, "dev CA %s: no %s root (run cctsa ca init?)", dir,
+                 issuer_alg == X509_ALG_ECDSA_P384 ? "ECDSA" : "ML-DSA");
     return rc == 0 ? 0 : -1;
 }
 
@@ -132,7 +142,8 @@ int tsp_devca_issue(const char *dir, tsp_local_keys *k, const uint8_t *measureme
     if (e == 0) *issued |= 1u << X509_ALG_ECDSA_P384;
     if (m == 0) *issued |= 1u << X509_ALG_MLDSA65;
     if (!*issued) {
-        snprintf(err, errlen, "dev CA %s: no root-ecdsa.{key,pem} or root-mldsa.{key,pem} (run cctsa ca init --dir %s)", dir, dir);
+        snprintf(err, errlen, "dev CA %s: no root-ecdsa.{key,pem} or root-mldsa.{key,pem} (run cctsa ca init --dir %s)",
+                 dir, dir);
         return -1;
     }
     return 0;

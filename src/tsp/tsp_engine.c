@@ -44,7 +44,8 @@ static const x509_cert *cert_of(const tsp_engine *e, int i, x509_cert *tmp)
 {
     const tsp_identity *id = identity(e, i);
     if (!id || !id->cert) return NULL;
-    if (id->cert == e->parsed[i].der && id->cert_len == e->parsed[i].len) return e->parsed[i].ok ? &e->parsed[i].c : NULL;
+    if (id->cert == e->parsed[i].der && id->cert_len == e->parsed[i].len)
+        return e->parsed[i].ok ? &e->parsed[i].c : NULL;
     return x509_cert_parse(tmp, id->cert, id->cert_len) == 0 ? tmp : NULL;
 }
 
@@ -64,10 +65,12 @@ tsp_engine *tsp_engine_new(const tsp_engine_config *cfg)
         return NULL;
     }
     e->issuer.precision = cfg->precision == TSP_GENTIME_MILLIS ? TSP_GENTIME_MILLIS : TSP_GENTIME_SECONDS;
-    if (cfg->policies) e->policies = *cfg->policies;
-    else tsp_policies_default(&e->policies);
+    if (cfg->policies)
+        e->policies = *cfg->policies;
+    else
+        tsp_policies_default(&e->policies);
     parse_certs(e);
-    e->cfg.policies = NULL; /* only the copy is used */
+    e->cfg.policies = NULL;                     /* only the copy is used */
     for (int p = 0; p < TSP_PROFILE_COUNT; p++) /* valid, and distinct: a policy names one profile */
         if (e->policies.len[p] > TSP_POLICY_MAX || !der_oid_valid(e->policies.oid[p], e->policies.len[p]) ||
             tsp_policies_find(&e->policies, e->policies.oid[p], e->policies.len[p]) != p) {
@@ -85,10 +88,7 @@ void tsp_engine_free(tsp_engine *e)
     free(e);
 }
 
-static const tsp_identity *identity(const tsp_engine *e, int i)
-{
-    return i == 0 ? e->cfg.ec : e->cfg.ml;
-}
+static const tsp_identity *identity(const tsp_engine *e, int i) { return i == 0 ? e->cfg.ec : e->cfg.ml; }
 
 /* Of the certificates the profile signs with (all configured ones for profile -1), the state at
  * `at`; *st gets the bounds. Unparsable certificates count as expired. */
@@ -109,10 +109,14 @@ static tsp_cert_state cert_state(const tsp_engine *e, int profile, time_t at, ts
         any = 1;
     }
     st->seconds_left = (long long)st->not_after - (long long)at;
-    if (!any) st->state = TSP_CERT_NONE;
-    else if (at < st->not_before) st->state = TSP_CERT_NOT_YET_VALID;
-    else if (at > st->not_after) st->state = TSP_CERT_EXPIRED;
-    else if (st->seconds_left < (long long)TSP_CERT_WARN_DAYS * 86400) st->state = TSP_CERT_EXPIRING;
+    if (!any)
+        st->state = TSP_CERT_NONE;
+    else if (at < st->not_before)
+        st->state = TSP_CERT_NOT_YET_VALID;
+    else if (at > st->not_after)
+        st->state = TSP_CERT_EXPIRED;
+    else if (st->seconds_left < (long long)TSP_CERT_WARN_DAYS * 86400)
+        st->state = TSP_CERT_EXPIRING;
     return st->state;
 }
 
@@ -179,7 +183,8 @@ static int issue(tsp_engine *e, const tsp_issue_req *req, uint8_t **resp, size_t
     res->profile = -1;
     res->unavailable = 0;
     res->kind = TSP_OUTCOME_FINAL;
-    if (profile < 0) return reject(TSP_FAIL_UNACCEPTED_POLICY, "requested policy is not offered here", resp, resp_len, res);
+    if (profile < 0)
+        return reject(TSP_FAIL_UNACCEPTED_POLICY, "requested policy is not offered here", resp, resp_len, res);
     res->profile = profile;
     if (!profile_available(e, (tsp_profile)profile))
         return reject(TSP_FAIL_UNACCEPTED_POLICY, "profile not configured on this TSA", resp, resp_len, res);
@@ -187,7 +192,8 @@ static int issue(tsp_engine *e, const tsp_issue_req *req, uint8_t **resp, size_t
     x509_cert tmp;
     const x509_cert *id = cert_of(e, profile == TSP_PROFILE_PQ ? 1 : 0, &tmp);
     if (!id)
-        return reject_kind(TSP_FAIL_SYSTEM_FAILURE, TSP_OUTCOME_UNAVAILABLE, "TSA certificate unusable", resp, resp_len, res);
+        return reject_kind(TSP_FAIL_SYSTEM_FAILURE, TSP_OUTCOME_UNAVAILABLE, "TSA certificate unusable", resp, resp_len,
+                           res);
 
     for (int attempt = 0;; attempt++) {
         uint8_t serial[TSP_SERIAL_BYTES];
@@ -203,7 +209,8 @@ static int issue(tsp_engine *e, const tsp_issue_req *req, uint8_t **resp, size_t
         tsp_cert_status st;
         switch (cert_state(e, profile, in.gen_sec, &st)) {
         case TSP_CERT_EXPIRED:
-            return reject_kind(TSP_FAIL_SYSTEM_FAILURE, TSP_OUTCOME_UNAVAILABLE, "TSA certificate expired", resp, resp_len, res);
+            return reject_kind(TSP_FAIL_SYSTEM_FAILURE, TSP_OUTCOME_UNAVAILABLE, "TSA certificate expired", resp,
+                               resp_len, res);
         case TSP_CERT_NOT_YET_VALID:
             return reject_kind(TSP_FAIL_SYSTEM_FAILURE, TSP_OUTCOME_UNAVAILABLE, "TSA certificate not yet valid", resp,
                                resp_len, res);
@@ -227,7 +234,8 @@ static int issue(tsp_engine *e, const tsp_issue_req *req, uint8_t **resp, size_t
                                         &token_len) == 0;
         int late = built && ms_since(&t0) > TSP_SIGN_LATE_MS;
         if (!built) {
-            rc = reject_kind(TSP_FAIL_SYSTEM_FAILURE, TSP_OUTCOME_RETRY_ELSEWHERE, "signing failed", resp, resp_len, res);
+            rc = reject_kind(TSP_FAIL_SYSTEM_FAILURE, TSP_OUTCOME_RETRY_ELSEWHERE, "signing failed", resp, resp_len,
+                             res);
         } else if (late && attempt < 2) {
             free(tst);
             free(token);
@@ -247,8 +255,8 @@ static int issue(tsp_engine *e, const tsp_issue_req *req, uint8_t **resp, size_t
     }
 }
 
-static int respond(tsp_engine *e, const uint8_t *reqder, size_t len, int path_profile, uint8_t **resp,
-                   size_t *resp_len, tsp_engine_result *res)
+static int respond(tsp_engine *e, const uint8_t *reqder, size_t len, int path_profile, uint8_t **resp, size_t *resp_len,
+                   tsp_engine_result *res)
 {
     tsp_req req;
     tsp_fail fail;
@@ -257,9 +265,14 @@ static int respond(tsp_engine *e, const uint8_t *reqder, size_t len, int path_pr
     res->unavailable = 0;
     res->kind = TSP_OUTCOME_FINAL;
     if (tsp_req_parse(reqder, len, &req, &fail, &why) != 0) return reject(fail, why, resp, resp_len, res);
-    tsp_issue_req ir = {.path_profile = path_profile, .policy = req.policy, .policy_len = req.policy_len,
-                        .imprint_tlv = req.imprint_tlv, .imprint_tlv_len = req.imprint_tlv_len,
-                        .nonce_tlv = req.nonce_tlv, .nonce_tlv_len = req.nonce_tlv_len, .cert_req = req.cert_req};
+    tsp_issue_req ir = {.path_profile = path_profile,
+                        .policy = req.policy,
+                        .policy_len = req.policy_len,
+                        .imprint_tlv = req.imprint_tlv,
+                        .imprint_tlv_len = req.imprint_tlv_len,
+                        .nonce_tlv = req.nonce_tlv,
+                        .nonce_tlv_len = req.nonce_tlv_len,
+                        .cert_req = req.cert_req};
     return issue(e, &ir, resp, resp_len, res);
 }
 

@@ -23,9 +23,9 @@
 typedef struct {
     tsp_profile default_profile; /* for /tsa and requests without reqPolicy */
     tsp_time_source time;
-    const tsp_identity *ec; /* ECDSA P-384 signer with certificate (borrowed), or NULL */
-    const tsp_identity *ml; /* ML-DSA-65 signer with certificate (borrowed), or NULL */
-    const tsp_policies *policies; /* policy OID per profile (copied), NULL: the development defaults */
+    const tsp_identity *ec;          /* ECDSA P-384 signer with certificate (borrowed), or NULL */
+    const tsp_identity *ml;          /* ML-DSA-65 signer with certificate (borrowed), or NULL */
+    const tsp_policies *policies;    /* policy OID per profile (copied), NULL: the development defaults */
     tsp_gentime_precision precision; /* genTime: whole seconds (default) or milliseconds */
 } tsp_engine_config;
 
@@ -33,12 +33,12 @@ typedef struct tsp_engine tsp_engine;
 
 /* The fields of a validated request, as a node receives them (it never parses the request DER). */
 typedef struct {
-    int path_profile;           /* tsp_profile or TSP_PATH_DEFAULT */
-    const uint8_t *policy;      /* reqPolicy OID contents, NULL if absent */
+    int path_profile;      /* tsp_profile or TSP_PATH_DEFAULT */
+    const uint8_t *policy; /* reqPolicy OID contents, NULL if absent */
     size_t policy_len;
     const uint8_t *imprint_tlv; /* MessageImprint DER, copied into TSTInfo */
     size_t imprint_tlv_len;
-    const uint8_t *nonce_tlv;   /* nonce INTEGER DER, NULL if absent */
+    const uint8_t *nonce_tlv; /* nonce INTEGER DER, NULL if absent */
     size_t nonce_tlv_len;
     int cert_req;
 } tsp_issue_req;
@@ -51,12 +51,13 @@ void tsp_engine_free(tsp_engine *e);
 /* Answer one request. path_profile is a tsp_profile or TSP_PATH_DEFAULT. Returns 0 with a
  * response (granted or rejection) in *resp (malloc'd); -1 only if no response could be encoded. */
 CC_MUST_CHECK int tsp_engine_respond(tsp_engine *e, const uint8_t *req, size_t len, int path_profile, uint8_t **resp,
-                       size_t *resp_len, tsp_engine_result *res);
+                                     size_t *resp_len, tsp_engine_result *res);
 
 /* Issue a token for already validated fields (the node's entry point); same contract as
  * tsp_engine_respond. A token whose signing finished more than TSP_SIGN_LATE_MS after its time
  * reading is discarded and issued again (twice at most, then a retry-elsewhere refusal). */
-CC_MUST_CHECK int tsp_engine_issue(tsp_engine *e, const tsp_issue_req *r, uint8_t **resp, size_t *resp_len, tsp_engine_result *res);
+CC_MUST_CHECK int tsp_engine_issue(tsp_engine *e, const tsp_issue_req *r, uint8_t **resp, size_t *resp_len,
+                                   tsp_engine_result *res);
 /* The policy OID contents of a profile (points into the engine). */
 const uint8_t *tsp_engine_policy(tsp_engine *e, tsp_profile p, size_t *len);
 

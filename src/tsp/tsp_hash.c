@@ -31,8 +31,7 @@ int tsp_hash_from_oid(const uint8_t *oid, size_t n)
 
 int tsp_hash_oid_is_weak(const uint8_t *oid, size_t n)
 {
-    return (n == sizeof oid_sha1 && !memcmp(oid, oid_sha1, n)) ||
-           (n == sizeof oid_md5 && !memcmp(oid, oid_md5, n)) ||
+    return (n == sizeof oid_sha1 && !memcmp(oid, oid_sha1, n)) || (n == sizeof oid_md5 && !memcmp(oid, oid_md5, n)) ||
            (n == sizeof oid_sha224 && !memcmp(oid, oid_sha224, n));
 }
 
@@ -43,10 +42,7 @@ int tsp_hash_from_name(const char *name)
     return -1;
 }
 
-const char *tsp_hash_name(tsp_hash_alg alg)
-{
-    return (unsigned)alg < TSP_HASH_COUNT ? hashes[alg].name : "?";
-}
+const char *tsp_hash_name(tsp_hash_alg alg) { return (unsigned)alg < TSP_HASH_COUNT ? hashes[alg].name : "?"; }
 
 const uint8_t *tsp_hash_oid(tsp_hash_alg alg, size_t *n)
 {
@@ -54,10 +50,7 @@ const uint8_t *tsp_hash_oid(tsp_hash_alg alg, size_t *n)
     return hashes[alg].oid;
 }
 
-size_t tsp_hash_len(tsp_hash_alg alg)
-{
-    return (unsigned)alg < TSP_HASH_COUNT ? hashes[alg].len : 0;
-}
+size_t tsp_hash_len(tsp_hash_alg alg) { return (unsigned)alg < TSP_HASH_COUNT ? hashes[alg].len : 0; }
 
 int tsp_hash(tsp_hash_alg alg, const uint8_t *in, size_t len, uint8_t *out)
 {

@@ -40,7 +40,10 @@ int tsp_local_keys_set_cert(tsp_local_keys *k, int alg, const uint8_t *cert, siz
     *slot = copy;
     id->cert = copy;
     id->cert_len = len;
-    if (alg == X509_ALG_ECDSA_P384) k->ec_cert_len = len; else k->ml_cert_len = len;
+    if (alg == X509_ALG_ECDSA_P384)
+        k->ec_cert_len = len;
+    else
+        k->ml_cert_len = len;
     return 0;
 }
 

@@ -8,10 +8,10 @@
 #include "asn1/der.h"
 #include "asn1/oids.h"
 
-#define BAD(text)      \
-    do {               \
-        *why = (text); \
-        return -1;     \
+#define BAD(text)                                                                                                      \
+    do {                                                                                                               \
+        *why = (text);                                                                                                 \
+        return -1;                                                                                                     \
     } while (0)
 
 static tsp_span span_of(const der_elem *e)
@@ -67,7 +67,8 @@ int tsp_parse_signer_info(const uint8_t *tlv, size_t len, tsp_signer_info *si, i
     uint64_t version;
     memset(si, 0, sizeof *si);
     der_reader_init(&top, tlv, len);
-    if (der_read(&top, &e) != DER_OK || e.tag != DER_SEQUENCE || !der_reader_done(&top)) BAD("SignerInfo is not a SEQUENCE");
+    if (der_read(&top, &e) != DER_OK || e.tag != DER_SEQUENCE || !der_reader_done(&top))
+        BAD("SignerInfo is not a SEQUENCE");
     si->tlv = span_of(&e);
     der_reader_init(&r, e.val, e.len);
     if (der_expect(&r, DER_INTEGER, &e) != DER_OK || der_get_uint(&e, &version) != DER_OK || version != 1)
@@ -110,7 +111,8 @@ static int parse_status(const der_elem *e, tsp_parsed *t, const char **why)
             if (!t->status_text[0]) {
                 /* The TSA's text ends up on terminals and in logs: no control characters (a
                  * newline would forge output lines, ESC drives the terminal). */
-                snprintf(t->status_text, sizeof t->status_text, "%.*s", (int)(s.len < 255 ? s.len : 255), (const char *)s.val);
+                snprintf(t->status_text, sizeof t->status_text, "%.*s", (int)(s.len < 255 ? s.len : 255),
+                         (const char *)s.val);
                 for (char *c = t->status_text; *c; c++)
                     if ((unsigned char)*c < 0x20 || *c == 0x7F) *c = '?';
             }
@@ -128,7 +130,8 @@ static int parse_signed_data(const der_elem *sd_elem, tsp_parsed *t, const char 
     der_elem e, oid, octets;
     uint64_t v;
     der_reader_init(&r, sd_elem->val, sd_elem->len);
-    if (der_expect(&r, DER_INTEGER, &e) != DER_OK || der_get_uint(&e, &v) != DER_OK || v > 5) BAD("SignedData version malformed");
+    if (der_expect(&r, DER_INTEGER, &e) != DER_OK || der_get_uint(&e, &v) != DER_OK || v > 5)
+        BAD("SignedData version malformed");
     t->sd_version = (unsigned)v;
     if (der_enter(&r, DER_SET, &set) != DER_OK) BAD("SignedData digestAlgorithms malformed");
     while (!der_reader_done(&set)) {

@@ -17,10 +17,7 @@ static const struct {
     [TSP_PROFILE_COMPAT] = {"compat", TSP_POLICY_COMPAT_STR, {DEV_ARC_BYTES, 4}},
 };
 
-const char *tsp_profile_name(tsp_profile p)
-{
-    return (unsigned)p < TSP_PROFILE_COUNT ? profiles[p].name : "?";
-}
+const char *tsp_profile_name(tsp_profile p) { return (unsigned)p < TSP_PROFILE_COUNT ? profiles[p].name : "?"; }
 
 int tsp_profile_from_name(const char *name)
 {
@@ -40,10 +37,7 @@ const char *tsp_profile_policy_str(tsp_profile p)
     return (unsigned)p < TSP_PROFILE_COUNT ? profiles[p].policy_str : "?";
 }
 
-int tsp_profile_from_policy(const uint8_t *oid, size_t n)
-{
-    return tsp_policies_find(NULL, oid, n);
-}
+int tsp_profile_from_policy(const uint8_t *oid, size_t n) { return tsp_policies_find(NULL, oid, n); }
 
 int tsp_profile_from_path(const char *path, tsp_profile dflt)
 {

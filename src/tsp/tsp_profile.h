@@ -38,7 +38,7 @@ const char *tsp_profile_policy_str(tsp_profile p);
 CC_MUST_CHECK int tsp_profile_from_policy(const uint8_t *oid, size_t n); /* -1 if not a default policy */
 
 /* A policy OID per profile. */
-#define TSP_POLICY_MAX 64 /* OID contents bytes */
+#define TSP_POLICY_MAX 64      /* OID contents bytes */
 #define TSP_OID_GO_MAX_BITS 31 /* largest arc Go's encoding/asn1 and cryptobyte accept */
 typedef struct {
     uint8_t oid[TSP_PROFILE_COUNT][TSP_POLICY_MAX];

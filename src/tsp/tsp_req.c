@@ -8,11 +8,11 @@
 
 #include "asn1/der.h"
 
-#define FAIL(bit, text)     \
-    do {                    \
-        *fail = (bit);      \
-        *why = (text);      \
-        return -1;          \
+#define FAIL(bit, text)                                                                                                \
+    do {                                                                                                               \
+        *fail = (bit);                                                                                                 \
+        *why = (text);                                                                                                 \
+        return -1;                                                                                                     \
     } while (0)
 
 /* AlgorithmIdentifier of a digest: OID plus absent or NULL parameters. */
@@ -64,16 +64,15 @@ int tsp_req_parse(const uint8_t *der, size_t len, tsp_req *req, tsp_fail *fail, 
     der_reader_init(&top, der, len);
     if (der_enter(&top, DER_SEQUENCE, &body) != DER_OK || !der_reader_done(&top))
         FAIL(TSP_FAIL_BAD_DATA_FORMAT, "request is not one DER SEQUENCE");
-    if (der_expect(&body, DER_INTEGER, &version) != DER_OK)
-        FAIL(TSP_FAIL_BAD_DATA_FORMAT, "missing version");
+    if (der_expect(&body, DER_INTEGER, &version) != DER_OK) FAIL(TSP_FAIL_BAD_DATA_FORMAT, "missing version");
     version_ok = der_get_uint(&version, &v) == DER_OK && v == 1;
     if (der_peek_tag(&body) != DER_SEQUENCE || der_read(&body, &e) != DER_OK)
         FAIL(TSP_FAIL_BAD_DATA_FORMAT, "missing messageImprint");
     req->imprint_tlv = e.tlv;
     req->imprint_tlv_len = e.tlvlen;
     der_reader_init(&mi, e.val, e.len);
-    if (parse_digest_alg(&mi, &alg_oid, &params_ok) != 0 ||
-        der_expect(&mi, DER_OCTET_STRING, &hashed) != DER_OK || !der_reader_done(&mi))
+    if (parse_digest_alg(&mi, &alg_oid, &params_ok) != 0 || der_expect(&mi, DER_OCTET_STRING, &hashed) != DER_OK ||
+        !der_reader_done(&mi))
         FAIL(TSP_FAIL_BAD_DATA_FORMAT, "malformed messageImprint");
     req->hashed = hashed.val;
     req->hashed_len = hashed.len;
@@ -85,7 +84,8 @@ int tsp_req_parse(const uint8_t *der, size_t len, tsp_req *req, tsp_fail *fail, 
     if (der_optional(&body, DER_INTEGER, &e) == DER_OK) {
         const uint8_t *mag;
         size_t n;
-        if (der_get_uint_bytes(&e, &mag, &n) != DER_OK) FAIL(TSP_FAIL_BAD_DATA_FORMAT, "nonce is not a non-negative DER INTEGER");
+        if (der_get_uint_bytes(&e, &mag, &n) != DER_OK)
+            FAIL(TSP_FAIL_BAD_DATA_FORMAT, "nonce is not a non-negative DER INTEGER");
         if (n > TSP_NONCE_MAX_BYTES) FAIL(TSP_FAIL_BAD_DATA_FORMAT, "nonce longer than 160 bits");
         req->nonce_tlv = e.tlv;
         req->nonce_tlv_len = e.tlvlen;

@@ -35,6 +35,6 @@ CC_MUST_CHECK int tsp_req_parse(const uint8_t *der, size_t len, tsp_req *req, ts
 
 /* Encode a TimeStampReq (version 1). policy may be NULL; nonce may be NULL (nonce_len 0). */
 CC_MUST_CHECK int tsp_req_encode(tsp_hash_alg hash, const uint8_t *digest, const uint8_t *policy, size_t policy_len,
-                   const uint8_t *nonce, size_t nonce_len, int cert_req, uint8_t **out, size_t *outlen);
+                                 const uint8_t *nonce, size_t nonce_len, int cert_req, uint8_t **out, size_t *outlen);
 
 #endif

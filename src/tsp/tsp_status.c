@@ -20,8 +20,8 @@ const char *tsp_fail_name(int bit)
 
 const char *tsp_status_name(int status)
 {
-    static const char *names[] = {"granted", "grantedWithMods", "rejection", "waiting",
-                                  "revocationWarning", "revocationNotification"};
+    static const char *names[] = {"granted", "grantedWithMods",   "rejection",
+                                  "waiting", "revocationWarning", "revocationNotification"};
     return status >= 0 && status <= 5 ? names[status] : "unknown";
 }
 
@@ -42,8 +42,8 @@ int tsp_resp_reject(tsp_fail bit, const char *text, uint8_t **out, size_t *outle
     uint8_t bits[5];
     size_t nbits = tsp_fail_bits(bit, bits);
     der_writer_init(&w);
-    der_begin(&w, DER_SEQUENCE);    /* TimeStampResp */
-    der_begin(&w, DER_SEQUENCE);    /* PKIStatusInfo */
+    der_begin(&w, DER_SEQUENCE); /* TimeStampResp */
+    der_begin(&w, DER_SEQUENCE); /* PKIStatusInfo */
     der_put_uint(&w, TSP_STATUS_REJECTION);
     if (text) {
         der_begin(&w, DER_SEQUENCE); /* PKIFreeText */

@@ -18,8 +18,9 @@
 /* Sign tstinfo for the profile. ec is needed by classic, hybrid and compat, ml by pq, hybrid and
  * compat; their certificates are included when include_certs. 0 on success, -1 on any failure
  * (missing signer or certificate, signer error). */
-CC_MUST_CHECK int tsp_token_build(const uint8_t *tstinfo, size_t tstinfo_len, tsp_profile profile, const tsp_identity *ec,
-                    const tsp_identity *ml, int include_certs, uint8_t **token, size_t *token_len);
+CC_MUST_CHECK int tsp_token_build(const uint8_t *tstinfo, size_t tstinfo_len, tsp_profile profile,
+                                  const tsp_identity *ec, const tsp_identity *ml, int include_certs, uint8_t **token,
+                                  size_t *token_len);
 
 /* The same in three phases, for signers that are elsewhere or slow (a threshold cluster):
  *   prepare: the exact signedAttrs bytes of every signature the profile needs;
@@ -36,7 +37,8 @@ CC_MUST_CHECK int tsp_token_parts(const tsp_token_plan *t); /* signatures the to
 /* The bytes part i's signature must cover, its algorithm in *alg; NULL if not ready or done. */
 const uint8_t *tsp_token_to_sign(const tsp_token_plan *t, int i, size_t *len, int *alg);
 CC_MUST_CHECK int tsp_token_set_signature(tsp_token_plan *t, int i, const uint8_t *sig, size_t sig_len); /* 0 or -1 */
-CC_MUST_CHECK int tsp_token_assemble(const tsp_token_plan *t, uint8_t **token, size_t *token_len);  /* -1 until all are set */
+CC_MUST_CHECK int tsp_token_assemble(const tsp_token_plan *t, uint8_t **token,
+                                     size_t *token_len); /* -1 until all are set */
 void tsp_token_plan_free(tsp_token_plan *t);
 
 /* The exact signedAttrs DER (a SET, the bytes a SignerInfo's signature covers) for a signer of
@@ -45,8 +47,8 @@ void tsp_token_plan_free(tsp_token_plan *t);
  * signature value (contentType then absent). A threshold participant rebuilds these bytes from
  * the TSTInfo and the certificate and compares them byte for byte with what it is asked to sign.
  * 0, or -1 (unknown alg, unparsable certificate). */
-CC_MUST_CHECK int tsp_signed_attrs_encode(int alg, const uint8_t *cert, size_t cert_len, const uint8_t *content, size_t len,
-                            int countersig, uint8_t **out, size_t *outlen);
+CC_MUST_CHECK int tsp_signed_attrs_encode(int alg, const uint8_t *cert, size_t cert_len, const uint8_t *content,
+                                          size_t len, int countersig, uint8_t **out, size_t *outlen);
 
 /* TimeStampResp { status granted, token }. */
 CC_MUST_CHECK int tsp_resp_granted(const uint8_t *token, size_t token_len, uint8_t **out, size_t *outlen);

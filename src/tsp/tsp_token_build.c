@@ -9,16 +9,13 @@
 #include <string.h>
 
 #include "asn1/der.h"
-#include "x509/cert.h"
-#include "tsp/tsp_hash.h"
 #include "asn1/oids.h"
+#include "tsp/tsp_hash.h"
 #include "tsp/tsp_status.h"
 #include "tsp/tsp_token.h"
+#include "x509/cert.h"
 
-static tsp_hash_alg alg_digest(int alg)
-{
-    return alg == X509_ALG_MLDSA65 ? TSP_HASH_SHA512 : TSP_HASH_SHA384;
-}
+static tsp_hash_alg alg_digest(int alg) { return alg == X509_ALG_MLDSA65 ? TSP_HASH_SHA512 : TSP_HASH_SHA384; }
 
 static void put_alg(der_writer *w, const uint8_t *oid, size_t n)
 {
@@ -73,8 +70,7 @@ static int signed_attrs(int alg, const uint8_t *cert, size_t cert_len, const x50
 {
     uint8_t md[TSP_HASH_MAX_LEN], cert_hash[32];
     tsp_hash_alg h = alg_digest(alg);
-    if (tsp_hash(h, content, len, md) != 0 || tsp_hash(TSP_HASH_SHA256, cert, cert_len, cert_hash) != 0)
-        return -1;
+    if (tsp_hash(h, content, len, md) != 0 || tsp_hash(TSP_HASH_SHA256, cert, cert_len, cert_hash) != 0) return -1;
     der_writer w;
     der_writer_init(&w);
     der_begin_set_of(&w);
@@ -87,9 +83,9 @@ static int signed_attrs(int alg, const uint8_t *cert, size_t cert_len, const x50
     der_put_octets(&w, md, tsp_hash_len(h));
     end_attr(&w);
     begin_attr(&w, OID_ARG(OID_ATTR_SIGNING_CERT_V2));
-    der_begin(&w, DER_SEQUENCE);     /* SigningCertificateV2 */
-    der_begin(&w, DER_SEQUENCE);     /* certs SEQUENCE OF ESSCertIDv2 */
-    der_begin(&w, DER_SEQUENCE);     /* ESSCertIDv2: hashAlgorithm DEFAULT sha256 omitted */
+    der_begin(&w, DER_SEQUENCE); /* SigningCertificateV2 */
+    der_begin(&w, DER_SEQUENCE); /* certs SEQUENCE OF ESSCertIDv2 */
+    der_begin(&w, DER_SEQUENCE); /* ESSCertIDv2: hashAlgorithm DEFAULT sha256 omitted */
     der_put_octets(&w, cert_hash, sizeof cert_hash);
     put_issuer_serial(&w, id, 1);
     der_end(&w);
@@ -191,10 +187,7 @@ tsp_token_plan *tsp_token_prepare(const uint8_t *tstinfo, size_t tstinfo_len, ts
     return t;
 }
 
-int tsp_token_parts(const tsp_token_plan *t)
-{
-    return t->nparts;
-}
+int tsp_token_parts(const tsp_token_plan *t) { return t->nparts; }
 
 const uint8_t *tsp_token_to_sign(const tsp_token_plan *t, int i, size_t *len, int *alg)
 {
@@ -332,8 +325,10 @@ int tsp_token_build(const uint8_t *tstinfo, size_t tstinfo_len, tsp_profile prof
         size_t len, sig_len = sizeof sig;
         int alg;
         const uint8_t *msg = tsp_token_to_sign(t, i, &len, &alg);
-        if (!msg || x509_signer_sign(t->part[i].s->signer, msg, len, sig, &sig_len) != 0) rc = -1;
-        else rc = tsp_token_set_signature(t, i, sig, sig_len);
+        if (!msg || x509_signer_sign(t->part[i].s->signer, msg, len, sig, &sig_len) != 0)
+            rc = -1;
+        else
+            rc = tsp_token_set_signature(t, i, sig, sig_len);
     }
     if (rc == 0) rc = tsp_token_assemble(t, token, token_len);
     tsp_token_plan_free(t);

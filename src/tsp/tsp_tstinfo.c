@@ -36,10 +36,10 @@ int tsp_tstinfo_encode(const tsp_tstinfo_in *in, uint8_t **out, size_t *outlen)
     return der_writer_finish(&w, out, outlen);
 }
 
-#define BAD(text)          \
-    do {                   \
-        *why = (text);     \
-        return -1;         \
+#define BAD(text)                                                                                                      \
+    do {                                                                                                               \
+        *why = (text);                                                                                                 \
+        return -1;                                                                                                     \
     } while (0)
 
 static int parse_accuracy(const der_elem *e, tsp_tstinfo *ti)
@@ -114,7 +114,8 @@ int tsp_tstinfo_parse(const uint8_t *der, size_t len, tsp_tstinfo *ti, const cha
     if (der_enter(&top, DER_SEQUENCE, &r) != DER_OK || !der_reader_done(&top)) BAD("TSTInfo is not one DER SEQUENCE");
     if (der_expect(&r, DER_INTEGER, &e) != DER_OK || der_get_uint(&e, &v) != DER_OK || v != 1)
         BAD("TSTInfo version is not 1");
-    if (der_expect(&r, DER_OID, &e) != DER_OK || e.len == 0) BAD("TSTInfo policy missing or not a DER OBJECT IDENTIFIER");
+    if (der_expect(&r, DER_OID, &e) != DER_OK || e.len == 0)
+        BAD("TSTInfo policy missing or not a DER OBJECT IDENTIFIER");
     ti->policy = e.val;
     ti->policy_len = e.len;
     if (der_enter(&r, DER_SEQUENCE, &mi) != DER_OK || der_enter(&mi, DER_SEQUENCE, &alg) != DER_OK ||

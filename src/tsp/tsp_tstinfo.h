@@ -33,7 +33,8 @@ typedef struct {
     const uint8_t *policy;
     size_t policy_len;
     int hash; /* tsp_hash_alg, or -1 if the algorithm is not one we know */
-    const uint8_t *hash_oid; size_t hash_oid_len;
+    const uint8_t *hash_oid;
+    size_t hash_oid_len;
     const uint8_t *hashed;
     size_t hashed_len;
     const uint8_t *serial; /* magnitude */
@@ -50,7 +51,7 @@ typedef struct {
     int tsa_other;
     int has_extensions;
     int n_extensions, n_critical; /* Extension elements, and those marked critical */
-    int unknown_critical;        /* critical ones nobody here understands (the verifier refuses them) */
+    int unknown_critical;         /* critical ones nobody here understands (the verifier refuses them) */
 } tsp_tstinfo;
 
 #define TSP_TSTINFO_MAX_EXTENSIONS 16

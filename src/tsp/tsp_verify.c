@@ -17,7 +17,8 @@
 /* Profile shape actually present, from the signers' key algorithms. */
 static int shape_of(int nsigners, const int *algs, int has_companion)
 {
-    if (nsigners == 1 && algs[0] == X509_ALG_ECDSA_P384) return has_companion ? TSP_PROFILE_COMPAT : TSP_PROFILE_CLASSIC;
+    if (nsigners == 1 && algs[0] == X509_ALG_ECDSA_P384)
+        return has_companion ? TSP_PROFILE_COMPAT : TSP_PROFILE_CLASSIC;
     if (nsigners == 1 && algs[0] == X509_ALG_MLDSA65 && !has_companion) return TSP_PROFILE_PQ;
     if (nsigners == 2 && algs[0] != algs[1] && !has_companion) return TSP_PROFILE_HYBRID;
     return -1;
@@ -31,7 +32,8 @@ static int check_digest_algs(const tsp_parsed *t, const int *algs, tsp_verify_re
         der_reader r, a;
         der_elem oid;
         der_reader_init(&r, t->digest_algs[i].p, t->digest_algs[i].n);
-        if (der_enter(&r, DER_SEQUENCE, &a) != DER_OK || der_expect(&a, DER_OID, &oid) != DER_OK || !der_reader_done(&a))
+        if (der_enter(&r, DER_SEQUENCE, &a) != DER_OK || der_expect(&a, DER_OID, &oid) != DER_OK ||
+            !der_reader_done(&a))
             return tsp_report_fail(rep, "digestAlgorithms entry malformed");
         int k = der_oid_equals(&oid, OID_ARG(OID_SHA384)) ? 0 : der_oid_equals(&oid, OID_ARG(OID_SHA512)) ? 1 : -1;
         if (k < 0 || seen[k]++) return tsp_report_fail(rep, "digestAlgorithms lists an unexpected or repeated digest");
@@ -51,7 +53,8 @@ static int check_imprint(const tsp_tstinfo *ti, const tsp_verify_opts *o, tsp_ve
     if (ti->hash < 0) return tsp_report_fail(rep, "the token's imprint hash algorithm is not supported");
     tsp_hash_alg h = (tsp_hash_alg)ti->hash;
     if (o->data_path) {
-        if (tsp_hash_file(h, o->data_path, d) != 0) return tsp_report_fail(rep, "cannot read data file %s", o->data_path);
+        if (tsp_hash_file(h, o->data_path, d) != 0)
+            return tsp_report_fail(rep, "cannot read data file %s", o->data_path);
     } else if (!o->data || tsp_hash(h, o->data, o->data_len, d) != 0) {
         return tsp_report_fail(rep, "no data to check the message imprint against");
     }
@@ -70,9 +73,12 @@ static int check_require(const tsp_verify_opts *o, tsp_verify_report *rep, const
     int need_pq = o->require == TSP_REQUIRE_PQ || o->require == TSP_REQUIRE_BOTH;
     if (need_ec && !rep->ecdsa_ok) return tsp_report_fail(rep, "a classical (ECDSA) signature is required but absent");
     if (need_pq && !rep->mldsa_pq_ok && rep->mldsa_ok)
-        return tsp_report_fail(rep, "post-quantum assurance is required but absent: the ML-DSA-65 signature is valid, "
-                                    "but its certificate chain has a classical link (%.120s)", classical_why);
-    if (need_pq && !rep->mldsa_pq_ok) return tsp_report_fail(rep, "a post-quantum (ML-DSA-65) signature is required but absent");
+        return tsp_report_fail(rep,
+                               "post-quantum assurance is required but absent: the ML-DSA-65 signature is valid, "
+                               "but its certificate chain has a classical link (%.120s)",
+                               classical_why);
+    if (need_pq && !rep->mldsa_pq_ok)
+        return tsp_report_fail(rep, "a post-quantum (ML-DSA-65) signature is required but absent");
     return 0;
 }
 
@@ -84,8 +90,10 @@ static void count_signature(tsp_verify_report *rep, int alg, int pq, const char 
         return;
     }
     rep->mldsa_ok++;
-    if (pq) rep->mldsa_pq_ok++;
-    else if (!classical_why[0]) snprintf(classical_why, cap, "%s", why);
+    if (pq)
+        rep->mldsa_pq_ok++;
+    else if (!classical_why[0])
+        snprintf(classical_why, cap, "%s", why);
 }
 
 /* genTime may not lie in the future: past the reference time (--at, else the clock) plus the
@@ -102,8 +110,8 @@ static int check_gentime(const tsp_tstinfo *ti, const tsp_verify_opts *o, tsp_ve
     if (ti->gen_sec > ref && ti->gen_sec - ref > skew)
         return tsp_report_fail(rep, "genTime %s is in the future: later than the %s %s plus %ld s", g,
                                o->at ? "reference time" : "verifier's clock", r, skew);
-    tsp_report_line(rep, "genTime %s is not later than the %s %s plus %ld s", g, o->at ? "reference time (--at)" : "verifier's clock",
-                    r, skew);
+    tsp_report_line(rep, "genTime %s is not later than the %s %s plus %ld s", g,
+                    o->at ? "reference time (--at)" : "verifier's clock", r, skew);
     return 0;
 }
 
@@ -129,8 +137,8 @@ static int verify_countersignature(const tsp_parsed *t, const tsp_signer_info *s
             char inner[sizeof rep->error];
             memcpy(inner, rep->error, sizeof inner);
             rep->error[0] = 0;
-            tsp_report_fail(rep, "post-quantum assurance is required but the ML-DSA-65 countersignature is invalid: %.180s",
-                            inner);
+            tsp_report_fail(
+                rep, "post-quantum assurance is required but the ML-DSA-65 countersignature is invalid: %.180s", inner);
         }
         return -1;
     }
@@ -146,7 +154,8 @@ static int verify_token(const tsp_parsed *t, const tsp_verify_opts *o, tsp_verif
     char chain_why[200], classical_why[200] = "";
     if (t->sd_version != 3) return tsp_report_fail(rep, "SignedData version must be 3");
     if (t->has_crls) return tsp_report_fail(rep, "CRLs inside the token are not supported");
-    if (!(t->econtent_type.n == OID_LEN(OID_CT_TSTINFO) && !memcmp(t->econtent_type.p, OID_CT_TSTINFO, t->econtent_type.n)))
+    if (!(t->econtent_type.n == OID_LEN(OID_CT_TSTINFO) &&
+          !memcmp(t->econtent_type.p, OID_CT_TSTINFO, t->econtent_type.n)))
         return tsp_report_fail(rep, "eContentType is not id-ct-TSTInfo");
     if (t->tstinfo.unknown_critical)
         return tsp_report_fail(rep, "TSTInfo carries %d critical extension(s) this verifier does not understand",
@@ -158,7 +167,8 @@ static int verify_token(const tsp_parsed *t, const tsp_verify_opts *o, tsp_verif
         if (tsp_verify_signer(t, si, o, rep, &algs[i], &certs[i], &pq, chain_why, sizeof chain_why) != 0) return -1;
         count_signature(rep, algs[i], pq, chain_why, classical_why, sizeof classical_why);
         if (si->companion.p) {
-            if (algs[i] != X509_ALG_ECDSA_P384) return tsp_report_fail(rep, "countersignature on a non-ECDSA SignerInfo");
+            if (algs[i] != X509_ALG_ECDSA_P384)
+                return tsp_report_fail(rep, "countersignature on a non-ECDSA SignerInfo");
             if (verify_countersignature(t, si, o, rep, classical_why, sizeof classical_why) != 0) return -1;
             has_companion = 1;
         }

@@ -29,7 +29,12 @@
 
 #include "tsp/tsp_profile.h"
 
-typedef enum { TSP_REQUIRE_ANY, TSP_REQUIRE_CLASSIC, TSP_REQUIRE_PQ, TSP_REQUIRE_BOTH } tsp_require;
+typedef enum {
+    TSP_REQUIRE_ANY,
+    TSP_REQUIRE_CLASSIC,
+    TSP_REQUIRE_PQ,
+    TSP_REQUIRE_BOTH
+} tsp_require;
 
 #define TSP_VERIFY_MAX_ROOTS 16
 #define TSP_VERIFY_DEFAULT_SKEW 300 /* seconds a genTime may lie past the reference time */
@@ -44,14 +49,14 @@ typedef struct {
     tsp_require require;
     const uint8_t *data; /* the time-stamped data, or ... */
     size_t data_len;
-    const char *data_path; /* ... a file holding it (takes precedence when set) */
+    const char *data_path;      /* ... a file holding it (takes precedence when set) */
     const uint8_t *measurement; /* expected 48-byte TcbInfo measurement, or NULL */
     size_t measurement_len;
-    int allow_tcb_flags;  /* with measurement: accept TcbInfo operational flags (debug, notSecure, ...);
+    int allow_tcb_flags;          /* with measurement: accept TcbInfo operational flags (debug, notSecure, ...);
                              by default any set flag fails, since such a guest's key is not protected */
-    int no_strict;        /* 0 (default): strict mode, tsp_verify_strict.h; 1: skip those checks */
-    time_t at;            /* reference time: genTime may not lie past at + max_skew; 0: the system clock */
-    long max_skew;        /* seconds; 0: TSP_VERIFY_DEFAULT_SKEW */
+    int no_strict;                /* 0 (default): strict mode, tsp_verify_strict.h; 1: skip those checks */
+    time_t at;                    /* reference time: genTime may not lie past at + max_skew; 0: the system clock */
+    long max_skew;                /* seconds; 0: TSP_VERIFY_DEFAULT_SKEW */
     const tsp_policies *policies; /* the TSA's policy OID per profile; NULL: the development defaults */
 } tsp_verify_opts;
 
@@ -60,10 +65,10 @@ typedef struct {
 typedef struct {
     char lines[TSP_REPORT_LINES][200]; /* what was checked, against what */
     int nlines;
-    int ecdsa_ok, mldsa_ok;            /* valid signatures of each kind */
-    int mldsa_pq_ok;                   /* of mldsa_ok, those whose whole chain is ML-DSA-65 (PQ assurance) */
-    int profile;                       /* tsp_profile of the policy, -1 if not one of ours */
-    char error[256];                   /* first failure */
+    int ecdsa_ok, mldsa_ok; /* valid signatures of each kind */
+    int mldsa_pq_ok;        /* of mldsa_ok, those whose whole chain is ML-DSA-65 (PQ assurance) */
+    int profile;            /* tsp_profile of the policy, -1 if not one of ours */
+    char error[256];        /* first failure */
 } tsp_verify_report;
 
 /* 0 only if every check passes and the require level is met. */

@@ -71,7 +71,9 @@ static int extend(path_search *ps, size_t n, size_t *len)
 
 static const char *alg_label(int alg)
 {
-    return alg == X509_ALG_MLDSA65 ? "ML-DSA-65" : alg == X509_ALG_ECDSA_P384 ? "ECDSA P-384" : "an unsupported algorithm";
+    return alg == X509_ALG_MLDSA65      ? "ML-DSA-65"
+           : alg == X509_ALG_ECDSA_P384 ? "ECDSA P-384"
+                                        : "an unsupported algorithm";
 }
 
 /* Post-quantum assurance of a verified chain leaf .. anchor: the leaf's key, every certificate
@@ -113,8 +115,10 @@ int tsp_verify_chain(const tsp_parsed *t, const x509_cert *leaf, const tsp_verif
     ps.chain[0] = *leaf;
     if (extend(&ps, 1, &len) != 0) {
         if (ps.checks_left <= 0)
-            return tsp_report_fail(rep, "no certificate path found within %d signature checks (too many candidate "
-                                        "certificates)", TSP_CHAIN_MAX_CHECKS);
+            return tsp_report_fail(rep,
+                                   "no certificate path found within %d signature checks (too many candidate "
+                                   "certificates)",
+                                   TSP_CHAIN_MAX_CHECKS);
         if (ps.reason[0]) return tsp_report_fail(rep, "certificate chain invalid: %s", ps.reason);
         return tsp_report_fail(rep, "no certificate path from the TSA certificate to a given root");
     }

@@ -94,9 +94,10 @@ static int check_ess_cert_id(const der_elem *value, const x509_cert *cert, tsp_v
             (h = tsp_hash_from_oid(oid.val, oid.len)) < 0 || h == TSP_HASH_SHA256)
             return tsp_report_fail(rep, "ESSCertIDv2 hashAlgorithm unsupported or DEFAULT encoded");
     }
-    if (der_expect(&id, DER_OCTET_STRING, &hash) != DER_OK) return tsp_report_fail(rep, "ESSCertIDv2 certHash malformed");
-    if (tsp_hash((tsp_hash_alg)h, cert->der.p, cert->der.len, digest) != 0 || hash.len != tsp_hash_len((tsp_hash_alg)h) ||
-        memcmp(digest, hash.val, hash.len) != 0)
+    if (der_expect(&id, DER_OCTET_STRING, &hash) != DER_OK)
+        return tsp_report_fail(rep, "ESSCertIDv2 certHash malformed");
+    if (tsp_hash((tsp_hash_alg)h, cert->der.p, cert->der.len, digest) != 0 ||
+        hash.len != tsp_hash_len((tsp_hash_alg)h) || memcmp(digest, hash.val, hash.len) != 0)
         return tsp_report_fail(rep, "ESSCertIDv2 certHash does not match the signer certificate");
     if (!der_reader_done(&id)) {
         const uint8_t *mag;
@@ -106,7 +107,8 @@ static int check_ess_cert_id(const der_elem *value, const x509_cert *cert, tsp_v
             !der_reader_done(&dn) || !der_reader_done(&names) || der_expect(&is, DER_INTEGER, &e) != DER_OK ||
             der_get_uint_bytes(&e, &mag, &n) != DER_OK || !der_reader_done(&is) || !der_reader_done(&id))
             return tsp_report_fail(rep, "ESSCertIDv2 issuerSerial malformed");
-        if (!span_eq(name.tlv, name.tlvlen, cert->issuer.p, cert->issuer.len) || !span_eq(mag, n, cert->serial.p, cert->serial.len))
+        if (!span_eq(name.tlv, name.tlvlen, cert->issuer.p, cert->issuer.len) ||
+            !span_eq(mag, n, cert->serial.p, cert->serial.len))
             return tsp_report_fail(rep, "ESSCertIDv2 issuerSerial does not name the signer certificate");
     }
     return 0;
@@ -129,17 +131,20 @@ static int check_signed_attrs(const tsp_parsed *t, const tsp_signer_info *si, ts
     if (der_enter(&outer, DER_CTX(0), &r) != DER_OK) return tsp_report_fail(rep, "signedAttrs malformed");
     while (!der_reader_done(&r)) {
         if (der_enter(&r, DER_SEQUENCE, &attr) != DER_OK || der_expect(&attr, DER_OID, &type) != DER_OK ||
-            der_enter(&attr, DER_SET, &values) != DER_OK || !der_reader_done(&attr) || der_read(&values, &value) != DER_OK)
+            der_enter(&attr, DER_SET, &values) != DER_OK || !der_reader_done(&attr) ||
+            der_read(&values, &value) != DER_OK)
             return tsp_report_fail(rep, "signedAttrs attribute malformed");
         int single = der_reader_done(&values);
         if (der_oid_equals(&type, OID_ARG(OID_ATTR_CONTENT_TYPE))) {
             if (si->countersigned.p)
-                return tsp_report_fail(rep, "countersignature signedAttrs contain contentType (RFC 5652 11.4 forbids it)");
+                return tsp_report_fail(rep,
+                                       "countersignature signedAttrs contain contentType (RFC 5652 11.4 forbids it)");
             if (have_ct++ || !single || value.tag != DER_OID || !der_oid_equals(&value, OID_ARG(OID_CT_TSTINFO)) ||
                 !span_eq(value.val, value.len, t->econtent_type.p, t->econtent_type.n))
                 return tsp_report_fail(rep, "contentType attribute is not id-ct-TSTInfo or differs from eContentType");
         } else if (der_oid_equals(&type, OID_ARG(OID_ATTR_MESSAGE_DIGEST))) {
-            if (have_md++ || !single || value.tag != DER_OCTET_STRING || !span_eq(value.val, value.len, md, tsp_hash_len(h)))
+            if (have_md++ || !single || value.tag != DER_OCTET_STRING ||
+                !span_eq(value.val, value.len, md, tsp_hash_len(h)))
                 return tsp_report_fail(rep, "messageDigest attribute does not match the %s of the %s", tsp_hash_name(h),
                                        si->countersigned.p ? "countersigned signature value" : "TSTInfo");
         } else if (der_oid_equals(&type, OID_ARG(OID_ATTR_SIGNING_CERT_V2))) {
@@ -185,8 +190,10 @@ static int check_measurement(const x509_cert *cert, const char *cn, const tsp_ve
         return tsp_report_fail(rep, "TcbInfo measurement of \"%s\" differs from the expected one", cn);
     x509_tcb_flags_str(flags, names, sizeof names);
     if (flags && !o->allow_tcb_flags)
-        return tsp_report_fail(rep, "TcbInfo of \"%s\" has operational flags set (%s): the key is not protected "
-                                    "(--allow-tcb-flags accepts it)", cn, names);
+        return tsp_report_fail(rep,
+                               "TcbInfo of \"%s\" has operational flags set (%s): the key is not protected "
+                               "(--allow-tcb-flags accepts it)",
+                               cn, names);
     tsp_report_line(rep, "  TcbInfo launch measurement of \"%s\" matches; operational flags: %s%s", cn, names,
                     flags ? " (ACCEPTED by --allow-tcb-flags)" : "");
     return 0;
@@ -194,7 +201,8 @@ static int check_measurement(const x509_cert *cert, const char *cn, const tsp_ve
 
 /* Every check of si against one candidate signer certificate. */
 static int verify_with_cert(const tsp_parsed *t, const tsp_signer_info *si, const tsp_verify_opts *o,
-                            tsp_verify_report *rep, int *key_alg, const x509_cert *cert, int *pq, char *why, size_t why_cap)
+                            tsp_verify_report *rep, int *key_alg, const x509_cert *cert, int *pq, char *why,
+                            size_t why_cap)
 {
     char cn[128];
     tsp_subject_cn(cert->subject.p, cert->subject.len, cn, sizeof cn);
@@ -203,18 +211,21 @@ static int verify_with_cert(const tsp_parsed *t, const tsp_signer_info *si, cons
     if (cert->key_alg == X509_ALG_ECDSA_P384) {
         h = TSP_HASH_SHA384;
         alg_name = "ECDSA P-384/SHA-384";
-        if (!span_eq(si->sig_oid.p, si->sig_oid.n, OID_ARG(OID_ECDSA_SHA384))) return tsp_report_fail(rep, "ECDSA signer must use ecdsa-with-SHA384");
+        if (!span_eq(si->sig_oid.p, si->sig_oid.n, OID_ARG(OID_ECDSA_SHA384)))
+            return tsp_report_fail(rep, "ECDSA signer must use ecdsa-with-SHA384");
     } else if (cert->key_alg == X509_ALG_MLDSA65) {
         h = TSP_HASH_SHA512;
         alg_name = "ML-DSA-65";
-        if (!span_eq(si->sig_oid.p, si->sig_oid.n, OID_ARG(OID_ML_DSA_65))) return tsp_report_fail(rep, "ML-DSA signer must use id-ml-dsa-65");
+        if (!span_eq(si->sig_oid.p, si->sig_oid.n, OID_ARG(OID_ML_DSA_65)))
+            return tsp_report_fail(rep, "ML-DSA signer must use id-ml-dsa-65");
     } else {
         return tsp_report_fail(rep, "signer certificate key algorithm is not supported");
     }
     size_t hoid_len;
     const uint8_t *hoid = tsp_hash_oid(h, &hoid_len);
     if (si->sig_params || si->digest_params || !span_eq(si->digest_oid.p, si->digest_oid.n, hoid, hoid_len))
-        return tsp_report_fail(rep, "%s SignerInfo must use digest %s with absent parameters", alg_name, tsp_hash_name(h));
+        return tsp_report_fail(rep, "%s SignerInfo must use digest %s with absent parameters", alg_name,
+                               tsp_hash_name(h));
     if (check_signed_attrs(t, si, h, cert, rep) != 0) return -1;
 
     uint8_t *tbs = malloc(si->signed_attrs.n);
@@ -231,15 +242,21 @@ static int verify_with_cert(const tsp_parsed *t, const tsp_signer_info *si, cons
     if (tsp_verify_chain(t, cert, o, rep, pq, why, why_cap) != 0) return -1;
     if (o->measurement && check_measurement(cert, cn, o, rep) != 0) return -1;
     if (si->countersigned.p)
-        tsp_report_line(rep, "  %s countersignature valid: signer \"%.60s\"; messageDigest (%s) of the ECDSA signature "
-                             "value, ESSCertIDv2, EKU, chain at genTime", alg_name, cn, tsp_hash_name(h));
+        tsp_report_line(rep,
+                        "  %s countersignature valid: signer \"%.60s\"; messageDigest (%s) of the ECDSA signature "
+                        "value, ESSCertIDv2, EKU, chain at genTime",
+                        alg_name, cn, tsp_hash_name(h));
     else
-        tsp_report_line(rep, "  %s signature valid: signer \"%s\"; contentType, messageDigest (%s), ESSCertIDv2, "
-                             "EKU timeStamping, chain to a given root at genTime", alg_name, cn, tsp_hash_name(h));
+        tsp_report_line(rep,
+                        "  %s signature valid: signer \"%s\"; contentType, messageDigest (%s), ESSCertIDv2, "
+                        "EKU timeStamping, chain to a given root at genTime",
+                        alg_name, cn, tsp_hash_name(h));
     if (cert->key_alg == X509_ALG_MLDSA65) {
         if (*pq) {
-            tsp_report_line(rep, "  post-quantum assurance: every signature on the chain of \"%s\", up to the trust "
-                                 "anchor's key, is ML-DSA-65", cn);
+            tsp_report_line(rep,
+                            "  post-quantum assurance: every signature on the chain of \"%s\", up to the trust "
+                            "anchor's key, is ML-DSA-65",
+                            cn);
         } else {
             tsp_report_line(rep, "  NO post-quantum assurance from this ML-DSA-65 signature: its certificate chain has "
                                  "a classical link, so an ECDSA forger could issue such a certificate:");
@@ -250,9 +267,8 @@ static int verify_with_cert(const tsp_parsed *t, const tsp_signer_info *si, cons
     return 0;
 }
 
-int tsp_verify_signer(const tsp_parsed *t, const tsp_signer_info *si, const tsp_verify_opts *o,
-                      tsp_verify_report *rep, int *key_alg, x509_cert *cert, int *pq_chain,
-                      char *pq_chain_why, size_t why_cap)
+int tsp_verify_signer(const tsp_parsed *t, const tsp_signer_info *si, const tsp_verify_opts *o, tsp_verify_report *rep,
+                      int *key_alg, x509_cert *cert, int *pq_chain, char *pq_chain_why, size_t why_cap)
 {
     char before[sizeof rep->error], bad_why[160] = "";
     int idx = 0, tried = 0, unparsable = 0;
@@ -269,10 +285,14 @@ int tsp_verify_signer(const tsp_parsed *t, const tsp_signer_info *si, const tsp_
         tried = 1;
     }
     if (!tried && unparsable)
-        return tsp_report_fail(rep, "no usable signer certificate: %d certificate(s) do not parse (%s) and no other one "
-                                    "matches the SignerInfo's issuer and serial", unparsable, bad_why);
+        return tsp_report_fail(rep,
+                               "no usable signer certificate: %d certificate(s) do not parse (%s) and no other one "
+                               "matches the SignerInfo's issuer and serial",
+                               unparsable, bad_why);
     if (!tried)
-        return tsp_report_fail(rep, "no certificate in the token (%d) or given with --cert (%d) matches the SignerInfo's "
-                                    "issuer and serial (a token requested without certReq needs --cert)", t->ncerts, o->nextra);
+        return tsp_report_fail(rep,
+                               "no certificate in the token (%d) or given with --cert (%d) matches the SignerInfo's "
+                               "issuer and serial (a token requested without certReq needs --cert)",
+                               t->ncerts, o->nextra);
     return -1;
 }

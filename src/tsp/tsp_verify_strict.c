@@ -35,7 +35,8 @@ static int check_attrs(const tsp_span *tlv, int unsigned_attrs, tsp_verify_repor
     if (!tlv->p) return 0;
     der_reader_init(&top, tlv->p, tlv->n);
     if (der_read(&top, &set) != DER_OK) return tsp_report_fail(rep, "%s malformed", what);
-    if (!der_set_of_sorted(set.val, set.len)) return tsp_report_fail(rep, "strict: %s are not in DER SET OF order", what);
+    if (!der_set_of_sorted(set.val, set.len))
+        return tsp_report_fail(rep, "strict: %s are not in DER SET OF order", what);
     der_reader_init(&r, set.val, set.len);
     while (!der_reader_done(&r)) {
         if (der_enter(&r, DER_SEQUENCE, &attr) != DER_OK || der_expect(&attr, DER_OID, &type) != DER_OK ||
@@ -73,9 +74,11 @@ int tsp_strict_check_token(const tsp_parsed *t, tsp_verify_report *rep)
                                (unsigned)t->fail_bits);
     if (!spans_sorted(t->digest_algs, t->ndigest_algs))
         return tsp_report_fail(rep, "strict: digestAlgorithms are not in DER SET OF order");
-    if (!spans_sorted(t->certs, t->ncerts)) return tsp_report_fail(rep, "strict: certificates are not in DER SET OF order");
+    if (!spans_sorted(t->certs, t->ncerts))
+        return tsp_report_fail(rep, "strict: certificates are not in DER SET OF order");
     for (int i = 0; i < t->nsigners; i++) signers[i] = t->signers[i].tlv;
-    if (!spans_sorted(signers, t->nsigners)) return tsp_report_fail(rep, "strict: signerInfos are not in DER SET OF order");
+    if (!spans_sorted(signers, t->nsigners))
+        return tsp_report_fail(rep, "strict: signerInfos are not in DER SET OF order");
     for (int i = 0; i < t->nsigners; i++)
         if (check_signer(&t->signers[i], rep) != 0) return -1;
     return 0;

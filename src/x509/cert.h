@@ -27,28 +27,31 @@ enum {
     X509_KU_CRL_SIGN = 1u << 6
 };
 
-enum { X509_PROFILE_ROOT_CA = 1, X509_PROFILE_TSA = 2 };
+enum {
+    X509_PROFILE_ROOT_CA = 1,
+    X509_PROFILE_TSA = 2
+};
 
 #define X509_KEYID_BYTES 20 /* SKI: first 160 bits of SHA-256(subjectPublicKey), RFC 7093 method 1 */
 #define X509_SERIAL_MAX 20  /* RFC 5280 4.1.2.2 */
 
 typedef struct {
-    int profile;                     /* X509_PROFILE_ROOT_CA or X509_PROFILE_TSA */
-    const uint8_t *serial;           /* magnitude, 1..20 bytes; NULL = 16 random bytes */
+    int profile;           /* X509_PROFILE_ROOT_CA or X509_PROFILE_TSA */
+    const uint8_t *serial; /* magnitude, 1..20 bytes; NULL = 16 random bytes */
     size_t serial_len;
-    const uint8_t *issuer;           /* issuer Name DER; NULL for a self-signed root (= subject) */
+    const uint8_t *issuer; /* issuer Name DER; NULL for a self-signed root (= subject) */
     size_t issuer_len;
-    const uint8_t *subject;          /* subject Name DER */
+    const uint8_t *subject; /* subject Name DER */
     size_t subject_len;
     time_t not_before, not_after;
-    int subject_alg;                 /* X509_ALG_* of the certified key */
+    int subject_alg; /* X509_ALG_* of the certified key */
     const uint8_t *subject_pub;
     size_t subject_publen;
-    const uint8_t *issuer_key_id;    /* AKI keyIdentifier (issuer's SKI); NULL: none (roots) */
+    const uint8_t *issuer_key_id; /* AKI keyIdentifier (issuer's SKI); NULL: none (roots) */
     size_t issuer_key_id_len;
-    int path_len;                    /* CA only: pathLenConstraint, or -1 for none */
-    const x509_tcbinfo *tcbinfo;     /* TSA only, optional: the launch measurement extension */
-    const uint8_t *policies;         /* TSA only, optional: certificatePolicies extnValue DER (non-critical) */
+    int path_len;                /* CA only: pathLenConstraint, or -1 for none */
+    const x509_tcbinfo *tcbinfo; /* TSA only, optional: the launch measurement extension */
+    const uint8_t *policies;     /* TSA only, optional: certificatePolicies extnValue DER (non-critical) */
     size_t policies_len;
 } x509_cert_template;
 
@@ -58,25 +61,25 @@ CC_MUST_CHECK int x509_cert_build(const x509_cert_template *t, const x509_signer
 CC_MUST_CHECK int x509_key_id(const uint8_t *pub, size_t publen, uint8_t id[X509_KEYID_BYTES]);
 
 typedef struct {
-    x509_span der;            /* the whole certificate */
-    x509_span tbs;            /* TBSCertificate TLV: the signed bytes */
-    int version;              /* 1 or 3 */
-    x509_span serial;         /* INTEGER magnitude */
-    int sig_alg;              /* X509_ALG_* of signatureAlgorithm (X509_ALG_NONE if unsupported) */
+    x509_span der;             /* the whole certificate */
+    x509_span tbs;             /* TBSCertificate TLV: the signed bytes */
+    int version;               /* 1 or 3 */
+    x509_span serial;          /* INTEGER magnitude */
+    int sig_alg;               /* X509_ALG_* of signatureAlgorithm (X509_ALG_NONE if unsupported) */
     x509_span issuer, subject; /* Name TLVs */
     time_t not_before, not_after;
-    x509_span spki;           /* SubjectPublicKeyInfo TLV */
-    int key_alg;              /* X509_ALG_* of the subject key (X509_ALG_NONE if unsupported) */
-    x509_span pub;            /* raw subject public key */
-    x509_span signature;      /* signatureValue contents */
+    x509_span spki;      /* SubjectPublicKeyInfo TLV */
+    int key_alg;         /* X509_ALG_* of the subject key (X509_ALG_NONE if unsupported) */
+    x509_span pub;       /* raw subject public key */
+    x509_span signature; /* signatureValue contents */
     /* extensions */
     int has_basic_constraints, is_ca, path_len; /* path_len -1 if absent */
     int has_key_usage;
     uint32_t key_usage;
     int has_eku, eku_critical, eku_time_stamping, eku_other; /* eku_other: other purposes present */
-    x509_span ski, aki;       /* keyIdentifier contents (empty if absent) */
-    x509_span tcbinfo;        /* DiceTcbInfo TLV (empty if absent) */
-    int unknown_critical;     /* count of critical extensions we do not understand */
+    x509_span ski, aki;                                      /* keyIdentifier contents (empty if absent) */
+    x509_span tcbinfo;                                       /* DiceTcbInfo TLV (empty if absent) */
+    int unknown_critical;                                    /* count of critical extensions we do not understand */
 } x509_cert;
 
 /* Strict DER parse; c's spans point into der, which must outlive c. 0 or -1. */

@@ -87,7 +87,8 @@ static int check_template(const x509_cert_template *t)
 {
     if (t->profile != X509_PROFILE_ROOT_CA && t->profile != X509_PROFILE_TSA) return x509_fail("unknown profile");
     if (!t->subject || !t->subject_pub) return x509_fail("subject and subject key are required");
-    if (t->serial && (t->serial_len == 0 || t->serial_len > X509_SERIAL_MAX)) return x509_fail("serial must be 1..20 bytes");
+    if (t->serial && (t->serial_len == 0 || t->serial_len > X509_SERIAL_MAX))
+        return x509_fail("serial must be 1..20 bytes");
     if (t->not_after < t->not_before) return x509_fail("notAfter before notBefore");
     if (t->profile == X509_PROFILE_TSA && !t->issuer) return x509_fail("a TSA certificate needs an issuer");
     return 0;

@@ -75,7 +75,14 @@ static int parse_key_id(x509_span *out, const der_elem *v, int authority)
 }
 
 /* Bits for duplicate detection. */
-enum { SEEN_BC = 1, SEEN_KU = 2, SEEN_EKU = 4, SEEN_SKI = 8, SEEN_AKI = 16, SEEN_TCB = 32 };
+enum {
+    SEEN_BC = 1,
+    SEEN_KU = 2,
+    SEEN_EKU = 4,
+    SEEN_SKI = 8,
+    SEEN_AKI = 16,
+    SEEN_TCB = 32
+};
 
 static int parse_extension(x509_cert *c, der_reader *exts, unsigned *seen)
 {
@@ -88,7 +95,8 @@ static int parse_extension(x509_cert *c, der_reader *exts, unsigned *seen)
         if (der_get_bool(&crit, &critical) != DER_OK || !critical)
             return x509_fail("Extension critical FALSE must be omitted in DER");
     }
-    if (der_expect(&e, DER_OCTET_STRING, &val) != DER_OK || !der_reader_done(&e)) return x509_fail("malformed Extension");
+    if (der_expect(&e, DER_OCTET_STRING, &val) != DER_OK || !der_reader_done(&e))
+        return x509_fail("malformed Extension");
     static const struct {
         const uint8_t *oid;
         size_t len;
@@ -171,7 +179,8 @@ static int parse_tbs(x509_cert *c, const x509_span *sigalg_outer)
     if (der_expect(&tbs, DER_SEQUENCE, &alg) != DER_OK || alg.tlvlen != sigalg_outer->len ||
         memcmp(alg.tlv, sigalg_outer->p, alg.tlvlen) != 0)
         return x509_fail("TBSCertificate signature algorithm differs from signatureAlgorithm");
-    if (der_expect(&tbs, DER_SEQUENCE, &issuer) != DER_OK || x509_check_name(&issuer)) return x509_fail("malformed issuer");
+    if (der_expect(&tbs, DER_SEQUENCE, &issuer) != DER_OK || x509_check_name(&issuer))
+        return x509_fail("malformed issuer");
     if (parse_validity(c, &tbs)) return -1;
     if (der_expect(&tbs, DER_SEQUENCE, &subject) != DER_OK || x509_check_name(&subject))
         return x509_fail("malformed subject");

@@ -45,7 +45,8 @@ int x509_chain_verify(const x509_cert *certs, size_t n, time_t at)
         const x509_cert *issuer = i + 1 < n ? &certs[i + 1] : c; /* the anchor signs itself */
         if (c->unknown_critical) return x509_fail("unknown critical extension");
         if (check_validity(c, at)) return -1;
-        if (!same_span(&c->issuer, &issuer->subject)) return x509_fail("issuer name does not match the next certificate");
+        if (!same_span(&c->issuer, &issuer->subject))
+            return x509_fail("issuer name does not match the next certificate");
         if (c->aki.len && issuer->ski.len && !same_span(&c->aki, &issuer->ski))
             return x509_fail("authority key identifier does not match the issuer");
         if (i > 0) {

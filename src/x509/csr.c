@@ -95,7 +95,8 @@ static int parse_extension_request(x509_csr *r, der_reader *values)
         if (der_oid_equals(&oid, OID_ARG(OID_EXT_CERT_POLICIES))) {
             der_reader pr, list, info;
             der_elem pi;
-            if (r->policies.len || der_check_tree(val.val, val.len) != DER_OK) return x509_fail("bad requested certificatePolicies");
+            if (r->policies.len || der_check_tree(val.val, val.len) != DER_OK)
+                return x509_fail("bad requested certificatePolicies");
             der_reader_init(&pr, val.val, val.len);
             if (der_enter(&pr, DER_SEQUENCE, &list) != DER_OK || !der_reader_done(&pr) || der_reader_done(&list))
                 return x509_fail("bad requested certificatePolicies");

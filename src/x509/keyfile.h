@@ -11,12 +11,12 @@
 #include "x509/signer.h"
 
 typedef struct {
-    int alg;                  /* X509_ALG_* */
-    EVP_PKEY *ec;             /* P-384 */
+    int alg;      /* X509_ALG_* */
+    EVP_PKEY *ec; /* P-384 */
     x509_ecdsa_key eck;
     uint8_t seed[CC_MLDSA65_SEEDBYTES]; /* ML-DSA-65 */
-    x509_mldsa_key *ml;       /* heap: 6 KB */
-    x509_signer signer;       /* ready to sign once generated/loaded */
+    x509_mldsa_key *ml;                 /* heap: 6 KB */
+    x509_signer signer;                 /* ready to sign once generated/loaded */
 } x509_keypair;
 
 CC_MUST_CHECK int x509_keypair_generate(x509_keypair *k, int alg);

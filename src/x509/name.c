@@ -13,9 +13,12 @@ static const struct {
     size_t oidlen;
     int printable; /* PrintableString required (RFC 5280 appendix A) */
 } attrs[] = {
-    {"CN", OID_ARG(OID_AT_COMMON_NAME), 0},  {"O", OID_ARG(OID_AT_ORGANIZATION), 0},
-    {"OU", OID_ARG(OID_AT_ORG_UNIT), 0},     {"C", OID_ARG(OID_AT_COUNTRY), 1},
-    {"L", OID_ARG(OID_AT_LOCALITY), 0},      {"ST", OID_ARG(OID_AT_STATE), 0},
+    {"CN", OID_ARG(OID_AT_COMMON_NAME), 0},
+    {"O", OID_ARG(OID_AT_ORGANIZATION), 0},
+    {"OU", OID_ARG(OID_AT_ORG_UNIT), 0},
+    {"C", OID_ARG(OID_AT_COUNTRY), 1},
+    {"L", OID_ARG(OID_AT_LOCALITY), 0},
+    {"ST", OID_ARG(OID_AT_STATE), 0},
     {"serialNumber", OID_ARG(OID_AT_SERIAL_NUMBER), 1},
 };
 #define NATTRS (sizeof attrs / sizeof attrs[0])

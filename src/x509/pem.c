@@ -81,8 +81,8 @@ int x509_pem_decode_next(const char *text, size_t textlen, const char *label, si
     /* Strict alphabet; '=' only as one or two trailing pad characters. */
     for (size_t i = 0; i < n; i++) {
         char ch = b64[i];
-        int alpha = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '+' ||
-                    ch == '/';
+        int alpha =
+            (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '+' || ch == '/';
         if (!alpha && !(ch == '=' && i >= n - 2 && (i == n - 1 || b64[n - 1] == '='))) goto fail;
     }
     if (b64[n - 4] == '=' || b64[n - 3] == '=') goto fail;

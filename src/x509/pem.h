@@ -15,8 +15,8 @@ char *x509_pem_encode(const char *label, const uint8_t *der, size_t len);
 CC_MUST_CHECK int x509_pem_decode(const char *text, size_t textlen, const char *label, uint8_t **der, size_t *len);
 /* Walk a bundle: decode the next block with the label at or after *offset and move *offset past
  * it. 0 with a block, 1 when there are no more, -1 if a block is malformed. */
-CC_MUST_CHECK int x509_pem_decode_next(const char *text, size_t textlen, const char *label, size_t *offset, uint8_t **der,
-                         size_t *len);
+CC_MUST_CHECK int x509_pem_decode_next(const char *text, size_t textlen, const char *label, size_t *offset,
+                                       uint8_t **der, size_t *len);
 /* Read a file holding either DER or a PEM block with the label; *der malloc'd. 0 or -1. */
 CC_MUST_CHECK int x509_read_pem_or_der(const char *path, const char *label, uint8_t **der, size_t *len);
 /* Write data to path with the given mode, refusing to overwrite when exclusive. 0 or -1. */

@@ -27,16 +27,12 @@ int x509_ecdsa_public(EVP_PKEY *pkey, uint8_t pub[X509_P384_PUBBYTES])
     size_t n = 0;
     if (!pkey || !is_p384(pkey)) return -1;
     /* OpenSSL exports the point in the key's point format; request uncompressed explicitly. */
-    if (!EVP_PKEY_set_utf8_string_param(pkey, OSSL_PKEY_PARAM_EC_POINT_CONVERSION_FORMAT, "uncompressed"))
-        return -1;
+    if (!EVP_PKEY_set_utf8_string_param(pkey, OSSL_PKEY_PARAM_EC_POINT_CONVERSION_FORMAT, "uncompressed")) return -1;
     if (!EVP_PKEY_get_octet_string_param(pkey, OSSL_PKEY_PARAM_PUB_KEY, pub, X509_P384_PUBBYTES, &n)) return -1;
     return n == X509_P384_PUBBYTES && pub[0] == 0x04 ? 0 : -1;
 }
 
-EVP_PKEY *x509_ecdsa_generate(void)
-{
-    return EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-384");
-}
+EVP_PKEY *x509_ecdsa_generate(void) { return EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-384"); }
 
 static int ecdsa_sign(void *ctx, const uint8_t *tbs, size_t len, uint8_t *sig, size_t *siglen)
 {
@@ -76,10 +72,7 @@ int x509_mldsa_key_from_seed(x509_mldsa_key *k, const uint8_t seed[CC_MLDSA65_SE
     return 0;
 }
 
-void x509_mldsa_key_wipe(x509_mldsa_key *k)
-{
-    cc_memzero(k, sizeof *k);
-}
+void x509_mldsa_key_wipe(x509_mldsa_key *k) { cc_memzero(k, sizeof *k); }
 
 static int mldsa_sign(void *ctx, const uint8_t *tbs, size_t len, uint8_t *sig, size_t *siglen)
 {
@@ -113,8 +106,8 @@ int x509_signer_sign(const x509_signer *s, const uint8_t *tbs, size_t len, uint8
     return -1;
 }
 
-int x509_verify_raw(int alg, const uint8_t *pub, size_t publen, const uint8_t *msg, size_t msglen,
-                    const uint8_t *sig, size_t siglen)
+int x509_verify_raw(int alg, const uint8_t *pub, size_t publen, const uint8_t *msg, size_t msglen, const uint8_t *sig,
+                    size_t siglen)
 {
     if (!pub || !sig || (!msg && msglen)) return -1;
     if (alg == X509_ALG_MLDSA65) {

@@ -18,7 +18,7 @@ enum {
     X509_ALG_MLDSA65 = 2     /* id-ml-dsa-65 for both (RFC 9881), pure mode, empty context */
 };
 
-#define X509_P384_PUBBYTES 97      /* uncompressed point 04 || X || Y */
+#define X509_P384_PUBBYTES 97       /* uncompressed point 04 || X || Y */
 #define X509_ECDSA_MAX_SIGBYTES 104 /* DER Ecdsa-Sig-Value for P-384 */
 #define X509_MAX_SIGBYTES CC_MLDSA65_SIGBYTES
 
@@ -58,7 +58,7 @@ CC_MUST_CHECK int x509_ecdsa_public(EVP_PKEY *pkey, uint8_t pub[X509_P384_PUBBYT
 /* Verify a signature made by a signer of algorithm alg with public key pub over msg.
  * 0 if valid, -1 otherwise (including malformed keys or signatures). */
 CC_MUST_CHECK int x509_verify_raw(int alg, const uint8_t *pub, size_t publen, const uint8_t *msg, size_t msglen,
-                    const uint8_t *sig, size_t siglen);
+                                  const uint8_t *sig, size_t siglen);
 
 /* ECDSA P-384 signature formats: raw r || s (48 bytes each, big-endian, as threshold protocols
  * produce it) <-> DER Ecdsa-Sig-Value ::= SEQUENCE { r INTEGER, s INTEGER } (RFC 5480 / X9.62).

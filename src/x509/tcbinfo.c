@@ -110,8 +110,10 @@ int x509_tcbinfo_parse(const uint8_t *der, size_t len, x509_tcbinfo_view *v)
         case 0:
         case 1:
             if (!der_utf8_valid(e.val, e.len)) return x509_fail("TcbInfo: vendor/model is not UTF-8");
-            if (num == 0) v->vendor = e.val, v->vendor_len = e.len;
-            else v->model = e.val, v->model_len = e.len;
+            if (num == 0)
+                v->vendor = e.val, v->vendor_len = e.len;
+            else
+                v->model = e.val, v->model_len = e.len;
             break;
         case 3:
             u = as_universal(&e, DER_INTEGER);
@@ -127,8 +129,7 @@ int x509_tcbinfo_parse(const uint8_t *der, size_t len, x509_tcbinfo_view *v)
             if (der_get_bit_flags(&u, &flags) != DER_OK) return x509_fail("TcbInfo: bad flags");
             v->flags = flags;
             break;
-        default:
-            break; /* version, layer, index, vendorInfo, type, flagsMask and later fields: not used */
+        default: break; /* version, layer, index, vendorInfo, type, flagsMask and later fields: not used */
         }
     }
     if (!der_reader_done(&s) || !der_reader_done(&r)) return x509_fail("TcbInfo: trailing data");
@@ -137,9 +138,9 @@ int x509_tcbinfo_parse(const uint8_t *der, size_t len, x509_tcbinfo_view *v)
 
 const char *x509_tcb_flags_str(uint32_t flags, char *buf, size_t cap)
 {
-    static const char *const names[] = {"notConfigured", "notSecure", "recovery", "debug", "notReplayProtected",
-                                        "notIntegrityProtected", "notRuntimeMeasured", "notImmutable", "notTcb",
-                                        "fixedWidth"};
+    static const char *const names[] = {
+        "notConfigured",         "notSecure",          "recovery",     "debug",  "notReplayProtected",
+        "notIntegrityProtected", "notRuntimeMeasured", "notImmutable", "notTcb", "fixedWidth"};
     size_t n = 0;
     if (!cap) return buf;
     buf[0] = 0;

@@ -15,10 +15,18 @@
 
 /* OperationalFlags named bits (TCG DICE). Every one of them, when set, says the TCB is not in
  * its protected production state (debug: the host can read the guest's memory). */
-enum { X509_TCB_NOT_CONFIGURED = 1u << 0, X509_TCB_NOT_SECURE = 1u << 1, X509_TCB_RECOVERY = 1u << 2,
-       X509_TCB_DEBUG = 1u << 3, X509_TCB_NOT_REPLAY_PROTECTED = 1u << 4, X509_TCB_NOT_INTEGRITY_PROTECTED = 1u << 5,
-       X509_TCB_NOT_RUNTIME_MEASURED = 1u << 6, X509_TCB_NOT_IMMUTABLE = 1u << 7, X509_TCB_NOT_TCB = 1u << 8,
-       X509_TCB_FIXED_WIDTH = 1u << 9 };
+enum {
+    X509_TCB_NOT_CONFIGURED = 1u << 0,
+    X509_TCB_NOT_SECURE = 1u << 1,
+    X509_TCB_RECOVERY = 1u << 2,
+    X509_TCB_DEBUG = 1u << 3,
+    X509_TCB_NOT_REPLAY_PROTECTED = 1u << 4,
+    X509_TCB_NOT_INTEGRITY_PROTECTED = 1u << 5,
+    X509_TCB_NOT_RUNTIME_MEASURED = 1u << 6,
+    X509_TCB_NOT_IMMUTABLE = 1u << 7,
+    X509_TCB_NOT_TCB = 1u << 8,
+    X509_TCB_FIXED_WIDTH = 1u << 9
+};
 
 /* The flags as "none" or comma-separated TCG names ("debug,notSecure"; unnamed bits as "bitN"). */
 const char *x509_tcb_flags_str(uint32_t flags, char *buf, size_t cap);
@@ -28,7 +36,7 @@ typedef struct {
     const char *model;  /* e.g. "SEV-SNP"; NULL to omit */
     int64_t svn;        /* GUEST_SVN; negative to omit */
     uint8_t measurement[X509_MEASUREMENT_BYTES];
-    uint32_t flags;     /* X509_TCB_*; X509_TCB_DEBUG iff the guest policy allows debugging */
+    uint32_t flags; /* X509_TCB_*; X509_TCB_DEBUG iff the guest policy allows debugging */
 } x509_tcbinfo;
 
 /* DiceTcbInfo SEQUENCE into w (the extnValue contents). */

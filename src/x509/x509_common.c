@@ -15,10 +15,7 @@ int x509_fail(const char *reason)
     return -1;
 }
 
-const char *x509_error_reason(void)
-{
-    return last_reason;
-}
+const char *x509_error_reason(void) { return last_reason; }
 
 void x509_put_sig_alg(der_writer *w, int alg)
 {
@@ -97,7 +94,8 @@ int x509_parse_sig_alg(const der_elem *algid, int *alg)
     else if (der_oid_equals(&oid, OID_ARG(OID_ML_DSA_65)))
         *alg = X509_ALG_MLDSA65;
     /* Both of our algorithms require the parameters to be absent. */
-    if (*alg != X509_ALG_NONE && !der_reader_done(&r)) return x509_fail("signature algorithm parameters must be absent");
+    if (*alg != X509_ALG_NONE && !der_reader_done(&r))
+        return x509_fail("signature algorithm parameters must be absent");
     return 0;
 }
 

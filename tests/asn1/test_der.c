@@ -45,16 +45,16 @@ static void test_known_encodings(void)
     der_put_bool(&w, 1);
     der_put_null(&w);
     der_end(&w);
-    CHECK(finish_equals(&w, BYTES(0x30, 0x14, 0x02, 0x02, 0x00, 0x80, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65,
-                                  0x03, 0x04, 0x02, 0x02, 0x01, 0x01, 0xFF, 0x05, 0x00)));
+    CHECK(finish_equals(&w, BYTES(0x30, 0x14, 0x02, 0x02, 0x00, 0x80, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03,
+                                  0x04, 0x02, 0x02, 0x01, 0x01, 0xFF, 0x05, 0x00)));
 
     der_writer_init(&w);
     der_put_uint(&w, 0);
     der_put_uint(&w, 127);
     der_put_uint(&w, 256);
     der_put_uint(&w, UINT64_MAX);
-    CHECK(finish_equals(&w, BYTES(0x02, 0x01, 0x00, 0x02, 0x01, 0x7F, 0x02, 0x02, 0x01, 0x00, 0x02, 0x09, 0x00,
-                                  0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF)));
+    CHECK(finish_equals(&w, BYTES(0x02, 0x01, 0x00, 0x02, 0x01, 0x7F, 0x02, 0x02, 0x01, 0x00, 0x02, 0x09, 0x00, 0xFF,
+                                  0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF)));
 
     der_writer_init(&w);
     der_put_uint_bytes(&w, BYTES(0x00, 0x00, 0x81, 0x02));
@@ -68,8 +68,8 @@ static void test_known_encodings(void)
     der_put_bit_flags(&w, (1u << 5) | (1u << 6));
     der_put_bit_flags(&w, 0);
     der_put_bit_flags(&w, 1u << 8);
-    CHECK(finish_equals(&w, BYTES(0x03, 0x02, 0x07, 0x80, 0x03, 0x02, 0x01, 0x06, 0x03, 0x01, 0x00, 0x03, 0x03,
-                                  0x07, 0x00, 0x80)));
+    CHECK(finish_equals(
+        &w, BYTES(0x03, 0x02, 0x07, 0x80, 0x03, 0x02, 0x01, 0x06, 0x03, 0x01, 0x00, 0x03, 0x03, 0x07, 0x00, 0x80)));
 
     der_writer_init(&w);
     der_put_bits(&w, BYTES(0xAB));
@@ -78,15 +78,12 @@ static void test_known_encodings(void)
     der_put_utf8(&w, "\xC3\xA9");
     der_put_ia5(&w, "x@y");
     der_put_tlv(&w, DER_CTX_PRIM(2), BYTES(0x01));
-    CHECK(finish_equals(&w, BYTES(0x03, 0x02, 0x00, 0xAB, 0x04, 0x00, 0x13, 0x03, 'A', ' ', 'b', 0x0C, 0x02, 0xC3,
-                                  0xA9, 0x16, 0x03, 'x', '@', 'y', 0x82, 0x01, 0x01)));
+    CHECK(finish_equals(&w, BYTES(0x03, 0x02, 0x00, 0xAB, 0x04, 0x00, 0x13, 0x03, 'A', ' ', 'b', 0x0C, 0x02, 0xC3, 0xA9,
+                                  0x16, 0x03, 'x', '@', 'y', 0x82, 0x01, 0x01)));
 }
 
 /* Total size of an element with n content octets (minimal definite length). */
-static size_t tlv_len(size_t n)
-{
-    return 2 + n + (n < 128 ? 0 : n < 256 ? 1 : n < 65536 ? 2 : 3);
-}
+static size_t tlv_len(size_t n) { return 2 + n + (n < 128 ? 0 : n < 256 ? 1 : n < 65536 ? 2 : 3); }
 
 static void test_lengths(void)
 {
@@ -129,15 +126,15 @@ static void test_lengths(void)
 static void test_framing_rejections(void)
 {
     der_elem e;
-    CHECK(read_one(BYTES(0x30, 0x80, 0x00, 0x00), &e) == DER_ERR);        /* indefinite */
-    CHECK(read_one(BYTES(0x04, 0x81, 0x05, 1, 2, 3, 4, 5), &e) == DER_ERR); /* long form < 128 */
-    CHECK(read_one(BYTES(0x04, 0x82, 0x00, 0x05, 1, 2, 3, 4, 5), &e) == DER_ERR); /* leading 00 */
+    CHECK(read_one(BYTES(0x30, 0x80, 0x00, 0x00), &e) == DER_ERR);                   /* indefinite */
+    CHECK(read_one(BYTES(0x04, 0x81, 0x05, 1, 2, 3, 4, 5), &e) == DER_ERR);          /* long form < 128 */
+    CHECK(read_one(BYTES(0x04, 0x82, 0x00, 0x05, 1, 2, 3, 4, 5), &e) == DER_ERR);    /* leading 00 */
     CHECK(read_one(BYTES(0x04, 0x85, 0x01, 0x00, 0x00, 0x00, 0x00), &e) == DER_ERR); /* 5 length octets */
-    CHECK(read_one(BYTES(0x04, 0x05, 1, 2), &e) == DER_ERR);               /* contents truncated */
-    CHECK(read_one(BYTES(0x04), &e) == DER_ERR);                           /* no length */
-    CHECK(read_one(BYTES(0x04, 0x82, 0x01), &e) == DER_ERR);               /* length truncated */
-    CHECK(read_one(BYTES(0x1F, 0x21, 0x00), &e) == DER_ERR);               /* high tag number */
-    CHECK(read_one(BYTES(0x04, 0x84, 0xFF, 0xFF, 0xFF, 0xFF), &e) == DER_ERR); /* huge length */
+    CHECK(read_one(BYTES(0x04, 0x05, 1, 2), &e) == DER_ERR);                         /* contents truncated */
+    CHECK(read_one(BYTES(0x04), &e) == DER_ERR);                                     /* no length */
+    CHECK(read_one(BYTES(0x04, 0x82, 0x01), &e) == DER_ERR);                         /* length truncated */
+    CHECK(read_one(BYTES(0x1F, 0x21, 0x00), &e) == DER_ERR);                         /* high tag number */
+    CHECK(read_one(BYTES(0x04, 0x84, 0xFF, 0xFF, 0xFF, 0xFF), &e) == DER_ERR);       /* huge length */
     CHECK(strlen(der_error_reason()) > 0);
 
     /* The reader does not advance on error; der_optional leaves the input alone when absent. */
@@ -159,21 +156,21 @@ static void test_framing_rejections(void)
     CHECK(der_check_tree(BYTES(0x02, 0x01, 0x00, 0x00)) == DER_ERR);
     CHECK(der_check_tree(NULL, 0) == DER_ERR);
     CHECK(der_check_tree(BYTES(0x30, 0x03, 0x02, 0x01, 0x00)) == DER_OK);
-    CHECK(der_check_tree(BYTES(0x30, 0x04, 0x02, 0x01, 0x00, 0x00)) == DER_ERR);   /* stray octet inside */
-    CHECK(der_check_tree(BYTES(0x30, 0x04, 0x02, 0x02, 0x00, 0x01)) == DER_ERR);   /* non-minimal INTEGER */
-    CHECK(der_check_tree(BYTES(0x30, 0x03, 0x01, 0x01, 0x01)) == DER_ERR);         /* BOOLEAN 01 */
+    CHECK(der_check_tree(BYTES(0x30, 0x04, 0x02, 0x01, 0x00, 0x00)) == DER_ERR); /* stray octet inside */
+    CHECK(der_check_tree(BYTES(0x30, 0x04, 0x02, 0x02, 0x00, 0x01)) == DER_ERR); /* non-minimal INTEGER */
+    CHECK(der_check_tree(BYTES(0x30, 0x03, 0x01, 0x01, 0x01)) == DER_ERR);       /* BOOLEAN 01 */
     CHECK(der_check_tree(BYTES(0x30, 0x02, 0x05, 0x00)) == DER_OK);
-    CHECK(der_check_tree(BYTES(0x30, 0x03, 0x05, 0x01, 0x00)) == DER_ERR);         /* NULL with contents */
-    CHECK(der_check_tree(BYTES(0x30, 0x04, 0x06, 0x02, 0x80, 0x01)) == DER_ERR);   /* OID non-minimal */
-    CHECK(der_check_tree(BYTES(0x30, 0x04, 0x03, 0x02, 0x01, 0x01)) == DER_ERR);   /* BIT STRING pad bit */
-    CHECK(der_check_tree(BYTES(0x30, 0x04, 0x13, 0x02, 'a', '@')) == DER_ERR);     /* PrintableString */
-    CHECK(der_check_tree(BYTES(0x30, 0x04, 0x0C, 0x02, 0xC0, 0x80)) == DER_ERR);   /* overlong UTF-8 */
-    CHECK(der_check_tree(BYTES(0x24, 0x03, 0x04, 0x01, 0x00)) == DER_ERR);         /* constructed OCTET STRING */
-    CHECK(der_check_tree(BYTES(0x23, 0x04, 0x03, 0x02, 0x00, 0x01)) == DER_ERR);   /* constructed BIT STRING */
-    CHECK(der_check_tree(BYTES(0x10, 0x00)) == DER_ERR);                           /* primitive SEQUENCE */
-    CHECK(der_check_tree(BYTES(0x30, 0x02, 0x00, 0x00)) == DER_ERR);               /* end-of-contents */
-    CHECK(der_check_tree(BYTES(0xA0, 0x03, 0x04, 0x01, 0x00)) == DER_OK);          /* [0] constructed */
-    CHECK(der_check_tree(BYTES(0x80, 0x01, 0x00)) == DER_OK);                      /* [0] primitive */
+    CHECK(der_check_tree(BYTES(0x30, 0x03, 0x05, 0x01, 0x00)) == DER_ERR);       /* NULL with contents */
+    CHECK(der_check_tree(BYTES(0x30, 0x04, 0x06, 0x02, 0x80, 0x01)) == DER_ERR); /* OID non-minimal */
+    CHECK(der_check_tree(BYTES(0x30, 0x04, 0x03, 0x02, 0x01, 0x01)) == DER_ERR); /* BIT STRING pad bit */
+    CHECK(der_check_tree(BYTES(0x30, 0x04, 0x13, 0x02, 'a', '@')) == DER_ERR);   /* PrintableString */
+    CHECK(der_check_tree(BYTES(0x30, 0x04, 0x0C, 0x02, 0xC0, 0x80)) == DER_ERR); /* overlong UTF-8 */
+    CHECK(der_check_tree(BYTES(0x24, 0x03, 0x04, 0x01, 0x00)) == DER_ERR);       /* constructed OCTET STRING */
+    CHECK(der_check_tree(BYTES(0x23, 0x04, 0x03, 0x02, 0x00, 0x01)) == DER_ERR); /* constructed BIT STRING */
+    CHECK(der_check_tree(BYTES(0x10, 0x00)) == DER_ERR);                         /* primitive SEQUENCE */
+    CHECK(der_check_tree(BYTES(0x30, 0x02, 0x00, 0x00)) == DER_ERR);             /* end-of-contents */
+    CHECK(der_check_tree(BYTES(0xA0, 0x03, 0x04, 0x01, 0x00)) == DER_OK);        /* [0] constructed */
+    CHECK(der_check_tree(BYTES(0x80, 0x01, 0x00)) == DER_OK);                    /* [0] primitive */
 }
 
 static void test_depth(void)
@@ -294,15 +291,15 @@ static void test_strings_oids(void)
     der_put_ia5(&w, "\xC3\xA9");
     CHECK(der_writer_finish(&w, &out, &n) == -1);
     CHECK(der_utf8_valid(BYTES(0xF0, 0x9F, 0x98, 0x80)));
-    CHECK(!der_utf8_valid(BYTES(0xED, 0xA0, 0x80)));  /* surrogate */
+    CHECK(!der_utf8_valid(BYTES(0xED, 0xA0, 0x80)));       /* surrogate */
     CHECK(!der_utf8_valid(BYTES(0xF4, 0x90, 0x80, 0x80))); /* > U+10FFFF */
-    CHECK(!der_utf8_valid(BYTES(0xE2, 0x82)));        /* truncated */
+    CHECK(!der_utf8_valid(BYTES(0xE2, 0x82)));             /* truncated */
 
     CHECK(der_oid_valid(BYTES(0x2A)));
     CHECK(!der_oid_valid(BYTES(0x80, 0x01)));
     CHECK(!der_oid_valid(BYTES(0x2A, 0x86)));
     CHECK(!der_oid_valid(NULL, 0));
-    {   /* arcs up to DER_OID_MAX_ARC_BYTES base-128 digits, not one more */
+    { /* arcs up to DER_OID_MAX_ARC_BYTES base-128 digits, not one more */
         uint8_t arc[DER_OID_MAX_ARC_BYTES + 2];
         memset(arc, 0x81, sizeof arc);
         arc[0] = 0x2A;
@@ -331,10 +328,10 @@ static void test_strings_oids(void)
      * for a different (foreign) identifier: 1.3.132.0.34 with its arc 132 padded by a leading 0x80. */
     CHECK(read_one(BYTES(0x06, 0x06, 0x2B, 0x80, 0x81, 0x04, 0x00, 0x22), &e) == DER_ERR);
     CHECK(strstr(der_error_reason(), "OBJECT IDENTIFIER") != NULL);
-    CHECK(read_one(BYTES(0x06, 0x00), &e) == DER_ERR);                  /* empty */
-    CHECK(read_one(BYTES(0x06, 0x02, 0x2B, 0x81), &e) == DER_ERR);      /* unterminated */
-    CHECK(read_one(BYTES(0x06, 0x02, 0x80, 0x2B), &e) == DER_ERR);      /* padded first subidentifier */
-    CHECK(read_one(BYTES(0x86, 0x02, 0x80, 0x2B), &e) == DER_OK);       /* [6] IMPLICIT: not an OID tag */
+    CHECK(read_one(BYTES(0x06, 0x00), &e) == DER_ERR);             /* empty */
+    CHECK(read_one(BYTES(0x06, 0x02, 0x2B, 0x81), &e) == DER_ERR); /* unterminated */
+    CHECK(read_one(BYTES(0x06, 0x02, 0x80, 0x2B), &e) == DER_ERR); /* padded first subidentifier */
+    CHECK(read_one(BYTES(0x86, 0x02, 0x80, 0x2B), &e) == DER_OK);  /* [6] IMPLICIT: not an OID tag */
 }
 
 static void test_set_of_sorting(void)
@@ -347,8 +344,8 @@ static void test_set_of_sorting(void)
     der_put_octets(&w, BYTES(0xFF));
     der_put_octets(&w, BYTES(0x00));
     der_end(&w);
-    CHECK(finish_equals(&w, BYTES(0x31, 0x0D, 0x02, 0x01, 0x05, 0x04, 0x01, 0x00, 0x04, 0x01, 0xFF, 0x04, 0x02,
-                                  0x00, 0x00)));
+    CHECK(finish_equals(
+        &w, BYTES(0x31, 0x0D, 0x02, 0x01, 0x05, 0x04, 0x01, 0x00, 0x04, 0x01, 0xFF, 0x04, 0x02, 0x00, 0x00)));
     /* A plain SET (der_begin) keeps the writer's order; an empty SET OF is fine. */
     der_writer_init(&w);
     der_begin(&w, DER_SET);

@@ -23,8 +23,8 @@ static int same_as(der_writer *w, unsigned char *ossl, int ossl_len)
 {
     uint8_t *ours = NULL;
     size_t n = 0;
-    int ok = der_writer_finish(w, &ours, &n) == 0 && ossl_len > 0 && (size_t)ossl_len == n &&
-             memcmp(ours, ossl, n) == 0;
+    int ok =
+        der_writer_finish(w, &ours, &n) == 0 && ossl_len > 0 && (size_t)ossl_len == n && memcmp(ours, ossl, n) == 0;
     free(ours);
     OPENSSL_free(ossl);
     return ok;
@@ -34,7 +34,10 @@ static const struct {
     const char *name, *bytes, *dotted;
     size_t len;
 } oid_table[] = {
-#define OID_ROW(name, dotted) {#name, name, dotted, OID_LEN(name)}
+#define OID_ROW(name, dotted)                                                                                          \
+    {                                                                                                                  \
+#name, name, dotted, OID_LEN(name)                                                                             \
+    }
     OID_ROW(OID_SHA256, "2.16.840.1.101.3.4.2.1"),
     OID_ROW(OID_SHA384, "2.16.840.1.101.3.4.2.2"),
     OID_ROW(OID_SHA512, "2.16.840.1.101.3.4.2.3"),

@@ -11,10 +11,10 @@
 #include "attest/attest.h"
 
 typedef struct {
-    uint8_t *blob;        /* the report file as read */
+    uint8_t *blob; /* the report file as read */
     size_t blob_len;
     const uint8_t *report; /* the 1184-byte report inside blob */
-    uint8_t *certs;       /* concatenated DER */
+    uint8_t *certs;        /* concatenated DER */
     size_t certs_len;
 } fx_report;
 

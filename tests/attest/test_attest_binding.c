@@ -16,7 +16,7 @@
 #define NODES 3
 
 typedef struct {
-    fx_chain ec, ml;            /* root -> TSA certificate for each group key (local keys) */
+    fx_chain ec, ml; /* root -> TSA certificate for each group key (local keys) */
     attest_evidence ev[NODES];
     binding_content c;
     attest_policy policy;
@@ -42,8 +42,11 @@ static int make_world(world *w)
         char label[24];
         snprintf(label, sizeof label, "node-%d", i + 1);
         if (attest_sim_chip_id(label, chip) || attest_sim_evidence(c->measurement, binding, chip, &w->ev[i])) return -1;
-        c->nodes[i] = (binding_node){.chip_id = w->ev[i].report + 0x1A0, .chip_id_len = 64, .report = w->ev[i].report,
-                                     .endorsements = w->ev[i].endorsements, .endorsements_len = w->ev[i].endorsements_len};
+        c->nodes[i] = (binding_node){.chip_id = w->ev[i].report + 0x1A0,
+                                     .chip_id_len = 64,
+                                     .report = w->ev[i].report,
+                                     .endorsements = w->ev[i].endorsements,
+                                     .endorsements_len = w->ev[i].endorsements_len};
     }
     c->nnodes = NODES;
     attest_policy_default(&w->policy, ATTEST_PROVIDER_SIM);
@@ -71,8 +74,10 @@ static uint32_t run(world *w, const binding_content *c, const attest_policy *p, 
     binding_verdict v;
     int rc = binding_verify(der, len, p, ca, ca_len, 2, &v);
     CHECK((rc == 0) == (v.failed == 0));
-    if (out) *out = der, *outlen = len;
-    else free(der);
+    if (out)
+        *out = der, *outlen = len;
+    else
+        free(der);
     return v.failed;
 }
 
@@ -173,8 +178,11 @@ static void write_outputs(world *w, const char *dir)
     snprintf(path, sizeof path, "%s/binding-bad.der", dir);
     CHECK(x509_write_file(path, der, len, 0644, 0) == 0);
     free(der);
-    const struct { const char *name; const uint8_t *der; size_t len; } cas[] = {
-        {"ca-ecdsa.pem", w->ec.root_der, w->ec.root_len}, {"ca-mldsa.pem", w->ml.root_der, w->ml.root_len}};
+    const struct {
+        const char *name;
+        const uint8_t *der;
+        size_t len;
+    } cas[] = {{"ca-ecdsa.pem", w->ec.root_der, w->ec.root_len}, {"ca-mldsa.pem", w->ml.root_der, w->ml.root_len}};
     for (int i = 0; i < 2; i++) {
         char *pem = x509_pem_encode("CERTIFICATE", cas[i].der, cas[i].len);
         snprintf(path, sizeof path, "%s/%s", dir, cas[i].name);

@@ -37,11 +37,14 @@ static void write_file(const char *path, const char *text)
 static void test_measure(void)
 {
     uint8_t m1[48], m2[48], m3[48], mb[48];
-    write_file(tmp("node"), "\x7f" "ELF pretend executable");
+    write_file(tmp("node"), "\x7f"
+                            "ELF pretend executable");
     write_file(tmp("node.conf"), "attest.provider = sim\n");
     CHECK(attest_sim_measure(tmp("node"), tmp("node.conf"), m1) == 0);
     /* Independent recomputation: SHA-384(domain || u64be(len) || exe || u64be(len) || cfg). */
-    const char exe[] = "\x7f" "ELF pretend executable", cfg[] = "attest.provider = sim\n";
+    const char exe[] = "\x7f"
+                       "ELF pretend executable",
+               cfg[] = "attest.provider = sim\n";
     uint8_t buf[256], ref[48];
     size_t n = 0;
     memcpy(buf, "cctsa-sim-measurement-v1", 24), n = 24;
@@ -51,10 +54,12 @@ static void test_measure(void)
     memcpy(buf + n, cfg, sizeof cfg - 1), n += sizeof cfg - 1;
     CHECK(EVP_Digest(buf, n, ref, NULL, EVP_sha384(), NULL) == 1);
     CHECK_MEM(m1, ref, 48);
-    CHECK(attest_sim_measure_bytes((const uint8_t *)exe, sizeof exe - 1, (const uint8_t *)cfg, sizeof cfg - 1, mb) == 0);
+    CHECK(attest_sim_measure_bytes((const uint8_t *)exe, sizeof exe - 1, (const uint8_t *)cfg, sizeof cfg - 1, mb) ==
+          0);
     CHECK_MEM(mb, ref, 48);
     /* A rebuilt binary or a changed configuration gives another measurement. */
-    write_file(tmp("node2"), "\x7f" "ELF pretend executable!");
+    write_file(tmp("node2"), "\x7f"
+                             "ELF pretend executable!");
     CHECK(attest_sim_measure(tmp("node2"), tmp("node.conf"), m2) == 0);
     write_file(tmp("node2.conf"), "attest.provider = sim\nattest.max_vmpl = 0\n");
     CHECK(attest_sim_measure(tmp("node"), tmp("node2.conf"), m3) == 0);
@@ -87,8 +92,9 @@ static void test_round_trip(void)
     CHECK(attest_sim_chip_id("node-1", chip) == 0);
     CHECK(attest_sim_evidence(m, binding, chip, &ev) == ATTEST_OK);
     sim_policy(&p, m);
-    CHECK_MSG(attest_verify(ev.report, sizeof ev.report, ev.endorsements, ev.endorsements_len, &p, binding, 0, &c, &res) ==
-                  ATTEST_OK, "sim round trip: %s", res.reason);
+    CHECK_MSG(attest_verify(ev.report, sizeof ev.report, ev.endorsements, ev.endorsements_len, &p, binding, 0, &c,
+                            &res) == ATTEST_OK,
+              "sim round trip: %s", res.reason);
     CHECK_MEM(c.measurement, m, 48);
     CHECK_MEM(c.report_data, binding, 64);
     CHECK_MEM(c.chip_id, chip, 64);
@@ -171,16 +177,18 @@ static void test_config(void)
 {
     attest_policy p;
     char why[128];
-    const char good[] = "# node config\nnode.listen = 0.0.0.0:4000\nattest.provider = sim   # development only\n"
-                        "attest.max_vmpl = 1\nattest.min_tcb = 3.0.8.115\nattest.measurement = "
-                        "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebfc0c1c2c3c4c5c6c7c8c9cacbcccdcecf\n";
+    const char good[] =
+        "# node config\nnode.listen = 0.0.0.0:4000\nattest.provider = sim   # development only\n"
+        "attest.max_vmpl = 1\nattest.min_tcb = 3.0.8.115\nattest.measurement = "
+        "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebfc0c1c2c3c4c5c6c7c8c9cacbcccdcecf\n";
     CHECK(attest_config_parse(good, strlen(good), &p, why, sizeof why) == 0);
     CHECK(p.provider == ATTEST_PROVIDER_SIM && p.max_vmpl == 1 && p.min_tcb.snp == 8 && p.min_tcb.ucode == 115);
     CHECK(p.check_measurement && p.measurement[0] == 0xa0 && p.measurement[47] == 0xcf);
     CHECK(attest_config_parse("", 0, &p, why, sizeof why) == 0 && p.provider == ATTEST_PROVIDER_SEV_SNP);
     static const char *bad[] = {
-        "attest.provider = simulated\n", "attest.provider sim\n", "attest.max_vmpl = 4\n", "attest.max_vmpl = -1\n",
-        "attest.min_tcb = 1.2.3\n", "attest.min_tcb = 1.2.3.256\n", "attest.measurement = abcd\n", "attest.trust_sim = 1\n",
+        "attest.provider = simulated\n", "attest.provider sim\n",    "attest.max_vmpl = 4\n",
+        "attest.max_vmpl = -1\n",        "attest.min_tcb = 1.2.3\n", "attest.min_tcb = 1.2.3.256\n",
+        "attest.measurement = abcd\n",   "attest.trust_sim = 1\n",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         CHECK_MSG(attest_config_parse(bad[i], strlen(bad[i]), &p, why, sizeof why) == -1, "accepted: %s", bad[i]);

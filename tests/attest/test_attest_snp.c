@@ -27,21 +27,111 @@ typedef struct {
 } fixture;
 
 static const fixture fixtures[] = {
-    {"virtee-milan-v2", "virtee-milan-v2/report.bin", "virtee-milan-v2/vcek.der", "roots/milan-vcek-ask-ark.pem",
-     ATTEST_PRODUCT_MILAN, 2, 0, 0, "7a1e5c26", "d49554ec", {3, 0, 0, 0, 0, 0, 8, 0x73}, 2026, 6, 1, 0},
-    {"trustee-milan-v2", "trustee-milan-v2/report.bin", "trustee-milan-v2/vcek.der", "roots/milan-vcek-ask-ark.pem",
-     ATTEST_PRODUCT_MILAN, 2, 0, 0, "a1f39304", NULL, {3, 0, 0, 0, 0, 0, 8, 0x73}, 2026, 6, 1, 0},
-    {"ccf-milan-v3", "ccf-milan-v3/report.bin", "ccf-milan-v3/vcek.pem", "roots/milan-vcek-ask-ark.pem",
-     ATTEST_PRODUCT_MILAN, 3, 0, 0, "5feee30d", NULL, {0}, 2026, 6, 1, 0},
-    {"ccf-genoa-v3", "ccf-genoa-v3/report.bin", "ccf-genoa-v3/vcek.pem", "roots/genoa-vcek-ask-ark.pem",
-     ATTEST_PRODUCT_GENOA, 3, 0, 0, "5feee30d", NULL, {0}, 2026, 6, 1, 0},
-    {"azure-hcl-milan-v2", "azure-hcl-milan-v2/hcl-report.bin", "azure-hcl-milan-v2/vcek-ask-ark.pem", NULL,
-     ATTEST_PRODUCT_MILAN, 2, 0, 0, NULL, NULL, {0}, 2026, 6, 1, 0},
-    {"trustee-milan-v3-vlek", "trustee-milan-v3-vlek/report.bin", "trustee-milan-v3-vlek/vlek.der",
-     "roots/milan-vlek-asvk-ark.pem", ATTEST_PRODUCT_MILAN, 3, 1, 1, NULL, NULL, {0}, 2025, 6, 1, 0},
-    {"gsg-milan-v2-debugpolicy", "gsg-milan-v2-debugpolicy/report.bin", "gsg-milan-v2-debugpolicy/vcek.der",
-     "roots/milan-vcek-ask-ark.pem", ATTEST_PRODUCT_MILAN, 2, 0, 0, "b07af962", "3ac3fe21",
-     {2, 0, 0, 0, 0, 0, 5, 0x44}, 2026, 6, 1, BIT(ATTEST_ERR_DEBUG)},
+    {"virtee-milan-v2",
+     "virtee-milan-v2/report.bin",
+     "virtee-milan-v2/vcek.der",
+     "roots/milan-vcek-ask-ark.pem",
+     ATTEST_PRODUCT_MILAN,
+     2,
+     0,
+     0,
+     "7a1e5c26",
+     "d49554ec",
+     {3, 0, 0, 0, 0, 0, 8, 0x73},
+     2026,
+     6,
+     1,
+     0},
+    {"trustee-milan-v2",
+     "trustee-milan-v2/report.bin",
+     "trustee-milan-v2/vcek.der",
+     "roots/milan-vcek-ask-ark.pem",
+     ATTEST_PRODUCT_MILAN,
+     2,
+     0,
+     0,
+     "a1f39304",
+     NULL,
+     {3, 0, 0, 0, 0, 0, 8, 0x73},
+     2026,
+     6,
+     1,
+     0},
+    {"ccf-milan-v3",
+     "ccf-milan-v3/report.bin",
+     "ccf-milan-v3/vcek.pem",
+     "roots/milan-vcek-ask-ark.pem",
+     ATTEST_PRODUCT_MILAN,
+     3,
+     0,
+     0,
+     "5feee30d",
+     NULL,
+     {0},
+     2026,
+     6,
+     1,
+     0},
+    {"ccf-genoa-v3",
+     "ccf-genoa-v3/report.bin",
+     "ccf-genoa-v3/vcek.pem",
+     "roots/genoa-vcek-ask-ark.pem",
+     ATTEST_PRODUCT_GENOA,
+     3,
+     0,
+     0,
+     "5feee30d",
+     NULL,
+     {0},
+     2026,
+     6,
+     1,
+     0},
+    {"azure-hcl-milan-v2",
+     "azure-hcl-milan-v2/hcl-report.bin",
+     "azure-hcl-milan-v2/vcek-ask-ark.pem",
+     NULL,
+     ATTEST_PRODUCT_MILAN,
+     2,
+     0,
+     0,
+     NULL,
+     NULL,
+     {0},
+     2026,
+     6,
+     1,
+     0},
+    {"trustee-milan-v3-vlek",
+     "trustee-milan-v3-vlek/report.bin",
+     "trustee-milan-v3-vlek/vlek.der",
+     "roots/milan-vlek-asvk-ark.pem",
+     ATTEST_PRODUCT_MILAN,
+     3,
+     1,
+     1,
+     NULL,
+     NULL,
+     {0},
+     2025,
+     6,
+     1,
+     0},
+    {"gsg-milan-v2-debugpolicy",
+     "gsg-milan-v2-debugpolicy/report.bin",
+     "gsg-milan-v2-debugpolicy/vcek.der",
+     "roots/milan-vcek-ask-ark.pem",
+     ATTEST_PRODUCT_MILAN,
+     2,
+     0,
+     0,
+     "b07af962",
+     "3ac3fe21",
+     {2, 0, 0, 0, 0, 0, 5, 0x44},
+     2026,
+     6,
+     1,
+     BIT(ATTEST_ERR_DEBUG)},
 };
 #define NFIX (sizeof fixtures / sizeof fixtures[0])
 
@@ -85,7 +175,8 @@ static void test_verdicts(void)
         CHECK(e == (f->failed ? (attest_err)__builtin_ctz(f->failed) : ATTEST_OK));
         CHECK_MSG(c.product == f->product, "%s: product %s", f->name, attest_product_name(c.product));
         CHECK(c.version == f->version && c.vmpl == f->vmpl && c.signing_key == f->vlek);
-        if (f->measurement_prefix) CHECK_MSG(hex_prefix_is(c.measurement, f->measurement_prefix), "%s measurement", f->name);
+        if (f->measurement_prefix)
+            CHECK_MSG(hex_prefix_is(c.measurement, f->measurement_prefix), "%s measurement", f->name);
         if (f->chip_prefix) CHECK_MSG(hex_prefix_is(c.chip_id, f->chip_prefix), "%s chip id", f->name);
         if (f->reported_tcb[7]) {
             CHECK(c.reported_tcb.bl == f->reported_tcb[0] && c.reported_tcb.tee == f->reported_tcb[1]);
@@ -95,10 +186,12 @@ static void test_verdicts(void)
         /* The verdict with the binding it carries as the expected one is the same; another binding fails. */
         uint8_t other[64];
         memcpy(other, c.report_data, 64);
-        attest_verify(r.report, ATTEST_REPORT_BYTES, r.certs, r.certs_len, &p, other, fx_date(f->y, f->m, f->d), &c, &res);
+        attest_verify(r.report, ATTEST_REPORT_BYTES, r.certs, r.certs_len, &p, other, fx_date(f->y, f->m, f->d), &c,
+                      &res);
         CHECK(res.failed == f->failed);
         other[63] ^= 1;
-        attest_verify(r.report, ATTEST_REPORT_BYTES, r.certs, r.certs_len, &p, other, fx_date(f->y, f->m, f->d), &c, &res);
+        attest_verify(r.report, ATTEST_REPORT_BYTES, r.certs, r.certs_len, &p, other, fx_date(f->y, f->m, f->d), &c,
+                      &res);
         CHECK(res.failed == (f->failed | BIT(ATTEST_ERR_REPORT_DATA)));
         fx_free(&r);
     }
@@ -113,7 +206,8 @@ static void test_fields(void)
     attest_policy p = policy_for(&fixtures[1]);
     /* trustee-milan-v2: CURRENT_TCB ucode 0xce differs from REPORTED 0x73, and the VCEK matches REPORTED. */
     if (load(&fixtures[1], &r) == 0) {
-        CHECK(attest_verify(r.report, ATTEST_REPORT_BYTES, r.certs, r.certs_len, &p, NULL, fx_date(2026, 6, 1), &c, &res) == 0);
+        CHECK(attest_verify(r.report, ATTEST_REPORT_BYTES, r.certs, r.certs_len, &p, NULL, fx_date(2026, 6, 1), &c,
+                            &res) == 0);
         CHECK(c.current_tcb.ucode == 0xce && c.reported_tcb.ucode == 0x73 && c.guest_svn == 4);
         fx_free(&r);
     }
@@ -293,12 +387,20 @@ static void test_chain_rejections(void)
  * with the values in shared/notes/sev-snp-attestation.md 2.2. */
 static void test_pins(void)
 {
-    static const struct { const char *file, *ark_sha256; attest_product p; } roots[] = {
-        {"roots/milan-vcek-ask-ark.pem", "69D063B45344D26A2E94E1F4210DE49EF555308287D4C174445C95639A540BCD", ATTEST_PRODUCT_MILAN},
-        {"roots/genoa-vcek-ask-ark.pem", "4C6598D19C18719C5DFD4A7D335F674E5BFE1D8F800CEA2CF270C10D103DB2F1", ATTEST_PRODUCT_GENOA},
-        {"roots/turin-vcek-ask-ark.pem", "1F084161A44BB6D93778A904877D4819CAFA5D05EF4193B2DED9DD9C73DD3F6A", ATTEST_PRODUCT_TURIN},
-        {"roots/milan-vlek-asvk-ark.pem", "69D063B45344D26A2E94E1F4210DE49EF555308287D4C174445C95639A540BCD", ATTEST_PRODUCT_MILAN},
-        {"roots/turin-vlek-asvk-ark.pem", "1F084161A44BB6D93778A904877D4819CAFA5D05EF4193B2DED9DD9C73DD3F6A", ATTEST_PRODUCT_TURIN},
+    static const struct {
+        const char *file, *ark_sha256;
+        attest_product p;
+    } roots[] = {
+        {"roots/milan-vcek-ask-ark.pem", "69D063B45344D26A2E94E1F4210DE49EF555308287D4C174445C95639A540BCD",
+         ATTEST_PRODUCT_MILAN},
+        {"roots/genoa-vcek-ask-ark.pem", "4C6598D19C18719C5DFD4A7D335F674E5BFE1D8F800CEA2CF270C10D103DB2F1",
+         ATTEST_PRODUCT_GENOA},
+        {"roots/turin-vcek-ask-ark.pem", "1F084161A44BB6D93778A904877D4819CAFA5D05EF4193B2DED9DD9C73DD3F6A",
+         ATTEST_PRODUCT_TURIN},
+        {"roots/milan-vlek-asvk-ark.pem", "69D063B45344D26A2E94E1F4210DE49EF555308287D4C174445C95639A540BCD",
+         ATTEST_PRODUCT_MILAN},
+        {"roots/turin-vlek-asvk-ark.pem", "1F084161A44BB6D93778A904877D4819CAFA5D05EF4193B2DED9DD9C73DD3F6A",
+         ATTEST_PRODUCT_TURIN},
     };
     for (size_t i = 0; i < sizeof roots / sizeof roots[0]; i++) {
         const char *files[] = {roots[i].file, NULL};
@@ -398,7 +500,8 @@ static void test_endorsement_forms(void)
     if (pem1 && pem2 && load(&fixtures[2], &m) == 0) {
         uint8_t *both = malloc(n1 + n2);
         memcpy(both, pem1, n1), memcpy(both + n1, pem2, n2);
-        CHECK(attest_verify(m.report, ATTEST_REPORT_BYTES, both, n1 + n2, &p, NULL, fx_date(2026, 6, 1), &c, &res) == 0);
+        CHECK(attest_verify(m.report, ATTEST_REPORT_BYTES, both, n1 + n2, &p, NULL, fx_date(2026, 6, 1), &c, &res) ==
+              0);
         both[n1 + 100] = '!'; /* corrupt base64 in the ASK block */
         CHECK(attest_verify(m.report, ATTEST_REPORT_BYTES, both, n1 + n2, &p, NULL, fx_date(2026, 6, 1), &c, &res) ==
               ATTEST_ERR_ENDORSEMENTS);
@@ -423,16 +526,28 @@ static void test_structure(void)
     attest_result res;
     if (load(&fixtures[0], &r) != 0) return;
     uint8_t rep[ATTEST_REPORT_BYTES + 1];
-    CHECK(attest_verify(r.report, ATTEST_REPORT_BYTES - 1, r.certs, r.certs_len, &p, NULL, 0, &c, &res) == ATTEST_ERR_SIZE);
+    CHECK(attest_verify(r.report, ATTEST_REPORT_BYTES - 1, r.certs, r.certs_len, &p, NULL, 0, &c, &res) ==
+          ATTEST_ERR_SIZE);
     memcpy(rep, r.report, ATTEST_REPORT_BYTES);
     rep[ATTEST_REPORT_BYTES] = 0;
     CHECK(attest_verify(rep, sizeof rep, r.certs, r.certs_len, &p, NULL, 0, &c, &res) == ATTEST_ERR_SIZE);
-    struct { size_t off; uint8_t val; attest_err e; } muts[] = {
-        {0x000, 6, ATTEST_ERR_VERSION}, {0x000, 1, ATTEST_ERR_VERSION}, {0x034, 2, ATTEST_ERR_SIG_ALGO},
-        {0x048, 7 << 2, ATTEST_ERR_SIGNING_KEY}, {0x048, 3 << 2, ATTEST_ERR_SIGNING_KEY},
-        {0x04C, 1, ATTEST_ERR_MBZ}, {0x188, 0x19, ATTEST_ERR_MBZ} /* CPUID byte in a v2 report */,
-        {0x00A, 0x0B, ATTEST_ERR_DEBUG} /* bit 19 (with 17, 16) */, {0x00A, 0x07, ATTEST_ERR_MIGRATE},
-        {0x00A, 0x01, ATTEST_ERR_POLICY_BITS}, {0x00B, 0x04, ATTEST_ERR_POLICY_BITS}, {0x030, 1, ATTEST_ERR_VMPL},
+    struct {
+        size_t off;
+        uint8_t val;
+        attest_err e;
+    } muts[] = {
+        {0x000, 6, ATTEST_ERR_VERSION},
+        {0x000, 1, ATTEST_ERR_VERSION},
+        {0x034, 2, ATTEST_ERR_SIG_ALGO},
+        {0x048, 7 << 2, ATTEST_ERR_SIGNING_KEY},
+        {0x048, 3 << 2, ATTEST_ERR_SIGNING_KEY},
+        {0x04C, 1, ATTEST_ERR_MBZ},
+        {0x188, 0x19, ATTEST_ERR_MBZ} /* CPUID byte in a v2 report */,
+        {0x00A, 0x0B, ATTEST_ERR_DEBUG} /* bit 19 (with 17, 16) */,
+        {0x00A, 0x07, ATTEST_ERR_MIGRATE},
+        {0x00A, 0x01, ATTEST_ERR_POLICY_BITS},
+        {0x00B, 0x04, ATTEST_ERR_POLICY_BITS},
+        {0x030, 1, ATTEST_ERR_VMPL},
     };
     for (size_t i = 0; i < sizeof muts / sizeof muts[0]; i++) {
         memcpy(rep, r.report, ATTEST_REPORT_BYTES);
@@ -478,12 +593,19 @@ static void test_turin_layout(void)
     CHECK(snp_product_from_cpuid(&r) == ATTEST_PRODUCT_GENOA);
     r.version = 2;
     CHECK(snp_product_from_cpuid(&r) == ATTEST_PRODUCT_UNKNOWN);
-    CHECK(snp_product_from_name("Turin") == ATTEST_PRODUCT_TURIN && snp_product_from_name("Milan-B0") == ATTEST_PRODUCT_MILAN);
+    CHECK(snp_product_from_name("Turin") == ATTEST_PRODUCT_TURIN &&
+          snp_product_from_name("Milan-B0") == ATTEST_PRODUCT_MILAN);
     CHECK(snp_product_from_name("Milano") == ATTEST_PRODUCT_UNKNOWN);
     static const uint8_t raw8[8] = {0x6b, 0xb1, 0x22, 0x9b, 0x76, 0x92, 0xb7, 0x10};
     static const uint8_t wrapped8[10] = {0x04, 8, 0x6b, 0xb1, 0x22, 0x9b, 0x76, 0x92, 0xb7, 0x10};
     static const uint8_t fmc[3] = {0x02, 1, 1}, csp[5] = {0x16, 3, 'a', 'w', 's'}, bad32[32] = {0};
-    const struct { const char *s[2]; const uint8_t *v[2]; int l[2]; int n, ok; size_t hwlen; } cases[] = {
+    const struct {
+        const char *s[2];
+        const uint8_t *v[2];
+        int l[2];
+        int n, ok;
+        size_t hwlen;
+    } cases[] = {
         {{"4", "3.9"}, {raw8, fmc}, {8, 3}, 2, 0, 8},
         {{"4", "3.9"}, {wrapped8, fmc}, {10, 3}, 2, 0, 8},
         {{"4"}, {bad32}, {32}, 1, -1, 0},

@@ -19,10 +19,10 @@ static void test_hex(void)
     cc_hex_encode(out, 3, enc);
     CHECK(strcmp(enc, "00ffa5") == 0);
     CHECK(cc_hex_decode("0 1\n2 3", 7, out, sizeof out, &n, CC_HEX_SKIP_SPACE) == 0 && n == 2 && out[1] == 0x23);
-    CHECK(cc_hex_decode("0 1", 3, out, sizeof out, &n, 0) == -1);     /* space not allowed */
-    CHECK(cc_hex_decode("abc", 3, out, sizeof out, &n, 0) == -1);     /* odd */
-    CHECK(cc_hex_decode("0g", 2, out, sizeof out, &n, 0) == -1);      /* bad digit */
-    CHECK(cc_hex_decode("000000", 6, out, 2, &n, 0) == -1);           /* over capacity */
+    CHECK(cc_hex_decode("0 1", 3, out, sizeof out, &n, 0) == -1); /* space not allowed */
+    CHECK(cc_hex_decode("abc", 3, out, sizeof out, &n, 0) == -1); /* odd */
+    CHECK(cc_hex_decode("0g", 2, out, sizeof out, &n, 0) == -1);  /* bad digit */
+    CHECK(cc_hex_decode("000000", 6, out, 2, &n, 0) == -1);       /* over capacity */
     CHECK(cc_hex_decode_exact("0102", out, 2) == 0 && out[1] == 2);
     CHECK(cc_hex_decode_exact("010203", out, 2) == -1);
 }
@@ -122,8 +122,8 @@ static int parse(int argc, char **argv, char *why)
 static void test_opts(void)
 {
     char why[120];
-    char *full[] = {"x", "--flag", "--no-strict", "--data", "d.bin", "--samples=7", "--max-skew", "30",
-                    "--peer", "a=1", "--peer=b=2", "tok.tsr"};
+    char *full[] = {"x",          "--flag", "--no-strict", "--data", "d.bin",      "--samples=7",
+                    "--max-skew", "30",     "--peer",      "a=1",    "--peer=b=2", "tok.tsr"};
     CHECK(parse(12, full, why) == 0);
     char *dashdash[] = {"x", "tok.tsr", "--", "--flag"}; /* after "--", "--flag" is positional */
     CHECK(parse(4, dashdash, why) == 0);
@@ -149,8 +149,10 @@ static void test_opts(void)
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         why[0] = 0;
         int rc = parse(bad[i].argc, bad[i].argv, why);
-        if (!bad[i].why) CHECK_MSG(rc == 0, "case %zu: %s", i, why);
-        else CHECK_MSG(rc == -1 && !strcmp(why, bad[i].why), "case %zu: rc %d, '%s'", i, rc, why);
+        if (!bad[i].why)
+            CHECK_MSG(rc == 0, "case %zu: %s", i, why);
+        else
+            CHECK_MSG(rc == -1 && !strcmp(why, bad[i].why), "case %zu: rc %d, '%s'", i, rc, why);
     }
     char *help[] = {"x", "--data", "-h"}, *nohelp[] = {"x", "--", "--help"};
     CHECK(cc_opts_wants_help(3, help) == 1 && cc_opts_wants_help(3, nohelp) == 0);

@@ -70,7 +70,8 @@ int main(void)
     cc_log_event(CC_LOG_ERROR, "node", (const cc_log_kv[]){{"epoch", "3"}, {"reason", "no quorum"}}, 2, "sign refused");
     char *t = take();
     CHECK_MSG(!strcmp(t, "gateway: listening on 127.0.0.1:8318\ncctsa: warning: clock 12 ms off\n"
-                         "node: error: sign refused epoch=3 reason=no quorum\n"), "%s", t);
+                         "node: error: sign refused epoch=3 reason=no quorum\n"),
+              "%s", t);
     free(t);
 
     /* JSON with structured fields and hostile content */
@@ -79,9 +80,10 @@ int main(void)
     cc_log_set_format(CC_LOG_JSON);
     cc_log_set_node("n3");
     const char *nasty = "a\"b\\c\nd\te\x01 f\x7f g \xc3\xa9";
-    cc_log_event(CC_LOG_WARN, "cluster", (const cc_log_kv[]){{"epoch", "7"}, {"session", "ab12"}, {"reason", nasty},
-                                                             {"imprint", "sha256:00ff"}},
-                 4, "participant refused: %s", nasty);
+    cc_log_event(
+        CC_LOG_WARN, "cluster",
+        (const cc_log_kv[]){{"epoch", "7"}, {"session", "ab12"}, {"reason", nasty}, {"imprint", "sha256:00ff"}}, 4,
+        "participant refused: %s", nasty);
     o = one_object(take());
     CHECK(!strcmp(get(o, "level"), "warning") && !strcmp(get(o, "node"), "n3") && !strcmp(get(o, "epoch"), "7") &&
           !strcmp(get(o, "session"), "ab12") && !strcmp(get(o, "reason"), nasty) &&

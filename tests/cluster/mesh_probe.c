@@ -47,7 +47,8 @@ static void send_batch(probe *p, int peer)
         if (!b) return;
         for (size_t j = 0; j < len; j++) b[j] = pattern(p->cfg.name, i, j);
         b[0] = (uint8_t)(i >> 8), b[1] = (uint8_t)i;
-        if (mesh_send(p->m, peer, MESH_CHAN_CLUSTER, b, len) != 0) printf("send %s #%u failed\n", p->cfg.peer_names[peer], i);
+        if (mesh_send(p->m, peer, MESH_CHAN_CLUSTER, b, len) != 0)
+            printf("send %s #%u failed\n", p->cfg.peer_names[peer], i);
         free(b);
     }
     fflush(stdout);
@@ -97,21 +98,32 @@ int main(int argc, char **argv)
         if (!strcmp(a, "--help")) return fputs(usage, stdout), 0;
         if (!v) return fputs(usage, stderr), 2;
         i++;
-        if (!strcmp(a, "--name")) p.cfg.name = v;
-        else if (!strcmp(a, "--config")) config = v;
-        else if (!strcmp(a, "--mesh")) p.cfg.listen = v;
-        else if (!strcmp(a, "--frames")) p.frames = (unsigned)atoi(v);
-        else if (!strcmp(a, "--size")) p.size = (unsigned)atoi(v);
-        else if (!strcmp(a, "--dead-ms")) p.cfg.dead_ms = (unsigned)atoi(v);
-        else if (!strcmp(a, "--reattest")) p.cfg.reattest_seconds = (unsigned)atoi(v);
-        else if (!strcmp(a, "--fault") && p.cfg.n_faults < MESH_MAX_FAULTS) p.cfg.faults[p.cfg.n_faults++] = v;
-        else if (!strcmp(a, "--peer") && mesh_config_peer(&p.cfg, npeers, argv[i]) == 0) npeers++;
-        else return fprintf(stderr, "mesh_probe: bad argument %s\n%s", a, usage), 2;
+        if (!strcmp(a, "--name"))
+            p.cfg.name = v;
+        else if (!strcmp(a, "--config"))
+            config = v;
+        else if (!strcmp(a, "--mesh"))
+            p.cfg.listen = v;
+        else if (!strcmp(a, "--frames"))
+            p.frames = (unsigned)atoi(v);
+        else if (!strcmp(a, "--size"))
+            p.size = (unsigned)atoi(v);
+        else if (!strcmp(a, "--dead-ms"))
+            p.cfg.dead_ms = (unsigned)atoi(v);
+        else if (!strcmp(a, "--reattest"))
+            p.cfg.reattest_seconds = (unsigned)atoi(v);
+        else if (!strcmp(a, "--fault") && p.cfg.n_faults < MESH_MAX_FAULTS)
+            p.cfg.faults[p.cfg.n_faults++] = v;
+        else if (!strcmp(a, "--peer") && mesh_config_peer(&p.cfg, npeers, argv[i]) == 0)
+            npeers++;
+        else
+            return fprintf(stderr, "mesh_probe: bad argument %s\n%s", a, usage), 2;
     }
     char err[256];
     if (!p.cfg.name || !config || !p.cfg.listen || npeers != MESH_PEERS || p.size < 2 || p.size > MESH_MAX_BODY)
         return fputs(usage, stderr), 2;
-    if (mesh_config_attest(&p.cfg, config, p.cfg.name, err, sizeof err) != 0) return fprintf(stderr, "mesh_probe: %s\n", err), 1;
+    if (mesh_config_attest(&p.cfg, config, p.cfg.name, err, sizeof err) != 0)
+        return fprintf(stderr, "mesh_probe: %s\n", err), 1;
     signal(SIGPIPE, SIG_IGN);
     p.m = mesh_new(&p.cfg, err, sizeof err);
     if (!p.m) return fprintf(stderr, "mesh_probe: %s\n", err), 1;

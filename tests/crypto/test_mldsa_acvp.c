@@ -126,7 +126,8 @@ static int siggen_case(const json_t *g, const json_t *test, const json_t *exp)
         cc_mldsa65_verifier *verifier = NULL;
         uint8_t osig[CC_MLDSA65_SIGBYTES];
         int orc = -99, ovrc = -99;
-        if (cc_mldsa65_signer_new(&signer, sk) == CC_MLDSA_OK && cc_mldsa65_verifier_new(&verifier, pk) == CC_MLDSA_OK) {
+        if (cc_mldsa65_signer_new(&signer, sk) == CC_MLDSA_OK &&
+            cc_mldsa65_verifier_new(&verifier, pk) == CC_MLDSA_OK) {
             if (is_internal(g)) {
                 orc = cc_mldsa65_signer_sign_mu(signer, osig, mu, r);
                 ovrc = cc_mldsa65_verifier_verify_mu(verifier, osig, sizeof osig, mu);

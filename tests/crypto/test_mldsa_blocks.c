@@ -36,8 +36,10 @@ static void schoolbook(int32_t c[MLDSA_N], const int32_t a[MLDSA_N], const int32
     for (int i = 0; i < MLDSA_N; i++)
         for (int j = 0; j < MLDSA_N; j++) {
             int64_t p = (int64_t)a[i] * b[j] % MLDSA_Q;
-            if (i + j < MLDSA_N) acc[i + j] += p;
-            else acc[i + j - MLDSA_N] -= p;
+            if (i + j < MLDSA_N)
+                acc[i + j] += p;
+            else
+                acc[i + j - MLDSA_N] -= p;
         }
     for (int i = 0; i < MLDSA_N; i++) c[i] = modq(acc[i]);
 }
@@ -227,8 +229,10 @@ static void test_hints(void)
                 int32_t ct0 = (int32_t)(rnd32() % (2 * MLDSA_GAMMA2 - 1)) - (MLDSA_GAMMA2 - 1);
                 int32_t w1, w0;
                 mldsa_decompose(&w1, &w0, wv);
-                if (w0 - cs2 <= -(MLDSA_GAMMA2 - MLDSA_BETA) || w0 - cs2 >= MLDSA_GAMMA2 - MLDSA_BETA) cs2 = 0, ct0 = 0, w0 = 0;
-                else made++;
+                if (w0 - cs2 <= -(MLDSA_GAMMA2 - MLDSA_BETA) || w0 - cs2 >= MLDSA_GAMMA2 - MLDSA_BETA)
+                    cs2 = 0, ct0 = 0, w0 = 0;
+                else
+                    made++;
                 int32_t x = modq((int64_t)w1 * 2 * MLDSA_GAMMA2 + w0 - cs2 + ct0);
                 v0.v[i].c[j] = w0 - cs2 + ct0;
                 v1.v[i].c[j] = w1;
@@ -251,8 +255,10 @@ static void test_packing(void)
     /* z, t0, t1, eta round trips at the extremes and at random values */
     mldsa_poly a, b;
     uint8_t buf[MLDSA_POLYZ_PACKEDBYTES];
-    for (int i = 0; i < MLDSA_N; i++) a.c[i] = (i % 3 == 0) ? MLDSA_GAMMA1 : (i % 3 == 1) ? -MLDSA_GAMMA1 + 1
-                                                                                      : (int32_t)(rnd32() % (2 * MLDSA_GAMMA1)) - MLDSA_GAMMA1 + 1;
+    for (int i = 0; i < MLDSA_N; i++)
+        a.c[i] = (i % 3 == 0)   ? MLDSA_GAMMA1
+                 : (i % 3 == 1) ? -MLDSA_GAMMA1 + 1
+                                : (int32_t)(rnd32() % (2 * MLDSA_GAMMA1)) - MLDSA_GAMMA1 + 1;
     mldsa_polyz_pack(buf, &a);
     mldsa_polyz_unpack(&b, buf);
     CHECK_MEM(a.c, b.c, sizeof a.c);
@@ -301,19 +307,19 @@ static void test_hint_decoding(void)
     uint8_t *y = sig + CC_MLDSA65_SIGBYTES - MLDSA_OMEGA - MLDSA_K;
     CHECK(y[0] == 3 && y[1] == 200 && y[2] == 0 && y[3] == 255 && y[MLDSA_OMEGA] == 2 && y[MLDSA_OMEGA + 5] == 4);
     uint8_t bad[CC_MLDSA65_SIGBYTES];
-#define MUTATE(stmt)                                                              \
-    do {                                                                          \
-        memcpy(bad, sig, sizeof bad);                                             \
-        uint8_t *yb = bad + CC_MLDSA65_SIGBYTES - MLDSA_OMEGA - MLDSA_K;          \
-        stmt;                                                                     \
-        CHECK_MSG(mldsa_unpack_sig(ctilde, &z, &h2, bad) == -1, "accepted: %s", #stmt); \
+#define MUTATE(stmt)                                                                                                   \
+    do {                                                                                                               \
+        memcpy(bad, sig, sizeof bad);                                                                                  \
+        uint8_t *yb = bad + CC_MLDSA65_SIGBYTES - MLDSA_OMEGA - MLDSA_K;                                               \
+        stmt;                                                                                                          \
+        CHECK_MSG(mldsa_unpack_sig(ctilde, &z, &h2, bad) == -1, "accepted: %s", #stmt);                                \
     } while (0)
-    MUTATE(yb[0] = 200);                        /* indices not increasing */
-    MUTATE(yb[1] = 3);                          /* repeated index */
-    MUTATE(yb[MLDSA_OMEGA + 1] = 1);            /* count decreasing */
+    MUTATE(yb[0] = 200);                           /* indices not increasing */
+    MUTATE(yb[1] = 3);                             /* repeated index */
+    MUTATE(yb[MLDSA_OMEGA + 1] = 1);               /* count decreasing */
     MUTATE(yb[MLDSA_OMEGA + 5] = MLDSA_OMEGA + 1); /* count above omega */
-    MUTATE(yb[10] = 1);                         /* unused slot not zero */
-    MUTATE(yb[MLDSA_OMEGA - 1] = 9);            /* last unused slot not zero */
+    MUTATE(yb[10] = 1);                            /* unused slot not zero */
+    MUTATE(yb[MLDSA_OMEGA - 1] = 9);               /* last unused slot not zero */
 #undef MUTATE
 }
 
@@ -448,7 +454,8 @@ static void test_api_errors(void)
     CHECK(cc_mldsa65_signer_sign(NULL, sig, (const uint8_t *)"m", 1, NULL, 0, NULL) == CC_MLDSA_EINVAL);
     CHECK(cc_mldsa65_signer_sign_prehash(signer, sig, NULL, 0, NULL, 0, (cc_prehash_alg)12, NULL) == CC_MLDSA_EHASH);
     CHECK(cc_mldsa65_signer_sign(signer, sig, (const uint8_t *)"m", 1, ctx, 7, rnd) == CC_MLDSA_OK);
-    CHECK(cc_mldsa65_sign(sig2, (const uint8_t *)"m", 1, ctx, 7, rnd, sk) == CC_MLDSA_OK && !memcmp(sig, sig2, sizeof sig));
+    CHECK(cc_mldsa65_sign(sig2, (const uint8_t *)"m", 1, ctx, 7, rnd, sk) == CC_MLDSA_OK &&
+          !memcmp(sig, sig2, sizeof sig));
     CHECK(cc_mldsa65_verifier_verify(verifier, sig, sizeof sig, (const uint8_t *)"m", 1, ctx, 7) == CC_MLDSA_OK);
     CHECK(cc_mldsa65_verifier_verify(verifier, sig, sizeof sig, (const uint8_t *)"m", 1, ctx, 6) == CC_MLDSA_ESIG);
     CHECK(cc_mldsa65_verifier_verify(verifier, sig, 100, (const uint8_t *)"m", 1, ctx, 7) == CC_MLDSA_ESIG);

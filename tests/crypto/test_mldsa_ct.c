@@ -58,17 +58,16 @@ int main(int argc, char **argv)
         switch (i % 3) {
         case 0: rc = cc_mldsa65_sign(sig, msg, sizeof msg, (const uint8_t *)"ctx", 3, NULL, sk); break;
         case 1: rc = cc_mldsa65_sign(sig, msg, sizeof msg, NULL, 0, rnd, sk); break;
-        default:
-            memset(mu, i, sizeof mu);
-            rc = cc_mldsa65_sign_mu(sig, mu, rnd, sk);
+        default: memset(mu, i, sizeof mu); rc = cc_mldsa65_sign_mu(sig, mu, rnd, sk);
         }
         /* the signature is public output; verification works on public data only */
         PUBLIC(&rc, sizeof rc);
         PUBLIC(sig, sizeof sig);
         CHECK(rc == CC_MLDSA_OK);
-        int vrc = (i % 3 == 2) ? cc_mldsa65_verify_mu(sig, sizeof sig, mu, pk)
-                               : cc_mldsa65_verify(sig, sizeof sig, msg, sizeof msg, (i % 3 == 0) ? (const uint8_t *)"ctx" : NULL,
-                                                   (i % 3 == 0) ? 3 : 0, pk);
+        int vrc = (i % 3 == 2)
+                      ? cc_mldsa65_verify_mu(sig, sizeof sig, mu, pk)
+                      : cc_mldsa65_verify(sig, sizeof sig, msg, sizeof msg,
+                                          (i % 3 == 0) ? (const uint8_t *)"ctx" : NULL, (i % 3 == 0) ? 3 : 0, pk);
         CHECK(vrc == CC_MLDSA_OK);
         signatures += vrc == CC_MLDSA_OK;
     }

@@ -64,8 +64,10 @@ static void check_unary(const char *name, unary_fn c_fn, unary_fn avx2_fn, unary
         a = in, b = in, e = in;
         c_fn(&a);
         exported(&e);
-        if (avx2_fn) avx2_fn(&b);
-        else b = a;
+        if (avx2_fn)
+            avx2_fn(&b);
+        else
+            b = a;
         bad += memcmp(&a, &b, sizeof a) != 0 || memcmp(&a, &e, sizeof a) != 0;
     }
     CHECK_MSG(bad == 0, "%s: %u of %u random inputs differ between versions", name, bad, ROUNDS);
@@ -82,8 +84,10 @@ static void check_binary(const char *name, binary_fn c_fn, binary_fn avx2_fn, bi
         rnd_poly(&y, lo2, hi2);
         c_fn(&a, &x, &y);
         exported(&e, &x, &y);
-        if (avx2_fn) avx2_fn(&b, &x, &y);
-        else b = a;
+        if (avx2_fn)
+            avx2_fn(&b, &x, &y);
+        else
+            b = a;
         bad += memcmp(&a, &b, sizeof a) != 0 || memcmp(&a, &e, sizeof a) != 0;
     }
     CHECK_MSG(bad == 0, "%s: %u of %u random inputs differ between versions", name, bad, ROUNDS);
@@ -120,7 +124,7 @@ typedef int (*norm_fn)(const mldsa_poly *a, int32_t bound);
 static void check_chknorm(norm_fn c_fn, norm_fn avx2_fn, norm_fn exported)
 {
     static const int32_t bounds[] = {MLDSA_GAMMA2 - MLDSA_BETA, MLDSA_GAMMA1 - MLDSA_BETA, MLDSA_GAMMA2, 1,
-                                     (MLDSA_Q - 1) / 8, (MLDSA_Q - 1) / 8 + 1};
+                                     (MLDSA_Q - 1) / 8,         (MLDSA_Q - 1) / 8 + 1};
     unsigned bad = 0, over = 0, n = 0;
     for (unsigned r = 0; r < ROUNDS; r++) {
         int32_t bound = bounds[r % 6];
@@ -151,8 +155,10 @@ static void check_make_hint(hint_fn c_fn, hint_fn avx2_fn, hint_fn exported)
         for (unsigned k = 0; k < MLDSA_K; k++)
             for (unsigned i = r % 7; i < MLDSA_N; i += 7) v0.v[k].c[i] = (i & 8) ? MLDSA_GAMMA2 : -MLDSA_GAMMA2;
         unsigned wa = c_fn(&a, &v0, &v1), we = exported(&e, &v0, &v1), wb = wa;
-        if (avx2_fn) wb = avx2_fn(&b, &v0, &v1);
-        else b = a;
+        if (avx2_fn)
+            wb = avx2_fn(&b, &v0, &v1);
+        else
+            b = a;
         bad += wa != wb || wa != we || memcmp(&a, &b, sizeof a) != 0 || memcmp(&a, &e, sizeof a) != 0;
     }
     CHECK_MSG(bad == 0, "make_hint: %u of %u random inputs differ between versions", bad, ROUNDS / 4);
@@ -192,8 +198,10 @@ static void check_rej_uniform(rej_fn c_fn, rej_fn avx2_fn, rej_fn exported)
         for (size_t i = 0; i < len; i++) buf[i] = (uint8_t)(r % 3 == 0 && i % 3 == 2 && (rnd32() & 1) ? 0xFF : rnd32());
         for (unsigned i = 0; i < MLDSA_N; i++) a[i] = b[i] = e[i] = -(int32_t)i;
         unsigned na = c_fn(a, n, buf, len), ne = exported(e, n, buf, len), nb = na;
-        if (avx2_fn) nb = avx2_fn(b, n, buf, len);
-        else memcpy(b, a, sizeof b);
+        if (avx2_fn)
+            nb = avx2_fn(b, n, buf, len);
+        else
+            memcpy(b, a, sizeof b);
         /* entries past the returned count are scratch (overwritten later) */
         bad += na != nb || na != ne || memcmp(a, b, na * sizeof a[0]) != 0 || memcmp(a, e, na * sizeof a[0]) != 0;
     }
@@ -209,8 +217,9 @@ static void check_rej_uniform(rej_fn c_fn, rej_fn avx2_fn, rej_fn exported)
 int main(void)
 {
     const int64_t q = MLDSA_Q;
-    if (!have_avx2()) printf("test_mldsa_dispatch: AVX2 versions not built or not supported here; "
-                             "comparing the exported names with the portable C only\n");
+    if (!have_avx2())
+        printf("test_mldsa_dispatch: AVX2 versions not built or not supported here; "
+               "comparing the exported names with the portable C only\n");
     check_unary("ntt", mldsa_poly_ntt_c, AVX2_OR_NULL(mldsa_poly_ntt), mldsa_poly_ntt, -(q - 1), q - 1);
     check_unary("invntt_tomont", mldsa_poly_invntt_tomont_c, AVX2_OR_NULL(mldsa_poly_invntt_tomont),
                 mldsa_poly_invntt_tomont, -(q - 1), q - 1);

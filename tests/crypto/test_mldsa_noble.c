@@ -148,8 +148,10 @@ static void noble_to_ours(unsigned ncases)
         fputc(' ', f);
         put_hex(f, cases[i].ctx, cases[i].ctxlen);
         fputc(' ', f);
-        if (cases[i].hedged) put_hex(f, cases[i].rnd, 32);
-        else fputs("det", f);
+        if (cases[i].hedged)
+            put_hex(f, cases[i].rnd, 32);
+        else
+            fputs("det", f);
         fputc('\n', f);
     }
     fclose(f);
@@ -183,8 +185,8 @@ static void noble_to_ours(unsigned ncases)
         CHECK_MSG(rc != CC_MLDSA_OK, "tampered noble signature %u accepted", i);
         rejected_tampered += rc != CC_MLDSA_OK;
     }
-    printf("noble -> ours: %u/%u verified, %u/%u byte-identical to ours, %u/%u tampered rejected\n", verified,
-           ncases, identical, ncases, rejected_tampered, ncases);
+    printf("noble -> ours: %u/%u verified, %u/%u byte-identical to ours, %u/%u tampered rejected\n", verified, ncases,
+           identical, ncases, rejected_tampered, ncases);
     if (out) free_lines(out, n);
     free(cases);
     unlink(path);

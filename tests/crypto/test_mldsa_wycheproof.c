@@ -30,9 +30,12 @@ static int has_flag(const json_t *test, const char *flag)
 static void count(tally *t, const char *result, int ok, const char *file, long tc)
 {
     t->total++;
-    if (!strcmp(result, "valid")) t->valid++;
-    else if (!strcmp(result, "invalid")) t->invalid++;
-    else t->acceptable++;
+    if (!strcmp(result, "valid"))
+        t->valid++;
+    else if (!strcmp(result, "invalid"))
+        t->invalid++;
+    else
+        t->acceptable++;
     t->passed += ok != 0;
     CHECK_MSG(ok, "%s tcId %ld (%s)", file, tc, result);
 }
@@ -67,9 +70,12 @@ static void run_verify(void)
             int rc = pklen == CC_MLDSA65_PKBYTES ? cc_mldsa65_verify(sig, siglen, msg, msglen, ctx, ctxlen, pk)
                                                  : CC_MLDSA_EKEY;
             int ok;
-            if (!strcmp(result, "valid")) ok = rc == CC_MLDSA_OK;
-            else if (!strcmp(result, "invalid")) ok = rc != CC_MLDSA_OK;
-            else ok = 1;
+            if (!strcmp(result, "valid"))
+                ok = rc == CC_MLDSA_OK;
+            else if (!strcmp(result, "invalid"))
+                ok = rc != CC_MLDSA_OK;
+            else
+                ok = 1;
             /* context too long must be reported as an argument error, not a bad signature */
             if (has_flag(test, "InvalidContext")) ok = ok && rc == CC_MLDSA_EINVAL;
             count(&t, result, ok, file, vu_long(test, "tcId"));
@@ -104,8 +110,10 @@ static int sign_case(const json_t *test, const uint8_t *sk, const uint8_t *pk)
         rc = ok ? cc_mldsa65_sign_mu(sig, want_mu, r, sk) : -99;
     } else {
         int murc = cc_mldsa65_mu(mu, pk, msg, msglen, ctx, ctxlen);
-        if (mulen) ok = ok && murc == CC_MLDSA_OK && mulen == sizeof mu && !memcmp(mu, want_mu, sizeof mu);
-        else ok = ok && murc == CC_MLDSA_EINVAL; /* no mu given: computing it must fail */
+        if (mulen)
+            ok = ok && murc == CC_MLDSA_OK && mulen == sizeof mu && !memcmp(mu, want_mu, sizeof mu);
+        else
+            ok = ok && murc == CC_MLDSA_EINVAL; /* no mu given: computing it must fail */
         rc = cc_mldsa65_sign(sig, msg, msglen, ctx, ctxlen, r, sk);
     }
     if (!strcmp(result, "valid")) {

@@ -33,7 +33,8 @@ static void ossl_mul(uint8_t out[97], const uint8_t k[48], const EC_POINT *P)
     EC_POINT *r = EC_POINT_new(g);
     CHECK(EC_POINT_mul(g, r, P ? NULL : b, P, P ? b : NULL, bn) == 1);
     memset(out, 0, 97);
-    if (!EC_POINT_is_at_infinity(g, r)) CHECK(EC_POINT_point2oct(g, r, POINT_CONVERSION_UNCOMPRESSED, out, 97, bn) == 97);
+    if (!EC_POINT_is_at_infinity(g, r))
+        CHECK(EC_POINT_point2oct(g, r, POINT_CONVERSION_UNCOMPRESSED, out, 97, bn) == 97);
     EC_POINT_free(r);
     BN_free(b);
 }
@@ -93,11 +94,18 @@ static void scalars(void)
         check_mul(k, "random");
     }
     BIGNUM *b = BN_new();
-    static const char *edges[] = {"0", "1", "2", "F", "10", "11", "FF",
-                                  "800000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000",
-                                  "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF",
-                                  "111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111",
-                                  "F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0"};
+    static const char *edges[] = {
+        "0",
+        "1",
+        "2",
+        "F",
+        "10",
+        "11",
+        "FF",
+        "800000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000",
+        "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF",
+        "111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111",
+        "F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0"};
     for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++) {
         BN_hex2bn(&b, edges[i]);
         BN_bn2binpad(b, k, 48);
@@ -121,7 +129,7 @@ static void addition(void)
     p384_point P, Q, R, O, N;
     random_point(&P, pe);
     random_point(&Q, qe);
-    EC_POINT *op = ossl_point(pe), *oq = ossl_point(qe), *or = EC_POINT_new(g);
+    EC_POINT *op = ossl_point(pe), *oq = ossl_point(qe), * or = EC_POINT_new(g);
     EC_POINT_add(g, or, op, oq, bn);
     EC_POINT_point2oct(g, or, POINT_CONVERSION_UNCOMPRESSED, want, 97, bn);
     p384_point_add(&R, &P, &Q);
@@ -179,7 +187,8 @@ static void decoding(void)
         CHECK(p384_point_decode(&P, ce, 49) == 0 && p384_point_to_bytes(got, &P) == 0 && memcmp(got, bad, 97) == 0);
         EC_POINT_free(op);
     }
-    CHECK(p384_point_decode(&P, ue, 96) != 0 && p384_point_decode(&P, ue, 49) != 0 && p384_point_decode(&P, NULL, 97) != 0);
+    CHECK(p384_point_decode(&P, ue, 96) != 0 && p384_point_decode(&P, ue, 49) != 0 &&
+          p384_point_decode(&P, NULL, 97) != 0);
     for (int pre = 0; pre < 8; pre++) {
         memcpy(bad, ue, 97);
         bad[0] = (uint8_t)pre;
@@ -260,19 +269,22 @@ static void wycheproof(void)
     int run = 0, valid = 0;
     size_t gi;
     json_t *grp;
-    json_array_foreach(json_object_get(doc, "testGroups"), gi, grp) {
+    json_array_foreach(json_object_get(doc, "testGroups"), gi, grp)
+    {
         size_t publen;
         uint8_t *pub = tu_json_hex(json_object_get(grp, "publicKey"), "uncompressed", &publen);
         size_t ti;
         json_t *tc;
-        json_array_foreach(json_object_get(grp, "tests"), ti, tc) {
+        json_array_foreach(json_object_get(grp, "tests"), ti, tc)
+        {
             const char *result = tu_json_str(tc, "result");
             size_t msglen, siglen;
             uint8_t *msg = tu_json_hex(tc, "msg", &msglen), *sig = tu_json_hex(tc, "sig", &siglen);
             const uint8_t *q = sig;
             ECDSA_SIG *es = d2i_ECDSA_SIG(NULL, &q, (long)siglen);
             unsigned char *re = NULL;
-            int der_ok = es && q == sig + siglen && i2d_ECDSA_SIG(es, &re) == (int)siglen && memcmp(re, sig, siglen) == 0;
+            int der_ok =
+                es && q == sig + siglen && i2d_ECDSA_SIG(es, &re) == (int)siglen && memcmp(re, sig, siglen) == 0;
             if (der_ok && publen == 97 && strcmp(result, "acceptable") != 0) {
                 uint8_t digest[48];
                 EVP_Digest(msg, msglen, digest, NULL, EVP_sha384(), NULL);

@@ -26,8 +26,7 @@ struct counts {
 
 /* ACVP SHAKE MCT ("standard"): 100 outer iterations of 1000 chained hashes, each input the 128
  * leftmost bits of the previous output, the next output length derived from its last 16 bits. */
-static void run_mct(shake_fn shake, const json_t *group, const json_t *test, const json_t *expected,
-                    struct counts *cnt)
+static void run_mct(shake_fn shake, const json_t *group, const json_t *test, const json_t *expected, struct counts *cnt)
 {
     size_t seedlen;
     uint8_t *seed = tu_json_hex(test, "msg", &seedlen);
@@ -53,8 +52,10 @@ static void run_mct(shake_fn shake, const json_t *group, const json_t *test, con
         }
         size_t mdlen;
         uint8_t *md = tu_json_hex(json_array_get(results, j), "md", &mdlen);
-        if (md && mdlen == prevlen && memcmp(md, out, mdlen) == 0) ok++;
-        else fprintf(stderr, "MCT iteration %zu mismatch\n", j);
+        if (md && mdlen == prevlen && memcmp(md, out, mdlen) == 0)
+            ok++;
+        else
+            fprintf(stderr, "MCT iteration %zu mismatch\n", j);
         free(md);
     }
     CHECK_MSG(ok == 100, "MCT %u/100", ok);
@@ -104,8 +105,10 @@ static void run_file(const char *dir, shake_fn shake)
                 shake(out, whole, msg, (size_t)bits / 8);
                 CHECK_MSG(memcmp(out, md, whole) == 0, "%s tc %ld digest mismatch", dir, tc);
                 free(out);
-                if (outbits % 8) cnt.prefix_only++;
-                else cnt.run++;
+                if (outbits % 8)
+                    cnt.prefix_only++;
+                else
+                    cnt.run++;
             }
             free(msg);
             free(md);
@@ -130,8 +133,10 @@ static void check_incremental(void)
         oneshot(whole, sizeof whole, in, sizeof in);
         for (size_t c = 0; c < sizeof cuts / sizeof cuts[0]; c++) {
             cc_keccak_ctx ctx;
-            if (variant) cc_shake256_init(&ctx);
-            else cc_shake128_init(&ctx);
+            if (variant)
+                cc_shake256_init(&ctx);
+            else
+                cc_shake128_init(&ctx);
             size_t off = 0, step = cuts[c] ? cuts[c] : 1;
             while (off < sizeof in) {
                 size_t n = sizeof in - off < step ? sizeof in - off : step;
@@ -145,14 +150,15 @@ static void check_incremental(void)
                 cc_keccak_squeeze(&ctx, pieces + off, n);
                 off += n;
             }
-            CHECK_MSG(memcmp(whole, pieces, sizeof whole) == 0, "incremental variant %d step %zu",
-                      variant, step);
+            CHECK_MSG(memcmp(whole, pieces, sizeof whole) == 0, "incremental variant %d step %zu", variant, step);
             cc_keccak_wipe(&ctx);
         }
         /* squeezeblocks right after finalize equals the one-shot prefix */
         cc_keccak_ctx ctx;
-        if (variant) cc_shake256_init(&ctx);
-        else cc_shake128_init(&ctx);
+        if (variant)
+            cc_shake256_init(&ctx);
+        else
+            cc_shake128_init(&ctx);
         cc_keccak_absorb(&ctx, in, sizeof in);
         cc_keccak_finalize(&ctx);
         uint8_t blocks[2 * CC_SHAKE128_RATE];

@@ -18,7 +18,8 @@ int vu_bool(const json_t *obj, const char *key)
 {
     const json_t *v = json_object_get(obj, key);
     if (json_is_boolean(v)) return json_is_true(v);
-    if (json_is_string(v)) return strcmp(json_string_value(v), "true") == 0 || strcmp(json_string_value(v), "True") == 0;
+    if (json_is_string(v))
+        return strcmp(json_string_value(v), "true") == 0 || strcmp(json_string_value(v), "True") == 0;
     return -1;
 }
 

@@ -28,7 +28,7 @@ struct harness {
     uint8_t measurement[ATTEST_MEASUREMENT_BYTES];
     node_ref ref[H_NODES];
     char ca[256];
-    int production;          /* no dev CA in the engines: the CA roots are pinned instead */
+    int production; /* no dev CA in the engines: the CA roots are pinned instead */
     uint8_t *roots[2];
     size_t root_lens[2];
     pthread_mutex_t mu;
@@ -40,10 +40,7 @@ struct harness {
     void *tamper_arg;
 };
 
-int h_slot(int i, int j)
-{
-    return j < i ? j : j - 1;
-}
+int h_slot(int i, int j) { return j < i ? j : j - 1; }
 
 static int h_send(void *arg, const uint8_t to[CLUSTER_KEY_BYTES], const uint8_t *body, size_t len)
 {
@@ -61,8 +58,10 @@ static int h_send(void *arg, const uint8_t to[CLUSTER_KEY_BYTES], const uint8_t 
     memcpy(f->body, body, len);
     f->len = len, f->from = r->idx, f->to = dst;
     pthread_mutex_lock(&h->mu);
-    if (h->tail) h->tail->next = f;
-    else h->head = f;
+    if (h->tail)
+        h->tail->next = f;
+    else
+        h->head = f;
     h->tail = f;
     pthread_cond_signal(&h->cv);
     pthread_mutex_unlock(&h->mu);
@@ -109,12 +108,20 @@ static cluster *make_node(harness *h, int i)
 {
     char err[256];
     h->ref[i] = (node_ref){h, i};
-    cluster_config cfg = {.self_key = h->key[i], .boot_id = h->boot[i], .measurement = h->measurement,
-                          .send = h_send, .send_arg = &h->ref[i], .evidence = sim_evidence,
-                          .evidence_arg = &h->ref[i], .provider = ATTEST_PROVIDER_SIM,
-                          .time = tsp_time_source_system(), .dev_ca = h->production ? NULL : h->ca,
-                          .default_profile = TSP_PROFILE_HYBRID, .precision = TSP_GENTIME_SECONDS,
-                          .exclude_min_ms = H_EXCLUDE_MS, .exclude_max_ms = 4 * H_EXCLUDE_MS};
+    cluster_config cfg = {.self_key = h->key[i],
+                          .boot_id = h->boot[i],
+                          .measurement = h->measurement,
+                          .send = h_send,
+                          .send_arg = &h->ref[i],
+                          .evidence = sim_evidence,
+                          .evidence_arg = &h->ref[i],
+                          .provider = ATTEST_PROVIDER_SIM,
+                          .time = tsp_time_source_system(),
+                          .dev_ca = h->production ? NULL : h->ca,
+                          .default_profile = TSP_PROFILE_HYBRID,
+                          .precision = TSP_GENTIME_SECONDS,
+                          .exclude_min_ms = H_EXCLUDE_MS,
+                          .exclude_max_ms = 4 * H_EXCLUDE_MS};
     if (h->production)
         cfg.ca_roots = (const uint8_t *const *)h->roots, cfg.ca_root_lens = h->root_lens, cfg.n_ca_roots = 2;
     cluster *c = cluster_new(&cfg, err, sizeof err);
@@ -197,7 +204,8 @@ int h_skip_sanitized(const char *test)
 #endif
     if (!sanitized || getenv("CCTSA_CLUSTER_TEST_FORCE")) return 0;
     printf("%s: skipped under the sanitizer build (five DKGs in one process take minutes there); the release "
-           "build runs it; CCTSA_CLUSTER_TEST_FORCE=1 runs it anyway\n", test);
+           "build runs it; CCTSA_CLUSTER_TEST_FORCE=1 runs it anyway\n",
+           test);
     return 1;
 }
 

@@ -55,15 +55,18 @@ int main(int argc, char **argv)
     heads();
     /* n1 coordinates serial 0101 with parties 1,2,3 */
     rc |= audit_cosign(logs[1], 1, "n1", "0101", "2026-12-04T10:00:00.123Z", "hybrid", "1,2,3", tst1);
-    rc |= audit_cosign(logs[2], 1, "n1", "0101", !strcmp(variant, "disagree") ? "2026-12-04T10:00:09.123Z" : "2026-12-04T10:00:00.123Z",
-                       "hybrid", "1,2,3", tst1);
+    rc |= audit_cosign(logs[2], 1, "n1", "0101",
+                       !strcmp(variant, "disagree") ? "2026-12-04T10:00:09.123Z" : "2026-12-04T10:00:00.123Z", "hybrid",
+                       "1,2,3", tst1);
     rc |= audit_sign(logs[0], 1, "0101", "2026-12-04T10:00:00.123Z", "hybrid", "1,2,3", tst1, tok);
     /* n2 coordinates serial 0201 with parties 2,4,5 */
     rc |= audit_cosign(logs[3], 1, "n2", "0201", "2026-12-04T10:00:01.000Z", "ecdsa", "2,4,5", tst2);
     rc |= audit_cosign(logs[4], 1, "n2", "0201", "2026-12-04T10:00:01.000Z", "ecdsa", "2,4,5", tst2);
     rc |= audit_sign(logs[1], 1, "0201", "2026-12-04T10:00:01.000Z", "ecdsa", "2,4,5", tst2, tok);
-    if (!strcmp(variant, "hidden")) rc |= audit_cosign(logs[3], 1, "n1", "0102", "2026-12-04T10:00:02.000Z", "ecdsa", "1,4,5", tst2);
-    if (!strcmp(variant, "twice")) rc |= audit_sign(logs[1], 1, "0101", "2026-12-04T10:00:00.123Z", "hybrid", "1,2,3", tst1, tok);
+    if (!strcmp(variant, "hidden"))
+        rc |= audit_cosign(logs[3], 1, "n1", "0102", "2026-12-04T10:00:02.000Z", "ecdsa", "1,4,5", tst2);
+    if (!strcmp(variant, "twice"))
+        rc |= audit_sign(logs[1], 1, "0101", "2026-12-04T10:00:00.123Z", "hybrid", "1,2,3", tst1, tok);
     rc |= audit_refusal(logs[4], "participant", "genTime 900 ms ahead of own clock");
     rc |= audit_operator(logs[0], "renew-cert", 1, "alice", "00112233445566778899aabbccddeeff", "refused", "expired");
     heads();

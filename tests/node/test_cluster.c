@@ -26,14 +26,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "attest/binding.h"
 #include "check.h"
 #include "cluster_harness.h"
-#include "attest/binding.h"
 #include "node/cluster_msg.h"
 #include "testutil.h"
+#include "tsp/tsp_devca.h"
 #include "tsp/tsp_status.h"
 #include "tsp/tsp_verify.h"
-#include "tsp/tsp_devca.h"
 #include "x509/csr.h"
 #include "x509/pem.h"
 
@@ -51,8 +51,12 @@ static void make_req(const char *data, uint8_t imprint[51], uint8_t nonce[10], t
     nonce[0] = 0x02, nonce[1] = 8;
     if (RAND_bytes(nonce + 2, 8) != 1) abort();
     nonce[2] = (uint8_t)((nonce[2] & 0x7f) | 0x01);
-    *r = (tsp_issue_req){.path_profile = profile, .imprint_tlv = imprint, .imprint_tlv_len = 51, .nonce_tlv = nonce,
-                         .nonce_tlv_len = 10, .cert_req = 1};
+    *r = (tsp_issue_req){.path_profile = profile,
+                         .imprint_tlv = imprint,
+                         .imprint_tlv_len = 51,
+                         .nonce_tlv = nonce,
+                         .nonce_tlv_len = 10,
+                         .cert_req = 1};
 }
 
 /* Issue on node i; 1 if granted and the token verifies. */
@@ -67,7 +71,8 @@ static int issue_verify(int i, int profile, tsp_engine_result *res, int quiet)
      * what a gateway retries; expected successes get two more tries */
     for (int attempt = 0;; attempt++) {
         if (cluster_issue(h_node(H, i), &r, 8000, &resp, &len, res) != 0) return 0;
-        if (res->status == TSP_STATUS_GRANTED || quiet || attempt == 2 || res->kind != TSP_OUTCOME_RETRY_ELSEWHERE) break;
+        if (res->status == TSP_STATUS_GRANTED || quiet || attempt == 2 || res->kind != TSP_OUTCOME_RETRY_ELSEWHERE)
+            break;
         fprintf(stderr, "issue on node %d: %s; trying again\n", i, res->why ? res->why : "?");
         free(resp);
         resp = NULL;
@@ -85,7 +90,8 @@ static int issue_verify(int i, int profile, tsp_engine_result *res, int quiet)
         if (!ok) fprintf(stderr, "verify (%s): %s\n", tsp_profile_name((tsp_profile)profile), rep.error);
         ok = ok && rep.profile == profile;
     } else if (!quiet) {
-        fprintf(stderr, "issue on node %d (%s): %s\n", i, tsp_profile_name((tsp_profile)profile), res->why ? res->why : "?");
+        fprintf(stderr, "issue on node %d (%s): %s\n", i, tsp_profile_name((tsp_profile)profile),
+                res->why ? res->why : "?");
     }
     free(resp);
     return ok;
@@ -189,7 +195,8 @@ static void *conc_main(void *arg)
 static void test_concurrent(void)
 {
     pthread_t t[4];
-    conc c[4] = {{0, TSP_PROFILE_HYBRID, 0}, {1, TSP_PROFILE_COMPAT, 0}, {2, TSP_PROFILE_CLASSIC, 0}, {0, TSP_PROFILE_PQ, 0}};
+    conc c[4] = {
+        {0, TSP_PROFILE_HYBRID, 0}, {1, TSP_PROFILE_COMPAT, 0}, {2, TSP_PROFILE_CLASSIC, 0}, {0, TSP_PROFILE_PQ, 0}};
     for (int i = 0; i < 4; i++) CHECK(pthread_create(&t[i], NULL, conc_main, &c[i]) == 0);
     for (int i = 0; i < 4; i++) {
         pthread_join(t[i], NULL);
@@ -441,7 +448,7 @@ static void test_renew_missed(void)
     CHECK(cluster_certs(h_node(H, 3), &old_ec, &oel, &old_ml, &oml) == 0);
     h_set_tamper(H, drop_to_3, NULL);
     h_peer(H, 0, 3, MESH_PEER_DOWN); /* node 0 signs the CSRs without it */
-    sleep(1); /* another notBefore */
+    sleep(1);                        /* another notBefore */
     CHECK_MSG(cluster_renew_certs(h_node(H, 0), why, sizeof why) == 0, "renew: %s", why);
     CHECK(cluster_certs(h_node(H, 0), &ec, &ecl, &ml, &mll) == 0);
     usleep(500000);

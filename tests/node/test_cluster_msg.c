@@ -12,8 +12,15 @@ static void test_msg(void)
 {
     uint8_t bc[300], p2p[70], *buf, *bad;
     size_t len;
-    cl_msg m = {.kind = CL_KIND_ML_SIGN, .party = 3, .epoch = 7, .round = 4, .bc = bc, .bc_len = sizeof bc,
-                .p2p = p2p, .p2p_len = sizeof p2p}, out;
+    cl_msg m = {.kind = CL_KIND_ML_SIGN,
+                .party = 3,
+                .epoch = 7,
+                .round = 4,
+                .bc = bc,
+                .bc_len = sizeof bc,
+                .p2p = p2p,
+                .p2p_len = sizeof p2p},
+           out;
     const char *why;
     for (size_t i = 0; i < sizeof bc; i++) bc[i] = (uint8_t)i;
     memset(p2p, 0xa5, sizeof p2p);
@@ -34,15 +41,26 @@ static void test_msg(void)
     memcpy(bad, buf, len);
     bad[len] = 0;
     CHECK(cl_msg_parse(bad, len + 1, &out, &why) != 0); /* trailing byte */
-    struct { size_t off; uint8_t val; } fields[] = {
-        {0, 'X'}, {4, 2}, {5, 0}, {5, CL_KIND_MAX}, {6, 1}, {7, 6}, {8, 0xff} /* epoch huge is fine: below */,
-        {12 + CL_SID_BYTES, 0xff} /* round > max */, {CL_MSG_HDR_BYTES - 8, 0xff} /* bc_len */};
+    struct {
+        size_t off;
+        uint8_t val;
+    } fields[] = {{0, 'X'},
+                  {4, 2},
+                  {5, 0},
+                  {5, CL_KIND_MAX},
+                  {6, 1},
+                  {7, 6},
+                  {8, 0xff} /* epoch huge is fine: below */,
+                  {12 + CL_SID_BYTES, 0xff} /* round > max */,
+                  {CL_MSG_HDR_BYTES - 8, 0xff} /* bc_len */};
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
         memcpy(bad, buf, len);
         bad[fields[i].off] = fields[i].val;
         int rc = cl_msg_parse(bad, len, &out, &why);
-        if (fields[i].off == 8) CHECK(rc == 0 && out.epoch == 0xff000007u);
-        else CHECK_MSG(rc != 0, "field at %zu accepted", fields[i].off);
+        if (fields[i].off == 8)
+            CHECK(rc == 0 && out.epoch == 0xff000007u);
+        else
+            CHECK_MSG(rc != 0, "field at %zu accepted", fields[i].off);
     }
     /* epoch 0 and party rules */
     cl_msg z = m;
@@ -71,10 +89,22 @@ static void test_req(void)
     size_t len;
     const char *why;
     memset(tbs, 7, sizeof tbs);
-    cl_sign_req r = {.purpose = CL_PURPOSE_TOKEN, .scheme = CL_SCHEME_ML, .set = 0x0b, .coord = 2,
-                     .profile = TSP_PROFILE_COMPAT, .gen_sec = 1790000000, .gen_ms = 999, .imprint = imprint,
-                     .imprint_len = sizeof imprint, .nonce = nonce, .nonce_len = sizeof nonce, .ecsig = ecsig,
-                     .ecsig_len = sizeof ecsig, .tbs = tbs, .tbs_len = sizeof tbs}, out;
+    cl_sign_req r = {.purpose = CL_PURPOSE_TOKEN,
+                     .scheme = CL_SCHEME_ML,
+                     .set = 0x0b,
+                     .coord = 2,
+                     .profile = TSP_PROFILE_COMPAT,
+                     .gen_sec = 1790000000,
+                     .gen_ms = 999,
+                     .imprint = imprint,
+                     .imprint_len = sizeof imprint,
+                     .nonce = nonce,
+                     .nonce_len = sizeof nonce,
+                     .ecsig = ecsig,
+                     .ecsig_len = sizeof ecsig,
+                     .tbs = tbs,
+                     .tbs_len = sizeof tbs},
+                out;
     memset(r.serial, 0x5a, sizeof r.serial);
     memset(r.presig, 0x3c, sizeof r.presig);
     CHECK(cl_req_encode(&r, &buf, &len) == 0);
@@ -92,9 +122,13 @@ static void test_req(void)
     memcpy(bad, buf, len);
     bad[len] = 0;
     CHECK(cl_req_parse(bad, len + 1, &out, &why) != 0);
-    struct { size_t off; uint8_t val; } fields[] = {{0, 0}, {0, CL_PURPOSE_MAX}, {1, 3}, {2, 0x07 | 0x08}, {2, 0x20 | 0x03},
-                                                   {3, 3} /* coordinator not in the set */, {3, 6}, {4, TSP_PROFILE_COUNT},
-                                                   {5, 0xff} /* year > 9999 */, {13, 0x04} /* ms > 999 */};
+    struct {
+        size_t off;
+        uint8_t val;
+    } fields[] = {{0, 0},           {0, CL_PURPOSE_MAX},    {1, 3},
+                  {2, 0x07 | 0x08}, {2, 0x20 | 0x03},       {3, 3} /* coordinator not in the set */,
+                  {3, 6},           {4, TSP_PROFILE_COUNT}, {5, 0xff} /* year > 9999 */,
+                  {13, 0x04} /* ms > 999 */};
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
         memcpy(bad, buf, len);
         bad[fields[i].off] = fields[i].val;

@@ -24,8 +24,10 @@ static void test_epoch(void)
     for (int s = 0; s < LC_EPOCH_COUNT; s++)
         for (int e = 0; e < LC_EV_EPOCH_COUNT; e++) {
             lc_epoch_state st = (lc_epoch_state)s;
-            if (lc_epoch_step(&st, (lc_epoch_event)e) == 0) moved++;
-            else CHECK(st == (lc_epoch_state)s);
+            if (lc_epoch_step(&st, (lc_epoch_event)e) == 0)
+                moved++;
+            else
+                CHECK(st == (lc_epoch_state)s);
         }
     CHECK(moved == 8);
     /* a compromised epoch never signs again: no way back to ACTIVE */
@@ -45,7 +47,7 @@ static void test_availability(void)
     CHECK(lc_availability_of(1, 3, 3) == LC_AVAIL_CRITICAL);
     CHECK(lc_availability_of(1, 2, 5) == LC_AVAIL_SUSPENDED); /* partition: shares alive */
     CHECK(lc_availability_of(1, 2, 3) == LC_AVAIL_SUSPENDED);
-    CHECK(lc_availability_of(1, 2, 2) == LC_AVAIL_LOST);      /* restarts: shares gone */
+    CHECK(lc_availability_of(1, 2, 2) == LC_AVAIL_LOST); /* restarts: shares gone */
     CHECK(lc_availability_of(1, 0, 0) == LC_AVAIL_LOST);
     CHECK(lc_availability_of(0, 5, 5) == LC_AVAIL_NONE);
     CHECK(lc_availability_signs(LC_AVAIL_CRITICAL) && !lc_availability_signs(LC_AVAIL_SUSPENDED));

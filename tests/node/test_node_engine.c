@@ -40,8 +40,8 @@ static void rebuild_signed_attrs(fx_pki *fx, tsp_engine *e, tsp_profile p)
     uint8_t digest[48] = {7}, imprint[100];
     size_t ilen = 0;
     /* MessageImprint for SHA-384, parameters absent */
-    static const uint8_t head[] = {0x30, 0x3F, 0x30, 0x0B, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01,
-                                   0x65, 0x03, 0x04, 0x02, 0x02, 0x04, 0x30};
+    static const uint8_t head[] = {0x30, 0x3F, 0x30, 0x0B, 0x06, 0x09, 0x60, 0x86, 0x48,
+                                   0x01, 0x65, 0x03, 0x04, 0x02, 0x02, 0x04, 0x30};
     memcpy(imprint, head, sizeof head);
     memcpy(imprint + sizeof head, digest, sizeof digest);
     ilen = sizeof head + sizeof digest;
@@ -62,9 +62,11 @@ static void rebuild_signed_attrs(fx_pki *fx, tsp_engine *e, tsp_profile p)
         const tsp_identity *id = alg == X509_ALG_ECDSA_P384 ? &fx->keys.ec : &fx->keys.ml;
         uint8_t *mine = NULL;
         size_t mlen = 0;
-        CHECK(tsp_signed_attrs_encode(alg, id->cert, id->cert_len, t.tstinfo_der.p, t.tstinfo_der.n, 0, &mine, &mlen) == 0);
+        CHECK(tsp_signed_attrs_encode(alg, id->cert, id->cert_len, t.tstinfo_der.p, t.tstinfo_der.n, 0, &mine, &mlen) ==
+              0);
         /* The token carries them as [0] IMPLICIT (tag A0); the signature covers the SET (tag 31). */
-        CHECK_MSG(mine && mlen == si->signed_attrs.n && mine[0] == 0x31 && !memcmp(mine + 1, si->signed_attrs.p + 1, mlen - 1),
+        CHECK_MSG(mine && mlen == si->signed_attrs.n && mine[0] == 0x31 &&
+                      !memcmp(mine + 1, si->signed_attrs.p + 1, mlen - 1),
                   "profile %d signer %d: signedAttrs differ", (int)p, i);
         CHECK(mine && x509_verify_raw(alg, id->signer->pub, id->signer->publen, mine, mlen, si->signature.p,
                                       si->signature.n) == 0);
@@ -81,16 +83,17 @@ static void rebuild_signed_attrs(fx_pki *fx, tsp_engine *e, tsp_profile p)
 static void phased(fx_pki *fx, tsp_engine *e)
 {
     /* A real TSTInfo, from a token the engine issued (the plan itself does not parse it). */
-    uint8_t imprint[] = {0x30, 0x31, 0x30, 0x0D, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
-                         0x01, 0x05, 0x00, 0x04, 0x20, 9, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
-                         17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32};
+    uint8_t imprint[] = {0x30, 0x31, 0x30, 0x0D, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04,
+                         0x02, 0x01, 0x05, 0x00, 0x04, 0x20, 9,    2,    3,    4,    5,    6,    7,
+                         8,    9,    10,   11,   12,   13,   14,   15,   16,   17,   18,   19,   20,
+                         21,   22,   23,   24,   25,   26,   27,   28,   29,   30,   31,   32};
     tsp_issue_req r = {.path_profile = TSP_PROFILE_CLASSIC, .imprint_tlv = imprint, .imprint_tlv_len = sizeof imprint};
     uint8_t *resp = NULL, tst[512];
     size_t resp_len = 0, tst_len = 0;
     tsp_parsed issued;
     char e0[128];
-    CHECK(tsp_engine_issue(e, &r, &resp, &resp_len, NULL) == 0 && tsp_parse(resp, resp_len, &issued, e0, sizeof e0) == 0 &&
-          issued.tstinfo_der.n <= sizeof tst);
+    CHECK(tsp_engine_issue(e, &r, &resp, &resp_len, NULL) == 0 &&
+          tsp_parse(resp, resp_len, &issued, e0, sizeof e0) == 0 && issued.tstinfo_der.n <= sizeof tst);
     if (issued.tstinfo_der.n <= sizeof tst) memcpy(tst, issued.tstinfo_der.p, tst_len = issued.tstinfo_der.n);
     free(resp);
     for (int p = TSP_PROFILE_HYBRID; p <= TSP_PROFILE_COMPAT; p++) {
@@ -112,7 +115,8 @@ static void phased(fx_pki *fx, tsp_engine *e)
             const tsp_identity *id = alg == X509_ALG_ECDSA_P384 ? &fx->keys.ec : &fx->keys.ml;
             uint8_t sig[X509_MAX_SIGBYTES];
             size_t sl = sizeof sig;
-            CHECK(m && x509_signer_sign(id->signer, m, len, sig, &sl) == 0 && tsp_token_set_signature(t, i, sig, sl) == 0);
+            CHECK(m && x509_signer_sign(id->signer, m, len, sig, &sl) == 0 &&
+                  tsp_token_set_signature(t, i, sig, sl) == 0);
             if (m && (msgs[i] = malloc(len))) memcpy(msgs[i], m, mlen[i] = len);
             CHECK(tsp_token_set_signature(t, i, sig, sl) != 0); /* once only */
         }
@@ -136,23 +140,26 @@ int main(void)
 {
     fx_pki fx;
     if (fx_init(&fx) != 0) return 1;
-    tsp_engine_config cfg = {.default_profile = TSP_PROFILE_COMPAT, .time = tsp_time_source_system(),
-                             .ec = &fx.keys.ec, .ml = &fx.keys.ml};
+    tsp_engine_config cfg = {
+        .default_profile = TSP_PROFILE_COMPAT, .time = tsp_time_source_system(), .ec = &fx.keys.ec, .ml = &fx.keys.ml};
     tsp_engine *e = tsp_engine_new(&cfg);
     CHECK(e != NULL);
     for (int p = 0; p < TSP_PROFILE_COUNT && e; p++) rebuild_signed_attrs(&fx, e, (tsp_profile)p);
     phased(&fx, e);
     uint8_t bad[4] = {0x30, 0x02, 0x05, 0x00};
-    CHECK(tsp_signed_attrs_encode(X509_ALG_MLDSA65, bad, sizeof bad, bad, 1, 0, &(uint8_t *){NULL},
-                                  &(size_t){0}) != 0);
+    CHECK(tsp_signed_attrs_encode(X509_ALG_MLDSA65, bad, sizeof bad, bad, 1, 0, &(uint8_t *){NULL}, &(size_t){0}) != 0);
 
     /* Three kinds of refusal. */
-    uint8_t imprint[] = {0x30, 0x31, 0x30, 0x0D, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
-                         0x01, 0x05, 0x00, 0x04, 0x20, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
-                         17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32};
+    uint8_t imprint[] = {0x30, 0x31, 0x30, 0x0D, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04,
+                         0x02, 0x01, 0x05, 0x00, 0x04, 0x20, 1,    2,    3,    4,    5,    6,    7,
+                         8,    9,    10,   11,   12,   13,   14,   15,   16,   17,   18,   19,   20,
+                         21,   22,   23,   24,   25,   26,   27,   28,   29,   30,   31,   32};
     uint8_t foreign[] = {0x2A, 0x03, 0x04};
-    tsp_issue_req r = {.path_profile = TSP_PATH_DEFAULT, .policy = foreign, .policy_len = sizeof foreign,
-                       .imprint_tlv = imprint, .imprint_tlv_len = sizeof imprint};
+    tsp_issue_req r = {.path_profile = TSP_PATH_DEFAULT,
+                       .policy = foreign,
+                       .policy_len = sizeof foreign,
+                       .imprint_tlv = imprint,
+                       .imprint_tlv_len = sizeof imprint};
     uint8_t *resp = NULL;
     size_t len;
     tsp_engine_result res;

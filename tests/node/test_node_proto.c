@@ -25,7 +25,8 @@ static void test_header(void)
     proto_header ph;
     const char *why = NULL;
     proto_header_write(h, PROTO_SIGN, 0x01020304, 40);
-    CHECK(proto_header_parse(h, 1, &ph, &why) == 0 && ph.type == PROTO_SIGN && ph.id == 0x01020304 && ph.body_len == 40);
+    CHECK(proto_header_parse(h, 1, &ph, &why) == 0 && ph.type == PROTO_SIGN && ph.id == 0x01020304 &&
+          ph.body_len == 40);
     CHECK(!memcmp(h, "CCTN\x02\x01\x00\x00\x01\x02\x03\x04\x00\x00\x00\x28", 16));
     uint8_t b[PROTO_HEADER_LEN];
     memcpy(b, h, sizeof b);
@@ -40,8 +41,8 @@ static void test_header(void)
     proto_header_write(b, 0x09, 1, 0);
     CHECK(proto_header_parse(b, 1, &ph, &why) != 0 && strstr(why, "type"));
     proto_header_write(b, PROTO_SIGN | PROTO_RESPONSE, 1, 10);
-    CHECK(proto_header_parse(b, 1, &ph, &why) != 0);   /* a node takes requests only */
-    CHECK(proto_header_parse(b, 0, &ph, &why) == 0);   /* the gateway takes answers */
+    CHECK(proto_header_parse(b, 1, &ph, &why) != 0); /* a node takes requests only */
+    CHECK(proto_header_parse(b, 0, &ph, &why) == 0); /* the gateway takes answers */
     proto_header_write(b, PROTO_SIGN, 1, proto_max_body(PROTO_SIGN) + 1);
     CHECK(proto_header_parse(b, 1, &ph, &why) != 0 && strstr(why, "larger"));
     proto_header_write(b, PROTO_STATUS, 1, 1);
@@ -106,8 +107,15 @@ static void test_imprint_templates(void)
 
 static void test_sign_req(void)
 {
-    proto_sign_req r = {.profile = 2, .cert_req = 1, .imprint_template = 3, .digest_len = 48, .policy_len = 3,
-                        .policy = {0x2A, 0x03, 0x04}, .nonce_len = 2, .nonce = {0x00, 0x80}, .deadline_ms = 2500};
+    proto_sign_req r = {.profile = 2,
+                        .cert_req = 1,
+                        .imprint_template = 3,
+                        .digest_len = 48,
+                        .policy_len = 3,
+                        .policy = {0x2A, 0x03, 0x04},
+                        .nonce_len = 2,
+                        .nonce = {0x00, 0x80},
+                        .deadline_ms = 2500};
     memset(r.digest, 0xAB, 48);
     uint8_t b[256];
     size_t n = proto_sign_req_encode(&r, b, sizeof b);
@@ -115,13 +123,20 @@ static void test_sign_req(void)
     const char *why = NULL;
     CHECK(n == 4 + 48 + 1 + 3 + 1 + 2 + 2);
     CHECK(proto_sign_req_parse(b, n, &p, &why) == 0 && !memcmp(&p, &r, sizeof p));
-    CHECK(proto_sign_req_parse(b, n - 1, &p, &why) != 0);       /* truncated */
+    CHECK(proto_sign_req_parse(b, n - 1, &p, &why) != 0); /* truncated */
     uint8_t longer[300];
     memcpy(longer, b, n);
     longer[n] = 0;
-    CHECK(proto_sign_req_parse(longer, n + 1, &p, &why) != 0);  /* trailing byte */
-    struct { size_t off; uint8_t v; const char *what; } bad[] = {
-        {0, 4, "profile"}, {1, 2, "certReq"}, {2, 12, "template"}, {3, 32, "digest"},
+    CHECK(proto_sign_req_parse(longer, n + 1, &p, &why) != 0); /* trailing byte */
+    struct {
+        size_t off;
+        uint8_t v;
+        const char *what;
+    } bad[] = {
+        {0, 4, "profile"},
+        {1, 2, "certReq"},
+        {2, 12, "template"},
+        {3, 32, "digest"},
         {4 + 48 + 1 + 3 + 1, 0x00, "nonce"}, /* 00 00: not minimal */
         {4 + 48, 33, "policy"},
     };
@@ -162,9 +177,17 @@ static void test_sign_resp_status_error(void)
     CHECK(proto_sign_resp_parse(f + PROTO_HEADER_LEN, len - PROTO_HEADER_LEN, &p, &why) != 0);
     free(f);
 
-    proto_status s = {.node_state = PROTO_NODE_SERVING, .time_state = PROTO_TIME_SYNCED, .flags = 3,
-                      .profiles_mask = 15, .cert_state = 1, .eps_ns = 1000000000, .not_after = 1900000000,
-                      .seconds_left = -5, .uptime_s = 9, .granted = 1ull << 40}, q;
+    proto_status s = {.node_state = PROTO_NODE_SERVING,
+                      .time_state = PROTO_TIME_SYNCED,
+                      .flags = 3,
+                      .profiles_mask = 15,
+                      .cert_state = 1,
+                      .eps_ns = 1000000000,
+                      .not_after = 1900000000,
+                      .seconds_left = -5,
+                      .uptime_s = 9,
+                      .granted = 1ull << 40},
+                 q;
     s.node_id[0] = 0xAA;
     uint8_t sb[PROTO_STATUS_LEN];
     proto_status_encode(&s, sb);
@@ -191,8 +214,12 @@ static void test_status_perf(proto_status *s)
     const char *why = NULL;
     const size_t P = PROTO_STATUS_LEN + PROTO_CLUSTER_LEN;
     s->flags |= PROTO_STATUS_PERF;
-    s->perf = (proto_perf){.mesh_bytes_out = 1ull << 40, .mesh_bytes_in = 5, .mesh_frames_out = 6, .mesh_frames_in = 7,
-                           .ml_attempts_sum = 20, .ml_attempts = {9, 2, 0, 0, 0, 0, 0, 1}};
+    s->perf = (proto_perf){.mesh_bytes_out = 1ull << 40,
+                           .mesh_bytes_in = 5,
+                           .mesh_frames_out = 6,
+                           .mesh_frames_in = 7,
+                           .ml_attempts_sum = 20,
+                           .ml_attempts = {9, 2, 0, 0, 0, 0, 0, 1}};
     size_t n = proto_status_write(s, b);
     CHECK(n == PROTO_STATUS_MAX_LEN && PROTO_PERF_LEN == 104 && n == 96 + 1528 + 104);
     CHECK_MSG(proto_status_parse(b, n, &q, &why) == 0, "%s", why);
@@ -201,12 +228,13 @@ static void test_status_perf(proto_status *s)
           b[P + 47] == 9 && b[P + 55] == 2 && b[P + 103] == 1);
     CHECK(proto_status_parse(b, n - 1, &q, &why) != 0);
     CHECK(proto_status_parse(b, P, &q, &why) != 0 && strstr(why, "length")); /* flag without the block */
-    b[35] &= (uint8_t)~PROTO_STATUS_PERF; /* an older node's STATUS */
+    b[35] &= (uint8_t)~PROTO_STATUS_PERF;                                    /* an older node's STATUS */
     CHECK(proto_status_parse(b, P, &q, &why) == 0 && !(q.flags & PROTO_STATUS_PERF) && q.perf.mesh_bytes_out == 0 &&
           q.cluster.epoch == s->cluster.epoch);
     CHECK(proto_status_parse(b, n, &q, &why) != 0); /* the block without the flag */
     b[35] = PROTO_STATUS_PERF;
-    CHECK(proto_status_parse(b, PROTO_STATUS_LEN + PROTO_PERF_LEN, &q, &why) != 0 && strstr(why, "without the cluster"));
+    CHECK(proto_status_parse(b, PROTO_STATUS_LEN + PROTO_PERF_LEN, &q, &why) != 0 &&
+          strstr(why, "without the cluster"));
     s->flags = PROTO_STATUS_PERF;
     CHECK(proto_status_write(s, b) == 0);
 }
@@ -234,7 +262,8 @@ static void test_status_cluster(void)
         proto_cluster_node *n = &k->nodes[i];
         memset(n->key, 0xA0 + i, PROTO_SHORT_KEY);
         snprintf(n->name, sizeof n->name, "node-%d", i + 1);
-        n->party = (uint8_t)(i + 1), n->link = (uint8_t)(i % 5), n->reachable = i != 4, n->holder = 1, n->excluded = i == 4;
+        n->party = (uint8_t)(i + 1), n->link = (uint8_t)(i % 5), n->reachable = i != 4, n->holder = 1,
+        n->excluded = i == 4;
         n->attest_age_s = 30u * (unsigned)i, n->offset_ns = i ? -1000000 * i : 0;
         if (i == 4) strcpy(n->reason, "attestation: measurement differs from ours");
     }
@@ -244,20 +273,40 @@ static void test_status_cluster(void)
     CHECK(!memcmp(&q, &s, sizeof q));
     /* the base alone: the flag cleared, a valid 96-byte STATUS */
     proto_status_encode(&s, c);
-    CHECK(proto_status_parse(c, PROTO_STATUS_LEN, &q, &why) == 0 && !(q.flags & PROTO_STATUS_CLUSTER) && q.cluster.epoch == 0);
-    CHECK(proto_status_parse(b, PROTO_STATUS_LEN, &q, &why) != 0);   /* flag without the block */
+    CHECK(proto_status_parse(c, PROTO_STATUS_LEN, &q, &why) == 0 && !(q.flags & PROTO_STATUS_CLUSTER) &&
+          q.cluster.epoch == 0);
+    CHECK(proto_status_parse(b, PROTO_STATUS_LEN, &q, &why) != 0);     /* flag without the block */
     CHECK(proto_status_parse(c, PROTO_STATUS_LEN + 1, &q, &why) != 0); /* a byte after the base */
     CHECK(proto_status_parse(b, n - 1, &q, &why) != 0);
     /* single-byte changes that must be refused: offset in the body, new value */
     const size_t C = PROTO_STATUS_LEN, N0 = C + 408, N4 = C + 408 + 4 * 224;
-    struct { size_t off; uint8_t v; const char *what; } bad[] = {
-        {35, 16, "unknown flag"}, {C + 4, 5, "epoch state"}, {C + 5, 6, "availability"}, {C + 6, 9, "node state"},
-        {C + 7, 6, "party"}, {C + 8, 6, "reachable"}, {C + 9, 6, "alive"}, {C + 11, 5, "agreeing > configured"},
-        {C + 248, 160, "reason length"}, {C + 249, 0x07, "reason control char (len 0 -> padding)"},
-        {N0 + 8, 32, "name length"}, {N0 + 9, '/', "name alphabet"}, {N0 + 8 + 10, 'x', "name padding"},
-        {N0 + 40, 6, "node party"}, {N0 + 41, 5, "link"}, {N0 + 42, 2, "reachable flag"}, {N0 + 43, 2, "holder"},
-        {N0 + 44, 2, "excluded"}, {N0 + 46, 1, "node reserved"}, {N0 + 53, 1, "node reserved 2"},
-        {N4 + 64 + 3, '\n', "node reason control char"}, {N4 + 64 + 150, 'x', "node reason padding"},
+    struct {
+        size_t off;
+        uint8_t v;
+        const char *what;
+    } bad[] = {
+        {35, 16, "unknown flag"},
+        {C + 4, 5, "epoch state"},
+        {C + 5, 6, "availability"},
+        {C + 6, 9, "node state"},
+        {C + 7, 6, "party"},
+        {C + 8, 6, "reachable"},
+        {C + 9, 6, "alive"},
+        {C + 11, 5, "agreeing > configured"},
+        {C + 248, 160, "reason length"},
+        {C + 249, 0x07, "reason control char (len 0 -> padding)"},
+        {N0 + 8, 32, "name length"},
+        {N0 + 9, '/', "name alphabet"},
+        {N0 + 8 + 10, 'x', "name padding"},
+        {N0 + 40, 6, "node party"},
+        {N0 + 41, 5, "link"},
+        {N0 + 42, 2, "reachable flag"},
+        {N0 + 43, 2, "holder"},
+        {N0 + 44, 2, "excluded"},
+        {N0 + 46, 1, "node reserved"},
+        {N0 + 53, 1, "node reserved 2"},
+        {N4 + 64 + 3, '\n', "node reason control char"},
+        {N4 + 64 + 150, 'x', "node reason padding"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         memcpy(c, b, n);
@@ -275,7 +324,8 @@ static void test_status_cluster(void)
     strcpy(k->nodes[2].name, "node-3");
     test_status_perf(&s);
     CHECK(!strcmp(proto_time_reason_name(PROTO_TREF_GENTIME_WINDOW), "gentime_window") &&
-          !strcmp(proto_attest_reason_name(PROTO_AFAIL_CHIP_ID), "chip_id") && !strcmp(proto_time_reason_name(99), "unknown"));
+          !strcmp(proto_attest_reason_name(PROTO_AFAIL_CHIP_ID), "chip_id") &&
+          !strcmp(proto_time_reason_name(99), "unknown"));
 }
 
 static void test_der_lists(void)
@@ -289,9 +339,9 @@ static void test_der_lists(void)
     CHECK(proto_der_list_frame(PROTO_CERT_INSTALL, 9, &l, &f, &len) == 0 && len == PROTO_HEADER_LEN + 1 + 8 + 340);
     uint8_t *body = f + PROTO_HEADER_LEN;
     size_t bl = len - PROTO_HEADER_LEN;
-    CHECK(proto_der_list_parse(body, bl, PROTO_CERT_MAX, &p, &why) == 0 && p.n == 2 && p.len[0] == 40 && p.len[1] == 300 &&
-          !memcmp(p.der[1], ml, 300));
-    CHECK(proto_der_list_parse(body, bl, 299, &p, &why) != 0 && p.n == 0);  /* item over the limit */
+    CHECK(proto_der_list_parse(body, bl, PROTO_CERT_MAX, &p, &why) == 0 && p.n == 2 && p.len[0] == 40 &&
+          p.len[1] == 300 && !memcmp(p.der[1], ml, 300));
+    CHECK(proto_der_list_parse(body, bl, 299, &p, &why) != 0 && p.n == 0);    /* item over the limit */
     CHECK(proto_der_list_parse(body, bl - 1, PROTO_CERT_MAX, &p, &why) != 0); /* truncated */
     body[0] = 1;
     CHECK(proto_der_list_parse(body, bl, PROTO_CERT_MAX, &p, &why) != 0 && strstr(why, "trailing"));
@@ -333,8 +383,9 @@ static void test_addr(void)
     CHECK(node_addr_parse("unix:/tmp/x.sock", &a) == 0 && a.family == AF_UNIX);
     CHECK(node_addr_parse("vsock:3:5000", &a) == 0 && a.family == 40 /* AF_VSOCK */);
     CHECK(node_addr_parse("tcp:127.0.0.1:5000", &a) == 0 && a.family == AF_INET);
-    const char *bad[] = {"unix:", "tcp:localhost:5", "tcp:127.0.0.1:70000", "tcp:127.0.0.1:", "vsock:x:1",
-                         "vsock:3:-1", "http://x", "tcp:127.0.0.1:+5", ""};
+    const char *bad[] = {"unix:",          "tcp:localhost:5",  "tcp:127.0.0.1:70000",
+                         "tcp:127.0.0.1:", "vsock:x:1",        "vsock:3:-1",
+                         "http://x",       "tcp:127.0.0.1:+5", ""};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) CHECK_MSG(node_addr_parse(bad[i], &a) != 0, "%s", bad[i]);
 }
 

@@ -63,12 +63,12 @@ int main(void)
     const proto_cluster *c = &q.cluster;
     CHECK(c->epoch == 3 && c->epoch_state == LC_EPOCH_ACTIVE && c->availability == LC_AVAIL_DEGRADED &&
           c->node_state == LC_NODE_SERVING && c->party == 2 && c->reachable == 4 && c->alive == 5);
-    CHECK(c->dkg_ok == 1 && c->dkg_failed == 2 && c->dkg_last_ms == 8123 && c->signed_ok == 500 && c->sign_failed == 3 &&
-          c->sign_retries == 4 && c->participant_refusals == 1 && c->presigs == 42);
+    CHECK(c->dkg_ok == 1 && c->dkg_failed == 2 && c->dkg_last_ms == 8123 && c->signed_ok == 500 &&
+          c->sign_failed == 3 && c->sign_retries == 4 && c->participant_refusals == 1 && c->presigs == 42);
     CHECK(c->ml_key_id[31] == 0xAB && c->ec_key_id[47] == 0xCD && c->cert_not_after == now + 90 * 86400);
     CHECK(c->attest_age_s == PROTO_AGE_NEVER && c->sync_age_s == PROTO_AGE_NEVER);
-    CHECK(c->nodes[3].key[0] == 0x40 && c->nodes[3].key[7] == 0x40 && c->nodes[3].party == 4 && !c->nodes[3].reachable &&
-          !strcmp(c->nodes[3].reason, "connection refused") && c->nodes[3].name[0] == 0 &&
+    CHECK(c->nodes[3].key[0] == 0x40 && c->nodes[3].key[7] == 0x40 && c->nodes[3].party == 4 &&
+          !c->nodes[3].reachable && !strcmp(c->nodes[3].reason, "connection refused") && c->nodes[3].name[0] == 0 &&
           c->nodes[3].offset_ns == PROTO_OFFSET_UNKNOWN);
 
     /* with the mesh view, names, time and attestation inputs */
@@ -81,14 +81,21 @@ int main(void)
     peers[2].attested_at = 0;
     cs.nodes[3].reason[0] = 0; /* the engine names no reason: the mesh's is shown */
     snprintf(peers[2].reason, sizeof peers[2].reason, "attestation: measurement differs\n(%s)", "x");
-    node_status_extra x = {.names = {"n1", "n2", "bad name!", "n4", NULL}, .peers = peers, .own_attested_at = now - 30,
-                           .nts_configured = 4, .nts_agreeing = 9, .last_sync = now - 5, .have_offsets = 1,
+    node_status_extra x = {.names = {"n1", "n2", "bad name!", "n4", NULL},
+                           .peers = peers,
+                           .own_attested_at = now - 30,
+                           .nts_configured = 4,
+                           .nts_agreeing = 9,
+                           .last_sync = now - 5,
+                           .have_offsets = 1,
                            .peer_offset_ns = {1000, -2000, PROTO_OFFSET_UNKNOWN, 4000}};
     x.time_refusals[PROTO_TREF_GENTIME_WINDOW] = 7;
     x.attest_failures[PROTO_AFAIL_MEASUREMENT] = 2;
     for (int i = 0; i < MESH_PEERS; i++)
-        peers[i].bytes_out = 1000u << i, peers[i].bytes_in = 10u + (unsigned)i, peers[i].frames_out = 2, peers[i].frames_in = 1;
-    cs.ml_attempts[0] = 4, cs.ml_attempts[1] = 1, cs.ml_attempts[CLUSTER_ML_ATTEMPT_BUCKETS - 1] = 2, cs.ml_attempts_sum = 26;
+        peers[i].bytes_out = 1000u << i, peers[i].bytes_in = 10u + (unsigned)i, peers[i].frames_out = 2,
+        peers[i].frames_in = 1;
+    cs.ml_attempts[0] = 4, cs.ml_attempts[1] = 1, cs.ml_attempts[CLUSTER_ML_ATTEMPT_BUCKETS - 1] = 2,
+    cs.ml_attempts_sum = 26;
     cs.cert_not_after = now + 86400; /* expiring */
     node_status_from_cluster(&cs, &x, now, &st);
     q = round_trip(&st);
@@ -102,13 +109,14 @@ int main(void)
           !strcmp(c->nodes[1].reason + PROTO_TEXT_MAX - 3, "..."));
     CHECK(c->nodes[2].name[0] == 0); /* outside the name alphabet: dropped */
     CHECK(c->nodes[3].link == MESH_PEER_REFUSED && c->nodes[3].attest_age_s == PROTO_AGE_NEVER &&
-          !strcmp(c->nodes[3].reason, "attestation: measurement differs?(x)") && c->nodes[3].offset_ns == PROTO_OFFSET_UNKNOWN);
+          !strcmp(c->nodes[3].reason, "attestation: measurement differs?(x)") &&
+          c->nodes[3].offset_ns == PROTO_OFFSET_UNKNOWN);
     CHECK(c->nodes[4].name[0] == 0 && c->nodes[4].offset_ns == 4000);
     /* performance block: mesh traffic summed over the four peer links, attempts as kept */
     CHECK(q.perf.mesh_bytes_out == 15000 && q.perf.mesh_bytes_in == 46 && q.perf.mesh_frames_out == 8 &&
           q.perf.mesh_frames_in == 4);
-    CHECK(q.perf.ml_attempts[0] == 4 && q.perf.ml_attempts[1] == 1 && q.perf.ml_attempts[PROTO_ML_ATTEMPT_BUCKETS - 1] == 2 &&
-          q.perf.ml_attempts_sum == 26);
+    CHECK(q.perf.ml_attempts[0] == 4 && q.perf.ml_attempts[1] == 1 &&
+          q.perf.ml_attempts[PROTO_ML_ATTEMPT_BUCKETS - 1] == 2 && q.perf.ml_attempts_sum == 26);
 
     /* lost, not serving, long reason cut, expired certificate; counts clamped */
     fill(&cs);

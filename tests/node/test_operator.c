@@ -15,8 +15,18 @@
 #include "x509/spki.h"
 
 static int calls[5];
-static int fake_retire(cluster *c, char *w, size_t n) { (void)c, (void)w, (void)n; calls[OP_RETIRE]++; return 0; }
-static int fake_compromised(cluster *c, char *w, size_t n) { (void)c, (void)w, (void)n; calls[OP_COMPROMISED]++; return 0; }
+static int fake_retire(cluster *c, char *w, size_t n)
+{
+    (void)c, (void)w, (void)n;
+    calls[OP_RETIRE]++;
+    return 0;
+}
+static int fake_compromised(cluster *c, char *w, size_t n)
+{
+    (void)c, (void)w, (void)n;
+    calls[OP_COMPROMISED]++;
+    return 0;
+}
 static int fake_renew(cluster *c, char *w, size_t n)
 {
     (void)c;
@@ -83,7 +93,8 @@ static void read_last(const char *path)
 {
     FILE *f = fopen(path, "r");
     last_line[0] = 0;
-    while (f && fgets(last_line, sizeof last_line, f)) {}
+    while (f && fgets(last_line, sizeof last_line, f)) {
+    }
     if (f) fclose(f);
 }
 
@@ -213,18 +224,26 @@ int main(void)
     memmove(ep + 7, ep + 6, strlen(ep + 6) + 1), ep[6] = '0'; /* epoch=04: not canonical */
     CHECK(operator_body_parse((const uint8_t *)body, strlen(body), &back) != 0);
     static const char *const bad_bodies[] = {
-        "cctsa-operator-command-v1\ncommand=retire\nepoch=4294967296\nnonce=000102030405060708090a0b0c0d0e0f\nexpires=1\ncerts=-\n",
-        "cctsa-operator-command-v1\ncommand=retire\nepoch=1\nnonce=000102030405060708090A0B0C0D0E0F\nexpires=1\ncerts=-\n",
-        "cctsa-operator-command-v1\ncommand=retire\nepoch=1\nnonce=000102030405060708090a0b0c0d0e0f\nexpires=99999999999999999999\ncerts=-\n",
-        "cctsa-operator-command-v1\ncommand=retire\nepoch=1\nnonce=000102030405060708090a0b0c0d0e0f\nexpires=1\ncerts=-\nx=1\n",
-        "cctsa-operator-command-v1\ncommand=retire\nepoch= 1\nnonce=000102030405060708090a0b0c0d0e0f\nexpires=1\ncerts=-\n",
-        "cctsa-operator-command-v1\ncommand=reboot\nepoch=1\nnonce=000102030405060708090a0b0c0d0e0f\nexpires=1\ncerts=-\n",
-        "cctsa-operator-command-v1\ncommand=retire\nepoch=1\nnonce=000102030405060708090a0b0c0d0e0f\nexpires=1\ncerts=-",
+        "cctsa-operator-command-v1\ncommand=retire\nepoch=4294967296\nnonce=000102030405060708090a0b0c0d0e0f\nexpires="
+        "1\ncerts=-\n",
+        "cctsa-operator-command-v1\ncommand=retire\nepoch=1\nnonce=000102030405060708090A0B0C0D0E0F\nexpires=1\ncerts=-"
+        "\n",
+        "cctsa-operator-command-v1\ncommand=retire\nepoch=1\nnonce=000102030405060708090a0b0c0d0e0f\nexpires="
+        "99999999999999999999\ncerts=-\n",
+        "cctsa-operator-command-v1\ncommand=retire\nepoch=1\nnonce=000102030405060708090a0b0c0d0e0f\nexpires=1\ncerts=-"
+        "\nx=1\n",
+        "cctsa-operator-command-v1\ncommand=retire\nepoch= "
+        "1\nnonce=000102030405060708090a0b0c0d0e0f\nexpires=1\ncerts=-\n",
+        "cctsa-operator-command-v1\ncommand=reboot\nepoch=1\nnonce=000102030405060708090a0b0c0d0e0f\nexpires=1\ncerts=-"
+        "\n",
+        "cctsa-operator-command-v1\ncommand=retire\nepoch=1\nnonce=000102030405060708090a0b0c0d0e0f\nexpires=1\ncerts="
+        "-",
     };
     for (size_t i = 0; i < sizeof bad_bodies / sizeof *bad_bodies; i++)
-        CHECK_MSG(operator_body_parse((const uint8_t *)bad_bodies[i], strlen(bad_bodies[i]), &back) != 0, "body %zu", i);
-    static const char good_body[] =
-        "cctsa-operator-command-v1\ncommand=retire\nepoch=4294967295\nnonce=000102030405060708090a0b0c0d0e0f\nexpires=1\ncerts=-\n";
+        CHECK_MSG(operator_body_parse((const uint8_t *)bad_bodies[i], strlen(bad_bodies[i]), &back) != 0, "body %zu",
+                  i);
+    static const char good_body[] = "cctsa-operator-command-v1\ncommand=retire\nepoch=4294967295\nnonce="
+                                    "000102030405060708090a0b0c0d0e0f\nexpires=1\ncerts=-\n";
     CHECK(operator_body_parse((const uint8_t *)good_body, strlen(good_body), &back) == 0 && back.epoch == 4294967295u);
 
     /* the CONTROL frame carries envelope and certificates */
@@ -234,7 +253,8 @@ int main(void)
     const char *pw;
     CHECK(proto_control_req_frame(&rq, 9, &frame, &flen) == 0);
     proto_header h;
-    CHECK(proto_header_parse(frame, 1, &h, &pw) == 0 && h.type == PROTO_CONTROL && h.body_len == flen - PROTO_HEADER_LEN);
+    CHECK(proto_header_parse(frame, 1, &h, &pw) == 0 && h.type == PROTO_CONTROL &&
+          h.body_len == flen - PROTO_HEADER_LEN);
     CHECK(proto_control_req_parse(frame + PROTO_HEADER_LEN, flen - PROTO_HEADER_LEN, &got, &pw) == 0 &&
           got.envelope_len == 5 && got.ec_len == 3 && got.ml_len == 2 && !memcmp(got.ml, ml, 2));
     CHECK(proto_control_req_parse(frame + PROTO_HEADER_LEN, flen - PROTO_HEADER_LEN - 1, &got, &pw) != 0);

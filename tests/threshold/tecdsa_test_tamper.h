@@ -8,18 +8,27 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "threshold/testkit/tecdsa_driver.h"
 #include "threshold/ecdsa/tecdsa_wire.h"
+#include "threshold/testkit/tecdsa_driver.h"
 
-enum { OP_XOR, OP_COPY, OP_PUT, OP_GROW, OP_SHRINK, OP_HEADER_XOR, OP_CAPTURE, OP_REPLACE };
+enum {
+    OP_XOR,
+    OP_COPY,
+    OP_PUT,
+    OP_GROW,
+    OP_SHRINK,
+    OP_HEADER_XOR,
+    OP_CAPTURE,
+    OP_REPLACE
+};
 
 typedef struct {
     int type, from, to; /* to = 0: every receiver */
     int op;
-    size_t off;         /* payload offset (OP_HEADER_XOR: header offset) */
-    size_t src;         /* OP_COPY: source payload offset; OP_PUT/OP_CAPTURE/OP_REPLACE: slot */
-    size_t len;         /* OP_COPY/OP_PUT (same offset in the slot's payload)/OP_GROW/OP_SHRINK */
-    uint8_t x;          /* OP_XOR/OP_HEADER_XOR value */
+    size_t off; /* payload offset (OP_HEADER_XOR: header offset) */
+    size_t src; /* OP_COPY: source payload offset; OP_PUT/OP_CAPTURE/OP_REPLACE: slot */
+    size_t len; /* OP_COPY/OP_PUT (same offset in the slot's payload)/OP_GROW/OP_SHRINK */
+    uint8_t x;  /* OP_XOR/OP_HEADER_XOR value */
 } tamper_rule;
 
 typedef struct {

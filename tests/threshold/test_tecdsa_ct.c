@@ -222,8 +222,9 @@ int main(int argc, char **argv)
     int leak = run_under_valgrind(argv[0], "leak");
     CHECK_MSG(leak == 3, "negative control: valgrind exit %d, expected 3 (secret branch reported)", leak);
     int rc = run_under_valgrind(argv[0], "work");
-    CHECK_MSG(rc == 0, "valgrind reported a secret-dependent branch or index, or a check failed (exit %d); "
-                       "rerun with TECDSA_CT_CHILD=work valgrind %s",
+    CHECK_MSG(rc == 0,
+              "valgrind reported a secret-dependent branch or index, or a check failed (exit %d); "
+              "rerun with TECDSA_CT_CHILD=work valgrind %s",
               rc, argv[0]);
     printf("ctgrind: negative control detected (exit %d); scalar + OT extension + VOLE + hash to curve + point "
            "subtraction + base OT clean, no suppressions (exit %d)\n",

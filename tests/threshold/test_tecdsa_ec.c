@@ -16,9 +16,9 @@
 
 #include "check.h"
 #include "testutil.h"
-#include "threshold/testkit/tecdsa_driver.h"
 #include "threshold/ecdsa/tecdsa_ec.h"
 #include "threshold/ecdsa/tecdsa_internal.h"
+#include "threshold/testkit/tecdsa_driver.h"
 
 static EC_GROUP *g;
 static BN_CTX *bn;
@@ -334,7 +334,6 @@ static void used_sessions(void)
     tecdsa_keyshare_free(ks);
 }
 
-
 static void api_misuse(void)
 {
     uint8_t nonce[32] = {0}, batch[48] = {0}, digest[48] = {0}, der[TECDSA_SIG_MAX_DER], pub[97] = {4};
@@ -349,10 +348,10 @@ static void api_misuse(void)
     CHECK(tecdsa_dkg_take_keyshare(d) == NULL); /* not finished */
     CHECK(tecdsa_dkg_step(d, NULL, out) == TECDSA_OK);
     tecdsa_msgs_free(out);
-    CHECK(tecdsa_dkg_step(d, NULL, out) == TECDSA_ERR_ARG);      /* round 2 needs input */
-    CHECK(tecdsa_dkg_step(d, in, out) == TECDSA_ERR_FORMAT);     /* messages missing */
+    CHECK(tecdsa_dkg_step(d, NULL, out) == TECDSA_ERR_ARG);  /* round 2 needs input */
+    CHECK(tecdsa_dkg_step(d, in, out) == TECDSA_ERR_FORMAT); /* messages missing */
     CHECK(tecdsa_dkg_culprit(d) == 2);
-    CHECK(tecdsa_dkg_step(d, in, out) == TECDSA_ERR_STATE);      /* failed objects stay failed */
+    CHECK(tecdsa_dkg_step(d, in, out) == TECDSA_ERR_STATE); /* failed objects stay failed */
     CHECK(tecdsa_dkg_take_keyshare(d) == NULL);
     tecdsa_dkg_free(d);
 

@@ -29,12 +29,12 @@
 
 #include "check.h"
 #include "tecdsa_test_ossl.h"
-#include "threshold/ecdsa/tecdsa_wire.h"
 #include "testutil.h"
 #include "threshold/ecdsa/tecdsa.h"
-#include "threshold/testkit/tecdsa_driver.h"
 #include "threshold/ecdsa/tecdsa_hash.h"
 #include "threshold/ecdsa/tecdsa_internal.h"
+#include "threshold/ecdsa/tecdsa_wire.h"
+#include "threshold/testkit/tecdsa_driver.h"
 
 #define ADV 3
 #define CAP TECDSA_MAX_SESSIONS_PER_PEER
@@ -107,8 +107,8 @@ typedef struct {
     int S[TECDSA_T];
     tecdsa_presign *p[TECDSA_N + 1];
     tecdsa_msg inbox[TECDSA_N + 1][TECDSA_N + 1]; /* [to][from] for the next step */
-    int rc[TECDSA_N + 1];                          /* result of the last step per party */
-    int sent[TECDSA_N + 1];                        /* messages the last step produced */
+    int rc[TECDSA_N + 1];                         /* result of the last step per party */
+    int sent[TECDSA_N + 1];                       /* messages the last step produced */
 } session;
 
 typedef void (*route_fn)(void *arg, session *s, int round, int from, int to, tecdsa_msg *m);
@@ -250,12 +250,11 @@ static void inflight_ban(tecdsa_keyshare *ks[TECDSA_N + 1])
         }
     for (int n = 0; n < NSESS; n++) session_close(&sess[n]);
     for (int h = 1; h <= 2; h++) {
-        CHECK_MSG(busy[h] == NSESS - CAP, "party %d: %d sessions beyond the cap of %d refused, expected %d", h,
-                  busy[h], CAP, NSESS - CAP);
-        CHECK_MSG(fails[h] == 1, "party %d: %d failed OT checks observable by the adversary (expected 1)", h,
-                  fails[h]);
-        CHECK_MSG(checks[h] == 3 && banned_at[h] == 2, "party %d: %d checks ran, failure in session %d", h,
-                  checks[h], banned_at[h]);
+        CHECK_MSG(busy[h] == NSESS - CAP, "party %d: %d sessions beyond the cap of %d refused, expected %d", h, busy[h],
+                  CAP, NSESS - CAP);
+        CHECK_MSG(fails[h] == 1, "party %d: %d failed OT checks observable by the adversary (expected 1)", h, fails[h]);
+        CHECK_MSG(checks[h] == 3 && banned_at[h] == 2, "party %d: %d checks ran, failure in session %d", h, checks[h],
+                  banned_at[h]);
         CHECK_MSG(after_ban_steps[h] == 0, "party %d: %d steps after the ban did not abort cleanly", h,
                   after_ban_steps[h]);
         CHECK(tecdsa_keyshare_is_banned(ks[h], ADV));
@@ -283,8 +282,8 @@ static void inflight_ban(tecdsa_keyshare *ks[TECDSA_N + 1])
     tecdsa_keyshare_pubkey(ks[1], pub);
     tecdsa_keyshare_key_id(ks[1], key_id);
     presign_keep(ks, H, 2, ps);
-    int rc = tecdsa_drive_sign(ps, H, key_id, pub, tbs, sizeof tbs, tecdsa_policy_accept_any, NULL, der, &der_len,
-                               NULL, NULL, &run);
+    int rc = tecdsa_drive_sign(ps, H, key_id, pub, tbs, sizeof tbs, tecdsa_policy_accept_any, NULL, der, &der_len, NULL,
+                               NULL, &run);
     CHECK_MSG(rc == TECDSA_OK, "honest triple after the attack: %s", tecdsa_strerror(rc));
     for (int i = 1; i <= TECDSA_N; i++) tecdsa_presig_free(ps[i]);
     printf("in-flight ban: %d overlapping sessions per victim; refused by the cap %d/%d; checks run %d/%d, failed "
@@ -346,8 +345,8 @@ static void threaded_ban(tecdsa_keyshare *ks[TECDSA_N + 1])
     for (int h = 4; h <= 5; h++)
         CHECK_MSG(fails[h] == 1 && banned[h] == CAP - 1, "two threads: party %d: %d failed checks, %d refused", h,
                   fails[h], banned[h]);
-    printf("two threads, %d sessions whose every check would fail: failed checks %d/%d, refused as banned %d/%d\n",
-           CAP, fails[4], fails[5], banned[4], banned[5]);
+    printf("two threads, %d sessions whose every check would fail: failed checks %d/%d, refused as banned %d/%d\n", CAP,
+           fails[4], fails[5], banned[4], banned[5]);
 }
 
 /* ---- part 3: the signer's policy ---- */
@@ -378,8 +377,7 @@ static void signing_policy(tecdsa_keyshare *ks[TECDSA_N + 1])
     tecdsa_keyshare_key_id(ks[1], key_id);
     presign_keep(ks, S, 3, ps);
     policy_state pol = {1, tbs, sizeof tbs, 0, 0};
-    int rc = tecdsa_drive_sign(ps, S, key_id, pub, tbs, sizeof tbs, test_policy, &pol, der, &der_len, NULL, NULL,
-                               &run);
+    int rc = tecdsa_drive_sign(ps, S, key_id, pub, tbs, sizeof tbs, test_policy, &pol, der, &der_len, NULL, NULL, &run);
     CHECK_MSG(rc == TECDSA_ERR_POLICY && der_len == 0 && pol.calls == 3 && pol.saw_exact,
               "refusing policy: %s, %d calls", tecdsa_strerror(rc), pol.calls);
     for (int k = 0; k < TECDSA_T; k++) CHECK(!atomic_load(&ps[S[k]]->consumed));
@@ -502,8 +500,8 @@ static void presign_blame(tecdsa_keyshare *ks[TECDSA_N + 1])
         CHECK_MSG(run.error[h] == TECDSA_ERR_CONTEXT, "party %d: %s", h, tecdsa_strerror(run.error[h]));
         CHECK_MSG(run.culprit[h] == 0 || run.culprit[h] == ADV, "party %d named honest party %d alone", h,
                   run.culprit[h]);
-        CHECK_MSG((run.suspects[h] & (1u << ADV)) && __builtin_popcount(run.suspects[h]) == 2,
-                  "party %d suspects 0x%x", h, run.suspects[h]);
+        CHECK_MSG((run.suspects[h] & (1u << ADV)) && __builtin_popcount(run.suspects[h]) == 2, "party %d suspects 0x%x",
+                  h, run.suspects[h]);
         CHECK(!tecdsa_keyshare_is_banned(ks[h], 3 - h) && !tecdsa_keyshare_is_banned(ks[h], ADV));
     }
     for (int i = 1; i <= TECDSA_N; i++) tecdsa_presig_free(ps[i]);

@@ -63,7 +63,14 @@ static void bn_of(BIGNUM *out, const tsc *a)
     BN_bin2bn(x, 48, out);
 }
 
-enum { TAMPER_NONE, TAMPER_U, TAMPER_TT, TAMPER_XT, TAMPER_ATILDE, TAMPER_MU };
+enum {
+    TAMPER_NONE,
+    TAMPER_U,
+    TAMPER_TT,
+    TAMPER_XT,
+    TAMPER_ATILDE,
+    TAMPER_MU
+};
 
 /* One VOLE; returns the error of the side that detected tampering, or checks c + d = chi * a. */
 static int one_vole(int tamper, uint8_t ctx_byte)

@@ -23,12 +23,12 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "testutil.h"
-#include "threshold/ecdsa/tecdsa.h"
-#include "threshold/testkit/tecdsa_driver.h"
-#include "threshold/ecdsa/tecdsa_internal.h"
 #include "tecdsa_test_ossl.h"
 #include "tecdsa_test_tamper.h"
+#include "testutil.h"
+#include "threshold/ecdsa/tecdsa.h"
+#include "threshold/ecdsa/tecdsa_internal.h"
+#include "threshold/testkit/tecdsa_driver.h"
 
 /* 1 if the DER signature has s <= (n-1)/2. */
 static int is_low_s(const uint8_t *sig, size_t len)
@@ -152,7 +152,6 @@ static void cli_verify(EVP_PKEY *pkey, const uint8_t *msg, size_t msglen, const 
     CHECK_MSG(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 1, "openssl dgst -verify accepted a changed message");
     cleanup_tmpdir();
 }
-
 
 /* P3 payload layout: VOLE message | R | salt | pk | Gamma_u | Gamma_v | psi */
 #define P3_R TOT_ALICE_MSG_BYTES

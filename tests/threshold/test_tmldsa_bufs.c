@@ -31,7 +31,8 @@ static int sign_once(unsigned K, uint8_t tag)
     int rc = tmldsa_driver_sign(g_shares, 0x07, K, sid, msg, sizeof msg, NULL, 0, tmldsa_driver_accept_all, NULL, sig,
                                 NULL, NULL, &st, &err);
     CHECK_MSG(rc == TMLDSA_OK, "sign K=%u: %d %s", K, rc, err.reason);
-    CHECK(rc != TMLDSA_OK || cc_mldsa65_verify(sig, sizeof sig, msg, sizeof msg, NULL, 0, tmldsa_share_pk(g_shares[0])) == 0);
+    CHECK(rc != TMLDSA_OK ||
+          cc_mldsa65_verify(sig, sizeof sig, msg, sizeof msg, NULL, 0, tmldsa_share_pk(g_shares[0])) == 0);
     return rc;
 }
 

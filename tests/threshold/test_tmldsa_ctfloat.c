@@ -12,8 +12,8 @@
 #include "crypto/fips202.h"
 #include "testutil.h"
 #include "threshold/mldsa/tmldsa_ctfloat.h"
-#include "threshold/testkit/tmldsa_driver.h"
 #include "threshold/mldsa/tmldsa_internal.h"
+#include "threshold/testkit/tmldsa_driver.h"
 
 /* the valgrind client requests only in the CCTSA_CT_CHECKS copy (test_tmldsa_ctfloat_ct) */
 #ifdef CCTSA_CT_CHECKS
@@ -30,10 +30,19 @@ static const long double PIL = 3.141592653589793238462643383279502884L;
 static long double ref_log(long double x)
 {
     long double e = 0;
-    while (x >= 1.4142135623730950488L) { x /= 2; e += 1; }
-    while (x < 0.70710678118654752440L) { x *= 2; e -= 1; }
+    while (x >= 1.4142135623730950488L) {
+        x /= 2;
+        e += 1;
+    }
+    while (x < 0.70710678118654752440L) {
+        x *= 2;
+        e -= 1;
+    }
     long double s = (x - 1) / (x + 1), s2 = s * s, term = s, sum = 0;
-    for (int k = 1; k < 80; k += 2) { sum += term / k; term *= s2; }
+    for (int k = 1; k < 80; k += 2) {
+        sum += term / k;
+        term *= s2;
+    }
     return e * LN2L + 2 * sum;
 }
 
@@ -113,14 +122,15 @@ static void test_kernels(cc_keccak_ctx *xof, unsigned n)
     CHECK(absl(s - 1) < 1e-15L && absl(c) < 1e-15L);
     tmldsa_ct_sincos_turn(3ULL << 50, &s, &c); /* three quarters */
     CHECK(absl(s + 1) < 1e-15L && absl(c) < 1e-15L);
-    printf("max relative error: log %.3Le, invsqrt %.3Le; max absolute error sin/cos %.3Le (%u inputs)\n",
-           worst_log, worst_inv, worst_sc, n);
+    printf("max relative error: log %.3Le, invsqrt %.3Le; max absolute error sin/cos %.3Le (%u inputs)\n", worst_log,
+           worst_inv, worst_sc, n);
     CHECK_MSG(worst_log < 1e-14L, "log error %Le", worst_log);
     CHECK_MSG(worst_inv < 1e-15L, "invsqrt error %Le", worst_inv);
     CHECK_MSG(worst_sc < 1e-15L, "sincos error %Le", worst_sc);
 
     /* rounding: nearest, ties to even, negative values, large values */
-    static const double in[] = {0.0, 0.49999, 0.5, 1.5, 2.5, -0.5, -1.5, -2.4999, -2.6, 1048575.5, -3276799.51, 4194303.2};
+    static const double in[] = {0.0,  0.49999, 0.5,  1.5,       2.5,         -0.5,
+                                -1.5, -2.4999, -2.6, 1048575.5, -3276799.51, 4194303.2};
     static const double want[] = {0, 0, 0, 2, 2, 0, -2, -2, -3, 1048576, -3276800, 4194303};
     for (unsigned i = 0; i < sizeof in / sizeof in[0]; i++)
         CHECK_MSG(tmldsa_ct_round(in[i]) == want[i], "round(%f) = %f", in[i], tmldsa_ct_round(in[i]));
@@ -144,9 +154,15 @@ static void test_gaussians(cc_keccak_ctx *xof, unsigned pairs)
             in3 += a < 3;
         }
     }
-    m1 /= n; m2 /= n; m4 /= n; in1 /= n; in2 /= n; in3 /= n; corr /= pairs;
-    printf("gaussians (%u pairs): mean %.5f var %.5f m4 %.4f corr %.5f P(<1) %.5f P(<2) %.5f P(<3) %.5f\n",
-           pairs, m1, m2, m4, corr, in1, in2, in3);
+    m1 /= n;
+    m2 /= n;
+    m4 /= n;
+    in1 /= n;
+    in2 /= n;
+    in3 /= n;
+    corr /= pairs;
+    printf("gaussians (%u pairs): mean %.5f var %.5f m4 %.4f corr %.5f P(<1) %.5f P(<2) %.5f P(<3) %.5f\n", pairs, m1,
+           m2, m4, corr, in1, in2, in3);
     /* 6-sigma bounds from the sampling error of each statistic */
     double sd = 1.0 / sqrt_ref(n);
     CHECK_MSG(m1 < 6 * sd && m1 > -6 * sd, "mean %f", m1);
@@ -233,7 +249,8 @@ static int ct_sign(void)
     static const unsigned ids[3] = {2, 3, 5};
     int rc = tmldsa_driver_dkg(sid, sh, NULL, NULL, NULL, &err);
     for (unsigned j = 0; j < 3 && !rc; j++)
-        rc = tmldsa_sign_new(&st[j], sh[ids[j] - 1], sid, 0x16, 4, (const uint8_t *)"m", 1, NULL, 0, tmldsa_driver_accept_all, NULL, &err);
+        rc = tmldsa_sign_new(&st[j], sh[ids[j] - 1], sid, 0x16, 4, (const uint8_t *)"m", 1, NULL, 0,
+                             tmldsa_driver_accept_all, NULL, &err);
     for (unsigned j = 0; j < 3 && !rc; j++) rc = tmldsa_sign_round1(st[j], &m1[j], &err);
     for (unsigned j = 0; j < 3 && !rc; j++) rc = tmldsa_sign_round2(st[j], m1, &m2[j], &err);
     for (unsigned j = 0; j < 3 && !rc; j++) rc = tmldsa_sign_round3(st[j], m2, &m3[j], &err);

@@ -87,8 +87,10 @@ static void test_success(void)
             int slot = tmldsa_party_slot(p, idx);
             if (slot < 0) continue;
             holders++;
-            if (!first) first = sh[p - 1]->seeds[slot];
-            else CHECK(memcmp(first, sh[p - 1]->seeds[slot], MLDSA_CRHBYTES) == 0);
+            if (!first)
+                first = sh[p - 1]->seeds[slot];
+            else
+                CHECK(memcmp(first, sh[p - 1]->seeds[slot], MLDSA_CRHBYTES) == 0);
         }
         CHECK(holders == 3);
         for (unsigned j = idx + 1; j < TMLDSA_SUBSETS; j++) {
@@ -137,7 +139,11 @@ static void test_success(void)
         CHECK_MEM(imp->t_sub, sh[2]->t_sub, sizeof imp->t_sub);
         tmldsa_share_free(imp);
     }
-    static const struct { size_t off; int code; const char *what; } bad[] = {
+    static const struct {
+        size_t off;
+        int code;
+        const char *what;
+    } bad[] = {
         {0, TMLDSA_E_FORMAT, "magic"},
         {8, TMLDSA_E_FORMAT, "party"},
         {9 + 40, TMLDSA_E_INCONSISTENT, "public key"},
@@ -147,8 +153,10 @@ static void test_success(void)
         {9 + TMLDSA_PKBYTES + 32 + 384 + 3 * TMLDSA_VECK_PACKED, TMLDSA_E_INCONSISTENT, "t_I held"},
     };
     for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        if (bad[i].off == 8) enc[8] = 6; /* not a party id */
-        else enc[bad[i].off] ^= 0x01;
+        if (bad[i].off == 8)
+            enc[8] = 6; /* not a party id */
+        else
+            enc[bad[i].off] ^= 0x01;
         int r = tmldsa_share_import(&imp, enc, TMLDSA_SHARE_BYTES, &err);
         CHECK_MSG(r == bad[i].code && imp == NULL, "import with corrupted %s: %d %s", bad[i].what, r, err.reason);
         CHECK(tmldsa_share_export(sh[2], enc) == TMLDSA_OK);
@@ -180,8 +188,14 @@ static void test_success(void)
 typedef struct {
     int step;
     unsigned sender, receiver;
-    enum { FLIP_BYTE, TRUNCATE, EXTEND, REPLACE, SET_T_COEFF_Q } action;
-    size_t offset;         /* byte offset in the message (FLIP_BYTE), or subset slot (SET_T_COEFF_Q) */
+    enum {
+        FLIP_BYTE,
+        TRUNCATE,
+        EXTEND,
+        REPLACE,
+        SET_T_COEFF_Q
+    } action;
+    size_t offset;          /* byte offset in the message (FLIP_BYTE), or subset slot (SET_T_COEFF_Q) */
     tmldsa_msg replacement; /* REPLACE */
     int done;
 } tamper_spec;
@@ -310,16 +324,20 @@ static void test_malicious(void)
     tamper_spec t2 = {TMLDSA_STEP_DKG3, 2, 0, REPLACE, 0, c2.copy, 0};
     int rc = tmldsa_driver_dkg(sid, sh, tamper, &t2, NULL, &err);
     CHECK_MSG(rc == TMLDSA_E_BINDING && err.culprit == 2, "round-2 message replayed as round 3: %d %s", rc, err.reason);
-    printf("%-44s -> %s (party %u): %s\n", "round-2 message replayed as round 3", tmldsa_strerror(rc), err.culprit, err.reason);
+    printf("%-44s -> %s (party %u): %s\n", "round-2 message replayed as round 3", tmldsa_strerror(rc), err.culprit,
+           err.reason);
     tmldsa_msg_free(&c2.copy);
 }
 
 /* ---- blame that cannot be forged: two malicious parties against honest ones ---- */
 typedef struct {
-    unsigned malicious; /* party mask */
-    unsigned subset;    /* OUTVOTE: subset index whose t_I the malicious co-holders replace */
+    unsigned malicious;   /* party mask */
+    unsigned subset;      /* OUTVOTE: subset index whose t_I the malicious co-holders replace */
     unsigned misreported; /* ECHO: the sender whose broadcasts the malicious parties misreport */
-    enum { OUTVOTE, ECHO } action;
+    enum {
+        OUTVOTE,
+        ECHO
+    } action;
     unsigned fired;
 } collude_spec;
 
@@ -386,14 +404,17 @@ static void test_blame(void)
  * driver delivers one copy of each broadcast to everybody. */
 static void test_equivocated_broadcast(void)
 {
-    enum { P = TMLDSA_PARTIES };
+    enum {
+        P = TMLDSA_PARTIES
+    };
     uint8_t sid[TMLDSA_SIDBYTES];
     tmldsa_dkg *st[P] = {0}, *shadow = NULL;
     tmldsa_msg b1[P] = {{0}}, b2[P] = {{0}}, b3[P] = {{0}}, b4[P] = {{0}}, priv[P][P] = {{{0}}};
     tmldsa_msg s1 = {0}, s2 = {0}, spriv[P] = {{0}}, v[P], in_priv[P];
     tmldsa_error err = {0}, verdict[P];
     cc_randombytes(sid, sizeof sid);
-    for (unsigned p = 0; p < P; p++) CHECK(tmldsa_dkg_new(&st[p], p + 1, sid, &err) == 0 && tmldsa_dkg_round1(st[p], &b1[p], &err) == 0);
+    for (unsigned p = 0; p < P; p++)
+        CHECK(tmldsa_dkg_new(&st[p], p + 1, sid, &err) == 0 && tmldsa_dkg_round1(st[p], &b1[p], &err) == 0);
     CHECK(tmldsa_dkg_new(&shadow, 5, sid, &err) == 0 && tmldsa_dkg_round1(shadow, &s1, &err) == 0);
     for (unsigned p = 0; p < P; p++) {
         memcpy(v, b1, sizeof v);
@@ -420,9 +441,10 @@ static void test_equivocated_broadcast(void)
         verdict[p].code = rc;
         failed++;
         CHECK_MSG(tmldsa_verdict_sound(&verdict[p], TMLDSA_BIT(5)) && (verdict[p].suspects & TMLDSA_BIT(5)),
-                  "party %u: culprit %u suspects 0x%x: %s", p + 1, verdict[p].culprit, verdict[p].suspects, verdict[p].reason);
-        printf("%-44s party %u -> culprit %u, suspects 0x%02x: %s\n", "party 5 equivocates rounds 1-2 to party 1", p + 1,
-               verdict[p].culprit, verdict[p].suspects, verdict[p].reason);
+                  "party %u: culprit %u suspects 0x%x: %s", p + 1, verdict[p].culprit, verdict[p].suspects,
+                  verdict[p].reason);
+        printf("%-44s party %u -> culprit %u, suspects 0x%02x: %s\n", "party 5 equivocates rounds 1-2 to party 1",
+               p + 1, verdict[p].culprit, verdict[p].suspects, verdict[p].reason);
     }
     CHECK(failed == P - 1);
     for (unsigned p = 0; p < P; p++) {

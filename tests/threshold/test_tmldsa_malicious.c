@@ -46,7 +46,15 @@ static void copy_msg(tmldsa_msg *dst, const tmldsa_msg *src)
 typedef struct {
     int step;
     unsigned sender;
-    enum { FLIP, TRUNC, EXTEND, REPLACE, GARBAGE_Z, SUBTLE_Z, REPLAY_ATTEMPT } action;
+    enum {
+        FLIP,
+        TRUNC,
+        EXTEND,
+        REPLACE,
+        GARBAGE_Z,
+        SUBTLE_Z,
+        REPLAY_ATTEMPT
+    } action;
     size_t offset;
     tmldsa_msg replacement;
     int done;
@@ -118,10 +126,11 @@ static void tamper(void *arg, int step, unsigned sender, unsigned receiver, uint
     t->done = 1;
 }
 
-static int run(unsigned mask, unsigned K, const uint8_t sid[TMLDSA_SIDBYTES], tamper_spec *t, uint8_t sig[TMLDSA_SIGBYTES],
-               tmldsa_error *err)
+static int run(unsigned mask, unsigned K, const uint8_t sid[TMLDSA_SIDBYTES], tamper_spec *t,
+               uint8_t sig[TMLDSA_SIGBYTES], tmldsa_error *err)
 {
-    return tmldsa_driver_sign(g_sh, mask, K, sid, g_msg, sizeof g_msg, NULL, 0, tmldsa_driver_accept_all, NULL, sig, t ? tamper : NULL, t, NULL, err);
+    return tmldsa_driver_sign(g_sh, mask, K, sid, g_msg, sizeof g_msg, NULL, 0, tmldsa_driver_accept_all, NULL, sig,
+                              t ? tamper : NULL, t, NULL, err);
 }
 
 static void expect_abort(const char *name, tamper_spec *t, unsigned K, int code1, int code2, unsigned culprit)
@@ -161,15 +170,24 @@ static void test_driver_cases(void)
     const size_t H = TMLDSA_HDRBYTES;
     tamper_spec t;
 #define SPEC(st_, snd_, act_, off_) spec(&t, st_, snd_, act_, off_)
-    expect_abort("wrong round-1 commitment", SPEC(TMLDSA_STEP_SIGN1, 2, FLIP, H + 7), 62, TMLDSA_E_COMMIT, TMLDSA_E_INCONSISTENT, 2);
-    expect_abort("w not matching its commitment", SPEC(TMLDSA_STEP_SIGN2, 4, FLIP, H + TMLDSA_HASHBYTES + 5000), 62, TMLDSA_E_COMMIT, TMLDSA_E_COMMIT, 4);
-    expect_abort("round-2 echo of round 1 altered", SPEC(TMLDSA_STEP_SIGN2, 2, FLIP, H + 1), 62, TMLDSA_E_INCONSISTENT, TMLDSA_E_INCONSISTENT, 2);
-    expect_abort("round-1 message one byte long", SPEC(TMLDSA_STEP_SIGN1, 4, EXTEND, 0), 62, TMLDSA_E_FORMAT, TMLDSA_E_FORMAT, 4);
-    expect_abort("round-2 message one byte short", SPEC(TMLDSA_STEP_SIGN2, 4, TRUNC, 0), 62, TMLDSA_E_FORMAT, TMLDSA_E_FORMAT, 4);
-    expect_abort("round-3 message one byte long", SPEC(TMLDSA_STEP_SIGN3, 2, EXTEND, 0), 62, TMLDSA_E_FORMAT, TMLDSA_E_FORMAT, 2);
-    expect_abort("round-3 message one byte short", SPEC(TMLDSA_STEP_SIGN3, 4, TRUNC, 0), 62, TMLDSA_E_FORMAT, TMLDSA_E_FORMAT, 4);
-    expect_abort("garbage responses", SPEC(TMLDSA_STEP_SIGN3, 2, GARBAGE_Z, 0), 62, TMLDSA_E_RANGE, TMLDSA_E_RESPONSE, 2);
-    expect_abort("response off by one (blame check)", SPEC(TMLDSA_STEP_SIGN3, 4, SUBTLE_Z, 0), 62, TMLDSA_E_RESPONSE, TMLDSA_E_RESPONSE, 4);
+    expect_abort("wrong round-1 commitment", SPEC(TMLDSA_STEP_SIGN1, 2, FLIP, H + 7), 62, TMLDSA_E_COMMIT,
+                 TMLDSA_E_INCONSISTENT, 2);
+    expect_abort("w not matching its commitment", SPEC(TMLDSA_STEP_SIGN2, 4, FLIP, H + TMLDSA_HASHBYTES + 5000), 62,
+                 TMLDSA_E_COMMIT, TMLDSA_E_COMMIT, 4);
+    expect_abort("round-2 echo of round 1 altered", SPEC(TMLDSA_STEP_SIGN2, 2, FLIP, H + 1), 62, TMLDSA_E_INCONSISTENT,
+                 TMLDSA_E_INCONSISTENT, 2);
+    expect_abort("round-1 message one byte long", SPEC(TMLDSA_STEP_SIGN1, 4, EXTEND, 0), 62, TMLDSA_E_FORMAT,
+                 TMLDSA_E_FORMAT, 4);
+    expect_abort("round-2 message one byte short", SPEC(TMLDSA_STEP_SIGN2, 4, TRUNC, 0), 62, TMLDSA_E_FORMAT,
+                 TMLDSA_E_FORMAT, 4);
+    expect_abort("round-3 message one byte long", SPEC(TMLDSA_STEP_SIGN3, 2, EXTEND, 0), 62, TMLDSA_E_FORMAT,
+                 TMLDSA_E_FORMAT, 2);
+    expect_abort("round-3 message one byte short", SPEC(TMLDSA_STEP_SIGN3, 4, TRUNC, 0), 62, TMLDSA_E_FORMAT,
+                 TMLDSA_E_FORMAT, 4);
+    expect_abort("garbage responses", SPEC(TMLDSA_STEP_SIGN3, 2, GARBAGE_Z, 0), 62, TMLDSA_E_RANGE, TMLDSA_E_RESPONSE,
+                 2);
+    expect_abort("response off by one (blame check)", SPEC(TMLDSA_STEP_SIGN3, 4, SUBTLE_Z, 0), 62, TMLDSA_E_RESPONSE,
+                 TMLDSA_E_RESPONSE, 4);
     {
         /* round-3 bitmap claiming one more accepted slot than responses sent */
         tamper_spec *s = SPEC(TMLDSA_STEP_SIGN3, 2, FLIP, H + 7);
@@ -181,29 +199,35 @@ static void test_driver_cases(void)
     tmldsa_error err;
     cc_randombytes(sid, sizeof sid);
     SPEC(TMLDSA_STEP_SIGN1, 2, REPLACE, 0);
-    CHECK(tmldsa_driver_sign(g_sh, SET, 62, sid, g_msg, sizeof g_msg, NULL, 0, tmldsa_driver_accept_all, NULL, sig, capture, &t, NULL, &err) == TMLDSA_OK);
+    CHECK(tmldsa_driver_sign(g_sh, SET, 62, sid, g_msg, sizeof g_msg, NULL, 0, tmldsa_driver_accept_all, NULL, sig,
+                             capture, &t, NULL, &err) == TMLDSA_OK);
     t.done = 0;
     expect_abort("round-1 message from another session", &t, 62, TMLDSA_E_BINDING, TMLDSA_E_BINDING, 2);
     tmldsa_msg_free(&t.replacement);
 
     /* same session id, other signer set: the signer-set field does not match */
     SPEC(TMLDSA_STEP_SIGN1, 2, REPLACE, 0);
-    CHECK(tmldsa_driver_sign(g_sh, 0x07, 62, sid, g_msg, sizeof g_msg, NULL, 0, tmldsa_driver_accept_all, NULL, sig, capture, &t, NULL, &err) == TMLDSA_OK);
+    CHECK(tmldsa_driver_sign(g_sh, 0x07, 62, sid, g_msg, sizeof g_msg, NULL, 0, tmldsa_driver_accept_all, NULL, sig,
+                             capture, &t, NULL, &err) == TMLDSA_OK);
     {
         tmldsa_error e2 = {0};
-        int rc = tmldsa_driver_sign(g_sh, SET, 62, sid, g_msg, sizeof g_msg, NULL, 0, tmldsa_driver_accept_all, NULL, sig, tamper, &t, NULL, &e2);
-        CHECK_MSG(rc == TMLDSA_E_BINDING && e2.culprit == 2 && strstr(e2.reason, "signer set"), "other signer set: %s", e2.reason);
+        int rc = tmldsa_driver_sign(g_sh, SET, 62, sid, g_msg, sizeof g_msg, NULL, 0, tmldsa_driver_accept_all, NULL,
+                                    sig, tamper, &t, NULL, &e2);
+        CHECK_MSG(rc == TMLDSA_E_BINDING && e2.culprit == 2 && strstr(e2.reason, "signer set"), "other signer set: %s",
+                  e2.reason);
         CHECK(all_zero(sig, sizeof sig));
     }
     tmldsa_msg_free(&t.replacement);
 
     /* a round-1 message delivered as round 2 */
     SPEC(TMLDSA_STEP_SIGN1, 4, REPLACE, 0);
-    CHECK(tmldsa_driver_sign(g_sh, SET, 62, sid, g_msg, sizeof g_msg, NULL, 0, tmldsa_driver_accept_all, NULL, sig, capture, &t, NULL, &err) == TMLDSA_OK);
+    CHECK(tmldsa_driver_sign(g_sh, SET, 62, sid, g_msg, sizeof g_msg, NULL, 0, tmldsa_driver_accept_all, NULL, sig,
+                             capture, &t, NULL, &err) == TMLDSA_OK);
     t.step = TMLDSA_STEP_SIGN2;
     {
         tmldsa_error e2 = {0};
-        int rc = tmldsa_driver_sign(g_sh, SET, 62, sid, g_msg, sizeof g_msg, NULL, 0, tmldsa_driver_accept_all, NULL, sig, tamper, &t, NULL, &e2);
+        int rc = tmldsa_driver_sign(g_sh, SET, 62, sid, g_msg, sizeof g_msg, NULL, 0, tmldsa_driver_accept_all, NULL,
+                                    sig, tamper, &t, NULL, &e2);
         CHECK_MSG(rc == TMLDSA_E_BINDING && e2.culprit == 4, "round-1 as round-2: %d %s", rc, e2.reason);
         CHECK(all_zero(sig, sizeof sig));
     }
@@ -213,10 +237,12 @@ static void test_driver_cases(void)
     tmldsa_share *other[TMLDSA_PARTIES];
     CHECK(tmldsa_driver_dkg(sid, other, NULL, NULL, NULL, &err) == TMLDSA_OK);
     SPEC(TMLDSA_STEP_SIGN1, 1, REPLACE, 0);
-    CHECK(tmldsa_driver_sign(other, SET, 62, sid, g_msg, sizeof g_msg, NULL, 0, tmldsa_driver_accept_all, NULL, sig, capture, &t, NULL, &err) == TMLDSA_OK);
+    CHECK(tmldsa_driver_sign(other, SET, 62, sid, g_msg, sizeof g_msg, NULL, 0, tmldsa_driver_accept_all, NULL, sig,
+                             capture, &t, NULL, &err) == TMLDSA_OK);
     {
         tmldsa_error e2 = {0};
-        int rc = tmldsa_driver_sign(g_sh, SET, 62, sid, g_msg, sizeof g_msg, NULL, 0, tmldsa_driver_accept_all, NULL, sig, tamper, &t, NULL, &e2);
+        int rc = tmldsa_driver_sign(g_sh, SET, 62, sid, g_msg, sizeof g_msg, NULL, 0, tmldsa_driver_accept_all, NULL,
+                                    sig, tamper, &t, NULL, &e2);
         CHECK_MSG(rc == TMLDSA_E_BINDING && e2.culprit == 1 && strstr(e2.reason, "key id"), "other key: %s", e2.reason);
     }
     tmldsa_msg_free(&t.replacement);
@@ -230,9 +256,11 @@ static void test_driver_cases(void)
         int rc = run(SET, 1, sid, &t, sig, &e2);
         tmldsa_msg_free(&t.replacement);
         if (!t.done) continue; /* attempt 0 produced a signature (p ~ 1%): try again */
-        CHECK_MSG(rc == TMLDSA_E_BINDING && e2.culprit == 4 && strstr(e2.reason, "attempt"), "replay attempt: %d %s", rc, e2.reason);
+        CHECK_MSG(rc == TMLDSA_E_BINDING && e2.culprit == 4 && strstr(e2.reason, "attempt"), "replay attempt: %d %s",
+                  rc, e2.reason);
         CHECK(all_zero(sig, sizeof sig));
-        printf("%-46s -> %s (party %u): %s\n", "round-1 message of attempt 0 in attempt 1", tmldsa_strerror(rc), e2.culprit, e2.reason);
+        printf("%-46s -> %s (party %u): %s\n", "round-1 message of attempt 0 in attempt 1", tmldsa_strerror(rc),
+               e2.culprit, e2.reason);
         break;
     }
     CHECK(t.done);
@@ -251,7 +279,9 @@ static int open_session(session *s, const uint8_t sid[TMLDSA_SIDBYTES], const ui
     tmldsa_error err;
     memset(s, 0, sizeof *s);
     for (unsigned j = 0; j < TMLDSA_THRESHOLD; j++)
-        if (tmldsa_sign_new(&s->st[j], g_sh[ids[j] - 1], sid, SET, 62, msgs[j], MSGLEN, NULL, 0, tmldsa_driver_accept_all, NULL, &err)) return -1;
+        if (tmldsa_sign_new(&s->st[j], g_sh[ids[j] - 1], sid, SET, 62, msgs[j], MSGLEN, NULL, 0,
+                            tmldsa_driver_accept_all, NULL, &err))
+            return -1;
     return 0;
 }
 
@@ -272,7 +302,8 @@ static void close_session(session *s)
 static void test_other_message(void)
 {
     uint8_t sid[TMLDSA_SIDBYTES];
-    const uint8_t *msgs[TMLDSA_THRESHOLD] = {(const uint8_t *)"message A", (const uint8_t *)"message A", (const uint8_t *)"message B"};
+    const uint8_t *msgs[TMLDSA_THRESHOLD] = {(const uint8_t *)"message A", (const uint8_t *)"message A",
+                                             (const uint8_t *)"message B"};
     session s;
     tmldsa_error err = {0};
     cc_randombytes(sid, sizeof sid);
@@ -281,10 +312,14 @@ static void test_other_message(void)
     for (unsigned j = 0; j < 3; j++) {
         tmldsa_error e = {0};
         int rc = tmldsa_sign_round2(s.st[j], s.m1, &s.m2[j], &e);
-        CHECK_MSG(rc == TMLDSA_E_INCONSISTENT && e.culprit == 0 && e.suspects == 0 && strstr(e.reason, "different message"),
-                  "signer %u, party 4 on another message: %d culprit %u suspects 0x%x %s", j, rc, e.culprit, e.suspects, e.reason);
+        CHECK_MSG(rc == TMLDSA_E_INCONSISTENT && e.culprit == 0 && e.suspects == 0 &&
+                      strstr(e.reason, "different message"),
+                  "signer %u, party 4 on another message: %d culprit %u suspects 0x%x %s", j, rc, e.culprit, e.suspects,
+                  e.reason);
         CHECK(s.m2[j].data == NULL);
-        if (j == 0) printf("%-46s -> %s (party %u): %s\n", "coordinator gives signer 4 another message", tmldsa_strerror(rc), e.culprit, e.reason);
+        if (j == 0)
+            printf("%-46s -> %s (party %u): %s\n", "coordinator gives signer 4 another message", tmldsa_strerror(rc),
+                   e.culprit, e.reason);
     }
     close_session(&s);
     /* the same through the context alone */
@@ -292,17 +327,18 @@ static void test_other_message(void)
     static const unsigned ids[TMLDSA_THRESHOLD] = {1, 2, 4};
     memset(&s, 0, sizeof s);
     for (unsigned j = 0; j < 3; j++)
-        CHECK(tmldsa_sign_new(&s.st[j], g_sh[ids[j] - 1], sid, SET, 62, same[j], MSGLEN, (const uint8_t *)"ctx", j == 1 ? 2 : 3,
-                              tmldsa_driver_accept_all, NULL, &err) == 0);
+        CHECK(tmldsa_sign_new(&s.st[j], g_sh[ids[j] - 1], sid, SET, 62, same[j], MSGLEN, (const uint8_t *)"ctx",
+                              j == 1 ? 2 : 3, tmldsa_driver_accept_all, NULL, &err) == 0);
     for (unsigned j = 0; j < 3; j++) CHECK(tmldsa_sign_round1(s.st[j], &s.m1[j], &err) == 0);
-    CHECK(tmldsa_sign_round2(s.st[0], s.m1, &s.m2[0], &err) == TMLDSA_E_INCONSISTENT && err.culprit == 0 && err.suspects == 0);
+    CHECK(tmldsa_sign_round2(s.st[0], s.m1, &s.m2[0], &err) == TMLDSA_E_INCONSISTENT && err.culprit == 0 &&
+          err.suspects == 0);
     close_session(&s);
 }
 
 /* ---- policies ---- */
 typedef struct {
-    unsigned refuse;          /* party that refuses (0: nobody) */
-    const uint8_t *want;      /* expected to-be-signed bytes */
+    unsigned refuse;     /* party that refuses (0: nobody) */
+    const uint8_t *want; /* expected to-be-signed bytes */
     size_t want_len;
     const uint8_t *want_ctx;
     size_t want_ctx_len;
@@ -340,7 +376,8 @@ static void test_policy_refusal(void)
     /* signer 2 refuses: it aborts with the policy's reason, no message is ever sent, no signature */
     policy_spec p = {2, g_msg, sizeof g_msg, ctx, sizeof ctx, 0, 0};
     memset(sig, 0xAA, sizeof sig);
-    int rc = tmldsa_driver_sign(g_sh, SET, 62, sid, g_msg, sizeof g_msg, ctx, sizeof ctx, test_policy, &p, sig, count_msgs, &sent, &st, &err);
+    int rc = tmldsa_driver_sign(g_sh, SET, 62, sid, g_msg, sizeof g_msg, ctx, sizeof ctx, test_policy, &p, sig,
+                                count_msgs, &sent, &st, &err);
     CHECK_MSG(rc == TMLDSA_E_POLICY && err.culprit == 0 && err.suspects == 0 && strstr(err.reason, "party 2 refuses") &&
                   strstr(err.reason, "clock tolerance"),
               "refusal: %d %s", rc, err.reason);
@@ -351,13 +388,16 @@ static void test_policy_refusal(void)
     printf("%-46s -> %s (party %u): %s\n", "signer 2's policy refuses", tmldsa_strerror(rc), err.culprit, err.reason);
     /* through the API: no state is created */
     tmldsa_sign *s = (tmldsa_sign *)&p;
-    CHECK(tmldsa_sign_new(&s, g_sh[1], sid, SET, 62, g_msg, sizeof g_msg, ctx, sizeof ctx, test_policy, &p, &err) == TMLDSA_E_POLICY);
+    CHECK(tmldsa_sign_new(&s, g_sh[1], sid, SET, 62, g_msg, sizeof g_msg, ctx, sizeof ctx, test_policy, &p, &err) ==
+          TMLDSA_E_POLICY);
     CHECK(s == NULL);
-    CHECK(tmldsa_sign_new(&s, g_sh[1], sid, SET, 62, g_msg, sizeof g_msg, ctx, sizeof ctx, NULL, NULL, &err) == TMLDSA_E_ARG);
+    CHECK(tmldsa_sign_new(&s, g_sh[1], sid, SET, 62, g_msg, sizeof g_msg, ctx, sizeof ctx, NULL, NULL, &err) ==
+          TMLDSA_E_ARG);
     /* the policy sees exactly the bytes that get signed; when everybody accepts, a signature */
     p.refuse = 0;
     p.calls = 0;
-    rc = tmldsa_driver_sign(g_sh, SET, 62, sid, g_msg, sizeof g_msg, ctx, sizeof ctx, test_policy, &p, sig, NULL, NULL, NULL, &err);
+    rc = tmldsa_driver_sign(g_sh, SET, 62, sid, g_msg, sizeof g_msg, ctx, sizeof ctx, test_policy, &p, sig, NULL, NULL,
+                            NULL, &err);
     CHECK_MSG(rc == TMLDSA_OK, "accepting policy: %d %s", rc, err.reason);
     CHECK(p.calls == 3 && p.mismatches == 0);
     CHECK(cc_mldsa65_verify(sig, sizeof sig, g_msg, sizeof g_msg, ctx, sizeof ctx, tmldsa_share_pk(g_sh[0])) == 0);
@@ -377,7 +417,8 @@ static void test_equivocated_commitment(void)
     tmldsa_error err = {0};
     cc_randombytes(sid, sizeof sid);
     CHECK(open_session(&s, sid, msgs) == 0);
-    CHECK(tmldsa_sign_new(&alt, g_sh[3], sid, SET, 62, g_msg, MSGLEN, NULL, 0, tmldsa_driver_accept_all, NULL, &err) == 0);
+    CHECK(tmldsa_sign_new(&alt, g_sh[3], sid, SET, 62, g_msg, MSGLEN, NULL, 0, tmldsa_driver_accept_all, NULL, &err) ==
+          0);
     for (unsigned j = 0; j < 3; j++) CHECK(tmldsa_sign_round1(s.st[j], &s.m1[j], &err) == 0);
     CHECK(tmldsa_sign_round1(alt, &alt1, &err) == 0);
     CHECK(memcmp(alt1.data, s.m1[2].data, alt1.len) != 0);
@@ -397,7 +438,8 @@ static void test_equivocated_commitment(void)
     CHECK_MSG(rc2 == TMLDSA_E_INCONSISTENT && tmldsa_verdict_sound(&e2, bad) && e2.suspects == (TMLDSA_BIT(1) | bad),
               "party 2: %d culprit %u suspects 0x%x %s", rc2, e2.culprit, e2.suspects, e2.reason);
     CHECK(s.m3[0].data == NULL && s.m3[1].data == NULL); /* no response released */
-    printf("%-46s -> %s (suspects 0x%02x): %s\n", "signer 4 equivocates its commitment", tmldsa_strerror(rc1), e1.suspects, e1.reason);
+    printf("%-46s -> %s (suspects 0x%02x): %s\n", "signer 4 equivocates its commitment", tmldsa_strerror(rc1),
+           e1.suspects, e1.reason);
     /* party 4 lies in its own echo about party 2's commitment: party 2 proves it, party 1 can only
      * name {4, 2} */
     close_session(&s);
@@ -410,7 +452,8 @@ static void test_equivocated_commitment(void)
     s.m2[2].data[TMLDSA_HDRBYTES + TMLDSA_HASHBYTES + 5] ^= 1; /* entry of party 2 in party 4's echo */
     rc1 = tmldsa_sign_round3(s.st[0], s.m2, &s.m3[0], &e1);
     rc2 = tmldsa_sign_round3(s.st[1], s.m2, &s.m3[1], &e2);
-    CHECK_MSG(rc1 == TMLDSA_E_INCONSISTENT && e1.culprit == 0 && e1.suspects == (TMLDSA_BIT(2) | bad), "party 1: %s", e1.reason);
+    CHECK_MSG(rc1 == TMLDSA_E_INCONSISTENT && e1.culprit == 0 && e1.suspects == (TMLDSA_BIT(2) | bad), "party 1: %s",
+              e1.reason);
     CHECK_MSG(rc2 == TMLDSA_E_INCONSISTENT && e2.culprit == 4 && e2.suspects == bad, "party 2: %s", e2.reason);
     close_session(&s);
 }
@@ -434,7 +477,8 @@ static void test_w_out_of_range(void)
     for (unsigned j = 0; j < 3; j++) CHECK(tmldsa_sign_round2(s.st[j], s.m1, &s.m2[j], &err) == 0);
     int rc = tmldsa_sign_round3(s.st[0], s.m2, &s.m3[0], &err);
     CHECK_MSG(rc == TMLDSA_E_RANGE && err.culprit == 4, "w >= q: %d %s", rc, err.reason);
-    printf("%-46s -> %s (party %u): %s\n", "w coefficient >= q, consistent commitment", tmldsa_strerror(rc), err.culprit, err.reason);
+    printf("%-46s -> %s (party %u): %s\n", "w coefficient >= q, consistent commitment", tmldsa_strerror(rc),
+           err.culprit, err.reason);
     close_session(&s);
 }
 
@@ -465,11 +509,12 @@ static void test_state_machine(void)
         copy_msg(&r3[0], &s.m3[0]);
         r3[1] = s.m3[1];
         r3[2] = s.m3[2];
-        r3[0].data[TMLDSA_HDRBYTES] ^= 0x01; /* bitmap bit: one response more or less than sent */
+        r3[0].data[TMLDSA_HDRBYTES] ^= 0x01;    /* bitmap bit: one response more or less than sent */
         tmldsa_sign saved1 = *c1, saved2 = *c2; /* combine kills the state on error: run it on copies */
         tmldsa_error e1 = {0}, e2 = {0};
         CHECK(tmldsa_sign_combine(c2, r3, sig, NULL, &e2) == TMLDSA_E_FORMAT && e2.culprit == 1);
-        CHECK_MSG(tmldsa_sign_combine(c1, r3, sig, NULL, &e1) == TMLDSA_E_INCONSISTENT && e1.culprit == 0 && e1.suspects == 0,
+        CHECK_MSG(tmldsa_sign_combine(c1, r3, sig, NULL, &e1) == TMLDSA_E_INCONSISTENT && e1.culprit == 0 &&
+                      e1.suspects == 0,
                   "own altered round-3 message: culprit %u %s", e1.culprit, e1.reason);
         *c1 = saved1;
         *c2 = saved2;

@@ -52,7 +52,9 @@ static int freed_wiped(tmldsa_msg *m)
 
 int main(void)
 {
-    enum { P = TMLDSA_PARTIES };
+    enum {
+        P = TMLDSA_PARTIES
+    };
     uint8_t sid[TMLDSA_SIDBYTES];
     tmldsa_dkg *st[P] = {0};
     tmldsa_msg b1[P] = {{0}}, b2 = {0}, priv[P] = {{0}};

@@ -32,18 +32,14 @@ static uint32_t rnd(uint32_t bound)
 static void corrupt(tmldsa_msg *m)
 {
     switch (rnd(5)) {
-    case 0: /* flip in the header */
-        m->data[rnd(TMLDSA_HDRBYTES)] ^= (uint8_t)(1u << rnd(8));
-        break;
+    case 0: /* flip in the header */ m->data[rnd(TMLDSA_HDRBYTES)] ^= (uint8_t)(1u << rnd(8)); break;
     case 1: /* flip in the payload (or header if none) */
         if (m->len > TMLDSA_HDRBYTES)
             m->data[TMLDSA_HDRBYTES + rnd((uint32_t)(m->len - TMLDSA_HDRBYTES))] ^= (uint8_t)(1u << rnd(8));
         else
             m->data[rnd((uint32_t)m->len)] ^= 1;
         break;
-    case 2: /* truncate */
-        m->len = rnd((uint32_t)m->len);
-        break;
+    case 2: /* truncate */ m->len = rnd((uint32_t)m->len); break;
     case 3: { /* extend */
         size_t extra = 1 + rnd(64);
         uint8_t *d = realloc(m->data, m->len + extra);
@@ -81,10 +77,7 @@ static void hook(void *arg, int step, unsigned sender, unsigned receiver, uint32
     t->done = 1;
 }
 
-static int is_error_code(int rc)
-{
-    return rc <= TMLDSA_E_ARG && rc >= TMLDSA_E_POLICY;
-}
+static int is_error_code(int rc) { return rc <= TMLDSA_E_ARG && rc >= TMLDSA_E_POLICY; }
 
 static void mutate_dkg(unsigned iters)
 {
@@ -103,16 +96,18 @@ static void mutate_dkg(unsigned iters)
         unsigned failed, unsound;
         int rc = tmldsa_driver_dkg(sid, sh, hook, &t, &st, &err);
         CHECK(t.done);
-        CHECK_MSG(rc != TMLDSA_OK && is_error_code(rc), "dkg corruption of step %d from %u undetected (rc %d)", t.step, t.sender, rc);
+        CHECK_MSG(rc != TMLDSA_OK && is_error_code(rc), "dkg corruption of step %d from %u undetected (rc %d)", t.step,
+                  t.sender, rc);
         /* the corrupted sender is the one deviating party: some honest party aborts, and every
          * honest verdict names it (alone or in a suspect set) and never an honest party alone */
         tmldsa_verdicts(&st, TMLDSA_BIT(t.sender), &failed, &unsound);
-        CHECK_MSG(failed > 0 && unsound == 0, "dkg corruption of step %d from %u: %u honest aborts, %u unsound verdicts (%s)",
-                  t.step, t.sender, failed, unsound, err.reason);
+        CHECK_MSG(failed > 0 && unsound == 0,
+                  "dkg corruption of step %d from %u: %u honest aborts, %u unsound verdicts (%s)", t.step, t.sender,
+                  failed, unsound, err.reason);
         for (unsigned p = 1; p <= TMLDSA_PARTIES; p++)
             if (p != t.sender && st.verdict[p - 1].code)
-                CHECK_MSG(st.verdict[p - 1].suspects >> (t.sender - 1) & 1, "party %u does not suspect %u: %s", p, t.sender,
-                          st.verdict[p - 1].reason);
+                CHECK_MSG(st.verdict[p - 1].suspects >> (t.sender - 1) & 1, "party %u does not suspect %u: %s", p,
+                          t.sender, st.verdict[p - 1].reason);
         for (unsigned p = 0; p < TMLDSA_PARTIES; p++) CHECK(sh[p] == NULL);
         if (rc < 0 && rc > -16) by_code[-rc]++;
     }
@@ -137,13 +132,17 @@ static void mutate_sign(tmldsa_share *const sh[TMLDSA_PARTIES], unsigned iters)
         cc_keccak_squeeze(&g_rng, msg, sizeof msg);
         int rc = TMLDSA_OK;
         for (unsigned j = 0; j < 3 && !rc; j++)
-            rc = tmldsa_sign_new(&st[j], sh[ids[j] - 1], sid, mask, 2, msg, sizeof msg, NULL, 0, tmldsa_driver_accept_all, NULL, &err);
+            rc = tmldsa_sign_new(&st[j], sh[ids[j] - 1], sid, mask, 2, msg, sizeof msg, NULL, 0,
+                                 tmldsa_driver_accept_all, NULL, &err);
         CHECK(rc == TMLDSA_OK);
         for (unsigned r = 0; r < 3 && !rc; r++) {
             for (unsigned j = 0; j < 3 && !rc; j++) {
-                if (r == 0) rc = tmldsa_sign_round1(st[j], &m[0][j], &err);
-                else if (r == 1) rc = tmldsa_sign_round2(st[j], m[0], &m[1][j], &err);
-                else rc = tmldsa_sign_round3(st[j], m[1], &m[2][j], &err);
+                if (r == 0)
+                    rc = tmldsa_sign_round1(st[j], &m[0][j], &err);
+                else if (r == 1)
+                    rc = tmldsa_sign_round2(st[j], m[0], &m[1][j], &err);
+                else
+                    rc = tmldsa_sign_round3(st[j], m[1], &m[2][j], &err);
             }
             if (!rc && r == round) corrupt(&m[r][victim]);
         }
@@ -160,10 +159,10 @@ static void mutate_sign(tmldsa_share *const sh[TMLDSA_PARTIES], unsigned iters)
             CHECK_MSG(is_error_code(rc) && rc != TMLDSA_E_VERIFY, "unexpected code %d: %s", rc, err.reason);
             /* only the victim's message was corrupted (everyone, the victim too, received the
              * corrupted bytes): nobody else may be named alone */
-            CHECK_MSG(err.culprit == 0 || err.culprit == ids[victim], "culprit %u is not the corrupted sender %u: %s", err.culprit,
-                      ids[victim], err.reason);
-            CHECK_MSG(err.suspects == 0 || (err.suspects >> (ids[victim] - 1) & 1), "suspects 0x%x miss the corrupted sender %u",
-                      err.suspects, ids[victim]);
+            CHECK_MSG(err.culprit == 0 || err.culprit == ids[victim], "culprit %u is not the corrupted sender %u: %s",
+                      err.culprit, ids[victim], err.reason);
+            CHECK_MSG(err.suspects == 0 || (err.suspects >> (ids[victim] - 1) & 1),
+                      "suspects 0x%x miss the corrupted sender %u", err.suspects, ids[victim]);
             for (unsigned b = 0; b < sizeof sig; b++)
                 if (sig[b] != 0xAA && sig[b] != 0) {
                     CHECK_MSG(0, "signature buffer written on error");

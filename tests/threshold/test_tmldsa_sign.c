@@ -50,7 +50,8 @@ int main(int argc, char **argv)
         CHECK_MEM(tmldsa_share_key_id(shares[p]), tmldsa_share_key_id(shares[0]), TMLDSA_KEYIDBYTES);
         CHECK(tmldsa_share_party(shares[p]) == p + 1);
     }
-    printf("dkg: bytes sent per party %llu, cpu party 1 %.1f ms\n", (unsigned long long)ds.bytes_sent[0], ds.cpu_s[0] * 1e3);
+    printf("dkg: bytes sent per party %llu, cpu party 1 %.1f ms\n", (unsigned long long)ds.bytes_sent[0],
+           ds.cpu_s[0] * 1e3);
     /* sign with shares that went through export/import (as the node stores them) */
     static uint8_t enc[TMLDSA_SHARE_BYTES];
     for (unsigned p = 0; p < TMLDSA_PARTIES; p++) {
@@ -69,11 +70,13 @@ int main(int argc, char **argv)
     for (unsigned mask = 0; mask < 32; mask++) {
         if (__builtin_popcount(mask) != 3) continue;
         uint8_t msg[64], sig[TMLDSA_SIGBYTES];
-        size_t msglen = (size_t)snprintf((char *)msg, sizeof msg, "cctsa threshold test message for signer set 0x%02x", mask);
+        size_t msglen =
+            (size_t)snprintf((char *)msg, sizeof msg, "cctsa threshold test message for signer set 0x%02x", mask);
         size_t ctxlen = sets % 3 == 0 ? 0 : sets % 3 == 1 ? 1 : 255;
         tmldsa_run_stats st;
         CHECK(cc_randombytes(sid, sizeof sid) == 0);
-        rc = tmldsa_driver_sign(shares, mask, TMLDSA_K_DEFAULT, sid, msg, msglen, ctx255, ctxlen, tmldsa_driver_accept_all, NULL, sig, NULL, NULL, &st, &err);
+        rc = tmldsa_driver_sign(shares, mask, TMLDSA_K_DEFAULT, sid, msg, msglen, ctx255, ctxlen,
+                                tmldsa_driver_accept_all, NULL, sig, NULL, NULL, &st, &err);
         CHECK_MSG(rc == TMLDSA_OK, "sign set 0x%x: %d %s (culprit %u)", mask, rc, err.reason, err.culprit);
         sets++;
         if (rc) continue;
@@ -114,7 +117,8 @@ int main(int argc, char **argv)
         int rcs[3] = {0}, done = 0;
         CHECK(cc_randombytes(sid, sizeof sid) == 0);
         for (unsigned j = 0; j < 3; j++)
-            CHECK(tmldsa_sign_new(&st[j], shares[ids[j] - 1], sid, 0x15, TMLDSA_K_DEFAULT, m, sizeof m, NULL, 0, tmldsa_driver_accept_all, NULL, &err) == 0);
+            CHECK(tmldsa_sign_new(&st[j], shares[ids[j] - 1], sid, 0x15, TMLDSA_K_DEFAULT, m, sizeof m, NULL, 0,
+                                  tmldsa_driver_accept_all, NULL, &err) == 0);
         for (unsigned attempt = 0; attempt < 20 && !done; attempt++) {
             tmldsa_msg m1[3] = {{0}}, m2[3] = {{0}}, m3[3] = {{0}};
             for (unsigned j = 0; j < 3; j++) CHECK(tmldsa_sign_round1(st[j], &m1[j], &err) == 0);
@@ -143,10 +147,14 @@ int main(int argc, char **argv)
     /* argument validation */
     tmldsa_sign *bad_st = NULL;
     uint8_t m = 0;
-    CHECK(tmldsa_sign_new(&bad_st, shares[0], sid, 0x0E, 62, &m, 1, NULL, 0, tmldsa_driver_accept_all, NULL, &err) == TMLDSA_E_ARG); /* party 1 not in set */
-    CHECK(tmldsa_sign_new(&bad_st, shares[0], sid, 0x0F, 62, &m, 1, NULL, 0, tmldsa_driver_accept_all, NULL, &err) == TMLDSA_E_ARG); /* 4 signers */
-    CHECK(tmldsa_sign_new(&bad_st, shares[0], sid, 0x07, 0, &m, 1, NULL, 0, tmldsa_driver_accept_all, NULL, &err) == TMLDSA_E_ARG);  /* K = 0 */
-    CHECK(tmldsa_sign_new(&bad_st, shares[0], sid, 0x07, 62, &m, 1, ctx255, 256, tmldsa_driver_accept_all, NULL, &err) == TMLDSA_E_ARG);
+    CHECK(tmldsa_sign_new(&bad_st, shares[0], sid, 0x0E, 62, &m, 1, NULL, 0, tmldsa_driver_accept_all, NULL, &err) ==
+          TMLDSA_E_ARG); /* party 1 not in set */
+    CHECK(tmldsa_sign_new(&bad_st, shares[0], sid, 0x0F, 62, &m, 1, NULL, 0, tmldsa_driver_accept_all, NULL, &err) ==
+          TMLDSA_E_ARG); /* 4 signers */
+    CHECK(tmldsa_sign_new(&bad_st, shares[0], sid, 0x07, 0, &m, 1, NULL, 0, tmldsa_driver_accept_all, NULL, &err) ==
+          TMLDSA_E_ARG); /* K = 0 */
+    CHECK(tmldsa_sign_new(&bad_st, shares[0], sid, 0x07, 62, &m, 1, ctx255, 256, tmldsa_driver_accept_all, NULL,
+                          &err) == TMLDSA_E_ARG);
     CHECK(bad_st == NULL);
     for (unsigned p = 0; p < TMLDSA_PARTIES; p++) tmldsa_share_free(shares[p]);
     if (emit) fclose(emit);

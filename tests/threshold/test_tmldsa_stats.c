@@ -36,7 +36,8 @@ int main(void)
         tmldsa_run_stats st;
         cc_randombytes(msg, sizeof msg);
         cc_randombytes(sid, sizeof sid);
-        int rc = tmldsa_driver_sign(sh, mask, TMLDSA_K_DEFAULT, sid, msg, sizeof msg, NULL, 0, tmldsa_driver_accept_all, NULL, sig, NULL, NULL, &st, &err);
+        int rc = tmldsa_driver_sign(sh, mask, TMLDSA_K_DEFAULT, sid, msg, sizeof msg, NULL, 0, tmldsa_driver_accept_all,
+                                    NULL, sig, NULL, NULL, &st, &err);
         CHECK_MSG(rc == TMLDSA_OK, "signature %u: %s", i, err.reason);
         if (rc) continue;
         verified += cc_mldsa65_verify(sig, sizeof sig, msg, sizeof msg, NULL, 0, tmldsa_share_pk(sh[0])) == 0;
@@ -74,9 +75,10 @@ int main(void)
     printf("per-party acceptance %.4f (design 0.30); by shares carried:", acc_all);
     for (unsigned l = 2; l <= 4; l++)
         if (slots_by_load[l]) printf(" %u shares %.4f", l, (double)acc_by_load[l] / (double)slots_by_load[l]);
-    printf("\nall three accept %.4f (design 0.025), of those: ||z|| fail %llu, ||f|| fail %llu, hint > omega %llu\n", p_all,
-           (unsigned long long)fz, (unsigned long long)ff, (unsigned long long)fh);
-    printf("per-attempt success %.3f (design 0.49), mean hint weight %.1f (design 57), bytes sent per party per signature %.0f\n",
+    printf("\nall three accept %.4f (design 0.025), of those: ||z|| fail %llu, ||f|| fail %llu, hint > omega %llu\n",
+           p_all, (unsigned long long)fz, (unsigned long long)ff, (unsigned long long)fh);
+    printf("per-attempt success %.3f (design 0.49), mean hint weight %.1f (design 57), bytes sent per party per "
+           "signature %.0f\n",
            p_attempt, mean_hint, (double)bytes / (3.0 * nsig));
 
     /* bounds: about 5 standard errors for the sample sizes used (wider under the sanitizers) */

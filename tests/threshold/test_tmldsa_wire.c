@@ -8,9 +8,9 @@
 
 #include "check.h"
 #include "crypto/ct.h"
+#include "crypto/fips202x4.h"
 #include "testutil.h"
 #include "threshold/mldsa/tmldsa_internal.h"
-#include "crypto/fips202x4.h"
 
 static void ref_pack23(uint8_t *out, const int32_t *v, size_t n)
 {
@@ -22,7 +22,9 @@ static void ref_pack23(uint8_t *out, const int32_t *v, size_t n)
 
 static void test_packing(void)
 {
-    enum { N = 1536 };
+    enum {
+        N = 1536
+    };
     static int32_t v[N], back[N];
     static uint8_t a[N * 23 / 8], b[N * 23 / 8];
     for (int round = 0; round < 20; round++) {
@@ -85,7 +87,8 @@ static void test_subsets(void)
     for (unsigned p = 1; p <= TMLDSA_PARTIES; p++)
         for (unsigned q = p + 1; q <= TMLDSA_PARTIES; q++) {
             unsigned n = 0;
-            for (unsigned i = 0; i < TMLDSA_SUBSETS; i++) n += (tmldsa_subset_mask(i) >> (p - 1) & 1) && (tmldsa_subset_mask(i) >> (q - 1) & 1);
+            for (unsigned i = 0; i < TMLDSA_SUBSETS; i++)
+                n += (tmldsa_subset_mask(i) >> (p - 1) & 1) && (tmldsa_subset_mask(i) >> (q - 1) & 1);
             CHECK(n == 3);
         }
     unsigned sets = 0;
@@ -97,8 +100,8 @@ static void test_subsets(void)
         if (ok) continue;
         sets++;
         for (unsigned i = 0; i < TMLDSA_SUBSETS; i++) {
-            CHECK(mask >> (owner[i] - 1) & 1);                      /* a signer ... */
-            CHECK(tmldsa_subset_mask(i) >> (owner[i] - 1) & 1);     /* ... that holds the subset */
+            CHECK(mask >> (owner[i] - 1) & 1);                  /* a signer ... */
+            CHECK(tmldsa_subset_mask(i) >> (owner[i] - 1) & 1); /* ... that holds the subset */
             load[owner[i]]++;
         }
         unsigned l[3] = {load[ids[0]], load[ids[1]], load[ids[2]]};
@@ -138,7 +141,8 @@ static void test_header(void)
     CHECK(tmldsa_msg_parse(&stub, &h, 5, &pl, &got, &err) == TMLDSA_E_FORMAT && err.culprit == 2);
     /* every binding field is checked */
     tmldsa_hdr e;
-    static const char *fields[] = {"round/type", "sender", "receiver", "signer set", "K", "attempt", "key id", "session id"};
+    static const char *fields[] = {"round/type", "sender",  "receiver", "signer set",
+                                   "K",          "attempt", "key id",   "session id"};
     for (unsigned f = 0; f < 8; f++) {
         e = h;
         switch (f) {
@@ -152,8 +156,8 @@ static void test_header(void)
         case 7: e.sid[0] ^= 1; break;
         }
         int rc = tmldsa_msg_parse(&m, &e, 5, &pl, &got, &err);
-        CHECK_MSG(rc == TMLDSA_E_BINDING && strstr(err.reason, fields[f]) && err.culprit == e.sender,
-                  "field %s: %d %s", fields[f], rc, err.reason);
+        CHECK_MSG(rc == TMLDSA_E_BINDING && strstr(err.reason, fields[f]) && err.culprit == e.sender, "field %s: %d %s",
+                  fields[f], rc, err.reason);
     }
     m.data[4] = 2; /* version */
     CHECK(tmldsa_msg_parse(&m, &h, 5, &pl, &got, &err) == TMLDSA_E_FORMAT);
@@ -180,7 +184,8 @@ static void test_shake4(void)
             cc_shake256x4(op, outlens[b], ip, inlens[a]);
             for (unsigned j = 0; j < 4; j++) {
                 cc_shake256(ref, outlens[b], in[j], inlens[a]);
-                CHECK_MSG(memcmp(ref, out[j], outlens[b]) == 0, "shake4 lane %u in %zu out %zu", j, inlens[a], outlens[b]);
+                CHECK_MSG(memcmp(ref, out[j], outlens[b]) == 0, "shake4 lane %u in %zu out %zu", j, inlens[a],
+                          outlens[b]);
                 cases++;
             }
         }

@@ -10,7 +10,8 @@
 static inline int tmldsa_verdict_sound(const tmldsa_error *e, unsigned malicious)
 {
     if (e->culprit)
-        return e->culprit <= TMLDSA_PARTIES && (malicious >> (e->culprit - 1) & 1) && e->suspects == 1u << (e->culprit - 1);
+        return e->culprit <= TMLDSA_PARTIES && (malicious >> (e->culprit - 1) & 1) &&
+               e->suspects == 1u << (e->culprit - 1);
     if (e->suspects) return (e->suspects & malicious) != 0 && (e->suspects & (e->suspects - 1)) != 0;
     return 1;
 }

@@ -62,8 +62,8 @@ static void s2v(const uint8_t k1[16], const uint8_t *const *s, const size_t *len
 }
 
 /* OpenSSL EVP AES-128-SIV with AD components ad[0..nad-1]; out = V || C. */
-static int evp_siv(const uint8_t key[32], const uint8_t *const *ad, const size_t *adl, int nad, const uint8_t *p, size_t pl,
-                   uint8_t *out)
+static int evp_siv(const uint8_t key[32], const uint8_t *const *ad, const size_t *adl, int nad, const uint8_t *p,
+                   size_t pl, uint8_t *out)
 {
     EVP_CIPHER *ciph = EVP_CIPHER_fetch(NULL, "AES-128-SIV", NULL);
     EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
@@ -97,7 +97,9 @@ static void test_rfc5297(void)
     tu_hex_to(ad2, 10, "102030405060708090a0");
     tu_hex_to(nonce, 16, "09f911029d74e35bd84156c5635688c0");
     tu_hex_to(p, 47, "7468697320697320736f6d6520706c61696e7465787420746f20656e6372797074207573696e67205349562d414553");
-    uint8_t *a2out = tu_hex_decode("7bdb6e3b432667eb06f4d14bff2fbd0fcb900f2fddbe404326601965c889bf17dba77ceb094fa663b7a3f748ba8af829ea64ad544a272e9c485b62a3fd5c0d", &n);
+    uint8_t *a2out = tu_hex_decode("7bdb6e3b432667eb06f4d14bff2fbd0fcb900f2fddbe404326601965c889bf17dba77ceb094fa663b7a"
+                                   "3f748ba8af829ea64ad544a272e9c485b62a3fd5c0d",
+                                   &n);
     const uint8_t *c2[] = {ad1, ad2, nonce, p};
     size_t l2[] = {40, 10, 16, 47};
     CHECK(evp_siv(key, c2, l2, 3, p, 47, out) == 0);
@@ -139,9 +141,17 @@ static void test_ke_parse(void)
     uint8_t req[16];
     CHECK(nts_ke_request(req) == 16);
     CHECK_MEM(req, "\x80\x01\x00\x02\x00\x00\x80\x04\x00\x02\x00\x0f\x80\x00\x00\x00", 16);
-    const char *head = "800100020000" "80040002000f";
+    const char *head = "800100020000"
+                       "80040002000f";
     char good[512];
-    snprintf(good, sizeof good, "%s00050004aabbccdd0005000411223344" "0006000931323" "72e302e302e31" "80070002" "2b67" "80000000", head);
+    snprintf(good, sizeof good,
+             "%s00050004aabbccdd0005000411223344"
+             "0006000931323"
+             "72e302e302e31"
+             "80070002"
+             "2b67"
+             "80000000",
+             head);
     CHECK_MSG(ke(good, &r, why) == 0, "%s", why);
     CHECK(r.ncookies == 2 && r.cookie_len[1] == 4 && !memcmp(r.cookies[1], "\x11\x22\x33\x44", 4));
     CHECK(!strcmp(r.server, "127.0.0.1") && r.port == 11111);
@@ -156,18 +166,75 @@ static void test_ke_parse(void)
     CHECK(prefixes_ok);
     CHECK(ke("800100020000800200020001", &r, why) == -1 && strstr(why, "Error record (code 1)"));
     CHECK(ke("800100020000800300020001", &r, why) == -1 && strstr(why, "Warning"));
-    CHECK(ke("800100020000" "80040002000f" "8009000100" "80000000", &r, why) == -1 && strstr(why, "unrecognised critical"));
-    CHECK(ke("800100020000" "80040002000f" "000900020000" "00050001aa" "80000000", &r, why) == 0); /* unknown, not critical */
-    CHECK(ke("800100020001" "80040002000f" "00050001aa" "80000000", &r, why) == -1 && strstr(why, "NTPv4"));
-    CHECK(ke("800100020000" "800400020001" "00050001aa" "80000000", &r, why) == -1 && strstr(why, "AEAD"));
-    CHECK(ke("800100020000" "80040002000f" "80000000", &r, why) == -1 && strstr(why, "no cookies"));
-    CHECK(ke("800100020000" "80040002000f" "00050001aa" "80000000" "00", &r, why) == -1 && strstr(why, "after End"));
-    CHECK(ke("80040002000f" "00050001aa" "80000000", &r, why) == -1 && strstr(why, "Next Protocol"));
-    CHECK(ke("800100020000" "80040002000f" "00050001aa" "00070002" "0000" "80000000", &r, why) == -1);
-    CHECK(ke("800100020000" "80040002000f" "00050001aa" "0006000168" "0006000168" "80000000", &r, why) == -1 && strstr(why, "repeated"));
-    CHECK(ke("800100020000" "80040002000f" "00050001aa" "0006000120" "80000000", &r, why) == -1 && strstr(why, "printable"));
+    CHECK(ke("800100020000"
+             "80040002000f"
+             "8009000100"
+             "80000000",
+             &r, why) == -1 &&
+          strstr(why, "unrecognised critical"));
+    CHECK(ke("800100020000"
+             "80040002000f"
+             "000900020000"
+             "00050001aa"
+             "80000000",
+             &r, why) == 0); /* unknown, not critical */
+    CHECK(ke("800100020001"
+             "80040002000f"
+             "00050001aa"
+             "80000000",
+             &r, why) == -1 &&
+          strstr(why, "NTPv4"));
+    CHECK(ke("800100020000"
+             "800400020001"
+             "00050001aa"
+             "80000000",
+             &r, why) == -1 &&
+          strstr(why, "AEAD"));
+    CHECK(ke("800100020000"
+             "80040002000f"
+             "80000000",
+             &r, why) == -1 &&
+          strstr(why, "no cookies"));
+    CHECK(ke("800100020000"
+             "80040002000f"
+             "00050001aa"
+             "80000000"
+             "00",
+             &r, why) == -1 &&
+          strstr(why, "after End"));
+    CHECK(ke("80040002000f"
+             "00050001aa"
+             "80000000",
+             &r, why) == -1 &&
+          strstr(why, "Next Protocol"));
+    CHECK(ke("800100020000"
+             "80040002000f"
+             "00050001aa"
+             "00070002"
+             "0000"
+             "80000000",
+             &r, why) == -1);
+    CHECK(ke("800100020000"
+             "80040002000f"
+             "00050001aa"
+             "0006000168"
+             "0006000168"
+             "80000000",
+             &r, why) == -1 &&
+          strstr(why, "repeated"));
+    CHECK(ke("800100020000"
+             "80040002000f"
+             "00050001aa"
+             "0006000120"
+             "80000000",
+             &r, why) == -1 &&
+          strstr(why, "printable"));
     /* caps: a 257-byte record body, more than 8 cookies kept as 8, a 16 KiB + 1 response */
-    CHECK(ke("800100020000" "80040002000f" "00050101", &r, why) == -1 && strstr(why, "limit 256"));
+    CHECK(ke("800100020000"
+             "80040002000f"
+             "00050101",
+             &r, why) == -1 &&
+          strstr(why, "limit 256"));
     char many[2048];
     strcpy(many, head);
     for (int i = 0; i < 12; i++) strcat(many, "00050001aa");
@@ -188,11 +255,11 @@ static size_t respond(const uint8_t *req, uint8_t *out, uint8_t stratum, const c
     memset(out, 0, 48);
     out[0] = 0 << 6 | 4 << 3 | 4, out[1] = stratum;
     memcpy(out + 12, refid, 4);
-    out[6] = 0x01;                   /* root delay 1/256 s */
-    memcpy(out + 24, req + 40, 8);   /* origin */
+    out[6] = 0x01;                                           /* root delay 1/256 s */
+    memcpy(out + 24, req + 40, 8);                           /* origin */
     memcpy(out + 32, "\xed\x0a\x00\x00\x80\x00\x00\x00", 8); /* T2 */
     memcpy(out + 40, "\xed\x0a\x00\x00\x81\x00\x00\x00", 8); /* T3 = T2 + 1/256 s */
-    memcpy(out + 48, req + 48, 36);  /* the UID field */
+    memcpy(out + 48, req + 48, 36);                          /* the UID field */
     size_t pos = 84;
     if (!with_auth) return pos;
     uint8_t plain[2 * 104];
@@ -249,7 +316,8 @@ static void test_ntp(void)
         uint8_t t[1280];
         memcpy(t, resp, rl);
         t[i] ^= 0x01;
-        if (nts_ntp_parse(t, rl, &KEYS, uid, xmt, &r, why, sizeof why) != -1) tamper_ok = 0, fprintf(stderr, "byte %zu\n", i);
+        if (nts_ntp_parse(t, rl, &KEYS, uid, xmt, &r, why, sizeof why) != -1)
+            tamper_ok = 0, fprintf(stderr, "byte %zu\n", i);
     }
     CHECK(tamper_ok);
     /* replayed (another request's origin), another UID, another key, wrong mode, truncated */
@@ -274,13 +342,18 @@ static void test_config(void)
 {
     time_config c;
     char why[160];
-    const char *good = "attest.provider = sim\ntime.nts_server = a.example:4461\ntime.nts_server = [::1]:14460\n"
-                       "time.nts_server = c.example\ntime.nts_server = d.example\ntime.nts_ca = /etc/cctsa/nts-roots.pem\n"
-                       "time.require_hardware_clock = false  # dev\n";
+    const char *good =
+        "attest.provider = sim\ntime.nts_server = a.example:4461\ntime.nts_server = [::1]:14460\n"
+        "time.nts_server = c.example\ntime.nts_server = d.example\ntime.nts_ca = /etc/cctsa/nts-roots.pem\n"
+        "time.require_hardware_clock = false  # dev\n";
     CHECK_MSG(time_config_parse(good, strlen(good), &c, why, sizeof why) == 0, "%s", why);
-    CHECK(c.nservers == 4 && c.servers[0].port == 4461 && !strcmp(c.servers[1].host, "::1") && c.servers[2].port == 4460);
-    CHECK(!strcmp(c.servers[3].ca_file, "/etc/cctsa/nts-roots.pem") && c.max_falsetickers == 1 && !c.require_hardware_clock);
-    const char *bad[] = {"time.nts_ca = x\n", "time.nts_server = a\n", "time.nts_server = a:0\ntime.nts_ca = x\n",
+    CHECK(c.nservers == 4 && c.servers[0].port == 4461 && !strcmp(c.servers[1].host, "::1") &&
+          c.servers[2].port == 4460);
+    CHECK(!strcmp(c.servers[3].ca_file, "/etc/cctsa/nts-roots.pem") && c.max_falsetickers == 1 &&
+          !c.require_hardware_clock);
+    const char *bad[] = {"time.nts_ca = x\n",
+                         "time.nts_server = a\n",
+                         "time.nts_server = a:0\ntime.nts_ca = x\n",
                          "time.nts_server = a\ntime.nts_ca = x\ntime.max_falsetickers = 1\n",
                          "time.nts_server = a\ntime.nts_ca = x\ntime.require_hardware_clock = maybe\n",
                          "time.nts_server = a\ntime.nts_ca = x\ntime.bogus = 1\n"};

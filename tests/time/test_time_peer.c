@@ -90,8 +90,12 @@ static void io_excluded(void *ctx, int excluded, const char *why)
 static void sync_all(void)
 {
     for (int i = 0; i < N; i++) {
-        time_sample s = {.mono_ns = now_true, .utc_ns = UTC_BASE + now_true, .rtt_ns = 2 * MS, .root_disp_ns = 100000,
-                         .stratum = 1, .flags = TIME_SAMPLE_AUTHENTICATED};
+        time_sample s = {.mono_ns = now_true,
+                         .utc_ns = UTC_BASE + now_true,
+                         .rtt_ns = 2 * MS,
+                         .root_disp_ns = 100000,
+                         .stratum = 1,
+                         .flags = TIME_SAMPLE_AUTHENTICATED};
         time_engine_add_sample(nodes[i].e, 0, &s, NULL);
         time_engine_select(nodes[i].e);
     }
@@ -137,10 +141,7 @@ static void teardown(void)
 }
 
 /* Does node `viewer` let node `other` sign (cluster_peer_update's time_ok)? */
-static int ok_in_view(int viewer, int other)
-{
-    return time_probe_peer_ok(nodes[viewer].p, slot_of(viewer, other));
-}
+static int ok_in_view(int viewer, int other) { return time_probe_peer_ok(nodes[viewer].p, slot_of(viewer, other)); }
 
 static void fault(int i, int64_t offset_ns, int64_t rate_ppb)
 {
@@ -153,10 +154,12 @@ static void expect_excluded(const int *liar, const char *what)
     for (int i = 0; i < N; i++) {
         time_reading r;
         int own = time_engine_now(nodes[i].e, &r) != 0 && r.state == TIME_EXCLUDED;
-        CHECK_MSG(nodes[i].excluded == liar[i] && own == liar[i], "%s: node %d excluded=%d", what, i, nodes[i].excluded);
+        CHECK_MSG(nodes[i].excluded == liar[i] && own == liar[i], "%s: node %d excluded=%d", what, i,
+                  nodes[i].excluded);
         for (int j = 0; j < N; j++) {
             if (j == i || liar[i]) continue; /* an honest node's view of every peer */
-            CHECK_MSG(ok_in_view(i, j) == !liar[j], "%s: node %d sees node %d time_ok=%d", what, i, j, ok_in_view(i, j));
+            CHECK_MSG(ok_in_view(i, j) == !liar[j], "%s: node %d sees node %d time_ok=%d", what, i, j,
+                      ok_in_view(i, j));
         }
     }
 }
@@ -171,7 +174,8 @@ static void test_honest(void)
     time_probe_get_status(nodes[0].p, &st);
     CHECK(st.rounds == 2 && st.probes_sent == 12 && st.replies == 12 && st.inconsistent == 0);
     /* queued delivery, 1 ms per hop: the delay is the time in the queue; the offset lies within delay/2 */
-    CHECK(st.peer[0].delay_ns > 0 && st.peer[0].delay_ns < 60 * MS && llabs(st.peer[0].offset_ns) <= st.peer[0].delay_ns / 2);
+    CHECK(st.peer[0].delay_ns > 0 && st.peer[0].delay_ns < 60 * MS &&
+          llabs(st.peer[0].offset_ns) <= st.peer[0].delay_ns / 2);
     teardown();
 }
 
@@ -303,7 +307,8 @@ static void test_check(void)
     own.state = TIME_UNSYNCED;
     CHECK(time_peer_check(&own, blk, sizeof blk, UTC_BASE, &c, why, sizeof why) == TIME_PEER_OWN_UNTRUSTED);
     CHECK(c.count[TIME_PEER_OK] == 2 && c.count[TIME_PEER_TOO_OLD] == 1 && c.count[TIME_PEER_TOO_NEW] == 1 &&
-          c.count[TIME_PEER_BAD_BLOCK] == 1 && c.count[TIME_PEER_COORD_UNTRUSTED] == 1 && c.count[TIME_PEER_OWN_UNTRUSTED] == 1);
+          c.count[TIME_PEER_BAD_BLOCK] == 1 && c.count[TIME_PEER_COORD_UNTRUSTED] == 1 &&
+          c.count[TIME_PEER_OWN_UNTRUSTED] == 1);
     CHECK(!strcmp(time_peer_verdict_name(TIME_PEER_TOO_NEW), "gentime_too_new"));
 }
 
@@ -312,9 +317,15 @@ static void test_probe_msg(void)
     /* worked example: peer 100 ms ahead, 10 ms each way, 5 ms in the peer */
     int64_t t1 = UTC_BASE, t2 = t1 + 10 * MS + 100 * MS, t3 = t2 + 5 * MS, t4 = t1 + 25 * MS;
     CHECK(time_probe_offset(t1, t2, t3, t4) == 100 * MS && time_probe_delay(t1, t2, t3, t4) == 20 * MS);
-    CHECK(time_probe_consistent(100 * MS, 20 * MS, 20 * MS, 20 * MS) && !time_probe_consistent(100 * MS, 20 * MS, 10 * MS, 20 * MS));
+    CHECK(time_probe_consistent(100 * MS, 20 * MS, 20 * MS, 20 * MS) &&
+          !time_probe_consistent(100 * MS, 20 * MS, 10 * MS, 20 * MS));
     CHECK(!time_probe_consistent(0, -1, 0, 0));
-    time_probe_msg m = {.kind = TIME_PROBE_KIND_REPLY, .view = TIME_VIEW_INCONSISTENT, .seq = 7, .t1 = t1, .t2 = t2, .t3 = t3,
+    time_probe_msg m = {.kind = TIME_PROBE_KIND_REPLY,
+                        .view = TIME_VIEW_INCONSISTENT,
+                        .seq = 7,
+                        .t1 = t1,
+                        .t2 = t2,
+                        .t3 = t3,
                         .block = {.state = TIME_SYNCED, .eps_us = 1000, .sync_age_s = 3}};
     uint8_t buf[TIME_PROBE_BYTES], mod[TIME_PROBE_BYTES];
     time_probe_msg o;
@@ -354,8 +365,12 @@ static void test_replay(void)
 {
     setup();
     round_();
-    time_probe_msg m = {.kind = TIME_PROBE_KIND_REPLY, .seq = 1, .t1 = UTC_BASE + now_true, .t2 = UTC_BASE + now_true,
-                        .t3 = UTC_BASE + now_true, .block = {.state = TIME_SYNCED, .eps_us = 1000, .sync_age_s = 1}};
+    time_probe_msg m = {.kind = TIME_PROBE_KIND_REPLY,
+                        .seq = 1,
+                        .t1 = UTC_BASE + now_true,
+                        .t2 = UTC_BASE + now_true,
+                        .t3 = UTC_BASE + now_true,
+                        .block = {.state = TIME_SYNCED, .eps_us = 1000, .sync_age_s = 1}};
     uint8_t buf[TIME_PROBE_BYTES];
     time_probe_encode(&m, buf);
     CHECK(time_probe_receive(nodes[0].p, 0, buf, sizeof buf) == -1); /* already answered this round */

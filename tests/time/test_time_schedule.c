@@ -9,10 +9,7 @@
 #define G TIME_NODE_BURST_GAP_NS
 #define B TIME_NODE_BURST
 
-static int64_t next(time_node_schedule *s, int ok)
-{
-    return time_node_schedule_next(s, ok, P, G, B, 0);
-}
+static int64_t next(time_node_schedule *s, int ok) { return time_node_schedule_next(s, ok, P, G, B, 0); }
 
 int main(void)
 {

@@ -50,8 +50,9 @@ int main(int argc, char **argv)
         int rc = tsp_time_read(&ts, &r);
         clock_gettime(CLOCK_REALTIME, &host);
         double off = rc == 0 ? (double)(r.utc.tv_sec - host.tv_sec) + (double)(r.utc.tv_nsec - host.tv_nsec) / 1e9 : 0;
-        printf("rc=%d state=%s eps_ms=%.3f offset=%+.4f development=%d rounds=%llu reason=%s\n", rc, state_name(r.state),
-               (double)r.eps_ns / 1e6, off, r.development, (unsigned long long)time_node_rounds(t), r.reason);
+        printf("rc=%d state=%s eps_ms=%.3f offset=%+.4f development=%d rounds=%llu reason=%s\n", rc,
+               state_name(r.state), (double)r.eps_ns / 1e6, off, r.development, (unsigned long long)time_node_rounds(t),
+               r.reason);
     }
     time_node_stop(t);
     return 0;

@@ -40,12 +40,14 @@ static uint8_t *decoy_of(const uint8_t *model_der, size_t model_len, int ca, siz
     unsigned char *der = NULL;
     int n = 0;
     if (!model || !d || !key || !X509_set_version(d, 2) || !X509_set_serialNumber(d, X509_get_serialNumber(model)) ||
-        !X509_set_issuer_name(d, X509_get_issuer_name(model)) || !X509_set_subject_name(d, X509_get_subject_name(model)) ||
-        !X509_gmtime_adj(X509_getm_notBefore(d), -3600) || !X509_gmtime_adj(X509_getm_notAfter(d), 86400L) ||
-        !X509_set_pubkey(d, key))
+        !X509_set_issuer_name(d, X509_get_issuer_name(model)) ||
+        !X509_set_subject_name(d, X509_get_subject_name(model)) || !X509_gmtime_adj(X509_getm_notBefore(d), -3600) ||
+        !X509_gmtime_adj(X509_getm_notAfter(d), 86400L) || !X509_set_pubkey(d, key))
         goto out;
-    if (ca ? add_ext(d, NID_basic_constraints, "critical,CA:TRUE") || add_ext(d, NID_key_usage, "critical,keyCertSign,cRLSign")
-           : add_ext(d, NID_key_usage, "critical,digitalSignature") || add_ext(d, NID_ext_key_usage, "critical,timeStamping"))
+    if (ca ? add_ext(d, NID_basic_constraints, "critical,CA:TRUE") ||
+                 add_ext(d, NID_key_usage, "critical,keyCertSign,cRLSign")
+           : add_ext(d, NID_key_usage, "critical,digitalSignature") ||
+                 add_ext(d, NID_ext_key_usage, "critical,timeStamping"))
         goto out;
     if (!X509_sign(d, key, EVP_sha384()) || (n = i2d_X509(d, &der)) <= 0) goto out;
     out = malloc((size_t)n);
@@ -94,11 +96,14 @@ int main(void)
 
         /* (1) decoy TSA certificate (same issuer and serial, other key) in front of the real one. */
         CHECK(fx_token_with_cert(&t, decoy, decoy_len, 1, &mixed, &mixed_len) == 0);
-        CHECK_MSG(mixed && verify(mixed, mixed_len, real_root, real_len, 2, &rep), "%s: a decoy certificate in front "
-                  "of the real one makes the token fail: %s", name, rep.error);
+        CHECK_MSG(mixed && verify(mixed, mixed_len, real_root, real_len, 2, &rep),
+                  "%s: a decoy certificate in front "
+                  "of the real one makes the token fail: %s",
+                  name, rep.error);
         CHECK_MSG(rep.error[0] == 0, "%s: accepted, but with an error left in the report: %s", name, rep.error);
         CHECK(fx_token_with_cert(&t, decoy, decoy_len, 0, &only, &only_len) == 0);
-        CHECK_MSG(only && !verify(only, only_len, real_root, real_len, 2, &rep), "%s: accepted with only the decoy", name);
+        CHECK_MSG(only && !verify(only, only_len, real_root, real_len, 2, &rep), "%s: accepted with only the decoy",
+                  name);
         CHECK_MSG(strstr(rep.error, "ESSCertIDv2") != NULL, "%s: refused for another reason: %s", name, rep.error);
 
         /* (2) a root with the real root's subject but another key, given first (the ML-DSA root
@@ -107,8 +112,10 @@ int main(void)
         const size_t two_len[3] = {droot_len, fx.ml_ca_der_len, fx.ca_der_len};
         CHECK_MSG(verify(tok, len, two, two_len, 3, &rep), "%s: a same-name root given first makes the token fail: %s",
                   name, rep.error);
-        CHECK_MSG(!verify(tok, len, two, two_len, 2, &rep), "%s: accepted with only the same-name decoy root (and the "
-                  "ML-DSA root)", name);
+        CHECK_MSG(!verify(tok, len, two, two_len, 2, &rep),
+                  "%s: accepted with only the same-name decoy root (and the "
+                  "ML-DSA root)",
+                  name);
         CHECK_MSG(strstr(rep.error, "chain invalid") != NULL, "%s: refused for another reason: %s", name, rep.error);
         free(tok), free(mixed), free(only);
     }

@@ -44,14 +44,16 @@ static cert make(const char *cn, EVP_PKEY *pub, const cert *issuer, EVP_PKEY *is
     X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC, (const unsigned char *)"cctsa chain test", -1, -1, 0);
     X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *)cn, -1, -1, 0);
     X509 *iss = issuer ? issuer->x : c;
-    if (!X509_set_version(c, 2) || !ASN1_INTEGER_set(X509_get_serialNumber(c), serial) || !X509_set_subject_name(c, name) ||
-        !X509_set_issuer_name(c, issuer ? X509_get_subject_name(issuer->x) : name) ||
+    if (!X509_set_version(c, 2) || !ASN1_INTEGER_set(X509_get_serialNumber(c), serial) ||
+        !X509_set_subject_name(c, name) || !X509_set_issuer_name(c, issuer ? X509_get_subject_name(issuer->x) : name) ||
         !X509_gmtime_adj(X509_getm_notBefore(c), (long)(from * 86400)) ||
         !X509_gmtime_adj(X509_getm_notAfter(c), (long)(to * 86400)) || !X509_set_pubkey(c, pub) ||
         fx_add_ext(c, iss, NID_subject_key_identifier, "hash") ||
         (issuer && fx_add_ext(c, iss, NID_authority_key_identifier, "keyid:always")) ||
-        (ca ? fx_add_ext(c, iss, NID_basic_constraints, "critical,CA:TRUE") || fx_add_ext(c, iss, NID_key_usage, "critical,keyCertSign,cRLSign")
-            : fx_add_ext(c, iss, NID_basic_constraints, "critical,CA:FALSE") || fx_add_ext(c, iss, NID_key_usage, "critical,digitalSignature") ||
+        (ca ? fx_add_ext(c, iss, NID_basic_constraints, "critical,CA:TRUE") ||
+                  fx_add_ext(c, iss, NID_key_usage, "critical,keyCertSign,cRLSign")
+            : fx_add_ext(c, iss, NID_basic_constraints, "critical,CA:FALSE") ||
+                  fx_add_ext(c, iss, NID_key_usage, "critical,digitalSignature") ||
                   fx_add_ext(c, iss, NID_ext_key_usage, "critical,timeStamping")) ||
         !X509_sign(c, issuer_key, EVP_sha384()) || (n = i2d_X509(c, &der)) <= 0) {
         X509_free(c);
@@ -84,8 +86,8 @@ static const char *bundle(const fx_pki *fx, const char *file, const cert *const 
     return path;
 }
 
-static int ours(const uint8_t *tok, size_t len, const cert *const *roots, int nroots, const cert *const *extra, int nextra,
-                int strict, tsp_verify_report *rep)
+static int ours(const uint8_t *tok, size_t len, const cert *const *roots, int nroots, const cert *const *extra,
+                int nextra, int strict, tsp_verify_report *rep)
 {
     tsp_verify_opts o = {0};
     for (int i = 0; i < nroots; i++) o.roots[i] = roots[i]->der, o.root_lens[i] = roots[i]->len;
@@ -97,8 +99,8 @@ static int ours(const uint8_t *tok, size_t len, const cert *const *roots, int nr
 
 /* OpenSSL's verdicts (ts -verify on the token, verify on the leaf) with the same certificates in
  * the same order; printed, returned as 1 if both accept. */
-static int openssl(fx_pki *fx, const char *what, const char *tok_path, const cert *leaf, const cert *const *roots, int nroots,
-                   const cert *const *extra, int nextra)
+static int openssl(fx_pki *fx, const char *what, const char *tok_path, const cert *leaf, const cert *const *roots,
+                   int nroots, const cert *const *extra, int nextra)
 {
     char cmd[2048], ca[256], untrusted[256], data_path[256], leaf_path[256];
     int s1, s2;
@@ -109,10 +111,12 @@ static int openssl(fx_pki *fx, const char *what, const char *tok_path, const cer
     snprintf(cmd, sizeof cmd, "openssl ts -verify -token_in -in '%s' -data '%s' -CAfile '%s' -untrusted '%s'", tok_path,
              data_path, ca, untrusted);
     char *o1 = fx_run(cmd, &s1);
-    snprintf(cmd, sizeof cmd, "openssl verify -CAfile '%s' -untrusted '%s' -purpose timestampsign '%s'", ca, untrusted, leaf_path);
+    snprintf(cmd, sizeof cmd, "openssl verify -CAfile '%s' -untrusted '%s' -purpose timestampsign '%s'", ca, untrusted,
+             leaf_path);
     char *o2 = fx_run(cmd, &s2);
     int ts_ok = s1 == 0 && o1 && strstr(o1, "Verification: OK"), v_ok = s2 == 0;
-    printf("%-58s openssl ts -verify: %s; openssl verify: %s\n", what, ts_ok ? "accepts" : "rejects", v_ok ? "accepts" : "rejects");
+    printf("%-58s openssl ts -verify: %s; openssl verify: %s\n", what, ts_ok ? "accepts" : "rejects",
+           v_ok ? "accepts" : "rejects");
     free(o1);
     free(o2);
     return ts_ok && v_ok;
@@ -142,11 +146,13 @@ static void reissued_intermediate(fx_pki *fx, EVP_PKEY *kr, EVP_PKEY *ki)
     tsp_verify_report rep;
     CHECK(r.x && i_old.x && i_new.x && leaf.x);
     CHECK(tsp_local_keys_set_cert(&fx->keys, X509_ALG_ECDSA_P384, leaf.der, leaf.len) == 0);
-    CHECK(fx_stamp(fx, TSP_PROFILE_CLASSIC, data, sizeof data, &tok, &len) == 0 && tsp_parse(tok, len, &t, err, sizeof err) == 0);
+    CHECK(fx_stamp(fx, TSP_PROFILE_CLASSIC, data, sizeof data, &tok, &len) == 0 &&
+          tsp_parse(tok, len, &t, err, sizeof err) == 0);
     const char *tok_path = fx_write(fx, "reissued.tst", tok, len);
     char tp[256];
     snprintf(tp, sizeof tp, "%s", tok_path);
-    const cert *roots[1] = {&r}, *old_first[2] = {&i_old, &i_new}, *new_first[2] = {&i_new, &i_old}, *only_old[1] = {&i_old};
+    const cert *roots[1] = {&r}, *old_first[2] = {&i_old, &i_new}, *new_first[2] = {&i_new, &i_old},
+               *only_old[1] = {&i_old};
 
     int ok = ours(tok, len, roots, 1, old_first, 2, 1, &rep);
     report("re-issued intermediate, expired copy first (--cert)", ok, &rep);
@@ -214,10 +220,11 @@ static void root_rollover(fx_pki *fx, EVP_PKEY *k_old, EVP_PKEY *k_new, EVP_PKEY
     snprintf(ca, sizeof ca, "%s", bundle(fx, "roots.pem", roots, 2));
     snprintf(untrusted, sizeof untrusted, "%s", bundle(fx, "intermediates.pem", extra, 2));
     snprintf(data_path, sizeof data_path, "%s", fx_write(fx, "data.bin", data, sizeof data));
-    snprintf(cmd, sizeof cmd, "'%s' verify '%s' --data '%s' --ca '%s' --cert '%s'", cctsa, tp, data_path, ca, untrusted);
+    snprintf(cmd, sizeof cmd, "'%s' verify '%s' --data '%s' --ca '%s' --cert '%s'", cctsa, tp, data_path, ca,
+             untrusted);
     char *out = fx_run(cmd, &status);
-    CHECK_MSG(status == 0 && out && strstr(out, "--ca: 2 certificate(s) loaded") && strstr(out, "--cert: 2 certificate(s) loaded") &&
-                  strstr(out, "verification OK"),
+    CHECK_MSG(status == 0 && out && strstr(out, "--ca: 2 certificate(s) loaded") &&
+                  strstr(out, "--cert: 2 certificate(s) loaded") && strstr(out, "verification OK"),
               "cctsa verify with bundles: %d %s", status, out ? out : "");
     free(out);
     snprintf(cmd, sizeof cmd, "'%s' verify '%s' --data '%s' --ca '%s' --cert '%s'", cctsa, tp, data_path,
@@ -275,7 +282,8 @@ static void bounded(fx_pki *fx, EVP_PKEY *kx, EVP_PKEY *kr)
     CHECK(fx_stamp(fx, TSP_PROFILE_CLASSIC, data, sizeof data, &tok, &len) == 0);
     int ok = ours(tok, len, roots, 1, extra, 8, 1, &rep);
     report("8 same-name CA copies, no path to a root", ok, &rep);
-    CHECK_MSG(!ok && strstr(rep.error, "too many candidate certificates"), "bounded search: %s", ok ? "accepted" : rep.error);
+    CHECK_MSG(!ok && strstr(rep.error, "too many candidate certificates"), "bounded search: %s",
+              ok ? "accepted" : rep.error);
     free(tok);
     for (int i = 0; i < 8; i++) drop(&copies[i]);
     drop(&unrelated), drop(&leaf);

@@ -56,8 +56,8 @@ static void scripted_engine(fx_pki *fx, tsp_gentime_precision precision)
     static const long script[][2] = {
         {1700000000, 500}, {1700000000, 0}, {1700000000, 499}, {1700000000, 501}, {1700000100, 0}, {1700000100, 120},
     };
-    static const char *expect_ms[] = {"20231114221320.5Z", "20231114221320.5Z", "20231114221320.5Z",
-                                      "20231114221320.501Z", "20231114221500Z", "20231114221500.12Z"};
+    static const char *expect_ms[] = {"20231114221320.5Z",   "20231114221320.5Z", "20231114221320.5Z",
+                                      "20231114221320.501Z", "20231114221500Z",   "20231114221500.12Z"};
     static const char *expect_s[] = {"20231114221320Z", "20231114221320Z", "20231114221320Z",
                                      "20231114221320Z", "20231114221500Z", "20231114221500Z"};
     const char **expect = precision == TSP_GENTIME_MILLIS ? expect_ms : expect_s;
@@ -69,15 +69,24 @@ static void scripted_engine(fx_pki *fx, tsp_gentime_precision precision)
     x509_cert root;
     CHECK(x509_cert_parse(&root, fx->ml_ca_der, fx->ml_ca_der_len) == 0 &&
           x509_name_from_string("CN=cctsa test TSA 2023,O=cctsa test", &name, &name_len) == 0);
-    x509_cert_template t = {.profile = X509_PROFILE_TSA, .issuer = root.subject.p, .issuer_len = root.subject.len,
-                            .subject = name, .subject_len = name_len, .not_before = 1699990000,
-                            .not_after = 1700100000, .subject_alg = X509_ALG_ECDSA_P384,
-                            .subject_pub = fx->keys.ec_signer.pub, .subject_publen = fx->keys.ec_signer.publen,
+    x509_cert_template t = {.profile = X509_PROFILE_TSA,
+                            .issuer = root.subject.p,
+                            .issuer_len = root.subject.len,
+                            .subject = name,
+                            .subject_len = name_len,
+                            .not_before = 1699990000,
+                            .not_after = 1700100000,
+                            .subject_alg = X509_ALG_ECDSA_P384,
+                            .subject_pub = fx->keys.ec_signer.pub,
+                            .subject_publen = fx->keys.ec_signer.publen,
                             .path_len = -1};
     CHECK(x509_cert_build(&t, &fx->ml_root.signer, &cert, &cert_len) == 0);
     tsp_identity ec2023 = {&fx->keys.ec_signer, cert, cert_len};
-    tsp_engine_config cfg = {.default_profile = TSP_PROFILE_CLASSIC, .time = {scripted_now, &s}, .ec = &ec2023,
-                             .ml = &fx->keys.ml, .precision = precision};
+    tsp_engine_config cfg = {.default_profile = TSP_PROFILE_CLASSIC,
+                             .time = {scripted_now, &s},
+                             .ec = &ec2023,
+                             .ml = &fx->keys.ml,
+                             .precision = precision};
     tsp_engine *eng = tsp_engine_new(&cfg);
     uint8_t digest[32] = {1}, *req = NULL, last_serial[20] = {0};
     size_t req_len = 0;
@@ -204,18 +213,22 @@ static void eps_and_states(void)
         long gen_sec;
     } steps[] = {
         {1700000100, 0, TSP_TIME_SYNCED, 0, 1700000100},
-        {1700000099, 950, TSP_TIME_SYNCED, 0, 1700000100},                 /* 50 ms back: clamped */
-        {1700000099, 500, TSP_TIME_SYNCED, TSP_ISSUE_BACKWARDS, 0},        /* 500 ms back > eps: refused */
-        {1700000100, 200, TSP_TIME_HOLDOVER, 0, 1700000100},               /* holdover may sign */
+        {1700000099, 950, TSP_TIME_SYNCED, 0, 1700000100},          /* 50 ms back: clamped */
+        {1700000099, 500, TSP_TIME_SYNCED, TSP_ISSUE_BACKWARDS, 0}, /* 500 ms back > eps: refused */
+        {1700000100, 200, TSP_TIME_HOLDOVER, 0, 1700000100},        /* holdover may sign */
         {1700000101, 0, TSP_TIME_UNSYNCED, TSP_ISSUE_NO_TIME, 0},
         {1700000101, 0, TSP_TIME_EXCLUDED, TSP_ISSUE_NO_TIME, 0},
         {1700000101, 0, TSP_TIME_SYNCED, 0, 1700000101},
     };
-    enum { N = sizeof steps / sizeof steps[0] };
+    enum {
+        N = sizeof steps / sizeof steps[0]
+    };
     tsp_time_reading table[N];
     for (int i = 0; i < N; i++)
-        table[i] = (tsp_time_reading){.utc = {steps[i].sec, steps[i].ms * 1000000L}, .eps_ns = 100000000ull,
-                                      .state = steps[i].state, .reason = "table"};
+        table[i] = (tsp_time_reading){.utc = {steps[i].sec, steps[i].ms * 1000000L},
+                                      .eps_ns = 100000000ull,
+                                      .state = steps[i].state,
+                                      .reason = "table"};
     readings t = {table, N, 0};
     tsp_time_source src = {.read = table_read, .ctx = &t};
     tsp_issuer_state st;
@@ -226,7 +239,8 @@ static void eps_and_states(void)
         unsigned ms = 0;
         uint8_t serial[TSP_SERIAL_BYTES];
         int rc = tsp_issuer_next(&st, &src, &sec, &ms, serial);
-        CHECK_MSG(rc == steps[i].want && (rc || sec == steps[i].gen_sec), "step %d: rc %d genTime %ld", i, rc, (long)sec);
+        CHECK_MSG(rc == steps[i].want && (rc || sec == steps[i].gen_sec), "step %d: rc %d genTime %ld", i, rc,
+                  (long)sec);
         issued += rc == 0;
     }
     CHECK(st.counter == issued); /* a refusal consumes no serial number */
@@ -242,7 +256,7 @@ static void engine_refuses_backwards(fx_pki *fx)
     static const long script[][2] = {{0, 0}, {-5, 0}};
     time_t now = time(NULL);
     long s2[2][2] = {{now + script[0][0], 0}, {now + script[1][0], 0}};
-    scripted s = {(const long (*)[2])s2, 2, 0};
+    scripted s = {(const long(*)[2])s2, 2, 0};
     tsp_engine_config cfg = {.default_profile = TSP_PROFILE_CLASSIC, .time = {scripted_now, &s}, .ec = &fx->keys.ec};
     tsp_engine *eng = tsp_engine_new(&cfg);
     uint8_t digest[32] = {2}, *req = NULL;

@@ -25,7 +25,8 @@ static uint8_t *cert_named(const char *cn, size_t *out_len)
     unsigned char *der = NULL;
     uint8_t *out = NULL;
     int n = 0;
-    if (c && name && key && X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, (const unsigned char *)cn, -1, -1, 0) &&
+    if (c && name && key &&
+        X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, (const unsigned char *)cn, -1, -1, 0) &&
         X509_set_version(c, 2) && ASN1_INTEGER_set(X509_get_serialNumber(c), 7) && X509_set_subject_name(c, name) &&
         X509_set_issuer_name(c, name) && X509_gmtime_adj(X509_getm_notBefore(c), -3600) &&
         X509_gmtime_adj(X509_getm_notAfter(c), 86400L) && X509_set_pubkey(c, key) && X509_sign(c, key, EVP_sha384()) &&
@@ -75,7 +76,8 @@ int main(int argc, char **argv)
         snprintf(cmd, sizeof cmd, "'%s' inspect '%s'", argv[1], fx_write(&fx, "compat.tst", compat, compat_len));
         char *out = fx_run(cmd, &status);
         const char *cs = out ? strstr(out, "countersignature of this signer's signature value (unsigned attribute "
-                                           "id-countersignature 1.2.840.113549.1.9.6") : NULL;
+                                           "id-countersignature 1.2.840.113549.1.9.6")
+                             : NULL;
         CHECK_MSG(status == 0 && cs && strstr(cs, "signature: id-ml-dsa-65") && strstr(out, "(cctsa compat profile)"),
                   "inspect does not show the countersignature:\n%s", out ? out : "");
         free(out);

@@ -23,7 +23,8 @@ static int openssl_verify(fx_pki *fx, const char *token_path, const char *data_p
 {
     char cmd[1024];
     int status;
-    snprintf(cmd, sizeof cmd, "openssl ts -verify -token_in -in '%s' -data '%s' -CAfile '%s'", token_path, data_path, ca);
+    snprintf(cmd, sizeof cmd, "openssl ts -verify -token_in -in '%s' -data '%s' -CAfile '%s'", token_path, data_path,
+             ca);
     (void)fx;
     *out = fx_run(cmd, &status);
     return status == 0 && *out && strstr(*out, "Verification: OK");
@@ -34,7 +35,8 @@ static int node_verify(const char *token_path, const char *data_path, const char
 {
     char cmd[1024];
     int status;
-    snprintf(cmd, sizeof cmd, "node '%s/tsp_verify.mjs' '%s' --data '%s' %s", interop_dir, token_path, data_path, ca_args);
+    snprintf(cmd, sizeof cmd, "node '%s/tsp_verify.mjs' '%s' --data '%s' %s", interop_dir, token_path, data_path,
+             ca_args);
     *out = fx_run(cmd, &status);
     return status == 0 && *out && strstr(*out, "\"ok\":true");
 }
@@ -55,7 +57,8 @@ static void matrix(fx_pki *fx)
     static const uint8_t data[] = "the quick brown fox time-stamps the lazy dog";
     static const int expect_openssl[TSP_PROFILE_COUNT] = {1, 0, 0, 1};
     const char *data_path = strdup(fx_write(fx, "data.bin", data, sizeof data));
-    printf("verifier matrix (measured):\n%-8s %-16s %-16s %-16s\n", "profile", "openssl ts", "cctsa verify", "node verifier");
+    printf("verifier matrix (measured):\n%-8s %-16s %-16s %-16s\n", "profile", "openssl ts", "cctsa verify",
+           "node verifier");
     for (int p = 0; p < TSP_PROFILE_COUNT; p++) {
         uint8_t *tok = NULL;
         size_t len = 0;
@@ -68,8 +71,8 @@ static void matrix(fx_pki *fx)
         int ossl = openssl_verify(fx, tok_path, data_path, fx->ca_pem, &o1);
         int own = own_verify(fx, tok, len, data, sizeof data, TSP_REQUIRE_ANY, &rep);
         int node = node_verify(tok_path, data_path, fx_ca_args(fx), &o3);
-        printf("%-8s %-16s %-16s %-16s\n", tsp_profile_name(p), ossl ? "accepts" : "rejects", own ? "accepts" : "rejects",
-               node ? "accepts" : "rejects");
+        printf("%-8s %-16s %-16s %-16s\n", tsp_profile_name(p), ossl ? "accepts" : "rejects",
+               own ? "accepts" : "rejects", node ? "accepts" : "rejects");
         CHECK_MSG(ossl == expect_openssl[p], "openssl on %s:\n%s", tsp_profile_name(p), o1 ? o1 : "");
         CHECK_MSG(own, "our verifier on %s: %s", tsp_profile_name(p), rep.error);
         CHECK_MSG(node, "node on %s: %s", tsp_profile_name(p), o3 ? o3 : "");
@@ -90,7 +93,8 @@ static void matrix(fx_pki *fx)
         snprintf(other_ca, sizeof other_ca, "--ca '%s'", fx->other_ca_pem);
         CHECK_MSG(!node_verify(tok_path, other_path, fx_ca_args(fx), &o4), "node accepts other data");
         CHECK_MSG(!node_verify(tok_path, data_path, other_ca, &o5), "node accepts another root");
-        if (expect_openssl[p]) CHECK_MSG(!openssl_verify(fx, tok_path, data_path, fx->other_ca_pem, &o6), "openssl accepts another root");
+        if (expect_openssl[p])
+            CHECK_MSG(!openssl_verify(fx, tok_path, data_path, fx->other_ca_pem, &o6), "openssl accepts another root");
         tsp_verify_opts wrong = {0};
         wrong.roots[0] = tok; /* not a certificate */
         wrong.root_lens[0] = 10;
@@ -146,32 +150,42 @@ static void pq_assurance(fx_pki *fx)
             snprintf(name, sizeof name, "pqa-%s-%s.tst", under_ec ? "ecroot" : "mlroot", pn);
             char *tok_path = strdup(fx_write(fx, name, tok, len));
             /* The signature itself is valid either way. */
-            CHECK_MSG(own_verify(fx, tok, len, data, sizeof data, TSP_REQUIRE_ANY, &rep), "%s under_ec=%d: %s", pn, under_ec,
-                      rep.error);
+            CHECK_MSG(own_verify(fx, tok, len, data, sizeof data, TSP_REQUIRE_ANY, &rep), "%s under_ec=%d: %s", pn,
+                      under_ec, rep.error);
             CHECK_MSG(rep.mldsa_ok == 1 && rep.ecdsa_ok == has_ec && rep.mldsa_pq_ok == !under_ec,
-                      "%s under_ec=%d: ecdsa %d mldsa %d pq %d", pn, under_ec, rep.ecdsa_ok, rep.mldsa_ok, rep.mldsa_pq_ok);
+                      "%s under_ec=%d: ecdsa %d mldsa %d pq %d", pn, under_ec, rep.ecdsa_ok, rep.mldsa_ok,
+                      rep.mldsa_pq_ok);
             if (under_ec) {
-                CHECK_MSG(report_has(&rep, "NO post-quantum assurance") &&
-                              report_has(&rep, "\"cctsa test TSA (ML-DSA-65)\" is signed by \"cctsa test root\" with ECDSA P-384"),
-                          "%s: the report does not explain the classical link", pn);
-                CHECK_MSG(!own_verify(fx, tok, len, data, sizeof data, TSP_REQUIRE_PQ, &rep), "%s: --require pq passes "
-                          "with an ML-DSA certificate issued by an ECDSA root", pn);
-                CHECK_MSG(strstr(rep.error, "post-quantum assurance is required but absent") && strstr(rep.error, "classical link") &&
-                              strstr(rep.error, "ECDSA P-384"), "%s: --require pq refused for another reason: %s", pn, rep.error);
-                CHECK_MSG(!own_verify(fx, tok, len, data, sizeof data, TSP_REQUIRE_BOTH, &rep), "%s: --require both passes", pn);
+                CHECK_MSG(
+                    report_has(&rep, "NO post-quantum assurance") &&
+                        report_has(&rep,
+                                   "\"cctsa test TSA (ML-DSA-65)\" is signed by \"cctsa test root\" with ECDSA P-384"),
+                    "%s: the report does not explain the classical link", pn);
+                CHECK_MSG(!own_verify(fx, tok, len, data, sizeof data, TSP_REQUIRE_PQ, &rep),
+                          "%s: --require pq passes "
+                          "with an ML-DSA certificate issued by an ECDSA root",
+                          pn);
+                CHECK_MSG(strstr(rep.error, "post-quantum assurance is required but absent") &&
+                              strstr(rep.error, "classical link") && strstr(rep.error, "ECDSA P-384"),
+                          "%s: --require pq refused for another reason: %s", pn, rep.error);
+                CHECK_MSG(!own_verify(fx, tok, len, data, sizeof data, TSP_REQUIRE_BOTH, &rep),
+                          "%s: --require both passes", pn);
                 CHECK(own_verify(fx, tok, len, data, sizeof data, TSP_REQUIRE_CLASSIC, &rep) == has_ec);
                 /* (c) the CLI says so and fails. */
                 int st = cli_verify(fx, tok_path, data_path, fx_ca_args(fx), "pq", &out);
                 CHECK_MSG(st == 1 && out && strstr(out, "NO post-quantum assurance") && strstr(out, "classical link") &&
                               strstr(out, "verification FAILED: post-quantum assurance is required but absent"),
-                          "cctsa verify --require pq on %s (ML-DSA under the ECDSA root): exit %d\n%s", pn, st, out ? out : "");
-                if (p == TSP_PROFILE_PQ) printf("cctsa verify --require pq, ML-DSA certificate under the ECDSA root:\n%s", out ? out : "");
+                          "cctsa verify --require pq on %s (ML-DSA under the ECDSA root): exit %d\n%s", pn, st,
+                          out ? out : "");
+                if (p == TSP_PROFILE_PQ)
+                    printf("cctsa verify --require pq, ML-DSA certificate under the ECDSA root:\n%s", out ? out : "");
                 free(out);
                 st = cli_verify(fx, tok_path, data_path, fx_ca_args(fx), "both", &out);
                 CHECK_MSG(st == 1, "cctsa verify --require both on %s: exit %d\n%s", pn, st, out ? out : "");
                 free(out);
                 st = cli_verify(fx, tok_path, data_path, fx_ca_args(fx), NULL, &out);
-                CHECK_MSG(st == 0 && out && strstr(out, "warning: 1 valid ML-DSA-65 signature(s) give NO post-quantum assurance"),
+                CHECK_MSG(st == 0 && out &&
+                              strstr(out, "warning: 1 valid ML-DSA-65 signature(s) give NO post-quantum assurance"),
                           "cctsa verify (no --require) on %s: exit %d\n%s", pn, st, out ? out : "");
                 free(out);
                 if (has_ec) {
@@ -180,12 +194,15 @@ static void pq_assurance(fx_pki *fx)
                     free(out);
                 }
             } else {
-                CHECK_MSG(report_has(&rep, "post-quantum assurance: every signature on the chain"), "%s: no assurance line", pn);
-                CHECK_MSG(own_verify(fx, tok, len, data, sizeof data, TSP_REQUIRE_PQ, &rep), "%s: --require pq: %s", pn, rep.error);
+                CHECK_MSG(report_has(&rep, "post-quantum assurance: every signature on the chain"),
+                          "%s: no assurance line", pn);
+                CHECK_MSG(own_verify(fx, tok, len, data, sizeof data, TSP_REQUIRE_PQ, &rep), "%s: --require pq: %s", pn,
+                          rep.error);
                 CHECK(own_verify(fx, tok, len, data, sizeof data, TSP_REQUIRE_BOTH, &rep) == has_ec);
                 int st = cli_verify(fx, tok_path, data_path, fx_ca_args(fx), has_ec ? "both" : "pq", &out);
                 CHECK_MSG(st == 0 && out && strstr(out, "verification OK") && !strstr(out, "NO post-quantum"),
-                          "cctsa verify --require %s on %s (ML-DSA root): exit %d\n%s", has_ec ? "both" : "pq", pn, st, out ? out : "");
+                          "cctsa verify --require %s on %s (ML-DSA root): exit %d\n%s", has_ec ? "both" : "pq", pn, st,
+                          out ? out : "");
                 free(out);
             }
             free(tok);
@@ -215,15 +232,16 @@ static void pq_intermediates(fx_pki *fx)
         char root_dn[96], inter_dn[96];
         snprintf(root_dn, sizeof root_dn, "CN=chain root (%s),O=cctsa test", rn);
         snprintf(inter_dn, sizeof inter_dn, "CN=chain intermediate (%s),O=cctsa test", in);
-        int ok = x509_keypair_generate(&root, cases[c][0]) == 0 && x509_keypair_generate(&inter, cases[c][1]) == 0 &&
-                 fx_x509_cert(X509_PROFILE_ROOT_CA, &root.signer, NULL, 0, root_dn, cases[c][0], root.signer.pub,
-                              root.signer.publen, &root_der, &root_len) == 0 &&
-                 fx_x509_cert(X509_PROFILE_ROOT_CA, &root.signer, root_der, root_len, inter_dn, cases[c][1], inter.signer.pub,
-                              inter.signer.publen, &inter_der, &inter_len) == 0 &&
-                 fx_x509_cert(X509_PROFILE_TSA, &inter.signer, inter_der, inter_len, "CN=chain TSA (ML-DSA-65),O=cctsa test",
-                              X509_ALG_MLDSA65, fx->keys.ml_signer.pub, fx->keys.ml_signer.publen, &leaf, &leaf_len) == 0 &&
-                 tsp_local_keys_set_cert(&fx->keys, X509_ALG_MLDSA65, leaf, leaf_len) == 0 &&
-                 fx_stamp(fx, TSP_PROFILE_PQ, data, sizeof data, &tok, &len) == 0;
+        int ok =
+            x509_keypair_generate(&root, cases[c][0]) == 0 && x509_keypair_generate(&inter, cases[c][1]) == 0 &&
+            fx_x509_cert(X509_PROFILE_ROOT_CA, &root.signer, NULL, 0, root_dn, cases[c][0], root.signer.pub,
+                         root.signer.publen, &root_der, &root_len) == 0 &&
+            fx_x509_cert(X509_PROFILE_ROOT_CA, &root.signer, root_der, root_len, inter_dn, cases[c][1],
+                         inter.signer.pub, inter.signer.publen, &inter_der, &inter_len) == 0 &&
+            fx_x509_cert(X509_PROFILE_TSA, &inter.signer, inter_der, inter_len, "CN=chain TSA (ML-DSA-65),O=cctsa test",
+                         X509_ALG_MLDSA65, fx->keys.ml_signer.pub, fx->keys.ml_signer.publen, &leaf, &leaf_len) == 0 &&
+            tsp_local_keys_set_cert(&fx->keys, X509_ALG_MLDSA65, leaf, leaf_len) == 0 &&
+            fx_stamp(fx, TSP_PROFILE_PQ, data, sizeof data, &tok, &len) == 0;
         CHECK_MSG(ok, "chain %s -> %s: setup failed", rn, in);
         if (ok) {
             tsp_verify_opts o = {0};
@@ -237,9 +255,12 @@ static void pq_intermediates(fx_pki *fx)
             int pq = tsp_verify(tok, len, &o, &rep) == 0;
             CHECK_MSG(pq == all_ml, "chain %s -> %s: --require pq %s: %s", rn, in, pq ? "passes" : "fails", rep.error);
             /* The reason names the classical link: the intermediate's signature, or the leaf's. */
-            const char *who = cases[c][0] != X509_ALG_MLDSA65 ? "\"chain intermediate (ML-DSA-65)\" is signed by \"chain root (ECDSA P-384)\""
-                                                                : "\"chain TSA (ML-DSA-65)\" is signed by \"chain intermediate (ECDSA P-384)\"";
-            if (!all_ml) CHECK_MSG(strstr(rep.error, who) != NULL, "chain %s -> %s: error does not name the link: %s", rn, in, rep.error);
+            const char *who = cases[c][0] != X509_ALG_MLDSA65
+                                  ? "\"chain intermediate (ML-DSA-65)\" is signed by \"chain root (ECDSA P-384)\""
+                                  : "\"chain TSA (ML-DSA-65)\" is signed by \"chain intermediate (ECDSA P-384)\"";
+            if (!all_ml)
+                CHECK_MSG(strstr(rep.error, who) != NULL, "chain %s -> %s: error does not name the link: %s", rn, in,
+                          rep.error);
             printf("chain %-11s root -> %-11s intermediate -> ML-DSA-65 TSA: --require pq %s%s\n", rn, in,
                    pq ? "passes" : "fails: ", pq ? "" : rep.error);
         }
@@ -263,8 +284,8 @@ static void openssl_queries(fx_pki *fx)
                 int status;
                 snprintf(q_path, sizeof q_path, "%s/q.tsq", fx->dir);
                 snprintf(r_path, sizeof r_path, "%s/r.tsr", fx->dir);
-                snprintf(cmd, sizeof cmd, "openssl ts -query -data '%s' %s %s -tspolicy %s -out '%s'", data_path, digests[d],
-                         cert ? "-cert" : "", tsp_profile_policy_str((tsp_profile)p), q_path);
+                snprintf(cmd, sizeof cmd, "openssl ts -query -data '%s' %s %s -tspolicy %s -out '%s'", data_path,
+                         digests[d], cert ? "-cert" : "", tsp_profile_policy_str((tsp_profile)p), q_path);
                 free(fx_run(cmd, &status));
                 CHECK_MSG(status == 0, "openssl ts -query failed");
                 size_t qlen = 0, rlen = 0;
@@ -290,13 +311,16 @@ static void openssl_queries(fx_pki *fx)
                 snprintf(cmd, sizeof cmd, "openssl ts -verify -queryfile '%s' -in '%s' -CAfile '%s' %s", q_path, r_path,
                          fx->ca_pem, untrusted);
                 char *out = fx_run(cmd, &status);
-                CHECK_MSG(status == 0 && out && strstr(out, "Verification: OK"), "openssl ts -verify -queryfile %s cert=%d %s:\n%s",
-                          digests[d], cert, tsp_profile_name(p), out ? out : "");
+                CHECK_MSG(status == 0 && out && strstr(out, "Verification: OK"),
+                          "openssl ts -verify -queryfile %s cert=%d %s:\n%s", digests[d], cert, tsp_profile_name(p),
+                          out ? out : "");
                 free(out);
                 snprintf(cmd, sizeof cmd, "openssl ts -reply -in '%s' -text", r_path);
                 out = fx_run(cmd, &status);
-                CHECK_MSG(out && strstr(out, "Status: Granted") && strstr(out, tsp_profile_policy_str((tsp_profile)p)) &&
-                              strstr(out, "Accuracy: 0x01 seconds") && strstr(out, "TSA: DirName:") && strstr(out, "Nonce: 0x"),
+                CHECK_MSG(out && strstr(out, "Status: Granted") &&
+                              strstr(out, tsp_profile_policy_str((tsp_profile)p)) &&
+                              strstr(out, "Accuracy: 0x01 seconds") && strstr(out, "TSA: DirName:") &&
+                              strstr(out, "Nonce: 0x"),
                           "openssl ts -reply -text:\n%s", out ? out : "");
                 free(out);
                 free(q);

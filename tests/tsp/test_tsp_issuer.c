@@ -27,8 +27,8 @@ int main(void)
     fx_pki fx;
     if (fx_init(&fx) != 0) return 1;
     time_t now = time(NULL);
-    tsp_engine_config cfg = {.default_profile = TSP_PROFILE_CLASSIC, .time = {fixed_now, NULL}, .ec = &fx.keys.ec,
-                             .ml = &fx.keys.ml};
+    tsp_engine_config cfg = {
+        .default_profile = TSP_PROFILE_CLASSIC, .time = {fixed_now, NULL}, .ec = &fx.keys.ec, .ml = &fx.keys.ml};
     tsp_engine *eng = tsp_engine_new(&cfg);
     uint8_t digest[32] = {7}, *req = NULL;
     size_t req_len = 0;
@@ -52,7 +52,8 @@ int main(void)
             size_t resp_len = 0;
             tsp_engine_result res;
             CHECK(tsp_engine_respond(eng, req, req_len, (int)profiles[p], &resp, &resp_len, &res) == 0);
-            CHECK_MSG(res.status == cases[i].status && (cases[i].why ? res.why && !strcmp(res.why, cases[i].why) : !res.why),
+            CHECK_MSG(res.status == cases[i].status &&
+                          (cases[i].why ? res.why && !strcmp(res.why, cases[i].why) : !res.why),
                       "offset %ld, %s: status %d, %s", cases[i].offset, tsp_profile_name(profiles[p]), res.status,
                       res.why ? res.why : "granted");
             CHECK(res.unavailable == (cases[i].status != TSP_STATUS_GRANTED));

@@ -65,7 +65,8 @@ int main(void)
         CHECK(t.tstinfo.nonce_len == 8 && t.tstinfo.nonce[0] == 0x01 && t.tstinfo.serial_len == 16);
         CHECK(t.tstinfo.has_accuracy && t.tstinfo.acc_sec == 1 && !t.tstinfo.ordering && t.tstinfo.tsa_name);
         CHECK(tsp_profile_from_policy(t.tstinfo.policy, t.tstinfo.policy_len) == p);
-        CHECK(t.nsigners == (p == TSP_PROFILE_HYBRID ? 2 : 1) && t.ncerts == (p == TSP_PROFILE_CLASSIC || p == TSP_PROFILE_PQ ? 1 : 2));
+        CHECK(t.nsigners == (p == TSP_PROFILE_HYBRID ? 2 : 1) &&
+              t.ncerts == (p == TSP_PROFILE_CLASSIC || p == TSP_PROFILE_PQ ? 1 : 2));
         CHECK((t.signers[0].companion.p != NULL) == (p == TSP_PROFILE_COMPAT));
         truncations(tok, len, tsp_profile_name((tsp_profile)p));
         /* Random damage: 1..8 bytes overwritten at random positions. */

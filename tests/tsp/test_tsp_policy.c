@@ -18,12 +18,30 @@
 #include "tsp_fixture.h"
 
 static const char *good[] = {
-    "1.3.6.1.4.1.32473.3161.1", "2.25.104622740930165808608618531222640864576.1", "0.39", "1.2.840.113549.1.9.16.1.4",
-    "2.999.1", "2.25.1461501637330902918203684832716283019655932542975", /* 2^160 - 1 */
-    "1.2.2147483647", "1.2.2147483648", "2.2147483567.0",
+    "1.3.6.1.4.1.32473.3161.1",
+    "2.25.104622740930165808608618531222640864576.1",
+    "0.39",
+    "1.2.840.113549.1.9.16.1.4",
+    "2.999.1",
+    "2.25.1461501637330902918203684832716283019655932542975", /* 2^160 - 1 */
+    "1.2.2147483647",
+    "1.2.2147483648",
+    "2.2147483567.0",
 };
-static const char *bad[] = {"",     "1",    "3.1",     "1.40",  "1..2",   "1.2.",   "01.2",  "1.02", "1.2.a",
-                            "-1.2", "1.+2", "1.2.3 ",  ".1.2",  "2.25.2923003274661805836407369665432566039311865085952", /* 2^161 */
+static const char *bad[] = {"",
+                            "1",
+                            "3.1",
+                            "1.40",
+                            "1..2",
+                            "1.2.",
+                            "01.2",
+                            "1.02",
+                            "1.2.a",
+                            "-1.2",
+                            "1.+2",
+                            "1.2.3 ",
+                            ".1.2",
+                            "2.25.2923003274661805836407369665432566039311865085952", /* 2^161 */
                             "1.2.99999999999999999999999999999999999999999999999999999999999999999999"};
 
 static void encoding_matches_openssl(void)
@@ -102,8 +120,11 @@ static void configured_engine(fx_pki *fx)
     tsp_policies_default(&pol);
     CHECK(tsp_policies_set(&pol, TSP_PROFILE_COMPAT, "1.2.3.4.5.4") == 0 &&
           tsp_policies_set(&pol, TSP_PROFILE_HYBRID, "1.2.3.4.5.3") == 0);
-    tsp_engine_config cfg = {.default_profile = TSP_PROFILE_COMPAT, .time = tsp_time_source_system(), .ec = &fx->keys.ec,
-                             .ml = &fx->keys.ml, .policies = &pol};
+    tsp_engine_config cfg = {.default_profile = TSP_PROFILE_COMPAT,
+                             .time = tsp_time_source_system(),
+                             .ec = &fx->keys.ec,
+                             .ml = &fx->keys.ml,
+                             .policies = &pol};
     tsp_engine *e = tsp_engine_new(&cfg);
     CHECK(e != NULL);
     if (!e) return;
@@ -112,7 +133,8 @@ static void configured_engine(fx_pki *fx)
     const uint8_t *dev = tsp_profile_policy(TSP_PROFILE_COMPAT, &dn);
     CHECK(respond(e, pol.oid[TSP_PROFILE_COMPAT], pol.len[TSP_PROFILE_COMPAT], TSP_PATH_DEFAULT, &res) == 0 &&
           res.status == 0 && res.profile == TSP_PROFILE_COMPAT);
-    CHECK(respond(e, dev, dn, TSP_PATH_DEFAULT, &res) == 0 && res.status != 0 && res.fail == TSP_FAIL_UNACCEPTED_POLICY);
+    CHECK(respond(e, dev, dn, TSP_PATH_DEFAULT, &res) == 0 && res.status != 0 &&
+          res.fail == TSP_FAIL_UNACCEPTED_POLICY);
     CHECK(respond(e, NULL, 0, TSP_PATH_DEFAULT, &res) == 0 && res.status == 0 && res.profile == TSP_PROFILE_COMPAT);
 
     /* The token carries the configured policy; the verifier knows its shape only when told. */

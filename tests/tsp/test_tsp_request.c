@@ -86,7 +86,8 @@ static const char *openssl_text(int bit)
 }
 
 /* Send req through the engine and check the answer with both parsers. expect_fail -1 = granted. */
-static void expect(fx_pki *fx, tsp_engine *eng, const uint8_t *req, size_t len, int path, int expect_fail, const char *what)
+static void expect(fx_pki *fx, tsp_engine *eng, const uint8_t *req, size_t len, int path, int expect_fail,
+                   const char *what)
 {
     uint8_t *resp = NULL;
     size_t resp_len = 0;
@@ -108,7 +109,8 @@ static void expect(fx_pki *fx, tsp_engine *eng, const uint8_t *req, size_t len, 
         int status;
         snprintf(cmd, sizeof cmd, "openssl ts -reply -in '%s' -text", fx_write(fx, "resp.tsr", resp, resp_len));
         char *out = fx_run(cmd, &status);
-        CHECK_MSG(out && status == 0 && strstr(out, "Status: Rejected") && fx_contains_ci(out, openssl_text(expect_fail)),
+        CHECK_MSG(out && status == 0 && strstr(out, "Status: Rejected") &&
+                      fx_contains_ci(out, openssl_text(expect_fail)),
                   "%s: openssl ts -reply -text says:\n%s", what, out ? out : "(nothing)");
         free(out);
     }
@@ -225,8 +227,8 @@ int main(void)
     /* Clock not trusted / unavailable: timeNotAvailable (bit 14). */
     tsp_time_source bad_sources[2] = {{untrusted_now, NULL, NULL}, {no_time, NULL, NULL}};
     for (int i = 0; i < 2; i++) {
-        tsp_engine_config cfg = {.default_profile = TSP_PROFILE_CLASSIC, .time = bad_sources[i], .ec = &fx.keys.ec,
-                                 .ml = &fx.keys.ml};
+        tsp_engine_config cfg = {
+            .default_profile = TSP_PROFILE_CLASSIC, .time = bad_sources[i], .ec = &fx.keys.ec, .ml = &fx.keys.ml};
         tsp_engine *eng = tsp_engine_new(&cfg);
         expect(&fx, eng, good, len, TSP_PATH_DEFAULT, TSP_FAIL_TIME_NOT_AVAILABLE, i ? "no time" : "untrusted time");
         tsp_engine_free(eng);
@@ -240,7 +242,8 @@ int main(void)
     free(rej);
 
     /* A profile whose key is missing is unacceptedPolicy, not a crash. */
-    tsp_engine_config ec_only = {.default_profile = TSP_PROFILE_CLASSIC, .time = tsp_time_source_system(), .ec = &fx.keys.ec};
+    tsp_engine_config ec_only = {
+        .default_profile = TSP_PROFILE_CLASSIC, .time = tsp_time_source_system(), .ec = &fx.keys.ec};
     tsp_engine *eng = tsp_engine_new(&ec_only);
     expect(&fx, eng, good, len, TSP_PROFILE_PQ, TSP_FAIL_UNACCEPTED_POLICY, "pq without an ML-DSA key");
     expect(&fx, eng, good, len, TSP_PROFILE_CLASSIC, -1, "classic with only an EC key");

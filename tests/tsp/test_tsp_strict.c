@@ -93,7 +93,8 @@ static void expect(fx_pki *fx, const uint8_t *tok, size_t len, int strict, time_
     tsp_verify_report rep;
     int got = tok && verify(fx, tok, len, strict, at, &rep);
     CHECK_MSG(got == ok, "%s: %s (%s)", what, got ? "accepted" : "refused", tok ? rep.error : "no token");
-    if (!ok && needle) CHECK_MSG(fx_contains_ci(rep.error, needle), "%s: refused for another reason: %s", what, rep.error);
+    if (!ok && needle)
+        CHECK_MSG(fx_contains_ci(rep.error, needle), "%s: refused for another reason: %s", what, rep.error);
     printf("%-52s %s%s%s\n", what, got ? "accepted" : "refused: ", got ? "" : rep.error, "");
 }
 
@@ -129,7 +130,8 @@ static void tstinfo_cases(fx_pki *fx)
             int status;
             snprintf(cmd, sizeof cmd, "'%s' inspect '%s'", cctsa, fx_write(fx, "ext.tst", tok, len));
             char *out = fx_run(cmd, &status);
-            const char *want = i == 0 ? "extensions: 1 (1 critical, 1 not understood)" : "extensions: 1 (0 critical, 0 not understood)";
+            const char *want = i == 0 ? "extensions: 1 (1 critical, 1 not understood)"
+                                      : "extensions: 1 (0 critical, 0 not understood)";
             CHECK_MSG(status == 0 && out && strstr(out, want), "inspect: %s", out ? out : "");
             free(out);
         }
@@ -182,9 +184,12 @@ static int signer_with(const tsp_signer_info *si, const uint8_t *new_attrs, size
     der_writer_init(&w);
     der_begin(&w, DER_SEQUENCE);
     while (der_read(&r, &e) == DER_OK) {
-        if (e.tag == DER_OCTET_STRING && new_sig) der_put_octets(&w, new_sig, sig_len);
-        else if (e.tag == DER_CTX(0) && new_attrs) der_put_raw(&w, new_attrs, attrs_len);
-        else der_put_raw(&w, e.tlv, e.tlvlen);
+        if (e.tag == DER_OCTET_STRING && new_sig)
+            der_put_octets(&w, new_sig, sig_len);
+        else if (e.tag == DER_CTX(0) && new_attrs)
+            der_put_raw(&w, new_attrs, attrs_len);
+        else
+            der_put_raw(&w, e.tlv, e.tlvlen);
     }
     if (attr) {
         der_begin(&w, DER_CTX(1));
@@ -204,7 +209,8 @@ static void openssl_verdict(fx_pki *fx, const uint8_t *tok, size_t len, const ch
     snprintf(cmd, sizeof cmd, "openssl ts -verify -token_in -in '%s' -data '%s' -CAfile '%s'",
              fx_write(fx, "crafted.tst", tok, len), data_path, fx->ca_pem);
     char *out = fx_run(cmd, &status);
-    printf("%-52s openssl ts -verify: %s\n", what, status == 0 && out && strstr(out, "Verification: OK") ? "accepts" : "rejects");
+    printf("%-52s openssl ts -verify: %s\n", what,
+           status == 0 && out && strstr(out, "Verification: OK") ? "accepts" : "rejects");
     free(out);
 }
 
@@ -220,7 +226,8 @@ static void strict_cases(fx_pki *fx)
     /* Our ECDSA signer emits low S every time (OpenSSL alone gives high S half of the time). */
     int low = 0;
     for (int i = 0; i < 16; i++) {
-        CHECK(fx_stamp(fx, TSP_PROFILE_CLASSIC, data, sizeof data, &tok, &len) == 0 && tsp_parse(tok, len, &t, err, sizeof err) == 0);
+        CHECK(fx_stamp(fx, TSP_PROFILE_CLASSIC, data, sizeof data, &tok, &len) == 0 &&
+              tsp_parse(tok, len, &t, err, sizeof err) == 0);
         low += x509_ecdsa_sig_is_low_s(t.signers[0].signature.p, t.signers[0].signature.n) == 1;
         free(tok);
     }
@@ -229,12 +236,14 @@ static void strict_cases(fx_pki *fx)
     /* High S: (r, n - s) verifies too. */
     uint8_t high[X509_ECDSA_MAX_SIGBYTES];
     size_t high_len = sizeof high;
-    CHECK(fx_stamp(fx, TSP_PROFILE_CLASSIC, data, sizeof data, &tok, &len) == 0 && tsp_parse(tok, len, &t, err, sizeof err) == 0);
+    CHECK(fx_stamp(fx, TSP_PROFILE_CLASSIC, data, sizeof data, &tok, &len) == 0 &&
+          tsp_parse(tok, len, &t, err, sizeof err) == 0);
     CHECK(x509_ecdsa_sig_negate_s(t.signers[0].signature.p, t.signers[0].signature.n, high, &high_len) == 0);
     CHECK(x509_ecdsa_sig_is_low_s(high, high_len) == 0);
     CHECK(signer_with(&t.signers[0], NULL, 0, high, high_len, NULL, 0, &si, &si_len) == 0);
     signer = (tsp_span){si, si_len};
-    CHECK(fx_signed_data(&t, 3, t.digest_algs, t.ndigest_algs, t.certs, t.ncerts, &signer, 1, &crafted, &crafted_len) == 0);
+    CHECK(fx_signed_data(&t, 3, t.digest_algs, t.ndigest_algs, t.certs, t.ncerts, &signer, 1, &crafted, &crafted_len) ==
+          0);
     expect(fx, crafted, crafted_len, 1, 0, 0, "high S", "ECDSA high S (strict)");
     expect(fx, crafted, crafted_len, 0, 0, 1, NULL, "ECDSA high S (--no-strict)");
     openssl_verdict(fx, crafted, crafted_len, "ECDSA high S");
@@ -247,9 +256,11 @@ static void strict_cases(fx_pki *fx)
     char *out = fx_run(cmd, &status);
     CHECK_MSG(status == 1 && out && strstr(out, "high S"), "cctsa verify high S: %d %s", status, out ? out : "");
     free(out);
-    snprintf(cmd, sizeof cmd, "'%s' verify '%s' --data '%s' %s --strict --no-strict", cctsa, tok_path, data_path, fx_ca_args(fx));
+    snprintf(cmd, sizeof cmd, "'%s' verify '%s' --data '%s' %s --strict --no-strict", cctsa, tok_path, data_path,
+             fx_ca_args(fx));
     out = fx_run(cmd, &status);
-    CHECK_MSG(status == 0 && out && strstr(out, "not strict"), "cctsa verify --no-strict high S: %d %s", status, out ? out : "");
+    CHECK_MSG(status == 0 && out && strstr(out, "not strict"), "cctsa verify --no-strict high S: %d %s", status,
+              out ? out : "");
     free(out);
     free(si), free(crafted);
 
@@ -274,8 +285,10 @@ static void strict_cases(fx_pki *fx)
         if (tbs) tbs[0] = DER_CTX(0);
         CHECK(signer_with(&t.signers[0], tbs, tbs_len, sig, sig_len, NULL, 0, &si, &si_len) == 0);
         signer = (tsp_span){si, si_len};
-        CHECK(fx_signed_data(&t, 3, t.digest_algs, t.ndigest_algs, t.certs, t.ncerts, &signer, 1, &crafted, &crafted_len) == 0);
-        expect(fx, crafted, crafted_len, 1, 0, 0, "signedAttrs are not in DER", "signedAttrs out of DER order (strict)");
+        CHECK(fx_signed_data(&t, 3, t.digest_algs, t.ndigest_algs, t.certs, t.ncerts, &signer, 1, &crafted,
+                             &crafted_len) == 0);
+        expect(fx, crafted, crafted_len, 1, 0, 0, "signedAttrs are not in DER",
+               "signedAttrs out of DER order (strict)");
         expect(fx, crafted, crafted_len, 0, 0, 1, NULL, "signedAttrs out of DER order (--no-strict)");
         openssl_verdict(fx, crafted, crafted_len, "signedAttrs out of DER order");
         free(tbs), free(si), free(crafted);
@@ -285,7 +298,8 @@ static void strict_cases(fx_pki *fx)
     static const uint8_t attr[] = {0x30, 0x09, 0x06, 0x03, 0x2A, 0x03, 0x04, 0x31, 0x02, 0x05, 0x00};
     CHECK(signer_with(&t.signers[0], NULL, 0, NULL, 0, attr, sizeof attr, &si, &si_len) == 0);
     signer = (tsp_span){si, si_len};
-    CHECK(fx_signed_data(&t, 3, t.digest_algs, t.ndigest_algs, t.certs, t.ncerts, &signer, 1, &crafted, &crafted_len) == 0);
+    CHECK(fx_signed_data(&t, 3, t.digest_algs, t.ndigest_algs, t.certs, t.ncerts, &signer, 1, &crafted, &crafted_len) ==
+          0);
     expect(fx, crafted, crafted_len, 1, 0, 0, "unsigned attribute 1.2.3.4", "unknown unsigned attribute (strict)");
     expect(fx, crafted, crafted_len, 0, 0, 1, NULL, "unknown unsigned attribute (--no-strict)");
     openssl_verdict(fx, crafted, crafted_len, "unknown unsigned attribute");
@@ -307,15 +321,16 @@ static void strict_cases(fx_pki *fx)
     free(crafted), free(tok);
 
     /* SETs out of DER order in a hybrid token: two of each, reversed. */
-    CHECK(fx_stamp(fx, TSP_PROFILE_HYBRID, data, sizeof data, &tok, &len) == 0 && tsp_parse(tok, len, &t, err, sizeof err) == 0);
+    CHECK(fx_stamp(fx, TSP_PROFILE_HYBRID, data, sizeof data, &tok, &len) == 0 &&
+          tsp_parse(tok, len, &t, err, sizeof err) == 0);
     expect(fx, tok, len, 1, 0, 1, NULL, "hybrid as issued (strict)");
     CHECK(t.ncerts == 2 && t.nsigners == 2 && t.ndigest_algs == 2);
-    tsp_span certs[2] = {t.certs[1], t.certs[0]}, signers[2] = {t.signers[0].tlv, t.signers[1].tlv}, rsigners[2] = {
-        t.signers[1].tlv, t.signers[0].tlv}, algs[2] = {t.digest_algs[1], t.digest_algs[0]};
+    tsp_span certs[2] = {t.certs[1], t.certs[0]}, signers[2] = {t.signers[0].tlv, t.signers[1].tlv},
+             rsigners[2] = {t.signers[1].tlv, t.signers[0].tlv}, algs[2] = {t.digest_algs[1], t.digest_algs[0]};
     static const char *what[3] = {"certificates", "signerInfos", "digestAlgorithms"};
     for (int k = 0; k < 3; k++) {
-        CHECK(fx_signed_data(&t, 3, k == 2 ? algs : t.digest_algs, 2, k == 0 ? certs : t.certs, 2, k == 1 ? rsigners : signers,
-                             2, &crafted, &crafted_len) == 0);
+        CHECK(fx_signed_data(&t, 3, k == 2 ? algs : t.digest_algs, 2, k == 0 ? certs : t.certs, 2,
+                             k == 1 ? rsigners : signers, 2, &crafted, &crafted_len) == 0);
         char label[64];
         snprintf(label, sizeof label, "%s out of DER order (strict)", what[k]);
         expect(fx, crafted, crafted_len, 1, 0, 0, what[k], label);
@@ -343,12 +358,23 @@ static int ml_cert_with_tcb(fx_pki *fx, const uint8_t m[48], uint32_t flags)
     if (x509_cert_parse(&root, fx->ml_ca_der, fx->ml_ca_der_len) != 0 ||
         x509_name_from_string("CN=cctsa test TSA (ML-DSA-65),O=cctsa test", &name, &name_len) != 0)
         return -1;
-    x509_cert_template t = {.profile = X509_PROFILE_TSA, .issuer = root.subject.p, .issuer_len = root.subject.len,
-                            .subject = name, .subject_len = name_len, .not_before = now - 3600, .not_after = now + 86400,
-                            .subject_alg = X509_ALG_MLDSA65, .subject_pub = fx->keys.ml_signer.pub,
-                            .subject_publen = fx->keys.ml_signer.publen, .issuer_key_id = root.ski.p,
-                            .issuer_key_id_len = root.ski.len, .path_len = -1, .tcbinfo = &tcb};
-    int rc = x509_cert_build(&t, &fx->ml_root.signer, &der, &len) == 0 ? tsp_local_keys_set_cert(&fx->keys, X509_ALG_MLDSA65, der, len) : -1;
+    x509_cert_template t = {.profile = X509_PROFILE_TSA,
+                            .issuer = root.subject.p,
+                            .issuer_len = root.subject.len,
+                            .subject = name,
+                            .subject_len = name_len,
+                            .not_before = now - 3600,
+                            .not_after = now + 86400,
+                            .subject_alg = X509_ALG_MLDSA65,
+                            .subject_pub = fx->keys.ml_signer.pub,
+                            .subject_publen = fx->keys.ml_signer.publen,
+                            .issuer_key_id = root.ski.p,
+                            .issuer_key_id_len = root.ski.len,
+                            .path_len = -1,
+                            .tcbinfo = &tcb};
+    int rc = x509_cert_build(&t, &fx->ml_root.signer, &der, &len) == 0
+                 ? tsp_local_keys_set_cert(&fx->keys, X509_ALG_MLDSA65, der, len)
+                 : -1;
     free(name);
     free(der);
     return rc;
@@ -378,7 +404,8 @@ static void tcb_cases(fx_pki *fx)
         o.data = data, o.data_len = sizeof data, o.measurement = m, o.measurement_len = sizeof m;
         o.allow_tcb_flags = cases[i].allow;
         int ok = tok && tsp_verify(tok, len, &o, &rep) == 0;
-        CHECK_MSG(ok == cases[i].ok, "TcbInfo flags %s allow %d: %s", cases[i].names, cases[i].allow, ok ? "accepted" : rep.error);
+        CHECK_MSG(ok == cases[i].ok, "TcbInfo flags %s allow %d: %s", cases[i].names, cases[i].allow,
+                  ok ? "accepted" : rep.error);
         const char *where = ok ? rep.lines[rep.nlines > 0 ? 0 : 0] : rep.error;
         int mentioned = 0;
         for (int l = 0; ok && l < rep.nlines; l++) mentioned |= strstr(rep.lines[l], cases[i].names) != NULL;
@@ -398,12 +425,14 @@ static void tcb_cases(fx_pki *fx)
             snprintf(cmd, sizeof cmd, "'%s' verify '%s' --data '%s' %s --measurement %s", cctsa, tok_path, data_path,
                      fx_ca_args(fx), hex);
             out = fx_run(cmd, &status);
-            CHECK_MSG(status == 1 && out && strstr(out, "flags set (debug)"), "verify --measurement: %s", out ? out : "");
+            CHECK_MSG(status == 1 && out && strstr(out, "flags set (debug)"), "verify --measurement: %s",
+                      out ? out : "");
             free(out);
-            snprintf(cmd, sizeof cmd, "'%s' verify '%s' --data '%s' %s --measurement %s --allow-tcb-flags", cctsa, tok_path,
-                     data_path, fx_ca_args(fx), hex);
+            snprintf(cmd, sizeof cmd, "'%s' verify '%s' --data '%s' %s --measurement %s --allow-tcb-flags", cctsa,
+                     tok_path, data_path, fx_ca_args(fx), hex);
             out = fx_run(cmd, &status);
-            CHECK_MSG(status == 0 && out && strstr(out, "operational flags: debug"), "verify --allow-tcb-flags: %s", out ? out : "");
+            CHECK_MSG(status == 0 && out && strstr(out, "operational flags: debug"), "verify --allow-tcb-flags: %s",
+                      out ? out : "");
             free(out);
         }
         free(tok);
@@ -432,8 +461,8 @@ static void at_cases(fx_pki *fx)
         {"yesterday", 2, "--at takes"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        snprintf(cmd, sizeof cmd, "'%s' verify '%s' --data '%s' %s --at '%s'", cctsa, tok_path, data_path, fx_ca_args(fx),
-                 cases[i].at);
+        snprintf(cmd, sizeof cmd, "'%s' verify '%s' --data '%s' %s --at '%s'", cctsa, tok_path, data_path,
+                 fx_ca_args(fx), cases[i].at);
         char *out = fx_run(cmd, &status);
         CHECK_MSG(status == cases[i].status && out && strstr(out, cases[i].needle), "--at %s: exit %d: %s", cases[i].at,
                   status, out ? out : "");

@@ -60,7 +60,8 @@ static int own(fx_pki *fx, const uint8_t *tok, size_t len, tsp_require req, tsp_
     return tsp_verify(tok, len, &o, rep) == 0;
 }
 
-static void attempt(fx_pki *fx, const char *interop, const char *data_path, tsp_profile p, int keep, int drop, const char *what)
+static void attempt(fx_pki *fx, const char *interop, const char *data_path, tsp_profile p, int keep, int drop,
+                    const char *what)
 {
     uint8_t *tok = NULL, *stripped = NULL;
     size_t len = 0, slen = 0;
@@ -81,9 +82,10 @@ static void attempt(fx_pki *fx, const char *interop, const char *data_path, tsp_
     free(out);
     /* OpenSSL knows nothing of our policies: a stripped token whose remaining signer is ECDSA looks
      * like any classic token to it. Measured and documented (docs/token-profiles.md). */
-    if (t.signers[keep].digest_oid.n == OID_LEN(OID_SHA384) && !memcmp(t.signers[keep].digest_oid.p, OID_SHA384, OID_LEN(OID_SHA384))) {
-        snprintf(cmd, sizeof cmd, "openssl ts -verify -token_in -in '%s/stripped.tst' -data '%s' -CAfile '%s'", fx->dir, data_path,
-                 fx->ca_pem);
+    if (t.signers[keep].digest_oid.n == OID_LEN(OID_SHA384) &&
+        !memcmp(t.signers[keep].digest_oid.p, OID_SHA384, OID_LEN(OID_SHA384))) {
+        snprintf(cmd, sizeof cmd, "openssl ts -verify -token_in -in '%s/stripped.tst' -data '%s' -CAfile '%s'", fx->dir,
+                 data_path, fx->ca_pem);
         out = fx_run(cmd, &status);
         int accepted = status == 0 && out && strstr(out, "Verification: OK");
         printf("%-40s openssl ts -verify: %s (policy-unaware)\n", what, accepted ? "accepts" : "rejects");
@@ -124,10 +126,11 @@ static void refused(fx_pki *fx, const char *interop, const char *data_path, cons
     char cmd[1024];
     int status;
     CHECK_MSG(!own(fx, tok, len, TSP_REQUIRE_ANY, &rep) && strstr(rep.error, own_why), "%s: %s", what, rep.error);
-    CHECK_MSG(!own(fx, tok, len, TSP_REQUIRE_PQ, &rep) &&
-                  strstr(rep.error, "post-quantum assurance is required but the ML-DSA-65 countersignature is invalid") &&
-                  strstr(rep.error, own_why),
-              "%s, --require pq: %s", what, rep.error);
+    CHECK_MSG(
+        !own(fx, tok, len, TSP_REQUIRE_PQ, &rep) &&
+            strstr(rep.error, "post-quantum assurance is required but the ML-DSA-65 countersignature is invalid") &&
+            strstr(rep.error, own_why),
+        "%s, --require pq: %s", what, rep.error);
     printf("%-40s cctsa --require pq: %s\n", what, rep.error);
     snprintf(cmd, sizeof cmd, "node '%s/tsp_verify.mjs' '%s' --data '%s' %s", interop,
              fx_write(fx, "countersigned.tst", tok, len), data_path, fx_ca_args(fx));
@@ -152,7 +155,8 @@ static void transplant(fx_pki *fx, const char *interop, const char *data_path)
     CHECK_MSG(own(fx, b, blen, TSP_REQUIRE_BOTH, &rep), "the untouched compat token fails: %s", rep.error);
     CHECK(with_unsigned_attrs(&tb, ta.signers[0].unsigned_attrs.p, ta.signers[0].unsigned_attrs.n, &mixed, &mlen) == 0);
     refused(fx, interop, data_path, mixed, mlen, "countersignature transplanted",
-            "messageDigest attribute does not match the sha512 of the countersigned signature value", "messageDigest mismatch");
+            "messageDigest attribute does not match the sha512 of the countersigned signature value",
+            "messageDigest mismatch");
     free(a);
     free(b);
     free(mixed);
@@ -218,7 +222,8 @@ int main(int argc, char **argv)
     size_t rej_len = 0;
     tsp_verify_report rep;
     CHECK(tsp_resp_reject(TSP_FAIL_BAD_ALG, "weak hash", &rej, &rej_len) == 0);
-    CHECK(!own(&fx, rej, rej_len, TSP_REQUIRE_ANY, &rep) && strstr(rep.error, "badAlg") && strstr(rep.error, "weak hash"));
+    CHECK(!own(&fx, rej, rej_len, TSP_REQUIRE_ANY, &rep) && strstr(rep.error, "badAlg") &&
+          strstr(rep.error, "weak hash"));
     free(rej);
     free(data_path);
     fx_free(&fx);

@@ -55,22 +55,26 @@ static void tamper_profile(fx_pki *fx, tsp_profile p, const char *interop, const
             fprintf(stderr, "our verifier accepts %s token with byte %zu flipped\n", tsp_profile_name(p), i);
         }
     }
-    CHECK_MSG(accepted == 0, "%s: our verifier accepted %zu of %zu tampered tokens", tsp_profile_name(p), accepted, tried);
-    printf("%-8s %5zu bytes: cctsa verifier rejected %zu/%zu single-byte tamperings\n", tsp_profile_name(p), len, tried - accepted, tried);
+    CHECK_MSG(accepted == 0, "%s: our verifier accepted %zu of %zu tampered tokens", tsp_profile_name(p), accepted,
+              tried);
+    printf("%-8s %5zu bytes: cctsa verifier rejected %zu/%zu single-byte tamperings\n", tsp_profile_name(p), len,
+           tried - accepted, tried);
 
     char name[32], cmd[1024];
     int status;
     snprintf(name, sizeof name, "%s.tst", tsp_profile_name(p));
     char *tok_path = strdup(fx_write(fx, name, tok, len));
-    snprintf(cmd, sizeof cmd, "node '%s/tsp_verify.mjs' '%s' --data '%s' %s", interop, tok_path, data_path, fx_ca_args(fx));
+    snprintf(cmd, sizeof cmd, "node '%s/tsp_verify.mjs' '%s' --data '%s' %s", interop, tok_path, data_path,
+             fx_ca_args(fx));
     char *out = fx_run(cmd, &status);
-    CHECK_MSG(status == 0 && out && strstr(out, "\"ok\":true"), "node rejects the untampered %s token: %s", tsp_profile_name(p),
-              out ? out : "");
+    CHECK_MSG(status == 0 && out && strstr(out, "\"ok\":true"), "node rejects the untampered %s token: %s",
+              tsp_profile_name(p), out ? out : "");
     free(out);
     snprintf(cmd, sizeof cmd, "node '%s/tsp_verify.mjs' '%s' --data '%s' %s --tamper %d", interop, tok_path, data_path,
              fx_ca_args(fx), p == TSP_PROFILE_CLASSIC ? 11 : 89);
     out = fx_run(cmd, &status);
-    CHECK_MSG(status == 0 && out && strstr(out, "\"accepted\":[]"), "node tamper on %s: %s", tsp_profile_name(p), out ? out : "");
+    CHECK_MSG(status == 0 && out && strstr(out, "\"accepted\":[]"), "node tamper on %s: %s", tsp_profile_name(p),
+              out ? out : "");
     printf("%-8s node verifier: %s", tsp_profile_name(p), out ? out : "(no output)\n");
     free(out);
 
@@ -89,7 +93,8 @@ static void tamper_profile(fx_pki *fx, tsp_profile p, const char *interop, const
         skip[3].p = t.digest_algs[0].p - 3, skip[3].n = 1;
         skip[4].p = si + si_hdr + 2, skip[4].n = 1;
         for (int c = 0; c < t.ncerts; c++)
-            if (t.certs[c].n == fx->keys.ml.cert_len && !memcmp(t.certs[c].p, fx->keys.ml.cert, t.certs[c].n)) skip[1] = t.certs[c];
+            if (t.certs[c].n == fx->keys.ml.cert_len && !memcmp(t.certs[c].p, fx->keys.ml.cert, t.certs[c].n))
+                skip[1] = t.certs[c];
         size_t o_tried = 0, o_accepted = 0;
         char *tampered = strdup(fx_write(fx, "tampered.tst", tok, len));
         for (size_t i = 0; i < len; i += 17) {
@@ -99,21 +104,25 @@ static void tamper_profile(fx_pki *fx, tsp_profile p, const char *interop, const
             memcpy(copy, tok, len);
             copy[i] ^= 0x01;
             fx_write(fx, "tampered.tst", copy, len);
-            snprintf(cmd, sizeof cmd, "openssl ts -verify -token_in -in '%s' -data '%s' -CAfile '%s'", tampered, data_path, fx->ca_pem);
+            snprintf(cmd, sizeof cmd, "openssl ts -verify -token_in -in '%s' -data '%s' -CAfile '%s'", tampered,
+                     data_path, fx->ca_pem);
             out = fx_run(cmd, &status);
             o_tried++;
             if (status == 0 && out && strstr(out, "Verification: OK")) {
                 o_accepted++;
-                fprintf(stderr, "openssl accepts %s token with byte %zu flipped (%02x -> %02x)\n", tsp_profile_name(p), i, tok[i], copy[i]);
+                fprintf(stderr, "openssl accepts %s token with byte %zu flipped (%02x -> %02x)\n", tsp_profile_name(p),
+                        i, tok[i], copy[i]);
                 for (int k = 0; k < t.nsigners; k++)
                     fprintf(stderr, "  signer %d at %zu+%zu, signed attrs at %zu+%zu, digest oid at %zu\n", k,
-                            (size_t)(t.signers[k].tlv.p - tok), t.signers[k].tlv.n, (size_t)(t.signers[k].signed_attrs.p - tok),
-                            t.signers[k].signed_attrs.n, (size_t)(t.signers[k].digest_oid.p - tok));
+                            (size_t)(t.signers[k].tlv.p - tok), t.signers[k].tlv.n,
+                            (size_t)(t.signers[k].signed_attrs.p - tok), t.signers[k].signed_attrs.n,
+                            (size_t)(t.signers[k].digest_oid.p - tok));
             }
             free(out);
         }
         CHECK_MSG(o_accepted == 0, "%s: openssl accepted %zu of %zu", tsp_profile_name(p), o_accepted, o_tried);
-        printf("%-8s openssl ts -verify rejected %zu/%zu tamperings outside the parts OpenSSL ignores (%zu bytes skipped)\n",
+        printf("%-8s openssl ts -verify rejected %zu/%zu tamperings outside the parts OpenSSL ignores (%zu bytes "
+               "skipped)\n",
                tsp_profile_name(p), o_tried - o_accepted, o_tried, skip[0].n + skip[1].n + skip[2].n + 2);
         free(tampered);
     }

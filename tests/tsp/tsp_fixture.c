@@ -52,7 +52,8 @@ static X509 *make_root(const char *cn, EVP_PKEY *key)
 {
     X509 *c = new_cert(cn, 1, NULL);
     X509_set_pubkey(c, key);
-    if (fx_add_ext(c, c, NID_basic_constraints, "critical,CA:TRUE") || fx_add_ext(c, c, NID_key_usage, "critical,keyCertSign,cRLSign") ||
+    if (fx_add_ext(c, c, NID_basic_constraints, "critical,CA:TRUE") ||
+        fx_add_ext(c, c, NID_key_usage, "critical,keyCertSign,cRLSign") ||
         fx_add_ext(c, c, NID_subject_key_identifier, "hash") || !X509_sign(c, key, EVP_sha384())) {
         X509_free(c);
         return NULL;
@@ -123,9 +124,15 @@ int fx_x509_cert(int profile, const x509_signer *issuer, const uint8_t *issuer_d
     if (issuer_der && x509_cert_parse(&ic, issuer_der, issuer_len) != 0) return -1;
     if (x509_name_from_string(subject_dn, &name, &name_len) != 0) return -1;
     time_t now = time(NULL);
-    x509_cert_template t = {.profile = profile, .subject = name, .subject_len = name_len, .not_before = now - 3600,
-                            .not_after = now + 30L * 86400, .subject_alg = alg, .subject_pub = pub,
-                            .subject_publen = publen, .path_len = -1};
+    x509_cert_template t = {.profile = profile,
+                            .subject = name,
+                            .subject_len = name_len,
+                            .not_before = now - 3600,
+                            .not_after = now + 30L * 86400,
+                            .subject_alg = alg,
+                            .subject_pub = pub,
+                            .subject_publen = publen,
+                            .path_len = -1};
     if (issuer_der) {
         t.issuer = ic.subject.p, t.issuer_len = ic.subject.len;
         t.issuer_key_id = ic.ski.len ? ic.ski.p : NULL, t.issuer_key_id_len = ic.ski.len;
@@ -137,8 +144,9 @@ int fx_x509_cert(int profile, const x509_signer *issuer, const uint8_t *issuer_d
 
 int fx_use_ml_cert(fx_pki *fx, int under_ecdsa_root)
 {
-    return under_ecdsa_root ? tsp_local_keys_set_cert(&fx->keys, X509_ALG_MLDSA65, fx->ml_cert_ecroot, fx->ml_cert_ecroot_len)
-                            : tsp_local_keys_set_cert(&fx->keys, X509_ALG_MLDSA65, fx->ml_cert_mlroot, fx->ml_cert_mlroot_len);
+    return under_ecdsa_root
+               ? tsp_local_keys_set_cert(&fx->keys, X509_ALG_MLDSA65, fx->ml_cert_ecroot, fx->ml_cert_ecroot_len)
+               : tsp_local_keys_set_cert(&fx->keys, X509_ALG_MLDSA65, fx->ml_cert_mlroot, fx->ml_cert_mlroot_len);
 }
 
 void fx_roots(const fx_pki *fx, tsp_verify_opts *o)
@@ -179,7 +187,8 @@ int fx_init(fx_pki *fx)
     OPENSSL_free(der);
     /* ECDSA TSA certificate, and an ML-DSA one for the negative cases, from the ECDSA root. */
     if (tsp_local_keys_generate(&fx->keys) != 0 ||
-        issue_tsa(&fx->keys, X509_ALG_ECDSA_P384, ca, ca_key, "cctsa test TSA (ECDSA P-384)", 0x1001, &ec_cert, &ec_cert_len) ||
+        issue_tsa(&fx->keys, X509_ALG_ECDSA_P384, ca, ca_key, "cctsa test TSA (ECDSA P-384)", 0x1001, &ec_cert,
+                  &ec_cert_len) ||
         tsp_local_keys_set_cert(&fx->keys, X509_ALG_ECDSA_P384, ec_cert, ec_cert_len) ||
         issue_tsa(&fx->keys, X509_ALG_MLDSA65, ca, ca_key, "cctsa test TSA (ML-DSA-65)", 0x1002, &fx->ml_cert_ecroot,
                   &fx->ml_cert_ecroot_len))
@@ -187,15 +196,18 @@ int fx_init(fx_pki *fx)
     /* ML-DSA-65 root (self-signed) and the ML-DSA TSA certificate it issues, with src/x509. */
     if (x509_keypair_generate(&fx->ml_root, X509_ALG_MLDSA65) != 0 ||
         fx_x509_cert(X509_PROFILE_ROOT_CA, &fx->ml_root.signer, NULL, 0, "CN=cctsa test root (ML-DSA-65),O=cctsa test",
-                     X509_ALG_MLDSA65, fx->ml_root.signer.pub, fx->ml_root.signer.publen, &fx->ml_ca_der, &fx->ml_ca_der_len) ||
+                     X509_ALG_MLDSA65, fx->ml_root.signer.pub, fx->ml_root.signer.publen, &fx->ml_ca_der,
+                     &fx->ml_ca_der_len) ||
         write_pem_der(fx->ml_ca_pem, fx->ml_ca_der, fx->ml_ca_der_len) ||
         fx_x509_cert(X509_PROFILE_TSA, &fx->ml_root.signer, fx->ml_ca_der, fx->ml_ca_der_len,
                      "CN=cctsa test TSA (ML-DSA-65),O=cctsa test", X509_ALG_MLDSA65, fx->keys.ml_signer.pub,
                      fx->keys.ml_signer.publen, &fx->ml_cert_mlroot, &fx->ml_cert_mlroot_len) ||
         fx_use_ml_cert(fx, 0))
         goto out;
-    tsp_engine_config cfg = {.default_profile = TSP_PROFILE_CLASSIC, .time = tsp_time_source_system(),
-                             .ec = &fx->keys.ec, .ml = &fx->keys.ml};
+    tsp_engine_config cfg = {.default_profile = TSP_PROFILE_CLASSIC,
+                             .time = tsp_time_source_system(),
+                             .ec = &fx->keys.ec,
+                             .ml = &fx->keys.ml};
     fx->engine = tsp_engine_new(&cfg);
     rc = fx->engine ? 0 : -1;
 out:
@@ -348,6 +360,6 @@ int fx_token_with_cert(const tsp_parsed *t, const uint8_t *extra, size_t extra_l
     for (int i = 0; keep_real && i < t->ncerts; i++) certs[ncerts++] = t->certs[i];
     tsp_span signers[TSP_MAX_SIGNERS];
     for (int i = 0; i < t->nsigners; i++) signers[i] = t->signers[i].tlv;
-    return fx_signed_data(t, t->sd_version, t->digest_algs, t->ndigest_algs, certs, ncerts, signers, t->nsigners,
-                          out, out_len);
+    return fx_signed_data(t, t->sd_version, t->digest_algs, t->ndigest_algs, certs, ncerts, signers, t->nsigners, out,
+                          out_len);
 }

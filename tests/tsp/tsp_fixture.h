@@ -18,17 +18,17 @@
 #include "x509/keyfile.h"
 
 typedef struct {
-    char dir[64];          /* temporary folder, removed by fx_free */
-    char ca_pem[128];      /* ECDSA root certificate (PEM) */
-    char ml_ca_pem[128];   /* ML-DSA-65 root certificate (PEM) */
+    char dir[64];           /* temporary folder, removed by fx_free */
+    char ca_pem[128];       /* ECDSA root certificate (PEM) */
+    char ml_ca_pem[128];    /* ML-DSA-65 root certificate (PEM) */
     char other_ca_pem[128]; /* an unrelated root, for negative chain tests */
     uint8_t *ca_der, *ml_ca_der;
     size_t ca_der_len, ml_ca_der_len;
-    x509_keypair ml_root;  /* the ML-DSA-65 root's key (src/x509 signer) */
+    x509_keypair ml_root;                     /* the ML-DSA-65 root's key (src/x509 signer) */
     uint8_t *ml_cert_mlroot, *ml_cert_ecroot; /* the ML-DSA TSA certificate under each root */
     size_t ml_cert_mlroot_len, ml_cert_ecroot_len;
-    tsp_local_keys keys;   /* both TSA keys; the ML-DSA one certified by the ML-DSA root */
-    tsp_engine *engine;    /* system clock, default profile classic */
+    tsp_local_keys keys; /* both TSA keys; the ML-DSA one certified by the ML-DSA root */
+    tsp_engine *engine;  /* system clock, default profile classic */
 } fx_pki;
 
 /* 0 on success. */

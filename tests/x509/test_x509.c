@@ -131,14 +131,14 @@ static void check_chain_rules(fx_chain *c)
     time_t now = time(NULL);
     CHECK(x509_chain_verify(chain, 2, now) == 0);
     CHECK(x509_chain_verify(chain + 1, 1, now) == 0);
-    CHECK(x509_chain_verify(chain, 2, now + 2 * 86400) == -1);  /* leaf expired */
-    CHECK(x509_chain_verify(chain, 2, now - 7200) == -1);       /* not yet valid */
+    CHECK(x509_chain_verify(chain, 2, now + 2 * 86400) == -1); /* leaf expired */
+    CHECK(x509_chain_verify(chain, 2, now - 7200) == -1);      /* not yet valid */
     x509_cert swapped[2] = {c->root, c->leaf};
-    CHECK(x509_chain_verify(swapped, 2, now) == -1);            /* leaf is not a CA */
+    CHECK(x509_chain_verify(swapped, 2, now) == -1); /* leaf is not a CA */
     x509_cert self[2] = {c->leaf, c->leaf};
     CHECK(x509_chain_verify(self, 2, now) == -1);
     x509_cert one[1] = {c->leaf};
-    CHECK(x509_chain_verify(one, 1, now) == -1);                /* not self-signed */
+    CHECK(x509_chain_verify(one, 1, now) == -1); /* not self-signed */
     x509_cert bad = c->leaf;
     bad.unknown_critical = 1;
     x509_cert chain2[2] = {bad, c->root};
@@ -186,8 +186,8 @@ static void ecdsa_sig_format(void)
         uint8_t rs[96], back[96], der[X509_ECDSA_MAX_SIGBYTES];
         size_t dl = sizeof der;
         RAND_bytes(rs, sizeof rs);
-        if (i % 3 == 0) rs[0] = 0;         /* shorter r */
-        if (i % 5 == 0) rs[48] |= 0x80;    /* s needs a 00 pad */
+        if (i % 3 == 0) rs[0] = 0;                      /* shorter r */
+        if (i % 5 == 0) rs[48] |= 0x80;                 /* s needs a 00 pad */
         if (i % 7 == 0) memset(rs, 0, 47), rs[47] |= 1; /* tiny r (never zero) */
         CHECK(x509_ecdsa_sig_to_der(rs, der, &dl) == 0);
         ECDSA_SIG *es = ECDSA_SIG_new();

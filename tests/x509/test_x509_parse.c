@@ -16,10 +16,29 @@
 #include "x509/x509_internal.h"
 
 enum {
-    V_GOOD, V_VERSION_V1_EXPLICIT, V_VERSION_4, V_SERIAL_NEGATIVE, V_SERIAL_21, V_SERIAL_NONMINIMAL,
-    V_SIGALG_MISMATCH, V_CRIT_FALSE, V_DUP_EXT, V_BC_CA_FALSE, V_UNKNOWN_CRITICAL, V_KU_TRAILING_ZERO,
-    V_EKU_EMPTY, V_TCB_TWO_SHA384, V_BAD_DATE, V_EMPTY_EXTS, V_EC_COMPRESSED, V_MLDSA_NULL_PARAMS,
-    V_MLDSA_SHORT, V_SIGALG_NULL_PARAMS, V_V1_NO_EXTS, V_EMPTY_RDN, V_COUNT
+    V_GOOD,
+    V_VERSION_V1_EXPLICIT,
+    V_VERSION_4,
+    V_SERIAL_NEGATIVE,
+    V_SERIAL_21,
+    V_SERIAL_NONMINIMAL,
+    V_SIGALG_MISMATCH,
+    V_CRIT_FALSE,
+    V_DUP_EXT,
+    V_BC_CA_FALSE,
+    V_UNKNOWN_CRITICAL,
+    V_KU_TRAILING_ZERO,
+    V_EKU_EMPTY,
+    V_TCB_TWO_SHA384,
+    V_BAD_DATE,
+    V_EMPTY_EXTS,
+    V_EC_COMPRESSED,
+    V_MLDSA_NULL_PARAMS,
+    V_MLDSA_SHORT,
+    V_SIGALG_NULL_PARAMS,
+    V_V1_NO_EXTS,
+    V_EMPTY_RDN,
+    V_COUNT
 };
 
 static x509_keypair key, mlkey;
@@ -95,8 +114,8 @@ static void put_extensions(der_writer *w, int v)
         static const uint8_t bc_ca[] = {0x30, 0x03, 0x01, 0x01, 0xFF}, bc_false[] = {0x30, 0x03, 0x01, 0x01, 0x00};
         static const uint8_t ku[] = {0x03, 0x02, 0x01, 0x06}, ku_bad[] = {0x03, 0x02, 0x00, 0x06};
         static const uint8_t eku_empty[] = {0x30, 0x00};
-        put_ext(w, OID_ARG(OID_EXT_BASIC_CONSTRAINTS), v == V_CRIT_FALSE ? 2 : 1,
-                v == V_BC_CA_FALSE ? bc_false : bc_ca, sizeof bc_ca);
+        put_ext(w, OID_ARG(OID_EXT_BASIC_CONSTRAINTS), v == V_CRIT_FALSE ? 2 : 1, v == V_BC_CA_FALSE ? bc_false : bc_ca,
+                sizeof bc_ca);
         if (v == V_DUP_EXT) put_ext(w, OID_ARG(OID_EXT_BASIC_CONSTRAINTS), 1, bc_ca, sizeof bc_ca);
         put_ext(w, OID_ARG(OID_EXT_KEY_USAGE), 1, v == V_KU_TRAILING_ZERO ? ku_bad : ku, sizeof ku);
         if (v == V_EKU_EMPTY) put_ext(w, OID_ARG(OID_EXT_EXT_KEY_USAGE), 1, eku_empty, sizeof eku_empty);
@@ -222,8 +241,8 @@ static void test_tcbinfo(void)
     CHECK(v.has_svn && v.svn == 0x1234567 && v.flags == X509_TCB_DEBUG);
     /* Byte layout: SEQUENCE { [0] "AMD", [1] "SEV-SNP", [3] 01234567, [6] { { sha384, OCTET STRING } },
      * [7] 04 10 } (debug is named bit 3: one byte 0x10 with 4 unused bits). */
-    static const uint8_t head[] = {0x30, 0x59, 0x80, 0x03, 'A', 'M', 'D', 0x81, 0x07, 'S', 'E', 'V', '-', 'S', 'N',
-                                   'P', 0x83, 0x04, 0x01, 0x23, 0x45, 0x67, 0xA6, 0x3F, 0x30, 0x3D, 0x06, 0x09};
+    static const uint8_t head[] = {0x30, 0x59, 0x80, 0x03, 'A',  'M',  'D',  0x81, 0x07, 'S',  'E',  'V',  '-',  'S',
+                                   'N',  'P',  0x83, 0x04, 0x01, 0x23, 0x45, 0x67, 0xA6, 0x3F, 0x30, 0x3D, 0x06, 0x09};
     static const uint8_t tail[] = {0x87, 0x02, 0x04, 0x10};
     CHECK(n == 0x5B && !memcmp(enc, head, sizeof head) && !memcmp(enc + n - 4, tail, 4));
     /* OpenSSL's generic parser agrees it is one well-formed SEQUENCE. */
@@ -253,8 +272,8 @@ static void test_tcbinfo(void)
     shortd[n2 - 49] = 47; /* the digest OCTET STRING length */
     CHECK(x509_tcbinfo_parse(shortd, n2, &v) == -1);
     CHECK(x509_tcbinfo_parse(enc2, n2 - 1, &v) == -1);
-    static const uint8_t other_hash[] = {0x30, 0x11, 0xA6, 0x0F, 0x30, 0x0D, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01,
-                                         0x65, 0x03, 0x04, 0x02, 0x01, 0x04, 0x00};
+    static const uint8_t other_hash[] = {0x30, 0x11, 0xA6, 0x0F, 0x30, 0x0D, 0x06, 0x09, 0x60, 0x86,
+                                         0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x04, 0x00};
     CHECK(x509_tcbinfo_parse(other_hash, sizeof other_hash, &v) == 0 && !v.has_measurement);
     static const uint8_t not_seq[] = {0x31, 0x00};
     CHECK(x509_tcbinfo_parse(not_seq, sizeof not_seq, &v) == -1);
@@ -336,8 +355,8 @@ static void test_names(void)
         X509_NAME_free(n);
         free(der);
     }
-    static const char *bad[] = {"", "CN", "CN=", "FOO=bar", "C=DEU", "C=D@", "CN=a,", "serialNumber=a*b", "=x",
-                                "CN=\xC0\x80"};
+    static const char *bad[] = {"",   "CN",         "CN=", "FOO=bar", "C=DEU", "C=D@", "CN=a,", "serialNumber=a*b",
+                                "=x", "CN=\xC0\x80"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         uint8_t *der = NULL;
         size_t len;

@@ -16,9 +16,14 @@ int fx_chain_make(fx_chain *c, int root_alg, int leaf_alg)
         x509_name_from_string("CN=cctsa test tsa,O=cctsa,C=DE", &lname, &llen))
         return -1;
     time_t now = time(NULL);
-    x509_cert_template rt = {.profile = X509_PROFILE_ROOT_CA, .subject = rname, .subject_len = rlen,
-                             .not_before = now - 3600, .not_after = now + 3650L * 86400, .subject_alg = root_alg,
-                             .subject_pub = c->root_key.signer.pub, .subject_publen = c->root_key.signer.publen,
+    x509_cert_template rt = {.profile = X509_PROFILE_ROOT_CA,
+                             .subject = rname,
+                             .subject_len = rlen,
+                             .not_before = now - 3600,
+                             .not_after = now + 3650L * 86400,
+                             .subject_alg = root_alg,
+                             .subject_pub = c->root_key.signer.pub,
+                             .subject_publen = c->root_key.signer.publen,
                              .path_len = 0};
     int rc = x509_cert_build(&rt, &c->root_key.signer, &c->root_der, &c->root_len);
     if (x509_key_id(c->root_key.signer.pub, c->root_key.signer.publen, ski) != 0) rc = -1;
@@ -27,11 +32,21 @@ int fx_chain_make(fx_chain *c, int root_alg, int leaf_alg)
     c->tcb.svn = 7;
     for (int i = 0; i < X509_MEASUREMENT_BYTES; i++) c->tcb.measurement[i] = (uint8_t)(0xA0 + i);
     static const uint8_t serial[] = {0x01, 0x02, 0x03, 0xF4};
-    x509_cert_template lt = {.profile = X509_PROFILE_TSA, .serial = serial, .serial_len = sizeof serial,
-                             .issuer = rname, .issuer_len = rlen, .subject = lname, .subject_len = llen,
-                             .not_before = now - 3600, .not_after = now + 86400, .subject_alg = leaf_alg,
-                             .subject_pub = c->leaf_key.signer.pub, .subject_publen = c->leaf_key.signer.publen,
-                             .issuer_key_id = ski, .issuer_key_id_len = sizeof ski, .path_len = -1,
+    x509_cert_template lt = {.profile = X509_PROFILE_TSA,
+                             .serial = serial,
+                             .serial_len = sizeof serial,
+                             .issuer = rname,
+                             .issuer_len = rlen,
+                             .subject = lname,
+                             .subject_len = llen,
+                             .not_before = now - 3600,
+                             .not_after = now + 86400,
+                             .subject_alg = leaf_alg,
+                             .subject_pub = c->leaf_key.signer.pub,
+                             .subject_publen = c->leaf_key.signer.publen,
+                             .issuer_key_id = ski,
+                             .issuer_key_id_len = sizeof ski,
+                             .path_len = -1,
                              .tcbinfo = &c->tcb};
     if (!rc) rc = x509_cert_build(&lt, &c->root_key.signer, &c->leaf_der, &c->leaf_len);
     free(rname);

@@ -78,33 +78,33 @@
 #define TECDSA_T 3
 #define TECDSA_ID_BYTES 48
 #define TECDSA_DIGEST_BYTES 48
-#define TECDSA_PUB_BYTES 97      /* uncompressed SEC1 point */
-#define TECDSA_SIG_MAX_DER 104   /* 30 66 02 31 <49> 02 31 <49> */
+#define TECDSA_PUB_BYTES 97            /* uncompressed SEC1 point */
+#define TECDSA_SIG_MAX_DER 104         /* 30 66 02 31 <49> 02 31 <49> */
 #define TECDSA_MAX_SESSIONS_PER_PEER 8 /* concurrent presign sessions with one peer (see above) */
 
 typedef enum {
     TECDSA_OK = 0,
-    TECDSA_DONE = 1,          /* protocol finished: take the result */
-    TECDSA_ERR_ARG = -1,      /* bad API argument (caller bug) */
-    TECDSA_ERR_STATE = -2,    /* call out of order, or object already failed */
-    TECDSA_ERR_FORMAT = -3,   /* message missing, wrong length, version or round */
-    TECDSA_ERR_CONTEXT = -4,  /* wrong key id, session id, sender or receiver */
-    TECDSA_ERR_POINT = -5,    /* invalid point encoding, off-curve or identity */
-    TECDSA_ERR_SCALAR = -6,   /* scalar not < n */
-    TECDSA_ERR_COMMIT = -7,   /* a commitment did not open */
-    TECDSA_ERR_PROOF = -8,    /* Schnorr proof of knowledge failed */
-    TECDSA_ERR_SHARE = -9,    /* VSS share or public share inconsistent with commitments */
-    TECDSA_ERR_QUAL = -10,    /* fewer than 3 qualified dealers remain */
-    TECDSA_ERR_ECHO = -11,    /* broadcast equivocation detected by the echo hashes */
-    TECDSA_ERR_OT = -12,      /* OT-extension consistency check failed (peer banned) */
-    TECDSA_ERR_VOLE = -13,    /* multiplication (VOLE) check failed (peer banned) */
-    TECDSA_ERR_GAMMA = -14,   /* DKLs23 Gamma consistency check failed (peer banned) */
-    TECDSA_ERR_PKSUM = -15,   /* sum of signers' public key shares is not the public key */
-    TECDSA_ERR_BANNED = -16,  /* the signer set contains a banned peer */
-    TECDSA_ERR_REPLAY = -17,  /* session id already used */
-    TECDSA_ERR_USED = -18,    /* presignature already consumed */
-    TECDSA_ERR_VERIFY = -19,  /* combined signature failed verification: nothing released */
-    TECDSA_ERR_RNG = -20,     /* random source failed */
+    TECDSA_DONE = 1,           /* protocol finished: take the result */
+    TECDSA_ERR_ARG = -1,       /* bad API argument (caller bug) */
+    TECDSA_ERR_STATE = -2,     /* call out of order, or object already failed */
+    TECDSA_ERR_FORMAT = -3,    /* message missing, wrong length, version or round */
+    TECDSA_ERR_CONTEXT = -4,   /* wrong key id, session id, sender or receiver */
+    TECDSA_ERR_POINT = -5,     /* invalid point encoding, off-curve or identity */
+    TECDSA_ERR_SCALAR = -6,    /* scalar not < n */
+    TECDSA_ERR_COMMIT = -7,    /* a commitment did not open */
+    TECDSA_ERR_PROOF = -8,     /* Schnorr proof of knowledge failed */
+    TECDSA_ERR_SHARE = -9,     /* VSS share or public share inconsistent with commitments */
+    TECDSA_ERR_QUAL = -10,     /* fewer than 3 qualified dealers remain */
+    TECDSA_ERR_ECHO = -11,     /* broadcast equivocation detected by the echo hashes */
+    TECDSA_ERR_OT = -12,       /* OT-extension consistency check failed (peer banned) */
+    TECDSA_ERR_VOLE = -13,     /* multiplication (VOLE) check failed (peer banned) */
+    TECDSA_ERR_GAMMA = -14,    /* DKLs23 Gamma consistency check failed (peer banned) */
+    TECDSA_ERR_PKSUM = -15,    /* sum of signers' public key shares is not the public key */
+    TECDSA_ERR_BANNED = -16,   /* the signer set contains a banned peer */
+    TECDSA_ERR_REPLAY = -17,   /* session id already used */
+    TECDSA_ERR_USED = -18,     /* presignature already consumed */
+    TECDSA_ERR_VERIFY = -19,   /* combined signature failed verification: nothing released */
+    TECDSA_ERR_RNG = -20,      /* random source failed */
     TECDSA_ERR_INTERNAL = -21, /* OpenSSL or allocation failure */
     TECDSA_ERR_BUSY = -22,     /* TECDSA_MAX_SESSIONS_PER_PEER sessions with a peer in flight */
     TECDSA_ERR_POLICY = -23    /* the caller's policy refused the content: presignature unused */
@@ -194,8 +194,8 @@ int tecdsa_tbs_digest(const uint8_t *tbs, size_t tbs_len, uint8_t digest[TECDSA_
  * test-and-set: of two concurrent calls one gets TECDSA_ERR_USED), the content digested with
  * SHA-384, the share computed and the presignature wiped before the share is returned. policy
  * must not be NULL. */
-int tecdsa_sign_share(tecdsa_presig *ps, const uint8_t *tbs, size_t tbs_len, tecdsa_policy_fn policy,
-                      void *policy_arg, int coordinator, tecdsa_msg *out);
+int tecdsa_sign_share(tecdsa_presig *ps, const uint8_t *tbs, size_t tbs_len, tecdsa_policy_fn policy, void *policy_arg,
+                      int coordinator, tecdsa_msg *out);
 void tecdsa_presig_free(tecdsa_presig *ps);
 /* Combine 3 shares (any order) into a low-s DER signature; verifies it with OpenSSL against pub
  * before returning. der must hold TECDSA_SIG_MAX_DER bytes. Each share must have arrived over the
@@ -203,7 +203,7 @@ void tecdsa_presig_free(tecdsa_presig *ps);
  * shares must agree on session, signer set, R, r and digest. On TECDSA_ERR_VERIFY discard the
  * presignatures of that set and retry with another presignature, never the same one. */
 int tecdsa_combine(const uint8_t key_id[TECDSA_ID_BYTES], const uint8_t pub[TECDSA_PUB_BYTES],
-                   const uint8_t digest[TECDSA_DIGEST_BYTES], int coordinator,
-                   const tecdsa_msg shares[TECDSA_T], uint8_t *der, size_t *der_len, int *culprit);
+                   const uint8_t digest[TECDSA_DIGEST_BYTES], int coordinator, const tecdsa_msg shares[TECDSA_T],
+                   uint8_t *der, size_t *der_len, int *culprit);
 
 #endif

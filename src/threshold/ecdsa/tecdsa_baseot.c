@@ -110,9 +110,8 @@ done:
     return rc;
 }
 
-int tot_base_recv_finish(tot_base_recv *st, const uint8_t ctx[TOT_CTX_BYTES],
-                         const uint8_t msg2[TOT_BASE_MSG2_BYTES], uint8_t delta[TOT_ROW_BYTES],
-                         uint8_t seeds[TOT_KAPPA][TOT_SEED_BYTES])
+int tot_base_recv_finish(tot_base_recv *st, const uint8_t ctx[TOT_CTX_BYTES], const uint8_t msg2[TOT_BASE_MSG2_BYTES],
+                         uint8_t delta[TOT_ROW_BYTES], uint8_t seeds[TOT_KAPPA][TOT_SEED_BYTES])
 {
     tpt m;
     p384_comb *cm = NULL; /* m is public and fixed: one table for the 256 multiplications */

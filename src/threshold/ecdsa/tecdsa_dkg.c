@@ -43,7 +43,7 @@ struct tecdsa_dkg {
     uint8_t zero_mine[TECDSA_N + 1][TK_ZERO_SEED_BYTES], zero_theirs[TECDSA_N + 1][TK_ZERO_SEED_BYTES];
     uint8_t bc_hash[TECDSA_N + 1][TECDSA_ID_BYTES]; /* running hash of each sender's broadcasts */
     uint8_t echo_sent[ECHO_BYTES];
-    uint8_t complaints[TECDSA_N + 1];              /* bit m set: party complains about dealer m */
+    uint8_t complaints[TECDSA_N + 1]; /* bit m set: party complains about dealer m */
     int qual[TECDSA_N + 1];
     tpt F[3]; /* sum of the qualified dealers' commitments */
     tot_base_recv brecv[TECDSA_N + 1];
@@ -123,7 +123,8 @@ static void echo_snapshot(tecdsa_dkg *d, uint8_t out[ECHO_BYTES])
 static int echo_check(tecdsa_dkg *d, const uint8_t *echo, int j)
 {
     for (int m = 1; m <= TECDSA_N; m++)
-        if (m != j && m != d->self && memcmp(echo + (m - 1) * TECDSA_ID_BYTES, d->echo_sent + (m - 1) * TECDSA_ID_BYTES, TECDSA_ID_BYTES)) {
+        if (m != j && m != d->self &&
+            memcmp(echo + (m - 1) * TECDSA_ID_BYTES, d->echo_sent + (m - 1) * TECDSA_ID_BYTES, TECDSA_ID_BYTES)) {
             d->culprit = 0;
             d->suspects = (1u << m) | (1u << j);
             return TECDSA_ERR_ECHO;
@@ -185,8 +186,7 @@ static void poly_eval(tsc *out, const tsc coef[3], int x)
     tsc_wipe(&t);
 }
 
-static int open_from(tecdsa_dkg *d, const tecdsa_msg in[TECDSA_N + 1], int j, uint8_t type, size_t len,
-                     tw_reader *r)
+static int open_from(tecdsa_dkg *d, const tecdsa_msg in[TECDSA_N + 1], int j, uint8_t type, size_t len, tw_reader *r)
 {
     const uint8_t *sid = type == TW_DKG1 ? d->cer_id : d->sid;
     int rc = tw_open(&in[j], type, j, d->self, d->cer_id, sid, len, r);
@@ -246,8 +246,8 @@ static int round2(tecdsa_dkg *d, const tecdsa_msg in[TECDSA_N + 1], tecdsa_msg o
     for (int k = 0; k < 3; k++) tw_put_point(&bw, &d->C[d->self][k]);
     tw_put(&bw, d->rho, 32);
     for (int k = 0; k < 3; k++)
-        if ((rc = tk_pok_prove(tw_reserve(&bw, TK_POK_BYTES), &d->coef[k], &d->C[d->self][k], "dkg/coefficient",
-                               d->sid, d->self, k)) != TECDSA_OK)
+        if ((rc = tk_pok_prove(tw_reserve(&bw, TK_POK_BYTES), &d->coef[k], &d->C[d->self][k], "dkg/coefficient", d->sid,
+                               d->self, k)) != TECDSA_OK)
             return rc;
     bc_absorb(d, d->self, 2, bc, sizeof bc);
     poly_eval(&d->share_from[d->self], d->coef, d->self);
@@ -281,8 +281,7 @@ static int round3(tecdsa_dkg *d, const tecdsa_msg in[TECDSA_N + 1], tecdsa_msg o
         commit_hash(expect, d, j, d->C[j], tw_get(&r, 32));
         if (cc_memcmp_ct(expect, d->commit[j], TECDSA_ID_BYTES) != 0) return TECDSA_ERR_COMMIT;
         for (int k = 0; k < 3; k++)
-            if ((rc = tk_pok_verify(tw_get(&r, TK_POK_BYTES), &d->C[j][k], "dkg/coefficient", d->sid, j, k)))
-                return rc;
+            if ((rc = tk_pok_verify(tw_get(&r, TK_POK_BYTES), &d->C[j][k], "dkg/coefficient", d->sid, j, k))) return rc;
         if ((rc = tw_get_scalar(&r, &d->share_from[j])) != TECDSA_OK) return rc;
         memcpy(d->zero_theirs[j], tw_get(&r, TK_ZERO_SEED_BYTES), TK_ZERO_SEED_BYTES);
         d->culprit = 0;
@@ -411,8 +410,8 @@ static int round5(tecdsa_dkg *d, const tecdsa_msg in[TECDSA_N + 1], tecdsa_msg o
     tw_writer bw = {bc, sizeof bc};
     echo_snapshot(d, tw_reserve(&bw, ECHO_BYTES));
     tw_put_point(&bw, &d->ks->pub_share[d->self]);
-    if ((rc = tk_pok_prove(tw_reserve(&bw, TK_POK_BYTES), &d->ks->x, &d->ks->pub_share[d->self], "dkg/share",
-                           d->sid, d->self, 0)) != TECDSA_OK)
+    if ((rc = tk_pok_prove(tw_reserve(&bw, TK_POK_BYTES), &d->ks->x, &d->ks->pub_share[d->self], "dkg/share", d->sid,
+                           d->self, 0)) != TECDSA_OK)
         return rc;
     bc_absorb(d, d->self, 5, bc, sizeof bc);
     for (int j = 1; j <= TECDSA_N; j++) {
@@ -437,8 +436,7 @@ static int round6(tecdsa_dkg *d, const tecdsa_msg in[TECDSA_N + 1], tecdsa_msg o
         d->culprit = j;
         if ((rc = echo_check(d, tw_get(&r, ECHO_BYTES), j)) != TECDSA_OK) return rc;
         if ((rc = tw_get_point(&r, &ks->pub_share[j])) != TECDSA_OK) return rc;
-        if ((rc = tk_pok_verify(tw_get(&r, TK_POK_BYTES), &ks->pub_share[j], "dkg/share", d->sid, j, 0)))
-            return rc;
+        if ((rc = tk_pok_verify(tw_get(&r, TK_POK_BYTES), &ks->pub_share[j], "dkg/share", d->sid, j, 0))) return rc;
         if (feldman_eval(&expect, d->F, j) != 0 || !tec_eq(&expect, &ks->pub_share[j])) return TECDSA_ERR_SHARE;
         d->culprit = 0;
     }
@@ -454,8 +452,7 @@ static int round6(tecdsa_dkg *d, const tecdsa_msg in[TECDSA_N + 1], tecdsa_msg o
         if (tw_new(&out[j], TW_DKG6, d->self, j, d->cer_id, d->sid, D6_BYTES, &w)) return TECDSA_ERR_INTERNAL;
         tw_put(&w, echo, sizeof echo);
         baseot_ctx(ctx, d, d->self, j);
-        if ((rc = tot_base_recv_msg1(&d->brecv[j], ctx, tw_reserve(&w, TOT_BASE_MSG1_BYTES))) != TECDSA_OK)
-            return rc;
+        if ((rc = tot_base_recv_msg1(&d->brecv[j], ctx, tw_reserve(&w, TOT_BASE_MSG1_BYTES))) != TECDSA_OK) return rc;
     }
     return TECDSA_OK;
 }

@@ -30,10 +30,10 @@ int tec_decode(tpt *out, const uint8_t in[TPT_BYTES]);
 int tec_decode_uncompressed(tpt *out, const uint8_t in[97]);
 int tec_encode_uncompressed(uint8_t out[97], const tpt *p);
 
-int tec_mul_g(tpt *out, const tsc *k);                 /* k*G, k secret (fixed-base comb) */
-int tec_mul(tpt *out, const tpt *p, const tsc *k);     /* k*P, k secret (fixed windows) */
-int tec_add(tpt *out, const tpt *a, const tpt *b);     /* a + b */
-int tec_sub(tpt *out, const tpt *a, const tpt *b);     /* a - b */
+int tec_mul_g(tpt *out, const tsc *k);             /* k*G, k secret (fixed-base comb) */
+int tec_mul(tpt *out, const tpt *p, const tsc *k); /* k*P, k secret (fixed windows) */
+int tec_add(tpt *out, const tpt *a, const tpt *b); /* a + b */
+int tec_sub(tpt *out, const tpt *a, const tpt *b); /* a - b */
 /* k*(a + b), k secret, without making a + b affine; fails if a + b is the identity. */
 int tec_add_mul(tpt *out, const tpt *a, const tpt *b, const tsc *k);
 /* 1 if k*P == d*G + Q and neither side is the identity, else 0; k and d secret, the outcome public.

@@ -16,8 +16,8 @@ typedef struct {
 
 /* Start a hash labelled `label` (e.g. "dkg/commit"). */
 void th_init(th_ctx *h, const char *label);
-void th_bytes(th_ctx *h, const void *p, size_t n);          /* fixed-length field */
-void th_var(th_ctx *h, const void *p, size_t n);            /* length-prefixed field */
+void th_bytes(th_ctx *h, const void *p, size_t n); /* fixed-length field */
+void th_var(th_ctx *h, const void *p, size_t n);   /* length-prefixed field */
 void th_u32(th_ctx *h, uint32_t x);
 void th_scalar(th_ctx *h, const tsc *s);
 /* Finish: squeeze n bytes (any length), then wipe the state. */

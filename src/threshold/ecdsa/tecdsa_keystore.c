@@ -14,8 +14,8 @@ static const uint8_t MAGIC[8] = {'T', 'E', 'C', 'D', 'S', 'A', 'K', '1'};
 
 #define ALICE_BYTES (TOT_ROW_BYTES + TOT_KAPPA * TOT_SEED_BYTES)
 #define BOB_BYTES (TOT_KAPPA * 2 * TOT_SEED_BYTES)
-#define LAYOUT_BYTES                                                                                           \
-    (8 + 1 + 2 * TECDSA_ID_BYTES + (1 + TECDSA_N) * TPT_BYTES + TSC_BYTES +                                   \
+#define LAYOUT_BYTES                                                                                                   \
+    (8 + 1 + 2 * TECDSA_ID_BYTES + (1 + TECDSA_N) * TPT_BYTES + TSC_BYTES +                                            \
      TECDSA_N * (TK_ZERO_SEED_BYTES + ALICE_BYTES + BOB_BYTES) + TECDSA_N + 1)
 
 _Static_assert(LAYOUT_BYTES == TECDSA_KEYSHARE_BYTES, "TECDSA_KEYSHARE_BYTES out of date");

@@ -18,15 +18,15 @@
 #include "threshold/ecdsa/tecdsa_ec.h"
 #include "threshold/ecdsa/tecdsa_scalar.h"
 
-#define TOT_KAPPA 256                 /* base OTs = width of Delta in bits */
+#define TOT_KAPPA 256 /* base OTs = width of Delta in bits */
 #define TOT_SEED_BYTES 32
-#define TOT_XI 640                    /* VOLE OTs: |n| + 2 * 128 */
-#define TOT_XI_PAD 896                /* plus 256 padding columns for the check */
+#define TOT_XI 640                     /* VOLE OTs: |n| + 2 * 128 */
+#define TOT_XI_PAD 896                 /* plus 256 padding columns for the check */
 #define TOT_COL_BYTES (TOT_XI_PAD / 8) /* one column of the extension matrix */
 #define TOT_ROW_BYTES (TOT_KAPPA / 8)
-#define TOT_CHK_BYTES 16              /* 128-bit universal hash */
+#define TOT_CHK_BYTES 16 /* 128-bit universal hash */
 #define TOT_CTX_BYTES 48
-#define TOT_COINS_BYTES 32            /* the caller's (hedged) coins for one VOLE side */
+#define TOT_COINS_BYTES 32 /* the caller's (hedged) coins for one VOLE side */
 
 #define TOT_BASE_MSG1_BYTES (TOT_KAPPA * 2 * TPT_BYTES)
 #define TOT_BASE_MSG2_BYTES TPT_BYTES
@@ -45,9 +45,8 @@ int tot_base_recv_msg1(tot_base_recv *st, const uint8_t ctx[TOT_CTX_BYTES], uint
 int tot_base_send(const uint8_t ctx[TOT_CTX_BYTES], const uint8_t msg1[TOT_BASE_MSG1_BYTES],
                   uint8_t out[TOT_BASE_MSG2_BYTES], uint8_t seeds[TOT_KAPPA][2][TOT_SEED_BYTES]);
 /* Receiver: derives its chosen seeds; wipes st. */
-int tot_base_recv_finish(tot_base_recv *st, const uint8_t ctx[TOT_CTX_BYTES],
-                         const uint8_t msg2[TOT_BASE_MSG2_BYTES], uint8_t delta[TOT_ROW_BYTES],
-                         uint8_t seeds[TOT_KAPPA][TOT_SEED_BYTES]);
+int tot_base_recv_finish(tot_base_recv *st, const uint8_t ctx[TOT_CTX_BYTES], const uint8_t msg2[TOT_BASE_MSG2_BYTES],
+                         uint8_t delta[TOT_ROW_BYTES], uint8_t seeds[TOT_KAPPA][TOT_SEED_BYTES]);
 
 /* ---- Long-term correlations of one ordered pair ---- */
 typedef struct {
@@ -86,8 +85,8 @@ void tot_bob_state_wipe(tot_bob_state *st);
 int tot_ote_bob(tot_bob_state *st, const tot_bob_setup *setup, const uint8_t ctx[TOT_CTX_BYTES],
                 const uint8_t coins[TOT_COINS_BYTES], uint8_t out[TOT_BOB_MSG_BYTES]);
 /* Alice: check Bob's message and return the rows q_k (k < TOT_XI), q_k = t_k ^ beta_k * Delta. */
-int tot_ote_alice(const tot_alice_setup *setup, const uint8_t ctx[TOT_CTX_BYTES],
-                  const uint8_t in[TOT_BOB_MSG_BYTES], uint8_t rows[TOT_XI][TOT_ROW_BYTES]);
+int tot_ote_alice(const tot_alice_setup *setup, const uint8_t ctx[TOT_CTX_BYTES], const uint8_t in[TOT_BOB_MSG_BYTES],
+                  uint8_t rows[TOT_XI][TOT_ROW_BYTES]);
 /* The correlation-robust hash of row k into three pads mod n. */
 void tot_pad(const uint8_t ctx[TOT_CTX_BYTES], uint32_t k, const uint8_t row[TOT_ROW_BYTES], tsc out[3]);
 /* The PRG of the extension: column col of the matrix from a base-OT seed, TOT_COL_BYTES =

@@ -96,8 +96,7 @@ static void transpose(uint8_t rows[TOT_XI][TOT_ROW_BYTES], const uint8_t *cols)
     memset(rows, 0, (size_t)TOT_XI * TOT_ROW_BYTES);
     for (size_t c = 0; c < TOT_KAPPA; c++) {
         const uint8_t *col = cols + c * TOT_COL_BYTES;
-        for (size_t k = 0; k < TOT_XI; k++)
-            rows[k][c / 8] |= (uint8_t)(((col[k / 8] >> (k % 8)) & 1) << (c % 8));
+        for (size_t k = 0; k < TOT_XI; k++) rows[k][c / 8] |= (uint8_t)(((col[k / 8] >> (k % 8)) & 1) << (c % 8));
     }
 }
 
@@ -144,8 +143,8 @@ done:
     return rc;
 }
 
-int tot_ote_alice(const tot_alice_setup *setup, const uint8_t ctx[TOT_CTX_BYTES],
-                  const uint8_t in[TOT_BOB_MSG_BYTES], uint8_t rows[TOT_XI][TOT_ROW_BYTES])
+int tot_ote_alice(const tot_alice_setup *setup, const uint8_t ctx[TOT_CTX_BYTES], const uint8_t in[TOT_BOB_MSG_BYTES],
+                  uint8_t rows[TOT_XI][TOT_ROW_BYTES])
 {
     uint8_t *q = malloc(U_BYTES);
     uint64_t(*chal)[2] = challenges(ctx, in);

@@ -41,8 +41,8 @@ int tk_pok_prove(uint8_t out[TK_POK_BYTES], const tsc *x, const tpt *X, const ch
     return rc;
 }
 
-int tk_pok_verify(const uint8_t in[TK_POK_BYTES], const tpt *X, const char *label,
-                  const uint8_t sid[TECDSA_ID_BYTES], int party, int index)
+int tk_pok_verify(const uint8_t in[TK_POK_BYTES], const tpt *X, const char *label, const uint8_t sid[TECDSA_ID_BYTES],
+                  int party, int index)
 {
     tsc c, z, negc, c2;
     tpt K;

@@ -27,7 +27,7 @@
 struct tecdsa_presign {
     tecdsa_keyshare *ks;
     int self, round, failed, culprit;
-    int holds_slots; /* counted in ks->active[] for every peer */
+    int holds_slots;   /* counted in ks->active[] for every peer */
     unsigned suspects; /* set when culprit is 0: see tecdsa_dkg_suspects */
     int signers[TECDSA_T];
     uint8_t pre_sid[TECDSA_ID_BYTES], sid[TECDSA_ID_BYTES];

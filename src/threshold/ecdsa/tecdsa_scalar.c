@@ -11,7 +11,6 @@
 #include "crypto/ct_check.h"
 #include "crypto/mont384.h"
 
-
 static const uint64_t N[6] = {0xecec196accc52973ULL, 0x581a0db248b0a77aULL, 0xc7634d81f4372ddfULL,
                               0xffffffffffffffffULL, 0xffffffffffffffffULL, 0xffffffffffffffffULL};
 /* R^2 mod n and R mod n (R = 2^384). */

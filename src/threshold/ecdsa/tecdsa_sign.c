@@ -61,15 +61,14 @@ int tecdsa_tbs_digest(const uint8_t *tbs, size_t tbs_len, uint8_t digest[TECDSA_
     return TECDSA_OK;
 }
 
-int tecdsa_sign_share(tecdsa_presig *ps, const uint8_t *tbs, size_t tbs_len, tecdsa_policy_fn policy,
-                      void *policy_arg, int coordinator, tecdsa_msg *out)
+int tecdsa_sign_share(tecdsa_presig *ps, const uint8_t *tbs, size_t tbs_len, tecdsa_policy_fn policy, void *policy_arg,
+                      int coordinator, tecdsa_msg *out)
 {
     uint8_t digest[TECDSA_DIGEST_BYTES];
     tsc delta, r, e, u, w, t;
     tw_writer wr;
     int rc;
-    if (!ps || (!tbs && tbs_len) || !policy || !out || coordinator < 1 || coordinator > TECDSA_N)
-        return TECDSA_ERR_ARG;
+    if (!ps || (!tbs && tbs_len) || !policy || !out || coordinator < 1 || coordinator > TECDSA_N) return TECDSA_ERR_ARG;
     *out = (tecdsa_msg){NULL, 0};
     if (atomic_load(&ps->consumed)) return TECDSA_ERR_USED;
     /* a presignature made with a peer banned since is never used (the ban may postdate it) */
@@ -110,8 +109,8 @@ int tecdsa_sign_share(tecdsa_presig *ps, const uint8_t *tbs, size_t tbs_len, tec
 }
 
 int tecdsa_combine(const uint8_t key_id[TECDSA_ID_BYTES], const uint8_t pub[TECDSA_PUB_BYTES],
-                   const uint8_t digest[TECDSA_DIGEST_BYTES], int coordinator,
-                   const tecdsa_msg shares[TECDSA_T], uint8_t *der, size_t *der_len, int *culprit)
+                   const uint8_t digest[TECDSA_DIGEST_BYTES], int coordinator, const tecdsa_msg shares[TECDSA_T],
+                   uint8_t *der, size_t *der_len, int *culprit)
 {
     const uint8_t *sid = NULL, *head = NULL, *rhead = NULL;
     tsc usum, wsum, x, delta, r, s;

@@ -153,8 +153,7 @@ done:
     return rc;
 }
 
-int tot_bob_finish(tot_bob_state *st, const uint8_t ctx[TOT_CTX_BYTES], const uint8_t in[TOT_ALICE_MSG_BYTES],
-                   tsc d[2])
+int tot_bob_finish(tot_bob_state *st, const uint8_t ctx[TOT_CTX_BYTES], const uint8_t in[TOT_ALICE_MSG_BYTES], tsc d[2])
 {
     const tsc *g = gadget();
     uint8_t mu[TSC_BYTES];

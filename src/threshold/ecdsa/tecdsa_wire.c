@@ -62,8 +62,8 @@ void tw_put_scalar(tw_writer *w, const tsc *s) { tsc_to_bytes(tw_reserve(w, TSC_
 
 void tw_put_point(tw_writer *w, const tpt *p) { tw_put(w, p->b, TPT_BYTES); }
 
-int tw_open(const tecdsa_msg *m, uint8_t type, int from, int to, const uint8_t ctx[TECDSA_ID_BYTES],
-            const uint8_t *sid, size_t payload_len, tw_reader *r)
+int tw_open(const tecdsa_msg *m, uint8_t type, int from, int to, const uint8_t ctx[TECDSA_ID_BYTES], const uint8_t *sid,
+            size_t payload_len, tw_reader *r)
 {
     if (!m || !m->data || m->len < TW_HDR_BYTES) return TECDSA_ERR_FORMAT;
     const uint8_t *h = m->data;

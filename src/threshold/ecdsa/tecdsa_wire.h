@@ -51,8 +51,8 @@ uint8_t *tw_reserve(tw_writer *w, size_t n);
 
 /* Check the header against what this round expects; sid may be NULL when the caller reads it
  * (sid_out). Returns TECDSA_OK, TECDSA_ERR_FORMAT or TECDSA_ERR_CONTEXT. */
-int tw_open(const tecdsa_msg *m, uint8_t type, int from, int to, const uint8_t ctx[TECDSA_ID_BYTES],
-            const uint8_t *sid, size_t payload_len, tw_reader *r);
+int tw_open(const tecdsa_msg *m, uint8_t type, int from, int to, const uint8_t ctx[TECDSA_ID_BYTES], const uint8_t *sid,
+            size_t payload_len, tw_reader *r);
 /* 1 if m passes every tw_open check except the session id (which differs from sid): the sender
  * and we disagree on the session, e.g. because a third party equivocated the round that fixed it. */
 int tw_only_sid_differs(const tecdsa_msg *m, uint8_t type, int from, int to, const uint8_t ctx[TECDSA_ID_BYTES],

@@ -52,15 +52,15 @@
 
 #define TMLDSA_PARTIES 5
 #define TMLDSA_THRESHOLD 3
-#define TMLDSA_SUBSETS 10           /* 3-element subsets of {1..5} */
+#define TMLDSA_SUBSETS 10 /* 3-element subsets of {1..5} */
 #define TMLDSA_SUBSETS_PER_PARTY 6
-#define TMLDSA_SIDBYTES 32          /* session identifier, chosen by the caller, unique per session */
-#define TMLDSA_KEYIDBYTES 32        /* SHAKE256 of pk and the ten partial public keys t_I */
+#define TMLDSA_SIDBYTES 32   /* session identifier, chosen by the caller, unique per session */
+#define TMLDSA_KEYIDBYTES 32 /* SHAKE256 of pk and the ten partial public keys t_I */
 #define TMLDSA_PKBYTES 1952
 #define TMLDSA_SIGBYTES 3309
-#define TMLDSA_K_DEFAULT 62         /* parallel slots per attempt (reference parameter) */
+#define TMLDSA_K_DEFAULT 62 /* parallel slots per attempt (reference parameter) */
 #define TMLDSA_K_MAX 255
-#define TMLDSA_MAX_ATTEMPTS 64      /* per signing session; P(64 failures) ~ 2^-62 at K = 62 */
+#define TMLDSA_MAX_ATTEMPTS 64 /* per signing session; P(64 failures) ~ 2^-62 at K = 62 */
 
 enum {
     TMLDSA_OK = 0,
@@ -75,9 +75,9 @@ enum {
     TMLDSA_E_RETRY = -9,        /* this attempt produced no signature: call next_attempt */
     TMLDSA_E_RNG = -10,         /* OS random source failed */
     TMLDSA_E_NOMEM = -11,
-    TMLDSA_E_VERIFY = -12,      /* combined signature rejected by the FIPS 204 verifier */
-    TMLDSA_E_ATTEMPTS = -13,    /* TMLDSA_MAX_ATTEMPTS reached */
-    TMLDSA_E_POLICY = -14,      /* this party's signing policy refused the message */
+    TMLDSA_E_VERIFY = -12,   /* combined signature rejected by the FIPS 204 verifier */
+    TMLDSA_E_ATTEMPTS = -13, /* TMLDSA_MAX_ATTEMPTS reached */
+    TMLDSA_E_POLICY = -14,   /* this party's signing policy refused the message */
 };
 
 /* Blame. A verdict is only as strong as its evidence, and the cluster excludes nodes on it, so
@@ -98,8 +98,8 @@ enum {
  * cannot be forged or altered by others) but broadcasts are not guaranteed consistent. */
 typedef struct {
     int code;
-    unsigned culprit;   /* 1..5: proven deviator; 0: none proven */
-    unsigned suspects;  /* bit p-1 for party p: at least one of them deviated; 0: nobody blamed */
+    unsigned culprit;  /* 1..5: proven deviator; 0: none proven */
+    unsigned suspects; /* bit p-1 for party p: at least one of them deviated; 0: nobody blamed */
     char reason[160];
 } tmldsa_error;
 
@@ -121,8 +121,8 @@ typedef struct tmldsa_share tmldsa_share;
 #define TMLDSA_SHARE_BYTES 46537
 
 unsigned tmldsa_share_party(const tmldsa_share *sh);
-const uint8_t *tmldsa_share_pk(const tmldsa_share *sh);      /* TMLDSA_PKBYTES, FIPS 204 encoding */
-const uint8_t *tmldsa_share_key_id(const tmldsa_share *sh);  /* TMLDSA_KEYIDBYTES */
+const uint8_t *tmldsa_share_pk(const tmldsa_share *sh);     /* TMLDSA_PKBYTES, FIPS 204 encoding */
+const uint8_t *tmldsa_share_key_id(const tmldsa_share *sh); /* TMLDSA_KEYIDBYTES */
 void tmldsa_share_free(tmldsa_share *sh);
 #ifdef CCTSA_TMLDSA_TEST_IMPORT
 /* TEST-ONLY (tmldsa_share_io.c, in cctsa_tmldsa_testonly, which defines CCTSA_TMLDSA_TEST_IMPORT
@@ -142,16 +142,15 @@ int tmldsa_dkg_new(tmldsa_dkg **st, unsigned party, const uint8_t sid[TMLDSA_SID
 /* The same with an allocator hook (base.h; NULL: calloc, wipe, free) for the DKG state, the share it
  * produces and every signing session of that share (state and secret masks). The allocator must
  * outlive them all. */
-int tmldsa_dkg_new_alloc(tmldsa_dkg **st, unsigned party, const uint8_t sid[TMLDSA_SIDBYTES],
-                         const cc_allocator *alloc, tmldsa_error *err);
+int tmldsa_dkg_new_alloc(tmldsa_dkg **st, unsigned party, const uint8_t sid[TMLDSA_SIDBYTES], const cc_allocator *alloc,
+                         tmldsa_error *err);
 int tmldsa_dkg_round1(tmldsa_dkg *st, tmldsa_msg *out, tmldsa_error *err);
 int tmldsa_dkg_round2(tmldsa_dkg *st, const tmldsa_msg in[TMLDSA_PARTIES], tmldsa_msg *out,
                       tmldsa_msg out_priv[TMLDSA_PARTIES], tmldsa_error *err);
-int tmldsa_dkg_round3(tmldsa_dkg *st, const tmldsa_msg in[TMLDSA_PARTIES],
-                      const tmldsa_msg in_priv[TMLDSA_PARTIES], tmldsa_msg *out, tmldsa_error *err);
+int tmldsa_dkg_round3(tmldsa_dkg *st, const tmldsa_msg in[TMLDSA_PARTIES], const tmldsa_msg in_priv[TMLDSA_PARTIES],
+                      tmldsa_msg *out, tmldsa_error *err);
 int tmldsa_dkg_round4(tmldsa_dkg *st, const tmldsa_msg in[TMLDSA_PARTIES], tmldsa_msg *out, tmldsa_error *err);
-int tmldsa_dkg_finish(tmldsa_dkg *st, const tmldsa_msg in[TMLDSA_PARTIES], tmldsa_share **share,
-                      tmldsa_error *err);
+int tmldsa_dkg_finish(tmldsa_dkg *st, const tmldsa_msg in[TMLDSA_PARTIES], tmldsa_share **share, tmldsa_error *err);
 void tmldsa_dkg_free(tmldsa_dkg *st);
 
 /* ---- signing: any signer set of 3 (bit p-1 set for party p), K slots per attempt ----
@@ -172,27 +171,24 @@ typedef int (*tmldsa_policy_fn)(void *arg, unsigned party, const uint8_t *msg, s
 
 /* Public per-attempt statistics filled by tmldsa_sign_combine (accept decisions are public). */
 typedef struct {
-    unsigned slots;              /* K */
-    unsigned accepted[3];        /* per signer (in party order): slots it accepted */
-    unsigned all_accepted;       /* slots accepted by all three */
-    unsigned fail_z, fail_f, fail_hint;  /* of those: rejected by ||z||inf, ||f||inf, hint weight */
-    unsigned hint_slots;         /* all-accepted slots that passed the z and f checks */
-    unsigned hint_weight_sum;    /* summed over those */
-    int slot_used;               /* slot that produced the signature, -1 if none */
+    unsigned slots;                     /* K */
+    unsigned accepted[3];               /* per signer (in party order): slots it accepted */
+    unsigned all_accepted;              /* slots accepted by all three */
+    unsigned fail_z, fail_f, fail_hint; /* of those: rejected by ||z||inf, ||f||inf, hint weight */
+    unsigned hint_slots;                /* all-accepted slots that passed the z and f checks */
+    unsigned hint_weight_sum;           /* summed over those */
+    int slot_used;                      /* slot that produced the signature, -1 if none */
 } tmldsa_attempt_stats;
 
 /* Start a signing session on msg (the to-be-signed bytes) with context ctx (<= 255 bytes). The
  * policy (required, non-NULL) runs first: a refusal returns TMLDSA_E_POLICY with the policy's
  * reason, creates no state and draws no randomness, so there is nothing to send. */
 int tmldsa_sign_new(tmldsa_sign **st, const tmldsa_share *share, const uint8_t sid[TMLDSA_SIDBYTES],
-                    unsigned signer_mask, unsigned K, const uint8_t *msg, size_t msglen,
-                    const uint8_t *ctx, size_t ctxlen, tmldsa_policy_fn policy, void *policy_arg,
-                    tmldsa_error *err);
+                    unsigned signer_mask, unsigned K, const uint8_t *msg, size_t msglen, const uint8_t *ctx,
+                    size_t ctxlen, tmldsa_policy_fn policy, void *policy_arg, tmldsa_error *err);
 int tmldsa_sign_round1(tmldsa_sign *st, tmldsa_msg *out, tmldsa_error *err);
-int tmldsa_sign_round2(tmldsa_sign *st, const tmldsa_msg in[TMLDSA_THRESHOLD], tmldsa_msg *out,
-                       tmldsa_error *err);
-int tmldsa_sign_round3(tmldsa_sign *st, const tmldsa_msg in[TMLDSA_THRESHOLD], tmldsa_msg *out,
-                       tmldsa_error *err);
+int tmldsa_sign_round2(tmldsa_sign *st, const tmldsa_msg in[TMLDSA_THRESHOLD], tmldsa_msg *out, tmldsa_error *err);
+int tmldsa_sign_round3(tmldsa_sign *st, const tmldsa_msg in[TMLDSA_THRESHOLD], tmldsa_msg *out, tmldsa_error *err);
 /* Public combination from the round-3 messages (uses only public data held by the state: pk,
  * the partial public keys t_I, the checked commitments w), so any signer can run it and all get
  * the same result (the first signature found in slot order). Every candidate signature is verified

@@ -50,17 +50,22 @@ static int parse_r3(tmldsa_sign *st, unsigned j, const tmldsa_msg *m, r3_view *v
         uint8_t d[TMLDSA_HASHBYTES];
         cc_shake256(d, sizeof d, m->data, m->len);
         if (memcmp(d, st->r3_own, sizeof d) != 0)
-            return tmldsa_sign_fail(st, err, TMLDSA_E_INCONSISTENT, 0, "combine: our own round-3 message came back altered (transport fault, nobody blamed)");
+            return tmldsa_sign_fail(
+                st, err, TMLDSA_E_INCONSISTENT, 0,
+                "combine: our own round-3 message came back altered (transport fault, nobody blamed)");
     }
     if ((rc = tmldsa_msg_parse(m, &h, SIZE_MAX, &pl, &len, err))) return tmldsa_sign_fail(st, err, rc, who, NULL);
     if (len < bitmap_len)
-        return tmldsa_sign_fail(st, err, TMLDSA_E_FORMAT, who, "combine: round-3 message from party %u is shorter than its bitmap", who);
+        return tmldsa_sign_fail(st, err, TMLDSA_E_FORMAT, who,
+                                "combine: round-3 message from party %u is shorter than its bitmap", who);
     if (st->K % 8 && (pl[bitmap_len - 1] >> (st->K % 8)))
-        return tmldsa_sign_fail(st, err, TMLDSA_E_FORMAT, who, "combine: round-3 bitmap from party %u has bits set beyond K", who);
+        return tmldsa_sign_fail(st, err, TMLDSA_E_FORMAT, who,
+                                "combine: round-3 bitmap from party %u has bits set beyond K", who);
     unsigned n = 0;
     for (unsigned k = 0; k < st->K; k++) n += pl[k / 8] >> (k % 8) & 1;
     if (len != bitmap_len + (size_t)n * TMLDSA_VECL_PACKED)
-        return tmldsa_sign_fail(st, err, TMLDSA_E_FORMAT, who, "combine: round-3 message from party %u has %zu bytes for %u responses", who, len, n);
+        return tmldsa_sign_fail(st, err, TMLDSA_E_FORMAT, who,
+                                "combine: round-3 message from party %u has %zu bytes for %u responses", who, len, n);
     v->bitmap = pl;
     const uint8_t *zp = pl + bitmap_len;
     for (unsigned k = 0; k < st->K; k++) {
@@ -69,7 +74,8 @@ static int parse_r3(tmldsa_sign *st, unsigned j, const tmldsa_msg *m, r3_view *v
         mldsa_polyvecl z;
         unpack_z(&z, zp);
         if ((double)z_norm2(&z) > bound * bound)
-            return tmldsa_sign_fail(st, err, TMLDSA_E_RANGE, who, "combine: response of party %u in slot %u exceeds the norm bound", who, k);
+            return tmldsa_sign_fail(st, err, TMLDSA_E_RANGE, who,
+                                    "combine: response of party %u in slot %u exceeds the norm bound", who, k);
         v->z[k] = zp;
         zp += TMLDSA_VECL_PACKED;
     }
@@ -94,7 +100,7 @@ static void mul_A(const tmldsa_sign *st, mldsa_polyveck *out, const mldsa_polyve
 
 typedef struct {
     mldsa_polyveck t_part_hat[TMLDSA_THRESHOLD]; /* NTT of t_(j) */
-    mldsa_polyveck t1d_hat;                       /* NTT of t1 * 2^d */
+    mldsa_polyveck t1d_hat;                      /* NTT of t1 * 2^d */
 } combine_keys;
 
 struct tmldsa_combine_buf {
@@ -174,8 +180,10 @@ static int try_slot(tmldsa_sign *st, const combine_keys *ck, const r3_view v[TML
     for (unsigned j = 0; j < TMLDSA_THRESHOLD; j++) {
         unpack_z(&zj, v[j].z[k]);
         if (!blame_ok(st, ck, j, k, &chat, &zj, &Azj))
-            return tmldsa_sign_fail(st, err, TMLDSA_E_RESPONSE, st->ids[j],
-                                    "combine: response of party %u in slot %u is not consistent with its commitment and t_I", st->ids[j], k);
+            return tmldsa_sign_fail(
+                st, err, TMLDSA_E_RESPONSE, st->ids[j],
+                "combine: response of party %u in slot %u is not consistent with its commitment and t_I", st->ids[j],
+                k);
         mldsa_polyvecl_add(&z, &z, &zj);
         mldsa_polyveck_add(&Az, &Az, &Azj);
         mldsa_polyveck_reduce(&Az);
@@ -216,7 +224,8 @@ static int try_slot(tmldsa_sign *st, const combine_keys *ck, const r3_view v[TML
     mldsa_pack_sig(sig, st->ctilde[k], &z, &h);
     if (cc_mldsa65_verify(sig, TMLDSA_SIGBYTES, st->msg, st->msglen, st->ctx, st->ctxlen, st->share->pk) != 0) {
         memset(sig, 0, TMLDSA_SIGBYTES);
-        return tmldsa_sign_fail(st, err, TMLDSA_E_VERIFY, 0, "combine: candidate signature of slot %u rejected by the FIPS 204 verifier", k);
+        return tmldsa_sign_fail(st, err, TMLDSA_E_VERIFY, 0,
+                                "combine: candidate signature of slot %u rejected by the FIPS 204 verifier", k);
     }
     return 1;
 }
@@ -259,8 +268,9 @@ int tmldsa_sign_combine(tmldsa_sign *st, const tmldsa_msg in[TMLDSA_THRESHOLD], 
         }
     }
     if (rc == TMLDSA_E_RETRY)
-        tmldsa_set_error(err, TMLDSA_E_RETRY, 0, "combine: attempt %u produced no signature (%u of %u slots accepted by all)",
-                         st->attempt, stats.all_accepted, st->K);
+        tmldsa_set_error(err, TMLDSA_E_RETRY, 0,
+                         "combine: attempt %u produced no signature (%u of %u slots accepted by all)", st->attempt,
+                         stats.all_accepted, st->K);
 done:
     /* count all-accepted slots after the one used too, so statistics are not biased */
     if (rc == TMLDSA_OK)

@@ -75,8 +75,7 @@ static inline ALWAYS_INLINE void log_batch(double x[BATCH])
     /* ln m = 2 atanh(s) = 2 (s + s^3/3 + s^5/5 + ...), s = (m-1)/(m+1), |s| <= 0.1716: 10 terms
      * (up to s^19/19) leave a relative remainder below s^20/21 < 3e-17. */
     static const double inv_odd[10] = {
-        1.0 / 19.0, 1.0 / 17.0, 1.0 / 15.0, 1.0 / 13.0, 1.0 / 11.0,
-        1.0 / 9.0, 1.0 / 7.0, 1.0 / 5.0, 1.0 / 3.0, 1.0,
+        1.0 / 19.0, 1.0 / 17.0, 1.0 / 15.0, 1.0 / 13.0, 1.0 / 11.0, 1.0 / 9.0, 1.0 / 7.0, 1.0 / 5.0, 1.0 / 3.0, 1.0,
     };
     for (unsigned i = 0; i < BATCH; i++) {
         s[i] *= r[i];
@@ -109,17 +108,24 @@ static inline ALWAYS_INLINE void sincos_batch(const uint64_t t[BATCH], double s[
      * first; on [-pi/4, pi/4] the first omitted terms are (pi/4)^17/17! < 5e-17 and
      * (pi/4)^18/18! < 3e-18. */
     static const double sin_c[8] = {
-        -1.0 / 1307674368000.0, 1.0 / 6227020800.0, -1.0 / 39916800.0,
-        1.0 / 362880.0, -1.0 / 5040.0, 1.0 / 120.0, -1.0 / 6.0, 1.0,
+        -1.0 / 1307674368000.0, 1.0 / 6227020800.0, -1.0 / 39916800.0, 1.0 / 362880.0,
+        -1.0 / 5040.0,          1.0 / 120.0,        -1.0 / 6.0,        1.0,
     };
     static const double cos_c[9] = {
-        1.0 / 20922789888000.0, -1.0 / 87178291200.0, 1.0 / 479001600.0,
-        -1.0 / 3628800.0, 1.0 / 40320.0, -1.0 / 720.0, 1.0 / 24.0, -0.5, 1.0,
+        1.0 / 20922789888000.0,
+        -1.0 / 87178291200.0,
+        1.0 / 479001600.0,
+        -1.0 / 3628800.0,
+        1.0 / 40320.0,
+        -1.0 / 720.0,
+        1.0 / 24.0,
+        -0.5,
+        1.0,
     };
     double x[BATCH], x2[BATCH], sp[BATCH], cp[BATCH];
     for (unsigned i = 0; i < BATCH; i++) {
         double f = (double)(int64_t)(t[i] & ((1ULL << 50) - 1)) * TWO_POW_M50; /* [0, 1) */
-        x[i] = f * PI_HALF - PI_QUARTER;                                     /* [-pi/4, pi/4) */
+        x[i] = f * PI_HALF - PI_QUARTER;                                       /* [-pi/4, pi/4) */
         x2[i] = x[i] * x[i];
         sp[i] = sin_c[0];
         cp[i] = cos_c[0];
@@ -172,7 +178,8 @@ void tmldsa_ct_sincos_turn(uint64_t t, double *s, double *c)
 }
 
 /* g1[i], g2[i] <- two standard normals from 52-bit uniforms u1[i], u2[i] (Box-Muller). */
-static inline ALWAYS_INLINE void gauss_batch(const uint64_t u1[BATCH], const uint64_t u2[BATCH], double g1[BATCH], double g2[BATCH])
+static inline ALWAYS_INLINE void gauss_batch(const uint64_t u1[BATCH], const uint64_t u2[BATCH], double g1[BATCH],
+                                             double g2[BATCH])
 {
     double v[BATCH], rad[BATCH], s[BATCH], c[BATCH];
     for (unsigned i = 0; i < BATCH; i++) v[i] = ((double)(int64_t)(u1[i] & MANT_MASK) + 0.5) * TWO_POW_M52; /* (0,1) */
@@ -209,14 +216,14 @@ void tmldsa_ct_gauss_pair(uint64_t u1, uint64_t u2, double *g1, double *g2)
 /* Unrolled byte expressions: compilers turn them into single word loads. */
 static inline uint64_t load_le64(const uint8_t *p)
 {
-    return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24 |
-           (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 | (uint64_t)p[6] << 48 | (uint64_t)p[7] << 56;
+    return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24 | (uint64_t)p[4] << 32 |
+           (uint64_t)p[5] << 40 | (uint64_t)p[6] << 48 | (uint64_t)p[7] << 56;
 }
 
 static inline uint64_t load_le56(const uint8_t *p)
 {
-    return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24 |
-           (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 | (uint64_t)p[6] << 48;
+    return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24 | (uint64_t)p[4] << 32 |
+           (uint64_t)p[5] << 40 | (uint64_t)p[6] << 48;
 }
 
 MULTIVERSION void tmldsa_hyperball_sample(double *y, const uint8_t rand[TMLDSA_HB_RANDBYTES], double radius, double nu)
@@ -230,8 +237,8 @@ MULTIVERSION void tmldsa_hyperball_sample(double *y, const uint8_t rand[TMLDSA_H
         memset(u2, 0, sizeof u2);
         for (unsigned i = 0; i < n; i++) {
             const uint8_t *r = rand + (size_t)(p0 + i) * 13;
-            u1[i] = load_le64(r) & MANT_MASK;                /* bits 0..51 */
-            u2[i] = (load_le56(r + 6) >> 4) & MANT_MASK;     /* bits 52..103 */
+            u1[i] = load_le64(r) & MANT_MASK;            /* bits 0..51 */
+            u2[i] = (load_le56(r + 6) >> 4) & MANT_MASK; /* bits 52..103 */
         }
         gauss_batch(u1, u2, g1, g2);
         for (unsigned i = 0; i < n; i++) {

@@ -41,7 +41,7 @@ void tmldsa_ct_gauss_pair(uint64_t u1, uint64_t u2, double *g1, double *g2);
 #define TMLDSA_HB_L1 (5 * 256)        /* first l*n coordinates: the y1 part, scaled by nu */
 
 #define TMLDSA_HB_PAIRS ((TMLDSA_HB_DIM + 2) / 2)  /* Box-Muller pairs per sample */
-#define TMLDSA_HB_RANDBYTES (TMLDSA_HB_PAIRS * 13)   /* two 52-bit uniforms per pair */
+#define TMLDSA_HB_RANDBYTES (TMLDSA_HB_PAIRS * 13) /* two 52-bit uniforms per pair */
 
 /* Fill y[TMLDSA_HB_DIM] with a point uniform in { ||y1/nu||^2 + ||y2||^2 <= radius^2 }, from
  * TMLDSA_HB_RANDBYTES uniform random bytes. Method: dim + 2 Gaussians, normalised to length

@@ -18,7 +18,15 @@
 #include "crypto/ct.h"
 #include "threshold/mldsa/tmldsa_internal.h"
 
-enum { DKG_R1, DKG_R2, DKG_R3, DKG_R4, DKG_FINISH, DKG_DONE, DKG_DEAD };
+enum {
+    DKG_R1,
+    DKG_R2,
+    DKG_R3,
+    DKG_R4,
+    DKG_FINISH,
+    DKG_DONE,
+    DKG_DEAD
+};
 
 #define D1_PAYLOAD ((1 + TMLDSA_SUBSETS_PER_PARTY) * TMLDSA_HASHBYTES)
 #define D2_PAYLOAD 32
@@ -34,16 +42,16 @@ struct tmldsa_dkg {
     uint8_t sid[TMLDSA_SIDBYTES];
     unsigned my_sub[TMLDSA_SUBSETS_PER_PARTY];
     uint8_t rho_j[32];
-    uint8_t r_own[TMLDSA_SUBSETS_PER_PARTY][32];                   /* secret */
+    uint8_t r_own[TMLDSA_SUBSETS_PER_PARTY][32]; /* secret */
     uint8_t rho_cmt[TMLDSA_PARTIES][TMLDSA_HASHBYTES];
     uint8_t seed_cmt[TMLDSA_PARTIES][TMLDSA_SUBSETS_PER_PARTY][TMLDSA_HASHBYTES];
-    cc_keccak_ctx echo[TMLDSA_PARTIES];                           /* per sender: its D1, D2 broadcasts */
+    cc_keccak_ctx echo[TMLDSA_PARTIES]; /* per sender: its D1, D2 broadcasts */
     uint8_t echo12[TMLDSA_PARTIES][TMLDSA_HASHBYTES];
     uint8_t rho_all[TMLDSA_PARTIES][32];
-    uint8_t r_recv[TMLDSA_SUBSETS_PER_PARTY][3][32];             /* secret: holders in id order */
+    uint8_t r_recv[TMLDSA_SUBSETS_PER_PARTY][3][32]; /* secret: holders in id order */
     uint8_t t_packed[TMLDSA_SUBSETS_PER_PARTY][TMLDSA_VECK_PACKED];
     uint8_t confirm[TMLDSA_HASHBYTES];
-    tmldsa_share *share;                                          /* built in round 4 */
+    tmldsa_share *share; /* built in round 4 */
 };
 
 static void dkg_hdr(const tmldsa_dkg *st, tmldsa_hdr *h, uint8_t type, unsigned sender, unsigned receiver)
@@ -181,7 +189,9 @@ int tmldsa_dkg_round2(tmldsa_dkg *st, const tmldsa_msg in[TMLDSA_PARTIES], tmlds
         seed_commit(st, c, st->party, st->my_sub[s], st->r_own[s]);
         own_bad |= (unsigned)cc_memcmp_ct(c, st->seed_cmt[st->party - 1][s], sizeof c);
     }
-    if (own_bad) return dkg_fail(st, err, TMLDSA_E_INCONSISTENT, 0, "dkg_round2: our own round-1 broadcast came back altered (transport fault, nobody blamed)");
+    if (own_bad)
+        return dkg_fail(st, err, TMLDSA_E_INCONSISTENT, 0,
+                        "dkg_round2: our own round-1 broadcast came back altered (transport fault, nobody blamed)");
 
     tmldsa_hdr h;
     dkg_hdr(st, &h, TMLDSA_MSG_DKG2, st->party, 0);
@@ -231,7 +241,8 @@ int tmldsa_dkg_round3(tmldsa_dkg *st, const tmldsa_msg in[TMLDSA_PARTIES], const
         if ((rc = tmldsa_msg_parse(&in[p - 1], &h, D2_PAYLOAD, &pl, NULL, err))) return dkg_fail(st, err, rc, p, NULL);
         rho_commit(st, c, p, pl);
         if (cc_memcmp_ct(c, st->rho_cmt[p - 1], sizeof c)) {
-            tmldsa_set_error(err, TMLDSA_E_COMMIT, p, "dkg_round3: rho revealed by party %u does not match its commitment", p);
+            tmldsa_set_error(err, TMLDSA_E_COMMIT, p,
+                             "dkg_round3: rho revealed by party %u does not match its commitment", p);
             return dkg_fail(st, err, TMLDSA_E_COMMIT, p, NULL);
         }
         memcpy(st->rho_all[p - 1], pl, 32);
@@ -246,14 +257,17 @@ int tmldsa_dkg_round3(tmldsa_dkg *st, const tmldsa_msg in[TMLDSA_PARTIES], const
         tmldsa_hdr h;
         const uint8_t *pl;
         dkg_hdr(st, &h, TMLDSA_MSG_DKG2_PRIV, p, st->party);
-        if ((rc = tmldsa_msg_parse(&in_priv[p - 1], &h, D2P_PAYLOAD, &pl, NULL, err))) return dkg_fail(st, err, rc, p, NULL);
+        if ((rc = tmldsa_msg_parse(&in_priv[p - 1], &h, D2P_PAYLOAD, &pl, NULL, err)))
+            return dkg_fail(st, err, rc, p, NULL);
         for (unsigned s = 0; s < TMLDSA_SUBSETS_PER_PARTY; s++) {
             unsigned idx = st->my_sub[s], mask = tmldsa_subset_mask(idx);
             if (!(mask >> (p - 1) & 1)) continue;
             int their_slot = tmldsa_party_slot(p, idx);
             seed_commit(st, c, p, idx, pl);
             if (their_slot < 0 || cc_memcmp_ct(c, st->seed_cmt[p - 1][their_slot], sizeof c)) {
-                tmldsa_set_error(err, TMLDSA_E_COMMIT, p, "dkg_round3: seed contribution of party %u for subset %u does not match its commitment", p, idx);
+                tmldsa_set_error(
+                    err, TMLDSA_E_COMMIT, p,
+                    "dkg_round3: seed contribution of party %u for subset %u does not match its commitment", p, idx);
                 return dkg_fail(st, err, TMLDSA_E_COMMIT, p, NULL);
             }
             memcpy(st->r_recv[s][holder_pos(mask, p)], pl, 32);
@@ -330,11 +344,13 @@ static int check_t_consistency(tmldsa_dkg *st, const uint8_t *t_of[TMLDSA_PARTIE
         for (unsigned k = 0; k < 3; k++)
             if (memcmp(v[k], mine, TMLDSA_VECK_PACKED) != 0) wrong |= TMLDSA_BIT(hold[k]);
         if (wrong & TMLDSA_BIT(st->party))
-            return dkg_fail(st, err, TMLDSA_E_INCONSISTENT, 0, "dkg_round4: our own t_I came back altered (transport fault, nobody blamed)");
+            return dkg_fail(st, err, TMLDSA_E_INCONSISTENT, 0,
+                            "dkg_round4: our own t_I came back altered (transport fault, nobody blamed)");
         unsigned first = 1;
         while (!(wrong >> (first - 1) & 1)) first++;
         tmldsa_set_error(err, TMLDSA_E_INCONSISTENT, first,
-                         "dkg_round4: t_I for subset %u published by holder(s) 0x%x differs from the one we computed (party %u proven)",
+                         "dkg_round4: t_I for subset %u published by holder(s) 0x%x differs from the one we computed "
+                         "(party %u proven)",
                          idx, wrong, first);
         return dkg_fail(st, err, TMLDSA_E_INCONSISTENT, first, NULL);
     }
@@ -347,11 +363,13 @@ static int check_echo(tmldsa_dkg *st, unsigned p, const uint8_t *echo, tmldsa_er
     for (unsigned s = 1; s <= TMLDSA_PARTIES; s++) {
         if (memcmp(echo + (size_t)(s - 1) * TMLDSA_HASHBYTES, st->echo12[s - 1], TMLDSA_HASHBYTES) == 0) continue;
         if (p == st->party)
-            return dkg_fail(st, err, TMLDSA_E_INCONSISTENT, 0, "dkg_round4: our own round-3 broadcast came back altered (transport fault, nobody blamed)");
+            return dkg_fail(st, err, TMLDSA_E_INCONSISTENT, 0,
+                            "dkg_round4: our own round-3 broadcast came back altered (transport fault, nobody blamed)");
         int proven = s == p || s == st->party;
         tmldsa_set_error(err, TMLDSA_E_INCONSISTENT, 0,
                          proven ? "dkg_round4: party %u misreports the round-1/2 broadcasts of party %u (echo mismatch)"
-                                : "dkg_round4: party %u and we saw different round-1/2 broadcasts of party %u: one of the two equivocated",
+                                : "dkg_round4: party %u and we saw different round-1/2 broadcasts of party %u: one of "
+                                  "the two equivocated",
                          p, s);
         tmldsa_blame(err, proven ? TMLDSA_BIT(p) : TMLDSA_BIT(p) | TMLDSA_BIT(s));
         return dkg_fail(st, err, TMLDSA_E_INCONSISTENT, 0, NULL);
@@ -404,7 +422,8 @@ int tmldsa_dkg_round4(tmldsa_dkg *st, const tmldsa_msg in[TMLDSA_PARTIES], tmlds
     for (unsigned idx = 0; idx < TMLDSA_SUBSETS; idx++) {
         unsigned mask = tmldsa_subset_mask(idx), first = 1;
         while (!(mask >> (first - 1) & 1)) first++;
-        tmldsa_unpack_veck(&sh_out->t_sub[idx], t_of[first - 1] + (size_t)tmldsa_party_slot(first, idx) * TMLDSA_VECK_PACKED);
+        tmldsa_unpack_veck(&sh_out->t_sub[idx],
+                           t_of[first - 1] + (size_t)tmldsa_party_slot(first, idx) * TMLDSA_VECK_PACKED);
     }
     uint8_t rho[MLDSA_SEEDBYTES];
     memcpy(rho, sh_out->pk, MLDSA_SEEDBYTES);
@@ -439,7 +458,8 @@ int tmldsa_dkg_finish(tmldsa_dkg *st, const tmldsa_msg in[TMLDSA_PARTIES], tmlds
          * honest holders' t_I, i.e. it is what every honest party holds; a party confirming another
          * transcript or pk lies about it */
         if (memcmp(pl, st->confirm, TMLDSA_HASHBYTES) != 0) {
-            tmldsa_set_error(err, TMLDSA_E_INCONSISTENT, p, "dkg_finish: party %u confirmed a different public key or transcript", p);
+            tmldsa_set_error(err, TMLDSA_E_INCONSISTENT, p,
+                             "dkg_finish: party %u confirmed a different public key or transcript", p);
             return dkg_fail(st, err, TMLDSA_E_INCONSISTENT, p, NULL);
         }
     }

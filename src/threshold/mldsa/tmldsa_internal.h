@@ -7,8 +7,8 @@
 #define CCTSA_THRESHOLD_TMLDSA_INTERNAL_H
 
 #include <stdarg.h>
-#include <stddef.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "base/base.h"
@@ -17,9 +17,9 @@
 #include "threshold/mldsa/tmldsa.h"
 
 /* ---- parameters for ML-DSA-65, (T, N) = (3, 5) (notes section 3.1) ---- */
-#define TMLDSA_R 552909.0        /* acceptance radius */
-#define TMLDSA_RPRIME 553145.0   /* sampling radius */
-#define TMLDSA_NU 6              /* weight of the y1 part */
+#define TMLDSA_R 552909.0      /* acceptance radius */
+#define TMLDSA_RPRIME 553145.0 /* sampling radius */
+#define TMLDSA_NU 6            /* weight of the y1 part */
 /* Receiver-side bound on a single response: ||z/nu|| <= r + rounding (0.5 sqrt(1280)/6 = 3). */
 #define TMLDSA_Z_SLACK 8.0
 /* Blame check ||z_i/nu||^2 + ||e_i||^2 <= (r + slack)^2: rounding u1 and u2 moves the norm by at
@@ -28,8 +28,8 @@
 
 /* z coefficients packed as z + 2^22: an accepted response has |z| <= nu r + 1 < 2^22 */
 #define TMLDSA_Z_OFFSET (1 << 22)
-#define TMLDSA_VECK_PACKED (MLDSA_K * MLDSA_N * 23 / 8)   /* 4416: w or t_I, 23 bits each */
-#define TMLDSA_VECL_PACKED (MLDSA_L * MLDSA_N * 23 / 8)   /* 3680: one response z_i */
+#define TMLDSA_VECK_PACKED (MLDSA_K * MLDSA_N * 23 / 8) /* 4416: w or t_I, 23 bits each */
+#define TMLDSA_VECL_PACKED (MLDSA_L * MLDSA_N * 23 / 8) /* 3680: one response z_i */
 /* Commitments, echoes and confirmations: 48 bytes of SHAKE256, i.e. 192-bit collision resistance,
  * matching ML-DSA-65's own 48-byte c~ (a commitment collision would let a signer choose its w
  * after seeing the others'). */
@@ -44,14 +44,14 @@
 #define TMLDSA_VERSION 1
 
 enum {
-    TMLDSA_MSG_DKG1 = 0x11,       /* commitments to rho_j and the six r_{j,I} */
-    TMLDSA_MSG_DKG2 = 0x12,       /* rho_j */
-    TMLDSA_MSG_DKG2_PRIV = 0x13,  /* r_{j,I} for the three subsets shared with the receiver */
-    TMLDSA_MSG_DKG3 = 0x14,       /* echo of rounds 1-2, six packed t_I */
-    TMLDSA_MSG_DKG4 = 0x15,       /* confirmation hash of pk and transcript */
-    TMLDSA_MSG_SIGN1 = 0x21,      /* commitment to the K packed w */
-    TMLDSA_MSG_SIGN2 = 0x22,      /* echo of round 1, the K packed w */
-    TMLDSA_MSG_SIGN3 = 0x23,      /* accept bitmap, accepted responses */
+    TMLDSA_MSG_DKG1 = 0x11,      /* commitments to rho_j and the six r_{j,I} */
+    TMLDSA_MSG_DKG2 = 0x12,      /* rho_j */
+    TMLDSA_MSG_DKG2_PRIV = 0x13, /* r_{j,I} for the three subsets shared with the receiver */
+    TMLDSA_MSG_DKG3 = 0x14,      /* echo of rounds 1-2, six packed t_I */
+    TMLDSA_MSG_DKG4 = 0x15,      /* confirmation hash of pk and transcript */
+    TMLDSA_MSG_SIGN1 = 0x21,     /* commitment to the K packed w */
+    TMLDSA_MSG_SIGN2 = 0x22,     /* echo of round 1, the K packed w */
+    TMLDSA_MSG_SIGN3 = 0x23,     /* accept bitmap, accepted responses */
 };
 
 typedef struct {
@@ -73,8 +73,8 @@ void tmldsa_pool_put(uint8_t *p, size_t cap);
 /* Check a received message against the expected header. payload_len: the exact expected payload
  * size, or SIZE_MAX to accept any (the actual size is returned in *got_len). The culprit named on
  * failure is expect->sender, except for a missing message (m->data NULL), which blames nobody. */
-int tmldsa_msg_parse(const tmldsa_msg *m, const tmldsa_hdr *expect, size_t payload_len,
-                     const uint8_t **payload, size_t *got_len, tmldsa_error *err);
+int tmldsa_msg_parse(const tmldsa_msg *m, const tmldsa_hdr *expect, size_t payload_len, const uint8_t **payload,
+                     size_t *got_len, tmldsa_error *err);
 
 /* Hash with a label (domain separation) and a header binding (session binding):
  * SHAKE256(len(label) || label || binding || ...). */
@@ -156,7 +156,14 @@ typedef struct {
 uint64_t tmldsa_now_ns(void);
 
 /* ---- signing state (tmldsa_sign.c, tmldsa_combine.c) ---- */
-enum { TMLDSA_PH_READY, TMLDSA_PH_R1, TMLDSA_PH_R2, TMLDSA_PH_R3, TMLDSA_PH_DONE, TMLDSA_PH_DEAD };
+enum {
+    TMLDSA_PH_READY,
+    TMLDSA_PH_R1,
+    TMLDSA_PH_R2,
+    TMLDSA_PH_R3,
+    TMLDSA_PH_DONE,
+    TMLDSA_PH_DEAD
+};
 
 struct tmldsa_sign {
     const tmldsa_share *share;
@@ -174,12 +181,12 @@ struct tmldsa_sign {
      * (|coeff| <= 16), stored per polynomial as the negacyclic extension (-s || s) in int16 so
      * c * s is a sum of shifted windows (see sparse_mul in tmldsa_sign.c) */
     int16_t s_ext[MLDSA_L + MLDSA_K][2 * MLDSA_N];
-    double *y;             /* secret: K hyperball samples of TMLDSA_HB_DIM */
-    uint8_t *w_own;        /* K packed w of this signer */
+    double *y;                                       /* secret: K hyperball samples of TMLDSA_HB_DIM */
+    uint8_t *w_own;                                  /* K packed w of this signer */
     uint8_t cmt[TMLDSA_THRESHOLD][TMLDSA_HASHBYTES]; /* round-1 commitments as received, echoed in round 2 */
     uint8_t r3_own[TMLDSA_HASHBYTES];                /* SHAKE256 of our round-3 message, checked by combine */
-    uint8_t *w_all;        /* 3 * K packed w, checked against the commitments */
-    mldsa_polyveck *w_sum; /* K sums, [0, q) */
+    uint8_t *w_all;                                  /* 3 * K packed w, checked against the commitments */
+    mldsa_polyveck *w_sum;                           /* K sums, [0, q) */
     uint8_t (*ctilde)[MLDSA_CTILDEBYTES];
     uint8_t *zbuf;                          /* round 3: K packed responses before they are sent */
     struct tmldsa_combine_buf *combine_buf; /* combine's parsed views and keys (tmldsa_combine.c) */
@@ -201,7 +208,8 @@ size_t tmldsa_sign_r2_payload(const tmldsa_sign *st);
 void tmldsa_sign_hdr(const tmldsa_sign *st, tmldsa_hdr *h, uint8_t type, unsigned sender);
 /* Commitment of `sender` to its K packed w (bound to the round-1 header, tr and mu); returns
  * TMLDSA_OK or TMLDSA_E_NOMEM. */
-int tmldsa_sign_w_commitment(const tmldsa_sign *st, uint8_t out[TMLDSA_HASHBYTES], unsigned sender, const uint8_t *wpacked);
+int tmldsa_sign_w_commitment(const tmldsa_sign *st, uint8_t out[TMLDSA_HASHBYTES], unsigned sender,
+                             const uint8_t *wpacked);
 /* Kill the state (wipe secrets) and record the error; returns code. */
 int tmldsa_sign_fail(tmldsa_sign *st, tmldsa_error *err, int code, unsigned culprit, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
@@ -235,7 +243,7 @@ void tmldsa_sign_wipe_round_secrets(tmldsa_sign *st);
  * culprit, several = a suspect set (culprit 0). */
 void tmldsa_blame(tmldsa_error *err, unsigned suspects);
 /* Bit of party p in a party mask. */
-#define TMLDSA_BIT(p) (1u << ((p) - 1))
+#define TMLDSA_BIT(p) (1u << ((p)-1))
 /* Fill err (if err and fmt are non-NULL) and return code. */
 int tmldsa_set_error_v(tmldsa_error *err, int code, unsigned culprit, const char *fmt, va_list ap)
     __attribute__((format(printf, 4, 0)));

@@ -20,12 +20,15 @@ static int check_echo(tmldsa_sign *st, unsigned j, const uint8_t *echo, tmldsa_e
     for (unsigned s = 0; s < TMLDSA_THRESHOLD; s++) {
         if (memcmp(echo + s * TMLDSA_HASHBYTES, st->cmt[s], TMLDSA_HASHBYTES) == 0) continue;
         if (j == st->me)
-            return tmldsa_sign_fail(st, err, TMLDSA_E_INCONSISTENT, 0, "sign_round3: our own round-2 message came back altered (transport fault, nobody blamed)");
+            return tmldsa_sign_fail(
+                st, err, TMLDSA_E_INCONSISTENT, 0,
+                "sign_round3: our own round-2 message came back altered (transport fault, nobody blamed)");
         unsigned other = st->ids[s];
         int proven = s == j || s == st->me;
         tmldsa_sign_fail(st, err, TMLDSA_E_INCONSISTENT, 0,
                          proven ? "sign_round3: party %u misreports the round-1 commitment of party %u (echo mismatch)"
-                                : "sign_round3: party %u and we saw different round-1 commitments of party %u: one of the two equivocated",
+                                : "sign_round3: party %u and we saw different round-1 commitments of party %u: one of "
+                                  "the two equivocated",
                          who, other);
         tmldsa_blame(err, proven ? TMLDSA_BIT(who) : TMLDSA_BIT(who) | TMLDSA_BIT(other));
         return TMLDSA_E_INCONSISTENT;
@@ -44,19 +47,23 @@ static int collect_w(tmldsa_sign *st, const tmldsa_msg in[TMLDSA_THRESHOLD], tml
         const uint8_t *pl;
         unsigned who = st->ids[j];
         tmldsa_sign_hdr(st, &h, TMLDSA_MSG_SIGN2, who);
-        if ((rc = tmldsa_msg_parse(&in[j], &h, tmldsa_sign_r2_payload(st), &pl, NULL, err))) return tmldsa_sign_fail(st, err, rc, who, NULL);
+        if ((rc = tmldsa_msg_parse(&in[j], &h, tmldsa_sign_r2_payload(st), &pl, NULL, err)))
+            return tmldsa_sign_fail(st, err, rc, who, NULL);
         if ((rc = check_echo(st, j, pl, err))) return rc;
         const uint8_t *wp = pl + TMLDSA_SIGN_ECHOBYTES;
         uint64_t t0 = tmldsa_now_ns();
         if (j == st->me) {
             if (memcmp(wp, st->w_own, wlen) != 0)
-                return tmldsa_sign_fail(st, err, TMLDSA_E_INCONSISTENT, 0, "sign_round3: our own round-2 message came back altered (transport fault, nobody blamed)");
+                return tmldsa_sign_fail(
+                    st, err, TMLDSA_E_INCONSISTENT, 0,
+                    "sign_round3: our own round-2 message came back altered (transport fault, nobody blamed)");
         } else {
             uint8_t c[TMLDSA_HASHBYTES];
             if (tmldsa_sign_w_commitment(st, c, who, wp))
                 return tmldsa_sign_fail(st, err, TMLDSA_E_NOMEM, 0, "sign_round3: out of memory");
             if (cc_memcmp_ct(c, st->cmt[j], sizeof c))
-                return tmldsa_sign_fail(st, err, TMLDSA_E_COMMIT, who, "sign_round3: w from party %u does not match its round-1 commitment", who);
+                return tmldsa_sign_fail(st, err, TMLDSA_E_COMMIT, who,
+                                        "sign_round3: w from party %u does not match its round-1 commitment", who);
         }
         st->prof.hash_ns += tmldsa_now_ns() - t0;
         memcpy(st->w_all + j * wlen, wp, wlen);
@@ -66,9 +73,12 @@ static int collect_w(tmldsa_sign *st, const tmldsa_msg in[TMLDSA_THRESHOLD], tml
         mldsa_polyveck *sum = &st->w_sum[k], w;
         for (unsigned j = 0; j < TMLDSA_THRESHOLD; j++) {
             if (tmldsa_unpack_veck(&w, st->w_all + j * wlen + (size_t)k * TMLDSA_VECK_PACKED))
-                return tmldsa_sign_fail(st, err, TMLDSA_E_RANGE, st->ids[j], "sign_round3: w from party %u has a coefficient >= q (slot %u)", st->ids[j], k);
-            if (j == 0) *sum = w;
-            else mldsa_polyveck_add(sum, sum, &w);
+                return tmldsa_sign_fail(st, err, TMLDSA_E_RANGE, st->ids[j],
+                                        "sign_round3: w from party %u has a coefficient >= q (slot %u)", st->ids[j], k);
+            if (j == 0)
+                *sum = w;
+            else
+                mldsa_polyveck_add(sum, sum, &w);
         }
         mldsa_polyveck_reduce(sum);
         mldsa_polyveck_caddq(sum);

@@ -33,7 +33,8 @@ int tmldsa_share_import(tmldsa_share **out, const uint8_t *in, size_t len, tmlds
     if (!out || !in) return tmldsa_set_error(err, TMLDSA_E_ARG, 0, "share_import: NULL argument");
     *out = NULL;
     if (len != TMLDSA_SHARE_BYTES)
-        return tmldsa_set_error(err, TMLDSA_E_FORMAT, 0, "share_import: %zu bytes, expected %u", len, TMLDSA_SHARE_BYTES);
+        return tmldsa_set_error(err, TMLDSA_E_FORMAT, 0, "share_import: %zu bytes, expected %u", len,
+                                TMLDSA_SHARE_BYTES);
     if (memcmp(in, share_magic, sizeof share_magic) != 0)
         return tmldsa_set_error(err, TMLDSA_E_FORMAT, 0, "share_import: bad magic");
     unsigned party = in[OFF_PARTY];
@@ -56,11 +57,13 @@ int tmldsa_share_import(tmldsa_share **out, const uint8_t *in, size_t len, tmlds
     /* the public key must follow from the partial public keys ... */
     tmldsa_share_derive_pk(sh, in + OFF_PK);
     if (memcmp(sh->pk, in + OFF_PK, TMLDSA_PKBYTES) != 0) {
-        rc = tmldsa_set_error(err, TMLDSA_E_INCONSISTENT, 0, "share_import: public key does not match the partial public keys");
+        rc = tmldsa_set_error(err, TMLDSA_E_INCONSISTENT, 0,
+                              "share_import: public key does not match the partial public keys");
         goto done;
     }
     if (memcmp(sh->key_id, in + OFF_KEYID, TMLDSA_KEYIDBYTES) != 0) {
-        rc = tmldsa_set_error(err, TMLDSA_E_INCONSISTENT, 0, "share_import: key id does not match pk and the partial public keys");
+        rc = tmldsa_set_error(err, TMLDSA_E_INCONSISTENT, 0,
+                              "share_import: key id does not match pk and the partial public keys");
         goto done;
     }
     /* ... and each own seed must give its partial public key */
@@ -71,13 +74,16 @@ int tmldsa_share_import(tmldsa_share **out, const uint8_t *in, size_t len, tmlds
         mldsa_polyveck t;
         tmldsa_t_from_seed(&t, A, sh->seeds[s]);
         if (memcmp(&t, &sh->t_sub[mine[s]], sizeof t) != 0) {
-            rc = tmldsa_set_error(err, TMLDSA_E_INCONSISTENT, 0, "share_import: seed of subset %u does not match its t_I", mine[s]);
+            rc = tmldsa_set_error(err, TMLDSA_E_INCONSISTENT, 0,
+                                  "share_import: seed of subset %u does not match its t_I", mine[s]);
             goto done;
         }
     }
 done:
     free(A);
-    if (rc) tmldsa_share_free(sh);
-    else *out = sh;
+    if (rc)
+        tmldsa_share_free(sh);
+    else
+        *out = sh;
     return rc;
 }

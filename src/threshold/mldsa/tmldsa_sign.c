@@ -17,14 +17,17 @@
 #include <string.h>
 
 #include "crypto/ct.h"
+#include "crypto/fips202x4.h"
 #include "crypto/mldsa.h"
 #include "threshold/mldsa/tmldsa_ctfloat.h"
 #include "threshold/mldsa/tmldsa_internal.h"
-#include "crypto/fips202x4.h"
 
 #define R1_PAYLOAD (2 * TMLDSA_HASHBYTES) /* commitment || message binding */
 
-size_t tmldsa_sign_r2_payload(const tmldsa_sign *st) { return TMLDSA_SIGN_ECHOBYTES + (size_t)st->K * TMLDSA_VECK_PACKED; }
+size_t tmldsa_sign_r2_payload(const tmldsa_sign *st)
+{
+    return TMLDSA_SIGN_ECHOBYTES + (size_t)st->K * TMLDSA_VECK_PACKED;
+}
 
 void tmldsa_sign_hdr(const tmldsa_sign *st, tmldsa_hdr *h, uint8_t type, unsigned sender)
 {
@@ -59,7 +62,8 @@ int tmldsa_sign_enter(tmldsa_sign *st, int phase, const void *a, const void *b, 
 {
     if (!st) return tmldsa_set_error(err, TMLDSA_E_ARG, 0, "NULL signing state");
     if (st->phase != phase)
-        return tmldsa_set_error(err, TMLDSA_E_STATE, 0, "signing step called out of order or state is finished/dead (phase %d)", st->phase);
+        return tmldsa_set_error(err, TMLDSA_E_STATE, 0,
+                                "signing step called out of order or state is finished/dead (phase %d)", st->phase);
     if (!a || !b) return tmldsa_set_error(err, TMLDSA_E_ARG, 0, "NULL message argument");
     return TMLDSA_OK;
 }
@@ -168,18 +172,20 @@ static void message_binding(const tmldsa_sign *st, uint8_t out[TMLDSA_HASHBYTES]
 }
 
 int tmldsa_sign_new(tmldsa_sign **out, const tmldsa_share *share, const uint8_t sid[TMLDSA_SIDBYTES],
-                    unsigned signer_mask, unsigned K, const uint8_t *msg, size_t msglen,
-                    const uint8_t *ctx, size_t ctxlen, tmldsa_policy_fn policy, void *policy_arg,
-                    tmldsa_error *err)
+                    unsigned signer_mask, unsigned K, const uint8_t *msg, size_t msglen, const uint8_t *ctx,
+                    size_t ctxlen, tmldsa_policy_fn policy, void *policy_arg, tmldsa_error *err)
 {
     unsigned ids[TMLDSA_THRESHOLD];
     if (!out || !share || !sid || (!msg && msglen) || (!ctx && ctxlen) || !policy)
         return tmldsa_set_error(err, TMLDSA_E_ARG, 0, "sign_new: NULL argument (the policy is required)");
     *out = NULL;
-    if (K < 1 || K > TMLDSA_K_MAX) return tmldsa_set_error(err, TMLDSA_E_ARG, 0, "sign_new: K=%u not in 1..%u", K, TMLDSA_K_MAX);
-    if (ctxlen > CC_MLDSA_MAX_CTX) return tmldsa_set_error(err, TMLDSA_E_ARG, 0, "sign_new: context longer than 255 bytes");
+    if (K < 1 || K > TMLDSA_K_MAX)
+        return tmldsa_set_error(err, TMLDSA_E_ARG, 0, "sign_new: K=%u not in 1..%u", K, TMLDSA_K_MAX);
+    if (ctxlen > CC_MLDSA_MAX_CTX)
+        return tmldsa_set_error(err, TMLDSA_E_ARG, 0, "sign_new: context longer than 255 bytes");
     if (!tmldsa_signer_set(signer_mask, ids) || !(signer_mask >> (share->party - 1) & 1))
-        return tmldsa_set_error(err, TMLDSA_E_ARG, 0, "sign_new: signer set 0x%x is not 3 parties including party %u", signer_mask, share->party);
+        return tmldsa_set_error(err, TMLDSA_E_ARG, 0, "sign_new: signer set 0x%x is not 3 parties including party %u",
+                                signer_mask, share->party);
     /* the participant checks what it signs, before any secret is touched or anything is sent */
     char why[112] = "";
     if (policy(policy_arg, share->party, msg, msglen, ctx, ctxlen, why, sizeof why) != 0) {
@@ -283,7 +289,8 @@ static void w_leaves(uint8_t (*leaf)[TMLDSA_HASHBYTES], const uint8_t *wpacked, 
     }
 }
 
-int tmldsa_sign_w_commitment(const tmldsa_sign *st, uint8_t out[TMLDSA_HASHBYTES], unsigned sender, const uint8_t *wpacked)
+int tmldsa_sign_w_commitment(const tmldsa_sign *st, uint8_t out[TMLDSA_HASHBYTES], unsigned sender,
+                             const uint8_t *wpacked)
 {
     tmldsa_hdr h;
     cc_keccak_ctx x;
@@ -401,18 +408,22 @@ int tmldsa_sign_round2(tmldsa_sign *st, const tmldsa_msg in[TMLDSA_THRESHOLD], t
         tmldsa_hdr h;
         const uint8_t *pl;
         tmldsa_sign_hdr(st, &h, TMLDSA_MSG_SIGN1, st->ids[j]);
-        if ((rc = tmldsa_msg_parse(&in[j], &h, R1_PAYLOAD, &pl, NULL, err))) return tmldsa_sign_fail(st, err, rc, st->ids[j], NULL);
+        if ((rc = tmldsa_msg_parse(&in[j], &h, R1_PAYLOAD, &pl, NULL, err)))
+            return tmldsa_sign_fail(st, err, rc, st->ids[j], NULL);
         memcpy(st->cmt[j], pl, TMLDSA_HASHBYTES);
         if (j == st->me) {
             if (memcmp(own, pl, sizeof own) != 0 || memcmp(pl + TMLDSA_HASHBYTES, mb, sizeof mb) != 0)
-                return tmldsa_sign_fail(st, err, TMLDSA_E_INCONSISTENT, 0, "sign_round2: our own round-1 message came back altered (transport fault, nobody blamed)");
+                return tmldsa_sign_fail(
+                    st, err, TMLDSA_E_INCONSISTENT, 0,
+                    "sign_round2: our own round-1 message came back altered (transport fault, nobody blamed)");
             continue;
         }
         /* another message or context: the coordinator gave the signers different requests (or
          * that signer lies about its request); nobody can be blamed from here */
         if (memcmp(pl + TMLDSA_HASHBYTES, mb, sizeof mb) != 0)
             return tmldsa_sign_fail(st, err, TMLDSA_E_INCONSISTENT, 0,
-                                    "sign_round2: party %u is signing a different message or context than party %u (not blamed: the coordinator may have sent different requests)",
+                                    "sign_round2: party %u is signing a different message or context than party %u "
+                                    "(not blamed: the coordinator may have sent different requests)",
                                     st->ids[j], st->share->party);
     }
     tmldsa_hdr h;
@@ -431,7 +442,8 @@ int tmldsa_sign_next_attempt(tmldsa_sign *st, tmldsa_error *err)
     if (st->phase != TMLDSA_PH_R3)
         return tmldsa_set_error(err, TMLDSA_E_STATE, 0, "next_attempt: only allowed after round 3 of an attempt");
     if (st->attempt + 1 >= TMLDSA_MAX_ATTEMPTS)
-        return tmldsa_sign_fail(st, err, TMLDSA_E_ATTEMPTS, 0, "next_attempt: %u attempts without a signature", TMLDSA_MAX_ATTEMPTS);
+        return tmldsa_sign_fail(st, err, TMLDSA_E_ATTEMPTS, 0, "next_attempt: %u attempts without a signature",
+                                TMLDSA_MAX_ATTEMPTS);
     tmldsa_sign_wipe_round_secrets(st);
     st->attempt++;
     st->phase = TMLDSA_PH_READY;

@@ -59,7 +59,8 @@ void tmldsa_blame(tmldsa_error *err, unsigned suspects)
     suspects &= (1u << TMLDSA_PARTIES) - 1;
     unsigned c = 0;
     if (suspects && !(suspects & (suspects - 1))) /* exactly one party: proven */
-        for (c = 1; !(suspects >> (c - 1) & 1); c++) {}
+        for (c = 1; !(suspects >> (c - 1) & 1); c++) {
+        }
     err->suspects = suspects;
     err->culprit = c;
 }
@@ -82,10 +83,17 @@ uint64_t tmldsa_now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-static void put_be16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
+static void put_be16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t)(v >> 8);
+    p[1] = (uint8_t)v;
+}
 static void put_be32(uint8_t *p, uint32_t v)
 {
-    p[0] = (uint8_t)(v >> 24); p[1] = (uint8_t)(v >> 16); p[2] = (uint8_t)(v >> 8); p[3] = (uint8_t)v;
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
 }
 static uint32_t get_be32(const uint8_t *p)
 {
@@ -142,8 +150,8 @@ static const char *type_name(uint8_t t)
     }
 }
 
-int tmldsa_msg_parse(const tmldsa_msg *m, const tmldsa_hdr *expect, size_t payload_len,
-                     const uint8_t **payload, size_t *got_len, tmldsa_error *err)
+int tmldsa_msg_parse(const tmldsa_msg *m, const tmldsa_hdr *expect, size_t payload_len, const uint8_t **payload,
+                     size_t *got_len, tmldsa_error *err)
 {
     const unsigned who = expect->sender;
     const char *what = type_name(expect->type);
@@ -151,26 +159,38 @@ int tmldsa_msg_parse(const tmldsa_msg *m, const tmldsa_hdr *expect, size_t paylo
     /* an absent message proves nothing about its sender (a refusing policy, a crash or a relay
      * that drops it look the same), so nobody is blamed; a present one is the sender's own */
     if (!m || !m->data)
-        return tmldsa_set_error(err, TMLDSA_E_FORMAT, 0, "%s message from party %u: missing (not sent or lost; nobody blamed)", what, who);
+        return tmldsa_set_error(err, TMLDSA_E_FORMAT, 0,
+                                "%s message from party %u: missing (not sent or lost; nobody blamed)", what, who);
     if (m->len < TMLDSA_HDRBYTES)
-        return tmldsa_set_error(err, TMLDSA_E_FORMAT, who, "%s message from party %u: shorter than the header", what, who);
+        return tmldsa_set_error(err, TMLDSA_E_FORMAT, who, "%s message from party %u: shorter than the header", what,
+                                who);
     const uint8_t *d = m->data;
     if (memcmp(d, magic, 4) != 0 || d[4] != TMLDSA_VERSION || d[9] != 0)
-        return tmldsa_set_error(err, TMLDSA_E_FORMAT, who, "%s message from party %u: bad magic, version or reserved byte", what, who);
+        return tmldsa_set_error(err, TMLDSA_E_FORMAT, who,
+                                "%s message from party %u: bad magic, version or reserved byte", what, who);
     uint32_t plen = get_be32(d + 80);
     if ((size_t)plen != m->len - TMLDSA_HDRBYTES)
-        return tmldsa_set_error(err, TMLDSA_E_FORMAT, who, "%s message from party %u: length field %u does not match %zu payload bytes", what, who, plen, m->len - TMLDSA_HDRBYTES);
+        return tmldsa_set_error(err, TMLDSA_E_FORMAT, who,
+                                "%s message from party %u: length field %u does not match %zu payload bytes", what, who,
+                                plen, m->len - TMLDSA_HDRBYTES);
     tmldsa_hdr_binding(want, expect);
-    static const struct { unsigned off, len; const char *field; } fields[] = {
-        {1, 1, "round/type"}, {2, 1, "sender"}, {3, 1, "receiver"}, {4, 1, "signer set"},
-        {6, 2, "K"}, {8, 4, "attempt"}, {12, 32, "key id"}, {44, 32, "session id"},
+    static const struct {
+        unsigned off, len;
+        const char *field;
+    } fields[] = {
+        {1, 1, "round/type"}, {2, 1, "sender"},  {3, 1, "receiver"}, {4, 1, "signer set"},
+        {6, 2, "K"},          {8, 4, "attempt"}, {12, 32, "key id"}, {44, 32, "session id"},
     };
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
         if (memcmp(d + 4 + fields[i].off, want + fields[i].off, fields[i].len) != 0)
-            return tmldsa_set_error(err, TMLDSA_E_BINDING, who, "%s message from party %u: %s does not match this session (replayed or misrouted)", what, who, fields[i].field);
+            return tmldsa_set_error(err, TMLDSA_E_BINDING, who,
+                                    "%s message from party %u: %s does not match this session (replayed or misrouted)",
+                                    what, who, fields[i].field);
     }
     if (payload_len != SIZE_MAX && plen != payload_len)
-        return tmldsa_set_error(err, TMLDSA_E_FORMAT, who, "%s message from party %u: payload is %u bytes, expected %zu", what, who, plen, payload_len);
+        return tmldsa_set_error(err, TMLDSA_E_FORMAT, who,
+                                "%s message from party %u: payload is %u bytes, expected %zu", what, who, plen,
+                                payload_len);
     *payload = d + TMLDSA_HDRBYTES;
     if (got_len) *got_len = plen;
     return TMLDSA_OK;
@@ -201,8 +221,8 @@ void tmldsa_hash_final(cc_keccak_ctx *x, uint8_t *out, size_t outlen)
  * whole 64-bit word (the unrolled byte expressions compile to single loads/stores). */
 static inline uint64_t load_le64(const uint8_t *p)
 {
-    return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24 |
-           (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 | (uint64_t)p[6] << 48 | (uint64_t)p[7] << 56;
+    return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24 | (uint64_t)p[4] << 32 |
+           (uint64_t)p[5] << 40 | (uint64_t)p[6] << 48 | (uint64_t)p[7] << 56;
 }
 
 static inline void store_le64(uint8_t *p, uint64_t v)

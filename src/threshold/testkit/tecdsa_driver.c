@@ -64,8 +64,8 @@ static int run_rounds(void *obj[TECDSA_N + 1], const int *ids, int nids, int rou
     return rc;
 }
 
-int tecdsa_drive_dkg(tecdsa_keyshare *ks[TECDSA_N + 1], const uint8_t nonce[32], tecdsa_tamper_fn tamper,
-                     void *arg, tecdsa_run *run)
+int tecdsa_drive_dkg(tecdsa_keyshare *ks[TECDSA_N + 1], const uint8_t nonce[32], tecdsa_tamper_fn tamper, void *arg,
+                     tecdsa_run *run)
 {
     void *obj[TECDSA_N + 1] = {0};
     int ids[TECDSA_N], rc = TECDSA_ERR_INTERNAL;
@@ -119,9 +119,9 @@ int tecdsa_policy_accept_any(void *arg, const uint8_t *tbs, size_t tbs_len)
 }
 
 int tecdsa_drive_sign(tecdsa_presig *ps[TECDSA_N + 1], const int signers[TECDSA_T],
-                      const uint8_t key_id[TECDSA_ID_BYTES], const uint8_t pub[TECDSA_PUB_BYTES],
-                      const uint8_t *tbs, size_t tbs_len, tecdsa_policy_fn policy, void *policy_arg, uint8_t *der,
-                      size_t *der_len, tecdsa_tamper_fn tamper, void *arg, tecdsa_run *run)
+                      const uint8_t key_id[TECDSA_ID_BYTES], const uint8_t pub[TECDSA_PUB_BYTES], const uint8_t *tbs,
+                      size_t tbs_len, tecdsa_policy_fn policy, void *policy_arg, uint8_t *der, size_t *der_len,
+                      tecdsa_tamper_fn tamper, void *arg, tecdsa_run *run)
 {
     tecdsa_msg shares[TECDSA_T] = {{0}};
     uint8_t digest[TECDSA_DIGEST_BYTES];

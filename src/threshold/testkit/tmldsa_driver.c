@@ -63,10 +63,12 @@ static void record(tmldsa_run_stats *s, unsigned p, int r, const tmldsa_error *e
 
 /* Every round runs for all parties, so that every party's verdict is recorded, and the protocol
  * stops after the first round in which one failed. */
-int tmldsa_driver_dkg(const uint8_t sid[TMLDSA_SIDBYTES], tmldsa_share *shares[TMLDSA_PARTIES],
-                      tmldsa_tamper_fn tamper, void *arg, tmldsa_run_stats *stats, tmldsa_error *err)
+int tmldsa_driver_dkg(const uint8_t sid[TMLDSA_SIDBYTES], tmldsa_share *shares[TMLDSA_PARTIES], tmldsa_tamper_fn tamper,
+                      void *arg, tmldsa_run_stats *stats, tmldsa_error *err)
 {
-    enum { P = TMLDSA_PARTIES };
+    enum {
+        P = TMLDSA_PARTIES
+    };
     tmldsa_run_stats local;
     tmldsa_run_stats *s = stats ? stats : &local;
     tmldsa_dkg *st[P] = {0};
@@ -158,7 +160,9 @@ static void add_prof(tmldsa_prof *d, const tmldsa_prof *a)
 static int sign_attempt(tmldsa_sign *st[TMLDSA_THRESHOLD], const unsigned ids[TMLDSA_THRESHOLD], uint8_t *sig,
                         tmldsa_tamper_fn tamper, void *arg, tmldsa_run_stats *s, tmldsa_error *err)
 {
-    enum { T = TMLDSA_THRESHOLD };
+    enum {
+        T = TMLDSA_THRESHOLD
+    };
     tmldsa_msg m[3][T] = {{{0}}}, own[3][T] = {{{0}}}, v[T];
     static const int steps[3] = {TMLDSA_STEP_SIGN1, TMLDSA_STEP_SIGN2, TMLDSA_STEP_SIGN3};
     uint32_t attempt = tmldsa_sign_attempt(st[0]);
@@ -169,12 +173,14 @@ static int sign_attempt(tmldsa_sign *st[TMLDSA_THRESHOLD], const unsigned ids[TM
     for (unsigned round = 0; round < 3 && !rc; round++) {
         for (unsigned j = 0; j < T; j++) {
             double t = thread_cpu();
-            int r = round == 0 ? tmldsa_sign_round1(st[j], &m[0][j], &e)
-                  : round == 1 ? tmldsa_sign_round2(st[j], view(v, m[0], own[0], T, j), &m[1][j], &e)
-                               : tmldsa_sign_round3(st[j], view(v, m[1], own[1], T, j), &m[2][j], &e);
+            int r = round == 0   ? tmldsa_sign_round1(st[j], &m[0][j], &e)
+                    : round == 1 ? tmldsa_sign_round2(st[j], view(v, m[0], own[0], T, j), &m[1][j], &e)
+                                 : tmldsa_sign_round3(st[j], view(v, m[1], own[1], T, j), &m[2][j], &e);
             s->cpu_s[ids[j] - 1] += thread_cpu() - t;
-            if (r) record(s, ids[j], r, &e, &rc, err);
-            else deliver(s, tamper, arg, steps[round], ids[j], 0, attempt, &m[round][j], &own[round][j]);
+            if (r)
+                record(s, ids[j], r, &e, &rc, err);
+            else
+                deliver(s, tamper, arg, steps[round], ids[j], 0, attempt, &m[round][j], &own[round][j]);
         }
     }
     if (!rc) {
@@ -201,7 +207,9 @@ int tmldsa_driver_sign(tmldsa_share *const shares[TMLDSA_PARTIES], unsigned sign
                        size_t ctxlen, tmldsa_policy_fn policy, void *policy_arg, uint8_t sig[TMLDSA_SIGBYTES],
                        tmldsa_tamper_fn tamper, void *arg, tmldsa_run_stats *stats, tmldsa_error *err)
 {
-    enum { T = TMLDSA_THRESHOLD };
+    enum {
+        T = TMLDSA_THRESHOLD
+    };
     tmldsa_run_stats local;
     tmldsa_run_stats *s = stats ? stats : &local;
     unsigned ids[T];

@@ -11,8 +11,14 @@
 #include "threshold/mldsa/tmldsa_internal.h"
 
 enum {
-    TMLDSA_STEP_DKG1 = 1, TMLDSA_STEP_DKG2, TMLDSA_STEP_DKG2_PRIV, TMLDSA_STEP_DKG3, TMLDSA_STEP_DKG4,
-    TMLDSA_STEP_SIGN1, TMLDSA_STEP_SIGN2, TMLDSA_STEP_SIGN3,
+    TMLDSA_STEP_DKG1 = 1,
+    TMLDSA_STEP_DKG2,
+    TMLDSA_STEP_DKG2_PRIV,
+    TMLDSA_STEP_DKG3,
+    TMLDSA_STEP_DKG4,
+    TMLDSA_STEP_SIGN1,
+    TMLDSA_STEP_SIGN2,
+    TMLDSA_STEP_SIGN3,
 };
 
 /* Called once per produced message before delivery (receiver 0 = broadcast: the same, possibly
@@ -23,15 +29,15 @@ typedef void (*tmldsa_tamper_fn)(void *arg, int step, unsigned sender, unsigned 
                                  tmldsa_msg *msg);
 
 typedef struct {
-    unsigned attempts;                     /* signing attempts run */
-    unsigned rounds;                       /* message rounds run */
-    uint64_t bytes_sent[TMLDSA_PARTIES];   /* per party: each broadcast counted once, plus private messages */
-    double cpu_s[TMLDSA_PARTIES];          /* per party: thread CPU time inside its protocol calls */
-    double combine_cpu_s;                  /* combine (run by the first signer; public work) */
-    tmldsa_prof prof;                      /* summed timing breakdown of all signers */
+    unsigned attempts;                   /* signing attempts run */
+    unsigned rounds;                     /* message rounds run */
+    uint64_t bytes_sent[TMLDSA_PARTIES]; /* per party: each broadcast counted once, plus private messages */
+    double cpu_s[TMLDSA_PARTIES];        /* per party: thread CPU time inside its protocol calls */
+    double combine_cpu_s;                /* combine (run by the first signer; public work) */
+    tmldsa_prof prof;                    /* summed timing breakdown of all signers */
     /* acceptance statistics summed over attempts */
-    uint64_t slots;                        /* K per attempt, summed */
-    uint64_t accepted[TMLDSA_PARTIES];     /* slots accepted, per party */
+    uint64_t slots;                    /* K per attempt, summed */
+    uint64_t accepted[TMLDSA_PARTIES]; /* slots accepted, per party */
     uint64_t slots_per_party[TMLDSA_PARTIES];
     uint64_t all_accepted, fail_z, fail_f, fail_hint, hint_slots, hint_weight_sum;
     /* per party: its error when one of its calls failed (code 0 otherwise). Each round is run for
@@ -44,8 +50,8 @@ int tmldsa_driver_accept_all(void *arg, unsigned party, const uint8_t *msg, size
                              size_t ctxlen, char *reason, size_t reason_len);
 
 /* Run a full key generation for the five parties; shares[p-1] receives party p's share. */
-int tmldsa_driver_dkg(const uint8_t sid[TMLDSA_SIDBYTES], tmldsa_share *shares[TMLDSA_PARTIES],
-                      tmldsa_tamper_fn tamper, void *arg, tmldsa_run_stats *stats, tmldsa_error *err);
+int tmldsa_driver_dkg(const uint8_t sid[TMLDSA_SIDBYTES], tmldsa_share *shares[TMLDSA_PARTIES], tmldsa_tamper_fn tamper,
+                      void *arg, tmldsa_run_stats *stats, tmldsa_error *err);
 
 /* Sign with the three parties of signer_mask (shares indexed by party), retrying until a
  * signature is produced (or an error / TMLDSA_MAX_ATTEMPTS). Every signer runs `policy` (it is
