@@ -163,6 +163,10 @@ void cc_log_set_level(cc_log_level min);
 void cc_log_set_format(cc_log_format f);
 /* "text" or "json" -> the format; -1 if neither. */
 int cc_log_format_parse(const char *s);
+/* The `--log-format text|json` option of every program: parses v and sets the format (a CC_OPT_FN
+ * callback; unused is ignored). 0, or -1 if v is neither. */
+int cc_log_format_opt(void *unused, const char *v);
+#define CC_LOG_FORMAT_OPT CC_FN_OPT("--log-format", NULL, cc_log_format_opt, "text or json")
 /* The node name every JSON record carries (copied, at most 32 characters; NULL: none). */
 void cc_log_set_node(const char *name);
 void cc_log(cc_log_level level, const char *tag, const char *fmt, ...) CC_PRINTF(3, 4);

@@ -20,6 +20,15 @@ int cc_log_format_parse(const char *s)
 
 void cc_log_set_format(cc_log_format f) { atomic_store(&g_format, (int)f); }
 
+int cc_log_format_opt(void *unused, const char *v)
+{
+    (void)unused;
+    int f = cc_log_format_parse(v);
+    if (f < 0) return -1;
+    cc_log_set_format((cc_log_format)f);
+    return 0;
+}
+
 void cc_log_set_node(const char *name) { snprintf(g_node, sizeof g_node, "%s", name ? name : ""); }
 
 static cc_log_format format(void)

@@ -74,15 +74,6 @@ static int opt_node(void *d, const char *v)
     return 0;
 }
 
-static int opt_log_format(void *d, const char *v)
-{
-    (void)d;
-    int f = cc_log_format_parse(v);
-    if (f < 0) return -1;
-    cc_log_set_format((cc_log_format)f);
-    return 0;
-}
-
 static int parse_args(int argc, char **argv, gw_opts *o)
 {
     memset(o, 0, sizeof *o);
@@ -93,7 +84,7 @@ static int parse_args(int argc, char **argv, gw_opts *o)
         CC_LONG_OPT("--max-request", &o->max_request, 64, 1L << 20, NULL),
         CC_FN_OPT("--node", &o->nodes, opt_node, "unix:PATH, vsock:CID:PORT or tcp:HOST:PORT (at most 16)"),
         CC_STR_OPT("--listen", &o->listen),
-        CC_FN_OPT("--log-format", NULL, opt_log_format, "text or json"),
+        CC_LOG_FORMAT_OPT,
     };
     gateway_limits_opts(&o->limits, opts + 4);
     char why[200];

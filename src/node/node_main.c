@@ -108,15 +108,6 @@ static int opt_fault(void *d, const char *v)
     return 0;
 }
 
-static int opt_log_format(void *d, const char *v)
-{
-    (void)d;
-    int f = cc_log_format_parse(v);
-    if (f < 0) return -1;
-    cc_log_set_format((cc_log_format)f);
-    return 0;
-}
-
 static int opt_policy(void *d, const char *v)
 {
     node_opts *o = d;
@@ -148,7 +139,7 @@ static int parse_args(int argc, char **argv, node_opts *o)
         CC_FN_OPT("--peer", o, opt_peer, "NAME=ADDR, exactly four times"),
         CC_FN_OPT("--fault", &o->co, opt_fault, "a fault rule (at most 8)"),
         CC_UINT_OPT("--audit-head-seconds", &o->co.audit_head_s, 1, 86400),
-        CC_FN_OPT("--log-format", NULL, opt_log_format, "text or json"),
+        CC_LOG_FORMAT_OPT,
         CC_STR_OPT("--cluster-fault", &o->co.cluster_fault),
         CC_FLAG_OPT("--dev", &o->dev),
         CC_FLAG_OPT("--no-renew", &o->no_renew),
