@@ -1,9 +1,7 @@
 /* gateway_limits.c: limit defaults, options and the descriptor budget (see gateway_limits.h). */
 #include "gateway/gateway_limits.h"
 
-#include <errno.h>
 #include <stddef.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 
