@@ -23,7 +23,7 @@ struct gw_conn_registry {
     pthread_mutex_t mu;
     pthread_cond_t tick;
     gw_conn *head;
-    unsigned deadline_ms, max_open, open;
+    unsigned deadline_ms, kept_grace_ms, max_open, open;
     int stopping, have_thread;
     _Atomic uint64_t reaped, refused;
     pthread_t timer;
@@ -58,8 +58,10 @@ static void reap(gw_conn_registry *r)
     int64_t now = now_ms();
     pthread_mutex_lock(&r->mu);
     for (gw_conn *c = r->head; c; c = c->next) {
-        if (c->reaped || atomic_load(&c->phase) != GW_CONN_RECEIVING) continue;
-        if (now - atomic_load(&c->since_ms) < (int64_t)r->deadline_ms) continue;
+        int phase = atomic_load(&c->phase);
+        if (c->reaped || (phase != GW_CONN_RECEIVING && phase != GW_CONN_KEPT)) continue;
+        int64_t limit = (int64_t)r->deadline_ms + (phase == GW_CONN_KEPT ? (int64_t)r->kept_grace_ms : 0);
+        if (now - atomic_load(&c->since_ms) < limit) continue;
         c->reaped = 1;
         gw_conn_raw_answer(c->fd, "408 Request Timeout", "");
         shutdown(c->fd, SHUT_RDWR);
@@ -87,7 +89,7 @@ static void *timer_main(void *arg)
     return NULL;
 }
 
-gw_conn_registry *gw_conn_registry_new(unsigned deadline_ms, unsigned max_open)
+gw_conn_registry *gw_conn_registry_new(unsigned deadline_ms, unsigned kept_grace_ms, unsigned max_open)
 {
     gw_conn_registry *r = calloc(1, sizeof *r);
     if (!r) return NULL;
@@ -98,6 +100,7 @@ gw_conn_registry *gw_conn_registry_new(unsigned deadline_ms, unsigned max_open)
     pthread_cond_init(&r->tick, &ca);
     pthread_condattr_destroy(&ca);
     r->deadline_ms = deadline_ms;
+    r->kept_grace_ms = kept_grace_ms;
     r->max_open = max_open;
     if (deadline_ms) {
         if (pthread_create(&r->timer, NULL, timer_main, r) != 0) {
@@ -161,7 +164,7 @@ void gw_conn_close(gw_conn_registry *r, gw_conn *c)
 void gw_conn_set_phase(gw_conn *c, gw_conn_phase p)
 {
     if (!c) return;
-    if (p == GW_CONN_RECEIVING) atomic_store(&c->since_ms, now_ms());
+    if (p == GW_CONN_RECEIVING || p == GW_CONN_KEPT) atomic_store(&c->since_ms, now_ms());
     atomic_store(&c->phase, (int)p);
 }
 

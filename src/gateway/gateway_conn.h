@@ -3,7 +3,11 @@
  * that sends one byte a second holds a connection forever. The registry records, per connection,
  * the phase it is in and when that phase began; a timer thread answers 408 and shuts down every
  * connection that has not delivered a complete request (headers and body) within the deadline,
- * counted from the accept or from the end of the previous response on a kept-alive connection.
+ * counted from the accept. A kept-alive connection waiting for its next request is closed quietly
+ * by the inactivity timeout (a 408 there could be read as the answer to a request the client is
+ * sending at that moment); if bytes trickle in so that the inactivity timeout never fires, the
+ * registry cuts it with 408 at kept_grace_ms + deadline_ms after the previous response. So a
+ * quiet kept-alive connection always ends the same way, at the inactivity timeout.
  * Connections waiting for signing or sending a response are left alone (the signing queue and
  * the inactivity timeout bound those). */
 #ifndef CCTSA_GATEWAY_CONN_H
@@ -16,20 +20,22 @@ typedef enum {
     GW_CONN_RECEIVING, /* waiting for (the rest of) a request: the deadline runs */
     GW_CONN_SIGNING,   /* complete request handed to the signer, connection suspended */
     GW_CONN_ANSWERED,  /* response queued */
+    GW_CONN_KEPT,      /* response sent, kept alive: waiting for the next request */
 } gw_conn_phase;
 
 typedef struct gw_conn gw_conn;
 typedef struct gw_conn_registry gw_conn_registry;
 
-/* deadline_ms 0 disables the timer thread. A connection opened while max_open are open is
- * answered 503 with Retry-After and shut down at once. NULL on allocation or thread failure. */
-gw_conn_registry *gw_conn_registry_new(unsigned deadline_ms, unsigned max_open);
+/* deadline_ms 0 disables the timer thread. kept_grace_ms: the inactivity timeout (see above). A
+ * connection opened while max_open are open is answered 503 with Retry-After and shut down at
+ * once. NULL on allocation or thread failure. */
+gw_conn_registry *gw_conn_registry_new(unsigned deadline_ms, unsigned kept_grace_ms, unsigned max_open);
 void gw_conn_registry_free(gw_conn_registry *r); /* stops the timer; call after the server stopped */
 
 /* Connection life (libmicrohttpd's connection notifications). */
 gw_conn *gw_conn_open(gw_conn_registry *r, int fd);
 void gw_conn_close(gw_conn_registry *r, gw_conn *c);
-void gw_conn_set_phase(gw_conn *c, gw_conn_phase p); /* RECEIVING restarts the deadline */
+void gw_conn_set_phase(gw_conn *c, gw_conn_phase p); /* RECEIVING and KEPT restart the clock */
 
 /* Counters for logs: connections cut at the deadline, refused over max_open. */
 uint64_t gw_conn_reaped(const gw_conn_registry *r);

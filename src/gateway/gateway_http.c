@@ -463,8 +463,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
     gateway_http *g = cls;
     upload *u = *con_cls;
     (void)toe;
-    /* The next request on a kept-alive connection has the full deadline again. */
-    gw_conn_set_phase(conn_of(c), GW_CONN_RECEIVING);
+    /* Kept alive: the inactivity timeout closes it quietly, or the registry cuts a trickle. */
+    gw_conn_set_phase(conn_of(c), GW_CONN_KEPT);
     if (u) {
         if (u->state == UP_SIGNING) {
             free(u->job.resp);
@@ -503,7 +503,7 @@ gateway_http *gateway_http_start(const gateway_http_config *cfg)
     /* libmicrohttpd stops accepting at its limit, leaving clients in the kernel's queue without
      * an answer; so its limit is what the descriptors allow, and the registry answers 503 to a
      * connection over --max-connections. */
-    g->conns = gw_conn_registry_new(l->request_deadline_ms, l->max_connections);
+    g->conns = gw_conn_registry_new(l->request_deadline_ms, l->idle_timeout_s * 1000u, l->max_connections);
     g->cfg.nodes.max_inflight = l->sign_queue;
     g->cfg.nodes.deadline_ms = l->node_deadline_ms;
     g->signer = gw_signer_new(&g->cfg.nodes);

@@ -33,7 +33,20 @@ check "token 2 (compat)" cl_ts compat t2
 echo pq >p.txt
 check "token 3 (pq)" "$C" stamp p.txt --url "$URL/tsa" --profile pq -o p.tsr
 check "every node's log has a dkg record" bash -c 'for i in 1 2 3 4 5; do grep -q "\"event\":\"dkg\".*\"result\":\"ok\"" audit/node$i.audit || exit 1; done'
-check "the coordinators logged three signings" bash -c '[ "$(cat audit/*.audit | grep -c "\"event\":\"sign\"")" = 3 ]'
+issued_serials() { # serials of the sign records, less those a refusal marks "not issued" (signed late, re-issued)
+  local dropped
+  dropped=$(grep -ho '"what":"token [0-9a-f]*","reason":"[^"]*not issued' audit/*.audit | sed 's/.*token \([0-9a-f]*\)".*/\1/')
+  grep -ho '"event":"sign".*"serial":"[0-9a-f]*"' audit/*.audit | sed 's/.*"serial":"//; s/"$//' |
+    grep -vxF -e "${dropped:-none}" | sort
+}
+token_serials() { # the serials of the three tokens handed out
+  local f
+  for f in t1.tsr t2.tsr p.tsr; do
+    openssl ts -reply -in "$f" -text 2>/dev/null | sed -n 's/^Serial number: 0x//p' | tr 'A-F' 'a-f'
+  done | sort
+}
+three_issued() { [ "$(token_serials | wc -l)" = 3 ] && [ "$(issued_serials)" = "$(token_serials)" ]; }
+check "the coordinators logged three issued signings, the three tokens" three_issued
 check "participants logged co-signings" grep -q '"event":"cosign"' audit/node1.audit audit/node2.audit audit/node3.audit audit/node4.audit audit/node5.audit
 covered() { # every node's last record is a signed head (and there is one)
   local i

@@ -406,6 +406,31 @@ def keepalive_and_pipelining(port, q):
         took = time.monotonic() - t0
         check(gone and 4 <= took <= 7, "quiet kept-alive connection closed after %.1f s (deadline/idle timeout 5 s)" % took)
 
+    # A kept-alive connection whose next request trickles in (a byte every 2 s, so the idle
+    # timeout never fires) is cut with 408 by idle timeout + request deadline (10 s).
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+        s.sendall(post(b"classic"))
+        check(len(read_responses(s, 1)) == 1, "trickle on a kept-alive connection: first request answered")
+        t0, answer, trickle = time.monotonic(), b"", post(b"classic")
+        s.settimeout(2)
+        for b in trickle:
+            if time.monotonic() - t0 > 16:
+                break
+            try:
+                s.sendall(bytes([b]))
+                chunk = s.recv(256)
+                answer += chunk
+                if not chunk or answer:
+                    break
+            except socket.timeout:
+                continue
+            except OSError:
+                break
+        took = time.monotonic() - t0
+        check(answer.startswith(b"HTTP/1.1 408") and 9 <= took <= 13,
+              "request trickling on a kept-alive connection cut with 408 after %.1f s (idle + deadline 10 s): %r"
+              % (took, answer[:20]))
+
 
 def chunked_cutoff(port):
     """Stream a chunked body far past --max-request: the gateway must stop reading (413 or
