@@ -95,7 +95,7 @@ typedef enum {
     CC_OPT_INT,   /* int *dest = a decimal integer in [min, max] */
     CC_OPT_LONG,  /* long *dest = a decimal integer in [min, max] */
     CC_OPT_UINT,  /* unsigned *dest = a decimal integer in [min, max] (0 <= min) */
-    CC_OPT_FN     /* fn(dest, value): 0, or -1 if the value is bad */
+    CC_OPT_FN     /* fn(dest, value): 0; -1 if the value is bad; CC_OPT_REPORTED if fn printed why */
 } cc_opt_kind;
 typedef struct {
     const char *name; /* "--data" */
@@ -135,11 +135,13 @@ typedef struct {
     {                                                                                                                  \
         .name = (n), .kind = CC_OPT_FN, .dest = (d), .fn = (f), .takes = (t)                                           \
     }
+#define CC_OPT_REPORTED (-2) /* a CC_FN_OPT callback said what is wrong itself: why is left "" */
 #define CC_NOPTS(table) (sizeof(table) / sizeof((table)[0]))
 /* Parse argv[1..argc) against opts[0..nopts). Positional arguments go to pos[0..npos_max) in order
  * (*npos = their number; pos may be NULL when there are none). 0, or -1 with a one-line reason in
  * why: "unknown option '--x'", "--samples needs a value", "--samples takes 1..100, got 'x'",
- * "unexpected argument 'y'". Outputs set before the bad option keep their new values. */
+ * "unexpected argument 'y'", or "" when a callback returned CC_OPT_REPORTED. Outputs set before
+ * the bad option keep their new values. */
 CC_MUST_CHECK int cc_opts_parse(int argc, char **argv, const cc_opt *opts, size_t nopts, const char **pos, int npos_max,
                                 int *npos, char *why, size_t cap);
 /* 1 if -h or --help is among argv[1..argc) (before any "--"). */

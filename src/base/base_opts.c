@@ -56,10 +56,16 @@ static int apply(const cc_opt *o, const char *v, char *why, size_t cap)
         else
             snprintf(why, cap, "%s takes %ld..%ld, got '%s'", o->name, o->min, o->max, v);
         return -1;
-    case CC_OPT_FN:
-        if (o->fn(o->dest, v) == 0) return 0;
+    case CC_OPT_FN: {
+        int rc = o->fn(o->dest, v);
+        if (rc == 0) return 0;
+        if (rc == CC_OPT_REPORTED) {
+            if (cap) why[0] = 0;
+            return -1;
+        }
         snprintf(why, cap, "%s takes %s, got '%s'", o->name, o->takes ? o->takes : "a valid value", v);
         return -1;
+    }
     default: snprintf(why, cap, "%s takes no value", o->name); return -1;
     }
 }

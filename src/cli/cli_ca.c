@@ -73,9 +73,7 @@ static int parse_opts(int argc, char **argv, ca_opts *o)
         CC_STR_OPT("--at", &o->at),
         CC_LONG_OPT("--days", &o->days, 1, 3650, NULL),
     };
-    char cmd[32];
-    snprintf(cmd, sizeof cmd, "ca %s", argv[1]);
-    return cli_opts(cmd, argc - 1, argv + 1, opts, CC_NOPTS(opts), NULL, 0, NULL);
+    return cli_sub_opts("ca", argc - 1, argv + 1, opts, CC_NOPTS(opts), NULL, 0, NULL);
 }
 
 static int alg_from_name(const char *s)

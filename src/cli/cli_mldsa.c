@@ -151,9 +151,7 @@ static int parse_options(int argc, char **argv, options *o)
         CC_STR_OPT("--prehash", &o->prehash),
         CC_FLAG_OPT("--deterministic", &o->deterministic),
     };
-    char cmd[32];
-    snprintf(cmd, sizeof cmd, "mldsa %s", argv[1]);
-    return cli_opts(cmd, argc - 1, argv + 1, opts, CC_NOPTS(opts), NULL, 0, NULL);
+    return cli_sub_opts("mldsa", argc - 1, argv + 1, opts, CC_NOPTS(opts), NULL, 0, NULL);
 }
 
 /* Options that a subcommand does not take are errors, not silently ignored. */

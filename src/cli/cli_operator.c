@@ -49,9 +49,7 @@ static int alg_of(const char *s)
 /* cli_opts for `operator <argv[0]>`. */
 static int args_ok(int argc, char **argv, const cc_opt *opts, size_t n, const char **pos)
 {
-    char cmd[64];
-    snprintf(cmd, sizeof cmd, "operator %s", argv[0]);
-    return cli_opts(cmd, argc, argv, opts, n, pos, pos ? 1 : 0, NULL);
+    return cli_sub_opts("operator", argc, argv, opts, n, pos, pos ? 1 : 0, NULL);
 }
 
 static int keygen(int argc, char **argv)

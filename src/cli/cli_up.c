@@ -272,7 +272,8 @@ int cli_up(int argc, char **argv)
     for (int i = 0; i < UP_NODES; i++) {
         snprintf(names[i], sizeof names[i], "node%d", i + 1);
         snprintf(mesh[i], sizeof mesh[i], "tcp:127.0.0.1:%u", ports[i]);
-        snprintf(sock[i], sizeof sock[i], "unix:%s/%s.sock", adir, names[i]);
+        if (fmt(sock[i], sizeof sock[i], "unix:%s/%s.sock", adir, names[i]) != 0)
+            return cli_error("up: --dir %s: too long a path", adir), 1;
     }
     for (int i = 0; i < UP_NODES; i++) {
         char *av[32];

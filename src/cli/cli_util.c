@@ -15,8 +15,16 @@ int cli_opts(const char *cmd, int argc, char **argv, const cc_opt *opts, size_t 
 {
     char why[200];
     if (cc_opts_parse(argc, argv, opts, nopts, pos, npos_max, npos, why, sizeof why) == 0) return 0;
-    cli_error("%s: %s", cmd, why);
+    if (why[0]) cli_error("%s: %s", cmd, why);
     return -1;
+}
+
+int cli_sub_opts(const char *group, int argc, char **argv, const cc_opt *opts, size_t nopts, const char **pos,
+                 int npos_max, int *npos)
+{
+    char cmd[64];
+    snprintf(cmd, sizeof cmd, "%s %.40s", group, argc > 0 ? argv[0] : "");
+    return cli_opts(cmd, argc, argv, opts, nopts, pos, npos_max, npos);
 }
 
 void cli_error(const char *fmt, ...)

@@ -117,13 +117,13 @@ typedef struct {
 static int opt_ca(void *d, const char *v)
 {
     verify_args *a = d;
-    return load_certs(v, 1, &a->o, a->roots);
+    return load_certs(v, 1, &a->o, a->roots) == 0 ? 0 : CC_OPT_REPORTED;
 }
 
 static int opt_cert(void *d, const char *v)
 {
     verify_args *a = d;
-    return load_certs(v, 0, &a->o, a->extras);
+    return load_certs(v, 0, &a->o, a->extras) == 0 ? 0 : CC_OPT_REPORTED;
 }
 
 static int opt_at(void *d, const char *v)

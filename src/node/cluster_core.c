@@ -465,7 +465,8 @@ static void fill_view(cluster *c, cluster_node_view *v, int slot)
     memcpy(v->key, pi->key, CLUSTER_KEY_BYTES);
     v->reachable = pi->state == MESH_PEER_UP && c->peer_time_ok[slot];
     if (pi->state != MESH_PEER_UP)
-        snprintf(v->reason, sizeof v->reason, "%s", pi->reason[0] ? pi->reason : "not connected");
+        snprintf(v->reason, sizeof v->reason, "%.*s", (int)sizeof v->reason - 1, /* cut to fit, on purpose */
+                 pi->reason[0] ? pi->reason : "not connected");
     else if (!c->peer_time_ok[slot])
         snprintf(v->reason, sizeof v->reason, "time not trusted");
     if (c->ep)
