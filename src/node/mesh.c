@@ -446,8 +446,17 @@ static void on_timer(evutil_socket_t fd, short what, void *arg)
         return conn_close(c, r);
     }
     if (c->up && now - c->last_hello_ms >= reattest) {
-        mesh_log(m, 0, "refreshing our evidence towards %s", m->peers[c->slot].name);
-        if (send_hello(c) != 0) return conn_close(c, "cannot send HELLO");
+        /* a new report, made at most reattest/2 ago (the four links share it); none: no HELLO,
+         * so the peers drop this node when its last evidence gets too old (fail closed) */
+        char why[256];
+        if (now - m->own_ev_ms >= reattest / 2 && mesh_refresh_own_evidence(m, why, sizeof why) != 0) {
+            mesh_log(m, 1, "cannot refresh our evidence (peers drop this node if it lasts): %s", why);
+            c->last_hello_ms = now;
+        } else {
+            mesh_log(m, 0, "refreshing our evidence towards %s (report made %llu ms ago)", m->peers[c->slot].name,
+                     (unsigned long long)(mesh_now_ms() - m->own_ev_ms));
+            if (send_hello(c) != 0) return conn_close(c, "cannot send HELLO");
+        }
     }
     if (c->up) {
         pthread_mutex_lock(&m->mu);

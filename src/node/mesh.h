@@ -4,7 +4,7 @@
  * boot, its "node key"); the attestation exchange after each handshake, whose REPORT_DATA is
  * SHA-512("cctsa-mesh-v1" || 0x00 || SPKI DER || boot id) so the evidence is tied to the very TLS
  * key on the other end; peer acceptance (attest_verify with measurement equal to our own, debug
- * forbidden, chip ids of all peers distinct), refreshed hourly; peer frames of up to MESH_MAX_BODY
+ * forbidden, chip ids of all peers distinct), refreshed hourly with a new report; peer frames of up to MESH_MAX_BODY
  * bytes on numbered channels; and, in test builds only (CCTSA_MESH_FAULTS), a fault hook that drops,
  * delays, corrupts or replays frames towards a named peer.
  * Threads: the mesh runs on the caller's libevent loop and calls back on it; mesh_send and
@@ -93,6 +93,7 @@ int mesh_send(mesh *m, int peer, uint8_t chan, const uint8_t *body, size_t len);
 void mesh_peer_get(mesh *m, int peer, mesh_peer_info *out); /* any thread */
 /* Added: own measurement and chip id as verified from own evidence at mesh_new. */
 const uint8_t *mesh_self_measurement(const mesh *m); /* ATTEST_MEASUREMENT_BYTES */
+time_t mesh_self_attested_at(mesh *m);               /* when our evidence was last made; any thread */
 /* Peer slot (0..3) of the UP peer with node key `key`, or -1. Any thread. */
 int mesh_peer_by_key(mesh *m, const uint8_t key[MESH_KEY_BYTES]);
 const char *mesh_state_name(mesh_peer_state s); /* "DOWN", "UP", ... */

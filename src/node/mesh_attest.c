@@ -38,29 +38,70 @@ int mesh_evidence(mesh *m, const uint8_t binding[ATTEST_BINDING_BYTES], attest_e
     return e == ATTEST_OK ? 0 : -1;
 }
 
-int mesh_attest_self(mesh *m, char *err, size_t errlen)
+/* Make evidence for our binding and verify it as a peer would (measurement: the policy's, or for
+ * SEV-SNP at start-up, whatever ours is); claims out. */
+static int own_evidence(mesh *m, int pin_measurement, attest_evidence *ev, attest_claims *c, char *err, size_t errlen)
 {
     uint8_t binding[ATTEST_BINDING_BYTES];
     char why[192] = "";
     mesh_binding(m->spki, m->spki_len, m->boot_id, binding);
-    if (mesh_evidence(m, binding, &m->own_ev, why, sizeof why) != 0) {
+    if (mesh_evidence(m, binding, ev, why, sizeof why) != 0) {
         snprintf(err, errlen, "mesh: own evidence: %s", why);
         return -1;
     }
-    /* SEV-SNP: the measurement to require of peers is the one our own report carries. */
     attest_policy p = m->policy;
-    if (p.provider != ATTEST_PROVIDER_SIM) p.check_measurement = 0;
-    attest_claims c;
+    if (!pin_measurement) p.check_measurement = 0;
     attest_result r;
-    if (attest_verify(m->own_ev.report, sizeof m->own_ev.report, m->own_ev.endorsements, m->own_ev.endorsements_len, &p,
-                      binding, 0, &c, &r) != ATTEST_OK) {
+    if (attest_verify(ev->report, sizeof ev->report, ev->endorsements, ev->endorsements_len, &p, binding, 0, c, &r) !=
+        ATTEST_OK) {
         snprintf(err, errlen, "mesh: own evidence does not verify: %s: %s", attest_err_name(r.first), r.reason);
+        attest_evidence_free(ev);
         return -1;
     }
+    return 0;
+}
+
+static void own_evidence_made(mesh *m)
+{
+    m->own_ev_ms = mesh_now_ms();
+    pthread_mutex_lock(&m->mu);
+    m->own_ev_at = time(NULL);
+    pthread_mutex_unlock(&m->mu);
+}
+
+int mesh_attest_self(mesh *m, char *err, size_t errlen)
+{
+    attest_claims c;
+    /* SEV-SNP: the measurement to require of peers is the one our own report carries. */
+    if (own_evidence(m, m->policy.provider == ATTEST_PROVIDER_SIM, &m->own_ev, &c, err, errlen) != 0) return -1;
     memcpy(m->policy.measurement, c.measurement, ATTEST_MEASUREMENT_BYTES);
     m->policy.check_measurement = 1;
     memcpy(m->chip_id, c.chip_id, ATTEST_CHIP_ID_BYTES);
+    own_evidence_made(m);
     return 0;
+}
+
+int mesh_refresh_own_evidence(mesh *m, char *why, size_t n)
+{
+    attest_evidence ev;
+    attest_claims c;
+    if (own_evidence(m, 1, &ev, &c, why, n) != 0) return -1;
+    if (memcmp(c.chip_id, m->chip_id, ATTEST_CHIP_ID_BYTES) != 0) {
+        attest_evidence_free(&ev);
+        return snprintf(why, n, "mesh: own evidence now names another chip"), -1;
+    }
+    attest_evidence_free(&m->own_ev);
+    m->own_ev = ev;
+    own_evidence_made(m);
+    return 0;
+}
+
+time_t mesh_self_attested_at(mesh *m)
+{
+    pthread_mutex_lock(&m->mu);
+    time_t t = m->own_ev_at;
+    pthread_mutex_unlock(&m->mu);
+    return t;
 }
 
 uint8_t *mesh_hello_encode(mesh *m, size_t *len)

@@ -101,7 +101,9 @@ struct mesh {
     uint8_t key[MESH_KEY_BYTES], boot_id[MESH_BOOT_ID_BYTES];
     attest_policy policy; /* measurement = own, checked */
     uint8_t chip_id[ATTEST_CHIP_ID_BYTES];
-    attest_evidence own_ev; /* bound to our mesh binding, sent in every HELLO */
+    attest_evidence own_ev; /* bound to our mesh binding, sent in every HELLO; loop thread */
+    uint64_t own_ev_ms;     /* when own_ev was made (mesh_now_ms) */
+    time_t own_ev_at;       /* the same, wall clock, under mu (STATUS reads it) */
     struct evconnlistener *listener;
     mesh_peer peers[MESH_PEERS];
     mesh_conn *conns;
@@ -122,6 +124,10 @@ struct mesh {
 };
 
 uint64_t mesh_now_ms(void);
+/* A new report for our mesh binding from the provider, checked as at start-up (same measurement
+ * and chip), in place of own_ev: what an evidence refresh sends. Loop thread. 0, or -1 with why
+ * (own_ev unchanged). */
+int mesh_refresh_own_evidence(mesh *m, char *why, size_t n);
 void mesh_log(const mesh *m, int warn, const char *fmt, ...) CC_PRINTF(3, 4);
 
 /* mesh_tls.c: fresh P-384 key, self-signed certificate, TLS 1.3-only mutual context; m->key =

@@ -29,7 +29,6 @@ struct node_cluster {
     int peer_time_ok[MESH_PEERS], self_time_ok; /* last values given to the engine (loop thread) */
     unsigned deadline_ms;
     const char *names[CLUSTER_NODES];
-    time_t attested_at;
     pthread_mutex_t mu; /* the last_* fields below */
     lc_node_state last_state;
     lc_epoch_state last_epoch;
@@ -258,7 +257,7 @@ static void be_status(void *arg, proto_status *out)
     for (int i = 0; i < MESH_PEERS; i++) mesh_peer_get(nc->m, i, &peers[i]);
     memcpy(x.names, nc->names, sizeof x.names);
     x.peers = peers;
-    x.own_attested_at = nc->attested_at;
+    x.own_attested_at = mesh_self_attested_at(nc->m);
     uint64_t refused[MESH_REFUSED_KINDS];
     mesh_refusals(nc->m, refused);
     x.attest_failures[PROTO_AFAIL_MEASUREMENT] = refused[MESH_REFUSED_MEASUREMENT];
@@ -485,7 +484,6 @@ node_cluster *node_cluster_new(const node_cluster_opts *o, char *err, size_t err
     }
     if (mesh_config_attest(&mc, o->config, o->name, err, errlen) != 0 || !(nc->m = mesh_new(&mc, err, errlen)))
         return abandon(nc, NULL, 1);
-    nc->attested_at = time(NULL); /* mesh_new verified our own evidence */
     nc->deadline_ms = o->issue_deadline_ms ? o->issue_deadline_ms : 5000;
     nc->last_state = LC_NODE_COUNT;
     cluster_config cc = {.self_key = mesh_self_key(nc->m),

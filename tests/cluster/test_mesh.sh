@@ -59,6 +59,18 @@ check "the changed node sees node1 REFUSED for the measurement too" cl_wait 10 g
 check "the changed node never comes UP" bash -c '! grep -q "^peer node. UP" node5.out'
 cl_stop 5
 
+# Evidence refresh (every 2 s here): each HELLO carries a report made at most 1 s before, not the
+# boot report again, and the peers keep the node UP.
+lines=$(wc -l <node1.out)
+cl_start 5 "$PROBE" --config cluster.conf --dead-ms 2000 --reattest 2
+check "the refreshing node is UP at node1" cl_wait 20 grep -q '^peer node5 UP' node1.out
+refreshes() { [ "$(cl_count node5.err 'refreshing our evidence towards node. \(report made [0-9]+ ms ago\)')" -ge "$1" ]; }
+check "node5 refreshed its evidence towards its peers (8 times)" cl_wait 20 refreshes 8
+check "every refresh sent a report under 1.5 s old (a new one, not the boot report)" bash -c \
+  "grep -o 'report made [0-9]* ms' node5.err | awk '{ if (\$3 > 1500) bad = 1 } END { exit bad }'"
+check "node1 kept node5 UP through the refreshes" bash -c "! tail -n +$((lines + 1)) node1.out | grep -q '^peer node5 \\(DOWN\\|REFUSED\\)'"
+cl_stop 5
+
 # Fault hook: node1 corrupts frame headers towards node2 and drops every frame towards node3.
 before3=$(cl_count node3.out '^recv node1 ')
 before4=$(cl_count node4.out '^recv node1 #[01] [0-9]+ ok$')
