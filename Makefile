@@ -12,7 +12,7 @@ MAKEFLAGS += --no-print-directory
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CTEST_ARGS ?=
 FUZZ_SECONDS ?= 60
-CI_FUZZ_SECONDS ?= 15
+CI_FUZZ_SECONDS ?= 5
 
 DEB_PACKAGES := build-essential cmake pkg-config clang clang-format libclang-rt-14-dev libssl-dev openssl \
   libjansson-dev nettle-dev libmicrohttpd-dev libcurl4-openssl-dev valgrind nodejs npm chrony faketime \

@@ -85,7 +85,10 @@ static int gather(cluster *c, cr_state *cr, uint8_t kind, cl_item *got[CL_N], ui
         uint32_t ne;
         unsigned na;
         if (newer_commit(c, cr->epoch, cr->attempt, &ne, &na)) return snprintf(why, wl, "a newer attempt began"), -2;
-        if (c->live_epoch)
+        /* A peer serves an epoch this DKG would replace. As new as ours or newer: this node restarted
+         * and holds no share of it. Older: the peer has not yet left the epoch this node left (a
+         * retire sent to each node in turn): it joins when it does, so wait out the round. */
+        if (c->live_epoch && (c->live_epoch >= cr->epoch || cl_now_ms() >= until))
             return snprintf(why, wl, "peers serve epoch %u, of which this node holds no share", c->live_epoch), -3;
         if (c->stopping) return snprintf(why, wl, "stopping"), -1;
         if (cl_now_ms() >= until)

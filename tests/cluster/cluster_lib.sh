@@ -5,7 +5,8 @@
 #
 #   cl_setup BIN_DIR NAME         tsa_test_setup, cd into WORK, a dev CA in ./ca, ./cluster.conf (sim
 #                                 provider), cl_ports
-#   cl_finish NAME                print the counts; on failure keep the logs in /tmp/cctsa-NAME-last, exit 1
+#   cl_finish NAME                print the counts; on failure (or with CCTSA_KEEP_LOGS set) keep the logs
+#                                 in /tmp/cctsa-NAME-last (WORK/log: each check with its second); exit 1 on failure
 #   cl_ports                      MESH_PORT[1..5]: free loopback ports
 #   cl_mesh_args I                the --name/--mesh/--peer arguments of node I
 #   cl_start I PROG ARGS...       start PROG (cl_mesh_args I) ARGS..., logs nodeI.out/err; PID[I]
@@ -118,9 +119,9 @@ cl_setup() {
 }
 
 cl_finish() {
-  echo "$1: $pass passed, $fail failed"
-  [ "$fail" -eq 0 ] && return 0
+  echo "$1: $pass passed, $fail failed (${SECONDS} s)"
+  [ "$fail" -eq 0 ] && [ -z "${CCTSA_KEEP_LOGS:-}" ] && return 0
   rm -rf "/tmp/cctsa-$1-last" && cp -r "$WORK" "/tmp/cctsa-$1-last"
   echo "logs kept in /tmp/cctsa-$1-last"
-  exit 1
+  [ "$fail" -eq 0 ] || exit 1
 }

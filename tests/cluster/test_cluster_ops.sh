@@ -69,6 +69,9 @@ check "the refusal is in node1's audit log" grep -q '"event":"operator".*"comman
 "$C" operator sign --key bob.key --in retire1.cmd --out retire2.cmd 2>/dev/null
 check "four-eyes retire: accepted by the five nodes" send_all retire2.cmd
 check "after retire: the DKG brings epoch 2 ACTIVE" cl_wait 300 epoch_active 2
+# the first node to retire waits for the others to leave epoch 1, rather than take itself for a
+# restarted node without a share (which left the others waiting a whole DKG round, 60 s)
+check "after retire: no node took itself for one without a share" bash -c '! grep -l "without this node" node*.err'
 check "epoch 2 issues tokens" cl_ts classic e2
 check "epoch 2 has new certificates" bash -c '! cmp -s t1.certs.pem e2.certs.pem'
 check "an epoch-1 token still verifies" openssl ts -verify -in t1.tsr -queryfile t1.tsq -CAfile ca/root-ecdsa.pem -untrusted t1.certs.pem

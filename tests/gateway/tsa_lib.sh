@@ -48,5 +48,12 @@ tsa_test_setup() {
 check() {
   local what=$1
   shift
-  if "$@" >>"$WORK/log" 2>&1; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $what" >&2; fi
+  if "$@" >>"$WORK/log" 2>&1; then
+    pass=$((pass + 1))
+    echo "[${SECONDS}s] ok: $what" >>"$WORK/log"
+  else
+    fail=$((fail + 1))
+    echo "FAIL: $what" >&2
+    echo "[${SECONDS}s] FAIL: $what" >>"$WORK/log"
+  fi
 }
