@@ -6,6 +6,7 @@
  * host clock (marked "development" in STATUS). */
 #include <errno.h>
 #include <event2/event.h>
+#include <malloc.h>
 #include <event2/thread.h>
 #include <openssl/rand.h>
 #include <signal.h>
@@ -306,6 +307,10 @@ int main(int argc, char **argv)
     if (node_addr_parse(o.listen, &addr) != 0)
         return fprintf(stderr, "cctsa-node: --listen takes unix:PATH, vsock:CID:PORT or tcp:HOST:PORT\n"), 2;
     if (node_harden(err, sizeof err) != 0) return fprintf(stderr, "cctsa-node: %s\n", err), 1;
+    /* Threshold ML-DSA round messages are ~270 KB: above glibc's mmap threshold each one would be
+     * mapped, faulted in page by page and unmapped again. Keep them on the heap, and the heap. */
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
     signal(SIGPIPE, SIG_IGN);
     if (o.cluster) return run_cluster(&o, (tsp_profile)dflt, &addr);
 
