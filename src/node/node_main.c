@@ -6,8 +6,8 @@
  * host clock (marked "development" in STATUS). */
 #include <errno.h>
 #include <event2/event.h>
-#include <malloc.h>
 #include <event2/thread.h>
+#include <malloc.h>
 #include <openssl/rand.h>
 #include <signal.h>
 #include <stdio.h>
