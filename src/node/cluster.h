@@ -124,7 +124,7 @@ typedef struct {
      * attempts, the last: that many or more), and the attempts summed over them. */
     uint64_t ml_attempts[CLUSTER_ML_ATTEMPT_BUCKETS], ml_attempts_sum;
     time_t cert_not_after; /* earliest of the two certificates, 0 if none */
-    char reason[160];      /* why not signing, "" when signing */
+    char reason[160];      /* why not signing; when signing: a pending binding record, else "" */
 } cluster_status;
 void cluster_get_status(cluster *c, cluster_status *st);
 

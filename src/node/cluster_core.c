@@ -520,6 +520,8 @@ void cluster_get_status(cluster *c, cluster_status *st)
     if (!lc_availability_signs(st->availability))
         snprintf(st->reason, sizeof st->reason, "%s",
                  c->reason[0] ? c->reason : lc_availability_name(st->availability));
+    else
+        cl_binding_pending(c, st->reason, sizeof st->reason); /* signing, but /binding is not current */
     pthread_mutex_unlock(&c->mu);
 }
 

@@ -497,6 +497,7 @@ static void *manager(void *arg)
         unsigned na;
         int newer = newer_commit(c, cr.epoch, cr.attempt, &ne, &na);
         if (!dkg_wanted(c) || (!newer && (cl_now_ms() < c->dkg_next_ms || c->node_state == LC_NODE_NO_SHARE))) {
+            cl_binding_retry(c);
             if (refill(c)) continue;
             cl_wait_ms(c, 200);
             continue;

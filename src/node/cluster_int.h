@@ -120,8 +120,12 @@ typedef struct cl_epoch {
     unsigned n_old_certs;
     uint8_t *binding, *binding_msg; /* the record; the message both group keys sign */
     size_t binding_len, binding_msg_len;
-    int binding_job;           /* production: 1 running, 2 failed for binding_tried */
+    int binding_job;           /* 1 running, 2 failed for binding_tried (retried at binding_next_ms) */
     uint8_t binding_tried[48]; /* SHA-384 of the certificates the job last ran for */
+    uint8_t binding_for[48];   /* SHA-384 of the certificates the record names */
+    unsigned binding_failures; /* in a row, for the backoff */
+    uint64_t binding_next_ms;  /* cl_now_ms() of the next retry after a failure */
+    char binding_why[160];     /* why the last attempt failed, "" otherwise */
     int refs;                  /* under c->mu */
     struct cl_presig *pool;    /* presignatures: ours to coordinate, and peers' */
     unsigned n_pool;
@@ -261,10 +265,16 @@ int cl_agree(cluster *c, cl_epoch *ep, const char *what, const uint8_t *mine, si
              uint8_t *all[CL_N + 1], size_t all_len[CL_N + 1], cl_err *e);
 /* binding record (cluster_binding.c): during the DKG, after the certificates; 0 or < 0 with e */
 int cl_binding_make(cluster *c, cl_epoch *ep, cl_err *e);
-/* Production (no dev CA): certificates were accepted while the epoch is in DKG; start the job
- * that makes the binding record and then turns the epoch ACTIVE, unless one runs or failed for
- * these same certificates (c->mu held). */
+/* Certificates were accepted: start the job that makes the binding record for them, unless one
+ * runs, or the record already names them, or the last attempt for them failed and its retry is
+ * not due. Production (no dev CA), epoch in DKG: the job turns the epoch ACTIVE when the record is
+ * made. ACTIVE epoch (renewed certificates, any mode): the new record replaces the served one.
+ * (c->mu held) */
 void cl_binding_after_certs(cluster *c, cl_epoch *ep);
+/* Manager tick: retry a failed binding job whose backoff ended (c->mu held). */
+void cl_binding_retry(cluster *c);
+/* Health text when the binding record does not name the current certificates ("" when it does). */
+void cl_binding_pending(cluster *c, char *out, size_t len); /* c->mu held */
 /* The message the binding record's signatures cover, for a participant (waits for its own rebuild). */
 int cl_binding_expected(cluster *c, cl_epoch *ep, uint8_t **msg, size_t *len);
 
