@@ -197,7 +197,14 @@ static void *bind_main(void *arg)
     cl_err e = {0};
     uint64_t t = cl_now_ms();
     cl_log_info(c, "epoch %u: certificates accepted, making the binding record", ep->number);
-    int rc = cl_binding_make(c, ep, &e);
+    int rc = 1;
+#ifdef CCTSA_CLUSTER_FAULTS
+    pthread_mutex_lock(&c->mu);
+    if (c->fault_binding_fail && c->fault_binding_fail--)
+        rc = cl_err_set(&e, CL_E_LOCAL, 0, 0, "fault hook: binding attempt made to fail");
+    pthread_mutex_unlock(&c->mu);
+#endif
+    if (rc > 0) rc = cl_binding_make(c, ep, &e);
     if (rc && e.culprit) cl_blame(c, ep, &e);
     pthread_mutex_lock(&c->mu);
     ep->binding_job = rc ? 2 : 0;

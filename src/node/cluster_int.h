@@ -181,6 +181,16 @@ struct cluster {
     uint64_t excluded_until[CL_N];   /* cl_now_ms() when the cool-down ends; then on probation */
     unsigned excluded_strikes[CL_N]; /* times named: the cool-down doubles with each */
     unsigned n_excluded;             /* entries stay (probation) until the table is full */
+    int excluded_back[CL_N];         /* the cool-down's end was logged and audited (probation) */
+    /* the DKG attempt in progress once its session id is agreed (cluster_dkg_abort.c) */
+    struct {
+        int active, aborted;
+        uint32_t epoch;
+        uint8_t sid[CL_SID_BYTES];
+        uint8_t keys[CL_N][CLUSTER_KEY_BYTES];
+        unsigned self, by, culprit; /* by: the party whose abort ended it */
+        char why[160];
+    } dkg;
     char reason[160];
     /* DKG commit-reveal state, filled by on_message */
     cl_item *inbox, *inbox_tail;
@@ -197,6 +207,8 @@ struct cluster {
 #ifdef CCTSA_CLUSTER_FAULTS
     long fault_gentime_ms;
     int fault_tamper_tbs;
+    unsigned fault_binding_fail; /* binding jobs still to fail (binding-fail=N) */
+    int fault_dkg_abort;         /* dkg-abort: 1 give up the next attempt, 2 then forge aborts */
 #endif
 };
 
@@ -225,6 +237,8 @@ cl_epoch *cl_epoch_get(cluster *c); /* live ACTIVE-or-DKG epoch with a reference
  * again, its cool-down doubles (cluster_config.exclude_min_ms .. exclude_max_ms). */
 int cl_is_excluded(cluster *c, const uint8_t key[CLUSTER_KEY_BYTES]);               /* c->mu held */
 void cl_exclude(cluster *c, const uint8_t key[CLUSTER_KEY_BYTES], const char *why); /* c->mu held */
+/* Manager tick: a cool-down that ended is logged and audited once (probation) (c->mu held). */
+void cl_exclusion_tick(cluster *c);
 int cl_can_sign(cluster *c); /* ACTIVE epoch and a quorum that signs (c->mu held) */
 int cl_party_reachable(cluster *c, const cl_epoch *ep, unsigned party); /* c->mu held */
 /* Record a session id as used; -1 if it was used before (c->mu held). */
@@ -277,6 +291,16 @@ void cl_binding_retry(cluster *c);
 void cl_binding_pending(cluster *c, char *out, size_t len); /* c->mu held */
 /* The message the binding record's signatures cover, for a participant (waits for its own rebuild). */
 int cl_binding_expected(cluster *c, cl_epoch *ep, uint8_t **msg, size_t *len);
+
+/* DKG aborts (cluster_dkg_abort.c). The DKG session id is the first CL_SID_BYTES of the
+ * transcript hash that commit-reveal agrees. */
+void cl_dkg_session_begin(cluster *c, const cl_epoch *ep); /* takes c->mu */
+/* The attempt is over. why != NULL: this node gives it up (failure, culprit found): unless a
+ * member's abort ended it, every other member gets a DKG_ABORT (session id, reason, culprit). */
+void cl_dkg_session_end(cluster *c, unsigned culprit, const char *why); /* takes c->mu */
+void cl_on_dkg_abort(cluster *c, cl_item *it);                          /* received DKG_ABORT (c->mu held; takes it) */
+/* A member aborted the DKG session of `epoch`: 1 with e set (c->mu held); 0 otherwise. */
+int cl_dkg_aborted(cluster *c, uint32_t epoch, cl_err *e);
 
 /* DKG (cluster_dkg.c) */
 void cl_dkg_maybe_start(cluster *c); /* c->mu held */
