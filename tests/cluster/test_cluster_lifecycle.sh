@@ -4,9 +4,9 @@
 # Asserts:
 #  - bad cluster.* settings stop the node with an error naming the key (range, order, unknown key);
 #  - DKG abort: node5 (--cluster-fault dkg-abort) gives attempt 1 up right after commit-reveal;
-#    every node ends that attempt well under the 60 s DKG round timeout, the others naming party
-#    node5's abort; in attempt 2 node5 sends an abort with a wrong session id: every other node
-#    logs it as ignored and the DKG reaches ACTIVE;
+#    every node ends that attempt well under the 60 s DKG round timeout (under 20 s), the others
+#    naming the aborting party and its reason; in a later attempt node5 sends an abort with a
+#    wrong session id: every other node logs it as ignored and the DKG reaches ACTIVE;
 #  - renewal: after `renew-cert`, /certs serves new certificates and /binding a record that holds
 #    them and `cctsa verify-binding` accepts (the first record held the old ones);
 #  - retry: node1's first 3 binding jobs fail (--cluster-fault binding-fail=3): node1 logs the
