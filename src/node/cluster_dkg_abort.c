@@ -6,6 +6,7 @@
  * session of that attempt (cl_dkg_aborted, checked while a session waits for its round); an abort
  * for another session or from a non-member is ignored and logged. A culprit named in a peer's
  * abort is logged only: each node excludes on its own evidence. */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,15 +14,39 @@
 
 #define ABORT_REASON_MAX 159
 
+static void take_abort(cluster *c, unsigned party, unsigned culprit, const char *why)
+{
+    c->dkg.aborted = 1;
+    c->dkg.by = party;
+    c->dkg.culprit = culprit;
+    snprintf(c->dkg.why, sizeof c->dkg.why, "%s", why);
+    cl_log_info(c, "DKG epoch %u: party %u aborted the attempt: %s%s", c->dkg.epoch, party, why,
+                culprit ? " (it names a culprit; not excluded on its word)" : "");
+    pthread_cond_broadcast(&c->cv);
+}
+
 void cl_dkg_session_begin(cluster *c, const cl_epoch *ep)
 {
     pthread_mutex_lock(&c->mu);
-    memset(&c->dkg, 0, sizeof c->dkg);
+    int early = c->dkg.early;
+    memset(&c->dkg, 0, offsetof(__typeof__(c->dkg), early));
+    c->dkg.early = 0;
     c->dkg.active = 1;
     c->dkg.epoch = ep->number;
     c->dkg.self = ep->self;
     memcpy(c->dkg.sid, ep->transcript, CL_SID_BYTES);
     memcpy(c->dkg.keys, ep->keys, sizeof c->dkg.keys);
+    if (early) { /* a peer gave this attempt up before our commit-reveal finished */
+        char id[17];
+        unsigned q = c->dkg.early_party;
+        cc_hex_encode(c->dkg.early_sender, 8, id);
+        if (c->dkg.early_epoch != ep->number || memcmp(c->dkg.early_sid, c->dkg.sid, CL_SID_BYTES))
+            cl_log_info(c, "ignored a DKG abort from %s for another session (epoch %u)", id, c->dkg.early_epoch);
+        else if (q < 1 || q > CL_N || q == ep->self || memcmp(ep->keys[q - 1], c->dkg.early_sender, CLUSTER_KEY_BYTES))
+            cl_log_info(c, "ignored a DKG abort from %s: not a member of the session as party %u", id, q);
+        else
+            take_abort(c, q, c->dkg.early_culprit, c->dkg.early_why);
+    }
     pthread_mutex_unlock(&c->mu);
 }
 
@@ -67,6 +92,15 @@ void cl_on_dkg_abort(cluster *c, cl_item *it)
     cc_hex_encode(m->sender, 8, id);
     if (m->bc_len < 1 || m->bc_len > 1 + ABORT_REASON_MAX || m->bc[0] > CL_N || m->p2p_len) {
         cl_log_info(c, "ignored a malformed DKG abort from %s", id);
+    } else if (!c->dkg.active && c->epoch_state == LC_EPOCH_DKG &&
+               !c->ep) { /* our commit-reveal is still running: check it then */
+        clean_text(m->bc + 1, m->bc_len - 1, why, sizeof why);
+        c->dkg.early = 1;
+        c->dkg.early_epoch = m->epoch;
+        memcpy(c->dkg.early_sid, m->sid, CL_SID_BYTES);
+        memcpy(c->dkg.early_sender, m->sender, CLUSTER_KEY_BYTES);
+        c->dkg.early_party = m->party, c->dkg.early_culprit = m->bc[0];
+        snprintf(c->dkg.early_why, sizeof c->dkg.early_why, "%s", why);
     } else if (!c->dkg.active || m->epoch != c->dkg.epoch || memcmp(m->sid, c->dkg.sid, CL_SID_BYTES)) {
         cl_log_info(c, "ignored a DKG abort from %s for another session (epoch %u; ours: %s epoch %u)", id, m->epoch,
                     c->dkg.active ? "DKG" : "no DKG", c->dkg.epoch);
@@ -75,13 +109,7 @@ void cl_on_dkg_abort(cluster *c, cl_item *it)
         cl_log_info(c, "ignored a DKG abort from %s: not a member of the session as party %u", id, m->party);
     } else if (!c->dkg.aborted) {
         clean_text(m->bc + 1, m->bc_len - 1, why, sizeof why);
-        c->dkg.aborted = 1;
-        c->dkg.by = m->party;
-        c->dkg.culprit = m->bc[0];
-        snprintf(c->dkg.why, sizeof c->dkg.why, "%s", why);
-        cl_log_info(c, "DKG epoch %u: party %u aborted the attempt: %s%s", m->epoch, m->party, why,
-                    m->bc[0] ? " (it names a culprit; not excluded on its word)" : "");
-        pthread_cond_broadcast(&c->cv);
+        take_abort(c, m->party, m->bc[0], why);
     }
     cl_item_free(it);
 }

@@ -190,6 +190,12 @@ struct cluster {
         uint8_t keys[CL_N][CLUSTER_KEY_BYTES];
         unsigned self, by, culprit; /* by: the party whose abort ended it */
         char why[160];
+        /* an abort received before our session id was agreed, checked when it is */
+        int early;
+        uint32_t early_epoch;
+        uint8_t early_sid[CL_SID_BYTES], early_sender[CLUSTER_KEY_BYTES];
+        unsigned early_party, early_culprit;
+        char early_why[160];
     } dkg;
     char reason[160];
     /* DKG commit-reveal state, filled by on_message */
