@@ -77,6 +77,10 @@ typedef struct {
 } cluster_config;
 
 typedef struct cluster cluster;
+/* The engine's keys of the measured configuration at path (cluster.exclude_min_seconds,
+ * cluster.exclude_max_seconds; cluster_config.c) into cfg. 0, or -1 with a message naming the
+ * file, the line and the key. */
+int cluster_config_load(cluster_config *cfg, const char *path, char *err, size_t errlen);
 
 cluster *cluster_new(const cluster_config *cfg, char *err, size_t errlen);
 void cluster_free(cluster *c); /* stops workers, wipes every share, presignature and state */
@@ -124,7 +128,7 @@ typedef struct {
      * attempts, the last: that many or more), and the attempts summed over them. */
     uint64_t ml_attempts[CLUSTER_ML_ATTEMPT_BUCKETS], ml_attempts_sum;
     time_t cert_not_after; /* earliest of the two certificates, 0 if none */
-    char reason[160];      /* why not signing, "" when signing */
+    char reason[160];      /* why not signing; when signing: a pending binding record, else "" */
 } cluster_status;
 void cluster_get_status(cluster *c, cluster_status *st);
 

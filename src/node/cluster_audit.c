@@ -91,6 +91,20 @@ void cl_audit_refusal(cluster *c, const char *what, const char *why)
     if (c->cfg.audit) audit_refusal(c->cfg.audit, what, why);
 }
 
+void cl_audit_exclusion(cluster *c, const uint8_t key[CLUSTER_KEY_BYTES], const char *result, uint64_t seconds,
+                        unsigned strikes, const char *why)
+{
+    if (!c->cfg.audit) return;
+    char node[64];
+    key_name(c, key, node, sizeof node);
+    audit_field f[] = {{"node", node, 0},
+                       {"result", result, 0},
+                       {"seconds", NULL, seconds},
+                       {"strikes", NULL, strikes},
+                       {"reason", why, 0}};
+    (void)audit_append(c->cfg.audit, "exclusion", f, sizeof f / sizeof f[0]);
+}
+
 int cl_audit_head_expected(const uint8_t *tbs, size_t len, uint8_t **out, size_t *out_len, char *why, size_t whylen)
 {
     size_t lab = sizeof AUDIT_HEAD_LABEL; /* with its NUL */

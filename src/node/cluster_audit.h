@@ -22,6 +22,10 @@ int cl_audit_sign(cluster *c, const cl_epoch *ep, const cl_sign_req *r, unsigned
  * profile's first scheme: ECDSA, or ML-DSA for pq). */
 void cl_audit_cosign(cluster *c, cl_epoch *ep, const cl_sign_req *r);
 void cl_audit_refusal(cluster *c, const char *what, const char *why);
+/* A named culprit: result "excluded" (for seconds, the strikes-th time) or "probation" (its
+ * cool-down ended). */
+void cl_audit_exclusion(cluster *c, const uint8_t key[CLUSTER_KEY_BYTES], const char *result, uint64_t seconds,
+                        unsigned strikes, const char *why);
 /* Participant policy of CL_PURPOSE_AUDIT_HEAD: tbs must be an audit head message exactly as
  * audit_head_message builds it from its own fields; *out = that rebuild (malloc'd). 0, or -1. */
 int cl_audit_head_expected(const uint8_t *tbs, size_t len, uint8_t **out, size_t *out_len, char *why, size_t whylen);

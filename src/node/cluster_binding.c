@@ -6,8 +6,12 @@
  * (signer set {1,2,3}, purpose BINDING: the participants compare with their own rebuild) and
  * distributes the record; everyone checks it against its rebuild and both signatures.
  * Production (no dev CA): the same steps run on a job once the operator's certificates are
- * accepted (cl_binding_after_certs); the epoch turns ACTIVE when the record is made. The session
- * labels bind the certificates' hash, so certificates issued again make a fresh attempt. */
+ * accepted (cl_binding_after_certs); the epoch turns ACTIVE when the record is made.
+ * Renewed certificates in an ACTIVE epoch (operator install, `renew`, dev-CA renewal): the same
+ * job makes a record naming them, which replaces the served one once made. A failed job is
+ * retried with backoff (cl_binding_retry, from the manager thread); health says the record is
+ * pending and why. The session labels bind the certificates' hash, so other certificates make
+ * fresh sessions. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +19,9 @@
 #include "attest/binding.h"
 #include "node/cluster_sign.h"
 #include "x509/cert.h"
+
+#define BIND_BACKOFF_MIN_MS 2000
+#define BIND_BACKOFF_MAX_MS 60000
 
 typedef struct {
     cluster *c;
@@ -111,7 +118,13 @@ int cl_binding_make(cluster *c, cl_epoch *ep, cl_err *e)
     binding_content bc;
     cl_capture cp = {0};
     int rc;
+    uint8_t named[48];
     binding_report_data(ep->transcript, rd);
+    pthread_mutex_lock(&c->mu);
+    certs_hash(ep, named);
+    free(ep->binding_msg); /* the previous record's: participants wait for this attempt's rebuild */
+    ep->binding_msg = NULL, ep->binding_msg_len = 0;
+    pthread_mutex_unlock(&c->mu);
     label(ep, "cctsa-cluster-evidence-v1", lab_ev);
     label(ep, "cctsa-cluster-binding-v1", lab_rec);
     if (c->cfg.evidence && c->cfg.evidence(c->cfg.evidence_arg, rd, &own) == 0 &&
@@ -131,7 +144,7 @@ int cl_binding_make(cluster *c, cl_epoch *ep, cl_err *e)
         goto out;
     }
     pthread_mutex_lock(&c->mu);
-    free(ep->binding_msg); /* an earlier production attempt's */
+    free(ep->binding_msg);
     ep->binding_msg = cp.msg, ep->binding_msg_len = cp.len;
     cp.msg = NULL;
     pthread_cond_broadcast(&c->cv);
@@ -160,7 +173,9 @@ int cl_binding_make(cluster *c, cl_epoch *ep, cl_err *e)
         goto out;
     }
     pthread_mutex_lock(&c->mu);
+    free(ep->binding); /* the record of the certificates these replace */
     ep->binding = rec[1], ep->binding_len = rec_len[1];
+    memcpy(ep->binding_for, named, sizeof named);
     rec[1] = NULL;
     pthread_mutex_unlock(&c->mu);
 out:
@@ -182,21 +197,40 @@ static void *bind_main(void *arg)
     cl_err e = {0};
     uint64_t t = cl_now_ms();
     cl_log_info(c, "epoch %u: certificates accepted, making the binding record", ep->number);
-    int rc = cl_binding_make(c, ep, &e);
+    int rc = 1;
+#ifdef CCTSA_CLUSTER_FAULTS
+    pthread_mutex_lock(&c->mu);
+    if (c->fault_binding_fail && c->fault_binding_fail--)
+        rc = cl_err_set(&e, CL_E_LOCAL, 0, 0, "fault hook: binding attempt made to fail");
+    pthread_mutex_unlock(&c->mu);
+#endif
+    if (rc > 0) rc = cl_binding_make(c, ep, &e);
     if (rc && e.culprit) cl_blame(c, ep, &e);
     pthread_mutex_lock(&c->mu);
     ep->binding_job = rc ? 2 : 0;
+    if (rc) {
+        unsigned n = ++ep->binding_failures;
+        uint64_t back = (uint64_t)BIND_BACKOFF_MIN_MS << (n > 5 ? 5 : n - 1);
+        if (back > BIND_BACKOFF_MAX_MS) back = BIND_BACKOFF_MAX_MS;
+        ep->binding_next_ms = cl_now_ms() + back;
+        snprintf(ep->binding_why, sizeof ep->binding_why, "%.150s", e.reason[0] ? e.reason : "failed");
+        cl_log_info(c, "epoch %u: binding record attempt %u failed: %s (retry in %llu ms)", ep->number, n,
+                    ep->binding_why, (unsigned long long)back);
+    } else {
+        ep->binding_failures = 0;
+        ep->binding_why[0] = 0;
+    }
     if (c->ep == ep && c->epoch_state == LC_EPOCH_DKG) {
         if (rc == 0) {
             (void)cl_epoch_event(c, LC_EV_DKG_DONE);
             c->reason[0] = 0;
             cl_log_info(c, "epoch %u: binding record signed by both group keys (%llu ms): ACTIVE", ep->number,
                         (unsigned long long)(cl_now_ms() - t));
-        } else {
-            snprintf(c->reason, sizeof c->reason, "binding record failed: %.120s", e.reason);
-            cl_log_info(c, "epoch %u: %s", ep->number, c->reason);
-        }
-    }
+        } else
+            snprintf(c->reason, sizeof c->reason, "binding record failed (retried): %.110s", e.reason);
+    } else if (rc == 0)
+        cl_log_info(c, "epoch %u: binding record for the renewed certificates signed by both group keys (%llu ms)",
+                    ep->number, (unsigned long long)(cl_now_ms() - t));
     cl_epoch_release(c, ep);
     pthread_mutex_unlock(&c->mu);
     cl_notify(c);
@@ -208,25 +242,49 @@ void cl_binding_after_certs(cluster *c, cl_epoch *ep)
 {
     uint8_t h[48];
     bind_job *j;
-    if (c->cfg.dev_ca || c->ep != ep || c->epoch_state != LC_EPOCH_DKG || ep->binding || ep->binding_job == 1 ||
-        !ep->ec_cert || !ep->ml_cert)
+    int dkg = c->epoch_state == LC_EPOCH_DKG;
+    if (c->ep != ep || (!dkg && c->epoch_state != LC_EPOCH_ACTIVE) || (dkg && (c->cfg.dev_ca || ep->binding)) ||
+        ep->binding_job == 1 || !ep->ec_cert || !ep->ml_cert)
         return;
-    certs_hash(ep, h);
-    if (ep->binding_job == 2 && !memcmp(h, ep->binding_tried, sizeof h)) return;
     if (!c->cfg.provider) { /* no evidence provider: no record is built, as after a local-mode DKG */
-        (void)cl_epoch_event(c, LC_EV_DKG_DONE);
-        c->reason[0] = 0;
+        if (dkg) (void)cl_epoch_event(c, LC_EV_DKG_DONE), c->reason[0] = 0;
         return;
     }
+    certs_hash(ep, h);
+    if (ep->binding && !memcmp(h, ep->binding_for, sizeof h)) return; /* the record names them */
+    if (ep->binding_job == 2 && !memcmp(h, ep->binding_tried, sizeof h) && cl_now_ms() < ep->binding_next_ms)
+        return;                                                           /* the retry is not due */
+    if (memcmp(h, ep->binding_tried, sizeof h)) ep->binding_failures = 0; /* other certificates: a fresh backoff */
     if (!(j = malloc(sizeof *j))) return;
     memcpy(ep->binding_tried, h, sizeof h);
     ep->binding_job = 1;
     ep->refs++;
     *j = (bind_job){c, ep};
-    snprintf(c->reason, sizeof c->reason, "certificates accepted: making the binding record");
+    if (dkg) snprintf(c->reason, sizeof c->reason, "certificates accepted: making the binding record");
     if (cl_spawn(c, bind_main, j) != 0) {
         ep->binding_job = 0;
         cl_epoch_release(c, ep);
         free(j);
     }
+}
+
+void cl_binding_retry(cluster *c)
+{
+    cl_epoch *ep = c->ep;
+    if (ep && ep->binding_job == 2 && c->node_state == LC_NODE_SERVING && cl_now_ms() >= ep->binding_next_ms)
+        cl_binding_after_certs(c, ep);
+}
+
+void cl_binding_pending(cluster *c, char *out, size_t len)
+{
+    cl_epoch *ep = c->ep;
+    uint64_t now = cl_now_ms();
+    out[0] = 0;
+    if (!ep || !c->cfg.provider || !ep->ec_cert || !ep->ml_cert) return;
+    if (ep->binding_job == 1)
+        snprintf(out, len, "binding record for the current certificates being made");
+    else if (ep->binding_job == 2)
+        snprintf(out, len, "binding record pending: attempt %u failed (%.90s); retry in %llu s", ep->binding_failures,
+                 ep->binding_why,
+                 (unsigned long long)(ep->binding_next_ms > now ? (ep->binding_next_ms - now + 999) / 1000 : 0));
 }

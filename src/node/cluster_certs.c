@@ -176,12 +176,12 @@ int cluster_install_certs(cluster *c, const uint8_t *ec, size_t ec_len, const ui
     if (!ep) return snprintf(why, whylen, "no key epoch to certify"), -1;
     int rc = cl_accept_certs(c, ep, ec, ec_len, ml, ml_len, why, whylen);
     pthread_mutex_lock(&c->mu);
-    if (rc == 0 && c->ep == ep && c->epoch_state == LC_EPOCH_DKG && c->node_state == LC_NODE_SERVING) {
-        if (c->cfg.dev_ca) {
+    if (rc == 0 && c->ep == ep && c->node_state == LC_NODE_SERVING) {
+        if (c->epoch_state == LC_EPOCH_DKG && c->cfg.dev_ca) {
             (void)cl_epoch_event(c, LC_EV_DKG_DONE);
             c->reason[0] = 0;
         } else
-            cl_binding_after_certs(c, ep);
+            cl_binding_after_certs(c, ep); /* production DKG, or renewed certificates in an ACTIVE epoch */
     }
     pthread_mutex_unlock(&c->mu);
     /* certificates authenticate themselves (group key, measurement, pinned root): every peer gets
@@ -373,6 +373,9 @@ int cluster_renew_certs(cluster *c, char *why, size_t whylen)
     if (cl_accept_certs(c, ep, cert[0], cert_len[0], cert[1], cert_len[1], why, whylen) != 0) goto out;
     cl_send_certs(c, ep, NULL, cert[0], cert_len[0], cert[1], cert_len[1]);
     cl_log_info(c, "certificates renewed and sent to the peers");
+    pthread_mutex_lock(&c->mu);
+    if (c->node_state == LC_NODE_SERVING) cl_binding_after_certs(c, ep); /* a record naming them */
+    pthread_mutex_unlock(&c->mu);
     rc = 0;
 out:
     free(csr[0]), free(csr[1]), free(cert[0]), free(cert[1]);

@@ -10,6 +10,7 @@
 #include <openssl/evp.h>
 
 #include "crypto/secure_mem.h"
+#include "node/cluster_audit.h"
 #include "node/cluster_certs.h"
 #include "node/cluster_int.h"
 #include "x509/cert.h"
@@ -165,11 +166,27 @@ void cl_exclude(cluster *c, const uint8_t key[CLUSTER_KEY_BYTES], const char *wh
     for (unsigned k = 1; k < strikes && cool < hi; k++) cool *= 2;
     if (cool > hi) cool = hi;
     c->excluded_until[i] = now + cool;
+    c->excluded_back[i] = 0;
     snprintf(c->excluded_why[i], sizeof c->excluded_why[0], "culprit: %.100s", why);
     char id[17];
     cc_hex_encode(key, 8, id);
     cc_log(CC_LOG_WARN, "cluster", "node %s excluded for %llu s (named %u time%s; then on probation): %s", id,
            (unsigned long long)(cool / 1000), strikes, strikes == 1 ? "" : "s", why);
+    cl_audit_exclusion(c, key, "excluded", cool / 1000, strikes, why);
+}
+
+void cl_exclusion_tick(cluster *c)
+{
+    uint64_t now = cl_now_ms();
+    for (unsigned i = 0; i < c->n_excluded; i++) {
+        if (c->excluded_back[i] || now < c->excluded_until[i]) continue;
+        c->excluded_back[i] = 1;
+        char id[17];
+        cc_hex_encode(c->excluded[i], 8, id);
+        cc_log(CC_LOG_WARN, "cluster", "node %s back on probation after its cool-down (named %u time%s)", id,
+               c->excluded_strikes[i], c->excluded_strikes[i] == 1 ? "" : "s");
+        cl_audit_exclusion(c, c->excluded[i], "probation", 0, c->excluded_strikes[i], c->excluded_why[i]);
+    }
 }
 
 int cl_sid_use(cluster *c, const uint8_t sid[CL_SID_BYTES])
@@ -450,6 +467,8 @@ void cluster_on_message(cluster *c, const uint8_t from[CLUSTER_KEY_BYTES], const
         cl_on_start(c, it);
     else if (it->m.kind == CL_KIND_CERTS)
         cl_on_certs(c, it);
+    else if (it->m.kind == CL_KIND_DKG_ABORT)
+        cl_on_dkg_abort(c, it);
     else if (it->m.kind == CL_KIND_LIVE) {
         if (!c->ep && it->m.epoch > c->live_epoch) c->live_epoch = it->m.epoch;
         cl_item_free(it);
@@ -478,9 +497,17 @@ static void fill_view(cluster *c, cluster_node_view *v, int slot)
     int i = excluded_slot(c, pi->key);
     uint64_t now = cl_now_ms();
     if (i >= 0 && now < c->excluded_until[i]) {
+        uint64_t left = (c->excluded_until[i] - now + 999) / 1000;
+        time_t until = time(NULL) + (time_t)left;
+        struct tm tm;
+        char at[24];
+        gmtime_r(&until, &tm);
+        strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm);
         v->excluded = 1;
-        snprintf(v->reason, sizeof v->reason, "%.100s (excluded %llu s more, named %u time%s)", c->excluded_why[i],
-                 (unsigned long long)((c->excluded_until[i] - now + 999) / 1000), c->excluded_strikes[i],
+        /* dkg_wanted needs every peer out of its cool-down: a DKG waits for it */
+        snprintf(v->reason, sizeof v->reason,
+                 "%.40s; excluded until %.20s (%u s more, named %u time%s); a DKG waits for it", c->excluded_why[i], at,
+                 (unsigned)(left > 999999 ? 999999 : left), c->excluded_strikes[i],
                  c->excluded_strikes[i] == 1 ? "" : "s");
     } else if (i >= 0 && !v->reason[0])
         snprintf(v->reason, sizeof v->reason, "on probation (named %u time%s as culprit)", c->excluded_strikes[i],
@@ -521,6 +548,8 @@ void cluster_get_status(cluster *c, cluster_status *st)
     if (!lc_availability_signs(st->availability))
         snprintf(st->reason, sizeof st->reason, "%s",
                  c->reason[0] ? c->reason : lc_availability_name(st->availability));
+    else
+        cl_binding_pending(c, st->reason, sizeof st->reason); /* signing, but /binding is not current */
     pthread_mutex_unlock(&c->mu);
 }
 
@@ -534,8 +563,12 @@ int cluster_set_fault(cluster *c, const char *rule)
         c->fault_gentime_ms = strtol(rule + 8, NULL, 10);
     else if (!strcmp(rule, "tamper-tbs"))
         c->fault_tamper_tbs = 1;
+    else if (!strncmp(rule, "binding-fail=", 13))
+        c->fault_binding_fail = (unsigned)strtoul(rule + 13, NULL, 10);
+    else if (!strcmp(rule, "dkg-abort"))
+        c->fault_dkg_abort = 1;
     else if (!strcmp(rule, "none"))
-        c->fault_gentime_ms = 0, c->fault_tamper_tbs = 0;
+        c->fault_gentime_ms = 0, c->fault_tamper_tbs = 0, c->fault_binding_fail = 0, c->fault_dkg_abort = 0;
     else
         rc = -1;
     pthread_mutex_unlock(&c->mu);

@@ -356,6 +356,32 @@ out:
     return rc;
 }
 
+#ifdef CCTSA_CLUSTER_FAULTS
+/* dkg-abort: give the first attempt up right after commit-reveal (the peers must end it at once
+ * on our abort), then send every later attempt's members an abort with a wrong session id (they
+ * must ignore it). */
+static int fault_dkg_abort(cluster *c, const cl_epoch *ep, cl_err *e)
+{
+    pthread_mutex_lock(&c->mu);
+    int f = c->fault_dkg_abort;
+    if (f == 1) c->fault_dkg_abort = 2;
+    pthread_mutex_unlock(&c->mu);
+    if (f == 1) return cl_err_set(e, CL_E_LOCAL, 0, 0, "fault hook: this node gives the DKG attempt up");
+    if (f == 2) {
+        static const char forged[] = "\0fault hook: forged abort";
+        cl_msg m = {.kind = CL_KIND_DKG_ABORT, .party = (uint8_t)ep->self, .epoch = ep->number};
+        m.bc = (const uint8_t *)forged, m.bc_len = sizeof forged - 1;
+        memcpy(m.sid, ep->transcript, CL_SID_BYTES);
+        m.sid[0] ^= 0x80; /* another session */
+        memcpy(m.sender, c->cfg.self_key, CLUSTER_KEY_BYTES);
+        for (unsigned q = 1; q <= CL_N; q++)
+            if (q != ep->self) (void)cl_send_key(c, ep->keys[q - 1], &m);
+        cl_log_info(c, "fault hook: sent an abort with a wrong session id");
+    }
+    return 0;
+}
+#endif
+
 /* ---- one attempt ---- */
 static int attempt(cluster *c, cr_state *cr, cl_epoch **out, char *why, size_t wl)
 {
@@ -368,6 +394,10 @@ static int attempt(cluster *c, cr_state *cr, cl_epoch **out, char *why, size_t w
     if ((rc = commit_reveal(c, cr, ep, why, wl)) != 0) goto fail;
     cl_log_info(c, "DKG epoch %u attempt %u: session agreed, party %u (%llu ms)", ep->number, cr->attempt, ep->self,
                 (unsigned long long)(cl_now_ms() - t0));
+    cl_dkg_session_begin(c, ep);
+#ifdef CCTSA_CLUSTER_FAULTS
+    if ((rc = fault_dkg_abort(c, ep, &e)) != 0) goto fail_e;
+#endif
     /* 2a. ML-DSA */
     cl_session s;
     uint8_t sid[CL_SID_BYTES];
@@ -446,12 +476,14 @@ static int attempt(cluster *c, cr_state *cr, cl_epoch **out, char *why, size_t w
         cl_log_info(c, "DKG epoch %u: binding record signed by both group keys (%llu ms)", ep->number,
                     (unsigned long long)(cl_now_ms() - t));
     }
+    cl_dkg_session_end(c, 0, NULL);
     *out = ep;
     return 0;
 fail_e:
     snprintf(why, wl, "%s", e.reason);
     if (e.culprit) cl_blame(c, ep, &e);
 fail:
+    cl_dkg_session_end(c, e.culprit, why[0] ? why : "local failure");
     pthread_mutex_lock(&c->mu);
     if (c->ep == ep) {
         c->ep = NULL;
@@ -500,6 +532,8 @@ static void *manager(void *arg)
         unsigned na;
         int newer = newer_commit(c, cr.epoch, cr.attempt, &ne, &na);
         if (!dkg_wanted(c) || (!newer && (cl_now_ms() < c->dkg_next_ms || c->node_state == LC_NODE_NO_SHARE))) {
+            cl_binding_retry(c);
+            cl_exclusion_tick(c);
             if (refill(c)) continue;
             cl_wait_ms(c, 200);
             continue;
@@ -571,8 +605,8 @@ static void *manager(void *arg)
             if (c->epoch_state == LC_EPOCH_DKG) (void)cl_epoch_event(c, LC_EV_DKG_FAILED);
             if (c->node_state == LC_NODE_IN_DKG) (void)cl_node_event(c, LC_NEV_DKG_FAILED);
             snprintf(c->reason, sizeof c->reason, "DKG failed: %.120s", why);
-            cl_log_info(c, "DKG epoch %u attempt %u failed: %s (retry in %llu ms)", epoch, att, why,
-                        (unsigned long long)back);
+            cl_log_info(c, "DKG epoch %u attempt %u failed after %llu ms: %s (retry in %llu ms)", epoch, att,
+                        (unsigned long long)(cl_now_ms() - t0), why, (unsigned long long)back);
         }
         pthread_mutex_unlock(&c->mu);
         cl_notify(c);

@@ -120,8 +120,12 @@ typedef struct cl_epoch {
     unsigned n_old_certs;
     uint8_t *binding, *binding_msg; /* the record; the message both group keys sign */
     size_t binding_len, binding_msg_len;
-    int binding_job;           /* production: 1 running, 2 failed for binding_tried */
+    int binding_job;           /* 1 running, 2 failed for binding_tried (retried at binding_next_ms) */
     uint8_t binding_tried[48]; /* SHA-384 of the certificates the job last ran for */
+    uint8_t binding_for[48];   /* SHA-384 of the certificates the record names */
+    unsigned binding_failures; /* in a row, for the backoff */
+    uint64_t binding_next_ms;  /* cl_now_ms() of the next retry after a failure */
+    char binding_why[160];     /* why the last attempt failed, "" otherwise */
     int refs;                  /* under c->mu */
     struct cl_presig *pool;    /* presignatures: ours to coordinate, and peers' */
     unsigned n_pool;
@@ -177,6 +181,22 @@ struct cluster {
     uint64_t excluded_until[CL_N];   /* cl_now_ms() when the cool-down ends; then on probation */
     unsigned excluded_strikes[CL_N]; /* times named: the cool-down doubles with each */
     unsigned n_excluded;             /* entries stay (probation) until the table is full */
+    int excluded_back[CL_N];         /* the cool-down's end was logged and audited (probation) */
+    /* the DKG attempt in progress once its session id is agreed (cluster_dkg_abort.c) */
+    struct {
+        int active, aborted;
+        uint32_t epoch;
+        uint8_t sid[CL_SID_BYTES];
+        uint8_t keys[CL_N][CLUSTER_KEY_BYTES];
+        unsigned self, by, culprit; /* by: the party whose abort ended it */
+        char why[160];
+        /* an abort received before our session id was agreed, checked when it is */
+        int early;
+        uint32_t early_epoch;
+        uint8_t early_sid[CL_SID_BYTES], early_sender[CLUSTER_KEY_BYTES];
+        unsigned early_party, early_culprit;
+        char early_why[160];
+    } dkg;
     char reason[160];
     /* DKG commit-reveal state, filled by on_message */
     cl_item *inbox, *inbox_tail;
@@ -193,6 +213,8 @@ struct cluster {
 #ifdef CCTSA_CLUSTER_FAULTS
     long fault_gentime_ms;
     int fault_tamper_tbs;
+    unsigned fault_binding_fail; /* binding jobs still to fail (binding-fail=N) */
+    int fault_dkg_abort;         /* dkg-abort: 1 give up the next attempt, 2 then forge aborts */
 #endif
 };
 
@@ -221,6 +243,8 @@ cl_epoch *cl_epoch_get(cluster *c); /* live ACTIVE-or-DKG epoch with a reference
  * again, its cool-down doubles (cluster_config.exclude_min_ms .. exclude_max_ms). */
 int cl_is_excluded(cluster *c, const uint8_t key[CLUSTER_KEY_BYTES]);               /* c->mu held */
 void cl_exclude(cluster *c, const uint8_t key[CLUSTER_KEY_BYTES], const char *why); /* c->mu held */
+/* Manager tick: a cool-down that ended is logged and audited once (probation) (c->mu held). */
+void cl_exclusion_tick(cluster *c);
 int cl_can_sign(cluster *c); /* ACTIVE epoch and a quorum that signs (c->mu held) */
 int cl_party_reachable(cluster *c, const cl_epoch *ep, unsigned party); /* c->mu held */
 /* Record a session id as used; -1 if it was used before (c->mu held). */
@@ -261,12 +285,28 @@ int cl_agree(cluster *c, cl_epoch *ep, const char *what, const uint8_t *mine, si
              uint8_t *all[CL_N + 1], size_t all_len[CL_N + 1], cl_err *e);
 /* binding record (cluster_binding.c): during the DKG, after the certificates; 0 or < 0 with e */
 int cl_binding_make(cluster *c, cl_epoch *ep, cl_err *e);
-/* Production (no dev CA): certificates were accepted while the epoch is in DKG; start the job
- * that makes the binding record and then turns the epoch ACTIVE, unless one runs or failed for
- * these same certificates (c->mu held). */
+/* Certificates were accepted: start the job that makes the binding record for them, unless one
+ * runs, or the record already names them, or the last attempt for them failed and its retry is
+ * not due. Production (no dev CA), epoch in DKG: the job turns the epoch ACTIVE when the record is
+ * made. ACTIVE epoch (renewed certificates, any mode): the new record replaces the served one.
+ * (c->mu held) */
 void cl_binding_after_certs(cluster *c, cl_epoch *ep);
+/* Manager tick: retry a failed binding job whose backoff ended (c->mu held). */
+void cl_binding_retry(cluster *c);
+/* Health text when the binding record does not name the current certificates ("" when it does). */
+void cl_binding_pending(cluster *c, char *out, size_t len); /* c->mu held */
 /* The message the binding record's signatures cover, for a participant (waits for its own rebuild). */
 int cl_binding_expected(cluster *c, cl_epoch *ep, uint8_t **msg, size_t *len);
+
+/* DKG aborts (cluster_dkg_abort.c). The DKG session id is the first CL_SID_BYTES of the
+ * transcript hash that commit-reveal agrees. */
+void cl_dkg_session_begin(cluster *c, const cl_epoch *ep); /* takes c->mu */
+/* The attempt is over. why != NULL: this node gives it up (failure, culprit found): unless a
+ * member's abort ended it, every other member gets a DKG_ABORT (session id, reason, culprit). */
+void cl_dkg_session_end(cluster *c, unsigned culprit, const char *why); /* takes c->mu */
+void cl_on_dkg_abort(cluster *c, cl_item *it);                          /* received DKG_ABORT (c->mu held; takes it) */
+/* A member aborted the DKG session of `epoch`: 1 with e set (c->mu held); 0 otherwise. */
+int cl_dkg_aborted(cluster *c, uint32_t epoch, cl_err *e);
 
 /* DKG (cluster_dkg.c) */
 void cl_dkg_maybe_start(cluster *c); /* c->mu held */

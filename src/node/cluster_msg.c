@@ -95,8 +95,8 @@ int cl_msg_parse(const uint8_t *buf, size_t len, cl_msg *m, const char **why)
 
 const char *cl_kind_name(int kind)
 {
-    static const char *names[CL_KIND_MAX] = {"?",       "commit",  "reveal",     "ml_dkg",  "ec_dkg",
-                                             "confirm", "ml_sign", "ec_presign", "ec_sign", "start",
-                                             "abort",   "live",    "certs"};
+    static const char *names[CL_KIND_MAX] = {"?",       "commit",  "reveal",     "ml_dkg",   "ec_dkg",
+                                             "confirm", "ml_sign", "ec_presign", "ec_sign",  "start",
+                                             "abort",   "live",    "certs",      "dkg_abort"};
     return kind > 0 && kind < CL_KIND_MAX ? names[kind] : "unknown";
 }

@@ -33,6 +33,7 @@ typedef enum {
     CL_KIND_ABORT,      /* a participant refuses or gives up a session (reason in bc) */
     CL_KIND_LIVE,       /* answer to a DKG commitment: the sender serves live epoch `epoch` as `party` */
     CL_KIND_CERTS,      /* renewed certificates of the live epoch (bc: packed ECDSA, ML-DSA DER) */
+    CL_KIND_DKG_ABORT,  /* a member gives up the DKG attempt: sid = its session id, bc = culprit byte + reason */
     CL_KIND_MAX
 } cl_kind;
 

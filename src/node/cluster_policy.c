@@ -291,7 +291,7 @@ int cl_expected_tbs(cluster *c, cl_epoch *ep, const cl_sign_req *r, uint8_t **tb
         if (cl_csr_info(c, ep, r->scheme, tbs, len) != 0) return snprintf(why, whylen, "CSR rebuild failed"), -1;
         return 0;
     case CL_PURPOSE_BINDING:
-        if (es != LC_EPOCH_DKG) return snprintf(why, whylen, "the binding record is signed only during the DKG"), -1;
+        if (es != LC_EPOCH_DKG && es != LC_EPOCH_ACTIVE) return snprintf(why, whylen, "no live epoch"), -1;
         if (cl_binding_expected(c, ep, tbs, len) != 0)
             return snprintf(why, whylen, "no binding record rebuilt here"), -1;
         return 0;

@@ -48,6 +48,7 @@ static int collect(cluster *c, const cl_session *s, unsigned round, unsigned wan
     if (s->deadline_ms && s->deadline_ms < until) until = s->deadline_ms;
     for (;;) {
         unsigned missing = 0;
+        if (cl_dkg_aborted(c, s->epoch, e)) return CL_E_ABORTED; /* a member gave the DKG attempt up */
         for (unsigned q = 1; q <= CL_N; q++) {
             if (!(s->members & (1u << (q - 1))) || q == s->self) continue;
             cl_item *ab = cl_inbox_take(c, CL_KIND_ABORT, s->epoch, s->sid, 0, CL_ANY_PARTY, s->keys[q - 1]);

@@ -507,11 +507,14 @@ node_cluster *node_cluster_new(const node_cluster_opts *o, char *err, size_t err
                          .audit = nc->audit,
                          .node_name = node_name,
                          .name_arg = nc};
+    if (cluster_config_load(&cc, o->config, err, errlen) != 0) return abandon(nc, NULL, 1);
     cluster *c = cluster_new(&cc, err, errlen);
     if (!c) return abandon(nc, NULL, 1);
 #ifdef CCTSA_CLUSTER_FAULTS
     if (o->cluster_fault && cluster_set_fault(c, o->cluster_fault) != 0) {
-        snprintf(err, errlen, "unknown --cluster-fault rule '%s' (gentime=MS, tamper-tbs, none)", o->cluster_fault);
+        snprintf(err, errlen,
+                 "unknown --cluster-fault rule '%s' (gentime=MS, tamper-tbs, binding-fail=N, dkg-abort, none)",
+                 o->cluster_fault);
         return abandon(nc, c, 1);
     }
 #else

@@ -64,7 +64,9 @@ static const char usage_text[] =
     "                         delay=MS, corrupt, corrupt-body, replay); armed rules start on SIGUSR1;\n"
     "                         time-offset=MS[:after=S][:for=S]: this node's clock lies by MS ms, S s\n"
     "                         after the first ACTIVE epoch (for S s)\n"
-    "  --cluster-fault RULE   TEST BUILD: a lying coordinator: gentime=MS or tamper-tbs\n"
+    "  --cluster-fault RULE   TEST BUILD: a lying coordinator (gentime=MS, tamper-tbs),\n"
+    "                         binding-fail=N (N binding jobs fail), dkg-abort (gives DKG attempt 1 up,\n"
+    "                         then sends aborts with a wrong session id)\n"
 #endif
 
     "  --dev                  DEVELOPMENT MODE: one node with whole local keys (no threshold), host clock\n"
