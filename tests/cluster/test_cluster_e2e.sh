@@ -18,7 +18,7 @@ cl_start_node 5 changed.conf
 cl_start_gateway || exit 1
 
 # A changed configuration: refused, no DKG, /health names the node and the reason.
-names_refusal() { curl -s "$URL/health" | grep -q '"name":"node5"[^}]*"link":"refused"[^}]*"reason":"attestation: measurement'; }
+names_refusal() { curl -s "$URL/health" | grep -q '"name":"node5"[^}]*"link":"refused"[^}]*"reason":"\(refused us: \)\?attestation: measurement'; }
 check "health names node5 as refused for its measurement" cl_wait 30 names_refusal
 check "/metrics counts the refused evidence by reason (measurement)" bash -c "curl -s '$URL/metrics' | grep -qE 'cctsa_attestation_failures_total\\{[^}]*reason=\"measurement\"[^}]*\\} [1-9]'"
 check "no DKG starts with a refused node" bash -c "! grep -q 'DKG epoch 1 attempt' node1.err"
