@@ -396,6 +396,22 @@ static void on_segv(int sig)
     siglongjmp(fault, 1);
 }
 
+/* 1 if reading p[n] (one past a block) faults: the guard page is there. */
+static int guard_faults(const uint8_t *p, size_t n)
+{
+    struct sigaction sa = {.sa_handler = on_segv}, old;
+    sigaction(SIGSEGV, &sa, &old);
+    volatile int faulted = 0;
+    if (sigsetjmp(fault, 1) == 0) {
+        volatile uint8_t x = p[n];
+        (void)x;
+    } else {
+        faulted = 1;
+    }
+    sigaction(SIGSEGV, &old, NULL);
+    return faulted;
+}
+
 static void test_secure_mem(void)
 {
     uint8_t *p = cc_secure_alloc(100);
@@ -409,17 +425,7 @@ static void test_secure_mem(void)
     uintptr_t page = (uintptr_t)p & ~(uintptr_t)(pg - 1);
     CHECK(mincore((void *)page, 1, vec) == 0 && (vec[0] & 1)); /* resident (locked) */
     /* One byte past the end is the guard page. */
-    struct sigaction sa = {.sa_handler = on_segv}, old;
-    sigaction(SIGSEGV, &sa, &old);
-    volatile int faulted = 0;
-    if (sigsetjmp(fault, 1) == 0) {
-        volatile uint8_t x = p[100];
-        (void)x;
-    } else {
-        faulted = 1;
-    }
-    sigaction(SIGSEGV, &old, NULL);
-    CHECK_MSG(faulted, "no guard page after the block");
+    CHECK_MSG(guard_faults(p, 100), "no guard page after the block");
     cc_secure_free(p);
     CHECK(cc_secure_in_use() == 0);
     cc_secure_free(NULL);
@@ -433,16 +439,7 @@ static void test_secure_mem(void)
     for (int i = 0; i < 100; i++) zero &= q[i] == 0;
     CHECK_MSG(zero, "a reused block is not wiped");
     CHECK(mincore((void *)page, 1, vec) == 0 && (vec[0] & 1));
-    sigaction(SIGSEGV, &sa, &old);
-    faulted = 0;
-    if (sigsetjmp(fault, 1) == 0) {
-        volatile uint8_t x = q[100];
-        (void)x;
-    } else {
-        faulted = 1;
-    }
-    sigaction(SIGSEGV, &old, NULL);
-    CHECK_MSG(faulted, "no guard page after a reused block");
+    CHECK_MSG(guard_faults(q, 100), "no guard page after a reused block");
     /* Another size does not take it; dropping the cache unmaps it. */
     uint8_t *big = cc_secure_alloc(3 * 4096);
     CHECK(big != NULL && big != q);
