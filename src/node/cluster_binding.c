@@ -20,9 +20,6 @@
 #include "node/cluster_sign.h"
 #include "x509/cert.h"
 
-#define BIND_BACKOFF_MIN_MS 2000
-#define BIND_BACKOFF_MAX_MS 60000
-
 typedef struct {
     cluster *c;
     cl_epoch *ep;
@@ -210,8 +207,7 @@ static void *bind_main(void *arg)
     ep->binding_job = rc ? 2 : 0;
     if (rc) {
         unsigned n = ++ep->binding_failures;
-        uint64_t back = (uint64_t)BIND_BACKOFF_MIN_MS << (n > 5 ? 5 : n - 1);
-        if (back > BIND_BACKOFF_MAX_MS) back = BIND_BACKOFF_MAX_MS;
+        uint64_t back = cl_backoff_ms(n);
         ep->binding_next_ms = cl_now_ms() + back;
         snprintf(ep->binding_why, sizeof ep->binding_why, "%.150s", e.reason[0] ? e.reason : "failed");
         cl_log_info(c, "epoch %u: binding record attempt %u failed: %s (retry in %llu ms)", ep->number, n,

@@ -175,6 +175,15 @@ void cl_exclude(cluster *c, const uint8_t key[CLUSTER_KEY_BYTES], const char *wh
     cl_audit_exclusion(c, key, "excluded", cool / 1000, strikes, why);
 }
 
+#define CL_BACKOFF_MIN_MS 2000
+#define CL_BACKOFF_MAX_MS 60000
+
+uint64_t cl_backoff_ms(unsigned failures)
+{
+    uint64_t back = (uint64_t)CL_BACKOFF_MIN_MS << (failures > 5 ? 5 : failures ? failures - 1 : 0);
+    return back > CL_BACKOFF_MAX_MS ? CL_BACKOFF_MAX_MS : back;
+}
+
 void cl_exclusion_tick(cluster *c)
 {
     uint64_t now = cl_now_ms();

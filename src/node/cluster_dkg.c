@@ -22,9 +22,6 @@
 #include "node/cluster_schemes.h"
 #include "node/cluster_sign.h"
 
-#define CL_BACKOFF_MIN_MS 2000
-#define CL_BACKOFF_MAX_MS 60000
-
 /* ---- readiness ---- */
 static int dkg_wanted(cluster *c)
 {
@@ -368,14 +365,10 @@ static int fault_dkg_abort(cluster *c, const cl_epoch *ep, cl_err *e)
     pthread_mutex_unlock(&c->mu);
     if (f == 1) return cl_err_set(e, CL_E_LOCAL, 0, 0, "fault hook: this node gives the DKG attempt up");
     if (f == 2) {
-        static const char forged[] = "\0fault hook: forged abort";
-        cl_msg m = {.kind = CL_KIND_DKG_ABORT, .party = (uint8_t)ep->self, .epoch = ep->number};
-        m.bc = (const uint8_t *)forged, m.bc_len = sizeof forged - 1;
-        memcpy(m.sid, ep->transcript, CL_SID_BYTES);
-        m.sid[0] ^= 0x80; /* another session */
-        memcpy(m.sender, c->cfg.self_key, CLUSTER_KEY_BYTES);
-        for (unsigned q = 1; q <= CL_N; q++)
-            if (q != ep->self) (void)cl_send_key(c, ep->keys[q - 1], &m);
+        uint8_t sid[CL_SID_BYTES];
+        memcpy(sid, ep->transcript, CL_SID_BYTES);
+        sid[0] ^= 0x80; /* another session */
+        cl_dkg_send_abort(c, ep->number, ep->self, sid, ep->keys[0], 0, "fault hook: forged abort");
         cl_log_info(c, "fault hook: sent an abort with a wrong session id");
     }
     return 0;
@@ -593,8 +586,7 @@ static void *manager(void *arg)
             if (rc == 0) cl_epoch_release(c, ep);
             c->dkg_failed++;
             c->dkg_failures++;
-            uint64_t back = (uint64_t)CL_BACKOFF_MIN_MS << (c->dkg_failures > 5 ? 5 : c->dkg_failures - 1);
-            if (back > CL_BACKOFF_MAX_MS) back = CL_BACKOFF_MAX_MS;
+            uint64_t back = cl_backoff_ms(c->dkg_failures);
             c->dkg_next_ms = cl_now_ms() + back;
             if (c->ep) {
                 cl_epoch *old = c->ep;

@@ -50,31 +50,38 @@ void cl_dkg_session_begin(cluster *c, const cl_epoch *ep)
     pthread_mutex_unlock(&c->mu);
 }
 
-void cl_dkg_session_end(cluster *c, unsigned culprit, const char *why)
+void cl_dkg_send_abort(cluster *c, uint32_t epoch, unsigned self, const uint8_t sid[CL_SID_BYTES], const uint8_t *keys,
+                       unsigned culprit, const char *why)
 {
     uint8_t body[1 + ABORT_REASON_MAX];
-    cl_msg m = {.kind = CL_KIND_DKG_ABORT};
-    uint8_t keys[CL_N][CLUSTER_KEY_BYTES];
+    size_t n = strlen(why);
+    if (n > ABORT_REASON_MAX) n = ABORT_REASON_MAX;
+    body[0] = (uint8_t)(culprit <= CL_N ? culprit : 0);
+    memcpy(body + 1, why, n);
+    cl_msg m = {.kind = CL_KIND_DKG_ABORT, .party = (uint8_t)self, .epoch = epoch, .bc = body, .bc_len = 1 + n};
+    memcpy(m.sid, sid, CL_SID_BYTES);
+    memcpy(m.sender, c->cfg.self_key, CLUSTER_KEY_BYTES);
+    for (unsigned q = 1; q <= CL_N; q++)
+        if (q != self) (void)cl_send_key(c, keys + (q - 1) * CLUSTER_KEY_BYTES, &m);
+}
+
+void cl_dkg_session_end(cluster *c, unsigned culprit, const char *why)
+{
+    uint8_t sid[CL_SID_BYTES], keys[CL_N][CLUSTER_KEY_BYTES];
     unsigned self = 0;
+    uint32_t epoch = 0;
     pthread_mutex_lock(&c->mu);
     int send = why && c->dkg.active && !c->dkg.aborted;
     if (send) {
-        size_t n = strlen(why);
-        if (n > ABORT_REASON_MAX) n = ABORT_REASON_MAX;
-        body[0] = (uint8_t)(culprit <= CL_N ? culprit : 0);
-        memcpy(body + 1, why, n);
-        m.party = (uint8_t)(self = c->dkg.self), m.epoch = c->dkg.epoch;
-        m.bc = body, m.bc_len = 1 + n;
-        memcpy(m.sid, c->dkg.sid, CL_SID_BYTES);
-        memcpy(m.sender, c->cfg.self_key, CLUSTER_KEY_BYTES);
+        self = c->dkg.self, epoch = c->dkg.epoch;
+        memcpy(sid, c->dkg.sid, CL_SID_BYTES);
         memcpy(keys, c->dkg.keys, sizeof keys);
     }
     c->dkg.active = 0;
     pthread_mutex_unlock(&c->mu);
     if (!send) return;
-    for (unsigned q = 1; q <= CL_N; q++)
-        if (q != self) (void)cl_send_key(c, keys[q - 1], &m);
-    cl_log_info(c, "DKG epoch %u: abort sent to the other members: %s", m.epoch, why);
+    cl_dkg_send_abort(c, epoch, self, sid, keys[0], culprit, why);
+    cl_log_info(c, "DKG epoch %u: abort sent to the other members: %s", epoch, why);
 }
 
 /* Printable ASCII only (the reason comes from a peer and goes into logs and health). */

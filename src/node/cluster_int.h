@@ -243,6 +243,8 @@ cl_epoch *cl_epoch_get(cluster *c); /* live ACTIVE-or-DKG epoch with a reference
  * again, its cool-down doubles (cluster_config.exclude_min_ms .. exclude_max_ms). */
 int cl_is_excluded(cluster *c, const uint8_t key[CLUSTER_KEY_BYTES]);               /* c->mu held */
 void cl_exclude(cluster *c, const uint8_t key[CLUSTER_KEY_BYTES], const char *why); /* c->mu held */
+/* Retry delay after `failures` failures in a row (>= 1): 2 s doubling to 60 s (DKG, binding job). */
+uint64_t cl_backoff_ms(unsigned failures);
 /* Manager tick: a cool-down that ended is logged and audited once (probation) (c->mu held). */
 void cl_exclusion_tick(cluster *c);
 int cl_can_sign(cluster *c); /* ACTIVE epoch and a quorum that signs (c->mu held) */
@@ -304,7 +306,11 @@ void cl_dkg_session_begin(cluster *c, const cl_epoch *ep); /* takes c->mu */
 /* The attempt is over. why != NULL: this node gives it up (failure, culprit found): unless a
  * member's abort ended it, every other member gets a DKG_ABORT (session id, reason, culprit). */
 void cl_dkg_session_end(cluster *c, unsigned culprit, const char *why); /* takes c->mu */
-void cl_on_dkg_abort(cluster *c, cl_item *it);                          /* received DKG_ABORT (c->mu held; takes it) */
+/* A DKG_ABORT (session id, epoch, our party, culprit 0..CL_N, reason) to every member but self
+ * (c->mu not held; the fault hook forges one with another session id through it). */
+void cl_dkg_send_abort(cluster *c, uint32_t epoch, unsigned self, const uint8_t sid[CL_SID_BYTES], const uint8_t *keys,
+                       unsigned culprit, const char *why); /* keys: CL_N node keys */
+void cl_on_dkg_abort(cluster *c, cl_item *it);             /* received DKG_ABORT (c->mu held; takes it) */
 /* A member aborted the DKG session of `epoch`: 1 with e set (c->mu held); 0 otherwise. */
 int cl_dkg_aborted(cluster *c, uint32_t epoch, cl_err *e);
 
