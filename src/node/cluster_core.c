@@ -1,5 +1,5 @@
 /* cluster_core.c: the cluster engine object (cluster.h): configuration, peers and own readiness,
- * the availability and node state derived from them, status, counted threads, exclusion of
+ * the availability and node state derived from them, status, exclusion of
  * culprits, the used-session-id ring, the inbox of received messages, and message dispatch. */
 #include <stdarg.h>
 #include <stdio.h>
@@ -85,50 +85,6 @@ void cl_wait_ms(cluster *c, unsigned ms)
     ts.tv_nsec += (long)(ms % 1000) * 1000000L;
     if (ts.tv_nsec >= 1000000000L) ts.tv_sec++, ts.tv_nsec -= 1000000000L;
     (void)pthread_cond_timedwait(&c->cv, &c->mu, &ts);
-}
-
-/* ---- threads ---- */
-typedef struct {
-    cluster *c;
-    void *(*fn)(void *);
-    void *arg;
-} spawn_arg;
-
-static void *spawn_main(void *p)
-{
-    spawn_arg a = *(spawn_arg *)p;
-    free(p);
-    a.fn(a.arg);
-    cl_thread_done(a.c);
-    return NULL;
-}
-
-int cl_spawn(cluster *c, void *(*fn)(void *), void *arg)
-{
-    spawn_arg *a = malloc(sizeof *a);
-    pthread_t t;
-    pthread_attr_t at;
-    if (!a) return -1;
-    *a = (spawn_arg){c, fn, arg};
-    pthread_attr_init(&at);
-    pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
-    c->threads++; /* caller holds c->mu */
-    if (pthread_create(&t, &at, spawn_main, a) != 0) {
-        c->threads--;
-        free(a);
-        pthread_attr_destroy(&at);
-        return -1;
-    }
-    pthread_attr_destroy(&at);
-    return 0;
-}
-
-void cl_thread_done(cluster *c)
-{
-    pthread_mutex_lock(&c->mu);
-    c->threads--;
-    pthread_cond_broadcast(&c->cv);
-    pthread_mutex_unlock(&c->mu);
 }
 
 /* ---- exclusion, session ids ---- */
@@ -371,6 +327,7 @@ cluster *cluster_new(const cluster_config *cfg, char *err, size_t errlen)
     c->issuer.precision = cfg->precision;
     pthread_mutex_init(&c->mu, NULL);
     pthread_cond_init(&c->cv, NULL);
+    pthread_cond_init(&c->pool_cv, NULL);
     snprintf(c->reason, sizeof c->reason, "waiting for all 5 nodes (attested, time OK) and a DKG");
     if (cl_dkg_start_manager(c) != 0) {
         snprintf(err, errlen, "cluster: cannot start the epoch manager thread");
@@ -387,7 +344,7 @@ void cluster_free(cluster *c)
     pthread_mutex_lock(&c->mu);
     c->stopping = 1;
     pthread_cond_broadcast(&c->cv);
-    while (c->threads > 0) pthread_cond_wait(&c->cv, &c->mu);
+    cl_pool_stop(c); /* idle pool threads leave; running jobs finish first */
     while (c->inbox) {
         cl_item *it = c->inbox;
         c->inbox = it->next;
@@ -399,6 +356,7 @@ void cluster_free(cluster *c)
     tsp_issuer_state_destroy(&c->issuer);
     pthread_mutex_destroy(&c->mu);
     pthread_cond_destroy(&c->cv);
+    pthread_cond_destroy(&c->pool_cv);
     free(c);
 }
 

@@ -161,6 +161,10 @@ struct cluster {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     int stopping, threads, participants;
+    /* thread pool (cluster_pool.c): queued jobs, idle threads waiting on pool_cv */
+    struct cl_job *jobs, **jobs_tail;
+    unsigned jobs_queued, pool_idle;
+    pthread_cond_t pool_cv;
     /* peers */
     mesh_peer_info peer[MESH_PEERS];
     int peer_time_ok[MESH_PEERS];
@@ -251,8 +255,14 @@ int cl_can_sign(cluster *c); /* ACTIVE epoch and a quorum that signs (c->mu held
 int cl_party_reachable(cluster *c, const cl_epoch *ep, unsigned party); /* c->mu held */
 /* Record a session id as used; -1 if it was used before (c->mu held). */
 int cl_sid_use(cluster *c, const uint8_t sid[CL_SID_BYTES]);
-int cl_spawn(cluster *c, void *(*fn)(void *), void *arg); /* counted thread; 0 or -1 */
-void cl_thread_done(cluster *c);
+/* Threads (cluster_pool.c): each job runs at once on a thread of its own, an idle pooled thread
+ * when there is one (a signing session no longer creates and unmaps a thread and its stack), a new
+ * one otherwise; a thread idle for CL_POOL_IDLE_MS leaves. All with c->mu held. cl_spawn: 0 or -1.
+ * cl_spawn_tracked also sets *done = 1 (under c->mu, then broadcasts c->cv) when fn returns.
+ * cl_pool_stop (c->stopping set): waits until every job ran and every pooled thread left. */
+int cl_spawn(cluster *c, void *(*fn)(void *), void *arg);
+int cl_spawn_tracked(cluster *c, void *(*fn)(void *), void *arg, int *done);
+void cl_pool_stop(cluster *c);
 
 /* inbox */
 void cl_inbox_put(cluster *c, cl_item *it); /* c->mu held */

@@ -82,6 +82,29 @@ static void *part_thread(void *arg)
     return NULL;
 }
 
+/* Runs the parts marked in todo together: all but the last on pool threads, the last on this
+ * thread; returns when every one has finished (a part that could not be started: CL_E_LOCAL). */
+static void sign_parts(cluster *c, part_run run[2], const int todo[2], int done[2], int parts)
+{
+    int last = -1;
+    pthread_mutex_lock(&c->mu);
+    for (int i = 0; i < parts; i++) {
+        if (!todo[i]) continue;
+        if (last >= 0 && cl_spawn_tracked(c, part_thread, &run[last], &done[last]) != 0) {
+            run[last].rc = CL_E_LOCAL;
+            done[last] = 1;
+        }
+        last = i;
+    }
+    pthread_mutex_unlock(&c->mu);
+    if (last < 0) return;
+    part_thread(&run[last]);
+    pthread_mutex_lock(&c->mu);
+    for (int i = 0; i < parts; i++)
+        while (todo[i] && i != last && !done[i]) pthread_cond_wait(&c->cv, &c->mu);
+    pthread_mutex_unlock(&c->mu);
+}
+
 /* Sign every part of the plan; 0, or -1 with *why. *set_used: the signer set of the profile's first
  * scheme's part (ECDSA, or ML-DSA for pq). */
 static int sign_plan(cluster *c, cl_epoch *ep, tsp_token_plan *plan, const cl_sign_req *base, uint64_t deadline,
@@ -96,14 +119,13 @@ static int sign_plan(cluster *c, cl_epoch *ep, tsp_token_plan *plan, const cl_si
         int failed = 0;
         while (!failed) {
             part_run run[2];
-            pthread_t th[2];
-            int started[2] = {0}, any = 0;
+            int todo[2] = {0}, done[2] = {0}, any = 0;
             for (int i = 0; i < parts; i++) {
                 size_t len;
                 int alg;
                 const uint8_t *tbs = tsp_token_to_sign(plan, i, &len, &alg);
                 if (!tbs) continue;
-                any = 1;
+                any = todo[i] = 1;
                 run[i] = (part_run){.c = c, .ep = ep, .req = cur, .set = sets[k], .deadline = deadline};
                 run[i].req.scheme = alg == X509_ALG_MLDSA65 ? CL_SCHEME_ML : CL_SCHEME_EC;
                 run[i].req.tbs = tbs, run[i].req.tbs_len = len;
@@ -116,13 +138,11 @@ static int sign_plan(cluster *c, cl_epoch *ep, tsp_token_plan *plan, const cl_si
                     run[i].owned = bad;
                 }
 #endif
-                started[i] = pthread_create(&th[i], NULL, part_thread, &run[i]) == 0;
-                if (!started[i]) run[i].rc = CL_E_LOCAL;
             }
+            sign_parts(c, run, todo, done, parts);
             if (!any) return 0; /* every part is signed */
             for (int i = 0; i < parts; i++) {
-                if (!started[i]) continue;
-                pthread_join(th[i], NULL);
+                if (!todo[i]) continue;
                 free(run[i].owned);
                 if (run[i].rc == 0 && tsp_token_set_signature(plan, i, run[i].sig, run[i].sig_len) == 0) {
                     /* the audit record names the set of the part participants record (cluster_audit.h) */
