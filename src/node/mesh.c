@@ -553,6 +553,19 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
     if (!conn_new(m, fd, -1)) mesh_log(m, 1, "cannot set up an accepted connection");
 }
 
+static void free_sent_frame(const void *data, size_t len, void *frame)
+{
+    (void)data;
+    (void)len;
+    free(frame);
+}
+
+void mesh_write_frame(struct bufferevent *bev, mesh_frame *f)
+{
+    /* a reference, not a copy: frames of round messages are hundreds of KB */
+    if (evbuffer_add_reference(bufferevent_get_output(bev), f->data, f->len, free_sent_frame, f) != 0) free(f);
+}
+
 /* Move the queued frames of every peer onto their connections (loop thread). */
 static void on_flush(evutil_socket_t fd, short what, void *arg)
 {

@@ -151,8 +151,7 @@ void mesh_fault_write(mesh *m, int slot, struct bufferevent *bev, mesh_frame *f)
         if (n >= c->after && (n - c->after) % c->every == 0) r = c;
     }
     if (!r) {
-        bufferevent_write(bev, f->data, f->len);
-        free(f);
+        mesh_write_frame(bev, f);
         return;
     }
     switch (r->action) {
@@ -205,8 +204,7 @@ void mesh_fault_write(mesh *m, int slot, struct bufferevent *bev, mesh_frame *f)
 {
     (void)m;
     (void)slot;
-    bufferevent_write(bev, f->data, f->len);
-    free(f);
+    mesh_write_frame(bev, f);
 }
 
 #endif

@@ -180,5 +180,7 @@ int mesh_fault_init(mesh *m, char *err, size_t errlen);
 void mesh_fault_free(mesh *m);
 /* Write frame f (owned, freed here) towards slot's connection, through the fault rules. */
 void mesh_fault_write(mesh *m, int slot, struct bufferevent *bev, mesh_frame *f);
+/* Queue frame f on bev's output without copying it; takes f (freed once sent or on failure). */
+void mesh_write_frame(struct bufferevent *bev, mesh_frame *f);
 
 #endif
