@@ -77,14 +77,16 @@ void cl_sha384(const void *const *parts, const size_t *lens, size_t n, uint8_t o
     EVP_MD_CTX_free(x);
 }
 
-void cl_wait_ms(cluster *c, unsigned ms)
+void cl_wait_ms(cluster *c, unsigned ms) { cl_wait_cv_ms(c, &c->cv, ms); }
+
+void cl_wait_cv_ms(cluster *c, pthread_cond_t *cv, unsigned ms)
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     ts.tv_sec += (time_t)(ms / 1000);
     ts.tv_nsec += (long)(ms % 1000) * 1000000L;
     if (ts.tv_nsec >= 1000000000L) ts.tv_sec++, ts.tv_nsec -= 1000000000L;
-    (void)pthread_cond_timedwait(&c->cv, &c->mu, &ts);
+    (void)pthread_cond_timedwait(cv, &c->mu, &ts);
 }
 
 /* ---- exclusion, session ids ---- */
@@ -344,6 +346,7 @@ void cluster_free(cluster *c)
     pthread_mutex_lock(&c->mu);
     c->stopping = 1;
     pthread_cond_broadcast(&c->cv);
+    cl_session_wake_all(c);
     cl_pool_stop(c); /* idle pool threads leave; running jobs finish first */
     while (c->inbox) {
         cl_item *it = c->inbox;
@@ -439,9 +442,12 @@ void cluster_on_message(cluster *c, const uint8_t from[CLUSTER_KEY_BYTES], const
     else if (it->m.kind == CL_KIND_LIVE) {
         if (!c->ep && it->m.epoch > c->live_epoch) c->live_epoch = it->m.epoch;
         cl_item_free(it);
-    } else
+    } else {
         cl_inbox_put(c, it);
+        if (cl_session_wake(c, it->m.sid)) goto woken; /* only the session this message is for */
+    }
     pthread_cond_broadcast(&c->cv);
+woken:
     pthread_mutex_unlock(&c->mu);
 }
 

@@ -23,6 +23,7 @@ static void take_abort(cluster *c, unsigned party, unsigned culprit, const char 
     cl_log_info(c, "DKG epoch %u: party %u aborted the attempt: %s%s", c->dkg.epoch, party, why,
                 culprit ? " (it names a culprit; not excluded on its word)" : "");
     pthread_cond_broadcast(&c->cv);
+    cl_session_wake_all(c);
 }
 
 void cl_dkg_session_begin(cluster *c, const cl_epoch *ep)

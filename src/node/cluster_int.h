@@ -204,6 +204,7 @@ struct cluster {
     char reason[160];
     /* DKG commit-reveal state, filled by on_message */
     cl_item *inbox, *inbox_tail;
+    struct cl_waiter *waiters; /* sessions waiting for their round's messages (cluster_session.c) */
     size_t inbox_n, inbox_bytes;
     uint8_t used_sids[CL_USED_SIDS][CL_SID_BYTES];
     unsigned used_next;
@@ -225,6 +226,14 @@ struct cluster {
 uint64_t cl_now_ms(void);
 /* Wait on c->cv (c->mu held) at most ms milliseconds. */
 void cl_wait_ms(cluster *c, unsigned ms);
+/* The same on another condition variable (c->mu held). */
+void cl_wait_cv_ms(cluster *c, pthread_cond_t *cv, unsigned ms);
+/* A received message for session sid: wakes the sessions waiting for it (and only them: a node
+ * under load has many sessions waiting, and waking them all for every message cost futex calls,
+ * context switches and contention on c->mu); 0 when none waits for it (c->mu held). */
+int cl_session_wake(cluster *c, const uint8_t sid[CL_SID_BYTES]);
+/* Wake every waiting session (stop, DKG abort) (c->mu held). */
+void cl_session_wake_all(cluster *c);
 void cl_log_info(cluster *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Changes of state: call with c->mu held; on_change runs after unlock via cl_notify. */
 void cl_notify(cluster *c);

@@ -35,10 +35,39 @@ int cl_session_send(cluster *c, const cl_session *s, unsigned round, unsigned to
     return cl_send_key(c, s->keys[to - 1], &m);
 }
 
-static void wait_until(cluster *c, uint64_t until_ms)
+struct cl_waiter {
+    struct cl_waiter *next;
+    uint8_t sid[CL_SID_BYTES];
+    pthread_cond_t cv;
+};
+
+int cl_session_wake(cluster *c, const uint8_t sid[CL_SID_BYTES])
+{
+    int n = 0;
+    for (struct cl_waiter *w = c->waiters; w; w = w->next)
+        if (!memcmp(w->sid, sid, CL_SID_BYTES)) pthread_cond_signal(&w->cv), n++;
+    return n;
+}
+
+void cl_session_wake_all(cluster *c)
+{
+    for (struct cl_waiter *w = c->waiters; w; w = w->next) pthread_cond_signal(&w->cv);
+}
+
+/* Wait for a message of this session (or any other news: at most 200 ms, then the caller
+ * re-checks aborts, stop and its monotonic deadline). */
+static void wait_until(cluster *c, const cl_session *s, uint64_t until_ms)
 {
     uint64_t now = cl_now_ms(), left = until_ms > now ? until_ms - now : 0;
-    cl_wait_ms(c, left > 200 ? 200 : (unsigned)left); /* re-check regularly (monotonic deadline) */
+    struct cl_waiter w = {.next = c->waiters};
+    memcpy(w.sid, s->sid, CL_SID_BYTES);
+    pthread_cond_init(&w.cv, NULL);
+    c->waiters = &w;
+    cl_wait_cv_ms(c, &w.cv, left > 200 ? 200 : (unsigned)left);
+    struct cl_waiter **pp = &c->waiters;
+    while (*pp != &w) pp = &(*pp)->next;
+    *pp = w.next;
+    pthread_cond_destroy(&w.cv);
 }
 
 /* Collect round `round` from every party in want into got[]; 0, or < 0 with e. c->mu held. */
@@ -69,7 +98,7 @@ static int collect(cluster *c, const cl_session *s, unsigned round, unsigned wan
                        cl_kind_name(s->kind), round, missing);
             return CL_E_TIMEOUT;
         }
-        wait_until(c, until);
+        wait_until(c, s, until);
     }
 }
 
