@@ -178,9 +178,10 @@ struct tmldsa_sign {
     uint8_t mu[MLDSA_CRHBYTES];
     mldsa_matrix A;
     /* secret: partial secret (s1 || s2) of this signer, the sum of its <= 4 assigned shares
-     * (|coeff| <= 16), stored per polynomial as the negacyclic extension (-s || s) in int16 so
-     * c * s is a sum of shifted windows (see sparse_mul in tmldsa_sign.c) */
-    int16_t s_ext[MLDSA_L + MLDSA_K][2 * MLDSA_N];
+     * (|coeff| <= 16), stored per polynomial as the negacyclic extension (s || -s || s) in int16
+     * so that +-X^k * s is a window of it and c * s a sum of windows (sparse_mul in
+     * tmldsa_respond.c) */
+    int16_t s_ext[MLDSA_L + MLDSA_K][3 * MLDSA_N];
     double *y;                                       /* secret: K hyperball samples of TMLDSA_HB_DIM */
     uint8_t *w_own;                                  /* K packed w of this signer */
     uint8_t cmt[TMLDSA_THRESHOLD][TMLDSA_HASHBYTES]; /* round-1 commitments as received, echoed in round 2 */

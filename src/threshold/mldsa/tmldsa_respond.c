@@ -125,18 +125,21 @@ static void sparse_challenge(sparse_c *sc, const uint8_t ctilde[MLDSA_CTILDEBYTE
 }
 
 /* p = c * s in Z[X]/(X^n + 1), exact small integers (|p| <= tau * 16 < 2^15), from the extension
- * ext = (-s || s): coefficient m of X^k * s is ext[n - k + m]. Memory access depends only on the
- * public positions and signs of c; the secret coefficients are only added (fixed-length loops
- * that the compiler vectorizes). */
-static void sparse_mul(int16_t p[MLDSA_N], const sparse_c *sc, const int16_t ext[2 * MLDSA_N])
+ * ext = (s || -s || s): coefficient m of X^k * s is ext[2n - k + m] and of -X^k * s is
+ * ext[n - k + m]. Output blocks of SPARSE_BLOCK coefficients are summed over the tau windows in a
+ * local accumulator (kept in vector registers), so each window costs loads and adds only. Memory
+ * access depends only on the public positions and signs of c; the secret coefficients are only
+ * added. */
+#define SPARSE_BLOCK 64
+static void sparse_mul(int16_t p[MLDSA_N], const sparse_c *sc, const int16_t ext[3 * MLDSA_N])
 {
-    memset(p, 0, MLDSA_N * sizeof p[0]);
-    for (unsigned t = 0; t < MLDSA_TAU; t++) {
-        const int16_t *win = ext + MLDSA_N - sc->pos[t];
-        if (sc->sign[t] > 0)
-            for (unsigned m = 0; m < MLDSA_N; m++) p[m] = (int16_t)(p[m] + win[m]);
-        else
-            for (unsigned m = 0; m < MLDSA_N; m++) p[m] = (int16_t)(p[m] - win[m]);
+    const int16_t *win[MLDSA_TAU];
+    for (unsigned t = 0; t < MLDSA_TAU; t++) win[t] = ext + (sc->sign[t] > 0 ? 2 : 1) * MLDSA_N - sc->pos[t];
+    for (unsigned b = 0; b < MLDSA_N; b += SPARSE_BLOCK) {
+        int16_t acc[SPARSE_BLOCK] = {0};
+        for (unsigned t = 0; t < MLDSA_TAU; t++)
+            for (unsigned m = 0; m < SPARSE_BLOCK; m++) acc[m] = (int16_t)(acc[m] + win[t][b + m]);
+        memcpy(p + b, acc, sizeof acc);
     }
 }
 

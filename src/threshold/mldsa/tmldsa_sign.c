@@ -150,8 +150,9 @@ static void load_partial_secret(tmldsa_sign *st)
     for (unsigned i = 0; i < MLDSA_L + MLDSA_K; i++) {
         const mldsa_poly *src = i < MLDSA_L ? &a1.v[i] : &a2.v[i - MLDSA_L];
         for (unsigned j = 0; j < MLDSA_N; j++) {
-            st->s_ext[i][j] = (int16_t)-src->c[j];
-            st->s_ext[i][MLDSA_N + j] = (int16_t)src->c[j];
+            st->s_ext[i][j] = (int16_t)src->c[j];
+            st->s_ext[i][MLDSA_N + j] = (int16_t)-src->c[j];
+            st->s_ext[i][2 * MLDSA_N + j] = (int16_t)src->c[j];
         }
     }
     cc_memzero(&s1, sizeof s1);
