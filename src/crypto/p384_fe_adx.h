@@ -31,46 +31,61 @@
                                                   "adoxq %[" t7 "], %[" t7 "]\n\t"                                     \
                                                   "adcq $0, %[" t7 "]\n\t"
 
-/* t += q * p with q = t0 (2^32 + 1) mod 2^64, which clears t0: the value divided by 2^64 is then
- * t1..t7. */
+/* t += q p with q = t0 (2^32 + 1) mod 2^64 (-p^-1 = 2^32 + 1 mod 2^64), which clears t0, so the
+ * value divided by 2^64 is t1..t7. With p = 2^384 - c, c = 2^128 + 2^96 - 2^32 + 1 =
+ * (1, c1, c0) in limbs, t + q p = t + q 2^384 - q c, and the low limb of q c equals t0, so only
+ * v = floor(q c / 2^64) = floor(q c0 / 2^64) + q c1 + q 2^64 (three limbs v0, v1, v2) is
+ * subtracted from t1..t7 after q is added to t6: two multiplications instead of six. t0 is
+ * scratch from here on (the next row clears it as its t7). */
 #define P384_ADX_REDROW(t0, t1, t2, t3, t4, t5, t6, t7)                                                                \
     "movq %[" t0 "], %%rdx\n\t"                                                                                        \
     "shlq $32, %%rdx\n\t"                                                                                              \
     "addq %[" t0 "], %%rdx\n\t"                                                                                        \
-    "xorl %k[lo], %k[lo]\n\t" P384_ADX_STEP("%[p0]", t0, t1) P384_ADX_STEP("%[p1]", t1, t2)                            \
-        P384_ADX_STEP("%[p2]", t2, t3) P384_ADX_STEP("%[p3]", t3, t4) P384_ADX_STEP("%[p3]", t4, t5)                   \
-            P384_ADX_STEP("%[p3]", t5, t6) "movl $0, %k[lo]\n\t" /* mov leaves the flags */                            \
-                                           "adcxq %[lo], %[" t6 "]\n\t"                                                \
-                                           "adoxq %[lo], %[" t7 "]\n\t"                                                \
-                                           "adcxq %[lo], %[" t7 "]\n\t"
+    "mulxq %[c0], %[" t0 "], %[hi]\n\t" /* the low half equals t0: dropped */                                          \
+    "mulxq %[c1], %[lo], %[" t0 "]\n\t"                                                                                \
+    "addq %[lo], %[hi]\n\t"     /* v0 */                                                                               \
+    "adcq %%rdx, %[" t0 "]\n\t" /* v1 */                                                                               \
+    "sbbq %[lo], %[lo]\n\t"                                                                                            \
+    "negq %[lo]\n\t" /* v2 */                                                                                          \
+    "addq %%rdx, %[" t6 "]\n\t"                                                                                        \
+    "adcq $0, %[" t7 "]\n\t"                                                                                           \
+    "subq %[hi], %[" t1 "]\n\t"                                                                                        \
+    "sbbq %[" t0 "], %[" t2 "]\n\t"                                                                                    \
+    "sbbq %[lo], %[" t3 "]\n\t"                                                                                        \
+    "sbbq $0, %[" t4 "]\n\t"                                                                                           \
+    "sbbq $0, %[" t5 "]\n\t"                                                                                           \
+    "sbbq $0, %[" t6 "]\n\t"                                                                                           \
+    "sbbq $0, %[" t7 "]\n\t"
 
 /* Round i works on the registers r(i)..r(i+7) (indices mod 8): the value moves down one register
  * per round instead of being copied. */
 #define P384_ADX_ROUND(off, t0, t1, t2, t3, t4, t5, t6, t7)                                                            \
     P384_ADX_MULROW(off, t0, t1, t2, t3, t4, t5, t6, t7) P384_ADX_REDROW(t0, t1, t2, t3, t4, t5, t6, t7)
 
+/* c = 2^384 - p: its low limbs c0, c1 (mulx operands) */
+static const uint64_t P384_ADX_C[2] = {0xffffffff00000001ULL, 0x00000000ffffffffULL};
+
 /* r = a * b / 2^384 mod p for a, b < p. */
 static inline void p384_fe_mul_adx(uint64_t r[6], const uint64_t a[6], const uint64_t b[6])
 {
     uint64_t r0, r1, r2, r3, r4, r5, r6, r7, lo, hi;
-    __asm__(
-        "xorl %k[r0], %k[r0]\n\t"
-        "xorl %k[r1], %k[r1]\n\t"
-        "xorl %k[r2], %k[r2]\n\t"
-        "xorl %k[r3], %k[r3]\n\t"
-        "xorl %k[r4], %k[r4]\n\t"
-        "xorl %k[r5], %k[r5]\n\t"
-        "xorl %k[r6], %k[r6]\n\t" P384_ADX_ROUND("0", "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7")
-            P384_ADX_ROUND("8", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r0")
-                P384_ADX_ROUND("16", "r2", "r3", "r4", "r5", "r6", "r7", "r0", "r1")
-                    P384_ADX_ROUND("24", "r3", "r4", "r5", "r6", "r7", "r0", "r1", "r2")
-                        P384_ADX_ROUND("32", "r4", "r5", "r6", "r7", "r0", "r1", "r2", "r3")
-                            P384_ADX_ROUND("40", "r5", "r6", "r7", "r0", "r1", "r2", "r3", "r4")
-        : [r0] "=&r"(r0), [r1] "=&r"(r1), [r2] "=&r"(r2), [r3] "=&r"(r3), [r4] "=&r"(r4), [r5] "=&r"(r5),
-          [r6] "=&r"(r6), [r7] "=&r"(r7), [lo] "=&r"(lo), [hi] "=&r"(hi)
-        : [a] "r"(a), [b] "r"(b), [p0] "m"(P384_P[0]), [p1] "m"(P384_P[1]), [p2] "m"(P384_P[2]), [p3] "m"(P384_P[3]),
-          "m"(*(const uint64_t(*)[6])a), "m"(*(const uint64_t(*)[6])b)
-        : "rdx", "cc");
+    __asm__("xorl %k[r0], %k[r0]\n\t"
+            "xorl %k[r1], %k[r1]\n\t"
+            "xorl %k[r2], %k[r2]\n\t"
+            "xorl %k[r3], %k[r3]\n\t"
+            "xorl %k[r4], %k[r4]\n\t"
+            "xorl %k[r5], %k[r5]\n\t"
+            "xorl %k[r6], %k[r6]\n\t" P384_ADX_ROUND("0", "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7")
+                P384_ADX_ROUND("8", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r0")
+                    P384_ADX_ROUND("16", "r2", "r3", "r4", "r5", "r6", "r7", "r0", "r1")
+                        P384_ADX_ROUND("24", "r3", "r4", "r5", "r6", "r7", "r0", "r1", "r2")
+                            P384_ADX_ROUND("32", "r4", "r5", "r6", "r7", "r0", "r1", "r2", "r3")
+                                P384_ADX_ROUND("40", "r5", "r6", "r7", "r0", "r1", "r2", "r3", "r4")
+            : [r0] "=&r"(r0), [r1] "=&r"(r1), [r2] "=&r"(r2), [r3] "=&r"(r3), [r4] "=&r"(r4), [r5] "=&r"(r5),
+              [r6] "=&r"(r6), [r7] "=&r"(r7), [lo] "=&r"(lo), [hi] "=&r"(hi)
+            : [a] "r"(a), [b] "r"(b), [c0] "m"(P384_ADX_C[0]), [c1] "m"(P384_ADX_C[1]), "m"(*(const uint64_t(*)[6])a),
+              "m"(*(const uint64_t(*)[6])b)
+            : "rdx", "cc");
     /* the value, < 2p, is r6 r7 r0 r1 r2 r3 with its top bit in r4 */
     const uint64_t t[6] = {r6, r7, r0, r1, r2, r3};
     tm_reduce_once(r, t, r4, P384_P);
