@@ -38,11 +38,7 @@ void p384_fe_set_u64(p384_fe r, uint64_t x)
 void p384_fe_one(p384_fe r) { memcpy(r, R1, sizeof R1); }
 void p384_fe_b(p384_fe r) { tm_mul(r, B_STD, R2, P, P0); }
 
-void p384_fe_cmov(p384_fe r, const p384_fe a, uint64_t bit)
-{
-    uint64_t mask = 0 - (bit & 1);
-    for (int i = 0; i < 6; i++) r[i] ^= (r[i] ^ a[i]) & mask;
-}
+void p384_fe_cmov(p384_fe r, const p384_fe a, uint64_t bit) { p384_fe_cmov_i(r, a, bit); }
 
 uint64_t p384_fe_eq(const p384_fe a, const p384_fe b)
 {

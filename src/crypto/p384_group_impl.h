@@ -293,7 +293,12 @@ static void mul(p384_point *r, const p384_point *p, const uint8_t k[48])
         quad_double(&acc);
         uint64_t dig = digit(k, i);
         memset(&sel, 0, sizeof sel);
-        for (int j = 0; j < ENTRIES; j++) p384_point_cmov(&sel, &tab[j], eq_small(dig, (uint64_t)j));
+        for (int j = 0; j < ENTRIES; j++) {
+            uint64_t m = eq_small(dig, (uint64_t)j);
+            p384_fe_cmov_i(sel.x, tab[j].x, m);
+            p384_fe_cmov_i(sel.y, tab[j].y, m);
+            p384_fe_cmov_i(sel.z, tab[j].z, m);
+        }
         point_add(&acc, &acc, &sel);
     }
     *r = acc;
@@ -346,8 +351,8 @@ static void comb_mul(p384_point *r, const p384_comb *c, const uint8_t k[48])
         memset(&sel, 0, sizeof sel);
         for (int j = 0; j < P384_COMB_ENTRIES; j++) {
             uint64_t m = eq_small(dig, (uint64_t)j + 1);
-            p384_fe_cmov(sel.x, c->t[i][j].x, m);
-            p384_fe_cmov(sel.y, c->t[i][j].y, m);
+            p384_fe_cmov_i(sel.x, c->t[i][j].x, m);
+            p384_fe_cmov_i(sel.y, c->t[i][j].y, m);
         }
         /* for a zero digit sel is (0, 0), not a curve point: the sum is garbage and discarded */
         point_add_affine(&sum, &acc, sel.x, sel.y);
