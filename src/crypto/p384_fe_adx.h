@@ -1,8 +1,9 @@
 /* p384_fe_adx.h (private to src/crypto): the P-384 field multiplication and squaring modulo p in
  * x86-64 inline assembly with MULX (BMI2) and the two independent carry chains of ADCX / ADOX
  * (ADX): the Montgomery product (CIOS, one row a * b[i] and one reduction row q * p per limb,
- * q = t0 * (2^32 + 1) since -p^-1 = 2^32 + 1 mod 2^64), then the same final conditional
- * subtraction as the portable code (crypto/mont384.h). The result is the unique value < p, so it
+ * q = t0 * (2^32 + 1) since -p^-1 = 2^32 + 1 mod 2^64, the reduction row specialised to the shape
+ * of p), a separate square, then the same final conditional subtraction as the portable code
+ * (crypto/mont384.h). The result is the unique value < p, so it
  * is bit-identical to p384_fe_mul_i / p384_fe_sqr_i. Straight-line code: no branch and no memory
  * index depends on the operands (constant time). Defines P384_FE_ADX only on x86-64 GCC/clang
  * builds without CCTSA_PORTABLE; callers run this code only where CPUID reports BMI2 and ADX
@@ -91,7 +92,125 @@ static inline void p384_fe_mul_adx(uint64_t r[6], const uint64_t a[6], const uin
     tm_reduce_once(r, t, r4, P384_P);
 }
 
-static inline void p384_fe_sqr_adx(uint64_t r[6], const uint64_t a[6]) { p384_fe_mul_adx(r, a, a); }
+/* One limb of the doubling pass of the square: t = 2 t + d + carries (CF chain doubles, OF chain
+ * adds the diagonal half d). */
+#define P384_ADX_DBL(t, d)                                                                                             \
+    "adcxq %[" t "], %[" t "]\n\t"                                                                                     \
+    "adoxq %[" d "], %[" t "]\n\t"
+/* The same for a limb kept in S (through the register t). */
+#define P384_ADX_DBL_MEM(off, t, d)                                                                                    \
+    "movq " off "(%[s]), %[" t "]\n\t" P384_ADX_DBL(t, d) "movq %[" t "], " off "(%[s])\n\t"
+
+/* r = a^2 / 2^384 mod p for a < p: the 12-limb square T (15 cross products, doubled, plus the 6
+ * squares: 21 multiplications against 36), then the Montgomery reduction of its low half L
+ * (L' = (L + Q p) / 2^384 <= p, six rows as in the product) plus its high half H < p, so the sum
+ * is < 2p for the final subtraction. The cross products and H go through S on the stack. */
+static inline void p384_fe_sqr_adx(uint64_t r[6], const uint64_t a[6])
+{
+    uint64_t r0, r1, r2, r3, r4, r5, r6, r7, lo, hi, s[12];
+    __asm__(
+        /* cross products a_i a_j (i < j) at limb i + j, limb k in register r(k mod 8) */
+        "movq 0(%[a]), %%rdx\n\t"
+        "mulxq 8(%[a]), %[r1], %[r2]\n\t"
+        "mulxq 16(%[a]), %[lo], %[r3]\n\t"
+        "addq %[lo], %[r2]\n\t"
+        "mulxq 24(%[a]), %[lo], %[r4]\n\t"
+        "adcq %[lo], %[r3]\n\t"
+        "mulxq 32(%[a]), %[lo], %[r5]\n\t"
+        "adcq %[lo], %[r4]\n\t"
+        "mulxq 40(%[a]), %[lo], %[r6]\n\t"
+        "adcq %[lo], %[r5]\n\t"
+        "adcq $0, %[r6]\n\t"
+        "movq %[r1], 8(%[s])\n\t"
+        "movq %[r2], 16(%[s])\n\t"
+        "movq 8(%[a]), %%rdx\n\t"
+        "xorl %k[r7], %k[r7]\n\t" P384_ADX_STEP("16(%[a])", "r3", "r4") P384_ADX_STEP("24(%[a])", "r4", "r5")
+            P384_ADX_STEP("32(%[a])", "r5", "r6") P384_ADX_STEP(
+                "40(%[a])",
+                "r6", "r7") "movl $0, %k[lo]\n\t"
+                            "adcxq %[lo], %[r7]\n\t"
+                            "movq %[r3], 24(%[s])\n\t"
+                            "movq %[r4], 32(%[s])\n\t"
+                            "movq 16(%[a]), %%rdx\n\t"
+                            "xorl %k[r0], %k[r0]\n\t" P384_ADX_STEP("24(%[a])", "r5", "r6")
+                                P384_ADX_STEP("32(%[a])", "r6", "r7") P384_ADX_STEP(
+                                    "40(%[a])",
+                                    "r7", "r0") "movl $0, %k[lo]\n\t"
+                                                "adcxq %[lo], %[r0]\n\t"
+                                                "movq %[r5], 40(%[s])\n\t"
+                                                "movq %[r6], 48(%[s])\n\t"
+                                                "movq 24(%[a]), %%rdx\n\t"
+                                                "xorl %k[r1], %k[r1]\n\t" P384_ADX_STEP("32(%[a])", "r7", "r0")
+                                                    P384_ADX_STEP(
+                                                        "40(%[a])", "r0",
+                                                        "r1") "movl $0, %k[lo]\n\t"
+                                                              "adcxq %[lo], %[r1]\n\t"
+                                                              "movq %[r7], 56(%[s])\n\t"
+                                                              "movq %[r0], 64(%[s])\n\t"
+                                                              "movq 32(%[a]), %%rdx\n\t"
+                                                              "mulxq 40(%[a]), %[lo], %[r2]\n\t"
+                                                              "addq %[lo], %[r1]\n\t"
+                                                              "adcq $0, %[r2]\n\t"
+                                                              "movq %[r1], 72(%[s])\n\t"
+                                                              "movq %[r2], 80(%[s])\n\t"
+                                                              /* T = 2 (cross products) + squares: the low half into r0..r5, the high half into s[6..11] */
+                                                              "xorl %k[r0], %k[r0]\n\t"
+                                                              "movq 0(%[a]), %%rdx\n\t"
+                                                              "mulxq %%rdx, %[lo], %[hi]\n\t" P384_ADX_DBL("r0", "lo") "movq 8(%[s]), %[r1]\n\t" P384_ADX_DBL(
+                                                                  "r1",
+                                                                  "hi") "movq 8(%[a]), %%rdx\n\t"
+                                                                        "mulxq %%rdx, %[lo], %[hi]\n\t"
+                                                                        "movq 16(%[s]), %[r2]\n\t" P384_ADX_DBL("r2", "lo") "movq 24(%[s]), %[r3]\n\t" P384_ADX_DBL(
+                                                                            "r3",
+                                                                            "hi") "movq 16(%[a]), %%rdx\n\t"
+                                                                                  "mulxq %%rdx, %[lo], %[hi]\n\t"
+                                                                                  "movq 32(%[s]), "
+                                                                                  "%[r4]\n\t" P384_ADX_DBL("r4", "lo") "movq 40(%[s]), %[r5]\n\t" P384_ADX_DBL(
+                                                                                      "r5",
+                                                                                      "hi") "movq 24(%[a]), %%rdx\n\t"
+                                                                                            "mulxq %%rdx, %[lo], "
+                                                                                            "%[hi]"
+                                                                                            "\n\t" P384_ADX_DBL_MEM(
+                                                                                                "48", "r6",
+                                                                                                "lo") P384_ADX_DBL_MEM("56", "r7", "hi") "movq 32(%[a]), %%rdx\n\t"
+                                                                                                                                         "mulxq %%rdx, %[lo], %[hi]\n\t" P384_ADX_DBL_MEM(
+                                                                                                                                             "64", "r6", "lo") P384_ADX_DBL_MEM("72", "r7", "hi") "movq 40(%[a]), %%rdx\n\t"
+                                                                                                                                                                                                  "mulxq %%rdx, %[lo], %[hi]\n\t" P384_ADX_DBL_MEM("80", "r6", "lo") "movl $0, %k[r7]\n\t" P384_ADX_DBL("r7", "hi") "movq %[r7], 88(%[s])\n\t"
+                                                                                                                                                                                                                                                                                                                    /* L' = (L + Q p) / 2^384: the rows of the product without its multiplication rows */
+                                                                                                                                                                                                                                                                                                                    "xorl %k[r6], %k[r6]\n\t"
+                                                                                                                                                                                                                                                                                                                    "xorl %k[r7], %k[r7]\n\t" P384_ADX_REDROW("r0",
+                                                                                                                                                                                                                                                                                                                                                              "r1",
+                                                                                                                                                                                                                                                                                                                                                              "r2", "r3", "r4", "r5", "r6", "r7") "xorl %k[r0], %k[r0]\n\t" P384_ADX_REDROW("r1",
+                                                                                                                                                                                                                                                                                                                                                                                                                                            "r2", "r3", "r4", "r5", "r6", "r7", "r0") "xorl %k[r1], %k[r1]\n\t" P384_ADX_REDROW("r2",
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                "r3",
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                "r4",
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                "r5",
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                "r6",
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                "r7", "r0",
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                "r1") "xorl %k[r2], %k[r2]\n\t" P384_ADX_REDROW("r3", "r4", "r5", "r6", "r7", "r0",
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                "r1", "r2") "xorl %k[r3], %k[r3]\n\t" P384_ADX_REDROW("r4",
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                      "r5",
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                      "r6",
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                      "r7",
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                      "r0",
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                      "r1",
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                      "r2",
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                      "r3") "xorl %k[r4], %k[r4]\n\t" P384_ADX_REDROW("r5", "r6", "r7", "r0", "r1", "r2", "r3", "r4")
+        /* + H */
+        "addq 48(%[s]), %[r6]\n\t"
+        "adcq 56(%[s]), %[r7]\n\t"
+        "adcq 64(%[s]), %[r0]\n\t"
+        "adcq 72(%[s]), %[r1]\n\t"
+        "adcq 80(%[s]), %[r2]\n\t"
+        "adcq 88(%[s]), %[r3]\n\t"
+        "adcq $0, %[r4]\n\t"
+        : [r0] "=&r"(r0), [r1] "=&r"(r1), [r2] "=&r"(r2), [r3] "=&r"(r3), [r4] "=&r"(r4), [r5] "=&r"(r5),
+          [r6] "=&r"(r6), [r7] "=&r"(r7), [lo] "=&r"(lo), [hi] "=&r"(hi), "=m"(s)
+        : [a] "r"(a), [s] "r"(s), [c0] "m"(P384_ADX_C[0]), [c1] "m"(P384_ADX_C[1]), "m"(*(const uint64_t(*)[6])a)
+        : "rdx", "cc");
+    const uint64_t t[6] = {r6, r7, r0, r1, r2, r3};
+    tm_reduce_once(r, t, r4, P384_P);
+}
 
 #endif
 #endif
