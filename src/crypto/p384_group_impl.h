@@ -216,11 +216,31 @@ static void point_double(p384_point *r, const p384_point *a)
 
 /* ---- scalar multiplication (p384_mul.c) ---- */
 
-#define WINDOWS 96
-#define ENTRIES 16
+#define SW_BITS 5     /* k * P: signed windows of 5 bits */
+#define SW_WINDOWS 77 /* ceil(385 / 5): the top digit may carry one bit past 2^384 */
+#define SW_ENTRIES 16 /* 1P .. 16P */
 
-/* Digit i (weight 16^i) of the big-endian scalar k. */
+/* Digit i (weight 16^i) of the big-endian scalar k, for the comb. */
 static unsigned digit(const uint8_t k[48], int i) { return (k[47 - i / 2] >> (4 * (i & 1))) & 0xf; }
+
+/* Bit pos of k (0 outside 0..383; the positions are public, the bits are not branched on). */
+static unsigned kbit(const uint8_t k[48], int pos)
+{
+    return pos < 0 || pos >= 384 ? 0 : (unsigned)(k[47 - pos / 8] >> (pos % 8)) & 1;
+}
+
+/* Signed digit i of k (Booth recoding, as in OpenSSL's ecp_nistp code): from the 6 bits of k at
+ * positions 5i - 1 .. 5i + 4, the digit |d| in 0..16 and its sign (1: negative), so that
+ * k = sum (-1)^sign_i |d_i| 32^i over the 77 windows. No branch on k. */
+static unsigned signed_digit(const uint8_t k[48], int i, uint64_t *neg)
+{
+    unsigned in = 0;
+    for (int b = 0; b < SW_BITS + 1; b++) in |= kbit(k, SW_BITS * i - 1 + b) << b;
+    unsigned s = 0 - (in >> SW_BITS); /* all-ones if the top bit is set */
+    unsigned d = ((63 - in) & s) | (in & ~s);
+    *neg = s & 1;
+    return (d >> 1) + (d & 1);
+}
 
 /* 1 if a == b (small values), else 0, without a branch. */
 static uint64_t eq_small(uint64_t a, uint64_t b) { return ((a ^ b) - 1) >> 63; }
@@ -258,11 +278,11 @@ static void jac_double(p384_point *a)
     SUB(a->y, a->y, gamma);
 }
 
-/* a = 16 a: the four doublings in Jacobian coordinates (cheaper than the complete projective
+/* a = 2^n a: n doublings in Jacobian coordinates (cheaper than the complete projective
  * doubling), entered and left through (X, Y, Z) -> (X Z, Y Z^2, Z) -> (X Z, Y, Z^3) (the same
  * affine point). The identity (0 : Y : 0) would enter as (0, 0, 0), which doubles to itself and
  * leaves as no point at all, so Y is set to 1 there first (masked select). */
-static void quad_double(p384_point *a)
+static void jac_doubles(p384_point *a, int n)
 {
     p384_fe t, one;
     FE_MUL(a->x, a->x, a->z);
@@ -270,7 +290,7 @@ static void quad_double(p384_point *a)
     FE_MUL(a->y, a->y, t);
     p384_fe_one(one);
     p384_fe_cmov(a->y, one, p384_fe_is_zero(a->z));
-    for (int d = 0; d < 4; d++) jac_double(a);
+    for (int d = 0; d < n; d++) jac_double(a);
     FE_MUL(a->x, a->x, a->z);
     FE_SQR(t, a->z);
     FE_MUL(a->z, a->z, t);
@@ -279,32 +299,36 @@ static void quad_double(p384_point *a)
 
 static void mul(p384_point *r, const p384_point *p, const uint8_t k[48])
 {
-    p384_point tab[ENTRIES], acc, sel;
-    p384_point_identity(&tab[0]);
-    tab[1] = *p;
-    for (int j = 2; j < ENTRIES; j++) {
-        if (j % 2 == 0)
-            point_double(&tab[j], &tab[j / 2]);
+    p384_point tab[SW_ENTRIES], acc, sel;
+    p384_fe ny;
+    tab[0] = *p;
+    for (int m = 2; m <= SW_ENTRIES; m++) { /* tab[m - 1] = m P */
+        if (m % 2 == 0)
+            point_double(&tab[m - 1], &tab[m / 2 - 1]);
         else
-            point_add(&tab[j], &tab[j - 1], p);
+            point_add(&tab[m - 1], &tab[m - 2], p);
     }
     p384_point_identity(&acc);
-    for (int i = WINDOWS - 1; i >= 0; i--) {
-        quad_double(&acc);
-        uint64_t dig = digit(k, i);
-        memset(&sel, 0, sizeof sel);
-        for (int j = 0; j < ENTRIES; j++) {
-            uint64_t m = eq_small(dig, (uint64_t)j);
+    for (int i = SW_WINDOWS - 1; i >= 0; i--) {
+        if (i != SW_WINDOWS - 1) jac_doubles(&acc, SW_BITS);
+        uint64_t neg;
+        uint64_t dig = signed_digit(k, i, &neg);
+        p384_point_identity(&sel); /* digit 0 */
+        for (int j = 0; j < SW_ENTRIES; j++) {
+            uint64_t m = eq_small(dig, (uint64_t)j + 1);
             p384_fe_cmov_i(sel.x, tab[j].x, m);
             p384_fe_cmov_i(sel.y, tab[j].y, m);
             p384_fe_cmov_i(sel.z, tab[j].z, m);
         }
+        p384_fe_neg(ny, sel.y);
+        p384_fe_cmov_i(sel.y, ny, neg);
         point_add(&acc, &acc, &sel);
     }
     *r = acc;
     cc_memzero(tab, sizeof tab);
     cc_memzero(&acc, sizeof acc);
     cc_memzero(&sel, sizeof sel);
+    cc_memzero(ny, sizeof ny);
 }
 
 /* The table from projective multiples, made affine window by window with one inversion each

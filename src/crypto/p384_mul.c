@@ -1,9 +1,10 @@
 /* p384_mul.c: k * G over the static fixed-base table of G, built once per process (see p384_ec.h).
  * The scalar multiplications themselves are in p384_group_impl.h (one build per field core,
  * p384_impl.h):
- * k * P: 96 fixed 4-bit windows from the top, each 4 doublings (in Jacobian coordinates, see
- * quad_double) and one complete addition of the table entry [d]P (d = the window's digit, [0]P the
- * identity), the entry read by a scan of all 16.
+ * k * P: 77 signed 5-bit windows from the top (Booth recoding, digits -16..16), each 5 doublings
+ * (in Jacobian coordinates, see jac_doubles) and one complete addition of the table entry |d| P
+ * (1P..16P, read by a scan of all 16; the identity for a zero digit), negated by a masked select
+ * for a negative digit.
  * k * P for a fixed P (p384_comb, and k * G over a static one built once per process): a comb over
  * a table of affine points T[i][d-1] = d * 16^i * P (96 windows, 15 entries each): 96 mixed
  * additions and no doubling; the entry is read by a scan of all 15, and for a zero digit the sum
