@@ -34,6 +34,10 @@ void p384_fe_sub(p384_fe r, const p384_fe a, const p384_fe b);
 void p384_fe_neg(p384_fe r, const p384_fe a);
 /* r = a^-1 (Fermat); the inverse of 0 is 0. */
 void p384_fe_inv(p384_fe r, const p384_fe a);
+/* r[i] = a[i]^-1 for i < n (0 -> 0 each; r may be a), n <= P384_INV_BATCH: one inversion and
+ * 3 (n - 1) multiplications (Montgomery's trick), constant time in the values. */
+#define P384_INV_BATCH 64
+void p384_fe_inv_batch(p384_fe *r, const p384_fe *a, size_t n);
 /* r = a^((p+1)/4): the square root of a when a is a square (check r^2 == a). */
 void p384_fe_sqrt_candidate(p384_fe r, const p384_fe a);
 void p384_fe_set_u64(p384_fe r, uint64_t x);

@@ -29,6 +29,39 @@ void p384_fe_neg(p384_fe r, const p384_fe a)
     tm_sub(r, zero, a, P);
 }
 
+void p384_fe_inv_batch(p384_fe *r, const p384_fe *a, size_t n)
+{
+    static const p384_fe zero = {0};
+    p384_fe pre[P384_INV_BATCH], one, ai, inv, t;
+    if (n == 0 || n > P384_INV_BATCH) return; /* callers pass 1..P384_INV_BATCH */
+    p384_fe_one(one);
+    for (size_t i = 0; i < n; i++) { /* prefix products, a zero replaced by 1 */
+        memcpy(ai, a[i], sizeof ai);
+        p384_fe_cmov(ai, one, p384_fe_is_zero(a[i]));
+        if (i == 0)
+            memcpy(pre[0], ai, sizeof ai);
+        else
+            p384_fe_mul(pre[i], pre[i - 1], ai);
+    }
+    p384_fe_inv(inv, pre[n - 1]);
+    for (size_t i = n; i-- > 0;) {
+        uint64_t z = p384_fe_is_zero(a[i]);
+        memcpy(ai, a[i], sizeof ai);
+        p384_fe_cmov(ai, one, z);
+        if (i > 0)
+            p384_fe_mul(t, inv, pre[i - 1]); /* 1 / a_i */
+        else
+            memcpy(t, inv, sizeof t);
+        p384_fe_mul(inv, inv, ai);
+        p384_fe_cmov(t, zero, z);
+        memcpy(r[i], t, sizeof t);
+    }
+    cc_memzero(pre, sizeof pre);
+    cc_memzero(ai, sizeof ai);
+    cc_memzero(inv, sizeof inv);
+    cc_memzero(t, sizeof t);
+}
+
 void p384_fe_set_u64(p384_fe r, uint64_t x)
 {
     const p384_fe t = {x};

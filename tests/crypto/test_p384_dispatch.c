@@ -3,7 +3,8 @@
  *  - field multiplication and squaring on edge values (0, 1, 2, p - 1, p - 2, 2^383, 2^384 mod p,
  *    values with all-ones limbs just below p, ...) crossed with each other and on random values,
  *    each also checked against an independent reference (OpenSSL BIGNUM: a b 2^-384 mod p);
- *  - inversion and square root on edge and random values;
+ *  - inversion and square root on edge and random values; the batch inversion against single ones
+ *    (zeros included);
  *  - point addition (with P + P, P + (-P) and the identity), mixed addition and doubling,
  *    k * P with fixed windows, comb tables and k * P over them, on low, high and random scalars;
  *  - the exported (dispatched) names use the table CPUID selects, and p384_impl_force switches it.
@@ -158,6 +159,24 @@ static void field_inv_sqrt(void)
         }
     }
     CHECK_MSG(wrong == 0, "%u inverses wrong", wrong);
+    /* the batch inversion (Montgomery's trick, a zero gives zero) against one at a time, in place */
+    p384_fe batch[P384_INV_BATCH], single;
+    unsigned bad_batch = 0;
+    for (int i = 0; i < P384_INV_BATCH; i++) {
+        if (i < EDGES)
+            memcpy(batch[i], g_edge[(i * 5) % EDGES], sizeof batch[i]);
+        else
+            rnd_fe(batch[i]);
+    }
+    memset(batch[P384_INV_BATCH - 1], 0, sizeof batch[0]); /* zeros at both ends */
+    p384_fe copy[P384_INV_BATCH];
+    memcpy(copy, batch, sizeof copy);
+    p384_fe_inv_batch(batch, batch, P384_INV_BATCH);
+    for (int i = 0; i < P384_INV_BATCH; i++) {
+        p384_fe_inv(single, copy[i]);
+        if (memcmp(single, batch[i], sizeof single) != 0) bad_batch++;
+    }
+    CHECK_MSG(bad_batch == 0, "%u batch inverses differ", bad_batch);
     CHECK_MSG(bad == 0, "%u inverses or square roots differ between the tables", bad);
 }
 
