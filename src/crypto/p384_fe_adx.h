@@ -5,15 +5,17 @@
  * of p), a separate square, then the same final conditional subtraction as the portable code
  * (crypto/mont384.h). The result is the unique value < p, so it
  * is bit-identical to p384_fe_mul_i / p384_fe_sqr_i. Straight-line code: no branch and no memory
- * index depends on the operands (constant time). Defines P384_FE_ADX only on x86-64 GCC/clang
- * builds without CCTSA_PORTABLE; callers run this code only where CPUID reports BMI2 and ADX
+ * index depends on the operands (constant time). Defines P384_FE_ADX only on x86-64 GCC builds
+ * without CCTSA_PORTABLE; callers run this code only where CPUID reports BMI2 and ADX
  * (p384_impl.h). */
 #ifndef CCTSA_CRYPTO_P384_FE_ADX_H
 #define CCTSA_CRYPTO_P384_FE_ADX_H
 
 #include "crypto/p384_fe_inline.h"
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(CCTSA_PORTABLE)
+/* GCC only: clang cannot allocate the 13 registers these blocks ask for (a clang build gets the
+ * portable table). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(CCTSA_PORTABLE)
 #define P384_FE_ADX 1
 
 /* One step of a row: lo:hi = a[j] * rdx; t_j += lo on the CF chain, t_(j+1) += hi on the OF chain. */
