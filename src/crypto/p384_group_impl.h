@@ -216,12 +216,9 @@ static void point_double(p384_point *r, const p384_point *a)
 
 /* ---- scalar multiplication (p384_mul.c) ---- */
 
-#define SW_BITS 5     /* k * P: signed windows of 5 bits */
+#define SW_BITS 5     /* k * P and the combs: signed windows of 5 bits */
 #define SW_WINDOWS 77 /* ceil(385 / 5): the top digit may carry one bit past 2^384 */
 #define SW_ENTRIES 16 /* 1P .. 16P */
-
-/* Digit i (weight 16^i) of the big-endian scalar k, for the comb. */
-static unsigned digit(const uint8_t k[48], int i) { return (k[47 - i / 2] >> (4 * (i & 1))) & 0xf; }
 
 /* Bit pos of k (0 outside 0..383; the positions are public, the bits are not branched on). */
 static unsigned kbit(const uint8_t k[48], int pos)
@@ -349,10 +346,10 @@ static void comb_init(p384_comb *c, const p384_point *p)
             memcpy(c->t[i][j].y, acc.y, sizeof acc.y);
             memcpy(z[j], acc.z, sizeof acc.z);
         }
-        point_add(&base, &acc, &base); /* 16 * 16^i * P */
+        point_double(&base, &acc); /* 32 * 32^i * P */
         memcpy(prefix[0], z[0], sizeof(p384_fe));
         for (int j = 1; j < E; j++) FE_MUL(prefix[j], prefix[j - 1], z[j]);
-        fe_inv(inv, prefix[E - 1]); /* none is 0: d * 16^i < n */
+        fe_inv(inv, prefix[E - 1]); /* none is 0: n is a prime above 16, d * 32^i has no such factor */
         for (int j = E - 1; j >= 0; j--) {
             if (j > 0)
                 FE_MUL(t, inv, prefix[j - 1]); /* 1 / Z_j */
@@ -369,15 +366,18 @@ static void comb_mul(p384_point *r, const p384_comb *c, const uint8_t k[48])
 {
     p384_point acc, sum;
     p384_affine sel;
+    p384_fe ny;
     p384_point_identity(&acc);
     for (int i = 0; i < P384_COMB_WINDOWS; i++) {
-        uint64_t dig = digit(k, i);
+        uint64_t neg, dig = signed_digit(k, i, &neg);
         memset(&sel, 0, sizeof sel);
         for (int j = 0; j < P384_COMB_ENTRIES; j++) {
             uint64_t m = eq_small(dig, (uint64_t)j + 1);
             p384_fe_cmov_i(sel.x, c->t[i][j].x, m);
             p384_fe_cmov_i(sel.y, c->t[i][j].y, m);
         }
+        p384_fe_neg(ny, sel.y);
+        p384_fe_cmov_i(sel.y, ny, neg);
         /* for a zero digit sel is (0, 0), not a curve point: the sum is garbage and discarded */
         point_add_affine(&sum, &acc, sel.x, sel.y);
         p384_point_cmov(&acc, &sum, 1 ^ eq_small(dig, 0));
@@ -386,6 +386,7 @@ static void comb_mul(p384_point *r, const p384_comb *c, const uint8_t k[48])
     cc_memzero(&acc, sizeof acc);
     cc_memzero(&sum, sizeof sum);
     cc_memzero(&sel, sizeof sel);
+    cc_memzero(ny, sizeof ny);
 }
 
 static void fe_mul(p384_fe r, const p384_fe a, const p384_fe b) { FE_MUL(r, a, b); }

@@ -6,9 +6,10 @@
  * (1P..16P, read by a scan of all 16; the identity for a zero digit), negated by a masked select
  * for a negative digit.
  * k * P for a fixed P (p384_comb, and k * G over a static one built once per process): a comb over
- * a table of affine points T[i][d-1] = d * 16^i * P (96 windows, 15 entries each): 96 mixed
- * additions and no doubling; the entry is read by a scan of all 15, and for a zero digit the sum
- * is computed anyway and discarded by a masked select. */
+ * a table of affine points T[i][d-1] = d * 32^i * P (77 windows, 16 entries each) and the same
+ * signed digits: 77 mixed additions and no doubling; the entry is read by a scan of all 16 and
+ * negated by a masked select, and for a zero digit the sum is computed anyway and discarded by a
+ * masked select. */
 #include <pthread.h>
 #include <string.h>
 
