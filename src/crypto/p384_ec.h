@@ -34,6 +34,10 @@ void p384_fe_sub(p384_fe r, const p384_fe a, const p384_fe b);
 void p384_fe_neg(p384_fe r, const p384_fe a);
 /* r = a^-1 (Fermat); the inverse of 0 is 0. */
 void p384_fe_inv(p384_fe r, const p384_fe a);
+/* r[i] = a[i]^-1 for i < n (0 -> 0 each; r may be a), n <= P384_INV_BATCH: one inversion and
+ * 3 (n - 1) multiplications (Montgomery's trick), constant time in the values. */
+#define P384_INV_BATCH 64
+void p384_fe_inv_batch(p384_fe *r, const p384_fe *a, size_t n);
 /* r = a^((p+1)/4): the square root of a when a is a square (check r^2 == a). */
 void p384_fe_sqrt_candidate(p384_fe r, const p384_fe a);
 void p384_fe_set_u64(p384_fe r, uint64_t x);
@@ -80,9 +84,10 @@ CC_MUST_CHECK int p384_point_decode(p384_point *r, const uint8_t *in, size_t len
 /* ---- scalar multiplication (p384_mul.c); k is 48 big-endian bytes, any value < 2^384 ---- */
 /* r = k * P, constant time in k and P. */
 void p384_mul(p384_point *r, const p384_point *p, const uint8_t k[48]);
-/* A fixed-base table for one point P: t[i][d-1] = d * 16^i * P in affine coordinates (138 KB). */
-#define P384_COMB_WINDOWS 96
-#define P384_COMB_ENTRIES 15
+/* A fixed-base table for one point P: t[i][d-1] = d * 32^i * P (d = 1..16) in affine coordinates
+ * (118 KB), for the signed 5-bit digits of k (-16..16). */
+#define P384_COMB_WINDOWS 77
+#define P384_COMB_ENTRIES 16
 typedef struct {
     p384_fe x, y;
 } p384_affine;
@@ -92,11 +97,11 @@ typedef struct {
 /* Build the table of p (not the identity; about 4 ms, no allocation). Meant for public points:
  * nothing branches on p, but the stack temporaries are not wiped. */
 void p384_comb_init(p384_comb *c, const p384_point *p);
-/* r = k * P over P's table, constant time in k (96 mixed additions). */
+/* r = k * P over P's table, constant time in k (77 mixed additions). */
 void p384_comb_mul(p384_point *r, const p384_comb *c, const uint8_t k[48]);
 /* r = k * G over the fixed-base table (built on first use), constant time in k. */
 void p384_mul_g(p384_point *r, const uint8_t k[48]);
-/* Build the fixed-base table now (once per process, thread-safe; a few ms, 138 KB static). */
+/* Build the fixed-base table now (once per process, thread-safe; a few ms, 118 KB static). */
 void p384_mul_g_prepare(void);
 
 #endif

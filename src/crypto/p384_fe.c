@@ -1,5 +1,7 @@
 /* p384_fe.c: P-384 field arithmetic modulo p = 2^384 - 2^128 - 2^96 + 2^32 - 1 in Montgomery form
- * (see p384_ec.h), on the constant-time 6x64-bit Montgomery core of crypto/mont384.h. */
+ * (see p384_ec.h), on the constant-time 6x64-bit Montgomery core of crypto/mont384.h: constants,
+ * negation, selection, comparison and conversions. Multiplication, squaring, inversion and the
+ * square root are dispatched per CPU (p384_impl.h, p384_group_impl.h, p384_dispatch.c). */
 #include <string.h>
 
 #include "crypto/ct.h"
@@ -18,8 +20,6 @@ static const uint64_t R3[6] = {0xfffffffc00000002ULL, 0x0000000300000002ULL, 0xf
 /* b (standard form) */
 static const uint64_t B_STD[6] = {0x2a85c8edd3ec2aefULL, 0xc656398d8a2ed19dULL, 0x0314088f5013875aULL,
                                   0x181d9c6efe814112ULL, 0x988e056be3f82d19ULL, 0xb3312fa7e23ee7e4ULL};
-void p384_fe_mul(p384_fe r, const p384_fe a, const p384_fe b) { p384_fe_mul_i(r, a, b); }
-void p384_fe_sqr(p384_fe r, const p384_fe a) { p384_fe_sqr_i(r, a); }
 void p384_fe_add(p384_fe r, const p384_fe a, const p384_fe b) { p384_fe_add_i(r, a, b); }
 void p384_fe_sub(p384_fe r, const p384_fe a, const p384_fe b) { p384_fe_sub_i(r, a, b); }
 
@@ -29,75 +29,37 @@ void p384_fe_neg(p384_fe r, const p384_fe a)
     tm_sub(r, zero, a, P);
 }
 
-/* r = a^(2^n) */
-static void sqr_n(p384_fe r, const p384_fe a, int n)
+void p384_fe_inv_batch(p384_fe *r, const p384_fe *a, size_t n)
 {
-    memmove(r, a, sizeof(p384_fe));
-    for (int i = 0; i < n; i++) p384_fe_sqr_i(r, r);
-}
-
-/* The common head of both addition chains: a^(2^255 - 1) followed by one squaring and 32 more
- * bits, giving t = a^((2^255 - 1) 2^33 + 2^32 - 1); also x30 = a^(2^30 - 1). Writing x_k for
- * a^(2^k - 1): x_(j+k) = x_j^(2^k) x_k. 385 squarings and 14 multiplications for the inverse. */
-static void chain_head(p384_fe t, p384_fe x30, const p384_fe a)
-{
-    p384_fe x2, x3, x6, x12, x15, x32, x60;
-    sqr_n(x2, a, 1);
-    p384_fe_mul(x2, x2, a);
-    sqr_n(x3, x2, 1);
-    p384_fe_mul(x3, x3, a);
-    sqr_n(x6, x3, 3);
-    p384_fe_mul(x6, x6, x3);
-    sqr_n(x12, x6, 6);
-    p384_fe_mul(x12, x12, x6);
-    sqr_n(x15, x12, 3);
-    p384_fe_mul(x15, x15, x3);
-    sqr_n(x30, x15, 15);
-    p384_fe_mul(x30, x30, x15);
-    sqr_n(x32, x30, 2);
-    p384_fe_mul(x32, x32, x2);
-    sqr_n(x60, x30, 30);
-    p384_fe_mul(x60, x60, x30);
-    sqr_n(t, x60, 60); /* x120 */
-    p384_fe_mul(t, t, x60);
-    sqr_n(x60, t, 120); /* x240 */
-    p384_fe_mul(t, x60, t);
-    sqr_n(t, t, 15); /* x255 */
-    p384_fe_mul(t, t, x15);
-    sqr_n(t, t, 33); /* the 0 bit, then 32 ones */
-    p384_fe_mul(t, t, x32);
-    cc_memzero(x2, sizeof x2);
-    cc_memzero(x3, sizeof x3);
-    cc_memzero(x6, sizeof x6);
-    cc_memzero(x12, sizeof x12);
-    cc_memzero(x15, sizeof x15);
-    cc_memzero(x32, sizeof x32);
-    cc_memzero(x60, sizeof x60);
-}
-
-void p384_fe_inv(p384_fe r, const p384_fe a)
-{
-    /* p - 2: head, 64 zero bits, 30 ones, 0, 1 */
-    p384_fe t, x30;
-    chain_head(t, x30, a);
-    sqr_n(t, t, 94);
-    p384_fe_mul(t, t, x30);
-    sqr_n(t, t, 2);
-    p384_fe_mul(r, t, a);
+    static const p384_fe zero = {0};
+    p384_fe pre[P384_INV_BATCH], one, ai, inv, t;
+    if (n == 0 || n > P384_INV_BATCH) return; /* callers pass 1..P384_INV_BATCH */
+    p384_fe_one(one);
+    for (size_t i = 0; i < n; i++) { /* prefix products, a zero replaced by 1 */
+        memcpy(ai, a[i], sizeof ai);
+        p384_fe_cmov(ai, one, p384_fe_is_zero(a[i]));
+        if (i == 0)
+            memcpy(pre[0], ai, sizeof ai);
+        else
+            p384_fe_mul(pre[i], pre[i - 1], ai);
+    }
+    p384_fe_inv(inv, pre[n - 1]);
+    for (size_t i = n; i-- > 0;) {
+        uint64_t z = p384_fe_is_zero(a[i]);
+        memcpy(ai, a[i], sizeof ai);
+        p384_fe_cmov(ai, one, z);
+        if (i > 0)
+            p384_fe_mul(t, inv, pre[i - 1]); /* 1 / a_i */
+        else
+            memcpy(t, inv, sizeof t);
+        p384_fe_mul(inv, inv, ai);
+        p384_fe_cmov(t, zero, z);
+        memcpy(r[i], t, sizeof t);
+    }
+    cc_memzero(pre, sizeof pre);
+    cc_memzero(ai, sizeof ai);
+    cc_memzero(inv, sizeof inv);
     cc_memzero(t, sizeof t);
-    cc_memzero(x30, sizeof x30);
-}
-
-void p384_fe_sqrt_candidate(p384_fe r, const p384_fe a)
-{
-    /* (p + 1) / 4: head, 63 zero bits, 1, 30 zero bits */
-    p384_fe t, x30;
-    chain_head(t, x30, a);
-    sqr_n(t, t, 64);
-    p384_fe_mul(t, t, a);
-    sqr_n(r, t, 30);
-    cc_memzero(t, sizeof t);
-    cc_memzero(x30, sizeof x30);
 }
 
 void p384_fe_set_u64(p384_fe r, uint64_t x)
@@ -109,11 +71,7 @@ void p384_fe_set_u64(p384_fe r, uint64_t x)
 void p384_fe_one(p384_fe r) { memcpy(r, R1, sizeof R1); }
 void p384_fe_b(p384_fe r) { tm_mul(r, B_STD, R2, P, P0); }
 
-void p384_fe_cmov(p384_fe r, const p384_fe a, uint64_t bit)
-{
-    uint64_t mask = 0 - (bit & 1);
-    for (int i = 0; i < 6; i++) r[i] ^= (r[i] ^ a[i]) & mask;
-}
+void p384_fe_cmov(p384_fe r, const p384_fe a, uint64_t bit) { p384_fe_cmov_i(r, a, bit); }
 
 uint64_t p384_fe_eq(const p384_fe a, const p384_fe b)
 {

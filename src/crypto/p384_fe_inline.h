@@ -24,5 +24,11 @@ static inline void p384_fe_mul_i(uint64_t r[6], const uint64_t a[6], const uint6
 static inline void p384_fe_sqr_i(uint64_t r[6], const uint64_t a[6]) { tm_sqr(r, a, P384_P, P384_P0); }
 static inline void p384_fe_add_i(uint64_t r[6], const uint64_t a[6], const uint64_t b[6]) { tm_add(r, a, b, P384_P); }
 static inline void p384_fe_sub_i(uint64_t r[6], const uint64_t a[6], const uint64_t b[6]) { tm_sub(r, a, b, P384_P); }
+/* r = bit ? a : r, bit in {0,1} (masked, no branch): inlined into the table scans. */
+static inline void p384_fe_cmov_i(uint64_t r[6], const uint64_t a[6], uint64_t bit)
+{
+    uint64_t mask = 0 - (bit & 1);
+    for (int i = 0; i < 6; i++) r[i] ^= (r[i] ^ a[i]) & mask;
+}
 
 #endif

@@ -6,6 +6,10 @@
  *    patterns at the edges, a doubling and a passage through infinity, and refuses an identity result;
  *  - Schnorr proofs verify, and fail for another session, party, index, label or statement;
  *  - Lagrange coefficients interpolate a random degree-2 polynomial at 0 for all 10 triples;
+ *  - the batches (the base OTs): tec_hash_to_curve_batch gives the points of tec_hash_to_curve one
+ *    by one, tec_from_points the encodings of tec_from_point (and fails on an identity in the
+ *    batch), the projective _pt forms the points of tec_mul_g, tec_mul, tec_comb_mul, tec_add_mul
+ *    and tec_sub;
  *  - the used-session ring refuses repeats;
  *  - API misuse (bad ids, signer sets, NULLs, calls out of order) fails with an error, never a crash. */
 #include <openssl/bn.h>
@@ -386,6 +390,61 @@ static void api_misuse(void)
     }
 }
 
+static void batches(void)
+{
+    uint8_t msgs[TEC_BATCH][20];
+    tpt hb[TEC_BATCH], h, e[TEC_BATCH];
+    p384_point pts[TEC_BATCH];
+    tsc k[TEC_BATCH];
+    for (int i = 0; i < TEC_BATCH; i++) {
+        memset(msgs[i], 0, sizeof msgs[i]);
+        msgs[i][0] = (uint8_t)i;
+        msgs[i][19] = (uint8_t)(i * 7);
+    }
+    CHECK(tec_hash_to_curve_batch(hb, "batch", &msgs[0][0], sizeof msgs[0], TEC_BATCH) == 0);
+    for (int i = 0; i < TEC_BATCH; i++) {
+        CHECK(tec_hash_to_curve(&h, "batch", msgs[i], sizeof msgs[i]) == 0);
+        CHECK_MSG(tec_eq(&h, &hb[i]) && memcmp(h.u, hb[i].u, sizeof h.u) == 0, "h2c batch entry %d", i);
+    }
+    CHECK(tec_hash_to_curve_batch(hb, "batch", &msgs[0][0], sizeof msgs[0], 0) == -1);
+    CHECK(tec_hash_to_curve_batch(hb, "batch", &msgs[0][0], sizeof msgs[0], TEC_BATCH + 1) == -1);
+    /* projective forms and one inversion for the batch */
+    p384_comb *c = tec_comb_new(&hb[1]);
+    CHECK(c != NULL);
+    for (int i = 0; i < TEC_BATCH; i++) {
+        CHECK(tsc_random(&k[i]) == 0);
+        switch (i % 5) {
+        case 0: tec_mul_g_pt(&pts[i], &k[i]); break;
+        case 1: tec_mul_pt(&pts[i], &hb[i], &k[i]); break;
+        case 2: tec_comb_mul_pt(&pts[i], c, &k[i]); break;
+        case 3: CHECK(tec_add_mul_pt(&pts[i], &hb[i], &hb[0], &k[i]) == 0); break;
+        default: tec_to_point(&pts[i], &hb[0]); tec_sub_pt(&pts[i], &pts[i], &hb[i]);
+        }
+    }
+    CHECK(tec_from_points(e, pts, TEC_BATCH) == 0);
+    for (int i = 0; i < TEC_BATCH; i++) {
+        switch (i % 5) {
+        case 0: CHECK(tec_mul_g(&h, &k[i]) == 0); break;
+        case 1: CHECK(tec_mul(&h, &hb[i], &k[i]) == 0); break;
+        case 2: CHECK(tec_comb_mul(&h, c, &k[i]) == 0); break;
+        case 3: CHECK(tec_add_mul(&h, &hb[i], &hb[0], &k[i]) == 0); break;
+        default: CHECK(tec_sub(&h, &hb[0], &hb[i]) == 0);
+        }
+        CHECK_MSG(tec_eq(&h, &e[i]) && memcmp(h.u, e[i].u, sizeof h.u) == 0, "tec_from_points entry %d", i);
+    }
+    tec_comb_free(c);
+    /* an identity anywhere in the batch fails it; a + (-a) fails tec_add_mul_pt */
+    tec_to_point(&pts[5], &hb[3]);
+    tec_sub_pt(&pts[5], &pts[5], &hb[3]);
+    CHECK(p384_point_is_identity(&pts[5]) == 1);
+    CHECK(tec_from_points(e, pts, 6) == -1);
+    CHECK(tec_from_points(e, pts, 5) == 0);
+    CHECK(tec_from_points(e, pts, 0) == -1);
+    tpt neg;
+    CHECK(tec_sub(&neg, &hb[0], &hb[2]) == 0 && tec_sub(&neg, &neg, &hb[0]) == 0); /* -hb[2] */
+    CHECK(tec_add_mul_pt(&pts[0], &hb[2], &neg, &k[0]) == -1);
+}
+
 int main(void)
 {
     g = EC_GROUP_new_by_curve_name(NID_secp384r1);
@@ -397,6 +456,7 @@ int main(void)
     comb();
     proofs();
     lagrange();
+    batches();
     used_sessions();
     api_misuse();
     EC_GROUP_free(g);

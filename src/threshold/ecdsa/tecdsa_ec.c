@@ -56,30 +56,69 @@ int tec_encode_uncompressed(uint8_t out[97], const tpt *p)
     return 0;
 }
 
+int tec_from_points(tpt *out, const p384_point *p, size_t n)
+{
+    p384_fe z[TEC_BATCH], x, y;
+    uint64_t inf = 0;
+    if (n == 0 || n > TEC_BATCH) return -1;
+    for (size_t i = 0; i < n; i++) {
+        memcpy(z[i], p[i].z, sizeof z[i]);
+        inf |= p384_point_is_identity(&p[i]);
+    }
+    p384_fe_inv_batch(z, z, n); /* 0 at an identity, so x = y = 0 there */
+    for (size_t i = 0; i < n; i++) {
+        p384_fe_mul(x, p[i].x, z[i]);
+        p384_fe_mul(y, p[i].y, z[i]);
+        put_affine(&out[i], x, y);
+    }
+    CT_PUBLIC(&inf, sizeof inf); /* a failure outcome: public */
+    cc_memzero(z, sizeof z);
+    cc_memzero(x, sizeof x);
+    cc_memzero(y, sizeof y);
+    return inf ? -1 : 0;
+}
+
+/* Wipes the scalar bytes of one multiplication (the _pt functions below). */
+#define WITH_SCALAR(kb, k, stmt)                                                                                       \
+    do {                                                                                                               \
+        uint8_t kb[TSC_BYTES];                                                                                         \
+        tsc_to_bytes(kb, k);                                                                                           \
+        stmt;                                                                                                          \
+        cc_memzero(kb, sizeof kb);                                                                                     \
+    } while (0)
+
+void tec_mul_g_pt(p384_point *r, const tsc *k) { WITH_SCALAR(kb, k, p384_mul_g(r, kb)); }
+
+void tec_mul_pt(p384_point *r, const tpt *p, const tsc *k)
+{
+    p384_point a;
+    tec_to_point(&a, p);
+    WITH_SCALAR(kb, k, p384_mul(r, &a, kb));
+    cc_memzero(&a, sizeof a);
+}
+
+void tec_comb_mul_pt(p384_point *r, const p384_comb *c, const tsc *k) { WITH_SCALAR(kb, k, p384_comb_mul(r, c, kb)); }
+
+/* out = encoding of *r, then *r wiped. */
+static int finish(tpt *out, p384_point *r)
+{
+    int rc = tec_from_point(out, r);
+    cc_memzero(r, sizeof *r);
+    return rc;
+}
+
 int tec_mul_g(tpt *out, const tsc *k)
 {
-    uint8_t kb[TSC_BYTES];
     p384_point r;
-    tsc_to_bytes(kb, k);
-    p384_mul_g(&r, kb);
-    int rc = tec_from_point(out, &r);
-    cc_memzero(kb, sizeof kb);
-    cc_memzero(&r, sizeof r);
-    return rc;
+    tec_mul_g_pt(&r, k);
+    return finish(out, &r);
 }
 
 int tec_mul(tpt *out, const tpt *p, const tsc *k)
 {
-    uint8_t kb[TSC_BYTES];
-    p384_point r, a;
-    tsc_to_bytes(kb, k);
-    tec_to_point(&a, p);
-    p384_mul(&r, &a, kb);
-    int rc = tec_from_point(out, &r);
-    cc_memzero(kb, sizeof kb);
-    cc_memzero(&r, sizeof r);
-    cc_memzero(&a, sizeof a);
-    return rc;
+    p384_point r;
+    tec_mul_pt(&r, p, k);
+    return finish(out, &r);
 }
 
 p384_comb *tec_comb_new(const tpt *p)
@@ -93,14 +132,9 @@ p384_comb *tec_comb_new(const tpt *p)
 
 int tec_comb_mul(tpt *out, const p384_comb *c, const tsc *k)
 {
-    uint8_t kb[TSC_BYTES];
     p384_point r;
-    tsc_to_bytes(kb, k);
-    p384_comb_mul(&r, c, kb);
-    int rc = tec_from_point(out, &r);
-    cc_memzero(kb, sizeof kb);
-    cc_memzero(&r, sizeof r);
-    return rc;
+    tec_comb_mul_pt(&r, c, k);
+    return finish(out, &r);
 }
 
 void tec_comb_free(p384_comb *c) { free(c); }
@@ -122,25 +156,34 @@ int tec_add(tpt *out, const tpt *a, const tpt *b) { return add_or_sub(out, a, b,
 int tec_sub(tpt *out, const tpt *a, const tpt *b) { return add_or_sub(out, a, b, 1); }
 int tec_sub_ct(tpt *out, const tpt *a, const tpt *b) { return add_or_sub(out, a, b, 1); }
 
-int tec_add_mul(tpt *out, const tpt *a, const tpt *b, const tsc *k)
+int tec_add_mul_pt(p384_point *r, const tpt *a, const tpt *b, const tsc *k)
 {
-    uint8_t kb[TSC_BYTES];
     p384_point pa, pb;
     tec_to_point(&pa, a);
     tec_to_point(&pb, b);
     p384_point_add(&pa, &pa, &pb);
     uint64_t inf = p384_point_is_identity(&pa);
     CT_PUBLIC(&inf, sizeof inf); /* a failure outcome: public */
-    int rc = -1;
-    if (!inf) {
-        tsc_to_bytes(kb, k);
-        p384_mul(&pb, &pa, kb);
-        rc = tec_from_point(out, &pb);
-        cc_memzero(kb, sizeof kb);
-    }
+    if (!inf) WITH_SCALAR(kb, k, p384_mul(r, &pa, kb));
     cc_memzero(&pa, sizeof pa);
     cc_memzero(&pb, sizeof pb);
-    return rc;
+    return inf ? -1 : 0;
+}
+
+int tec_add_mul(tpt *out, const tpt *a, const tpt *b, const tsc *k)
+{
+    p384_point r;
+    if (tec_add_mul_pt(&r, a, b, k) != 0) return -1;
+    return finish(out, &r);
+}
+
+void tec_sub_pt(p384_point *r, const p384_point *a, const tpt *b)
+{
+    p384_point pb;
+    tec_to_point(&pb, b);
+    p384_point_cneg(&pb, 1);
+    p384_point_add(r, a, &pb);
+    cc_memzero(&pb, sizeof pb);
 }
 
 int tec_mul_eq_mul_g_add(const tpt *p, const tsc *k, const tsc *d, const tpt *q)

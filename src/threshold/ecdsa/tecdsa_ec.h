@@ -67,6 +67,22 @@ int tec_hash_to_curve_dst(tpt *out, const uint8_t *dst, size_t dst_len, const ui
 int tec_hash_to_curve(tpt *out, const char *label, const uint8_t *in, size_t len);
 /* a - b, the same as tec_sub (kept as the name the secret paths use); fails when a = b. */
 int tec_sub_ct(tpt *out, const tpt *a, const tpt *b);
+/* ---- Batches: projective results made affine together (the base OTs) ---- */
+#define TEC_BATCH 32
+/* Both encodings of p[i] for i < n (1 <= n <= TEC_BATCH), with one field inversion for all;
+ * fails (-1) if any p[i] is the identity (that outcome is public; the others are still encoded). */
+int tec_from_points(tpt *out, const p384_point *p, size_t n);
+/* The projective forms of tec_mul_g, tec_mul, tec_comb_mul and tec_add_mul (k secret; the last
+ * fails if a + b is the identity), and r = a - b. */
+void tec_mul_g_pt(p384_point *r, const tsc *k);
+void tec_mul_pt(p384_point *r, const tpt *p, const tsc *k);
+void tec_comb_mul_pt(p384_point *r, const p384_comb *c, const tsc *k);
+int tec_add_mul_pt(p384_point *r, const tpt *a, const tpt *b, const tsc *k);
+void tec_sub_pt(p384_point *r, const p384_point *a, const tpt *b);
+/* tec_hash_to_curve of n messages of len bytes each, laid out one after another in in
+ * (1 <= n <= TEC_BATCH): the same points, with one inversion for all the SSWU denominators and one
+ * for the affine results. */
+int tec_hash_to_curve_batch(tpt *out, const char *label, const uint8_t *in, size_t len, size_t n);
 /* 1 if equal encodings (encodings are canonical). Public values only. */
 int tec_eq(const tpt *a, const tpt *b);
 

@@ -66,26 +66,6 @@ static void sswu_den(fe tv, fe den, const fe u)
     fadd(den, den, tv);
 }
 
-/* i0 = 1/a and i1 = 1/b (inv0: 0 -> 0 for each) with one inversion (Montgomery's trick); a zero
- * is replaced by 1 in the product and its result selected back to 0, without a branch. */
-static void finv2(fe i0, fe i1, const fe a, const fe b)
-{
-    static const fe zero = {0};
-    fe one, a1, b1, t;
-    uint64_t za = fis_zero(a), zb = fis_zero(b);
-    p384_fe_one(one);
-    memcpy(a1, a, sizeof a1);
-    memcpy(b1, b, sizeof b1);
-    fcmov(a1, one, za);
-    fcmov(b1, one, zb);
-    fmul(t, a1, b1);
-    finv(t, t);
-    fmul(i0, t, b1);
-    fmul(i1, t, a1);
-    fcmov(i0, zero, za);
-    fcmov(i1, zero, zb);
-}
-
 /* RFC 9380 section 6.6.2, straight-line, given tv and tv1 = 1 / den from sswu_den. */
 static void map_sswu(fe x, fe y, const fe u, const fe tv, const fe tv1)
 {
@@ -136,37 +116,76 @@ static int expand_xmd(uint8_t out[144], const uint8_t *dst, size_t dst_len, cons
     return ok ? 0 : -1;
 }
 
-int tec_hash_to_curve_dst(tpt *out, const uint8_t *dst, size_t dst_len, const uint8_t *msg, size_t len)
+/* q[i] = the (projective) hash of message i of n, len bytes each from in, with one inversion for
+ * all 2n SSWU denominators (inv0: 0 -> 0 each, as RFC 9380 asks). */
+static int h2c_points(p384_point *q, const uint8_t *dst, size_t dst_len, const uint8_t *in, size_t len, size_t n)
 {
     uint8_t bytes[144];
-    fe u0, u1, x0, y0, x1, y1, tv0, tv1, d0, d1;
-    p384_point q;
-    if (dst_len == 0 || dst_len > 255) return -1;
+    fe u[2 * TEC_BATCH], tv[2 * TEC_BATCH], den[2 * TEC_BATCH], x0, y0, x1, y1;
+    int rc = -1;
+    if (n == 0 || n > TEC_BATCH || dst_len == 0 || dst_len > 255) return -1;
     pthread_once(&g_once, consts_init);
-    if (expand_xmd(bytes, dst, dst_len, msg, len) != 0) return -1;
-    p384_fe_from_wide(u0, bytes, 72);
-    p384_fe_from_wide(u1, bytes + 72, 72);
-    sswu_den(tv0, d0, u0);
-    sswu_den(tv1, d1, u1);
-    finv2(d0, d1, d0, d1);
-    map_sswu(x0, y0, u0, tv0, d0);
-    map_sswu(x1, y1, u1, tv1, d1);
-    p384_point_from_affine(&q, x0, y0);
-    p384_point_add_affine(&q, &q, x1, y1); /* complete; Q0 = -Q1 (probability 2^-384) fails below */
-    int rc = tec_from_point(out, &q);
+    for (size_t i = 0; i < n; i++) {
+        if (expand_xmd(bytes, dst, dst_len, in + i * len, len) != 0) goto done;
+        p384_fe_from_wide(u[2 * i], bytes, 72);
+        p384_fe_from_wide(u[2 * i + 1], bytes + 72, 72);
+        sswu_den(tv[2 * i], den[2 * i], u[2 * i]);
+        sswu_den(tv[2 * i + 1], den[2 * i + 1], u[2 * i + 1]);
+    }
+    p384_fe_inv_batch(den, den, 2 * n);
+    for (size_t i = 0; i < n; i++) {
+        map_sswu(x0, y0, u[2 * i], tv[2 * i], den[2 * i]);
+        map_sswu(x1, y1, u[2 * i + 1], tv[2 * i + 1], den[2 * i + 1]);
+        p384_point_from_affine(&q[i], x0, y0);
+        p384_point_add_affine(&q[i], &q[i], x1, y1); /* complete; Q0 = -Q1 (probability 2^-384) fails later */
+    }
+    rc = 0;
+done:
     cc_memzero(bytes, sizeof bytes);
+    cc_memzero(u, sizeof u);
+    cc_memzero(tv, sizeof tv);
+    cc_memzero(den, sizeof den);
+    cc_memzero(x0, sizeof x0);
+    cc_memzero(y0, sizeof y0);
+    cc_memzero(x1, sizeof x1);
+    cc_memzero(y1, sizeof y1);
+    return rc;
+}
+
+int tec_hash_to_curve_dst(tpt *out, const uint8_t *dst, size_t dst_len, const uint8_t *msg, size_t len)
+{
+    p384_point q;
+    int rc = h2c_points(&q, dst, dst_len, msg, len, 1) == 0 ? tec_from_point(out, &q) : -1;
     cc_memzero(&q, sizeof q);
     return rc;
 }
 
-int tec_hash_to_curve(tpt *out, const char *label, const uint8_t *in, size_t len)
+/* The DST "cctsa/tecdsa/dkls23/p384/v1/" label "/P384_XMD:SHA-384_SSWU_RO_"; its length, or 0 if
+ * the label is too long. */
+static size_t make_dst(uint8_t dst[255], const char *label)
 {
     static const char pre[] = "cctsa/tecdsa/dkls23/p384/v1/", suf[] = "/P384_XMD:SHA-384_SSWU_RO_";
-    uint8_t dst[255];
     size_t l = strlen(label);
-    if (sizeof pre - 1 + l + sizeof suf - 1 > sizeof dst) return -1;
+    if (sizeof pre - 1 + l + sizeof suf - 1 > 255) return 0;
     memcpy(dst, pre, sizeof pre - 1);
     memcpy(dst + sizeof pre - 1, label, l);
     memcpy(dst + sizeof pre - 1 + l, suf, sizeof suf - 1);
-    return tec_hash_to_curve_dst(out, dst, sizeof pre - 1 + l + sizeof suf - 1, in, len);
+    return sizeof pre - 1 + l + sizeof suf - 1;
+}
+
+int tec_hash_to_curve(tpt *out, const char *label, const uint8_t *in, size_t len)
+{
+    uint8_t dst[255];
+    size_t dst_len = make_dst(dst, label);
+    return dst_len ? tec_hash_to_curve_dst(out, dst, dst_len, in, len) : -1;
+}
+
+int tec_hash_to_curve_batch(tpt *out, const char *label, const uint8_t *in, size_t len, size_t n)
+{
+    uint8_t dst[255];
+    p384_point q[TEC_BATCH];
+    size_t dst_len = make_dst(dst, label);
+    int rc = dst_len && h2c_points(q, dst, dst_len, in, len, n) == 0 ? tec_from_points(out, q, n) : -1;
+    cc_memzero(q, sizeof q);
+    return rc;
 }
