@@ -119,6 +119,21 @@ int main(void)
     check_wide(buf, 64);
     BN_bn2binpad(g_n, buf, 48);
     check_wide(buf, 48);
+    /* 64 bytes (the dedicated path): hi * 2^384 + lo around multiples of n, lo = n, n - 1 */
+    for (int hi = 0; hi < 3; hi++)
+        for (int delta = -1; delta <= 1; delta++) {
+            BN_set_word(t, (BN_ULONG)hi);
+            BN_lshift(t, t, 384);
+            BN_mod(A, t, g_n, g_bn); /* hi * 2^384 mod n */
+            BN_sub(B, g_n, A);       /* lo with hi * 2^384 + lo = 0 mod n */
+            if (hi == 0) BN_copy(B, g_n);
+            if (delta < 0) BN_sub_word(B, 1);
+            if (delta > 0) BN_add_word(B, 1);
+            memset(buf, 0, 16);
+            buf[15] = (uint8_t)hi;
+            BN_bn2binpad(B, buf + 16, 48);
+            check_wide(buf, 64);
+        }
 
     int iters = tu_sanitized() ? 300 : 3000;
     for (int i = 0; i < iters; i++) {

@@ -1,8 +1,9 @@
 /* tecdsa_scalar.c: constant-time arithmetic modulo the P-384 group order (see tecdsa_scalar.h).
  * Montgomery multiplication (CIOS, R = 2^384) with a branch-free final subtraction; external
  * values are kept canonical (< n) and converted to Montgomery form only inside multiplications.
- * The hot primitives leave their stack temporaries to be overwritten (wiping every product would
- * double the cost of the VOLE loops); callers wipe the scalars they own. */
+ * The hot primitives (multiplication, the 64-byte wide reduction) leave their stack temporaries to
+ * be overwritten (wiping every product would double the cost of the VOLE loops); callers wipe the
+ * scalars they own. */
 #include "threshold/ecdsa/tecdsa_scalar.h"
 
 #include <string.h>
@@ -51,8 +52,45 @@ int tsc_from_bytes(tsc *r, const uint8_t in[TSC_BYTES])
 
 void tsc_to_bytes(uint8_t out[TSC_BYTES], const tsc *a) { tm_store_be(out, a->v); }
 
+/* The 64-byte case (every hash-to-scalar and pad): in = hi (128 bits) || lo (384 bits), and
+ * hi * 2^384 = hi * R1 < 2^318 needs no reduction, so lo + hi * R1 < 2^384 + 2^318 < 2n and one
+ * conditional subtraction gives the canonical value: the same result as the general path. */
+static void from_wide64(tsc *r, const uint8_t in[64])
+{
+    uint64_t hi[2], s[6], carry = 0;
+    tm_u128 acc;
+    for (int i = 0; i < 2; i++) {
+        uint64_t w = 0;
+        for (int k = 0; k < 8; k++) w = (w << 8) | in[(1 - i) * 8 + k];
+        hi[i] = w;
+    }
+    load_be(s, in + 16);
+    /* s += hi * R1: R1 has three limbs, so the product has five */
+    uint64_t p[5];
+    acc = (tm_u128)hi[0] * R1[0];
+    p[0] = (uint64_t)acc;
+    acc = (acc >> 64) + (tm_u128)hi[0] * R1[1];
+    uint64_t m1 = (uint64_t)acc;
+    acc = (acc >> 64) + (tm_u128)hi[0] * R1[2];
+    uint64_t m2 = (uint64_t)acc, m3 = (uint64_t)(acc >> 64);
+    acc = (tm_u128)hi[1] * R1[0] + m1;
+    p[1] = (uint64_t)acc;
+    acc = (acc >> 64) + (tm_u128)hi[1] * R1[1] + m2;
+    p[2] = (uint64_t)acc;
+    acc = (acc >> 64) + (tm_u128)hi[1] * R1[2] + m3;
+    p[3] = (uint64_t)acc;
+    p[4] = (uint64_t)(acc >> 64);
+    for (int i = 0; i < 5; i++) TM_ADC(carry, s[i], p[i], &s[i]);
+    TM_ADC(carry, s[5], 0, &s[5]);
+    reduce_once(r->v, s, carry);
+}
+
 void tsc_from_wide(tsc *r, const uint8_t *in, size_t len)
 {
+    if (len == 64) {
+        from_wide64(r, in);
+        return;
+    }
     uint8_t buf[96] = {0};
     uint64_t lo[6], hi[6], t[6];
     if (len > sizeof buf) len = sizeof buf; /* callers pass at most 96 bytes */
