@@ -1,5 +1,6 @@
 /* test_tecdsa_scalar.c: the constant-time scalar module mod the P-384 order against OpenSSL
- * BIGNUM on random values (add, sub, neg, mul, inverse, wide reduction) and on the edge cases
+ * BIGNUM on random values (add, sub, neg, mul and the Montgomery-form mul, inverse, wide reduction,
+ * 64-byte inputs around multiples of n) and on the edge cases
  * 0, 1, n-1, (n-1)/2, and encodings >= n (which must be rejected). */
 #include <openssl/bn.h>
 #include <openssl/ec.h>
@@ -41,6 +42,10 @@ static void check_ops(const tsc *a, const tsc *b, const BIGNUM *A, const BIGNUM 
     CHECK(same(&r, e));
     tsc_mul(&r, a, b);
     BN_mod_mul(e, A, B, g_n, g_bn);
+    CHECK(same(&r, e));
+    tsc am; /* the Montgomery-form product gives the same value */
+    tsc_to_mont(&am, a);
+    tsc_mul_mont(&r, &am, b);
     CHECK(same(&r, e));
     tsc_neg(&r, a);
     BN_mod_sub(e, g_n, A, g_n, g_bn);

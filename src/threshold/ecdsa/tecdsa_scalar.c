@@ -35,7 +35,36 @@ void tsc_set_u64(tsc *r, uint64_t x)
     r->v[0] = x; /* every u64 is < n */
 }
 
-static void load_be(uint64_t out[6], const uint8_t in[48]) { tm_load_be(out, in); }
+/* One big-endian 64-bit word: a load and a byte swap where the compiler offers them (the
+ * byte-by-byte loop of tm_load_be is not turned into one), else the same value byte by byte. */
+static uint64_t be64(const uint8_t *in)
+{
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t w;
+    memcpy(&w, in, 8);
+    return __builtin_bswap64(w);
+#else
+    uint64_t w = 0;
+    for (int k = 0; k < 8; k++) w = (w << 8) | in[k];
+    return w;
+#endif
+}
+
+static void put_be64(uint8_t *out, uint64_t w)
+{
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    w = __builtin_bswap64(w);
+    memcpy(out, &w, 8);
+#else
+    for (int k = 0; k < 8; k++) out[k] = (uint8_t)(w >> (56 - 8 * k));
+#endif
+}
+
+/* Big-endian 48 bytes <-> little-endian limbs (tm_load_be / tm_store_be, faster). */
+static void load_be(uint64_t out[6], const uint8_t in[48])
+{
+    for (int i = 0; i < 6; i++) out[i] = be64(in + (5 - i) * 8);
+}
 
 int tsc_from_bytes(tsc *r, const uint8_t in[TSC_BYTES])
 {
@@ -50,7 +79,10 @@ int tsc_from_bytes(tsc *r, const uint8_t in[TSC_BYTES])
     return 0;
 }
 
-void tsc_to_bytes(uint8_t out[TSC_BYTES], const tsc *a) { tm_store_be(out, a->v); }
+void tsc_to_bytes(uint8_t out[TSC_BYTES], const tsc *a)
+{
+    for (int i = 0; i < 6; i++) put_be64(out + (5 - i) * 8, a->v[i]);
+}
 
 /* The 64-byte case (every hash-to-scalar and pad): in = hi (128 bits) || lo (384 bits), and
  * hi * 2^384 = hi * R1 < 2^318 needs no reduction, so lo + hi * R1 < 2^384 + 2^318 < 2n and one
@@ -59,11 +91,8 @@ static void from_wide64(tsc *r, const uint8_t in[64])
 {
     uint64_t hi[2], s[6], carry = 0;
     tm_u128 acc;
-    for (int i = 0; i < 2; i++) {
-        uint64_t w = 0;
-        for (int k = 0; k < 8; k++) w = (w << 8) | in[(1 - i) * 8 + k];
-        hi[i] = w;
-    }
+    hi[1] = be64(in);
+    hi[0] = be64(in + 8);
     load_be(s, in + 16);
     /* s += hi * R1: R1 has three limbs, so the product has five */
     uint64_t p[5];
@@ -146,6 +175,10 @@ void tsc_mul(tsc *r, const tsc *a, const tsc *b)
     mont_mul(t, a->v, b->v);
     mont_mul(r->v, t, R2);
 }
+
+void tsc_to_mont(tsc *am, const tsc *a) { mont_mul(am->v, a->v, R2); }
+
+void tsc_mul_mont(tsc *r, const tsc *am, const tsc *b) { mont_mul(r->v, am->v, b->v); }
 
 void tsc_inv(tsc *r, const tsc *a)
 {

@@ -16,7 +16,7 @@
 
 #define ATILDE_BYTES ((size_t)TOT_XI * 3 * TSC_BYTES)
 
-static tsc g_gadget[TOT_XI];
+static tsc g_gadget[TOT_XI], g_gadget_mont[TOT_XI]; /* g_k, and g_k in Montgomery form (tsc_mul_mont) */
 static pthread_once_t g_gadget_once = PTHREAD_ONCE_INIT;
 
 static void gadget_init(void)
@@ -26,6 +26,7 @@ static void gadget_init(void)
         th_init(&h, "vole/gadget");
         th_u32(&h, k);
         th_out_scalar(&h, &g_gadget[k]);
+        tsc_to_mont(&g_gadget_mont[k], &g_gadget[k]);
     }
 }
 
@@ -35,6 +36,12 @@ static const tsc *gadget(void)
 {
     pthread_once(&g_gadget_once, gadget_init);
     return g_gadget;
+}
+
+static const tsc *gadget_mont(void)
+{
+    pthread_once(&g_gadget_once, gadget_init);
+    return g_gadget_mont;
 }
 
 static void theta_of(const uint8_t ctx[TOT_CTX_BYTES], const uint8_t *atilde, tsc theta[2])
@@ -89,7 +96,7 @@ int tot_alice_round2(const tot_alice_setup *setup, const uint8_t ctx[TOT_CTX_BYT
                      const uint8_t in[TOT_BOB_MSG_BYTES], const tsc a[2], const uint8_t coins[TOT_COINS_BYTES],
                      uint8_t out[TOT_ALICE_MSG_BYTES], tsc c[2])
 {
-    const tsc *g = gadget();
+    const tsc *gm = gadget_mont();
     uint8_t(*rows)[TOT_ROW_BYTES] = malloc(sizeof(uint8_t[TOT_ROW_BYTES]) * TOT_XI);
     uint8_t row1[2][TOT_ROW_BYTES], mu[TSC_BYTES];
     tsc in3[3], c3[3], v0[3], v1[3], t, theta[2], ct;
@@ -122,7 +129,7 @@ int tot_alice_round2(const tot_alice_setup *setup, const uint8_t ctx[TOT_CTX_BYT
                 tsc_sub(&t, &v0[m], &v1[m]);
                 tsc_add(&t, &t, &in3[m]);
                 tsc_to_bytes(out + ((size_t)k * 3 + (size_t)m) * TSC_BYTES, &t);
-                tsc_mul(&t, &g[k], &v0[m]);
+                tsc_mul_mont(&t, &gm[k], &v0[m]);
                 tsc_sub(&c3[m], &c3[m], &t);
             }
         }
@@ -155,7 +162,7 @@ done:
 
 int tot_bob_finish(tot_bob_state *st, const uint8_t ctx[TOT_CTX_BYTES], const uint8_t in[TOT_ALICE_MSG_BYTES], tsc d[2])
 {
-    const tsc *g = gadget();
+    const tsc *gm = gadget_mont();
     uint8_t mu[TSC_BYTES];
     tsc d3[3], v[3], at, t, theta[2], eta_p, ct;
     int rc = TECDSA_ERR_SCALAR;
@@ -176,7 +183,7 @@ int tot_bob_finish(tot_bob_state *st, const uint8_t ctx[TOT_CTX_BYTES], const ui
                     goto done;
                 }
                 tsc_add_masked(&v[m], &at, bit);
-                tsc_mul(&t, &g[k], &v[m]);
+                tsc_mul_mont(&t, &gm[k], &v[m]);
                 tsc_add(&d3[m], &d3[m], &t);
             }
         }
