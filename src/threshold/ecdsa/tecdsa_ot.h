@@ -4,8 +4,9 @@
  *    choice bits Delta; the future VOLE receiver ("Bob") is the base-OT sender.
  *  - OT extension: IKNP-style random OT over the stored seeds with a SoftSpokenOT (k = 1) style
  *    consistency check: a random GF(2)-linear 128-bit universal hash of every column, challenge
- *    derived by Fiat-Shamir from Bob's correction matrix; TOT_XI_PAD - TOT_XI padding choice bits
- *    hide Bob's real choices from the hash.
+ *    derived by Fiat-Shamir from Bob's correction matrix (hashed as four leaves, th_bytes_long);
+ *    TOT_XI_PAD - TOT_XI padding choice bits hide Bob's real choices from the hash. The hashes of
+ *    all columns are computed at once, row by row (tecdsa_bitmat.h).
  *  - Random VOLE (DKLs23 protocol 5.2 style): Bob ends with a random chi, Alice with c[2] and Bob
  *    with d[2] such that c[m] + d[m] = chi * a[m], plus Alice's eta / theta / mu check.
  * Every choice-bit dependent step is branch-free. ctx arguments are 48-byte hashes that bind the

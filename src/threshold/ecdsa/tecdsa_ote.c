@@ -15,7 +15,7 @@
 #include "threshold/ecdsa/tecdsa_ot.h"
 
 #define U_BYTES ((size_t)TOT_KAPPA * TOT_COL_BYTES)
-_Static_assert(TOT_KAPPA % 4 == 0, "the PRG columns are made four at a time");
+_Static_assert(TOT_KAPPA % 4 == 0, "the PRG columns are made four at a time (and U hashed in quarters)");
 
 /* Four transcript hashes at once (4-way SHAKE256), each bit-identical to th_init(label),
  * th_bytes(a[i], alen), th_bytes(ctx), th_u32(n[i]), th_bytes(c[i], clen), th_out(out[i], outlen). */
@@ -82,7 +82,7 @@ static void challenges(uint64_t chal[TOT_XI_PAD][2], const uint8_t ctx[TOT_CTX_B
     th_ctx h;
     th_init(&h, "ote/challenge");
     th_bytes(&h, ctx, TOT_CTX_BYTES);
-    th_bytes(&h, u, U_BYTES);
+    th_bytes_long(&h, u, U_BYTES);
     th_out(&h, (uint8_t *)chal, sizeof(uint64_t[TOT_XI_PAD][2]));
     CT_PUBLIC(chal, sizeof(uint64_t[TOT_XI_PAD][2])); /* a function of the sent U */
 }

@@ -50,7 +50,7 @@ static void theta_of(const uint8_t ctx[TOT_CTX_BYTES], const uint8_t *atilde, ts
     th_ctx h;
     th_init(&h, "vole/theta");
     th_bytes(&h, ctx, TOT_CTX_BYTES);
-    th_bytes(&h, atilde, ATILDE_BYTES);
+    th_bytes_long(&h, atilde, ATILDE_BYTES); /* a multiple of 4 bytes */
     th_out(&h, buf, sizeof buf);
     tsc_from_wide(&theta[0], buf, 64);
     tsc_from_wide(&theta[1], buf + 64, 64);
