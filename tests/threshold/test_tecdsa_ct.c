@@ -84,10 +84,10 @@ static void ot_workload(void)
     uint8_t coins[TOT_COINS_BYTES];
     memset(coins, 0x3c, sizeof coins);
     SECRET(coins, sizeof coins);
-    int rc = tot_bob_round1(&g_st, &g_bob, ctx, coins, g_bmsg);
+    int rc = tot_bob_round1(&g_st, &g_bob, ctx, coins, g_bmsg, NULL);
     PUBLIC(g_bmsg, sizeof g_bmsg); /* sent */
     CHECK(rc == TECDSA_OK);
-    rc = tot_alice_round2(&g_alice, ctx, g_bmsg, a, coins, g_amsg, c);
+    rc = tot_alice_round2(&g_alice, ctx, g_bmsg, a, coins, g_amsg, c, NULL);
     PUBLIC(g_amsg, sizeof g_amsg); /* sent */
     CHECK(rc == TECDSA_OK);
     rc = tot_bob_finish(&g_st, ctx, g_amsg, d);

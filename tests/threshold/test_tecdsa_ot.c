@@ -91,12 +91,12 @@ static int one_vole(int tamper, uint8_t ctx_byte)
     tsc_random(&a[1]);
     uint8_t coins[TOT_COINS_BYTES];
     cc_randombytes(coins, sizeof coins);
-    CHECK(tot_bob_round1(&st, &g_bob, ctx, coins, bob_msg) == TECDSA_OK);
+    CHECK(tot_bob_round1(&st, &g_bob, ctx, coins, bob_msg, NULL) == TECDSA_OK);
     if (tamper == TAMPER_U) bob_msg[1000] ^= 0x10;
     if (tamper == TAMPER_XT) bob_msg[TOT_KAPPA * TOT_COL_BYTES] ^= 1;
     if (tamper == TAMPER_TT) bob_msg[TOT_BOB_MSG_BYTES - 3] ^= 0x80;
     cc_randombytes(coins, sizeof coins);
-    int rc = tot_alice_round2(&g_alice, ctx, bob_msg, a, coins, alice_msg, c);
+    int rc = tot_alice_round2(&g_alice, ctx, bob_msg, a, coins, alice_msg, c, NULL);
     if (rc != TECDSA_OK) {
         tot_bob_state_wipe(&st);
         return rc;
@@ -231,9 +231,10 @@ static void vole_known_answer(void)
         tsc_from_wide(&a[m], wide, sizeof wide);
     }
     memset(coins, 0xb1, sizeof coins);
-    CHECK(tot_bob_round1(&st, &bo, ctx, coins, bm) == TECDSA_OK);
+    static tot_scratch scr; /* one scratch for both steps, as a presign session does */
+    CHECK(tot_bob_round1(&st, &bo, ctx, coins, bm, &scr) == TECDSA_OK);
     memset(coins, 0xa7, sizeof coins);
-    CHECK(tot_alice_round2(&al, ctx, bm, a, coins, am, c) == TECDSA_OK);
+    CHECK(tot_alice_round2(&al, ctx, bm, a, coins, am, c, &scr) == TECDSA_OK);
     CHECK(tot_bob_finish(&st, ctx, am, d) == TECDSA_OK);
     tsc_to_bytes(out, &c[0]);
     tsc_to_bytes(out + TSC_BYTES, &c[1]);
@@ -301,15 +302,15 @@ int main(void)
     memset(c1, 1, sizeof c1);
     memset(c2, 2, sizeof c2);
     static const uint8_t coins[TOT_COINS_BYTES] = {9}; /* the same coins: only the context differs */
-    CHECK(tot_bob_round1(&s1, &g_bob, c1, coins, m1) == TECDSA_OK);
-    CHECK(tot_bob_round1(&s2, &g_bob, c2, coins, m2) == TECDSA_OK);
+    CHECK(tot_bob_round1(&s1, &g_bob, c1, coins, m1, NULL) == TECDSA_OK);
+    CHECK(tot_bob_round1(&s2, &g_bob, c2, coins, m2, NULL) == TECDSA_OK);
     CHECK(memcmp(m1, m2, 64) != 0);
     /* Alice with the wrong context rejects (her view of the PRG columns differs) */
     tsc a[2], c[2];
     static uint8_t am[TOT_ALICE_MSG_BYTES];
     tsc_random(&a[0]);
     tsc_random(&a[1]);
-    CHECK(tot_alice_round2(&g_alice, c2, m1, a, coins, am, c) == TECDSA_ERR_OT);
+    CHECK(tot_alice_round2(&g_alice, c2, m1, a, coins, am, c, NULL) == TECDSA_ERR_OT);
     tot_bob_state_wipe(&s1);
     tot_bob_state_wipe(&s2);
     return check_summary("test_tecdsa_ot");

@@ -3,7 +3,6 @@
  * U_c = PRG(s0_c) ^ PRG(s1_c) ^ beta; Alice rebuilds Q_c = PRG(s_{Delta_c}) ^ Delta_c * U_c =
  * T0_c ^ Delta_c * beta and checks h(Q_c) = t~_c ^ Delta_c * x~ for h(x) = XOR of chal_k over the
  * set bits x_k, chal derived from (ctx, U). All Delta and beta dependent work is masked. */
-#include <stdlib.h>
 #include <string.h>
 
 #include "crypto/ct.h"
@@ -53,14 +52,7 @@ void tot_prg_column4(uint8_t *const out[4], const uint8_t *const seed[4], const 
 #define ROW_WORDS (TOT_KAPPA / 64)  /* one row as words */
 _Static_assert(TOT_XI_PAD % 64 == 0 && TOT_KAPPA == TBM_HASH_COLS, "the bit-matrix kernels' shapes");
 
-/* The scratch of one extension side: the challenge, Bob's T0 or Alice's Q by columns (bit k of
- * column c is bit k % 64 of cols[c][k / 64]) and by rows, and the column hashes. */
-typedef struct {
-    uint64_t chal[TOT_XI_PAD][2];
-    uint64_t cols[TOT_KAPPA][COL_WORDS];
-    uint64_t rows[TOT_XI_PAD][ROW_WORDS];
-    uint64_t hash[TOT_KAPPA][2];
-} ote_work;
+typedef tot_scratch ote_work;
 
 static uint8_t *col_bytes(ote_work *w, size_t c) { return (uint8_t *)w->cols[c]; }
 
@@ -122,20 +114,11 @@ static void rows_out(uint8_t rows[TOT_XI][TOT_ROW_BYTES], const ote_work *w)
         for (size_t i = 0; i < TOT_ROW_BYTES; i++) rows[k][i] = (uint8_t)(w->rows[k][i / 8] >> (8 * (i % 8)));
 }
 
-static void work_free(ote_work *w)
-{
-    if (!w) return;
-    cc_memzero(w, sizeof *w);
-    free(w);
-}
-
 int tot_ote_bob(tot_bob_state *st, const tot_bob_setup *setup, const uint8_t ctx[TOT_CTX_BYTES],
-                const uint8_t coins[TOT_COINS_BYTES], uint8_t out[TOT_BOB_MSG_BYTES])
+                const uint8_t coins[TOT_COINS_BYTES], uint8_t out[TOT_BOB_MSG_BYTES], ote_work *w)
 {
-    ote_work *w = malloc(sizeof *w);
     uint8_t t1[2][TOT_COL_BYTES];
     uint64_t v[2];
-    if (!w) return TECDSA_ERR_INTERNAL;
     th_ctx h;
     th_init(&h, "ote/beta");
     th_bytes(&h, coins, TOT_COINS_BYTES);
@@ -160,16 +143,13 @@ int tot_ote_bob(tot_bob_state *st, const tot_bob_setup *setup, const uint8_t ctx
     for (size_t c = 0; c < TOT_KAPPA; c++) put_chk(out + U_BYTES + TOT_CHK_BYTES + c * TOT_CHK_BYTES, w->hash[c]);
     rows_out(st->rows, w);
     cc_memzero(t1, sizeof t1);
-    work_free(w);
     return TECDSA_OK;
 }
 
 int tot_ote_alice(const tot_alice_setup *setup, const uint8_t ctx[TOT_CTX_BYTES], const uint8_t in[TOT_BOB_MSG_BYTES],
-                  uint8_t rows[TOT_XI][TOT_ROW_BYTES])
+                  ote_work *w)
 {
-    ote_work *w = malloc(sizeof *w);
     uint64_t xt[2], diff = 0;
-    if (!w) return TECDSA_ERR_INTERNAL;
     challenges(w->chal, ctx, in);
     memcpy(&xt[0], in + U_BYTES, 8);
     memcpy(&xt[1], in + U_BYTES + 8, 8);
@@ -194,13 +174,9 @@ int tot_ote_alice(const tot_alice_setup *setup, const uint8_t ctx[TOT_CTX_BYTES]
         diff |= (w->hash[c][0] ^ t[0] ^ (xt[0] & m64)) | (w->hash[c][1] ^ t[1] ^ (xt[1] & m64));
     }
     CT_PUBLIC(&diff, sizeof diff); /* the outcome is public: the caller bans the peer */
-    int rc = TECDSA_ERR_OT;
-    if (diff == 0) {
-        rows_out(rows, w);
-        rc = TECDSA_OK;
-    }
-    work_free(w);
-    return rc;
+    if (diff != 0) return TECDSA_ERR_OT;
+    rows_out(w->alice_rows, w);
+    return TECDSA_OK;
 }
 
 void tot_pad(const uint8_t ctx[TOT_CTX_BYTES], uint32_t k, const uint8_t row[TOT_ROW_BYTES], tsc out[3])

@@ -37,6 +37,7 @@ struct tecdsa_presign {
     uint8_t salt[32];
     uint8_t nonce[TECDSA_N + 1][32], commit[TECDSA_N + 1][TECDSA_ID_BYTES];
     tot_bob_state *bob[TECDSA_N + 1];
+    tot_scratch *scratch; /* of every OT extension + VOLE step of this session (ks->alloc) */
     tsc c_u[TECDSA_N + 1], c_v[TECDSA_N + 1];
     tecdsa_presig *result;
 };
@@ -98,6 +99,7 @@ void tecdsa_presign_free(tecdsa_presign *p)
             tot_bob_state_wipe(p->bob[j]);
             free(p->bob[j]);
         }
+    cc_free(p->ks->alloc, p->scratch, sizeof *p->scratch);
     tecdsa_presig_free(p->result);
     cc_free(p->ks->alloc, p, sizeof *p); /* wipes */
 }
@@ -266,6 +268,7 @@ static int p2(tecdsa_presign *p, const tecdsa_msg in[TECDSA_N + 1], tecdsa_msg o
     tsc_add(&p->sk, &p->sk, &zeta);
     tsc_wipe(&zeta);
     if (tec_mul_g(&p->pk_self, &p->sk) != 0) return TECDSA_ERR_INTERNAL;
+    if (!(p->scratch = cc_alloc(p->ks->alloc, sizeof *p->scratch))) return TECDSA_ERR_INTERNAL;
     for (int k = 0; k < TECDSA_T; k++) {
         int j = p->signers[k];
         tw_writer w;
@@ -277,7 +280,7 @@ static int p2(tecdsa_presign *p, const tecdsa_msg in[TECDSA_N + 1], tecdsa_msg o
         ote_ctx(ctx, p, j, p->self);
         uint8_t coins[TOT_COINS_BYTES];
         if ((rc = vole_coins(p, "presign/vole-bob", j, coins)) == TECDSA_OK)
-            rc = tot_bob_round1(p->bob[j], &p->ks->bob[j], ctx, coins, tw_reserve(&w, P2_BYTES));
+            rc = tot_bob_round1(p->bob[j], &p->ks->bob[j], ctx, coins, tw_reserve(&w, P2_BYTES), p->scratch);
         cc_memzero(coins, sizeof coins);
         if (rc != TECDSA_OK) return rc;
     }
@@ -310,7 +313,7 @@ static int p3(tecdsa_presign *p, const tecdsa_msg in[TECDSA_N + 1], tecdsa_msg o
             uint8_t coins[TOT_COINS_BYTES];
             if ((rc = vole_coins(p, "presign/vole-alice", j, coins)) == TECDSA_OK)
                 rc = tot_alice_round2(&p->ks->alice[j], ctx, tw_get(&r, P2_BYTES), a, coins,
-                                      tw_reserve(&w, TOT_ALICE_MSG_BYTES), c);
+                                      tw_reserve(&w, TOT_ALICE_MSG_BYTES), c, p->scratch);
             cc_memzero(coins, sizeof coins);
             if (rc == TECDSA_ERR_OT) rc = ban(p, j, rc);
         }
@@ -523,6 +526,8 @@ int tecdsa_presign_step(tecdsa_presign *p, const tecdsa_msg in[TECDSA_N + 1], te
                 free(p->bob[j]);
                 p->bob[j] = NULL;
             }
+        cc_free(p->ks->alloc, p->scratch, sizeof *p->scratch);
+        p->scratch = NULL;
         tsc_wipe(&p->r);
         tsc_wipe(&p->phi);
         tsc_wipe(&p->sk);

@@ -78,11 +78,27 @@ static void combine_theta(tsc *out, const tsc x[3], const tsc theta[2])
 
 void tot_bob_state_wipe(tot_bob_state *st) { cc_memzero(st, sizeof *st); }
 
+/* The caller's scratch, or a fresh one that *own then holds (NULL if out of memory). */
+static tot_scratch *scratch_get(tot_scratch *scr, tot_scratch **own)
+{
+    *own = scr ? NULL : malloc(sizeof **own);
+    return scr ? scr : *own;
+}
+
+/* Wipe the scratch after a step; free it if the step allocated it. */
+static void scratch_put(tot_scratch *w, tot_scratch *own)
+{
+    if (w) cc_memzero(w, sizeof *w);
+    free(own);
+}
+
 int tot_bob_round1(tot_bob_state *st, const tot_bob_setup *setup, const uint8_t ctx[TOT_CTX_BYTES],
-                   const uint8_t coins[TOT_COINS_BYTES], uint8_t out[TOT_BOB_MSG_BYTES])
+                   const uint8_t coins[TOT_COINS_BYTES], uint8_t out[TOT_BOB_MSG_BYTES], tot_scratch *scr)
 {
     const tsc *g = gadget();
-    int rc = tot_ote_bob(st, setup, ctx, coins, out);
+    tot_scratch *own, *w = scratch_get(scr, &own);
+    int rc = w ? tot_ote_bob(st, setup, ctx, coins, out, w) : TECDSA_ERR_INTERNAL;
+    scratch_put(w, own);
     if (rc != TECDSA_OK) {
         tot_bob_state_wipe(st);
         return rc;
@@ -94,16 +110,17 @@ int tot_bob_round1(tot_bob_state *st, const tot_bob_setup *setup, const uint8_t 
 
 int tot_alice_round2(const tot_alice_setup *setup, const uint8_t ctx[TOT_CTX_BYTES],
                      const uint8_t in[TOT_BOB_MSG_BYTES], const tsc a[2], const uint8_t coins[TOT_COINS_BYTES],
-                     uint8_t out[TOT_ALICE_MSG_BYTES], tsc c[2])
+                     uint8_t out[TOT_ALICE_MSG_BYTES], tsc c[2], tot_scratch *scr)
 {
     const tsc *gm = gadget_mont();
-    uint8_t(*rows)[TOT_ROW_BYTES] = malloc(sizeof(uint8_t[TOT_ROW_BYTES]) * TOT_XI);
+    tot_scratch *own, *w = scratch_get(scr, &own);
     uint8_t row1[2][TOT_ROW_BYTES], mu[TSC_BYTES];
     tsc in3[3], c3[3], v0[3], v1[3], t, theta[2], ct;
     int rc = TECDSA_ERR_INTERNAL;
-    if (!rows) goto done;
-    rc = tot_ote_alice(setup, ctx, in, rows);
+    if (!w) goto done;
+    rc = tot_ote_alice(setup, ctx, in, w);
     if (rc != TECDSA_OK) goto done;
+    uint8_t(*rows)[TOT_ROW_BYTES] = w->alice_rows;
     in3[0] = a[0];
     in3[1] = a[1];
     th_ctx h; /* eta: the check mask, from the caller's coins */
@@ -148,8 +165,7 @@ int tot_alice_round2(const tot_alice_setup *setup, const uint8_t ctx[TOT_CTX_BYT
     rc = TECDSA_OK;
     cc_memzero(eta_p, sizeof eta_p);
 done:
-    if (rows) cc_memzero(rows, sizeof(uint8_t[TOT_ROW_BYTES]) * TOT_XI);
-    free(rows);
+    scratch_put(w, own);
     cc_memzero(row1, sizeof row1);
     cc_memzero(in3, sizeof in3);
     cc_memzero(c3, sizeof c3);
