@@ -180,6 +180,60 @@ void tsc_to_mont(tsc *am, const tsc *a) { mont_mul(am->v, a->v, R2); }
 
 void tsc_mul_mont(tsc *r, const tsc *am, const tsc *b) { mont_mul(r->v, am->v, b->v); }
 
+void tsc_acc_zero(tsc_acc *acc) { memset(acc->t, 0, sizeof acc->t); }
+
+void tsc_acc_mul_add(tsc_acc *acc, const tsc *am, const tsc *b)
+{
+    uint64_t p[12] = {0}, carry = 0;
+    for (int i = 0; i < 6; i++) { /* p = am * b, schoolbook */
+        tm_u128 c = 0;
+        for (int j = 0; j < 6; j++) {
+            c += (tm_u128)am->v[i] * b->v[j] + p[i + j];
+            p[i + j] = (uint64_t)c;
+            c >>= 64;
+        }
+        p[i + 6] = (uint64_t)c;
+    }
+    for (int i = 0; i < 12; i++) TM_ADC(carry, acc->t[i], p[i], &acc->t[i]);
+    acc->t[12] += carry;
+}
+
+/* Montgomery reduction of the 13-limb sum T: (T + q n) / 2^384 for the q that makes the low 384
+ * bits vanish, below T / 2^384 + n < 2^394; then its high limb h (< 2^10) folds in as
+ * h * (2^384 mod n) = h * R1 < 2^200, leaving a value < 2n for one conditional subtraction. */
+void tsc_acc_out(tsc *r, const tsc_acc *acc)
+{
+    uint64_t t[14], s[6], carry = 0;
+    memcpy(t, acc->t, sizeof acc->t);
+    t[13] = 0;
+    for (int i = 0; i < 6; i++) {
+        uint64_t q = t[i] * N0;
+        tm_u128 c = 0;
+        for (int j = 0; j < 6; j++) {
+            c += (tm_u128)q * N[j] + t[i + j];
+            t[i + j] = (uint64_t)c;
+            c >>= 64;
+        }
+        for (int j = i + 6; j < 14; j++) { /* propagate */
+            c += t[j];
+            t[j] = (uint64_t)c;
+            c >>= 64;
+        }
+    }
+    uint64_t h = t[12]; /* t[13] is 0: the value is below 2^394 */
+    tm_u128 c = 0;
+    for (int j = 0; j < 3; j++) {
+        c += (tm_u128)h * R1[j];
+        uint64_t lo = (uint64_t)c;
+        c >>= 64;
+        TM_ADC(carry, t[6 + j], lo, &s[j]);
+    }
+    TM_ADC(carry, t[9], (uint64_t)c, &s[3]);
+    TM_ADC(carry, t[10], 0, &s[4]);
+    TM_ADC(carry, t[11], 0, &s[5]);
+    reduce_once(r->v, s, carry);
+}
+
 void tsc_inv(tsc *r, const tsc *a)
 {
     /* The exponent n-2 is public, so branching on its bits is fine. */

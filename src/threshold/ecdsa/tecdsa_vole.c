@@ -116,6 +116,7 @@ int tot_alice_round2(const tot_alice_setup *setup, const uint8_t ctx[TOT_CTX_BYT
     tot_scratch *own, *w = scratch_get(scr, &own);
     uint8_t row1[2][TOT_ROW_BYTES], mu[TSC_BYTES];
     tsc in3[3], c3[3], v0[3], v1[3], t, theta[2], ct;
+    tsc_acc sum[3]; /* sum_k g_k v0_k, reduced once */
     int rc = TECDSA_ERR_INTERNAL;
     if (!w) goto done;
     rc = tot_ote_alice(setup, ctx, in, w);
@@ -128,7 +129,7 @@ int tot_alice_round2(const tot_alice_setup *setup, const uint8_t ctx[TOT_CTX_BYT
     th_bytes(&h, coins, TOT_COINS_BYTES);
     th_bytes(&h, ctx, TOT_CTX_BYTES);
     th_out_scalar(&h, &in3[2]);
-    for (int m = 0; m < 3; m++) tsc_zero(&c3[m]);
+    for (int m = 0; m < 3; m++) tsc_acc_zero(&sum[m]);
     for (uint32_t k0 = 0; k0 < TOT_XI; k0 += 2) { /* rows k0 and k0 + 1, both pads of each: 4-way */
         tsc pads[4][3];
         const uint32_t ks[4] = {k0, k0, k0 + 1, k0 + 1};
@@ -146,11 +147,14 @@ int tot_alice_round2(const tot_alice_setup *setup, const uint8_t ctx[TOT_CTX_BYT
                 tsc_sub(&t, &v0[m], &v1[m]);
                 tsc_add(&t, &t, &in3[m]);
                 tsc_to_bytes(out + ((size_t)k * 3 + (size_t)m) * TSC_BYTES, &t);
-                tsc_mul_mont(&t, &gm[k], &v0[m]);
-                tsc_sub(&c3[m], &c3[m], &t);
+                tsc_acc_mul_add(&sum[m], &gm[k], &v0[m]);
             }
         }
         cc_memzero(pads, sizeof pads);
+    }
+    for (int m = 0; m < 3; m++) { /* c = -sum g_k v0_k */
+        tsc_acc_out(&t, &sum[m]);
+        tsc_neg(&c3[m], &t);
     }
     theta_of(ctx, out, theta);
     /* eta' = eta + theta . a, written after a~ */
@@ -169,6 +173,7 @@ done:
     cc_memzero(row1, sizeof row1);
     cc_memzero(in3, sizeof in3);
     cc_memzero(c3, sizeof c3);
+    cc_memzero(sum, sizeof sum);
     cc_memzero(v0, sizeof v0);
     cc_memzero(v1, sizeof v1);
     tsc_wipe(&t);
@@ -181,9 +186,10 @@ int tot_bob_finish(tot_bob_state *st, const uint8_t ctx[TOT_CTX_BYTES], const ui
     const tsc *gm = gadget_mont();
     uint8_t mu[TSC_BYTES];
     tsc d3[3], v[3], at, t, theta[2], eta_p, ct;
+    tsc_acc sum[3]; /* d = sum_k g_k (v_k + beta_k a~_k), reduced once */
     int rc = TECDSA_ERR_SCALAR;
     if (tsc_from_bytes(&eta_p, in + ATILDE_BYTES) != 0) goto done;
-    for (int m = 0; m < 3; m++) tsc_zero(&d3[m]);
+    for (int m = 0; m < 3; m++) tsc_acc_zero(&sum[m]);
     for (uint32_t k0 = 0; k0 < TOT_XI; k0 += 4) { /* four rows at a time: 4-way pads */
         tsc pads[4][3];
         const uint32_t ks[4] = {k0, k0 + 1, k0 + 2, k0 + 3};
@@ -199,12 +205,12 @@ int tot_bob_finish(tot_bob_state *st, const uint8_t ctx[TOT_CTX_BYTES], const ui
                     goto done;
                 }
                 tsc_add_masked(&v[m], &at, bit);
-                tsc_mul_mont(&t, &gm[k], &v[m]);
-                tsc_add(&d3[m], &d3[m], &t);
+                tsc_acc_mul_add(&sum[m], &gm[k], &v[m]);
             }
         }
         cc_memzero(pads, sizeof pads);
     }
+    for (int m = 0; m < 3; m++) tsc_acc_out(&d3[m], &sum[m]);
     theta_of(ctx, in, theta);
     combine_theta(&t, d3, theta);
     tsc_mul(&ct, &st->chi, &eta_p);
@@ -221,6 +227,7 @@ int tot_bob_finish(tot_bob_state *st, const uint8_t ctx[TOT_CTX_BYTES], const ui
     rc = TECDSA_OK;
 done:
     cc_memzero(d3, sizeof d3);
+    cc_memzero(sum, sizeof sum);
     cc_memzero(v, sizeof v);
     tsc_wipe(&at);
     tsc_wipe(&t);
