@@ -41,9 +41,10 @@ int tec_add_mul(tpt *out, const tpt *a, const tpt *b, const tsc *k);
 int tec_mul_eq_mul_g_add(const tpt *p, const tsc *k, const tsc *d, const tpt *q);
 /* Batched form of tec_mul_eq_mul_g_add: 1 if sum_i k[i]*P[i] == d*G + sum_i e[i]*Q[i] and the
  * left side is not the identity, else 0, and -1 if out of memory or np, nq > TEC_MSM_MAX; k, d
- * and e secret, the outcome public. Only the low 128 bits of each e[i] are used (the callers' random weights). One pass
- * with the doublings shared by every term (4-bit windows, every table lookup reads every entry):
- * about the cost of np + 1 additions per window instead of one multiplication per point. */
+ * and e secret, the outcome public. Only the low 128 bits of each e[i] are used (the callers'
+ * random weights). One pass over 4-bit windows (every table lookup reads every entry) whose four
+ * doublings per window are shared by all the terms, the Q terms entering in the last 32 windows
+ * only; d*G on the fixed-base comb. */
 #define TEC_MSM_MAX 4
 int tec_msm_eq_mul_g(const tpt *P, const tsc *k, size_t np, const tpt *Q, const tsc *e, size_t nq, const tsc *d);
 /* a*G + b*P with a, b public; a may be NULL (b*P). */
