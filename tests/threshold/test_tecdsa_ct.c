@@ -6,8 +6,9 @@
  * mu check), the RFC 9380 hash to curve and the constant-time point subtraction on secret inputs,
  * and a complete batch of base OTs (receiver message, sender, receiver finish) in which every byte
  * the OS RNG returns is marked secret (getrandom is interposed), with messages declassified where
- * they are sent; and k*G, k*P and k*(P + Q) with k secret. The point arithmetic is our own
- * (crypto/p384_ec.h) and is checked with the rest: no valgrind suppression hides anything
+ * they are sent; and k*G, k*P, k*(P + Q) and the batched Gamma check with k, d and the weight
+ * secret. The point arithmetic is our own (crypto/p384_ec.h) and is checked with the rest: no
+ * valgrind suppression hides anything
  * (OpenSSL is only called for SHA-384). A negative control (a deliberate secret-dependent branch)
  * must be reported, so the harness can fail. Under the sanitizer build (valgrind cannot run ASan binaries)
  * the same workload runs without valgrind and is checked for correct results only. */
@@ -83,10 +84,10 @@ static void ot_workload(void)
     uint8_t coins[TOT_COINS_BYTES];
     memset(coins, 0x3c, sizeof coins);
     SECRET(coins, sizeof coins);
-    int rc = tot_bob_round1(&g_st, &g_bob, ctx, coins, g_bmsg);
+    int rc = tot_bob_round1(&g_st, &g_bob, ctx, coins, g_bmsg, NULL);
     PUBLIC(g_bmsg, sizeof g_bmsg); /* sent */
     CHECK(rc == TECDSA_OK);
-    rc = tot_alice_round2(&g_alice, ctx, g_bmsg, a, coins, g_amsg, c);
+    rc = tot_alice_round2(&g_alice, ctx, g_bmsg, a, coins, g_amsg, c, NULL);
     PUBLIC(g_amsg, sizeof g_amsg); /* sent */
     CHECK(rc == TECDSA_OK);
     rc = tot_bob_finish(&g_st, ctx, g_amsg, d);
@@ -138,6 +139,12 @@ static void points_workload(void)
     CHECK(tec_mul_g(&A, &k) == 0);
     CHECK(tec_mul(&B, &G, &k) == 0);
     CHECK(tec_add_mul(&C, &G, &G, &k) == 0); /* 2kG */
+    /* the batched Gamma check with secret scalars and weights: k*G == (k - 3)*G + 3*G */
+    tsc w, d;
+    tsc_set_u64(&w, 3);
+    SECRET(&w, sizeof w);
+    tsc_sub(&d, &k, &w);
+    CHECK(tec_msm_eq_mul_g(&G, &k, 1, &G, &w, 1, &d) == 1);
     PUBLIC(&A, sizeof A);
     PUBLIC(&B, sizeof B);
     PUBLIC(&C, sizeof C);

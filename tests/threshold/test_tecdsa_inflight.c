@@ -93,7 +93,7 @@ static void flip_and_recompute(tecdsa_keyshare *adv, int alice, tecdsa_msg *m, i
     pl[(size_t)col * TOT_COL_BYTES + TOT_XI / 8] ^= 1; /* row TOT_XI: padding, unused by the VOLE */
     th_init(&h, "ote/challenge");
     th_bytes(&h, ctx, sizeof ctx);
-    th_bytes(&h, pl, U_BYTES);
+    th_bytes_long(&h, pl, U_BYTES);
     th_out(&h, chal, sizeof chal);
     adv_uhash(pl + U_BYTES, beta, chal);
     for (uint32_t c = 0; c < TOT_KAPPA; c++) {

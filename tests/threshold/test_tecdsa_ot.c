@@ -6,7 +6,9 @@
  *    Alice's a~ or mu is detected (TECDSA_ERR_OT / TECDSA_ERR_VOLE); a different context gives
  *    unrelated outputs (no reuse across sessions);
  *  - the pads (tot_pad and the 4-way tot_pad4) equal SHAKE256 of the transcript bytes computed by
- *    OpenSSL, reduced mod n with BIGNUM, and so do the 4-way PRG columns (without the reduction). */
+ *    OpenSSL, reduced mod n with BIGNUM, and so do the 4-way PRG columns (without the reduction);
+ *  - th_bytes_long (how U and a~ are hashed) equals SHAKE256 of its documented leaf list;
+ *  - a known answer for one whole OT extension + VOLE (bit-identical wire bytes and outputs). */
 #include <openssl/bn.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
@@ -18,7 +20,12 @@
 #include "crypto/ct.h"
 #include "testutil.h"
 #include "threshold/ecdsa/tecdsa.h"
+#include "threshold/ecdsa/tecdsa_hash.h"
 #include "threshold/ecdsa/tecdsa_ot.h"
+
+/* 53826ca5... with the bit-by-bit kernels and the plain hashing of U and a~, which the faster
+ * kernels reproduced; this value since U and a~ are hashed as four leaves (th_bytes_long). */
+#define VOLE_KAT "f58018d11520c68760f41edaa22a60da7b42d12e601b3ce949a8fbeb5d61eae1"
 
 static tot_alice_setup g_alice;
 static tot_bob_setup g_bob;
@@ -84,12 +91,12 @@ static int one_vole(int tamper, uint8_t ctx_byte)
     tsc_random(&a[1]);
     uint8_t coins[TOT_COINS_BYTES];
     cc_randombytes(coins, sizeof coins);
-    CHECK(tot_bob_round1(&st, &g_bob, ctx, coins, bob_msg) == TECDSA_OK);
+    CHECK(tot_bob_round1(&st, &g_bob, ctx, coins, bob_msg, NULL) == TECDSA_OK);
     if (tamper == TAMPER_U) bob_msg[1000] ^= 0x10;
     if (tamper == TAMPER_XT) bob_msg[TOT_KAPPA * TOT_COL_BYTES] ^= 1;
     if (tamper == TAMPER_TT) bob_msg[TOT_BOB_MSG_BYTES - 3] ^= 0x80;
     cc_randombytes(coins, sizeof coins);
-    int rc = tot_alice_round2(&g_alice, ctx, bob_msg, a, coins, alice_msg, c);
+    int rc = tot_alice_round2(&g_alice, ctx, bob_msg, a, coins, alice_msg, c, NULL);
     if (rc != TECDSA_OK) {
         tot_bob_state_wipe(&st);
         return rc;
@@ -200,8 +207,83 @@ static void prg_matches_reference(void)
     }
 }
 
+/* Known answer: one OT extension + VOLE on a fixed setup, context, coins and inputs (SHA-256 of
+ * both messages and the four output shares). Recorded with the straightforward kernels (bit-by-bit
+ * universal hash and transpose, generic wide reduction, two-multiplication gadget products): the
+ * faster kernels keep every wire byte and output bit-identical (see VOLE_KAT). */
+static void vole_known_answer(void)
+{
+    static tot_alice_setup al;
+    static tot_bob_setup bo;
+    static tot_bob_state st;
+    static uint8_t bm[TOT_BOB_MSG_BYTES], am[TOT_ALICE_MSG_BYTES];
+    uint8_t ctx[TOT_CTX_BYTES], coins[TOT_COINS_BYTES], wide[64], out[4 * TSC_BYTES], dig[32];
+    tsc a[2], c[2], d[2];
+    for (int i = 0; i < TOT_ROW_BYTES; i++) al.delta[i] = (uint8_t)(i * 37 + 11);
+    for (int k = 0; k < TOT_KAPPA; k++) {
+        for (int b = 0; b < 2; b++)
+            for (int i = 0; i < TOT_SEED_BYTES; i++) bo.seed[k][b][i] = (uint8_t)(k * 7 + b * 101 + i * 13);
+        memcpy(al.seed[k], bo.seed[k][(al.delta[k / 8] >> (k % 8)) & 1], TOT_SEED_BYTES);
+    }
+    memset(ctx, 0x5c, sizeof ctx);
+    for (int m = 0; m < 2; m++) {
+        for (int i = 0; i < 64; i++) wide[i] = (uint8_t)(i * 29 + m * 3 + 1);
+        tsc_from_wide(&a[m], wide, sizeof wide);
+    }
+    memset(coins, 0xb1, sizeof coins);
+    static tot_scratch scr; /* one scratch for both steps, as a presign session does */
+    CHECK(tot_bob_round1(&st, &bo, ctx, coins, bm, &scr) == TECDSA_OK);
+    memset(coins, 0xa7, sizeof coins);
+    CHECK(tot_alice_round2(&al, ctx, bm, a, coins, am, c, &scr) == TECDSA_OK);
+    CHECK(tot_bob_finish(&st, ctx, am, d) == TECDSA_OK);
+    tsc_to_bytes(out, &c[0]);
+    tsc_to_bytes(out + TSC_BYTES, &c[1]);
+    tsc_to_bytes(out + 2 * TSC_BYTES, &d[0]);
+    tsc_to_bytes(out + 3 * TSC_BYTES, &d[1]);
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    CHECK(EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1 && EVP_DigestUpdate(md, bm, sizeof bm) == 1 &&
+          EVP_DigestUpdate(md, am, sizeof am) == 1 && EVP_DigestUpdate(md, out, sizeof out) == 1 &&
+          EVP_DigestFinal_ex(md, dig, NULL) == 1);
+    EVP_MD_CTX_free(md);
+    char hex[65];
+    for (int i = 0; i < 32; i++) snprintf(hex + 2 * i, 3, "%02x", dig[i]);
+    CHECK_MSG(strcmp(hex, VOLE_KAT) == 0, "VOLE known answer: got %s", hex);
+    tot_bob_state_wipe(&st);
+}
+
+/* th_bytes_long equals SHAKE256 (OpenSSL) of the th prefix, the length and the four SHAKE256
+ * leaf digests of the quarters. */
+static void long_field_matches_reference(void)
+{
+    static uint8_t data[4 * 1000];
+    uint8_t got[64], want[64], buf[TH_PREFIX_MAX + 4 + 4 * 64];
+    for (size_t i = 0; i < sizeof data; i++) data[i] = (uint8_t)(i * 131 + (i >> 8));
+    th_ctx h;
+    th_init(&h, "test/long");
+    th_bytes_long(&h, data, sizeof data);
+    th_out(&h, got, sizeof got);
+    size_t n = th_prefix(buf, "test/long");
+    buf[n++] = 0;
+    buf[n++] = 0;
+    buf[n++] = (uint8_t)(sizeof data >> 8);
+    buf[n++] = (uint8_t)sizeof data;
+    for (int q = 0; q < 4; q++, n += 64) {
+        EVP_MD_CTX *md = EVP_MD_CTX_new();
+        CHECK(EVP_DigestInit_ex(md, EVP_shake256(), NULL) == 1 && EVP_DigestUpdate(md, data + 1000 * q, 1000) == 1 &&
+              EVP_DigestFinalXOF(md, buf + n, 64) == 1);
+        EVP_MD_CTX_free(md);
+    }
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    CHECK(EVP_DigestInit_ex(md, EVP_shake256(), NULL) == 1 && EVP_DigestUpdate(md, buf, n) == 1 &&
+          EVP_DigestFinalXOF(md, want, sizeof want) == 1);
+    EVP_MD_CTX_free(md);
+    CHECK_MEM(got, want, sizeof got);
+}
+
 int main(void)
 {
+    vole_known_answer();
+    long_field_matches_reference();
     pads_match_reference();
     prg_matches_reference();
     setup_pair();
@@ -220,15 +302,15 @@ int main(void)
     memset(c1, 1, sizeof c1);
     memset(c2, 2, sizeof c2);
     static const uint8_t coins[TOT_COINS_BYTES] = {9}; /* the same coins: only the context differs */
-    CHECK(tot_bob_round1(&s1, &g_bob, c1, coins, m1) == TECDSA_OK);
-    CHECK(tot_bob_round1(&s2, &g_bob, c2, coins, m2) == TECDSA_OK);
+    CHECK(tot_bob_round1(&s1, &g_bob, c1, coins, m1, NULL) == TECDSA_OK);
+    CHECK(tot_bob_round1(&s2, &g_bob, c2, coins, m2, NULL) == TECDSA_OK);
     CHECK(memcmp(m1, m2, 64) != 0);
     /* Alice with the wrong context rejects (her view of the PRG columns differs) */
     tsc a[2], c[2];
     static uint8_t am[TOT_ALICE_MSG_BYTES];
     tsc_random(&a[0]);
     tsc_random(&a[1]);
-    CHECK(tot_alice_round2(&g_alice, c2, m1, a, coins, am, c) == TECDSA_ERR_OT);
+    CHECK(tot_alice_round2(&g_alice, c2, m1, a, coins, am, c, NULL) == TECDSA_ERR_OT);
     tot_bob_state_wipe(&s1);
     tot_bob_state_wipe(&s2);
     return check_summary("test_tecdsa_ot");

@@ -464,6 +464,10 @@ int main(void)
     printf("signed and verified with all %d signer sets\n", sets);
     presign_attacks(ks);
     keystore_roundtrip(ks);
+    /* Gamma_v alone, the cheater first in the victim's signer order (last: it bans within {1,2,3}):
+     * the batched Gamma check fails and the separate checks name the cheater */
+    plan_add(&g_plan, (tamper_rule){TW_PRE3, 1, 3, OP_COPY, P3_GU + TPT_BYTES, P3_PK, TPT_BYTES, 0});
+    presign_attack(ks, "Gamma_v replaced (1 -> 3)", 1, 2, 3, 3, TECDSA_ERR_GAMMA, 1, 1);
     EVP_PKEY_free(pkey);
     for (int i = 1; i <= TECDSA_N; i++) tecdsa_keyshare_free(ks[i]);
     return check_summary("test_tecdsa_protocol");

@@ -1,5 +1,7 @@
 /* test_tecdsa_scalar.c: the constant-time scalar module mod the P-384 order against OpenSSL
- * BIGNUM on random values (add, sub, neg, mul, inverse, wide reduction) and on the edge cases
+ * BIGNUM on random values (add, sub, neg, mul and the Montgomery-form mul, sums of products with one
+ * reduction (up to 100000 terms of (n-1)^2), inverse, wide reduction,
+ * 64-byte inputs around multiples of n) and on the edge cases
  * 0, 1, n-1, (n-1)/2, and encodings >= n (which must be rejected). */
 #include <openssl/bn.h>
 #include <openssl/ec.h>
@@ -42,6 +44,10 @@ static void check_ops(const tsc *a, const tsc *b, const BIGNUM *A, const BIGNUM 
     tsc_mul(&r, a, b);
     BN_mod_mul(e, A, B, g_n, g_bn);
     CHECK(same(&r, e));
+    tsc am; /* the Montgomery-form product gives the same value */
+    tsc_to_mont(&am, a);
+    tsc_mul_mont(&r, &am, b);
+    CHECK(same(&r, e));
     tsc_neg(&r, a);
     BN_mod_sub(e, g_n, A, g_n, g_bn);
     CHECK(same(&r, e));
@@ -54,6 +60,39 @@ static void check_ops(const tsc *a, const tsc *b, const BIGNUM *A, const BIGNUM 
     }
     CHECK(tsc_eq(a, b) == (uint64_t)(BN_cmp(A, B) == 0));
     BN_free(e);
+}
+
+/* tsc_acc: sum of count products a_k * b_k mod n against BIGNUM; all_max makes every factor n - 1
+ * (the largest sum the accumulator can see for that count). */
+static void check_acc(int count, int all_max)
+{
+    tsc_acc acc;
+    tsc a, am, b, r;
+    BIGNUM *A = BN_new(), *B = BN_new(), *t = BN_new(), *sum = BN_new();
+    uint8_t buf[48];
+    BN_zero(sum);
+    tsc_acc_zero(&acc);
+    for (int k = 0; k < count; k++) {
+        if (all_max) {
+            BN_sub(A, g_n, BN_value_one());
+            BN_copy(B, A);
+            BN_bn2binpad(A, buf, 48);
+            CHECK(tsc_from_bytes(&a, buf) == 0 && tsc_from_bytes(&b, buf) == 0);
+        } else {
+            random_scalar(&a, A);
+            random_scalar(&b, B);
+        }
+        tsc_to_mont(&am, &a);
+        tsc_acc_mul_add(&acc, &am, &b);
+        BN_mod_mul(t, A, B, g_n, g_bn);
+        BN_mod_add(sum, sum, t, g_n, g_bn);
+    }
+    tsc_acc_out(&r, &acc);
+    CHECK_MSG(same(&r, sum), "sum of %d products%s", count, all_max ? " of n - 1" : "");
+    BN_free(A);
+    BN_free(B);
+    BN_free(t);
+    BN_free(sum);
 }
 
 static void check_wide(const uint8_t *in, size_t len)
@@ -119,6 +158,27 @@ int main(void)
     check_wide(buf, 64);
     BN_bn2binpad(g_n, buf, 48);
     check_wide(buf, 48);
+    /* 64 bytes (the dedicated path): hi * 2^384 + lo around multiples of n, lo = n, n - 1 */
+    for (int hi = 0; hi < 3; hi++)
+        for (int delta = -1; delta <= 1; delta++) {
+            BN_set_word(t, (BN_ULONG)hi);
+            BN_lshift(t, t, 384);
+            BN_mod(A, t, g_n, g_bn); /* hi * 2^384 mod n */
+            BN_sub(B, g_n, A);       /* lo with hi * 2^384 + lo = 0 mod n */
+            if (hi == 0) BN_copy(B, g_n);
+            if (delta < 0) BN_sub_word(B, 1);
+            if (delta > 0) BN_add_word(B, 1);
+            memset(buf, 0, 16);
+            buf[15] = (uint8_t)hi;
+            BN_bn2binpad(B, buf + 16, 48);
+            check_wide(buf, 64);
+        }
+
+    /* product sums (the VOLE's gadget sums: 640 terms) */
+    for (int count = 0; count <= 3; count++) check_acc(count, 0);
+    check_acc(640, 0);
+    check_acc(640, 1);
+    check_acc(100000, 1);
 
     int iters = tu_sanitized() ? 300 : 3000;
     for (int i = 0; i < iters; i++) {

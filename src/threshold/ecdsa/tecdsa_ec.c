@@ -214,6 +214,84 @@ int tec_mul_eq_mul_g_add(const tpt *p, const tsc *k, const tsc *d, const tpt *q)
     return (int)eq;
 }
 
+/* The 16 multiples 0..15 of p (0 = the identity). */
+static void msm_table(p384_point tab[16], const tpt *p)
+{
+    p384_point_identity(&tab[0]);
+    tec_to_point(&tab[1], p);
+    for (int j = 2; j < 16; j++) {
+        if (j % 2 == 0)
+            p384_point_double(&tab[j], &tab[j / 2]);
+        else
+            p384_point_add(&tab[j], &tab[j - 1], &tab[1]);
+    }
+}
+
+/* acc += tab[digit], the entry selected by masks after reading all 16. */
+static void msm_add_digit(p384_point *acc, const p384_point tab[16], unsigned digit)
+{
+    p384_point sel;
+    memset(&sel, 0, sizeof sel);
+    for (unsigned j = 0; j < 16; j++) p384_point_cmov(&sel, &tab[j], (((uint64_t)(digit ^ j)) - 1) >> 63);
+    p384_point_add(acc, acc, &sel);
+    cc_memzero(&sel, sizeof sel);
+}
+
+/* Window i (0 = least significant) of a big-endian 48-byte scalar. */
+static unsigned msm_digit(const uint8_t k[TSC_BYTES], int i) { return (k[47 - i / 2] >> (4 * (i & 1))) & 0xf; }
+
+/* 1 if a == b as projective points (X1 Z2 = X2 Z1 and Y1 Z2 = Y2 Z1; the identity equals only
+ * itself) and a is not the identity. */
+static uint64_t msm_same(const p384_point *a, const p384_point *b)
+{
+    p384_fe t, u;
+    p384_fe_mul(t, a->x, b->z);
+    p384_fe_mul(u, b->x, a->z);
+    uint64_t eq = p384_fe_eq(t, u);
+    p384_fe_mul(t, a->y, b->z);
+    p384_fe_mul(u, b->y, a->z);
+    eq &= p384_fe_eq(t, u) & (1 ^ p384_point_is_identity(a));
+    cc_memzero(t, sizeof t);
+    cc_memzero(u, sizeof u);
+    return eq;
+}
+
+int tec_msm_eq_mul_g(const tpt *P, const tsc *k, size_t np, const tpt *Q, const tsc *e, size_t nq, const tsc *d)
+{
+    if (np > TEC_MSM_MAX || nq > TEC_MSM_MAX) return -1;
+    p384_point(*tab)[16] = malloc(sizeof(p384_point[16]) * (TEC_MSM_MAX * 2)); /* P tables, then Q tables */
+    uint8_t kb[TEC_MSM_MAX * 2][TSC_BYTES];
+    p384_point acc, rhs;
+    if (!tab) return -1;
+    for (size_t i = 0; i < np; i++) {
+        msm_table(tab[i], &P[i]);
+        tsc_to_bytes(kb[i], &k[i]);
+    }
+    for (size_t i = 0; i < nq; i++) {
+        msm_table(tab[TEC_MSM_MAX + i], &Q[i]);
+        for (int m = 0; m < 16; m++) p384_point_cneg(&tab[TEC_MSM_MAX + i][m], 1); /* -Q: moved to the left */
+        tsc_to_bytes(kb[TEC_MSM_MAX + i], &e[i]);
+    }
+    p384_point_identity(&acc);
+    for (int w = TSC_BYTES * 2 - 1; w >= 0; w--) {
+        for (int dd = 0; dd < 4; dd++) p384_point_double(&acc, &acc);
+        for (size_t i = 0; i < np; i++) msm_add_digit(&acc, tab[i], msm_digit(kb[i], w));
+        if (w < 32) /* the 128-bit weights */
+            for (size_t i = 0; i < nq; i++)
+                msm_add_digit(&acc, tab[TEC_MSM_MAX + i], msm_digit(kb[TEC_MSM_MAX + i], w));
+    }
+    tsc_to_bytes(kb[0], d);
+    p384_mul_g(&rhs, kb[0]);
+    uint64_t eq = msm_same(&acc, &rhs);
+    CT_PUBLIC(&eq, sizeof eq); /* a check outcome: public */
+    cc_memzero(tab, sizeof(p384_point[16]) * (TEC_MSM_MAX * 2));
+    free(tab);
+    cc_memzero(kb, sizeof kb);
+    cc_memzero(&acc, sizeof acc);
+    cc_memzero(&rhs, sizeof rhs);
+    return (int)eq;
+}
+
 int tec_lincomb_pub(tpt *out, const tsc *a, const tpt *p, const tsc *b)
 {
     uint8_t ab[TSC_BYTES], bb[TSC_BYTES];

@@ -39,6 +39,14 @@ int tec_add_mul(tpt *out, const tpt *a, const tpt *b, const tsc *k);
 /* 1 if k*P == d*G + Q and neither side is the identity, else 0; k and d secret, the outcome public.
  * Both sides stay projective and are compared as X1 Z2 = X2 Z1, Y1 Z2 = Y2 Z1 (no inversion). */
 int tec_mul_eq_mul_g_add(const tpt *p, const tsc *k, const tsc *d, const tpt *q);
+/* Batched form of tec_mul_eq_mul_g_add: 1 if sum_i k[i]*P[i] == d*G + sum_i e[i]*Q[i] and the
+ * left side is not the identity, else 0, and -1 if out of memory or np, nq > TEC_MSM_MAX; k, d
+ * and e secret, the outcome public. Only the low 128 bits of each e[i] are used (the callers'
+ * random weights). One pass over 4-bit windows (every table lookup reads every entry) whose four
+ * doublings per window are shared by all the terms, the Q terms entering in the last 32 windows
+ * only; d*G on the fixed-base comb. */
+#define TEC_MSM_MAX 4
+int tec_msm_eq_mul_g(const tpt *P, const tsc *k, size_t np, const tpt *Q, const tsc *e, size_t nq, const tsc *d);
 /* a*G + b*P with a, b public; a may be NULL (b*P). */
 int tec_lincomb_pub(tpt *out, const tsc *a, const tpt *p, const tsc *b);
 /* a*G + P with a public (the fixed-base comb and one mixed addition). Fails if the result is the

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "crypto/ct.h"
+#include "crypto/fips202x4.h"
 
 static const char PROTOCOL_TAG[] = "cctsa/tecdsa/dkls23/p384/v1";
 
@@ -32,6 +33,19 @@ size_t th_prefix(uint8_t out[TH_PREFIX_MAX], const char *label)
 }
 
 void th_bytes(th_ctx *h, const void *p, size_t n) { cc_keccak_absorb(&h->k, p, n); }
+
+void th_bytes_long(th_ctx *h, const void *p, size_t n)
+{
+    uint8_t leaf[4][64];
+    uint8_t *const outs[4] = {leaf[0], leaf[1], leaf[2], leaf[3]};
+    const uint8_t *b = p;
+    size_t q = n / 4;
+    const uint8_t *const ins[4] = {b, b + q, b + 2 * q, b + 3 * q};
+    cc_shake256x4(outs, sizeof leaf[0], ins, q);
+    th_u32(h, (uint32_t)n);
+    th_bytes(h, leaf, sizeof leaf);
+    cc_memzero(leaf, sizeof leaf);
+}
 
 void th_u32(th_ctx *h, uint32_t x)
 {

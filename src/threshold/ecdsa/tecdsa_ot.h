@@ -4,8 +4,9 @@
  *    choice bits Delta; the future VOLE receiver ("Bob") is the base-OT sender.
  *  - OT extension: IKNP-style random OT over the stored seeds with a SoftSpokenOT (k = 1) style
  *    consistency check: a random GF(2)-linear 128-bit universal hash of every column, challenge
- *    derived by Fiat-Shamir from Bob's correction matrix; TOT_XI_PAD - TOT_XI padding choice bits
- *    hide Bob's real choices from the hash.
+ *    derived by Fiat-Shamir from Bob's correction matrix (hashed as four leaves, th_bytes_long);
+ *    TOT_XI_PAD - TOT_XI padding choice bits hide Bob's real choices from the hash. The hashes of
+ *    all columns are computed at once, row by row (tecdsa_bitmat.h).
  *  - Random VOLE (DKLs23 protocol 5.2 style): Bob ends with a random chi, Alice with c[2] and Bob
  *    with d[2] such that c[m] + d[m] = chi * a[m], plus Alice's eta / theta / mu check.
  * Every choice-bit dependent step is branch-free. ctx arguments are 48-byte hashes that bind the
@@ -65,15 +66,26 @@ typedef struct {
     tsc chi;
 } tot_bob_state;
 
+/* Working memory of one OT extension + VOLE step (about 100 KB; holds secrets while in use and is
+ * wiped after every step). A session running several steps passes the same one, allocated once
+ * (no allocation and page-fault churn per step); NULL makes the step allocate its own. */
+typedef struct {
+    uint64_t chal[TOT_XI_PAD][2];              /* the challenge (public) */
+    uint64_t cols[TOT_KAPPA][TOT_XI_PAD / 64]; /* T0 (Bob) or Q (Alice) by columns */
+    uint64_t rows[TOT_XI_PAD][TOT_KAPPA / 64]; /* the same by rows */
+    uint64_t hash[TOT_KAPPA][2];               /* the column hashes */
+    uint8_t alice_rows[TOT_XI][TOT_ROW_BYTES]; /* Alice's q_k for the VOLE */
+} tot_scratch;
+
 /* Bob, round 1: choice bits expanded from `coins` and ctx (secret coins, fresh per call: the
  * presign derives them with tk_hedge), correction matrix and check values; st->chi is his input. */
 int tot_bob_round1(tot_bob_state *st, const tot_bob_setup *setup, const uint8_t ctx[TOT_CTX_BYTES],
-                   const uint8_t coins[TOT_COINS_BYTES], uint8_t out[TOT_BOB_MSG_BYTES]);
+                   const uint8_t coins[TOT_COINS_BYTES], uint8_t out[TOT_BOB_MSG_BYTES], tot_scratch *scr);
 /* Alice: checks Bob's message (TECDSA_ERR_OT), then writes her VOLE message for inputs a[2];
  * c[2] are her output shares. */
 int tot_alice_round2(const tot_alice_setup *setup, const uint8_t ctx[TOT_CTX_BYTES],
                      const uint8_t in[TOT_BOB_MSG_BYTES], const tsc a[2], const uint8_t coins[TOT_COINS_BYTES],
-                     uint8_t out[TOT_ALICE_MSG_BYTES], tsc c[2]);
+                     uint8_t out[TOT_ALICE_MSG_BYTES], tsc c[2], tot_scratch *scr);
 /* Bob, finish: d[2] with c + d = chi * a, or TECDSA_ERR_SCALAR / TECDSA_ERR_VOLE. Wipes st except
  * st->chi, which the caller still needs for the Gamma checks and then wipes. */
 int tot_bob_finish(tot_bob_state *st, const uint8_t ctx[TOT_CTX_BYTES], const uint8_t in[TOT_ALICE_MSG_BYTES],
@@ -81,12 +93,13 @@ int tot_bob_finish(tot_bob_state *st, const uint8_t ctx[TOT_CTX_BYTES], const ui
 void tot_bob_state_wipe(tot_bob_state *st);
 
 /* ---- Internal to the OT module (tecdsa_ote.c <-> tecdsa_vole.c) ---- */
-/* Bob's extension message (U, x~, t~); fills st->beta and st->rows. */
+/* Bob's extension message (U, x~, t~); fills st->beta and st->rows. w: non-NULL scratch. */
 int tot_ote_bob(tot_bob_state *st, const tot_bob_setup *setup, const uint8_t ctx[TOT_CTX_BYTES],
-                const uint8_t coins[TOT_COINS_BYTES], uint8_t out[TOT_BOB_MSG_BYTES]);
-/* Alice: check Bob's message and return the rows q_k (k < TOT_XI), q_k = t_k ^ beta_k * Delta. */
+                const uint8_t coins[TOT_COINS_BYTES], uint8_t out[TOT_BOB_MSG_BYTES], tot_scratch *w);
+/* Alice: check Bob's message and leave the rows q_k (k < TOT_XI), q_k = t_k ^ beta_k * Delta, in
+ * w->alice_rows. */
 int tot_ote_alice(const tot_alice_setup *setup, const uint8_t ctx[TOT_CTX_BYTES], const uint8_t in[TOT_BOB_MSG_BYTES],
-                  uint8_t rows[TOT_XI][TOT_ROW_BYTES]);
+                  tot_scratch *w);
 /* The correlation-robust hash of row k into three pads mod n. */
 void tot_pad(const uint8_t ctx[TOT_CTX_BYTES], uint32_t k, const uint8_t row[TOT_ROW_BYTES], tsc out[3]);
 /* The PRG of the extension: column col of the matrix from a base-OT seed, TOT_COL_BYTES =

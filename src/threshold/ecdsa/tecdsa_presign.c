@@ -3,7 +3,8 @@
  *   P2  to each peer j, self as VOLE receiver (Bob): OT-extension message; keeps chi_ij
  *   P3  to each peer j, self as VOLE sender (Alice) with inputs (r_i, sk_i): VOLE message, R_i and
  *       its opening, pk_i, Gamma_u = c_u*G, Gamma_v = c_v*G, psi_ij = phi_i - chi_ij
- *   end Bob side of every VOLE, opening of R_j, chi*R_j = d_u*G + Gamma_u, chi*pk_j = d_v*G + Gamma_v,
+ *   end Bob side of every VOLE, opening of R_j, chi*R_j = d_u*G + Gamma_u, chi*pk_j = d_v*G + Gamma_v
+ *       (all four statements in one randomly weighted check, soundness 2^-128: gamma_checks),
  *       sum pk = PK; presignature (R, u_i, v_i, phi_i) with
  *       u_i = r_i (phi_i + sum psi_ji) + sum (c_u + d_u), v_i likewise with sk_i.
  * sk_i = lambda_i x_i + zeta_i with zeta from the pairwise zero-sharing seeds. A failed OT, VOLE,
@@ -36,6 +37,7 @@ struct tecdsa_presign {
     uint8_t salt[32];
     uint8_t nonce[TECDSA_N + 1][32], commit[TECDSA_N + 1][TECDSA_ID_BYTES];
     tot_bob_state *bob[TECDSA_N + 1];
+    tot_scratch *scratch; /* of every OT extension + VOLE step of this session (ks->alloc) */
     tsc c_u[TECDSA_N + 1], c_v[TECDSA_N + 1];
     tecdsa_presig *result;
 };
@@ -97,6 +99,7 @@ void tecdsa_presign_free(tecdsa_presign *p)
             tot_bob_state_wipe(p->bob[j]);
             free(p->bob[j]);
         }
+    cc_free(p->ks->alloc, p->scratch, sizeof *p->scratch);
     tecdsa_presig_free(p->result);
     cc_free(p->ks->alloc, p, sizeof *p); /* wipes */
 }
@@ -265,6 +268,7 @@ static int p2(tecdsa_presign *p, const tecdsa_msg in[TECDSA_N + 1], tecdsa_msg o
     tsc_add(&p->sk, &p->sk, &zeta);
     tsc_wipe(&zeta);
     if (tec_mul_g(&p->pk_self, &p->sk) != 0) return TECDSA_ERR_INTERNAL;
+    if (!(p->scratch = cc_alloc(p->ks->alloc, sizeof *p->scratch))) return TECDSA_ERR_INTERNAL;
     for (int k = 0; k < TECDSA_T; k++) {
         int j = p->signers[k];
         tw_writer w;
@@ -276,7 +280,7 @@ static int p2(tecdsa_presign *p, const tecdsa_msg in[TECDSA_N + 1], tecdsa_msg o
         ote_ctx(ctx, p, j, p->self);
         uint8_t coins[TOT_COINS_BYTES];
         if ((rc = vole_coins(p, "presign/vole-bob", j, coins)) == TECDSA_OK)
-            rc = tot_bob_round1(p->bob[j], &p->ks->bob[j], ctx, coins, tw_reserve(&w, P2_BYTES));
+            rc = tot_bob_round1(p->bob[j], &p->ks->bob[j], ctx, coins, tw_reserve(&w, P2_BYTES), p->scratch);
         cc_memzero(coins, sizeof coins);
         if (rc != TECDSA_OK) return rc;
     }
@@ -309,7 +313,7 @@ static int p3(tecdsa_presign *p, const tecdsa_msg in[TECDSA_N + 1], tecdsa_msg o
             uint8_t coins[TOT_COINS_BYTES];
             if ((rc = vole_coins(p, "presign/vole-alice", j, coins)) == TECDSA_OK)
                 rc = tot_alice_round2(&p->ks->alice[j], ctx, tw_get(&r, P2_BYTES), a, coins,
-                                      tw_reserve(&w, TOT_ALICE_MSG_BYTES), c);
+                                      tw_reserve(&w, TOT_ALICE_MSG_BYTES), c, p->scratch);
             cc_memzero(coins, sizeof coins);
             if (rc == TECDSA_ERR_OT) rc = ban(p, j, rc);
         }
@@ -342,9 +346,68 @@ static int gamma_ok(const tpt *P, const tsc *chi, const tsc *d, const tpt *gamma
     return tec_mul_eq_mul_g_add(P, chi, d, gamma);
 }
 
-/* Read and check peer j's P3 message; adds its contributions to the running sums. */
+/* Peer j's two Gamma statements: chi_j * R_j = d[0] * G + Gamma_u and chi_j * pk_j = d[1] * G + Gamma_v. */
+typedef struct {
+    int j;
+    tpt P[2], gamma[2];
+    tsc d[2];
+} gamma_claim;
+
+#define GAMMA_STATEMENTS (2 * (TECDSA_T - 1))
+_Static_assert(GAMMA_STATEMENTS <= TEC_MSM_MAX, "one batched check holds every Gamma statement of a session");
+
+/* Every Gamma statement of the session in one check. Writing E_m = chi * P_m - d_m * G - Gamma_m
+ * (m < GAMMA_STATEMENTS, two per peer), it checks sum_m w_m E_m = O with w_0 = 1 and the other
+ * weights 128-bit values drawn now (hedged OS randomness, never sent), after every peer's message
+ * is fixed. If some E_m is not O, then for any values of the other weights at most one value of
+ * w_m mod n (n prime, > 2^128) makes the sum O, so a cheating peer passes with probability at most
+ * 2^-128, whatever it and the third signer do; each E_m != O alone is caught (w_0 = 1 included).
+ * When the batch fails, the separate checks name the peer (the first failing one in signer
+ * order), who is banned as before. Cost: one pass of shared doublings for all the statements
+ * instead of two multiplications per peer and statement (tec_msm_eq_mul_g). */
+static int gamma_checks(tecdsa_presign *p, gamma_claim *gc, int n)
+{
+    tpt P[GAMMA_STATEMENTS], Q[GAMMA_STATEMENTS];
+    tsc k[GAMMA_STATEMENTS], w[GAMMA_STATEMENTS], d, t;
+    uint8_t wb[GAMMA_STATEMENTS * 16];
+    int rc = tk_hedge(p->ks, "presign/gamma-weights", p->sid, TECDSA_ID_BYTES, wb, sizeof wb);
+    if (rc != TECDSA_OK) return rc;
+    tsc_zero(&d);
+    for (int i = 0; i < 2 * n; i++) {
+        const gamma_claim *c = &gc[i / 2];
+        tsc_zero(&w[i]);
+        if (i == 0)
+            w[i].v[0] = 1;
+        else
+            for (int b = 0; b < 16; b++) w[i].v[b / 8] |= (uint64_t)wb[16 * i + b] << (8 * (b % 8));
+        P[i] = c->P[i % 2];
+        Q[i] = c->gamma[i % 2];
+        tsc_mul(&k[i], &p->bob[c->j]->chi, &w[i]);
+        tsc_mul(&t, &c->d[i % 2], &w[i]);
+        tsc_add(&d, &d, &t);
+    }
+    int ok = tec_msm_eq_mul_g(P, k, (size_t)(2 * n), Q, w, (size_t)(2 * n), &d);
+    rc = ok == 1 ? TECDSA_OK : TECDSA_ERR_INTERNAL;
+    for (int i = 0; i < n && ok == 0; i++) {
+        const tsc *chi = &p->bob[gc[i].j]->chi;
+        if (!gamma_ok(&gc[i].P[0], chi, &gc[i].d[0], &gc[i].gamma[0]) ||
+            !gamma_ok(&gc[i].P[1], chi, &gc[i].d[1], &gc[i].gamma[1])) {
+            rc = ban(p, gc[i].j, TECDSA_ERR_GAMMA);
+            break;
+        }
+    }
+    cc_memzero(k, sizeof k);
+    cc_memzero(w, sizeof w);
+    cc_memzero(wb, sizeof wb);
+    tsc_wipe(&d);
+    tsc_wipe(&t);
+    return rc;
+}
+
+/* Read and check peer j's P3 message (all but the Gamma statements, which go to gc); adds its
+ * contributions to the running sums. */
 static int p3_in(tecdsa_presign *p, const tecdsa_msg *m, int j, tpt *Rsum, tpt *pksum, tsc *psisum, tsc *usum,
-                 tsc *vsum)
+                 tsc *vsum, gamma_claim *gc)
 {
     tw_reader r;
     uint8_t ctx[TOT_CTX_BYTES], expect[TECDSA_ID_BYTES];
@@ -368,10 +431,13 @@ static int p3_in(tecdsa_presign *p, const tecdsa_msg *m, int j, tpt *Rsum, tpt *
     if ((rc = tw_get_point(&r, &pkj)) != TECDSA_OK || (rc = tw_get_point(&r, &gu)) != TECDSA_OK ||
         (rc = tw_get_point(&r, &gv)) != TECDSA_OK || (rc = tw_get_scalar(&r, &psi)) != TECDSA_OK)
         goto done;
-    if (!gamma_ok(&Rj, &p->bob[j]->chi, &d[0], &gu) || !gamma_ok(&pkj, &p->bob[j]->chi, &d[1], &gv)) {
-        rc = ban(p, j, TECDSA_ERR_GAMMA);
-        goto done;
-    }
+    gc->j = j;
+    gc->P[0] = Rj;
+    gc->P[1] = pkj;
+    gc->gamma[0] = gu;
+    gc->gamma[1] = gv;
+    gc->d[0] = d[0];
+    gc->d[1] = d[1];
     rc = TECDSA_ERR_POINT;
     if (tec_add(Rsum, Rsum, &Rj) != 0 || tec_add(pksum, pksum, &pkj) != 0) goto done;
     tsc_add(psisum, psisum, &psi);
@@ -390,16 +456,18 @@ static int p_finish(tecdsa_presign *p, const tecdsa_msg in[TECDSA_N + 1])
 {
     tpt Rsum = p->R, pksum = p->pk_self;
     tsc psisum, usum, vsum, t;
-    int rc = TECDSA_OK;
+    gamma_claim gc[TECDSA_T - 1];
+    int rc = TECDSA_OK, n = 0;
     tsc_zero(&psisum);
     tsc_zero(&usum);
     tsc_zero(&vsum);
     for (int k = 0; k < TECDSA_T && rc == TECDSA_OK; k++) {
         int j = p->signers[k];
         if (j == p->self) continue;
-        rc = p3_in(p, &in[j], j, &Rsum, &pksum, &psisum, &usum, &vsum);
+        rc = p3_in(p, &in[j], j, &Rsum, &pksum, &psisum, &usum, &vsum, &gc[n++]);
         if (rc != TECDSA_OK && !p->suspects) p->culprit = j;
     }
+    if (rc == TECDSA_OK) rc = gamma_checks(p, gc, n);
     if (rc == TECDSA_OK && !tec_eq(&pksum, &p->ks->pk)) rc = TECDSA_ERR_PKSUM;
     if (rc == TECDSA_OK && !(p->result = cc_alloc(p->ks->alloc, sizeof *p->result))) rc = TECDSA_ERR_INTERNAL;
     if (rc == TECDSA_OK) p->result->alloc = p->ks->alloc;
@@ -425,6 +493,7 @@ static int p_finish(tecdsa_presign *p, const tecdsa_msg in[TECDSA_N + 1])
     tsc_wipe(&usum);
     tsc_wipe(&vsum);
     tsc_wipe(&t);
+    cc_memzero(gc, sizeof gc);
     return rc;
 }
 
@@ -457,6 +526,8 @@ int tecdsa_presign_step(tecdsa_presign *p, const tecdsa_msg in[TECDSA_N + 1], te
                 free(p->bob[j]);
                 p->bob[j] = NULL;
             }
+        cc_free(p->ks->alloc, p->scratch, sizeof *p->scratch);
+        p->scratch = NULL;
         tsc_wipe(&p->r);
         tsc_wipe(&p->phi);
         tsc_wipe(&p->sk);

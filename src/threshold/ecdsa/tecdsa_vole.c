@@ -16,7 +16,7 @@
 
 #define ATILDE_BYTES ((size_t)TOT_XI * 3 * TSC_BYTES)
 
-static tsc g_gadget[TOT_XI];
+static tsc g_gadget[TOT_XI], g_gadget_mont[TOT_XI]; /* g_k, and g_k in Montgomery form (tsc_mul_mont) */
 static pthread_once_t g_gadget_once = PTHREAD_ONCE_INIT;
 
 static void gadget_init(void)
@@ -26,6 +26,7 @@ static void gadget_init(void)
         th_init(&h, "vole/gadget");
         th_u32(&h, k);
         th_out_scalar(&h, &g_gadget[k]);
+        tsc_to_mont(&g_gadget_mont[k], &g_gadget[k]);
     }
 }
 
@@ -37,13 +38,19 @@ static const tsc *gadget(void)
     return g_gadget;
 }
 
+static const tsc *gadget_mont(void)
+{
+    pthread_once(&g_gadget_once, gadget_init);
+    return g_gadget_mont;
+}
+
 static void theta_of(const uint8_t ctx[TOT_CTX_BYTES], const uint8_t *atilde, tsc theta[2])
 {
     uint8_t buf[128];
     th_ctx h;
     th_init(&h, "vole/theta");
     th_bytes(&h, ctx, TOT_CTX_BYTES);
-    th_bytes(&h, atilde, ATILDE_BYTES);
+    th_bytes_long(&h, atilde, ATILDE_BYTES); /* a multiple of 4 bytes */
     th_out(&h, buf, sizeof buf);
     tsc_from_wide(&theta[0], buf, 64);
     tsc_from_wide(&theta[1], buf + 64, 64);
@@ -71,11 +78,27 @@ static void combine_theta(tsc *out, const tsc x[3], const tsc theta[2])
 
 void tot_bob_state_wipe(tot_bob_state *st) { cc_memzero(st, sizeof *st); }
 
+/* The caller's scratch, or a fresh one that *own then holds (NULL if out of memory). */
+static tot_scratch *scratch_get(tot_scratch *scr, tot_scratch **own)
+{
+    *own = scr ? NULL : malloc(sizeof **own);
+    return scr ? scr : *own;
+}
+
+/* Wipe the scratch after a step; free it if the step allocated it. */
+static void scratch_put(tot_scratch *w, tot_scratch *own)
+{
+    if (w) cc_memzero(w, sizeof *w);
+    free(own);
+}
+
 int tot_bob_round1(tot_bob_state *st, const tot_bob_setup *setup, const uint8_t ctx[TOT_CTX_BYTES],
-                   const uint8_t coins[TOT_COINS_BYTES], uint8_t out[TOT_BOB_MSG_BYTES])
+                   const uint8_t coins[TOT_COINS_BYTES], uint8_t out[TOT_BOB_MSG_BYTES], tot_scratch *scr)
 {
     const tsc *g = gadget();
-    int rc = tot_ote_bob(st, setup, ctx, coins, out);
+    tot_scratch *own, *w = scratch_get(scr, &own);
+    int rc = w ? tot_ote_bob(st, setup, ctx, coins, out, w) : TECDSA_ERR_INTERNAL;
+    scratch_put(w, own);
     if (rc != TECDSA_OK) {
         tot_bob_state_wipe(st);
         return rc;
@@ -87,16 +110,18 @@ int tot_bob_round1(tot_bob_state *st, const tot_bob_setup *setup, const uint8_t 
 
 int tot_alice_round2(const tot_alice_setup *setup, const uint8_t ctx[TOT_CTX_BYTES],
                      const uint8_t in[TOT_BOB_MSG_BYTES], const tsc a[2], const uint8_t coins[TOT_COINS_BYTES],
-                     uint8_t out[TOT_ALICE_MSG_BYTES], tsc c[2])
+                     uint8_t out[TOT_ALICE_MSG_BYTES], tsc c[2], tot_scratch *scr)
 {
-    const tsc *g = gadget();
-    uint8_t(*rows)[TOT_ROW_BYTES] = malloc(sizeof(uint8_t[TOT_ROW_BYTES]) * TOT_XI);
+    const tsc *gm = gadget_mont();
+    tot_scratch *own, *w = scratch_get(scr, &own);
     uint8_t row1[2][TOT_ROW_BYTES], mu[TSC_BYTES];
     tsc in3[3], c3[3], v0[3], v1[3], t, theta[2], ct;
+    tsc_acc sum[3]; /* sum_k g_k v0_k, reduced once */
     int rc = TECDSA_ERR_INTERNAL;
-    if (!rows) goto done;
-    rc = tot_ote_alice(setup, ctx, in, rows);
+    if (!w) goto done;
+    rc = tot_ote_alice(setup, ctx, in, w);
     if (rc != TECDSA_OK) goto done;
+    uint8_t(*rows)[TOT_ROW_BYTES] = w->alice_rows;
     in3[0] = a[0];
     in3[1] = a[1];
     th_ctx h; /* eta: the check mask, from the caller's coins */
@@ -104,7 +129,7 @@ int tot_alice_round2(const tot_alice_setup *setup, const uint8_t ctx[TOT_CTX_BYT
     th_bytes(&h, coins, TOT_COINS_BYTES);
     th_bytes(&h, ctx, TOT_CTX_BYTES);
     th_out_scalar(&h, &in3[2]);
-    for (int m = 0; m < 3; m++) tsc_zero(&c3[m]);
+    for (int m = 0; m < 3; m++) tsc_acc_zero(&sum[m]);
     for (uint32_t k0 = 0; k0 < TOT_XI; k0 += 2) { /* rows k0 and k0 + 1, both pads of each: 4-way */
         tsc pads[4][3];
         const uint32_t ks[4] = {k0, k0, k0 + 1, k0 + 1};
@@ -122,11 +147,14 @@ int tot_alice_round2(const tot_alice_setup *setup, const uint8_t ctx[TOT_CTX_BYT
                 tsc_sub(&t, &v0[m], &v1[m]);
                 tsc_add(&t, &t, &in3[m]);
                 tsc_to_bytes(out + ((size_t)k * 3 + (size_t)m) * TSC_BYTES, &t);
-                tsc_mul(&t, &g[k], &v0[m]);
-                tsc_sub(&c3[m], &c3[m], &t);
+                tsc_acc_mul_add(&sum[m], &gm[k], &v0[m]);
             }
         }
         cc_memzero(pads, sizeof pads);
+    }
+    for (int m = 0; m < 3; m++) { /* c = -sum g_k v0_k */
+        tsc_acc_out(&t, &sum[m]);
+        tsc_neg(&c3[m], &t);
     }
     theta_of(ctx, out, theta);
     /* eta' = eta + theta . a, written after a~ */
@@ -141,11 +169,11 @@ int tot_alice_round2(const tot_alice_setup *setup, const uint8_t ctx[TOT_CTX_BYT
     rc = TECDSA_OK;
     cc_memzero(eta_p, sizeof eta_p);
 done:
-    if (rows) cc_memzero(rows, sizeof(uint8_t[TOT_ROW_BYTES]) * TOT_XI);
-    free(rows);
+    scratch_put(w, own);
     cc_memzero(row1, sizeof row1);
     cc_memzero(in3, sizeof in3);
     cc_memzero(c3, sizeof c3);
+    cc_memzero(sum, sizeof sum);
     cc_memzero(v0, sizeof v0);
     cc_memzero(v1, sizeof v1);
     tsc_wipe(&t);
@@ -155,12 +183,13 @@ done:
 
 int tot_bob_finish(tot_bob_state *st, const uint8_t ctx[TOT_CTX_BYTES], const uint8_t in[TOT_ALICE_MSG_BYTES], tsc d[2])
 {
-    const tsc *g = gadget();
+    const tsc *gm = gadget_mont();
     uint8_t mu[TSC_BYTES];
     tsc d3[3], v[3], at, t, theta[2], eta_p, ct;
+    tsc_acc sum[3]; /* d = sum_k g_k (v_k + beta_k a~_k), reduced once */
     int rc = TECDSA_ERR_SCALAR;
     if (tsc_from_bytes(&eta_p, in + ATILDE_BYTES) != 0) goto done;
-    for (int m = 0; m < 3; m++) tsc_zero(&d3[m]);
+    for (int m = 0; m < 3; m++) tsc_acc_zero(&sum[m]);
     for (uint32_t k0 = 0; k0 < TOT_XI; k0 += 4) { /* four rows at a time: 4-way pads */
         tsc pads[4][3];
         const uint32_t ks[4] = {k0, k0 + 1, k0 + 2, k0 + 3};
@@ -176,12 +205,12 @@ int tot_bob_finish(tot_bob_state *st, const uint8_t ctx[TOT_CTX_BYTES], const ui
                     goto done;
                 }
                 tsc_add_masked(&v[m], &at, bit);
-                tsc_mul(&t, &g[k], &v[m]);
-                tsc_add(&d3[m], &d3[m], &t);
+                tsc_acc_mul_add(&sum[m], &gm[k], &v[m]);
             }
         }
         cc_memzero(pads, sizeof pads);
     }
+    for (int m = 0; m < 3; m++) tsc_acc_out(&d3[m], &sum[m]);
     theta_of(ctx, in, theta);
     combine_theta(&t, d3, theta);
     tsc_mul(&ct, &st->chi, &eta_p);
@@ -198,6 +227,7 @@ int tot_bob_finish(tot_bob_state *st, const uint8_t ctx[TOT_CTX_BYTES], const ui
     rc = TECDSA_OK;
 done:
     cc_memzero(d3, sizeof d3);
+    cc_memzero(sum, sizeof sum);
     cc_memzero(v, sizeof v);
     tsc_wipe(&at);
     tsc_wipe(&t);
