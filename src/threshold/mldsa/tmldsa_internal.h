@@ -220,13 +220,13 @@ void tmldsa_sign_wipe_round_secrets(tmldsa_sign *st);
  * sent in round 3); see crypto/ct_check.h (tests/threshold/tmldsa_ctgrind.sh runs the check). ---- */
 #include "crypto/ct_check.h"
 
-/* ---- multiversioning: hot loops also compiled for AVX2 on x86-64 (GCC, ELF), picked at load
- * time by the dynamic loader (ifunc); elsewhere plain functions. Not with clang (the fuzz build):
- * clang names the resolver of an extern clone differently unless every declaration carries the
+/* ---- multiversioning: hot loops also compiled for AVX2 and x86-64-v4 (AVX-512) on x86-64 (GCC,
+ * ELF), picked at load time by the dynamic loader (ifunc); elsewhere plain functions. Not with
+ * clang (the fuzz build): clang names the resolver of an extern clone differently unless every declaration carries the
  * attribute, so callers in other files (tmldsa_hyperball_sample) would not link. ---- */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__ELF__) && defined(__has_attribute)
 #if __has_attribute(target_clones)
-#define TMLDSA_MULTIVERSION __attribute__((target_clones("avx2", "default")))
+#define TMLDSA_MULTIVERSION __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
 #endif
 #endif
 #ifndef TMLDSA_MULTIVERSION
