@@ -10,6 +10,13 @@
 #include "threshold/mldsa/tmldsa_ctfloat.h"
 #include "threshold/mldsa/tmldsa_internal.h"
 
+/* The per-coefficient loops of respond_slot are written for the auto-vectoriser; the project's -O2
+ * cost model leaves them scalar. O3 only reschedules the same IEEE operations (no contraction:
+ * results stay bit-identical), as in tmldsa_ctfloat.c. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("O3", "fp-contract=off")
+#endif
+
 /* Compare signer j's echo of the round-1 commitments with ours. A difference in sender s's entry
  * proves j lied if s is j itself or us (we know what we received from j and what we sent); for a
  * third sender s either j lies or s equivocated (sent different commitments to j and to us), so
@@ -128,11 +135,11 @@ static void sparse_challenge(sparse_c *sc, const uint8_t ctilde[MLDSA_CTILDEBYTE
  * ext = (-s || s): coefficient m of X^k * s is ext[n - k + m]. Memory access depends only on the
  * public positions and signs of c; the secret coefficients are only added (fixed-length loops
  * that the compiler vectorizes). */
-static void sparse_mul(int16_t p[MLDSA_N], const sparse_c *sc, const int16_t ext[2 * MLDSA_N])
+static inline TMLDSA_ALWAYS_INLINE void sparse_mul(int16_t *restrict p, const sparse_c *sc, const int16_t *restrict ext)
 {
     memset(p, 0, MLDSA_N * sizeof p[0]);
     for (unsigned t = 0; t < MLDSA_TAU; t++) {
-        const int16_t *win = ext + MLDSA_N - sc->pos[t];
+        const int16_t *restrict win = ext + MLDSA_N - sc->pos[t];
         if (sc->sign[t] > 0)
             for (unsigned m = 0; m < MLDSA_N; m++) p[m] = (int16_t)(p[m] + win[m]);
         else
@@ -140,34 +147,39 @@ static void sparse_mul(int16_t p[MLDSA_N], const sparse_c *sc, const int16_t ext
     }
 }
 
-/* Local rejection for one slot; returns the public accept bit and writes the packed response. */
-static int respond_slot(tmldsa_sign *st, unsigned k, uint8_t zpacked[TMLDSA_VECL_PACKED])
+/* Local rejection for one slot; returns the public accept bit and writes the packed response.
+ * Also compiled for AVX2 and x86-64-v4 (TMLDSA_MULTIVERSION): c * s runs on 16 or 32 int16 lanes.
+ * The norm is summed in the same order in every clone, so the accept bit is bit-identical. */
+TMLDSA_MULTIVERSION static int respond_slot(tmldsa_sign *st, unsigned k, uint8_t zpacked[TMLDSA_VECL_PACKED])
 {
     const double *y = st->y + (size_t)k * TMLDSA_HB_DIM;
     const double inv_nu = 1.0 / TMLDSA_NU;
     sparse_c sc;
     int16_t cs[MLDSA_N];
     int32_t zc[MLDSA_L * MLDSA_N];
-    double norm = 0.0;
+    double sq[MLDSA_N], norm = 0.0;
     uint64_t ntt = 0, rej = 0;
     sparse_challenge(&sc, st->ctilde[k]);
     for (unsigned i = 0; i < MLDSA_L + MLDSA_K; i++) {
         uint64_t a = tmldsa_now_ns();
         sparse_mul(cs, &sc, st->s_ext[i]);
         uint64_t b = tmldsa_now_ns();
-        const double *yi = y + (size_t)i * MLDSA_N;
+        const double *restrict yi = y + (size_t)i * MLDSA_N;
+        /* the squares in vector lanes, then summed one by one in coefficient order */
         if (i < MLDSA_L) {
+            int32_t *restrict zi = zc + i * MLDSA_N;
             for (unsigned j = 0; j < MLDSA_N; j++) {
                 double u = (yi[j] + (double)cs[j]) * inv_nu;
-                norm += u * u;
-                zc[i * MLDSA_N + j] = (int32_t)tmldsa_ct_round(yi[j]) + cs[j] + TMLDSA_Z_OFFSET;
+                sq[j] = u * u;
+                zi[j] = (int32_t)tmldsa_ct_round(yi[j]) + cs[j] + TMLDSA_Z_OFFSET;
             }
         } else {
             for (unsigned j = 0; j < MLDSA_N; j++) {
                 double u = yi[j] + (double)cs[j];
-                norm += u * u;
+                sq[j] = u * u;
             }
         }
+        for (unsigned j = 0; j < MLDSA_N; j++) norm += sq[j];
         ntt += b - a;
         rej += tmldsa_now_ns() - b;
     }
@@ -183,6 +195,7 @@ static int respond_slot(tmldsa_sign *st, unsigned k, uint8_t zpacked[TMLDSA_VECL
     st->prof.reject_ns += rej;
     cc_memzero(zc, sizeof zc);
     cc_memzero(cs, sizeof cs);
+    cc_memzero(sq, sizeof sq);
     cc_memzero(&norm, sizeof norm);
     return accept;
 }
