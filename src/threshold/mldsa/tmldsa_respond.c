@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "crypto/ct.h"
+#include "crypto/fips202x4.h"
 #include "threshold/mldsa/tmldsa_ctfloat.h"
 #include "threshold/mldsa/tmldsa_internal.h"
 
@@ -94,12 +95,14 @@ static int collect_w(tmldsa_sign *st, const tmldsa_msg in[TMLDSA_THRESHOLD], tml
     return TMLDSA_OK;
 }
 
-/* c~ = H(mu || w1Encode(HighBits(w)), 48) as in FIPS 204. */
-static void challenge(const tmldsa_sign *st, uint8_t ct[MLDSA_CTILDEBYTES], const mldsa_polyveck *w)
+/* mu || w1Encode(HighBits(w)), the input of FIPS 204's c~ = H(., 48). */
+#define CHALLENGE_IN (MLDSA_CRHBYTES + MLDSA_K * MLDSA_POLYW1_PACKEDBYTES)
+
+static void challenge_input(const tmldsa_sign *st, uint8_t in[CHALLENGE_IN], const mldsa_polyveck *w)
 {
     mldsa_polyveck w1, w0;
-    uint8_t packed[MLDSA_K * MLDSA_POLYW1_PACKEDBYTES];
-    cc_keccak_ctx x;
+    uint8_t *packed = in + MLDSA_CRHBYTES;
+    memcpy(in, st->mu, MLDSA_CRHBYTES);
     mldsa_polyveck_decompose(&w1, &w0, w);
     /* w1Encode for gamma2 = (q-1)/32: 4-bit coefficients, two per byte, low nibble first (the
      * same bytes as mldsa_polyveck_pack_w1, without its generic bit-stream loop) */
@@ -107,10 +110,23 @@ static void challenge(const tmldsa_sign *st, uint8_t ct[MLDSA_CTILDEBYTES], cons
         for (unsigned j = 0; j < MLDSA_POLYW1_PACKEDBYTES; j++)
             packed[i * MLDSA_POLYW1_PACKEDBYTES + j] =
                 (uint8_t)(((uint32_t)w1.v[i].c[2 * j] & 15u) | ((uint32_t)w1.v[i].c[2 * j + 1] & 15u) << 4);
-    cc_shake256_init(&x);
-    cc_keccak_absorb(&x, st->mu, MLDSA_CRHBYTES);
-    cc_keccak_absorb(&x, packed, sizeof packed);
-    cc_keccak_squeeze(&x, ct, MLDSA_CTILDEBYTES);
+}
+
+/* The K challenges c~_k, four slots per 4-way SHAKE256 call (lanes past K repeat slot k0 into a
+ * dummy output). */
+static void challenges(tmldsa_sign *st)
+{
+    uint8_t in[4][CHALLENGE_IN], dummy[MLDSA_CTILDEBYTES];
+    for (unsigned k0 = 0; k0 < st->K; k0 += 4) {
+        const uint8_t *inp[4];
+        uint8_t *outp[4];
+        for (unsigned j = 0; j < 4; j++) {
+            if (k0 + j < st->K) challenge_input(st, in[j], &st->w_sum[k0 + j]);
+            inp[j] = k0 + j < st->K ? in[j] : in[0];
+            outp[j] = k0 + j < st->K ? st->ctilde[k0 + j] : dummy;
+        }
+        cc_shake256x4(outp, MLDSA_CTILDEBYTES, inp, CHALLENGE_IN);
+    }
 }
 
 /* The challenge as a list of its tau nonzero positions and signs (c is public). */
@@ -210,10 +226,10 @@ int tmldsa_sign_round3(tmldsa_sign *st, const tmldsa_msg in[TMLDSA_THRESHOLD], t
     uint8_t *zbuf = st->zbuf; /* the state's, allocated once: no allocation per attempt */
     uint8_t bitmap[(TMLDSA_K_MAX + 7) / 8] = {0};
     unsigned naccept = 0;
+    uint64_t t0 = tmldsa_now_ns();
+    challenges(st);
+    st->prof.hash_ns += tmldsa_now_ns() - t0;
     for (unsigned k = 0; k < st->K; k++) {
-        uint64_t t0 = tmldsa_now_ns();
-        challenge(st, st->ctilde[k], &st->w_sum[k]);
-        st->prof.hash_ns += tmldsa_now_ns() - t0;
         if (respond_slot(st, k, zbuf + (size_t)naccept * TMLDSA_VECL_PACKED)) {
             bitmap[k / 8] |= (uint8_t)(1u << (k % 8));
             naccept++;
