@@ -128,6 +128,8 @@ typedef struct tmldsa_sign_bufs {
     mldsa_polyveck *w_sum;
     uint8_t (*ctilde)[MLDSA_CTILDEBYTES];
     struct tmldsa_combine_buf *combine_buf;
+    uint8_t *rbuf; /* secret, share's allocator: four slots' mask randomness (round 1) */
+    uint8_t *hbuf; /* the commitment's K leaves and 4-way hash inputs (public) */
 } tmldsa_sign_bufs;
 /* Allocate a set for K (every pointer non-NULL) into b; 0, or -1 (b's pointers freed) if out of memory. */
 int tmldsa_sign_bufs_alloc(tmldsa_sign_bufs *b, const tmldsa_share *sh, unsigned K);
@@ -190,6 +192,8 @@ struct tmldsa_sign {
     uint8_t (*ctilde)[MLDSA_CTILDEBYTES];
     uint8_t *zbuf;                          /* round 3: K packed responses before they are sent */
     struct tmldsa_combine_buf *combine_buf; /* combine's parsed views and keys (tmldsa_combine.c) */
+    uint8_t *rbuf;                          /* secret: mask randomness of four slots (round 1) */
+    uint8_t *hbuf;                          /* commitment leaves and hash inputs (public) */
     tmldsa_prof prof;
 };
 
@@ -206,10 +210,9 @@ int tmldsa_sign_enter(tmldsa_sign *st, int phase, const void *a, const void *b, 
 size_t tmldsa_sign_r2_payload(const tmldsa_sign *st);
 /* Header for a signing message of this state, sent by `sender` (0 for session-level hashes). */
 void tmldsa_sign_hdr(const tmldsa_sign *st, tmldsa_hdr *h, uint8_t type, unsigned sender);
-/* Commitment of `sender` to its K packed w (bound to the round-1 header, tr and mu); returns
- * TMLDSA_OK or TMLDSA_E_NOMEM. */
-int tmldsa_sign_w_commitment(const tmldsa_sign *st, uint8_t out[TMLDSA_HASHBYTES], unsigned sender,
-                             const uint8_t *wpacked);
+/* Commitment of `sender` to its K packed w (bound to the round-1 header, tr and mu), computed in
+ * the state's hbuf; returns TMLDSA_OK. */
+int tmldsa_sign_w_commitment(tmldsa_sign *st, uint8_t out[TMLDSA_HASHBYTES], unsigned sender, const uint8_t *wpacked);
 /* Kill the state (wipe secrets) and record the error; returns code. */
 int tmldsa_sign_fail(tmldsa_sign *st, tmldsa_error *err, int code, unsigned culprit, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
