@@ -44,6 +44,31 @@ static int check_echo(tmldsa_sign *st, unsigned j, const uint8_t *echo, tmldsa_e
     return TMLDSA_OK;
 }
 
+/* sum = w_0 + w_1 + w_2 mod q in [0, q) from the three packed w of one slot, in one pass per
+ * polynomial (unpack, range check, add, two conditional subtractions of q). Returns the index of
+ * the first signer with a coefficient >= q, or -1. */
+static int sum_w(mldsa_polyveck *sum, const uint8_t *const wk[TMLDSA_THRESHOLD])
+{
+    uint32_t bad[TMLDSA_THRESHOLD] = {0};
+    int32_t v[TMLDSA_THRESHOLD][MLDSA_N];
+    for (unsigned i = 0; i < MLDSA_K; i++) {
+        for (unsigned j = 0; j < TMLDSA_THRESHOLD; j++) {
+            tmldsa_unpack23(v[j], wk[j] + i * (MLDSA_N * 23 / 8), MLDSA_N);
+            for (unsigned m = 0; m < MLDSA_N; m++) bad[j] |= (uint32_t)(MLDSA_Q - 1 - v[j][m]) >> 31;
+        }
+        int32_t *restrict out = sum->v[i].c;
+        for (unsigned m = 0; m < MLDSA_N; m++) {
+            int32_t t = v[0][m] + v[1][m] + v[2][m]; /* < 3q < 2^25 */
+            t -= MLDSA_Q & -(int32_t)(t >= MLDSA_Q);
+            t -= MLDSA_Q & -(int32_t)(t >= MLDSA_Q);
+            out[m] = t;
+        }
+    }
+    for (unsigned j = 0; j < TMLDSA_THRESHOLD; j++)
+        if (bad[j]) return (int)j;
+    return -1;
+}
+
 /* Check the three round-2 messages and build w_sum; names the sender of the first bad one (or a
  * suspect pair, see check_echo). */
 static int collect_w(tmldsa_sign *st, const tmldsa_msg in[TMLDSA_THRESHOLD], tmldsa_error *err)
@@ -78,18 +103,12 @@ static int collect_w(tmldsa_sign *st, const tmldsa_msg in[TMLDSA_THRESHOLD], tml
     }
     uint64_t t0 = tmldsa_now_ns();
     for (unsigned k = 0; k < st->K; k++) {
-        mldsa_polyveck *sum = &st->w_sum[k], w;
-        for (unsigned j = 0; j < TMLDSA_THRESHOLD; j++) {
-            if (tmldsa_unpack_veck(&w, st->w_all + j * wlen + (size_t)k * TMLDSA_VECK_PACKED))
-                return tmldsa_sign_fail(st, err, TMLDSA_E_RANGE, st->ids[j],
-                                        "sign_round3: w from party %u has a coefficient >= q (slot %u)", st->ids[j], k);
-            if (j == 0)
-                *sum = w;
-            else
-                mldsa_polyveck_add(sum, sum, &w);
-        }
-        mldsa_polyveck_reduce(sum);
-        mldsa_polyveck_caddq(sum);
+        const uint8_t *wk[TMLDSA_THRESHOLD];
+        for (unsigned j = 0; j < TMLDSA_THRESHOLD; j++) wk[j] = st->w_all + j * wlen + (size_t)k * TMLDSA_VECK_PACKED;
+        int bad = sum_w(&st->w_sum[k], wk);
+        if (bad >= 0)
+            return tmldsa_sign_fail(st, err, TMLDSA_E_RANGE, st->ids[bad],
+                                    "sign_round3: w from party %u has a coefficient >= q (slot %u)", st->ids[bad], k);
     }
     st->prof.pack_ns += tmldsa_now_ns() - t0;
     return TMLDSA_OK;
