@@ -237,6 +237,25 @@ static void test_hyperball_kat(void)
     free(y);
 }
 
+/* The vector rounding of the masks (tmldsa_ct_round_i32) against the scalar one and against
+ * hand-checked values: ties to even, negatives, the magnitudes of y1 (|y| < nu r' < 2^22). */
+static void test_round_i32(cc_keccak_ctx *xof)
+{
+    static const double fixed[12] = {0.5,     1.5,      2.5,       -0.5,       -1.5, -2.5,
+                                     3.49999, -3.50001, 3318869.5, -3318870.5, 0.0,  -0.0};
+    static const int32_t want[12] = {0, 2, 2, 0, -2, -2, 3, -4, 3318870, -3318870, 0, 0};
+    double in[1000];
+    int32_t out[1000];
+    for (unsigned i = 0; i < 1000; i++)
+        in[i] = i < 12 ? fixed[i] : ((double)(int64_t)(next_u64(xof) >> 20) - 8796093022208.0) / 1048576.0;
+    tmldsa_ct_round_i32(out, in, 1000);
+    for (unsigned i = 0; i < 12; i++)
+        CHECK_MSG(out[i] == want[i], "round(%.5f) = %d, want %d", fixed[i], out[i], want[i]);
+    unsigned bad = 0;
+    for (unsigned i = 0; i < 1000; i++) bad += out[i] != (int32_t)tmldsa_ct_round(in[i]);
+    CHECK_MSG(bad == 0, "%u of 1000 vector roundings differ from tmldsa_ct_round", bad);
+}
+
 /* Under valgrind: the randomness is marked undefined; memcheck reports any branch or address
  * computed from it. The results are declassified only to be printed. */
 static int ct_check(void)
@@ -315,5 +334,6 @@ int main(int argc, char **argv)
     test_gaussians(&xof, small ? 100000 : 1000000);
     test_hyperball(&xof, small ? 10 : 100);
     test_hyperball_kat();
+    test_round_i32(&xof);
     return check_summary("test_tmldsa_ctfloat");
 }

@@ -215,6 +215,11 @@ void tmldsa_ct_gauss_pair(uint64_t u1, uint64_t u2, double *g1, double *g2)
     cc_memzero(y, sizeof y);
 }
 
+MULTIVERSION void tmldsa_ct_round_i32(int32_t *restrict out, const double *restrict in, size_t n)
+{
+    for (size_t i = 0; i < n; i++) out[i] = (int32_t)tmldsa_ct_round(in[i]);
+}
+
 /* Unrolled byte expressions: compilers turn them into single word loads. */
 static inline uint64_t load_le64(const uint8_t *p)
 {

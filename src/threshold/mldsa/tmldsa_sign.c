@@ -262,17 +262,17 @@ int tmldsa_sign_new(tmldsa_sign **out, const tmldsa_share *share, const uint8_t 
 static void commit_w(const tmldsa_sign *st, mldsa_polyveck *w, const double *y)
 {
     mldsa_polyvecl y1;
-    for (unsigned i = 0; i < MLDSA_L; i++)
-        for (unsigned j = 0; j < MLDSA_N; j++) y1.v[i].c[j] = (int32_t)tmldsa_ct_round(y[i * MLDSA_N + j]);
+    mldsa_polyveck y2;
+    for (unsigned i = 0; i < MLDSA_L; i++) tmldsa_ct_round_i32(y1.v[i].c, y + i * MLDSA_N, MLDSA_N);
+    for (unsigned i = 0; i < MLDSA_K; i++) tmldsa_ct_round_i32(y2.v[i].c, y + TMLDSA_HB_L1 + i * MLDSA_N, MLDSA_N);
     mldsa_polyvecl_ntt(&y1);
     mldsa_matrix_mul(w, &st->A, &y1);
     mldsa_polyveck_invntt_tomont(w);
-    const double *y2 = y + TMLDSA_HB_L1;
-    for (unsigned i = 0; i < MLDSA_K; i++)
-        for (unsigned j = 0; j < MLDSA_N; j++) w->v[i].c[j] += (int32_t)tmldsa_ct_round(y2[i * MLDSA_N + j]);
+    mldsa_polyveck_add(w, w, &y2);
     mldsa_polyveck_reduce(w);
     mldsa_polyveck_caddq(w);
     cc_memzero(&y1, sizeof y1);
+    cc_memzero(&y2, sizeof y2);
 }
 
 /* Commitment of `sender` to its packed w: a two-level hash. Leaves: SHAKE256(0x4C || k || w_k, 48)
