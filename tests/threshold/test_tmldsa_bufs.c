@@ -1,6 +1,7 @@
 /* test_tmldsa_bufs.c: the signing state's buffers are reused across sessions of one share (no
  * fresh pages per signature, tmldsa_internal.h "spare"):
- *  - after a signature each share keeps one set for its K, with the masks y wiped;
+ *  - after a signature each share keeps one set for its K, with the masks y and the round-1 mask
+ *    randomness wiped;
  *  - the next session with the same K takes that very set (same y), and signs correctly;
  *  - a session with another K releases the set and allocates its own (K recorded);
  *  - two sessions alive at once on one share get distinct buffers, and freeing both keeps one set;
@@ -81,10 +82,17 @@ int main(void)
     CHECK(s1 != NULL && s1->K == TMLDSA_K_DEFAULT);
     double *y1 = s1 ? s1->y : NULL;
     CHECK(y1 && all_zero(y1, (size_t)TMLDSA_K_DEFAULT * TMLDSA_HB_DIM)); /* the masks are wiped */
+    /* the mask randomness of round 1 is a kept buffer too (no allocation per attempt), wiped */
+    uint8_t *r1 = s1 ? s1->rbuf : NULL, *h1 = s1 ? s1->hbuf : NULL;
+    CHECK(r1 && h1);
+    unsigned or = 0;
+    for (size_t i = 0; r1 && i < 4 * (size_t)TMLDSA_HB_RANDBYTES; i++) or |= r1[i];
+    CHECK_MSG(or == 0, "the round-1 mask randomness was not wiped");
 
     CHECK(sign_once(TMLDSA_K_DEFAULT, 2) == TMLDSA_OK);
     tmldsa_sign_bufs *s2 = atomic_load(&sh->spare);
-    CHECK_MSG(s2 && s2->y == y1, "the second session did not reuse the first one's buffers");
+    CHECK_MSG(s2 && s2->y == y1 && s2->rbuf == r1 && s2->hbuf == h1,
+              "the second session did not reuse the first one's buffers");
 
     CHECK(sign_once(16, 3) == TMLDSA_OK);
     tmldsa_sign_bufs *s3 = atomic_load(&sh->spare);

@@ -19,6 +19,7 @@
 #ifndef CCTSA_THRESHOLD_TMLDSA_CTFLOAT_H
 #define CCTSA_THRESHOLD_TMLDSA_CTFLOAT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* Natural log of x, x a normal positive double. */
@@ -34,6 +35,9 @@ static inline double tmldsa_ct_round(double x)
     const double shifter = 6755399441055744.0; /* 2^52 + 2^51: forces rounding at the units place */
     return (x + shifter) - shifter;
 }
+/* out[i] = tmldsa_ct_round(in[i]) for i < n, |in[i]| < 2^31: the masks' rounding in vector lanes
+ * (cloned like the sampler; the same values as the inline function). */
+void tmldsa_ct_round_i32(int32_t *out, const double *in, size_t n);
 /* Two independent standard normal samples from two 52-bit uniforms (Box-Muller). */
 void tmldsa_ct_gauss_pair(uint64_t u1, uint64_t u2, double *g1, double *g2);
 

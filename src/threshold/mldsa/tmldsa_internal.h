@@ -128,6 +128,8 @@ typedef struct tmldsa_sign_bufs {
     mldsa_polyveck *w_sum;
     uint8_t (*ctilde)[MLDSA_CTILDEBYTES];
     struct tmldsa_combine_buf *combine_buf;
+    uint8_t *rbuf; /* secret, share's allocator: four slots' mask randomness (round 1) */
+    uint8_t *hbuf; /* the commitment's K leaves and 4-way hash inputs (public) */
 } tmldsa_sign_bufs;
 /* Allocate a set for K (every pointer non-NULL) into b; 0, or -1 (b's pointers freed) if out of memory. */
 int tmldsa_sign_bufs_alloc(tmldsa_sign_bufs *b, const tmldsa_share *sh, unsigned K);
@@ -178,10 +180,9 @@ struct tmldsa_sign {
     uint8_t mu[MLDSA_CRHBYTES];
     mldsa_matrix A;
     /* secret: partial secret (s1 || s2) of this signer, the sum of its <= 4 assigned shares
-     * (|coeff| <= 16), stored per polynomial as the negacyclic extension (s || -s || s) in int16
-     * so that +-X^k * s is a window of it and c * s a sum of windows (sparse_mul in
-     * tmldsa_respond.c) */
-    int16_t s_ext[MLDSA_L + MLDSA_K][3 * MLDSA_N];
+     * (|coeff| <= 16), stored per polynomial as the negacyclic extension (-s || s) in int16 so
+     * c * s is a sum of shifted windows (see sparse_mul in tmldsa_respond.c) */
+    int16_t s_ext[MLDSA_L + MLDSA_K][2 * MLDSA_N];
     double *y;                                       /* secret: K hyperball samples of TMLDSA_HB_DIM */
     uint8_t *w_own;                                  /* K packed w of this signer */
     uint8_t cmt[TMLDSA_THRESHOLD][TMLDSA_HASHBYTES]; /* round-1 commitments as received, echoed in round 2 */
@@ -191,6 +192,8 @@ struct tmldsa_sign {
     uint8_t (*ctilde)[MLDSA_CTILDEBYTES];
     uint8_t *zbuf;                          /* round 3: K packed responses before they are sent */
     struct tmldsa_combine_buf *combine_buf; /* combine's parsed views and keys (tmldsa_combine.c) */
+    uint8_t *rbuf;                          /* secret: mask randomness of four slots (round 1) */
+    uint8_t *hbuf;                          /* commitment leaves and hash inputs (public) */
     tmldsa_prof prof;
 };
 
@@ -207,10 +210,9 @@ int tmldsa_sign_enter(tmldsa_sign *st, int phase, const void *a, const void *b, 
 size_t tmldsa_sign_r2_payload(const tmldsa_sign *st);
 /* Header for a signing message of this state, sent by `sender` (0 for session-level hashes). */
 void tmldsa_sign_hdr(const tmldsa_sign *st, tmldsa_hdr *h, uint8_t type, unsigned sender);
-/* Commitment of `sender` to its K packed w (bound to the round-1 header, tr and mu); returns
- * TMLDSA_OK or TMLDSA_E_NOMEM. */
-int tmldsa_sign_w_commitment(const tmldsa_sign *st, uint8_t out[TMLDSA_HASHBYTES], unsigned sender,
-                             const uint8_t *wpacked);
+/* Commitment of `sender` to its K packed w (bound to the round-1 header, tr and mu), computed in
+ * the state's hbuf; returns TMLDSA_OK. */
+int tmldsa_sign_w_commitment(tmldsa_sign *st, uint8_t out[TMLDSA_HASHBYTES], unsigned sender, const uint8_t *wpacked);
 /* Kill the state (wipe secrets) and record the error; returns code. */
 int tmldsa_sign_fail(tmldsa_sign *st, tmldsa_error *err, int code, unsigned culprit, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
@@ -221,13 +223,13 @@ void tmldsa_sign_wipe_round_secrets(tmldsa_sign *st);
  * sent in round 3); see crypto/ct_check.h (tests/threshold/tmldsa_ctgrind.sh runs the check). ---- */
 #include "crypto/ct_check.h"
 
-/* ---- multiversioning: hot loops also compiled for AVX2 on x86-64 (GCC, ELF), picked at load
- * time by the dynamic loader (ifunc); elsewhere plain functions. Not with clang (the fuzz build):
- * clang names the resolver of an extern clone differently unless every declaration carries the
+/* ---- multiversioning: hot loops also compiled for AVX2 and x86-64-v4 (AVX-512) on x86-64 (GCC,
+ * ELF), picked at load time by the dynamic loader (ifunc); elsewhere plain functions. Not with
+ * clang (the fuzz build): clang names the resolver of an extern clone differently unless every declaration carries the
  * attribute, so callers in other files (tmldsa_hyperball_sample) would not link. ---- */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__ELF__) && defined(__has_attribute)
 #if __has_attribute(target_clones)
-#define TMLDSA_MULTIVERSION __attribute__((target_clones("avx2", "default")))
+#define TMLDSA_MULTIVERSION __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
 #endif
 #endif
 #ifndef TMLDSA_MULTIVERSION

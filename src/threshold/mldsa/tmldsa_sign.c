@@ -22,7 +22,10 @@
 #include "threshold/mldsa/tmldsa_ctfloat.h"
 #include "threshold/mldsa/tmldsa_internal.h"
 
-#define R1_PAYLOAD (2 * TMLDSA_HASHBYTES) /* commitment || message binding */
+#define R1_PAYLOAD (2 * TMLDSA_HASHBYTES)            /* commitment || message binding */
+#define LEAF_IN (3 + TMLDSA_VECK_PACKED)             /* one commitment leaf's input */
+#define RBUF_BYTES (4 * (size_t)TMLDSA_HB_RANDBYTES) /* mask randomness of four slots */
+#define HBUF_BYTES(K) ((size_t)(K)*TMLDSA_HASHBYTES + 4 * LEAF_IN)
 
 size_t tmldsa_sign_r2_payload(const tmldsa_sign *st)
 {
@@ -79,7 +82,10 @@ int tmldsa_sign_bufs_alloc(tmldsa_sign_bufs *b, const tmldsa_share *sh, unsigned
     b->ctilde = malloc((size_t)K * MLDSA_CTILDEBYTES);
     b->zbuf = malloc((size_t)K * TMLDSA_VECL_PACKED);
     b->combine_buf = tmldsa_combine_buf_new();
-    if (b->y && b->w_own && b->w_all && b->w_sum && b->ctilde && b->zbuf && b->combine_buf) return 0;
+    b->rbuf = cc_alloc(sh->alloc, RBUF_BYTES); /* secret mask randomness */
+    b->hbuf = malloc(HBUF_BYTES(K));
+    if (b->y && b->w_own && b->w_all && b->w_sum && b->ctilde && b->zbuf && b->combine_buf && b->rbuf && b->hbuf)
+        return 0;
     tmldsa_sign_bufs_release(b, sh);
     return -1;
 }
@@ -93,14 +99,18 @@ void tmldsa_sign_bufs_release(tmldsa_sign_bufs *b, const tmldsa_share *sh)
     free(b->ctilde);
     free(b->zbuf);
     tmldsa_combine_buf_free(b->combine_buf);
+    cc_free(sh->alloc, b->rbuf, b->rbuf ? RBUF_BYTES : 0);
+    free(b->hbuf);
     memset(b, 0, sizeof *b);
 }
 
 /* The state's buffers as a set (moved out of st). */
 static tmldsa_sign_bufs take_bufs(tmldsa_sign *st)
 {
-    tmldsa_sign_bufs b = {st->K, st->y, st->w_own, st->w_all, st->zbuf, st->w_sum, st->ctilde, st->combine_buf};
+    tmldsa_sign_bufs b = {st->K,     st->y,      st->w_own,       st->w_all, st->zbuf,
+                          st->w_sum, st->ctilde, st->combine_buf, st->rbuf,  st->hbuf};
     st->y = NULL;
+    st->rbuf = st->hbuf = NULL;
     st->w_own = st->w_all = st->zbuf = NULL;
     st->w_sum = NULL;
     st->ctilde = NULL;
@@ -115,7 +125,7 @@ void tmldsa_sign_free(tmldsa_sign *st)
     const cc_allocator *a = st->share ? st->share->alloc : NULL;
     if (st->share) {
         tmldsa_sign_bufs b = take_bufs(st), *keep = NULL;
-        if (b.y && b.w_own && b.w_all && b.zbuf && b.w_sum && b.ctilde && b.combine_buf &&
+        if (b.y && b.w_own && b.w_all && b.zbuf && b.w_sum && b.ctilde && b.combine_buf && b.rbuf && b.hbuf &&
             (keep = malloc(sizeof *keep)) != NULL) {
             /* leave the set to the share's next session instead of releasing its pages */
             *keep = b;
@@ -150,9 +160,8 @@ static void load_partial_secret(tmldsa_sign *st)
     for (unsigned i = 0; i < MLDSA_L + MLDSA_K; i++) {
         const mldsa_poly *src = i < MLDSA_L ? &a1.v[i] : &a2.v[i - MLDSA_L];
         for (unsigned j = 0; j < MLDSA_N; j++) {
-            st->s_ext[i][j] = (int16_t)src->c[j];
-            st->s_ext[i][MLDSA_N + j] = (int16_t)-src->c[j];
-            st->s_ext[i][2 * MLDSA_N + j] = (int16_t)src->c[j];
+            st->s_ext[i][j] = (int16_t)-src->c[j];
+            st->s_ext[i][MLDSA_N + j] = (int16_t)src->c[j];
         }
     }
     cc_memzero(&s1, sizeof s1);
@@ -226,6 +235,8 @@ int tmldsa_sign_new(tmldsa_sign **out, const tmldsa_share *share, const uint8_t 
         st->ctilde = b.ctilde;
         st->zbuf = b.zbuf;
         st->combine_buf = b.combine_buf;
+        st->rbuf = b.rbuf;
+        st->hbuf = b.hbuf;
     }
     if (!st->msg || !st->ctx || !st->y) {
         tmldsa_sign_free(st);
@@ -251,24 +262,23 @@ int tmldsa_sign_new(tmldsa_sign **out, const tmldsa_share *share, const uint8_t 
 static void commit_w(const tmldsa_sign *st, mldsa_polyveck *w, const double *y)
 {
     mldsa_polyvecl y1;
-    for (unsigned i = 0; i < MLDSA_L; i++)
-        for (unsigned j = 0; j < MLDSA_N; j++) y1.v[i].c[j] = (int32_t)tmldsa_ct_round(y[i * MLDSA_N + j]);
+    mldsa_polyveck y2;
+    for (unsigned i = 0; i < MLDSA_L; i++) tmldsa_ct_round_i32(y1.v[i].c, y + i * MLDSA_N, MLDSA_N);
+    for (unsigned i = 0; i < MLDSA_K; i++) tmldsa_ct_round_i32(y2.v[i].c, y + TMLDSA_HB_L1 + i * MLDSA_N, MLDSA_N);
     mldsa_polyvecl_ntt(&y1);
     mldsa_matrix_mul(w, &st->A, &y1);
     mldsa_polyveck_invntt_tomont(w);
-    const double *y2 = y + TMLDSA_HB_L1;
-    for (unsigned i = 0; i < MLDSA_K; i++)
-        for (unsigned j = 0; j < MLDSA_N; j++) w->v[i].c[j] += (int32_t)tmldsa_ct_round(y2[i * MLDSA_N + j]);
+    mldsa_polyveck_add(w, w, &y2);
     mldsa_polyveck_reduce(w);
     mldsa_polyveck_caddq(w);
     cc_memzero(&y1, sizeof y1);
+    cc_memzero(&y2, sizeof y2);
 }
 
 /* Commitment of `sender` to its packed w: a two-level hash. Leaves: SHAKE256(0x4C || k || w_k, 48)
  * per slot, four at a time (cc_shake256x4); root: the header-bound, domain-separated hash of
  * tr, mu and the K leaves. A collision of the commitment needs a collision of the root or of a
  * leaf (192-bit security each). */
-#define LEAF_IN (3 + TMLDSA_VECK_PACKED)
 
 static void w_leaves(uint8_t (*leaf)[TMLDSA_HASHBYTES], const uint8_t *wpacked, unsigned K, uint8_t *scratch)
 {
@@ -290,18 +300,12 @@ static void w_leaves(uint8_t (*leaf)[TMLDSA_HASHBYTES], const uint8_t *wpacked, 
     }
 }
 
-int tmldsa_sign_w_commitment(const tmldsa_sign *st, uint8_t out[TMLDSA_HASHBYTES], unsigned sender,
-                             const uint8_t *wpacked)
+int tmldsa_sign_w_commitment(tmldsa_sign *st, uint8_t out[TMLDSA_HASHBYTES], unsigned sender, const uint8_t *wpacked)
 {
     tmldsa_hdr h;
     cc_keccak_ctx x;
-    uint8_t(*leaf)[TMLDSA_HASHBYTES] = malloc((size_t)st->K * TMLDSA_HASHBYTES);
-    uint8_t *scratch = malloc(4 * LEAF_IN);
-    if (!leaf || !scratch) {
-        free(leaf);
-        free(scratch);
-        return TMLDSA_E_NOMEM;
-    }
+    uint8_t(*leaf)[TMLDSA_HASHBYTES] = (uint8_t(*)[TMLDSA_HASHBYTES])st->hbuf;
+    uint8_t *scratch = st->hbuf + (size_t)st->K * TMLDSA_HASHBYTES;
     w_leaves(leaf, wpacked, st->K, scratch);
     tmldsa_sign_hdr(st, &h, TMLDSA_MSG_SIGN1, sender);
     tmldsa_hash_init(&x, "sign-w-commit", &h);
@@ -309,8 +313,6 @@ int tmldsa_sign_w_commitment(const tmldsa_sign *st, uint8_t out[TMLDSA_HASHBYTES
     cc_keccak_absorb(&x, st->mu, MLDSA_CRHBYTES);
     cc_keccak_absorb(&x, &leaf[0][0], (size_t)st->K * TMLDSA_HASHBYTES);
     tmldsa_hash_final(&x, out, TMLDSA_HASHBYTES);
-    free(leaf);
-    free(scratch);
     return TMLDSA_OK;
 }
 
@@ -371,18 +373,14 @@ int tmldsa_sign_round1(tmldsa_sign *st, tmldsa_msg *out, tmldsa_error *err)
     *out = (tmldsa_msg){NULL, 0};
     tmldsa_hdr h;
     uint8_t rnd[32], rseed[64];
-    uint8_t *rbuf = malloc(4 * (size_t)TMLDSA_HB_RANDBYTES);
-    if (!rbuf) return tmldsa_sign_fail(st, err, TMLDSA_E_NOMEM, 0, "sign_round1: out of memory");
     if (cc_randombytes(rnd, sizeof rnd)) {
-        free(rbuf);
         return tmldsa_sign_fail(st, err, TMLDSA_E_RNG, 0, "sign_round1: OS random source failed");
     }
     tmldsa_sign_hdr(st, &h, TMLDSA_MSG_SIGN1, st->share->party);
     mask_seed(st, &h, rnd, rseed);
     CT_SECRET(rseed, sizeof rseed);
-    sample_slots(st, rseed, rbuf);
-    cc_memzero(rbuf, 4 * (size_t)TMLDSA_HB_RANDBYTES);
-    free(rbuf);
+    sample_slots(st, rseed, st->rbuf);
+    cc_memzero(st->rbuf, RBUF_BYTES);
     cc_memzero(rseed, sizeof rseed);
     cc_memzero(rnd, sizeof rnd);
     uint64_t t0 = tmldsa_now_ns();

@@ -218,15 +218,25 @@ void tmldsa_hash_final(cc_keccak_ctx *x, uint8_t *out, size_t outlen)
 
 /* 8 coefficients of 23 bits = 184 bits = three little-endian words of 64, 64 and 56 bits. The
  * 56-bit word is accessed as the 64-bit word at byte 15 shifted by 8, so that every access is a
- * whole 64-bit word (the unrolled byte expressions compile to single loads/stores). */
+ * whole 64-bit word: one load/store on little-endian hosts (gcc turned the byte-wise stores into a
+ * long byte-merging sequence), byte expressions elsewhere. */
 static inline uint64_t load_le64(const uint8_t *p)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+#else
     return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24 | (uint64_t)p[4] << 32 |
            (uint64_t)p[5] << 40 | (uint64_t)p[6] << 48 | (uint64_t)p[7] << 56;
+#endif
 }
 
 static inline void store_le64(uint8_t *p, uint64_t v)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    memcpy(p, &v, sizeof v);
+#else
     p[0] = (uint8_t)v;
     p[1] = (uint8_t)(v >> 8);
     p[2] = (uint8_t)(v >> 16);
@@ -235,6 +245,7 @@ static inline void store_le64(uint8_t *p, uint64_t v)
     p[5] = (uint8_t)(v >> 40);
     p[6] = (uint8_t)(v >> 48);
     p[7] = (uint8_t)(v >> 56);
+#endif
 }
 
 void tmldsa_pack23(uint8_t *out, const int32_t *v, size_t n)
