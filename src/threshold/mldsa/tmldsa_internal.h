@@ -128,8 +128,8 @@ typedef struct tmldsa_sign_bufs {
     mldsa_polyveck *w_sum;
     uint8_t (*ctilde)[MLDSA_CTILDEBYTES];
     struct tmldsa_combine_buf *combine_buf;
-    uint8_t *rbuf; /* secret, share's allocator: four slots' mask randomness (round 1) */
-    uint8_t *hbuf; /* the commitment's K leaves and 4-way hash inputs (public) */
+    uint8_t *rbuf; /* secret, share's allocator: eight slots' mask randomness (round 1) */
+    uint8_t *hbuf; /* the commitment's K leaves and 8-way hash inputs (public) */
 } tmldsa_sign_bufs;
 /* Allocate a set for K (every pointer non-NULL) into b; 0, or -1 (b's pointers freed) if out of memory. */
 int tmldsa_sign_bufs_alloc(tmldsa_sign_bufs *b, const tmldsa_share *sh, unsigned K);
@@ -192,7 +192,7 @@ struct tmldsa_sign {
     uint8_t (*ctilde)[MLDSA_CTILDEBYTES];
     uint8_t *zbuf;                          /* round 3: K packed responses before they are sent */
     struct tmldsa_combine_buf *combine_buf; /* combine's parsed views and keys (tmldsa_combine.c) */
-    uint8_t *rbuf;                          /* secret: mask randomness of four slots (round 1) */
+    uint8_t *rbuf;                          /* secret: mask randomness of eight slots (round 1) */
     uint8_t *hbuf;                          /* commitment leaves and hash inputs (public) */
     tmldsa_prof prof;
 };

@@ -17,15 +17,16 @@
 #include <string.h>
 
 #include "crypto/ct.h"
-#include "crypto/fips202x4.h"
+#include "crypto/fips202x8.h"
 #include "crypto/mldsa.h"
 #include "threshold/mldsa/tmldsa_ctfloat.h"
 #include "threshold/mldsa/tmldsa_internal.h"
 
-#define R1_PAYLOAD (2 * TMLDSA_HASHBYTES)            /* commitment || message binding */
-#define LEAF_IN (3 + TMLDSA_VECK_PACKED)             /* one commitment leaf's input */
-#define RBUF_BYTES (4 * (size_t)TMLDSA_HB_RANDBYTES) /* mask randomness of four slots */
-#define HBUF_BYTES(K) ((size_t)(K)*TMLDSA_HASHBYTES + 4 * LEAF_IN)
+#define R1_PAYLOAD (2 * TMLDSA_HASHBYTES)                   /* commitment || message binding */
+#define LEAF_IN (3 + TMLDSA_VECK_PACKED)                    /* one commitment leaf's input */
+#define XOF_WAYS 8                                          /* SHAKE256 streams per cc_shake256x8 call */
+#define RBUF_BYTES (XOF_WAYS * (size_t)TMLDSA_HB_RANDBYTES) /* mask randomness of eight slots */
+#define HBUF_BYTES(K) ((size_t)(K)*TMLDSA_HASHBYTES + XOF_WAYS * LEAF_IN)
 
 size_t tmldsa_sign_r2_payload(const tmldsa_sign *st)
 {
@@ -276,17 +277,17 @@ static void commit_w(const tmldsa_sign *st, mldsa_polyveck *w, const double *y)
 }
 
 /* Commitment of `sender` to its packed w: a two-level hash. Leaves: SHAKE256(0x4C || k || w_k, 48)
- * per slot, four at a time (cc_shake256x4); root: the header-bound, domain-separated hash of
+ * per slot, eight at a time (cc_shake256x8); root: the header-bound, domain-separated hash of
  * tr, mu and the K leaves. A collision of the commitment needs a collision of the root or of a
  * leaf (192-bit security each). */
 
 static void w_leaves(uint8_t (*leaf)[TMLDSA_HASHBYTES], const uint8_t *wpacked, unsigned K, uint8_t *scratch)
 {
     uint8_t dummy[TMLDSA_HASHBYTES];
-    for (unsigned k0 = 0; k0 < K; k0 += 4) {
-        const uint8_t *in[4];
-        uint8_t *outp[4];
-        for (unsigned j = 0; j < 4; j++) {
+    for (unsigned k0 = 0; k0 < K; k0 += XOF_WAYS) {
+        const uint8_t *in[XOF_WAYS];
+        uint8_t *outp[XOF_WAYS];
+        for (unsigned j = 0; j < XOF_WAYS; j++) {
             unsigned k = k0 + j < K ? k0 + j : k0; /* unused lanes repeat slot k0 into a dummy */
             uint8_t *buf = scratch + (size_t)j * LEAF_IN;
             buf[0] = 0x4C;
@@ -296,7 +297,7 @@ static void w_leaves(uint8_t (*leaf)[TMLDSA_HASHBYTES], const uint8_t *wpacked, 
             in[j] = buf;
             outp[j] = k0 + j < K ? leaf[k0 + j] : dummy;
         }
-        cc_shake256x4(outp, TMLDSA_HASHBYTES, in, LEAF_IN);
+        cc_shake256x8(outp, TMLDSA_HASHBYTES, in, LEAF_IN);
     }
 }
 
@@ -327,19 +328,19 @@ static void mask_seed(const tmldsa_sign *st, const tmldsa_hdr *h, const uint8_t 
     tmldsa_hash_final(&x, rseed, 64);
 }
 
-/* The K masks y_k (hyperball samples from SHAKE256(rseed || k), four slots per 4-way SHAKE call)
- * and the packed commitments w_k. rbuf holds 4 * TMLDSA_HB_RANDBYTES. */
+/* The K masks y_k (hyperball samples from SHAKE256(rseed || k), eight slots per 8-way SHAKE call)
+ * and the packed commitments w_k. rbuf holds XOF_WAYS * TMLDSA_HB_RANDBYTES. */
 static void sample_slots(tmldsa_sign *st, const uint8_t rseed[64], uint8_t *rbuf)
 {
-    uint8_t seed_in[4][64 + 2];
+    uint8_t seed_in[XOF_WAYS][64 + 2];
     for (unsigned k = 0; k < st->K; k++) {
         double *y = st->y + (size_t)k * TMLDSA_HB_DIM;
         mldsa_polyveck w;
         uint64_t t0 = tmldsa_now_ns();
-        if (k % 4 == 0) {
-            const uint8_t *in[4];
-            uint8_t *outp[4];
-            for (unsigned j = 0; j < 4; j++) {
+        if (k % XOF_WAYS == 0) {
+            const uint8_t *in[XOF_WAYS];
+            uint8_t *outp[XOF_WAYS];
+            for (unsigned j = 0; j < XOF_WAYS; j++) {
                 unsigned kk = k + j; /* lanes past K produce unused output */
                 memcpy(seed_in[j], rseed, 64);
                 seed_in[j][64] = (uint8_t)(kk >> 8);
@@ -347,10 +348,10 @@ static void sample_slots(tmldsa_sign *st, const uint8_t rseed[64], uint8_t *rbuf
                 in[j] = seed_in[j];
                 outp[j] = rbuf + (size_t)j * TMLDSA_HB_RANDBYTES;
             }
-            cc_shake256x4(outp, TMLDSA_HB_RANDBYTES, in, sizeof seed_in[0]);
+            cc_shake256x8(outp, TMLDSA_HB_RANDBYTES, in, sizeof seed_in[0]);
         }
         uint64_t t1 = tmldsa_now_ns();
-        tmldsa_hyperball_sample(y, rbuf + (size_t)(k % 4) * TMLDSA_HB_RANDBYTES, TMLDSA_RPRIME, TMLDSA_NU);
+        tmldsa_hyperball_sample(y, rbuf + (size_t)(k % XOF_WAYS) * TMLDSA_HB_RANDBYTES, TMLDSA_RPRIME, TMLDSA_NU);
         uint64_t t2 = tmldsa_now_ns();
         commit_w(st, &w, y);
         uint64_t t3 = tmldsa_now_ns();
