@@ -38,6 +38,9 @@ typedef uint64_t v8 __attribute__((vector_size(64)));
 #define KECCAK8_AVX512 __attribute__((target("avx512f,prefer-vector-width=512")))
 #endif
 
+/* the body carries the target too: clang keeps it out of line, and would otherwise compile it for
+ * the baseline ISA (512-bit vectors split into 128-bit operations) */
+KECCAK8_AVX512 static inline void keccak8_body(state8 *s);
 KV_DEFINE_PERMUTATION(keccak8_body, v8, state8, V8_SPLAT)
 
 KECCAK8_AVX512 static void keccak8_avx512(state8 *s) { keccak8_body(s); }
