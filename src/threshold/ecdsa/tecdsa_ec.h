@@ -16,10 +16,11 @@
 #include "threshold/ecdsa/tecdsa_scalar.h"
 
 #define TPT_BYTES 49
+#define TPT_UBYTES 97 /* uncompressed 04 || X || Y */
 
 typedef struct {
-    uint8_t b[TPT_BYTES]; /* canonical compressed encoding */
-    uint8_t u[97];        /* the same point uncompressed */
+    uint8_t b[TPT_BYTES];  /* canonical compressed encoding */
+    uint8_t u[TPT_UBYTES]; /* the same point uncompressed */
 } tpt;
 
 /* All functions return 0 on success, -1 on failure: an invalid encoding or a result at infinity.

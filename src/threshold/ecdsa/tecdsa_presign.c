@@ -23,7 +23,7 @@
 
 #define P1_BYTES (32 + TECDSA_ID_BYTES)
 #define P2_BYTES TOT_BOB_MSG_BYTES
-#define P3_BYTES (TOT_ALICE_MSG_BYTES + 4 * TPT_BYTES + 32 + TSC_BYTES)
+#define P3_BYTES (TOT_ALICE_MSG_BYTES + 4 * TPT_UBYTES + 32 + TSC_BYTES) /* points uncompressed: no square roots */
 
 struct tecdsa_presign {
     tecdsa_keyshare *ks;
@@ -333,11 +333,11 @@ static int p3(tecdsa_presign *p, const tecdsa_msg in[TECDSA_N + 1], tecdsa_msg o
     rc = TECDSA_ERR_INTERNAL;
     if (n > 0 && tec_from_points(ga, g, (size_t)(2 * n)) != 0) goto done;
     for (int i = 0; i < n; i++) {
-        tw_put_point(&ws[i], &p->R);
+        tw_put_point_u(&ws[i], &p->R);
         tw_put(&ws[i], p->salt, 32);
-        tw_put_point(&ws[i], &p->pk_self);
-        tw_put_point(&ws[i], &ga[2 * i]);
-        tw_put_point(&ws[i], &ga[2 * i + 1]);
+        tw_put_point_u(&ws[i], &p->pk_self);
+        tw_put_point_u(&ws[i], &ga[2 * i]);
+        tw_put_point_u(&ws[i], &ga[2 * i + 1]);
         tw_put_scalar(&ws[i], &psi[i]);
     }
     rc = TECDSA_OK;
@@ -431,14 +431,14 @@ static int p3_in(tecdsa_presign *p, const tecdsa_msg *m, int j, tsc *psisum, tsc
     rc = tot_bob_finish(p->bob[j], ctx, tw_get(&r, TOT_ALICE_MSG_BYTES), d);
     if (rc == TECDSA_ERR_VOLE) return ban(p, j, rc);
     if (rc != TECDSA_OK) return rc;
-    if ((rc = tw_get_point(&r, &Rj)) != TECDSA_OK) goto done;
+    if ((rc = tw_get_point_u(&r, &Rj)) != TECDSA_OK) goto done;
     commit_R(expect, p, j, &Rj, tw_get(&r, 32));
     if (cc_memcmp_ct(expect, p->commit[j], TECDSA_ID_BYTES) != 0) {
         rc = ban(p, j, TECDSA_ERR_COMMIT);
         goto done;
     }
-    if ((rc = tw_get_point(&r, &pkj)) != TECDSA_OK || (rc = tw_get_point(&r, &gu)) != TECDSA_OK ||
-        (rc = tw_get_point(&r, &gv)) != TECDSA_OK || (rc = tw_get_scalar(&r, &psi)) != TECDSA_OK)
+    if ((rc = tw_get_point_u(&r, &pkj)) != TECDSA_OK || (rc = tw_get_point_u(&r, &gu)) != TECDSA_OK ||
+        (rc = tw_get_point_u(&r, &gv)) != TECDSA_OK || (rc = tw_get_scalar(&r, &psi)) != TECDSA_OK)
         goto done;
     gc->j = j;
     gc->P[0] = Rj;
