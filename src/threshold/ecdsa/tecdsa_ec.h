@@ -1,7 +1,8 @@
 /* tecdsa_ec.h: P-384 group operations for the threshold ECDSA code, on our own constant-time
  * P-384 arithmetic (crypto/p384_ec.h: complete formulas, fixed windows, fixed-base comb for G;
  * tecdsa_ec.c), and hashing to the curve (tecdsa_h2c.c). No OpenSSL.
- * Points travel as validated 49-byte SEC1 compressed encodings (never the identity) and rest as
+ * Points travel as validated 49-byte SEC1 compressed encodings (the presign P3 message: 97-byte
+ * uncompressed ones, checked on the curve; never the identity) and rest as
  * both that encoding (hashed, compared, sent) and the uncompressed one (decoded without a square
  * root by every operation).
  * Every operation runs the same instructions and memory accesses whatever the scalars and points
