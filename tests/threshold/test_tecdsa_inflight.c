@@ -458,14 +458,14 @@ static void single_use_race(tecdsa_keyshare *ks[TECDSA_N + 1])
 /* ---- part 5: hedged nonces ---- */
 static void capture_r1(void *arg, int type, int from, int to, tecdsa_msg *m)
 {
-    if (type == TW_PRE3 && from == 1 && to == 2 && m->len >= TW_HDR_BYTES + TOT_ALICE_MSG_BYTES + TPT_BYTES)
-        memcpy(arg, m->data + TW_HDR_BYTES + TOT_ALICE_MSG_BYTES, TPT_BYTES);
+    if (type == TW_PRE3 && from == 1 && to == 2 && m->len >= TW_HDR_BYTES + TOT_ALICE_MSG_BYTES + TPT_UBYTES)
+        memcpy(arg, m->data + TW_HDR_BYTES + TOT_ALICE_MSG_BYTES, TPT_UBYTES);
 }
 
 static void hedged_nonces(tecdsa_keyshare *ks[TECDSA_N + 1])
 {
     const int S[TECDSA_T] = {1, 2, 4};
-    uint8_t R1[2][TPT_BYTES] = {{0}}, batch[TECDSA_ID_BYTES] = {0x77};
+    uint8_t R1[2][TPT_UBYTES] = {{0}}, batch[TECDSA_ID_BYTES] = {0x77};
     int rc[2];
     g_stuck_rng = 1;
     for (int t = 0; t < 2; t++) {
@@ -477,7 +477,7 @@ static void hedged_nonces(tecdsa_keyshare *ks[TECDSA_N + 1])
     g_stuck_rng = 0;
     CHECK_MSG(rc[0] == TECDSA_OK && rc[1] == TECDSA_OK, "stuck RNG: presign %s / %s", tecdsa_strerror(rc[0]),
               tecdsa_strerror(rc[1]));
-    CHECK_MSG(memcmp(R1[0], R1[1], TPT_BYTES) != 0 && R1[0][0] != 0, "stuck RNG: party 1 reused its nonce R_1");
+    CHECK_MSG(memcmp(R1[0], R1[1], TPT_UBYTES) != 0 && R1[0][0] != 0, "stuck RNG: party 1 reused its nonce R_1");
     printf("hedged nonces: stuck OS RNG, same batch id twice -> two sessions, two different R_1\n");
 }
 

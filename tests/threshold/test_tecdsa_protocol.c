@@ -155,9 +155,9 @@ static void cli_verify(EVP_PKEY *pkey, const uint8_t *msg, size_t msglen, const 
 
 /* P3 payload layout: VOLE message | R | salt | pk | Gamma_u | Gamma_v | psi */
 #define P3_R TOT_ALICE_MSG_BYTES
-#define P3_PK (P3_R + TPT_BYTES + 32)
-#define P3_GU (P3_PK + TPT_BYTES)
-#define P3_PSI (P3_GU + 2 * TPT_BYTES)
+#define P3_PK (P3_R + TPT_UBYTES + 32)
+#define P3_GU (P3_PK + TPT_UBYTES)
+#define P3_PSI (P3_GU + 2 * TPT_UBYTES)
 /* sign share payload: signers | R | digest | u' | w | r */
 #define SH_DIGEST (3 + TPT_BYTES)
 #define SH_W (SH_DIGEST + 48 + 48)
@@ -316,6 +316,11 @@ static void presign_attacks(tecdsa_keyshare *ks[TECDSA_N + 1])
     presign_attack(ks, "truncated P2", 1, 3, 5, 1, TECDSA_ERR_FORMAT, 5, 0);
     plan_add(&g_plan, (tamper_rule){TW_PRE3, 3, 5, OP_HEADER_XOR, 2, 0, 0, 0x02});
     presign_attack(ks, "P3 claiming another sender", 1, 3, 5, 5, TECDSA_ERR_CONTEXT, 3, 0);
+    /* P3's points travel uncompressed: each is checked on the curve and in its strict encoding */
+    plan_add(&g_plan, (tamper_rule){TW_PRE3, 3, 5, OP_XOR, P3_GU + TPT_UBYTES - 1, 0, 0, 1});
+    presign_attack(ks, "P3 Gamma_u off the curve", 1, 3, 5, 5, TECDSA_ERR_POINT, 3, 0);
+    plan_add(&g_plan, (tamper_rule){TW_PRE3, 3, 5, OP_XOR, P3_PK, 0, 0, 0x06});
+    presign_attack(ks, "P3 pk_j with a compressed prefix", 1, 3, 5, 5, TECDSA_ERR_POINT, 3, 0);
 
     /* a session id seen before is refused (white-box: the used-session ring) */
     tecdsa_presig *kept[TECDSA_N + 1] = {0};
@@ -331,11 +336,11 @@ static void presign_attacks(tecdsa_keyshare *ks[TECDSA_N + 1])
     presign_attack(ks, "OT extension matrix U tampered (5 -> 1)", 1, 2, 5, 1, TECDSA_ERR_OT, 5, 1);
     plan_add(&g_plan, (tamper_rule){TW_PRE3, 5, 2, OP_XOR, 47, 0, 0, 1});
     presign_attack(ks, "VOLE a~ tampered (5 -> 2)", 2, 3, 5, 2, TECDSA_ERR_VOLE, 5, 1);
-    plan_add(&g_plan, (tamper_rule){TW_PRE3, 5, 3, OP_COPY, P3_GU, P3_PK, TPT_BYTES, 0});
+    plan_add(&g_plan, (tamper_rule){TW_PRE3, 5, 3, OP_COPY, P3_GU, P3_PK, TPT_UBYTES, 0});
     presign_attack(ks, "Gamma_u replaced (5 -> 3)", 3, 4, 5, 3, TECDSA_ERR_GAMMA, 5, 1);
-    plan_add(&g_plan, (tamper_rule){TW_PRE3, 4, 1, OP_COPY, P3_R, P3_PK, TPT_BYTES, 0});
+    plan_add(&g_plan, (tamper_rule){TW_PRE3, 4, 1, OP_COPY, P3_R, P3_PK, TPT_UBYTES, 0});
     presign_attack(ks, "R_j not matching its commitment (4 -> 1)", 1, 2, 4, 1, TECDSA_ERR_COMMIT, 4, 1);
-    plan_add(&g_plan, (tamper_rule){TW_PRE3, 4, 2, OP_COPY, P3_PK, P3_R, TPT_BYTES, 0});
+    plan_add(&g_plan, (tamper_rule){TW_PRE3, 4, 2, OP_COPY, P3_PK, P3_R, TPT_UBYTES, 0});
     presign_attack(ks, "pk_j other than the VOLE input (4 -> 2)", 2, 3, 4, 2, TECDSA_ERR_GAMMA, 4, 1);
     /* banned pairs stay banned: the victims refuse any set with the cheater */
     presign_attack(ks, "signer set with a banned peer", 1, 2, 5, 1, TECDSA_ERR_BANNED, 5, 1);
@@ -466,7 +471,7 @@ int main(void)
     keystore_roundtrip(ks);
     /* Gamma_v alone, the cheater first in the victim's signer order (last: it bans within {1,2,3}):
      * the batched Gamma check fails and the separate checks name the cheater */
-    plan_add(&g_plan, (tamper_rule){TW_PRE3, 1, 3, OP_COPY, P3_GU + TPT_BYTES, P3_PK, TPT_BYTES, 0});
+    plan_add(&g_plan, (tamper_rule){TW_PRE3, 1, 3, OP_COPY, P3_GU + TPT_UBYTES, P3_PK, TPT_UBYTES, 0});
     presign_attack(ks, "Gamma_v replaced (1 -> 3)", 1, 2, 3, 3, TECDSA_ERR_GAMMA, 1, 1);
     EVP_PKEY_free(pkey);
     for (int i = 1; i <= TECDSA_N; i++) tecdsa_keyshare_free(ks[i]);

@@ -1,7 +1,8 @@
 /* tecdsa_ec.h: P-384 group operations for the threshold ECDSA code, on our own constant-time
  * P-384 arithmetic (crypto/p384_ec.h: complete formulas, fixed windows, fixed-base comb for G;
  * tecdsa_ec.c), and hashing to the curve (tecdsa_h2c.c). No OpenSSL.
- * Points travel as validated 49-byte SEC1 compressed encodings (never the identity) and rest as
+ * Points travel as validated 49-byte SEC1 compressed encodings (the presign P3 message: 97-byte
+ * uncompressed ones, checked on the curve; never the identity) and rest as
  * both that encoding (hashed, compared, sent) and the uncompressed one (decoded without a square
  * root by every operation).
  * Every operation runs the same instructions and memory accesses whatever the scalars and points
@@ -16,10 +17,11 @@
 #include "threshold/ecdsa/tecdsa_scalar.h"
 
 #define TPT_BYTES 49
+#define TPT_UBYTES 97 /* uncompressed 04 || X || Y */
 
 typedef struct {
-    uint8_t b[TPT_BYTES]; /* canonical compressed encoding */
-    uint8_t u[97];        /* the same point uncompressed */
+    uint8_t b[TPT_BYTES];  /* canonical compressed encoding */
+    uint8_t u[TPT_UBYTES]; /* the same point uncompressed */
 } tpt;
 
 /* All functions return 0 on success, -1 on failure: an invalid encoding or a result at infinity.

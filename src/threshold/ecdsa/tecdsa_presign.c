@@ -23,7 +23,7 @@
 
 #define P1_BYTES (32 + TECDSA_ID_BYTES)
 #define P2_BYTES TOT_BOB_MSG_BYTES
-#define P3_BYTES (TOT_ALICE_MSG_BYTES + 4 * TPT_BYTES + 32 + TSC_BYTES)
+#define P3_BYTES (TOT_ALICE_MSG_BYTES + 4 * TPT_UBYTES + 32 + TSC_BYTES) /* points uncompressed: no square roots */
 
 struct tecdsa_presign {
     tecdsa_keyshare *ks;
@@ -290,8 +290,11 @@ static int p2(tecdsa_presign *p, const tecdsa_msg in[TECDSA_N + 1], tecdsa_msg o
 static int p3(tecdsa_presign *p, const tecdsa_msg in[TECDSA_N + 1], tecdsa_msg out[TECDSA_N + 1])
 {
     int rc;
-    tsc a[2] = {p->r, p->sk}, c[2], psi;
-    tpt gu, gv;
+    tsc a[2] = {p->r, p->sk}, c[2], psi[TECDSA_T];
+    p384_point g[2 * (TECDSA_T - 1)]; /* c_u * G and c_v * G per peer, made affine together */
+    tpt ga[2 * (TECDSA_T - 1)];
+    tw_writer ws[TECDSA_T];
+    int n = 0;
     for (int k = 0; k < TECDSA_T; k++) {
         int j = p->signers[k];
         tw_reader r;
@@ -321,21 +324,28 @@ static int p3(tecdsa_presign *p, const tecdsa_msg in[TECDSA_N + 1], tecdsa_msg o
         if (rc != TECDSA_OK) goto done;
         p->c_u[j] = c[0];
         p->c_v[j] = c[1];
-        rc = TECDSA_ERR_INTERNAL;
-        if (tec_mul_g(&gu, &c[0]) != 0 || tec_mul_g(&gv, &c[1]) != 0) goto done;
-        tsc_sub(&psi, &p->phi, &p->bob[j]->chi);
-        tw_put_point(&w, &p->R);
-        tw_put(&w, p->salt, 32);
-        tw_put_point(&w, &p->pk_self);
-        tw_put_point(&w, &gu);
-        tw_put_point(&w, &gv);
-        tw_put_scalar(&w, &psi);
+        tec_mul_g_pt(&g[2 * n], &c[0]);
+        tec_mul_g_pt(&g[2 * n + 1], &c[1]);
+        tsc_sub(&psi[n], &p->phi, &p->bob[j]->chi);
+        ws[n] = w;
+        n++;
+    }
+    rc = TECDSA_ERR_INTERNAL;
+    if (n > 0 && tec_from_points(ga, g, (size_t)(2 * n)) != 0) goto done;
+    for (int i = 0; i < n; i++) {
+        tw_put_point_u(&ws[i], &p->R);
+        tw_put(&ws[i], p->salt, 32);
+        tw_put_point_u(&ws[i], &p->pk_self);
+        tw_put_point_u(&ws[i], &ga[2 * i]);
+        tw_put_point_u(&ws[i], &ga[2 * i + 1]);
+        tw_put_scalar(&ws[i], &psi[i]);
     }
     rc = TECDSA_OK;
 done:
     cc_memzero(a, sizeof a);
     cc_memzero(c, sizeof c);
-    tsc_wipe(&psi);
+    cc_memzero(g, sizeof g);
+    cc_memzero(psi, sizeof psi);
     return rc;
 }
 
@@ -404,10 +414,9 @@ static int gamma_checks(tecdsa_presign *p, gamma_claim *gc, int n)
     return rc;
 }
 
-/* Read and check peer j's P3 message (all but the Gamma statements, which go to gc); adds its
- * contributions to the running sums. */
-static int p3_in(tecdsa_presign *p, const tecdsa_msg *m, int j, tpt *Rsum, tpt *pksum, tsc *psisum, tsc *usum,
-                 tsc *vsum, gamma_claim *gc)
+/* Read and check peer j's P3 message (all but the Gamma statements, which go to gc, also holding
+ * R_j and pk_j for sum_points); adds its scalar contributions to the running sums. */
+static int p3_in(tecdsa_presign *p, const tecdsa_msg *m, int j, tsc *psisum, tsc *usum, tsc *vsum, gamma_claim *gc)
 {
     tw_reader r;
     uint8_t ctx[TOT_CTX_BYTES], expect[TECDSA_ID_BYTES];
@@ -422,14 +431,14 @@ static int p3_in(tecdsa_presign *p, const tecdsa_msg *m, int j, tpt *Rsum, tpt *
     rc = tot_bob_finish(p->bob[j], ctx, tw_get(&r, TOT_ALICE_MSG_BYTES), d);
     if (rc == TECDSA_ERR_VOLE) return ban(p, j, rc);
     if (rc != TECDSA_OK) return rc;
-    if ((rc = tw_get_point(&r, &Rj)) != TECDSA_OK) goto done;
+    if ((rc = tw_get_point_u(&r, &Rj)) != TECDSA_OK) goto done;
     commit_R(expect, p, j, &Rj, tw_get(&r, 32));
     if (cc_memcmp_ct(expect, p->commit[j], TECDSA_ID_BYTES) != 0) {
         rc = ban(p, j, TECDSA_ERR_COMMIT);
         goto done;
     }
-    if ((rc = tw_get_point(&r, &pkj)) != TECDSA_OK || (rc = tw_get_point(&r, &gu)) != TECDSA_OK ||
-        (rc = tw_get_point(&r, &gv)) != TECDSA_OK || (rc = tw_get_scalar(&r, &psi)) != TECDSA_OK)
+    if ((rc = tw_get_point_u(&r, &pkj)) != TECDSA_OK || (rc = tw_get_point_u(&r, &gu)) != TECDSA_OK ||
+        (rc = tw_get_point_u(&r, &gv)) != TECDSA_OK || (rc = tw_get_scalar(&r, &psi)) != TECDSA_OK)
         goto done;
     gc->j = j;
     gc->P[0] = Rj;
@@ -438,8 +447,6 @@ static int p3_in(tecdsa_presign *p, const tecdsa_msg *m, int j, tpt *Rsum, tpt *
     gc->gamma[1] = gv;
     gc->d[0] = d[0];
     gc->d[1] = d[1];
-    rc = TECDSA_ERR_POINT;
-    if (tec_add(Rsum, Rsum, &Rj) != 0 || tec_add(pksum, pksum, &pkj) != 0) goto done;
     tsc_add(psisum, psisum, &psi);
     tsc_add(usum, usum, &p->c_u[j]);
     tsc_add(usum, usum, &d[0]);
@@ -452,9 +459,28 @@ done:
     return rc;
 }
 
+/* R = own R + sum R_j and pk = own pk + sum pk_j, summed projectively and made affine together;
+ * fails if either is the identity. */
+static int sum_points(const tecdsa_presign *p, const gamma_claim *gc, int n, tpt *Rsum, tpt *pksum)
+{
+    p384_point acc[2], t;
+    tpt out[2];
+    tec_to_point(&acc[0], &p->R);
+    tec_to_point(&acc[1], &p->pk_self);
+    for (int i = 0; i < n; i++)
+        for (int m = 0; m < 2; m++) {
+            tec_to_point(&t, &gc[i].P[m]);
+            p384_point_add(&acc[m], &acc[m], &t); /* complete formulas */
+        }
+    int rc = tec_from_points(out, acc, 2) == 0 ? TECDSA_OK : TECDSA_ERR_POINT;
+    *Rsum = out[0];
+    *pksum = out[1];
+    return rc;
+}
+
 static int p_finish(tecdsa_presign *p, const tecdsa_msg in[TECDSA_N + 1])
 {
-    tpt Rsum = p->R, pksum = p->pk_self;
+    tpt Rsum, pksum;
     tsc psisum, usum, vsum, t;
     gamma_claim gc[TECDSA_T - 1];
     int rc = TECDSA_OK, n = 0;
@@ -464,9 +490,10 @@ static int p_finish(tecdsa_presign *p, const tecdsa_msg in[TECDSA_N + 1])
     for (int k = 0; k < TECDSA_T && rc == TECDSA_OK; k++) {
         int j = p->signers[k];
         if (j == p->self) continue;
-        rc = p3_in(p, &in[j], j, &Rsum, &pksum, &psisum, &usum, &vsum, &gc[n++]);
+        rc = p3_in(p, &in[j], j, &psisum, &usum, &vsum, &gc[n++]);
         if (rc != TECDSA_OK && !p->suspects) p->culprit = j;
     }
+    if (rc == TECDSA_OK) rc = sum_points(p, gc, n, &Rsum, &pksum);
     if (rc == TECDSA_OK) rc = gamma_checks(p, gc, n);
     if (rc == TECDSA_OK && !tec_eq(&pksum, &p->ks->pk)) rc = TECDSA_ERR_PKSUM;
     if (rc == TECDSA_OK && !(p->result = cc_alloc(p->ks->alloc, sizeof *p->result))) rc = TECDSA_ERR_INTERNAL;

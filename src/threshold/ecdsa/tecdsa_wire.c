@@ -61,6 +61,7 @@ void tw_put(tw_writer *w, const void *p, size_t n) { memcpy(tw_reserve(w, n), p,
 void tw_put_scalar(tw_writer *w, const tsc *s) { tsc_to_bytes(tw_reserve(w, TSC_BYTES), s); }
 
 void tw_put_point(tw_writer *w, const tpt *p) { tw_put(w, p->b, TPT_BYTES); }
+void tw_put_point_u(tw_writer *w, const tpt *p) { tw_put(w, p->u, TPT_UBYTES); }
 
 int tw_open(const tecdsa_msg *m, uint8_t type, int from, int to, const uint8_t ctx[TECDSA_ID_BYTES], const uint8_t *sid,
             size_t payload_len, tw_reader *r)
@@ -109,4 +110,11 @@ int tw_get_point(tw_reader *r, tpt *pt)
     const uint8_t *p = tw_get(r, TPT_BYTES);
     if (!p) return TECDSA_ERR_FORMAT;
     return tec_decode(pt, p) == 0 ? TECDSA_OK : TECDSA_ERR_POINT;
+}
+
+int tw_get_point_u(tw_reader *r, tpt *pt)
+{
+    const uint8_t *p = tw_get(r, TPT_UBYTES);
+    if (!p) return TECDSA_ERR_FORMAT;
+    return tec_decode_uncompressed(pt, p) == 0 ? TECDSA_OK : TECDSA_ERR_POINT;
 }

@@ -46,6 +46,7 @@ int tw_new(tecdsa_msg *m, uint8_t type, int from, int to, const uint8_t ctx[TECD
 void tw_put(tw_writer *w, const void *p, size_t n);
 void tw_put_scalar(tw_writer *w, const tsc *s);
 void tw_put_point(tw_writer *w, const tpt *p);
+void tw_put_point_u(tw_writer *w, const tpt *p); /* uncompressed, TPT_UBYTES */
 /* Pointer to the start of the writer's remaining space (to fill in place), advancing by n. */
 uint8_t *tw_reserve(tw_writer *w, size_t n);
 
@@ -62,5 +63,7 @@ const uint8_t *tw_sid(const tecdsa_msg *m);
 const uint8_t *tw_get(tw_reader *r, size_t n); /* NULL if fewer than n bytes remain */
 int tw_get_scalar(tw_reader *r, tsc *s);       /* TECDSA_ERR_SCALAR unless < n */
 int tw_get_point(tw_reader *r, tpt *p);        /* TECDSA_ERR_POINT unless valid, non-identity */
+/* Uncompressed (TPT_UBYTES, prefix 04, X and Y < p, on the curve): no square root to take. */
+int tw_get_point_u(tw_reader *r, tpt *p);
 
 #endif
