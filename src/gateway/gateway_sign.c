@@ -24,6 +24,7 @@
 
 typedef struct {
     gw_sign_job *head, *tail;
+    unsigned n;
 } job_fifo;
 
 typedef struct gw_signer gw_signer_t;
@@ -82,12 +83,14 @@ static void fifo_push(job_fifo *f, gw_sign_job *j)
     else
         f->head = j;
     f->tail = j;
+    f->n++;
 }
 
 static gw_sign_job *fifo_pop(job_fifo *f)
 {
     gw_sign_job *j = f->head;
     if (j && !(f->head = j->next)) f->tail = NULL;
+    if (j) f->n--;
     return j;
 }
 
@@ -102,6 +105,7 @@ static gw_sign_job *fifo_take(job_fifo *f, uint32_t id)
             else
                 f->head = j->next;
             if (f->tail == j) f->tail = prev;
+            f->n--;
             return j;
         }
     return NULL;
@@ -151,7 +155,9 @@ static void send_frame(gw_signer *s, node_link *n, uint8_t type, uint32_t id, co
         close_link(s, n, "node does not read its requests");
 }
 
-/* Send the job to the next node that is up and has not had it; none left: 503. */
+/* Send the job to the node that is up, has not had it and has the fewest jobs in flight (ties in
+ * turn): a node busy with a long token (many threshold ML-DSA attempts) gets no new ones queued
+ * behind it while others are idle; none left: 503. */
 static void dispatch(gw_signer *s, gw_sign_job *j, const char *last_why, int last_fail)
 {
     unsigned n = s->cfg.nnodes;
@@ -159,10 +165,16 @@ static void dispatch(gw_signer *s, gw_sign_job *j, const char *last_why, int las
         complete_refusal(s, j, TSP_FAIL_SYSTEM_FAILURE, "no node answered in time, retry later", 1, -1);
         return;
     }
+    int best = -1;
     for (unsigned k = 0; k < n; k++) {
         unsigned i = (s->rr + k) % n;
         node_link *nl = &s->nodes[i];
         if (!nl->up || !nl->connected || (j->tried & (1u << i))) continue;
+        if (best < 0 || nl->inflight.n < s->nodes[best].inflight.n) best = (int)i;
+    }
+    if (best >= 0) {
+        unsigned i = (unsigned)best;
+        node_link *nl = &s->nodes[i];
         s->rr = (i + 1) % n;
         uint8_t body[256];
         uint64_t left = j->deadline - now_ms();
@@ -242,7 +254,7 @@ static void close_link(gw_signer *s, node_link *n, const char *why)
     n->connected = 0;
     n->status_sent = 0;
     job_fifo orphans = n->inflight;
-    n->inflight.head = n->inflight.tail = NULL;
+    n->inflight = (job_fifo){0};
     for (gw_sign_job *j; (j = fifo_pop(&orphans));) {
         count_retry(s, GW_RETRY_NODE_LOST);
         dispatch(s, j, NULL, 0);
