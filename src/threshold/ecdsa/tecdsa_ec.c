@@ -186,11 +186,27 @@ void tec_sub_pt(p384_point *r, const p384_point *a, const tpt *b)
     cc_memzero(&pb, sizeof pb);
 }
 
+/* 1 if a == b as projective points (X1 Z2 = X2 Z1 and Y1 Z2 = Y2 Z1; the identity equals only
+ * itself) and a is not the identity. */
+static uint64_t proj_same(const p384_point *a, const p384_point *b)
+{
+    p384_fe t, u;
+    p384_fe_mul(t, a->x, b->z);
+    p384_fe_mul(u, b->x, a->z);
+    uint64_t eq = p384_fe_eq(t, u);
+    p384_fe_mul(t, a->y, b->z);
+    p384_fe_mul(u, b->y, a->z);
+    eq &= p384_fe_eq(t, u) & (1 ^ p384_point_is_identity(a));
+    cc_memzero(t, sizeof t);
+    cc_memzero(u, sizeof u);
+    return eq;
+}
+
 int tec_mul_eq_mul_g_add(const tpt *p, const tsc *k, const tsc *d, const tpt *q)
 {
     uint8_t kb[TSC_BYTES];
     p384_point lhs, rhs;
-    p384_fe x, y, t, u;
+    p384_fe x, y;
     tec_to_point(&rhs, p);
     tsc_to_bytes(kb, k);
     p384_mul(&lhs, &rhs, kb);
@@ -199,18 +215,11 @@ int tec_mul_eq_mul_g_add(const tpt *p, const tsc *k, const tsc *d, const tpt *q)
     p384_fe_from_bytes_ct(x, q->u + 1);
     p384_fe_from_bytes_ct(y, q->u + 49);
     p384_point_add_affine(&rhs, &rhs, x, y);
-    p384_fe_mul(t, lhs.x, rhs.z);
-    p384_fe_mul(u, rhs.x, lhs.z);
-    uint64_t eq = p384_fe_eq(t, u);
-    p384_fe_mul(t, lhs.y, rhs.z);
-    p384_fe_mul(u, rhs.y, lhs.z);
-    eq &= p384_fe_eq(t, u) & (1 ^ p384_point_is_identity(&lhs)) & (1 ^ p384_point_is_identity(&rhs));
+    uint64_t eq = proj_same(&lhs, &rhs) & (1 ^ p384_point_is_identity(&rhs));
     CT_PUBLIC(&eq, sizeof eq); /* a check outcome: public */
     cc_memzero(kb, sizeof kb);
     cc_memzero(&lhs, sizeof lhs);
     cc_memzero(&rhs, sizeof rhs);
-    cc_memzero(t, sizeof t);
-    cc_memzero(u, sizeof u);
     return (int)eq;
 }
 
@@ -240,22 +249,6 @@ static void msm_add_digit(p384_point *acc, const p384_point tab[16], unsigned di
 /* Window i (0 = least significant) of a big-endian 48-byte scalar. */
 static unsigned msm_digit(const uint8_t k[TSC_BYTES], int i) { return (k[47 - i / 2] >> (4 * (i & 1))) & 0xf; }
 
-/* 1 if a == b as projective points (X1 Z2 = X2 Z1 and Y1 Z2 = Y2 Z1; the identity equals only
- * itself) and a is not the identity. */
-static uint64_t msm_same(const p384_point *a, const p384_point *b)
-{
-    p384_fe t, u;
-    p384_fe_mul(t, a->x, b->z);
-    p384_fe_mul(u, b->x, a->z);
-    uint64_t eq = p384_fe_eq(t, u);
-    p384_fe_mul(t, a->y, b->z);
-    p384_fe_mul(u, b->y, a->z);
-    eq &= p384_fe_eq(t, u) & (1 ^ p384_point_is_identity(a));
-    cc_memzero(t, sizeof t);
-    cc_memzero(u, sizeof u);
-    return eq;
-}
-
 int tec_msm_eq_mul_g(const tpt *P, const tsc *k, size_t np, const tpt *Q, const tsc *e, size_t nq, const tsc *d)
 {
     if (np > TEC_MSM_MAX || nq > TEC_MSM_MAX) return -1;
@@ -282,7 +275,7 @@ int tec_msm_eq_mul_g(const tpt *P, const tsc *k, size_t np, const tpt *Q, const 
     }
     tsc_to_bytes(kb[0], d);
     p384_mul_g(&rhs, kb[0]);
-    uint64_t eq = msm_same(&acc, &rhs);
+    uint64_t eq = proj_same(&acc, &rhs);
     CT_PUBLIC(&eq, sizeof eq); /* a check outcome: public */
     cc_memzero(tab, sizeof(p384_point[16]) * (TEC_MSM_MAX * 2));
     free(tab);
