@@ -294,13 +294,15 @@ int cli_up(int argc, char **argv)
         snprintf(kids[i].name, sizeof kids[i].name, "%s", names[i]);
     }
     usleep(300000); /* the node sockets exist once the nodes listen; the gateway reconnects anyway */
-    char *gav[2 * UP_NODES + 6];
+    char *gav[2 * UP_NODES + 8];
     int gn = 0;
     gav[gn++] = gw_bin;
     for (int i = 0; i < UP_NODES; i++) {
         fmt(nodearg[i], sizeof nodearg[i], "%s", sock[i]);
         gav[gn++] = "--node", gav[gn++] = nodearg[i];
     }
+    /* as many requests per node as it has workers: the rest wait in the gateway for the first free node */
+    gav[gn++] = "--node-concurrency", gav[gn++] = "1";
     gav[gn++] = "--listen", gav[gn++] = (char *)listen, gav[gn] = NULL;
     fmt(log, sizeof log, "%s/gateway.log", adir);
     kids[UP_NODES].pid = spawn(gav, log);

@@ -506,6 +506,7 @@ gateway_http *gateway_http_start(const gateway_http_config *cfg)
     g->conns = gw_conn_registry_new(l->request_deadline_ms, l->idle_timeout_s * 1000u, l->max_connections);
     g->cfg.nodes.max_inflight = l->sign_queue;
     g->cfg.nodes.deadline_ms = l->node_deadline_ms;
+    g->cfg.nodes.node_cap = l->node_concurrency;
     g->signer = gw_signer_new(&g->cfg.nodes);
     g->busy = busy_response();
     g->metrics = gw_metrics_new();
@@ -521,9 +522,10 @@ gateway_http *gateway_http_start(const gateway_http_config *cfg)
             MHD_OPTION_LISTEN_BACKLOG_SIZE, 4096u, MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_END);
     if (g->daemon)
         log_line("limits: %u connections (%u per client address), request deadline %u ms, idle timeout %u s, "
-                 "signing queue %u, node deadline %u ms, %u HTTP threads, %u node(s)",
+                 "signing queue %u, node deadline %u ms, node concurrency %u%s, %u HTTP threads, %u node(s)",
                  l->max_connections, l->max_per_client, l->request_deadline_ms, l->idle_timeout_s, l->sign_queue,
-                 l->node_deadline_ms, l->http_threads, g->cfg.nodes.nnodes);
+                 l->node_deadline_ms, l->node_concurrency, l->node_concurrency ? "" : " (no cap)", l->http_threads,
+                 g->cfg.nodes.nnodes);
     if (!g->daemon) {
         gw_signer_stop(g->signer);
         gw_signer_free(g->signer);

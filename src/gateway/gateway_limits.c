@@ -31,6 +31,9 @@ static const limit_opt opts[] = {
      "requests admitted to signing at once; beyond: 503 with Retry-After"},
     {"--node-deadline-ms", L(node_deadline_ms), 3000, 50, 60000,
      "time the nodes have to sign one request (below the clients' HTTP timeout); later: 503"},
+    {"--node-concurrency", L(node_concurrency), 0, 0, 1024,
+     "requests signing on one node at once, 0 = no cap; set it to the nodes' --sign-workers and\n"
+     "                           the rest wait here, in one queue, for the first node that frees"},
     {"--attest-per-minute", L(attest_per_minute), 30, 1, 6000,
      "GET /attestation requests passed to the nodes per minute (bursts of 4); beyond: 429 with Retry-After"},
 };

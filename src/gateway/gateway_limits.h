@@ -16,11 +16,12 @@ typedef struct {
     unsigned idle_timeout_s;      /* --idle-timeout: seconds without a byte either way, default 5 */
     unsigned sign_queue;          /* --sign-queue: requests admitted to signing at once, default 1024 */
     unsigned node_deadline_ms;    /* --node-deadline-ms: time the nodes have per request, default 3000 */
+    unsigned node_concurrency;    /* --node-concurrency: requests signing per node at once, default 0 = no cap */
     unsigned attest_per_minute;   /* --attest-per-minute: GET /attestation answered, default 30 (burst 4) */
 } gateway_limits;
 
 void gateway_limits_default(gateway_limits *l);
-#define GW_LIMIT_OPTS 8
+#define GW_LIMIT_OPTS 9
 /* The option table rows of the limits (cc_opts_parse, base.h), writing into *l. */
 void gateway_limits_opts(gateway_limits *l, cc_opt out[GW_LIMIT_OPTS]);
 void gateway_limits_usage(FILE *f);

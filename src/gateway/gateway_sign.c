@@ -47,6 +47,7 @@ struct gw_signer {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     job_fifo submitted;
+    job_fifo waiting; /* every node it may go to is at its concurrency cap */
     unsigned inflight;
     int stopping, ready;
     uint32_t next_id;
@@ -136,6 +137,16 @@ static void complete_refusal(gw_signer *s, gw_sign_job *j, int fail, const char 
 }
 
 static void close_link(gw_signer *s, node_link *n, const char *why);
+static void dispatch(gw_signer *s, gw_sign_job *j, const char *last_why, int last_fail);
+
+/* A node finished something (or the tick fired, or a job arrived): waiting jobs go out in arrival
+ * order; those that still find every node full wait on, in the same order. */
+static void drain_waiting(gw_signer *s)
+{
+    job_fifo w = s->waiting;
+    s->waiting = (job_fifo){0};
+    for (gw_sign_job *j; (j = fifo_pop(&w));) dispatch(s, j, NULL, 0);
+}
 
 /* `up`, `online` and `st` are read by /health and /metrics from HTTP threads: written under the
  * lock. Only ever cleared here (a STATUS answer sets them). */
@@ -157,7 +168,10 @@ static void send_frame(gw_signer *s, node_link *n, uint8_t type, uint32_t id, co
 
 /* Send the job to the node that is up, has not had it and has the fewest jobs in flight (ties in
  * turn): a node busy with a long token (many threshold ML-DSA attempts) gets no new ones queued
- * behind it while others are idle; none left: 503. */
+ * behind it while others are idle. If that node already signs node_cap requests, every node the
+ * job may go to is full: the job waits in s->waiting (one queue for all nodes, in arrival order,
+ * so it goes to whichever node frees first rather than queueing behind a long token on one of
+ * them) until a node answers. No node left: 503. */
 static void dispatch(gw_signer *s, gw_sign_job *j, const char *last_why, int last_fail)
 {
     unsigned n = s->cfg.nnodes;
@@ -171,6 +185,10 @@ static void dispatch(gw_signer *s, gw_sign_job *j, const char *last_why, int las
         node_link *nl = &s->nodes[i];
         if (!nl->up || !nl->connected || (j->tried & (1u << i))) continue;
         if (best < 0 || nl->inflight.n < s->nodes[best].inflight.n) best = (int)i;
+    }
+    if (best >= 0 && !j->query && s->cfg.node_cap && s->nodes[best].inflight.n >= s->cfg.node_cap) {
+        fifo_push(&s->waiting, j);
+        return;
     }
     if (best >= 0) {
         unsigned i = (unsigned)best;
@@ -240,6 +258,11 @@ static void prepare(gw_signer *s, gw_sign_job *j)
         memcpy(r->nonce, req.nonce_tlv + 2, r->nonce_len);
     }
     j->deadline = now_ms() + s->cfg.deadline_ms;
+    if (s->waiting.n) { /* behind the jobs already waiting */
+        fifo_push(&s->waiting, j);
+        drain_waiting(s);
+        return;
+    }
     dispatch(s, j, NULL, 0);
 }
 
@@ -402,6 +425,7 @@ static void on_read(struct bufferevent *bev, void *arg)
             close_link(s, n, "unexpected message type");
             return;
         }
+        if (s->waiting.n) drain_waiting(s);
         if (!n->bev) return; /* closed while handling */
         evbuffer_drain(in, h.body_len);
     }
@@ -467,6 +491,7 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
         else if (n->online && now - n->status_seen > NODE_STALL_MS)
             set_down(s, n);
     }
+    if (s->waiting.n) drain_waiting(s);
     if (now - s->last_health < HEALTH_MS) return;
     s->last_health = now;
     for (unsigned i = 0; i < s->cfg.nnodes; i++) {

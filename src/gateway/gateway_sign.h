@@ -61,6 +61,7 @@ typedef struct {
     unsigned nnodes;
     unsigned max_inflight;
     unsigned deadline_ms;
+    unsigned node_cap; /* SIGN jobs in flight per node (more wait in the gateway); 0: no cap */
 } gw_signer_config;
 
 /* What /health shows: the first serving node; without one, the first node answering STATUS

@@ -417,6 +417,62 @@ def gateway_checks(bin_dir, real_sock, work, query):
             fake.close()
 
 
+def concurrency_checks(bin_dir, real_sock, work, query):
+    """--node-concurrency: a node signing its quota gets no more requests; they wait in the gateway
+    for the first free node (control: without a cap, the stalling node collects several)."""
+    fake_sock = os.path.join(work, "fake-cap.sock")
+
+    def burst(cap, nodes, n):
+        gw = start_gateway(bin_dir, nodes, work, "gw-cap%s" % cap,
+                           ["--node-deadline-ms", "1500", "--node-concurrency", cap])
+        res = []
+        try:
+            check(wait_nodes_up(gw.port, len(nodes)), "cap %s: gateway sees the nodes up" % cap)
+            lock = threading.Lock()
+
+            def one():
+                t0 = time.monotonic()
+                st, hdr, _ = http(gw.port, "/tsa/classic", query)
+                with lock:
+                    res.append((st, time.monotonic() - t0, hdr.get("Retry-After")))
+
+            ts = [threading.Thread(target=one) for _ in range(n)]
+            for t in ts:
+                t.start()
+            for t in ts:
+                t.join(10)
+            return res, open(gw.err, errors="replace").read()
+        finally:
+            gw.stop()
+
+    fake = FakeNode(fake_sock, "stall")
+    try:
+        res, log = burst("1", [fake_sock, real_sock], 6)
+        ok = sorted(r[1] for r in res if r[0] == 200)
+        check("node concurrency 1" in log, "the gateway logs its node concurrency")
+        check(fake.signs == 1, "cap 1: the stalling node was sent one request only (%d)" % fake.signs)
+        check(len(ok) == 5 and ok[-1] < 1.3, "cap 1: the other five waited in the gateway and were granted by the "
+              "free node before the deadline (%s)" % ["%.2f" % t for t in ok])
+        check(sum(r[0] == 503 and r[2] == "1" for r in res) == 1, "cap 1: the stalled one ends 503 + Retry-After")
+    finally:
+        fake.close()
+    fake = FakeNode(fake_sock, "stall")
+    try:
+        res, _ = burst("0", [fake_sock, real_sock], 6)
+        check(fake.signs >= 2, "control, no cap: the stalling node collects several requests (%d)" % fake.signs)
+    finally:
+        fake.close()
+    fakes = [FakeNode(fake_sock, "stall"), FakeNode(fake_sock + "2", "stall")]
+    try:
+        res, _ = burst("1", [fake_sock, fake_sock + "2"], 4)
+        check(sum(f.signs for f in fakes) == 2, "every node full: the gateway sends no more than the cap allows")
+        check(len(res) == 4 and all(r[0] == 503 and 1.3 < r[1] < 2.5 for r in res),
+              "requests waiting in the gateway end 503 at their deadline too (%s)" % ["%.2f" % r[1] for r in res])
+    finally:
+        for f in fakes:
+            f.close()
+
+
 def kill_restart(bin_dir, ca, work, query):
     sock = os.path.join(work, "kr.sock")
     node = start_node(bin_dir, ca, sock, work, "kr-node")
@@ -473,6 +529,7 @@ def main():
         node = start_node(bin_dir, ca, sock, work, "node", ["--measurement", meas])
         node_checks(sock, ca, work, meas)
         gateway_checks(bin_dir, sock, work, query)
+        concurrency_checks(bin_dir, sock, work, query)
         check(node.stop() == 0, "node exits 0 on SIGTERM")
         node = None
         kill_restart(bin_dir, ca, work, query)
