@@ -154,7 +154,6 @@ static int add_or_sub(tpt *out, const tpt *a, const tpt *b, uint64_t negate_b)
 
 int tec_add(tpt *out, const tpt *a, const tpt *b) { return add_or_sub(out, a, b, 0); }
 int tec_sub(tpt *out, const tpt *a, const tpt *b) { return add_or_sub(out, a, b, 1); }
-int tec_sub_ct(tpt *out, const tpt *a, const tpt *b) { return add_or_sub(out, a, b, 1); }
 
 int tec_add_mul_pt(p384_point *r, const tpt *a, const tpt *b, const tsc *k)
 {

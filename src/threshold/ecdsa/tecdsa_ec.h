@@ -34,8 +34,9 @@ int tec_encode_uncompressed(uint8_t out[97], const tpt *p);
 
 int tec_mul_g(tpt *out, const tsc *k);             /* k*G, k secret (fixed-base comb) */
 int tec_mul(tpt *out, const tpt *p, const tsc *k); /* k*P, k secret (fixed windows) */
-int tec_add(tpt *out, const tpt *a, const tpt *b); /* a + b */
-int tec_sub(tpt *out, const tpt *a, const tpt *b); /* a - b */
+/* a + b, a - b: complete formulas, the same operations for every input (secret paths use them). */
+int tec_add(tpt *out, const tpt *a, const tpt *b);
+int tec_sub(tpt *out, const tpt *a, const tpt *b);
 /* k*(a + b), k secret, without making a + b affine; fails if a + b is the identity. */
 int tec_add_mul(tpt *out, const tpt *a, const tpt *b, const tsc *k);
 /* 1 if k*P == d*G + Q and neither side is the identity, else 0; k and d secret, the outcome public.
@@ -75,8 +76,6 @@ int tec_x_mod_n(tsc *out, const tpt *p);
 int tec_hash_to_curve_dst(tpt *out, const uint8_t *dst, size_t dst_len, const uint8_t *msg, size_t len);
 /* The same with DST "cctsa/tecdsa/dkls23/p384/v1/" label "/P384_XMD:SHA-384_SSWU_RO_". */
 int tec_hash_to_curve(tpt *out, const char *label, const uint8_t *in, size_t len);
-/* a - b, the same as tec_sub (kept as the name the secret paths use); fails when a = b. */
-int tec_sub_ct(tpt *out, const tpt *a, const tpt *b);
 /* ---- Batches: projective results made affine together (the base OTs) ---- */
 #define TEC_BATCH 32
 /* Both encodings of p[i] for i < n (1 <= n <= TEC_BATCH), with one field inversion for all;
