@@ -175,6 +175,14 @@ static void own_metrics(buf *b, gw_metrics *m, gw_signer *s)
     for (int r = 0; r < GW_RETRY_REASONS; r++)
         out(b, "cctsa_signing_retries_total{reason=\"%s\"} %llu\n", gw_retry_reason_name(r),
             (unsigned long long)retries[r]);
+    unsigned admitted, waiting;
+    gw_signer_load(s, &admitted, &waiting);
+    family(b, "cctsa_signing_admitted", "gauge",
+           "Requests admitted to signing (at most --sign-queue): waiting for a node, signing, or being answered.");
+    out(b, "cctsa_signing_admitted %u\n", admitted);
+    family(b, "cctsa_signing_waiting", "gauge",
+           "Admitted requests waiting in the gateway because every node is at --node-concurrency.");
+    out(b, "cctsa_signing_waiting %u\n", waiting);
 }
 
 static void hex(const uint8_t *p, size_t n, char *o)

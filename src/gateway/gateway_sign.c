@@ -47,7 +47,8 @@ struct gw_signer {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     job_fifo submitted;
-    job_fifo waiting; /* every node it may go to is at its concurrency cap */
+    job_fifo waiting;       /* every node it may go to is at its concurrency cap */
+    unsigned waiting_gauge; /* waiting.n for /metrics (atomic: the loop writes, HTTP threads read) */
     unsigned inflight;
     int stopping, ready;
     uint32_t next_id;
@@ -146,6 +147,7 @@ static void drain_waiting(gw_signer *s)
     job_fifo w = s->waiting;
     s->waiting = (job_fifo){0};
     for (gw_sign_job *j; (j = fifo_pop(&w));) dispatch(s, j, NULL, 0);
+    __atomic_store_n(&s->waiting_gauge, s->waiting.n, __ATOMIC_RELAXED);
 }
 
 /* `up`, `online` and `st` are read by /health and /metrics from HTTP threads: written under the
@@ -188,6 +190,7 @@ static void dispatch(gw_signer *s, gw_sign_job *j, const char *last_why, int las
     }
     if (best >= 0 && !j->query && s->cfg.node_cap && s->nodes[best].inflight.n >= s->cfg.node_cap) {
         fifo_push(&s->waiting, j);
+        __atomic_store_n(&s->waiting_gauge, s->waiting.n, __ATOMIC_RELAXED);
         return;
     }
     if (best >= 0) {
@@ -624,6 +627,14 @@ unsigned gw_signer_nodes(gw_signer *s, gw_node_view *out)
     }
     pthread_mutex_unlock(&s->mu);
     return s->cfg.nnodes;
+}
+
+void gw_signer_load(gw_signer *s, unsigned *admitted, unsigned *waiting)
+{
+    pthread_mutex_lock(&s->mu);
+    *admitted = s->inflight;
+    pthread_mutex_unlock(&s->mu);
+    *waiting = __atomic_load_n(&s->waiting_gauge, __ATOMIC_RELAXED);
 }
 
 void gw_signer_retries(gw_signer *s, uint64_t out[GW_RETRY_REASONS])

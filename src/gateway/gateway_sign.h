@@ -103,6 +103,9 @@ void gw_signer_health(gw_signer *s, gw_nodes_health *h);
 /* Every configured node (out has room for GW_MAX_NODES); the count. */
 unsigned gw_signer_nodes(gw_signer *s, gw_node_view *out);
 void gw_signer_retries(gw_signer *s, uint64_t out[GW_RETRY_REASONS]);
+/* Requests admitted (at most max_inflight) and, of those, waiting in the gateway for a node under
+ * its node_cap. */
+void gw_signer_load(gw_signer *s, unsigned *admitted, unsigned *waiting);
 /* 0: accepted, done() will be called; -1: full or stopping (done() is not called). */
 int gw_signer_submit(gw_signer *s, gw_sign_job *job);
 /* Refuse new jobs, let every accepted one complete (answer or deadline), stop the thread. */

@@ -422,7 +422,7 @@ def concurrency_checks(bin_dir, real_sock, work, query):
     for the first free node (control: without a cap, the stalling node collects several)."""
     fake_sock = os.path.join(work, "fake-cap.sock")
 
-    def burst(cap, nodes, n):
+    def burst(cap, nodes, n, probe=None):
         gw = start_gateway(bin_dir, nodes, work, "gw-cap%s" % cap,
                            ["--node-deadline-ms", "1500", "--node-concurrency", cap])
         res = []
@@ -439,6 +439,9 @@ def concurrency_checks(bin_dir, real_sock, work, query):
             ts = [threading.Thread(target=one) for _ in range(n)]
             for t in ts:
                 t.start()
+            if probe:
+                time.sleep(0.6)
+                probe(gw.port)
             for t in ts:
                 t.join(10)
             return res, open(gw.err, errors="replace").read()
@@ -463,8 +466,17 @@ def concurrency_checks(bin_dir, real_sock, work, query):
     finally:
         fake.close()
     fakes = [FakeNode(fake_sock, "stall"), FakeNode(fake_sock + "2", "stall")]
+    seen = {}
+
+    def scrape(port):
+        _, _, m = http(port, "/metrics")
+        seen["mid"] = m
+
     try:
-        res, _ = burst("1", [fake_sock, fake_sock + "2"], 4)
+        res, _ = burst("1", [fake_sock, fake_sock + "2"], 4, scrape)
+        m = seen.get("mid", b"")
+        check(b"\ncctsa_signing_admitted 4\n" in m and b"\ncctsa_signing_waiting 2\n" in m,
+              "/metrics while both nodes are full: 4 requests admitted, 2 of them waiting in the gateway")
         check(sum(f.signs for f in fakes) == 2, "every node full: the gateway sends no more than the cap allows")
         check(len(res) == 4 and all(r[0] == 503 and 1.3 < r[1] < 2.5 for r in res),
               "requests waiting in the gateway end 503 at their deadline too (%s)" % ["%.2f" % r[1] for r in res])
