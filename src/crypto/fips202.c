@@ -8,15 +8,10 @@
 
 #include "crypto/ct.h"
 #include "crypto/keccak_internal.h"
+#include "crypto/keccak_vec.h" /* KV_ROUND: the round, on scalar lanes here */
 
 #define SUFFIX_SHAKE 0x1F
 #define SUFFIX_SHA3 0x06
-
-#if defined(__GNUC__)
-#define KECCAK_ALWAYS_INLINE __attribute__((always_inline))
-#else
-#define KECCAK_ALWAYS_INLINE
-#endif
 
 const uint64_t cc_keccak_round_constants[CC_KECCAK_ROUNDS] = {
     0x0000000000000001ULL, 0x0000000000008082ULL, 0x800000000000808AULL, 0x8000000080008000ULL, 0x000000000000808BULL,
@@ -25,66 +20,6 @@ const uint64_t cc_keccak_round_constants[CC_KECCAK_ROUNDS] = {
     0x8000000000008003ULL, 0x8000000000008002ULL, 0x8000000000000080ULL, 0x000000000000800AULL, 0x800000008000000AULL,
     0x8000000080008081ULL, 0x8000000000008080ULL, 0x0000000080000001ULL, 0x8000000080008008ULL,
 };
-
-static inline uint64_t rol64(uint64_t v, unsigned n) { return (v << (n & 63)) | (v >> ((64 - n) & 63)); }
-
-/* Lanes are named <prefix><y><x> for lane x + 5y (FIPS 202 A[x, y]). */
-#define THETA_C(A)                                                                                                     \
-    c0 = A##00 ^ A##10 ^ A##20 ^ A##30 ^ A##40;                                                                        \
-    c1 = A##01 ^ A##11 ^ A##21 ^ A##31 ^ A##41;                                                                        \
-    c2 = A##02 ^ A##12 ^ A##22 ^ A##32 ^ A##42;                                                                        \
-    c3 = A##03 ^ A##13 ^ A##23 ^ A##33 ^ A##43;                                                                        \
-    c4 = A##04 ^ A##14 ^ A##24 ^ A##34 ^ A##44
-#define THETA_D()                                                                                                      \
-    d0 = c4 ^ rol64(c1, 1);                                                                                            \
-    d1 = c0 ^ rol64(c2, 1);                                                                                            \
-    d2 = c1 ^ rol64(c3, 1);                                                                                            \
-    d3 = c2 ^ rol64(c4, 1);                                                                                            \
-    d4 = c3 ^ rol64(c0, 1)
-/* chi on one output row from the five permuted lanes b0..b4 */
-#define CHI(E, y)                                                                                                      \
-    E##y##0 = b0 ^ (~b1 & b2);                                                                                         \
-    E##y##1 = b1 ^ (~b2 & b3);                                                                                         \
-    E##y##2 = b2 ^ (~b3 & b4);                                                                                         \
-    E##y##3 = b3 ^ (~b4 & b0);                                                                                         \
-    E##y##4 = b4 ^ (~b0 & b1)
-
-/* One round A -> E: theta, then for each output row Y the five lanes that rho and pi move there
- * (B[X, Y] = rot(A[x, y] ^ D[x], r[x, y]) with X = y, Y = 2x + 3y mod 5), chi, iota. */
-#define ROUND(A, E, rc)                                                                                                \
-    THETA_C(A);                                                                                                        \
-    THETA_D();                                                                                                         \
-    b0 = A##00 ^ d0;                                                                                                   \
-    b1 = rol64(A##11 ^ d1, 44);                                                                                        \
-    b2 = rol64(A##22 ^ d2, 43);                                                                                        \
-    b3 = rol64(A##33 ^ d3, 21);                                                                                        \
-    b4 = rol64(A##44 ^ d4, 14);                                                                                        \
-    CHI(E, 0);                                                                                                         \
-    E##00 ^= (rc);                                                                                                     \
-    b0 = rol64(A##03 ^ d3, 28);                                                                                        \
-    b1 = rol64(A##14 ^ d4, 20);                                                                                        \
-    b2 = rol64(A##20 ^ d0, 3);                                                                                         \
-    b3 = rol64(A##31 ^ d1, 45);                                                                                        \
-    b4 = rol64(A##42 ^ d2, 61);                                                                                        \
-    CHI(E, 1);                                                                                                         \
-    b0 = rol64(A##01 ^ d1, 1);                                                                                         \
-    b1 = rol64(A##12 ^ d2, 6);                                                                                         \
-    b2 = rol64(A##23 ^ d3, 25);                                                                                        \
-    b3 = rol64(A##34 ^ d4, 8);                                                                                         \
-    b4 = rol64(A##40 ^ d0, 18);                                                                                        \
-    CHI(E, 2);                                                                                                         \
-    b0 = rol64(A##04 ^ d4, 27);                                                                                        \
-    b1 = rol64(A##10 ^ d0, 36);                                                                                        \
-    b2 = rol64(A##21 ^ d1, 10);                                                                                        \
-    b3 = rol64(A##32 ^ d2, 15);                                                                                        \
-    b4 = rol64(A##43 ^ d3, 56);                                                                                        \
-    CHI(E, 3);                                                                                                         \
-    b0 = rol64(A##02 ^ d2, 62);                                                                                        \
-    b1 = rol64(A##13 ^ d3, 55);                                                                                        \
-    b2 = rol64(A##24 ^ d4, 39);                                                                                        \
-    b3 = rol64(A##30 ^ d0, 41);                                                                                        \
-    b4 = rol64(A##41 ^ d1, 2);                                                                                         \
-    CHI(E, 4)
 
 /* XOR the first nlanes lanes of a block into the state lanes (nlanes is the public rate / 8). */
 #define XOR_LANE(i, lane)                                                                                              \
@@ -121,7 +56,7 @@ static inline uint64_t rol64(uint64_t v, unsigned n) { return (v << (n & 63)) | 
  * (A -> E -> A) so no lane is copied; the 25 + 25 lanes, the theta parities and the five permuted
  * lanes of the current row are all local scalars, and stay in registers or on the stack from one
  * block to the next. The round constant index is the public loop counter. */
-static inline KECCAK_ALWAYS_INLINE void keccak_body(uint64_t s[25], const uint8_t *in, size_t nblocks, unsigned nlanes)
+static inline KV_ALWAYS_INLINE void keccak_body(uint64_t s[25], const uint8_t *in, size_t nblocks, unsigned nlanes)
 {
     uint64_t a00 = s[0], a01 = s[1], a02 = s[2], a03 = s[3], a04 = s[4];
     uint64_t a10 = s[5], a11 = s[6], a12 = s[7], a13 = s[8], a14 = s[9];
@@ -137,8 +72,8 @@ static inline KECCAK_ALWAYS_INLINE void keccak_body(uint64_t s[25], const uint8_
             in += 8 * nlanes;
         }
         for (int round = 0; round < CC_KECCAK_ROUNDS; round += 2) {
-            ROUND(a, e, cc_keccak_round_constants[round]);
-            ROUND(e, a, cc_keccak_round_constants[round + 1]);
+            KV_ROUND(a, e, cc_keccak_round_constants[round]);
+            KV_ROUND(e, a, cc_keccak_round_constants[round + 1]);
         }
     } while (--nblocks > 0);
     s[0] = a00, s[1] = a01, s[2] = a02, s[3] = a03, s[4] = a04;
@@ -149,10 +84,6 @@ static inline KECCAK_ALWAYS_INLINE void keccak_body(uint64_t s[25], const uint8_
 }
 #undef XOR_BLOCK
 #undef XOR_LANE
-#undef ROUND
-#undef CHI
-#undef THETA_D
-#undef THETA_C
 
 /* On x86-64 the same C is also compiled with BMI1/BMI2 (andn for chi's and-not, rorx for the
  * rotations), chosen once at load time by an ifunc resolver from CPUID. Both versions execute the

@@ -1,6 +1,7 @@
-/* keccak_vec.h: the Keccak-f[1600] round (FIPS 202 section 3) on interleaved states held in GCC/clang
- * vectors, shared by the 4-way (fips202x4.c) and 8-way (fips202x8.c) SHAKE, and the lane-wise
- * byte moves of their sponges. A state block is st[lane][instance] with `ways` instances; one
+/* keccak_vec.h: the Keccak-f[1600] round (FIPS 202 section 3), written once for any lane type: one
+ * uint64_t per lane in the scalar permutation (fips202.c), or GCC/clang vectors holding
+ * interleaved states in the 4-way (fips202x4.c) and 8-way (fips202x8.c) SHAKE; and the lane-wise
+ * byte moves of the vector sponges. A state block is st[lane][instance] with `ways` instances; one
  * vector variable holds lane i of all instances, so every step is one vector operation.
  * Rotation offsets, the pi permutation and the round constants follow the FIPS 202 definitions
  * (rho: offsets (t+1)(t+2)/2 along the walk (x, y) -> (y, 2x + 3y); iota: the rc LFSR). */
